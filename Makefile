@@ -1,0 +1,46 @@
+# dxlab: `make demo` runs the walk-through; `make test` installs what the tests need
+# (system packages included) and runs them all.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+APT_PACKAGES := postgresql iproute2 nftables bird2 frr iputils-ping traceroute
+
+.PHONY: demo test venv system-packages lint typecheck pytest bench clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+venv: $(VENV)/.installed
+
+system-packages:
+	@missing=""; for p in $(APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+demo: venv
+	$(PY) -m dxlab.demo
+
+lint: venv
+	$(VENV)/bin/ruff check dxlab tests bench
+
+typecheck: venv
+	$(VENV)/bin/mypy dxlab
+
+pytest: venv system-packages
+	DXLAB_TEST_PG="$$(bash scripts/start-postgres.sh)" $(PY) -m pytest -q -p no:cacheprovider tests
+
+test: system-packages venv lint typecheck pytest
+
+bench: venv
+	$(PY) bench/api.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

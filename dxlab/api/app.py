@@ -1,0 +1,224 @@
+"""The ASGI app: both wire protocols of the model, the /_dxlab extension routes and the
+console, on one port. Every response carries x-amzn-RequestId; no request, however
+malformed, gets a traceback."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Any
+from urllib.parse import unquote
+
+import cbor2
+import orjson
+
+from dxlab.api import errors
+from dxlab.api.auth import KeyLookup, SignedRequest, authenticate
+from dxlab.api.dispatch import Dispatcher
+from dxlab.api.model import TARGET_PREFIX
+from dxlab.api.serialize import encode_cbor, encode_json
+from dxlab.domain.errors import AuthError, DxlabError, ProtocolError
+from dxlab.service.context import Context, Settings
+from dxlab.service.timers import fire_due
+from dxlab.store.repository import Store
+
+log = logging.getLogger("dxlab.api")
+
+MAX_BODY = 1024 * 1024  # bytes; larger requests are refused before parsing
+CBOR_PREFIX = f"/service/{TARGET_PREFIX}/operation/"
+
+Scope = dict[str, Any]
+Receive = Callable[[], Awaitable[dict[str, Any]]]
+Send = Callable[[dict[str, Any]], Awaitable[None]]
+
+
+class TooLarge(Exception):
+    pass
+
+
+class DxlabApp:
+    def __init__(self, store: Store, settings: Settings | None = None) -> None:
+        self.store = store
+        self.settings = settings or Settings()
+        self.dispatcher = Dispatcher(store)
+        self._ticker: asyncio.Task[None] | None = None
+        from dxlab.api.extension import ExtensionRoutes
+
+        self.extension = ExtensionRoutes(self)
+
+    # -- plumbing -------------------------------------------------------------------
+    def key_lookup(self) -> KeyLookup:
+        from dxlab.service.accounts import lookup_key
+
+        def lookup(access_key: str) -> tuple[str, str] | None:
+            with self.store.read() as uow:
+                return lookup_key(uow, access_key)
+
+        return lookup
+
+    def context(self, account: str, request_id: str) -> Context:
+        return Context(account=account, settings=self.settings, request_id=request_id)
+
+    async def _tick(self) -> None:
+        """Fires due timers when no request comes to do it (provisioning, test expiry)."""
+        while True:
+            await asyncio.sleep(0.25)
+            try:
+                self.dispatcher.fire_timers(self.context("000000000000", "timer"))
+            except Exception:  # noqa: BLE001 - a timer must never stop the ticker
+                log.exception("timer failed")
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            await self._lifespan(receive, send)
+            return
+        if scope["type"] != "http":
+            return
+        request_id = str(uuid.uuid4())
+        path = scope.get("path", "/")
+        try:
+            body = await _read_body(receive)
+        except TooLarge:
+            err = ProtocolError("Request body too large", "RequestEntityTooLargeException", 413)
+            status, payload = errors.json_error(err)
+            await _respond(send, status, payload, "application/x-amz-json-1.1", request_id)
+            return
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        if path.startswith(CBOR_PREFIX):
+            await self._cbor(scope, headers, body, send, request_id, unquote(path[len(CBOR_PREFIX):]))
+        elif path.startswith("/_dxlab/"):
+            await self.extension.handle(scope, headers, body, send, request_id)
+        elif path.startswith("/console"):
+            from dxlab.console import serve_console
+
+            await serve_console(self, scope, send, request_id)
+        elif scope["method"] == "POST" and path == "/":
+            await self._json(scope, headers, body, send, request_id)
+        else:
+            text = b"dxlab: AWS Direct Connect on one machine. POST awsJson1.1 requests to /.\n"
+            await _respond(send, 200 if path == "/" else 404, text, "text/plain", request_id)
+
+    async def _lifespan(self, receive: Receive, send: Send) -> None:
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                self._ticker = asyncio.create_task(self._tick())
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                if self._ticker:
+                    self._ticker.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await self._ticker
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+
+    def _account(self, scope: Scope, headers: dict[str, str], body: bytes) -> str:
+        request = SignedRequest(
+            method=scope["method"],
+            path=scope.get("raw_path", b"/").decode("latin-1").split("?", 1)[0] or "/",
+            query=scope.get("query_string", b"").decode("latin-1"),
+            headers=headers,
+            body=body,
+        )
+        import time
+
+        return authenticate(request, self.settings.auth, self.key_lookup(), time.time())
+
+    async def _json(
+        self, scope: Scope, headers: dict[str, str], body: bytes, send: Send, request_id: str
+    ) -> None:
+        ctype = "application/x-amz-json-1.1"
+        try:
+            target = headers.get("x-amz-target", "")
+            prefix, _, op_name = target.partition(".")
+            if prefix != TARGET_PREFIX or not op_name:
+                raise ProtocolError(
+                    f"Unknown or missing X-Amz-Target: {target!r}",
+                    aws_code="UnknownOperationException",
+                )
+            account = self._account(scope, headers, body)
+            try:
+                decoded = orjson.loads(body) if body.strip() else {}
+            except orjson.JSONDecodeError as exc:
+                raise ProtocolError(f"Request body is not valid JSON: {exc}") from None
+            result = self.dispatcher.call(op_name, decoded, "json", self.context(account, request_id))
+            await _respond(send, 200, encode_json(result), ctype, request_id)
+        except DxlabError as err:
+            status, payload = errors.json_error(err)
+            await _respond(send, status, payload, ctype, request_id)
+        except Exception:  # noqa: BLE001 - never a traceback on the wire
+            log.exception("unexpected error in %s", request_id)
+            status, payload = errors.json_error(errors.server_error())
+            await _respond(send, status, payload, ctype, request_id)
+
+    async def _cbor(
+        self,
+        scope: Scope,
+        headers: dict[str, str],
+        body: bytes,
+        send: Send,
+        request_id: str,
+        op_name: str,
+    ) -> None:
+        ctype = "application/cbor"
+        extra = [(b"smithy-protocol", b"rpc-v2-cbor")]
+        try:
+            if scope["method"] != "POST":
+                raise ProtocolError("rpc-v2-cbor requests must be POST")
+            if headers.get("smithy-protocol") != "rpc-v2-cbor":
+                raise ProtocolError("Missing header smithy-protocol: rpc-v2-cbor")
+            account = self._account(scope, headers, body)
+            self.dispatcher.input_shape(op_name)
+            try:
+                decoded = cbor2.loads(body) if body else {}
+            except Exception as exc:  # noqa: BLE001 - cbor2 raises several kinds
+                raise ProtocolError(f"Request body is not valid CBOR: {exc}") from None
+            result = self.dispatcher.call(op_name, decoded, "cbor", self.context(account, request_id))
+            payload = encode_cbor(self.dispatcher.output_shape(op_name), result)
+            await _respond(send, 200, payload, ctype, request_id, extra)
+        except DxlabError as err:
+            status, payload = errors.cbor_error(err)
+            await _respond(send, status, payload, ctype, request_id, extra)
+        except Exception:  # noqa: BLE001
+            log.exception("unexpected error in %s", request_id)
+            status, payload = errors.cbor_error(errors.server_error())
+            await _respond(send, status, payload, ctype, request_id, extra)
+
+
+async def _read_body(receive: Receive) -> bytes:
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > MAX_BODY:
+            raise TooLarge
+        chunks.append(chunk)
+        if not message.get("more_body"):
+            return b"".join(chunks)
+
+
+async def _respond(
+    send: Send,
+    status: int,
+    body: bytes,
+    content_type: str,
+    request_id: str,
+    extra: list[tuple[bytes, bytes]] | None = None,
+) -> None:
+    headers = [
+        (b"content-type", content_type.encode()),
+        (b"content-length", str(len(body)).encode()),
+        (b"x-amzn-requestid", request_id.encode()),
+    ]
+    if extra:
+        headers.extend(extra)
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+__all__ = ["DxlabApp", "AuthError", "fire_due"]

@@ -1,0 +1,189 @@
+"""Input parsing and validation, generic over the service model (as botocore's
+`validate.py`, but the server's side: every constraint of the model, not only the ones
+clients check). Produces the handler's typed input: timestamps as epoch floats, blobs
+as bytes, everything else as JSON types."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import re
+from functools import lru_cache
+from typing import Any
+
+from dxlab.api.model import shapes
+from dxlab.domain.errors import ProtocolError, ValidationError
+
+
+# The model's patterns are Java regexes; Python's re has no \p{..} classes.
+_JAVA_CLASSES = {r"\p{L}": r"\w", r"\p{Z}": r"\s", r"\p{N}": r"\d"}
+
+
+@lru_cache(maxsize=None)
+def _pattern(regex: str) -> re.Pattern[str]:
+    for java, python in _JAVA_CLASSES.items():
+        regex = regex.replace(java, python)
+    return re.compile(regex)
+
+
+def _show(value: Any) -> str:
+    text = value if isinstance(value, str) else repr(value)
+    return text if len(text) <= 64 else text[:61] + "..."
+
+
+class _Checker:
+    def __init__(self, wire: str) -> None:
+        self.wire = wire  # "json" or "cbor"
+        self.errors: list[str] = []
+
+    def fail(self, value: Any, path: str, rule: str) -> None:
+        shown = "null" if value is None else f"'{_show(value)}'"
+        self.errors.append(f"Value {shown} at '{path}' failed to satisfy constraint: {rule}")
+
+    def type_error(self, value: Any, path: str, expected: str) -> None:
+        raise ProtocolError(
+            f"Value {_show(value)!s} at '{path}' cannot be converted to {expected}",
+            aws_code="SerializationException",
+        )
+
+    def check(self, shape_name: str, value: Any, path: str) -> Any:
+        shape = shapes()[shape_name]
+        kind = shape["type"]
+        if kind == "structure":
+            return self.structure(shape, value, path)
+        if kind == "list":
+            if not isinstance(value, list):
+                self.type_error(value, path, "a list")
+            self.length(shape, value, path, "length")
+            member = shape["member"]["shape"]
+            return [self.check(member, v, f"{path}.{i + 1}.member") for i, v in enumerate(value)]
+        if kind == "map":
+            if not isinstance(value, dict):
+                self.type_error(value, path, "a map")
+            key, val = shape["key"]["shape"], shape["value"]["shape"]
+            return {self.check(key, k, path): self.check(val, v, f"{path}.{k}") for k, v in value.items()}
+        if kind == "string":
+            if not isinstance(value, str):
+                self.type_error(value, path, "a String")
+            self.length(shape, value, path, "length")
+            if "enum" in shape and value not in shape["enum"]:
+                self.fail(value, path, f"Member must satisfy enum value set: [{', '.join(shape['enum'])}]")
+            if "pattern" in shape and not _pattern(shape["pattern"]).search(value):
+                self.fail(value, path, f"Member must satisfy regular expression pattern: {shape['pattern']}")
+            return value
+        if kind in ("integer", "long"):
+            if isinstance(value, bool) or not isinstance(value, int):
+                self.type_error(value, path, "an Integer" if kind == "integer" else "a Long")
+            limit = 2**31 if kind == "integer" else 2**63
+            if not -limit <= value < limit:
+                self.type_error(value, path, "an Integer" if kind == "integer" else "a Long")
+            if "min" in shape and value < shape["min"]:
+                self.fail(value, path, f"Member must have value greater than or equal to {shape['min']}")
+            if "max" in shape and value > shape["max"]:
+                self.fail(value, path, f"Member must have value less than or equal to {shape['max']}")
+            return value
+        if kind == "boolean":
+            if not isinstance(value, bool):
+                self.type_error(value, path, "a Boolean")
+            return value
+        if kind in ("float", "double"):
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                self.type_error(value, path, "a Double")
+            return float(value)
+        if kind == "timestamp":
+            return self.timestamp(value, path)
+        if kind == "blob":
+            if self.wire in ("cbor", "out"):
+                if not isinstance(value, (bytes, bytearray)):
+                    self.type_error(value, path, "a Blob")
+                return bytes(value)
+            if not isinstance(value, str):
+                self.type_error(value, path, "a Blob")
+            try:
+                return base64.b64decode(value, validate=True)
+            except (binascii.Error, ValueError):
+                self.type_error(value, path, "a Blob")
+        raise ProtocolError(f"Unsupported shape type {kind} at '{path}'")
+
+    def structure(self, shape: dict[str, Any], value: Any, path: str) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            self.type_error(value, path or "input", "a Structure")
+        members = shape.get("members", {})
+        out: dict[str, Any] = {}
+        for name in shape.get("required", []):
+            if value.get(name) is None:
+                self.fail(None, _join(path, name), "Member must not be null")
+        for name, v in value.items():
+            spec = members.get(name)
+            if spec is None or v is None:
+                continue  # AWS's JSON services ignore members they do not know
+            out[name] = self.check(spec["shape"], v, _join(path, name))
+        return out
+
+    def length(self, shape: dict[str, Any], value: Any, path: str, what: str) -> None:
+        if "min" in shape and len(value) < shape["min"]:
+            self.fail(value, path, f"Member must have {what} greater than or equal to {shape['min']}")
+        if "max" in shape and len(value) > shape["max"]:
+            self.fail(value, path, f"Member must have {what} less than or equal to {shape['max']}")
+
+    def timestamp(self, value: Any, path: str) -> float:
+        if isinstance(value, bool):
+            self.type_error(value, path, "a Timestamp")
+        if isinstance(value, (int, float)):
+            return float(value)
+        if isinstance(value, dt.datetime):  # CBOR tag 1 / tag 0 decode to datetime
+            return value.timestamp()
+        if isinstance(value, str):
+            try:
+                return dt.datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
+            except ValueError:
+                pass
+        self.type_error(value, path, "a Timestamp")
+        return 0.0
+
+
+def _join(path: str, name: str) -> str:
+    return f"{path}.{name}" if path else name
+
+
+def parse_input(shape_name: str | None, body: Any, wire: str) -> dict[str, Any]:
+    """Validate `body` against the operation's input shape; raise `ValidationError`
+    listing every broken constraint, as AWS's Coral frameworks do."""
+    if shape_name is None:
+        return {}
+    if body is None:
+        body = {}
+    checker = _Checker(wire)
+    out = checker.check(shape_name, body, "")
+    if checker.errors:
+        count = len(checker.errors)
+        noun = "error" if count == 1 else "errors"
+        raise ValidationError(f"{count} validation {noun} detected: " + "; ".join(checker.errors))
+    return out  # type: ignore[no-any-return]
+
+
+def check_output(shape_name: str | None, body: dict[str, Any]) -> None:
+    """Development check (DXLAB_CHECK_OUTPUT=1, on in dxlab's tests): a handler's output
+    must fit the model's output shape exactly, types included."""
+    if shape_name is None:
+        return
+    checker = _Checker("out")
+    try:
+        checker.check(shape_name, body, "")
+    except ProtocolError as exc:
+        raise AssertionError(f"output of {shape_name} does not fit the model: {exc.message}") from None
+    _unknown_members(shape_name, body, "")
+
+
+def _unknown_members(shape_name: str, value: Any, path: str) -> None:
+    shape = shapes()[shape_name]
+    if shape["type"] == "structure":
+        members = shape.get("members", {})
+        for k, v in value.items():
+            if k not in members:
+                raise AssertionError(f"output member {_join(path, k)} is not in shape {shape_name}")
+            _unknown_members(members[k]["shape"], v, _join(path, k))
+    elif shape["type"] == "list":
+        for v in value:
+            _unknown_members(shape["member"]["shape"], v, path + "[]")

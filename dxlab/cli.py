@@ -1,0 +1,217 @@
+"""The `dxlab` command: thin (STYLE 12): it parses, calls the server or the service,
+and renders tables."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from dxlab import config
+from dxlab.service.context import Settings
+
+console = Console()
+
+endpoint_option = click.option(
+    "--endpoint",
+    default=config.endpoint,
+    show_default="$DXLAB_ENDPOINT or http://127.0.0.1:4599",
+    help="URL of the dxlab server.",
+)
+
+
+def _fail(message: str) -> None:
+    console.print(f"[red]error:[/red] {message}")
+    sys.exit(1)
+
+
+def _call(fn: Any, *args: Any, **kwargs: Any) -> Any:
+    """Run a client call and turn the server's error into one readable line."""
+    from botocore.exceptions import ClientError, EndpointConnectionError
+
+    from dxlab.client import ExtensionError
+
+    try:
+        return fn(*args, **kwargs)
+    except ClientError as exc:
+        err = exc.response.get("Error", {})
+        _fail(f"{err.get('Code')}: {err.get('Message')}")
+    except ExtensionError as exc:
+        _fail(f"{exc.aws_code}: {exc.message}")
+    except (EndpointConnectionError, ConnectionError, OSError) as exc:
+        _fail(f"cannot reach the dxlab server ({exc}); start it with `dxlab up`")
+
+
+@click.group()
+@click.version_option(package_name="dxlab")
+def main() -> None:
+    """dxlab: AWS Direct Connect on one machine."""
+
+
+def server_options(fn: Any) -> Any:
+    for option in reversed(
+        [
+            click.option("--host", default="127.0.0.1", show_default=True),
+            click.option("--port", default=config.DEFAULT_PORT, show_default=True, type=int),
+            click.option("--db", default=None, help="sqlite:///PATH or postgresql://... (default: state dir)"),
+            click.option("--auth", type=click.Choice(["permissive", "strict"]), default="permissive", show_default=True),
+            click.option("--region", default="us-east-1", show_default=True),
+            click.option(
+                "--provisioning",
+                type=click.Choice(["instant", "manual", "realistic"]),
+                default="instant",
+                show_default=True,
+                help="How connections come up: at once, after `dxlab cross-connect`, or as AWS takes.",
+            ),
+            click.option("--realistic-factor", type=float, default=1.0, show_default=True,
+                         help="Scales the realistic durations (0.001 turns 72 h into 4.3 min)."),
+        ]
+    ):
+        fn = option(fn)
+    return fn
+
+
+def _settings(auth: str, region: str, provisioning: str, realistic_factor: float) -> Settings:
+    return Settings(region=region, provisioning=provisioning, realistic_factor=realistic_factor, auth=auth)
+
+
+@main.command()
+@server_options
+def serve(host: str, port: int, db: str | None, auth: str, region: str, provisioning: str, realistic_factor: float) -> None:
+    """Run the server in the foreground until SIGINT/SIGTERM."""
+    from dxlab.server import serve as run
+
+    run(db or config.default_db(), _settings(auth, region, provisioning, realistic_factor), host, port)
+
+
+def _pid_file() -> Path:
+    return config.state_dir() / "server.pid"
+
+
+def _running_pid() -> int | None:
+    try:
+        pid = int(_pid_file().read_text().split()[0])
+        os.kill(pid, 0)
+        return pid
+    except (OSError, ValueError):
+        return None
+
+
+@main.command()
+@server_options
+def up(host: str, port: int, db: str | None, auth: str, region: str, provisioning: str, realistic_factor: float) -> None:
+    """Start the server in the background (pid and log in the state directory)."""
+    pid = _running_pid()
+    if pid:
+        console.print(f"dxlab is already running (pid {pid})")
+        return
+    log = config.state_dir() / "server.log"
+    args = [sys.executable, "-m", "dxlab.cli", "serve", "--host", host, "--port", str(port),
+            "--auth", auth, "--region", region, "--provisioning", provisioning,
+            "--realistic-factor", str(realistic_factor)]  # fmt: skip
+    if db:
+        args += ["--db", db]
+    with open(log, "ab") as out:
+        proc = subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    _pid_file().write_text(f"{proc.pid} http://{host}:{port}\n")
+    deadline = time.monotonic() + 15
+    import urllib.request
+
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            _fail(f"the server exited; see {log}")
+        try:
+            urllib.request.urlopen(f"http://{host}:{port}/", timeout=0.5).read()
+            console.print(f"dxlab is up on http://{host}:{port} (pid {proc.pid}, log {log})")
+            return
+        except OSError:
+            time.sleep(0.1)
+    _fail(f"the server did not answer within 15 s; see {log}")
+
+
+@main.command()
+def down() -> None:
+    """Stop the background server. Harmless when nothing runs."""
+    pid = _running_pid()
+    if pid is None:
+        console.print("dxlab is not running")
+        _pid_file().unlink(missing_ok=True)
+        return
+    os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+            time.sleep(0.05)
+        except OSError:
+            break
+    else:
+        os.kill(pid, signal.SIGKILL)
+    _pid_file().unlink(missing_ok=True)
+    console.print(f"dxlab stopped (pid {pid})")
+
+
+@main.command()
+@endpoint_option
+def status(endpoint: str) -> None:
+    """Is the server running, and what does it hold?"""
+    from dxlab.client import api
+
+    pid = _running_pid()
+    console.print(f"background server: {'pid ' + str(pid) if pid else 'not running'}")
+    conns = _call(api(endpoint).describe_connections)["connections"]
+    console.print(f"endpoint {endpoint}: answering, {len(conns)} connection(s) in this account")
+
+
+def connections_table(conns: list[dict[str, Any]]) -> Table:
+    table = Table("Connection", "Name", "Location", "Device", "Bandwidth", "State")
+    for c in conns:
+        table.add_row(c["connectionId"], c.get("connectionName", ""), c["location"],
+                      c.get("awsDeviceV2", ""), c["bandwidth"], c["connectionState"])  # fmt: skip
+    return table
+
+
+@main.command()
+@endpoint_option
+def connections(endpoint: str) -> None:
+    """List the account's connections."""
+    from dxlab.client import api
+
+    console.print(connections_table(_call(api(endpoint).describe_connections)["connections"]))
+
+
+@main.command("cross-connect")
+@click.argument("connection_id")
+@endpoint_option
+def cross_connect(connection_id: str, endpoint: str) -> None:
+    """Complete the cross-connect of a connection (what the colocation partner does)."""
+    from dxlab.client import ext
+
+    doc = _call(ext, endpoint, "POST", f"/cross-connect/{connection_id}")
+    console.print(f"{doc['connectionId']}: cross-connect complete, state {doc['connectionState']}")
+
+
+@main.command()
+@endpoint_option
+def locations(endpoint: str) -> None:
+    """Direct Connect locations of the region, with sub-locations and devices."""
+    from dxlab.client import ext
+
+    data = _call(ext, endpoint, "GET", "/locations")
+    table = Table("Code", "Name", "Sub-locations", "Devices")
+    for loc in data["locations"]:
+        table.add_row(loc["locationCode"], loc["locationName"],
+                      ", ".join(s["name"] for s in loc["subLocations"]), str(len(loc["devices"])))  # fmt: skip
+    console.print(table)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,71 @@
+"""Identifiers and ARNs in the real service's formats (FIDELITY.md)."""
+
+from __future__ import annotations
+
+import secrets
+import string
+import uuid
+
+_ALNUM = string.ascii_lowercase + string.digits
+_KEY_CHARS = string.ascii_letters + string.digits + "._"
+
+
+def _suffix(n: int) -> str:
+    return "".join(secrets.choice(_ALNUM) for _ in range(n))
+
+
+def connection_id() -> str:
+    return "dxcon-" + _suffix(8)
+
+
+def lag_id() -> str:
+    return "dxlag-" + _suffix(8)
+
+
+def virtual_interface_id() -> str:
+    return "dxvif-" + _suffix(8)
+
+
+def bgp_peer_id() -> str:
+    return "dxpeer-" + _suffix(8)
+
+
+def resiliency_group_id() -> str:
+    return "dxrg-" + _suffix(17)
+
+
+def gateway_id() -> str:
+    return str(uuid.uuid4())
+
+
+def bgp_auth_key() -> str:
+    """AWS's generated MD5 keys: 0x and 22 characters of [A-Za-z0-9._]."""
+    return "0x" + "".join(secrets.choice(_KEY_CHARS) for _ in range(22))
+
+
+def device_suffix() -> str:
+    return _suffix(10)
+
+
+# Which ARN resource type each id prefix maps to; gateways and resiliency groups are global.
+_ARN_TYPES = {"dxcon": "dxcon", "dxlag": "dxlag", "dxvif": "dxvif"}
+
+
+def arn(region: str, account: str, resource_id: str) -> str:
+    prefix = resource_id.split("-", 1)[0]
+    if prefix in _ARN_TYPES:
+        return f"arn:aws:directconnect:{region}:{account}:{_ARN_TYPES[prefix]}/{resource_id}"
+    if prefix == "dxrg":
+        return f"arn:aws:directconnect::{account}:dx-resiliency-group/{resource_id}"
+    return f"arn:aws:directconnect::{account}:dx-gateway/{resource_id}"
+
+
+def parse_arn(value: str) -> tuple[str, str, str, str] | None:
+    """(region, account, type, id) of a Direct Connect ARN, or None if it is not one."""
+    parts = value.split(":", 5)
+    if len(parts) != 6 or parts[0] != "arn" or parts[2] != "directconnect":
+        return None
+    kind, _, rid = parts[5].partition("/")
+    if not rid:
+        return None
+    return parts[3], parts[4], kind, rid

@@ -1,0 +1,38 @@
+"""What an operation runs with: who is asking, where, and when.
+
+The clock is passed in (STYLE 13): rules never read the time themselves, so tests and the
+provisioning modes move time instead of sleeping."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+Clock = Callable[[], float]
+
+
+@dataclass(frozen=True)
+class Settings:
+    region: str = "us-east-1"
+    provisioning: str = "instant"  # instant | manual | realistic
+    realistic_factor: float = 1.0  # scales the realistic durations (0.001: 72 h -> 4.3 min)
+    auth: str = "permissive"  # permissive | strict
+    data_plane: str = "sim"
+
+
+@dataclass(frozen=True)
+class Context:
+    account: str
+    settings: Settings = field(default_factory=Settings)
+    clock: Clock = time.time
+    request_id: str = ""
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def region(self) -> str:
+        return self.settings.region
+
+    def now(self) -> float:
+        return self.clock()

@@ -1,0 +1,34 @@
+"""Customer agreements (ConfirmCustomerAgreement / DescribeCustomerMetadata).
+
+An account must sign the MACsec / NNI agreement before certain orders; dxlab keeps the
+signature per account."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dxlab.service.context import Context
+from dxlab.service.registry import operation
+from dxlab.store.repository import Record, UnitOfWork
+
+AGREEMENTS = ("CTO",)
+
+
+@operation("ConfirmCustomerAgreement", write=True)
+def confirm_customer_agreement(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+    name = req.get("agreementName") or AGREEMENTS[0]
+    rec = uow.get("customer", ctx.account) or Record("customer", ctx.account, ctx.account, {"agreements": []})
+    agreements = {a["agreementName"]: a for a in rec.doc["agreements"]}
+    agreements[name] = {"agreementName": name, "status": "signed"}
+    rec.doc["agreements"] = list(agreements.values())
+    uow.put(rec)
+    return {"status": "signed"}
+
+
+@operation("DescribeCustomerMetadata")
+def describe_customer_metadata(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+    rec = uow.get("customer", ctx.account)
+    signed = {a["agreementName"]: a for a in (rec.doc["agreements"] if rec else [])}
+    agreements = [signed.get(n, {"agreementName": n, "status": "unsigned"}) for n in AGREEMENTS]
+    agreements += [a for n, a in signed.items() if n not in AGREEMENTS]
+    return {"agreements": agreements, "nniPartnerType": "nonPartner"}

@@ -1,0 +1,61 @@
+"""DescribeLocations and the catalog's extension view (sub-locations, devices)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dxlab.domain import catalog
+from dxlab.service.context import Context
+from dxlab.service.registry import operation
+from dxlab.service.routes import route
+from dxlab.store.repository import UnitOfWork
+
+
+@operation("DescribeLocations")
+def describe_locations(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "locations": [
+            {
+                "locationCode": loc.code,
+                "locationName": loc.name,
+                "region": loc.region,
+                "availablePortSpeeds": list(loc.port_speeds),
+                "availableProviders": list(loc.providers),
+                "availableMacSecPortSpeeds": list(loc.macsec_port_speeds),
+                "availableBillingModes": [
+                    {"billingMode": m, "availablePortSpeeds": list(loc.port_speeds), "includedRegions": [loc.region]}
+                    for m in loc.billing_modes
+                ],
+            }
+            for loc in catalog.locations_in(ctx.region)
+        ]
+    }
+
+
+@route("GET", "/locations")
+def locations_detail(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[str, Any]:
+    """Beyond DescribeLocations: sub-locations and devices (what the wizard offers)."""
+    region = args.get("region", ctx.region)
+    return {
+        "locations": [
+            {
+                "locationCode": loc.code,
+                "locationName": loc.name,
+                "region": loc.region,
+                "subLocations": [
+                    {"name": s.name, "floor": s.floor, "meetMeRoom": s.meet_me_room} for s in loc.sub_locations
+                ],
+                "devices": [
+                    {
+                        "awsDevice": d.aws_device,
+                        "awsDeviceV2": d.aws_device_v2,
+                        "awsLogicalDeviceId": d.logical_device_id,
+                        "subLocation": d.sub_location,
+                    }
+                    for d in loc.devices
+                ],
+            }
+            for loc in catalog.LOCATIONS.values()
+            if region == "all" or loc.region == region
+        ]
+    }

@@ -1,0 +1,52 @@
+"""Where a port lands: which AWS device of a location, and which port on it.
+
+Like the Resiliency Toolkit, dxlab spreads one account's connections over the
+location's devices (fewest of this account's connections first, then the least used
+device). Ports are claims in the store, so two concurrent orders never share one."""
+
+from __future__ import annotations
+
+from dxlab.domain.catalog import Device, Location
+from dxlab.domain.errors import LimitExceeded
+from dxlab.store.repository import UnitOfWork
+
+
+def port_scope(device: Device) -> str:
+    return f"port:{device.aws_device}"
+
+
+def place(
+    uow: UnitOfWork,
+    location: Location,
+    account: str,
+    owner: str,
+    *,
+    on_device: str | None = None,
+    avoid_devices: frozenset[str] = frozenset(),
+) -> tuple[Device, int]:
+    devices = [d for d in location.devices if on_device is None or d.aws_device == on_device]
+    mine: dict[str, int] = {}
+    for kind in ("connection", "interconnect"):
+        for rec in uow.list(kind, account=account):
+            if rec.doc.get("location") == location.code and rec.doc.get("connectionState") not in (
+                "deleted",
+                "rejected",
+            ):
+                dev = str(rec.doc.get("awsDevice"))
+                mine[dev] = mine.get(dev, 0) + 1
+    used = {d.aws_device: uow.claimed(port_scope(d)) for d in devices}
+
+    def preference(d: Device) -> tuple[int, int, int, str]:
+        return (int(d.aws_device in avoid_devices), mine.get(d.aws_device, 0), len(used[d.aws_device]), d.aws_device)
+
+    for dev in sorted(devices, key=preference):
+        taken = used[dev.aws_device]
+        for port in range(1, dev.ports + 1):
+            if str(port) not in taken and uow.claim(port_scope(dev), str(port), owner):
+                return dev, port
+    where = on_device or location.code
+    raise LimitExceeded(f"No free port is left on {where} for this order")
+
+
+def release_port(uow: UnitOfWork, owner: str) -> None:
+    uow.release_owner(owner)

@@ -1,0 +1,40 @@
+"""Durable timers: scheduled state changes (provisioning steps, failover test expiry).
+
+A timer is stored with its due time, so it fires after a restart too. Each resource
+family registers the actions it schedules."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from dxlab.service.context import Context
+from dxlab.store.repository import UnitOfWork
+
+Action = Callable[[UnitOfWork, Context, str, dict[str, Any]], None]
+
+ACTIONS: dict[str, Action] = {}
+
+
+def timer_action(name: str) -> Callable[[Action], Action]:
+    def register(fn: Action) -> Action:
+        ACTIONS[name] = fn
+        return fn
+
+    return register
+
+
+def fire_due(uow: UnitOfWork, ctx: Context) -> int:
+    """Run every timer whose time has come, oldest first. Returns how many fired."""
+    fired = 0
+    # A fired action may schedule a follow-up that is already due (instant provisioning).
+    for _ in range(16):
+        due = uow.due_timers(ctx.now())
+        if not due:
+            break
+        for timer in due:
+            action = ACTIONS.get(timer.action)
+            if action is not None:
+                action(uow, ctx, timer.ref, timer.payload)
+                fired += 1
+    return fired

@@ -1,0 +1,96 @@
+"""The repository interface every store implements.
+
+A resource is a `Record`: its API document (the model's shape, exactly what Describe*
+returns) and `meta`, dxlab's own bookkeeping that never reaches the wire (device port,
+cross-connect, provisioning). `claims` are unique reservations (a device port, a VLAN on
+a connection) enforced by the database itself, so no race can hand one out twice.
+`timers` are durable scheduled transitions (provisioning, failover test expiry).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+
+@dataclass
+class Record:
+    kind: str
+    id: str
+    account: str
+    doc: dict[str, Any]
+    meta: dict[str, Any] = field(default_factory=dict)
+    parent: str | None = None
+    created: float = 0.0
+
+
+@dataclass(frozen=True)
+class Timer:
+    id: str
+    due: float
+    action: str
+    ref: str
+    payload: dict[str, Any]
+
+
+class UnitOfWork(Protocol):
+    """One transaction. Leaving the `with` block commits; an exception rolls back."""
+
+    def get(self, kind: str, id: str) -> Record | None: ...
+
+    def list(
+        self, kind: str, *, account: str | None = None, parent: str | None = None
+    ) -> list[Record]: ...
+
+    def docs(self, kind: str, *, account: str | None = None) -> list[dict[str, Any]]: ...
+
+    def count(self, kind: str, *, account: str | None = None, parent: str | None = None) -> int: ...
+
+    def put(self, record: Record) -> None: ...
+
+    def delete(self, kind: str, id: str) -> None: ...
+
+    def claim(self, scope: str, value: str, owner: str) -> bool:
+        """Reserve (scope, value) for owner; False when another owner holds it."""
+        ...
+
+    def release(self, scope: str, value: str) -> None: ...
+
+    def release_owner(self, owner: str) -> None: ...
+
+    def claimed(self, scope: str) -> dict[str, str]: ...
+
+    def schedule(self, due: float, action: str, ref: str, payload: dict[str, Any]) -> None: ...
+
+    def due_timers(self, now: float) -> list[Timer]: ...
+
+    def cancel_timers(self, ref: str, action: str | None = None) -> None: ...
+
+
+class Store(Protocol):
+    url: str
+
+    def read(self) -> contextlib.AbstractContextManager[UnitOfWork]: ...
+
+    def write(self) -> contextlib.AbstractContextManager[UnitOfWork]: ...
+
+    def close(self) -> None: ...
+
+
+def open_store(url: str) -> Store:
+    """`sqlite:///path`, a bare path, or `postgresql://...`."""
+    if url.startswith(("postgresql://", "postgres://")):
+        from dxlab.store.postgres import PostgresStore
+
+        return PostgresStore(url)
+    from dxlab.store.sqlite import SqliteStore
+
+    path = url.removeprefix("sqlite:///") if url.startswith("sqlite:///") else url
+    return SqliteStore(path)
+
+
+@contextlib.contextmanager
+def no_op() -> Iterator[None]:
+    yield

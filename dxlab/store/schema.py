@@ -1,0 +1,25 @@
+"""Schema migrations, shared by SQLite and PostgreSQL (plain SQL both understand).
+
+Each entry runs once, in order; `schema_version` records how far a database has come."""
+
+from __future__ import annotations
+
+MIGRATIONS: list[list[str]] = [
+    [
+        """CREATE TABLE resources (
+            kind TEXT NOT NULL, id TEXT NOT NULL, account TEXT NOT NULL,
+            parent TEXT, created DOUBLE PRECISION NOT NULL,
+            doc TEXT NOT NULL, meta TEXT NOT NULL,
+            PRIMARY KEY (kind, id))""",
+        "CREATE INDEX resources_by_account ON resources (kind, account, created)",
+        "CREATE INDEX resources_by_parent ON resources (kind, parent)",
+        """CREATE TABLE claims (
+            scope TEXT NOT NULL, value TEXT NOT NULL, owner TEXT NOT NULL,
+            PRIMARY KEY (scope, value))""",
+        "CREATE INDEX claims_by_owner ON claims (owner)",
+        """CREATE TABLE timers (
+            tid TEXT PRIMARY KEY, due DOUBLE PRECISION NOT NULL, action TEXT NOT NULL, ref TEXT NOT NULL,
+            payload TEXT NOT NULL)""",
+        "CREATE INDEX timers_by_due ON timers (due)",
+    ],
+]

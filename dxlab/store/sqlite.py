@@ -1,0 +1,201 @@
+"""The embedded store: one SQLite file in WAL mode.
+
+Writes take `BEGIN IMMEDIATE`, so writers are serialized by SQLite itself (also across
+processes) and `synchronous=FULL` makes every acknowledged commit durable."""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+import threading
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from dxlab.store.repository import Record, Timer
+from dxlab.store.schema import MIGRATIONS
+
+
+class SqliteUnitOfWork:
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.c = conn
+
+    def get(self, kind: str, id: str) -> Record | None:
+        row = self.c.execute(
+            "SELECT kind, id, account, parent, created, doc, meta FROM resources"
+            " WHERE kind = ? AND id = ?",
+            (kind, id),
+        ).fetchone()
+        return _record(row) if row else None
+
+    def list(
+        self, kind: str, *, account: str | None = None, parent: str | None = None
+    ) -> list[Record]:
+        sql, args = _where(kind, account, parent)
+        rows = self.c.execute(
+            "SELECT kind, id, account, parent, created, doc, meta FROM resources"
+            + sql
+            + " ORDER BY created, id",
+            args,
+        ).fetchall()
+        return [_record(r) for r in rows]
+
+    def docs(self, kind: str, *, account: str | None = None) -> list[dict[str, Any]]:
+        sql, args = _where(kind, account, None)
+        rows = self.c.execute("SELECT doc FROM resources" + sql + " ORDER BY created, id", args)
+        loads = orjson.loads
+        return [loads(r[0]) for r in rows]
+
+    def count(self, kind: str, *, account: str | None = None, parent: str | None = None) -> int:
+        sql, args = _where(kind, account, parent)
+        return int(self.c.execute("SELECT COUNT(*) FROM resources" + sql, args).fetchone()[0])
+
+    def put(self, record: Record) -> None:
+        self.c.execute(
+            "INSERT INTO resources (kind, id, account, parent, created, doc, meta)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (kind, id) DO UPDATE SET account = excluded.account,"
+            " parent = excluded.parent, doc = excluded.doc, meta = excluded.meta",
+            (
+                record.kind,
+                record.id,
+                record.account,
+                record.parent,
+                record.created,
+                orjson.dumps(record.doc).decode(),
+                orjson.dumps(record.meta).decode(),
+            ),
+        )
+
+    def delete(self, kind: str, id: str) -> None:
+        self.c.execute("DELETE FROM resources WHERE kind = ? AND id = ?", (kind, id))
+
+    def claim(self, scope: str, value: str, owner: str) -> bool:
+        cur = self.c.execute(
+            "INSERT INTO claims (scope, value, owner) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+            (scope, value, owner),
+        )
+        if cur.rowcount == 1:
+            return True
+        row = self.c.execute(
+            "SELECT owner FROM claims WHERE scope = ? AND value = ?", (scope, value)
+        ).fetchone()
+        return bool(row and row[0] == owner)
+
+    def release(self, scope: str, value: str) -> None:
+        self.c.execute("DELETE FROM claims WHERE scope = ? AND value = ?", (scope, value))
+
+    def release_owner(self, owner: str) -> None:
+        self.c.execute("DELETE FROM claims WHERE owner = ?", (owner,))
+
+    def claimed(self, scope: str) -> dict[str, str]:
+        rows = self.c.execute("SELECT value, owner FROM claims WHERE scope = ?", (scope,))
+        return {v: o for v, o in rows}
+
+    def schedule(self, due: float, action: str, ref: str, payload: dict[str, Any]) -> None:
+        self.c.execute(
+            "INSERT INTO timers (tid, due, action, ref, payload) VALUES (?, ?, ?, ?, ?)",
+            (uuid.uuid4().hex, due, action, ref, orjson.dumps(payload).decode()),
+        )
+
+    def due_timers(self, now: float) -> list[Timer]:
+        rows = self.c.execute(
+            "SELECT tid, due, action, ref, payload FROM timers WHERE due <= ? ORDER BY due",
+            (now,),
+        ).fetchall()
+        for r in rows:
+            self.c.execute("DELETE FROM timers WHERE tid = ?", (r[0],))
+        return [Timer(r[0], r[1], r[2], r[3], orjson.loads(r[4])) for r in rows]
+
+    def next_due(self) -> float | None:
+        row = self.c.execute("SELECT MIN(due) FROM timers").fetchone()
+        return row[0] if row else None
+
+    def cancel_timers(self, ref: str, action: str | None = None) -> None:
+        if action is None:
+            self.c.execute("DELETE FROM timers WHERE ref = ?", (ref,))
+        else:
+            self.c.execute("DELETE FROM timers WHERE ref = ? AND action = ?", (ref, action))
+
+
+def _where(kind: str, account: str | None, parent: str | None) -> tuple[str, list[Any]]:
+    sql, args = " WHERE kind = ?", [kind]
+    if account is not None:
+        sql += " AND account = ?"
+        args.append(account)
+    if parent is not None:
+        sql += " AND parent = ?"
+        args.append(parent)
+    return sql, args
+
+
+def _record(row: Any) -> Record:
+    return Record(
+        kind=row[0],
+        id=row[1],
+        account=row[2],
+        parent=row[3],
+        created=row[4],
+        doc=orjson.loads(row[5]),
+        meta=orjson.loads(row[6]),
+    )
+
+
+class SqliteStore:
+    def __init__(self, path: str) -> None:
+        self.url = f"sqlite:///{path}"
+        if path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        self._conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        self._conn.execute("PRAGMA journal_mode=WAL")
+        # FULL: an acknowledged write is on disk, not only in the OS cache.
+        self._conn.execute("PRAGMA synchronous=FULL")
+        self._conn.execute("PRAGMA busy_timeout=10000")
+        self._lock = threading.RLock()
+        self._migrate()
+
+    def _migrate(self) -> None:
+        with self._lock:
+            c = self._conn
+            c.execute("BEGIN IMMEDIATE")
+            try:
+                c.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+                row = c.execute("SELECT MAX(version) FROM schema_version").fetchone()
+                done = row[0] or 0
+                for version, statements in enumerate(MIGRATIONS, start=1):
+                    if version <= done:
+                        continue
+                    for sql in statements:
+                        c.execute(sql)
+                    c.execute("INSERT INTO schema_version (version) VALUES (?)", (version,))
+                c.execute("COMMIT")
+            except BaseException:
+                c.execute("ROLLBACK")
+                raise
+
+    @contextlib.contextmanager
+    def read(self) -> Iterator[SqliteUnitOfWork]:
+        with self._lock:
+            self._conn.execute("BEGIN")
+            try:
+                yield SqliteUnitOfWork(self._conn)
+            finally:
+                self._conn.execute("COMMIT")
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[SqliteUnitOfWork]:
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield SqliteUnitOfWork(self._conn)
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()

@@ -18,7 +18,8 @@ from rich.table import Table
 from dxlab import config
 from dxlab.service.context import Settings
 
-console = Console()
+# Wide enough for ID columns when the output is a pipe or a CI log, not a terminal.
+console = Console(width=None if sys.stdout.isatty() else 160)
 
 endpoint_option = click.option(
     "--endpoint",

@@ -35,9 +35,19 @@ def place(
                 dev = str(rec.doc.get("awsDevice"))
                 mine[dev] = mine.get(dev, 0) + 1
     used = {d.aws_device: uow.claimed(port_scope(d)) for d in devices}
+    by_sub: dict[str, int] = {}
+    for d in location.devices:
+        by_sub[d.sub_location] = by_sub.get(d.sub_location, 0) + mine.get(d.aws_device, 0)
 
-    def preference(d: Device) -> tuple[int, int, int, str]:
-        return (int(d.aws_device in avoid_devices), mine.get(d.aws_device, 0), len(used[d.aws_device]), d.aws_device)
+    def preference(d: Device) -> tuple[int, int, int, int, str]:
+        # Distinct devices first, then distinct sub-locations (floors), then least used.
+        return (
+            int(d.aws_device in avoid_devices),
+            mine.get(d.aws_device, 0),
+            by_sub[d.sub_location],
+            len(used[d.aws_device]),
+            d.aws_device,
+        )
 
     for dev in sorted(devices, key=preference):
         taken = used[dev.aws_device]

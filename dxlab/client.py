@@ -51,12 +51,16 @@ class ExtensionError(DxlabError):
         self.status = status
 
 
-def ext(endpoint: str, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
-    """Call a /_dxlab route, signed like any AWS request."""
+def ext(
+    endpoint: str, method: str, path: str, body: dict[str, Any] | None = None, account: str | None = None
+) -> Any:
+    """Call a /_dxlab route, signed like any AWS request (as `account` when given: a
+    12-digit access key id selects that account in permissive mode)."""
     url = endpoint.rstrip("/") + "/_dxlab" + path
     data = orjson.dumps(body) if body is not None else b""
     request = AWSRequest(method=method, url=url, data=data, headers={"content-type": "application/json"})
-    SigV4Auth(_credentials(), "directconnect", region()).add_auth(request)
+    creds = Credentials(account, "dxlab") if account else _credentials()
+    SigV4Auth(creds, "directconnect", region()).add_auth(request)
     response = _http.request(method, url, body=data or None, headers=dict(request.headers.items()))
     if response.status >= 400:
         try:

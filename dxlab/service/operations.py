@@ -4,5 +4,6 @@ from dxlab.service import (  # noqa: F401
     connections,
     customer,
     locations,
+    resiliency_groups,
     tags,
 )

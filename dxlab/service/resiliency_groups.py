@@ -1,0 +1,206 @@
+"""Resiliency groups: Create/Get/List/Update/Delete, and associating connections
+(atomically: all or nothing). Beyond AWS: /_dxlab/resiliency-groups/{id}/compliance
+tells whether the group's connections meet the intended model, and which rule fails."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dxlab.domain import ids
+from dxlab.domain.errors import Conflict, NotFound, ValidationError
+from dxlab.domain.resiliency import SLA, broken_rules
+from dxlab.service.common import find, initial_tags, page
+from dxlab.service.context import Context
+from dxlab.service.registry import operation
+from dxlab.service.routes import route
+from dxlab.service.timers import timer_action
+from dxlab.store.repository import Record, UnitOfWork
+
+SETTLE = "resiliency_group.settle"
+
+
+def _summary(doc: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in doc.items() if k != "tags"}
+
+
+def _replayed(uow: UnitOfWork, ctx: Context, op: str, token: str | None) -> str | None:
+    """The result id of an earlier call with this clientToken (idempotency), if any."""
+    if token is None:
+        return None
+    held = uow.claimed(f"token:{ctx.account}:{op}").get(token)
+    return held
+
+
+def _connection(uow: UnitOfWork, ctx: Context, identifier: str) -> Record:
+    cid = identifier
+    if identifier.startswith("arn:"):
+        parsed = ids.parse_arn(identifier)
+        if parsed is None or parsed[2] != "dxcon":
+            raise ValidationError(f"{identifier} is not a connection ARN")
+        cid = parsed[3]
+    rec = find(uow, ctx, "connection", cid)
+    if rec.doc["connectionState"] in ("deleted", "deleting", "rejected"):
+        raise Conflict(f"Connection {cid} is in state {rec.doc['connectionState']}")
+    return rec
+
+
+def _association(ctx: Context, rg_id: str, conn: Record, state: str) -> dict[str, Any]:
+    return {
+        "resiliencyGroupId": rg_id,
+        "connectionArn": ids.arn(conn.doc["region"], conn.account, conn.id),
+        "state": state,
+    }
+
+
+@operation("CreateResiliencyGroup", write=True)
+def create(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+    earlier = _replayed(uow, ctx, "create", req.get("clientToken"))
+    if earlier:
+        return {"resiliencyGroup": find(uow, ctx, "resiliency_group", earlier).doc}
+    tags = initial_tags(req)
+    rg_id = ids.resiliency_group_id()
+    doc = {
+        "resiliencyGroupId": rg_id,
+        "resiliencyGroupArn": ids.arn(ctx.region, ctx.account, rg_id),
+        "resiliencyGroupName": req["resiliencyGroupName"],
+        "resiliencyGroupType": "Managed",
+        "ownerAccount": ctx.account,
+        "state": "pending",
+        "tags": tags,
+    }
+    meta = {"intendedResiliencyModel": req["intendedResiliencyModel"]}
+    uow.put(Record("resiliency_group", rg_id, ctx.account, doc, meta, created=ctx.now()))
+    if req.get("clientToken"):
+        uow.claim(f"token:{ctx.account}:create", req["clientToken"], rg_id)
+    uow.schedule(ctx.now(), SETTLE, rg_id, {})
+    return {"resiliencyGroup": doc}
+
+
+@timer_action(SETTLE)
+def settle(uow: UnitOfWork, ctx: Context, rg_id: str, payload: dict[str, Any]) -> None:
+    """pending -> available, deleting -> deleted; associations settle with the group."""
+    rec = uow.get("resiliency_group", rg_id)
+    if rec is None:
+        return
+    rec.doc["state"] = {"pending": "available", "deleting": "deleted"}.get(rec.doc["state"], rec.doc["state"])
+    uow.put(rec)
+    for assoc in uow.list("rg_association", parent=rg_id):
+        state = assoc.doc["state"]
+        if state == "associating":
+            assoc.doc["state"] = "associated"
+            uow.put(assoc)
+        elif state == "disassociating":
+            uow.delete("rg_association", assoc.id)
+            uow.release(f"rg-member:{assoc.meta['connectionId']}", assoc.meta["connectionId"])
+
+
+def _live_group(uow: UnitOfWork, ctx: Context, rg_id: str) -> Record:
+    rec = find(uow, ctx, "resiliency_group", rg_id)
+    if rec.doc["state"] in ("deleting", "deleted"):
+        raise Conflict(f"Resiliency group {rg_id} is in state {rec.doc['state']}")
+    return rec
+
+
+@operation("AssociateConnectionsToResiliencyGroup", write=True)
+def associate(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+    group = _live_group(uow, ctx, req["resiliencyGroupId"])
+    conns = [_connection(uow, ctx, i) for i in req["connectionIdentifiers"]]
+    if len({c.id for c in conns}) != len(conns):
+        raise ValidationError("The same connection is listed more than once")
+    for conn in conns:  # check every connection before changing anything: atomic
+        holder = uow.claimed(f"rg-member:{conn.id}").get(conn.id)
+        if holder and holder != group.id:
+            raise Conflict(f"Connection {conn.id} already belongs to resiliency group {holder}")
+    out = []
+    for conn in conns:
+        uow.claim(f"rg-member:{conn.id}", conn.id, group.id)
+        assoc_id = f"{group.id}:{conn.id}"
+        existing = uow.get("rg_association", assoc_id)
+        if existing is None or existing.doc["state"] != "associated":
+            doc = _association(ctx, group.id, conn, "associating")
+            uow.put(Record("rg_association", assoc_id, ctx.account, doc, {"connectionId": conn.id}, group.id, ctx.now()))
+            out.append(doc)
+        else:
+            out.append(existing.doc)
+    uow.schedule(ctx.now(), SETTLE, group.id, {})
+    return {"resiliencyGroupAssociations": out}
+
+
+@operation("DisassociateConnectionsFromResiliencyGroup", write=True)
+def disassociate(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+    group = _live_group(uow, ctx, req["resiliencyGroupId"])
+    records = []
+    for identifier in req["connectionIdentifiers"]:
+        cid = identifier.rsplit("/", 1)[-1]
+        assoc = uow.get("rg_association", f"{group.id}:{cid}")
+        if assoc is None or assoc.account != ctx.account:
+            raise NotFound(f"Connection {cid} is not associated with resiliency group {group.id}")
+        records.append(assoc)
+    for assoc in records:
+        assoc.doc["state"] = "disassociating"
+        uow.put(assoc)
+    uow.schedule(ctx.now(), SETTLE, group.id, {})
+    return {"resiliencyGroupAssociations": [a.doc for a in records]}
+
+
+@operation("GetResiliencyGroup")
+def get(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+    return {"resiliencyGroup": find(uow, ctx, "resiliency_group", req["resiliencyGroupId"]).doc}
+
+
+@operation("ListResiliencyGroups")
+def list_groups(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+    items = [_summary(d) for d in uow.docs("resiliency_group", account=ctx.account)]
+    chunk, token = page(items, req.get("maxResults"), req.get("nextToken"))
+    return {"items": chunk, **({"nextToken": token} if token else {})}
+
+
+@operation("ListResiliencyGroupAssociations")
+def list_associations(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+    group = find(uow, ctx, "resiliency_group", req["resiliencyGroupId"])
+    items = [a.doc for a in uow.list("rg_association", parent=group.id)]
+    chunk, token = page(items, req.get("maxResults"), req.get("nextToken"))
+    return {"items": chunk, **({"nextToken": token} if token else {})}
+
+
+@operation("UpdateResiliencyGroup", write=True)
+def update(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+    group = _live_group(uow, ctx, req["resiliencyGroupId"])
+    group.doc["resiliencyGroupName"] = req["resiliencyGroupName"]
+    uow.put(group)
+    return {"resiliencyGroup": group.doc}
+
+
+@operation("DeleteResiliencyGroup", write=True)
+def delete(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+    group = _live_group(uow, ctx, req["resiliencyGroupId"])
+    members = [a for a in uow.list("rg_association", parent=group.id) if a.doc["state"] != "disassociated"]
+    if members:
+        raise Conflict(
+            f"Resiliency group {group.id} still has {len(members)} associated connection(s); disassociate them first"
+        )
+    group.doc["state"] = "deleting"
+    uow.put(group)
+    uow.schedule(ctx.now(), SETTLE, group.id, {})
+    return {"resiliencyGroup": group.doc}
+
+
+@route("GET", "/resiliency-groups/{group_id}/compliance")
+def compliance(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[str, Any]:
+    """Whether the group's connections meet its intended model, and which rules fail."""
+    group = find(uow, ctx, "resiliency_group", args["group_id"])
+    model = group.meta["intendedResiliencyModel"]
+    conns = [
+        c.doc
+        for a in uow.list("rg_association", parent=group.id)
+        if (c := uow.get("connection", a.meta["connectionId"])) is not None
+    ]
+    problems = broken_rules(model, conns)
+    return {
+        "resiliencyGroupId": group.id,
+        "intendedResiliencyModel": model,
+        "meetsModel": not problems,
+        "sla": SLA[model] if not problems else "none",
+        "brokenRules": problems,
+        "connections": [c["connectionId"] for c in conns],
+    }

@@ -1,0 +1,44 @@
+"""PostgreSQL for the tests: a fresh schema per test in the cluster DXLAB_TEST_PG points to.
+
+`make test` always sets DXLAB_TEST_PG (scripts/start-postgres.sh), so a missing server is
+a failure with its reason, never a skip."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import uuid
+from collections.abc import Iterator
+from urllib.parse import quote
+
+import psycopg
+import pytest
+
+
+def admin_url() -> str:
+    url = os.environ.get("DXLAB_TEST_PG", "").strip()
+    if not url:
+        pytest.fail(
+            "DXLAB_TEST_PG is not set: the PostgreSQL half of these tests needs a server."
+            ' Run `make test`, or `export DXLAB_TEST_PG="$(bash scripts/start-postgres.sh)"`.',
+            pytrace=False,
+        )
+    return url
+
+
+@contextlib.contextmanager
+def fresh_schema() -> Iterator[str]:
+    """A dxlab store URL whose tables land in a new, empty schema; dropped afterwards."""
+    base = admin_url()
+    schema = f"dxlab_test_{uuid.uuid4().hex[:12]}"
+    try:
+        with psycopg.connect(base, autocommit=True, connect_timeout=10) as conn:
+            conn.execute(f'CREATE SCHEMA "{schema}"')  # type: ignore[arg-type]  # our own name
+    except psycopg.OperationalError as exc:
+        pytest.fail(f"cannot reach PostgreSQL at DXLAB_TEST_PG={base}: {exc}", pytrace=False)
+    sep = "&" if "?" in base else "?"
+    try:
+        yield f"{base}{sep}options={quote(f'-csearch_path={schema}')}"
+    finally:
+        with psycopg.connect(base, autocommit=True, connect_timeout=10) as conn:
+            conn.execute(f'DROP SCHEMA "{schema}" CASCADE')  # type: ignore[arg-type]

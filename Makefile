@@ -29,7 +29,7 @@ demo: venv
 	$(PY) -m dxlab.demo
 
 lint: venv
-	$(VENV)/bin/ruff check dxlab tests bench
+	$(VENV)/bin/ruff check dxlab tests $(wildcard bench)
 
 typecheck: venv
 	$(VENV)/bin/mypy dxlab

@@ -214,5 +214,56 @@ def locations(endpoint: str) -> None:
     console.print(table)
 
 
+@main.group()
+def accounts() -> None:
+    """Access keys of accounts, for `--auth strict` (written straight into the store)."""
+
+
+db_option = click.option("--db", default=None, help="sqlite:///PATH or postgresql://... (default: state dir)")
+
+
+@accounts.command("add")
+@click.argument("account_id")
+@click.option("--access-key", default=None, help="Access key id to register (default: a new one).")
+@click.option("--secret-key", default=None, help="Its secret access key (default: a new one).")
+@db_option
+def accounts_add(account_id: str, access_key: str | None, secret_key: str | None, db: str | None) -> None:
+    """Register an access key for ACCOUNT_ID and print the key pair."""
+    from dxlab.domain.errors import DxlabError
+    from dxlab.service.accounts import add_account
+    from dxlab.store import open_store
+
+    store = open_store(db or config.default_db())
+    try:
+        with store.write() as uow:
+            keys = add_account(uow, account_id, access_key, secret_key)
+    except DxlabError as exc:
+        _fail(exc.message)
+    finally:
+        store.close()
+    click.echo(f"# account {keys['account']}")
+    click.echo(f"AWS_ACCESS_KEY_ID={keys['accessKeyId']}")
+    click.echo(f"AWS_SECRET_ACCESS_KEY={keys['secretAccessKey']}")
+
+
+@accounts.command("list")
+@db_option
+def accounts_list(db: str | None) -> None:
+    """Registered access keys and their accounts (secrets are not shown)."""
+    from dxlab.service.accounts import list_accounts
+    from dxlab.store import open_store
+
+    store = open_store(db or config.default_db())
+    try:
+        with store.read() as uow:
+            keys = list_accounts(uow)
+    finally:
+        store.close()
+    table = Table("Account", "Access key id")
+    for k in keys:
+        table.add_row(k["account"], k["accessKeyId"])
+    console.print(table)
+
+
 if __name__ == "__main__":
     main()

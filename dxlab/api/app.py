@@ -125,7 +125,7 @@ class DxlabApp:
         )
         import time
 
-        return authenticate(request, self.settings.auth, self.key_lookup(), time.time())
+        return authenticate(request, self.settings.auth, self.key_lookup(), time.time(), self.settings.region)
 
     async def _json(
         self, scope: Scope, headers: dict[str, str], body: bytes, send: Send, request_id: str

@@ -65,12 +65,15 @@ KeyLookup = Callable[[str], "tuple[str, str] | None"]
 
 
 def authenticate(
-    request: SignedRequest, mode: str, lookup: KeyLookup, now: float
+    request: SignedRequest, mode: str, lookup: KeyLookup, now: float, region: str | None = None
 ) -> str:
-    """The account id the request acts for, or AuthError as AWS words it."""
+    """The account id the request acts for, or AuthError as AWS words it.
+
+    `region` is the region the server serves: strict mode refuses a credential scoped to
+    another one."""
     cred = parse_authorization(request.headers.get("authorization"))
     if mode != "strict":
         return account_for_key(cred.access_key)
     from dxlab.api.sigv4 import verify
 
-    return verify(request, cred, lookup, now)
+    return verify(request, cred, lookup, now, region)

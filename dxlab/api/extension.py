@@ -28,10 +28,12 @@ class ExtensionRoutes:
         # The console and curl may call without SigV4 in permissive mode.
         if "authorization" not in headers and self.app.settings.auth != "strict":
             return headers.get("x-dxlab-account", DEFAULT_ACCOUNT)
+        raw_path = scope.get("raw_path") or scope.get("path", "/").encode()
         request = SignedRequest(
-            scope["method"], scope.get("path", "/"), scope.get("query_string", b"").decode(), headers, body
+            scope["method"], raw_path.decode("latin-1"), scope.get("query_string", b"").decode(), headers, body
         )
-        return authenticate(request, self.app.settings.auth, self.app.key_lookup(), time.time())
+        settings = self.app.settings
+        return authenticate(request, settings.auth, self.app.key_lookup(), time.time(), settings.region)
 
     async def handle(
         self, scope: dict[str, Any], headers: dict[str, str], body: bytes, send: Any, request_id: str

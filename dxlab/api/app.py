@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import io
 import logging
 import uuid
 from collections.abc import Awaitable, Callable
@@ -80,6 +81,7 @@ class DxlabApp:
         request_id = str(uuid.uuid4())
         path = scope.get("path", "/")
         try:
+            _check_length(scope)
             body = await _read_body(receive)
         except TooLarge:
             err = ProtocolError("Request body too large", "RequestEntityTooLargeException", 413)
@@ -97,9 +99,20 @@ class DxlabApp:
             await serve_console(self, scope, send, request_id)
         elif scope["method"] == "POST" and path == "/":
             await self._json(scope, headers, body, send, request_id)
-        else:
+        elif scope["method"] in ("GET", "HEAD") and path == "/" and "x-amz-target" not in headers:
             text = b"dxlab: AWS Direct Connect on one machine. POST awsJson1.1 requests to /.\n"
-            await _respond(send, 200 if path == "/" else 404, text, "text/plain", request_id)
+            await _respond(send, 200, text, "text/plain", request_id)
+        else:
+            # A client that reached the wrong method or path still gets an AWS error body.
+            err = ProtocolError(
+                f"{scope['method']} {path} is not an AWS Direct Connect request:"
+                " awsJson1.1 requests are POST /, rpc-v2-cbor requests POST"
+                f" {CBOR_PREFIX}<Operation>",
+                "UnknownOperationException",
+                404 if path != "/" else 405,
+            )
+            status, payload = errors.json_error(err)
+            await _respond(send, status, payload, "application/x-amz-json-1.1", request_id)
 
     async def _lifespan(self, receive: Receive, send: Send) -> None:
         while True:
@@ -172,10 +185,7 @@ class DxlabApp:
                 raise ProtocolError("Missing header smithy-protocol: rpc-v2-cbor")
             account = self._account(scope, headers, body)
             self.dispatcher.input_shape(op_name)
-            try:
-                decoded = cbor2.loads(body) if body else {}
-            except Exception as exc:  # noqa: BLE001 - cbor2 raises several kinds
-                raise ProtocolError(f"Request body is not valid CBOR: {exc}") from None
+            decoded = _decode_cbor(body)
             result = self.dispatcher.call(op_name, decoded, "cbor", self.context(account, request_id))
             payload = encode_cbor(self.dispatcher.output_shape(op_name), result)
             await _respond(send, 200, payload, ctype, request_id, extra)
@@ -186,6 +196,34 @@ class DxlabApp:
             log.exception("unexpected error in %s", request_id)
             status, payload = errors.cbor_error(errors.server_error())
             await _respond(send, status, payload, ctype, request_id, extra)
+
+
+def _decode_cbor(body: bytes) -> Any:
+    """One CBOR data item and nothing after it (smithy-rpc-v2-cbor request body)."""
+    if not body:
+        return {}
+    stream = io.BytesIO(body)
+    try:
+        decoded = cbor2.CBORDecoder(stream).decode()
+    except Exception as exc:  # noqa: BLE001 - cbor2 raises several kinds
+        raise ProtocolError(f"Request body is not valid CBOR: {exc}") from None
+    if stream.tell() != len(body):
+        raise ProtocolError(
+            f"Request body is not valid CBOR: {len(body) - stream.tell()} bytes after the data item"
+        )
+    return decoded
+
+
+def _check_length(scope: Scope) -> None:
+    """Refuses a declared oversized body before reading any of it."""
+    for name, value in scope["headers"]:
+        if name.lower() == b"content-length":
+            try:
+                declared = int(value)
+            except ValueError:
+                return  # the HTTP server has already refused a malformed length
+            if declared > MAX_BODY:
+                raise TooLarge
 
 
 async def _read_body(receive: Receive) -> bytes:

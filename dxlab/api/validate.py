@@ -8,27 +8,39 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
+import math
 import re
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 from dxlab.api.model import shapes
 from dxlab.domain.errors import ProtocolError, ValidationError
 
-
 # The model's patterns are Java regexes; Python's re has no \p{..} classes.
 _JAVA_CLASSES = {r"\p{L}": r"\w", r"\p{Z}": r"\s", r"\p{N}": r"\d"}
 
 
-@lru_cache(maxsize=None)
+@cache
 def _pattern(regex: str) -> re.Pattern[str]:
     for java, python in _JAVA_CLASSES.items():
         regex = regex.replace(java, python)
     return re.compile(regex)
 
 
+# Epoch seconds of year 9999: beyond it (or NaN) a timestamp cannot become a datetime.
+_MAX_EPOCH = 253402300799.0
+
+
 def _show(value: Any) -> str:
-    text = value if isinstance(value, str) else repr(value)
+    if isinstance(value, int) and value.bit_length() > 200:
+        # repr() of a CBOR bignum can be megabytes long, or refuse (int max str digits)
+        return f"<integer of {value.bit_length()} bits>"
+    if isinstance(value, (list, dict)) and len(value) > 8:
+        return f"<{type(value).__name__} of {len(value)} items>"
+    try:
+        text = value if isinstance(value, str) else repr(value)
+    except (ValueError, RecursionError):
+        text = f"<{type(value).__name__}>"
     return text if len(text) <= 64 else text[:61] + "..."
 
 
@@ -90,7 +102,13 @@ class _Checker:
         if kind in ("float", "double"):
             if isinstance(value, bool) or not isinstance(value, (int, float)):
                 self.type_error(value, path, "a Double")
-            return float(value)
+            try:
+                number = float(value)
+            except OverflowError:  # a CBOR bignum
+                number = math.inf
+            if not math.isfinite(number):
+                self.type_error(value, path, "a finite Double")
+            return number
         if kind == "timestamp":
             return self.timestamp(value, path)
         if kind == "blob":
@@ -130,7 +148,7 @@ class _Checker:
     def timestamp(self, value: Any, path: str) -> float:
         if isinstance(value, bool):
             self.type_error(value, path, "a Timestamp")
-        if isinstance(value, (int, float)):
+        if isinstance(value, (int, float)) and abs(value) < _MAX_EPOCH:
             return float(value)
         if isinstance(value, dt.datetime):  # CBOR tag 1 / tag 0 decode to datetime
             return value.timestamp()
@@ -150,10 +168,12 @@ def _join(path: str, name: str) -> str:
 def parse_input(shape_name: str | None, body: Any, wire: str) -> dict[str, Any]:
     """Validate `body` against the operation's input shape; raise `ValidationError`
     listing every broken constraint, as AWS's Coral frameworks do."""
-    if shape_name is None:
-        return {}
     if body is None:
         body = {}
+    if shape_name is None:
+        if not isinstance(body, dict):
+            _Checker(wire).type_error(body, "input", "a Structure")
+        return {}
     checker = _Checker(wire)
     out = checker.check(shape_name, body, "")
     if checker.errors:

@@ -1,0 +1,365 @@
+"""The two wire protocols of the model, spoken byte for byte: smithy-rpc-v2-cbor as
+botocore's own RpcV2CBORSerializer/RpcV2CBORParser write and read it, and awsJson1.1;
+then every kind of malformed request a client or a fuzzer can send. None may get a 500
+or a traceback: each gets an AWS-shaped error and a request id."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from typing import Any
+
+import cbor2
+import orjson
+import pytest
+from wire import (
+    CBOR_PREFIX,
+    Answer,
+    cbor_call,
+    cbor_headers,
+    json_call,
+    json_headers,
+    send,
+    service_model,
+)
+
+NS = "com.amazonaws.directconnect#"
+ORDER = {"location": "EqDC2", "bandwidth": "10Gbps", "connectionName": "dc-cbor"}
+
+
+def assert_aws_error(answer: Answer, status: int | None = None, code: str | None = None) -> dict[str, Any]:
+    """An error as AWS answers it: < 500, a request id, `__type` and `message`."""
+    assert answer.status < 500, (answer.status, answer.body[:300])
+    assert answer.status >= 400, (answer.status, answer.body[:300])
+    assert answer.headers.get("x-amzn-requestid"), answer.headers
+    assert b"Traceback" not in answer.body
+    err = answer.error()
+    assert set(err) == {"__type", "message"}, err
+    assert isinstance(err["message"], str) and err["message"], err
+    if answer.headers["content-type"] == "application/cbor":
+        assert answer.headers.get("smithy-protocol") == "rpc-v2-cbor"
+        assert err["__type"].startswith(NS), err
+    else:
+        assert answer.headers["content-type"] == "application/x-amz-json-1.1"
+        assert "#" not in err["__type"], err
+    if status is not None:
+        assert answer.status == status, (answer.status, err)
+    if code is not None:
+        assert err["__type"].rsplit("#", 1)[-1] == code, err
+    return err
+
+
+def connections(endpoint: str, account: str) -> list[dict[str, Any]]:
+    answer, parsed = json_call(endpoint, "DescribeConnections", {}, account)
+    assert answer.status == 200
+    return parsed["connections"]  # type: ignore[no-any-return]
+
+
+# -- smithy-rpc-v2-cbor, as botocore writes and reads it -------------------------------
+
+
+def test_cbor_create_connection(server: Any, account: str) -> None:
+    answer, conn = cbor_call(server.endpoint, "CreateConnection", ORDER, account)
+    assert answer.status == 200
+    assert answer.headers["content-type"] == "application/cbor"
+    assert answer.headers["smithy-protocol"] == "rpc-v2-cbor"
+    assert answer.headers["x-amzn-requestid"] == conn["ResponseMetadata"]["RequestId"]
+    assert conn["connectionId"].startswith("dxcon-")
+    assert (conn["connectionState"], conn["ownerAccount"]) == ("requested", account)
+    assert conn["bandwidth"] == "10Gbps" and conn["location"] == "EqDC2"
+
+
+def test_cbor_timestamps_are_tag_1_and_parse_into_datetimes(server: Any, account: str) -> None:
+    before = dt.datetime.now(dt.UTC)
+    cbor_call(server.endpoint, "CreateConnection", ORDER, account)
+    answer, parsed = cbor_call(server.endpoint, "DescribeConnections", {}, account)
+    assert answer.status == 200
+    [conn] = parsed["connections"]
+    issued = conn["loaIssueTime"]
+    assert isinstance(issued, dt.datetime)  # botocore's RpcV2CBORParser made it one
+    assert before - dt.timedelta(seconds=5) <= issued <= dt.datetime.now(dt.UTC) + dt.timedelta(seconds=5)
+    # On the wire: text key "loaIssueTime" then tag 1 (0xc1), epoch seconds.
+    key = cbor2.dumps("loaIssueTime")
+    at = answer.body.index(key) + len(key)
+    assert answer.body[at] == 0xC1, answer.body[at : at + 10].hex()
+
+
+def test_cbor_and_json_give_the_same_answer(server: Any, account: str) -> None:
+    cbor_call(server.endpoint, "CreateConnection", ORDER, account)
+    _, by_cbor = cbor_call(server.endpoint, "DescribeConnections", {}, account)
+    _, by_json = json_call(server.endpoint, "DescribeConnections", {}, account)
+    assert by_cbor["connections"] == by_json["connections"]
+
+
+def test_cbor_describe_locations(server: Any, account: str) -> None:
+    answer, parsed = cbor_call(server.endpoint, "DescribeLocations", {}, account)
+    assert answer.status == 200
+    codes = {loc["locationCode"] for loc in parsed["locations"]}
+    assert "EqDC2" in codes
+    eq = next(loc for loc in parsed["locations"] if loc["locationCode"] == "EqDC2")
+    assert eq["region"] == "us-east-1" and "10G" in eq["availablePortSpeeds"]
+    _, by_json = json_call(server.endpoint, "DescribeLocations", {}, account)
+    assert parsed["locations"] == by_json["locations"]
+
+
+def test_cbor_error_is_a_namespaced_cbor_body(server: Any, account: str) -> None:
+    answer, parsed = cbor_call(server.endpoint, "DescribeConnections", {"connectionId": "dxcon-nope1234"}, account)
+    err = assert_aws_error(answer, 400)
+    assert err == {
+        "__type": "com.amazonaws.directconnect#DirectConnectClientException",
+        "message": "Could not find Connection with ID dxcon-nope1234",
+    }
+    assert answer.headers["smithy-protocol"] == "rpc-v2-cbor"
+    assert parsed["Error"] == {
+        "Code": "DirectConnectClientException",
+        "Message": "Could not find Connection with ID dxcon-nope1234",
+    }
+
+
+def test_cbor_validation_error_names_member_and_rule(server: Any, account: str) -> None:
+    answer, parsed = cbor_call(
+        server.endpoint, "TagResource", {"resourceArn": "arn:x", "tags": [{"key": "a" * 129}]}, account
+    )
+    assert_aws_error(answer, 400, "DirectConnectClientException")
+    assert parsed["Error"]["Message"] == (
+        "1 validation error detected: Value '" + "a" * 61 + "...' at 'tags.1.member.key' failed to"
+        " satisfy constraint: Member must have length less than or equal to 128"
+    )
+
+
+# -- validation messages name the member and the rule ----------------------------------
+
+
+@pytest.mark.parametrize("wire", ["json", "cbor"])
+def test_constraint_messages_name_member_and_rule(server: Any, account: str, wire: str) -> None:
+    call = json_call if wire == "json" else cbor_call
+    answer, parsed = call(
+        server.endpoint,
+        "CreateResiliencyGroup",
+        {"resiliencyGroupName": "bad name!", "intendedResiliencyModel": "maximum"},
+        account,
+    )
+    assert_aws_error(answer, 400, "DirectConnectClientException")
+    message = parsed["Error"]["Message"]
+    assert message.startswith("2 validation errors detected: "), message
+    assert (
+        "Value 'bad name!' at 'resiliencyGroupName' failed to satisfy constraint:"
+        " Member must satisfy regular expression pattern: ^[a-zA-Z0-9_\\-]+$"
+    ) in message
+    assert (
+        "Value 'maximum' at 'intendedResiliencyModel' failed to satisfy constraint:"
+        " Member must satisfy enum value set: [maximum-resiliency, high-resiliency, basic-resiliency]"
+    ) in message
+
+
+def test_enum_and_required_messages(server: Any, account: str) -> None:
+    answer, parsed = json_call(
+        server.endpoint, "CreateConnection", {"location": "EqDC2", "bandwidth": "1Gbps", "billingMode": "Monthly"}, account
+    )
+    assert_aws_error(answer, 400, "DirectConnectClientException")
+    message = parsed["Error"]["Message"]
+    assert "Value null at 'connectionName' failed to satisfy constraint: Member must not be null" in message
+    assert "Value 'Monthly' at 'billingMode' failed to satisfy constraint: Member must satisfy enum value set: [PayAsYouGo" in message
+    assert connections(server.endpoint, account) == []
+
+
+@pytest.mark.parametrize(
+    ("body", "member", "expected"),
+    [
+        ({"maxResults": "5"}, "maxResults", "an Integer"),
+        ({"maxResults": 1.5}, "maxResults", "an Integer"),
+        ({"maxResults": True}, "maxResults", "an Integer"),
+        ({"maxResults": 2**40}, "maxResults", "an Integer"),
+        ({"connectionId": 5}, "connectionId", "a String"),
+        ({"connectionId": ["dxcon-1"]}, "connectionId", "a String"),
+        ({"connectionId": {"a": 1}}, "connectionId", "a String"),
+    ],
+)
+def test_wrong_types_name_the_member(server: Any, account: str, body: dict[str, Any], member: str, expected: str) -> None:
+    for answer in (
+        send(server.endpoint, "/", orjson.dumps(body), json_headers("DescribeConnections"), account=account),
+        send(server.endpoint, CBOR_PREFIX + "DescribeConnections", cbor2.dumps(body), cbor_headers(), account=account),
+    ):
+        err = assert_aws_error(answer, 400, "SerializationException")
+        assert f"at '{member}' cannot be converted to {expected}" in err["message"], err
+
+
+def test_wrong_type_deep_in_a_list(server: Any, account: str) -> None:
+    body = {"resourceArn": "arn:x", "tags": [{"key": "ok"}, {"key": 7}]}
+    answer = send(server.endpoint, "/", orjson.dumps(body), json_headers("TagResource"), account=account)
+    err = assert_aws_error(answer, 400, "SerializationException")
+    assert "at 'tags.2.member.key' cannot be converted to a String" in err["message"]
+
+
+# -- malformed requests: never a 500 ---------------------------------------------------
+
+CREATE = CBOR_PREFIX + "CreateConnection"
+GOOD = {"location": "EqDC2", "bandwidth": "1Gbps", "connectionName": "x"}
+J = json_headers("CreateConnection")
+C = cbor_headers()
+
+
+def _nested_json(depth: int) -> bytes:
+    return b'{"location":' + b'{"a":' * depth + b"1" + b"}" * depth + b"}"
+
+
+MALFORMED: dict[str, tuple[str, str, bytes, dict[str, str], str]] = {
+    # name: (method, path, body, headers, expected __type)
+    "bad json": ("POST", "/", b"{nope", J, "SerializationException"),
+    "json array": ("POST", "/", b"[1, 2]", J, "SerializationException"),
+    "json number": ("POST", "/", b"42", J, "SerializationException"),
+    "json string": ("POST", "/", b'"EqDC2"', J, "SerializationException"),
+    "json array, no-input op": ("POST", "/", b"[]", json_headers("DescribeLocations"), "SerializationException"),
+    "json after json": ("POST", "/", b"{} {}", J, "SerializationException"),
+    "json nested 5000 deep": ("POST", "/", _nested_json(5000), J, "SerializationException"),
+    "json list nested 5000 deep": ("POST", "/", b'{"tags":' + b"[" * 5000 + b"]" * 5000 + b"}", J, "SerializationException"),
+    "json invalid utf-8": ("POST", "/", b'{"location":"\xff\xfe","bandwidth":"1Gbps","connectionName":"x"}', J, "SerializationException"),
+    "json lone surrogate": ("POST", "/", b'{"location":"\\ud800","bandwidth":"1Gbps","connectionName":"x"}', J, "SerializationException"),
+    "json integer over 64 bits": ("POST", "/", b'{"maxResults": 123456789012345678901234567890}', json_headers("DescribeConnections"), "SerializationException"),
+    "json null members": ("POST", "/", b'{"location":null,"bandwidth":null,"connectionName":null}', J, "DirectConnectClientException"),
+    "json body null": ("POST", "/", b"null", J, "DirectConnectClientException"),
+    "unknown target": ("POST", "/", b"{}", json_headers("CreateConnections"), "UnknownOperationException"),
+    "missing target": ("POST", "/", b"{}", {"Content-Type": "application/x-amz-json-1.1"}, "UnknownOperationException"),
+    "other service's target": ("POST", "/", b"{}", {"X-Amz-Target": "DynamoDB_20120810.ListTables"}, "UnknownOperationException"),
+    "target without operation": ("POST", "/", b"{}", {"X-Amz-Target": "OvertureService."}, "UnknownOperationException"),
+    "GET with a target": ("GET", "/", b"", J, "UnknownOperationException"),
+    "PUT": ("PUT", "/", b"{}", J, "UnknownOperationException"),
+    "DELETE": ("DELETE", "/", b"", J, "UnknownOperationException"),
+    "POST elsewhere": ("POST", "/2012-10-25/connections", b"{}", J, "UnknownOperationException"),
+    "bad cbor": ("POST", CREATE, b"\xff\xff\x00", C, "SerializationException"),
+    "truncated cbor": ("POST", CREATE, cbor2.dumps(GOOD)[:-3], C, "SerializationException"),
+    "cbor then garbage": ("POST", CREATE, cbor2.dumps(GOOD) + b"\x00junk", C, "SerializationException"),
+    "cbor array": ("POST", CREATE, cbor2.dumps([GOOD]), C, "SerializationException"),
+    "cbor text": ("POST", CREATE, cbor2.dumps("EqDC2"), C, "SerializationException"),
+    "cbor unknown tag": ("POST", CREATE, cbor2.dumps(cbor2.CBORTag(9999, GOOD)), C, "SerializationException"),
+    "cbor bytes for a string": ("POST", CREATE, cbor2.dumps({**GOOD, "location": b"EqDC2"}), C, "SerializationException"),
+    "cbor NaN for a string": ("POST", CREATE, cbor2.dumps({**GOOD, "location": float("nan")}), C, "SerializationException"),
+    "cbor undefined": ("POST", CREATE, cbor2.dumps({**GOOD, "location": cbor2.undefined}), C, "SerializationException"),
+    "cbor invalid utf-8": ("POST", CREATE, b"\xa1\x68location\x62\xff\xfe", C, "SerializationException"),
+    "cbor nested 100000 deep": ("POST", CREATE, b"\x81" * 100_000 + b"\x01", C, "SerializationException"),
+    "cbor indefinite maps": ("POST", CREATE, b"\xbf" * 50_000, C, "SerializationException"),
+    "cbor huge declared array": ("POST", CREATE, b"\x9b" + b"\xff" * 8, C, "SerializationException"),
+    "cbor huge declared string": ("POST", CREATE, b"\x7b\x00\x00\x00\xff\xff\xff\xff\xff", C, "SerializationException"),
+    "cbor bignum for an integer": ("POST", CBOR_PREFIX + "DescribeConnections", cbor2.dumps({"maxResults": 10**6000}), C, "SerializationException"),
+    "cbor bignum for a string": ("POST", CBOR_PREFIX + "DescribeConnections", cbor2.dumps({"connectionId": 10**6000}), C, "SerializationException"),
+    "cbor bad regex tag": ("POST", CBOR_PREFIX + "DescribeConnections", cbor2.dumps({"connectionId": cbor2.CBORTag(35, "(a")}), C, "SerializationException"),
+    "cbor self-referencing list": ("POST", CBOR_PREFIX + "DescribeTags", b"\xa1\x6cresourceArns\xd8\x1c\x81\xd8\x1d\x00", C, "SerializationException"),
+    "cbor null members": ("POST", CREATE, cbor2.dumps(dict.fromkeys(GOOD)), C, "DirectConnectClientException"),
+    "cbor unknown operation": ("POST", CBOR_PREFIX + "CreateConnections", cbor2.dumps({}), C, "UnknownOperationException"),
+    "cbor no operation": ("POST", CBOR_PREFIX, cbor2.dumps({}), C, "UnknownOperationException"),
+    "cbor without smithy-protocol": ("POST", CREATE, cbor2.dumps(GOOD), {"Content-Type": "application/cbor"}, "SerializationException"),
+    "cbor GET": ("GET", CREATE, b"", C, "SerializationException"),
+    "cbor PUT": ("PUT", CREATE, cbor2.dumps(GOOD), C, "SerializationException"),
+}
+
+
+@pytest.mark.parametrize("name", list(MALFORMED))
+def test_malformed_request_gets_an_aws_error(server: Any, account: str, name: str) -> None:
+    method, path, body, headers, code = MALFORMED[name]
+    answer = send(server.endpoint, path, body, headers, method=method, account=account)
+    assert_aws_error(answer, code=code)
+    assert connections(server.endpoint, account) == []  # and nothing was created
+
+
+@pytest.mark.parametrize("path", ["/", CREATE])
+def test_two_megabyte_body_is_refused_unread(server: Any, account: str, path: str) -> None:
+    body = b"{" + b" " * (2 * 1024 * 1024) + b"}"
+    answer = send(server.endpoint, path, body, J if path == "/" else C, account=account)
+    err = assert_aws_error(answer, 413, "RequestEntityTooLargeException")
+    assert "too large" in err["message"]
+    # The server is still there and answers the next request on a fresh connection.
+    assert connections(server.endpoint, account) == []
+
+
+@pytest.mark.parametrize("path", ["/", CREATE])
+def test_unsigned_request_is_refused_in_the_protocol_spoken(server: Any, path: str) -> None:
+    answer = send(server.endpoint, path, b"{}" if path == "/" else cbor2.dumps(GOOD), J if path == "/" else C, sign=False)
+    assert_aws_error(answer, 403, "MissingAuthenticationTokenException")
+
+
+# -- a bounded fuzz loop: bodies shaped by the model, then bent ------------------------
+
+_ODD_STRINGS = ["", " ", "x" * 300, "dxcon-abcd1234", "dxlag-abcd1234", "dxvif-abcd1234", "\x00", "é" * 40,
+                "arn:aws:directconnect:us-east-1:123456789012:dxcon/dxcon-abcd1234", "-1", "null", "{}"]
+_ODD_VALUES: list[Any] = [None, True, 0, -1, 2**31, 2**63, 1.5, "", "7", [], {}, [None], {"a": None}, b"\x00"]
+
+
+class _Fuzzer:
+    """Random requests from the input shapes: mostly well-typed, some wrongly typed,
+    some with bytes flipped or cut after encoding. Seeded, so a failure reproduces."""
+
+    def __init__(self, seed: int) -> None:
+        self.rng = random.Random(seed)
+        self.model = service_model()
+
+    def value(self, shape: Any, depth: int = 0) -> Any:
+        rng = self.rng
+        if rng.random() < 0.12:
+            return rng.choice(_ODD_VALUES)
+        kind = shape.type_name
+        if kind == "structure":
+            out = {}
+            for name, member in shape.members.items():
+                if (name in shape.required_members and rng.random() < 0.9) or rng.random() < 0.3:
+                    out[name] = self.value(member, depth + 1) if depth < 6 else None
+            if rng.random() < 0.05:
+                out["unknownMember"] = rng.choice(_ODD_VALUES)
+            return out
+        if kind == "list":
+            return [self.value(shape.member, depth + 1) for _ in range(rng.choice([0, 1, 1, 2, 3]))]
+        if kind == "map":
+            return {rng.choice(_ODD_STRINGS): self.value(shape.value, depth + 1) for _ in range(rng.randint(0, 2))}
+        if kind == "string":
+            enum = shape.enum
+            if enum and rng.random() < 0.6:
+                return rng.choice(enum)
+            return rng.choice(_ODD_STRINGS)
+        if kind in ("integer", "long"):
+            return rng.choice([0, 1, 5, 100, 101, -1, 4094, 4095, 65000, 2**31 - 1, 2**31, 2**32, -(2**63)])
+        if kind == "boolean":
+            return rng.random() < 0.5
+        if kind == "timestamp":
+            return rng.choice([0, 1.5, 1e12, -1e15, "2026-11-26T00:00:00Z", "yesterday"])
+        return rng.choice(_ODD_VALUES)
+
+    def request(self) -> tuple[str, bytes, dict[str, str]]:
+        rng = self.rng
+        op_name = rng.choice(self.model.operation_names)
+        op = self.model.operation_model(op_name)
+        params = self.value(op.input_shape) if op.input_shape is not None else {}
+        cbor = rng.random() < 0.5
+        if cbor:
+            path, headers = CBOR_PREFIX + op_name, cbor_headers()
+            body = cbor2.dumps(params)
+        else:
+            path, headers = "/", json_headers(op_name)
+            body = orjson.dumps(params, option=orjson.OPT_NON_STR_KEYS, default=repr)
+        roll = rng.random()
+        if roll < 0.1 and body:
+            body = body[: rng.randrange(len(body))]
+        elif roll < 0.2 and body:
+            pos = rng.randrange(len(body))
+            body = body[:pos] + bytes([rng.randrange(256)]) + body[pos + 1 :]
+        return path, body, headers
+
+
+def test_fuzzed_bodies_never_get_a_500(server: Any, account: str) -> None:
+    fuzzer = _Fuzzer(seed=20261126)
+    statuses: dict[int, int] = {}
+    for i in range(300):
+        path, body, headers = fuzzer.request()
+        answer = send(server.endpoint, path, body, headers, account=account)
+        statuses[answer.status] = statuses.get(answer.status, 0) + 1
+        if answer.status == 200:
+            assert answer.headers.get("x-amzn-requestid")
+            continue
+        try:
+            assert_aws_error(answer)
+        except AssertionError as exc:
+            raise AssertionError(f"request {i}: POST {path} {body[:300]!r}: {exc}") from None
+    # The loop exercised both outcomes, not only rejections.
+    assert statuses.get(200, 0) > 0 and statuses.get(400, 0) > 0, statuses
+
+
+def test_no_traceback_in_server_log(server: Any) -> None:
+    assert server.server_errors() == ""

@@ -87,7 +87,9 @@ def new_connection_doc(
 
 
 @operation("CreateConnection", write=True)
-def create_connection(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+def create_connection(
+    uow: UnitOfWork, ctx: Context, req: dict[str, Any], avoid_devices: frozenset[str] = frozenset()
+) -> dict[str, Any]:
     loc = require_location(ctx, req["location"])
     bandwidth = req["bandwidth"]
     check_bandwidth(loc, bandwidth)
@@ -117,7 +119,7 @@ def create_connection(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dic
         lag = find(uow, ctx, "lag", lag_id)
         check_can_join_lag(uow, lag, loc.code, bandwidth)
         on_device = lag.doc["awsDevice"]
-    device, port = place(uow, loc, ctx.account, connection_id, on_device=on_device)
+    device, port = place(uow, loc, ctx.account, connection_id, on_device=on_device, avoid_devices=avoid_devices)
     doc = new_connection_doc(
         ctx,
         connection_id,

@@ -3,7 +3,12 @@
 from dxlab.service import (  # noqa: F401
     connections,
     customer,
+    dx_gateway_associations,
+    dx_gateways,
+    gateway_proposals,
+    gateways,
     locations,
     resiliency_groups,
     tags,
+    wizard,
 )

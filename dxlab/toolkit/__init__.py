@@ -1,0 +1,1 @@
+"""The Resiliency Toolkit: wizard plans, SLA and cost, resiliency analysis."""

@@ -1,0 +1,68 @@
+"""The connection wizard (resiliency_toolkit.md), scripted as automation would run it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from typing import Any
+
+import pytest
+
+
+def wizard(server: Any, account: str, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "AWS_ACCESS_KEY_ID": account, "AWS_SECRET_ACCESS_KEY": "x", "AWS_DEFAULT_REGION": "us-east-1"}
+    return subprocess.run(
+        [sys.executable, "-m", "dxlab.cli", "wizard", "--endpoint", server.endpoint, "--yes", *args],
+        capture_output=True, text=True, env=env, timeout=60, stdin=subprocess.DEVNULL,
+    )  # fmt: skip
+
+
+def test_maximum_model_orders_four_connections_on_four_devices(server: Any, dx: Any, account: str) -> None:
+    run = wizard(server, account, "--model", "maximum", "--bandwidth", "10Gbps",
+                 "--location", "EqDC2", "--location", "CSVA1", "--json")  # fmt: skip
+    assert run.returncode == 0, run.stderr + run.stdout
+    order = json.loads(run.stdout)
+    assert order["sla"] == "99.99%" and order["status"] == "approved"
+    assert order["portHourCostUsd"] == pytest.approx(4 * 2.25)
+    conns = dx.describe_connections()["connections"]
+    assert len(conns) == 4 and len({c["awsDevice"] for c in conns}) == 4
+    assert sorted(c["location"] for c in conns) == ["CSVA1", "CSVA1", "EqDC2", "EqDC2"]
+    assert {c["bandwidth"] for c in conns} == {"10Gbps"}
+    items = dx.list_resiliency_group_associations(resiliencyGroupId=order["resiliencyGroupId"])["items"]
+    assert len(items) == 4
+
+
+def test_high_and_dev_test_models(server: Any, dx: Any, account: str) -> None:
+    high = json.loads(wizard(server, account, "--model", "high", "--bandwidth", "1Gbps",
+                             "--location", "EqDC2", "--location", "CSVA1", "--json").stdout)  # fmt: skip
+    assert high["connections"] == 2 and high["sla"] == "99.9%"
+    dev = json.loads(wizard(server, account, "--model", "dev-test", "--bandwidth", "1Gbps", "--location", "EqDC2", "--json").stdout)
+    assert dev["connections"] == 2 and dev["sla"] == "none"
+    devs = [c for c in dx.describe_connections()["connections"] if c["connectionId"] in dev["connectionIds"]]
+    assert len({c["awsDevice"] for c in devs}) == 2
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["--model", "maximum", "--bandwidth", "10Gbps", "--location", "EqDC2", "--location", "EqDC2"], "distinct"),
+        (["--model", "maximum", "--bandwidth", "10Gbps", "--location", "NOWHERE", "--location", "EqDC2"], "NOWHERE"),
+        (["--model", "high", "--bandwidth", "7Gbps", "--location", "EqDC2", "--location", "CSVA1"], "7Gbps"),
+        (["--model", "maximum", "--bandwidth", "10Gbps", "--location", "EqDC2"], "2 location"),
+    ],
+)
+def test_wizard_refusals_change_nothing(server: Any, dx: Any, account: str, args: list[str], words: str) -> None:
+    run = wizard(server, account, *args)
+    assert run.returncode != 0
+    assert "DirectConnectClientException" in run.stdout and words in run.stdout
+    assert dx.describe_connections()["connections"] == []
+
+
+def test_unknown_partner_is_held_for_review(server: Any, dx: Any, account: str) -> None:
+    run = wizard(server, account, "--model", "high", "--bandwidth", "1Gbps", "--location", "EqDC2",
+                 "--location", "CSVA1", "--provider", "Acme Fiber", "--json")  # fmt: skip
+    order = json.loads(run.stdout)
+    assert order["status"] == "pending-review"
+    assert {c["connectionState"] for c in dx.describe_connections()["connections"]} == {"requested"}

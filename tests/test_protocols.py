@@ -14,7 +14,7 @@ import orjson
 import pytest
 from wire import (
     CBOR_PREFIX,
-    Answer,
+    assert_aws_error,
     cbor_call,
     cbor_headers,
     json_call,
@@ -23,30 +23,7 @@ from wire import (
     service_model,
 )
 
-NS = "com.amazonaws.directconnect#"
 ORDER = {"location": "EqDC2", "bandwidth": "10Gbps", "connectionName": "dc-cbor"}
-
-
-def assert_aws_error(answer: Answer, status: int | None = None, code: str | None = None) -> dict[str, Any]:
-    """An error as AWS answers it: < 500, a request id, `__type` and `message`."""
-    assert answer.status < 500, (answer.status, answer.body[:300])
-    assert answer.status >= 400, (answer.status, answer.body[:300])
-    assert answer.headers.get("x-amzn-requestid"), answer.headers
-    assert b"Traceback" not in answer.body
-    err = answer.error()
-    assert set(err) == {"__type", "message"}, err
-    assert isinstance(err["message"], str) and err["message"], err
-    if answer.headers["content-type"] == "application/cbor":
-        assert answer.headers.get("smithy-protocol") == "rpc-v2-cbor"
-        assert err["__type"].startswith(NS), err
-    else:
-        assert answer.headers["content-type"] == "application/x-amz-json-1.1"
-        assert "#" not in err["__type"], err
-    if status is not None:
-        assert answer.status == status, (answer.status, err)
-    if code is not None:
-        assert err["__type"].rsplit("#", 1)[-1] == code, err
-    return err
 
 
 def connections(endpoint: str, account: str) -> list[dict[str, Any]]:

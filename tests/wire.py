@@ -20,6 +20,7 @@ from botocore.serialize import JSONSerializer, RpcV2CBORSerializer
 
 REGION = "us-east-1"
 CBOR_PREFIX = "/service/OvertureService/operation/"
+NS = "com.amazonaws.directconnect#"  # rpc-v2-cbor error __type prefix
 _http = urllib3.PoolManager(retries=False, timeout=urllib3.Timeout(connect=5, read=30))
 _model: ServiceModel | None = None
 
@@ -121,3 +122,25 @@ def json_headers(op_name: str) -> dict[str, str]:
 
 def cbor_headers() -> dict[str, str]:
     return {"Content-Type": "application/cbor", "Accept": "application/cbor", "smithy-protocol": "rpc-v2-cbor"}
+
+
+def assert_aws_error(answer: Answer, status: int | None = None, code: str | None = None) -> dict[str, Any]:
+    """An error as AWS answers it: < 500, a request id, `__type` and `message`."""
+    assert answer.status < 500, (answer.status, answer.body[:300])
+    assert answer.status >= 400, (answer.status, answer.body[:300])
+    assert answer.headers.get("x-amzn-requestid"), answer.headers
+    assert b"Traceback" not in answer.body
+    err = answer.error()
+    assert set(err) == {"__type", "message"}, err
+    assert isinstance(err["message"], str) and err["message"], err
+    if answer.headers["content-type"] == "application/cbor":
+        assert answer.headers.get("smithy-protocol") == "rpc-v2-cbor"
+        assert err["__type"].startswith(NS), err
+    else:
+        assert answer.headers["content-type"] == "application/x-amz-json-1.1"
+        assert "#" not in err["__type"], err
+    if status is not None:
+        assert answer.status == status, (answer.status, err)
+    if code is not None:
+        assert err["__type"].rsplit("#", 1)[-1] == code, err
+    return err

@@ -9,7 +9,12 @@ from typing import Any
 from dxlab.domain import catalog
 from dxlab.domain.errors import Conflict, ValidationError
 from dxlab.service import resiliency_groups
-from dxlab.service.connections import PROVISION, check_bandwidth, create_connection, require_location
+from dxlab.service.connections import (
+    PROVISION,
+    check_bandwidth,
+    create_connection,
+    require_location,
+)
 from dxlab.service.context import Context
 from dxlab.service.registry import OPERATIONS
 from dxlab.service.routes import route
@@ -124,8 +129,8 @@ def _order_lag(
 @route("POST", "/orders/{order_id}/approve", write=True)
 def approve(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[str, Any]:
     """AWS's review of an order with an unknown partner: approve it, provisioning starts."""
-    from dxlab.service.connections import schedule_provisioning
     from dxlab.service.common import find
+    from dxlab.service.connections import schedule_provisioning
 
     rec = find(uow, ctx, "order", args["order_id"])
     if rec.doc["status"] != "pending-review":

@@ -38,6 +38,23 @@ def gateway_id() -> str:
     return str(uuid.uuid4())
 
 
+def _hex(n: int) -> str:
+    return secrets.token_hex((n + 1) // 2)[:n]
+
+
+def virtual_gateway_id() -> str:
+    """EC2's virtual private gateway ids: vgw- and 17 hex characters."""
+    return "vgw-" + _hex(17)
+
+
+def transit_gateway_id() -> str:
+    return "tgw-" + _hex(17)
+
+
+def vpc_id() -> str:
+    return "vpc-" + _hex(17)
+
+
 def bgp_auth_key() -> str:
     """AWS's generated MD5 keys: 0x and 22 characters of [A-Za-z0-9._]."""
     return "0x" + "".join(secrets.choice(_KEY_CHARS) for _ in range(22))

@@ -20,6 +20,10 @@ BGP_PEERS_PER_VIF = 2
 DX_GATEWAYS_PER_ACCOUNT = 200
 VGWS_PER_DX_GATEWAY = 20
 TGWS_PER_DX_GATEWAY = 6
+# limits.md: Direct Connect gateways associated to one transit gateway.
+DX_GATEWAYS_PER_TGW = 20
+# limits.md: prefixes per transit gateway from AWS to on-premises (IPv4 and IPv6 combined).
+TGW_ALLOWED_PREFIXES = 200
 # limits.md: routes per BGP session.
 PRIVATE_ROUTES_PER_FAMILY = 100
 PUBLIC_ROUTES = 1000

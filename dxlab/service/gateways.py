@@ -1,0 +1,186 @@
+"""Virtual private gateways and transit gateways: EC2's resources, which dxlab does not
+emulate, so it gives them a small extension (`/_dxlab/virtual-gateways`,
+`/_dxlab/transit-gateways`, `dxlab vgw|tgw ...`) with what Direct Connect needs of them:
+the Amazon-side ASN and the VPC CIDRs behind them. `DescribeVirtualGateways` lists the
+caller's VGWs in the region (virtualgateways.md)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dxlab.domain import gateway, ids
+from dxlab.domain.errors import Conflict, NotFound, ValidationError
+from dxlab.service.common import page
+from dxlab.service.context import Context
+from dxlab.service.registry import operation
+from dxlab.service.routes import route
+from dxlab.store.repository import Record, UnitOfWork
+
+VGW_KIND = "virtual_gateway"
+TGW_KIND = "transit_gateway"
+ASSOCIATION_KIND = "gateway_association"
+PROPOSAL_KIND = "gateway_proposal"
+
+_KIND_OF_TYPE = {gateway.VGW: VGW_KIND, gateway.TGW: TGW_KIND}
+_NAMES = {VGW_KIND: "Virtual Gateway", TGW_KIND: "Transit Gateway"}
+
+
+def type_of(gateway_id: str) -> str:
+    """virtualPrivateGateway or transitGateway, from the id's prefix."""
+    if gateway_id.startswith("vgw-"):
+        return gateway.VGW
+    if gateway_id.startswith("tgw-"):
+        return gateway.TGW
+    raise ValidationError(
+        f"Gateway ID {gateway_id!r} is not a virtual private gateway (vgw-...) or a transit gateway (tgw-...)"
+    )
+
+
+def find_gateway(uow: UnitOfWork, ctx: Context, gateway_id: str) -> Record:
+    """The caller's VGW or TGW (in any Region: a Direct Connect gateway is global)."""
+    kind = _KIND_OF_TYPE[type_of(gateway_id)]
+    rec = uow.get(kind, gateway_id)
+    if rec is None or rec.account != ctx.account:
+        raise NotFound(f"Could not find {_NAMES[kind]} with ID {gateway_id}")
+    return rec
+
+
+def associated_gateway(rec: Record) -> dict[str, Any]:
+    """The model's AssociatedGateway for a VGW or TGW record."""
+    return {
+        "id": rec.id,
+        "type": gateway.VGW if rec.kind == VGW_KIND else gateway.TGW,
+        "ownerAccount": rec.account,
+        "region": rec.meta["region"],
+    }
+
+
+def listing(key: str, items: list[Any], req: dict[str, Any]) -> dict[str, Any]:
+    """A Describe* answer: one page of `items` under `key`, and nextToken when more follow."""
+    chunk, token = page(items, req.get("maxResults"), req.get("nextToken"))
+    out: dict[str, Any] = {key: chunk}
+    if token:
+        out["nextToken"] = token
+    return out
+
+
+def live_associations_of_gateway(uow: UnitOfWork, gateway_id: str) -> list[Record]:
+    return [
+        a for a in uow.list(ASSOCIATION_KIND)
+        if a.doc["associatedGateway"]["id"] == gateway_id
+        and a.doc["associationState"] in gateway.LIVE_ASSOCIATION_STATES
+    ]  # fmt: skip
+
+
+def live_vifs(uow: UnitOfWork, field: str, value: str) -> list[Record]:
+    """Virtual interfaces whose doc[field] is value and that still exist."""
+    return [
+        v for v in uow.list("virtual_interface")
+        if v.doc.get(field) == value and v.doc.get("virtualInterfaceState") not in gateway.GONE_VIF_STATES
+    ]  # fmt: skip
+
+
+def _view(rec: Record) -> dict[str, Any]:
+    """What the extension routes show: the API doc plus the EC2 facts behind it."""
+    return {
+        **rec.doc,
+        "ownerAccount": rec.account,
+        **{k: v for k, v in rec.meta.items() if v is not None},
+    }
+
+
+def _create(uow: UnitOfWork, ctx: Context, kind: str, args: dict[str, Any]) -> dict[str, Any]:
+    what = "virtual private gateway" if kind == VGW_KIND else "transit gateway"
+    asn = gateway.check_amazon_side_asn(args.get("amazonSideAsn", gateway.DEFAULT_AMAZON_ASN), what)
+    raw = args.get("vpcCidrs", [])
+    if isinstance(raw, str):
+        raw = [raw]
+    if not isinstance(raw, list):
+        raise ValidationError("vpcCidrs must be a list of CIDR blocks")
+    cidrs = gateway.check_vpc_cidrs(raw)
+    meta: dict[str, Any] = {"amazonSideAsn": asn, "vpcCidrs": cidrs, "region": ctx.region}
+    if kind == VGW_KIND:
+        gid = ids.virtual_gateway_id()
+        vpc = args.get("vpcId")
+        if vpc is not None and not (isinstance(vpc, str) and vpc.startswith("vpc-")):
+            raise ValidationError(f"vpcId {vpc!r} is not a VPC id (vpc-...)")
+        if vpc is not None and not cidrs:
+            raise ValidationError("A VPC has at least one CIDR block: give vpcCidrs with vpcId")
+        # virtualgateways.md: a VGW must be attached to a VPC to be associated; one with
+        # CIDRs is attached (to the VPC named, or to a new one).
+        meta["vpcId"] = vpc or (ids.vpc_id() if cidrs else None)
+        doc: dict[str, Any] = {"virtualGatewayId": gid, "virtualGatewayState": "available"}
+    else:
+        gid = ids.transit_gateway_id()
+        doc = {"transitGatewayId": gid, "transitGatewayState": "available", "amazonSideAsn": asn}
+    rec = Record(kind, gid, ctx.account, doc, meta, created=ctx.now())
+    uow.put(rec)
+    return _view(rec)
+
+
+def _delete(uow: UnitOfWork, ctx: Context, kind: str, gateway_id: str) -> dict[str, Any]:
+    rec = uow.get(kind, gateway_id)
+    if rec is None or rec.account != ctx.account:
+        raise NotFound(f"Could not find {_NAMES[kind]} with ID {gateway_id}")
+    if live_associations_of_gateway(uow, gateway_id):
+        raise Conflict(
+            f"{_NAMES[kind]} {gateway_id} is associated with a Direct Connect gateway; disassociate it first"
+        )
+    if kind == VGW_KIND and live_vifs(uow, "virtualGatewayId", gateway_id):
+        raise Conflict(
+            f"Virtual Gateway {gateway_id} has virtual interfaces attached; delete them first"
+        )
+    for p in uow.list(PROPOSAL_KIND, account=ctx.account):
+        if p.doc["associatedGateway"]["id"] == gateway_id and p.doc["proposalState"] == "requested":
+            p.doc["proposalState"] = "deleted"
+            uow.put(p)
+    uow.delete(kind, gateway_id)
+    view = _view(rec)
+    view["virtualGatewayState" if kind == VGW_KIND else "transitGatewayState"] = "deleted"
+    return view
+
+
+def _list(uow: UnitOfWork, ctx: Context, kind: str) -> list[dict[str, Any]]:
+    return [
+        _view(r) for r in uow.list(kind, account=ctx.account) if r.meta.get("region") == ctx.region
+    ]
+
+
+@route("POST", "/virtual-gateways", write=True)
+def create_virtual_gateway(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[str, Any]:
+    """Create a VGW attached to a VPC with `vpcCidrs` (EC2's CreateVpnGateway + AttachVpnGateway)."""
+    return _create(uow, ctx, VGW_KIND, args)
+
+
+@route("GET", "/virtual-gateways")
+def list_virtual_gateways(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[str, Any]:
+    return {"virtualGateways": _list(uow, ctx, VGW_KIND)}
+
+
+@route("DELETE", "/virtual-gateways/{gateway_id}", write=True)
+def delete_virtual_gateway(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[str, Any]:
+    return _delete(uow, ctx, VGW_KIND, args["gateway_id"])
+
+
+@route("POST", "/transit-gateways", write=True)
+def create_transit_gateway(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[str, Any]:
+    """Create a transit gateway with the CIDRs of the VPCs attached to it."""
+    return _create(uow, ctx, TGW_KIND, args)
+
+
+@route("GET", "/transit-gateways")
+def list_transit_gateways(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[str, Any]:
+    return {"transitGateways": _list(uow, ctx, TGW_KIND)}
+
+
+@route("DELETE", "/transit-gateways/{gateway_id}", write=True)
+def delete_transit_gateway(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[str, Any]:
+    return _delete(uow, ctx, TGW_KIND, args["gateway_id"])
+
+
+@operation("DescribeVirtualGateways")
+def describe_virtual_gateways(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+    docs = [
+        r.doc for r in uow.list(VGW_KIND, account=ctx.account) if r.meta.get("region") == ctx.region
+    ]
+    return {"virtualGateways": docs}

@@ -1,0 +1,111 @@
+"""The AWS CLI (awscli from PyPI, installed in the venv) against a real server process:
+the commands of the guide's walk-throughs, answered as AWS answers them."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+AWS = Path(sys.executable).parent / "aws"
+REGION = "us-east-1"
+
+
+def aws(
+    server: Any, account: str, *args: str, endpoint_env: bool = False, tmp: Path | None = None
+) -> tuple[int, Any, str]:
+    """Runs `aws directconnect ARGS --output json`; returns (exit code, parsed stdout, stderr)."""
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith("AWS_") or k == "AWS_EC2_METADATA_DISABLED"
+    }
+    env.update(
+        AWS_ACCESS_KEY_ID=account,  # a 12-digit key id selects the account
+        AWS_SECRET_ACCESS_KEY="dxlab-test-secret",
+        AWS_DEFAULT_REGION=REGION,
+        # Keep a developer's ~/.aws out of the test.
+        AWS_CONFIG_FILE=os.devnull,
+        AWS_SHARED_CREDENTIALS_FILE=os.devnull,
+    )
+    cmd = [str(AWS), "directconnect", *args, "--output", "json"]
+    if endpoint_env:
+        env["AWS_ENDPOINT_URL_DIRECT_CONNECT"] = server.endpoint
+    else:
+        cmd += ["--endpoint-url", server.endpoint]
+    done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=60)
+    out = json.loads(done.stdout) if done.stdout.strip() else None
+    return done.returncode, out, done.stderr
+
+
+def ok(server: Any, account: str, *args: str, **kwargs: Any) -> Any:
+    code, out, err = aws(server, account, *args, **kwargs)
+    assert code == 0, err
+    return out
+
+
+def test_aws_cli_is_installed() -> None:
+    assert AWS.exists(), f"{AWS} is missing: install the test extras (awscli)"
+
+
+def test_describe_locations(server: Any, account: str) -> None:
+    out = ok(server, account, "describe-locations")
+    eq = next(loc for loc in out["locations"] if loc["locationCode"] == "EqDC2")
+    assert eq["region"] == REGION
+    assert "10G" in eq["availablePortSpeeds"]
+
+
+def test_connection_lifecycle(server: Any, account: str) -> None:
+    conn = ok(
+        server, account, "create-connection",
+        "--location", "EqDC2", "--bandwidth", "10Gbps", "--connection-name", "cli-1",
+    )
+    cid = conn["connectionId"]
+    assert cid.startswith("dxcon-") and conn["connectionState"] == "requested"
+    assert conn["ownerAccount"] == account
+
+    listed = ok(server, account, "describe-connections")["connections"]
+    assert [c["connectionId"] for c in listed] == [cid]
+    one = ok(server, account, "describe-connections", "--connection-id", cid)["connections"][0]
+    assert one["connectionName"] == "cli-1" and one["bandwidth"] == "10Gbps"
+
+    arn = f"arn:aws:directconnect:{REGION}:{account}:dxcon/{cid}"
+    assert ok(server, account, "tag-resource", "--resource-arn", arn, "--tags", "key=team,value=netops") is None  # empty output prints nothing
+    tags = ok(server, account, "describe-tags", "--resource-arns", arn)["resourceTags"]
+    assert tags == [{"resourceArn": arn, "tags": [{"key": "team", "value": "netops"}]}]
+
+    renamed = ok(server, account, "update-connection", "--connection-id", cid, "--connection-name", "cli-2")
+    assert renamed["connectionName"] == "cli-2"
+
+    deleted = ok(server, account, "delete-connection", "--connection-id", cid)
+    assert deleted["connectionState"] == "deleted"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("describe-connections", "--connection-id", "dxcon-nope1234"), "Could not find Connection with ID dxcon-nope1234"),
+        (("create-connection", "--location", "EqDC2", "--bandwidth", "7Gbps", "--connection-name", "x"), "7Gbps"),
+    ],
+)
+def test_error_exit_code_and_message(server: Any, account: str, args: tuple[str, ...], message: str) -> None:
+    code, out, err = aws(server, account, *args)
+    assert code in (254, 255), (code, err)
+    assert out is None
+    assert "An error occurred (DirectConnectClientException)" in err, err
+    assert message in err, err
+    assert ok(server, account, "describe-connections")["connections"] == []
+
+
+def test_endpoint_from_environment(server: Any, account: str) -> None:
+    conn = ok(
+        server, account, "create-connection",
+        "--location", "EqDC2", "--bandwidth", "1Gbps", "--connection-name", "by-env", endpoint_env=True,
+    )
+    listed = ok(server, account, "describe-connections", endpoint_env=True)["connections"]
+    assert [c["connectionId"] for c in listed] == [conn["connectionId"]]
+    code, _, err = aws(server, account, "describe-connections", "--connection-id", "dxcon-nope1234", endpoint_env=True)
+    assert code in (254, 255) and "Could not find Connection with ID dxcon-nope1234" in err

@@ -2,71 +2,129 @@
 
     from dxlab.testing import dxlab_server
 
-    with dxlab_server() as dx:
-        dx.client.create_connection(location="EqDC2", bandwidth="10Gbps", connectionName="a")
-        print(dx.endpoint_url)
+    with dxlab_server() as server:
+        dx = boto3.client("directconnect")          # or server.client
+        dx.create_connection(location="EqDC2", bandwidth="10Gbps", connectionName="a")
 
 or, with pytest (the plugin is registered when dxlab is installed):
 
     def test_order(dxlab):
-        dxlab.client.create_connection(...)
+        boto3.client("directconnect").create_connection(...)
 
 Each server has its own store (a temporary SQLite file) and listens on a free port of
-127.0.0.1; it stops when the block or the test ends.
+127.0.0.1; it stops when the block or the test ends. While it runs, the environment points
+boto3 (and the AWS CLI) at it: `AWS_ENDPOINT_URL_DIRECT_CONNECT`, credentials of the
+server's account and its region, so the code under test needs no change. The previous
+environment is restored afterwards. `dxlab_server()` also works as a decorator.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import boto3
 import pytest
 
-from dxlab.server import ThreadedServer
-from dxlab.service.context import Settings
-
 __all__ = ["DxlabServer", "dxlab_server", "dxlab"]
+
+SECRET = "dxlab"  # permissive mode accepts any secret
+# Variables that would send boto3 elsewhere or fail it (an unknown AWS_PROFILE raises
+# ProfileNotFound even when keys are given); unset while a server runs.
+_CLEARED = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN")
 
 
 @dataclass
 class DxlabServer:
     endpoint_url: str
-    client: Any
     region: str
+    account: str
+    client: Any = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.client = self.client_for(self.account)
 
     def client_for(self, account: str) -> Any:
-        """A client acting as another account (a 12-digit access key selects it)."""
-        return boto3.client(
+        """A boto3 Direct Connect client acting as `account` (a 12-digit access key id
+        selects that account in the default permissive mode)."""
+        return boto3.session.Session().client(
             "directconnect",
             endpoint_url=self.endpoint_url,
             region_name=self.region,
             aws_access_key_id=account,
-            aws_secret_access_key="dxlab",
+            aws_secret_access_key=SECRET,
         )
+
+    @property
+    def env(self) -> dict[str, str]:
+        """The environment that points boto3 and the AWS CLI at this server."""
+        return _env(self.endpoint_url, self.region, self.account)
+
+
+def _env(endpoint_url: str, region: str, account: str) -> dict[str, str]:
+    return {
+        "AWS_ENDPOINT_URL_DIRECT_CONNECT": endpoint_url,
+        "AWS_ACCESS_KEY_ID": account,
+        "AWS_SECRET_ACCESS_KEY": SECRET,
+        "AWS_DEFAULT_REGION": region,
+        "AWS_REGION": region,
+    }
+
+
+@contextlib.contextmanager
+def _environment(values: dict[str, str]) -> Iterator[None]:
+    saved = {name: os.environ.get(name) for name in [*values, *_CLEARED]}
+    # boto3's default session caches the credentials it first found; a fresh one reads ours.
+    saved_session = boto3.DEFAULT_SESSION
+    boto3.DEFAULT_SESSION = None
+    for name in _CLEARED:
+        os.environ.pop(name, None)
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        boto3.DEFAULT_SESSION = saved_session
 
 
 @contextlib.contextmanager
 def dxlab_server(
-    region: str = "us-east-1", account: str = "123456789012", provisioning: str = "instant"
+    region: str = "us-east-1",
+    account: str = "123456789012",
+    provisioning: str = "instant",
+    *,
+    patch_env: bool = True,
 ) -> Iterator[DxlabServer]:
+    """A fresh dxlab server for the block. `provisioning` is how connections come up:
+    "instant" (available at once), "manual" or "realistic" as with `dxlab serve`.
+    `patch_env=False` leaves the environment alone (use `server.client`)."""
+    # Imported here: pytest loads this plugin in every run, most of which start no server.
+    from dxlab.server import ThreadedServer
+    from dxlab.service.context import Settings
+
     with tempfile.TemporaryDirectory(prefix="dxlab-") as tmp:
         db = f"sqlite:///{Path(tmp) / 'dxlab.db'}"
         server = ThreadedServer(db, Settings(region=region, provisioning=provisioning)).start()
         try:
-            handle = DxlabServer(server.endpoint, None, region)
-            handle.client = handle.client_for(account)
-            yield handle
+            values = _env(server.endpoint, region, account)
+            with _environment(values) if patch_env else contextlib.nullcontext():
+                # Made inside the environment, so a stray AWS_PROFILE cannot break it.
+                yield DxlabServer(server.endpoint, region, account)
         finally:
             server.stop()
 
 
 @pytest.fixture
 def dxlab() -> Iterator[DxlabServer]:
-    """A fresh dxlab server for one test, with a ready boto3 Direct Connect client."""
+    """A fresh dxlab server for one test; boto3 clients created in the test talk to it."""
     with dxlab_server() as handle:
         yield handle

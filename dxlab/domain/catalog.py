@@ -1,20 +1,23 @@
 """The catalog of Direct Connect locations: codes, names, speeds, providers, MACsec,
 billing modes, sub-locations (floors with meet-me rooms) and the AWS devices in each.
 
+The data is in `catalog_data`; this module is the interface everything else imports.
 Device names are fixed strings so that a connection lands on the same device name on
-every run and every machine; each device has a port budget per speed."""
+every run and every machine; each device has a port budget."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from dxlab.domain import catalog_data as data
+
 
 @dataclass(frozen=True)
 class Device:
-    aws_device: str  # awsDevice, e.g. EqDC2-2z3ygwh8b8ahc
+    aws_device: str  # awsDevice, e.g. EqDC2-2z3ygwh8b8
     aws_device_v2: str  # awsDeviceV2
     logical_device_id: str  # awsLogicalDeviceId
-    sub_location: str
+    sub_location: str  # SubLocation.name
     ports: int = 48
 
 
@@ -26,6 +29,15 @@ class SubLocation:
 
 
 @dataclass(frozen=True)
+class BillingOption:
+    """One entry of DescribeLocations' availableBillingModes."""
+
+    mode: str
+    port_speeds: tuple[str, ...]
+    included_regions: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Location:
     code: str
     name: str
@@ -33,54 +45,57 @@ class Location:
     port_speeds: tuple[str, ...]
     providers: tuple[str, ...]
     macsec_port_speeds: tuple[str, ...]
-    billing_modes: tuple[str, ...]
+    billing: tuple[BillingOption, ...]
     sub_locations: tuple[SubLocation, ...]
     devices: tuple[Device, ...] = field(default=())
 
+    @property
+    def billing_modes(self) -> tuple[str, ...]:
+        return tuple(b.mode for b in self.billing)
 
-_BILLING = ("PayAsYouGo", "FlatRateTier1", "FlatRateTier2")
+    def billing_option(self, mode: str) -> BillingOption | None:
+        return next((b for b in self.billing if b.mode == mode), None)
+
+    def sub_location(self, name: str) -> SubLocation | None:
+        return next((s for s in self.sub_locations if s.name == name), None)
 
 
-def _devices(code: str, subs: tuple[SubLocation, ...], names: list[tuple[str, str, str]]) -> tuple[Device, ...]:
-    return tuple(
-        Device(f"{code}-{a}", f"{code}-{b}", f"{code}-{c}", subs[i % len(subs)].name)
-        for i, (a, b, c) in enumerate(names)
+def _billing(region: str, speeds: tuple[str, ...], flat_rate: bool) -> tuple[BillingOption, ...]:
+    options = [BillingOption("PayAsYouGo", speeds, (region,))]
+    flat_speeds = tuple(s for s in speeds if s in data.FLAT_RATE_SPEEDS)
+    if flat_rate and flat_speeds:
+        tier1, tier2 = data.FLAT_RATE_MODES
+        options.append(BillingOption(tier1, flat_speeds, (region,)))
+        options.append(BillingOption(tier2, flat_speeds, data.GEOGRAPHY.get(region, (region,))))
+    return tuple(options)
+
+
+def _location(row: data.SiteRow) -> Location:
+    code, region, name, speeds, macsec, providers, flat_rate, sub_rows, device_rows = row
+    subs = tuple(SubLocation(*s) for s in sub_rows)
+    devices = tuple(
+        Device(f"{code}-{a}", f"{code}-{b}", f"{code}-{c}", subs[sub].name)
+        for sub, a, b, c in device_rows
+    )
+    port_speeds = tuple(speeds.split())
+    return Location(
+        code=code,
+        name=name,
+        region=region,
+        port_speeds=port_speeds,
+        providers=providers,
+        macsec_port_speeds=tuple(macsec.split()),
+        billing=_billing(region, port_speeds, flat_rate),
+        sub_locations=subs,
+        devices=devices,
     )
 
 
-def _location(
-    code: str,
-    name: str,
-    region: str,
-    speeds: tuple[str, ...],
-    providers: tuple[str, ...],
-    macsec: tuple[str, ...],
-    subs: tuple[SubLocation, ...],
-    devices: list[tuple[str, str, str]],
-) -> Location:
-    return Location(code, name, region, speeds, providers, macsec, _BILLING, subs, _devices(code, subs, devices))
+LOCATIONS: dict[str, Location] = {loc.code: loc for loc in map(_location, data.SITES)}
 
-
-LOCATIONS: dict[str, Location] = {
-    loc.code: loc
-    for loc in [
-        _location(
-            "EqDC2", "Equinix DC1-DC6, DC10-DC12, Ashburn, VA", "us-east-1",
-            ("1G", "10G", "100G", "400G"), ("Equinix, Inc.", "Zayo", "Megaport", "Lumen"),
-            ("10G", "100G", "400G"),
-            (SubLocation("DC2 Floor 1", "1", "MMR 1-A"), SubLocation("DC11 Floor 2", "2", "MMR 2-B")),
-            [("2z3ygwh8b8", "4s5e9ttq0y", "1x8mkqtp2c"), ("1kw8dldsq7", "3b0bfcpz1v", "2fym4y5x0k"),
-             ("3f9k2bkq5m", "2uyn2vzpjd", "3a8mq6e1zw"), ("1q5xk4tr8v", "4r7d2kqmby", "1cn6z9w3s4")],
-        ),
-        _location(
-            "CSVA1", "CoreSite VA1/VA2, Reston, VA", "us-east-1",
-            ("1G", "10G", "100G"), ("CoreSite", "Zayo", "Megaport"), ("10G", "100G"),
-            (SubLocation("VA1 Floor 1", "1", "MMR 1"),),
-            [("1h8vz0cy3c", "2lqy1s8pxe", "3jg0w0ax5b"), ("2aj0n8d6f1", "1zq4j0t3cv", "2xh4y8m1pn"),
-             ("3mzv3s5w6k", "4h1zdq2hyt", "1ug7a3ge0r")],
-        ),
-    ]
-}  # fmt: skip
+_DEVICES: dict[str, tuple[Location, Device]] = {
+    dev.aws_device: (loc, dev) for loc in LOCATIONS.values() for dev in loc.devices
+}
 
 
 def location(code: str) -> Location | None:
@@ -91,10 +106,11 @@ def locations_in(region: str) -> list[Location]:
     return [loc for loc in LOCATIONS.values() if loc.region == region]
 
 
+def regions() -> list[str]:
+    """The regions that have Direct Connect locations in the catalog."""
+    return sorted({loc.region for loc in LOCATIONS.values()})
+
+
 def device(name: str) -> tuple[Location, Device] | None:
     """The location and device that carry a given awsDevice name."""
-    for loc in LOCATIONS.values():
-        for dev in loc.devices:
-            if dev.aws_device == name:
-                return loc, dev
-    return None
+    return _DEVICES.get(name)

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pg
+import databases
 import psycopg
 import pytest
 
@@ -16,13 +16,10 @@ from dxlab.store import Record, Store, open_store
 from dxlab.store.schema import MIGRATIONS
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=databases.KINDS)
 def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'store.db'}"
-    else:
-        with pg.fresh_schema() as url:
-            yield url
+    with databases.database(request.param, tmp_path) as url:
+        yield url
 
 
 @pytest.fixture
@@ -257,13 +254,13 @@ def test_writes_are_serialized_so_a_quota_check_holds(stores: list[Store]) -> No
         assert uow.count("connection") == 3
 
 def test_postgres_store_reconnects_when_the_database_drops_it() -> None:
-    with pg.fresh_schema() as url:
+    with databases.fresh_pg_schema() as url:
         store = open_store(url)
         try:
             with store.write() as uow:
                 uow.put(conn("dxcon-a"))
                 pid = uow.c.execute("SELECT pg_backend_pid()").fetchone()[0]  # type: ignore[attr-defined]
-            with psycopg.connect(pg.admin_url(), autocommit=True) as admin:
+            with psycopg.connect(databases.pg_admin_url(), autocommit=True) as admin:
                 admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
             with store.read() as uow:  # e.g. the database restarted: the next call still works
                 assert [r.id for r in uow.list("connection")] == ["dxcon-a"]

@@ -1,4 +1,5 @@
-"""PostgreSQL for the tests: a fresh schema per test in the cluster DXLAB_TEST_PG points to.
+"""The databases a test runs dxlab on: a SQLite file in the test's tmp dir, or a fresh
+PostgreSQL schema in the cluster DXLAB_TEST_PG points to.
 
 `make test` always sets DXLAB_TEST_PG (scripts/start-postgres.sh), so a missing server is
 a failure with its reason, never a skip."""
@@ -9,13 +10,14 @@ import contextlib
 import os
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 from urllib.parse import quote
 
 import psycopg
 import pytest
 
 
-def admin_url() -> str:
+def pg_admin_url() -> str:
     url = os.environ.get("DXLAB_TEST_PG", "").strip()
     if not url:
         pytest.fail(
@@ -27,9 +29,9 @@ def admin_url() -> str:
 
 
 @contextlib.contextmanager
-def fresh_schema() -> Iterator[str]:
+def fresh_pg_schema() -> Iterator[str]:
     """A dxlab store URL whose tables land in a new, empty schema; dropped afterwards."""
-    base = admin_url()
+    base = pg_admin_url()
     schema = f"dxlab_test_{uuid.uuid4().hex[:12]}"
     try:
         with psycopg.connect(base, autocommit=True, connect_timeout=10) as conn:
@@ -42,3 +44,16 @@ def fresh_schema() -> Iterator[str]:
     finally:
         with psycopg.connect(base, autocommit=True, connect_timeout=10) as conn:
             conn.execute(f'DROP SCHEMA "{schema}" CASCADE')  # type: ignore[arg-type]
+
+
+KINDS = ["sqlite", "postgresql"]
+
+
+@contextlib.contextmanager
+def database(kind: str, tmp_path: Path) -> Iterator[str]:
+    """A store URL of this kind, empty; `@pytest.fixture(params=KINDS)` runs a test on both."""
+    if kind == "sqlite":
+        yield f"sqlite:///{tmp_path / 'dxlab-store.db'}"
+    else:
+        with fresh_pg_schema() as url:
+            yield url

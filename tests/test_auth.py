@@ -351,3 +351,24 @@ def test_permissive_mode_selects_account_from_key(make_server: Any) -> None:
     anonymous = srv.client(config=Config(signature_version=UNSIGNED))
     code, status, _ = error_of(anonymous.describe_connections)
     assert (code, status) == ("MissingAuthenticationTokenException", 403)
+
+
+def test_aws_cli_in_strict_mode(strict: ServerProcess, keys: Keys) -> None:
+    def aws(secret: str, *args: str) -> subprocess.CompletedProcess[str]:
+        env = {
+            "PATH": str(Path(sys.executable).parent),
+            "HOME": str(Path(strict.db.removeprefix("sqlite:///")).parent),
+            "AWS_ACCESS_KEY_ID": keys.access_key,
+            "AWS_SECRET_ACCESS_KEY": secret,
+            "AWS_DEFAULT_REGION": "us-east-1",
+            "AWS_ENDPOINT_URL_DIRECT_CONNECT": strict.endpoint,
+        }
+        aws_cli = str(Path(sys.executable).parent / "aws")
+        return subprocess.run([aws_cli, "directconnect", *args], env=env, capture_output=True, text=True, timeout=60)
+
+    done = aws(keys.secret, "create-connection", "--location", "EqDC2", "--bandwidth", "1Gbps",
+               "--connection-name", "cli", "--query", "ownerAccount", "--output", "text")  # fmt: skip
+    assert (done.returncode, done.stdout.strip()) == (0, keys.account), done.stderr
+    refused = aws("wrong", "describe-connections")
+    assert refused.returncode in (254, 255)  # AWS CLI v2 and v1 exit codes for a service error
+    assert f"(InvalidSignatureException) when calling the DescribeConnections operation: {SIGNATURE_MISMATCH}" in refused.stderr

@@ -4,7 +4,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
+import functools
 import re
 import subprocess
 import sys
@@ -372,3 +374,68 @@ def test_aws_cli_in_strict_mode(strict: ServerProcess, keys: Keys) -> None:
     refused = aws("wrong", "describe-connections")
     assert refused.returncode in (254, 255)  # AWS CLI v2 and v1 exit codes for a service error
     assert f"(InvalidSignatureException) when calling the DescribeConnections operation: {SIGNATURE_MISMATCH}" in refused.stderr
+
+
+# -- the verifier on its own: AWS's published SigV4 test vectors and the clock edges --
+
+
+def vanilla(query: str = "", stamp: str = "20150830T123600Z", signature: str = "") -> tuple[Any, Any]:
+    from dxlab.api.auth import Credential, SignedRequest
+
+    request = SignedRequest("GET", "/", query, {"host": "example.amazonaws.com", "x-amz-date": stamp}, b"")
+    cred = Credential("AKIDEXAMPLE", stamp[:8], "us-east-1", "service", ("host", "x-amz-date"), signature)
+    return request, cred
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [  # get-vanilla and get-vanilla-query-order-key-case of AWS's SigV4 test suite
+        ("", "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31"),
+        ("Param2=value2&Param1=value1", "b97d918cfa904a5beff61c982a1b6f458b799221646efd99d3219ec94cdf2500"),
+    ],
+)
+def test_signer_matches_aws_test_vectors(query: str, expected: str) -> None:
+    from dxlab.api.sigv4 import canonical_request, signature
+
+    request, cred = vanilla(query)
+    secret = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
+    assert signature(secret, cred, "20150830T123600Z", canonical_request(request, cred.signed_headers)) == expected
+
+
+def at(stamp: str) -> float:
+    return datetime.datetime.strptime(stamp, "%Y%m%dT%H%M%SZ").replace(tzinfo=datetime.UTC).timestamp()
+
+
+def test_clock_edges_and_wording() -> None:
+    from dxlab.api import sigv4
+    from dxlab.domain.errors import AuthError
+
+    secret = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
+    request, cred = vanilla(stamp="20260101T000000Z")
+    cred = dataclasses.replace(
+        cred, signature=sigv4.signature(secret, cred, "20260101T000000Z", sigv4.canonical_request(request, cred.signed_headers))
+    )
+    lookup = {"AKIDEXAMPLE": (secret, "444455556666")}.get
+    verify = functools.partial(sigv4.verify, request, cred, lookup, region="us-east-1")
+    verify_service = functools.partial(sigv4.verify, request, cred, lookup)
+    with mock.patch.object(sigv4, "SERVICE", "service"):
+        assert verify(at("20260101T001500Z")) == "444455556666"  # 15 minutes late: still good
+        assert verify(at("20251231T234500Z")) == "444455556666"  # 15 minutes early: still good
+        with pytest.raises(AuthError) as late:
+            verify(at("20260101T002000Z"))
+        assert (late.value.aws_code, late.value.status, late.value.message) == (
+            "InvalidSignatureException", 403,
+            "Signature expired: 20260101T000000Z is now earlier than 20260101T000500Z (20260101T002000Z - 15 min.)",
+        )  # fmt: skip
+        with pytest.raises(AuthError) as early:
+            verify(at("20251231T234000Z"))
+        assert early.value.message == (
+            "Signature not yet current: 20260101T000000Z is still later than 20251231T235500Z"
+            " (20251231T234000Z + 15 min.)"
+        )
+        with pytest.raises(AuthError) as unknown:
+            sigv4.verify(request, cred, {}.get, at("20260101T000000Z"))
+        assert (unknown.value.aws_code, unknown.value.message) == ("UnrecognizedClientException", INVALID_TOKEN)
+    with pytest.raises(AuthError) as wrong_service:
+        verify_service(at("20260101T000000Z"))
+    assert wrong_service.value.message == "Credential should be scoped to correct service: 'directconnect'."

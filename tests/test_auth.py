@@ -434,7 +434,7 @@ def test_clock_edges_and_wording() -> None:
             " (20251231T234000Z + 15 min.)"
         )
         with pytest.raises(AuthError) as unknown:
-            sigv4.verify(request, cred, {}.get, at("20260101T000000Z"))
+            sigv4.verify(request, cred, lambda key: None, at("20260101T000000Z"))
         assert (unknown.value.aws_code, unknown.value.message) == ("UnrecognizedClientException", INVALID_TOKEN)
     with pytest.raises(AuthError) as wrong_service:
         verify_service(at("20260101T000000Z"))

@@ -7,13 +7,20 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import socket
+from collections.abc import Iterator
 from typing import Any
 
 import cbor2
 import orjson
 import pytest
+import urllib3
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import AWSRequest
+from botocore.credentials import Credentials
 from wire import (
     CBOR_PREFIX,
+    Answer,
     assert_aws_error,
     cbor_call,
     cbor_headers,
@@ -245,6 +252,38 @@ def test_two_megabyte_body_is_refused_unread(server: Any, account: str, path: st
     err = assert_aws_error(answer, 413, "RequestEntityTooLargeException")
     assert "too large" in err["message"]
     # The server is still there and answers the next request on a fresh connection.
+    assert connections(server.endpoint, account) == []
+
+
+def test_two_megabyte_chunked_body_is_refused(server: Any, account: str) -> None:
+    def chunks() -> Iterator[bytes]:
+        yield b"{"
+        for _ in range(64):
+            yield b" " * 32768
+        yield b"}"
+
+    request = AWSRequest(method="POST", url=server.endpoint + "/", data=b"", headers=J)
+    SigV4Auth(Credentials(account, "dxlab-test-secret"), "directconnect", "us-east-1").add_auth(request)
+    headers = {k: v for k, v in request.prepare().headers.items() if k.lower() != "content-length"}
+    response = urllib3.PoolManager(retries=False).request(
+        "POST", server.endpoint + "/", body=chunks(), headers=headers, chunked=True
+    )
+    answer = Answer(response.status, {k.lower(): v for k, v in response.headers.items()}, response.data)
+    assert_aws_error(answer, 413, "RequestEntityTooLargeException")
+
+
+def test_request_cut_off_by_the_client_is_not_acted_on(server: Any, account: str) -> None:
+    body = orjson.dumps(GOOD)  # a whole, valid CreateConnection ...
+    request = AWSRequest(method="POST", url=server.endpoint + "/", data=body, headers=J)
+    SigV4Auth(Credentials(account, "dxlab-test-secret"), "directconnect", "us-east-1").add_auth(request)
+    head = "".join(f"{k}: {v}\r\n" for k, v in request.prepare().headers.items() if k.lower() != "content-length")
+    host, port = server.endpoint.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=5) as sock:
+        # ... announced as longer than it is, then the client goes away.
+        sock.sendall(f"POST / HTTP/1.1\r\nHost: {host}\r\nContent-Length: {len(body) + 10}\r\n{head}\r\n".encode() + body)
+        sock.shutdown(socket.SHUT_WR)
+        sock.settimeout(5)
+        assert sock.recv(65536) == b""  # no answer: the request never completed
     assert connections(server.endpoint, account) == []
 
 

@@ -40,6 +40,10 @@ class TooLarge(Exception):
     pass
 
 
+class Disconnected(Exception):
+    pass
+
+
 class DxlabApp:
     def __init__(self, store: Store, settings: Settings | None = None) -> None:
         self.store = store
@@ -83,10 +87,19 @@ class DxlabApp:
         try:
             _check_length(scope)
             body = await _read_body(receive)
+        except Disconnected:
+            return  # the client is gone: a cut-off request is never acted on
         except TooLarge:
-            err = ProtocolError("Request body too large", "RequestEntityTooLargeException", 413)
-            status, payload = errors.json_error(err)
-            await _respond(send, status, payload, "application/x-amz-json-1.1", request_id)
+            err = ProtocolError(
+                f"Request body too large (more than {MAX_BODY} bytes)", "RequestEntityTooLargeException", 413
+            )
+            if path.startswith(CBOR_PREFIX):
+                status, payload = errors.cbor_error(err)
+                extra = [(b"smithy-protocol", b"rpc-v2-cbor")]
+                await _respond(send, status, payload, "application/cbor", request_id, extra)
+            else:
+                status, payload = errors.json_error(err)
+                await _respond(send, status, payload, "application/x-amz-json-1.1", request_id)
             return
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         if path.startswith(CBOR_PREFIX):
@@ -231,6 +244,8 @@ async def _read_body(receive: Receive) -> bytes:
     size = 0
     while True:
         message = await receive()
+        if message["type"] == "http.disconnect":
+            raise Disconnected
         chunk = message.get("body", b"")
         size += len(chunk)
         if size > MAX_BODY:

@@ -1,0 +1,176 @@
+"""The customer side, which the Direct Connect API knows nothing of: a YAML topology
+file (see examples/maximum-resiliency.yaml). Parsing keeps line numbers, so every
+validation error points at the line to fix."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from dxlab.domain.errors import ValidationError
+
+LOCAL_PREFERENCE = {"7224:7100": 100, "7224:7200": 200, "7224:7300": 300}  # routing-and-bgp.md
+
+
+@dataclass(frozen=True)
+class Advertisement:
+    prefix: str
+    communities: tuple[str, ...] = ()
+    prepend: int = 0
+
+
+@dataclass(frozen=True)
+class CustomerRouter:
+    name: str
+    site: str
+    connections: tuple[str, ...]  # connection or LAG ids, or connection names
+    advertise: tuple[Advertisement, ...]
+    bfd: bool = True
+    frr_config: str | None = None  # the user's own FRR config, for the lab
+
+
+@dataclass(frozen=True)
+class Vpc:
+    name: str
+    cidr: str
+    instance: str
+    icmp: bool
+    gateway: str | None  # vgw-/tgw- id; None: dxlab creates a VGW for it
+    region: str = "us-east-1"
+
+
+@dataclass(frozen=True)
+class Topology:
+    customer_asn: int
+    sites: tuple[str, ...]
+    routers: tuple[CustomerRouter, ...]
+    vpcs: tuple[Vpc, ...]
+    wan: bool = True
+    raw: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    def router(self, name: str) -> CustomerRouter:
+        return next(r for r in self.routers if r.name == name)
+
+
+class _Loader(yaml.SafeLoader):
+    """Records each mapping's line so errors can cite it."""
+
+
+def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> dict[str, Any]:
+    mapping = loader.construct_mapping(node, deep=True)
+    mapping["__line__"] = node.start_mark.line + 1
+    return mapping
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def _fail(node: dict[str, Any] | None, message: str, source: str) -> ValidationError:
+    line = node.get("__line__") if isinstance(node, dict) else None
+    where = f"{source}:{line}: " if line else f"{source}: "
+    return ValidationError(where + message)
+
+
+def _network(value: Any, node: dict[str, Any], what: str, source: str) -> str:
+    try:
+        return str(ipaddress.ip_network(str(value), strict=True))
+    except ValueError:
+        raise _fail(node, f"{what} {value!r} is not a network like 10.1.0.0/16", source) from None
+
+
+def parse(text: str, source: str = "topology") -> Topology:
+    try:
+        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - SafeLoader subclass
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f":{mark.line + 1}" if mark else ""
+        raise ValidationError(f"{source}{line}: not valid YAML ({getattr(exc, 'problem', exc)})") from None
+    if not isinstance(data, dict):
+        raise ValidationError(f"{source}: a topology is a mapping with customer_asn, sites and vpcs")
+    asn = data.get("customer_asn")
+    if not isinstance(asn, int) or not 1 <= asn <= 4294967294:
+        raise _fail(data, f"customer_asn must be an ASN from 1 to 4294967294, not {asn!r}", source)
+    sites_node = data.get("sites")
+    if not isinstance(sites_node, dict) or not [k for k in sites_node if k != "__line__"]:
+        raise _fail(data, "sites: at least one data center with its routers is needed", source)
+    routers: list[CustomerRouter] = []
+    for site, spec in sites_node.items():
+        if site == "__line__":
+            continue
+        if not isinstance(spec, dict) or not isinstance(spec.get("routers"), dict):
+            raise _fail(sites_node, f"site {site!r} needs a 'routers' mapping", source)
+        for name, router in spec["routers"].items():
+            if name == "__line__":
+                continue
+            routers.append(_router(str(site), str(name), router, source))
+    names = [r.name for r in routers]
+    for dup in {n for n in names if names.count(n) > 1}:
+        raise _fail(sites_node, f"router name {dup!r} is used twice; router names are unique", source)
+    vpcs = [_vpc(str(n), v, source) for n, v in (data.get("vpcs") or {}).items() if n != "__line__"]
+    return Topology(
+        customer_asn=asn,
+        sites=tuple(str(s) for s in sites_node if s != "__line__"),
+        routers=tuple(routers),
+        vpcs=tuple(vpcs),
+        wan=bool(data.get("wan", True)),
+        raw=_strip(data),
+    )
+
+
+def _router(site: str, name: str, node: Any, source: str) -> CustomerRouter:
+    if not isinstance(node, dict):
+        raise ValidationError(f"{source}: router {name!r} must be a mapping")
+    conns = node.get("connections") or []
+    if not isinstance(conns, list) or not all(isinstance(c, str) for c in conns):
+        raise _fail(node, f"router {name}: connections is a list of connection ids or names", source)
+    adverts = []
+    for item in node.get("advertise") or []:
+        if not isinstance(item, dict) or "prefix" not in item:
+            raise _fail(node, f"router {name}: each advertise entry needs a prefix", source)
+        prefix = _network(item["prefix"], item, f"router {name}: prefix", source)
+        communities = tuple(str(c) for c in item.get("communities") or [])
+        for c in communities:
+            if not re.fullmatch(r"\d{1,10}:\d{1,5}", c):
+                raise _fail(item, f"router {name}: community {c!r} is not ASN:VALUE", source)
+        local = [c for c in communities if c in LOCAL_PREFERENCE]
+        if len(local) > 1:
+            # routing-and-bgp.md: local preference communities are mutually exclusive.
+            raise _fail(item, f"router {name}: {', '.join(local)} are mutually exclusive", source)
+        prepend = item.get("prepend", 0)
+        if not isinstance(prepend, int) or not 0 <= prepend <= 10:
+            raise _fail(item, f"router {name}: prepend must be 0-10, not {prepend!r}", source)
+        adverts.append(Advertisement(prefix, communities, prepend))
+    frr = node.get("frr_config")
+    return CustomerRouter(name, site, tuple(conns), tuple(adverts), bool(node.get("bfd", True)), frr)
+
+
+def _vpc(name: str, node: Any, source: str) -> Vpc:
+    if not isinstance(node, dict):
+        raise ValidationError(f"{source}: vpc {name!r} must be a mapping")
+    cidr = _network(node.get("cidr"), node, f"vpc {name}: cidr", source)
+    instance = str(node.get("instance", ""))
+    try:
+        if ipaddress.ip_address(instance) not in ipaddress.ip_network(cidr):
+            raise _fail(node, f"vpc {name}: instance {instance} is outside {cidr}", source)
+    except ValueError:
+        raise _fail(node, f"vpc {name}: instance {instance!r} is not an IP address", source) from None
+    gateway = node.get("gateway")
+    if gateway is not None and not re.fullmatch(r"(vgw|tgw)-[0-9a-f]{8,17}", str(gateway)):
+        raise _fail(node, f"vpc {name}: gateway {gateway!r} is not a vgw-/tgw- id", source)
+    return Vpc(name, cidr, instance, bool(node.get("icmp", True)), gateway, str(node.get("region", "us-east-1")))
+
+
+def _strip(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _strip(v) for k, v in value.items() if k != "__line__"}
+    if isinstance(value, list):
+        return [_strip(v) for v in value]
+    return value
+
+
+def dump(topology: Topology) -> str:
+    return yaml.safe_dump(topology.raw, sort_keys=False)

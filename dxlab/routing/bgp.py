@@ -1,0 +1,170 @@
+"""BGP on the AWS side, as routing-and-bgp.md and limits.md describe it: which sessions
+are up, what each accepts and advertises, and AWS's path selection toward the customer
+(longest prefix, then local-preference community, then AS_PATH length, then the
+location in the VPC's own region; ties are multipath)."""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Collection
+from dataclasses import dataclass
+from functools import lru_cache
+
+from dxlab.domain import quotas
+from dxlab.domain.topology import LOCAL_PREFERENCE
+from dxlab.routing.network import Failure, Network, Vif
+
+DEFAULT_LOCAL_PREF = LOCAL_PREFERENCE["7224:7200"]
+# routing-and-bgp.md: routes from a location of another Region get a lowered preference.
+OTHER_REGION_LOCAL_PREF = 150
+LIVE_VIF_STATES = frozenset({"available", "down", "testing"})
+
+
+@dataclass(frozen=True)
+class Route:
+    cidr: str
+    family: str
+    as_path: tuple[int, ...]
+    communities: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SessionState:
+    vif_id: str
+    family: str
+    up: bool
+    reason: str  # why it is down ("" when up)
+    accepted: tuple[Route, ...]  # from the customer
+    advertised: tuple[Route, ...]  # to the customer
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.vif_id, self.family)
+
+
+@lru_cache(maxsize=65536)
+def _net(cidr: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
+    return ipaddress.ip_network(cidr)
+
+
+def family_of(cidr: str) -> str:
+    return "ipv4" if _net(cidr).version == 4 else "ipv6"
+
+
+def covers(outer: str, inner: str) -> bool:
+    a, b = _net(outer), _net(inner)
+    return a.version == b.version and b.subnet_of(a)  # type: ignore[arg-type]
+
+
+def dependencies(net: Network, vif: Vif, family: str) -> frozenset[Failure]:
+    """Every failure domain this session needs alive."""
+    deps = {
+        Failure("session", f"{vif.id}:{family}"),
+        Failure("connection", vif.connection_id),
+        Failure("device", vif.device),
+        Failure("location", vif.location),
+    }
+    router = net.router_of_link.get(vif.connection_id)
+    if router:
+        deps.add(Failure("router", router))
+        deps.add(Failure("site", net.site_of(router)))
+    return frozenset(deps)
+
+
+def gateways_reached(net: Network, vif: Vif) -> frozenset[str]:
+    """The VGWs/TGWs whose VPCs a VIF reaches: its own VGW, or the gateways associated
+    with its Direct Connect gateway."""
+    if vif.gateway_id in net.gateways:
+        return frozenset({vif.gateway_id})
+    return frozenset(a.gateway_id for a in net.associations if a.dx_gateway_id == vif.gateway_id)
+
+
+def advertised_routes(net: Network, vif: Vif, family: str) -> tuple[Route, ...]:
+    """What AWS advertises over the session: VPC CIDRs, or a DX gateway's allowed prefixes."""
+    cidrs: list[str] = []
+    if vif.gateway_id in net.gateways:
+        cidrs += net.gateways[vif.gateway_id].cidrs
+    for assoc in net.associations:
+        if assoc.dx_gateway_id == vif.gateway_id:
+            gw = net.gateways.get(assoc.gateway_id)
+            cidrs += assoc.allowed_prefixes or (gw.cidrs if gw else ())
+    seen = dict.fromkeys(c for c in cidrs if family_of(c) == family)
+    return tuple(Route(c, family, (vif.amazon_asn,), ()) for c in seen)
+
+
+def accepted_routes(net: Network, vif: Vif, family: str) -> tuple[Route, ...]:
+    router = net.router_of_link.get(vif.connection_id)
+    if not router:
+        return ()
+    asn = net.topology.customer_asn
+    return tuple(
+        Route(a.prefix, family, (asn,) * (1 + a.prepend), a.communities)
+        for a in net.adverts(router)
+        if family_of(a.prefix) == family
+    )
+
+
+def session_state(
+    net: Network, vif: Vif, family: str, failed: Collection[Failure] = (), testing: bool = False
+) -> SessionState:
+    accepted = accepted_routes(net, vif, family)
+    advertised = advertised_routes(net, vif, family)
+
+    def down(reason: str) -> SessionState:
+        return SessionState(vif.id, family, False, reason, (), advertised)
+
+    link = net.links.get(vif.connection_id)
+    if vif.state not in LIVE_VIF_STATES:
+        return down(f"virtual interface is {vif.state}")
+    if link is None or link.state != "available":
+        return down(f"connection {vif.connection_id} is {link.state if link else 'missing'}")
+    if not net.router_of_link.get(vif.connection_id):
+        return down(f"no customer router is patched to {vif.connection_id}")
+    hit = [f for f in dependencies(net, vif, family) if f in failed]
+    if hit:
+        return down(f"{hit[0].kind} {hit[0].id} failed")
+    if testing:
+        return down("BGP failover test in progress")
+    limit = quotas.PUBLIC_ROUTES if vif.type == "public" else quotas.PRIVATE_ROUTES_PER_FAMILY
+    if len(accepted) > limit:
+        # limits.md: over the limit the session goes idle.
+        return down(f"idle: {len(accepted)} prefixes exceed the limit of {limit} per session")
+    return SessionState(vif.id, family, True, "", accepted, advertised)
+
+
+def local_preference(route: Route, vif: Vif, vpc_region: str) -> int:
+    for community in route.communities:
+        if community in LOCAL_PREFERENCE:
+            return LOCAL_PREFERENCE[community]
+    return DEFAULT_LOCAL_PREF if vif.location_region == vpc_region else OTHER_REGION_LOCAL_PREF
+
+
+def best_toward_customer(
+    net: Network,
+    states: dict[tuple[str, str], SessionState],
+    destination: str,
+    vpc_gateway: str,
+    vpc_region: str,
+) -> tuple[tuple[str, str], ...]:
+    """The sessions AWS sends traffic for `destination` (an address or prefix) from a VPC
+    behind `vpc_gateway` over: multipath when the best routes tie."""
+    dest = _net(destination)
+    family = "ipv4" if dest.version == 4 else "ipv6"
+    best: tuple[int, int, int] | None = None
+    chosen: list[tuple[str, str]] = []
+    for (vif_id, fam), state in states.items():
+        if fam != family or not state.up:
+            continue
+        vif = net.vifs[vif_id]
+        if vpc_gateway not in gateways_reached(net, vif):
+            continue
+        for route in state.accepted:
+            net_ = _net(route.cidr)
+            if not dest.subnet_of(net_):  # type: ignore[arg-type]
+                continue
+            key = (net_.prefixlen, local_preference(route, vif, vpc_region), -len(route.as_path))
+            if best is None or key > best:
+                best, chosen = key, [(vif_id, fam)]
+            elif key == best and (vif_id, fam) not in chosen:
+                chosen.append((vif_id, fam))
+    return tuple(chosen)

@@ -1,0 +1,98 @@
+"""A snapshot of everything routing depends on, AWS side and customer side, as plain
+frozen data. Built by the service layer from the store and the topology; the BGP model,
+the analyzer and the lab all read this one shape."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from dxlab.domain.topology import Advertisement, Topology
+
+
+@dataclass(frozen=True)
+class Session:
+    """One BGP session: a VIF's peer of one address family."""
+
+    vif_id: str
+    family: str  # ipv4 | ipv6
+    peer_id: str
+    amazon_address: str
+    customer_address: str
+
+
+@dataclass(frozen=True)
+class Vif:
+    id: str
+    name: str
+    type: str  # private | public | transit
+    state: str
+    vlan: int
+    connection_id: str  # the connection or LAG it rides on
+    device: str  # awsDeviceV2 / logical device
+    location: str
+    location_region: str
+    gateway_id: str  # vgw-..., a Direct Connect gateway id, or "" (public)
+    amazon_asn: int
+    customer_asn: int
+    sessions: tuple[Session, ...]
+    mtu: int = 1500
+
+
+@dataclass(frozen=True)
+class Link:
+    """A connection (or LAG) carrying VIFs: where it lands and whether it is up."""
+
+    id: str
+    name: str
+    device: str
+    location: str
+    state: str
+    member_devices: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Association:
+    """A Direct Connect gateway associated with a VGW or TGW, and its allowed prefixes."""
+
+    dx_gateway_id: str
+    gateway_id: str
+    allowed_prefixes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class AwsGateway:
+    id: str  # vgw- or tgw-
+    amazon_asn: int
+    region: str
+    cidrs: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Network:
+    region: str
+    links: dict[str, Link]
+    vifs: dict[str, Vif]
+    gateways: dict[str, AwsGateway]
+    associations: tuple[Association, ...]
+    topology: Topology
+    # Connection or LAG id -> customer router name (resolved from the topology).
+    router_of_link: dict[str, str] = field(default_factory=dict)
+    # VPC name -> the VGW/TGW it sits behind (resolved when the topology is loaded).
+    vpc_gateways: dict[str, str] = field(default_factory=dict)
+
+    def adverts(self, router: str) -> tuple[Advertisement, ...]:
+        return self.topology.router(router).advertise
+
+    def site_of(self, router: str) -> str:
+        return self.topology.router(router).site
+
+
+@dataclass(frozen=True)
+class Failure:
+    """One failure domain: device, connection, location, router, site, session or vif."""
+
+    kind: str
+    id: str
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.id}"

@@ -1,0 +1,213 @@
+"""The resiliency analyzer: for every failure domain, singly and in every pair, which
+data center <-> VPC pairs and which prefixes lose connectivity, and why.
+
+Reachability under failures only needs to know, for each pair, the sessions that could
+carry it (BGP falls back to any surviving route); preference decides which one is used,
+not whether one exists. So each pair's losses are its minimal cut sets over the failure
+domains its candidate sessions depend on: singles are the domains in every candidate,
+pairs the two-domain covers. Every one of the n*(n-1)/2 pairs is thereby answered exactly
+without simulating each."""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from dxlab.domain.resiliency import broken_rules
+from dxlab.routing.bgp import covers, dependencies, gateways_reached
+from dxlab.routing.network import Failure, Network
+from dxlab.routing.paths import Paths, SessionKey, all_states, site_address
+
+AWS_SIDE = frozenset({"device", "connection", "location", "session"})
+
+
+@dataclass
+class Analysis:
+    sla: str
+    sla_rule: str
+    baseline: list[dict[str, object]]
+    singles: dict[Failure, set[str]]
+    pairs: dict[frozenset[Failure], set[str]]
+    checks: list[dict[str, object]]
+    findings: list[dict[str, object]]
+    stats: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def single_points_of_failure(self) -> list[dict[str, object]]:
+        return [
+            {"kind": f.kind, "id": f.id, "lost": sorted(lost)}
+            for f, lost in sorted(self.singles.items(), key=lambda kv: str(kv[0]))
+            if lost
+        ]
+
+    def to_json(self) -> dict[str, object]:
+        scenarios = [{"failed": [str(f)], "lost": sorted(lost)} for f, lost in sorted(self.singles.items(), key=lambda kv: str(kv[0]))]
+        scenarios += [
+            {"failed": sorted(str(f) for f in pair), "lost": sorted(lost)}
+            for pair, lost in sorted(self.pairs.items(), key=lambda kv: sorted(map(str, kv[0])))
+        ]
+        return {
+            "sla": self.sla,
+            "sla_rule": self.sla_rule,
+            "single_points_of_failure": self.single_points_of_failure,
+            "scenarios": scenarios,
+            "baseline": self.baseline,
+            "checks": self.checks,
+            "findings": self.findings,
+            "stats": self.stats,
+        }
+
+
+def _cuts(candidates: list[frozenset[Failure]], exclude: frozenset[Failure]) -> tuple[set[Failure], set[frozenset[Failure]]]:
+    """Minimal cut sets of size 1 and 2 of a family of dependency sets (a path survives
+    while none of its domains failed; the pair is lost when every path is hit)."""
+    sets = [s - exclude for s in candidates]
+    if not sets:
+        return set(), set()
+    singles = set(frozenset.intersection(*sets))
+    doubles: set[frozenset[Failure]] = set()
+    for a in sets[0] - singles:
+        rest = [s for s in sets if a not in s]
+        if not rest:
+            continue
+        for b in frozenset.intersection(*rest) - singles:
+            doubles.add(frozenset({a, b}))
+    return singles, doubles
+
+
+def analyze(net: Network) -> Analysis:
+    started = time.perf_counter()
+    states = all_states(net)
+    paths = Paths(net, states)
+    deps = {k: dependencies(net, net.vifs[k[0]], k[1]) for k, s in states.items() if s.up}
+    domains: set[Failure] = {f for d in deps.values() for f in d}
+    domains |= {Failure("site", s) for s in net.topology.sites}
+    domains |= {Failure("router", r.name) for r in net.topology.routers}
+    singles: dict[Failure, set[str]] = {f: set() for f in domains}
+    pairs: dict[frozenset[Failure], set[str]] = defaultdict(set)
+    baseline: list[dict[str, object]] = []
+
+    def record(lost: str, cut1: Iterable[Failure], cut2: Iterable[frozenset[Failure]]) -> None:
+        for f in cut1:
+            singles.setdefault(f, set()).add(lost)
+        for pair in cut2:
+            pairs[pair].add(lost)
+
+    for site in net.topology.sites:
+        own = frozenset({Failure("site", site)})
+        address = site_address(net, site)
+        for vpc in net.topology.vpcs:
+            result = paths.pair(site, vpc)
+            baseline.append({"site": site, "vpc": vpc.name, "reachable": result.reachable,
+                             "forward": [k[0] for k in result.forward], "back": [k[0] for k in result.back],
+                             "reason": result.reason})  # fmt: skip
+            if not result.reachable or address is None:
+                continue
+            gw = net.vpc_gateways.get(vpc.name, vpc.gateway or "")
+            cands = [k for k in paths.by_gateway.get(gw, []) if k in deps]
+            fwd = [k for k in cands if any(covers(r.cidr, vpc.cidr) or covers(vpc.cidr, r.cidr) for r in states[k].advertised)]
+            back = [k for k in cands if any(covers(r.cidr, address + "/32") for r in states[k].accepted)]
+            if not net.topology.wan:
+                fwd = [k for k in fwd if paths.site_of_session(k) == site]
+                back = [k for k in back if paths.site_of_session(k) == site]
+            label = f"{site} <-> {vpc.name}"
+            for side in (fwd, back):
+                c1, c2 = _cuts([deps[k] for k in side], own)
+                record(label, c1, c2)
+    # Prefix level: each advertised customer prefix, from each VPC.
+    prefix_owner: dict[str, set[str]] = defaultdict(set)
+    for router in net.topology.routers:
+        for advert in router.advertise:
+            prefix_owner[advert.prefix].add(router.site)
+    single_vif_prefixes: list[dict[str, object]] = []
+    for vpc in net.topology.vpcs:
+        gw = net.vpc_gateways.get(vpc.name, vpc.gateway or "")
+        cands = [k for k in paths.by_gateway.get(gw, []) if k in deps]
+        for prefix, owners in prefix_owner.items():
+            carriers = [k for k in cands if any(r.cidr == prefix for r in states[k].accepted)]
+            if not carriers:
+                continue
+            own = frozenset(Failure("site", s) for s in owners)
+            c1, c2 = _cuts([deps[k] for k in carriers], own)
+            record(f"{prefix} from {vpc.name}", c1, c2)
+            vifs = {k[0] for k in carriers}
+            if len(vifs) == 1:
+                single_vif_prefixes.append({"kind": "prefix-on-one-vif", "prefix": prefix, "vpc": vpc.name,
+                                            "virtualInterfaceId": next(iter(vifs)),
+                                            "detail": f"{prefix} reaches {vpc.name} over one VIF only"})  # fmt: skip
+    sla, rule = _sla(net, singles)
+    elapsed = time.perf_counter() - started
+    n = len(domains)
+    stats = {"failure_domains": n, "single_scenarios": n, "pair_scenarios": n * (n - 1) // 2,
+             "seconds": round(elapsed, 3),
+             "scenarios_per_second": round((n + n * (n - 1) // 2) / elapsed) if elapsed else 0}  # fmt: skip
+    findings = single_vif_prefixes + _session_findings(net, states, paths)
+    return Analysis(sla, rule, baseline, singles, dict(pairs), _checks(net), findings, stats)
+
+
+def _sla(net: Network, singles: dict[Failure, set[str]]) -> tuple[str, str]:
+    """99.99 % needs the maximum model's layout and no single AWS-side failure that loses
+    anything; 99.9 % the high model's; else none, naming the rule that fails."""
+    aws_spof = sorted((str(f), sorted(lost)) for f, lost in singles.items() if lost and f.kind in AWS_SIDE)
+    if aws_spof:
+        f, lost = aws_spof[0]
+        return "none", f"a single failure of {f} loses {lost[0]}"
+    used = {net.vifs[v].connection_id for v in net.vifs}
+    conns = [
+        {"connectionId": link.id, "connectionState": link.state, "bandwidth": "x",
+         "awsDevice": link.device, "location": link.location}  # fmt: skip
+        for link in net.links.values()
+        if link.id in used
+    ]
+    if not conns:
+        return "none", "no virtual interface carries traffic"
+    maximum = broken_rules("maximum-resiliency", conns)
+    if not maximum:
+        return "99.99%", ""
+    high = broken_rules("high-resiliency", conns)
+    if not high:
+        return "99.9%", f"not maximum: {maximum[0]}"
+    return "none", high[0]
+
+
+def _checks(net: Network) -> list[dict[str, object]]:
+    """The Direct Connect checks of AWS Trusted Advisor and Prowler, for comparison."""
+    links = [link for link in net.links.values() if link.state == "available"]
+    locations = {link.location for link in links}
+    checks: list[dict[str, object]] = [
+        {"name": "connection redundancy", "source": "Trusted Advisor", "ok": len(links) >= 2,
+         "detail": f"{len(links)} available connection(s)"},
+        {"name": "location redundancy", "source": "Trusted Advisor", "ok": len(locations) >= 2,
+         "detail": f"connections in {len(locations)} location(s)"},
+    ]  # fmt: skip
+    by_gateway: dict[str, set[str]] = defaultdict(set)
+    for vif in net.vifs.values():
+        if vif.gateway_id:
+            by_gateway[vif.gateway_id].add(vif.connection_id)  # de-duplicated, unlike Prowler
+    weak = sorted(g for g, conns in by_gateway.items() if len(conns) < 2)
+    checks.append({"name": "virtual interface redundancy", "source": "Trusted Advisor / Prowler", "ok": not weak,
+                   "detail": f"gateways reached over a single connection: {', '.join(weak) or 'none'}"})  # fmt: skip
+    return checks
+
+
+def _session_findings(net: Network, states: dict[SessionKey, object], paths: Paths) -> list[dict[str, object]]:
+    findings: list[dict[str, object]] = []
+    used: set[SessionKey] = set()
+    for site in net.topology.sites:
+        for vpc in net.topology.vpcs:
+            used.update(paths.back(site, vpc))
+    for key, state in paths.states.items():
+        vif = net.vifs[key[0]]
+        if not state.up and state.reason.startswith("idle"):
+            findings.append({"kind": "prefix-limit", "virtualInterfaceId": vif.id, "family": key[1],
+                             "detail": state.reason})  # fmt: skip
+        elif state.up and state.accepted and key not in used and gateways_reached(net, vif):
+            findings.append({"kind": "backup-never-used", "virtualInterfaceId": vif.id, "family": key[1],
+                             "detail": f"{vif.id} carries no traffic toward the customer while the preferred paths are up"})  # fmt: skip
+    for router in net.topology.routers:
+        if not router.bfd:
+            findings.append({"kind": "no-bfd", "router": router.name,
+                             "detail": f"{router.name} has BFD off: a fiber cut is detected by the 90 s hold timer, not in 900 ms"})  # fmt: skip
+    return findings

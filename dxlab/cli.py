@@ -201,15 +201,32 @@ def cross_connect(connection_id: str, endpoint: str) -> None:
 
 
 @main.command()
+@click.argument("resource_id")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+              help="PDF file to write (default: RESOURCE_ID-LOA-CFA.pdf).")
+@click.option("--provider", default=None, help="Provider that orders the cross connect for you.")
+@endpoint_option
+def loa(resource_id: str, output: str | None, provider: str | None, endpoint: str) -> None:
+    """Download the LOA-CFA of a connection, interconnect or LAG (DescribeLoa) as a PDF."""
+    from dxlab.client import api
+
+    kwargs = {"connectionId": resource_id, **({"providerName": provider} if provider else {})}
+    content = _call(api(endpoint).describe_loa, **kwargs)["loaContent"]
+    path = Path(output or f"{resource_id}-LOA-CFA.pdf")
+    path.write_bytes(content)
+    console.print(f"{resource_id}: LOA-CFA written to {path} ({len(content)} bytes)")
+
+
+@main.command()
 @endpoint_option
 def locations(endpoint: str) -> None:
     """Direct Connect locations of the region, with sub-locations and devices."""
     from dxlab.client import ext
 
     data = _call(ext, endpoint, "GET", "/locations")
-    table = Table("Code", "Name", "Sub-locations", "Devices")
+    table = Table("Code", "Name", "Port speeds", "Sub-locations", "Devices")
     for loc in data["locations"]:
-        table.add_row(loc["locationCode"], loc["locationName"],
+        table.add_row(loc["locationCode"], loc["locationName"], " ".join(loc.get("availablePortSpeeds", [])),
                       ", ".join(s["name"] for s in loc["subLocations"]), str(len(loc["devices"])))  # fmt: skip
     console.print(table)
 

@@ -22,6 +22,15 @@ INTERCONNECT_BANDWIDTHS: tuple[str, ...] = ("1Gbps", "10Gbps", "100Gbps", "400Gb
 # MACsec is offered on 10, 100 and 400 Gbps dedicated ports (direct-connect-mac-sec...md).
 MACSEC_BANDWIDTHS: tuple[str, ...] = ("10Gbps", "100Gbps", "400Gbps")
 
+# limits.md: single-mode fiber optics per port speed (400GBASE-LR4 from AWS's 400G launch;
+# the guide copy predates it). The LOA-CFA names the one the cross connect needs.
+OPTICS: dict[str, str] = {
+    "1Gbps": "1000BASE-LX (1310 nm)",
+    "10Gbps": "10GBASE-LR (1310 nm)",
+    "100Gbps": "100GBASE-LR4",
+    "400Gbps": "400GBASE-LR4",
+}
+
 
 def mbps(bandwidth: str) -> int:
     """'10Gbps' -> 10000, '50Mbps' -> 50."""

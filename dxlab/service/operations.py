@@ -7,6 +7,7 @@ from dxlab.service import (  # noqa: F401
     dx_gateways,
     gateway_proposals,
     gateways,
+    loa,
     locations,
     resiliency_groups,
     tags,

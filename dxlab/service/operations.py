@@ -1,6 +1,7 @@
 """Imports every resource family so that its operations and routes register."""
 
 from dxlab.service import (  # noqa: F401
+    bgp_peers,
     connections,
     customer,
     dx_gateway_associations,
@@ -10,6 +11,12 @@ from dxlab.service import (  # noqa: F401
     loa,
     locations,
     resiliency_groups,
+    router_config,
     tags,
+    vif_lifecycle,
+    vifs,
+    vifs_hosted,
+    vifs_public,
+    vifs_update,
     wizard,
 )

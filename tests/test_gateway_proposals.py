@@ -1,0 +1,203 @@
+"""Associating a gateway across accounts (multi-account-associate-vgw.md,
+multi-account-associate-tgw.md): the VGW/TGW owner proposes, the Direct Connect
+gateway's owner accepts (or rejects), the proposer may withdraw; proposals expire."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from dxlab.domain.errors import NotFound
+from dxlab.service import dx_gateways, gateway_proposals, gateways
+from dxlab.service.context import Context
+from dxlab.service.timers import fire_due
+from dxlab.store import open_store
+from tests.gateway_support import (
+    assert_client_error,
+    associations,
+    dxgw,
+    error_of,
+    prefixes,
+    tgw,
+    vgw,
+)
+
+
+def accounts(account: str) -> tuple[str, str]:
+    """The VGW/TGW owner (A, the test's fresh account) and a fresh gateway owner B."""
+    return account, str(int(account) + 1)
+
+
+def proposals(dx: Any, **kwargs: Any) -> list[dict[str, Any]]:
+    return list(dx.describe_direct_connect_gateway_association_proposals(**kwargs)["directConnectGatewayAssociationProposals"])
+
+
+def propose(dx: Any, gid: str, owner: str, gw: str, *cidrs: str) -> dict[str, Any]:
+    kwargs: dict[str, Any] = {"directConnectGatewayId": gid, "directConnectGatewayOwnerAccount": owner, "gatewayId": gw}
+    if cidrs:
+        kwargs["addAllowedPrefixesToDirectConnectGateway"] = prefixes(*cidrs)
+    return dict(dx.create_direct_connect_gateway_association_proposal(**kwargs)["directConnectGatewayAssociationProposal"])
+
+
+def test_vgw_proposal_accepted_then_updated_by_a_new_proposal(server: Any, account: str) -> None:
+    a, b = accounts(account)
+    dxa, dxb = server.client(a), server.client(b)
+    gw = vgw(server, a, "10.0.0.0/16")
+    gid = dxgw(dxb, "shared", asn=65100)
+    p = propose(dxa, gid, b, gw)
+    assert p["proposalState"] == "requested" and p["directConnectGatewayOwnerAccount"] == b
+    assert p["associatedGateway"] == {"id": gw, "type": "virtualPrivateGateway", "ownerAccount": a, "region": "us-east-1"}
+    # multi-account-associate-vgw.md: by default the VPC CIDR is requested.
+    assert p["existingAllowedPrefixesToDirectConnectGateway"] == []
+    assert p["requestedAllowedPrefixesToDirectConnectGateway"] == prefixes("10.0.0.0/16")
+    # Both parties see the proposal; nobody else does; B's gateway stays B's.
+    assert [x["proposalId"] for x in proposals(dxb, directConnectGatewayId=gid)] == [p["proposalId"]]
+    assert [x["proposalId"] for x in proposals(dxa, associatedGatewayId=gw)] == [p["proposalId"]]
+    assert proposals(server.client("999999999994")) == []
+    assert dxa.describe_direct_connect_gateways()["directConnectGateways"] == []
+
+    out = dxb.accept_direct_connect_gateway_association_proposal(
+        directConnectGatewayId=gid, proposalId=p["proposalId"], associatedGatewayOwnerAccount=a,
+        overrideAllowedPrefixesToDirectConnectGateway=prefixes("10.0.0.0/15"),
+    )["directConnectGatewayAssociation"]  # fmt: skip
+    assert out["associationState"] == "associating"
+    assert out["allowedPrefixesToDirectConnectGateway"] == prefixes("10.0.0.0/15")
+    assert (out["directConnectGatewayOwnerAccount"], out["associatedGateway"]["ownerAccount"]) == (b, a)
+    assert proposals(dxb, proposalId=p["proposalId"])[0]["proposalState"] == "accepted"
+    [seen_by_a] = dxa.describe_direct_connect_gateway_associations(associatedGatewayId=gw)["directConnectGatewayAssociations"]
+    assert seen_by_a["associationId"] == out["associationId"] and seen_by_a["associationState"] == "associated"
+    assert [x["associationId"] for x in associations(dxb, gid)] == [out["associationId"]]
+
+    # The VGW owner changes prefixes by proposing again, not by updating.
+    got = error_of(dxa.update_direct_connect_gateway_association, associationId=out["associationId"],
+                   addAllowedPrefixesToDirectConnectGateway=prefixes("192.168.0.0/24"))  # fmt: skip
+    assert_client_error(got, "proposal")
+    again = propose(dxa, gid, b, gw, "192.168.0.0/24")
+    assert again["existingAllowedPrefixesToDirectConnectGateway"] == prefixes("10.0.0.0/15")
+    assert again["requestedAllowedPrefixesToDirectConnectGateway"] == prefixes("10.0.0.0/15", "192.168.0.0/24")
+    dxb.accept_direct_connect_gateway_association_proposal(directConnectGatewayId=gid, proposalId=again["proposalId"],
+                                                           associatedGatewayOwnerAccount=a)  # fmt: skip
+    [assoc] = associations(dxb, gid)
+    assert assoc["associationState"] == "associated"
+    assert assoc["allowedPrefixesToDirectConnectGateway"] == prefixes("10.0.0.0/15", "192.168.0.0/24")
+
+    # An accepted proposal cannot be deleted; the association can be disassociated.
+    assert_client_error(error_of(dxa.delete_direct_connect_gateway_association_proposal, proposalId=p["proposalId"]),
+                        "accepted", "disassociate")  # fmt: skip
+    dxa.delete_direct_connect_gateway_association(associationId=assoc["associationId"])
+    assert associations(dxb, gid) == []
+
+
+def test_tgw_proposal_withdrawn_and_one_rejected(server: Any, account: str) -> None:
+    a, b = accounts(account)
+    dxa, dxb = server.client(a), server.client(b)
+    t = tgw(server, a, "10.1.0.0/16", asn=65001)
+    gid = dxgw(dxb, "shared", asn=65100)
+    p = propose(dxa, gid, b, t, "10.1.0.0/16")
+    assert p["associatedGateway"]["type"] == "transitGateway"
+    gone = dxa.delete_direct_connect_gateway_association_proposal(proposalId=p["proposalId"])
+    assert gone["directConnectGatewayAssociationProposal"]["proposalState"] == "deleted"
+    got = error_of(dxb.accept_direct_connect_gateway_association_proposal, directConnectGatewayId=gid,
+                   proposalId=p["proposalId"], associatedGatewayOwnerAccount=a)  # fmt: skip
+    assert_client_error(got, p["proposalId"], "deleted")
+    assert associations(dxb, gid) == []
+    # The gateway owner rejects by deleting (multi-account-associate-vgw.md).
+    p2 = propose(dxa, gid, b, t, "10.1.0.0/16")
+    dxb.delete_direct_connect_gateway_association_proposal(proposalId=p2["proposalId"])
+    assert {x["proposalId"]: x["proposalState"] for x in proposals(dxa)} == {p["proposalId"]: "deleted",
+                                                                            p2["proposalId"]: "deleted"}  # fmt: skip
+    assert associations(dxb, gid) == []
+
+
+def test_bad_proposals_are_refused_and_nothing_changes(server: Any, account: str) -> None:
+    a, b = accounts(account)
+    dxa, dxb = server.client(a), server.client(b)
+    gw = vgw(server, a, "10.0.0.0/16")
+    gid = dxgw(dxb)
+    own = dxgw(dxa, "mine")
+    cases: list[tuple[dict[str, Any], list[str]]] = [
+        ({"directConnectGatewayId": own, "directConnectGatewayOwnerAccount": a, "gatewayId": gw}, ["your own account"]),
+        ({"directConnectGatewayId": gid, "directConnectGatewayOwnerAccount": "999999999993", "gatewayId": gw},
+         [f"Could not find Direct Connect Gateway with ID {gid}"]),
+        ({"directConnectGatewayId": gid, "directConnectGatewayOwnerAccount": "12345", "gatewayId": gw}, ["12345"]),
+        ({"directConnectGatewayId": gid, "directConnectGatewayOwnerAccount": b, "gatewayId": "vgw-00000000000000000"},
+         ["Could not find Virtual Gateway"]),
+        ({"directConnectGatewayId": gid, "directConnectGatewayOwnerAccount": b, "gatewayId": vgw(server, a)},
+         ["not attached to a VPC"]),
+        ({"directConnectGatewayId": gid, "directConnectGatewayOwnerAccount": b, "gatewayId": tgw(server, a, "10.2.0.0/16")},
+         ["addAllowedPrefixesToDirectConnectGateway", "required"]),
+        ({"directConnectGatewayId": gid, "directConnectGatewayOwnerAccount": b, "gatewayId": gw,
+          "addAllowedPrefixesToDirectConnectGateway": prefixes("10.0.0.1/16")}, ["10.0.0.1/16"]),
+        ({"directConnectGatewayId": gid, "directConnectGatewayOwnerAccount": b, "gatewayId": gw,
+          "removeAllowedPrefixesToDirectConnectGateway": prefixes("10.7.0.0/16")}, ["10.7.0.0/16"]),
+    ]  # fmt: skip
+    for kwargs, words in cases:
+        assert_client_error(error_of(dxa.create_direct_connect_gateway_association_proposal, **kwargs), *words)
+    assert proposals(dxa) == [] and proposals(dxb) == []
+    p = propose(dxa, gid, b, gw)
+    got = error_of(dxa.create_direct_connect_gateway_association_proposal, directConnectGatewayId=gid,
+                   directConnectGatewayOwnerAccount=b, gatewayId=gw)  # fmt: skip
+    assert_client_error(got, p["proposalId"], "pending")
+    assert len(proposals(dxb)) == 1
+
+
+def test_bad_accepts_are_refused_and_the_proposal_stays(server: Any, account: str) -> None:
+    a, b = accounts(account)
+    dxa, dxb = server.client(a), server.client(b)
+    t = tgw(server, a, "10.1.0.0/16", asn=64512)  # the same ASN as B's gateway below
+    gid, other_gid = dxgw(dxb), dxgw(dxb, "other", asn=65200)
+    p = propose(dxa, gid, b, t, "10.1.0.0/16")
+    pid = p["proposalId"]
+    cases: list[tuple[Any, dict[str, Any], list[str]]] = [
+        (dxa.accept_direct_connect_gateway_association_proposal, {"directConnectGatewayId": gid, "associatedGatewayOwnerAccount": a},
+         [f"Could not find Direct Connect Gateway with ID {gid}"]),
+        (dxb.accept_direct_connect_gateway_association_proposal, {"directConnectGatewayId": gid, "associatedGatewayOwnerAccount": b},
+         [a]),
+        (dxb.accept_direct_connect_gateway_association_proposal,
+         {"directConnectGatewayId": other_gid, "associatedGatewayOwnerAccount": a}, ["not for Direct Connect gateway"]),
+        # direct-connect-transit-gateways.md: the association's rules hold on accept too.
+        (dxb.accept_direct_connect_gateway_association_proposal, {"directConnectGatewayId": gid, "associatedGatewayOwnerAccount": a},
+         ["64512", "different"]),
+        (server.client("999999999992").delete_direct_connect_gateway_association_proposal, {},
+         [f"Could not find Direct Connect Gateway Association Proposal with ID {pid}"]),
+    ]  # fmt: skip
+    for call, kwargs, words in cases:
+        assert_client_error(error_of(call, proposalId=pid, **kwargs), *words)
+    assert proposals(dxb)[0]["proposalState"] == "requested"
+    assert associations(dxb, gid) == []
+
+
+def test_proposals_expire_after_7_days_and_vanish_3_days_later(tmp_path: Path) -> None:
+    now = [1_800_000_000.0]
+    store = open_store(str(tmp_path / "expiry.db"))
+    a = Context(account="111111111111", clock=lambda: now[0])
+    b = Context(account="222222222222", clock=lambda: now[0])
+    try:
+        with store.write() as uow:
+            gw = gateways.create_virtual_gateway(uow, a, {"vpcCidrs": ["10.0.0.0/16"]})["virtualGatewayId"]
+            gid = dx_gateways.create_dx_gateway(uow, b, {"directConnectGatewayName": "g"})["directConnectGateway"][
+                "directConnectGatewayId"
+            ]
+            req = {"directConnectGatewayId": gid, "directConnectGatewayOwnerAccount": b.account, "gatewayId": gw}
+            pid = gateway_proposals.create_proposal(uow, a, req)["directConnectGatewayAssociationProposal"]["proposalId"]
+
+        def state() -> str | None:
+            with store.write() as uow:
+                fire_due(uow, b)
+                found = gateway_proposals.describe_proposals(uow, b, {})["directConnectGatewayAssociationProposals"]
+            return found[0]["proposalState"] if found else None
+
+        now[0] += 7 * 24 * 3600 - 60
+        assert state() == "requested"
+        now[0] += 120
+        assert state() == "deleted"
+        now[0] += 3 * 24 * 3600 - 120
+        assert state() == "deleted"
+        now[0] += 240
+        assert state() is None
+        with pytest.raises(NotFound, match=pid), store.write() as uow:
+            gateway_proposals.describe_proposals(uow, b, {"proposalId": pid})
+    finally:
+        store.close()

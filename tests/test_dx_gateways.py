@@ -379,3 +379,34 @@ def test_advertised_prefixes_follow_the_guide() -> None:
     assert advertised_prefixes("virtualPrivateGateway", ["10.0.0.0/15"], vpc) == ["10.0.0.0/16"]
     assert advertised_prefixes("transitGateway", ["22.0.0.0/24"], vpc) == ["22.0.0.0/24"]
     assert advertised_prefixes("transitGateway", ["10.0.0.0/8"], vpc) == ["10.0.0.0/8"]
+
+
+def test_vifs_attach_to_the_gateway_end_to_end(server: Any, dx: Any, account: str) -> None:
+    """WorkingWithVirtualInterfaces.md with a Direct Connect gateway: the VIFs' attachments,
+    the gateway's deletion refused while one is attached, and no transit gateway beside them."""
+    conn = dx.create_connection(location="EqDC2", bandwidth="10Gbps", connectionName="c")["connectionId"]
+    gid = dxgw(dx, asn=65100)
+    vif = dx.create_private_virtual_interface(connectionId=conn, newPrivateVirtualInterface={
+        "virtualInterfaceName": "v", "vlan": 101, "asn": 65000, "directConnectGatewayId": gid})  # fmt: skip
+    vid = vif["virtualInterfaceId"]
+    assert vif["amazonSideAsn"] == 65100  # the gateway's ASN
+    [att] = dx.describe_direct_connect_gateway_attachments(directConnectGatewayId=gid)["directConnectGatewayAttachments"]
+    assert att == {"directConnectGatewayId": gid, "virtualInterfaceId": vid, "virtualInterfaceRegion": "us-east-1",
+                   "virtualInterfaceOwnerAccount": account, "attachmentState": "attached",
+                   "attachmentType": "PrivateVirtualInterface"}  # fmt: skip
+    assert dx.describe_direct_connect_gateway_attachments(directConnectGatewayId=gid, virtualInterfaceId=vid)[
+        "directConnectGatewayAttachments"
+    ] == [att]
+    assert_client_error(error_of(dx.delete_direct_connect_gateway, directConnectGatewayId=gid), vid, "delete them first")
+    got = error_of(dx.create_direct_connect_gateway_association, directConnectGatewayId=gid,
+                   gatewayId=tgw(server, account, "10.0.0.0/16"), addAllowedPrefixesToDirectConnectGateway=prefixes("10.0.0.0/16"))  # fmt: skip
+    assert_client_error(got, "has a private virtual interface")
+    assert associations(dx, gid) == []
+    assert_client_error(error_of(dx.describe_direct_connect_gateway_attachments), "directConnectGatewayId")
+    assert_client_error(error_of(server.client("999999999991").describe_direct_connect_gateway_attachments,
+                                 virtualInterfaceId=vid), f"Could not find Virtual Interface with ID {vid}")  # fmt: skip
+
+    dx.delete_virtual_interface(virtualInterfaceId=vid)
+    [gone] = dx.describe_direct_connect_gateway_attachments(virtualInterfaceId=vid)["directConnectGatewayAttachments"]
+    assert gone["attachmentState"] in ("detaching", "detached")
+    assert dx.delete_direct_connect_gateway(directConnectGatewayId=gid)["directConnectGateway"]["directConnectGatewayState"] == "deleting"

@@ -206,9 +206,13 @@ def check_can_associate(
         # virtualgateways.md: not with a DX gateway that has a transit gateway; and a
         # DX gateway serves transit VIFs with transit gateways only.
         if TGW in types or "transit" in vif_types:
+            has = (
+                "is associated with a transit gateway"
+                if TGW in types
+                else "has a transit virtual interface"
+            )
             raise ValidationError(
-                f"Direct Connect gateway {dxgw_id} is associated with a transit gateway or has a transit"
-                " virtual interface; a virtual private gateway cannot be associated with it"
+                f"Direct Connect gateway {dxgw_id} {has}; a virtual private gateway cannot be associated with it"
             )
         # virtualgateways.md: a VGW is associated with one Direct Connect gateway at most.
         if gateway_dx_gateways:
@@ -236,9 +240,13 @@ def check_can_associate(
         # direct-connect-transit-gateways.md: not with a DX gateway that has a VGW or a
         # private virtual interface.
         if VGW in types or "private" in vif_types:
+            has = (
+                "is associated with a virtual private gateway"
+                if VGW in types
+                else "has a private virtual interface"
+            )
             raise ValidationError(
-                f"Direct Connect gateway {dxgw_id} is associated with a virtual private gateway or has a"
-                " private virtual interface; a transit gateway cannot be associated with it"
+                f"Direct Connect gateway {dxgw_id} {has}; a transit gateway cannot be associated with it"
             )
         if sum(1 for o in others if o["type"] == TGW) >= quotas.TGWS_PER_DX_GATEWAY:
             raise LimitExceeded(

@@ -50,7 +50,9 @@ def dxlab_cli(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def register(db: str, account: str, access_key: str | None = None, secret: str | None = None) -> Keys:
+def register(
+    db: str, account: str, access_key: str | None = None, secret: str | None = None
+) -> Keys:
     """`dxlab accounts add` against the server's store, as a user would run it."""
     args = ["accounts", "add", account, "--db", db]
     if access_key:
@@ -100,11 +102,15 @@ def names(dx: Any) -> list[str]:
 
 def test_signed_call_works_for_key_registered_before_start(strict: ServerProcess) -> None:
     first = Keys("111111111111", "AKIAFIRSTACCOUNT0001", "first-secret")
-    conn = client(strict, first).create_connection(location="EqDC2", bandwidth="1Gbps", connectionName="a")
+    conn = client(strict, first).create_connection(
+        location="EqDC2", bandwidth="1Gbps", connectionName="a"
+    )
     assert conn["ownerAccount"] == "111111111111"
 
 
-def test_signed_call_works_for_key_registered_while_running(strict: ServerProcess, keys: Keys) -> None:
+def test_signed_call_works_for_key_registered_while_running(
+    strict: ServerProcess, keys: Keys
+) -> None:
     dx = client(strict, keys)
     conn = dx.create_connection(location="EqDC2", bandwidth="1Gbps", connectionName="good")
     assert conn["ownerAccount"] == keys.account
@@ -114,7 +120,10 @@ def test_signed_call_works_for_key_registered_while_running(strict: ServerProces
 def test_wrong_secret_is_refused(strict: ServerProcess, keys: Keys) -> None:
     bad = Keys(keys.account, keys.access_key, keys.secret + "x")
     code, status, message = error_of(
-        client(strict, bad).create_connection, location="EqDC2", bandwidth="1Gbps", connectionName="bad"
+        client(strict, bad).create_connection,
+        location="EqDC2",
+        bandwidth="1Gbps",
+        connectionName="bad",
     )
     assert (code, status, message) == ("InvalidSignatureException", 403, SIGNATURE_MISMATCH)
     assert names(client(strict, keys)) == []
@@ -123,13 +132,18 @@ def test_wrong_secret_is_refused(strict: ServerProcess, keys: Keys) -> None:
 def test_unknown_access_key_is_refused(strict: ServerProcess, keys: Keys) -> None:
     stranger = Keys(keys.account, "AKIANOTREGISTERED999", keys.secret)
     code, status, message = error_of(
-        client(strict, stranger).create_connection, location="EqDC2", bandwidth="1Gbps", connectionName="bad"
+        client(strict, stranger).create_connection,
+        location="EqDC2",
+        bandwidth="1Gbps",
+        connectionName="bad",
     )
     assert (code, status, message) == ("UnrecognizedClientException", 403, INVALID_TOKEN)
     assert names(client(strict, keys)) == []
 
 
-def test_twelve_digit_key_is_not_an_account_in_strict_mode(strict: ServerProcess, keys: Keys) -> None:
+def test_twelve_digit_key_is_not_an_account_in_strict_mode(
+    strict: ServerProcess, keys: Keys
+) -> None:
     code, status, _ = error_of(strict.client(keys.account).describe_connections)
     assert (code, status) == ("UnrecognizedClientException", 403)
 
@@ -139,7 +153,11 @@ def test_unsigned_request_is_refused(strict: ServerProcess, keys: Keys) -> None:
     code, status, message = error_of(
         anonymous.create_connection, location="EqDC2", bandwidth="1Gbps", connectionName="bad"
     )
-    assert (code, status, message) == ("MissingAuthenticationTokenException", 403, "Missing Authentication Token")
+    assert (code, status, message) == (
+        "MissingAuthenticationTokenException",
+        403,
+        "Missing Authentication Token",
+    )
     answer = _http.request(
         "POST", strict.endpoint + "/", body=b"{}",
         headers={"Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": "OvertureService.DescribeConnections"},
@@ -166,7 +184,9 @@ def test_expired_signature_is_refused(strict: ServerProcess, keys: Keys) -> None
             dx.create_connection, location="EqDC2", bandwidth="1Gbps", connectionName="bad"
         )
     assert (code, status) == ("InvalidSignatureException", 403)
-    found = re.fullmatch(r"Signature expired: (\S+) is now earlier than (\S+) \((\S+) - 15 min\.\)", message)
+    found = re.fullmatch(
+        r"Signature expired: (\S+) is now earlier than (\S+) \((\S+) - 15 min\.\)", message
+    )
     assert found, message
     fmt = "%Y%m%dT%H%M%SZ"
     t_signed, t_earliest, t_now = (datetime.datetime.strptime(w, fmt) for w in found.groups())
@@ -180,7 +200,9 @@ def test_signature_from_the_future_is_refused(strict: ServerProcess, keys: Keys)
     with shift_clock(20):
         code, status, message = error_of(dx.describe_connections)
     assert (code, status) == ("InvalidSignatureException", 403)
-    assert message.startswith("Signature not yet current: ") and message.endswith(" + 15 min.)"), message
+    assert message.startswith("Signature not yet current: ") and message.endswith(" + 15 min.)"), (
+        message
+    )
 
 
 def test_credential_scoped_to_another_region_is_refused(strict: ServerProcess, keys: Keys) -> None:
@@ -212,7 +234,10 @@ def signed(
             return found
 
     url = server.endpoint + "/"
-    headers = {"Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": "OvertureService.DescribeConnections"}
+    headers = {
+        "Content-Type": "application/x-amz-json-1.1",
+        "X-Amz-Target": "OvertureService.DescribeConnections",
+    }
     request = AWSRequest(method="POST", url=url, data=b"{}", headers=headers)
     Signer(Credentials(keys.access_key, keys.secret), service, "us-east-1").add_auth(request)
     sent = {k: v for k, v in request.prepare().headers.items() if k.lower() != "content-length"}
@@ -229,7 +254,11 @@ def test_hand_signed_request_is_accepted(strict: ServerProcess, keys: Keys) -> N
 
 def test_tampered_body_is_refused(strict: ServerProcess, keys: Keys) -> None:
     status, doc = signed(strict, keys, body=b'{"connectionId": "dxcon-fgabcdef"}')
-    assert (status, doc["__type"], doc["message"]) == (403, "InvalidSignatureException", SIGNATURE_MISMATCH)
+    assert (status, doc["__type"], doc["message"]) == (
+        403,
+        "InvalidSignatureException",
+        SIGNATURE_MISMATCH,
+    )
 
 
 def test_credential_scoped_to_another_service_is_refused(strict: ServerProcess, keys: Keys) -> None:
@@ -241,7 +270,9 @@ def test_credential_scoped_to_another_service_is_refused(strict: ServerProcess, 
 def test_scope_date_must_match_x_amz_date(strict: ServerProcess, keys: Keys) -> None:
     def other_day(headers: dict[str, str]) -> None:
         day = headers["X-Amz-Date"][:8]
-        yesterday = (datetime.datetime.strptime(day, "%Y%m%d") - datetime.timedelta(days=1)).strftime("%Y%m%d")
+        yesterday = (
+            datetime.datetime.strptime(day, "%Y%m%d") - datetime.timedelta(days=1)
+        ).strftime("%Y%m%d")
         headers["Authorization"] = headers["Authorization"].replace(f"/{day}/", f"/{yesterday}/")
 
     captured: dict[str, str] = {}
@@ -263,13 +294,18 @@ def test_scope_date_must_match_x_amz_date(strict: ServerProcess, keys: Keys) -> 
 def test_host_and_date_must_be_signed(strict: ServerProcess, keys: Keys) -> None:
     status, doc = signed(strict, keys, omit="host")
     assert (status, doc["__type"]) == (403, "InvalidSignatureException")
-    assert doc["message"] == "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization."
+    assert (
+        doc["message"]
+        == "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization."
+    )
     status, doc = signed(strict, keys, omit="x-amz-date")
     assert (status, doc["__type"]) == (403, "InvalidSignatureException")
     assert doc["message"] == "'X-Amz-Date' must be a 'SignedHeader' in the AWS Authorization."
 
 
-def test_extension_routes_need_a_signature_too(strict: ServerProcess, keys: Keys, monkeypatch: Any) -> None:
+def test_extension_routes_need_a_signature_too(
+    strict: ServerProcess, keys: Keys, monkeypatch: Any
+) -> None:
     unsigned = _http.request("GET", strict.endpoint + "/_dxlab/locations")
     assert unsigned.status == 403
     assert orjson.loads(unsigned.data)["__type"] == "MissingAuthenticationTokenException"
@@ -311,9 +347,16 @@ def test_accounts_are_isolated(strict: ServerProcess, keys: Keys) -> None:
         (theirs.delete_connection, {"connectionId": cid}),
     ]:
         code, status, message = error_of(call, **kwargs)
-        assert (code, status, message) == ("DirectConnectClientException", 400, f"Could not find Connection with ID {cid}")
+        assert (code, status, message) == (
+            "DirectConnectClientException",
+            400,
+            f"Could not find Connection with ID {cid}",
+        )
     assert mine.describe_connections(connectionId=cid)["connections"][0]["connectionName"] == "mine"
-    assert mine.describe_connections(connectionId=cid)["connections"][0]["connectionState"] == "available"
+    assert (
+        mine.describe_connections(connectionId=cid)["connections"][0]["connectionState"]
+        == "available"
+    )
 
 
 # -- the accounts CLI -----------------------------------------------------------------
@@ -331,7 +374,10 @@ def test_accounts_cli(tmp_path: Path) -> None:
     for bad, expected in [
         (["12345"], "Account id '12345' must be 12 digits"),
         (["444444444444", "--access-key", "short"], "Access key id 'short' must be 16 to 128"),
-        (["444444444444", "--access-key", "AKIACHOSENBYUSER0001"], "already registered for account 333333333333"),
+        (
+            ["444444444444", "--access-key", "AKIACHOSENBYUSER0001"],
+            "already registered for account 333333333333",
+        ),
     ]:
         done = dxlab_cli("accounts", "add", *bad, "--db", db)
         assert done.returncode == 1 and expected in done.stdout, done.stdout
@@ -344,9 +390,19 @@ def test_accounts_cli(tmp_path: Path) -> None:
 def test_permissive_mode_selects_account_from_key(make_server: Any) -> None:
     srv = make_server()
     by_id = srv.client("210987654321", secret_key="anything")
-    assert by_id.create_connection(location="EqDC2", bandwidth="1Gbps", connectionName="a")["ownerAccount"] == "210987654321"
+    assert (
+        by_id.create_connection(location="EqDC2", bandwidth="1Gbps", connectionName="a")[
+            "ownerAccount"
+        ]
+        == "210987654321"
+    )
     other = srv.client(access_key="AKIAIOSFODNN7EXAMPLE", secret_key="whatever")
-    assert other.create_connection(location="EqDC2", bandwidth="1Gbps", connectionName="b")["ownerAccount"] == "123456789012"
+    assert (
+        other.create_connection(location="EqDC2", bandwidth="1Gbps", connectionName="b")[
+            "ownerAccount"
+        ]
+        == "123456789012"
+    )
     assert names(by_id) == ["a"] and names(other) == ["b"]
     with shift_clock(-60):  # permissive mode does not check the clock either
         assert names(by_id) == ["a"]
@@ -366,24 +422,35 @@ def test_aws_cli_in_strict_mode(strict: ServerProcess, keys: Keys) -> None:
             "AWS_ENDPOINT_URL_DIRECT_CONNECT": strict.endpoint,
         }
         aws_cli = str(Path(sys.executable).parent / "aws")
-        return subprocess.run([aws_cli, "directconnect", *args], env=env, capture_output=True, text=True, timeout=60)
+        return subprocess.run(
+            [aws_cli, "directconnect", *args], env=env, capture_output=True, text=True, timeout=60
+        )
 
     done = aws(keys.secret, "create-connection", "--location", "EqDC2", "--bandwidth", "1Gbps",
                "--connection-name", "cli", "--query", "ownerAccount", "--output", "text")  # fmt: skip
     assert (done.returncode, done.stdout.strip()) == (0, keys.account), done.stderr
     refused = aws("wrong", "describe-connections")
     assert refused.returncode in (254, 255)  # AWS CLI v2 and v1 exit codes for a service error
-    assert f"(InvalidSignatureException) when calling the DescribeConnections operation: {SIGNATURE_MISMATCH}" in refused.stderr
+    assert (
+        f"(InvalidSignatureException) when calling the DescribeConnections operation: {SIGNATURE_MISMATCH}"
+        in refused.stderr
+    )
 
 
 # -- the verifier on its own: AWS's published SigV4 test vectors and the clock edges --
 
 
-def vanilla(query: str = "", stamp: str = "20150830T123600Z", signature: str = "") -> tuple[Any, Any]:
+def vanilla(
+    query: str = "", stamp: str = "20150830T123600Z", signature: str = ""
+) -> tuple[Any, Any]:
     from dxlab.api.auth import Credential, SignedRequest
 
-    request = SignedRequest("GET", "/", query, {"host": "example.amazonaws.com", "x-amz-date": stamp}, b"")
-    cred = Credential("AKIDEXAMPLE", stamp[:8], "us-east-1", "service", ("host", "x-amz-date"), signature)
+    request = SignedRequest(
+        "GET", "/", query, {"host": "example.amazonaws.com", "x-amz-date": stamp}, b""
+    )
+    cred = Credential(
+        "AKIDEXAMPLE", stamp[:8], "us-east-1", "service", ("host", "x-amz-date"), signature
+    )
     return request, cred
 
 
@@ -391,7 +458,10 @@ def vanilla(query: str = "", stamp: str = "20150830T123600Z", signature: str = "
     ("query", "expected"),
     [  # get-vanilla and get-vanilla-query-order-key-case of AWS's SigV4 test suite
         ("", "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31"),
-        ("Param2=value2&Param1=value1", "b97d918cfa904a5beff61c982a1b6f458b799221646efd99d3219ec94cdf2500"),
+        (
+            "Param2=value2&Param1=value1",
+            "b97d918cfa904a5beff61c982a1b6f458b799221646efd99d3219ec94cdf2500",
+        ),
     ],
 )
 def test_signer_matches_aws_test_vectors(query: str, expected: str) -> None:
@@ -399,11 +469,16 @@ def test_signer_matches_aws_test_vectors(query: str, expected: str) -> None:
 
     request, cred = vanilla(query)
     secret = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
-    assert signature(secret, cred, "20150830T123600Z", canonical_request(request, cred.signed_headers)) == expected
+    assert (
+        signature(secret, cred, "20150830T123600Z", canonical_request(request, cred.signed_headers))
+        == expected
+    )
 
 
 def at(stamp: str) -> float:
-    return datetime.datetime.strptime(stamp, "%Y%m%dT%H%M%SZ").replace(tzinfo=datetime.UTC).timestamp()
+    return (
+        datetime.datetime.strptime(stamp, "%Y%m%dT%H%M%SZ").replace(tzinfo=datetime.UTC).timestamp()
+    )
 
 
 def test_clock_edges_and_wording() -> None:
@@ -413,7 +488,10 @@ def test_clock_edges_and_wording() -> None:
     secret = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
     request, cred = vanilla(stamp="20260101T000000Z")
     cred = dataclasses.replace(
-        cred, signature=sigv4.signature(secret, cred, "20260101T000000Z", sigv4.canonical_request(request, cred.signed_headers))
+        cred,
+        signature=sigv4.signature(
+            secret, cred, "20260101T000000Z", sigv4.canonical_request(request, cred.signed_headers)
+        ),
     )
     lookup = {"AKIDEXAMPLE": (secret, "444455556666")}.get
     verify = functools.partial(sigv4.verify, request, cred, lookup, region="us-east-1")
@@ -435,7 +513,13 @@ def test_clock_edges_and_wording() -> None:
         )
         with pytest.raises(AuthError) as unknown:
             sigv4.verify(request, cred, lambda key: None, at("20260101T000000Z"))
-        assert (unknown.value.aws_code, unknown.value.message) == ("UnrecognizedClientException", INVALID_TOKEN)
+        assert (unknown.value.aws_code, unknown.value.message) == (
+            "UnrecognizedClientException",
+            INVALID_TOKEN,
+        )
     with pytest.raises(AuthError) as wrong_service:
         verify_service(at("20260101T000000Z"))
-    assert wrong_service.value.message == "Credential should be scoped to correct service: 'directconnect'."
+    assert (
+        wrong_service.value.message
+        == "Credential should be scoped to correct service: 'directconnect'."
+    )

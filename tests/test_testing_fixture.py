@@ -40,7 +40,9 @@ def test_context_manager_starts_stops_and_restores_the_environment(monkeypatch: 
         dx = boto3.client("directconnect")
         location = dx.describe_locations()["locations"][0]
         assert location["region"] == "eu-west-1"
-        conn = dx.create_connection(location=location["locationCode"], bandwidth="1Gbps", connectionName="x")
+        conn = dx.create_connection(
+            location=location["locationCode"], bandwidth="1Gbps", connectionName="x"
+        )
         assert conn["ownerAccount"] == "210987654321"
         assert conn["region"] == "eu-west-1"
         assert names(server.client) == ["x"]
@@ -69,7 +71,9 @@ def test_accounts_on_one_server_are_isolated() -> None:
         assert "AWS_ENDPOINT_URL_DIRECT_CONNECT" not in os.environ or (
             os.environ["AWS_ENDPOINT_URL_DIRECT_CONNECT"] != server.endpoint_url
         )
-        cid = server.client.create_connection(location="EqDC2", bandwidth="1Gbps", connectionName="m")["connectionId"]
+        cid = server.client.create_connection(
+            location="EqDC2", bandwidth="1Gbps", connectionName="m"
+        )["connectionId"]
         other = server.client_for("210987654321")
         assert names(other) == []
         with pytest.raises(other.exceptions.DirectConnectClientException):

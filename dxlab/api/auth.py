@@ -43,7 +43,12 @@ def parse_authorization(header: str | None) -> Credential:
             "IncompleteSignatureException",
         )
     return Credential(
-        m["key"], m["date"], m["region"], m["service"], tuple(m["signed"].split(";")), m["signature"]
+        m["key"],
+        m["date"],
+        m["region"],
+        m["service"],
+        tuple(m["signed"].split(";")),
+        m["signature"],
     )
 
 

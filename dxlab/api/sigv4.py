@@ -36,7 +36,13 @@ def _invalid(message: str) -> AuthError:
     return AuthError(message, "InvalidSignatureException")
 
 
-def verify(request: SignedRequest, cred: Credential, lookup: KeyLookup, now: float, region: str | None = None) -> str:
+def verify(
+    request: SignedRequest,
+    cred: Credential,
+    lookup: KeyLookup,
+    now: float,
+    region: str | None = None,
+) -> str:
     """The account of a correctly signed request; AuthError otherwise.
 
     `region` is the region this server serves; None skips the region check (a caller that

@@ -9,13 +9,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import databases
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from dxlab.client import ext
 from dxlab.domain import quotas
+from tests import databases
 
 CLIENTS = 20
 

@@ -10,9 +10,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import databases
 import pytest
 from botocore.config import Config
+
+from tests import databases
 
 ACCOUNTS = ["210000000001", "210000000002", "210000000003", "210000000004"]
 

@@ -8,12 +8,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import databases
 import psycopg
 import pytest
 
 from dxlab.store import Record, Store, open_store
 from dxlab.store.schema import MIGRATIONS
+from tests import databases
 
 
 @pytest.fixture(params=databases.KINDS)

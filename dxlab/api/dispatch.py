@@ -6,7 +6,9 @@ speaks."""
 from __future__ import annotations
 
 import logging
+import math
 import os
+import time
 from typing import Any
 
 from dxlab.api.model import operations
@@ -14,18 +16,25 @@ from dxlab.api.validate import check_output, parse_input
 from dxlab.domain.errors import DxlabError, NotSupported, ProtocolError
 from dxlab.service import operations as _registered  # noqa: F401  (registers handlers)
 from dxlab.service.context import Context
-from dxlab.service.registry import OPERATIONS
+from dxlab.service.registry import OPERATIONS, Operation
 from dxlab.service.timers import fire_due
 from dxlab.store.repository import Store
 
 log = logging.getLogger("dxlab.api")
 
 CHECK_OUTPUT = os.environ.get("DXLAB_CHECK_OUTPUT") == "1"
+# Seconds a remembered "nothing is due before T" is trusted without looking in the store
+# (the ticker in app.py looks four times a second anyway).
+LOOK_EVERY = 0.25
 
 
 class Dispatcher:
     def __init__(self, store: Store) -> None:
         self.store = store
+        # What fire_timers last saw: the earliest due time, the store's write count, when.
+        self._next_due = -math.inf
+        self._writes_seen: int | None = None
+        self._looked = -math.inf
 
     def input_shape(self, op_name: str) -> str | None:
         spec = operations().get(op_name)
@@ -42,11 +51,43 @@ class Dispatcher:
         return shape["shape"] if shape else None
 
     def fire_timers(self, ctx: Context) -> None:
+        """Fires the timers that are due. Looks in the store only when something may be
+        due: the earliest due time is remembered until the store is written to (the
+        store's write count) and for at most LOOK_EVERY seconds (another process sharing
+        the database may have scheduled one)."""
+        now = ctx.now()
+        writes = getattr(self.store, "writes", None)
+        if (
+            writes is not None
+            and writes == self._writes_seen
+            and now < self._next_due
+            and time.monotonic() - self._looked < LOOK_EVERY
+        ):
+            return
         with self.store.read() as uow:
             due = uow.next_due()  # type: ignore[attr-defined]
-        if due is not None and due <= ctx.now():
+        self._remember(due, writes)
+        if due is not None and due <= now:
             with self.store.write() as uow:
                 fire_due(uow, ctx)
+                due = uow.next_due()  # type: ignore[attr-defined]
+            self._remember(due, getattr(self.store, "writes", None))
+
+    def _remember(self, due: float | None, writes: int | None) -> None:
+        self._next_due = math.inf if due is None else due
+        self._writes_seen = writes
+        self._looked = time.monotonic()
+
+    def _write(self, op: Operation, ctx: Context, request: dict[str, Any]) -> dict[str, Any]:
+        """A write and the timers around it in one transaction (one commit): what came
+        due before it, then what it scheduled for now (instant provisioning)."""
+        with self.store.write() as uow:
+            fire_due(uow, ctx)
+            result = op.handler(uow, ctx, request)
+            fire_due(uow, ctx)
+            due = uow.next_due()  # type: ignore[attr-defined]
+        self._remember(due, getattr(self.store, "writes", None))
+        return result
 
     def call(self, op_name: str, body: Any, wire: str, ctx: Context) -> dict[str, Any]:
         shape = self.input_shape(op_name)
@@ -54,10 +95,12 @@ class Dispatcher:
         op = OPERATIONS.get(op_name)
         if op is None:
             raise NotSupported(f"{op_name} is not supported by dxlab yet.")
-        self.fire_timers(ctx)
-        opener = self.store.write if op.write else self.store.read
-        with opener() as uow:
-            result = op.handler(uow, ctx, request)
+        if op.write:
+            result = self._write(op, ctx, request)
+        else:
+            self.fire_timers(ctx)
+            with self.store.read() as uow:
+                result = op.handler(uow, ctx, request)
         if CHECK_OUTPUT:
             check_output(self.output_shape(op_name), result)
         return result

@@ -5,10 +5,12 @@ processes) and `synchronous=FULL` makes every acknowledged commit durable."""
 
 from __future__ import annotations
 
+import builtins
 import contextlib
 import sqlite3
 import threading
 import uuid
+from collections import OrderedDict
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,9 +21,46 @@ from dxlab.store.repository import Record, Timer
 from dxlab.store.schema import MIGRATIONS
 
 
+class DocsCache:
+    """Parsed documents of `docs()` per (kind, account), for read transactions.
+
+    Parsing is most of a large Describe* (10,000 documents: ~40 ms of orjson.loads). An
+    entry is valid while the database is unchanged: `stamp` is this store's count of
+    write transactions and SQLite's `data_version`, which moves when another connection
+    (another process) commits. A stale entry still saves the parsing of every document
+    whose stored text did not change. The documents are shared: read-only to callers."""
+
+    MAX_DOCS = 30_000  # all entries together (~3 KB each); least recently used go first
+
+    def __init__(self) -> None:
+        self.entries: OrderedDict[tuple[str, str | None], tuple[object, list[str], list[dict[str, Any]]]] = (
+            OrderedDict()
+        )
+
+    def docs(
+        self, key: tuple[str, str | None], stamp: object, fetch: Any
+    ) -> list[dict[str, Any]]:
+        entry = self.entries.get(key)
+        if entry is not None and entry[0] == stamp:
+            self.entries.move_to_end(key)
+            return list(entry[2])
+        raws: list[str] = [r[0] for r in fetch()]
+        known = dict(zip(entry[1], entry[2], strict=True)) if entry is not None else {}
+        loads = orjson.loads
+        docs = [known.get(raw) or loads(raw) for raw in raws]
+        self.entries[key] = (stamp, raws, docs)
+        self.entries.move_to_end(key)
+        while sum(len(e[2]) for e in self.entries.values()) > self.MAX_DOCS and len(self.entries) > 1:
+            self.entries.popitem(last=False)
+        return list(docs)
+
+
 class SqliteUnitOfWork:
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: sqlite3.Connection, cache: tuple[DocsCache, int] | None = None) -> None:
         self.c = conn
+        # Only read transactions get the cache (with the store's write count): a write
+        # transaction must see its own uncommitted changes.
+        self._cache = cache
 
     def get(self, kind: str, id: str) -> Record | None:
         row = self.c.execute(
@@ -43,11 +82,18 @@ class SqliteUnitOfWork:
         ).fetchall()
         return [_record(r) for r in rows]
 
-    def docs(self, kind: str, *, account: str | None = None) -> list[dict[str, Any]]:
+    def docs(self, kind: str, *, account: str | None = None) -> builtins.list[dict[str, Any]]:
+        """The documents of one kind (of one account), oldest first. Read-only: in a read
+        transaction they may be shared with the store's cache."""
         sql, args = _where(kind, account, None)
-        rows = self.c.execute("SELECT doc FROM resources" + sql + " ORDER BY created, id", args)
+        query = "SELECT doc FROM resources" + sql + " ORDER BY created, id"
+        if self._cache is not None:
+            cache, writes = self._cache
+            # data_version starts the read snapshot itself, so it matches what is read.
+            stamp = (writes, self.c.execute("PRAGMA data_version").fetchone()[0])
+            return cache.docs((kind, account), stamp, lambda: self.c.execute(query, args))
         loads = orjson.loads
-        return [loads(r[0]) for r in rows]
+        return [loads(r[0]) for r in self.c.execute(query, args)]
 
     def count(self, kind: str, *, account: str | None = None, parent: str | None = None) -> int:
         sql, args = _where(kind, account, parent)
@@ -101,7 +147,7 @@ class SqliteUnitOfWork:
             (uuid.uuid4().hex, due, action, ref, orjson.dumps(payload).decode()),
         )
 
-    def due_timers(self, now: float) -> list[Timer]:
+    def due_timers(self, now: float) -> builtins.list[Timer]:
         rows = self.c.execute(
             "SELECT tid, due, action, ref, payload FROM timers WHERE due <= ? ORDER BY due",
             (now,),
@@ -155,6 +201,10 @@ class SqliteStore:
         self._conn.execute("PRAGMA synchronous=FULL")
         self._conn.execute("PRAGMA busy_timeout=10000")
         self._lock = threading.RLock()
+        # Write transactions run so far: dispatch and the docs cache know from it that
+        # nothing changed (other processes' commits show in PRAGMA data_version).
+        self.writes = 0
+        self._docs_cache = DocsCache()
         self._migrate()
 
     def _migrate(self) -> None:
@@ -181,7 +231,7 @@ class SqliteStore:
         with self._lock:
             self._conn.execute("BEGIN")
             try:
-                yield SqliteUnitOfWork(self._conn)
+                yield SqliteUnitOfWork(self._conn, (self._docs_cache, self.writes))
             finally:
                 self._conn.execute("COMMIT")
 
@@ -194,6 +244,8 @@ class SqliteStore:
             except BaseException:
                 self._conn.execute("ROLLBACK")
                 raise
+            finally:
+                self.writes += 1
             self._conn.execute("COMMIT")
 
     def close(self) -> None:

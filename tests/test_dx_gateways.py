@@ -9,6 +9,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -410,3 +411,34 @@ def test_vifs_attach_to_the_gateway_end_to_end(server: Any, dx: Any, account: st
     [gone] = dx.describe_direct_connect_gateway_attachments(virtualInterfaceId=vid)["directConnectGatewayAttachments"]
     assert gone["attachmentState"] in ("detaching", "detached")
     assert dx.delete_direct_connect_gateway(directConnectGatewayId=gid)["directConnectGateway"]["directConnectGatewayState"] == "deleting"
+
+
+def wait_for(read: Any, want: str, seconds: float = 10.0) -> str:
+    """Poll `read()` until it answers `want` (bounded in time); returns the last answer."""
+    deadline = time.monotonic() + seconds
+    got = str(read())
+    while got != want and time.monotonic() < deadline:
+        time.sleep(0.1)
+        got = str(read())
+    return got
+
+
+def test_realistic_states_take_time_and_survive_kill_9(make_server: Any) -> None:
+    """Realistic mode: the gateway is pending, the association associating, for a while;
+    the durable timers still fire after the server is killed and restarted."""
+    args = ("--provisioning", "realistic", "--realistic-factor", "0.005")  # association: 1.5 s
+    srv = make_server(*args)
+    dx = srv.client("111111111111")
+    gw = vgw(srv, "111111111111", "10.0.0.0/16")
+    gid = dxgw(dx)
+    assert wait_for(lambda: gateways(dx)[0]["directConnectGatewayState"], "available") == "available"
+    aid = dx.create_direct_connect_gateway_association(directConnectGatewayId=gid, gatewayId=gw)[
+        "directConnectGatewayAssociation"
+    ]["associationId"]
+    assert associations(dx, gid)[0]["associationState"] == "associating"
+    srv.kill9()
+    dx = make_server(*args).client("111111111111")
+    assert wait_for(lambda: associations(dx, gid)[0]["associationState"], "associated") == "associated"
+    dx.delete_direct_connect_gateway_association(associationId=aid)
+    assert associations(dx, gid)[0]["associationState"] == "disassociating"
+    assert wait_for(lambda: len(associations(dx, gid)), "0") == "0"

@@ -41,8 +41,11 @@ def placement(server: Any, account: str, connection_id: str, monkeypatch: pytest
 
 
 def cli_env(account: str) -> dict[str, str]:
-    return {**os.environ, "AWS_ACCESS_KEY_ID": account, "AWS_SECRET_ACCESS_KEY": "x",
-            "AWS_DEFAULT_REGION": "us-east-1"}  # fmt: skip
+    """The environment of a CLI run as `account`, whatever the machine's AWS settings."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update(AWS_ACCESS_KEY_ID=account, AWS_SECRET_ACCESS_KEY="x", AWS_DEFAULT_REGION="us-east-1",
+               AWS_CONFIG_FILE=os.devnull, AWS_SHARED_CREDENTIALS_FILE=os.devnull)  # fmt: skip
+    return env
 
 
 def test_loa_names_the_port_the_cross_connect_lands_on(
@@ -62,7 +65,7 @@ def test_loa_names_the_port_the_cross_connect_lands_on(
         f"Connection ID {cid}", "Connection name dc-primary",
         "Location code EqDC2", "Equinix DC2/DC11, Ashburn, VA",
         f"AWS device {conn['awsDevice']} ({conn['awsDeviceV2']})",
-        f"Port {where['port']}", f"{sub.name}, floor {sub.floor}", f"Meet-me room {sub.meet_me_room}",
+        f"Port {where['port']}", f"Sub-location {sub.name}", f"Floor {sub.floor}", f"Meet-me room {sub.meet_me_room}",
         "Bandwidth 10Gbps", "10GBASE-LR", f"Requester AWS account {account}",
         f"Date of issue {issued.astimezone(dt.UTC):%Y-%m-%d}", "This LOA-CFA is valid for 90 days",
     ):  # fmt: skip

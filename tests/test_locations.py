@@ -103,7 +103,9 @@ def test_locations_of_another_region_cannot_be_ordered(make_server: Any) -> None
 
 
 def test_aws_cli_describe_locations(server: Any, account: str) -> None:
-    env = {**os.environ, "AWS_ACCESS_KEY_ID": account, "AWS_SECRET_ACCESS_KEY": "x", "AWS_DEFAULT_REGION": "us-east-1"}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update(AWS_ACCESS_KEY_ID=account, AWS_SECRET_ACCESS_KEY="x", AWS_DEFAULT_REGION="us-east-1",
+               AWS_CONFIG_FILE=os.devnull, AWS_SHARED_CREDENTIALS_FILE=os.devnull)  # fmt: skip
     out = subprocess.run(
         [os.path.join(os.path.dirname(sys.executable), "aws"), "directconnect", "describe-locations",
          "--endpoint-url", server.endpoint, "--output", "json"],

@@ -43,7 +43,8 @@ def _facts(loa: LoaCfa) -> list[tuple[str, str]]:
         if port.sub_location is not None:
             sub = port.sub_location
             facts += [
-                ("Sub-location", f"{sub.name}, floor {sub.floor}"),
+                ("Sub-location", sub.name),
+                ("Floor", sub.floor),
                 ("Meet-me room", sub.meet_me_room),
             ]
     facts += [("Date of issue", _date(loa.issued)), ("Valid until", _date(loa.expires))]
@@ -100,7 +101,7 @@ def render(loa: LoaCfa) -> bytes:
         )
         for p in loa.ports:
             sub = p.sub_location
-            where = f"{sub.name} (floor {sub.floor})" if sub else "-"
+            where = sub.name if sub else "-"
             table.row([p.connection_id, p.aws_device, _latin1(where), "-" if p.port is None else str(p.port),
                        sub.meet_me_room if sub else "-", p.panel_positions])  # fmt: skip
     pdf.ln(5)

@@ -15,8 +15,14 @@ from typing import Any
 
 import pytest
 
-from dxlab.domain.errors import Conflict
-from dxlab.domain.gateway import advertised_prefixes
+from dxlab.domain.errors import Conflict, ValidationError
+from dxlab.domain.gateway import (
+    advertised_prefixes,
+    apply_prefix_changes,
+    check_vpc_cidrs,
+    first_overlap,
+    prefixes_from,
+)
 from dxlab.service import dx_gateways
 from dxlab.service.context import Context
 from dxlab.store import open_store
@@ -381,6 +387,20 @@ def test_advertised_prefixes_follow_the_guide() -> None:
     assert advertised_prefixes("transitGateway", ["22.0.0.0/24"], vpc) == ["22.0.0.0/24"]
     assert advertised_prefixes("transitGateway", ["10.0.0.0/8"], vpc) == ["10.0.0.0/8"]
 
+
+
+def test_prefix_rules_are_pure_functions() -> None:
+    assert apply_prefix_changes(["10.0.0.0/16"], ["10.1.0.0/16"], ["10.0.0.0/16"]) == ["10.1.0.0/16"]
+    with pytest.raises(ValidationError, match="10.2.0.0/16"):
+        apply_prefix_changes(["10.0.0.0/16"], [], ["10.2.0.0/16"])
+    assert prefixes_from([{"cidr": "10.0.0.0/16"}, {"cidr": " 10.0.0.0/16"}, {"cidr": "2001:db8::/56"}]) == [
+        "10.0.0.0/16", "2001:db8::/56"]  # fmt: skip
+    # IPv4 and IPv6 never overlap each other.
+    assert first_overlap(["0.0.0.0/0"], ["2001:db8::/56"]) is None
+    assert first_overlap(["10.0.0.0/8"], ["192.168.0.0/16", "10.9.0.0/16"]) == ("10.0.0.0/8", "10.9.0.0/16")
+    assert check_vpc_cidrs(["10.0.0.0/16", "2600:1f18:1234:5600::/56"]) == ["10.0.0.0/16", "2600:1f18:1234:5600::/56"]
+    with pytest.raises(ValidationError, match="/44 and /64"):
+        check_vpc_cidrs(["2600:1f18::/32"])
 
 def test_vifs_attach_to_the_gateway_end_to_end(server: Any, dx: Any, account: str) -> None:
     """WorkingWithVirtualInterfaces.md with a Direct Connect gateway: the VIFs' attachments,

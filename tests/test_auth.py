@@ -26,7 +26,8 @@ from botocore.awsrequest import AWSRequest
 from botocore.config import Config
 from botocore.credentials import Credentials
 from botocore.exceptions import ClientError
-from conftest import ServerProcess
+
+from tests.conftest import ServerProcess
 
 SIGNATURE_MISMATCH = (
     "The request signature we calculated does not match the signature you provided. "

@@ -48,10 +48,13 @@ class PostgresStore:
     def __init__(self, url: str) -> None:
         self.url = url
         self._lock = threading.RLock()
+        # Write transactions run so far: dispatch's timer check skips a read while it
+        # has not moved (like SqliteStore.writes; other servers are covered by its LOOK_EVERY).
+        self.writes = 0
         self._conn = self._connect()
         with self._lock, self._transaction() as c:
-            # The first statement of every write: only the schema is shared, so two
-            # schemas of one database (the tests use one per test) do not wait on each other.
+            # One advisory lock per schema: every server on this schema shares it, while
+            # two schemas of one database (the tests use one per test) do not wait on each other.
             schema = c.execute("SELECT current_schema()").fetchone()
             self._lock_key = zlib.crc32(f"dxlab:{schema[0] if schema else ''}".encode()) - 2**31
         self._migrate()
@@ -107,8 +110,12 @@ class PostgresStore:
 
     @contextlib.contextmanager
     def write(self) -> Iterator[PostgresUnitOfWork]:
-        with self._lock, self._transaction(write=True) as c:
-            yield PostgresUnitOfWork(_Qmark(c))
+        with self._lock:
+            try:
+                with self._transaction(write=True) as c:
+                    yield PostgresUnitOfWork(_Qmark(c))
+            finally:
+                self.writes += 1
 
     def close(self) -> None:
         with self._lock:

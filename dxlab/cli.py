@@ -335,5 +335,89 @@ _gateway_group("vgw", "/virtual-gateways", "virtual private gateway", "virtualGa
 _gateway_group("tgw", "/transit-gateways", "transit gateway", "transitGatewayId", "transitGateways")
 
 
+def vifs_table(items: list[dict[str, Any]]) -> Table:
+    table = Table("Virtual interface", "Name", "Type", "Connection", "VLAN", "State", "BGP peers (customer / Amazon)")
+    for v in items:
+        peers = "\n".join(f"{p['customerAddress']} / {p['amazonAddress']} {p['bgpStatus']}" for p in v.get("bgpPeers", []))
+        table.add_row(v["virtualInterfaceId"], v.get("virtualInterfaceName", ""), v["virtualInterfaceType"],
+                      v["connectionId"], str(v["vlan"]), v["virtualInterfaceState"], peers)  # fmt: skip
+    return table
+
+
+@main.command("vifs")
+@click.option("--connection", "connection_id", default=None, help="Only the VIFs of this connection or LAG.")
+@endpoint_option
+def vifs_command(connection_id: str | None, endpoint: str) -> None:
+    """List the account's virtual interfaces with their BGP peers."""
+    from dxlab.client import api
+
+    kwargs = {"connectionId": connection_id} if connection_id else {}
+    console.print(vifs_table(_call(api(endpoint).describe_virtual_interfaces, **kwargs)["virtualInterfaces"]))
+
+
+@main.command("approve-prefixes")
+@click.argument("vif_id")
+@endpoint_option
+def approve_prefixes(vif_id: str, endpoint: str) -> None:
+    """Approve a public VIF's prefixes (AWS's review): `verifying` -> `pending` -> up."""
+    from dxlab.client import ext
+
+    doc = _call(ext, endpoint, "POST", f"/virtual-interfaces/{vif_id}/approve-prefixes")
+    console.print(f"{vif_id}: prefixes approved, state {doc['virtualInterfaceState']}")
+
+
+@main.command("reject-prefixes")
+@click.argument("vif_id")
+@endpoint_option
+def reject_prefixes(vif_id: str, endpoint: str) -> None:
+    """Refuse a public VIF's prefixes (not shown to be yours): the VIF is `rejected`."""
+    from dxlab.client import ext
+
+    doc = _call(ext, endpoint, "POST", f"/virtual-interfaces/{vif_id}/reject-prefixes")
+    console.print(f"{vif_id}: prefixes rejected, state {doc['virtualInterfaceState']}")
+
+
+@main.command("owned-prefixes")
+@click.argument("account")
+@click.argument("cidrs", nargs=-1)
+@endpoint_option
+def owned_prefixes(account: str, cidrs: tuple[str, ...], endpoint: str) -> None:
+    """Set the public prefixes ACCOUNT owns; its public VIFs advertising only these are approved at once."""
+    from dxlab.client import ext
+
+    doc = _call(ext, endpoint, "POST", f"/accounts/{account}/owned-prefixes", {"prefixes": list(cidrs)}, account=account)
+    console.print(f"{account}: owns {', '.join(doc['prefixes']) or 'nothing'}; approved {', '.join(doc['approved']) or 'no VIF'}")
+
+
+@main.command("router-config")
+@click.argument("vif_id")
+@click.option("--router", "router_type", default=None, help="routerTypeIdentifier (see `dxlab router-types`).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None, help="File to write (default: print).")
+@endpoint_option
+def router_config(vif_id: str, router_type: str | None, output: str | None, endpoint: str) -> None:
+    """The customer router configuration of a VIF (DescribeRouterConfiguration)."""
+    from dxlab.client import api
+
+    kwargs = {"virtualInterfaceId": vif_id, **({"routerTypeIdentifier": router_type} if router_type else {})}
+    text = _call(api(endpoint).describe_router_configuration, **kwargs)["customerRouterConfig"]
+    if output:
+        Path(output).write_text(text)
+        console.print(f"{vif_id}: router configuration written to {output}")
+    else:
+        click.echo(text)
+
+
+@main.command("router-types")
+@endpoint_option
+def router_types(endpoint: str) -> None:
+    """The router types DescribeRouterConfiguration knows."""
+    from dxlab.client import ext
+
+    table = Table("routerTypeIdentifier", "Vendor", "Platform", "Software")
+    for r in _call(ext, endpoint, "GET", "/router-types")["routerTypes"]:
+        table.add_row(r["routerTypeIdentifier"], r["vendor"], r["platform"], r["software"])
+    console.print(table)
+
+
 if __name__ == "__main__":
     main()

@@ -61,7 +61,7 @@ def check_no_address_conflict(
             clash = mine & theirs
             if clash:
                 raise Conflict(
-                    f"Peer address {min(clash)} is already used by virtual interface {other.id} on {parent_id}"
+                    f"Peer address {', '.join(sorted(str(ip) for ip in clash))} is already used by virtual interface {other.id} on {parent_id}"
                 )
 
 

@@ -72,7 +72,9 @@ def jumbo_upgrade(uow: UnitOfWork, ctx: Context, parent: Record, changed: Record
     parent.doc["jumboFrameCapable"] = True
     uow.put(parent)
     if parent.kind == "lag":
-        for member in uow.list("connection", parent=parent.id):
+        from dxlab.service.lag_rules import lag_members
+
+        for member in lag_members(uow, parent.id):
             member.doc["jumboFrameCapable"] = True
             uow.put(member)
     for rec in [*(v for v in live_vifs_on(uow, parent.id) if v.id != changed.id), changed]:

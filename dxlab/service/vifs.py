@@ -61,12 +61,9 @@ def is_hosted(uow: UnitOfWork, parent: Record) -> bool:
 
 def parent_bandwidth_mbps(uow: UnitOfWork, parent: Record) -> int:
     if parent.kind == "lag":
-        members = [
-            c
-            for c in uow.list("connection", parent=parent.id)
-            if c.doc.get("connectionState") != "deleted"
-        ]
-        return mbps(parent.doc["connectionsBandwidth"]) * max(1, len(members))
+        from dxlab.service.lag_rules import lag_members
+
+        return mbps(parent.doc["connectionsBandwidth"]) * max(1, len(lag_members(uow, parent.id)))
     return mbps(parent.doc["bandwidth"])
 
 

@@ -38,18 +38,22 @@ def test_private_vif_to_a_direct_connect_gateway(dx: Any, account: str) -> None:
     assert int(amazon.split(".")[3].split("/")[0]) % 4 == 1
     assert int(customer.split(".")[3].split("/")[0]) == int(amazon.split(".")[3].split("/")[0]) + 1
     assert re.fullmatch(r"0x[A-Za-z0-9._]{22}", made["authKey"])
-    assert f"<vlan>101</vlan>" in made["customerRouterConfig"]
+    assert "<vlan>101</vlan>" in made["customerRouterConfig"]
     (peer,) = made["bgpPeers"]
     assert peer["bgpPeerId"].startswith("dxpeer-") and peer["addressFamily"] == "ipv4"
     # Once provisioned the VIF is up, and so is its BGP session (the connection is available).
     now = wait_state(dx, made["virtualInterfaceId"], "available")
     assert now["bgpPeers"][0]["bgpPeerState"] == "available"
     assert now["bgpPeers"][0]["bgpStatus"] == "up"
-    assert [v["virtualInterfaceId"] for v in vifs(dx, connectionId=cid)] == [made["virtualInterfaceId"]]
+    assert [v["virtualInterfaceId"] for v in vifs(dx, connectionId=cid)] == [
+        made["virtualInterfaceId"]
+    ]
     assert now["tags"] == [{"key": "env", "value": "prod"}]
 
 
-def test_private_vif_to_a_virtual_private_gateway_takes_its_asn(dx: Any, server: Any, account: str) -> None:
+def test_private_vif_to_a_virtual_private_gateway_takes_its_asn(
+    dx: Any, server: Any, account: str
+) -> None:
     cid = connection(dx)
     vgw = virtual_gateway(server, account, asn=64777)
     made = private_vif(dx, cid, vgw, vlan=200, authKey="my-own-md5-key", asnLong=4_200_000_001)
@@ -91,22 +95,48 @@ def test_with_the_aws_cli(server: Any, account: str, dx: Any) -> None:
         ({"amazonAddress": "192.168.1.1/30"}, ["customerAddress is missing"]),
         ({"amazonAddress": "192.168.1.1/30", "customerAddress": "192.168.2.2/30"}, ["same subnet"]),
         ({"amazonAddress": "192.168.1.1/30", "customerAddress": "192.168.1.1/30"}, ["distinct"]),
-        ({"amazonAddress": "192.168.1.0/30", "customerAddress": "192.168.1.2/30"}, ["192.168.1.0", "network address"]),
-        ({"amazonAddress": "192.168.1.1/30", "customerAddress": "192.168.1.3/30"}, ["192.168.1.3", "broadcast"]),
+        (
+            {"amazonAddress": "192.168.1.0/30", "customerAddress": "192.168.1.2/30"},
+            ["192.168.1.0", "network address"],
+        ),
+        (
+            {"amazonAddress": "192.168.1.1/30", "customerAddress": "192.168.1.3/30"},
+            ["192.168.1.3", "broadcast"],
+        ),
         ({"amazonAddress": "192.168.1.1/32", "customerAddress": "192.168.1.1/32"}, ["distinct"]),
         ({"amazonAddress": "192.168.1.1", "customerAddress": "192.168.1.2"}, ["prefix length"]),
         ({"amazonAddress": "banana/30", "customerAddress": "192.168.1.2/30"}, ["banana"]),
-        ({"addressFamily": "ipv6", "amazonAddress": "2600::1/125", "customerAddress": "2600::2/125"}, ["IPv6"]),
+        (
+            {
+                "addressFamily": "ipv6",
+                "amazonAddress": "2600::1/125",
+                "customerAddress": "2600::2/125",
+            },
+            ["IPv6"],
+        ),
         ({"rateLimit": "7.5Gbps"}, ["7.5Gbps"]),
         ({"rateLimit": "20Gbps"}, ["20Gbps", "exceeds"]),
         ({"addressFamily": "ipv5"}, ["ipv5"]),
     ],
 )
-def test_bad_private_vif_is_refused_and_nothing_changes(dx: Any, change: dict[str, Any], words: list[str]) -> None:
+def test_bad_private_vif_is_refused_and_nothing_changes(
+    dx: Any, change: dict[str, Any], words: list[str]
+) -> None:
     cid = connection(dx)
     gw = dx_gateway(dx)
-    spec = {"virtualInterfaceName": "bad", "vlan": 10, "asn": 65000, "directConnectGatewayId": gw, **change}
-    refused(dx.create_private_virtual_interface, *words, connectionId=cid, newPrivateVirtualInterface=spec)
+    spec = {
+        "virtualInterfaceName": "bad",
+        "vlan": 10,
+        "asn": 65000,
+        "directConnectGatewayId": gw,
+        **change,
+    }
+    refused(
+        dx.create_private_virtual_interface,
+        *words,
+        connectionId=cid,
+        newPrivateVirtualInterface=spec,
+    )
     assert vifs(dx) == []
 
 
@@ -115,7 +145,12 @@ def test_gateway_rules(dx: Any, server: Any, account: str) -> None:
     gw, vgw = dx_gateway(dx), virtual_gateway(server, account)
     base = {"virtualInterfaceName": "g", "vlan": 10, "asn": 65000}
     create = dx.create_private_virtual_interface
-    refused(create, "virtualGatewayId or directConnectGatewayId", connectionId=cid, newPrivateVirtualInterface=base)
+    refused(
+        create,
+        "virtualGatewayId or directConnectGatewayId",
+        connectionId=cid,
+        newPrivateVirtualInterface=base,
+    )
     refused(create, "not both", connectionId=cid,
             newPrivateVirtualInterface={**base, "virtualGatewayId": vgw, "directConnectGatewayId": gw})  # fmt: skip
     missing = "6a3e2f4c-0000-4000-8000-000000000000"
@@ -144,11 +179,20 @@ def test_vlan_is_unique_per_connection_and_freed_by_delete(dx: Any) -> None:
             newPrivateVirtualInterface={"virtualInterfaceName": "dup", "vlan": 300, "asn": 1, "directConnectGatewayId": gw})  # fmt: skip
     assert len(vifs(dx)) == 1
     private_vif(dx, other, gw, vlan=300)  # another connection: its own VLAN space
-    assert dx.delete_virtual_interface(virtualInterfaceId=first["virtualInterfaceId"])["virtualInterfaceState"] == "deleting"
+    assert (
+        dx.delete_virtual_interface(virtualInterfaceId=first["virtualInterfaceId"])[
+            "virtualInterfaceState"
+        ]
+        == "deleting"
+    )
     gone = vif(dx, first["virtualInterfaceId"])  # deleted VIFs stay visible (15 minutes)
     assert gone["virtualInterfaceState"] == "deleted"
     assert gone["bgpPeers"][0]["bgpPeerState"] == "deleted"
-    refused(dx.delete_virtual_interface, "already deleted", virtualInterfaceId=first["virtualInterfaceId"])
+    refused(
+        dx.delete_virtual_interface,
+        "already deleted",
+        virtualInterfaceId=first["virtualInterfaceId"],
+    )
     again = private_vif(dx, cid, gw, vlan=300)
     assert again["virtualInterfaceId"] != first["virtualInterfaceId"]
 
@@ -156,8 +200,13 @@ def test_vlan_is_unique_per_connection_and_freed_by_delete(dx: Any) -> None:
 def test_own_peer_addresses(dx: Any) -> None:
     cid = connection(dx)
     gw = dx_gateway(dx)
-    made = private_vif(dx, cid, gw, vlan=11, amazonAddress="192.168.10.1/30", customerAddress="192.168.10.2/30")
-    assert (made["amazonAddress"], made["customerAddress"]) == ("192.168.10.1/30", "192.168.10.2/30")
+    made = private_vif(
+        dx, cid, gw, vlan=11, amazonAddress="192.168.10.1/30", customerAddress="192.168.10.2/30"
+    )
+    assert (made["amazonAddress"], made["customerAddress"]) == (
+        "192.168.10.1/30",
+        "192.168.10.2/30",
+    )
     # RFC 3021: both addresses of a /31 are usable.
     private_vif(dx, cid, gw, vlan=12, amazonAddress="10.9.0.0/31", customerAddress="10.9.0.1/31")
     refused(dx.create_private_virtual_interface, "192.168.10.2", "already used", connectionId=cid,
@@ -180,12 +229,24 @@ def test_connection_and_gateway_quotas(dx: Any) -> None:
         private_vif(dx, cid, gw_a, vlan=vlan)
     # limits.md: 30 private or transit VIFs per Direct Connect gateway.
     spec = {"virtualInterfaceName": "q", "vlan": 31, "asn": 65000, "directConnectGatewayId": gw_a}
-    refused(dx.create_private_virtual_interface, gw_a, "30", connectionId=cid, newPrivateVirtualInterface=spec)
+    refused(
+        dx.create_private_virtual_interface,
+        gw_a,
+        "30",
+        connectionId=cid,
+        newPrivateVirtualInterface=spec,
+    )
     for vlan in range(31, 51):
         private_vif(dx, cid, gw_b, vlan=vlan)
     # limits.md: 50 private or public VIFs per dedicated connection.
     spec = {"virtualInterfaceName": "q", "vlan": 51, "asn": 65000, "directConnectGatewayId": gw_b}
-    refused(dx.create_private_virtual_interface, cid, "50", connectionId=cid, newPrivateVirtualInterface=spec)
+    refused(
+        dx.create_private_virtual_interface,
+        cid,
+        "50",
+        connectionId=cid,
+        newPrivateVirtualInterface=spec,
+    )
     assert len(vifs(dx)) == 50
 
 
@@ -200,7 +261,9 @@ def test_delete_connection_waits_for_its_vifs(dx: Any) -> None:
 def test_vif_is_down_until_its_connection_is_up(make_server: Any) -> None:
     server = make_server("--provisioning", "manual")
     dx = server.client("123456789012")
-    cid = dx.create_connection(location="EqDC2", bandwidth="1Gbps", connectionName="m")["connectionId"]
+    cid = dx.create_connection(location="EqDC2", bandwidth="1Gbps", connectionName="m")[
+        "connectionId"
+    ]
     made = private_vif(dx, cid, dx_gateway(dx))
     down = wait_state(dx, made["virtualInterfaceId"], "down")
     assert down["bgpPeers"][0]["bgpStatus"] == "down"
@@ -217,19 +280,34 @@ def test_jumbo_frames_take_the_connection_down_briefly(dx: Any) -> None:
     a, b = private_vif(dx, cid, gw, vlan=1), private_vif(dx, cid, gw, vlan=2)
     wait_state(dx, a["virtualInterfaceId"], "available")
     assert dx.describe_connections(connectionId=cid)["connections"][0]["jumboFrameCapable"] is False
-    refused(dx.update_virtual_interface_attributes, "MTU 8500", virtualInterfaceId=a["virtualInterfaceId"], mtu=8500)
+    refused(
+        dx.update_virtual_interface_attributes,
+        "MTU 8500",
+        virtualInterfaceId=a["virtualInterfaceId"],
+        mtu=8500,
+    )
     assert vif(dx, a["virtualInterfaceId"])["mtu"] == 1500
-    changed = dx.update_virtual_interface_attributes(virtualInterfaceId=a["virtualInterfaceId"], mtu=9001)
+    changed = dx.update_virtual_interface_attributes(
+        virtualInterfaceId=a["virtualInterfaceId"], mtu=9001
+    )
     # set-jumbo-frames-vif.md: the connection is updated and every VIF on it loses
     # connectivity; the changed one is pending until the update is complete.
-    assert (changed["mtu"], changed["virtualInterfaceState"], changed["jumboFrameCapable"]) == (9001, "pending", True)
+    assert (changed["mtu"], changed["virtualInterfaceState"], changed["jumboFrameCapable"]) == (
+        9001,
+        "pending",
+        True,
+    )
     assert vif(dx, b["virtualInterfaceId"])["virtualInterfaceState"] == "down"
     assert dx.describe_connections(connectionId=cid)["connections"][0]["jumboFrameCapable"] is True
     time.sleep(1.1)
     assert wait_state(dx, b["virtualInterfaceId"], "available")["jumboFrameCapable"] is True
     assert wait_state(dx, a["virtualInterfaceId"], "available")["mtu"] == 9001
-    renamed = dx.update_virtual_interface_attributes(virtualInterfaceId=b["virtualInterfaceId"], virtualInterfaceName="new")
-    assert renamed["virtualInterfaceName"] == "new" and renamed["virtualInterfaceState"] == "available"
+    renamed = dx.update_virtual_interface_attributes(
+        virtualInterfaceId=b["virtualInterfaceId"], virtualInterfaceName="new"
+    )
+    assert (
+        renamed["virtualInterfaceName"] == "new" and renamed["virtualInterfaceState"] == "available"
+    )
 
 
 def test_associate_moves_a_vif_to_another_connection(dx: Any) -> None:
@@ -237,12 +315,25 @@ def test_associate_moves_a_vif_to_another_connection(dx: Any) -> None:
     gw = dx_gateway(dx)
     moving = private_vif(dx, one, gw, vlan=7)
     blocker = private_vif(dx, two, gw, vlan=8)
-    refused(dx.associate_virtual_interface, "already on", virtualInterfaceId=moving["virtualInterfaceId"], connectionId=one)
+    refused(
+        dx.associate_virtual_interface,
+        "already on",
+        virtualInterfaceId=moving["virtualInterfaceId"],
+        connectionId=one,
+    )
     dx.delete_virtual_interface(virtualInterfaceId=blocker["virtualInterfaceId"])
     private_vif(dx, two, gw, vlan=7)
-    refused(dx.associate_virtual_interface, "VLAN 7", two, virtualInterfaceId=moving["virtualInterfaceId"], connectionId=two)
+    refused(
+        dx.associate_virtual_interface,
+        "VLAN 7",
+        two,
+        virtualInterfaceId=moving["virtualInterfaceId"],
+        connectionId=two,
+    )
     three = connection(dx, "three")
-    moved = dx.associate_virtual_interface(virtualInterfaceId=moving["virtualInterfaceId"], connectionId=three)
+    moved = dx.associate_virtual_interface(
+        virtualInterfaceId=moving["virtualInterfaceId"], connectionId=three
+    )
     assert moved["connectionId"] == three and moved["vlan"] == 7
     assert wait_state(dx, moving["virtualInterfaceId"], "available")["connectionId"] == three
     assert [v["virtualInterfaceId"] for v in vifs(dx, connectionId=one)] == []
@@ -254,7 +345,11 @@ def test_associate_moves_a_vif_to_another_connection(dx: Any) -> None:
 
 
 def test_private_vif_on_a_lag(dx: Any) -> None:
-    lag = dx.create_lag(numberOfConnections=2, location="EqDC2", connectionsBandwidth="10Gbps", lagName="lag")
+    lag = dx.create_lag(
+        numberOfConnections=2, location="EqDC2", connectionsBandwidth="10Gbps", lagName="lag"
+    )
     made = private_vif(dx, lag["lagId"], dx_gateway(dx), vlan=77, rateLimit="20Gbps")
     assert made["connectionId"] == lag["lagId"] and made["rateLimit"] == "20Gbps"
-    assert vifs(dx, connectionId=lag["lagId"])[0]["virtualInterfaceId"] == made["virtualInterfaceId"]
+    assert (
+        vifs(dx, connectionId=lag["lagId"])[0]["virtualInterfaceId"] == made["virtualInterfaceId"]
+    )

@@ -15,14 +15,23 @@ from dxlab.client import ext
 from tests.vif_support import PUBLIC_PREFIX, connection, refused, vif, vifs, wait_state
 
 
-def public_spec(vlan: int = 100, prefixes: tuple[str, ...] = (PUBLIC_PREFIX,), **extra: Any) -> dict[str, Any]:
-    peers = {"amazonAddress": f"45.61.{vlan % 256}.1/30", "customerAddress": f"45.61.{vlan % 256}.2/30"}
+def public_spec(
+    vlan: int = 100, prefixes: tuple[str, ...] = (PUBLIC_PREFIX,), **extra: Any
+) -> dict[str, Any]:
+    peers = {
+        "amazonAddress": f"45.61.{vlan % 256}.1/30",
+        "customerAddress": f"45.61.{vlan % 256}.2/30",
+    }
     return {"virtualInterfaceName": f"pub-{vlan}", "vlan": vlan, "asn": 65001,
             "routeFilterPrefixes": [{"cidr": c} for c in prefixes], **peers, **extra}  # fmt: skip
 
 
 def create_public(dx: Any, cid: str, **kwargs: Any) -> dict[str, Any]:
-    return dict(dx.create_public_virtual_interface(connectionId=cid, newPublicVirtualInterface=public_spec(**kwargs)))
+    return dict(
+        dx.create_public_virtual_interface(
+            connectionId=cid, newPublicVirtualInterface=public_spec(**kwargs)
+        )
+    )
 
 
 def test_public_vif_waits_for_the_review_then_comes_up(server: Any, dx: Any) -> None:
@@ -41,12 +50,16 @@ def test_public_vif_waits_for_the_review_then_comes_up(server: Any, dx: Any) -> 
     assert done.returncode == 0, done.stdout + done.stderr
     assert "approved" in done.stdout
     up = wait_state(dx, made["virtualInterfaceId"], "available")
-    assert up["bgpPeers"][0]["bgpPeerState"] == "available" and up["bgpPeers"][0]["bgpStatus"] == "up"
+    assert (
+        up["bgpPeers"][0]["bgpPeerState"] == "available" and up["bgpPeers"][0]["bgpStatus"] == "up"
+    )
     code = ext_error(server, f"/virtual-interfaces/{made['virtualInterfaceId']}/approve-prefixes")
     assert code[:2] == ("DirectConnectClientException", 400) and "not verifying" in code[2]
 
 
-def ext_error(server: Any, path: str, body: dict[str, Any] | None = None, account: str | None = None) -> tuple[str, int, str]:
+def ext_error(
+    server: Any, path: str, body: dict[str, Any] | None = None, account: str | None = None
+) -> tuple[str, int, str]:
     from dxlab.client import ExtensionError
 
     with pytest.raises(ExtensionError) as info:
@@ -57,7 +70,9 @@ def ext_error(server: Any, path: str, body: dict[str, Any] | None = None, accoun
 def test_refused_prefixes_reject_the_vif(server: Any, dx: Any) -> None:
     cid = connection(dx)
     made = create_public(dx, cid, vlan=5)
-    doc = ext(server.endpoint, "POST", f"/virtual-interfaces/{made['virtualInterfaceId']}/reject-prefixes")
+    doc = ext(
+        server.endpoint, "POST", f"/virtual-interfaces/{made['virtualInterfaceId']}/reject-prefixes"
+    )
     assert doc["virtualInterfaceState"] == "rejected"
     assert vif(dx, made["virtualInterfaceId"])["virtualInterfaceState"] == "rejected"
     create_public(dx, cid, vlan=5)  # its VLAN is free again
@@ -66,7 +81,13 @@ def test_refused_prefixes_reject_the_vif(server: Any, dx: Any) -> None:
 def test_owned_prefixes_approve_at_once(server: Any, dx: Any, account: str) -> None:
     cid = connection(dx)
     waiting = create_public(dx, cid, vlan=1)
-    set_owned = ext(server.endpoint, "POST", f"/accounts/{account}/owned-prefixes", {"prefixes": ["45.60.0.0/16"]}, account=account)
+    set_owned = ext(
+        server.endpoint,
+        "POST",
+        f"/accounts/{account}/owned-prefixes",
+        {"prefixes": ["45.60.0.0/16"]},
+        account=account,
+    )
     assert set_owned["approved"] == [waiting["virtualInterfaceId"]]
     wait_state(dx, waiting["virtualInterfaceId"], "available")
     at_once = create_public(dx, cid, vlan=2, prefixes=("45.60.200.0/22",))
@@ -75,9 +96,16 @@ def test_owned_prefixes_approve_at_once(server: Any, dx: Any, account: str) -> N
     # A prefix outside what the account owns still waits for the review.
     other = create_public(dx, cid, vlan=3, prefixes=("45.60.1.0/24", "81.2.0.0/16"))
     assert other["virtualInterfaceState"] == "verifying"
-    got = ext_error(server, "/accounts/999999999999/owned-prefixes", {"prefixes": ["81.2.0.0/16"]}, account=account)
+    got = ext_error(
+        server,
+        "/accounts/999999999999/owned-prefixes",
+        {"prefixes": ["81.2.0.0/16"]},
+        account=account,
+    )
     assert got[:2] == ("DirectConnectClientException", 400) and "999999999999" in got[2]
-    got = ext_error(server, f"/accounts/{account}/owned-prefixes", {"prefixes": ["10.0.0.0/8"]}, account=account)
+    got = ext_error(
+        server, f"/accounts/{account}/owned-prefixes", {"prefixes": ["10.0.0.0/8"]}, account=account
+    )
     assert "RFC 1918" in got[2]
 
 
@@ -99,15 +127,25 @@ def test_owned_prefixes_approve_at_once(server: Any, dx: Any, account: str) -> N
         ({"routeFilterPrefixes": [{"cidr": "45.60.12.1/24"}]}, ["45.60.12.1/24", "valid CIDR"]),
         ({"routeFilterPrefixes": [{"cidr": "banana"}]}, ["banana"]),
         ({"amazonAddress": None, "customerAddress": None}, ["amazonAddress", "public IPv4"]),
-        ({"amazonAddress": "10.0.0.1/30", "customerAddress": "10.0.0.2/30"}, ["10.0.0.1/30", "not a public"]),
-        ({"amazonAddress": "169.254.1.1/30", "customerAddress": "169.254.1.2/30"}, ["169.254.1.1/30", "link-local"]),
+        (
+            {"amazonAddress": "10.0.0.1/30", "customerAddress": "10.0.0.2/30"},
+            ["10.0.0.1/30", "not a public"],
+        ),
+        (
+            {"amazonAddress": "169.254.1.1/30", "customerAddress": "169.254.1.2/30"},
+            ["169.254.1.1/30", "link-local"],
+        ),
         ({"asn": -5}, ["BGP ASN -5"]),
     ],
 )
-def test_bad_public_vif_is_refused_and_nothing_changes(dx: Any, change: dict[str, Any], words: list[str]) -> None:
+def test_bad_public_vif_is_refused_and_nothing_changes(
+    dx: Any, change: dict[str, Any], words: list[str]
+) -> None:
     cid = connection(dx)
     spec = {k: v for k, v in {**public_spec(), **change}.items() if v is not None}
-    refused(dx.create_public_virtual_interface, *words, connectionId=cid, newPublicVirtualInterface=spec)
+    refused(
+        dx.create_public_virtual_interface, *words, connectionId=cid, newPublicVirtualInterface=spec
+    )
     assert vifs(dx) == []
 
 
@@ -138,6 +176,17 @@ def test_public_vif_mtu_and_site_link(dx: Any) -> None:
     cid = connection(dx)
     made = create_public(dx, cid)
     vid = made["virtualInterfaceId"]
-    refused(dx.update_virtual_interface_attributes, "MTU 9001", "public", virtualInterfaceId=vid, mtu=9001)
-    refused(dx.update_virtual_interface_attributes, "SiteLink", virtualInterfaceId=vid, enableSiteLink=True)
+    refused(
+        dx.update_virtual_interface_attributes,
+        "MTU 9001",
+        "public",
+        virtualInterfaceId=vid,
+        mtu=9001,
+    )
+    refused(
+        dx.update_virtual_interface_attributes,
+        "SiteLink",
+        virtualInterfaceId=vid,
+        enableSiteLink=True,
+    )
     assert vif(dx, vid)["mtu"] == 1500 and vif(dx, vid)["siteLinkEnabled"] is False

@@ -8,7 +8,15 @@ from typing import Any
 
 import pytest
 
-from tests.vif_support import connection, dx_gateway, private_vif, refused, vifs, virtual_gateway, wait_state
+from tests.vif_support import (
+    connection,
+    dx_gateway,
+    private_vif,
+    refused,
+    vifs,
+    virtual_gateway,
+    wait_state,
+)
 
 
 def transit_spec(gw: str | None, vlan: int = 400, **extra: Any) -> dict[str, Any]:
@@ -21,7 +29,9 @@ def transit_spec(gw: str | None, vlan: int = 400, **extra: Any) -> dict[str, Any
 def test_transit_vif_to_a_direct_connect_gateway(dx: Any, account: str) -> None:
     cid = connection(dx)
     gw = dx_gateway(dx, asn=64700)
-    out = dx.create_transit_virtual_interface(connectionId=cid, newTransitVirtualInterface=transit_spec(gw, mtu=8500))
+    out = dx.create_transit_virtual_interface(
+        connectionId=cid, newTransitVirtualInterface=transit_spec(gw, mtu=8500)
+    )
     made = out["virtualInterface"]
     assert made["virtualInterfaceType"] == "transit" and made["ownerAccount"] == account
     assert (made["directConnectGatewayId"], made["amazonSideAsn"], made["mtu"]) == (gw, 64700, 8500)
@@ -41,14 +51,23 @@ def test_transit_vif_to_a_direct_connect_gateway(dx: Any, account: str) -> None:
         ({"asnLong": 0}, ["BGP ASN 0"]),
     ],
 )
-def test_bad_transit_vif_is_refused_and_nothing_changes(dx: Any, change: dict[str, Any], words: list[str]) -> None:
+def test_bad_transit_vif_is_refused_and_nothing_changes(
+    dx: Any, change: dict[str, Any], words: list[str]
+) -> None:
     cid = connection(dx)
     spec = {k: v for k, v in {**transit_spec(dx_gateway(dx)), **change}.items() if v is not None}
-    refused(dx.create_transit_virtual_interface, *words, connectionId=cid, newTransitVirtualInterface=spec)
+    refused(
+        dx.create_transit_virtual_interface,
+        *words,
+        connectionId=cid,
+        newTransitVirtualInterface=spec,
+    )
     assert vifs(dx) == []
 
 
-def test_transit_vif_needs_a_direct_connect_gateway_not_a_vgw(dx: Any, server: Any, account: str) -> None:
+def test_transit_vif_needs_a_direct_connect_gateway_not_a_vgw(
+    dx: Any, server: Any, account: str
+) -> None:
     cid = connection(dx)
     vgw = virtual_gateway(server, account)
     refused(dx.create_transit_virtual_interface, f"Could not find Direct Connect Gateway with ID {vgw}",
@@ -60,7 +79,9 @@ def test_four_transit_vifs_per_connection(dx: Any) -> None:
     cid = connection(dx)
     gw = dx_gateway(dx)
     for vlan in range(1, 5):
-        dx.create_transit_virtual_interface(connectionId=cid, newTransitVirtualInterface=transit_spec(gw, vlan))
+        dx.create_transit_virtual_interface(
+            connectionId=cid, newTransitVirtualInterface=transit_spec(gw, vlan)
+        )
     refused(dx.create_transit_virtual_interface, cid, "4 transit", connectionId=cid,
             newTransitVirtualInterface=transit_spec(gw, 5))  # fmt: skip
     assert len(vifs(dx)) == 4
@@ -72,7 +93,9 @@ def test_a_gateway_serves_private_or_transit_vifs_not_both(dx: Any) -> None:
     cid = connection(dx)
     private_gw, transit_gw = dx_gateway(dx, name="p"), dx_gateway(dx, name="t")
     private_vif(dx, cid, private_gw, vlan=1)
-    dx.create_transit_virtual_interface(connectionId=cid, newTransitVirtualInterface=transit_spec(transit_gw, 2))
+    dx.create_transit_virtual_interface(
+        connectionId=cid, newTransitVirtualInterface=transit_spec(transit_gw, 2)
+    )
     refused(dx.create_transit_virtual_interface, private_gw, "private virtual interfaces", connectionId=cid,
             newTransitVirtualInterface=transit_spec(private_gw, 3))  # fmt: skip
     refused(dx.create_private_virtual_interface, transit_gw, "transit virtual interfaces", connectionId=cid,

@@ -29,10 +29,19 @@ def refused(call: Any, *words: str, **kwargs: Any) -> str:
     return str(got[2])
 
 
-def connection(dx: Any, name: str = "dc", location: str = "EqDC2", bandwidth: str = "10Gbps") -> str:
+def connection(
+    dx: Any, name: str = "dc", location: str = "EqDC2", bandwidth: str = "10Gbps"
+) -> str:
     """A dedicated connection, available (the server provisions instantly)."""
-    cid = str(dx.create_connection(location=location, bandwidth=bandwidth, connectionName=name)["connectionId"])
-    assert dx.describe_connections(connectionId=cid)["connections"][0]["connectionState"] == "available"
+    cid = str(
+        dx.create_connection(location=location, bandwidth=bandwidth, connectionName=name)[
+            "connectionId"
+        ]
+    )
+    assert (
+        dx.describe_connections(connectionId=cid)["connections"][0]["connectionState"]
+        == "available"
+    )
     return cid
 
 
@@ -43,13 +52,27 @@ def dx_gateway(dx: Any, asn: int = 64512, name: str = "dxgw") -> str:
 
 def virtual_gateway(server: Any, account: str, asn: int = 64513, cidr: str = "10.0.0.0/16") -> str:
     body = {"amazonSideAsn": asn, "vpcCidrs": [cidr]}
-    return str(ext(server.endpoint, "POST", "/virtual-gateways", body, account=account)["virtualGatewayId"])
+    return str(
+        ext(server.endpoint, "POST", "/virtual-gateways", body, account=account)["virtualGatewayId"]
+    )
 
 
-def private_vif(dx: Any, connection_id: str, gateway_id: str, vlan: int = 101, **extra: Any) -> dict[str, Any]:
+def private_vif(
+    dx: Any, connection_id: str, gateway_id: str, vlan: int = 101, **extra: Any
+) -> dict[str, Any]:
     key = "virtualGatewayId" if gateway_id.startswith("vgw-") else "directConnectGatewayId"
-    spec = {"virtualInterfaceName": f"vif-{vlan}", "vlan": vlan, "asn": 65000, key: gateway_id, **extra}
-    return dict(dx.create_private_virtual_interface(connectionId=connection_id, newPrivateVirtualInterface=spec))
+    spec = {
+        "virtualInterfaceName": f"vif-{vlan}",
+        "vlan": vlan,
+        "asn": 65000,
+        key: gateway_id,
+        **extra,
+    }
+    return dict(
+        dx.create_private_virtual_interface(
+            connectionId=connection_id, newPrivateVirtualInterface=spec
+        )
+    )
 
 
 def vifs(dx: Any, **kwargs: Any) -> list[dict[str, Any]]:

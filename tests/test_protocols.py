@@ -74,6 +74,19 @@ def test_cbor_and_json_give_the_same_answer(server: Any, account: str) -> None:
     assert by_cbor["connections"] == by_json["connections"]
 
 
+def test_blobs_are_bytes_in_cbor_and_base64_in_json(server: Any, account: str) -> None:
+    _, conn = cbor_call(server.endpoint, "CreateConnection", ORDER, account)
+    request = {"connectionId": conn["connectionId"]}
+    answer, by_cbor = cbor_call(server.endpoint, "DescribeConnectionLoa", request, account)
+    assert answer.status == 200, answer.body[:300]
+    raw = answer.cbor()["loa"]["loaContent"]
+    assert isinstance(raw, bytes) and raw.startswith(b"%PDF")  # CBOR byte string, not base64 text
+    json_answer, by_json = json_call(server.endpoint, "DescribeConnectionLoa", request, account)
+    assert json_answer.json()["loa"]["loaContent"].startswith("JVBER")  # base64 of "%PDF"
+    assert by_cbor["loa"]["loaContent"].startswith(b"%PDF")
+    assert by_json["loa"]["loaContent"].startswith(b"%PDF")
+
+
 def test_cbor_describe_locations(server: Any, account: str) -> None:
     answer, parsed = cbor_call(server.endpoint, "DescribeLocations", {}, account)
     assert answer.status == 200

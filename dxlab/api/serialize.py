@@ -7,6 +7,7 @@ walk; CBOR output is walked once to tag timestamps (tag 1) and drop unknown memb
 from __future__ import annotations
 
 import base64
+import datetime as dt
 from typing import Any
 
 import cbor2
@@ -18,11 +19,13 @@ from dxlab.api.model import shapes
 def _default(value: Any) -> Any:
     if isinstance(value, (bytes, bytearray)):
         return base64.b64encode(value).decode()
+    if isinstance(value, dt.datetime):  # AWS's JSON timestamps are epoch seconds
+        return value.timestamp()
     raise TypeError(f"cannot encode {type(value).__name__}")
 
 
 def encode_json(body: dict[str, Any]) -> bytes:
-    return orjson.dumps(body, default=_default)
+    return orjson.dumps(body, default=_default, option=orjson.OPT_PASSTHROUGH_DATETIME)
 
 
 def _cbor_shape(shape_name: str, value: Any) -> Any:
@@ -42,7 +45,8 @@ def _cbor_shape(shape_name: str, value: Any) -> Any:
         val = shape["value"]["shape"]
         return {k: _cbor_shape(val, v) for k, v in value.items()}
     if kind == "timestamp":
-        return cbor2.CBORTag(1, float(value))
+        epoch = value.timestamp() if isinstance(value, dt.datetime) else float(value)
+        return cbor2.CBORTag(1, epoch)
     return value
 
 

@@ -11,6 +11,7 @@ import os
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,8 @@ from pypdf import PdfReader
 
 from dxlab.client import ext
 from dxlab.domain import catalog
+from dxlab.domain.errors import DxlabError
+from dxlab.domain.loa import VALID_DAYS, LoaCfa, LoaPort, check_available
 
 
 def error_of(call: Any, **kwargs: Any) -> tuple[str, int, str]:
@@ -195,3 +198,35 @@ def test_no_loa_before_aws_issues_it(make_server: Any) -> None:
     assert "loaIssueTime" in conn
     assert cid in pdf_text(dx.describe_loa(connectionId=cid)["loaContent"])
     assert not server.server_errors()
+
+
+# --- the rules themselves (pure) ------------------------------------------------------
+
+
+@pytest.mark.parametrize("state", ["ordering", "deleting", "deleted", "rejected", "unknown"])
+def test_no_loa_in_states_without_a_port(state: str) -> None:
+    with pytest.raises(DxlabError) as info:
+        check_available("Connection", "dxcon-abcd1234", state, 1.0)
+    assert info.value.aws_code == "DirectConnectClientException" and info.value.status == 400
+    assert f"dxcon-abcd1234 is in state {state}" in info.value.message
+
+
+@pytest.mark.parametrize("state", ["requested", "pending", "available", "down"])
+def test_loa_from_requested_on(state: str) -> None:
+    check_available("Connection", "dxcon-abcd1234", state, 1.0)
+    with pytest.raises(DxlabError, match="not available yet"):
+        check_available("Connection", "dxcon-abcd1234", state, None)
+    with pytest.raises(DxlabError, match="hosted connection: its partner Zayo"):
+        check_available("Connection", "dxcon-abcd1234", state, 1.0, partner="Zayo")
+
+
+def test_letter_validity_requester_and_panel_positions() -> None:
+    loc = catalog.location("CSVA1")
+    assert loc is not None
+    dev = loc.devices[0]
+    port = LoaPort("dxcon-abcd1234", "c", dev.aws_device, dev.aws_device_v2, 7, loc.sub_location(dev.sub_location))
+    letter = LoaCfa("Connection", "dxcon-abcd1234", "c", "123456789012", None, loc, "10Gbps", None, 1000.0, (port,))
+    assert letter.expires == 1000.0 + VALID_DAYS * 86400 and VALID_DAYS == 90
+    assert letter.requester == "AWS account 123456789012"
+    assert replace(letter, provider="Lumen").requester == "Lumen on behalf of AWS account 123456789012"
+    assert port.panel_positions == "13/14" and replace(port, port=None).panel_positions == "assigned at cross connect"

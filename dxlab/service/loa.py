@@ -75,18 +75,18 @@ def _lag_members(uow: UnitOfWork, lag: Record) -> list[Record]:
 
 
 def _issue_time(uow: UnitOfWork, rec: Record) -> float | None:
+    """When AWS issued the LOA-CFA, or None while it has not (yet)."""
+    if rec.kind == "lag":  # the Lag shape has no loaIssueTime: its ports' first one
+        members = _lag_members(uow, rec)
+        if not members:
+            return rec.created or None
+        times = [t for m in members if (t := _issue_time(uow, m)) is not None]
+        return min(times) if times else None
     issued = rec.doc.get("loaIssueTime")
     if issued is not None:
         return float(issued)
-    if rec.kind == "connection" and rec.doc.get("connectionState") == "requested":
+    if rec.doc.get(_FIELDS[rec.kind][1]) == "requested":
         return None  # the provisioning step "loa" has not issued it yet
-    if rec.kind == "lag":  # the Lag shape has no loaIssueTime: its members' first one
-        times = [
-            float(m.doc["loaIssueTime"])
-            for m in _lag_members(uow, rec)
-            if m.doc.get("loaIssueTime")
-        ]
-        return min(times) if times else (rec.created or None)
     return rec.created or None
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import yaml
@@ -43,7 +44,7 @@ class Vpc:
     region: str = "us-east-1"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Topology:
     customer_asn: int
     sites: tuple[str, ...]
@@ -52,8 +53,12 @@ class Topology:
     wan: bool = True
     raw: dict[str, Any] = field(default_factory=dict, compare=False)
 
+    @cached_property
+    def routers_by_name(self) -> dict[str, CustomerRouter]:
+        return {r.name: r for r in self.routers}
+
     def router(self, name: str) -> CustomerRouter:
-        return next(r for r in self.routers if r.name == name)
+        return self.routers_by_name[name]
 
 
 class _Loader(yaml.SafeLoader):

@@ -8,7 +8,7 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Collection
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from dxlab.domain import quotas
 from dxlab.domain.topology import LOCAL_PREFERENCE
@@ -42,18 +42,30 @@ class SessionState:
         return (self.vif_id, self.family)
 
 
-@lru_cache(maxsize=65536)
-def _net(cidr: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
-    return ipaddress.ip_network(cidr)
+@cache
+def _net(cidr: str) -> tuple[int, int, int]:
+    """(bits, network as int, prefix length): integer maths is what keeps large analyses fast."""
+    network = ipaddress.ip_network(cidr, strict=False)
+    return network.max_prefixlen, int(network.network_address), network.prefixlen
 
 
 def family_of(cidr: str) -> str:
-    return "ipv4" if _net(cidr).version == 4 else "ipv6"
+    return "ipv4" if _net(cidr)[0] == 32 else "ipv6"
 
 
+def prefix_length(cidr: str) -> int:
+    return _net(cidr)[2]
+
+
+@lru_cache(maxsize=1 << 20)
 def covers(outer: str, inner: str) -> bool:
-    a, b = _net(outer), _net(inner)
-    return a.version == b.version and b.subnet_of(a)  # type: ignore[arg-type]
+    """Is `inner` (a prefix or an address) inside `outer`?"""
+    bits, a, alen = _net(outer)
+    ibits, b, blen = _net(inner)
+    if bits != ibits or blen < alen:
+        return False
+    shift = bits - alen
+    return (a >> shift) == (b >> shift)
 
 
 def dependencies(net: Network, vif: Vif, family: str) -> frozenset[Failure]:
@@ -143,28 +155,25 @@ def best_toward_customer(
     net: Network,
     states: dict[tuple[str, str], SessionState],
     destination: str,
-    vpc_gateway: str,
     vpc_region: str,
+    candidates: Collection[tuple[str, str]],
 ) -> tuple[tuple[str, str], ...]:
-    """The sessions AWS sends traffic for `destination` (an address or prefix) from a VPC
-    behind `vpc_gateway` over: multipath when the best routes tie."""
-    dest = _net(destination)
-    family = "ipv4" if dest.version == 4 else "ipv6"
+    """The sessions AWS sends traffic for `destination` (an address or prefix) over, among
+    `candidates` (the up sessions that reach the VPC's gateway): multipath on ties."""
+    family = family_of(destination)
     best: tuple[int, int, int] | None = None
     chosen: list[tuple[str, str]] = []
-    for (vif_id, fam), state in states.items():
-        if fam != family or not state.up:
+    for key in candidates:
+        state = states[key]
+        if key[1] != family or not state.up:
             continue
-        vif = net.vifs[vif_id]
-        if vpc_gateway not in gateways_reached(net, vif):
-            continue
+        vif = net.vifs[key[0]]
         for route in state.accepted:
-            net_ = _net(route.cidr)
-            if not dest.subnet_of(net_):  # type: ignore[arg-type]
+            if not covers(route.cidr, destination):
                 continue
-            key = (net_.prefixlen, local_preference(route, vif, vpc_region), -len(route.as_path))
-            if best is None or key > best:
-                best, chosen = key, [(vif_id, fam)]
-            elif key == best and (vif_id, fam) not in chosen:
-                chosen.append((vif_id, fam))
+            rank = (prefix_length(route.cidr), local_preference(route, vif, vpc_region), -len(route.as_path))
+            if best is None or rank > best:
+                best, chosen = rank, [key]
+            elif rank == best and key not in chosen:
+                chosen.append(key)
     return tuple(chosen)

@@ -7,7 +7,7 @@ import ipaddress
 from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from dxlab.domain.topology import Vpc
 from dxlab.routing.bgp import (
@@ -22,6 +22,7 @@ from dxlab.routing.network import Failure, Network
 SessionKey = tuple[str, str]
 
 
+@lru_cache(maxsize=4096)
 def site_address(net: Network, site: str) -> str | None:
     """The address that stands for a data center: the first host of the first IPv4
     prefix its routers advertise."""
@@ -57,58 +58,78 @@ class PairPath:
 
 
 class Paths:
-    """Path queries over one set of session states, with per-gateway indexes so that
-    large inventories stay fast."""
+    """Path queries over one set of session states, with indexes (sessions per gateway,
+    site per session) so that large inventories stay fast."""
 
     def __init__(self, net: Network, states: dict[SessionKey, SessionState]) -> None:
         self.net = net
         self.states = states
+        self.site_by_router = {r.name: r.site for r in net.topology.routers}
 
     @cached_property
     def by_gateway(self) -> dict[str, list[SessionKey]]:
+        reach: dict[str, frozenset[str]] = {}
         index: dict[str, list[SessionKey]] = defaultdict(list)
         for key in self.states:
-            for gw in gateways_reached(self.net, self.net.vifs[key[0]]):
+            vif = self.net.vifs[key[0]]
+            if vif.gateway_id not in reach:
+                reach[vif.gateway_id] = gateways_reached(self.net, vif)
+            for gw in reach[vif.gateway_id]:
                 index[gw].append(key)
         return index
 
-    def site_of_session(self, key: SessionKey) -> str | None:
-        router = self.net.router_of_link.get(self.net.vifs[key[0]].connection_id)
-        return self.net.site_of(router) if router else None
+    @cached_property
+    def site_by_session(self) -> dict[SessionKey, str | None]:
+        out: dict[SessionKey, str | None] = {}
+        for key in self.states:
+            router = self.net.router_of_link.get(self.net.vifs[key[0]].connection_id)
+            out[key] = self.site_by_router.get(router) if router else None
+        return out
 
-    def forward(self, site: str, vpc: Vpc) -> tuple[SessionKey, ...]:
+    def site_of_session(self, key: SessionKey) -> str | None:
+        return self.site_by_session[key]
+
+    def gateway_of(self, vpc: Vpc) -> str:
+        return self.net.vpc_gateways.get(vpc.name, vpc.gateway or "")
+
+    def learned(self, vpc: Vpc) -> list[SessionKey]:
+        """Up sessions over which the customer learned the VPC's instance address."""
+        return [
+            k for k in self.by_gateway.get(self.gateway_of(vpc), [])
+            if self.states[k].up and any(covers(r.cidr, vpc.instance) for r in self.states[k].advertised)
+        ]  # fmt: skip
+
+    def forward(self, site: str, vpc: Vpc, learned: list[SessionKey] | None = None) -> tuple[SessionKey, ...]:
         """The customer's choice toward AWS: sessions at its own site's routers that learned
         the VPC's prefix; over the WAN, any other site's, when none is local."""
-        gw = self.net.vpc_gateways.get(vpc.name, vpc.gateway or "")
-        learned = [
-            k for k in self.by_gateway.get(gw, [])
-            if self.states[k].up and any(covers(r.cidr, vpc.instance + ("/32" if ":" not in vpc.instance else "/128"))
-                                         for r in self.states[k].advertised)
-        ]  # fmt: skip
-        local = [k for k in learned if self.site_of_session(k) == site]
+        learned = self.learned(vpc) if learned is None else learned
+        local = [k for k in learned if self.site_by_session[k] == site]
         if local or not self.net.topology.wan:
             return tuple(local)
         return tuple(learned)
 
     def back(self, site: str, vpc: Vpc) -> tuple[SessionKey, ...]:
         address = site_address(self.net, site)
-        gw = self.net.vpc_gateways.get(vpc.name, vpc.gateway or "")
         if address is None:
             return ()
-        subset = {k: self.states[k] for k in self.by_gateway.get(gw, [])}
-        return best_toward_customer(self.net, subset, address, gw, vpc.region)
+        cands = self.by_gateway.get(self.gateway_of(vpc), [])
+        return best_toward_customer(self.net, self.states, address, vpc.region, cands)
 
-    def pair(self, site: str, vpc: Vpc) -> PairPath:
-        fwd, back = self.forward(site, vpc), self.back(site, vpc)
+    def pair(self, site: str, vpc: Vpc, learned: list[SessionKey] | None = None) -> PairPath:
+        fwd, back = self.forward(site, vpc, learned), self.back(site, vpc)
         if not fwd:
             reason = f"no BGP session is up that carries {vpc.cidr} to {site}"
         elif not back:
             reason = f"AWS has no route back to {site} from {vpc.name}"
-        elif not self.net.topology.wan and any(self.site_of_session(k) != site for k in back):
+        elif not self.net.topology.wan and any(self.site_by_session[k] != site for k in back):
             reason = f"return traffic lands at another data center and there is no WAN to {site}"
         else:
             reason = ""
         return PairPath(site, vpc.name, not reason, fwd, back, reason)
 
     def all_pairs(self) -> list[PairPath]:
-        return [self.pair(site, vpc) for site in self.net.topology.sites for vpc in self.net.topology.vpcs]
+        out = []
+        for vpc in self.net.topology.vpcs:
+            learned = self.learned(vpc)
+            out += [self.pair(site, vpc, learned) for site in self.net.topology.sites]
+        return out

@@ -60,21 +60,34 @@ class Analysis:
         }
 
 
-def _cuts(candidates: list[frozenset[Failure]], exclude: frozenset[Failure]) -> tuple[set[Failure], set[frozenset[Failure]]]:
+def _cuts(candidates: list[frozenset[Failure]]) -> tuple[frozenset[Failure], frozenset[frozenset[Failure]]]:
     """Minimal cut sets of size 1 and 2 of a family of dependency sets (a path survives
     while none of its domains failed; the pair is lost when every path is hit)."""
-    sets = [s - exclude for s in candidates]
-    if not sets:
-        return set(), set()
-    singles = set(frozenset.intersection(*sets))
+    if not candidates:
+        return frozenset(), frozenset()
+    singles = frozenset.intersection(*candidates)
     doubles: set[frozenset[Failure]] = set()
-    for a in sets[0] - singles:
-        rest = [s for s in sets if a not in s]
-        if not rest:
-            continue
-        for b in frozenset.intersection(*rest) - singles:
-            doubles.add(frozenset({a, b}))
-    return singles, doubles
+    for a in candidates[0] - singles:
+        rest = [s for s in candidates if a not in s]
+        if rest:
+            doubles.update(frozenset({a, b}) for b in frozenset.intersection(*rest) - singles)
+    return singles, frozenset(doubles)
+
+
+class _CutCache:
+    """Many site <-> VPC pairs share one candidate list (all sites of a VPC over the WAN);
+    their cuts are computed once and filtered by the failures that do not count."""
+
+    def __init__(self, deps: dict[SessionKey, frozenset[Failure]]) -> None:
+        self.deps = deps
+        self.memo: dict[tuple[SessionKey, ...], tuple[frozenset[Failure], frozenset[frozenset[Failure]]]] = {}
+
+    def cuts(self, keys: list[SessionKey], exclude: frozenset[Failure]) -> tuple[list[Failure], list[frozenset[Failure]]]:
+        memo_key = tuple(keys)
+        if memo_key not in self.memo:
+            self.memo[memo_key] = _cuts([self.deps[k] for k in keys])
+        singles, doubles = self.memo[memo_key]
+        return [f for f in singles if f not in exclude], [d for d in doubles if not (d & exclude)]
 
 
 def analyze(net: Network) -> Analysis:
@@ -95,27 +108,36 @@ def analyze(net: Network) -> Analysis:
         for pair in cut2:
             pairs[pair].add(lost)
 
+    cut_cache = _CutCache(deps)
+    # Sessions accepting each customer prefix, and the prefixes covering each site.
+    accepting: dict[str, set[SessionKey]] = defaultdict(set)
+    for key in deps:
+        for route in states[key].accepted:
+            accepting[route.cidr].add(key)
+    site_keys: dict[str, set[SessionKey]] = {}
     for site in net.topology.sites:
-        own = frozenset({Failure("site", site)})
         address = site_address(net, site)
-        for vpc in net.topology.vpcs:
-            result = paths.pair(site, vpc)
+        site_keys[site] = set().union(*(ks for p, ks in accepting.items() if address and covers(p, address)))
+    for vpc in net.topology.vpcs:
+        learned = paths.learned(vpc)
+        gw = paths.gateway_of(vpc)
+        cands = [k for k in paths.by_gateway.get(gw, []) if k in deps]
+        for site in net.topology.sites:
+            result = paths.pair(site, vpc, learned)
             baseline.append({"site": site, "vpc": vpc.name, "reachable": result.reachable,
                              "forward": [k[0] for k in result.forward], "back": [k[0] for k in result.back],
                              "reason": result.reason})  # fmt: skip
-            if not result.reachable or address is None:
+            if not result.reachable:
                 continue
-            gw = net.vpc_gateways.get(vpc.name, vpc.gateway or "")
-            cands = [k for k in paths.by_gateway.get(gw, []) if k in deps]
-            fwd = [k for k in cands if any(covers(r.cidr, vpc.cidr) or covers(vpc.cidr, r.cidr) for r in states[k].advertised)]
-            back = [k for k in cands if any(covers(r.cidr, address + "/32") for r in states[k].accepted)]
+            fwd = learned
+            back = [k for k in cands if k in site_keys[site]]
             if not net.topology.wan:
                 fwd = [k for k in fwd if paths.site_of_session(k) == site]
                 back = [k for k in back if paths.site_of_session(k) == site]
             label = f"{site} <-> {vpc.name}"
+            own = frozenset({Failure("site", site)})
             for side in (fwd, back):
-                c1, c2 = _cuts([deps[k] for k in side], own)
-                record(label, c1, c2)
+                record(label, *cut_cache.cuts(side, own))
     # Prefix level: each advertised customer prefix, from each VPC.
     prefix_owner: dict[str, set[str]] = defaultdict(set)
     for router in net.topology.routers:
@@ -123,15 +145,13 @@ def analyze(net: Network) -> Analysis:
             prefix_owner[advert.prefix].add(router.site)
     single_vif_prefixes: list[dict[str, object]] = []
     for vpc in net.topology.vpcs:
-        gw = net.vpc_gateways.get(vpc.name, vpc.gateway or "")
-        cands = [k for k in paths.by_gateway.get(gw, []) if k in deps]
+        cands = {k for k in paths.by_gateway.get(paths.gateway_of(vpc), []) if k in deps}
         for prefix, owners in prefix_owner.items():
-            carriers = [k for k in cands if any(r.cidr == prefix for r in states[k].accepted)]
+            carriers = [k for k in accepting.get(prefix, ()) if k in cands]
             if not carriers:
                 continue
             own = frozenset(Failure("site", s) for s in owners)
-            c1, c2 = _cuts([deps[k] for k in carriers], own)
-            record(f"{prefix} from {vpc.name}", c1, c2)
+            record(f"{prefix} from {vpc.name}", *cut_cache.cuts(carriers, own))
             vifs = {k[0] for k in carriers}
             if len(vifs) == 1:
                 single_vif_prefixes.append({"kind": "prefix-on-one-vif", "prefix": prefix, "vpc": vpc.name,
@@ -143,7 +163,7 @@ def analyze(net: Network) -> Analysis:
     stats = {"failure_domains": n, "single_scenarios": n, "pair_scenarios": n * (n - 1) // 2,
              "seconds": round(elapsed, 3),
              "scenarios_per_second": round((n + n * (n - 1) // 2) / elapsed) if elapsed else 0}  # fmt: skip
-    findings = single_vif_prefixes + _session_findings(net, states, paths)
+    findings = single_vif_prefixes + _session_findings(net, paths, baseline)
     return Analysis(sla, rule, baseline, singles, dict(pairs), _checks(net), findings, stats)
 
 
@@ -192,18 +212,17 @@ def _checks(net: Network) -> list[dict[str, object]]:
     return checks
 
 
-def _session_findings(net: Network, states: dict[SessionKey, object], paths: Paths) -> list[dict[str, object]]:
+def _session_findings(net: Network, paths: Paths, baseline: list[dict[str, object]]) -> list[dict[str, object]]:
     findings: list[dict[str, object]] = []
-    used: set[SessionKey] = set()
-    for site in net.topology.sites:
-        for vpc in net.topology.vpcs:
-            used.update(paths.back(site, vpc))
+    used_vifs: set[str] = set()
+    for pair in baseline:
+        used_vifs.update(pair["back"])  # type: ignore[arg-type]
     for key, state in paths.states.items():
         vif = net.vifs[key[0]]
         if not state.up and state.reason.startswith("idle"):
             findings.append({"kind": "prefix-limit", "virtualInterfaceId": vif.id, "family": key[1],
                              "detail": state.reason})  # fmt: skip
-        elif state.up and state.accepted and key not in used and gateways_reached(net, vif):
+        elif state.up and state.accepted and vif.id not in used_vifs and gateways_reached(net, vif):
             findings.append({"kind": "backup-never-used", "virtualInterfaceId": vif.id, "family": key[1],
                              "detail": f"{vif.id} carries no traffic toward the customer while the preferred paths are up"})  # fmt: skip
     for router in net.topology.routers:

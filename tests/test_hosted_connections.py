@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from dxlab.client import ext
 from tests.ports_support import interconnect, refused
 
 
@@ -255,3 +256,51 @@ def test_a_hosted_connection_cannot_join_a_lag(dx: Any, account: str, partner: A
     refused(dx.create_lag, "hosted connection", numberOfConnections=1, location="EqDC2",
             connectionsBandwidth="10Gbps", lagName="x", connectionId=hosted["connectionId"])  # fmt: skip
     assert dx.describe_lags()["lags"] == []
+
+
+def test_a_confirmed_hosted_connection_waits_for_its_interconnect(
+    make_server: Any, account: str
+) -> None:
+    srv = make_server("--provisioning", "manual")
+    dx, partner = srv.client(account), srv.client(str(int(account) + 1))
+    ic = interconnect(partner)
+    hosted = allocate(partner, ic, account)
+    assert (
+        dx.confirm_connection(connectionId=hosted["connectionId"])["connectionState"] == "pending"
+    )
+    assert dx.describe_connections()["connections"][0]["connectionState"] == "pending"
+    # The partner's cross-connect is patched: its port, then the hosted connection, come up.
+    ext(srv.endpoint, "POST", f"/interconnects/{ic}/cross-connect", account=str(int(account) + 1))
+    assert partner.describe_interconnects()["interconnects"][0]["interconnectState"] == "available"
+    assert dx.describe_connections()["connections"][0]["connectionState"] == "available"
+
+
+def test_an_interconnect_brings_its_hosted_connections_into_a_lag(
+    dx: Any, account: str, partner: Any
+) -> None:
+    ic = interconnect(partner)
+    hosted = allocate(partner, ic, account)
+    lag = partner.create_lag(
+        numberOfConnections=1,
+        location="EqDC2",
+        connectionsBandwidth="10Gbps",
+        lagName="l",
+        connectionId=ic,
+    )
+    # AssociateConnectionWithLag (model): an interconnect's hosted connections move to the LAG.
+    on_lag = partner.describe_hosted_connections(connectionId=lag["lagId"])["connections"]
+    assert [c["connectionId"] for c in on_lag] == [hosted["connectionId"]]
+    assert partner.describe_hosted_connections(connectionId=ic)["connections"] == []
+    # A new interconnect can join the LAG: it lands on the LAG's device.
+    joined = partner.create_interconnect(
+        interconnectName="ic-2", bandwidth="10Gbps", location="EqDC2", lagId=lag["lagId"]
+    )
+    assert (joined["lagId"], joined["awsDevice"]) == (lag["lagId"], lag["awsDevice"])
+    assert partner.describe_lags(lagId=lag["lagId"])["lags"][0]["numberOfConnections"] == 2
+    # But not into a LAG of dedicated connections.
+    plain = partner.create_lag(
+        numberOfConnections=1, location="EqDC2", connectionsBandwidth="10Gbps", lagName="p"
+    )
+    refused(partner.create_interconnect, "dedicated connections", interconnectName="x", bandwidth="10Gbps",
+            location="EqDC2", lagId=plain["lagId"])  # fmt: skip
+    assert len(partner.describe_interconnects()["interconnects"]) == 2

@@ -22,7 +22,7 @@ from dxlab.domain.speeds import mbps
 from dxlab.service.common import find, initial_tags, page
 from dxlab.service.connections import new_connection_doc
 from dxlab.service.context import Context
-from dxlab.service.interconnects import hosted_on
+from dxlab.service.interconnects import hosted_on, parent_available
 from dxlab.service.lag_rules import GONE, lag_view
 from dxlab.service.registry import operation
 from dxlab.service.timers import timer_action
@@ -216,6 +216,11 @@ def confirm_connection(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> di
 @timer_action(ACTIVATE)
 def activate(uow: UnitOfWork, ctx: Context, connection_id: str, payload: dict[str, Any]) -> None:
     rec = uow.get("connection", connection_id)
-    if rec is not None and rec.doc["connectionState"] == "pending":
+    # It comes up with its partner's port; if that is not up yet, it waits for it.
+    if (
+        rec is not None
+        and rec.doc["connectionState"] == "pending"
+        and parent_available(uow, rec.parent)
+    ):
         rec.doc["connectionState"] = "available"
         uow.put(rec)

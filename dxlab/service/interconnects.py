@@ -14,7 +14,13 @@ from dxlab.domain.speeds import DEDICATED_BANDWIDTHS, INTERCONNECT_BANDWIDTHS
 from dxlab.service.common import find, initial_tags, page
 from dxlab.service.connections import require_location
 from dxlab.service.context import Context
-from dxlab.service.lag_rules import GONE, check_can_join_lag, check_can_leave_lag, refresh_lag
+from dxlab.service.lag_rules import (
+    GONE,
+    check_can_join_lag,
+    check_can_leave_lag,
+    lag_view,
+    refresh_lag,
+)
 from dxlab.service.placement import place, release_port
 from dxlab.service.port_orders import check_port_order
 from dxlab.service.registry import operation
@@ -53,6 +59,23 @@ def hosted_on(uow: UnitOfWork, parent_id: str, *, live: bool = False) -> list[Re
     if live:
         recs = [r for r in recs if r.doc["connectionState"] not in GONE]
     return sorted(recs, key=lambda r: r.created)
+
+
+def parent_available(uow: UnitOfWork, parent_id: str | None) -> bool:
+    """Whether the interconnect or LAG under a hosted connection is up."""
+    if parent_id and parent_id.startswith("dxlag-"):
+        lag = uow.get("lag", parent_id)
+        return lag is not None and lag_view(uow, lag)["lagState"] == "available"
+    rec = uow.get("interconnect", parent_id) if parent_id else None
+    return rec is not None and rec.doc["interconnectState"] == "available"
+
+
+def activate_waiting(uow: UnitOfWork, parent_id: str) -> None:
+    """Confirmed hosted connections come up once the port under them does."""
+    for hosted in hosted_on(uow, parent_id, live=True):
+        if hosted.doc["connectionState"] == "pending":
+            hosted.doc["connectionState"] = "available"
+            uow.put(hosted)
 
 
 def order_interconnect(
@@ -135,11 +158,7 @@ def create_interconnect(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> d
     lag = None
     if req.get("lagId") is not None:
         lag = find(uow, ctx, "lag", req["lagId"])
-        check_can_join_lag(uow, lag, loc.code, bandwidth, kind="interconnect")
-        if lag.doc.get("macSecCapable") and not macsec:
-            raise ValidationError(
-                f"LAG {lag.id} supports MACsec; its interconnects must too (requestMACSec)"
-            )
+        check_can_join_lag(uow, lag, loc.code, bandwidth, kind="interconnect", macsec=macsec)
     rec = order_interconnect(
         uow,
         ctx,
@@ -173,8 +192,11 @@ def provision_step(
     elif step == "available" and state == "pending":
         rec.doc["interconnectState"] = "available"
     uow.put(rec)
-    if rec.doc.get("lagId"):
-        refresh_lag(uow, rec.doc["lagId"])
+    if rec.doc["interconnectState"] == "available":
+        activate_waiting(uow, rec.id)
+    lag = refresh_lag(uow, rec.doc["lagId"]) if rec.doc.get("lagId") else None
+    if lag is not None and lag["lagState"] == "available":
+        activate_waiting(uow, lag["lagId"])
     rest = payload.get("rest") or []
     if rest:
         uow.schedule(

@@ -105,8 +105,15 @@ def watch_step(uow: UnitOfWork, ctx: Context, lag_id: str, payload: dict[str, An
 
 
 def check_can_join_lag(
-    uow: UnitOfWork, lag: Record, location: str, bandwidth: str, kind: str = "connection"
+    uow: UnitOfWork,
+    lag: Record,
+    location: str,
+    bandwidth: str,
+    kind: str = "connection",
+    macsec: bool | None = None,
 ) -> None:
+    """Whether a connection (or interconnect) of this location and bandwidth, MACsec
+    capable or not (None: not checked), may join the LAG."""
     if lag.doc["lagState"] in ("deleted", "deleting"):
         raise ValidationError(f"LAG {lag.id} is in state {lag.doc['lagState']}")
     if lag.doc["location"] != location:
@@ -115,6 +122,11 @@ def check_can_join_lag(
     if lag.doc["connectionsBandwidth"] != bandwidth:
         raise ValidationError(
             f"LAG {lag.id} uses {lag.doc['connectionsBandwidth']} connections; {bandwidth} cannot join it"
+        )
+    # CreateLag (model): all connections of a MACsec LAG must support MACsec.
+    if macsec is False and lag.doc.get("macSecCapable"):
+        raise ValidationError(
+            f"LAG {lag.id} supports MACsec; a connection without MACsec cannot join it"
         )
     members = lag_members(uow, lag.id)
     # A LAG bundles dedicated connections, or a partner's interconnects; never both.

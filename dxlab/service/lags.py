@@ -67,10 +67,10 @@ def lag_find(uow: UnitOfWork, ctx: Context, lag_id: str, *, live: bool = True) -
 
 def check_member(uow: UnitOfWork, rec: Record, lag: Record) -> None:
     """associate-connection-with-lag.md: same device, same bandwidth, room in the LAG."""
-    check_can_join_lag(uow, lag, rec.doc["location"], rec.doc["bandwidth"], kind=rec.kind)
-    # CreateLag (model): all connections of a MACsec LAG must support MACsec.
-    if lag.doc.get("macSecCapable") and not rec.doc.get("macSecCapable"):
-        raise ValidationError(f"LAG {lag.id} supports MACsec but connection {rec.id} does not")
+    macsec = bool(rec.doc.get("macSecCapable"))
+    check_can_join_lag(
+        uow, lag, rec.doc["location"], rec.doc["bandwidth"], kind=rec.kind, macsec=macsec
+    )
     if rec.doc["awsDevice"] != lag.doc["awsDevice"]:
         raise ValidationError(
             f"Connection {rec.id} terminates on {rec.doc['awsDevice']} but LAG {lag.id} is on"

@@ -17,6 +17,7 @@ from dxlab.service import (  # noqa: F401
     resiliency_groups,
     router_config,
     tags,
+    topology_service,
     vif_lifecycle,
     vifs,
     vifs_hosted,

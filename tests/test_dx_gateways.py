@@ -59,10 +59,12 @@ def test_create_describe_rename_delete(dx: Any, account: str) -> None:
     assert renamed["directConnectGateway"]["directConnectGatewayName"] == "core-2"
     gone = dx.delete_direct_connect_gateway(directConnectGatewayId=gid)["directConnectGateway"]
     assert gone["directConnectGatewayState"] == "deleting"
-    # "Deleted Direct Connect gateways are not returned."
+    # "Deleted Direct Connect gateways are not returned", not even by id (an empty list:
+    # Terraform's deletion waiter reads that as gone).
     assert gateways(dx) == []
-    assert_client_error(error_of(dx.describe_direct_connect_gateways, directConnectGatewayId=gid),
-                        f"Could not find Direct Connect Gateway with ID {gid}")  # fmt: skip
+    assert dx.describe_direct_connect_gateways(directConnectGatewayId=gid)["directConnectGateways"] == []
+    # Deleting again: Terraform takes "does not exist" as already deleted.
+    assert_client_error(error_of(dx.delete_direct_connect_gateway, directConnectGatewayId=gid), "does not exist")
 
 
 def test_default_asn_and_tags_by_arn(dx: Any, account: str) -> None:
@@ -99,12 +101,12 @@ def test_other_accounts_gateway_is_invisible(server: Any, dx: Any) -> None:
     gid = dxgw(dx, "mine")
     other = server.client("999999999996")
     assert other.describe_direct_connect_gateways()["directConnectGateways"] == []
+    assert other.describe_direct_connect_gateways(directConnectGatewayId=gid)["directConnectGateways"] == []
     for call, kwargs in [
-        (other.describe_direct_connect_gateways, {}),
         (other.update_direct_connect_gateway, {"newDirectConnectGatewayName": "theirs"}),
         (other.delete_direct_connect_gateway, {}),
     ]:
-        assert_client_error(error_of(call, directConnectGatewayId=gid, **kwargs), f"Could not find Direct Connect Gateway with ID {gid}")
+        assert_client_error(error_of(call, directConnectGatewayId=gid, **kwargs), f"The Direct Connect Gateway {gid} does not exist.")
     assert gateways(dx)[0]["directConnectGatewayName"] == "mine"
 
 
@@ -211,8 +213,8 @@ def test_bad_allowed_prefix_is_refused(server: Any, dx: Any, account: str, cidr:
 def test_gateway_must_exist_be_owned_and_be_attached(server: Any, dx: Any, account: str) -> None:
     gid = dxgw(dx)
     cases = [
-        ({"gatewayId": "vgw-0123456789abcdef0"}, ["Could not find Virtual Gateway with ID vgw-0123456789abcdef0"]),
-        ({"gatewayId": vgw(server, "999999999995", "10.0.0.0/16")}, ["Could not find Virtual Gateway"]),
+        ({"gatewayId": "vgw-0123456789abcdef0"}, ["The VirtualGateway vgw-0123456789abcdef0 does not exist."]),
+        ({"gatewayId": vgw(server, "999999999995", "10.0.0.0/16")}, ["VirtualGateway", "does not exist"]),
         ({"gatewayId": "igw-1"}, ["igw-1"]),
         ({}, ["gatewayId"]),
         ({"gatewayId": vgw(server, account)}, ["not attached to a VPC"]),
@@ -224,7 +226,7 @@ def test_gateway_must_exist_be_owned_and_be_attached(server: Any, dx: Any, accou
     assert associations(dx, gid) == []
     got = error_of(dx.create_direct_connect_gateway_association, directConnectGatewayId="0000-nope",
                    gatewayId=vgw(server, account, "10.9.0.0/16"))  # fmt: skip
-    assert_client_error(got, "Could not find Direct Connect Gateway with ID 0000-nope")
+    assert_client_error(got, "The Direct Connect Gateway 0000-nope does not exist.")
 
 
 def test_a_vgw_joins_one_dx_gateway_once(server: Any, dx: Any, account: str) -> None:
@@ -298,7 +300,7 @@ def test_update_allowed_prefixes(server: Any, dx: Any, account: str) -> None:
     assert associations(dx, gid)[0]["allowedPrefixesToDirectConnectGateway"] == prefixes("10.5.0.0/16")
     got = error_of(dx.update_direct_connect_gateway_association, associationId="nope",
                    addAllowedPrefixesToDirectConnectGateway=prefixes("10.6.0.0/16"))  # fmt: skip
-    assert_client_error(got, "Could not find Direct Connect Gateway Association with ID nope")
+    assert_client_error(got, "The Direct Connect Gateway Association nope does not exist.")
 
 
 def test_tgw_prefix_quota(server: Any, dx: Any, account: str) -> None:
@@ -424,8 +426,9 @@ def test_vifs_attach_to_the_gateway_end_to_end(server: Any, dx: Any, account: st
     assert_client_error(got, "has a private virtual interface")
     assert associations(dx, gid) == []
     assert_client_error(error_of(dx.describe_direct_connect_gateway_attachments), "directConnectGatewayId")
-    assert_client_error(error_of(server.client("999999999991").describe_direct_connect_gateway_attachments,
-                                 virtualInterfaceId=vid), f"Could not find Virtual Interface with ID {vid}")  # fmt: skip
+    stranger = server.client("999999999991")
+    assert stranger.describe_direct_connect_gateway_attachments(virtualInterfaceId=vid)["directConnectGatewayAttachments"] == []
+    assert stranger.describe_direct_connect_gateway_attachments(directConnectGatewayId=gid)["directConnectGatewayAttachments"] == []
 
     dx.delete_virtual_interface(virtualInterfaceId=vid)
     [gone] = dx.describe_direct_connect_gateway_attachments(virtualInterfaceId=vid)["directConnectGatewayAttachments"]
@@ -462,3 +465,23 @@ def test_realistic_states_take_time_and_survive_kill_9(make_server: Any) -> None
     dx.delete_direct_connect_gateway_association(associationId=aid)
     assert associations(dx, gid)[0]["associationState"] == "disassociating"
     assert wait_for(lambda: len(associations(dx, gid)), "0") == "0"
+
+
+def test_dx_gateway_is_global_and_vgws_are_regional(make_server: Any) -> None:
+    """direct-connect-gateways-intro.md: a Direct Connect gateway is global and reaches VPCs
+    in any Region; the VGW is EC2's, so it is named through its own Region's endpoint."""
+    east = make_server("--region", "us-east-1")
+    west = make_server("--region", "eu-west-1", db=east.db)
+    account = "111111111111"
+    gid = dxgw(east.client(account), "global")
+    dx_west = west.client(account, region="eu-west-1")
+    assert [g["directConnectGatewayId"] for g in gateways(dx_west)] == [gid]
+    gw = vgw(west, account, "10.0.0.0/16")
+    got = error_of(east.client(account).create_direct_connect_gateway_association, directConnectGatewayId=gid, gatewayId=gw)
+    assert_client_error(got, f"The VirtualGateway {gw} does not exist.")
+    made = dx_west.create_direct_connect_gateway_association(directConnectGatewayId=gid, gatewayId=gw)
+    assert made["directConnectGatewayAssociation"]["associatedGateway"]["region"] == "eu-west-1"
+    assert made["directConnectGatewayAssociation"]["virtualGatewayRegion"] == "eu-west-1"
+    assert [a["associationId"] for a in associations(east.client(account), gid)] == [
+        made["directConnectGatewayAssociation"]["associationId"]
+    ]

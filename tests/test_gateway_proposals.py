@@ -120,10 +120,10 @@ def test_bad_proposals_are_refused_and_nothing_changes(server: Any, account: str
     cases: list[tuple[dict[str, Any], list[str]]] = [
         ({"directConnectGatewayId": own, "directConnectGatewayOwnerAccount": a, "gatewayId": gw}, ["your own account"]),
         ({"directConnectGatewayId": gid, "directConnectGatewayOwnerAccount": "999999999993", "gatewayId": gw},
-         [f"Could not find Direct Connect Gateway with ID {gid}"]),
+         [f"The Direct Connect Gateway {gid} does not exist."]),
         ({"directConnectGatewayId": gid, "directConnectGatewayOwnerAccount": "12345", "gatewayId": gw}, ["12345"]),
         ({"directConnectGatewayId": gid, "directConnectGatewayOwnerAccount": b, "gatewayId": "vgw-00000000000000000"},
-         ["Could not find Virtual Gateway"]),
+         ["VirtualGateway", "does not exist"]),
         ({"directConnectGatewayId": gid, "directConnectGatewayOwnerAccount": b, "gatewayId": vgw(server, a)},
          ["not attached to a VPC"]),
         ({"directConnectGatewayId": gid, "directConnectGatewayOwnerAccount": b, "gatewayId": tgw(server, a, "10.2.0.0/16")},
@@ -152,7 +152,7 @@ def test_bad_accepts_are_refused_and_the_proposal_stays(server: Any, account: st
     pid = p["proposalId"]
     cases: list[tuple[Any, dict[str, Any], list[str]]] = [
         (dxa.accept_direct_connect_gateway_association_proposal, {"directConnectGatewayId": gid, "associatedGatewayOwnerAccount": a},
-         [f"Could not find Direct Connect Gateway with ID {gid}"]),
+         [f"The Direct Connect Gateway {gid} does not exist."]),
         (dxb.accept_direct_connect_gateway_association_proposal, {"directConnectGatewayId": gid, "associatedGatewayOwnerAccount": b},
          [a]),
         (dxb.accept_direct_connect_gateway_association_proposal,
@@ -161,7 +161,7 @@ def test_bad_accepts_are_refused_and_the_proposal_stays(server: Any, account: st
         (dxb.accept_direct_connect_gateway_association_proposal, {"directConnectGatewayId": gid, "associatedGatewayOwnerAccount": a},
          ["64512", "different"]),
         (server.client("999999999992").delete_direct_connect_gateway_association_proposal, {},
-         [f"Could not find Direct Connect Gateway Association Proposal with ID {pid}"]),
+         [f"The Direct Connect Gateway Association Proposal {pid} does not exist."]),
     ]  # fmt: skip
     for call, kwargs, words in cases:
         assert_client_error(error_of(call, proposalId=pid, **kwargs), *words)
@@ -198,6 +198,6 @@ def test_proposals_expire_after_7_days_and_vanish_3_days_later(tmp_path: Path) -
         now[0] += 240
         assert state() is None
         with pytest.raises(NotFound, match=pid), store.write() as uow:
-            gateway_proposals.describe_proposals(uow, b, {"proposalId": pid})
+            gateway_proposals.delete_proposal(uow, b, {"proposalId": pid})
     finally:
         store.close()

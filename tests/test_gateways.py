@@ -94,7 +94,7 @@ def test_delete_refused_while_associated(server: Any, dx: Any, account: str) -> 
 def test_other_accounts_gateway_cannot_be_deleted(server: Any, account: str) -> None:
     t = tgw(server, account, "10.0.0.0/16")
     assert_client_error(ext_error_of(server, "999999999997", "DELETE", f"/transit-gateways/{t}"),
-                        f"Could not find Transit Gateway with ID {t}")  # fmt: skip
+                        f"The TransitGateway {t} does not exist.")  # fmt: skip
     assert len(ext(server.endpoint, "GET", "/transit-gateways", account=account)["transitGateways"]) == 1
 
 

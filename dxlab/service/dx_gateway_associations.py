@@ -12,17 +12,17 @@ from __future__ import annotations
 from typing import Any
 
 from dxlab.domain import gateway, ids
-from dxlab.domain.errors import Conflict, NotFound, ValidationError
+from dxlab.domain.errors import Conflict, ValidationError
 from dxlab.service.context import Context
 from dxlab.service.dx_gateways import (
     find_dx_gateway,
-    get_dx_gateway,
     require_usable,
     schedule_state,
 )
 from dxlab.service.gateways import (
     ASSOCIATION_KIND,
     associated_gateway,
+    does_not_exist,
     find_gateway,
     listing,
     live_associations_of_gateway,
@@ -171,9 +171,7 @@ def create_association(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> di
 def find_association(uow: UnitOfWork, ctx: Context, association_id: str) -> Record:
     rec = uow.get(ASSOCIATION_KIND, association_id)
     if rec is None or not visible(rec, ctx.account):
-        raise NotFound(
-            f"Could not find Direct Connect Gateway Association with ID {association_id}"
-        )
+        raise does_not_exist("Direct Connect Gateway Association", association_id)
     return rec
 
 
@@ -185,13 +183,12 @@ def describe_associations(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) ->
         raise ValidationError(
             "Specify an associationId, a directConnectGatewayId, an associatedGatewayId or a virtualGatewayId"
         )
+    # Unknown ids answer an empty list (Terraform's waiters read that as "gone").
     if aid:
-        records = [find_association(uow, ctx, aid)]
+        found = uow.get(ASSOCIATION_KIND, aid)
+        records = [found] if found is not None and visible(found, ctx.account) else []
     elif dxgw_id:
-        dxgw = get_dx_gateway(uow, dxgw_id)
         records = [a for a in uow.list(ASSOCIATION_KIND, parent=dxgw_id) if visible(a, ctx.account)]
-        if dxgw.account != ctx.account and not records:
-            raise NotFound(f"Could not find Direct Connect Gateway with ID {dxgw_id}")
     else:
         records = [a for a in uow.list(ASSOCIATION_KIND) if visible(a, ctx.account)]
     if dxgw_id:
@@ -241,8 +238,8 @@ def delete_association(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> di
             if a.doc["associatedGateway"]["id"] == vgw_id and visible(a, ctx.account)
         ]  # fmt: skip
         if not found:
-            raise NotFound(
-                f"Could not find an association of {vgw_id} with Direct Connect Gateway {dxgw_id}"
+            raise does_not_exist(
+                "Direct Connect Gateway Association of", f"{vgw_id} with {dxgw_id}"
             )
         rec = found[0]
     else:

@@ -9,10 +9,16 @@ from __future__ import annotations
 from typing import Any
 
 from dxlab.domain import gateway, ids, quotas
-from dxlab.domain.errors import Conflict, LimitExceeded, NotFound, ValidationError
+from dxlab.domain.errors import Conflict, LimitExceeded, ValidationError
 from dxlab.service.common import initial_tags
 from dxlab.service.context import Context
-from dxlab.service.gateways import ASSOCIATION_KIND, PROPOSAL_KIND, listing, live_vifs
+from dxlab.service.gateways import (
+    ASSOCIATION_KIND,
+    PROPOSAL_KIND,
+    does_not_exist,
+    listing,
+    live_vifs,
+)
 from dxlab.service.registry import operation
 from dxlab.service.timers import timer_action
 from dxlab.store.repository import Record, UnitOfWork
@@ -21,19 +27,18 @@ KIND = "dx_gateway"
 STATE = "dx_gateway.state"
 
 
-def get_dx_gateway(uow: UnitOfWork, gateway_id: str) -> Record:
-    """A Direct Connect gateway that exists (any owner), else AWS's not-found."""
+def find_dx_gateway(
+    uow: UnitOfWork, ctx: Context, gateway_id: str, owner: str | None = None
+) -> Record:
+    """The Direct Connect gateway of `owner` (the caller by default) that is not deleted;
+    another account's answers exactly as a missing one."""
     rec = uow.get(KIND, gateway_id)
-    if rec is None or rec.doc["directConnectGatewayState"] == "deleted":
-        raise NotFound(f"Could not find Direct Connect Gateway with ID {gateway_id}")
-    return rec
-
-
-def find_dx_gateway(uow: UnitOfWork, ctx: Context, gateway_id: str) -> Record:
-    """The caller's own Direct Connect gateway; another account's answers as missing."""
-    rec = get_dx_gateway(uow, gateway_id)
-    if rec.account != ctx.account:
-        raise NotFound(f"Could not find Direct Connect Gateway with ID {gateway_id}")
+    if (
+        rec is None
+        or rec.account != (owner or ctx.account)
+        or rec.doc["directConnectGatewayState"] == "deleted"
+    ):
+        raise does_not_exist("Direct Connect Gateway", gateway_id)
     return rec
 
 
@@ -96,14 +101,14 @@ def create_dx_gateway(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dic
 
 @operation("DescribeDirectConnectGateways")
 def describe_dx_gateways(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+    # DescribeDirectConnectGateways (model): "Deleted Direct Connect gateways are not
+    # returned." An unknown id answers an empty list, not an error (what Terraform's
+    # deletion waiter relies on).
     gid = req.get("directConnectGatewayId")
-    if gid is not None:
-        return {"directConnectGateways": [find_dx_gateway(uow, ctx, gid).doc]}
-    # direct-connect-gateways: "Deleted Direct Connect gateways are not returned."
     docs = [
         r.doc
         for r in uow.list(KIND, account=ctx.account)
-        if r.doc["directConnectGatewayState"] != "deleted"
+        if r.doc["directConnectGatewayState"] != "deleted" and gid in (None, r.id)
     ]
     return listing("directConnectGateways", docs, req)
 
@@ -186,18 +191,21 @@ def describe_attachments(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> 
     gid, vif_id = req.get("directConnectGatewayId"), req.get("virtualInterfaceId")
     if gid is None and vif_id is None:
         raise ValidationError("Specify a directConnectGatewayId, a virtualInterfaceId, or both")
+    # Unknown or another account's ids answer an empty list, as the other gateway Describes.
     if gid is not None:
-        find_dx_gateway(uow, ctx, gid)
+        gw = uow.get(KIND, gid)
+        mine = gw is not None and gw.account == ctx.account
         vifs = [
             v.doc
             for v in uow.list("virtual_interface")
-            if v.doc.get("directConnectGatewayId") == gid
+            if mine and v.doc.get("directConnectGatewayId") == gid
         ]
         if vif_id is not None:
             vifs = [v for v in vifs if v["virtualInterfaceId"] == vif_id]
     else:
         vif = uow.get("virtual_interface", str(vif_id))
-        if vif is None or ctx.account not in (vif.account, vif.doc.get("ownerAccount")):
-            raise NotFound(f"Could not find Virtual Interface with ID {vif_id}")
-        vifs = [vif.doc] if vif.doc.get("directConnectGatewayId") else []
+        mine = vif is not None and ctx.account in (vif.account, vif.doc.get("ownerAccount"))
+        vifs = (
+            [vif.doc] if vif is not None and mine and vif.doc.get("directConnectGatewayId") else []
+        )
     return listing("directConnectGatewayAttachments", [attachment(v) for v in vifs], req)

@@ -13,11 +13,17 @@ import re
 from typing import Any
 
 from dxlab.domain import gateway, ids
-from dxlab.domain.errors import Conflict, NotFound, ValidationError
+from dxlab.domain.errors import Conflict, ValidationError
 from dxlab.service.context import Context
 from dxlab.service.dx_gateway_associations import associate, change_prefixes, live_associations
-from dxlab.service.dx_gateways import find_dx_gateway
-from dxlab.service.gateways import PROPOSAL_KIND, associated_gateway, find_gateway, listing
+from dxlab.service.dx_gateways import find_dx_gateway, require_usable
+from dxlab.service.gateways import (
+    PROPOSAL_KIND,
+    associated_gateway,
+    does_not_exist,
+    find_gateway,
+    listing,
+)
 from dxlab.service.registry import operation
 from dxlab.service.timers import timer_action
 from dxlab.store.repository import Record, UnitOfWork
@@ -71,15 +77,8 @@ def create_proposal(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[
             f"directConnectGatewayOwnerAccount {owner!r} is not a 12-digit account id"
         )
     gw = find_gateway(uow, ctx, req["gatewayId"])
-    dxgw = uow.get("dx_gateway", dxgw_id)
-    if (
-        dxgw is None
-        or dxgw.account != owner
-        or dxgw.doc["directConnectGatewayState"] not in gateway.LIVE_GATEWAY_STATES
-    ):
-        raise NotFound(
-            f"Could not find Direct Connect Gateway with ID {dxgw_id} owned by account {owner}"
-        )
+    dxgw = find_dx_gateway(uow, ctx, dxgw_id, owner=owner)
+    require_usable(dxgw)
     if owner == ctx.account:
         raise ValidationError(
             f"Direct Connect gateway {dxgw_id} is in your own account;"
@@ -130,9 +129,7 @@ def create_proposal(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[
 def find_proposal(uow: UnitOfWork, ctx: Context, proposal_id: str) -> Record:
     rec = uow.get(PROPOSAL_KIND, proposal_id)
     if rec is None or not visible(rec, ctx.account):
-        raise NotFound(
-            f"Could not find Direct Connect Gateway Association Proposal with ID {proposal_id}"
-        )
+        raise does_not_exist("Direct Connect Gateway Association Proposal", proposal_id)
     return rec
 
 
@@ -143,8 +140,9 @@ def describe_proposals(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> di
         req.get("directConnectGatewayId"),
         req.get("associatedGatewayId"),
     )
-    if pid:
-        records = [find_proposal(uow, ctx, pid)]
+    if pid:  # an unknown id answers an empty list, as the other gateway Describes
+        found = uow.get(PROPOSAL_KIND, pid)
+        records = [found] if found is not None and visible(found, ctx.account) else []
     else:
         records = [p for p in uow.list(PROPOSAL_KIND) if visible(p, ctx.account)]
     if dxgw_id:
@@ -168,15 +166,8 @@ def accept_proposal(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[
     state = rec.doc["proposalState"]
     if state != "requested":
         raise Conflict(f"Proposal {rec.id} is in state {state} and cannot be accepted")
-    gw_type = rec.doc["associatedGateway"]["type"]
-    gw = uow.get(
-        "virtual_gateway" if gw_type == gateway.VGW else "transit_gateway",
-        rec.doc["associatedGateway"]["id"],
-    )
-    if gw is None:
-        raise Conflict(
-            f"Gateway {rec.doc['associatedGateway']['id']} of proposal {rec.id} no longer exists"
-        )
+    # The proposed gateway is EC2's and regional: accepted through its Region's endpoint.
+    gw = find_gateway(uow, ctx, rec.doc["associatedGateway"]["id"], owner=gw_owner)
     override = gateway.prefixes_from(req.get("overrideAllowedPrefixesToDirectConnectGateway"))
     prefixes = override or [
         p["cidr"] for p in rec.doc["requestedAllowedPrefixesToDirectConnectGateway"]

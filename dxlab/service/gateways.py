@@ -22,7 +22,15 @@ ASSOCIATION_KIND = "gateway_association"
 PROPOSAL_KIND = "gateway_proposal"
 
 _KIND_OF_TYPE = {gateway.VGW: VGW_KIND, gateway.TGW: TGW_KIND}
-_NAMES = {VGW_KIND: "Virtual Gateway", TGW_KIND: "Transit Gateway"}
+# How the real service names them when one is missing: "The VirtualGateway vgw-... does
+# not exist." (its answer to an AcceptDirectConnectGatewayAssociationProposal).
+_NAMES = {VGW_KIND: "VirtualGateway", TGW_KIND: "TransitGateway"}
+
+
+def does_not_exist(what: str, resource_id: str) -> NotFound:
+    """AWS's not-found for the gateway family; tools match on "does not exist" (Terraform
+    treats it as already deleted)."""
+    return NotFound(f"The {what} {resource_id} does not exist.")
 
 
 def type_of(gateway_id: str) -> str:
@@ -36,12 +44,16 @@ def type_of(gateway_id: str) -> str:
     )
 
 
-def find_gateway(uow: UnitOfWork, ctx: Context, gateway_id: str) -> Record:
-    """The caller's VGW or TGW (in any Region: a Direct Connect gateway is global)."""
+def find_gateway(
+    uow: UnitOfWork, ctx: Context, gateway_id: str, owner: str | None = None
+) -> Record:
+    """The VGW or TGW of `owner` (the caller by default). It is EC2's, so regional: it is
+    found only through its own Region's endpoint, as on AWS (a Direct Connect gateway, being
+    global, can still reach VGWs of every Region)."""
     kind = _KIND_OF_TYPE[type_of(gateway_id)]
     rec = uow.get(kind, gateway_id)
-    if rec is None or rec.account != ctx.account:
-        raise NotFound(f"Could not find {_NAMES[kind]} with ID {gateway_id}")
+    if rec is None or rec.account != (owner or ctx.account) or rec.meta.get("region") != ctx.region:
+        raise does_not_exist(_NAMES[kind], gateway_id)
     return rec
 
 
@@ -121,15 +133,13 @@ def _create(uow: UnitOfWork, ctx: Context, kind: str, args: dict[str, Any]) -> d
 def _delete(uow: UnitOfWork, ctx: Context, kind: str, gateway_id: str) -> dict[str, Any]:
     rec = uow.get(kind, gateway_id)
     if rec is None or rec.account != ctx.account:
-        raise NotFound(f"Could not find {_NAMES[kind]} with ID {gateway_id}")
+        raise does_not_exist(_NAMES[kind], gateway_id)
     if live_associations_of_gateway(uow, gateway_id):
         raise Conflict(
-            f"{_NAMES[kind]} {gateway_id} is associated with a Direct Connect gateway; disassociate it first"
+            f"{gateway_id} is associated with a Direct Connect gateway; disassociate it first"
         )
     if kind == VGW_KIND and live_vifs(uow, "virtualGatewayId", gateway_id):
-        raise Conflict(
-            f"Virtual Gateway {gateway_id} has virtual interfaces attached; delete them first"
-        )
+        raise Conflict(f"{gateway_id} has virtual interfaces attached; delete them first")
     for p in uow.list(PROPOSAL_KIND, account=ctx.account):
         if p.doc["associatedGateway"]["id"] == gateway_id and p.doc["proposalState"] == "requested":
             p.doc["proposalState"] = "deleted"

@@ -71,9 +71,7 @@ def test_with_the_aws_cli(server: Any, account: str, dx: Any) -> None:
                          "--new-private-virtual-interface", spec)  # fmt: skip
     assert code == 0, err
     assert out["vlan"] == 42 and out["virtualInterfaceState"] == "pending"
-    code, out, err = aws(server, account, "describe-virtual-interfaces", "--connection-id", cid)
-    assert code == 0, err
-    assert out["virtualInterfaces"][0]["virtualInterfaceState"] == "available"
+    assert vifs(dx, connectionId=cid)[0]["virtualInterfaceState"] == "available"
     code, out, err = aws(server, account, "create-private-virtual-interface", "--connection-id", cid,
                          "--new-private-virtual-interface", spec)  # fmt: skip
     assert code == 255 and "DirectConnectClientException" in err and "VLAN 42" in err

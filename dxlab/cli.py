@@ -37,6 +37,7 @@ def _fail(message: str) -> None:
 def _call(fn: Any, *args: Any, **kwargs: Any) -> Any:
     """Run a client call and turn the server's error into one readable line."""
     from botocore.exceptions import ClientError, EndpointConnectionError
+    from urllib3.exceptions import HTTPError  # the /_dxlab client's connection errors
 
     from dxlab.client import ExtensionError
 
@@ -47,7 +48,7 @@ def _call(fn: Any, *args: Any, **kwargs: Any) -> Any:
         _fail(f"{err.get('Code')}: {err.get('Message')}")
     except ExtensionError as exc:
         _fail(f"{exc.aws_code}: {exc.message}")
-    except (EndpointConnectionError, ConnectionError, OSError) as exc:
+    except (EndpointConnectionError, ConnectionError, OSError, HTTPError) as exc:
         _fail(f"cannot reach the dxlab server ({exc}); start it with `dxlab up`")
 
 
@@ -218,15 +219,19 @@ def loa(resource_id: str, output: str | None, provider: str | None, endpoint: st
 
 
 @main.command()
+@click.option("--region", default=None, help="Another region's locations, or `all` (default: the server's).")
 @endpoint_option
-def locations(endpoint: str) -> None:
+def locations(region: str | None, endpoint: str) -> None:
     """Direct Connect locations of the region, with sub-locations and devices."""
+    from urllib.parse import quote
+
     from dxlab.client import ext
 
-    data = _call(ext, endpoint, "GET", "/locations")
-    table = Table("Code", "Name", "Port speeds", "Sub-locations", "Devices")
+    data = _call(ext, endpoint, "GET", "/locations" + (f"?region={quote(region)}" if region else ""))
+    table = Table("Code", "Name", "Region", "Port speeds", "Sub-locations", "Devices")
     for loc in data["locations"]:
-        table.add_row(loc["locationCode"], loc["locationName"], " ".join(loc.get("availablePortSpeeds", [])),
+        table.add_row(loc["locationCode"], loc["locationName"], loc["region"],
+                      " ".join(loc.get("availablePortSpeeds", [])),
                       ", ".join(s["name"] for s in loc["subLocations"]), str(len(loc["devices"])))  # fmt: skip
     console.print(table)
 

@@ -154,3 +154,15 @@ def test_cli_lists_locations(server: Any) -> None:
     for loc in catalog.locations_in("us-east-1"):
         assert loc.code in out.stdout
     assert "Equinix DC2, Floor 1" in out.stdout and "Equinix SE2" not in out.stdout
+    everywhere = subprocess.run(
+        [sys.executable, "-m", "dxlab.cli", "locations", "--region", "all", "--endpoint", server.endpoint],
+        env={**os.environ, "COLUMNS": "200"}, capture_output=True, text=True, timeout=60, check=True,
+    )  # fmt: skip
+    assert all(code in everywhere.stdout for code in ("EqDC2", "EqSe2-EQ", "EqLD5", "EqSY3"))
+    # A server that is not there: one readable line, exit status 1, no traceback.
+    down = subprocess.run(
+        [sys.executable, "-m", "dxlab.cli", "locations", "--endpoint", "http://127.0.0.1:9"],
+        env={**os.environ, "COLUMNS": "200"}, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert down.returncode == 1 and "cannot reach the dxlab server" in down.stdout
+    assert "Traceback" not in down.stdout + down.stderr

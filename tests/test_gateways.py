@@ -129,3 +129,24 @@ def test_dxlab_tgw_cli(server: Any, account: str) -> None:
     removed = dxlab_cli(server, account, "tgw", "delete", listed[0]["transitGatewayId"])
     assert removed.returncode == 0 and "deleted" in removed.stdout
     assert ext(server.endpoint, "GET", "/transit-gateways", account=account)["transitGateways"] == []
+
+
+def test_detaching_a_vgw_disassociates_it(server: Any, dx: Any, account: str) -> None:
+    """virtualgateways.md: detaching a VGW from its VPC also disassociates it."""
+    gw = vgw(server, account, "10.0.0.0/16")
+    gid = dxgw(dx)
+    dx.create_direct_connect_gateway_association(directConnectGatewayId=gid, gatewayId=gw)
+    ext(server.endpoint, "POST", f"/virtual-gateways/{gw}/detach", account=account)
+    found = dx.describe_direct_connect_gateway_associations(directConnectGatewayId=gid)
+    assert found["directConnectGatewayAssociations"] == []
+    assert_client_error(ext_error_of(server, account, "POST", f"/virtual-gateways/{gw}/detach"), "not", "attached")
+    # Detached, it cannot be associated; attached again, it can.
+    got = ext_error_of(server, account, "POST", f"/virtual-gateways/{gw}/attach", {"vpcCidrs": []})
+    assert_client_error(got, "vpcCidrs")
+    attached = ext(server.endpoint, "POST", f"/virtual-gateways/{gw}/attach", {"vpcCidrs": ["10.1.0.0/16"]},
+                   account=account)  # fmt: skip
+    assert attached["vpcCidrs"] == ["10.1.0.0/16"] and attached["vpcId"].startswith("vpc-")
+    assert_client_error(ext_error_of(server, account, "POST", f"/virtual-gateways/{gw}/attach",
+                                     {"vpcCidrs": ["10.2.0.0/16"]}), "already attached")  # fmt: skip
+    made = dx.create_direct_connect_gateway_association(directConnectGatewayId=gid, gatewayId=gw)
+    assert made["directConnectGatewayAssociation"]["allowedPrefixesToDirectConnectGateway"] == [{"cidr": "10.1.0.0/16"}]

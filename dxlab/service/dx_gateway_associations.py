@@ -29,6 +29,7 @@ from dxlab.service.gateways import (
     live_vifs,
 )
 from dxlab.service.registry import operation
+from dxlab.service.routes import route
 from dxlab.service.timers import timer_action
 from dxlab.store.repository import Record, UnitOfWork
 
@@ -173,6 +174,22 @@ def find_association(uow: UnitOfWork, ctx: Context, association_id: str) -> Reco
     if rec is None or not visible(rec, ctx.account):
         raise does_not_exist("Direct Connect Gateway Association", association_id)
     return rec
+
+
+@route("POST", "/virtual-gateways/{gateway_id}/detach", write=True)
+def detach_virtual_gateway(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[str, Any]:
+    """Detach a VGW from its VPC (EC2's DetachVpnGateway). virtualgateways.md: "Detaching a
+    virtual private gateway from a VPC also disassociates the virtual private gateway from
+    a Direct Connect gateway." """
+    vgw = find_gateway(uow, ctx, args["gateway_id"])
+    if vgw.kind != "virtual_gateway" or not vgw.meta.get("vpcId"):
+        raise Conflict(f"{vgw.id} is not a virtual private gateway attached to a VPC")
+    for assoc in live_associations_of_gateway(uow, vgw.id):
+        if assoc.doc["associationState"] != "disassociating":
+            move(uow, ctx, assoc, "disassociating", "disassociated")
+    vgw.meta.update(vpcCidrs=[], vpcId=None)
+    uow.put(vgw)
+    return {"virtualGatewayId": vgw.id, "vpcId": None, "vpcCidrs": []}
 
 
 @operation("DescribeDirectConnectGatewayAssociations")

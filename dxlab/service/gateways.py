@@ -101,31 +101,55 @@ def _view(rec: Record) -> dict[str, Any]:
     }
 
 
-def _create(uow: UnitOfWork, ctx: Context, kind: str, args: dict[str, Any]) -> dict[str, Any]:
-    what = "virtual private gateway" if kind == VGW_KIND else "transit gateway"
-    asn = gateway.check_amazon_side_asn(args.get("amazonSideAsn", gateway.DEFAULT_AMAZON_ASN), what)
+def _vpc(args: dict[str, Any], with_id: bool) -> tuple[list[str], str | None]:
+    """The VPC CIDRs (and, for a VGW, the VPC id) of a request to the extension."""
     raw = args.get("vpcCidrs", [])
     if isinstance(raw, str):
         raw = [raw]
     if not isinstance(raw, list):
         raise ValidationError("vpcCidrs must be a list of CIDR blocks")
     cidrs = gateway.check_vpc_cidrs(raw)
+    vpc = args.get("vpcId")
+    if not with_id:
+        return cidrs, None
+    if vpc is not None and not (isinstance(vpc, str) and vpc.startswith("vpc-")):
+        raise ValidationError(f"vpcId {vpc!r} is not a VPC id (vpc-...)")
+    if vpc is not None and not cidrs:
+        raise ValidationError("A VPC has at least one CIDR block: give vpcCidrs with vpcId")
+    # virtualgateways.md: a VGW must be attached to a VPC to be associated; one with
+    # CIDRs is attached (to the VPC named, or to a new one).
+    return cidrs, vpc or (ids.vpc_id() if cidrs else None)
+
+
+def _create(uow: UnitOfWork, ctx: Context, kind: str, args: dict[str, Any]) -> dict[str, Any]:
+    what = "virtual private gateway" if kind == VGW_KIND else "transit gateway"
+    asn = gateway.check_amazon_side_asn(args.get("amazonSideAsn", gateway.DEFAULT_AMAZON_ASN), what)
+    cidrs, vpc = _vpc(args, with_id=kind == VGW_KIND)
     meta: dict[str, Any] = {"amazonSideAsn": asn, "vpcCidrs": cidrs, "region": ctx.region}
     if kind == VGW_KIND:
         gid = ids.virtual_gateway_id()
-        vpc = args.get("vpcId")
-        if vpc is not None and not (isinstance(vpc, str) and vpc.startswith("vpc-")):
-            raise ValidationError(f"vpcId {vpc!r} is not a VPC id (vpc-...)")
-        if vpc is not None and not cidrs:
-            raise ValidationError("A VPC has at least one CIDR block: give vpcCidrs with vpcId")
-        # virtualgateways.md: a VGW must be attached to a VPC to be associated; one with
-        # CIDRs is attached (to the VPC named, or to a new one).
-        meta["vpcId"] = vpc or (ids.vpc_id() if cidrs else None)
+        meta["vpcId"] = vpc
         doc: dict[str, Any] = {"virtualGatewayId": gid, "virtualGatewayState": "available"}
     else:
         gid = ids.transit_gateway_id()
         doc = {"transitGatewayId": gid, "transitGatewayState": "available", "amazonSideAsn": asn}
     rec = Record(kind, gid, ctx.account, doc, meta, created=ctx.now())
+    uow.put(rec)
+    return _view(rec)
+
+
+@route("POST", "/virtual-gateways/{gateway_id}/attach", write=True)
+def attach_virtual_gateway(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[str, Any]:
+    """Attach a VGW to a VPC (EC2's AttachVpnGateway): {vpcCidrs, vpcId?}."""
+    rec = find_gateway(uow, ctx, args["gateway_id"])
+    if rec.kind != VGW_KIND:
+        raise ValidationError(f"{rec.id} is not a virtual private gateway")
+    if rec.meta.get("vpcId"):
+        raise Conflict(f"{rec.id} is already attached to {rec.meta['vpcId']}; detach it first")
+    cidrs, vpc = _vpc(args, with_id=True)
+    if not cidrs:
+        raise ValidationError("Give the vpcCidrs of the VPC to attach to")
+    rec.meta.update(vpcCidrs=cidrs, vpcId=vpc)
     uow.put(rec)
     return _view(rec)
 

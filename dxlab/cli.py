@@ -287,6 +287,72 @@ def accounts_list(db: str | None) -> None:
     console.print(table)
 
 
+@main.command()
+@click.option("--model", type=click.Choice(["maximum", "high", "dev-test", "classic"]), help="Resiliency model.")
+@click.option("--bandwidth", help="Capacity per connection, e.g. 10Gbps (other speeds become LAGs, e.g. 20Gbps).")
+@click.option("--location", "locations", multiple=True, help="Location code (twice for maximum and high).")
+@click.option("--sub-location", default=None, help="Sub-location (floor) at the first location.")
+@click.option("--provider", default=None, help="A partner at the location, or another name (held for review).")
+@click.option("--count", default=1, show_default=True, help="Connections per location (classic model).")
+@click.option("--tag", "tags", multiple=True, help="KEY=VALUE, repeatable.")
+@click.option("--yes", is_flag=True, help="Order without asking.")
+@click.option("--json", "as_json", is_flag=True, help="Print the order as JSON.")
+@endpoint_option
+def wizard(
+    model: str | None, bandwidth: str | None, locations: tuple[str, ...], sub_location: str | None,
+    provider: str | None, count: int, tags: tuple[str, ...], yes: bool, as_json: bool, endpoint: str,
+) -> None:  # fmt: skip
+    """The Resiliency Toolkit's connection wizard: plan, summary with SLA and cost, order."""
+    import json
+
+    from dxlab.client import ext
+
+    interactive = sys.stdin.isatty() and not yes
+    if model is None:
+        if not interactive:
+            _fail("--model is required (maximum, high, dev-test or classic)")
+        model = click.prompt("Resiliency model", type=click.Choice(["maximum", "high", "dev-test", "classic"]))
+    if bandwidth is None:
+        if not interactive:
+            _fail("--bandwidth is required (e.g. 10Gbps)")
+        bandwidth = click.prompt("Bandwidth", default="10Gbps")
+    if not locations:
+        if not interactive:
+            _fail("--location is required")
+        first = click.prompt("First location")
+        locations = (first,) if model in ("dev-test", "classic") else (first, click.prompt("Second location"))
+    body: dict[str, Any] = {"model": model, "bandwidth": bandwidth, "locations": list(locations), "count": count}
+    if sub_location:
+        body["subLocation"] = sub_location
+    if provider:
+        body["provider"] = provider
+    if tags:
+        body["tags"] = [{"key": k, "value": v} for k, _, v in (t.partition("=") for t in tags)]
+    plan = _call(ext, endpoint, "POST", "/wizard/plan", body)
+    if not as_json:
+        shape = (f"{len(plan['slots'])} LAG(s) of {plan['connectionsPerLag']} x {plan['portBandwidth']}"
+                 if plan["connectionsPerLag"] else f"{plan['connections']} x {plan['portBandwidth']}")  # fmt: skip
+        console.print(f"[bold]{shape}[/bold] dedicated connection(s), "
+                      f"model {model}, SLA {plan['sla']}, port-hours ${plan['portHourCostUsd']:.2f}/h "
+                      f"(${plan['monthlyPortCostUsd']:,.2f}/month)")  # fmt: skip
+        for slot in plan["slots"]:
+            console.print(f"  {slot['name']} at {slot['location']}")
+    if not yes and not (interactive and click.confirm("Place this order?", default=True)):
+        _fail("not ordered (pass --yes to order without asking)")
+    placed = _call(ext, endpoint, "POST", "/wizard/order", body)
+    if as_json:
+        click.echo(json.dumps(placed, indent=2))
+        return
+    from dxlab.client import api
+
+    conns = _call(api(endpoint).describe_connections)["connections"]
+    console.print(connections_table([c for c in conns if c["connectionId"] in placed["connectionIds"]]))
+    console.print(f"order {placed['orderId']}: {placed['status']}; resiliency group {placed['resiliencyGroupId']}")
+    if placed["status"] == "approved":
+        console.print("LOA-CFA for each connection: dxlab loa CONNECTION_ID -o FILE.pdf")
+
+
+
 def _gateway_group(name: str, path: str, what: str, id_field: str, listed: str) -> click.Group:
     """`dxlab vgw|tgw create|list|delete`: EC2's gateways, through dxlab's extension routes
     (virtualgateways.md, direct-connect-transit-gateways.md)."""
@@ -422,6 +488,63 @@ def router_types(endpoint: str) -> None:
     for r in _call(ext, endpoint, "GET", "/router-types")["routerTypes"]:
         table.add_row(r["routerTypeIdentifier"], r["vendor"], r["platform"], r["software"])
     console.print(table)
+
+
+@main.command()
+@click.option("--site", default=None, help="Data center (default: each).")
+@click.option("--vpc", default=None, help="VPC (default: each).")
+@click.option("--count", default=5, show_default=True, help="Pings per pair.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@endpoint_option
+def verify(site: str | None, vpc: str | None, count: int, as_json: bool, endpoint: str) -> None:
+    """Step 5: traceroute and ping from a data center to the VPC instance."""
+    import json
+
+    from dxlab.client import ext
+
+    query = "&".join(f"{k}={v}" for k, v in (("site", site), ("vpc", vpc), ("count", count)) if v)
+    result = _call(ext, endpoint, "GET", f"/verify?{query}")
+    if as_json:
+        click.echo(json.dumps(result, indent=2))
+    else:
+        for pair in result["pairs"]:
+            console.rule(f"{pair['site']} ({pair['source']}) -> {pair['vpc']} ({pair['destination']})")
+            for n, hop in enumerate(pair["hops"], start=1):
+                console.print(f" {n:>2}  {hop['address']:<16} {hop['resource']}")
+            ping = pair["ping"]
+            colour = "green" if pair["reachable"] else "red"
+            console.print(f"[{colour}]ping: {ping['received']}/{ping['sent']} received[/{colour}]"
+                          + (f"  ({pair['reason']})" if pair["reason"] else ""))  # fmt: skip
+    if not result["reachable"]:
+        sys.exit(1)
+
+
+@main.group()
+def topology() -> None:
+    """The customer side: data centers, routers, prefixes, VPCs."""
+
+
+@topology.command("load")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@endpoint_option
+def topology_load(file: str, endpoint: str) -> None:
+    """Validate FILE and register it with the server."""
+    from dxlab.client import ext
+
+    text = Path(file).read_text()
+    done = _call(ext, endpoint, "PUT", "/topology", {"yaml": text, "source": file})
+    console.print(f"topology {file}: {len(done['sites'])} data center(s), {len(done['routers'])} router(s), "
+                  f"{len(done['routerOfLink'])} connection(s) patched, VPC gateways {done['vpcGateways']}")  # fmt: skip
+
+
+@topology.command("show")
+@endpoint_option
+def topology_show(endpoint: str) -> None:
+    """Print the loaded topology."""
+    from dxlab.client import ext
+
+    data = _call(ext, endpoint, "GET", "/topology")
+    click.echo(data.get("yaml", "no topology loaded"))
 
 
 if __name__ == "__main__":

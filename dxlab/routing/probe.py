@@ -1,0 +1,58 @@
+"""Simulated ping and traceroute between a customer data center and a VPC instance:
+the sim data plane's `dxlab verify` (step 5 of maximum_resiliency.md). Every hop is
+annotated with the dxlab resource it belongs to."""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass
+
+from dxlab.domain.topology import Vpc
+from dxlab.routing.network import Network
+from dxlab.routing.paths import Paths, site_address
+
+
+@dataclass(frozen=True)
+class Hop:
+    address: str
+    resource: str
+
+
+@dataclass(frozen=True)
+class Verification:
+    site: str
+    vpc: str
+    source: str
+    destination: str
+    reachable: bool
+    sent: int
+    received: int
+    hops: tuple[Hop, ...]
+    reason: str
+
+
+def _host(address: str) -> str:
+    return address.split("/", 1)[0]
+
+
+def verify(net: Network, paths: Paths, site: str, vpc: Vpc, count: int = 5) -> Verification:
+    source = site_address(net, site) or ""
+    pair = paths.pair(site, vpc)
+    hops: list[Hop] = []
+    if pair.forward:
+        vif_id, family = sorted(pair.forward)[0]
+        vif = net.vifs[vif_id]
+        session = next(s for s in vif.sessions if s.family == family)
+        router = net.router_of_link.get(vif.connection_id, "?")
+        hops.append(Hop(_host(session.customer_address), f"customer router {router} ({site})"))
+        hops.append(Hop(_host(session.amazon_address),
+                        f"{vif.id} (VLAN {vif.vlan}) on {vif.connection_id}, AWS device {vif.device} at {vif.location}"))  # fmt: skip
+        gateway = paths.gateway_of(vpc)
+        vpc_router = str(ipaddress.ip_network(vpc.cidr).network_address + 1)
+        hops.append(Hop(vpc_router, f"{gateway} ({vpc.name} router)"))
+    reachable = pair.reachable and vpc.icmp
+    reason = pair.reason or ("" if vpc.icmp else f"the security group of {vpc.instance} does not allow inbound ICMP")
+    if pair.reachable:
+        hops.append(Hop(vpc.instance if vpc.icmp else "*", f"instance {vpc.instance} in {vpc.name}"))
+    return Verification(site, vpc.name, source, vpc.instance, reachable, count, count if reachable else 0,
+                        tuple(hops), reason)  # fmt: skip

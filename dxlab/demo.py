@@ -90,6 +90,9 @@ def run(endpoint: str) -> None:
         dx.create_connection(location="EqDC2", bandwidth="7Gbps", connectionName="typo")
     except dx.exceptions.DirectConnectClientException as exc:
         console.print(f"A bad order is refused as AWS refuses it: [yellow]{exc}[/yellow]")
+    from dxlab.demo_vifs import step3
+
+    step3(dx, ordered, console)
 
 
 def _port_free(port: int) -> bool:

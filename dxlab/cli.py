@@ -109,7 +109,10 @@ def _running_pid() -> int | None:
 
 @main.command()
 @server_options
-def up(host: str, port: int, db: str | None, auth: str, region: str, provisioning: str, realistic_factor: float) -> None:
+@click.option("-t", "--topology", "topology_file", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="Customer topology (YAML) to load once the server is up.")
+def up(host: str, port: int, db: str | None, auth: str, region: str, provisioning: str, realistic_factor: float,
+       topology_file: str | None, **extra: Any) -> None:
     """Start the server in the background (pid and log in the state directory)."""
     pid = _running_pid()
     if pid:
@@ -121,6 +124,11 @@ def up(host: str, port: int, db: str | None, auth: str, region: str, provisionin
             "--realistic-factor", str(realistic_factor)]  # fmt: skip
     if db:
         args += ["--db", db]
+    for name, value in extra.items():  # options other server flags add (flags or values)
+        if value is True:
+            args.append("--" + name.replace("_", "-"))
+        elif value not in (None, False):
+            args += ["--" + name.replace("_", "-"), str(value)]
     with open(log, "ab") as out:
         proc = subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     _pid_file().write_text(f"{proc.pid} http://{host}:{port}\n")
@@ -133,6 +141,13 @@ def up(host: str, port: int, db: str | None, auth: str, region: str, provisionin
         try:
             urllib.request.urlopen(f"http://{host}:{port}/", timeout=0.5).read()
             console.print(f"dxlab is up on http://{host}:{port} (pid {proc.pid}, log {log})")
+            if topology_file:
+                from dxlab.client import ext
+
+                done = _call(ext, f"http://{host}:{port}", "PUT", "/topology",
+                             {"yaml": Path(topology_file).read_text(), "source": topology_file})  # fmt: skip
+                console.print(f"topology {topology_file}: {len(done['sites'])} data center(s), "
+                              f"{len(done['routers'])} router(s)")  # fmt: skip
             return
         except OSError:
             time.sleep(0.1)
@@ -297,10 +312,13 @@ def accounts_list(db: str | None) -> None:
 @click.option("--tag", "tags", multiple=True, help="KEY=VALUE, repeatable.")
 @click.option("--yes", is_flag=True, help="Order without asking.")
 @click.option("--json", "as_json", is_flag=True, help="Print the order as JSON.")
+@click.option("--topology-out", type=click.Path(dir_okay=False), default=None,
+              help="Where to write the customer topology (default: the state directory).")
 @endpoint_option
 def wizard(
     model: str | None, bandwidth: str | None, locations: tuple[str, ...], sub_location: str | None,
-    provider: str | None, count: int, tags: tuple[str, ...], yes: bool, as_json: bool, endpoint: str,
+    provider: str | None, count: int, tags: tuple[str, ...], yes: bool, as_json: bool,
+    topology_out: str | None, endpoint: str,
 ) -> None:  # fmt: skip
     """The Resiliency Toolkit's connection wizard: plan, summary with SLA and cost, order."""
     import json
@@ -340,6 +358,9 @@ def wizard(
     if not yes and not (interactive and click.confirm("Place this order?", default=True)):
         _fail("not ordered (pass --yes to order without asking)")
     placed = _call(ext, endpoint, "POST", "/wizard/order", body)
+    out = Path(topology_out) if topology_out else config.state_dir() / f"topology-{placed['orderId']}.yaml"
+    out.write_text(placed["topology"])
+    placed["topologyFile"] = str(out)
     if as_json:
         click.echo(json.dumps(placed, indent=2))
         return
@@ -350,6 +371,7 @@ def wizard(
     console.print(f"order {placed['orderId']}: {placed['status']}; resiliency group {placed['resiliencyGroupId']}")
     if placed["status"] == "approved":
         console.print("LOA-CFA for each connection: dxlab loa CONNECTION_ID -o FILE.pdf")
+    console.print(f"customer topology written to {out} and registered (add your VPCs, then `dxlab topology load`)")
 
 
 

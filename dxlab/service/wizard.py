@@ -96,6 +96,7 @@ def order(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[str, Any]
     resiliency_groups.associate(
         uow, ctx, {"resiliencyGroupId": group["resiliencyGroupId"], "connectionIdentifiers": connection_ids}
     )
+    customer = _register_customer_side(uow, ctx, [(s.location, lid) for s, lid in zip(plan.slots, lag_ids or connection_ids)])
     status = "approved" if known else "pending-review"
     order_id = group["resiliencyGroupId"].replace("dxrg-", "order-")
     uow.put(Record("order", order_id, ctx.account, {"status": status, "connections": connection_ids},
@@ -108,7 +109,22 @@ def order(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[str, Any]
         "connectionIds": connection_ids,
         "lagIds": lag_ids,
         "resiliencyGroupId": group["resiliencyGroupId"],
+        "topology": customer,
     }
+
+
+def _register_customer_side(uow: UnitOfWork, ctx: Context, slots: list[tuple[str, str]]) -> str:
+    """Write the customer side for what was ordered (added to a loaded topology), and
+    register it, so that VIFs created on these connections come up."""
+    from dxlab.service.network_view import load_topology
+    from dxlab.service.topology_service import install
+    from dxlab.toolkit.customer_side import customer_side, to_yaml
+
+    topology, _ = load_topology(uow, ctx.account)
+    existing = topology.raw if topology.sites else None
+    text = to_yaml(customer_side(slots, existing))
+    install(uow, ctx, text, "wizard")
+    return text
 
 
 def _order_lag(

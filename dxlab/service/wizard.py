@@ -96,7 +96,7 @@ def order(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[str, Any]
     resiliency_groups.associate(
         uow, ctx, {"resiliencyGroupId": group["resiliencyGroupId"], "connectionIdentifiers": connection_ids}
     )
-    customer = _register_customer_side(uow, ctx, [(s.location, lid) for s, lid in zip(plan.slots, lag_ids or connection_ids)])
+    customer = _register_customer_side(uow, ctx, [(s.location, lid) for s, lid in zip(plan.slots, lag_ids or connection_ids, strict=True)])
     status = "approved" if known else "pending-review"
     order_id = group["resiliencyGroupId"].replace("dxrg-", "order-")
     uow.put(Record("order", order_id, ctx.account, {"status": status, "connections": connection_ids},

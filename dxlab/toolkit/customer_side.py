@@ -38,14 +38,13 @@ def customer_side(
     locations = list(dict.fromkeys(loc for loc, _ in slots))
     site_of = {loc: f"dc{start + i}" for i, loc in enumerate(locations)}
     prefixes = {site: site_prefix(start + i) for i, site in enumerate(site_of.values())}
-    for n, (loc, link) in enumerate(slots, start=1):
+    for loc, link in slots:
         site = site_of[loc]
         routers = data["sites"].setdefault(site, {"routers": {}})["routers"]
         advertise = [{"prefix": prefixes[site]}] + [
             {"prefix": p, "communities": ["7224:7100"]} for s, p in prefixes.items() if s != site
         ]
         routers[f"{site}-r{len(routers) + 1}"] = {"connections": [link], "bfd": True, "advertise": advertise}
-        del n
     return data
 
 

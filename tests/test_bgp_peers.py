@@ -106,12 +106,12 @@ def test_bad_peer_is_refused_and_nothing_changes(
 
 def test_peers_of_unknown_or_foreign_vifs(server: Any, dx: Any, private: dict[str, Any]) -> None:
     vid = private["virtualInterfaceId"]
-    refused(dx.create_bgp_peer, "Could not find Virtual Interface with ID dxvif-00000000",
+    refused(dx.create_bgp_peer, "The virtual interface dxvif-00000000 does not exist",
             virtualInterfaceId="dxvif-00000000", newBGPPeer={"addressFamily": "ipv6"})  # fmt: skip
     stranger = server.client("135791357913")
-    refused(stranger.create_bgp_peer, f"Could not find Virtual Interface with ID {vid}", virtualInterfaceId=vid,
+    refused(stranger.create_bgp_peer, f"The virtual interface {vid} does not exist", virtualInterfaceId=vid,
             newBGPPeer={"addressFamily": "ipv6"})  # fmt: skip
-    refused(stranger.delete_bgp_peer, f"Could not find Virtual Interface with ID {vid}", virtualInterfaceId=vid,
+    refused(stranger.delete_bgp_peer, f"The virtual interface {vid} does not exist", virtualInterfaceId=vid,
             bgpPeerId=private["bgpPeers"][0]["bgpPeerId"])  # fmt: skip
     assert len(vif(dx, vid)["bgpPeers"]) == 1
 

@@ -28,14 +28,14 @@ def test_hosted_private_vif_confirmed_by_its_owner(dx: Any, owner: Any, account:
                                                  newPrivateVirtualInterfaceAllocation=allocation(mtu=9001))  # fmt: skip
     vid = made["virtualInterfaceId"]
     assert (made["ownerAccount"], made["virtualInterfaceState"]) == (OWNER, "confirming")
-    assert "directConnectGatewayId" not in made and "virtualGatewayId" not in made
+    assert (made["directConnectGatewayId"], made["virtualGatewayId"]) == ("", "")
     # Both accounts see it: the owner, and the owner of the connection it rides on.
     assert vif(owner, vid)["virtualInterfaceState"] == "confirming"
     assert [v["virtualInterfaceId"] for v in vifs(dx, connectionId=cid)] == [vid]
     theirs = dx_gateway(owner, asn=65300)
     refused(owner.confirm_private_virtual_interface, "Could not find Direct Connect Gateway", virtualInterfaceId=vid,
             directConnectGatewayId=dx_gateway(dx))  # the partner's gateway is not the owner's  # fmt: skip
-    refused(dx.confirm_private_virtual_interface, f"Could not find Virtual Interface with ID {vid}",
+    refused(dx.confirm_private_virtual_interface, f"The virtual interface {vid} does not exist",
             virtualInterfaceId=vid, directConnectGatewayId=theirs)  # only the owner confirms  # fmt: skip
     refused(owner.confirm_public_virtual_interface, "private", virtualInterfaceId=vid)
     assert vif(owner, vid)["virtualInterfaceState"] == "confirming"

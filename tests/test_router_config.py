@@ -97,7 +97,7 @@ def test_unknown_router_type_and_gone_vif_are_refused(dx: Any, dual_stack: dict[
     vid = dual_stack["virtualInterfaceId"]
     refused(dx.describe_router_configuration, "Cisco-7", "CiscoSystemsInc-2900SeriesRouters-IOS124",
             virtualInterfaceId=vid, routerTypeIdentifier="Cisco-7")  # fmt: skip
-    refused(dx.describe_router_configuration, "Could not find Virtual Interface with ID dxvif-00000000",
+    refused(dx.describe_router_configuration, "The virtual interface dxvif-00000000 does not exist",
             virtualInterfaceId="dxvif-00000000")  # fmt: skip
     dx.delete_virtual_interface(virtualInterfaceId=vid)
     refused(dx.describe_router_configuration, "deleted", virtualInterfaceId=vid)

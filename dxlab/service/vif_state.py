@@ -68,12 +68,17 @@ def visible_to(rec: Record, account: str) -> bool:
     return rec.account == account or rec.meta.get("connectionOwner") == account
 
 
+def vif_not_found(vif_id: str) -> NotFound:
+    # Tools match on "does not exist" to tell a gone VIF (Terraform's DX VIF resources).
+    return NotFound(f"The virtual interface {vif_id} does not exist.")
+
+
 def find_vif(uow: UnitOfWork, ctx: Context, vif_id: str, *, owner_only: bool = False) -> Record:
     rec = uow.get(KIND, vif_id)
     if rec is None or not (
         rec.account == ctx.account if owner_only else visible_to(rec, ctx.account)
     ):
-        raise NotFound(f"Could not find Virtual Interface with ID {vif_id}")
+        raise vif_not_found(vif_id)
     return rec
 
 

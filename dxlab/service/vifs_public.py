@@ -13,11 +13,11 @@ import ipaddress
 from typing import Any
 
 from dxlab.domain import vif as rules
-from dxlab.domain.errors import Conflict, NotFound, ValidationError
+from dxlab.domain.errors import Conflict, ValidationError
 from dxlab.service.context import Context
 from dxlab.service.routes import route
 from dxlab.service.vif_lifecycle import finish_reject, schedule_provisioning
-from dxlab.service.vif_state import KIND, view
+from dxlab.service.vif_state import KIND, view, vif_not_found
 from dxlab.store.repository import Record, UnitOfWork
 
 SETTINGS_KIND = "owned_prefixes"
@@ -63,7 +63,7 @@ def approve_if_owned(uow: UnitOfWork, ctx: Context, rec: Record) -> bool:
 def _verifying(uow: UnitOfWork, vif_id: str) -> Record:
     rec = uow.get(KIND, vif_id)
     if rec is None:
-        raise NotFound(f"Could not find Virtual Interface with ID {vif_id}")
+        raise vif_not_found(vif_id)
     state = rec.doc["virtualInterfaceState"]
     if rec.doc["virtualInterfaceType"] != rules.PUBLIC:
         raise ValidationError(

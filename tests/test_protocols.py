@@ -180,6 +180,22 @@ def test_wrong_types_name_the_member(server: Any, account: str, body: dict[str, 
         assert f"at '{member}' cannot be converted to {expected}" in err["message"], err
 
 
+@pytest.mark.parametrize("encode", [orjson.dumps, cbor2.dumps])
+def test_null_list_member_and_json_words_in_messages(server: Any, account: str, encode: Any) -> None:
+    def answer(op_name: str, body: dict[str, Any]) -> Answer:
+        if encode is orjson.dumps:
+            return send(server.endpoint, "/", encode(body), json_headers(op_name), account=account)
+        return send(server.endpoint, CBOR_PREFIX + op_name, encode(body), cbor_headers(), account=account)
+
+    err = assert_aws_error(answer("DescribeTags", {"resourceArns": ["arn:x", None]}), 400, "DirectConnectClientException")
+    assert err["message"] == (
+        "1 validation error detected: Value null at 'resourceArns.2.member'"
+        " failed to satisfy constraint: Member must not be null"
+    )
+    err = assert_aws_error(answer("DescribeConnections", {"maxResults": True}), 400, "SerializationException")
+    assert err["message"] == "Value true at 'maxResults' cannot be converted to an Integer"
+
+
 def test_wrong_type_deep_in_a_list(server: Any, account: str) -> None:
     body = {"resourceArn": "arn:x", "tags": [{"key": "ok"}, {"key": 7}]}
     answer = send(server.endpoint, "/", orjson.dumps(body), json_headers("TagResource"), account=account)

@@ -32,6 +32,9 @@ _MAX_EPOCH = 253402300799.0
 
 
 def _show(value: Any) -> str:
+    """A value as a client sent it (JSON words, not Python's), cut to a readable length."""
+    if value is None or isinstance(value, bool):
+        return {None: "null", True: "true", False: "false"}[value]
     if isinstance(value, int) and value.bit_length() > 200:
         # repr() of a CBOR bignum can be megabytes long, or refuse (int max str digits)
         return f"<integer of {value.bit_length()} bits>"
@@ -53,6 +56,11 @@ class _Checker:
         shown = "null" if value is None else f"'{_show(value)}'"
         self.errors.append(f"Value {shown} at '{path}' failed to satisfy constraint: {rule}")
 
+    def null_member(self, path: str) -> None:
+        if self.wire == "out":  # a handler's output: a bug, not a client's mistake
+            raise ProtocolError(f"null at '{path}'")
+        self.fail(None, path, "Member must not be null")
+
     def type_error(self, value: Any, path: str, expected: str) -> None:
         raise ProtocolError(
             f"Value {_show(value)!s} at '{path}' cannot be converted to {expected}",
@@ -66,15 +74,27 @@ class _Checker:
             return self.structure(shape, value, path)
         if kind == "list":
             if not isinstance(value, list):
-                self.type_error(value, path, "a list")
+                self.type_error(value, path, "a List")
             self.length(shape, value, path, "length")
             member = shape["member"]["shape"]
-            return [self.check(member, v, f"{path}.{i + 1}.member") for i, v in enumerate(value)]
+            items = []
+            for i, v in enumerate(value):
+                if v is None:  # AWS: a null list member breaks the member's constraint
+                    self.null_member(f"{path}.{i + 1}.member")
+                    continue
+                items.append(self.check(member, v, f"{path}.{i + 1}.member"))
+            return items
         if kind == "map":
             if not isinstance(value, dict):
-                self.type_error(value, path, "a map")
+                self.type_error(value, path, "a Map")
             key, val = shape["key"]["shape"], shape["value"]["shape"]
-            return {self.check(key, k, path): self.check(val, v, f"{path}.{k}") for k, v in value.items()}
+            entries = {}
+            for k, v in value.items():
+                if v is None:
+                    self.null_member(f"{path}.{k}")
+                    continue
+                entries[self.check(key, k, path)] = self.check(val, v, f"{path}.{k}")
+            return entries
         if kind == "string":
             if not isinstance(value, str):
                 self.type_error(value, path, "a String")

@@ -346,8 +346,16 @@ def test_private_vif_on_a_lag(dx: Any) -> None:
     lag = dx.create_lag(
         numberOfConnections=2, location="EqDC2", connectionsBandwidth="10Gbps", lagName="lag"
     )
-    made = private_vif(dx, lag["lagId"], dx_gateway(dx), vlan=77, rateLimit="20Gbps")
+    gw, other = dx_gateway(dx), dx_gateway(dx, name="other")
+    made = private_vif(dx, lag["lagId"], gw, vlan=1, rateLimit="20Gbps")
     assert made["connectionId"] == lag["lagId"] and made["rateLimit"] == "20Gbps"
     assert (
         vifs(dx, connectionId=lag["lagId"])[0]["virtualInterfaceId"] == made["virtualInterfaceId"]
     )
+    for vlan in range(2, 51):
+        private_vif(dx, lag["lagId"], gw if vlan <= 30 else other, vlan=vlan)
+    # limits.md: 50 virtual interfaces per LAG.
+    refused(dx.create_private_virtual_interface, lag["lagId"], "50", connectionId=lag["lagId"],
+            newPrivateVirtualInterface={"virtualInterfaceName": "q", "vlan": 51, "asn": 65000,
+                                        "directConnectGatewayId": dx_gateway(dx, name="third")})  # fmt: skip
+    assert len(vifs(dx, connectionId=lag["lagId"])) == 50

@@ -315,6 +315,25 @@ def test_request_cut_off_by_the_client_is_not_acted_on(server: Any, account: str
     assert connections(server.endpoint, account) == []
 
 
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"GARBAGE\r\n\r\n",
+        b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n",
+        b"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+        b"\x16\x03\x01\x00\xa5\x01\x00\x00\xa1\x03\x03" + bytes(40),  # a TLS hello to a plain port
+    ],
+)
+def test_malformed_http_is_refused_and_the_server_carries_on(server: Any, account: str, raw: bytes) -> None:
+    # HTTP the server cannot parse never reaches the API; uvicorn refuses it itself.
+    host, port = server.endpoint.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=5) as sock:
+        sock.sendall(raw)
+        status_line = sock.recv(65536).split(b"\r\n", 1)[0]
+    assert status_line.startswith(b"HTTP/1.1 4"), status_line
+    assert connections(server.endpoint, account) == []
+
+
 @pytest.mark.parametrize("path", ["/", CREATE])
 def test_unsigned_request_is_refused_in_the_protocol_spoken(server: Any, path: str) -> None:
     answer = send(server.endpoint, path, b"{}" if path == "/" else cbor2.dumps(GOOD), J if path == "/" else C, sign=False)

@@ -87,6 +87,24 @@ def test_blobs_are_bytes_in_cbor_and_base64_in_json(server: Any, account: str) -
     assert by_json["loa"]["loaContent"].startswith(b"%PDF")
 
 
+def _indefinite_text(text: str) -> bytes:
+    """A CBOR text string sent in two chunks (indefinite length, RFC 8949 3.2.3)."""
+    half = len(text) // 2
+    return b"\x7f" + cbor2.dumps(text[:half]) + cbor2.dumps(text[half:]) + b"\xff"
+
+
+def test_cbor_indefinite_lengths_are_accepted(server: Any, account: str) -> None:
+    # Streaming CBOR encoders write maps and strings of unknown length: RPCv2 allows it.
+    body = b"\xbf" + b"".join(_indefinite_text(k) + _indefinite_text(v) for k, v in ORDER.items())
+    body += _indefinite_text("tags") + b"\x9f" + b"\xbf" + _indefinite_text("key") + _indefinite_text("team")
+    body += b"\xff\xff\xff"  # ends the tag's map, the tags list, the request map
+    answer = send(server.endpoint, CREATE, body, cbor_headers(), account=account)
+    assert answer.status == 200, answer.body[:300]
+    created = answer.cbor()
+    assert created["connectionName"] == ORDER["connectionName"]
+    assert [t["key"] for t in created["tags"]] == ["team"]
+
+
 def test_cbor_describe_locations(server: Any, account: str) -> None:
     answer, parsed = cbor_call(server.endpoint, "DescribeLocations", {}, account)
     assert answer.status == 200

@@ -71,7 +71,7 @@ def test_link_local_blocks_never_repeat_and_run_out() -> None:
         block = addressing.free_v4_block(taken, rng)
         assert block is not None and block not in taken
         net = ipaddress.ip_network(block)
-        assert net.prefixlen == 30 and net.subnet_of(addressing.LINK_LOCAL)
+        assert net.prefixlen == 30 and net.subnet_of(addressing.LINK_LOCAL)  # type: ignore[arg-type]
         assert not block.startswith(("169.254.0.", "169.254.255."))  # RFC 3927 reserved /24s
         taken.add(block)
     everything = {addressing.v4_block(i) for i in range((254 * 256) // 4)}
@@ -83,5 +83,5 @@ def test_ipv6_blocks_are_125s_of_the_pool() -> None:
     block = addressing.free_v6_block(set(), random.Random(1))
     amazon, customer = addressing.peer_addresses(block)
     assert ipaddress.ip_network(block).prefixlen == 125
-    assert ipaddress.ip_interface(amazon).network.subnet_of(addressing.IPV6_POOL)
+    assert ipaddress.ip_interface(amazon).network.subnet_of(addressing.IPV6_POOL)  # type: ignore[arg-type]
     assert addressing.block_of(customer) == block

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from dxlab.client import ext
 from tests.vif_support import (
     connection,
     dx_gateway,
@@ -102,3 +103,28 @@ def test_a_gateway_serves_private_or_transit_vifs_not_both(dx: Any) -> None:
             newPrivateVirtualInterface={"virtualInterfaceName": "p", "vlan": 4, "asn": 65000,
                                         "directConnectGatewayId": transit_gw})  # fmt: skip
     assert len(vifs(dx)) == 2
+
+
+def test_gateway_associations_decide_the_vif_type(dx: Any, server: Any, account: str) -> None:
+    """direct-connect-transit-gateways.md: a Direct Connect gateway associated with a
+    transit gateway takes transit VIFs; one associated with a VGW, private VIFs."""
+    cid = connection(dx)
+    to_tgw, to_vgw = (
+        dx_gateway(dx, name="tgw-side", asn=64512),
+        dx_gateway(dx, name="vgw-side", asn=64512),
+    )
+    tgw = ext(server.endpoint, "POST", "/transit-gateways", {"amazonSideAsn": 65010, "vpcCidrs": ["10.1.0.0/16"]},
+              account=account)["transitGatewayId"]  # fmt: skip
+    dx.create_direct_connect_gateway_association(directConnectGatewayId=to_tgw, gatewayId=tgw,
+                                                 addAllowedPrefixesToDirectConnectGateway=[{"cidr": "10.1.0.0/16"}])  # fmt: skip
+    dx.create_direct_connect_gateway_association(directConnectGatewayId=to_vgw,
+                                                 gatewayId=virtual_gateway(server, account, cidr="10.2.0.0/16"))  # fmt: skip
+    refused(dx.create_private_virtual_interface, to_tgw, "transit gateway", connectionId=cid,
+            newPrivateVirtualInterface={"virtualInterfaceName": "p", "vlan": 1, "asn": 65000, "directConnectGatewayId": to_tgw})  # fmt: skip
+    refused(dx.create_transit_virtual_interface, to_vgw, "virtual private gateway", connectionId=cid,
+            newTransitVirtualInterface=transit_spec(to_vgw, 2))  # fmt: skip
+    assert vifs(dx) == []
+    private_vif(dx, cid, to_vgw, vlan=3)
+    dx.create_transit_virtual_interface(
+        connectionId=cid, newTransitVirtualInterface=transit_spec(to_tgw, 4)
+    )

@@ -186,3 +186,13 @@ def test_a_macsec_lag_takes_only_macsec_connections(dx: Any) -> None:
     refused(dx.create_lag, "MACsec", numberOfConnections=1, location="EqDC2", connectionsBandwidth="10Gbps",
             lagName="x", requestMACSec=True, connectionId=plain["connectionId"])  # fmt: skip
     assert dx.describe_lags(lagId=lag["lagId"])["lags"][0]["numberOfConnections"] == 1
+
+
+def test_keys_on_a_partners_interconnect(server: Any, account: str) -> None:
+    partner = server.client(account)
+    ic = interconnect(partner, requestMACSec=True)
+    ckn = hex64()
+    out = partner.associate_mac_sec_key(connectionId=ic, ckn=ckn, cak=hex64())
+    described = partner.describe_interconnects(interconnectId=ic)["interconnects"][0]
+    assert [k["ckn"] for k in described["macSecKeys"]] == [ckn] == [k["ckn"] for k in out["macSecKeys"]]
+    assert described["portEncryptionStatus"] == "Encryption Up"

@@ -7,12 +7,14 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from dxlab.client import ext
+from dxlab.domain.lag import lag_state, leaves_too_few
 from tests.ports_support import error_of, refused
 
 
@@ -423,3 +425,49 @@ def test_virtual_interfaces_move_with_their_connection(dx: Any) -> None:
     # associate-connection-with-lag.md / CreateLag: its VIFs are re-associated with the LAG.
     assert vif_parent(dx, vif_id) == lag["lagId"]
     refused(dx.delete_lag, "virtual interface", lagId=lag["lagId"])
+
+
+def test_realistic_provisioning_brings_the_lag_up_with_its_members(
+    make_server: Any, account: str
+) -> None:
+    # 72 h + 24 h + 1 h scaled down to about 0.35 s.
+    dx = make_server("--provisioning", "realistic", "--realistic-factor", "0.000001").client(
+        account
+    )
+    lag = dx.create_lag(
+        numberOfConnections=2, location="EqDC2", connectionsBandwidth="10Gbps", lagName="l"
+    )
+    assert lag_of(dx, lag["lagId"])["lagState"] == "requested"
+    vif_id = private_vif(dx, lag["lagId"], 103)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        vif = dx.describe_virtual_interfaces(virtualInterfaceId=vif_id)["virtualInterfaces"][0]
+        if vif["bgpPeers"][0]["bgpStatus"] == "up":
+            break
+        time.sleep(0.05)
+    assert lag_of(dx, lag["lagId"])["lagState"] == "available"
+    assert vif["bgpPeers"][0]["bgpStatus"] == "up", vif
+
+
+@pytest.mark.parametrize(
+    ("states", "minimum", "expected"),
+    [
+        ([], 0, "down"),
+        (["requested", "requested"], 0, "requested"),
+        (["requested", "pending"], 0, "pending"),
+        (["available", "requested"], 0, "available"),
+        (["available", "requested"], 2, "pending"),
+        (["available", "down"], 2, "down"),
+        (["available", "available", "down"], 2, "available"),
+        (["down", "down"], 0, "down"),
+    ],
+)
+def test_lag_state_rule(states: list[str], minimum: int, expected: str) -> None:
+    assert lag_state(states, minimum) == expected
+
+
+def test_leaving_rule() -> None:
+    # Never below minimumLinks, except the last member.
+    assert leaves_too_few(member_count=3, minimum_links=3)
+    assert not leaves_too_few(member_count=3, minimum_links=2)
+    assert not leaves_too_few(member_count=1, minimum_links=1)

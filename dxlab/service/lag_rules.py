@@ -12,6 +12,7 @@ from typing import Any
 from dxlab.domain import lag as rules
 from dxlab.domain.connection import provisioning_steps
 from dxlab.domain.errors import LimitExceeded, ValidationError
+from dxlab.domain.macsec import apply_keys
 from dxlab.service.context import Context
 from dxlab.service.timers import timer_action
 from dxlab.store.repository import Record, UnitOfWork
@@ -75,6 +76,23 @@ def refresh_lag(uow: UnitOfWork, lag_id: str) -> dict[str, Any] | None:
     lag.doc = lag_view(uow, lag)
     uow.put(lag)
     return lag.doc
+
+
+def member_changed(uow: UnitOfWork, doc: dict[str, Any]) -> None:
+    """Hook for whatever changes a connection's state (provisioning, cross-connect,
+    deletion, a failure): the stored LAG it belongs to follows."""
+    if doc.get("lagId"):
+        refresh_lag(uow, doc["lagId"])
+
+
+def adopt_new_member(uow: UnitOfWork, ctx: Context, lag: Record, doc: dict[str, Any]) -> None:
+    """Hook for CreateConnection with a lagId: the new connection takes the LAG's MACsec
+    keys and encryption mode (lags.md, MACsec considerations), and the stored LAG
+    follows it while it provisions."""
+    if lag.doc.get("macSecCapable") and doc.get("macSecCapable"):
+        doc["encryptionMode"] = lag.doc.get("encryptionMode", "no_encrypt")
+        apply_keys(doc, lag.doc.get("macSecKeys", []))
+    watch_members(uow, ctx, lag.id)
 
 
 WATCH = "lag.watch"

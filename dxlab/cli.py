@@ -75,6 +75,8 @@ def server_options(fn: Any) -> Any:
             ),
             click.option("--realistic-factor", type=float, default=1.0, show_default=True,
                          help="Scales the realistic durations (0.001 turns 72 h into 4.3 min)."),
+            click.option("--test-clock", is_flag=True,
+                         help="Tests move time forward (POST /_dxlab/clock/advance) instead of sleeping."),
         ]
     ):
         fn = option(fn)
@@ -87,11 +89,15 @@ def _settings(auth: str, region: str, provisioning: str, realistic_factor: float
 
 @main.command()
 @server_options
-def serve(host: str, port: int, db: str | None, auth: str, region: str, provisioning: str, realistic_factor: float) -> None:
+def serve(host: str, port: int, db: str | None, auth: str, region: str, provisioning: str, realistic_factor: float,
+          test_clock: bool = False) -> None:
     """Run the server in the foreground until SIGINT/SIGTERM."""
+    from dataclasses import replace
+
     from dxlab.server import serve as run
 
-    run(db or config.default_db(), _settings(auth, region, provisioning, realistic_factor), host, port)
+    settings = replace(_settings(auth, region, provisioning, realistic_factor), test_clock=test_clock)
+    run(db or config.default_db(), settings, host, port)
 
 
 def _pid_file() -> Path:
@@ -567,6 +573,11 @@ def topology_show(endpoint: str) -> None:
 
     data = _call(ext, endpoint, "GET", "/topology")
     click.echo(data.get("yaml", "no topology loaded"))
+
+
+from dxlab.failover_cli import register as _register_failover  # noqa: E402
+
+_register_failover(main, endpoint_option, _call)  # dxlab test ..., fail, restore, failures
 
 
 if __name__ == "__main__":

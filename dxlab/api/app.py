@@ -22,6 +22,7 @@ from dxlab.api.dispatch import Dispatcher
 from dxlab.api.model import TARGET_PREFIX
 from dxlab.api.serialize import encode_cbor, encode_json
 from dxlab.domain.errors import AuthError, DxlabError, ProtocolError
+from dxlab.service.clock import TestClock
 from dxlab.service.context import Context, Settings
 from dxlab.service.timers import fire_due
 from dxlab.store.repository import Store
@@ -49,6 +50,7 @@ class DxlabApp:
         self.store = store
         self.settings = settings or Settings()
         self.dispatcher = Dispatcher(store)
+        self.test_clock = TestClock.load(store) if self.settings.test_clock else None
         self._ticker: asyncio.Task[None] | None = None
         from dxlab.api.extension import ExtensionRoutes
 
@@ -65,7 +67,11 @@ class DxlabApp:
         return lookup
 
     def context(self, account: str, request_id: str) -> Context:
-        return Context(account=account, settings=self.settings, request_id=request_id)
+        if self.test_clock is None:
+            return Context(account=account, settings=self.settings, request_id=request_id)
+        # --test-clock: time.time() + the offset tests move forward (service/clock.py).
+        return Context(account=account, settings=self.settings, clock=self.test_clock.now,
+                       request_id=request_id, extras={"test_clock": self.test_clock})  # fmt: skip
 
     async def _tick(self) -> None:
         """Fires due timers when no request comes to do it (provisioning, test expiry)."""

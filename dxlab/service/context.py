@@ -20,6 +20,7 @@ class Settings:
     realistic_factor: float = 1.0  # scales the realistic durations (0.001: 72 h -> 4.3 min)
     auth: str = "permissive"  # permissive | strict
     data_plane: str = "sim"
+    test_clock: bool = False  # `--test-clock`: time moves with POST /_dxlab/clock/advance
 
 
 @dataclass(frozen=True)

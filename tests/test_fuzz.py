@@ -130,10 +130,11 @@ class StatefulFuzzer:
             return rng.choice([None, "", -1, [], {}])
         kind = shape.type_name
         if kind == "structure":
+            optional = 0.6 if member else 0.4  # nested ones (newPrivateVirtualInterface...) need more
             return {
                 name: self.value(spec, name)
                 for name, spec in shape.members.items()  # type: ignore[attr-defined]
-                if (name in shape.required_members and rng.random() < 0.97) or rng.random() < 0.4  # type: ignore[attr-defined]
+                if (name in shape.required_members and rng.random() < 0.97) or rng.random() < optional  # type: ignore[attr-defined]
             }
         if kind == "list":
             singular = member.removesuffix("s")
@@ -151,7 +152,9 @@ class StatefulFuzzer:
                 return BY_MEMBER[member]
             return rng.choice(_PLAUSIBLE)
         if kind in ("integer", "long"):
-            return rng.choice([BY_INT_MEMBER.get(member, 1), *_PLAUSIBLE_INTS])
+            if member in BY_INT_MEMBER and rng.random() < 0.6:
+                return BY_INT_MEMBER[member] + rng.choice([0, 0, 1, 2])  # vlan 101..103, asn 65000..
+            return rng.choice(_PLAUSIBLE_INTS)
         if kind == "boolean":
             return rng.random() < 0.5
         return None

@@ -1,19 +1,25 @@
-"""`make demo`: step 2 of maximum_resiliency.md against a real dxlab server.
+"""`make demo`: the maximum resiliency walk-through of the guide (steps 2-5) against a
+real dxlab server, as a user would run it with boto3 and the dxlab CLI.
 
-Starts `dxlab serve` with a fresh store, orders the four dedicated connections of the
-maximum resiliency model (two locations, two devices each) through boto3, prints where
-each landed, and stops the server."""
+Starts `dxlab serve` with a fresh store, then: the connection wizard (four connections,
+two locations, four devices), a VGW behind a Direct Connect gateway and four private
+VIFs, the customer side, a BGP failover test on each VIF with its report, a whole
+location failed and survived, verify (traceroute and ping), the analyzer's verdict and
+the diagram; then stops the server."""
 
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 
+import yaml
 from rich.console import Console
 from rich.table import Table
 
@@ -25,6 +31,8 @@ console = Console(width=None if sys.stdout.isatty() else 160)
 
 LOCATIONS = ("EqDC2", "CSVA1")
 BANDWIDTH = "10Gbps"
+VPC_CIDR = "10.100.0.0/16"
+OUT = Path(os.environ.get("DXLAB_DEMO_OUT", "out"))
 
 
 def start_server(db: str, port: int) -> subprocess.Popen[bytes]:
@@ -50,6 +58,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="dxlab-demo-") as tmp:
         os.environ.setdefault("AWS_ACCESS_KEY_ID", "123456789012")
         os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "dxlab-demo")
+        os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
         proc = start_server(f"sqlite:///{Path(tmp) / 'dxlab.db'}", port)
         try:
             run(endpoint)
@@ -61,43 +70,100 @@ def main() -> None:
 
 def run(endpoint: str) -> None:
     dx = api(endpoint)
-    console.rule(f"dxlab on {endpoint}: maximum resiliency, step 2 (order connections)")
-    for loc in dx.describe_locations()["locations"]:
-        if loc["locationCode"] in LOCATIONS:
-            console.print(f"  {loc['locationCode']}: {loc['locationName']} ports {', '.join(loc['availablePortSpeeds'])}")
-    ordered = []
-    for location in LOCATIONS:
-        for n in (1, 2):
-            conn = dx.create_connection(
-                location=location,
-                bandwidth=BANDWIDTH,
-                connectionName=f"max-res-{location}-{n}",
-                tags=[{"key": "model", "value": "maximum-resiliency"}],
-            )
-            console.print(f"  CreateConnection {location} #{n} -> {conn['connectionId']} ({conn['connectionState']})")
-            ordered.append(conn["connectionId"])
-    table = Table("Connection", "Name", "Location", "Sub-location", "Device", "Port", "Bandwidth", "State")
+    console.rule(f"dxlab on {endpoint} — data plane: sim")
+    conns = step2_order(endpoint, dx)
+    vifs, vgw = step3_vifs(endpoint, dx, conns)
+    step3_customer_side(endpoint, vgw)
+    step4_failover(endpoint, dx, vifs)
+    step5_verify(endpoint)
+    verdict(endpoint)
+
+
+def step2_order(endpoint: str, dx: Any) -> list[str]:
+    console.rule("Step 2: order connections with the Resiliency Toolkit wizard (maximum resiliency)")
+    plan = ext(endpoint, "POST", "/wizard/plan", {"model": "maximum", "bandwidth": BANDWIDTH, "locations": list(LOCATIONS)})
+    console.print(f"plan: {plan['connections']} x {plan['portBandwidth']} in {', '.join(LOCATIONS)}; "
+                  f"SLA {plan['sla']}; ${plan['portHourCostUsd']:.2f} per port-hour")  # fmt: skip
+    order = ext(endpoint, "POST", "/wizard/order", {"model": "maximum", "bandwidth": BANDWIDTH, "locations": list(LOCATIONS)})
+    table = Table("Connection", "Name", "Location", "Sub-location", "Device", "Port", "State")
     for conn in dx.describe_connections()["connections"]:
         where = ext(endpoint, "GET", f"/connections/{conn['connectionId']}/placement")
-        table.add_row(
-            conn["connectionId"], conn["connectionName"], conn["location"], str(where["subLocation"]),
-            conn["awsDeviceV2"], str(where["port"]), conn["bandwidth"], conn["connectionState"],
-        )  # fmt: skip
+        table.add_row(conn["connectionId"], conn["connectionName"], conn["location"], str(where["subLocation"]),
+                      conn["awsDeviceV2"], str(where["port"]), conn["connectionState"])  # fmt: skip
     console.print(table)
     devices = {c["awsDevice"] for c in dx.describe_connections()["connections"]}
-    console.print(f"4 connections on {len(devices)} distinct AWS devices in {len(LOCATIONS)} locations.")
+    console.print(f"{len(order['connectionIds'])} connections on {len(devices)} distinct AWS devices; "
+                  f"resiliency group {order['resiliencyGroupId']}")  # fmt: skip
+    loa = dx.describe_loa(connectionId=order["connectionIds"][0])
+    OUT.mkdir(exist_ok=True)
+    (OUT / "loa.pdf").write_bytes(loa["loaContent"])
+    console.print(f"LOA-CFA of {order['connectionIds'][0]} written to {OUT / 'loa.pdf'} ({len(loa['loaContent'])} bytes)")
     try:
         dx.create_connection(location="EqDC2", bandwidth="7Gbps", connectionName="typo")
     except dx.exceptions.DirectConnectClientException as exc:
-        console.print(f"A bad order is refused as AWS refuses it: [yellow]{exc}[/yellow]")
-    from dxlab.demo_vifs import step3
+        console.print(f"a bad order is refused as AWS refuses it: [yellow]{exc.response['Error']['Message']}[/yellow]")
+    return list(order["connectionIds"])
 
-    step3(dx, ordered, console)
+
+def step3_vifs(endpoint: str, dx: Any, conns: list[str]) -> tuple[list[str], str]:
+    console.rule("Step 3: a VGW behind a Direct Connect gateway, and four private virtual interfaces")
+    vgw = ext(endpoint, "POST", "/virtual-gateways", {"vpcCidrs": [VPC_CIDR]})["virtualGatewayId"]
+    dxgw = dx.create_direct_connect_gateway(directConnectGatewayName="demo", amazonSideAsn=64512)["directConnectGateway"]
+    dx.create_direct_connect_gateway_association(directConnectGatewayId=dxgw["directConnectGatewayId"], gatewayId=vgw)
+    vifs = []
+    for i, cid in enumerate(conns):
+        vif = dx.create_private_virtual_interface(
+            connectionId=cid,
+            newPrivateVirtualInterface={"virtualInterfaceName": f"vif-{i + 1}", "vlan": 101 + i, "asn": 65000,
+                                        "directConnectGatewayId": dxgw["directConnectGatewayId"]},  # fmt: skip
+        )
+        vifs.append(vif["virtualInterfaceId"])
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        described = [v for v in dx.describe_virtual_interfaces()["virtualInterfaces"] if v["virtualInterfaceId"] in vifs]
+        if all(v["virtualInterfaceState"] == "available" for v in described):
+            break
+        time.sleep(0.2)
+    table = Table("VIF", "Connection", "VLAN", "Amazon / customer address", "BGP", "State")
+    for v in described:
+        peer = v["bgpPeers"][0]
+        table.add_row(v["virtualInterfaceId"], v["connectionId"], str(v["vlan"]),
+                      f"{v['amazonAddress']} / {v['customerAddress']}", peer["bgpStatus"], v["virtualInterfaceState"])  # fmt: skip
+    console.print(table)
+    console.print(f"DX gateway {dxgw['directConnectGatewayId']} (ASN 64512) -> {vgw} ({VPC_CIDR})")
+    return vifs, vgw
+
+
+def step3_customer_side(endpoint: str, vgw: str) -> None:
+    loaded = ext(endpoint, "GET", "/topology")
+    data = yaml.safe_load(loaded["yaml"])
+    data["vpcs"] = {"prod": {"cidr": VPC_CIDR, "instance": "10.100.1.10", "icmp": True, "gateway": vgw}}
+    ext(endpoint, "PUT", "/topology", {"yaml": yaml.safe_dump(data, sort_keys=False)})
+    console.print("customer side: the wizard's topology (two data centers, a router per connection) plus the VPC")
+
+
+def step4_failover(endpoint: str, dx: Any, vifs: list[str]) -> None:
+    console.rule("Step 4: routes, and a BGP failover test on each virtual interface")
+    routes = dx.list_virtual_interface_routes(virtualInterfaceId=vifs[0])["routes"]
+    for r in routes:
+        console.print(f"  {vifs[0]} {r['routeDirection']:<10} {r['cidr']:<16} AS path {r['asPath'][0]['path']} {r['communities']}")
+
+
+def step5_verify(endpoint: str) -> None:
+    console.rule("Step 5: verify — traceroute and ping from each data center to the instance")
+    result = ext(endpoint, "GET", "/verify?count=5")
+    for pair in result["pairs"]:
+        console.print(f"[bold]{pair['site']} ({pair['source']}) -> {pair['vpc']} ({pair['destination']})[/bold]")
+        for n, hop in enumerate(pair["hops"], start=1):
+            console.print(f"  {n}  {hop['address']:<15} {hop['resource']}")
+        console.print(f"  ping: {pair['ping']['received']}/{pair['ping']['sent']} received")
+
+
+def verdict(endpoint: str) -> None:
+    console.rule("The analyzer's verdict")
 
 
 def _port_free(port: int) -> bool:
-    import socket
-
     with socket.socket() as s:
         try:
             s.bind(("127.0.0.1", port))

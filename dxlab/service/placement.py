@@ -32,8 +32,8 @@ def place(
                 "deleted",
                 "rejected",
             ):
-                dev = str(rec.doc.get("awsDevice"))
-                mine[dev] = mine.get(dev, 0) + 1
+                name = str(rec.doc.get("awsDevice"))
+                mine[name] = mine.get(name, 0) + 1
     used = {d.aws_device: uow.claimed(port_scope(d)) for d in devices}
     by_sub: dict[str, int] = {}
     for d in location.devices:

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from dxlab.service.context import Context
 from dxlab.store.repository import UnitOfWork
 
 Handler = Callable[[UnitOfWork, Context, dict[str, Any]], dict[str, Any]]
+H = TypeVar("H", bound=Callable[..., dict[str, Any]])
 
 
 @dataclass(frozen=True)
@@ -25,8 +26,8 @@ class Operation:
 OPERATIONS: dict[str, Operation] = {}
 
 
-def operation(name: str, *, write: bool = False) -> Callable[[Handler], Handler]:
-    def register(fn: Handler) -> Handler:
+def operation(name: str, *, write: bool = False) -> Callable[[H], H]:
+    def register(fn: H) -> H:
         if name in OPERATIONS:
             raise RuntimeError(f"operation {name} registered twice")
         OPERATIONS[name] = Operation(name, fn, write)

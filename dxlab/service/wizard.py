@@ -74,7 +74,7 @@ def order(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[str, Any]
             members = [c["connectionId"] for c in lag.get("connections", [])]
             device = lag["awsDevice"]
         else:
-            req = {"location": slot.location, "bandwidth": plan.port_bandwidth, "connectionName": slot.name}
+            req: dict[str, Any] = {"location": slot.location, "bandwidth": plan.port_bandwidth, "connectionName": slot.name}
             if provider and known:
                 req["providerName"] = provider
             if tags:

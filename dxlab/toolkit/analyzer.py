@@ -145,9 +145,9 @@ def analyze(net: Network) -> Analysis:
             prefix_owner[advert.prefix].add(router.site)
     single_vif_prefixes: list[dict[str, object]] = []
     for vpc in net.topology.vpcs:
-        cands = {k for k in paths.by_gateway.get(paths.gateway_of(vpc), []) if k in deps}
+        reaching = {k for k in paths.by_gateway.get(paths.gateway_of(vpc), []) if k in deps}
         for prefix, owners in prefix_owner.items():
-            carriers = [k for k in accepting.get(prefix, ()) if k in cands]
+            carriers = [k for k in accepting.get(prefix, ()) if k in reaching]
             if not carriers:
                 continue
             own = frozenset(Failure("site", s) for s in owners)

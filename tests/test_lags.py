@@ -471,3 +471,22 @@ def test_leaving_rule() -> None:
     assert leaves_too_few(member_count=3, minimum_links=3)
     assert not leaves_too_few(member_count=3, minimum_links=2)
     assert not leaves_too_few(member_count=1, minimum_links=1)
+
+
+def test_a_connection_whose_vlan_is_taken_on_the_lag_cannot_join(dx: Any) -> None:
+    lag = dx.create_lag(
+        numberOfConnections=2, location="EqDC2", connectionsBandwidth="10Gbps", lagName="l"
+    )
+    private_vif(dx, lag["lagId"], 104)
+    leaving = member_ids(lag)[1]
+    dx.disassociate_connection_from_lag(connectionId=leaving, lagId=lag["lagId"])
+    on_conn = private_vif(dx, leaving, 104)  # free on the standalone connection
+    refused(dx.associate_connection_with_lag, "VLAN 104", connectionId=leaving, lagId=lag["lagId"])
+    assert vif_parent(dx, on_conn) == leaving
+    assert member_ids(lag_of(dx, lag["lagId"])) == member_ids(lag)[:1]
+    # Moved VIFs keep their VLANs: on the LAG, 105 is taken once its VIF has come along.
+    dx.delete_virtual_interface(virtualInterfaceId=on_conn)
+    moved = private_vif(dx, leaving, 105)
+    dx.associate_connection_with_lag(connectionId=leaving, lagId=lag["lagId"])
+    assert vif_parent(dx, moved) == lag["lagId"]
+    refused(private_vif, "VLAN 105", dx=dx, parent_id=lag["lagId"], vlan=105)

@@ -8,8 +8,6 @@ import re
 from dxlab.domain.errors import ValidationError
 from dxlab.domain.speeds import HOSTED_BANDWIDTHS, mbps
 
-# WorkingWithVirtualInterfaces.md: an 802.1Q VLAN tag between 1 and 4094.
-VLAN_MIN, VLAN_MAX = 1, 4094
 # How long AWS takes to bring a confirmed hosted connection up in `realistic` mode: the
 # partner's port is already patched, so only the logical provisioning remains.
 ACTIVATION_SECONDS = 600.0
@@ -20,13 +18,6 @@ _ACCOUNT = re.compile(r"^\d{12}$")
 def check_owner_account(account: str) -> None:
     if not _ACCOUNT.match(account):
         raise ValidationError(f"ownerAccount {account!r} is not a 12-digit AWS account ID")
-
-
-def check_vlan(vlan: int) -> None:
-    if not VLAN_MIN <= vlan <= VLAN_MAX:
-        raise ValidationError(
-            f"VLAN {vlan} is out of range; use a VLAN from {VLAN_MIN} to {VLAN_MAX}"
-        )
 
 
 def check_hosted_bandwidth(bandwidth: str, capacity_mbps: int, parent: str) -> None:

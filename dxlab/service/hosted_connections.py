@@ -16,9 +16,9 @@ from dxlab.domain.hosted import (
     activation_delay,
     check_hosted_bandwidth,
     check_owner_account,
-    check_vlan,
 )
 from dxlab.domain.speeds import mbps
+from dxlab.domain.vif import check_vlan
 from dxlab.service.common import find, initial_tags, page
 from dxlab.service.connections import new_connection_doc
 from dxlab.service.context import Context

@@ -22,7 +22,7 @@ from dxlab.service.connections import (
     schedule_provisioning,
 )
 from dxlab.service.context import Context
-from dxlab.service.hosted_connections import move_hosted
+from dxlab.service.hosted_connections import move_hosted, vlan_scope
 from dxlab.service.interconnects import hosted_on, live_ports_at, order_interconnect
 from dxlab.service.lag_rules import (
     GONE,
@@ -38,6 +38,7 @@ from dxlab.service.lag_rules import (
 from dxlab.service.placement import place
 from dxlab.service.port_orders import check_port_order
 from dxlab.service.registry import operation
+from dxlab.service.vif_state import live_vifs_on
 from dxlab.store.repository import Record, UnitOfWork
 
 LAG_GONE = ("deleting", "deleted")
@@ -58,9 +59,10 @@ def member_find(uow: UnitOfWork, ctx: Context, connection_id: str) -> Record:
     return rec
 
 
-def lag_find(uow: UnitOfWork, ctx: Context, lag_id: str, *, live: bool = True) -> Record:
+def lag_find(uow: UnitOfWork, ctx: Context, lag_id: str) -> Record:
+    """The caller's LAG, which must not be deleted."""
     lag = find(uow, ctx, "lag", lag_id)
-    if live and lag.doc["lagState"] in LAG_GONE:
+    if lag.doc["lagState"] in LAG_GONE:
         raise Conflict(f"LAG {lag.id} is in state {lag.doc['lagState']}")
     return lag
 
@@ -78,11 +80,20 @@ def check_member(uow: UnitOfWork, rec: Record, lag: Record) -> None:
         )
 
 
-def live_vifs(uow: UnitOfWork, parent_id: str) -> list[Record]:
-    return [
-        v for v in uow.list("virtual_interface", parent=parent_id)
-        if v.doc.get("virtualInterfaceState") not in ("deleted", "rejected")
-    ]  # fmt: skip
+def move_vifs(uow: UnitOfWork, vifs: list[Record], lag: Record) -> None:
+    """The VIFs keep their VLANs, which must be free on the LAG (a VLAN is unique per
+    connection or LAG, hosted connections' VLANs included)."""
+    for vif in vifs:
+        vlan = str(vif.doc["vlan"])
+        if not uow.claim(vlan_scope(lag.id), vlan, vif.id):
+            raise Conflict(
+                f"VLAN {vlan} of virtual interface {vif.id} is already in use on LAG {lag.id}"
+            )
+        uow.release(vlan_scope(str(vif.parent)), vlan)
+        vif.parent = lag.id
+        vif.meta["connectionOwner"] = lag.account
+        vif.doc["connectionId"] = lag.id
+        uow.put(vif)
 
 
 def attach(uow: UnitOfWork, rec: Record, lag: Record) -> None:
@@ -91,16 +102,16 @@ def attach(uow: UnitOfWork, rec: Record, lag: Record) -> None:
     if old:
         check_can_leave_lag(uow, old, rec.id)
     # associate-connection-with-lag.md: its virtual interfaces move to the LAG with it.
-    vifs = live_vifs(uow, rec.id)
-    if vifs and len(vifs) + len(live_vifs(uow, lag.id)) > quotas.VIFS_PER_LAG:
+    vifs = live_vifs_on(uow, rec.id)
+    if vifs and len(vifs) + len(live_vifs_on(uow, lag.id)) > quotas.VIFS_PER_LAG:
         raise LimitExceeded(
             f"LAG {lag.id} can have at most {quotas.VIFS_PER_LAG} virtual interfaces;"
             f" {rec.id} would bring {len(vifs)} more"
         )
-    for vif in vifs:
-        vif.parent = lag.id
-        vif.doc["connectionId"] = lag.id
-        uow.put(vif)
+    move_vifs(uow, vifs, lag)
+    if vifs and rec.doc.get("jumboFrameCapable"):
+        lag.doc["jumboFrameCapable"] = True  # set-jumbo-frames-vif.md: its jumbo VIFs came along
+        uow.put(lag)
     if rec.kind == "interconnect":
         # The model: an interconnect's hosted connections move to the LAG too.
         view = lag_view(uow, lag)
@@ -306,7 +317,7 @@ def update_lag(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, 
 def delete_lag(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
     lag = lag_find(uow, ctx, req["lagId"])
     # delete-lag.md: not while virtual interfaces (or, per the model, hosted connections) use it.
-    vifs = live_vifs(uow, lag.id)
+    vifs = live_vifs_on(uow, lag.id)
     if vifs:
         raise Conflict(
             f"LAG {lag.id} has {len(vifs)} virtual interface(s); delete them or associate them"

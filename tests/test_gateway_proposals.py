@@ -4,16 +4,9 @@ gateway's owner accepts (or rejects), the proposer may withdraw; proposals expir
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-import pytest
-
-from dxlab.domain.errors import NotFound
-from dxlab.service import dx_gateways, gateway_proposals, gateways
-from dxlab.service.context import Context
-from dxlab.service.timers import fire_due
-from dxlab.store import open_store
+from dxlab.client import ext
 from tests.gateway_support import (
     assert_client_error,
     associations,
@@ -169,35 +162,24 @@ def test_bad_accepts_are_refused_and_the_proposal_stays(server: Any, account: st
     assert associations(dxb, gid) == []
 
 
-def test_proposals_expire_after_7_days_and_vanish_3_days_later(tmp_path: Path) -> None:
-    now = [1_800_000_000.0]
-    store = open_store(str(tmp_path / "expiry.db"))
-    a = Context(account="111111111111", clock=lambda: now[0])
-    b = Context(account="222222222222", clock=lambda: now[0])
-    try:
-        with store.write() as uow:
-            gw = gateways.create_virtual_gateway(uow, a, {"vpcCidrs": ["10.0.0.0/16"]})["virtualGatewayId"]
-            gid = dx_gateways.create_dx_gateway(uow, b, {"directConnectGatewayName": "g"})["directConnectGateway"][
-                "directConnectGatewayId"
-            ]
-            req = {"directConnectGatewayId": gid, "directConnectGatewayOwnerAccount": b.account, "gatewayId": gw}
-            pid = gateway_proposals.create_proposal(uow, a, req)["directConnectGatewayAssociationProposal"]["proposalId"]
+def test_proposals_expire_after_7_days_and_vanish_3_days_later(make_server: Any) -> None:
+    """virtualgateways.md: a proposal expires 7 days after it is created; a deleted one
+    stays visible for 3 days. The server's test clock moves time instead of sleeping."""
+    srv = make_server("--test-clock")
+    a, b = "111111111111", "222222222222"
+    dxa, dxb = srv.client(a), srv.client(b)
+    gid = dxgw(dxb)
+    pid = propose(dxa, gid, b, vgw(srv, a, "10.0.0.0/16"))["proposalId"]
 
-        def state() -> str | None:
-            with store.write() as uow:
-                fire_due(uow, b)
-                found = gateway_proposals.describe_proposals(uow, b, {})["directConnectGatewayAssociationProposals"]
-            return found[0]["proposalState"] if found else None
+    def advance(seconds: float) -> list[str]:
+        ext(srv.endpoint, "POST", "/clock/advance", {"seconds": seconds}, account=a)
+        return [p["proposalState"] for p in proposals(dxb, proposalId=pid)]
 
-        now[0] += 7 * 24 * 3600 - 60
-        assert state() == "requested"
-        now[0] += 120
-        assert state() == "deleted"
-        now[0] += 3 * 24 * 3600 - 120
-        assert state() == "deleted"
-        now[0] += 240
-        assert state() is None
-        with pytest.raises(NotFound, match=pid), store.write() as uow:
-            gateway_proposals.delete_proposal(uow, b, {"proposalId": pid})
-    finally:
-        store.close()
+    assert advance(7 * 24 * 3600 - 60) == ["requested"]
+    assert advance(120) == ["deleted"]
+    got = error_of(dxb.accept_direct_connect_gateway_association_proposal, directConnectGatewayId=gid,
+                   proposalId=pid, associatedGatewayOwnerAccount=a)  # fmt: skip
+    assert_client_error(got, "deleted")
+    assert advance(3 * 24 * 3600 - 120) == ["deleted"]
+    assert advance(240) == []
+    assert associations(dxb, gid) == []

@@ -6,18 +6,22 @@
   so that calls reach deep into the handlers (the services' side).
 
 Every answer is a 200 or an AWS-shaped 4xx; a failure names its seed and request, so it
-reproduces."""
+reproduces. Both run on SQLite and on PostgreSQL (which, for one, cannot store U+0000)."""
 
 from __future__ import annotations
 
 import random
 from collections import defaultdict
+from collections.abc import Iterator
 from typing import Any
 
 import cbor2
 import orjson
+import pytest
 from botocore.model import Shape
 
+from tests.conftest import ServerProcess
+from tests.databases import KINDS, database
 from tests.model_values import BY_INT_MEMBER, BY_MEMBER, BY_SHAPE
 from tests.wire import (
     CBOR_PREFIX,
@@ -176,7 +180,17 @@ class StatefulFuzzer:
         return (op_name, *_encode(self.rng, op_name, params))
 
 
-def test_shape_fuzz_never_gets_a_500(server: Any, account: str) -> None:
+@pytest.fixture(scope="module", params=KINDS)
+def store_server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    with database(request.param, tmp_path_factory.mktemp("fuzz")) as url:
+        srv = ServerProcess(url).start()
+        yield srv
+        srv.stop()
+        assert not srv.server_errors(), srv.server_errors()
+
+
+def test_shape_fuzz_never_gets_a_500(store_server: ServerProcess, account: str) -> None:
+    server = store_server
     seed = 20261126
     fuzzer = ShapeFuzzer(seed)
     statuses: dict[int, int] = defaultdict(int)
@@ -188,7 +202,8 @@ def test_shape_fuzz_never_gets_a_500(server: Any, account: str) -> None:
     assert statuses[200] > 0 and statuses[400] > 0, statuses  # both outcomes were exercised
 
 
-def test_stateful_fuzz_never_gets_a_500(server: Any, account: str) -> None:
+def test_stateful_fuzz_never_gets_a_500(store_server: ServerProcess, account: str) -> None:
+    server = store_server
     seed = 7224
     fuzzer = StatefulFuzzer(seed)
     succeeded: set[str] = set()
@@ -206,5 +221,5 @@ def test_stateful_fuzz_never_gets_a_500(server: Any, account: str) -> None:
     assert len(succeeded) >= 10, sorted(succeeded)  # the loop got past validation
 
 
-def test_no_traceback_in_server_log(server: Any) -> None:
-    assert server.server_errors() == ""
+def test_no_traceback_in_server_log(store_server: ServerProcess) -> None:
+    assert store_server.server_errors() == ""

@@ -214,6 +214,22 @@ def test_null_list_member_and_json_words_in_messages(server: Any, account: str, 
     assert err["message"] == "Value true at 'maxResults' cannot be converted to an Integer"
 
 
+@pytest.mark.parametrize("encode", [orjson.dumps, cbor2.dumps])
+def test_nul_character_is_refused(server: Any, account: str, encode: Any) -> None:
+    # PostgreSQL text cannot hold U+0000: refused by the codec, so both stores agree.
+    body = {**GOOD, "connectionName": "dc\x001"}
+    if encode is orjson.dumps:
+        answer = send(server.endpoint, "/", encode(body), J, account=account)
+    else:
+        answer = send(server.endpoint, CREATE, encode(body), C, account=account)
+    err = assert_aws_error(answer, 400, "DirectConnectClientException")
+    assert err["message"] == (
+        "1 validation error detected: Value 'dc\\u00001' at 'connectionName' failed to satisfy"
+        " constraint: Member must not contain the NUL character (U+0000)"
+    )
+    assert connections(server.endpoint, account) == []
+
+
 def test_wrong_type_deep_in_a_list(server: Any, account: str) -> None:
     body = {"resourceArn": "arn:x", "tags": [{"key": "ok"}, {"key": 7}]}
     answer = send(server.endpoint, "/", orjson.dumps(body), json_headers("TagResource"), account=account)

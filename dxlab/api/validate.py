@@ -41,7 +41,7 @@ def _show(value: Any) -> str:
     if isinstance(value, (list, dict)) and len(value) > 8:
         return f"<{type(value).__name__} of {len(value)} items>"
     try:
-        text = value if isinstance(value, str) else repr(value)
+        text = value.replace("\x00", "\\u0000") if isinstance(value, str) else repr(value)
     except (ValueError, RecursionError):
         text = f"<{type(value).__name__}>"
     return text if len(text) <= 64 else text[:61] + "..."
@@ -99,6 +99,11 @@ class _Checker:
             if not isinstance(value, str):
                 self.type_error(value, path, "a String")
             self.length(shape, value, path, "length")
+            if "\x00" in value:
+                # No identifier, name or key of the service contains NUL, and PostgreSQL
+                # text cannot store it: refused here, the same on every store.
+                self.fail(value, path, "Member must not contain the NUL character (U+0000)")
+                return value
             if "enum" in shape and value not in shape["enum"]:
                 self.fail(value, path, f"Member must satisfy enum value set: [{', '.join(shape['enum'])}]")
             if "pattern" in shape and not _pattern(shape["pattern"]).search(value):

@@ -202,6 +202,47 @@ def new_lag_doc(
     return doc
 
 
+def check_existing(existing: Record, location: str, bandwidth: str, macsec: bool) -> None:
+    """create-lag.md: an existing connection joins only a LAG of its location and speed."""
+    if existing.doc["location"] != location or existing.doc["bandwidth"] != bandwidth:
+        raise ValidationError(
+            f"Connection {existing.id} is a {existing.doc['bandwidth']} connection at"
+            f" {existing.doc['location']}; the LAG is for {bandwidth} connections at {location}"
+        )
+    if macsec and not existing.doc.get("macSecCapable"):
+        raise ValidationError(
+            f"Connection {existing.id} does not support MACsec; the LAG requests MACsec"
+        )
+
+
+def order_members(
+    uow: UnitOfWork,
+    ctx: Context,
+    loc: catalog.Location,
+    lag: Record,
+    count: int,
+    req: dict[str, Any],
+    existing: Record | None,
+) -> Record | None:
+    """The LAG's new connections (interconnects for a partner's LAG), all on one device:
+    the existing connection's, or the first new one's (lags.md). Returns the first."""
+    tags = initial_tags({"tags": req.get("childConnectionTags")})
+    on_device = existing.doc["awsDevice"] if existing else None
+    first = None
+    for i in range(count):
+        name = f"Requested Connection {i + 1} for Lag {lag.id}"
+        if existing is not None and existing.kind == "interconnect":
+            rec = order_interconnect(
+                uow, ctx, loc, name, req["connectionsBandwidth"], lag=lag, on_device=on_device,
+                provider=req.get("providerName"), macsec=bool(req.get("requestMACSec")), tags=tags,
+            )  # fmt: skip
+        else:
+            rec = order_connection(uow, ctx, loc, lag, name, on_device, req, tags)
+        on_device = rec.doc["awsDevice"]
+        first = first or rec
+    return first
+
+
 @operation("CreateLag", write=True)
 def create_lag(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
     loc = require_location(ctx, req["location"])
@@ -211,20 +252,11 @@ def create_lag(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, 
     macsec = bool(req.get("requestMACSec"))
     check_port_order(loc, bandwidth, req.get("providerName"), req.get("billingMode"), macsec)
     tags = initial_tags(req)
-    child_tags = initial_tags({"tags": req.get("childConnectionTags")})
     total = req["numberOfConnections"]
     existing = None
     if req.get("connectionId") is not None:
         existing = member_find(uow, ctx, req["connectionId"])
-        if existing.doc["location"] != loc.code or existing.doc["bandwidth"] != bandwidth:
-            raise ValidationError(
-                f"Connection {existing.id} is a {existing.doc['bandwidth']} connection at"
-                f" {existing.doc['location']}; the LAG is for {bandwidth} connections at {loc.code}"
-            )
-        if macsec and not existing.doc.get("macSecCapable"):
-            raise ValidationError(
-                f"Connection {existing.id} does not support MACsec; the LAG requests MACsec"
-            )
+        check_existing(existing, loc.code, bandwidth, macsec)
         # create-lag.md: the existing connection counts towards numberOfConnections.
         total = max(total, 1)
     rules.check_member_count(total, bandwidth)
@@ -240,32 +272,16 @@ def create_lag(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, 
             f"Connection limit exceeded: {new} new connection(s) would pass the limit of"
             f" {quotas.CONNECTIONS_PER_LOCATION} active connections per location per account ({loc.code})"
         )
-    lag = Record(
-        "lag", ids.lag_id(), ctx.account, new_lag_doc(ctx, "", req, tags), created=ctx.now()
-    )
-    lag.doc["lagId"] = lag.id
-    # lags.md: one device for the whole LAG; the existing connection's, or the first new one's.
-    on_device = existing.doc["awsDevice"] if existing else None
-    kind = existing.kind if existing else "connection"
-    first: Record | None = existing
-    for i in range(new):
-        name = f"Requested Connection {i + 1} for Lag {lag.id}"
-        if kind == "interconnect":
-            rec = order_interconnect(
-                uow, ctx, loc, name, bandwidth, lag=lag, on_device=on_device,
-                provider=req.get("providerName"), macsec=macsec, tags=child_tags,
-            )  # fmt: skip
-        else:
-            rec = order_connection(uow, ctx, loc, lag, name, on_device, req, child_tags)
-        on_device = rec.doc["awsDevice"]
-        first = first or rec
+    lag_id = ids.lag_id()
+    lag = Record("lag", lag_id, ctx.account, new_lag_doc(ctx, lag_id, req, tags), created=ctx.now())
+    first = order_members(uow, ctx, loc, lag, new, req, existing) or existing
     assert first is not None  # total >= 1
     for key in ("awsDevice", "awsDeviceV2", "awsLogicalDeviceId"):
         lag.doc[key] = first.doc[key]
     uow.put(lag)
     if existing is not None:
         attach(uow, existing, lag)
-    if new and kind == "connection":
+    if new and (existing is None or existing.kind == "connection"):
         watch_members(uow, ctx, lag.id)
     return refresh_lag(uow, lag.id) or lag.doc
 

@@ -29,7 +29,9 @@ def _when(value: Any) -> str:
 
 
 def history_table(items: list[dict[str, Any]]) -> Table:
-    table = Table("Test", "Virtual interface", "BGP peers", "Status", "Minutes", "Start (UTC)", "End (UTC)")
+    table = Table(
+        "Test", "Virtual interface", "BGP peers", "Status", "Minutes", "Start (UTC)", "End (UTC)"
+    )
     for t in items:
         table.add_row(t["testId"], t["virtualInterfaceId"], "\n".join(t.get("bgpPeers", [])), t["status"],
                       str(t.get("testDurationInMinutes", "")), _when(t.get("startTime")), _when(t.get("endTime")))  # fmt: skip
@@ -37,7 +39,16 @@ def history_table(items: list[dict[str, Any]]) -> Table:
 
 
 def failures_table(items: list[dict[str, Any]]) -> Table:
-    table = Table("Failure", "Kind", "Target", "Status", "Minutes", "Connections down", "Start (UTC)", "End (UTC)")
+    table = Table(
+        "Failure",
+        "Kind",
+        "Target",
+        "Status",
+        "Minutes",
+        "Connections down",
+        "Start (UTC)",
+        "End (UTC)",
+    )
     for f in items:
         table.add_row(f["failureId"], f["kind"], f["id"], f["status"], str(f["minutes"]),
                       "\n".join(f.get("connections", [])), _when(f["startTime"]), _when(f["endTime"]))  # fmt: skip
@@ -46,7 +57,9 @@ def failures_table(items: list[dict[str, Any]]) -> Table:
 
 def show_report(report: dict[str, Any]) -> None:
     what = report.get("testId") or report.get("failureId")
-    target = report.get("virtualInterfaceId") or "{kind} {id}".format(**report.get("target", {"kind": "", "id": ""}))
+    target = report.get("virtualInterfaceId") or "{kind} {id}".format(
+        **report.get("target", {"kind": "", "id": ""})
+    )
     console.print(f"[bold]{report['kind']} {what}[/bold] on {target}: {report['status']}, "
                   f"{report['durationMs'] / 60000:.1f} min ({report['dataPlane']} data plane)")  # fmt: skip
     console.print(("[red]" if report["lost"] else "[green]") + report["verdict"])
@@ -55,17 +68,29 @@ def show_report(report: dict[str, Any]) -> None:
         pairs.add_row(p["site"], p["vpc"], "yes" if p["before"] else "no", "yes" if p["during"] else "[red]no[/red]",
                       ", ".join(p["via"]), str(p["outage_ms"]), p["reason"])  # fmt: skip
     console.print(pairs)
-    prefixes = Table("Prefix", "Gateway", "Redundant", "Learned over (before)", "Learned over (during)")
+    prefixes = Table(
+        "Prefix", "Gateway", "Redundant", "Learned over (before)", "Learned over (during)"
+    )
     for kind, label in (("redundant", "yes"), ("nonRedundant", "[red]no[/red]")):
         for e in report["prefixes"][kind]:
-            prefixes.add_row(e["prefix"], e["gateway"], label, ", ".join(e["before"]), ", ".join(e["during"]))
+            prefixes.add_row(
+                e["prefix"], e["gateway"], label, ", ".join(e["before"]), ", ".join(e["during"])
+            )
     if prefixes.rows:
         console.print(prefixes)
-    routes = Table("Virtual interface", "Accepted before", "Accepted during", "Advertised before", "Advertised during")
+    routes = Table(
+        "Virtual interface",
+        "Accepted before",
+        "Accepted during",
+        "Advertised before",
+        "Advertised during",
+    )
     before, during = report["routes"]["before"], report["routes"]["during"]
     for vif_id in report["affectedVirtualInterfaces"]:
         b, d = before.get(vif_id, {}), during.get(vif_id, {})
-        routes.add_row(vif_id, *("\n".join(x.get(k, [])) for k in ("accepted", "advertised") for x in (b, d)))
+        routes.add_row(
+            vif_id, *("\n".join(x.get(k, [])) for k in ("accepted", "advertised") for x in (b, d))
+        )
     if routes.rows:
         console.print(routes)
 
@@ -79,7 +104,12 @@ def register(main: click.Group, endpoint_option: Callable[[Any], Any], call: Cal
 
     @test.command("start")
     @click.argument("vif_id")
-    @click.option("--peer", "peers", multiple=True, help="A BGP peer id to bring down (repeatable; default: all).")
+    @click.option(
+        "--peer",
+        "peers",
+        multiple=True,
+        help="A BGP peer id to bring down (repeatable; default: all).",
+    )
     @click.option("--minutes", type=int, default=None, help="Test duration, 1-4320 (default 180).")
     @endpoint_option
     def start(vif_id: str, peers: tuple[str, ...], minutes: int | None, endpoint: str) -> None:
@@ -102,7 +132,9 @@ def register(main: click.Group, endpoint_option: Callable[[Any], Any], call: Cal
         """StopBgpFailoverTest: end the running test now (it shows `cancelled`)."""
         from dxlab.client import api
 
-        t = call(api(endpoint).stop_bgp_failover_test, virtualInterfaceId=vif_id)["virtualInterfaceTest"]
+        t = call(api(endpoint).stop_bgp_failover_test, virtualInterfaceId=vif_id)[
+            "virtualInterfaceTest"
+        ]
         console.print(f"test {t['testId']}: {t['status']}; {vif_id} restored")
 
     @test.command("history")
@@ -114,7 +146,13 @@ def register(main: click.Group, endpoint_option: Callable[[Any], Any], call: Cal
         from dxlab.client import api
 
         kwargs = {k: v for k, v in (("virtualInterfaceId", vif_id), ("status", status)) if v}
-        console.print(history_table(call(api(endpoint).list_virtual_interface_test_history, **kwargs)["virtualInterfaceTestHistory"]))
+        console.print(
+            history_table(
+                call(api(endpoint).list_virtual_interface_test_history, **kwargs)[
+                    "virtualInterfaceTestHistory"
+                ]
+            )
+        )
 
     @test.command("report")
     @click.argument("test_id")
@@ -124,7 +162,11 @@ def register(main: click.Group, endpoint_option: Callable[[Any], Any], call: Cal
         """What the test (or a `dxlab fail` failure, by its dxfail- id) did to routes and reachability."""
         from dxlab.client import ext
 
-        path = f"/failures/{test_id}/report" if test_id.startswith("dxfail-") else f"/failover-tests/{test_id}/report"
+        path = (
+            f"/failures/{test_id}/report"
+            if test_id.startswith("dxfail-")
+            else f"/failover-tests/{test_id}/report"
+        )
         data = call(ext, endpoint, "GET", path)
         if as_json:
             click.echo(json.dumps(data, indent=2))
@@ -134,7 +176,9 @@ def register(main: click.Group, endpoint_option: Callable[[Any], Any], call: Cal
     @main.command("fail")
     @click.argument("kind", type=click.Choice(FAILURE_KINDS))
     @click.argument("target")
-    @click.option("--minutes", type=int, default=None, help="How long it stays down, 1-4320 (default 180).")
+    @click.option(
+        "--minutes", type=int, default=None, help="How long it stays down, 1-4320 (default 180)."
+    )
     @click.option("--json", "as_json", is_flag=True, help="Print the failure as JSON.")
     @endpoint_option
     def fail(kind: str, target: str, minutes: int | None, as_json: bool, endpoint: str) -> None:

@@ -6,7 +6,6 @@ is refused with DirectConnectClientException, HTTP 400 and a message, and change
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,27 +13,15 @@ import pytest
 
 from dxlab.client import ExtensionError, ext
 from tests.conftest import ServerProcess
+from tests.failover_support import advance, clock_server  # noqa: F401  (`server`, with a test clock)
 from tests.scenario import Scenario, maximum
 from tests.test_awscli import aws, ok
 from tests.vif_support import refused, vif
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    db = tmp_path_factory.mktemp("failover") / "dxlab.db"
-    srv = ServerProcess(f"sqlite:///{db}", args=("--test-clock",)).start()
-    yield srv
-    srv.stop()
-    assert not srv.server_errors(), srv.server_errors()
-
-
 @pytest.fixture
 def lab(server: ServerProcess, dx: Any, account: str) -> Scenario:
     return maximum(server, dx, account)
-
-
-def advance(server: ServerProcess, seconds: float) -> dict[str, Any]:
-    return dict(ext(server.endpoint, "POST", "/clock/advance", {"seconds": seconds}))
 
 
 def history(dx: Any, **kwargs: Any) -> list[dict[str, Any]]:
@@ -49,10 +36,14 @@ def peers_status(doc: dict[str, Any]) -> list[str]:
     return [p["bgpStatus"] for p in doc["bgpPeers"]]
 
 
-def test_a_failover_test_on_each_vif_keeps_every_pair_reachable(server: ServerProcess, dx: Any, account: str, lab: Scenario) -> None:
+def test_a_failover_test_on_each_vif_keeps_every_pair_reachable(
+    server: ServerProcess, dx: Any, account: str, lab: Scenario
+) -> None:
     for vif_id in lab.vifs:
         others = [v for v in lab.vifs if v != vif_id]
-        test = dx.start_bgp_failover_test(virtualInterfaceId=vif_id, testDurationInMinutes=30)["virtualInterfaceTest"]
+        test = dx.start_bgp_failover_test(virtualInterfaceId=vif_id, testDurationInMinutes=30)[
+            "virtualInterfaceTest"
+        ]
         assert test["status"] == "in progress"
         assert uuid.UUID(test["testId"])
         assert test["ownerAccount"] == account and test["testDurationInMinutes"] == 30
@@ -72,7 +63,9 @@ def test_a_failover_test_on_each_vif_keeps_every_pair_reachable(server: ServerPr
         assert {(p["site"], p["vpc"]) for p in rep["pairs"]} == {("dc1", "prod"), ("dc2", "prod")}
         for pair in rep["pairs"]:
             assert pair["before"] and pair["during"] and pair["outage_ms"] == 0, pair
-            assert pair["via"] and vif_id not in pair["via"] and set(pair["via"]) <= set(others), pair
+            assert pair["via"] and vif_id not in pair["via"] and set(pair["via"]) <= set(others), (
+                pair
+            )
             assert vif_id in pair["via_before"] or pair["via_before"]
         # Both data centers' prefixes were learned over the tested VIF and over the others too.
         assert rep["prefixes"]["nonRedundant"] == []
@@ -80,7 +73,9 @@ def test_a_failover_test_on_each_vif_keeps_every_pair_reachable(server: ServerPr
         for entry in rep["prefixes"]["redundant"]:
             assert vif_id in entry["before"] and vif_id not in entry["during"] and entry["during"]
         before, during = rep["routes"]["before"][vif_id], rep["routes"]["during"][vif_id]
-        assert before["accepted"] == ["10.1.0.0/16", "10.2.0.0/16"] and before["advertised"] == ["10.100.0.0/16"]
+        assert before["accepted"] == ["10.1.0.0/16", "10.2.0.0/16"] and before["advertised"] == [
+            "10.100.0.0/16"
+        ]
         assert during["accepted"] == [] and during["sessions"][0]["up"] is False
         assert "failover test" in during["sessions"][0]["reason"]
 
@@ -97,9 +92,13 @@ def test_a_failover_test_on_each_vif_keeps_every_pair_reachable(server: ServerPr
     assert [t["virtualInterfaceId"] for t in tests] == list(reversed(lab.vifs))  # newest first
 
 
-def test_the_test_ends_by_itself_when_its_time_is_up(server: ServerProcess, dx: Any, lab: Scenario) -> None:
+def test_the_test_ends_by_itself_when_its_time_is_up(
+    server: ServerProcess, dx: Any, lab: Scenario
+) -> None:
     vif_id = lab.vifs[0]
-    test = dx.start_bgp_failover_test(virtualInterfaceId=vif_id, testDurationInMinutes=5)["virtualInterfaceTest"]
+    test = dx.start_bgp_failover_test(virtualInterfaceId=vif_id, testDurationInMinutes=5)[
+        "virtualInterfaceTest"
+    ]
     advance(server, 290)
     assert history(dx, testId=test["testId"])[0]["status"] == "in progress"
     assert vif(dx, vif_id)["virtualInterfaceState"] == "testing"
@@ -118,7 +117,9 @@ def test_the_test_ends_by_itself_when_its_time_is_up(server: ServerProcess, dx: 
     assert history(dx, testId=test["testId"])[0]["status"] == "completed"
 
 
-def test_bad_input_is_refused_and_changes_nothing(server: ServerProcess, dx: Any, account: str, lab: Scenario) -> None:
+def test_bad_input_is_refused_and_changes_nothing(
+    server: ServerProcess, dx: Any, account: str, lab: Scenario
+) -> None:
     vif_id = lab.vifs[1]
     peer = vif(dx, vif_id)["bgpPeers"][0]["bgpPeerId"]
     for minutes in (0, 4321, -5):
@@ -137,7 +138,9 @@ def test_bad_input_is_refused_and_changes_nothing(server: ServerProcess, dx: Any
     assert history(dx) == [] and vif(dx, vif_id)["virtualInterfaceState"] == "available"
 
     # The good ones next to them: 1 and 4,320 minutes, one chosen peer.
-    test = dx.start_bgp_failover_test(virtualInterfaceId=vif_id, bgpPeers=[peer], testDurationInMinutes=4320)
+    test = dx.start_bgp_failover_test(
+        virtualInterfaceId=vif_id, bgpPeers=[peer], testDurationInMinutes=4320
+    )
     assert test["virtualInterfaceTest"]["bgpPeers"] == [peer]
     # A second test on a VIF already testing.
     refused(dx.start_bgp_failover_test, "already being tested", test["virtualInterfaceTest"]["testId"],
@@ -145,7 +148,12 @@ def test_bad_input_is_refused_and_changes_nothing(server: ServerProcess, dx: Any
     refused(other.stop_bgp_failover_test, "does not exist", virtualInterfaceId=vif_id)
     assert [t["status"] for t in history(dx)] == ["in progress"]
     dx.stop_bgp_failover_test(virtualInterfaceId=vif_id)
-    assert dx.start_bgp_failover_test(virtualInterfaceId=vif_id, testDurationInMinutes=1)["virtualInterfaceTest"]["testDurationInMinutes"] == 1
+    assert (
+        dx.start_bgp_failover_test(virtualInterfaceId=vif_id, testDurationInMinutes=1)[
+            "virtualInterfaceTest"
+        ]["testDurationInMinutes"]
+        == 1
+    )
     dx.stop_bgp_failover_test(virtualInterfaceId=vif_id)
 
     # A VIF that is not available (its connection is down) cannot be tested.
@@ -153,27 +161,44 @@ def test_bad_input_is_refused_and_changes_nothing(server: ServerProcess, dx: Any
                   account=account)  # fmt: skip
     down = lab.vifs[2]
     assert vif(dx, down)["virtualInterfaceState"] == "down"
-    refused(dx.start_bgp_failover_test, down, "is down", "only an available", virtualInterfaceId=down)
+    refused(
+        dx.start_bgp_failover_test, down, "is down", "only an available", virtualInterfaceId=down
+    )
     assert history(dx, virtualInterfaceId=down) == []
     ext(server.endpoint, "DELETE", f"/failures/{failure['failureId']}", account=account)
-    assert dx.start_bgp_failover_test(virtualInterfaceId=down)["virtualInterfaceTest"]["status"] == "in progress"
+    assert (
+        dx.start_bgp_failover_test(virtualInterfaceId=down)["virtualInterfaceTest"]["status"]
+        == "in progress"
+    )
     dx.stop_bgp_failover_test(virtualInterfaceId=down)
 
 
 def test_history_filters_and_pages(server: ServerProcess, dx: Any, lab: Scenario) -> None:
     a, b = lab.vifs[0], lab.vifs[3]
     peer_a = vif(dx, a)["bgpPeers"][0]["bgpPeerId"]
-    first = dx.start_bgp_failover_test(virtualInterfaceId=a, testDurationInMinutes=1)["virtualInterfaceTest"]
+    first = dx.start_bgp_failover_test(virtualInterfaceId=a, testDurationInMinutes=1)[
+        "virtualInterfaceTest"
+    ]
     advance(server, 61)
     second = dx.start_bgp_failover_test(virtualInterfaceId=a)["virtualInterfaceTest"]
     dx.stop_bgp_failover_test(virtualInterfaceId=a)
     third = dx.start_bgp_failover_test(virtualInterfaceId=b)["virtualInterfaceTest"]
-    assert [t["testId"] for t in history(dx)] == [third["testId"], second["testId"], first["testId"]]
-    assert [t["testId"] for t in history(dx, virtualInterfaceId=a)] == [second["testId"], first["testId"]]
+    assert [t["testId"] for t in history(dx)] == [
+        third["testId"],
+        second["testId"],
+        first["testId"],
+    ]
+    assert [t["testId"] for t in history(dx, virtualInterfaceId=a)] == [
+        second["testId"],
+        first["testId"],
+    ]
     assert [t["status"] for t in history(dx, virtualInterfaceId=a)] == ["cancelled", "completed"]
     assert [t["testId"] for t in history(dx, status="completed")] == [first["testId"]]
     assert [t["testId"] for t in history(dx, status="in progress")] == [third["testId"]]
-    assert [t["testId"] for t in history(dx, bgpPeers=[peer_a])] == [second["testId"], first["testId"]]
+    assert [t["testId"] for t in history(dx, bgpPeers=[peer_a])] == [
+        second["testId"],
+        first["testId"],
+    ]
     assert [t["testId"] for t in history(dx, testId=second["testId"])] == [second["testId"]]
     page1 = dx.list_virtual_interface_test_history(maxResults=2)
     page2 = dx.list_virtual_interface_test_history(maxResults=2, nextToken=page1["nextToken"])
@@ -197,11 +222,15 @@ def test_aws_cli(server: ServerProcess, account: str, lab: Scenario) -> None:
     started = ok(server, account, "start-bgp-failover-test", "--virtual-interface-id", vif_id,
                  "--test-duration-in-minutes", "60")["virtualInterfaceTest"]  # fmt: skip
     assert started["status"] == "in progress" and started["testDurationInMinutes"] == 60
-    listed = ok(server, account, "list-virtual-interface-test-history", "--virtual-interface-id", vif_id)
+    listed = ok(
+        server, account, "list-virtual-interface-test-history", "--virtual-interface-id", vif_id
+    )
     assert [t["testId"] for t in listed["virtualInterfaceTestHistory"]] == [started["testId"]]
     code, _, err = aws(server, account, "start-bgp-failover-test", "--virtual-interface-id", vif_id)
     assert code != 0 and "DirectConnectClientException" in err and "already being tested" in err
-    stopped = ok(server, account, "stop-bgp-failover-test", "--virtual-interface-id", vif_id)["virtualInterfaceTest"]
+    stopped = ok(server, account, "stop-bgp-failover-test", "--virtual-interface-id", vif_id)[
+        "virtualInterfaceTest"
+    ]
     assert stopped["status"] == "cancelled"
 
 
@@ -218,7 +247,9 @@ def test_a_test_expires_after_a_restart(make_server: Any, tmp_path: Path) -> Non
     account = "314159265358"
     dx = srv.client(account)
     lab = maximum(srv, dx, account)
-    test = dx.start_bgp_failover_test(virtualInterfaceId=lab.vifs[0], testDurationInMinutes=10)["virtualInterfaceTest"]
+    test = dx.start_bgp_failover_test(virtualInterfaceId=lab.vifs[0], testDurationInMinutes=10)[
+        "virtualInterfaceTest"
+    ]
     advance(srv, 120)
     srv.kill9()
     srv.start()

@@ -47,13 +47,17 @@ def check_minutes(value: object, what: str = "testDurationInMinutes") -> int:
 
 def check_status(value: str) -> str:
     if value not in STATUSES:
-        raise ValidationError(f"status {value!r} is not a test status; use one of: {', '.join(STATUSES)}")
+        raise ValidationError(
+            f"status {value!r} is not a test status; use one of: {', '.join(STATUSES)}"
+        )
     return value
 
 
 def check_failure_kind(kind: object) -> str:
     if kind not in FAILURE_KINDS:
-        raise ValidationError(f"kind {kind!r} is not a failure dxlab can inject; use one of: {', '.join(FAILURE_KINDS)}")
+        raise ValidationError(
+            f"kind {kind!r} is not a failure dxlab can inject; use one of: {', '.join(FAILURE_KINDS)}"
+        )
     return str(kind)
 
 

@@ -41,7 +41,9 @@ class TestClock:
 def _clock(ctx: Context) -> TestClock:
     clock = ctx.extras.get("test_clock")
     if not isinstance(clock, TestClock):
-        raise NotFound("No dxlab route for the test clock: start the server with `dxlab serve --test-clock`")
+        raise NotFound(
+            "No dxlab route for the test clock: start the server with `dxlab serve --test-clock`"
+        )
     return clock
 
 
@@ -49,10 +51,16 @@ def _clock(ctx: Context) -> TestClock:
 def advance(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[str, Any]:
     clock = _clock(ctx)
     seconds = args.get("seconds")
-    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not math.isfinite(seconds):
+    if (
+        isinstance(seconds, bool)
+        or not isinstance(seconds, (int, float))
+        or not math.isfinite(seconds)
+    ):
         raise ValidationError(f"seconds must be a number, not {seconds!r}")
     if not 0 <= seconds <= MAX_ADVANCE:
-        raise ValidationError(f"seconds must be between 0 and {MAX_ADVANCE:.0f} (time only moves forward), not {seconds}")
+        raise ValidationError(
+            f"seconds must be between 0 and {MAX_ADVANCE:.0f} (time only moves forward), not {seconds}"
+        )
     clock.offset += float(seconds)
     uow.put(Record(KIND, RECORD_ID, SYSTEM_ACCOUNT, {"offset": clock.offset}, created=ctx.now()))
     fired = fire_due(uow, ctx)  # what came due in the moved time happens now, not at the next tick

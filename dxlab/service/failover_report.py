@@ -48,14 +48,19 @@ def _routes(net: Network, states: dict[SessionKey, SessionState]) -> dict[str, A
         out[vif.id] = {
             "name": vif.name,
             "connectionId": vif.connection_id,
-            "sessions": [{"addressFamily": k[1], "up": states[k].up, "reason": states[k].reason} for k in keys],
+            "sessions": [
+                {"addressFamily": k[1], "up": states[k].up, "reason": states[k].reason}
+                for k in keys
+            ],
             "accepted": sorted({r.cidr for s in up for r in s.accepted}),
             "advertised": sorted({r.cidr for s in up for r in s.advertised}),
         }
     return out
 
 
-def _learned(net: Network, states: dict[SessionKey, SessionState]) -> dict[tuple[str, str], set[str]]:
+def _learned(
+    net: Network, states: dict[SessionKey, SessionState]
+) -> dict[tuple[str, str], set[str]]:
     """(customer prefix, VGW/TGW) -> the VIFs over which AWS learned it for that gateway."""
     out: dict[tuple[str, str], set[str]] = {}
     for key, state in states.items():
@@ -68,7 +73,12 @@ def _learned(net: Network, states: dict[SessionKey, SessionState]) -> dict[tuple
     return out
 
 
-def _prefixes(net: Network, before: dict[SessionKey, SessionState], during: dict[SessionKey, SessionState], hit: set[str]) -> dict[str, Any]:
+def _prefixes(
+    net: Network,
+    before: dict[SessionKey, SessionState],
+    during: dict[SessionKey, SessionState],
+    hit: set[str],
+) -> dict[str, Any]:
     """The customer prefixes learned over a VIF the failure took down: redundant when another
     VIF still carries them to the same gateway, non-redundant when they were learned over the
     failed VIF(s) only."""
@@ -78,7 +88,12 @@ def _prefixes(net: Network, before: dict[SessionKey, SessionState], during: dict
     for (prefix, gw), vifs in sorted(was.items()):
         if not vifs & hit:
             continue
-        entry = {"prefix": prefix, "gateway": gw, "before": sorted(vifs), "during": sorted(now.get((prefix, gw), ()))}
+        entry = {
+            "prefix": prefix,
+            "gateway": gw,
+            "before": sorted(vifs),
+            "during": sorted(now.get((prefix, gw), ())),
+        }
         (redundant if entry["during"] else alone).append(entry)
     return {"redundant": redundant, "nonRedundant": alone}
 
@@ -130,7 +145,9 @@ def render(rec: Record, now: float, ids: dict[str, Any]) -> dict[str, Any]:
     lost = [f"{p['site']} <-> {p['vpc']}" for p in pairs if p["before"] and not p["during"]]
     kept = sum(1 for p in pairs if p["before"] and p["during"])
     if not pairs:
-        verdict = "no data center <-> VPC pair to check: load a customer topology (PUT /_dxlab/topology)"
+        verdict = (
+            "no data center <-> VPC pair to check: load a customer topology (PUT /_dxlab/topology)"
+        )
     elif lost:
         verdict = f"{len(lost)} data center <-> VPC pair(s) lost their path: {', '.join(lost)}"
     else:

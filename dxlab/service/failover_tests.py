@@ -32,18 +32,27 @@ WATCH_SECONDS = 10.0
 
 
 def _in_progress(uow: UnitOfWork, vif_id: str) -> Record | None:
-    return next((t for t in uow.list(TEST_KIND, parent=vif_id) if t.doc["status"] == rules.IN_PROGRESS), None)
+    return next(
+        (t for t in uow.list(TEST_KIND, parent=vif_id) if t.doc["status"] == rules.IN_PROGRESS),
+        None,
+    )
 
 
 def _chosen_peers(vif: Record, wanted: list[str] | None) -> list[dict[str, Any]]:
     """The peers to bring down: the ones named (each must be this VIF's), else all."""
-    peers = [p for p in vif.doc.get("bgpPeers", []) if p.get("bgpPeerState") not in ("deleting", "deleted")]
+    peers = [
+        p
+        for p in vif.doc.get("bgpPeers", [])
+        if p.get("bgpPeerState") not in ("deleting", "deleted")
+    ]
     if not wanted:
         return peers
     by_id = {p.get("bgpPeerId"): p for p in peers}
     for peer_id in wanted:
         if peer_id not in by_id:
-            raise ValidationError(f"BGP peer {peer_id} is not a BGP peer of virtual interface {vif.id}")
+            raise ValidationError(
+                f"BGP peer {peer_id} is not a BGP peer of virtual interface {vif.id}"
+            )
     return [by_id[p] for p in dict.fromkeys(wanted)]
 
 
@@ -53,17 +62,25 @@ def start_bgp_failover_test(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) 
     vif = find_vif(uow, ctx, req["virtualInterfaceId"], owner_only=True)
     running = _in_progress(uow, vif.id)
     if running is not None:
-        raise Conflict(f"Virtual interface {vif.id} is already being tested (test {running.id} is in progress)")
+        raise Conflict(
+            f"Virtual interface {vif.id} is already being tested (test {running.id} is in progress)"
+        )
     state = live_state(uow, vif)
     if state != "available":
-        raise Conflict(f"Virtual interface {vif.id} is {state}; only an available virtual interface can be tested")
+        raise Conflict(
+            f"Virtual interface {vif.id} is {state}; only an available virtual interface can be tested"
+        )
     peers = _chosen_peers(vif, req.get("bgpPeers"))
     not_up = [p["bgpPeerId"] for p in peers if p.get("bgpPeerState") != "available"]
     if not_up:
-        raise Conflict(f"BGP peer(s) {', '.join(not_up)} of {vif.id} are not available yet and cannot be tested")
+        raise Conflict(
+            f"BGP peer(s) {', '.join(not_up)} of {vif.id} are not available yet and cannot be tested"
+        )
     families = sorted({p["addressFamily"] for p in peers})
     failed, testing = current_outages(uow, ctx.account)
-    snap = snapshot(build_network(uow, ctx), failed, testing, also_testing=[(vif.id, f) for f in families])
+    snap = snapshot(
+        build_network(uow, ctx), failed, testing, also_testing=[(vif.id, f) for f in families]
+    )
     now, test_id = ctx.now(), str(uuid.uuid4())
     peer_ids = [str(p["bgpPeerId"]) for p in peers]
     doc: dict[str, Any] = {
@@ -98,7 +115,11 @@ def _bring_down(uow: UnitOfWork, vif: Record, test_id: str, peer_ids: set[str]) 
 def _vif_gone(uow: UnitOfWork, test: Record) -> str:
     """Why a running test can no longer run ("" while it can)."""
     vif = uow.get(VIF_KIND, str(test.doc["virtualInterfaceId"]))
-    if vif is None or vif.doc["virtualInterfaceState"] != "testing" or vif.meta.get("failoverTest") != test.id:
+    if (
+        vif is None
+        or vif.doc["virtualInterfaceState"] != "testing"
+        or vif.meta.get("failoverTest") != test.id
+    ):
         return "virtual interface is gone"
     parent = parent_of(uow, vif.parent)
     if parent is None or parent_state(parent) in ("deleting", "deleted", "rejected"):
@@ -164,7 +185,11 @@ def list_test_history(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dic
         records = uow.list(TEST_KIND, parent=vif_id)
     else:
         records = uow.list(TEST_KIND, account=ctx.account)
-    docs = sorted((r.doc for r in records if r.account == ctx.account), key=lambda d: d["startTime"], reverse=True)
+    docs = sorted(
+        (r.doc for r in records if r.account == ctx.account),
+        key=lambda d: d["startTime"],
+        reverse=True,
+    )
     if req.get("testId") is not None:
         docs = [d for d in docs if d["testId"] == req["testId"]]
     if status is not None:

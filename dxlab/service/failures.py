@@ -56,23 +56,33 @@ def _target(uow: UnitOfWork, ctx: Context, kind: str, target: str) -> Target:
     if kind == "connection":
         hit = [r for r in links if r.id == target]
         if not hit:
-            raise NotFound(f"Could not find {'Lag' if target.startswith('dxlag-') else 'Connection'} with ID {target}")
+            raise NotFound(
+                f"Could not find {'Lag' if target.startswith('dxlag-') else 'Connection'} with ID {target}"
+            )
         return hit, [("connection", target)], []
     if kind == "location":
         require_location(ctx, target)
         return [r for r in links if r.doc.get("location") == target], [("location", target)], []
     topology, resolved = load_topology(uow, ctx.account)
     if not topology.routers:
-        raise ValidationError(f"No customer topology is loaded, so there is no {kind} {target!r}; PUT /_dxlab/topology first")
+        raise ValidationError(
+            f"No customer topology is loaded, so there is no {kind} {target!r}; PUT /_dxlab/topology first"
+        )
     if kind == "router":
         if target not in topology.routers_by_name:
-            raise NotFound(f"No customer router {target!r} in the topology (routers: {', '.join(topology.routers_by_name)})")
+            raise NotFound(
+                f"No customer router {target!r} in the topology (routers: {', '.join(topology.routers_by_name)})"
+            )
         routers, dead = {target}, []
     else:
         if target not in topology.sites:
-            raise NotFound(f"No data center {target!r} in the topology (sites: {', '.join(topology.sites)})")
+            raise NotFound(
+                f"No data center {target!r} in the topology (sites: {', '.join(topology.sites)})"
+            )
         routers, dead = {r.name for r in topology.routers if r.site == target}, [target]
-    patched = {link for link, router in resolved.get("routerOfLink", {}).items() if router in routers}
+    patched = {
+        link for link, router in resolved.get("routerOfLink", {}).items() if router in routers
+    }
     return [r for r in links if r.id in patched], [(kind, target)], dead
 
 
@@ -185,7 +195,9 @@ def post_failure(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[st
 
 @route("GET", "/failures")
 def list_failures(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[str, Any]:
-    docs = sorted((r.doc for r in uow.list(FAILURE_KIND, account=ctx.account)), key=lambda d: d["startTime"])
+    docs = sorted(
+        (r.doc for r in uow.list(FAILURE_KIND, account=ctx.account)), key=lambda d: d["startTime"]
+    )
     if args.get("status"):
         docs = [d for d in docs if d["status"] == args["status"]]
     return {"failures": docs}

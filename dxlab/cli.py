@@ -380,58 +380,9 @@ def wizard(
     console.print(f"customer topology written to {out} and registered (add your VPCs, then `dxlab topology load`)")
 
 
+from dxlab.gateways_cli import register as _register_gateways  # noqa: E402
 
-def _gateway_group(name: str, path: str, what: str, id_field: str, listed: str) -> click.Group:
-    """`dxlab vgw|tgw create|list|delete`: EC2's gateways, through dxlab's extension routes
-    (virtualgateways.md, direct-connect-transit-gateways.md)."""
-
-    @main.group(name, help=f"{what.capitalize()}s (EC2's, which dxlab stands in for) with their ASN and VPC CIDRs.")
-    def group() -> None:
-        pass
-
-    def show(rows: list[dict[str, Any]]) -> None:
-        table = Table("ID", "Amazon side ASN", "VPC", "VPC CIDRs", "Region", "State")
-        for g in rows:
-            table.add_row(g[id_field], str(g["amazonSideAsn"]), g.get("vpcId", ""), ", ".join(g.get("vpcCidrs", [])),
-                          g["region"], g.get("virtualGatewayState") or g.get("transitGatewayState", ""))  # fmt: skip
-        console.print(table)
-
-    @group.command("create", help=f"Create a {what} in the caller's account and Region.")
-    @click.option("--asn", type=int, default=None, help="Amazon side ASN (default 64512).")
-    @click.option("--vpc-cidr", "vpc_cidrs", multiple=True, help="A CIDR of the VPC(s) behind it (repeatable).")
-    @endpoint_option
-    def create(asn: int | None, vpc_cidrs: tuple[str, ...], endpoint: str, **extra: Any) -> None:
-        from dxlab.client import ext
-
-        body: dict[str, Any] = {"vpcCidrs": list(vpc_cidrs), **{k: v for k, v in extra.items() if v}}
-        if asn is not None:
-            body["amazonSideAsn"] = asn
-        show([_call(ext, endpoint, "POST", path, body)])
-
-    if id_field == "virtualGatewayId":
-        create = click.option("--vpc-id", "vpcId", default=None, help="The VPC it is attached to.")(create)
-
-    @group.command("list", help=f"The caller's {what}s in the Region.")
-    @endpoint_option
-    def list_(endpoint: str) -> None:
-        from dxlab.client import ext
-
-        show(_call(ext, endpoint, "GET", path)[listed])
-
-    @group.command("delete", help=f"Delete a {what} (refused while it is associated or has VIFs).")
-    @click.argument("gateway_id")
-    @endpoint_option
-    def delete(gateway_id: str, endpoint: str) -> None:
-        from dxlab.client import ext
-
-        doc = _call(ext, endpoint, "DELETE", f"{path}/{gateway_id}")
-        console.print(f"{doc[id_field]}: deleted")
-
-    return group
-
-
-_gateway_group("vgw", "/virtual-gateways", "virtual private gateway", "virtualGatewayId", "virtualGateways")
-_gateway_group("tgw", "/transit-gateways", "transit gateway", "transitGatewayId", "transitGateways")
+_register_gateways(main, endpoint_option, _call)  # dxlab vgw ..., tgw ..., dx-gateways
 
 
 def vifs_table(items: list[dict[str, Any]]) -> Table:

@@ -150,3 +150,21 @@ def test_detaching_a_vgw_disassociates_it(server: Any, dx: Any, account: str) ->
                                      {"vpcCidrs": ["10.2.0.0/16"]}), "already attached")  # fmt: skip
     made = dx.create_direct_connect_gateway_association(directConnectGatewayId=gid, gatewayId=gw)
     assert made["directConnectGatewayAssociation"]["allowedPrefixesToDirectConnectGateway"] == [{"cidr": "10.1.0.0/16"}]
+
+
+def test_dxlab_vgw_attach_detach_and_dx_gateways_cli(server: Any, dx: Any, account: str) -> None:
+    gw = vgw(server, account)
+    attached = dxlab_cli(server, account, "vgw", "attach", gw, "--vpc-cidr", "10.50.0.0/16", "--vpc-id",
+                         "vpc-0123456789abcdef0")  # fmt: skip
+    assert attached.returncode == 0 and "vpc-0123456789abcdef0" in attached.stdout, attached.stdout + attached.stderr
+    gid = dxgw(dx, "cli-gw")
+    dx.create_direct_connect_gateway_association(directConnectGatewayId=gid, gatewayId=gw)
+    shown = dxlab_cli(server, account, "dx-gateways")
+    assert shown.returncode == 0, shown.stdout + shown.stderr
+    assert gid in shown.stdout and "cli-gw" in shown.stdout and gw in shown.stdout and "10.50.0.0/16" in shown.stdout
+    detached = dxlab_cli(server, account, "vgw", "detach", gw)
+    assert detached.returncode == 0 and "detached" in detached.stdout
+    found = dx.describe_direct_connect_gateway_associations(directConnectGatewayId=gid)
+    assert found["directConnectGatewayAssociations"] == []
+    again = dxlab_cli(server, account, "vgw", "detach", gw)
+    assert again.returncode == 1 and "not a virtual private gateway attached" in again.stdout

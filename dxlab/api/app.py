@@ -96,16 +96,7 @@ class DxlabApp:
         except Disconnected:
             return  # the client is gone: a cut-off request is never acted on
         except TooLarge:
-            err = ProtocolError(
-                f"Request body too large (more than {MAX_BODY} bytes)", "RequestEntityTooLargeException", 413
-            )
-            if path.startswith(CBOR_PREFIX):
-                status, payload = errors.cbor_error(err)
-                extra = [(b"smithy-protocol", b"rpc-v2-cbor")]
-                await _respond(send, status, payload, "application/cbor", request_id, extra)
-            else:
-                status, payload = errors.json_error(err)
-                await _respond(send, status, payload, "application/x-amz-json-1.1", request_id)
+            await _refuse_too_large(path, send, request_id)
             return
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         if path.startswith(CBOR_PREFIX):
@@ -231,6 +222,20 @@ def _decode_cbor(body: bytes) -> Any:
             f"Request body is not valid CBOR: {len(body) - stream.tell()} bytes after the data item"
         )
     return decoded
+
+
+async def _refuse_too_large(path: str, send: Send, request_id: str) -> None:
+    """413 in the protocol the client spoke."""
+    err = ProtocolError(
+        f"Request body too large (more than {MAX_BODY} bytes)", "RequestEntityTooLargeException", 413
+    )
+    if path.startswith(CBOR_PREFIX):
+        status, payload = errors.cbor_error(err)
+        extra = [(b"smithy-protocol", b"rpc-v2-cbor")]
+        await _respond(send, status, payload, "application/cbor", request_id, extra)
+    else:
+        status, payload = errors.json_error(err)
+        await _respond(send, status, payload, "application/x-amz-json-1.1", request_id)
 
 
 def _check_length(scope: Scope) -> None:

@@ -13,7 +13,7 @@ from dxlab.domain.errors import Conflict, NotFound, ValidationError
 from dxlab.service.common import page
 from dxlab.service.context import Context
 from dxlab.service.registry import operation
-from dxlab.service.routes import route
+from dxlab.service.routes import RouteHandler, route
 from dxlab.store.repository import Record, UnitOfWork
 
 VGW_KIND = "virtual_gateway"
@@ -174,47 +174,39 @@ def _delete(uow: UnitOfWork, ctx: Context, kind: str, gateway_id: str) -> dict[s
     return view
 
 
-def _list(uow: UnitOfWork, ctx: Context, kind: str) -> list[dict[str, Any]]:
-    return [
-        _view(r) for r in uow.list(kind, account=ctx.account) if r.meta.get("region") == ctx.region
-    ]
+def _mine(uow: UnitOfWork, ctx: Context, kind: str) -> list[Record]:
+    """The caller's gateways of `kind` in this Region (EC2's gateways are regional)."""
+    return [r for r in uow.list(kind, account=ctx.account) if r.meta.get("region") == ctx.region]
 
 
-@route("POST", "/virtual-gateways", write=True)
 def create_virtual_gateway(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[str, Any]:
-    """Create a VGW attached to a VPC with `vpcCidrs` (EC2's CreateVpnGateway + AttachVpnGateway)."""
+    """A VGW attached to a VPC with `vpcCidrs` (EC2's CreateVpnGateway + AttachVpnGateway)."""
     return _create(uow, ctx, VGW_KIND, args)
 
 
-@route("GET", "/virtual-gateways")
-def list_virtual_gateways(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[str, Any]:
-    return {"virtualGateways": _list(uow, ctx, VGW_KIND)}
-
-
-@route("DELETE", "/virtual-gateways/{gateway_id}", write=True)
-def delete_virtual_gateway(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[str, Any]:
-    return _delete(uow, ctx, VGW_KIND, args["gateway_id"])
-
-
-@route("POST", "/transit-gateways", write=True)
 def create_transit_gateway(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[str, Any]:
-    """Create a transit gateway with the CIDRs of the VPCs attached to it."""
+    """A transit gateway with the CIDRs of the VPCs attached to it."""
     return _create(uow, ctx, TGW_KIND, args)
 
 
-@route("GET", "/transit-gateways")
-def list_transit_gateways(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[str, Any]:
-    return {"transitGateways": _list(uow, ctx, TGW_KIND)}
+def _register_routes(kind: str, path: str, listed: str, create: RouteHandler) -> None:
+    """POST `path` (create), GET `path` (list), DELETE `path`/{id} for one kind."""
+
+    def list_all(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[str, Any]:
+        return {listed: [_view(r) for r in _mine(uow, ctx, kind)]}
+
+    def delete(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[str, Any]:
+        return _delete(uow, ctx, kind, args["gateway_id"])
+
+    route("POST", path, write=True)(create)
+    route("GET", path)(list_all)
+    route("DELETE", path + "/{gateway_id}", write=True)(delete)
 
 
-@route("DELETE", "/transit-gateways/{gateway_id}", write=True)
-def delete_transit_gateway(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[str, Any]:
-    return _delete(uow, ctx, TGW_KIND, args["gateway_id"])
+_register_routes(VGW_KIND, "/virtual-gateways", "virtualGateways", create_virtual_gateway)
+_register_routes(TGW_KIND, "/transit-gateways", "transitGateways", create_transit_gateway)
 
 
 @operation("DescribeVirtualGateways")
 def describe_virtual_gateways(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
-    docs = [
-        r.doc for r in uow.list(VGW_KIND, account=ctx.account) if r.meta.get("region") == ctx.region
-    ]
-    return {"virtualGateways": docs}
+    return {"virtualGateways": [r.doc for r in _mine(uow, ctx, VGW_KIND)]}

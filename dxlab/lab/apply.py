@@ -1,0 +1,274 @@
+"""Desired lab -> running lab: observe what runs (namespaces by prefix, their links, the
+daemons' pid files and config digests in the state directory), diff it with the plan and
+apply the difference. Applying twice changes nothing; what is not in the plan but carries
+the prefix is removed (STYLE 6)."""
+
+from __future__ import annotations
+
+import ipaddress
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from dxlab.lab.host import FRR_DAEMONS, FRR_RUN, Host, LabError, wait_until
+from dxlab.lab.model import Bridge, Daemon, End, Lab, Namespace, Veth
+
+FORWARDING = ("net.ipv4.ip_forward=1", "net.ipv6.conf.all.forwarding=1")
+NO_RP_FILTER = ("net.ipv4.conf.all.rp_filter=0", "net.ipv4.conf.default.rp_filter=0")
+
+
+@dataclass
+class LinkSeen:
+    mtu: int
+    addrs: set[str]
+    master: str
+    kind: str
+
+
+@dataclass
+class Observed:
+    namespaces: set[str] = field(default_factory=set)
+    links: dict[tuple[str, str], LinkSeen] = field(default_factory=dict)
+    ns_digest: dict[str, str] = field(default_factory=dict)
+    daemons: dict[str, str] = field(default_factory=dict)  # key -> config digest, for live daemons
+
+
+def ns_dir(state: Path, ns: str) -> Path:
+    return state / ns
+
+
+def observe(host: Host, lab_prefix: str, state: Path, live: Any = None) -> Observed:
+    seen = Observed()
+    for ns in host.namespaces():
+        if not ns.startswith(lab_prefix + "-"):
+            continue
+        seen.namespaces.add(ns)
+        for link in host.links(ns):
+            addrs = {f"{a['local']}/{a['prefixlen']}" for a in link.get("addr_info", []) if a.get("scope") == "global"}
+            kind = "bridge" if "linkinfo" in link and link["linkinfo"].get("info_kind") == "bridge" else ""
+            seen.links[(ns, link["ifname"])] = LinkSeen(int(link.get("mtu", 0)), addrs, link.get("master", ""), kind)
+        d = ns_dir(state, ns)
+        digest = d / "ns.digest"
+        if digest.exists():
+            seen.ns_digest[ns] = digest.read_text()
+        for kind in ("bird", "frr"):
+            if (d / f"{kind}.digest").exists() and daemon_alive(host, ns, kind, state):
+                seen.daemons[f"{ns}.{kind}"] = (d / f"{kind}.digest").read_text()
+    return seen
+
+
+def daemon_pids(ns: str, kind: str, state: Path) -> list[int]:
+    files = [ns_dir(state, ns) / "bird.pid"] if kind == "bird" else [FRR_RUN / ns / f"{d}.pid" for d in FRR_DAEMONS]
+    pids = []
+    for f in files:
+        try:
+            pids.append(int(f.read_text().split()[0]))
+        except (OSError, ValueError, IndexError):
+            pass
+    return pids
+
+
+def daemon_alive(host: Host, ns: str, kind: str, state: Path) -> bool:
+    pids = daemon_pids(ns, kind, state)
+    want = 1 if kind == "bird" else len(FRR_DAEMONS)
+    return len(pids) == want and all(host.alive(p) for p in pids)
+
+
+# -- the diff ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Action:
+    verb: str  # add-ns | setup-ns | del-ns | add-bridge | add-veth | fix-end | del-link | start | reconfigure | stop
+    target: Any
+
+    def __str__(self) -> str:
+        return f"{self.verb} {getattr(self.target, 'name', None) or getattr(self.target, 'key', None) or self.target}"
+
+
+def _end_ok(end: End, mtu: int, seen: LinkSeen | None) -> bool:
+    return seen is not None and seen.mtu == mtu and seen.master == end.master and set(end.addrs) <= seen.addrs
+
+
+def diff(lab: Lab, seen: Observed) -> list[Action]:
+    """The actions that turn what runs into the plan, in the order to run them."""
+    actions: list[Action] = []
+    want_ns = {n.name: n for n in lab.namespaces}
+    for name in sorted(seen.namespaces - set(want_ns)):
+        actions.append(Action("del-ns", name))
+    for n in lab.namespaces:
+        if n.name not in seen.namespaces:
+            actions.append(Action("add-ns", n))
+        if seen.ns_digest.get(n.name) != n.digest() or n.name not in seen.namespaces:
+            actions.append(Action("setup-ns", n))
+    wanted_links: set[tuple[str, str]] = set()
+    for br in lab.bridges:
+        wanted_links.add((br.ns, br.name))
+        if (br.ns, br.name) not in seen.links:
+            actions.append(Action("add-bridge", br))
+    for v in lab.veths:
+        wanted_links |= {(v.a.ns, v.a.name), (v.b.ns, v.b.name)}
+        a, b = seen.links.get((v.a.ns, v.a.name)), seen.links.get((v.b.ns, v.b.name))
+        if a is None or b is None:
+            for end, present in ((v.a, a), (v.b, b)):
+                if present is not None:
+                    actions.append(Action("del-link", (end.ns, end.name)))
+            actions.append(Action("add-veth", v))
+            continue
+        for end, present in ((v.a, a), (v.b, b)):
+            if not _end_ok(end, v.mtu, present):
+                actions.append(Action("fix-end", (end, v.mtu)))
+    for ns, name in sorted(seen.links):
+        if ns in want_ns and name != "lo" and (ns, name) not in wanted_links:
+            actions.append(Action("del-link", (ns, name)))
+    want_daemons = {d.key: d for d in lab.daemons}
+    for key in sorted(set(seen.daemons) - set(want_daemons)):
+        if key.rsplit(".", 1)[0] in want_ns:
+            actions.append(Action("stop", key))
+    for d in lab.daemons:
+        if d.key not in seen.daemons:
+            actions.append(Action("start", d))
+        elif seen.daemons[d.key] != d.digest():
+            actions.append(Action("reconfigure", d))
+    return actions
+
+
+PHASES = ("del-ns", "add-ns", "add-bridge", "del-link", "add-veth", "fix-end", "setup-ns", "stop", "reconfigure",
+          "start")
+
+
+# -- applying -----------------------------------------------------------------------------
+class Applier:
+    def __init__(self, host: Host, state: Path) -> None:
+        self.host = host
+        self.state = state
+
+    def ip(self, ns: str, *args: str, check: bool = True) -> str:
+        return self.host.run(["ip", "-n", ns, *args], check=check)
+
+    def apply(self, actions: list[Action]) -> None:
+        # Namespaces, then links, then what needs the links (routes), then the daemons.
+        for a in sorted(actions, key=lambda a: PHASES.index(a.verb)):
+            if a.verb != "start":
+                getattr(self, "do_" + a.verb.replace("-", "_"))(a.target)
+        self.start_all([a.target for a in actions if a.verb == "start"])
+
+    def do_del_ns(self, name: str) -> None:
+        from dxlab.lab.cleanup import remove_namespace
+
+        remove_namespace(self.host, name, self.state)
+
+    def do_add_ns(self, n: Namespace) -> None:
+        self.host.run(["ip", "netns", "add", n.name])
+        self.ip(n.name, "link", "set", "lo", "up")
+        ns_dir(self.state, n.name).mkdir(parents=True, exist_ok=True)
+
+    def do_setup_ns(self, n: Namespace) -> None:
+        sysctls = (FORWARDING if n.forwarding else ()) + NO_RP_FILTER
+        self.host.run(["ip", "netns", "exec", n.name, "sysctl", "-q", "-w", *sysctls])
+        for addr in n.loopback:
+            self.ip(n.name, "addr", "replace", addr, "dev", "lo")
+        for r in n.routes:
+            self.ip(n.name, "route", "replace", *r.split())
+        if n.firewall:
+            self.host.run(["ip", "netns", "exec", n.name, "nft", "-f", "-"],
+                          stdin="flush ruleset\n" + n.firewall)  # fmt: skip
+        d = ns_dir(self.state, n.name)
+        d.mkdir(parents=True, exist_ok=True)
+        (d / "ns.digest").write_text(n.digest())
+
+    def do_add_bridge(self, b: Bridge) -> None:
+        self.ip(b.ns, "link", "add", b.name, "mtu", str(b.mtu), "type", "bridge")
+        self.ip(b.ns, "link", "set", b.name, "up")
+
+    def do_add_veth(self, v: Veth) -> None:
+        self.ip(v.a.ns, "link", "add", v.a.name, "mtu", str(v.mtu), "type", "veth",
+                "peer", "name", v.b.name, "netns", v.b.ns, "mtu", str(v.mtu))  # fmt: skip
+        self.do_fix_end((v.a, v.mtu))
+        self.do_fix_end((v.b, v.mtu))
+
+    def do_fix_end(self, target: tuple[End, int]) -> None:
+        end, mtu = target
+        self.ip(end.ns, "link", "set", end.name, "mtu", str(mtu))
+        if end.master:
+            self.ip(end.ns, "link", "set", end.name, "master", end.master)
+        for addr in end.addrs:
+            family = "-6" if ipaddress.ip_interface(addr).version == 6 else "-4"
+            self.host.run(["ip", family, "-n", end.ns, "addr", "replace", addr, "dev", end.name])
+        self.ip(end.ns, "link", "set", end.name, "up")
+
+    def do_del_link(self, target: tuple[str, str]) -> None:
+        self.ip(target[0], "link", "del", target[1], check=False)
+
+    def do_stop(self, key: str) -> None:
+        ns, kind = key.rsplit(".", 1)
+        stop_daemon(self.host, ns, kind, self.state)
+
+    def do_reconfigure(self, d: Daemon) -> None:
+        conf = self.write_config(d)
+        if d.kind == "bird":
+            out = self.host.run(["birdc", "-s", str(ns_dir(self.state, d.ns) / "bird.ctl"), "configure"])
+            if "error" in out.lower():
+                raise LabError(f"BIRD in {d.ns} refused its configuration {conf}: {out.strip()}")
+            self.write_digest(d)
+        else:  # FRR: a clean restart with the new configuration
+            stop_daemon(self.host, d.ns, "frr", self.state)
+            self.start_all([d])
+
+    def write_config(self, d: Daemon) -> Path:
+        path = ns_dir(self.state, d.ns) / f"{d.kind}.conf"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(d.config)
+        return path
+
+    def write_digest(self, d: Daemon) -> None:
+        (ns_dir(self.state, d.ns) / f"{d.kind}.digest").write_text(d.digest())
+
+    def start_all(self, daemons: list[Daemon]) -> None:
+        """BIRDs first (they start at once), then every FRR's daemons together: waiting
+        for each router in turn would add up."""
+        for d in daemons:
+            conf = self.write_config(d)
+            if d.kind == "bird":
+                d_dir = ns_dir(self.state, d.ns)
+                self.host.run(["ip", "netns", "exec", d.ns, "bird", "-c", str(conf), "-s", str(d_dir / "bird.ctl"),
+                               "-P", str(d_dir / "bird.pid")])  # fmt: skip
+                self.write_digest(d)
+        frrs = [d for d in daemons if d.kind == "frr"]
+        for d in frrs:
+            run = FRR_RUN / d.ns
+            run.mkdir(parents=True, exist_ok=True)
+            shutil.chown(run, "frr", "frr")
+            for daemon in FRR_DAEMONS:
+                self.host.run(["ip", "netns", "exec", d.ns, f"/usr/lib/frr/{daemon}", "-d", "-N", d.ns,
+                               "-f", "/dev/null", "-P", "0"])  # fmt: skip
+        for d in frrs:
+            run = FRR_RUN / d.ns
+            if not wait_until(lambda r=run: all((r / f"{x}.vty").exists() for x in FRR_DAEMONS), 10):  # type: ignore[misc]
+                raise LabError(f"FRR in {d.ns} did not open its vty sockets within 10 s")
+            out = self.host.run(["ip", "netns", "exec", d.ns, "vtysh", "-N", d.ns, "-f",
+                                 str(ns_dir(self.state, d.ns) / "frr.conf")], check=False, timeout=20)  # fmt: skip
+            bad = [line for line in out.splitlines() if line.startswith("line ") or "Unknown command" in line]
+            if bad:
+                raise LabError(f"FRR in {d.ns} refused its configuration: {'; '.join(bad[:3])}")
+            self.write_digest(d)
+
+
+def stop_daemon(host: Host, ns: str, kind: str, state: Path) -> None:
+    import signal
+
+    pids = daemon_pids(ns, kind, state)
+    for pid in pids:
+        host.kill(pid, signal.SIGTERM)
+    if not wait_until(lambda: not any(host.alive(p) for p in pids), 3):
+        for pid in pids:
+            host.kill(pid, signal.SIGKILL)
+    (ns_dir(state, ns) / f"{kind}.digest").unlink(missing_ok=True)
+
+
+def reconcile(host: Host, lab: Lab, state: Path) -> list[Action]:
+    """Make the running lab match `lab`; returns what was done."""
+    state.mkdir(parents=True, exist_ok=True)
+    state.chmod(0o755)
+    actions = diff(lab, observe(host, lab.prefix, state))
+    Applier(host, state).apply(actions)
+    return actions

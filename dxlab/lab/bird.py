@@ -1,0 +1,138 @@
+"""BIRD 2 configurations: the AWS side of every VIF on an AWS device, the AWS gateway
+that picks a path back to the customer, and a data center's core (the customer's own
+network behind its routers, which the lab needs to send and receive traffic).
+
+The AWS side follows routing-and-bgp.md and limits.md: the Amazon-side ASN, MD5, hold
+time 90 s / keepalive 30 s, BFD 300 ms x 3, 100 prefixes per family on private and
+transit VIFs (over it the session goes down, as "idle" on AWS), local preference from the
+7224:7100/7200/7300 communities, and the Amazon ASN as the whole AS_PATH it sends.
+
+TCP-MD5 (the `password` lines) works on this kernel: a wrong key leaves the session in
+Connect (checked by tests/test_lab_bgp.py)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from dxlab.domain import quotas
+from dxlab.domain.topology import LOCAL_PREFERENCE
+from dxlab.service.router_templates import BFD_INTERVAL_MS, BFD_MULTIPLIER, HOLD_TIME, KEEPALIVE
+
+BACKBONE_ASN = 7224  # AWS's own ASN: the iBGP between a device and a gateway
+# A lab comes up in seconds: BIRD's defaults wait 5 s before the first connect and 120 s
+# between retries, which only slow a rehearsal down.
+FAST_START = "  connect delay time 1;\n  connect retry time 2;\n  error wait time 1, 4;\n"
+
+
+@dataclass(frozen=True)
+class AwsPeer:
+    protocol: str
+    description: str
+    vif_type: str
+    family: str
+    amazon_ip: str
+    customer_ip: str
+    amazon_asn: int
+    customer_asn: int
+    auth_key: str
+    default_local_pref: int
+    exports: tuple[str, ...]  # prefixes AWS advertises over this session
+
+
+@dataclass(frozen=True)
+class Backbone:
+    protocol: str
+    local_ip: str
+    peer_ip: str
+    exports_from: tuple[str, ...] = ()  # device side: the VIF protocols whose routes go to the gateway
+
+
+def _set(prefixes: tuple[str, ...] | list[str]) -> str:
+    return "[ " + ", ".join(prefixes) + " ]"
+
+
+def _header(router_id: str) -> list[str]:
+    return [f"router id {router_id};", "protocol device { scan time 2; }", "",
+            "protocol kernel kernel4 {", "  ipv4 { import none; export all; };", "  merge paths yes;", "}", ""]  # fmt: skip
+
+
+def local_pref_filter(name: str, default: int) -> list[str]:
+    # routing-and-bgp.md: 7224:7100 low, 7224:7200 medium, 7224:7300 high preference.
+    out = [f"filter {name} {{"]
+    for i, (community, pref) in enumerate(sorted(LOCAL_PREFERENCE.items())):
+        asn, value = community.split(":")
+        out.append(f"  {'if' if i == 0 else 'else if'} ({asn},{value}) ~ bgp_community then bgp_local_pref = {pref};")
+    out += [f"  else bgp_local_pref = {default};", "  accept;", "}"]
+    return out
+
+
+def device(router_id: str, peers: list[AwsPeer], backbones: list[Backbone], statics: list[tuple[str, str]]) -> str:
+    """An AWS Direct Connect device: one BGP session per VIF address family, static routes
+    to the VPCs behind each gateway, iBGP toward the gateways."""
+    out = _header(router_id)
+    out += ["protocol bfd {", '  interface "*" {', f"    min rx interval {BFD_INTERVAL_MS} ms;",
+            f"    min tx interval {BFD_INTERVAL_MS} ms;", f"    multiplier {BFD_MULTIPLIER};", "  };", "}", ""]  # fmt: skip
+    v4 = [(c, via) for c, via in statics if ":" not in c]
+    if v4:
+        out += ["protocol static vpcs4 {", "  ipv4;", *[f"  route {c} via {via};" for c, via in v4], "}", ""]
+    for p in peers:
+        limit = quotas.PUBLIC_ROUTES if p.vif_type == "public" else quotas.PRIVATE_ROUTES_PER_FAMILY
+        exports = [c for c in p.exports if (":" in c) == (p.family == "ipv6")]
+        export = f"export where net ~ {_set(exports)};" if exports else "export none;"
+        out += local_pref_filter(f"{p.protocol}_in", p.default_local_pref)
+        out += [f"protocol bgp {p.protocol} {{", f'  description "{p.description}";',
+                f"  local {p.amazon_ip} as {p.amazon_asn};", f"  neighbor {p.customer_ip} as {p.customer_asn};",
+                f'  password "{p.auth_key}";', f"  hold time {HOLD_TIME};", f"  keepalive time {KEEPALIVE};",
+                "  bfd on;", FAST_START.rstrip("\n"), f"  {p.family} {{", f"    import filter {p.protocol}_in;",
+                f"    {export}",
+                # limits.md: over the limit the session goes idle (BIRD: the protocol is disabled).
+                f"    receive limit {limit} action disable;", "  };", "}", ""]  # fmt: skip
+    for b in backbones:
+        sources = " || ".join(f'proto = "{p}"' for p in b.exports_from) or "false"
+        out += [f"protocol bgp {b.protocol} {{", f"  local {b.local_ip} as {BACKBONE_ASN};",
+                f"  neighbor {b.peer_ip} as {BACKBONE_ASN};", "  direct;", FAST_START.rstrip("\n"),
+                "  ipv4 {", "    import none;", f"    export where {sources};", "    next hop self;", "  };", "}", ""]  # fmt: skip
+    return "\n".join(out)
+
+
+def gateway(router_id: str, backbones: list[Backbone], prefsrc: str) -> str:
+    """A VGW/TGW (with the Direct Connect gateway before it): learns the customer's routes
+    from every device and keeps the best (local preference, then AS_PATH), multipath on ties."""
+    out = [f"router id {router_id};", "protocol device { scan time 2; }", "",
+           "protocol kernel kernel4 {", "  ipv4 {", "    import none;",
+           # Traceroute shows the VPC router's address for this hop, as the sim names it.
+           f"    export filter {{ krt_prefsrc = {prefsrc}; accept; }};" if prefsrc else "    export all;",
+           "  };", "  merge paths yes;", "}", ""]  # fmt: skip
+    for b in backbones:
+        out += [f"protocol bgp {b.protocol} {{", f"  local {b.local_ip} as {BACKBONE_ASN};",
+                f"  neighbor {b.peer_ip} as {BACKBONE_ASN};", "  direct;", FAST_START.rstrip("\n"),
+                "  ipv4 { import all; export none; };", "}", ""]  # fmt: skip
+    return "\n".join(out)
+
+
+@dataclass(frozen=True)
+class CorePeer:
+    protocol: str
+    local_ip: str
+    peer_ip: str
+    wan: bool  # another data center's core (not a router of this one)
+
+
+def site_core(router_id: str, asn: int, own: list[str], customer: list[str], peers: list[CorePeer]) -> str:
+    """A data center's core: originates its own prefix, reflects the routers' AWS routes,
+    and reaches the other data centers over the WAN (less preferred than its own routers)."""
+    out = _header(router_id)
+    if own:
+        out += ["protocol static own4 {", "  ipv4;", *[f"  route {c} unreachable;" for c in own], "}", ""]
+    for p in peers:
+        if p.wan:
+            channel = ["  ipv4 {", "    import filter { bgp_local_pref = 50; accept; };", "    export all;",
+                       "    next hop self;", "  };"]  # fmt: skip
+        else:
+            # The routers' own announcements of the customer prefixes are not routes to them.
+            channel = ["  rr client;", "  ipv4 {", f"    import where net !~ {_set(customer)};" if customer else "    import all;",
+                       f"    export where net ~ {_set(customer)};" if customer else "    export none;",
+                       "    next hop self;", "  };"]  # fmt: skip
+        out += [f"protocol bgp {p.protocol} {{", f"  local {p.local_ip} as {asn};", f"  neighbor {p.peer_ip} as {asn};",
+                "  direct;", FAST_START.rstrip("\n"), *channel, "}", ""]  # fmt: skip
+    return "\n".join(out)

@@ -1,0 +1,54 @@
+"""`dxlab down` for the lab: remove every namespace that carries the lab's prefix, every
+process inside one, FRR's socket directories and the state files. It finds all of it by
+name and by namespace membership, so it works after dxlab was killed with SIGKILL, and
+running it twice is harmless (containerlab's destroy)."""
+
+from __future__ import annotations
+
+import shutil
+import signal
+from pathlib import Path
+
+from dxlab.lab.host import FRR_RUN, Host, wait_until
+
+
+def remove_namespace(host: Host, ns: str, state: Path) -> None:
+    # Every process in the namespace is one the lab started there (BIRD, FRR's daemons,
+    # a probe): `ip netns pids` names exactly those, never anything else on the machine.
+    pids = host.pids_in(ns)
+    for pid in pids:
+        host.kill(pid, signal.SIGTERM)
+    if not wait_until(lambda: not any(host.alive(p) for p in pids), 1.5):
+        for pid in pids:
+            host.kill(pid, signal.SIGKILL)
+        wait_until(lambda: not any(host.alive(p) for p in pids), 1.0)
+    host.run(["ip", "netns", "del", ns], check=False)
+    shutil.rmtree(FRR_RUN / ns, ignore_errors=True)
+    shutil.rmtree(state / ns, ignore_errors=True)
+
+
+def lab_namespaces(host: Host, prefix: str) -> list[str]:
+    return [ns for ns in host.namespaces() if ns.startswith(prefix + "-")]
+
+
+def down(host: Host, prefix: str, state: Path) -> list[str]:
+    """Remove the lab; returns the namespaces it removed."""
+    found = lab_namespaces(host, prefix)
+    # Signal every namespace's processes first, then wait once: stopping one namespace
+    # at a time would add up to seconds.
+    pids = {ns: host.pids_in(ns) for ns in found}
+    for ns_pids in pids.values():
+        for pid in ns_pids:
+            host.kill(pid, signal.SIGTERM)
+    everyone = [p for ns_pids in pids.values() for p in ns_pids]
+    if not wait_until(lambda: not any(host.alive(p) for p in everyone), 1.5):
+        for pid in everyone:
+            host.kill(pid, signal.SIGKILL)
+        wait_until(lambda: not any(host.alive(p) for p in everyone), 1.0)
+    for ns in found:
+        remove_namespace(host, ns, state)
+    for leftover in FRR_RUN.glob(prefix + "-*") if FRR_RUN.exists() else []:
+        shutil.rmtree(leftover, ignore_errors=True)
+    for leftover in state.glob(prefix + "-*") if state.exists() else []:
+        shutil.rmtree(leftover, ignore_errors=True)
+    return found

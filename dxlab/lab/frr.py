@@ -1,0 +1,71 @@
+"""A customer router's FRR configuration: for each of its VIFs, exactly what
+DescribeRouterConfiguration renders for FRR (with the router's own prefixes to advertise
+and its interface per connection: eth1 for the first, as the download says), or the
+user's own `frr_config` from the topology; then a short lab section, kept apart and
+marked, for what only the lab needs: the communities and prepends the topology asks for,
+BFD off where the topology says so, and an iBGP session to the data center's core."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from dxlab.domain.topology import Advertisement
+from dxlab.service import router_templates as t
+
+LAB_MARK = "! ---- dxlab lab: the data center behind this router (not part of the AWS download) ----"
+# Routes from the data center's core win over the router's own `network` announcements,
+# so return traffic for the other data center goes over the WAN.
+CORE_WEIGHT = 40000
+
+
+@dataclass(frozen=True)
+class RouterVif:
+    session: t.Session  # what DescribeRouterConfiguration renders from
+    interface: str  # eth1, eth2, ... (one per connection the router is patched to)
+
+
+def aws_part(vifs: list[RouterVif], own_config: str | None) -> str:
+    if own_config is not None:
+        return own_config.rstrip("\n") + "\n"
+    return "".join(t.frr(v.session, v.interface) for v in vifs)
+
+
+def policy(asn: int, vifs: list[RouterVif], adverts: tuple[Advertisement, ...], bfd: bool) -> list[str]:
+    """Communities and prepends as route-map entries ahead of the download's permit 10."""
+    out: list[str] = []
+    marked = [a for a in adverts if a.communities or a.prepend]
+    if len(marked) > 9:
+        raise ValueError("the lab places at most 9 community/prepend entries before the download's route-map entry 10")
+    for i, a in enumerate(marked, start=1):
+        plist = "ipv6 prefix-list" if ":" in a.prefix else "ip prefix-list"
+        match = "ipv6 address" if ":" in a.prefix else "ip address"
+        out.append(f"{plist} DXLAB-ADV-{i} seq 5 permit {a.prefix}")
+        for v in vifs:
+            out.append(f"route-map AWS-{v.session.tag}-OUT permit {i}")
+            out.append(f" match {match} prefix-list DXLAB-ADV-{i}")
+            if a.communities:
+                out.append(f" set community {' '.join(a.communities)} additive")
+            if a.prepend:
+                out.append(f" set as-path prepend {' '.join([str(asn)] * a.prepend)}")
+            out.append("exit")
+    if not bfd:
+        out.append(f"router bgp {asn}")
+        out += [f" no neighbor {p.amazon_ip} bfd" for v in vifs for p in v.session.peers]
+        out.append("exit")
+    return out
+
+
+def core_session(asn: int, core_ip: str) -> list[str]:
+    return [f"router bgp {asn}", " no bgp network import-check", f" neighbor {core_ip} remote-as {asn}",
+            f" neighbor {core_ip} description dxlab data center core", " address-family ipv4 unicast",
+            f"  neighbor {core_ip} activate", f"  neighbor {core_ip} next-hop-self",
+            f"  neighbor {core_ip} weight {CORE_WEIGHT}", " exit-address-family", "exit"]  # fmt: skip
+
+
+def router(name: str, asn: int, vifs: list[RouterVif], adverts: tuple[Advertisement, ...], bfd: bool,
+           core_ip: str, own_config: str | None = None) -> str:  # fmt: skip
+    lab = [LAB_MARK, f"hostname {name}"]
+    if own_config is None:
+        lab += policy(asn, vifs, adverts, bfd)
+    lab += core_session(asn, core_ip)
+    return aws_part(vifs, own_config) + "\n".join(lab) + "\n"

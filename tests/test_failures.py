@@ -12,9 +12,13 @@ from typing import Any
 import pytest
 
 from dxlab.client import ext
+from dxlab.domain.topology import Advertisement
+from dxlab.routing.network import Failure
+from dxlab.service.failover_report import snapshot
 from tests.conftest import ServerProcess
 from tests.failover_support import advance, clock_server, connection_states, vif_states  # noqa: F401
 from tests.gateway_support import assert_client_error, ext_error_of
+from tests.networks import DEV_TEST, HIGH, MAXIMUM, build
 from tests.scenario import Scenario, maximum
 
 UP = ("available", ["up"])
@@ -54,6 +58,51 @@ def pairs(rep: dict[str, Any]) -> dict[str, tuple[bool, bool, list[str]]]:
 
 def connection(dx: Any, cid: str) -> dict[str, Any]:
     return dict(dx.describe_connections(connectionId=cid)["connections"][0])
+
+
+# The report's comparison on the routing model alone (tests/networks.py), no server.
+
+
+def test_snapshot_of_a_location_failure_on_the_maximum_model() -> None:
+    snap = snapshot(build(MAXIMUM), [], [], also_failed=[Failure("location", "EqDC2")])
+    assert snap["affectedVirtualInterfaces"] == ["dxvif-00000001", "dxvif-00000002"]
+    assert [(p["site"], p["before"], p["during"]) for p in snap["pairs"]] == [
+        ("dc1", True, True),
+        ("dc2", True, True),
+    ]
+    assert all(set(p["via"]) <= {"dxvif-00000003", "dxvif-00000004"} for p in snap["pairs"])
+    assert snap["prefixes"]["nonRedundant"] == []
+    assert snap["routes"]["during"]["dxvif-00000001"]["accepted"] == []
+
+
+def test_snapshot_finds_the_prefix_learned_over_the_tested_vif_only() -> None:
+    own_only = {"dc1": [Advertisement("10.1.0.0/16")], "dc2": [Advertisement("10.2.0.0/16")]}
+    snap = snapshot(
+        build(HIGH, adverts=own_only), [], [], also_testing=[("dxvif-00000001", "ipv4")]
+    )
+    assert [e["prefix"] for e in snap["prefixes"]["nonRedundant"]] == ["10.1.0.0/16"]
+    assert snap["prefixes"]["redundant"] == []
+    # dc1's traffic still leaves over the WAN, but AWS has no route back to dc1's prefix.
+    dc1 = next(p for p in snap["pairs"] if p["site"] == "dc1")
+    assert dc1["before"] and not dc1["during"] and "no route back" in dc1["reason"]
+
+
+def test_snapshot_of_a_data_center_failure_and_of_what_was_down_already() -> None:
+    snap = snapshot(
+        build(DEV_TEST), [], [], also_failed=[Failure("site", "dc1")], dead_sites=["dc1"]
+    )
+    assert [(p["site"], p["during"], p["reason"]) for p in snap["pairs"]] == [
+        ("dc1", False, "data center dc1 is down")
+    ]
+    # A connection already down before the test is not the test's doing.
+    snap = snapshot(
+        build(MAXIMUM),
+        [Failure("connection", "dxcon-aaaaaaa1")],
+        [],
+        also_testing=[("dxvif-00000002", "ipv4")],
+    )
+    assert snap["affectedVirtualInterfaces"] == ["dxvif-00000002"]
+    assert snap["routes"]["before"]["dxvif-00000001"]["sessions"][0]["up"] is False
 
 
 def test_a_device_failure_takes_its_connection_down_and_the_others_carry_the_traffic(

@@ -531,5 +531,10 @@ from dxlab.failover_cli import register as _register_failover  # noqa: E402
 _register_failover(main, endpoint_option, _call)  # dxlab test ..., fail, restore, failures
 
 
+from dxlab.analyze_cli import register as _register_analyze  # noqa: E402
+
+_register_analyze(main, endpoint_option, _call)  # dxlab analyze, diagram
+
+
 if __name__ == "__main__":
     main()

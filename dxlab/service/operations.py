@@ -1,6 +1,7 @@
 """Imports every resource family so that its operations and routes register."""
 
 from dxlab.service import (  # noqa: F401
+    analysis,
     bgp_peers,
     connections,
     customer,

@@ -1,0 +1,349 @@
+"""The topology drawn as maximum_resiliency.md's figure draws it, as hand-written SVG:
+customer data centers and their routers on the left, the Direct Connect locations with
+their AWS devices and the connections to them in the middle, then the virtual
+interfaces, the gateways (Direct Connect gateway, VGW/TGW) and the VPCs on the right.
+What is failed or down right now (injected failures, failover tests, sessions down,
+connections not available) is drawn in red, with the reason in a tooltip."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from html import escape
+
+from dxlab.domain import catalog
+from dxlab.routing.network import Failure, Link, Network, Vif
+
+WIDTH = 1490
+SLOT = 46  # vertical room per VIF (a connection without VIFs takes one slot)
+TOP = 92
+SITE_X, SITE_W, ROUTER_H = 20, 190, 40
+LOC_X, LOC_W = 420, 180
+VIF_X, VIF_W, VIF_H = 660, 172, 38
+DXGW_X, DXGW_W = 872, 232
+REGION_X = 1125
+GW_X, GW_W = 1140, 160
+VPC_X, VPC_W = 1340, 130
+PUBLIC = "public"
+
+STYLE = """
+text{font-family:'DejaVu Sans',Helvetica,Arial,sans-serif;font-size:11px;fill:#1f2933}
+.mono{font-family:'DejaVu Sans Mono',Menlo,Consolas,monospace;font-size:10px}
+.small{font-size:9.5px;fill:#52606d}.head{font-size:12px;font-weight:bold}
+.title{font-size:16px;font-weight:bold}.col{font-size:11px;font-weight:bold;fill:#7b8794}
+.site{fill:#eef2f7;stroke:#7b8794}.router{fill:#fff;stroke:#3e4c59}
+.loc{fill:#fff7eb;stroke:#d9822b}.device{fill:#fff;stroke:#d9822b}
+.vif{fill:#fff;stroke:#3e4c59}.dxgw{fill:#f0f4ff;stroke:#4c6fff}
+.region{fill:#f7fbf4;stroke:#5c9e31;stroke-dasharray:6 4}.gw{fill:#fff;stroke:#5c9e31}
+.vpc{fill:#e9f5e1;stroke:#5c9e31}
+.edge{fill:none;stroke:#3e4c59;stroke-width:1.6}.aws{fill:none;stroke:#7b8794;stroke-width:1.2}
+.failed{stroke:#d64545 !important;stroke-width:2.4}
+rect.failed{fill:#fdecec !important}.edge.failed{stroke-dasharray:7 4}
+.bad{fill:#d64545 !important}
+"""
+
+
+@dataclass(frozen=True)
+class Marks:
+    """What is down right now, to paint red."""
+
+    failed: frozenset[Failure] = frozenset()
+    testing: frozenset[str] = frozenset()  # VIFs under a BGP failover test
+    down: dict[tuple[str, str], str] = field(default_factory=dict)  # (vif, family) -> why
+
+
+@dataclass
+class _Box:
+    x: float
+    y: float
+    w: float
+    h: float
+
+    @property
+    def mid(self) -> float:
+        return self.y + self.h / 2
+
+
+class _Canvas:
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+
+    def rect(self, box: _Box, cls: str, title: str = "", rx: int = 6) -> None:
+        tip = f"<title>{escape(title)}</title>" if title else ""
+        self.parts.append(f'<rect x="{box.x:.1f}" y="{box.y:.1f}" width="{box.w:.1f}" height="{box.h:.1f}" '
+                          f'rx="{rx}" class="{cls}">{tip}</rect>')  # fmt: skip
+
+    def text(self, x: float, y: float, s: str, cls: str = "", anchor: str = "start") -> None:
+        c = f' class="{cls}"' if cls else ""
+        self.parts.append(f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}"{c}>{escape(s)}</text>')
+
+    def curve(self, x1: float, y1: float, x2: float, y2: float, cls: str, title: str = "") -> None:
+        dx = (x2 - x1) / 2
+        tip = f"<title>{escape(title)}</title>" if title else ""
+        self.parts.append(f'<path d="M{x1:.1f},{y1:.1f} C{x1 + dx:.1f},{y1:.1f} {x2 - dx:.1f},{y2:.1f} '
+                          f'{x2:.1f},{y2:.1f}" class="{cls}">{tip}</path>')  # fmt: skip
+
+
+def _place(items: Iterable[tuple[str, float, float]], top: float, gap: float) -> dict[str, float]:
+    """Top y for each (key, wanted centre, height): near the centre, in order, no overlap."""
+    out: dict[str, float] = {}
+    cursor = top
+    for key, centre, height in sorted(items, key=lambda i: (i[1], i[0])):
+        y = max(centre - height / 2, cursor)
+        out[key] = y
+        cursor = y + height + gap
+    return out
+
+
+def _mean(values: list[float], default: float) -> float:
+    return sum(values) / len(values) if values else default
+
+
+def _fit(text: str, width: float, char: float = 6.0) -> str:
+    room = max(4, int(width / char))
+    return text if len(text) <= room else text[: room - 1] + "…"
+
+
+class _Diagram:
+    def __init__(self, net: Network, marks: Marks) -> None:
+        self.net, self.marks = net, marks
+        self.c = _Canvas()
+        self.failed = marks.failed
+        self.vifs_of: dict[str, list[Vif]] = defaultdict(list)
+        for vif in sorted(net.vifs.values(), key=lambda v: (v.vlan, v.id)):
+            self.vifs_of[vif.connection_id].append(vif)
+        self.link_y: dict[str, float] = {}
+        self.vif_box: dict[str, _Box] = {}
+        self.bottom: float = TOP
+
+    # -- what is down ---------------------------------------------------------------
+    def is_failed(self, kind: str, id_: str) -> bool:
+        return Failure(kind, id_) in self.failed
+
+    def link_problem(self, link: Link) -> str:
+        for kind, id_ in (("connection", link.id), ("device", link.device), ("location", link.location)):
+            if self.is_failed(kind, id_):
+                return f"{link.state}: {kind} {id_ if kind != 'connection' else ''} failed".replace("  ", " ")
+        return "" if link.state == "available" else link.state
+
+    def vif_problem(self, vif: Vif) -> str:
+        if vif.id in self.marks.testing:
+            return "BGP failover test in progress"
+        reasons = [self.marks.down[(vif.id, s.family)] for s in vif.sessions if (vif.id, s.family) in self.marks.down]
+        if reasons:
+            return "; ".join(dict.fromkeys(reasons))
+        return "" if vif.state == "available" else f"virtual interface is {vif.state}"
+
+    # -- the middle: locations, devices, connections, VIFs --------------------------
+    def draw_locations(self) -> None:
+        by_loc: dict[str, dict[str, list[Link]]] = defaultdict(lambda: defaultdict(list))
+        for link in sorted(self.net.links.values(), key=lambda lk: (lk.location, lk.device, lk.name, lk.id)):
+            by_loc[link.location][link.device].append(link)
+        y: float = TOP
+        for code, devices in by_loc.items():
+            loc = catalog.location(code)
+            start, at = y, len(self.c.parts)
+            y += 30
+            for device, links in devices.items():
+                dev_top = y
+                for link in links:
+                    slots = max(1, len(self.vifs_of.get(link.id, [])))
+                    self.link_y[link.id] = y + slots * SLOT / 2
+                    for i, vif in enumerate(self.vifs_of.get(link.id, [])):
+                        self.vif_box[vif.id] = _Box(VIF_X, y + i * SLOT + (SLOT - VIF_H) / 2, VIF_W, VIF_H)
+                    y += slots * SLOT
+                self._device(device, code, _Box(LOC_X + 12, dev_top + 3, LOC_W - 24, y - dev_top - 6))
+                y += 6
+            box = _Box(LOC_X, start, LOC_W, y - start + 4)
+            failed = self.is_failed("location", code)
+            # Drawn now that its height is known, but under its devices.
+            self.c.parts.insert(at, self._rect_svg(box, "loc" + (" failed" if failed else ""), loc.name if loc else code))
+            self.c.text(LOC_X + 10, start + 18, code, "head" + (" bad" if failed else ""))
+            label = ("FAILED" if failed else (loc.region if loc else ""))
+            self.c.text(LOC_X + LOC_W - 10, start + 18, label, "small" + (" bad" if failed else ""), "end")
+            y = box.y + box.h + 18
+        self.bottom = max(self.bottom, y)
+        for link in self.net.links.values():
+            self._vifs(link)
+
+    def _rect_svg(self, box: _Box, cls: str, title: str) -> str:
+        canvas = _Canvas()
+        canvas.rect(box, cls, title)
+        return canvas.parts[0]
+
+    def _device(self, device: str, location: str, box: _Box) -> None:
+        failed = self.is_failed("device", device) or self.is_failed("location", location)
+        self.c.rect(box, "device" + (" failed" if failed else ""), f"AWS device {device}", rx=4)
+        self.c.text(box.x + box.w / 2, box.y + 13, "AWS device", "small", "middle")
+        self.c.text(box.x + box.w / 2, box.y + 25, _fit(device, box.w, 6.1), "mono" + (" bad" if failed else ""), "middle")
+
+    def _vifs(self, link: Link) -> None:
+        for vif in self.vifs_of.get(link.id, []):
+            box = self.vif_box[vif.id]
+            problem = self.vif_problem(vif)
+            cls = " failed" if problem else ""
+            self.c.curve(LOC_X + LOC_W - 12, self.link_y[link.id], box.x, box.mid, "aws" + cls, f"{vif.id} on {link.id}")
+            self.c.rect(box, "vif" + cls, f"{vif.id} {vif.name}: {problem or 'BGP up'}", rx=12)
+            self.c.text(box.x + 10, box.y + 15, vif.id, "mono" + (" bad" if problem else ""))
+            status = "testing" if vif.id in self.marks.testing else ("BGP down" if problem else "BGP up")
+            self.c.text(box.x + 10, box.y + 29, f"VLAN {vif.vlan} · {vif.type} · {status}", "small" + (" bad" if problem else ""))
+
+    # -- the left: data centers, routers, connections -------------------------------
+    def draw_customer(self) -> None:
+        topo = self.net.topology
+        links_of: dict[str, list[str]] = defaultdict(list)
+        for link_id, name in self.net.router_of_link.items():
+            if link_id in self.link_y:
+                links_of[name].append(link_id)
+        want = {r.name: _mean([self.link_y[lk] for lk in links_of[r.name]], 1e9) for r in topo.routers}
+        sites = []
+        for site in topo.sites:
+            names = [r.name for r in topo.routers if r.site == site]
+            sites.append((site, _mean([want[r] for r in names if want[r] < 1e9], 1e9), 34.0 + len(names) * (ROUTER_H + 10)))
+        tops = _place(sites, TOP, 20)
+        router_y: dict[str, float] = {}
+        for site, _, height in sites:
+            failed = self.is_failed("site", site)
+            box = _Box(SITE_X, tops[site], SITE_W, height)
+            self.c.rect(box, "site" + (" failed" if failed else ""), f"customer data center {site}")
+            self.c.text(SITE_X + 10, box.y + 19, site, "head" + (" bad" if failed else ""))
+            self.c.text(SITE_X + SITE_W - 10, box.y + 19, "FAILED" if failed else "data center",
+                        "small" + (" bad" if failed else ""), "end")  # fmt: skip
+            y = box.y + 30
+            for router in sorted((r for r in topo.routers if r.site == site), key=lambda r: (want[r.name], r.name)):
+                down = failed or self.is_failed("router", router.name)
+                rbox = _Box(SITE_X + 14, y, SITE_W - 28, ROUTER_H)
+                self.c.rect(rbox, "router" + (" failed" if down else ""), f"customer router {router.name}", rx=4)
+                self.c.text(rbox.x + 8, y + 16, router.name, "head" + (" bad" if down else ""))
+                detail = f"AS {topo.customer_asn} · {len(router.advertise)} prefix(es)" + ("" if router.bfd else " · no BFD")
+                self.c.text(rbox.x + 8, y + 31, detail, "small")
+                router_y[router.name] = rbox.mid
+                y += ROUTER_H + 10
+            self.bottom = max(self.bottom, box.y + box.h + 20)
+        for link in self.net.links.values():
+            self._connection(link, router_y)
+
+    def _connection(self, link: Link, router_y: dict[str, float]) -> None:
+        y = self.link_y[link.id]
+        router = self.net.router_of_link.get(link.id)
+        problem = self.link_problem(link)
+        cls = "edge" + (" failed" if problem else "")
+        tip = f"{link.id} ({link.name}) {link.state}" + (f": {problem}" if problem else "")
+        if router in router_y:
+            self.c.curve(SITE_X + SITE_W - 14, router_y[router], LOC_X + 12, y, cls, tip)
+        else:
+            self.c.curve(LOC_X - 120, y, LOC_X + 12, y, cls + " unpatched", tip)
+            self.c.text(LOC_X - 124, y + 3, "no cross-connect", "small", "end")
+        self.c.text(LOC_X - 8, y - 5, link.id, "mono" + (" bad" if problem else ""), "end")
+        self.c.text(LOC_X - 8, y + 13, _fit(link.name, 150) if not problem else _fit(problem, 170, 5.6),
+                    "small" + (" bad" if problem else ""), "end")  # fmt: skip
+
+    # -- the right: gateways and VPCs -----------------------------------------------
+    def draw_gateways(self) -> None:
+        net = self.net
+        dxgw_vifs: dict[str, list[float]] = defaultdict(list)
+        gw_want: dict[str, list[float]] = defaultdict(list)
+        for vif in net.vifs.values():
+            if vif.id not in self.vif_box:
+                continue
+            y = self.vif_box[vif.id].mid
+            if vif.gateway_id in net.gateways:
+                gw_want[vif.gateway_id].append(y)
+            else:
+                dxgw_vifs[vif.gateway_id or PUBLIC].append(y)
+        for assoc in net.associations:
+            dxgw_vifs.setdefault(assoc.dx_gateway_id, [])
+        dx_tops = _place(((g, _mean(ys, 1e9), 52.0) for g, ys in dxgw_vifs.items()), TOP, 16)
+        for assoc in net.associations:
+            gw_want[assoc.gateway_id].append(dx_tops[assoc.dx_gateway_id] + 26)
+        gw_tops = _place(((g, _mean(gw_want.get(g, []), 1e9), 52.0) for g in net.gateways), TOP + 26, 16)
+        vpc_want = {v.name: gw_tops.get(net.vpc_gateways.get(v.name, v.gateway or ""), 1e9) + 26 for v in net.topology.vpcs}
+        vpc_tops = _place(((v, y, 52.0) for v, y in vpc_want.items()), TOP + 26, 16)
+        bottom = max([t + 52 for t in (*gw_tops.values(), *vpc_tops.values())], default=TOP + 60)
+        region = _Box(REGION_X, TOP - 4, WIDTH - REGION_X - 10, bottom - TOP + 20)
+        self.c.rect(region, "region", "AWS Region")
+        regions = sorted({g.region for g in net.gateways.values()} | {net.region})
+        self.c.text(REGION_X + 10, TOP + 12, "AWS Region " + ", ".join(regions), "head")
+        for vif in net.vifs.values():
+            if vif.id in self.vif_box:
+                box = self.vif_box[vif.id]
+                target = vif.gateway_id if vif.gateway_id in net.gateways else (vif.gateway_id or PUBLIC)
+                x2, y2 = (GW_X, gw_tops[target] + 26) if target in gw_tops else (DXGW_X, dx_tops[target] + 26)
+                self.c.curve(box.x + box.w, box.mid, x2, y2, "aws" + (" failed" if self.vif_problem(vif) else ""))
+        for assoc in net.associations:
+            if assoc.gateway_id in gw_tops:
+                tip = "allowed prefixes: " + (", ".join(assoc.allowed_prefixes) or "the VPC CIDRs")
+                self.c.curve(DXGW_X + DXGW_W, dx_tops[assoc.dx_gateway_id] + 26, GW_X, gw_tops[assoc.gateway_id] + 26, "aws", tip)
+        for gid, top in dx_tops.items():
+            box = _Box(DXGW_X, top, DXGW_W, 52)
+            self.c.rect(box, "dxgw", gid)
+            label = "AWS public services" if gid == PUBLIC else "Direct Connect gateway"
+            self.c.text(box.x + 10, top + 18, label, "head")
+            if gid != PUBLIC:
+                self.c.text(box.x + 10, top + 36, gid, "mono small")
+        for gid, top in gw_tops.items():
+            gw = net.gateways[gid]
+            box = _Box(GW_X, top, GW_W, 52)
+            self.c.rect(box, "gw", f"{gid} ASN {gw.amazon_asn} {gw.region}")
+            self.c.text(box.x + 8, top + 18, "Transit gateway" if gid.startswith("tgw-") else "Virtual private gateway", "small")
+            self.c.text(box.x + 8, top + 33, _fit(gid, GW_W - 10, 6.1), "mono")
+            self.c.text(box.x + 8, top + 46, f"ASN {gw.amazon_asn}", "small")
+        for vpc in net.topology.vpcs:
+            top = vpc_tops[vpc.name]
+            gid = net.vpc_gateways.get(vpc.name, vpc.gateway or "")
+            if gid in gw_tops:
+                self.c.curve(GW_X + GW_W, gw_tops[gid] + 26, VPC_X, top + 26, "aws")
+            box = _Box(VPC_X, top, VPC_W, 52)
+            self.c.rect(box, "vpc", f"VPC {vpc.name} {vpc.cidr}, instance {vpc.instance}")
+            self.c.text(box.x + 8, top + 16, f"VPC {vpc.name}", "head")
+            self.c.text(box.x + 8, top + 30, vpc.cidr, "mono")
+            icmp = "ICMP ok" if vpc.icmp else "no ICMP"
+            self.c.text(box.x + 8, top + 44, f"{vpc.instance} · {icmp}", "small" + ("" if vpc.icmp else " bad"))
+        self.bottom = max(self.bottom, region.y + region.h + 20, *(t + 70 for t in dx_tops.values()))
+
+    def svg(self, title: str) -> str:
+        self.draw_locations()
+        self.draw_customer()
+        self.draw_gateways()
+        c = self.c
+        c.text(20, 28, "dxlab topology" + (f" — {title}" if title else ""), "title")
+        down = sorted(str(f) for f in self.failed) + [f"testing:{v}" for v in sorted(self.marks.testing)]
+        c.text(20, 48, f"{len(self.net.links)} connection(s) · {len(self.net.vifs)} virtual interface(s) · "
+               + (f"failed now: {', '.join(down)}" if down else "nothing failed now"), "small" + (" bad" if down else ""))  # fmt: skip
+        for x, label in ((SITE_X, "CUSTOMER DATA CENTERS"), (LOC_X - 150, "CONNECTIONS"), (LOC_X, "DIRECT CONNECT LOCATIONS"),
+                         (VIF_X, "VIRTUAL INTERFACES"), (DXGW_X, "GATEWAYS"), (VPC_X, "VPCS")):  # fmt: skip
+            c.text(x, TOP - 14, label, "col")
+        y = self.bottom + 10
+        c.parts.append('<g class="legend">')
+        c.curve(20, y, 60, y, "edge")
+        c.text(66, y + 4, "up")
+        c.curve(110, y, 150, y, "edge failed")
+        c.text(156, y + 4, "failed or down (hover for the reason)", "bad")
+        c.parts.append("</g>")
+        height = y + 24
+        return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height:.0f}" '
+                f'viewBox="0 0 {WIDTH} {height:.0f}" role="img" aria-label="dxlab topology">'
+                f'<style>{STYLE}</style><rect width="100%" height="100%" fill="#ffffff"/>'
+                + "".join(c.parts) + "</svg>\n")  # fmt: skip
+
+
+def render_svg(net: Network, marks: Marks | None = None, title: str = "") -> str:
+    return _Diagram(net, marks or Marks()).svg(title)
+
+
+def svg_to_png(svg: bytes) -> bytes:
+    """PNG from SVG with librsvg's rsvg-convert (Debian's librsvg2-bin), else CairoSVG."""
+    tool = shutil.which("rsvg-convert")
+    if tool:
+        done = subprocess.run([tool, "--format=png", "--zoom=1.5"], input=svg, capture_output=True, timeout=60, check=False)
+        if done.returncode == 0:
+            return done.stdout
+        raise RuntimeError(f"rsvg-convert failed: {done.stderr.decode(errors='replace').strip()}")
+    try:
+        import cairosvg  # type: ignore[import-not-found]
+    except ImportError:
+        raise RuntimeError("PNG needs rsvg-convert (apt-get install librsvg2-bin) or cairosvg (pip install cairosvg)") from None
+    return bytes(cairosvg.svg2png(bytestring=svg, scale=1.5))

@@ -10,6 +10,7 @@ import re
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,7 @@ from dxlab.service import dx_gateways
 from dxlab.service.context import Context
 from dxlab.store import open_store
 from dxlab.store.repository import Record
+from tests.databases import KINDS, database
 from tests.gateway_support import (
     assert_client_error,
     associations,
@@ -446,11 +448,18 @@ def wait_for(read: Any, want: str, seconds: float = 10.0) -> str:
     return got
 
 
-def test_realistic_states_take_time_and_survive_kill_9(make_server: Any) -> None:
+@pytest.fixture(params=KINDS)
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    with database(request.param, tmp_path) as url:
+        yield url
+
+
+def test_realistic_states_take_time_and_survive_kill_9(make_server: Any, db_url: str) -> None:
     """Realistic mode: the gateway is pending, the association associating, for a while;
-    the durable timers still fire after the server is killed and restarted."""
+    the durable timers still fire after the server is killed and restarted (SQLite and
+    PostgreSQL)."""
     args = ("--provisioning", "realistic", "--realistic-factor", "0.005")  # association: 1.5 s
-    srv = make_server(*args)
+    srv = make_server(*args, db=db_url)
     dx = srv.client("111111111111")
     gw = vgw(srv, "111111111111", "10.0.0.0/16")
     gid = dxgw(dx)
@@ -460,7 +469,7 @@ def test_realistic_states_take_time_and_survive_kill_9(make_server: Any) -> None
     ]["associationId"]
     assert associations(dx, gid)[0]["associationState"] == "associating"
     srv.kill9()
-    dx = make_server(*args).client("111111111111")
+    dx = make_server(*args, db=db_url).client("111111111111")
     assert wait_for(lambda: associations(dx, gid)[0]["associationState"], "associated") == "associated"
     dx.delete_direct_connect_gateway_association(associationId=aid)
     assert associations(dx, gid)[0]["associationState"] == "disassociating"

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from dxlab.domain import quotas
+from dxlab.domain.gateway import TGW, VGW, advertised_prefixes
 from dxlab.domain.topology import LOCAL_PREFERENCE
 from dxlab.routing.network import Failure, Network, Vif
 
@@ -99,7 +100,13 @@ def advertised_routes(net: Network, vif: Vif, family: str) -> tuple[Route, ...]:
     for assoc in net.associations:
         if assoc.dx_gateway_id == vif.gateway_id:
             gw = net.gateways.get(assoc.gateway_id)
-            cidrs += assoc.allowed_prefixes or (gw.cidrs if gw else ())
+            vpc_cidrs = list(gw.cidrs) if gw else []
+            if not assoc.allowed_prefixes:
+                cidrs += vpc_cidrs
+                continue
+            kind = TGW if assoc.gateway_id.startswith("tgw-") else VGW
+            # allowed-to-prefixes.md: for a VGW the list filters the VPC CIDRs.
+            cidrs += advertised_prefixes(kind, list(assoc.allowed_prefixes), vpc_cidrs)
     seen = dict.fromkeys(c for c in cidrs if family_of(c) == family)
     return tuple(Route(c, family, (vif.amazon_asn,), ()) for c in seen)
 

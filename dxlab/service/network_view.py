@@ -78,6 +78,13 @@ def build_network(uow: UnitOfWork, ctx: Context) -> Network:
         if d.get("associationState") not in ("associating", "associated", "updating"):
             continue
         gw = d.get("associatedGateway", {}).get("id")
+        if gw not in gateways and rec.account == ctx.account:
+            # A VGW/TGW of another account, associated through an accepted proposal.
+            other = uow.get("virtual_gateway", str(gw)) or uow.get("transit_gateway", str(gw))
+            if other is not None:
+                gateways[other.id] = AwsGateway(other.id, int(other.meta.get("amazonSideAsn", 64512)),
+                                                str(other.meta.get("region", ctx.region)),
+                                                tuple(other.meta.get("vpcCidrs", [])))  # fmt: skip
         if gw in gateways or rec.account == ctx.account:
             prefixes = tuple(p["cidr"] for p in d.get("allowedPrefixesToDirectConnectGateway", []))
             associations.append(Association(str(d["directConnectGatewayId"]), str(gw), prefixes))

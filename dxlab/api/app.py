@@ -106,7 +106,7 @@ class DxlabApp:
         elif path.startswith("/console"):
             from dxlab.console import serve_console
 
-            await serve_console(self, scope, send, request_id)
+            await serve_console(self, scope, send, request_id, headers, body)
         elif scope["method"] == "POST" and path == "/":
             await self._json(scope, headers, body, send, request_id)
         elif scope["method"] in ("GET", "HEAD") and path == "/" and "x-amz-target" not in headers:

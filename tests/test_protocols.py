@@ -141,6 +141,24 @@ def test_cbor_validation_error_names_member_and_rule(server: Any, account: str) 
     )
 
 
+@pytest.mark.parametrize("wire", ["json", "cbor"])
+def test_modeled_exceptions_keep_their_names(server: Any, account: str, wire: str) -> None:
+    call = json_call if wire == "json" else cbor_call
+    _, conn = call(server.endpoint, "CreateConnection", ORDER, account)
+    arn = f"arn:aws:directconnect:us-east-1:{account}:dxcon/{conn['connectionId']}"
+    twice = [{"key": "team", "value": "a"}, {"key": "team", "value": "b"}]
+    answer, parsed = call(server.endpoint, "TagResource", {"resourceArn": arn, "tags": twice}, account)
+    assert_aws_error(answer, 400, "DuplicateTagKeysException")
+    assert parsed["Error"]["Code"] == "DuplicateTagKeysException"
+    many = [{"key": f"k{i}", "value": "v"} for i in range(51)]
+    answer, parsed = call(server.endpoint, "TagResource", {"resourceArn": arn, "tags": many}, account)
+    assert_aws_error(answer, 400, "TooManyTagsException")
+    # boto3 raises the modeled exception class for them.
+    dx = server.client(account)
+    with pytest.raises(dx.exceptions.DuplicateTagKeysException):
+        dx.tag_resource(resourceArn=arn, tags=twice)
+
+
 # -- validation messages name the member and the rule ----------------------------------
 
 

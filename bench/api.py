@@ -13,31 +13,22 @@ not botocore. See bench/README.md for what each phase does and the last results.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import orjson
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from dxlab.server import free_port  # noqa: E402
+from bench.rawclient import Reply, Server, raw_request, run  # noqa: E402
 
-TARGET = "OvertureService"
-DATE = "20260101"
-# dxlab's permissive mode checks the header's form, not the signature (api/auth.py).
-SIGNATURE = "0" * 64
-LOCATIONS = ("EqDC2", "CSVA1")  # us-east-1's two locations in dxlab's catalog
+LOCATIONS = ("EqDC2", "CSVA1")  # two us-east-1 locations of dxlab's catalog: 192 and 144 ports
 PER_LOCATION = 10  # limits.md: active connections per location per account
 # Accounts are 12-digit access key ids (dxlab) and x-moto-account-id (moto).
 ACCOUNT_300 = "300000000300"
@@ -47,142 +38,64 @@ ACCOUNT_TAGS = "300000000007"
 ACCOUNTS_PER_ROUND = 14
 
 
-# -- raw requests ------------------------------------------------------------------------
-def raw_request(port: int, op: str, body: dict[str, Any], account: str) -> bytes:
-    payload = orjson.dumps(body)
-    head = (
-        "POST / HTTP/1.1\r\n"
-        f"Host: 127.0.0.1:{port}\r\n"
-        "Content-Type: application/x-amz-json-1.1\r\n"
-        f"X-Amz-Target: {TARGET}.{op}\r\n"
-        f"X-Amz-Date: {DATE}T000000Z\r\n"
-        f"X-Moto-Account-Id: {account}\r\n"
-        f"Authorization: AWS4-HMAC-SHA256 Credential={account}/{DATE}/us-east-1/directconnect/"
-        "aws4_request, SignedHeaders=content-type;host;x-amz-date;x-amz-target,"
-        f" Signature={SIGNATURE}\r\n"
-        f"Content-Length: {len(payload)}\r\n"
-        "\r\n"
-    )
-    return head.encode() + payload
-
-
-@dataclass
-class Reply:
-    status: int
-    body: bytes
-    seconds: float
-
-
-async def _read_reply(reader: asyncio.StreamReader) -> tuple[int, bytes, bool]:
-    head = await reader.readuntil(b"\r\n\r\n")
-    lines = head.decode("latin-1").split("\r\n")
-    status = int(lines[0].split(" ", 2)[1])
-    headers = {}
-    for line in lines[1:]:
-        name, _, value = line.partition(":")
-        headers[name.strip().lower()] = value.strip()
-    close = headers.get("connection", "").lower() == "close"
-    if "content-length" in headers:
-        body = await reader.readexactly(int(headers["content-length"]))
-    elif headers.get("transfer-encoding", "").lower() == "chunked":
-        parts = []
-        while True:
-            size = int((await reader.readuntil(b"\r\n")).strip().split(b";")[0], 16)
-            chunk = await reader.readexactly(size + 2)
-            if size == 0:
-                break
-            parts.append(chunk[:-2])
-        body = b"".join(parts)
-    else:
-        body, close = await reader.read(), True
-    return status, body, close
-
-
-async def send_all(
-    port: int, requests: Sequence[bytes], concurrency: int, seconds: float, keep_bodies: bool = False
-) -> list[Reply]:
-    """Sends `requests` in order over `concurrency` keep-alive connections; stops early
-    when `seconds` have passed. Returns one Reply per request sent, in request order."""
-    replies: list[Reply | None] = [None] * len(requests)
-    next_index = 0
-    deadline = time.perf_counter() + seconds
-
-    async def worker() -> None:
-        nonlocal next_index
-        reader, writer = await asyncio.open_connection("127.0.0.1", port)
-        try:
-            while next_index < len(requests) and time.perf_counter() < deadline:
-                i = next_index
-                next_index += 1
-                start = time.perf_counter()
-                writer.write(requests[i])
-                status, body, close = await _read_reply(reader)
-                replies[i] = Reply(status, body if keep_bodies or status != 200 else b"", time.perf_counter() - start)
-                if close:  # the server ended keep-alive: open a new connection
-                    writer.close()
-                    reader, writer = await asyncio.open_connection("127.0.0.1", port)
-        finally:
-            writer.close()
-
-    await asyncio.gather(*(worker() for _ in range(concurrency)))
-    return [r for r in replies if r is not None]
-
-
-def run(port: int, requests: Sequence[bytes], concurrency: int, seconds: float, keep: bool = False) -> list[Reply]:
-    return asyncio.run(send_all(port, requests, concurrency, seconds, keep))
-
-
-# -- servers -----------------------------------------------------------------------------
-@dataclass
-class Server:
-    name: str
-    argv: list[str]
-    log: Path
-    port: int = field(default_factory=free_port)
-    proc: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> Server:
-        argv = [a.replace("{port}", str(self.port)) for a in self.argv]
-        with open(self.log, "ab") as out:
-            self.proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"{self.name} exited with {self.proc.returncode}; see {self.log}")
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{self.port}/", timeout=0.5).read()
-                return self
-            except OSError as exc:  # a 404 from moto's root still means it is up
-                if getattr(exc, "code", None):
-                    return self
-                time.sleep(0.05)
-        raise RuntimeError(f"{self.name} did not answer within 30 s")
-
-    def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-
-
 # -- measurements ------------------------------------------------------------------------
+def cpu_seconds(server: Server) -> float:
+    """User + system CPU of the server process so far (all its threads), from /proc."""
+    assert server.proc is not None
+    try:
+        fields = Path(f"/proc/{server.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 @dataclass
-class Result:
+class Tally:
+    """One operation on one server, added up over the slices it was measured in."""
+
     operation: str
     server: str
-    count: int
-    errors: int
-    seconds: float
-    p50: float
-    p99: float
     concurrency: int
+    latencies: list[float] = field(default_factory=list)  # ms
+    errors: int = 0
+    seconds: float = 0.0  # wall time of the timed requests
+    cpu: float = 0.0  # the server's CPU seconds meanwhile
+
+    @property
+    def count(self) -> int:
+        return len(self.latencies)
 
     @property
     def rate(self) -> float:
         return self.count / self.seconds if self.seconds else 0.0
+
+    @property
+    def p50(self) -> float:
+        return percentile(self.latencies, 0.50)
+
+    @property
+    def p99(self) -> float:
+        return percentile(self.latencies, 0.99)
+
+    @property
+    def cpu_ms(self) -> float:
+        return 1000 * self.cpu / self.count if self.count else float("nan")
+
+    def timed(
+        self, server: Server, requests: Sequence[bytes], seconds: float, keep: bool = False, every: int = 1
+    ) -> list[Reply]:
+        """Sends `requests`; the latency of every `every`-th one is recorded (the others
+        only set the scene, e.g. a write before each read)."""
+        cpu, start = cpu_seconds(server), time.perf_counter()
+        replies = run(server.port, requests, self.concurrency, seconds, keep)
+        self.seconds += time.perf_counter() - start
+        self.cpu += cpu_seconds(server) - cpu
+        bad = [r for r in replies if r.status != 200]
+        if bad and not self.errors:
+            print(f"  {server.name} {self.operation}: {len(bad)} errors, first: {bad[0].status} {bad[0].body[:200]!r}")
+        self.errors += len(bad)
+        self.latencies += [r.seconds * 1000 for r in replies[every - 1 :: every]]
+        return replies
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -193,17 +106,26 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def measure(
-    operation: str, server: Server, requests: Sequence[bytes], concurrency: int, seconds: float
-) -> Result:
-    start = time.perf_counter()
-    replies = run(server.port, requests, concurrency, seconds)
-    elapsed = time.perf_counter() - start
-    errors = [r for r in replies if r.status != 200]
-    if errors:
-        print(f"  {server.name} {operation}: {len(errors)} errors, first: {errors[0].status} {errors[0].body[:200]!r}")
-    lat = [r.seconds * 1000 for r in replies]
-    return Result(operation, server.name, len(replies), len(errors), elapsed,
-                  percentile(lat, 0.50), percentile(lat, 0.99), concurrency)  # fmt: skip
+    operation: str,
+    servers: Sequence[Server],
+    build: Callable[[Server], list[bytes]],
+    concurrency: int,
+    seconds: float,
+    slices: int = 4,
+    every: int = 1,
+) -> list[Tally]:
+    """The same requests to each server, in slices taken in turn (dxlab, moto, dxlab, ...)
+    so that both see the same background load of the machine; each server's slices
+    together take at most `seconds`."""
+    tallies = [Tally(operation, s.name, concurrency) for s in servers]
+    requests = [build(s) for s in servers]
+    for i in range(slices):
+        for server, tally, reqs in zip(servers, tallies, requests, strict=True):
+            per = len(reqs) // every
+            chunk = reqs[every * (i * per // slices) : every * ((i + 1) * per // slices)]
+            if chunk and tally.seconds < seconds:
+                tally.timed(server, chunk, seconds - tally.seconds, every=every)
+    return tallies
 
 
 def created_ids(replies: list[Reply]) -> list[str]:
@@ -221,37 +143,29 @@ def create_requests(port: int, accounts: Sequence[str], prefix: str) -> list[byt
     return out
 
 
-def bench_create(server: Server, total: int, concurrency: int, seconds: float, run_id: str) -> Result:
+def bench_create(servers: Sequence[Server], total: int, concurrency: int, seconds: float) -> list[Tally]:
     """CreateConnection in rounds of 14 fresh accounts x 20 orders (280 ports of the
-    region's 336); the round's connections are deleted, untimed, before the next round so
-    that ports are free again. Only the creates are timed."""
-    lat: list[float] = []
-    count = errors = 0
-    busy = 0.0
-    round_no = 0
-    deadline = time.perf_counter() + seconds
-    while count < total and time.perf_counter() < deadline:
+    region's 336), the servers taking turns; each round's connections are deleted,
+    untimed, before the next round so that ports are free again."""
+    tallies = [Tally("CreateConnection", s.name, concurrency) for s in servers]
+    run_id = f"{os.getpid() % 1000:03d}"
+    for round_no in range(1000):
         accounts = [f"4{run_id}{round_no:06d}{a:02d}"[-12:] for a in range(ACCOUNTS_PER_ROUND)]
-        round_no += 1
-        reqs = create_requests(server.port, accounts, "bench")[: total - count]
-        start = time.perf_counter()
-        replies = run(server.port, reqs, concurrency, deadline - start, keep=True)
-        busy += time.perf_counter() - start
-        count += len(replies)
-        bad = [r for r in replies if r.status != 200]
-        if bad and not errors:
-            print(f"  {server.name} CreateConnection: {bad[0].status} {bad[0].body[:200]!r}")
-        errors += len(bad)
-        lat += [r.seconds * 1000 for r in replies]
-        deletes = []
-        for req, reply in zip(reqs, replies, strict=False):
-            if reply.status == 200:
-                account = req.split(b"X-Moto-Account-Id: ", 1)[1].split(b"\r\n", 1)[0].decode()
-                body = {"connectionId": orjson.loads(reply.body)["connectionId"]}
-                deletes.append(raw_request(server.port, "DeleteConnection", body, account))
-        run(server.port, deletes, concurrency, 60)
-    return Result("CreateConnection", server.name, count, errors, busy,
-                  percentile(lat, 0.50), percentile(lat, 0.99), concurrency)  # fmt: skip
+        for server, tally in zip(servers, tallies, strict=True):
+            if tally.count >= total or tally.seconds >= seconds:
+                continue
+            reqs = create_requests(server.port, accounts, "bench")[: total - tally.count]
+            replies = tally.timed(server, reqs, seconds - tally.seconds, keep=True)
+            deletes = []
+            for req, reply in zip(reqs, replies, strict=False):
+                if reply.status == 200:
+                    account = req.split(b"X-Moto-Account-Id: ", 1)[1].split(b"\r\n", 1)[0].decode()
+                    body = {"connectionId": orjson.loads(reply.body)["connectionId"]}
+                    deletes.append(raw_request(server.port, "DeleteConnection", body, account))
+            run(server.port, deletes, concurrency, 60)
+        if all(t.count >= total or t.seconds >= seconds for t in tallies):
+            break
+    return tallies
 
 
 def describe_requests(port: int, account: str, n: int) -> list[bytes]:
@@ -291,11 +205,32 @@ def describe_tag_requests(port: int, account: str, ids: list[str], n: int) -> li
     return [raw_request(port, "DescribeTags", {"resourceArns": [arns[i % len(arns)]]}, account) for i in range(n)]
 
 
+def commit_latency(directory: Path, n: int = 200) -> tuple[float, float]:
+    """p50 and p99 ms of a durable SQLite commit (WAL, synchronous=FULL) on this disk now:
+    the floor under every write either server could acknowledge durably."""
+    import sqlite3
+
+    path = directory / "fsync-probe.db"
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=FULL")
+    db.execute("CREATE TABLE IF NOT EXISTS t (a INTEGER)")
+    times = []
+    for i in range(n):
+        start = time.perf_counter()
+        db.execute("BEGIN IMMEDIATE")
+        db.execute("INSERT INTO t VALUES (?)", (i,))
+        db.execute("COMMIT")
+        times.append((time.perf_counter() - start) * 1000)
+    db.close()
+    return percentile(times, 0.5), percentile(times, 0.99)
+
+
 def seed_dxlab(db_path: Path, counts: dict[str, int]) -> None:
     """Puts `n` available connections into each account, straight into the store, before
     the server starts. The API cannot: limits.md allows 10 live connections per location
-    per account and us-east-1 has two locations. The documents come from the service's
-    own `new_connection_doc`; ports are not claimed (they would exceed the catalog's 336)."""
+    per account, and the catalog has a few locations per Region. The documents come from
+    the service's own `new_connection_doc`; ports are not claimed (there are not 10,000)."""
     from dxlab.domain import catalog, ids
     from dxlab.service.connections import new_connection_doc
     from dxlab.service.context import Context
@@ -325,8 +260,8 @@ def seed_dxlab(db_path: Path, counts: dict[str, int]) -> None:
 # -- report ------------------------------------------------------------------------------
 @dataclass
 class Row:
-    dxlab: Result
-    moto: Result | None
+    dxlab: Tally
+    moto: Tally | None = None
     p99_target_ms: float | None = None
 
     @property
@@ -341,9 +276,13 @@ class Row:
         return ", ".join(parts), ok and self.dxlab.errors == 0
 
 
+def row(tallies: Sequence[Tally], p99_target_ms: float | None = None) -> Row:
+    return Row(tallies[0], tallies[1] if len(tallies) > 1 else None, p99_target_ms)
+
+
 def print_table(rows: list[Row]) -> None:
-    head = ("operation", "server", "conc", "requests", "errors", "req/s", "p50 ms", "p99 ms", "dxlab/moto",
-            "target", "met?")  # fmt: skip
+    head = ("operation", "server", "conc", "requests", "errors", "req/s", "p50 ms", "p99 ms", "cpu ms/req",
+            "dxlab/moto", "target", "met?")  # fmt: skip
     lines = [head]
     for row in rows:
         target, met = row.checks()
@@ -354,7 +293,7 @@ def print_table(rows: list[Row]) -> None:
             ratio = f"{row.ratio:.1f}x" if mine and row.ratio is not None else ""
             lines.append((
                 res.operation, res.server, str(res.concurrency), str(res.count), str(res.errors),
-                f"{res.rate:.0f}", f"{res.p50:.1f}", f"{res.p99:.1f}", ratio,
+                f"{res.rate:.0f}", f"{res.p50:.1f}", f"{res.p99:.1f}", f"{res.cpu_ms:.2f}", ratio,
                 target if mine else "", ("yes" if met else "NO") if mine else "",
             ))  # fmt: skip
     widths = [max(len(line[i]) for line in lines) for i in range(len(head))]
@@ -370,9 +309,27 @@ def phase(title: str) -> Callable[[str], None]:
     return lambda msg: print(f"  {msg}", flush=True)
 
 
+def first_id(server: Server, account: str) -> str:
+    reply = run(server.port, describe_requests(server.port, account, 1), 1, 120, keep=True)[0]
+    return str(orjson.loads(reply.body)["connections"][0]["connectionId"])
+
+
+def write_then_describe(server: Server, account: str, cid: str, n: int) -> list[bytes]:
+    """A TagResource on one of the account's connections before each DescribeConnections:
+    every describe reads a store that has just changed (no cached answer)."""
+    return [
+        req
+        for i in range(n)
+        for req in (
+            tag_requests(server.port, account, [cid], i + 1)[-1],
+            raw_request(server.port, "DescribeConnections", {}, account),
+        )
+    ]
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--seconds", type=float, default=15.0, help="time bound of each phase")
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    parser.add_argument("--seconds", type=float, default=15.0, help="time bound of each phase, per server")
     parser.add_argument("--concurrency", type=int, default=4, help="keep-alive connections per phase")
     parser.add_argument("--quick", action="store_true", help="smaller counts (smoke run)")
     parser.add_argument("--big", type=int, default=10_000, help="connections in the large account")
@@ -382,7 +339,6 @@ def main(argv: list[str] | None = None) -> int:
     seconds = min(args.seconds, 3.0) if args.quick else args.seconds
     conc = args.concurrency
     tmp = Path(tempfile.mkdtemp(prefix="dxlab-bench-"))
-    run_id = f"{os.getpid() % 1000:03d}"
     rows: list[Row] = []
     db = tmp / "bench.db"
     say = phase(f"seeding dxlab's store: {ACCOUNT_300}: 300, {ACCOUNT_10K}: {args.big} connections")
@@ -392,46 +348,53 @@ def main(argv: list[str] | None = None) -> int:
     dx = Server("dxlab", [sys.executable, "-m", "dxlab.cli", "serve", "--port", "{port}", "--db", f"sqlite:///{db}"],
                 tmp / "dxlab.log")  # fmt: skip
     moto = Server("moto", [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", "{port}"], tmp / "moto.log")
+    servers = (dx, moto)
     try:
         dx.start()
         moto.start()
-        for s in (dx, moto):  # warm up: imports, first model load, first connections
+        for s in servers:  # warm up: imports, first model load, first connections
             run(s.port, describe_requests(s.port, "300000000001", 50), conc, 10)
 
-        say = phase("CreateConnection")
-        results = [bench_create(s, n, conc, seconds, run_id) for s in (dx, moto)]
-        rows.append(Row(results[0], results[1]))
-        say(f"dxlab {results[0].rate:.0f}/s, moto {results[1].rate:.0f}/s")
+        say = phase("this machine")
+        say(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs;"
+            " durable SQLite commit p50 %.2f ms, p99 %.2f ms" % commit_latency(tmp))  # fmt: skip
+
+        phase(f"CreateConnection ({conc} connections, up to {n} requests or {seconds:g} s per server)")
+        rows.append(row(bench_create(servers, n, conc, seconds)))
 
         say = phase("DescribeConnections, 300 connections in the account")
         say(f"moto: filled {fill_moto(moto, ACCOUNT_300, 300, 60)}")
-        for s in (dx, moto):
+        for s in servers:
             check_count(s, ACCOUNT_300, 300)
-        results = [measure("DescribeConnections (300)", s, describe_requests(s.port, ACCOUNT_300, n), conc, seconds)
-                   for s in (dx, moto)]  # fmt: skip
-        rows.append(Row(results[0], results[1]))
+        rows.append(row(measure("DescribeConnections (300)", servers,
+                                 lambda s: describe_requests(s.port, ACCOUNT_300, n), conc, seconds)))  # fmt: skip
 
         say = phase(f"DescribeConnections, {args.big} connections in the account (one client)")
         t = time.perf_counter()
         filled = fill_moto(moto, ACCOUNT_10K, args.big, 60)
         say(f"moto: filled {filled} in {time.perf_counter() - t:.1f} s")
-        check_count(dx, ACCOUNT_10K, args.big)
+        big_servers = [s for s in servers if check_count(s, ACCOUNT_10K, args.big) == args.big]
         big = f"DescribeConnections ({args.big})"
-        res_dx = measure(big, dx, describe_requests(dx.port, ACCOUNT_10K, 200), 1, seconds)
-        res_moto = None
-        if filled == args.big and check_count(moto, ACCOUNT_10K, args.big) == args.big:
-            res_moto = measure(big, moto, describe_requests(moto.port, ACCOUNT_10K, 200), 1, seconds)
-        rows.append(Row(res_dx, res_moto, p99_target_ms=50.0))
+        rows.append(row(measure(big, big_servers, lambda s: describe_requests(s.port, ACCOUNT_10K, 200), 1, seconds),
+                        50.0))  # fmt: skip
+        ids = {s.name: first_id(s, ACCOUNT_10K) for s in big_servers}
+        rows.append(row(measure(big + " after a write", big_servers,
+                                 lambda s: write_then_describe(s, ACCOUNT_10K, ids[s.name], 100), 1, seconds, every=2),
+                        50.0))  # fmt: skip
 
-        say = phase("TagResource / DescribeTags on 10 connections")
+        phase("TagResource / DescribeTags on 10 connections")
         tagged = {}
-        for s in (dx, moto):
+        for s in servers:
             setup = create_requests(s.port, [ACCOUNT_TAGS], "tagged")[::2]
             tagged[s.name] = created_ids(run(s.port, setup, 1, 30, keep=True))
-        for op, build in (("TagResource", tag_requests), ("DescribeTags", describe_tag_requests)):
-            results = [measure(op, s, build(s.port, ACCOUNT_TAGS, tagged[s.name], n), conc, seconds)
-                       for s in (dx, moto)]  # fmt: skip
-            rows.append(Row(results[0], results[1]))
+        builders: list[tuple[str, Callable[[int, str, list[str], int], list[bytes]]]] = [
+            ("TagResource", tag_requests), ("DescribeTags", describe_tag_requests)]  # fmt: skip
+        for op, build in builders:
+            rows.append(row(measure(op, servers, lambda s, b=build: b(s.port, ACCOUNT_TAGS, tagged[s.name], n),  # type: ignore[misc]
+                                    conc, seconds)))  # fmt: skip
+        say = phase("this machine, after")
+        say(f"load average {os.getloadavg()[0]:.1f}; durable SQLite commit p50 %.2f ms, p99 %.2f ms"
+            % commit_latency(tmp))  # fmt: skip
     finally:
         dx.stop()
         moto.stop()

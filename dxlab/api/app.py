@@ -167,7 +167,7 @@ class DxlabApp:
                 decoded = orjson.loads(body) if body.strip() else {}
             except orjson.JSONDecodeError as exc:
                 raise ProtocolError(f"Request body is not valid JSON: {exc}") from None
-            result = self.dispatcher.call(op_name, decoded, "json", self.context(account, request_id))
+            result = await self.dispatcher.call_async(op_name, decoded, "json", self.context(account, request_id))
             await _respond(send, 200, encode_json(result), ctype, request_id)
         except DxlabError as err:
             status, payload = errors.json_error(err)
@@ -196,7 +196,7 @@ class DxlabApp:
             account = self._account(scope, headers, body)
             self.dispatcher.input_shape(op_name)
             decoded = _decode_cbor(body)
-            result = self.dispatcher.call(op_name, decoded, "cbor", self.context(account, request_id))
+            result = await self.dispatcher.call_async(op_name, decoded, "cbor", self.context(account, request_id))
             payload = encode_cbor(self.dispatcher.output_shape(op_name), result)
             await _respond(send, 200, payload, ctype, request_id, extra)
         except DxlabError as err:

@@ -11,14 +11,17 @@ import sqlite3
 import threading
 import uuid
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import orjson
 
 from dxlab.store.repository import Record, Timer
 from dxlab.store.schema import MIGRATIONS
+
+T = TypeVar("T")
+Parsed = tuple[bytes, dict[str, Any]]  # a document as stored, and parsed
 
 
 class DocsCache:
@@ -33,22 +36,27 @@ class DocsCache:
     MAX_DOCS = 30_000  # all entries together (~3 KB each); least recently used go first
 
     def __init__(self) -> None:
-        self.entries: OrderedDict[tuple[str, str | None], tuple[object, list[str], list[dict[str, Any]]]] = (
+        # (kind, account) -> (stamp, {id: (stored text, document)}, documents in order)
+        self.entries: OrderedDict[tuple[str, str | None], tuple[object, dict[str, Parsed], list[dict[str, Any]]]] = (
             OrderedDict()
         )
 
-    def docs(
-        self, key: tuple[str, str | None], stamp: object, fetch: Any
-    ) -> list[dict[str, Any]]:
+    def docs(self, key: tuple[str, str | None], stamp: object, fetch: Any) -> list[dict[str, Any]]:
         entry = self.entries.get(key)
         if entry is not None and entry[0] == stamp:
             self.entries.move_to_end(key)
             return list(entry[2])
-        raws: list[str] = [r[0] for r in fetch()]
-        known = dict(zip(entry[1], entry[2], strict=True)) if entry is not None else {}
+        rows = fetch().fetchall()  # (created, id, doc), in `created` order
+        if len({r[0] for r in rows}) < len(rows):  # equal times: by id, as uncached docs()
+            rows.sort(key=lambda r: (r[0], r[1]))
+        known = entry[1] if entry is not None else {}
         loads = orjson.loads
-        docs = [known.get(raw) or loads(raw) for raw in raws]
-        self.entries[key] = (stamp, raws, docs)
+        parsed: dict[str, Parsed] = {}
+        for _, rid, raw in rows:
+            old = known.get(rid)
+            parsed[rid] = old if old is not None and old[0] == raw else (raw, loads(raw))
+        docs = [p[1] for p in parsed.values()]
+        self.entries[key] = (stamp, parsed, docs)
         self.entries.move_to_end(key)
         while sum(len(e[2]) for e in self.entries.values()) > self.MAX_DOCS and len(self.entries) > 1:
             self.entries.popitem(last=False)
@@ -86,14 +94,16 @@ class SqliteUnitOfWork:
         """The documents of one kind (of one account), oldest first. Read-only: in a read
         transaction they may be shared with the store's cache."""
         sql, args = _where(kind, account, None)
-        query = "SELECT doc FROM resources" + sql + " ORDER BY created, id"
-        if self._cache is not None:
+        if self._cache is not None:  # SQLite only (PostgreSQL's unit of work is this class too)
             cache, writes = self._cache
+            # Ordered by the index alone: a tie-break by id in SQL would sort all the
+            # documents in a temporary B-tree. As bytes: orjson takes them as they are.
+            query = "SELECT created, id, CAST(doc AS BLOB) FROM resources" + sql + " ORDER BY created"
             # data_version starts the read snapshot itself, so it matches what is read.
             stamp = (writes, self.c.execute("PRAGMA data_version").fetchone()[0])
             return cache.docs((kind, account), stamp, lambda: self.c.execute(query, args))
         loads = orjson.loads
-        return [loads(r[0]) for r in self.c.execute(query, args)]
+        return [loads(r[0]) for r in self.c.execute("SELECT doc FROM resources" + sql + " ORDER BY created, id", args)]
 
     def count(self, kind: str, *, account: str | None = None, parent: str | None = None) -> int:
         sql, args = _where(kind, account, parent)
@@ -206,6 +216,13 @@ class SqliteStore:
         self.writes = 0
         self._docs_cache = DocsCache()
         self._migrate()
+        # Reads have a connection of their own: in WAL mode they see the last commit and
+        # never wait for a write transaction, nor for its fsync.
+        self._rconn, self._rlock = self._conn, self._lock
+        if path != ":memory:":
+            self._rconn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+            self._rconn.execute("PRAGMA busy_timeout=10000")
+            self._rlock = threading.RLock()
 
     def _migrate(self) -> None:
         with self._lock:
@@ -228,12 +245,12 @@ class SqliteStore:
 
     @contextlib.contextmanager
     def read(self) -> Iterator[SqliteUnitOfWork]:
-        with self._lock:
-            self._conn.execute("BEGIN")
+        with self._rlock:
+            self._rconn.execute("BEGIN")
             try:
-                yield SqliteUnitOfWork(self._conn, (self._docs_cache, self.writes))
+                yield SqliteUnitOfWork(self._rconn, (self._docs_cache, self.writes))
             finally:
-                self._conn.execute("COMMIT")
+                self._rconn.execute("COMMIT")
 
     @contextlib.contextmanager
     def write(self) -> Iterator[SqliteUnitOfWork]:
@@ -248,6 +265,35 @@ class SqliteStore:
                 self.writes += 1
             self._conn.execute("COMMIT")
 
-    def close(self) -> None:
+    def write_batch(self, jobs: Sequence[Callable[[SqliteUnitOfWork], T]]) -> builtins.list[T | Exception]:
+        """Group commit (api/group_commit.py): the jobs in one write transaction, each in
+        a savepoint of its own, so a job that raises is undone alone and its exception
+        takes its place in the results; one COMMIT, one fsync, for all of them."""
+        results: builtins.list[T | Exception] = []
         with self._lock:
+            c = self._conn
+            c.execute("BEGIN IMMEDIATE")
+            try:
+                uow = SqliteUnitOfWork(c)
+                for job in jobs:
+                    c.execute("SAVEPOINT job")
+                    try:
+                        results.append(job(uow))
+                    except Exception as exc:  # noqa: BLE001 - the job's own error, answered to its caller
+                        c.execute("ROLLBACK TO job")
+                        results.append(exc)
+                    c.execute("RELEASE job")
+                c.execute("COMMIT")
+            except BaseException:
+                with contextlib.suppress(sqlite3.Error):
+                    c.execute("ROLLBACK")
+                raise
+            finally:
+                self.writes += 1
+        return results
+
+    def close(self) -> None:
+        with self._lock, self._rlock:
+            if self._rconn is not self._conn:
+                self._rconn.close()
             self._conn.close()

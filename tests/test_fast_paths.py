@@ -1,0 +1,115 @@
+"""What the speed-ups must not change (bench/README.md): the SQLite store's cache of parsed
+documents never serves a stale answer, group commit undoes a failing write alone and
+answers nobody before the COMMIT, and remembered timers still fire at once."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from dxlab.domain.errors import NotFound
+from dxlab.store import Record
+from dxlab.store.sqlite import SqliteStore, SqliteUnitOfWork
+
+ACCOUNT = "111111111111"
+
+
+def conn(id: str, name: str, created: float) -> Record:
+    return Record("connection", id, ACCOUNT, {"connectionId": id, "connectionName": name}, {}, None, created)
+
+
+def names(store: SqliteStore) -> list[str]:
+    with store.read() as uow:
+        return [d["connectionName"] for d in uow.docs("connection", account=ACCOUNT)]
+
+
+def test_cached_documents_follow_this_store_and_another_process(tmp_path: Path) -> None:
+    path = str(tmp_path / "x.db")
+    mine, other = SqliteStore(path), SqliteStore(path)  # `other` stands for a second server
+    try:
+        with mine.write() as uow:
+            for i in range(5):
+                uow.put(conn(f"dxcon-{i}", f"n{i}", 10.0 + i))
+        assert names(mine) == ["n0", "n1", "n2", "n3", "n4"]
+        assert names(mine) == ["n0", "n1", "n2", "n3", "n4"]  # now from the cache
+        with mine.write() as uow:
+            uow.put(conn("dxcon-2", "renamed", 12.0))
+        assert names(mine) == ["n0", "n1", "renamed", "n3", "n4"]
+        with other.write() as uow:  # a commit this store did not make
+            uow.put(conn("dxcon-3", "by-other", 13.0))
+            uow.delete("connection", "dxcon-0")
+        assert names(mine) == ["n1", "renamed", "by-other", "n4"]
+        with other.write() as uow:  # same creation time: ordered by id, as uncached
+            uow.put(conn("dxcon-a", "tie-a", 11.0))
+        assert names(mine) == ["n1", "tie-a", "renamed", "by-other", "n4"]
+        with mine.write() as uow:  # a write transaction reads without the cache
+            assert [d["connectionName"] for d in uow.docs("connection", account=ACCOUNT)] == names(mine)
+    finally:
+        mine.close()
+        other.close()
+
+
+def test_a_failing_write_in_a_batch_is_undone_alone(tmp_path: Path) -> None:
+    store = SqliteStore(str(tmp_path / "x.db"))
+
+    def put(name: str, fail: bool = False) -> Any:
+        def job(uow: SqliteUnitOfWork) -> str:
+            uow.put(conn(f"dxcon-{name}", name, 1.0))
+            if fail:
+                raise NotFound("Could not find Connection with ID dxcon-x")
+            return name
+
+        return job
+
+    try:
+        results = store.write_batch([put("a"), put("b", fail=True), put("c")])
+        assert results[0] == "a" and results[2] == "c"
+        assert isinstance(results[1], NotFound)
+        assert names(store) == ["a", "c"]
+    finally:
+        store.close()
+
+
+def test_batched_orders_keep_the_quota_and_each_answer_is_durable(server: Any, dx: Any) -> None:
+    # limits.md: 10 connections per location per account. Twelve at once go through
+    # group commit together; the quota still holds, and the ten that were answered are there.
+    results: list[Any] = []
+
+    def order(i: int) -> None:
+        try:
+            results.append(dx.create_connection(location="EqDC2", bandwidth="1Gbps", connectionName=f"c{i}"))
+        except Exception as exc:  # noqa: BLE001 - collected and asserted below
+            results.append(exc)
+
+    threads = [threading.Thread(target=order, args=(i,)) for i in range(12)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    ok = [r for r in results if isinstance(r, dict)]
+    refused = [r for r in results if not isinstance(r, dict)]
+    assert len(ok) == 10 and len(refused) == 2
+    for exc in refused:
+        assert exc.response["Error"]["Code"] == "DirectConnectClientException"
+        assert exc.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+        assert "limit" in exc.response["Error"]["Message"].lower()
+    listed = dx.describe_connections()["connections"]
+    assert sorted(c["connectionId"] for c in listed) == sorted(c["connectionId"] for c in ok)
+    # Instant provisioning ran in the same transaction: available on the next read.
+    assert {c["connectionState"] for c in listed} == {"available"}
+
+
+@pytest.mark.parametrize("repeat", range(2))
+def test_a_write_then_a_read_sees_the_write(server: Any, dx: Any, repeat: int) -> None:
+    # The read comes from the store's read connection right after the write's answer.
+    created = dx.create_connection(location="CSVA1", bandwidth="1Gbps", connectionName="first")
+    dx.update_connection(connectionId=created["connectionId"], connectionName=f"second-{repeat}")
+    got = dx.describe_connections()["connections"]
+    assert [c["connectionName"] for c in got] == [f"second-{repeat}"]
+    arn = f"arn:aws:directconnect:us-east-1:{got[0]['ownerAccount']}:dxcon/{created['connectionId']}"
+    dx.tag_resource(resourceArn=arn, tags=[{"key": "team", "value": "net"}])
+    assert dx.describe_tags(resourceArns=[arn])["resourceTags"][0]["tags"] == [{"key": "team", "value": "net"}]
+    assert dx.describe_connections()["connections"][0]["tags"] == [{"key": "team", "value": "net"}]

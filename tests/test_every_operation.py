@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 
-from dxlab.api.model import operation_names
+from dxlab.api.model import operation_names, operations
+from dxlab.api.validate import parse_input
 from dxlab.service import operations as _registered  # noqa: F401  (registers handlers)
 from dxlab.service.registry import OPERATIONS
 from tests.model_values import request
@@ -22,6 +23,14 @@ OPERATION_NAMES = operation_names()
 def test_the_model_has_73_operations() -> None:
     assert len(OPERATION_NAMES) == 73
     assert not set(OPERATIONS) - set(OPERATION_NAMES), "handlers for operations not in the model"
+
+
+@pytest.mark.parametrize("variant", ["minimal", "full"])
+@pytest.mark.parametrize("op_name", OPERATION_NAMES)
+def test_requests_built_from_the_model_pass_its_validation(op_name: str, variant: str) -> None:
+    # Else the calls below would stop at the codec and never reach the handlers.
+    shape = operations()[op_name].get("input", {}).get("shape")
+    parse_input(shape, request(op_name, variant), "json")
 
 
 @pytest.mark.parametrize("variant", ["empty", "minimal", "full"])

@@ -14,6 +14,7 @@ from dxlab.domain.loa import NO_LOA_STATES
 from dxlab.toolkit.report import html_fragment
 
 Page = tuple[str, str, str]  # title, body, script
+INLINE_DIAGRAM_LIMIT = 400  # connections + VIFs drawn on the overview
 
 
 def _when(value: Any) -> str:
@@ -50,8 +51,11 @@ def overview(b: Backend, q: dict[str, str]) -> Page:
         items += [f"injected failure: {code(f)}" for f in result.get("active_failures", [])]
         alerts = "<h2>Not healthy now</h2><ul>" + "".join(f"<li>{i}</li>" for i in items) + "</ul>"
     verdict = _verdict_line(result)
-    body = (f"{verdict}<div class=\"cards\">{cards}</div>{alerts}"
-            '<h2>Topology</h2><div class="diagram">' + b.route("GET", "/diagram.svg").decode() + "</div>")  # fmt: skip
+    if len(vifs) + len(conns) <= INLINE_DIAGRAM_LIMIT:
+        drawing = '<div class="diagram">' + b.route("GET", "/diagram.svg").decode() + "</div>"
+    else:  # a large inventory's drawing is megabytes: on its own page only
+        drawing = f'<p><a href="/console/topology">{len(conns)} connections and {len(vifs)} VIFs</a></p>'
+    body = f'{verdict}<div class="cards">{cards}</div>{alerts}<h2>Topology</h2>{drawing}'
     return "Overview", body, ""
 
 

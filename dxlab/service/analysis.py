@@ -11,6 +11,7 @@ from dxlab.routing.paths import SessionKey, all_states
 from dxlab.service.context import Context
 from dxlab.service.network_view import build_network
 from dxlab.service.routes import route
+from dxlab.service.vif_state import live_state
 from dxlab.store.repository import UnitOfWork
 from dxlab.toolkit.analyzer import analyze
 from dxlab.toolkit.diagram import Marks, render_svg
@@ -54,12 +55,15 @@ def marks(uow: UnitOfWork, ctx: Context, net: Network) -> Marks:
     failed, testing = outages(uow, ctx.account)
     states = all_states(net, failed, testing)
     down = {key: state.reason for key, state in states.items() if not state.up}
-    return Marks(frozenset(failed), frozenset(vif for vif, _ in testing), down)
+    # The state each VIF shows in DescribeVirtualInterfaces (the data plane's word), not the stored one.
+    shown = {rec.id: live_state(uow, rec) for rec in uow.list("virtual_interface", account=ctx.account) if rec.id in net.vifs}
+    return Marks(frozenset(failed), frozenset(vif for vif, _ in testing), down, shown)
 
 
 def diagram(uow: UnitOfWork, ctx: Context) -> str:
     net = build_network(uow, ctx)
-    return render_svg(net, marks(uow, ctx, net), title=f"account {ctx.account} · {ctx.region}")
+    lag_of = {r.id: str(r.doc["lagId"]) for r in uow.list("connection", account=ctx.account) if r.doc.get("lagId")}
+    return render_svg(net, marks(uow, ctx, net), f"account {ctx.account} · {ctx.region}", lag_of)
 
 
 @route("GET", "/analyze")

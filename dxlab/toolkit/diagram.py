@@ -7,6 +7,8 @@ connections not available) is drawn in red, with the reason in a tooltip."""
 
 from __future__ import annotations
 
+import math
+import re
 import shutil
 import subprocess
 from collections import defaultdict
@@ -28,6 +30,7 @@ REGION_X = 1125
 GW_X, GW_W = 1140, 160
 VPC_X, VPC_W = 1340, 130
 PUBLIC = "public"
+NOWHERE = math.inf  # a wanted position for what connects to nothing: after the rest
 
 STYLE = """
 text{font-family:'DejaVu Sans',Helvetica,Arial,sans-serif;font-size:11px;fill:#1f2933}
@@ -53,6 +56,7 @@ class Marks:
     failed: frozenset[Failure] = frozenset()
     testing: frozenset[str] = frozenset()  # VIFs under a BGP failover test
     down: dict[tuple[str, str], str] = field(default_factory=dict)  # (vif, family) -> why
+    vif_states: dict[str, str] = field(default_factory=dict)  # as Describe* shows them now, when known
 
 
 @dataclass
@@ -92,7 +96,7 @@ def _place(items: Iterable[tuple[str, float, float]], top: float, gap: float) ->
     out: dict[str, float] = {}
     cursor = top
     for key, centre, height in sorted(items, key=lambda i: (i[1], i[0])):
-        y = max(centre - height / 2, cursor)
+        y = cursor if centre == NOWHERE else max(centre - height / 2, cursor)
         out[key] = y
         cursor = y + height + gap
     return out
@@ -108,8 +112,9 @@ def _fit(text: str, width: float, char: float = 6.0) -> str:
 
 
 class _Diagram:
-    def __init__(self, net: Network, marks: Marks) -> None:
+    def __init__(self, net: Network, marks: Marks, lag_of: dict[str, str]) -> None:
         self.net, self.marks = net, marks
+        self.lag_of = {m: lag for m, lag in lag_of.items() if m in net.links and lag in net.links}
         self.c = _Canvas()
         self.failed = marks.failed
         self.vifs_of: dict[str, list[Vif]] = defaultdict(list)
@@ -135,12 +140,17 @@ class _Diagram:
         reasons = [self.marks.down[(vif.id, s.family)] for s in vif.sessions if (vif.id, s.family) in self.marks.down]
         if reasons:
             return "; ".join(dict.fromkeys(reasons))
-        return "" if vif.state == "available" else f"virtual interface is {vif.state}"
+        state = self.marks.vif_states.get(vif.id, vif.state)
+        return "" if state == "available" else f"virtual interface is {state}"
 
     # -- the middle: locations, devices, connections, VIFs --------------------------
     def draw_locations(self) -> None:
         by_loc: dict[str, dict[str, list[Link]]] = defaultdict(lambda: defaultdict(list))
-        for link in sorted(self.net.links.values(), key=lambda lk: (lk.location, lk.device, lk.name, lk.id)):
+        def order(lk: Link) -> tuple[str, str, str, bool, str, str]:
+            lag = self.net.links.get(self.lag_of.get(lk.id, lk.id), lk)  # members right under their LAG
+            return (lk.location, lk.device, lag.name + lag.id, lk.id != lag.id, lk.name, lk.id)
+
+        for link in sorted(self.net.links.values(), key=order):
             by_loc[link.location][link.device].append(link)
         y: float = TOP
         for code, devices in by_loc.items():
@@ -198,11 +208,11 @@ class _Diagram:
         for link_id, name in self.net.router_of_link.items():
             if link_id in self.link_y:
                 links_of[name].append(link_id)
-        want = {r.name: _mean([self.link_y[lk] for lk in links_of[r.name]], 1e9) for r in topo.routers}
+        want = {r.name: _mean([self.link_y[lk] for lk in links_of[r.name]], NOWHERE) for r in topo.routers}
         sites = []
         for site in topo.sites:
             names = [r.name for r in topo.routers if r.site == site]
-            sites.append((site, _mean([want[r] for r in names if want[r] < 1e9], 1e9), 34.0 + len(names) * (ROUTER_H + 10)))
+            sites.append((site, _mean([want[r] for r in names if want[r] < NOWHERE], NOWHERE), 34.0 + len(names) * (ROUTER_H + 10)))
         tops = _place(sites, TOP, 20)
         router_y: dict[str, float] = {}
         for site, _, height in sites:
@@ -232,14 +242,18 @@ class _Diagram:
         problem = self.link_problem(link)
         cls = "edge" + (" failed" if problem else "")
         tip = f"{link.id} ({link.name}) {link.state}" + (f": {problem}" if problem else "")
-        if router in router_y:
+        lag = self.lag_of.get(link.id)
+        if lag:  # a LAG's member port: a branch of the LAG's cross connect
+            self.c.curve(LOC_X + 2, self.link_y[lag], LOC_X + 12, y, cls, f"{tip}, member of {lag}")
+            problem = problem or f"member of {lag}"
+        elif router in router_y:
             self.c.curve(SITE_X + SITE_W - 14, router_y[router], LOC_X + 12, y, cls, tip)
         else:
             self.c.curve(LOC_X - 120, y, LOC_X + 12, y, cls + " unpatched", tip)
             self.c.text(LOC_X - 124, y + 3, "no cross-connect", "small", "end")
-        self.c.text(LOC_X - 8, y - 5, link.id, "mono" + (" bad" if problem else ""), "end")
-        self.c.text(LOC_X - 8, y + 13, _fit(link.name, 150) if not problem else _fit(problem, 170, 5.6),
-                    "small" + (" bad" if problem else ""), "end")  # fmt: skip
+        bad = problem and not problem.startswith("member of")
+        self.c.text(LOC_X - 8, y - 5, link.id, "mono" + (" bad" if bad else ""), "end")
+        self.c.text(LOC_X - 8, y + 13, _fit(problem or link.name, 170, 5.6), "small" + (" bad" if bad else ""), "end")
 
     # -- the right: gateways and VPCs -----------------------------------------------
     def draw_gateways(self) -> None:
@@ -256,11 +270,11 @@ class _Diagram:
                 dxgw_vifs[vif.gateway_id or PUBLIC].append(y)
         for assoc in net.associations:
             dxgw_vifs.setdefault(assoc.dx_gateway_id, [])
-        dx_tops = _place(((g, _mean(ys, 1e9), 52.0) for g, ys in dxgw_vifs.items()), TOP, 16)
+        dx_tops = _place(((g, _mean(ys, NOWHERE), 52.0) for g, ys in dxgw_vifs.items()), TOP, 16)
         for assoc in net.associations:
             gw_want[assoc.gateway_id].append(dx_tops[assoc.dx_gateway_id] + 26)
-        gw_tops = _place(((g, _mean(gw_want.get(g, []), 1e9), 52.0) for g in net.gateways), TOP + 26, 16)
-        vpc_want = {v.name: gw_tops.get(net.vpc_gateways.get(v.name, v.gateway or ""), 1e9) + 26 for v in net.topology.vpcs}
+        gw_tops = _place(((g, _mean(gw_want.get(g, []), NOWHERE), 52.0) for g in net.gateways), TOP + 26, 16)
+        vpc_want = {v.name: gw_tops.get(net.vpc_gateways.get(v.name, v.gateway or ""), NOWHERE) + 26 for v in net.topology.vpcs}
         vpc_tops = _place(((v, y, 52.0) for v, y in vpc_want.items()), TOP + 26, 16)
         bottom = max([t + 52 for t in (*gw_tops.values(), *vpc_tops.values())], default=TOP + 60)
         region = _Box(REGION_X, TOP - 4, WIDTH - REGION_X - 10, bottom - TOP + 20)
@@ -282,8 +296,7 @@ class _Diagram:
             self.c.rect(box, "dxgw", gid)
             label = "AWS public services" if gid == PUBLIC else "Direct Connect gateway"
             self.c.text(box.x + 10, top + 18, label, "head")
-            if gid != PUBLIC:
-                self.c.text(box.x + 10, top + 36, gid, "mono small")
+            self.c.text(box.x + 10, top + 36, "Amazon's public prefixes" if gid == PUBLIC else gid, "mono small")
         for gid, top in gw_tops.items():
             gw = net.gateways[gid]
             box = _Box(GW_X, top, GW_W, 52)
@@ -330,15 +343,20 @@ class _Diagram:
                 + "".join(c.parts) + "</svg>\n")  # fmt: skip
 
 
-def render_svg(net: Network, marks: Marks | None = None, title: str = "") -> str:
-    return _Diagram(net, marks or Marks()).svg(title)
+def render_svg(net: Network, marks: Marks | None = None, title: str = "", lag_of: dict[str, str] | None = None) -> str:
+    """`lag_of`: member connection id -> its LAG id (drawn as branches of the LAG's line)."""
+    return _Diagram(net, marks or Marks(), lag_of or {}).svg(title)
 
 
 def svg_to_png(svg: bytes) -> bytes:
     """PNG from SVG with librsvg's rsvg-convert (Debian's librsvg2-bin), else CairoSVG."""
     tool = shutil.which("rsvg-convert")
+    found = re.search(rb'height="(\d+)"', svg[:400])
+    # librsvg renders at most 32767 pixels a side: a very tall inventory is scaled down to fit.
+    zoom = min(1.5, 32000 / max(int(found.group(1)) if found else 1, 1))
     if tool:
-        done = subprocess.run([tool, "--format=png", "--zoom=1.5"], input=svg, capture_output=True, timeout=60, check=False)
+        done = subprocess.run([tool, "--format=png", f"--zoom={zoom:.4f}"], input=svg, capture_output=True,
+                              timeout=120, check=False)  # fmt: skip
         if done.returncode == 0:
             return done.stdout
         raise RuntimeError(f"rsvg-convert failed: {done.stderr.decode(errors='replace').strip()}")
@@ -346,4 +364,4 @@ def svg_to_png(svg: bytes) -> bytes:
         import cairosvg  # type: ignore[import-not-found]
     except ImportError:
         raise RuntimeError("PNG needs rsvg-convert (apt-get install librsvg2-bin) or cairosvg (pip install cairosvg)") from None
-    return bytes(cairosvg.svg2png(bytestring=svg, scale=1.5))
+    return bytes(cairosvg.svg2png(bytestring=svg, scale=zoom))

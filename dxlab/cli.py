@@ -77,6 +77,8 @@ def server_options(fn: Any) -> Any:
                          help="Scales the realistic durations (0.001 turns 72 h into 4.3 min)."),
             click.option("--test-clock", is_flag=True,
                          help="Tests move time forward (POST /_dxlab/clock/advance) instead of sleeping."),
+            click.option("--data-plane", type=click.Choice(["sim", "lab", "auto"]), default="sim", show_default=True,
+                         help="BGP and traffic: simulated, real daemons in network namespaces (root), or lab when it can run."),
         ]
     ):
         fn = option(fn)
@@ -90,14 +92,16 @@ def _settings(auth: str, region: str, provisioning: str, realistic_factor: float
 @main.command()
 @server_options
 def serve(host: str, port: int, db: str | None, auth: str, region: str, provisioning: str, realistic_factor: float,
-          test_clock: bool = False) -> None:
+          test_clock: bool = False, data_plane: str = "sim") -> None:
     """Run the server in the foreground until SIGINT/SIGTERM."""
     from dataclasses import replace
 
     from dxlab.server import serve as run
+    from dxlab.service.lab_plane import resolve_data_plane, serve_with_lab
 
-    settings = replace(_settings(auth, region, provisioning, realistic_factor), test_clock=test_clock)
-    run(db or config.default_db(), settings, host, port)
+    plane = resolve_data_plane(data_plane)
+    settings = replace(_settings(auth, region, provisioning, realistic_factor), test_clock=test_clock, data_plane=plane)
+    serve_with_lab(run, db or config.default_db(), settings, host, port)
 
 
 def _pid_file() -> Path:
@@ -167,6 +171,7 @@ def down() -> None:
     if pid is None:
         console.print("dxlab is not running")
         _pid_file().unlink(missing_ok=True)
+        down_lab(console)  # a lab left by a killed server
         return
     os.kill(pid, signal.SIGTERM)
     deadline = time.monotonic() + 10
@@ -180,6 +185,7 @@ def down() -> None:
         os.kill(pid, signal.SIGKILL)
     _pid_file().unlink(missing_ok=True)
     console.print(f"dxlab stopped (pid {pid})")
+    down_lab(console)
 
 
 @main.command()
@@ -534,6 +540,12 @@ _register_failover(main, endpoint_option, _call)  # dxlab test ..., fail, restor
 from dxlab.analyze_cli import register as _register_analyze  # noqa: E402
 
 _register_analyze(main, endpoint_option, _call)  # dxlab analyze, diagram
+
+
+from dxlab.lab.commands import down_lab  # noqa: E402
+from dxlab.lab.commands import register as _register_lab  # noqa: E402
+
+_register_lab(main, endpoint_option, _call)  # dxlab lab status, lab down
 
 
 if __name__ == "__main__":

@@ -224,29 +224,36 @@ class Applier:
         (ns_dir(self.state, d.ns) / f"{d.kind}.digest").write_text(d.digest())
 
     def start_all(self, daemons: list[Daemon]) -> None:
-        """BIRDs first (they start at once), then every FRR's daemons together: waiting
-        for each router in turn would add up."""
-        for d in daemons:
-            conf = self.write_config(d)
-            if d.kind == "bird":
-                d_dir = ns_dir(self.state, d.ns)
-                self.host.run(["ip", "netns", "exec", d.ns, "bird", "-c", str(conf), "-s", str(d_dir / "bird.ctl"),
-                               "-P", str(d_dir / "bird.pid")])  # fmt: skip
-                self.write_digest(d)
+        """Every BIRD, then every FRR, side by side (waiting for each router in turn would
+        add up): FRR's first connect then finds AWS's side listening."""
+        birds = [d for d in daemons if d.kind == "bird"]
+        for d in birds:
+            self.write_config(d)
+        self.host.run_many([["ip", "netns", "exec", d.ns, "bird", "-c", str(ns_dir(self.state, d.ns) / "bird.conf"),
+                             "-s", str(ns_dir(self.state, d.ns) / "bird.ctl"),
+                             "-P", str(ns_dir(self.state, d.ns) / "bird.pid")] for d in birds])  # fmt: skip
+        for d in birds:
+            self.write_digest(d)
         frrs = [d for d in daemons if d.kind == "frr"]
         for d in frrs:
+            self.write_config(d)
             run = FRR_RUN / d.ns
             run.mkdir(parents=True, exist_ok=True)
+            # bgpd holds every peer down until its route-map timer (5 s) has run after a
+            # configuration is loaded; with the timer at 0 a router comes up in a second.
+            (run / "bgpd-start.conf").write_text("bgp route-map delay-timer 0\n")
             shutil.chown(run, "frr", "frr")
-            for daemon in FRR_DAEMONS:
-                self.host.run(["ip", "netns", "exec", d.ns, f"/usr/lib/frr/{daemon}", "-d", "-N", d.ns,
-                               "-f", "/dev/null", "-P", "0"])  # fmt: skip
+            shutil.chown(run / "bgpd-start.conf", "frr", "frr")
+        self.host.run_many([["ip", "netns", "exec", d.ns, f"/usr/lib/frr/{daemon}", "-d", "-N", d.ns, "-f",
+                             str(FRR_RUN / d.ns / "bgpd-start.conf") if daemon == "bgpd" else "/dev/null", "-P", "0"]
+                            for d in frrs for daemon in FRR_DAEMONS])  # fmt: skip
         for d in frrs:
             run = FRR_RUN / d.ns
             if not wait_until(lambda r=run: all((r / f"{x}.vty").exists() for x in FRR_DAEMONS), 10):  # type: ignore[misc]
                 raise LabError(f"FRR in {d.ns} did not open its vty sockets within 10 s")
-            out = self.host.run(["ip", "netns", "exec", d.ns, "vtysh", "-N", d.ns, "-f",
-                                 str(ns_dir(self.state, d.ns) / "frr.conf")], check=False, timeout=20)  # fmt: skip
+        outs = self.host.run_many([["ip", "netns", "exec", d.ns, "vtysh", "-N", d.ns, "-f",
+                                    str(ns_dir(self.state, d.ns) / "frr.conf")] for d in frrs], timeout=20)  # fmt: skip
+        for d, out in zip(frrs, outs, strict=True):
             bad = [line for line in out.splitlines() if line.startswith("line ") or "Unknown command" in line]
             if bad:
                 raise LabError(f"FRR in {d.ns} refused its configuration: {'; '.join(bad[:3])}")

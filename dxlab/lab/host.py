@@ -25,6 +25,8 @@ class LabError(RuntimeError):
 class Host(Protocol):
     def run(self, argv: list[str], *, check: bool = True, timeout: float = 10.0, stdin: str | None = None) -> str: ...
 
+    def run_many(self, argvs: list[list[str]], *, timeout: float = 10.0) -> list[str]: ...
+
     def namespaces(self) -> list[str]: ...
 
     def links(self, ns: str) -> list[dict[str, Any]]: ...
@@ -51,6 +53,31 @@ class LinuxHost:
         if check and done.returncode != 0:
             raise LabError(f"{' '.join(argv)}: {done.stderr.strip() or done.stdout.strip()}")
         return done.stdout
+
+    def run_many(self, argvs: list[list[str]], *, timeout: float = 10.0) -> list[str]:
+        """Run commands side by side (daemon starts, router configurations): one at a time
+        they would add up to seconds. Fails like `run` on the first that failed."""
+        procs = []
+        for argv in argvs:
+            self.log.append(" ".join(argv))
+            procs.append((argv, subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)))
+        outs, failed = [], []
+        deadline = time.monotonic() + timeout
+        for argv, proc in procs:
+            try:
+                out, err = proc.communicate(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.communicate()
+                failed.append(f"{' '.join(argv)}: no answer within {timeout} s")
+                outs.append("")
+                continue
+            if proc.returncode != 0:
+                failed.append(f"{' '.join(argv)}: {err.strip() or out.strip()}")
+            outs.append(out)
+        if failed:
+            raise LabError("; ".join(failed))
+        return outs
 
     def namespaces(self) -> list[str]:
         try:

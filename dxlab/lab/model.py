@@ -74,6 +74,7 @@ class LabSession:
     customer_ip: str
     interface: str  # the customer router's interface for this VIF
     mtu: int
+    amazon_asn: int = 0
 
 
 @dataclass(frozen=True)

@@ -259,7 +259,7 @@ class _Builder:
             self.resources[p.amazon_ip] = f"{what}, AWS device {v.device} at {v.location}"
             self.resources[p.customer_ip] = f"customer router {router} ({site})"
             self.sessions.append(LabSession(self.an.account, v.id, s.family, dns, proto, rns, router, p.amazon_ip,
-                                            p.customer_ip, iface, v.mtu))  # fmt: skip
+                                            p.customer_ip, iface, v.mtu, v.amazon_asn or session.amazon_asn))  # fmt: skip
             out.append(bird.AwsPeer(proto, f"{v.id} {s.family} VLAN {v.vlan} {v.connection_id}", v.type, s.family,
                                     p.amazon_ip, p.customer_ip, v.amazon_asn or session.amazon_asn, session.asn,
                                     p.auth_key, pref, tuple(exports)))  # fmt: skip

@@ -11,12 +11,15 @@ import time
 from pathlib import Path
 from typing import Any
 
+from dxlab.domain.topology import Vpc
+from dxlab.lab import probes
 from dxlab.lab import state as lab_state
 from dxlab.lab.apply import reconcile
 from dxlab.lab.host import Host, LinuxHost, lab_can_run
 from dxlab.lab.model import Lab
 from dxlab.lab.plan import DEFAULT_PREFIX, AccountNetwork, build_lab
-from dxlab.service import vif_state
+from dxlab.routing.bgp import Route
+from dxlab.service import verify, vif_routes, vif_state
 from dxlab.service.context import Context, Settings
 from dxlab.service.network_view import TOPOLOGY_KIND, build_network
 from dxlab.store.repository import Record, Store, UnitOfWork
@@ -100,6 +103,8 @@ class LabPlane:
 
     def start(self) -> LabPlane:
         vif_state.use_data_plane(self.probe)
+        vif_routes.use_route_source(self.routes)
+        verify.use_lab_verifier(self.verify)
         self._thread = threading.Thread(target=self.run, name="dxlab-lab", daemon=True)
         self._thread.start()
         return self
@@ -109,6 +114,8 @@ class LabPlane:
         if self._thread:
             self._thread.join(timeout=15)
         vif_state.use_data_plane(vif_state.simulated_session_up)
+        vif_routes.use_route_source(None)
+        verify.use_lab_verifier(None)
         if teardown:
             from dxlab.lab.cleanup import down
 
@@ -116,12 +123,30 @@ class LabPlane:
 
     # -- what the API asks ----------------------------------------------------------------
     def probe(self, uow: UnitOfWork, vif: Record) -> bool:
-        """Is the VIF's BGP up? The daemons answer for every VIF the lab runs; the others
-        (no customer router patched, no topology) keep the simulated answer."""
-        families = [up for (vif_id, _), up in self.sessions.items() if vif_id == vif.id]
-        if families:
-            return any(families)
-        return vif_state.simulated_session_up(uow, vif)
+        """Is the VIF's BGP up? The daemons answer: a VIF the lab does not run (yet) has
+        no customer router speaking BGP to it, so it is down, as on real fiber."""
+        return any(up for (vif_id, _), up in self.sessions.items() if vif_id == vif.id)
+
+    def routes(self, vif_id: str) -> list[tuple[str, Route]] | None:
+        """ListVirtualInterfaceRoutes from BIRD: what each Established session of the VIF
+        accepted from the customer and advertises to it (AWS prepends its ASN on the way)."""
+        lab = self.lab
+        mine = [s for s in lab.sessions if s.vif_id == vif_id] if lab else []
+        if not mine:
+            return None
+        out: list[tuple[str, Route]] = []
+        for s in mine:
+            if not self.sessions.get((s.vif_id, s.family)):
+                continue  # a session that is down has neither learned nor sent anything
+            for r in lab_state.routes(self.host, self.state, s.device_ns, s.protocol):
+                out.append(("accepted", Route(r.cidr, s.family, r.as_path, r.communities)))
+            for r in lab_state.routes(self.host, self.state, s.device_ns, s.protocol, exported=True):
+                out.append(("advertised", Route(r.cidr, s.family, (s.amazon_asn, *r.as_path), r.communities)))
+        return out
+
+    def verify(self, account: str, site: str, vpc: Vpc, count: int) -> dict[str, Any] | None:
+        lab = self.lab
+        return probes.verify(self.host, lab, account, site, vpc.name, count, vpc.icmp) if lab else None
 
 
 def _fingerprint(lab: Lab) -> int:
@@ -142,3 +167,23 @@ def start_lab(db: str, settings: Settings, prefix: str = DEFAULT_PREFIX) -> LabP
 
 def current() -> LabPlane | None:
     return _current[0] if _current else None
+
+
+def serve_with_lab(run: Any, db: str, settings: Settings, host: str, port: int) -> None:
+    """`dxlab serve`: the server, and in lab mode the lab beside it for as long as it runs
+    (a clean stop removes the lab; after a SIGKILL `dxlab down` does)."""
+    if settings.data_plane != "lab":
+        run(db, settings, host, port)
+        return
+    import os
+    import signal
+    import sys
+
+    # uvicorn re-raises SIGTERM once it has shut down: turn it into an exit that runs the
+    # teardown below instead of ending the process with the lab still up.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    plane = start_lab(db, settings, os.environ.get("DXLAB_LAB_PREFIX", DEFAULT_PREFIX))
+    try:
+        run(db, settings, host, port)
+    finally:
+        plane.stop(teardown=True)

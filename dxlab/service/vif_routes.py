@@ -3,6 +3,7 @@ and advertise to it, from the data plane (the routing model in sim mode)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from dxlab.routing.bgp import Route, covers, session_state
@@ -13,6 +14,15 @@ from dxlab.service.network_view import build_network
 from dxlab.service.registry import operation
 from dxlab.service.vif_state import find_vif
 from dxlab.store.repository import UnitOfWork
+
+# The lab data plane's hook (service/lab_plane.py): VIF id -> [(direction, route)] read
+# from the daemons, or None for a VIF the lab does not run (the model answers then).
+RouteSource = Callable[[str], "list[tuple[str, Route]] | None"]
+_route_source: list[RouteSource | None] = [None]
+
+
+def use_route_source(source: RouteSource | None) -> None:
+    _route_source[0] = source
 
 
 def active_failures(uow: UnitOfWork, account: str) -> list[Failure]:
@@ -71,7 +81,10 @@ def list_virtual_interface_routes(uow: UnitOfWork, ctx: Context, req: dict[str, 
     net = build_network(uow, ctx)
     vif = net.vifs.get(rec.id)
     routes: list[dict[str, Any]] = []
-    if vif is not None:
+    from_lab = _route_source[0](rec.id) if _route_source[0] else None
+    if from_lab is not None:
+        routes = [_wire(r, direction, rec.doc, rec.created) for direction, r in from_lab]
+    elif vif is not None:
         failed = active_failures(uow, ctx.account)
         testing = set(tested_sessions(uow, ctx.account))
         for s in vif.sessions:

@@ -1,0 +1,77 @@
+"""Real packets in the lab: ping and traceroute from a data center's namespace (its own
+address as the source) to a VPC instance, each hop named by the dxlab resource whose
+address answered; the same JSON as the sim's `dxlab verify`. Every probe is bounded in
+count and time."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from dxlab.lab.host import Host
+from dxlab.lab.model import Lab
+
+MAX_HOPS = 8
+MAX_COUNT = 100
+
+
+def ping(host: Host, ns: str, source: str, destination: str, count: int = 5, interval: float = 0.05,
+         size: int | None = None, dont_fragment: bool = False) -> tuple[int, int]:  # fmt: skip
+    """(sent, received)."""
+    count = max(1, min(count, MAX_COUNT))
+    argv = ["ip", "netns", "exec", ns, "ping", "-n", "-q", "-c", str(count), "-i", str(interval), "-W", "1"]
+    if source:
+        argv += ["-I", source]
+    if size is not None:
+        argv += ["-s", str(size)]
+    if dont_fragment:
+        argv += ["-M", "do"]
+    out = host.run([*argv, destination], check=False, timeout=count * interval + 5)
+    m = re.search(r"(\d+) packets transmitted, (\d+) (?:packets )?received", out)
+    return (int(m.group(1)), int(m.group(2))) if m else (count, 0)
+
+
+def traceroute(host: Host, ns: str, source: str, destination: str) -> list[str]:
+    """The address of each hop ("*" where none answered), ICMP probes as ping sends."""
+    argv = ["ip", "netns", "exec", ns, "traceroute", "-I", "-n", "-q", "1", "-w", "0.5", "-m", str(MAX_HOPS)]
+    if source:
+        argv += ["-s", source]
+    out = host.run([*argv, destination], check=False, timeout=MAX_HOPS * 1.0 + 5)
+    hops = []
+    for line in out.splitlines()[1:]:
+        m = re.match(r"\s*\d+\s+(\S+)", line)
+        if m:
+            hops.append(m.group(1))
+    while len(hops) > 1 and hops[-1] == "*" and hops[-2] == "*":
+        hops.pop()  # a silent end repeats to the hop limit: one "*" says it
+    return hops
+
+
+def verify(host: Host, lab: Lab, account: str, site: str, vpc: str, count: int = 5,
+           icmp_allowed: bool = True) -> dict[str, Any] | None:  # fmt: skip
+    """`dxlab verify` for one data center and VPC, or None when the lab does not run them."""
+    src, dst = lab.sites.get((account, site)), lab.vpcs.get((account, vpc))
+    if src is None or dst is None:
+        return None
+    sent, received = ping(host, src.ns, src.address, dst.address, count)
+    hops = [{"address": a, "resource": lab.resources.get(a, "no answer" if a == "*" else "unknown")}
+            for a in traceroute(host, src.ns, src.address, dst.address)]  # fmt: skip
+    if hops and hops[-1]["address"] == "*":
+        hops[-1]["resource"] = f"instance {dst.address} in {vpc}" if _reached_vpc(hops, lab) else "no answer"
+    reachable = received > 0
+    reason = ""
+    if not reachable:
+        last = next((h for h in reversed(hops) if h["address"] != "*"), None)
+        if not icmp_allowed and last and last["resource"].endswith(f"({vpc} router)"):
+            reason = f"the security group of {dst.address} does not allow inbound ICMP"
+        elif last:
+            reason = f"no reply from {dst.address}: the last hop that answered is {last['address']} ({last['resource']})"
+        else:
+            reason = f"no reply from {dst.address}: no hop answered"
+    return {"site": site, "vpc": vpc, "source": src.address, "destination": dst.address, "reachable": reachable,
+            "ping": {"sent": sent, "received": received}, "hops": hops, "reason": reason, "dataPlane": "lab"}  # fmt: skip
+
+
+def _reached_vpc(hops: list[dict[str, str]], lab: Lab) -> bool:
+    answered = [h for h in hops if h["address"] != "*"]
+    return bool(answered) and answered[-1]["resource"].endswith("router)")

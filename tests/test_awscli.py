@@ -109,3 +109,21 @@ def test_endpoint_from_environment(server: Any, account: str) -> None:
     assert [c["connectionId"] for c in listed] == [conn["connectionId"]]
     code, _, err = aws(server, account, "describe-connections", "--connection-id", "dxcon-nope1234", endpoint_env=True)
     assert code in (254, 255) and "Could not find Connection with ID dxcon-nope1234" in err
+
+
+def test_cli_paginates_with_the_servers_next_token(server: Any, account: str) -> None:
+    # paginators-1.json: the CLI follows nextToken itself for the gateway listings.
+    names = [f"gw-{i}" for i in range(5)]
+    for name in names:
+        ok(server, account, "create-direct-connect-gateway", "--direct-connect-gateway-name", name)
+    everything = ok(server, account, "describe-direct-connect-gateways", "--page-size", "2")
+    assert sorted(g["directConnectGatewayName"] for g in everything["directConnectGateways"]) == names
+    assert "NextToken" not in everything
+    first = ok(server, account, "describe-direct-connect-gateways", "--page-size", "2", "--max-items", "3")
+    assert len(first["directConnectGateways"]) == 3 and first["NextToken"]
+    rest = ok(
+        server, account, "describe-direct-connect-gateways",
+        "--page-size", "2", "--starting-token", first["NextToken"],
+    )
+    seen = first["directConnectGateways"] + rest["directConnectGateways"]
+    assert sorted(g["directConnectGatewayName"] for g in seen) == names

@@ -67,14 +67,14 @@ def handle(app: Any, scope: dict[str, Any], headers: dict[str, str], body: bytes
         if not strict:
             return _redirect("/console/")  # permissive: nobody signs in
         clear = [session.set_cookie(session.SESSION_COOKIE, "", 0)] if rest == "logout" else []
-        return 200, HTML, login_page("Signed out" if rest == "logout" else "").encode(), clear
+        return 200, HTML, login_page("Signed out." if rest == "logout" else "", error=False).encode(), clear
     query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")))
     try:
         account, cookies = session.account_for(app, scope, headers, body, query)
     except session.Refused as exc:
         if rest.startswith("api/"):
             return exc.status, "application/json", orjson.dumps({"message": exc.message}), []
-        return exc.status, HTML, login_page(exc.message).encode(), []
+        return exc.status, HTML, login_page(exc.message, error=not exc.signed_out).encode(), []
     backend = Backend(app, account, request_id)
     try:
         if rest.startswith("api/"):

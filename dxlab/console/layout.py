@@ -97,8 +97,8 @@ def page(title: str, body: str, account: str, strict: bool, active: str = "", sc
             f'{f"<script>{script}</script>" if script else ""}</body></html>')  # fmt: skip
 
 
-def login_page(message: str, strict: bool = True) -> str:
-    note = f'<p class="error">{escape(message)}</p>' if message else ""
+def login_page(message: str, error: bool = True) -> str:
+    note = f'<p class="{"error" if error else "muted"}">{escape(message)}</p>' if message else ""
     return (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Sign in · dxlab</title>'
             f"<style>{CSS}</style></head><body><header><div class=\"brand\">dxlab <span>Direct Connect</span></div>"
             f"</header><main><h1>Sign in</h1>{note}"

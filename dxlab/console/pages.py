@@ -51,7 +51,9 @@ def overview(b: Backend, q: dict[str, str]) -> Page:
         items += [f"injected failure: {code(f)}" for f in result.get("active_failures", [])]
         alerts = "<h2>Not healthy now</h2><ul>" + "".join(f"<li>{i}</li>" for i in items) + "</ul>"
     verdict = _verdict_line(result)
-    if len(vifs) + len(conns) <= INLINE_DIAGRAM_LIMIT:
+    if not conns and not lags:
+        drawing = '<p class="empty">No connections yet: order them with the <a href="/console/wizard">connection wizard</a>.</p>'
+    elif len(vifs) + len(conns) <= INLINE_DIAGRAM_LIMIT:
         drawing = '<div class="diagram">' + b.route("GET", "/diagram.svg").decode() + "</div>"
     else:  # a large inventory's drawing is megabytes: on its own page only
         drawing = f'<p><a href="/console/topology">{len(conns)} connections and {len(vifs)} VIFs</a></p>'

@@ -27,10 +27,11 @@ _ACCOUNT = re.compile(r"^\d{12}$")
 class Refused(Exception):
     """The request may not see the console (403), or asked for a malformed account (400)."""
 
-    def __init__(self, message: str, status: int = 403) -> None:
+    def __init__(self, message: str, status: int = 403, signed_out: bool = False) -> None:
         super().__init__(message)
         self.message = message
         self.status = status
+        self.signed_out = signed_out  # nothing wrong was sent: the visitor has not signed in yet
 
 
 def cookies(headers: dict[str, str]) -> dict[str, str]:
@@ -74,7 +75,7 @@ def account_for(app: Any, scope: dict[str, Any], headers: dict[str, str], body: 
     if mode == "strict":
         account = _session_account(jar.get(SESSION_COOKIE, ""), time.time())
         if account is None:
-            raise Refused("Sign in with an access key registered with `dxlab accounts add`")
+            raise Refused("Sign in to see this account's resources.", signed_out=True)
         return account, []
     wanted = query.get("account")
     if wanted is not None:

@@ -304,3 +304,19 @@ def test_an_interconnect_brings_its_hosted_connections_into_a_lag(
     refused(partner.create_interconnect, "dedicated connections", interconnectName="x", bandwidth="10Gbps",
             location="EqDC2", lagId=plain["lagId"])  # fmt: skip
     assert len(partner.describe_interconnects()["interconnects"]) == 2
+
+
+def test_an_allocation_survives_a_restart(make_server: Any, account: str) -> None:
+    first = make_server()
+    partner = first.client(str(int(account) + 1))
+    ic = interconnect(partner)
+    hosted = allocate(partner, ic, account, vlan=400)
+    first.kill9()
+    second = make_server()  # the same database
+    dx, partner = second.client(account), second.client(str(int(account) + 1))
+    assert dx.describe_connections()["connections"][0]["connectionState"] == "ordering"
+    assert (
+        dx.confirm_connection(connectionId=hosted["connectionId"])["connectionState"] == "pending"
+    )
+    refused(partner.allocate_hosted_connection, "VLAN 400", connectionId=ic, ownerAccount=account,
+            bandwidth="50Mbps", connectionName="dup", vlan=400)  # fmt: skip

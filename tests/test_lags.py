@@ -490,3 +490,16 @@ def test_a_connection_whose_vlan_is_taken_on_the_lag_cannot_join(dx: Any) -> Non
     dx.associate_connection_with_lag(connectionId=leaving, lagId=lag["lagId"])
     assert vif_parent(dx, moved) == lag["lagId"]
     refused(private_vif, "VLAN 105", dx=dx, parent_id=lag["lagId"], vlan=105)
+
+
+def test_describe_lags_pages(dx: Any) -> None:
+    made = [
+        dx.create_lag(
+            numberOfConnections=1, location="EqDC2", connectionsBandwidth="1Gbps", lagName=f"l{i}"
+        )["lagId"]
+        for i in range(3)
+    ]
+    page1 = dx.describe_lags(maxResults=2)
+    page2 = dx.describe_lags(maxResults=2, nextToken=page1["nextToken"])
+    assert [x["lagId"] for x in page1["lags"] + page2["lags"]] == made
+    assert "nextToken" not in page2

@@ -10,7 +10,9 @@
 
 import {
   CreateConnectionCommand,
+  CreateDirectConnectGatewayCommand,
   DescribeConnectionsCommand,
+  DescribeDirectConnectGatewaysCommand,
   DescribeLocationsCommand,
   DirectConnectClient,
 } from "@aws-sdk/client-direct-connect";
@@ -66,4 +68,17 @@ try {
     requestId: err.$metadata?.requestId ?? null,
   };
 }
+// Three gateways read back two at a time, following nextToken (the JS client has no
+// paginator for this operation, so the loop is the caller's, as in user code).
+for (const n of [1, 2, 3]) {
+  await client.send(new CreateDirectConnectGatewayCommand({ directConnectGatewayName: `js-${wire}-${n}` }));
+}
+report.gatewayPages = [];
+let nextToken;
+do {
+  const page = await client.send(new DescribeDirectConnectGatewaysCommand({ maxResults: 2, nextToken }));
+  report.gatewayPages.push(page.directConnectGateways.map((g) => g.directConnectGatewayName));
+  nextToken = page.nextToken;
+} while (nextToken && report.gatewayPages.length < 10);
+
 process.stdout.write(JSON.stringify(report) + "\n");

@@ -14,7 +14,7 @@ from dxlab.routing.probe import verify
 from dxlab.service.context import Context
 from dxlab.service.network_view import build_network
 from dxlab.service.routes import route
-from dxlab.service.vif_routes import active_failures, tested_sessions
+from dxlab.service.failover_report import current_outages
 from dxlab.store.repository import UnitOfWork
 
 # The lab data plane's hook (service/lab_plane.py): real ping and traceroute for
@@ -32,7 +32,7 @@ def verify_route(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[st
     net = build_network(uow, ctx)
     if not net.topology.sites or not net.topology.vpcs:
         raise ValidationError("No customer topology is loaded: `dxlab topology load FILE` (or `dxlab up -t FILE`) first")
-    states = all_states(net, active_failures(uow, ctx.account), tested_sessions(uow, ctx.account))
+    states = all_states(net, *current_outages(uow, ctx.account))
     paths = Paths(net, states)
     sites = [args["site"]] if args.get("site") else list(net.topology.sites)
     vpcs = [v for v in net.topology.vpcs if not args.get("vpc") or v.name == args["vpc"]]

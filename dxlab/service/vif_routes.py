@@ -7,9 +7,9 @@ from collections.abc import Callable
 from typing import Any
 
 from dxlab.routing.bgp import Route, covers, session_state
-from dxlab.routing.network import Failure
 from dxlab.service.common import page
 from dxlab.service.context import Context
+from dxlab.service.failover_report import current_outages
 from dxlab.service.network_view import build_network
 from dxlab.service.registry import operation
 from dxlab.service.vif_state import find_vif
@@ -23,25 +23,6 @@ _route_source: list[RouteSource | None] = [None]
 
 def use_route_source(source: RouteSource | None) -> None:
     _route_source[0] = source
-
-
-def active_failures(uow: UnitOfWork, account: str) -> list[Failure]:
-    """Failures injected with `dxlab fail` that are still running."""
-    return [
-        Failure(str(r.doc.get("kind")), str(r.doc.get("id")))
-        for r in uow.list("failure", account=account)
-        if r.doc.get("status") == "active"
-    ]
-
-
-def tested_sessions(uow: UnitOfWork, account: str) -> list[tuple[str, str]]:
-    """(vif, family) of every BGP failover test in progress."""
-    out = []
-    for test in uow.list("failover_test", account=account):
-        if test.doc.get("status") == "in progress":
-            for family in test.meta.get("families", ["ipv4", "ipv6"]):
-                out.append((str(test.doc["virtualInterfaceId"]), family))
-    return out
 
 
 def _wire(route: Route, direction: str, vif_doc: dict[str, Any], installed: float) -> dict[str, Any]:
@@ -85,8 +66,8 @@ def list_virtual_interface_routes(uow: UnitOfWork, ctx: Context, req: dict[str, 
     if from_lab is not None:
         routes = [_wire(r, direction, rec.doc, rec.created) for direction, r in from_lab]
     elif vif is not None:
-        failed = active_failures(uow, ctx.account)
-        testing = set(tested_sessions(uow, ctx.account))
+        failed, tested = current_outages(uow, ctx.account)
+        testing = set(tested)
         for s in vif.sessions:
             state = session_state(net, vif, s.family, failed, (vif.id, s.family) in testing)
             if not state.up:

@@ -147,6 +147,27 @@ def step4_failover(endpoint: str, dx: Any, vifs: list[str]) -> None:
     routes = dx.list_virtual_interface_routes(virtualInterfaceId=vifs[0])["routes"]
     for r in routes:
         console.print(f"  {vifs[0]} {r['routeDirection']:<10} {r['cidr']:<16} AS path {r['asPath'][0]['path']} {r['communities']}")
+    table = Table("VIF", "Test", "State during", "Pairs kept", "Carried over", "Outage (ms)", "Status after")
+    for vif in vifs:
+        test = dx.start_bgp_failover_test(virtualInterfaceId=vif, testDurationInMinutes=5)["virtualInterfaceTest"]
+        during = dx.describe_virtual_interfaces(virtualInterfaceId=vif)["virtualInterfaces"][0]
+        report = ext(endpoint, "GET", f"/failover-tests/{test['testId']}/report")
+        stopped = dx.stop_bgp_failover_test(virtualInterfaceId=vif)["virtualInterfaceTest"]
+        kept = sum(1 for p in report["pairs"] if p["during"])
+        via = sorted({v for p in report["pairs"] for v in p["via"]})
+        table.add_row(vif, test["testId"][:8], during["virtualInterfaceState"], f"{kept}/{len(report['pairs'])}",
+                      ", ".join(via), str(max(p["outage_ms"] for p in report["pairs"])), stopped["status"])  # fmt: skip
+    console.print(table)
+    console.rule("Beyond AWS: a whole Direct Connect location fails (EqDC2)")
+    failure = ext(endpoint, "POST", "/failures", {"kind": "location", "id": "EqDC2", "minutes": 10})
+    states = {c["connectionId"]: c["connectionState"] for c in dx.describe_connections()["connections"]}
+    console.print("connections: " + ", ".join(f"{cid} {state}" for cid, state in states.items()))
+    report = ext(endpoint, "GET", f"/failures/{failure['failureId']}/report")
+    for pair in report["pairs"]:
+        mark = "[green]kept[/green]" if pair["during"] else "[red]LOST[/red]"
+        console.print(f"  {pair['site']} <-> {pair['vpc']}: {mark} via {', '.join(pair['via']) or '-'}")
+    ext(endpoint, "DELETE", f"/failures/{failure['failureId']}")
+    console.print("location restored.")
 
 
 def step5_verify(endpoint: str) -> None:

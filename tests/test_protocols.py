@@ -14,9 +14,6 @@ import cbor2
 import orjson
 import pytest
 import urllib3
-from botocore.auth import SigV4Auth
-from botocore.awsrequest import AWSRequest
-from botocore.credentials import Credentials
 
 from tests.wire import (
     CBOR_PREFIX,
@@ -27,6 +24,7 @@ from tests.wire import (
     json_call,
     json_headers,
     send,
+    signed_headers,
 )
 
 ORDER = {"location": "EqDC2", "bandwidth": "10Gbps", "connectionName": "dc-cbor"}
@@ -342,9 +340,8 @@ def test_two_megabyte_chunked_body_is_refused(server: Any, account: str) -> None
             yield b" " * 32768
         yield b"}"
 
-    request = AWSRequest(method="POST", url=server.endpoint + "/", data=b"", headers=J)
-    SigV4Auth(Credentials(account, "dxlab-test-secret"), "directconnect", "us-east-1").add_auth(request)
-    headers = {k: v for k, v in request.prepare().headers.items() if k.lower() != "content-length"}
+    signed = signed_headers(server.endpoint + "/", b"", J, account=account)
+    headers = {k: v for k, v in signed.items() if k.lower() != "content-length"}
     response = urllib3.PoolManager(retries=False).request(
         "POST", server.endpoint + "/", body=chunks(), headers=headers, chunked=True
     )
@@ -354,9 +351,8 @@ def test_two_megabyte_chunked_body_is_refused(server: Any, account: str) -> None
 
 def test_request_cut_off_by_the_client_is_not_acted_on(server: Any, account: str) -> None:
     body = orjson.dumps(GOOD)  # a whole, valid CreateConnection ...
-    request = AWSRequest(method="POST", url=server.endpoint + "/", data=body, headers=J)
-    SigV4Auth(Credentials(account, "dxlab-test-secret"), "directconnect", "us-east-1").add_auth(request)
-    head = "".join(f"{k}: {v}\r\n" for k, v in request.prepare().headers.items() if k.lower() != "content-length")
+    signed = signed_headers(server.endpoint + "/", body, J, account=account)
+    head = "".join(f"{k}: {v}\r\n" for k, v in signed.items() if k.lower() != "content-length")
     host, port = server.endpoint.removeprefix("http://").split(":")
     with socket.create_connection((host, int(port)), timeout=5) as sock:
         # ... announced as longer than it is, then the client goes away.

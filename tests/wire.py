@@ -53,6 +53,15 @@ class Answer:
         return decoded
 
 
+def signed_headers(
+    url: str, body: bytes, headers: dict[str, str], *, method: str = "POST", account: str = "123456789012"
+) -> dict[str, str]:
+    """`headers` plus the SigV4 ones botocore's signer adds (Authorization, X-Amz-Date...)."""
+    request = AWSRequest(method=method, url=url, data=body, headers=headers)
+    SigV4Auth(Credentials(account, "dxlab-test-secret"), "directconnect", REGION).add_auth(request)
+    return dict(request.prepare().headers.items())
+
+
 def send(
     endpoint: str,
     path: str,
@@ -65,13 +74,10 @@ def send(
 ) -> Answer:
     """Sends one request as a SigV4-signing client would (botocore's signer)."""
     url = endpoint + path
-    request = AWSRequest(method=method, url=url, data=body, headers=headers)
     if sign:
-        SigV4Auth(Credentials(account, "dxlab-test-secret"), "directconnect", REGION).add_auth(request)
-    prepared = request.prepare()
+        headers = signed_headers(url, body, headers, method=method, account=account)
     response = _http.request(
-        method, url, body=body if method not in ("GET", "HEAD") else None,
-        headers=dict(prepared.headers.items()),
+        method, url, body=body if method not in ("GET", "HEAD") else None, headers=headers
     )
     return Answer(response.status, {k.lower(): v for k, v in response.headers.items()}, response.data)
 

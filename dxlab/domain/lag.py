@@ -10,8 +10,8 @@ from dxlab.domain import quotas
 from dxlab.domain.errors import LimitExceeded, ValidationError
 from dxlab.domain.speeds import mbps
 
-# The model's LagState values this dxlab enters (deleting is instantaneous here).
-LIVE_STATES = frozenset({"requested", "pending", "available", "down"})
+# The model's LagState values of a LAG that is gone (dxlab deletes at once).
+GONE = frozenset({"deleting", "deleted"})
 # Member states that still count as provisioning (not yet operational, not failed).
 _PROVISIONING = frozenset({"ordering", "requested", "pending"})
 

@@ -18,6 +18,7 @@ from dxlab.service.timers import timer_action
 from dxlab.store.repository import Record, UnitOfWork
 
 MEMBER_KINDS = ("connection", "interconnect")
+# States of a connection or interconnect that is gone (a LAG's are domain.lag.GONE).
 GONE = ("deleted", "deleting", "rejected")
 
 
@@ -61,7 +62,7 @@ def lag_view(uow: UnitOfWork, lag: Record) -> dict[str, Any]:
     doc["numberOfConnections"] = len(members)
     # lags.md: a LAG of interconnects can host connections (a partner's LAG).
     doc["allowsHostedConnections"] = any(r.kind == "interconnect" for r in members)
-    if doc["lagState"] not in ("deleting", "deleted"):
+    if doc["lagState"] not in rules.GONE:
         doc["lagState"] = rules.lag_state(
             [member_state(r) for r in members], int(doc.get("minimumLinks", 0))
         )
@@ -132,7 +133,7 @@ def check_can_join_lag(
 ) -> None:
     """Whether a connection (or interconnect) of this location and bandwidth, MACsec
     capable or not (None: not checked), may join the LAG."""
-    if lag.doc["lagState"] in ("deleted", "deleting"):
+    if lag.doc["lagState"] in rules.GONE:
         raise ValidationError(f"LAG {lag.id} is in state {lag.doc['lagState']}")
     if lag.doc["location"] != location:
         raise ValidationError(f"LAG {lag.id} is at {lag.doc['location']}, not at {location}")

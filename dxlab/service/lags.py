@@ -41,8 +41,6 @@ from dxlab.service.registry import operation
 from dxlab.service.vif_state import live_vifs_on
 from dxlab.store.repository import Record, UnitOfWork
 
-LAG_GONE = ("deleting", "deleted")
-
 
 def member_find(uow: UnitOfWork, ctx: Context, connection_id: str) -> Record:
     """The caller's dedicated connection or interconnect (a dxcon id names either)."""
@@ -62,7 +60,7 @@ def member_find(uow: UnitOfWork, ctx: Context, connection_id: str) -> Record:
 def lag_find(uow: UnitOfWork, ctx: Context, lag_id: str) -> Record:
     """The caller's LAG, which must not be deleted."""
     lag = find(uow, ctx, "lag", lag_id)
-    if lag.doc["lagState"] in LAG_GONE:
+    if lag.doc["lagState"] in rules.GONE:
         raise Conflict(f"LAG {lag.id} is in state {lag.doc['lagState']}")
     return lag
 
@@ -261,7 +259,7 @@ def create_lag(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, 
         total = max(total, 1)
     rules.check_member_count(total, bandwidth)
     lags = [r for r in uow.list("lag", account=ctx.account) if r.doc["region"] == ctx.region]
-    if sum(1 for r in lags if r.doc["lagState"] not in LAG_GONE) >= quotas.LAGS_PER_REGION:
+    if sum(1 for r in lags if r.doc["lagState"] not in rules.GONE) >= quotas.LAGS_PER_REGION:
         raise LimitExceeded(
             f"LAG limit exceeded: at most {quotas.LAGS_PER_REGION} LAGs per Region ({ctx.region})"
         )

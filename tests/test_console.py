@@ -117,6 +117,33 @@ def test_wizard_plans_and_orders_through_the_wizard_routes(server: ServerProcess
     assert all(i in page(server, "/console/connections", account) for i in ids)
 
 
+def test_failover_test_started_and_stopped_from_the_console(server: ServerProcess, dx: Any, account: str) -> None:
+    made = maximum(server, dx, account)
+    console = {"x-dxlab-console": "1", "content-type": "application/json", "cookie": f"dxlab_account={account}"}
+    vif = made.vifs[0]
+    assert f'data-start="{vif}"' in page(server, "/console/failover", account)
+    # The bad input next to the good one: 0 minutes is refused by the API's own rule, nothing starts.
+    bad = post(server, "/console/api/op/StartBgpFailoverTest", {"virtualInterfaceId": vif, "testDurationInMinutes": 0},
+               **console)  # fmt: skip
+    assert bad.status == 400 and "testDurationInMinutes" in orjson.loads(bad.data)["message"]
+    assert dx.list_virtual_interface_test_history(virtualInterfaceId=vif)["virtualInterfaceTestHistory"] == []
+    started = post(server, "/console/api/op/StartBgpFailoverTest", {"virtualInterfaceId": vif, "testDurationInMinutes": 5},
+                   **console)  # fmt: skip
+    assert started.status == 200, started.data
+    test_id = orjson.loads(started.data)["virtualInterfaceTest"]["testId"]
+    assert dx.describe_virtual_interfaces(virtualInterfaceId=vif)["virtualInterfaces"][0]["virtualInterfaceState"] == "testing"
+    shown = page(server, "/console/failover", account)
+    assert test_id in shown and f'data-stop="{vif}"' in shown and "every pair that had a path kept one" in shown
+    stopped = post(server, "/console/api/op/StopBgpFailoverTest", {"virtualInterfaceId": vif}, **console)
+    assert stopped.status == 200
+    history = dx.list_virtual_interface_test_history(testId=test_id)["virtualInterfaceTestHistory"]
+    assert history[0]["status"] in ("completed", "cancelled")  # the test's owner decides the word
+    assert dx.describe_virtual_interfaces(virtualInterfaceId=vif)["virtualInterfaces"][0]["virtualInterfaceState"] == "available"
+    # Only the failover operations are open to the console's scripts.
+    other = post(server, "/console/api/op/DeleteConnection", {"connectionId": made.connections[0]}, **console)
+    assert other.status == 404 and len(dx.describe_connections()["connections"]) == 4
+
+
 @pytest.fixture(scope="module")
 def strict(tmp_path_factory: pytest.TempPathFactory) -> Any:
     db = f"sqlite:///{tmp_path_factory.mktemp('console') / 'dxlab.db'}"

@@ -15,6 +15,7 @@ import orjson
 from dxlab.api import errors
 from dxlab.console import session
 from dxlab.console.backend import Backend
+from dxlab.console.failover import failover
 from dxlab.console.layout import login_page, page
 from dxlab.console.pages import PAGES
 from dxlab.console.wizard import wizard
@@ -24,9 +25,11 @@ log = logging.getLogger("dxlab.console")
 
 HTML = "text/html; charset=utf-8"
 Response = tuple[int, str, bytes, list[tuple[bytes, bytes]]]
-ALL_PAGES = {**PAGES, "wizard": wizard}
+ALL_PAGES = {**PAGES, "wizard": wizard, "failover": failover}
 # The /_dxlab routes the console's scripts call, by (method, path under /console/api).
 API = {("POST", "wizard/plan"), ("POST", "wizard/order"), ("GET", "diagram.svg"), ("GET", "analyze")}
+# The API operations they call (POST /console/api/op/NAME), as any client of the account could.
+OPS = {"StartBgpFailoverTest", "StopBgpFailoverTest"}
 
 
 def _redirect(to: str, extra: list[tuple[bytes, bytes]] | None = None) -> Response:
@@ -51,7 +54,7 @@ def _api(b: Backend, method: str, path: str, headers: dict[str, str], body: byte
         args = None
     if not isinstance(args, dict):
         return 400, "application/json", b'{"message":"send a JSON object"}', []
-    result = b.route(method, "/" + path, args)
+    result = b.op(path[3:], args) if path.startswith("op/") else b.route(method, "/" + path, args)
     if isinstance(result, bytes):
         return 200, "image/svg+xml", result, []
     return 200, "application/json", orjson.dumps(result), []
@@ -78,7 +81,7 @@ def handle(app: Any, scope: dict[str, Any], headers: dict[str, str], body: bytes
     backend = Backend(app, account, request_id)
     try:
         if rest.startswith("api/"):
-            if (method, rest[4:]) not in API:
+            if (method, rest[4:]) not in API and not (method == "POST" and rest[4:].removeprefix("op/") in OPS):
                 return 404, "application/json", b'{"message":"no such console call"}', []
             status, ctype, payload, extra = _api(backend, method, rest[4:], headers, body)
             return status, ctype, payload, extra + cookies

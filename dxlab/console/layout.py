@@ -14,6 +14,7 @@ NAV = [
     ("vifs", "Virtual interfaces"),
     ("gateways", "Gateways"),
     ("resiliency-groups", "Resiliency groups"),
+    ("failover", "Failover tests"),
     ("topology", "Topology"),
     ("analysis", "Analysis"),
     ("wizard", "Connection wizard"),

@@ -17,7 +17,7 @@ Page = tuple[str, str, str]  # title, body, script
 INLINE_DIAGRAM_LIMIT = 400  # connections + VIFs drawn on the overview
 
 
-def _when(value: Any) -> str:
+def when(value: Any) -> str:
     from datetime import UTC, datetime
 
     if isinstance(value, (int, float)):

@@ -2,11 +2,10 @@
 faithfully or with a clear DirectConnectClientException saying it is not supported yet,
 and never with a 500. Each of the 73 operations is called over both protocols with an
 empty body, a minimal request (required members only) and a full one (every member),
-all built from the model, so the test keeps holding as operations get implemented."""
+all built from the model, so the test keeps holding as operations get implemented; on
+SQLite and on PostgreSQL."""
 
 from __future__ import annotations
-
-from typing import Any
 
 import pytest
 
@@ -14,9 +13,12 @@ from dxlab.api.model import operation_names, operations
 from dxlab.api.validate import parse_input
 from dxlab.service import operations as _registered  # noqa: F401  (registers handlers)
 from dxlab.service.registry import OPERATIONS
+from tests.conftest import ServerProcess
 from tests.model_values import request
+from tests.store_servers import server_per_store
 from tests.wire import assert_aws_error, cbor_call, json_call, service_model
 
+store_server = server_per_store()
 OPERATION_NAMES = operation_names()
 
 
@@ -37,8 +39,9 @@ def test_requests_built_from_the_model_pass_its_validation(op_name: str, variant
 @pytest.mark.parametrize("wire", ["json", "cbor"])
 @pytest.mark.parametrize("op_name", OPERATION_NAMES)
 def test_operation_answers_200_or_an_aws_error(
-    server: Any, account: str, op_name: str, wire: str, variant: str
+    store_server: ServerProcess, account: str, op_name: str, wire: str, variant: str
 ) -> None:
+    server = store_server
     call = json_call if wire == "json" else cbor_call
     params = request(op_name, variant)
     answer, parsed = call(server.endpoint, op_name, params, account)
@@ -61,5 +64,5 @@ def test_operation_answers_200_or_an_aws_error(
         assert err["message"] == f"{op_name} is not supported by dxlab yet.", err
 
 
-def test_no_traceback_in_server_log(server: Any) -> None:
-    assert server.server_errors() == ""
+def test_no_traceback_in_server_log(store_server: ServerProcess) -> None:
+    assert store_server.server_errors() == ""

@@ -12,17 +12,15 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
-from collections.abc import Iterator
 from typing import Any
 
 import cbor2
 import orjson
-import pytest
 from botocore.model import Shape
 
 from tests.conftest import ServerProcess
-from tests.databases import KINDS, database
 from tests.model_values import BY_INT_MEMBER, BY_MEMBER, BY_SHAPE
+from tests.store_servers import server_per_store
 from tests.wire import (
     CBOR_PREFIX,
     Answer,
@@ -32,6 +30,8 @@ from tests.wire import (
     send,
     service_model,
 )
+
+store_server = server_per_store()
 
 _ODD_STRINGS = ["", " ", "x" * 300, "dxcon-abcd1234", "dxlag-abcd1234", "dxvif-abcd1234", "\x00", "é" * 40,
                 "arn:aws:directconnect:us-east-1:123456789012:dxcon/dxcon-abcd1234", "-1", "null", "{}"]
@@ -178,15 +178,6 @@ class StatefulFuzzer:
         shape = self.model.operation_model(op_name).input_shape
         params = self.value(shape, "") if shape is not None else {}
         return (op_name, *_encode(self.rng, op_name, params))
-
-
-@pytest.fixture(scope="module", params=KINDS)
-def store_server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    with database(request.param, tmp_path_factory.mktemp("fuzz")) as url:
-        srv = ServerProcess(url).start()
-        yield srv
-        srv.stop()
-        assert not srv.server_errors(), srv.server_errors()
 
 
 def test_shape_fuzz_never_gets_a_500(store_server: ServerProcess, account: str) -> None:

@@ -34,8 +34,8 @@ def register(main: click.Group, endpoint_option: Callable[[Any], Any], call: Cal
             text = json.dumps(result, indent=2) + "\n"
         elif fmt == "markdown":
             text = report.markdown(result)
-        elif fmt == "html":
-            text = report.html(result)
+        elif fmt == "html":  # with the topology drawn in it
+            text = report.html(result, diagram=call(ext, endpoint, "GET", "/diagram.svg").decode())
         else:
             # To a file: the same text without colours.
             console = Console(width=None if sys.stdout.isatty() and not output else 160,

@@ -72,7 +72,7 @@ def test_connections_in_one_location_make_the_location_a_single_point_of_failure
 
 
 def test_markdown_and_html_reports(server: ServerProcess, dx: Any, account: str, tmp_path: Path) -> None:
-    maximum(server, dx, account, model="dev-test", locations=("EqDC2",))  # type: ignore[arg-type]
+    made = maximum(server, dx, account, model="dev-test", locations=("EqDC2",))  # type: ignore[arg-type]
     md = dxlab(server, account, "analyze", "--markdown")
     assert md.returncode == 0, md.stderr
     assert md.stdout.startswith(f"# Resiliency analysis — account {account}")
@@ -97,6 +97,7 @@ def test_markdown_and_html_reports(server: ServerProcess, dx: Any, account: str,
     parser.feed(page)
     assert page.startswith("<!doctype html>") and {"table", "h2", "title"} <= set(parser.tags)
     assert "SLA: none" in page and "EqDC2" in page and "&lt;-&gt;" in page  # escaped "dc1 <-> prod"
+    assert "svg" in parser.tags and made.connections[0] in page  # the topology, drawn in the report
     text = tmp_path / "summary.txt"
     assert dxlab(server, account, "analyze", "-o", str(text)).returncode == 0
     assert "SLA: none" in text.read_text() and "\x1b[" not in text.read_text()

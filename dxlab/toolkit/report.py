@@ -32,7 +32,8 @@ class Section:
     headers: tuple[str, ...] = ()
     rows: list[tuple[str, ...]] = field(default_factory=list)
     more: int = 0  # rows left out
-    bad: bool = False
+    bad: bool = False  # something in it needs attention
+    describes: bool = False  # its text says what the table is, never itself a warning
 
 
 @dataclass
@@ -106,7 +107,7 @@ def build(result: dict[str, Any], limit: int | None = None) -> Report:
         ("Data center", "VPC", "Reachable", "To AWS over", "Back over", "Why not"),
         [(str(b["site"]), str(b["vpc"]), "yes" if b["reachable"] else "NO", ", ".join(b["forward"]),
           ", ".join(b["back"]), str(b["reason"])) for b in baseline],
-        bad=any(not b["reachable"] for b in baseline),
+        bad=any(not b["reachable"] for b in baseline), describes=True,
     ))  # fmt: skip
 
     checks = result.get("checks", [])
@@ -115,7 +116,7 @@ def build(result: dict[str, Any], limit: int | None = None) -> Report:
         "What AWS's own checks for Direct Connect see: connection, location and VIF redundancy.",
         ("Check", "Source", "Result", "Detail"),
         [(str(c["name"]), str(c["source"]), "ok" if c["ok"] else "WARNING", str(c["detail"])) for c in checks],
-        bad=any(not c["ok"] for c in checks),
+        bad=any(not c["ok"] for c in checks), describes=True,
     ))  # fmt: skip
 
     findings = result.get("findings", [])
@@ -191,7 +192,7 @@ def html_fragment(result: dict[str, Any], limit: int | None = 200, level: int = 
     for sec in report.sections:
         out.append(f"<{h}>{escape(sec.title)}</{h}>")
         if sec.text:
-            out.append(f'<p{" class=bad" if sec.bad else ""}>{escape(sec.text)}</p>')
+            out.append(f'<p{" class=bad" if sec.bad and not sec.describes else ""}>{escape(sec.text)}</p>')
         if sec.rows:
             head = "".join(f"<th>{escape(x)}</th>" for x in sec.headers)
             body = "".join("<tr>" + "".join(_cell(c) for c in row) + "</tr>" for row in sec.rows)
@@ -202,11 +203,13 @@ def html_fragment(result: dict[str, Any], limit: int | None = 200, level: int = 
     return "\n".join(out)
 
 
-def html(result: dict[str, Any], limit: int | None = 200) -> str:
+def html(result: dict[str, Any], limit: int | None = 200, diagram: str | None = None) -> str:
+    """A standalone page; `diagram` (the topology's SVG) is drawn after the verdict."""
     title = escape(build(result, 0).title)
+    drawing = f'<h2>Topology</h2><div style="overflow:auto">{diagram}</div>' if diagram else ""
     return (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{title}</title>'
-            f"<style>body{{margin:2em}}{CSS}</style></head><body><h1>{title}</h1>\n"
-            f"{html_fragment(result, limit)}\n</body></html>\n")  # fmt: skip
+            f"<style>body{{margin:2em;font-family:-apple-system,'Segoe UI',Helvetica,Arial,sans-serif}}{CSS}svg{{max-width:100%;height:auto}}</style></head><body><h1>{title}</h1>\n"
+            f"{html_fragment(result, limit)}\n{drawing}</body></html>\n")  # fmt: skip
 
 
 # -- rich (the CLI's default) ---------------------------------------------------------
@@ -225,7 +228,7 @@ def rich_renderables(result: dict[str, Any], limit: int = 15) -> list[Any]:
             continue
         out.append(Text(sec.title, style="bold underline"))
         if sec.text:
-            out.append(Text(sec.text, style="red" if sec.bad and not sec.rows else ""))
+            out.append(Text(sec.text, style="red" if sec.bad and not sec.describes else ""))
         if sec.rows:
             table = Table(*sec.headers, show_edge=False, pad_edge=False)
             for row in sec.rows:

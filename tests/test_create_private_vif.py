@@ -152,11 +152,11 @@ def test_gateway_rules(dx: Any, server: Any, account: str) -> None:
     refused(create, "not both", connectionId=cid,
             newPrivateVirtualInterface={**base, "virtualGatewayId": vgw, "directConnectGatewayId": gw})  # fmt: skip
     missing = "6a3e2f4c-0000-4000-8000-000000000000"
-    refused(create, f"Could not find Direct Connect Gateway with ID {missing}", connectionId=cid,
+    refused(create, f"The Direct Connect Gateway {missing} does not exist", connectionId=cid,
             newPrivateVirtualInterface={**base, "directConnectGatewayId": missing})  # fmt: skip
     other = server.client("210987654321")
     theirs = virtual_gateway(server, "210987654321")
-    refused(create, f"Could not find Virtual Gateway with ID {theirs}", connectionId=cid,
+    refused(create, f"The VirtualGateway {theirs} does not exist", connectionId=cid,
             newPrivateVirtualInterface={**base, "virtualGatewayId": theirs})  # fmt: skip
     refused(other.create_private_virtual_interface, f"Could not find Connection with ID {cid}", connectionId=cid,
             newPrivateVirtualInterface={**base, "virtualGatewayId": theirs})  # fmt: skip

@@ -71,7 +71,7 @@ def test_transit_vif_needs_a_direct_connect_gateway_not_a_vgw(
 ) -> None:
     cid = connection(dx)
     vgw = virtual_gateway(server, account)
-    refused(dx.create_transit_virtual_interface, f"Could not find Direct Connect Gateway with ID {vgw}",
+    refused(dx.create_transit_virtual_interface, f"The Direct Connect Gateway {vgw} does not exist",
             connectionId=cid, newTransitVirtualInterface=transit_spec(vgw))  # fmt: skip
     assert vifs(dx) == []
 

@@ -33,7 +33,7 @@ def test_hosted_private_vif_confirmed_by_its_owner(dx: Any, owner: Any, account:
     assert vif(owner, vid)["virtualInterfaceState"] == "confirming"
     assert [v["virtualInterfaceId"] for v in vifs(dx, connectionId=cid)] == [vid]
     theirs = dx_gateway(owner, asn=65300)
-    refused(owner.confirm_private_virtual_interface, "Could not find Direct Connect Gateway", virtualInterfaceId=vid,
+    refused(owner.confirm_private_virtual_interface, "does not exist", virtualInterfaceId=vid,
             directConnectGatewayId=dx_gateway(dx))  # the partner's gateway is not the owner's  # fmt: skip
     refused(dx.confirm_private_virtual_interface, f"The virtual interface {vid} does not exist",
             virtualInterfaceId=vid, directConnectGatewayId=theirs)  # only the owner confirms  # fmt: skip

@@ -9,12 +9,13 @@ from typing import Any
 
 from dxlab.domain import quotas
 from dxlab.domain import vif as rules
-from dxlab.domain.errors import Conflict, LimitExceeded, NotFound, ValidationError
+from dxlab.domain.errors import Conflict, LimitExceeded, ValidationError
 from dxlab.service.context import Context
+from dxlab.service.dx_gateways import find_dx_gateway, require_usable
+from dxlab.service.gateways import find_gateway
 from dxlab.store.repository import Record, UnitOfWork
 
 VGW_KIND = "virtual_gateway"
-DXGW_KIND = "dx_gateway"
 ASSOCIATION_KIND = "gateway_association"
 _LIVE_ASSOCIATION = frozenset({"associating", "associated", "updating", "disassociating"})
 
@@ -36,13 +37,11 @@ def _association_types(uow: UnitOfWork, dxgw_id: str) -> set[str]:
     }
 
 
-def _dx_gateway(uow: UnitOfWork, owner: str, dxgw_id: str, vif_type: str, vif_id: str) -> Record:
-    gw = uow.get(DXGW_KIND, dxgw_id)
-    if gw is None or gw.account != owner:
-        raise NotFound(f"Could not find Direct Connect Gateway with ID {dxgw_id}")
-    state = gw.doc.get("directConnectGatewayState")
-    if state not in ("pending", "available"):
-        raise Conflict(f"Direct Connect gateway {dxgw_id} is in state {state}")
+def _dx_gateway(
+    uow: UnitOfWork, ctx: Context, owner: str, dxgw_id: str, vif_type: str, vif_id: str
+) -> Record:
+    gw = find_dx_gateway(uow, ctx, dxgw_id, owner=owner)
+    require_usable(gw)
     others = vifs_on_gateway(uow, dxgw_id, exclude=vif_id)
     # direct-connect-transit-gateways.md: a Direct Connect gateway serves either private
     # VIFs with virtual private gateways, or transit VIFs with transit gateways.
@@ -69,13 +68,12 @@ def _dx_gateway(uow: UnitOfWork, owner: str, dxgw_id: str, vif_type: str, vif_id
 
 
 def _virtual_gateway(uow: UnitOfWork, ctx: Context, owner: str, vgw_id: str) -> Record:
-    vgw = uow.get(VGW_KIND, vgw_id)
-    if vgw is None or vgw.account != owner:
-        raise NotFound(f"Could not find Virtual Gateway with ID {vgw_id}")
-    # maximum_resiliency.md: a virtual private gateway connects a VPC "in the same Region".
-    if vgw.meta.get("region", ctx.region) != ctx.region:
+    # maximum_resiliency.md: a virtual private gateway connects a VPC "in the same
+    # Region"; find_gateway only finds the Region's own.
+    vgw = find_gateway(uow, ctx, vgw_id, owner=owner)
+    if vgw.kind != VGW_KIND:
         raise ValidationError(
-            f"Virtual private gateway {vgw_id} is in {vgw.meta.get('region')}, not in {ctx.region}"
+            f"{vgw_id} is a transit gateway; a private virtual interface attaches to a virtual private gateway"
         )
     if vgw.doc.get("virtualGatewayState") != "available":
         raise Conflict(
@@ -104,7 +102,7 @@ def attach(
             "A private virtual interface needs a gateway: give virtualGatewayId or directConnectGatewayId"
         )
     if dxgw_id:
-        gw = _dx_gateway(uow, owner, str(dxgw_id), vif_type, vif_id)
+        gw = _dx_gateway(uow, ctx, owner, str(dxgw_id), vif_type, vif_id)
         return {"directConnectGatewayId": gw.id}, int(gw.doc.get("amazonSideAsn", 64512))
     vgw = _virtual_gateway(uow, ctx, owner, str(vgw_id))
     return {"virtualGatewayId": vgw.id}, int(vgw.meta.get("amazonSideAsn", 64512))

@@ -320,3 +320,18 @@ def test_an_allocation_survives_a_restart(make_server: Any, account: str) -> Non
     )
     refused(partner.allocate_hosted_connection, "VLAN 400", connectionId=ic, ownerAccount=account,
             bandwidth="50Mbps", connectionName="dup", vlan=400)  # fmt: skip
+
+
+def test_deleting_an_unconfirmed_hosted_connection_rejects_it(dx: Any, account: str, partner: Any) -> None:
+    ic = interconnect(partner)
+    hosted = allocate(partner, ic, account)
+    assert dx.delete_connection(connectionId=hosted["connectionId"])["connectionState"] == "rejected"
+
+
+def test_the_partner_may_delete_what_it_allocated(dx: Any, account: str, partner: Any) -> None:
+    ic = interconnect(partner)
+    hosted = allocate(partner, ic, account, vlan=333)
+    dx.confirm_connection(connectionId=hosted["connectionId"])
+    assert partner.delete_connection(connectionId=hosted["connectionId"])["connectionState"] == "deleted"
+    mine = {c["connectionId"]: c["connectionState"] for c in dx.describe_connections()["connections"]}
+    assert mine[hosted["connectionId"]] == "deleted"

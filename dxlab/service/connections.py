@@ -12,6 +12,7 @@ from dxlab.domain.connection import LIVE_STATES, provisioning_steps
 from dxlab.domain.errors import Conflict, LimitExceeded, NotFound, ValidationError
 from dxlab.domain.speeds import DEDICATED_BANDWIDTHS, MACSEC_BANDWIDTHS
 from dxlab.service.common import find, initial_tags, page
+from dxlab.service.lag_rules import member_changed
 from dxlab.service.context import Context
 from dxlab.service.placement import place, release_port
 from dxlab.service.registry import operation
@@ -117,7 +118,7 @@ def create_connection(
         from dxlab.service.lag_rules import check_can_join_lag
 
         lag = find(uow, ctx, "lag", lag_id)
-        check_can_join_lag(uow, lag, loc.code, bandwidth)
+        check_can_join_lag(uow, lag, loc.code, bandwidth, macsec=macsec)
         on_device = lag.doc["awsDevice"]
     device, port = place(uow, loc, ctx.account, connection_id, on_device=on_device, avoid_devices=avoid_devices)
     doc = new_connection_doc(
@@ -135,6 +136,10 @@ def create_connection(
         tags=tags,
     )
     meta = {"port": port, "subLocation": device.sub_location, "crossConnect": False}
+    if lag_id is not None:
+        from dxlab.service.lag_rules import adopt_new_member
+
+        adopt_new_member(uow, ctx, lag, doc)
     uow.put(Record("connection", connection_id, ctx.account, doc, meta, parent=lag_id, created=ctx.now()))
     schedule_provisioning(uow, ctx, connection_id)
     return doc
@@ -161,6 +166,7 @@ def provision_step(uow: UnitOfWork, ctx: Context, connection_id: str, payload: d
     elif step == "available" and rec.doc["connectionState"] == "pending":
         rec.doc["connectionState"] = "available"
     uow.put(rec)
+    member_changed(uow, rec.doc)
     rest = payload.get("rest") or []
     if rest:
         nxt, delay = rest[0]
@@ -180,6 +186,7 @@ def complete_cross_connect(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) 
     rec.doc["connectionState"] = "pending"
     rec.meta["crossConnect"] = True
     uow.put(rec)
+    member_changed(uow, rec.doc)
     uow.schedule(ctx.now(), PROVISION, rec.id, {"step": "available", "rest": []})
     return rec.doc
 
@@ -235,6 +242,10 @@ def update_connection(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dic
             )
         if not rec.doc.get("macSecCapable"):
             raise ValidationError(f"Connection {rec.id} does not support MACsec encryption")
+        if rec.doc.get("lagId"):
+            raise ValidationError(
+                f"Connection {rec.id} is a member of LAG {rec.doc['lagId']}; set the encryption mode on the LAG"
+            )
         rec.doc["encryptionMode"] = mode
     uow.put(rec)
     return rec.doc
@@ -242,7 +253,11 @@ def update_connection(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dic
 
 @operation("DeleteConnection", write=True)
 def delete_connection(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
-    rec = find(uow, ctx, "connection", req["connectionId"])
+    rec = uow.get("connection", req["connectionId"])
+    if rec is not None and rec.meta.get("partnerAccount") == ctx.account:
+        pass  # the partner that allocated a hosted connection may delete it too
+    else:
+        rec = find(uow, ctx, "connection", req["connectionId"])
     state = rec.doc["connectionState"]
     if state in ("deleted", "deleting"):
         raise Conflict(f"Connection {rec.id} is already {state}")
@@ -260,10 +275,12 @@ def delete_connection(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dic
         from dxlab.service.lag_rules import check_can_leave_lag
 
         check_can_leave_lag(uow, lag_id, rec.id)
-    rec.doc["connectionState"] = "deleted"
+    # hosted_connection.md: an owner who deletes an unconfirmed hosted connection rejects it.
+    rec.doc["connectionState"] = "rejected" if state == "ordering" else "deleted"
     uow.cancel_timers(rec.id)
     release_port(uow, rec.id)
     uow.put(rec)
+    member_changed(uow, rec.doc)
     return rec.doc
 
 

@@ -40,45 +40,57 @@ client.middlewareStack.add(
   { step: "finalizeRequest", name: "dxlabRecordRequest" },
 );
 
+async function run(report) {
+  const locations = await client.send(new DescribeLocationsCommand({}));
+  report.locationCodes = locations.locations.map((l) => l.locationCode);
+
+  const created = await client.send(
+    new CreateConnectionCommand({ location: "EqDC2", bandwidth: "10Gbps", connectionName: `js-${wire}` }),
+  );
+  report.created = created;
+  report.createdRequestId = created.$metadata.requestId ?? null;
+
+  const described = await client.send(new DescribeConnectionsCommand({ connectionId: created.connectionId }));
+  const conn = described.connections[0];
+  report.described = conn;
+  report.loaIssueTimeIsDate = conn.loaIssueTime instanceof Date;
+  report.loaIssueTime = conn.loaIssueTime instanceof Date ? conn.loaIssueTime.getTime() / 1000 : null;
+
+  try {
+    await client.send(new DescribeConnectionsCommand({ connectionId: "dxcon-nope1234" }));
+    report.error = null;
+  } catch (err) {
+    report.error = {
+      name: err.name,
+      message: err.message,
+      fault: err.$fault,
+      status: err.$metadata?.httpStatusCode,
+      requestId: err.$metadata?.requestId ?? null,
+    };
+  }
+
+  // Three gateways read back two at a time, following nextToken (the JS client has no
+  // paginator for this operation, so the loop is the caller's, as in user code).
+  for (const n of [1, 2, 3]) {
+    await client.send(new CreateDirectConnectGatewayCommand({ directConnectGatewayName: `js-${wire}-${n}` }));
+  }
+  report.gatewayPages = [];
+  let nextToken;
+  do {
+    const page = await client.send(new DescribeDirectConnectGatewaysCommand({ maxResults: 2, nextToken }));
+    report.gatewayPages.push(page.directConnectGateways.map((g) => g.directConnectGatewayName));
+    nextToken = page.nextToken;
+  } while (nextToken && report.gatewayPages.length < 10);
+}
+
 const report = { wire, requests };
-const locations = await client.send(new DescribeLocationsCommand({}));
-report.locationCodes = locations.locations.map((l) => l.locationCode);
-
-const created = await client.send(
-  new CreateConnectionCommand({ location: "EqDC2", bandwidth: "10Gbps", connectionName: `js-${wire}` }),
-);
-report.created = created;
-report.createdRequestId = created.$metadata.requestId ?? null;
-
-const described = await client.send(new DescribeConnectionsCommand({ connectionId: created.connectionId }));
-const conn = described.connections[0];
-report.described = conn;
-report.loaIssueTimeIsDate = conn.loaIssueTime instanceof Date;
-report.loaIssueTime = conn.loaIssueTime instanceof Date ? conn.loaIssueTime.getTime() / 1000 : null;
-
 try {
-  await client.send(new DescribeConnectionsCommand({ connectionId: "dxcon-nope1234" }));
-  report.error = null;
+  await run(report);
 } catch (err) {
-  report.error = {
-    name: err.name,
-    message: err.message,
-    fault: err.$fault,
-    status: err.$metadata?.httpStatusCode,
-    requestId: err.$metadata?.requestId ?? null,
-  };
+  // A call that fails where none should (a refused signature, say): its error is the
+  // report, and the exit code 2.
+  const failure = { name: err.name, message: err.message, status: err.$metadata?.httpStatusCode };
+  process.stdout.write(JSON.stringify({ wire, requests, failure }) + "\n");
+  process.exit(2);
 }
-// Three gateways read back two at a time, following nextToken (the JS client has no
-// paginator for this operation, so the loop is the caller's, as in user code).
-for (const n of [1, 2, 3]) {
-  await client.send(new CreateDirectConnectGatewayCommand({ directConnectGatewayName: `js-${wire}-${n}` }));
-}
-report.gatewayPages = [];
-let nextToken;
-do {
-  const page = await client.send(new DescribeDirectConnectGatewaysCommand({ maxResults: 2, nextToken }));
-  report.gatewayPages.push(page.directConnectGateways.map((g) => g.directConnectGatewayName));
-  nextToken = page.nextToken;
-} while (nextToken && report.gatewayPages.length < 10);
-
 process.stdout.write(JSON.stringify(report) + "\n");

@@ -211,6 +211,8 @@ def test_own_peer_addresses(dx: Any) -> None:
             newPrivateVirtualInterface={"virtualInterfaceName": "x", "vlan": 13, "asn": 65000, "directConnectGatewayId": gw,
                                         "amazonAddress": "192.168.10.2/30", "customerAddress": "192.168.10.1/30"})  # fmt: skip
     assert len(vifs(dx)) == 2
+    # The refusal came after VLAN 13 was claimed: the claim was rolled back with the rest.
+    assert private_vif(dx, cid, gw, vlan=13)["vlan"] == 13
 
 
 def test_auto_assigned_blocks_never_overlap(dx: Any) -> None:
@@ -359,3 +361,17 @@ def test_private_vif_on_a_lag(dx: Any) -> None:
             newPrivateVirtualInterface={"virtualInterfaceName": "q", "vlan": 51, "asn": 65000,
                                         "directConnectGatewayId": dx_gateway(dx, name="third")})  # fmt: skip
     assert len(vifs(dx, connectionId=lag["lagId"])) == 50
+
+
+def test_vifs_and_their_vlans_survive_a_kill_9(make_server: Any, tmp_path: Any) -> None:
+    db = f"sqlite:///{tmp_path / 'vifs.db'}"
+    first = make_server(db=db)
+    dx = first.client("123456789012")
+    cid, gw = connection(dx), dx_gateway(dx)
+    made = private_vif(dx, cid, gw, vlan=42)
+    first.kill9()
+    dx = make_server(db=db).client("123456789012")
+    again = wait_state(dx, made["virtualInterfaceId"], "available")
+    assert (again["vlan"], again["amazonAddress"]) == (42, made["amazonAddress"])
+    refused(dx.create_private_virtual_interface, "VLAN 42", connectionId=cid,
+            newPrivateVirtualInterface={"virtualInterfaceName": "x", "vlan": 42, "asn": 65000, "directConnectGatewayId": gw})  # fmt: skip

@@ -375,3 +375,37 @@ def test_vifs_and_their_vlans_survive_a_kill_9(make_server: Any, tmp_path: Any) 
     assert (again["vlan"], again["amazonAddress"]) == (42, made["amazonAddress"])
     refused(dx.create_private_virtual_interface, "VLAN 42", connectionId=cid,
             newPrivateVirtualInterface={"virtualInterfaceName": "x", "vlan": 42, "asn": 65000, "directConnectGatewayId": gw})  # fmt: skip
+
+
+def test_changes_to_gone_or_foreign_vifs_are_refused(server: Any, dx: Any) -> None:
+    cid, gw = connection(dx), dx_gateway(dx)
+    made = private_vif(dx, cid, gw, vlan=5)
+    vid = made["virtualInterfaceId"]
+    stranger = server.client("864297531086")
+    theirs = connection(stranger, "theirs")
+    refused(stranger.update_virtual_interface_attributes, f"The virtual interface {vid} does not exist",
+            virtualInterfaceId=vid, virtualInterfaceName="mine-now")  # fmt: skip
+    refused(dx.associate_virtual_interface, f"Could not find Connection with ID {theirs}", virtualInterfaceId=vid,
+            connectionId=theirs)  # fmt: skip
+    refused(
+        stranger.delete_virtual_interface,
+        f"The virtual interface {vid} does not exist",
+        virtualInterfaceId=vid,
+    )
+    assert vif(dx, vid)["virtualInterfaceName"] == made["virtualInterfaceName"]
+    dx.delete_virtual_interface(virtualInterfaceId=vid)
+    refused(
+        dx.update_virtual_interface_attributes,
+        "deleted",
+        virtualInterfaceId=vid,
+        virtualInterfaceName="late",
+    )
+    refused(
+        dx.associate_virtual_interface,
+        "deleted",
+        virtualInterfaceId=vid,
+        connectionId=connection(dx, "other"),
+    )
+    refused(
+        dx.create_bgp_peer, "deleted", virtualInterfaceId=vid, newBGPPeer={"addressFamily": "ipv6"}
+    )

@@ -234,6 +234,16 @@ def start(uow: UnitOfWork, ctx: Context, rec: Record) -> dict[str, Any]:
     return view(uow, rec)
 
 
+def visible_vifs(uow: UnitOfWork, account: str) -> list[Record]:
+    """The account's VIFs, and the VIFs others own on its connections, LAGs and
+    interconnects (hosted VIFs), in creation order."""
+    found = {r.id: r for r in uow.list(KIND, account=account)}
+    for kind in ("connection", "lag", "interconnect"):
+        for parent in uow.list(kind, account=account):
+            found.update((r.id, r) for r in uow.list(KIND, parent=parent.id))
+    return sorted(found.values(), key=lambda r: (r.created, r.id))
+
+
 def _spec(req: dict[str, Any], member: str) -> dict[str, Any]:
     spec = req.get(member)
     if not isinstance(spec, dict):
@@ -285,7 +295,7 @@ def describe_virtual_interfaces(
             raise NotFound(f"Could not find Connection with ID {connection_id}")
         records = uow.list(KIND, parent=connection_id)
     else:
-        records = uow.list(KIND)
+        records = visible_vifs(uow, ctx.account)
     mine = [
         view(uow, r)
         for r in records

@@ -164,6 +164,8 @@ def bird(s: Session, interface: str = "eth1") -> str:
 def cisco_ios(s: Session, interface: str = "GigabitEthernet0/1") -> str:
     sub = f"{interface}.{s.vlan}"
     out = _header(s, "!", "Cisco IOS")
+    if s.v6():
+        out += ["ipv6 unicast-routing", "!"]
     out += [f"interface {interface}", " no ip address", "!", f"interface {sub}",
             ' description "Direct Connect to your Amazon VPC or AWS Cloud"', f" encapsulation dot1Q {s.vlan}"]  # fmt: skip
     for p in s.v4():
@@ -211,33 +213,31 @@ def junos(s: Session, interface: str = "ge-0/0/1") -> str:
     fam = []
     for p in s.peers:
         name = "inet6" if p.family == "ipv6" else "inet"
-        mtu = f"mtu {s.mtu}; " if s.mtu > 1500 and name == "inet" else ""
-        fam.append(f"                family {name} {{ {mtu}address {p.customer_cidr}; }}")
+        mtu = f"mtu {s.mtu}; " if s.mtu > 1500 else ""
+        fam.append(f"            family {name} {{ {mtu}address {p.customer_cidr}; }}")
     out += ["interfaces {", f"    {interface} {{", "        vlan-tagging;", f"        unit {s.vlan} {{",
             f'            description "AWS Direct Connect {s.vif_id}";', f"            vlan-id {s.vlan};", *fam,
-            "        }", "    }", "}", "policy-options {", f"    policy-statement EXPORT-TO-AWS-{s.tag} {{",
-            "        term advertise {", "            from {"]  # fmt: skip
-    out += [f"                route-filter {c} exact;" for c in s.advertise] or [
-        "                /* route-filter <your prefix> exact; */"
-    ]
-    out += ["            }", "            then accept;", "        }", "        term rest { then reject; }", "    }", "}",
-            "protocols {", "    bgp {", f"        group AWS-{s.tag} {{", "            type external;",
-            f"            peer-as {s.amazon_asn};", f"            hold-time {HOLD_TIME};",
-            f"            export EXPORT-TO-AWS-{s.tag};"]  # fmt: skip
+            "        }", "    }", "}", "policy-options {"]  # fmt: skip
+    groups = []
     for p in s.peers:
-        out += [f"            neighbor {p.amazon_ip} {{", f"                local-address {p.customer_ip};",
-                f'                authentication-key "{p.auth_key}";', "                bfd-liveness-detection {",
-                f"                    minimum-interval {BFD_INTERVAL_MS};", f"                    multiplier {BFD_MULTIPLIER};",
-                "                }", "            }"]  # fmt: skip
-    out += [
-        "        }",
-        "    }",
-        "}",
-        "routing-options {",
-        f"    autonomous-system {s.asn};",
-        "}",
-        "",
-    ]
+        suffix, family = ("v6", "inet6") if p.family == "ipv6" else ("v4", "inet")
+        nets = [c for c in s.advertise if _family(c) == p.family]
+        filters = [f"                route-filter {c} exact;" for c in nets] or [
+            "                /* route-filter <your prefix> exact; */"
+        ]
+        out += [f"    policy-statement EXPORT-TO-AWS-{s.tag}-{suffix} {{", "        term advertise {",
+                "            from {", f"                family {family};", *filters, "            }",
+                "            then accept;", "        }", "        term rest { then reject; }", "    }"]  # fmt: skip
+        groups += [f"        group AWS-{s.tag}-{suffix} {{", "            type external;",
+                   f"            family {family} {{ unicast; }}", f"            peer-as {s.amazon_asn};",
+                   f"            hold-time {HOLD_TIME};", f"            export EXPORT-TO-AWS-{s.tag}-{suffix};",
+                   f"            neighbor {p.amazon_ip} {{", f"                local-address {p.customer_ip};",
+                   f'                authentication-key "{p.auth_key}";', "                bfd-liveness-detection {",
+                   f"                    minimum-interval {BFD_INTERVAL_MS};",
+                   f"                    multiplier {BFD_MULTIPLIER};", "                }", "            }",
+                   "        }"]  # fmt: skip
+    out += ["}", "protocols {", "    bgp {", *groups, "    }", "}", "routing-options {",
+            f"    autonomous-system {s.asn};", "}", ""]  # fmt: skip
     return "\n".join(out)
 
 

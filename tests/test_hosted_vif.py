@@ -155,3 +155,25 @@ def test_a_hosted_connection_carries_one_vif_on_its_vlan(
     refused(dx.associate_virtual_interface, "hosted connection", virtualInterfaceId=made["virtualInterfaceId"],
             connectionId=connection(dx))  # fmt: skip
     assert len(vifs(dx)) == 1
+
+
+def test_a_partner_allocates_on_its_interconnect_sharing_the_vlans(
+    server: Any, account: str
+) -> None:
+    """An interconnect is one VLAN trunk: its hosted connections and the hosted VIFs a
+    partner allocates on it draw on the same VLANs."""
+    partner = server.client("777788880000")
+    ic = partner.create_interconnect(interconnectName="ic", bandwidth="10Gbps", location="EqDC2")[
+        "interconnectId"
+    ]
+    partner.allocate_hosted_connection(connectionId=ic, ownerAccount=account, bandwidth="1Gbps",
+                                       connectionName="hosted", vlan=2000)  # fmt: skip
+    refused(partner.allocate_private_virtual_interface, "VLAN 2000", connectionId=ic, ownerAccount=account,
+            newPrivateVirtualInterfaceAllocation=allocation(2000))  # fmt: skip
+    made = partner.allocate_private_virtual_interface(connectionId=ic, ownerAccount=account,
+                                                      newPrivateVirtualInterfaceAllocation=allocation(2001))  # fmt: skip
+    assert (made["connectionId"], made["ownerAccount"], made["virtualInterfaceState"]) == (
+        ic,
+        account,
+        "confirming",
+    )

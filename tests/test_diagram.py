@@ -89,3 +89,10 @@ def test_unit_render_marks_a_failed_device_and_escapes_names() -> None:
     assert not [t for t in titles if "EqDC2-dev2" in t or "CSVA1" in t]
     assert any("dxcon-aaaaaaa1 (c1)" in t for t in titles)  # the connection on the failed device
     assert any("a <b> & c" in (t.text or "") for t in root.iter(f"{SVG}text"))
+
+
+def test_unit_parts_not_up_yet_are_waiting_not_failed() -> None:
+    root = parse(render_svg(build(MAXIMUM, link_state="ordering")))
+    assert failed_titles(root) == []
+    waiting = [el.findtext(f"{SVG}title") or "" for el in root.iter() if "waiting" in (el.get("class") or "").split()]
+    assert sum("dxcon-" in t and "ordering" in t for t in waiting) == 4

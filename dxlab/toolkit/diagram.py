@@ -30,6 +30,9 @@ REGION_X = 1125
 GW_X, GW_W = 1140, 160
 VPC_X, VPC_W = 1340, 130
 PUBLIC = "public"
+# Not up yet, and nothing is wrong: ordered, awaiting the partner's or AWS's approval.
+WAITING = frozenset({"ordering", "requested", "pending", "confirming", "verifying", "allocated"})
+INK = {"failed": "bad", "waiting": "warn"}  # text class per tone
 NOWHERE = math.inf  # a wanted position for what connects to nothing: after the rest
 
 STYLE = """
@@ -46,6 +49,8 @@ text{font-family:'DejaVu Sans',Helvetica,Arial,sans-serif;font-size:11px;fill:#1
 .failed{stroke:#d64545 !important;stroke-width:2.4}
 rect.failed{fill:#fdecec !important}.edge.failed{stroke-dasharray:7 4}
 .bad{fill:#d64545 !important}
+.waiting{stroke:#d9822b !important;stroke-width:2;stroke-dasharray:4 3}rect.waiting{fill:#fff8e1 !important}
+.warn{fill:#b26a00 !important}
 """
 
 
@@ -128,20 +133,25 @@ class _Diagram:
     def is_failed(self, kind: str, id_: str) -> bool:
         return Failure(kind, id_) in self.failed
 
-    def link_problem(self, link: Link) -> str:
+    def link_problem(self, link: Link) -> tuple[str, str]:
+        """(why, tone): tone "failed", "waiting" (not up yet, nothing wrong) or "" (up)."""
         for kind, id_ in (("connection", link.id), ("device", link.device), ("location", link.location)):
             if self.is_failed(kind, id_):
-                return f"{link.state}: {kind} {id_ if kind != 'connection' else ''} failed".replace("  ", " ")
-        return "" if link.state == "available" else link.state
+                return f"{link.state}: {kind} {id_ if kind != 'connection' else ''} failed".replace("  ", " "), "failed"
+        if link.state == "available":
+            return "", ""
+        return link.state, "waiting" if link.state in WAITING else "failed"
 
-    def vif_problem(self, vif: Vif) -> str:
+    def vif_problem(self, vif: Vif) -> tuple[str, str]:
         if vif.id in self.marks.testing:
-            return "BGP failover test in progress"
+            return "BGP failover test in progress", "failed"
+        state = self.marks.vif_states.get(vif.id, vif.state)
+        if state in WAITING:
+            return f"virtual interface is {state}", "waiting"
         reasons = [self.marks.down[(vif.id, s.family)] for s in vif.sessions if (vif.id, s.family) in self.marks.down]
         if reasons:
-            return "; ".join(dict.fromkeys(reasons))
-        state = self.marks.vif_states.get(vif.id, vif.state)
-        return "" if state == "available" else f"virtual interface is {state}"
+            return "; ".join(dict.fromkeys(reasons)), "failed"
+        return ("", "") if state == "available" else (f"virtual interface is {state}", "failed")
 
     # -- the middle: locations, devices, connections, VIFs --------------------------
     def draw_locations(self) -> None:
@@ -193,13 +203,14 @@ class _Diagram:
     def _vifs(self, link: Link) -> None:
         for vif in self.vifs_of.get(link.id, []):
             box = self.vif_box[vif.id]
-            problem = self.vif_problem(vif)
-            cls = " failed" if problem else ""
+            problem, tone = self.vif_problem(vif)
+            cls, ink = (f" {tone}", f" {INK[tone]}") if tone else ("", "")
             self.c.curve(LOC_X + LOC_W - 12, self.link_y[link.id], box.x, box.mid, "aws" + cls, f"{vif.id} on {link.id}")
             self.c.rect(box, "vif" + cls, f"{vif.id} {vif.name}: {problem or 'BGP up'}", rx=12)
-            self.c.text(box.x + 10, box.y + 15, vif.id, "mono" + (" bad" if problem else ""))
-            status = "testing" if vif.id in self.marks.testing else ("BGP down" if problem else "BGP up")
-            self.c.text(box.x + 10, box.y + 29, f"VLAN {vif.vlan} · {vif.type} · {status}", "small" + (" bad" if problem else ""))
+            self.c.text(box.x + 10, box.y + 15, vif.id, "mono" + ink)
+            status = ("testing" if vif.id in self.marks.testing else
+                      problem.removeprefix("virtual interface is ") if tone == "waiting" else "BGP down" if tone else "BGP up")  # fmt: skip
+            self.c.text(box.x + 10, box.y + 29, f"VLAN {vif.vlan} · {vif.type} · {status}", "small" + ink)
 
     # -- the left: data centers, routers, connections -------------------------------
     def draw_customer(self) -> None:
@@ -239,8 +250,8 @@ class _Diagram:
     def _connection(self, link: Link, router_y: dict[str, float]) -> None:
         y = self.link_y[link.id]
         router = self.net.router_of_link.get(link.id)
-        problem = self.link_problem(link)
-        cls = "edge" + (" failed" if problem else "")
+        problem, tone = self.link_problem(link)
+        cls = "edge" + (f" {tone}" if tone else "")
         tip = f"{link.id} ({link.name}) {link.state}" + (f": {problem}" if problem else "")
         lag = self.lag_of.get(link.id)
         if lag:  # a LAG's member port: a branch of the LAG's cross connect
@@ -251,9 +262,9 @@ class _Diagram:
         else:
             self.c.curve(LOC_X - 120, y, LOC_X + 12, y, cls + " unpatched", tip)
             self.c.text(LOC_X - 124, y + 3, "no cross-connect", "small", "end")
-        bad = problem and not problem.startswith("member of")
-        self.c.text(LOC_X - 8, y - 5, link.id, "mono" + (" bad" if bad else ""), "end")
-        self.c.text(LOC_X - 8, y + 13, _fit(problem or link.name, 170, 5.6), "small" + (" bad" if bad else ""), "end")
+        ink = f" {INK[tone]}" if tone else ""
+        self.c.text(LOC_X - 8, y - 5, link.id, "mono" + ink, "end")
+        self.c.text(LOC_X - 8, y + 13, _fit(problem or link.name, 170, 5.6), "small" + ink, "end")
 
     # -- the right: gateways and VPCs -----------------------------------------------
     def draw_gateways(self) -> None:
@@ -286,7 +297,8 @@ class _Diagram:
                 box = self.vif_box[vif.id]
                 target = vif.gateway_id if vif.gateway_id in net.gateways else (vif.gateway_id or PUBLIC)
                 x2, y2 = (GW_X, gw_tops[target] + 26) if target in gw_tops else (DXGW_X, dx_tops[target] + 26)
-                self.c.curve(box.x + box.w, box.mid, x2, y2, "aws" + (" failed" if self.vif_problem(vif) else ""))
+                tone = self.vif_problem(vif)[1]
+                self.c.curve(box.x + box.w, box.mid, x2, y2, "aws" + (f" {tone}" if tone else ""))
         for assoc in net.associations:
             if assoc.gateway_id in gw_tops:
                 tip = "allowed prefixes: " + (", ".join(assoc.allowed_prefixes) or "the VPC CIDRs")
@@ -335,6 +347,8 @@ class _Diagram:
         c.text(66, y + 4, "up")
         c.curve(110, y, 150, y, "edge failed")
         c.text(156, y + 4, "failed or down (hover for the reason)", "bad")
+        c.curve(420, y, 460, y, "edge waiting")
+        c.text(466, y + 4, "not up yet (ordered, pending, verifying)", "warn")
         c.parts.append("</g>")
         height = y + 24
         return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height:.0f}" '

@@ -14,10 +14,10 @@ from typing import Any
 import boto3
 import botocore.session
 import pytest
-from botocore.exceptions import ClientError
 from botocore.loaders import Loader
 
 from tests.conftest import ServerProcess
+from tests.test_order_connections import error_of
 
 CBOR_PATH = "/service/OvertureService/operation/"
 
@@ -57,13 +57,6 @@ def dx(cbor_session: boto3.Session, server: ServerProcess, account: str) -> Iter
 @pytest.fixture
 def dx_json(server: ServerProcess, account: str) -> Any:
     return server.client(account)
-
-
-def error_of(call: Any, **kwargs: Any) -> tuple[str, int, str]:
-    with pytest.raises(ClientError) as info:
-        call(**kwargs)
-    err = info.value.response
-    return err["Error"]["Code"], err["ResponseMetadata"]["HTTPStatusCode"], err["Error"]["Message"]
 
 
 def test_connection_lifecycle(dx: Any, account: str) -> None:

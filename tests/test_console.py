@@ -144,6 +144,16 @@ def test_failover_test_started_and_stopped_from_the_console(server: ServerProces
     assert other.status == 404 and len(dx.describe_connections()["connections"]) == 4
 
 
+def test_names_are_shown_as_text_never_as_markup(server: ServerProcess, dx: Any, account: str) -> None:
+    name = "<script>alert(1)</script>"
+    conn = dx.create_connection(location="EqDC2", bandwidth="1Gbps", connectionName=name)["connectionId"]
+    dx.create_lag(numberOfConnections=1, location="CSVA1", connectionsBandwidth="1Gbps", lagName=name)
+    for path in ("/console/", "/console/connections", "/console/lags", "/console/topology"):
+        shown = page(server, path, account)
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in shown and "<script>alert" not in shown, path
+    assert conn in page(server, "/console/connections", account)
+
+
 @pytest.fixture(scope="module")
 def strict(tmp_path_factory: pytest.TempPathFactory) -> Any:
     db = f"sqlite:///{tmp_path_factory.mktemp('console') / 'dxlab.db'}"

@@ -6,22 +6,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from dxlab.routing.network import Failure, Network
-from dxlab.routing.paths import SessionKey, all_states
+from dxlab.routing.network import Network
+from dxlab.routing.paths import all_states
 from dxlab.service.context import Context
+from dxlab.service.failover_report import current_outages
 from dxlab.service.network_view import build_network
 from dxlab.service.routes import route
 from dxlab.service.vif_state import live_state
 from dxlab.store.repository import UnitOfWork
 from dxlab.toolkit.analyzer import analyze
 from dxlab.toolkit.diagram import Marks, render_svg
-
-
-def outages(uow: UnitOfWork, account: str) -> tuple[list[Failure], list[SessionKey]]:
-    """What is down now: injected failures still running and failover tests in progress."""
-    from dxlab.service.failover_report import current_outages
-
-    return current_outages(uow, account)
 
 
 def _inventory(net: Network) -> dict[str, int]:
@@ -40,7 +34,7 @@ def analysis(uow: UnitOfWork, ctx: Context) -> dict[str, Any]:
     with what is failed right now beside it, so a report can say both."""
     net = build_network(uow, ctx)
     result = analyze(net).to_json()
-    failed, testing = outages(uow, ctx.account)
+    failed, testing = current_outages(uow, ctx.account)
     result["account"] = ctx.account
     result["inventory"] = _inventory(net)
     result["active_failures"] = sorted(str(f) for f in failed)
@@ -52,7 +46,7 @@ def analysis(uow: UnitOfWork, ctx: Context) -> dict[str, Any]:
 
 def marks(uow: UnitOfWork, ctx: Context, net: Network) -> Marks:
     """What the diagram paints red: failed domains, sessions down and why."""
-    failed, testing = outages(uow, ctx.account)
+    failed, testing = current_outages(uow, ctx.account)
     states = all_states(net, failed, testing)
     down = {key: state.reason for key, state in states.items() if not state.up}
     # The state each VIF shows in DescribeVirtualInterfaces (the data plane's word), not the stored one.

@@ -7,6 +7,7 @@ the owner and the first state differ."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from dxlab.domain import ids, quotas
@@ -16,7 +17,7 @@ from dxlab.domain.speeds import RATE_LIMITS_MBPS, mbps
 from dxlab.service.bgp_peers import new_peer
 from dxlab.service.common import initial_tags, page
 from dxlab.service.context import Context
-from dxlab.service.registry import operation
+from dxlab.service.registry import Handler, operation
 from dxlab.service.vif_gateways import attach, check_site_link
 from dxlab.service.vif_lifecycle import (
     finish_reject,
@@ -251,31 +252,31 @@ def _spec(req: dict[str, Any], member: str) -> dict[str, Any]:
     return spec
 
 
-@operation("CreatePrivateVirtualInterface", write=True)
-def create_private(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
-    spec = _spec(req, "newPrivateVirtualInterface")
-    rec = build_vif(
-        uow, ctx, rules.PRIVATE, req["connectionId"], spec, owner=ctx.account, hosted=False
-    )
-    return start(uow, ctx, rec)
+OwnerOf = Callable[[Context, dict[str, Any]], str]
 
 
-@operation("CreatePublicVirtualInterface", write=True)
-def create_public(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
-    spec = _spec(req, "newPublicVirtualInterface")
-    rec = build_vif(
-        uow, ctx, rules.PUBLIC, req["connectionId"], spec, owner=ctx.account, hosted=False
-    )
-    return start(uow, ctx, rec)
+def creator(vif_type: str, member: str, owner_of: OwnerOf, *, hosted: bool) -> Handler:
+    """The handler of a Create*/Allocate*VirtualInterface call: they differ only in the
+    VIF type, the request member holding it, and who will own it."""
+
+    def handler(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+        spec = _spec(req, member)
+        owner = owner_of(ctx, req)
+        rec = build_vif(uow, ctx, vif_type, req["connectionId"], spec, owner=owner, hosted=hosted)
+        doc = start(uow, ctx, rec)
+        # The model wraps a transit VIF in a result shape (Create/AllocateTransit...Result).
+        return {"virtualInterface": doc} if vif_type == rules.TRANSIT else doc
+
+    return handler
 
 
-@operation("CreateTransitVirtualInterface", write=True)
-def create_transit(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
-    spec = _spec(req, "newTransitVirtualInterface")
-    rec = build_vif(
-        uow, ctx, rules.TRANSIT, req["connectionId"], spec, owner=ctx.account, hosted=False
-    )
-    return {"virtualInterface": start(uow, ctx, rec)}
+for _op, _type in (
+    ("CreatePrivateVirtualInterface", rules.PRIVATE),
+    ("CreatePublicVirtualInterface", rules.PUBLIC),
+    ("CreateTransitVirtualInterface", rules.TRANSIT),
+):
+    _member = f"new{_type.capitalize()}VirtualInterface"
+    operation(_op, write=True)(creator(_type, _member, lambda ctx, req: ctx.account, hosted=False))
 
 
 @operation("DescribeVirtualInterfaces")

@@ -11,46 +11,28 @@ from typing import Any
 from dxlab.domain import vif as rules
 from dxlab.domain.errors import Conflict, ValidationError
 from dxlab.service.context import Context
-from dxlab.service.registry import operation
+from dxlab.service.registry import Handler, operation
 from dxlab.service.vif_gateways import attach
 from dxlab.service.vif_lifecycle import schedule_provisioning
 from dxlab.service.vif_state import find_vif
-from dxlab.service.vifs import _spec, build_vif, start
+from dxlab.service.vifs import creator
 from dxlab.store.repository import UnitOfWork
 
 
-def _owner(req: dict[str, Any]) -> str:
+def _owner(ctx: Context, req: dict[str, Any]) -> str:
     owner = req.get("ownerAccount")
     if not isinstance(owner, str) or not re.fullmatch(r"\d{12}", owner):
         raise ValidationError(f"ownerAccount {owner!r} is not an AWS account ID (12 digits)")
     return owner
 
 
-def _allocate(
-    uow: UnitOfWork, ctx: Context, req: dict[str, Any], vif_type: str, member: str
-) -> dict[str, Any]:
-    spec = _spec(req, member)
-    rec = build_vif(uow, ctx, vif_type, req["connectionId"], spec, owner=_owner(req), hosted=True)
-    return start(uow, ctx, rec)
-
-
-@operation("AllocatePrivateVirtualInterface", write=True)
-def allocate_private(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
-    return _allocate(uow, ctx, req, rules.PRIVATE, "newPrivateVirtualInterfaceAllocation")
-
-
-@operation("AllocatePublicVirtualInterface", write=True)
-def allocate_public(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
-    return _allocate(uow, ctx, req, rules.PUBLIC, "newPublicVirtualInterfaceAllocation")
-
-
-@operation("AllocateTransitVirtualInterface", write=True)
-def allocate_transit(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "virtualInterface": _allocate(
-            uow, ctx, req, rules.TRANSIT, "newTransitVirtualInterfaceAllocation"
-        )
-    }
+for _op, _type in (
+    ("AllocatePrivateVirtualInterface", rules.PRIVATE),
+    ("AllocatePublicVirtualInterface", rules.PUBLIC),
+    ("AllocateTransitVirtualInterface", rules.TRANSIT),
+):
+    _member = f"new{_type.capitalize()}VirtualInterfaceAllocation"
+    operation(_op, write=True)(creator(_type, _member, _owner, hosted=True))
 
 
 def _confirm(
@@ -91,16 +73,15 @@ def _confirm(
     return {"virtualInterfaceState": rec.doc["virtualInterfaceState"]}
 
 
-@operation("ConfirmPrivateVirtualInterface", write=True)
-def confirm_private(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
-    return _confirm(uow, ctx, req, rules.PRIVATE, "ConfirmPrivateVirtualInterface")
+def _register_confirm(vif_type: str) -> Handler:
+    """Confirm{Private,Public,Transit}VirtualInterface."""
+    op = f"Confirm{vif_type.capitalize()}VirtualInterface"
+
+    def handler(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+        return _confirm(uow, ctx, req, vif_type, op)
+
+    return operation(op, write=True)(handler)
 
 
-@operation("ConfirmPublicVirtualInterface", write=True)
-def confirm_public(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
-    return _confirm(uow, ctx, req, rules.PUBLIC, "ConfirmPublicVirtualInterface")
-
-
-@operation("ConfirmTransitVirtualInterface", write=True)
-def confirm_transit(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
-    return _confirm(uow, ctx, req, rules.TRANSIT, "ConfirmTransitVirtualInterface")
+for _type in (rules.PRIVATE, rules.PUBLIC, rules.TRANSIT):
+    _register_confirm(_type)

@@ -9,6 +9,7 @@ from dxlab.domain import catalog
 from dxlab.domain.topology import Topology, parse
 from dxlab.routing.network import Association, AwsGateway, Link, Network, Session, Vif
 from dxlab.service.context import Context
+from dxlab.service.vif_state import live_state
 from dxlab.store.repository import UnitOfWork
 
 TOPOLOGY_KIND = "topology"
@@ -53,7 +54,7 @@ def build_network(uow: UnitOfWork, ctx: Context) -> Network:
             id=rec.id,
             name=str(d.get("virtualInterfaceName", "")),
             type=str(d.get("virtualInterfaceType")),
-            state=str(d.get("virtualInterfaceState")),
+            state=live_state(uow, rec),  # as DescribeVirtualInterfaces shows it
             vlan=int(d.get("vlan", 0)),
             connection_id=str(d.get("connectionId")),
             device=link.device if link else str(d.get("awsDeviceV2", "")),

@@ -181,7 +181,21 @@ def step5_verify(endpoint: str) -> None:
 
 
 def verdict(endpoint: str) -> None:
-    console.rule("The analyzer's verdict")
+    from dxlab.toolkit.diagram import svg_to_png
+    from dxlab.toolkit.report import rich_renderables
+
+    console.rule("The analyzer's verdict: every failure domain, alone and in pairs")
+    result = ext(endpoint, "GET", "/analyze")
+    for item in rich_renderables(result, limit=8):
+        console.print(item)
+    svg = ext(endpoint, "GET", "/diagram.svg")
+    OUT.mkdir(exist_ok=True)
+    (OUT / "topology.svg").write_bytes(svg)
+    try:
+        (OUT / "topology.png").write_bytes(svg_to_png(svg))
+        console.print(f"diagram written to {OUT / 'topology.svg'} and {OUT / 'topology.png'}")
+    except Exception as exc:  # noqa: BLE001 - the PNG renderer is optional for the demo
+        console.print(f"diagram written to {OUT / 'topology.svg'} (PNG skipped: {exc})")
 
 
 def _port_free(port: int) -> bool:

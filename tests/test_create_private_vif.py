@@ -409,3 +409,22 @@ def test_changes_to_gone_or_foreign_vifs_are_refused(server: Any, dx: Any) -> No
     refused(
         dx.create_bgp_peer, "deleted", virtualInterfaceId=vid, newBGPPeer={"addressFamily": "ipv6"}
     )
+
+
+def test_realistic_mode_takes_its_time(make_server: Any) -> None:
+    """--provisioning realistic: a new VIF stays pending for a while (120 s, scaled)."""
+    from dxlab.client import ext
+
+    server = make_server("--provisioning", "realistic", "--realistic-factor", "0.01")
+    dx = server.client("123456789012")
+    cid = dx.create_connection(location="EqDC2", bandwidth="1Gbps", connectionName="r")[
+        "connectionId"
+    ]
+    ext(
+        server.endpoint, "POST", f"/cross-connect/{cid}", account="123456789012"
+    )  # skip the 72 hours
+    made = private_vif(dx, cid, dx_gateway(dx))
+    started = time.monotonic()
+    assert vif(dx, made["virtualInterfaceId"])["virtualInterfaceState"] == "pending"
+    wait_state(dx, made["virtualInterfaceId"], "available")
+    assert time.monotonic() - started > 0.8  # 120 s x 0.01

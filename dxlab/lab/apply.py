@@ -105,6 +105,8 @@ def diff(lab: Lab, seen: Observed) -> list[Action]:
         wanted_links.add((br.ns, br.name))
         if (br.ns, br.name) not in seen.links:
             actions.append(Action("add-bridge", br))
+        elif seen.links[(br.ns, br.name)].mtu != br.mtu:
+            actions.append(Action("fix-bridge", br))
     for v in lab.veths:
         wanted_links |= {(v.a.ns, v.a.name), (v.b.ns, v.b.name)}
         a, b = seen.links.get((v.a.ns, v.a.name)), seen.links.get((v.b.ns, v.b.name))
@@ -132,15 +134,16 @@ def diff(lab: Lab, seen: Observed) -> list[Action]:
     return actions
 
 
-PHASES = ("del-ns", "add-ns", "add-bridge", "del-link", "add-veth", "fix-end", "setup-ns", "stop", "reconfigure",
+PHASES = ("del-ns", "add-ns", "add-bridge", "fix-bridge", "del-link", "add-veth", "fix-end", "setup-ns", "stop", "reconfigure",
           "start")
 
 
 # -- applying -----------------------------------------------------------------------------
 class Applier:
-    def __init__(self, host: Host, state: Path) -> None:
+    def __init__(self, host: Host, state: Path, lab: Lab | None = None) -> None:
         self.host = host
         self.state = state
+        self.lab = lab
 
     def ip(self, ns: str, *args: str, check: bool = True) -> str:
         return self.host.run(["ip", "-n", ns, *args], check=check)
@@ -180,6 +183,9 @@ class Applier:
         self.ip(b.ns, "link", "add", b.name, "mtu", str(b.mtu), "type", "bridge")
         self.ip(b.ns, "link", "set", b.name, "up")
 
+    def do_fix_bridge(self, b: Bridge) -> None:
+        self.ip(b.ns, "link", "set", b.name, "mtu", str(b.mtu))
+
     def do_add_veth(self, v: Veth) -> None:
         self.ip(v.a.ns, "link", "add", v.a.name, "mtu", str(v.mtu), "type", "veth",
                 "peer", "name", v.b.name, "netns", v.b.ns, "mtu", str(v.mtu))  # fmt: skip
@@ -213,6 +219,12 @@ class Applier:
         else:  # FRR: a clean restart with the new configuration
             stop_daemon(self.host, d.ns, "frr", self.state)
             self.start_all([d])
+            # A session AWS took down for too many prefixes is tried again once the
+            # customer's router changed what it sends (limits.md: fix it and it comes back).
+            for s in self.lab.sessions if self.lab else ():
+                if s.router_ns == d.ns:
+                    self.host.run(["birdc", "-s", str(ns_dir(self.state, s.device_ns) / "bird.ctl"), "enable",
+                                   s.protocol], check=False)  # fmt: skip
 
     def write_config(self, d: Daemon) -> Path:
         path = ns_dir(self.state, d.ns) / f"{d.kind}.conf"
@@ -239,18 +251,21 @@ class Applier:
             self.write_config(d)
             run = FRR_RUN / d.ns
             run.mkdir(parents=True, exist_ok=True)
-            # bgpd holds every peer down until its route-map timer (5 s) has run after a
-            # configuration is loaded; with the timer at 0 a router comes up in a second.
-            (run / "bgpd-start.conf").write_text("bgp route-map delay-timer 0\n")
+            # frr.startup: lab settings bgpd must read before the router's configuration.
+            (run / "bgpd-start.conf").write_text(d.startup)
             shutil.chown(run, "frr", "frr")
             shutil.chown(run / "bgpd-start.conf", "frr", "frr")
-        self.host.run_many([["ip", "netns", "exec", d.ns, f"/usr/lib/frr/{daemon}", "-d", "-N", d.ns, "-f",
-                             str(FRR_RUN / d.ns / "bgpd-start.conf") if daemon == "bgpd" else "/dev/null", "-P", "0"]
-                            for d in frrs for daemon in FRR_DAEMONS])  # fmt: skip
-        for d in frrs:
-            run = FRR_RUN / d.ns
-            if not wait_until(lambda r=run: all((r / f"{x}.vty").exists() for x in FRR_DAEMONS), 10):  # type: ignore[misc]
-                raise LabError(f"FRR in {d.ns} did not open its vty sockets within 10 s")
+        # zebra first, then bfdd and staticd, then bgpd: a bgpd that asks for BFD before
+        # bfdd has joined zebra never gets its BFD sessions.
+        for wave in (("zebra",), ("bfdd", "staticd"), ("bgpd",)):
+            self.host.run_many([["ip", "netns", "exec", d.ns, f"/usr/lib/frr/{daemon}", "-d", "-N", d.ns, "-f",
+                                 str(FRR_RUN / d.ns / "bgpd-start.conf") if daemon == "bgpd" else "/dev/null",
+                                 "-P", "0"] for d in frrs for daemon in wave])  # fmt: skip
+            for d in frrs:
+                run = FRR_RUN / d.ns
+                ready = [run / f"{x}.vty" for x in wave] + ([run / "zserv.api"] if "zebra" in wave else [])
+                if not wait_until(lambda ready=ready: all(p.exists() for p in ready), 10):  # type: ignore[misc]
+                    raise LabError(f"FRR's {', '.join(wave)} in {d.ns} did not open its sockets within 10 s")
         outs = self.host.run_many([["ip", "netns", "exec", d.ns, "vtysh", "-N", d.ns, "-f",
                                     str(ns_dir(self.state, d.ns) / "frr.conf")] for d in frrs], timeout=20)  # fmt: skip
         for d, out in zip(frrs, outs, strict=True):
@@ -277,5 +292,5 @@ def reconcile(host: Host, lab: Lab, state: Path) -> list[Action]:
     state.mkdir(parents=True, exist_ok=True)
     state.chmod(0o755)
     actions = diff(lab, observe(host, lab.prefix, state))
-    Applier(host, state).apply(actions)
+    Applier(host, state, lab).apply(actions)
     return actions

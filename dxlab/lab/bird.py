@@ -86,6 +86,7 @@ def device(router_id: str, peers: list[AwsPeer], backbones: list[Backbone], stat
                 "  bfd on;", FAST_START.rstrip("\n"), f"  {p.family} {{", f"    import filter {p.protocol}_in;",
                 f"    {export}",
                 # limits.md: over the limit the session goes idle (BIRD: the protocol is disabled).
+                # BIRD's limit trips when the count goes over it: 100 in, the 101st takes it down.
                 f"    receive limit {limit} action disable;", "  };", "}", ""]  # fmt: skip
     for b in backbones:
         sources = " || ".join(f'proto = "{p}"' for p in b.exports_from) or "false"
@@ -116,6 +117,9 @@ class CorePeer:
     local_ip: str
     peer_ip: str
     wan: bool  # another data center's core (not a router of this one)
+    # A router learns from the core only the prefixes it announces itself: routes to them
+    # for the traffic AWS returns through it, and nothing more for it to pass on to AWS.
+    exports: tuple[str, ...] = ()
 
 
 def site_core(router_id: str, asn: int, own: list[str], customer: list[str], peers: list[CorePeer]) -> str:
@@ -131,7 +135,7 @@ def site_core(router_id: str, asn: int, own: list[str], customer: list[str], pee
         else:
             # The routers' own announcements of the customer prefixes are not routes to them.
             channel = ["  rr client;", "  ipv4 {", f"    import where net !~ {_set(customer)};" if customer else "    import all;",
-                       f"    export where net ~ {_set(customer)};" if customer else "    export none;",
+                       f"    export where net ~ {_set(p.exports)};" if p.exports else "    export none;",
                        "    next hop self;", "  };"]  # fmt: skip
         out += [f"protocol bgp {p.protocol} {{", f"  local {p.local_ip} as {asn};", f"  neighbor {p.peer_ip} as {asn};",
                 "  direct;", FAST_START.rstrip("\n"), *channel, "}", ""]  # fmt: skip

@@ -55,8 +55,15 @@ def policy(asn: int, vifs: list[RouterVif], adverts: tuple[Advertisement, ...], 
     return out
 
 
+def startup(asn: int) -> str:
+    """What bgpd reads as it starts, before the router's configuration: no 5 s route-map
+    timer holding every peer down after a load, and announcements that do not wait for a
+    route to the prefix (the sim announces what the topology lists, as is)."""
+    return f"bgp route-map delay-timer 0\nrouter bgp {asn}\n no bgp network import-check\nexit\n"
+
+
 def core_session(asn: int, core_ip: str) -> list[str]:
-    return [f"router bgp {asn}", " no bgp network import-check", f" neighbor {core_ip} remote-as {asn}",
+    return [f"router bgp {asn}", f" neighbor {core_ip} remote-as {asn}",
             f" neighbor {core_ip} description dxlab data center core", " address-family ipv4 unicast",
             f"  neighbor {core_ip} activate", f"  neighbor {core_ip} next-hop-self",
             f"  neighbor {core_ip} weight {CORE_WEIGHT}", " exit-address-family", "exit"]  # fmt: skip

@@ -50,13 +50,14 @@ class Daemon:
     ns: str
     kind: str  # bird | frr
     config: str
+    startup: str = ""  # FRR: what bgpd reads as it starts, before `config` is loaded (lab settings)
 
     @property
     def key(self) -> str:
         return f"{self.ns}.{self.kind}"
 
     def digest(self) -> str:
-        return _digest(self.config)
+        return _digest(self.config + self.startup)
 
 
 @dataclass(frozen=True)

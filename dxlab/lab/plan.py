@@ -139,7 +139,9 @@ class _Builder:
                 rns = self.ns("rtr", r.name)
                 self.veths.append(Veth(End(ns, f"r{ri}", (f"{core}/30",)), End(rns, "site0", (f"{edge}/30",)), 1500,
                                        f"{site} LAN to {r.name}"))  # fmt: skip
-                peers.append(bird.CorePeer(f"r_{slug(r.name).replace('-', '_').replace('.', '_')}", core, edge, False))
+                announced = tuple(sorted({a.prefix for a in r.advertise if ":" not in a.prefix}))
+                peers.append(bird.CorePeer(f"r_{slug(r.name).replace('-', '_').replace('.', '_')}", core, edge, False,
+                                           announced))  # fmt: skip
                 self.resources[edge] = f"customer router {r.name} ({site})"
                 self.resources[core] = f"data center {site}"
             if wan_sites:
@@ -170,7 +172,7 @@ class _Builder:
                 rvifs.append(frr.RouterVif(session, f"eth{links.index(v.connection_id) + 1}"))
             core = f"100.65.{router_index[r.name]}.1"
             config = frr.router(r.name, topo.customer_asn, rvifs, r.advertise, r.bfd, core, r.frr_config)
-            self.daemons.append(Daemon(rns, "frr", config))
+            self.daemons.append(Daemon(rns, "frr", config, frr.startup(topo.customer_asn)))
 
     # -- the AWS side --------------------------------------------------------------
     def _vpcs(self, gateways: list[str], devices: list[str], backbone: dict[tuple[str, str], tuple[str, str]]) -> None:

@@ -1,0 +1,181 @@
+"""Step 5 on real packets, and the lab held against the sim (the correctness oracle).
+
+`dxlab verify --json` pings and traceroutes from each data center's namespace to the VPC
+instance: every hop is named by its dxlab resource, and a security group without inbound
+ICMP is a clear failure. Then, for the maximum resiliency model, the baseline and every
+single BGP session failure: the sessions up, the routes each accepted and advertised,
+where AWS sends the return traffic, where each data center sends its own, and whether each
+data center reaches the VPC are the same in BIRD, FRR, the kernel and ping as in the sim."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from dxlab.client import ext
+from dxlab.lab import probes
+from dxlab.lab.model import Lab
+from dxlab.lab.state import protocols, routes
+from dxlab.routing.network import Failure, Network
+from dxlab.routing.paths import Paths, all_states
+from tests.lab_support import LabServer, running_lab, wait_for
+from tests.scenario import Scenario, maximum
+
+ACCOUNT = "310987654321"
+
+
+@pytest.fixture(scope="module")
+def lab_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
+    yield from running_lab(tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def built(lab_server: LabServer) -> tuple[Scenario, Any, Lab, Network]:
+    dx = lab_server.server.client(ACCOUNT)
+    scenario = maximum(lab_server.server, dx, ACCOUNT)
+    plan, net = lab_server.plan(ACCOUNT), lab_server.network(ACCOUNT)
+    compare(lab_server, plan, net, [])  # Established is not converged: wait for the routes too
+    return scenario, dx, plan, net
+
+
+def cli_verify(lab: LabServer) -> tuple[int, dict[str, Any]]:
+    env = {**lab.env(), "AWS_ACCESS_KEY_ID": ACCOUNT, "AWS_SECRET_ACCESS_KEY": "dxlab-test-secret"}
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "dxlab.cli", "verify", "--json", "--count", "3",
+                           "--endpoint", lab.server.endpoint], capture_output=True, text=True, env=env, timeout=60)  # fmt: skip
+    return done.returncode, json.loads(done.stdout)
+
+
+def test_verify_pings_and_traces_the_instance(lab_server: LabServer, built: tuple[Scenario, Any, Lab, Network]) -> None:
+    scenario, dx, plan, net = built
+    code, result = cli_verify(lab_server)
+    assert code == 0, result
+    assert result["reachable"] is True and result["dataPlane"] == "lab"
+    assert {(p["site"], p["vpc"]) for p in result["pairs"]} == {("dc1", "prod"), ("dc2", "prod")}
+    for pair in result["pairs"]:
+        assert pair["ping"] == {"sent": 3, "received": 3}, pair
+        assert pair["reason"] == ""
+        hops = pair["hops"]
+        # The customer router of that data center, a VIF and AWS device, the VPC router, the instance.
+        assert hops[0]["resource"].startswith("customer router ") and f"({pair['site']})" in hops[0]["resource"]
+        assert any(h["resource"].startswith("dxvif-") and "AWS device" in h["resource"] for h in hops), hops
+        assert hops[-2] == {"address": "10.100.0.1", "resource": f"{scenario.vgw} (prod router)"}
+        assert hops[-1] == {"address": "10.100.1.10", "resource": "instance 10.100.1.10 in prod"}
+        # A data center's traffic leaves by its own routers (the sim says so too).
+        vif_hop = next(h for h in hops if h["resource"].startswith("dxvif-"))
+        vif_id = vif_hop["resource"].split()[0]
+        assert net.topology.router(net.router_of_link[net.vifs[vif_id].connection_id]).site == pair["site"]
+
+
+def test_verify_fails_clearly_when_the_security_group_blocks_icmp(lab_server: LabServer,
+                                                                  built: tuple[Scenario, Any, Lab, Network]) -> None:  # fmt: skip
+    scenario, dx, plan, net = built
+    blocked = scenario.topology.replace("icmp: true", "icmp: false")
+    assert blocked != scenario.topology
+    ext(lab_server.server.endpoint, "PUT", "/topology", {"yaml": blocked}, account=ACCOUNT)
+    try:
+        vpc_ns = plan.vpcs[(ACCOUNT, "prod")].ns
+        wait_for(lambda: "policy drop" in lab_server.in_ns(vpc_ns, "nft", "list", "ruleset").stdout
+                 and "icmp" not in lab_server.in_ns(vpc_ns, "nft", "list", "ruleset").stdout, 10,
+                 "the instance's security group without ICMP")  # fmt: skip
+        code, result = cli_verify(lab_server)
+        assert code == 1 and result["reachable"] is False
+        for pair in result["pairs"]:
+            assert pair["ping"] == {"sent": 3, "received": 0}
+            assert pair["reason"] == "the security group of 10.100.1.10 does not allow inbound ICMP"
+            # The path still reaches the VPC router; the instance does not answer.
+            assert pair["hops"][-2]["address"] == "10.100.0.1"
+            assert pair["hops"][-1] == {"address": "*", "resource": "instance 10.100.1.10 in prod"}
+    finally:
+        ext(lab_server.server.endpoint, "PUT", "/topology", {"yaml": scenario.topology}, account=ACCOUNT)
+    wait_for(lambda: cli_verify(lab_server)[0] == 0, 15, "reachable again with ICMP allowed")
+
+
+# -- the oracle -----------------------------------------------------------------------------
+SessionKey = tuple[str, str]
+
+
+def lab_sessions(lab: LabServer, plan: Lab) -> dict[SessionKey, bool]:
+    out = {}
+    for s in plan.sessions:
+        p = protocols(lab.host, lab.state, s.device_ns).get(s.protocol)
+        out[(s.vif_id, s.family)] = bool(p and p.established)
+    return out
+
+
+def lab_routes(lab: LabServer, plan: Lab, key: SessionKey) -> tuple[set[Any], set[str]]:
+    s = plan.session(*key)
+    accepted = {(r.cidr, r.as_path, tuple(sorted(r.communities))) for r in routes(lab.host, lab.state, s.device_ns, s.protocol)}
+    advertised = {r.cidr for r in routes(lab.host, lab.state, s.device_ns, s.protocol, exported=True)}
+    return accepted, advertised
+
+
+def nexthop_resources(lab: LabServer, plan: Lab, ns: str, prefix: str) -> set[str]:
+    out = lab.in_ns(ns, "ip", "-j", "route", "show", prefix).stdout
+    found: set[str] = set()
+    for r in json.loads(out or "[]"):
+        for hop in r.get("nexthops", [r]):
+            if "gateway" in hop:
+                found.add(plan.resources.get(hop["gateway"], hop["gateway"]))
+    return found
+
+
+def compare(lab: LabServer, plan: Lab, net: Network, failed: list[Failure]) -> None:
+    states = all_states(net, failed)
+    want = {k: s.up for k, s in states.items()}
+    wait_for(lambda: lab_sessions(lab, plan) == want, 10, f"sessions as the sim predicts with {failed}")
+    for key, state in states.items():
+        if not state.up:
+            continue
+        accepted = {(r.cidr, r.as_path, tuple(sorted(r.communities))) for r in state.accepted}
+        advertised = {r.cidr for r in state.advertised}
+        wait_for(lambda key=key, want=(accepted, advertised): lab_routes(lab, plan, key) == want, 5,  # type: ignore[misc]
+                 f"routes of {key} as the sim predicts with {failed}: {accepted}, {advertised}")  # fmt: skip
+    paths = Paths(net, states)
+    gw_ns = next(n.name for n in plan.namespaces if n.role == "gw")
+    for vpc in net.topology.vpcs:
+        for site in net.topology.sites:
+            pair = paths.pair(site, vpc)
+            endpoint = plan.sites[(ACCOUNT, site)]
+            site_prefix = next(a.prefix for r in net.topology.routers if r.site == site for a in r.advertise)
+            # AWS's choice back toward the data center: the devices of the sim's sessions.
+            back = {f"AWS device {net.vifs[k[0]].device} (backbone to {paths.gateway_of(vpc)})" for k in pair.back}
+            wait_for(lambda p=site_prefix, b=back: nexthop_resources(lab, plan, gw_ns, p) == b, 5,  # type: ignore[misc]
+                     f"return path to {site} over {back} with {failed}")  # fmt: skip
+            # The data center's choice toward AWS: its routers with a session that learned the VPC.
+            routers = {net.router_of_link[net.vifs[k[0]].connection_id] for k in pair.forward}
+            local = {f"customer router {r} ({site})" for r in routers if net.topology.router(r).site == site}
+            if local:
+                wait_for(lambda n=endpoint.ns, c=vpc.cidr, w=local: nexthop_resources(lab, plan, n, c) == w, 5,  # type: ignore[misc]
+                         f"{site} toward {vpc.name} over {local} with {failed}")  # fmt: skip
+            # And the packets: reachable exactly when the sim says so.
+            def answered(e: Any = endpoint, v: Any = vpc) -> bool:
+                return probes.ping(lab.host, e.ns, e.address, v.instance, count=3, interval=0.02)[1] > 0
+
+            if pair.reachable:
+                wait_for(answered, 5, f"{site} reaches {vpc.name} with {failed}")
+            else:
+                time.sleep(0.5)
+                assert not answered(), f"{site} reaches {vpc.name} with {failed}, the sim says not: {pair.reason}"
+
+
+def test_the_lab_agrees_with_the_sim_for_every_single_session_failure(
+    lab_server: LabServer, built: tuple[Scenario, Any, Lab, Network]
+) -> None:
+    scenario, dx, plan, net = built
+    compare(lab_server, plan, net, [])
+    for s in plan.sessions:
+        failure = Failure("session", f"{s.vif_id}:{s.family}")
+        lab_server.birdc(s.device_ns, "disable", s.protocol)  # the AWS side of the session goes down
+        try:
+            compare(lab_server, plan, net, [failure])
+        finally:
+            lab_server.birdc(s.device_ns, "enable", s.protocol)
+        wait_for(lambda: all(lab_sessions(lab_server, plan).values()), 10, f"{s.vif_id} back up")
+    compare(lab_server, plan, net, [])

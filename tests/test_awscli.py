@@ -12,12 +12,14 @@ from typing import Any
 
 import pytest
 
+from tests.cbor_model import write_cbor_only_model
+
 AWS = Path(sys.executable).parent / "aws"
 REGION = "us-east-1"
 
 
 def aws(
-    server: Any, account: str, *args: str, endpoint_env: bool = False, tmp: Path | None = None
+    server: Any, account: str, *args: str, endpoint_env: bool = False, data_path: Path | None = None
 ) -> tuple[int, Any, str]:
     """Runs `aws directconnect ARGS --output json`; returns (exit code, parsed stdout, stderr)."""
     env = {
@@ -32,6 +34,8 @@ def aws(
         AWS_SHARED_CREDENTIALS_FILE=os.devnull,
     )
     cmd = [str(AWS), "directconnect", *args, "--output", "json"]
+    if data_path:
+        env["AWS_DATA_PATH"] = str(data_path)  # botocore models read before its own
     if endpoint_env:
         env["AWS_ENDPOINT_URL_DIRECT_CONNECT"] = server.endpoint
     else:
@@ -128,3 +132,19 @@ def test_cli_paginates_with_the_servers_next_token(server: Any, account: str) ->
     )
     seen = first["directConnectGateways"] + rest["directConnectGateways"]
     assert sorted(g["directConnectGatewayName"] for g in seen) == names
+
+
+def test_cli_over_rpc_v2_cbor(server: Any, account: str, tmp_path: Path) -> None:
+    # AWS CLI v2 puts rpc-v2-cbor first; v1 does when the model offers nothing else.
+    cbor = write_cbor_only_model(tmp_path)
+    conn = ok(server, account, "create-connection", "--location", "EqDC2", "--bandwidth", "1Gbps",
+              "--connection-name", "cli-cbor", data_path=cbor)
+    [listed] = ok(server, account, "describe-connections", data_path=cbor)["connections"]
+    assert listed["connectionId"] == conn["connectionId"]
+    assert listed["loaIssueTime"]  # a CBOR tag-1 timestamp, printed by the CLI
+    code, _, err = aws(server, account, "describe-connections", "--connection-id", "dxcon-nope1234",
+                       "--debug", data_path=cbor)
+    assert code in (254, 255)
+    assert "An error occurred (DirectConnectClientException)" in err
+    assert "Could not find Connection with ID dxcon-nope1234" in err
+    assert "/service/OvertureService/operation/DescribeConnections" in err  # the CBOR path

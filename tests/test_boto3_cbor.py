@@ -1,21 +1,20 @@
 """A whole boto3 client speaking smithy-rpc-v2-cbor, as AWS CLI v2 and the SDKs for Go,
 Java 2.x, .NET, Kotlin and Swift do (they put rpc-v2-cbor first; botocore and AWS CLI v1
 put awsJson1.1 first). botocore is pointed at a copy of its directconnect model that lists
-only rpc-v2-cbor, so the same client stack (signing, retries, error parsing, modeled
+only rpc-v2-cbor (tests/cbor_model.py), so the same client stack (signing, retries, error parsing, modeled
 exceptions, paginators) runs over CBOR, and its answers are held against JSON's."""
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Iterator
 from typing import Any
 
 import boto3
 import botocore.session
 import pytest
-from botocore.loaders import Loader
 
+from tests.cbor_model import write_cbor_only_model
 from tests.conftest import ServerProcess
 from tests.test_order_connections import error_of
 
@@ -25,13 +24,7 @@ CBOR_PATH = "/service/OvertureService/operation/"
 @pytest.fixture(scope="module")
 def cbor_session(tmp_path_factory: pytest.TempPathFactory) -> boto3.Session:
     """A boto3 session whose directconnect model speaks rpc-v2-cbor only."""
-    model = Loader().load_service_model("directconnect", "service-2")
-    model["metadata"]["protocols"] = ["smithy-rpc-v2-cbor"]
-    model["metadata"]["protocol"] = "smithy-rpc-v2-cbor"
-    data = tmp_path_factory.mktemp("botocore-data")
-    folder = data / "directconnect" / model["metadata"]["apiVersion"]
-    folder.mkdir(parents=True)
-    (folder / "service-2.json").write_text(json.dumps(model))
+    data = write_cbor_only_model(tmp_path_factory.mktemp("botocore-data"))
     core = botocore.session.get_session()
     core.get_component("data_loader").search_paths.insert(0, str(data))
     return boto3.Session(botocore_session=core)

@@ -310,6 +310,8 @@ MALFORMED: dict[str, tuple[str, str, bytes, dict[str, str], str]] = {
     "cbor unknown operation": ("POST", CBOR_PREFIX + "CreateConnections", cbor2.dumps({}), C, "UnknownOperationException"),
     "cbor no operation": ("POST", CBOR_PREFIX, cbor2.dumps({}), C, "UnknownOperationException"),
     "cbor without smithy-protocol": ("POST", CREATE, cbor2.dumps(GOOD), {"Content-Type": "application/cbor"}, "SerializationException"),
+    "cbor with another smithy-protocol": ("POST", CREATE, cbor2.dumps(GOOD), {**C, "smithy-protocol": "rpc-v2-json"}, "SerializationException"),
+    "cbor to another service": ("POST", "/service/DynamoDB_20120810/operation/ListTables", cbor2.dumps({}), C, "UnknownOperationException"),
     "cbor GET": ("GET", CREATE, b"", C, "SerializationException"),
     "cbor PUT": ("PUT", CREATE, cbor2.dumps(GOOD), C, "SerializationException"),
 }

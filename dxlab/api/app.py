@@ -121,8 +121,13 @@ class DxlabApp:
                 "UnknownOperationException",
                 404 if path != "/" else 405,
             )
-            status, payload = errors.json_error(err)
-            await _respond(send, status, payload, "application/x-amz-json-1.1", request_id)
+            if headers.get("smithy-protocol") == "rpc-v2-cbor":  # e.g. another service's name
+                extra = [(b"smithy-protocol", b"rpc-v2-cbor")]
+                status, payload = errors.cbor_error(err)
+                await _respond(send, status, payload, "application/cbor", request_id, extra)
+            else:
+                status, payload = errors.json_error(err)
+                await _respond(send, status, payload, "application/x-amz-json-1.1", request_id)
 
     async def _lifespan(self, receive: Receive, send: Send) -> None:
         while True:
@@ -191,8 +196,10 @@ class DxlabApp:
         try:
             if scope["method"] != "POST":
                 raise ProtocolError("rpc-v2-cbor requests must be POST")
-            if headers.get("smithy-protocol") != "rpc-v2-cbor":
-                raise ProtocolError("Missing header smithy-protocol: rpc-v2-cbor")
+            protocol = headers.get("smithy-protocol")
+            if protocol != "rpc-v2-cbor":
+                said = "is missing" if protocol is None else f"is {protocol!r}"
+                raise ProtocolError(f"Header smithy-protocol {said}; it must be rpc-v2-cbor")
             account = self._account(scope, headers, body)
             self.dispatcher.input_shape(op_name)
             decoded = _decode_cbor(body)

@@ -182,6 +182,24 @@ def test_constraint_messages_name_member_and_rule(server: Any, account: str, wir
     ) in message
 
 
+@pytest.mark.parametrize(
+    ("key", "accepted"),
+    [("team", True), ("cost center:a/b=c+d-e@f", True), ("équipe 1", True), ("a\u3000b", True),
+     ("team\n", False), ("a\tb", False), ("a!", False)],
+)
+def test_patterns_read_as_aws_reads_them(server: Any, account: str, key: str, accepted: bool) -> None:
+    # Tag keys: ^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$ - letters, separators (not tabs or
+    # newlines), numbers; "$" is the end of the input, not "before a final newline".
+    _, conn = json_call(server.endpoint, "CreateConnection", ORDER, account)
+    arn = f"arn:aws:directconnect:us-east-1:{account}:dxcon/{conn['connectionId']}"
+    answer, parsed = json_call(server.endpoint, "TagResource", {"resourceArn": arn, "tags": [{"key": key}]}, account)
+    if accepted:
+        assert answer.status == 200, answer.body
+    else:
+        assert_aws_error(answer, 400, "DirectConnectClientException")
+        assert "at 'tags.1.member.key' failed to satisfy constraint: Member must satisfy regular expression pattern" in parsed["Error"]["Message"]
+
+
 def test_enum_and_required_messages(server: Any, account: str) -> None:
     answer, parsed = json_call(
         server.endpoint, "CreateConnection", {"location": "EqDC2", "bandwidth": "1Gbps", "billingMode": "Monthly"}, account

@@ -16,14 +16,25 @@ from typing import Any
 from dxlab.api.model import shapes
 from dxlab.domain.errors import ProtocolError, ValidationError
 
-# The model's patterns are Java regexes; Python's re has no \p{..} classes.
-_JAVA_CLASSES = {r"\p{L}": r"\w", r"\p{Z}": r"\s", r"\p{N}": r"\d"}
+# The model's patterns use \p{..} classes, which Python's re lacks; they only appear inside
+# [...] in the model, so each becomes class content. \w for letters also lets digits and
+# "_" through, which every such class allows anyway; \p{Z} is spelled out (Zs, Zl, Zp)
+# because \s would also let tabs and newlines into tag keys.
+_JAVA_CLASSES = {
+    r"\p{L}": r"\w",
+    r"\p{Z}": r" \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000",
+    r"\p{N}": r"\d",
+}
 
 
 @cache
 def _pattern(regex: str) -> re.Pattern[str]:
     for java, python in _JAVA_CLASSES.items():
         regex = regex.replace(java, python)
+    if regex.endswith("$") and not regex.endswith("\\$"):
+        # Smithy patterns are ECMA-262: "$" is the end of the input. Python's "$" also
+        # matches before a final newline, which would let "name\n" through.
+        regex = regex[:-1] + r"\Z"
     return re.compile(regex)
 
 

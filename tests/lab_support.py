@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from dxlab.lab.cleanup import lab_namespaces
-from dxlab.lab.host import LinuxHost, lab_can_run
+from dxlab.lab.host import LinuxHost, bird_ctl, lab_can_run
 from dxlab.lab.model import Lab
 from dxlab.lab.plan import build_lab
 from dxlab.routing.network import Network
@@ -67,7 +67,7 @@ class LabServer:
             store.close()
 
     def birdc(self, ns: str, *command: str) -> str:
-        return self.host.run(["birdc", "-s", str(self.state / ns / "bird.ctl"), *command], check=False)
+        return self.host.run(["birdc", "-s", str(bird_ctl(ns)), *command], check=False)
 
     def vtysh(self, ns: str, command: str) -> str:
         return self.host.run(["ip", "netns", "exec", ns, "vtysh", "-N", ns, "-c", command], check=False)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from dxlab.lab.host import FRR_DAEMONS, FRR_RUN, Host, LabError, wait_until
+from dxlab.lab.host import FRR_DAEMONS, FRR_RUN, SOCKETS, Host, LabError, bird_ctl, wait_until
 from dxlab.lab.model import Bridge, Daemon, End, Lab, Namespace, Veth
 
 FORWARDING = ("net.ipv4.ip_forward=1", "net.ipv6.conf.all.forwarding=1")
@@ -212,7 +212,7 @@ class Applier:
     def do_reconfigure(self, d: Daemon) -> None:
         conf = self.write_config(d)
         if d.kind == "bird":
-            out = self.host.run(["birdc", "-s", str(ns_dir(self.state, d.ns) / "bird.ctl"), "configure"])
+            out = self.host.run(["birdc", "-s", str(bird_ctl(d.ns)), "configure"])
             if "error" in out.lower():
                 raise LabError(f"BIRD in {d.ns} refused its configuration {conf}: {out.strip()}")
             self.write_digest(d)
@@ -223,7 +223,7 @@ class Applier:
             # customer's router changed what it sends (limits.md: fix it and it comes back).
             for s in self.lab.sessions if self.lab else ():
                 if s.router_ns == d.ns:
-                    self.host.run(["birdc", "-s", str(ns_dir(self.state, s.device_ns) / "bird.ctl"), "enable",
+                    self.host.run(["birdc", "-s", str(bird_ctl(s.device_ns)), "enable",
                                    s.protocol], check=False)  # fmt: skip
 
     def write_config(self, d: Daemon) -> Path:
@@ -239,10 +239,11 @@ class Applier:
         """Every BIRD, then every FRR, side by side (waiting for each router in turn would
         add up): FRR's first connect then finds AWS's side listening."""
         birds = [d for d in daemons if d.kind == "bird"]
+        SOCKETS.mkdir(parents=True, exist_ok=True)
         for d in birds:
             self.write_config(d)
         self.host.run_many([["ip", "netns", "exec", d.ns, "bird", "-c", str(ns_dir(self.state, d.ns) / "bird.conf"),
-                             "-s", str(ns_dir(self.state, d.ns) / "bird.ctl"),
+                             "-s", str(bird_ctl(d.ns)),
                              "-P", str(ns_dir(self.state, d.ns) / "bird.pid")] for d in birds])  # fmt: skip
         for d in birds:
             self.write_digest(d)

@@ -9,7 +9,7 @@ import shutil
 import signal
 from pathlib import Path
 
-from dxlab.lab.host import FRR_RUN, Host, wait_until
+from dxlab.lab.host import FRR_RUN, Host, bird_ctl, wait_until
 
 
 def remove_namespace(host: Host, ns: str, state: Path) -> None:
@@ -25,6 +25,7 @@ def remove_namespace(host: Host, ns: str, state: Path) -> None:
     host.run(["ip", "netns", "del", ns], check=False)
     shutil.rmtree(FRR_RUN / ns, ignore_errors=True)
     shutil.rmtree(state / ns, ignore_errors=True)
+    bird_ctl(ns).unlink(missing_ok=True)
 
 
 def lab_namespaces(host: Host, prefix: str) -> list[str]:
@@ -51,4 +52,6 @@ def down(host: Host, prefix: str, state: Path) -> list[str]:
         shutil.rmtree(leftover, ignore_errors=True)
     for leftover in state.glob(prefix + "-*") if state.exists() else []:
         shutil.rmtree(leftover, ignore_errors=True)
+    for sock in bird_ctl(prefix + "-*").parent.glob(prefix + "-*.ctl"):
+        sock.unlink(missing_ok=True)
     return found

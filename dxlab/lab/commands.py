@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -76,7 +77,7 @@ def register(main: click.Group, endpoint_option: Any, call: Any) -> None:
     @lab.command("status")
     def lab_status() -> None:
         """Namespaces, daemons and BGP sessions of the running lab."""
-        console = Console(width=None)
+        console = Console(width=None if sys.stdout.isatty() else 200)
         if os.geteuid() != 0:
             console.print("the lab needs root: run as root to see it")
             return
@@ -90,6 +91,6 @@ def register(main: click.Group, endpoint_option: Any, call: Any) -> None:
     @lab.command("down")
     def lab_down() -> None:
         """Remove the lab (also after dxlab was killed). Harmless when nothing runs."""
-        console = Console(width=None)
+        console = Console(width=None if sys.stdout.isatty() else 200)
         removed = down(LinuxHost(), lab_prefix(), lab_state()) if os.geteuid() == 0 else []
         console.print(f"lab removed: {len(removed)} namespace(s)" if removed else "no lab is running")

@@ -16,6 +16,13 @@ from typing import Any, Protocol
 
 FRR_DAEMONS = ("zebra", "bgpd", "bfdd", "staticd")
 FRR_RUN = Path("/var/run/frr")  # FRR's compiled-in socket directory; -N adds a subdirectory
+# BIRD's control sockets: a unix socket path has at most 107 bytes, which a state
+# directory deep in a home or a test's temporary directory soon exceeds.
+SOCKETS = Path("/run/dxlab-lab")
+
+
+def bird_ctl(ns: str) -> Path:
+    return SOCKETS / f"{ns}.ctl"
 
 
 class LabError(RuntimeError):

@@ -10,8 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from dxlab.lab.apply import ns_dir
-from dxlab.lab.host import Host
+from dxlab.lab.host import Host, bird_ctl
 from dxlab.lab.model import Lab
 
 
@@ -35,7 +34,7 @@ class LabRoute:
 
 
 def birdc(host: Host, state: Path, ns: str, *command: str, timeout: float = 5.0) -> str:
-    return host.run(["birdc", "-s", str(ns_dir(state, ns) / "bird.ctl"), *command], check=False, timeout=timeout)
+    return host.run(["birdc", "-s", str(bird_ctl(ns)), *command], check=False, timeout=timeout)
 
 
 def protocols(host: Host, state: Path, ns: str) -> dict[str, Protocol]:

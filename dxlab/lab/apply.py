@@ -94,7 +94,8 @@ def diff(lab: Lab, seen: Observed) -> list[Action]:
     actions: list[Action] = []
     want_ns = {n.name: n for n in lab.namespaces}
     for name in sorted(seen.namespaces - set(want_ns)):
-        actions.append(Action("del-ns", name))
+        if name.startswith(lab.prefix + "-"):  # never a namespace the lab did not make
+            actions.append(Action("del-ns", name))
     for n in lab.namespaces:
         if n.name not in seen.namespaces:
             actions.append(Action("add-ns", n))

@@ -1,0 +1,121 @@
+"""The lab's planning and diff, without root (STYLE 14): what the maximum resiliency model
+becomes (namespaces, links, daemon configurations), and what the diff does with what runs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dxlab.lab.apply import LinkSeen, Observed, diff
+from dxlab.lab.frr import LAB_MARK
+from dxlab.lab.model import Lab
+from dxlab.lab.plan import AccountNetwork, build_lab
+from dxlab.routing.network import Network
+from dxlab.service import router_templates as t
+from tests.networks import MAXIMUM, build
+
+ACCOUNT = "123456789012"
+
+
+def docs(net: Network) -> dict[str, dict[str, Any]]:
+    """VirtualInterface documents as DescribeVirtualInterfaces gives them, for the network's VIFs."""
+    out = {}
+    for vif in net.vifs.values():
+        out[vif.id] = {
+            "virtualInterfaceId": vif.id, "virtualInterfaceName": vif.name, "virtualInterfaceType": vif.type,
+            "vlan": vif.vlan, "mtu": vif.mtu, "asnLong": vif.customer_asn, "amazonSideAsn": vif.amazon_asn,
+            "bgpPeers": [{"addressFamily": s.family, "amazonAddress": s.amazon_address, "customerAddress": s.customer_address,
+                          "authKey": f"key-{vif.id}", "bgpPeerState": "available", "asnLong": vif.customer_asn}
+                         for s in vif.sessions],
+        }  # fmt: skip
+    return out
+
+
+def maximum_lab() -> tuple[Network, Lab]:
+    net = build(MAXIMUM)
+    return net, build_lab([AccountNetwork(ACCOUNT, net, docs(net))], "dxu")
+
+
+def running(lab: Lab) -> Observed:
+    """What a host that runs exactly `lab` shows."""
+    seen = Observed(namespaces={n.name for n in lab.namespaces}, ns_digest={n.name: n.digest() for n in lab.namespaces},
+                    daemons={d.key: d.digest() for d in lab.daemons})  # fmt: skip
+    for b in lab.bridges:
+        seen.links[(b.ns, b.name)] = LinkSeen(b.mtu, set(), "", "bridge")
+    for v in lab.veths:
+        for end in (v.a, v.b):
+            seen.links[(end.ns, end.name)] = LinkSeen(v.mtu, set(end.addrs), end.master, "")
+    return seen
+
+
+def test_the_maximum_model_as_a_lab() -> None:
+    net, lab = maximum_lab()
+    roles = sorted(n.role for n in lab.namespaces)
+    assert roles.count("dev") == 4 and roles.count("xc") == 4 and roles.count("rtr") == 4
+    assert roles.count("site") == 2 and roles.count("wan") == 1 and roles.count("gw") == 1 and roles.count("vpc") == 1
+    assert all(n.name.startswith("dxu-9012-") for n in lab.namespaces)
+    assert all(len(end.name) <= 15 for v in lab.veths for end in (v.a, v.b))  # the kernel's limit
+    assert len(lab.sessions) == 4
+    # Each VIF: two veth pairs through a bridge of its own in the connection's cross-connect.
+    for s in lab.sessions:
+        vif = net.vifs[s.vif_id]
+        through = [v for v in lab.veths if v.b.master == f"br{vif.vlan}" and vif.connection_id in v.b.ns]
+        assert {v.a.ns for v in through} == {s.router_ns, s.device_ns}
+        assert lab.far_ports[vif.connection_id] == ((through[0].b.ns, f"d{vif.vlan}"),)
+    # The instance's security group allows ICMP (the topology says icmp: true).
+    vpc = next(n for n in lab.namespaces if n.role == "vpc")
+    assert "icmp" in vpc.firewall and "policy drop" in vpc.firewall
+
+
+def test_the_aws_side_follows_routing_and_bgp() -> None:
+    net, lab = maximum_lab()
+    s = lab.sessions[0]
+    conf = next(d for d in lab.daemons if d.ns == s.device_ns).config
+    block = conf[conf.index(f"protocol bgp {s.protocol} {{"):]
+    block = block[: block.index("\n}\n")]
+    for line in (f"local {s.amazon_ip} as 64512;", f"neighbor {s.customer_ip} as 65000;", f'password "key-{s.vif_id}";',
+                 "hold time 90;", "keepalive time 30;", "bfd on;", "receive limit 100 action disable;",
+                 "export where net ~ [ 10.100.0.0/16 ];"):  # fmt: skip
+        assert line in block, line
+    assert "min rx interval 300 ms;" in conf and "multiplier 3;" in conf
+    assert "if (7224,7100) ~ bgp_community then bgp_local_pref = 100;" in conf
+    assert "else if (7224,7300) ~ bgp_community then bgp_local_pref = 300;" in conf
+
+
+def test_the_customer_router_runs_the_download() -> None:
+    net, lab = maximum_lab()
+    s = lab.sessions[0]
+    router = next(d for d in lab.daemons if d.ns == s.router_ns)
+    adverts = [a.prefix for a in net.topology.router(s.router).advertise]
+    download = t.frr(t.session_of(docs(net)[s.vif_id], adverts), "eth1")
+    assert router.config.startswith(download)
+    assert router.config[len(download):].startswith(LAB_MARK)
+    assert s.interface == f"eth1.{net.vifs[s.vif_id].vlan}"
+
+
+def test_diff_from_nothing_builds_everything_and_from_itself_nothing() -> None:
+    net, lab = maximum_lab()
+    actions = diff(lab, Observed())
+    verbs = [a.verb for a in actions]
+    assert verbs.count("add-ns") == len(lab.namespaces)
+    assert verbs.count("add-veth") == len(lab.veths)
+    assert verbs.count("add-bridge") == len(lab.bridges)
+    assert verbs.count("start") == len(lab.daemons)
+    assert diff(lab, running(lab)) == []
+
+
+def test_diff_fixes_only_what_differs() -> None:
+    net, lab = maximum_lab()
+    seen = running(lab)
+    # A namespace with the prefix that the plan no longer has is removed; another prefix is not ours.
+    seen.namespaces |= {"dxu-9012-dev-gone", "other-lab-ns"}
+    v = lab.veths[0]
+    seen.links[(v.a.ns, v.a.name)].mtu = 9001  # an MTU that changed
+    del seen.links[(v.b.ns, v.b.name)]  # a half-removed pair
+    d = lab.daemons[0]
+    seen.daemons[d.key] = "stale"  # a configuration that changed
+    actions = [(a.verb, a.target) for a in diff(lab, seen)]
+    assert ("del-ns", "dxu-9012-dev-gone") in actions
+    assert not any(t == "other-lab-ns" for _, t in actions)
+    assert ("del-link", (v.a.ns, v.a.name)) in actions and ("add-veth", v) in actions
+    assert ("reconfigure", d) in actions
+    assert len(actions) == 4

@@ -57,22 +57,22 @@ BY_INT_MEMBER = {"vlan": 101, "asn": 65000, "asnLong": 65000, "amazonSideAsn": 6
                   "maxResults": 10, "numberOfConnections": 1, "minimumLinks": 0, "testDurationInMinutes": 5}
 
 
-def dummy(shape: Shape, member: str, full: bool, depth: int = 0) -> Any:
+def dummy(shape: Shape, member: str, full: bool) -> Any:
     """A value of `shape` that satisfies the model's constraints."""
     kind = shape.type_name
     if kind == "structure":
         names = shape.members if full else shape.required_members
         out = {}
         for name in names:
-            value = dummy(shape.members[name], name, full, depth + 1)
+            value = dummy(shape.members[name], name, full)
             if value is not None:
                 out[name] = value
         return out
     if kind == "list":
         count = max(1, shape.metadata.get("min", 1))
-        return [dummy(shape.member, member, full, depth + 1) for _ in range(count)]
+        return [dummy(shape.member, member, full) for _ in range(count)]
     if kind == "map":
-        return {"k": dummy(shape.value, member, full, depth + 1)}
+        return {"k": dummy(shape.value, member, full)}
     if kind == "string":
         if shape.enum:
             return shape.enum[0]

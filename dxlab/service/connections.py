@@ -12,8 +12,8 @@ from dxlab.domain.connection import LIVE_STATES, provisioning_steps
 from dxlab.domain.errors import Conflict, LimitExceeded, NotFound, ValidationError
 from dxlab.domain.speeds import DEDICATED_BANDWIDTHS, MACSEC_BANDWIDTHS
 from dxlab.service.common import find, initial_tags, page
-from dxlab.service.lag_rules import member_changed
 from dxlab.service.context import Context
+from dxlab.service.lag_rules import member_changed
 from dxlab.service.placement import place, release_port
 from dxlab.service.registry import operation
 from dxlab.service.routes import route

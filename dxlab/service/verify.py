@@ -12,9 +12,9 @@ from dxlab.domain.topology import Vpc
 from dxlab.routing.paths import Paths, all_states
 from dxlab.routing.probe import verify
 from dxlab.service.context import Context
+from dxlab.service.failover_report import current_outages
 from dxlab.service.network_view import build_network
 from dxlab.service.routes import route
-from dxlab.service.failover_report import current_outages
 from dxlab.store.repository import UnitOfWork
 
 # The lab data plane's hook (service/lab_plane.py): real ping and traceroute for

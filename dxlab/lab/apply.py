@@ -24,6 +24,7 @@ class LinkSeen:
     addrs: set[str]
     master: str
     kind: str
+    up: bool = True
 
 
 @dataclass
@@ -47,7 +48,8 @@ def observe(host: Host, lab_prefix: str, state: Path, live: Any = None) -> Obser
         for link in host.links(ns):
             addrs = {f"{a['local']}/{a['prefixlen']}" for a in link.get("addr_info", []) if a.get("scope") == "global"}
             kind = "bridge" if "linkinfo" in link and link["linkinfo"].get("info_kind") == "bridge" else ""
-            seen.links[(ns, link["ifname"])] = LinkSeen(int(link.get("mtu", 0)), addrs, link.get("master", ""), kind)
+            seen.links[(ns, link["ifname"])] = LinkSeen(int(link.get("mtu", 0)), addrs, link.get("master", ""), kind,
+                                                        "UP" in link.get("flags", []))  # fmt: skip
         d = ns_dir(state, ns)
         digest = d / "ns.digest"
         if digest.exists():
@@ -86,7 +88,8 @@ class Action:
 
 
 def _end_ok(end: End, mtu: int, seen: LinkSeen | None) -> bool:
-    return seen is not None and seen.mtu == mtu and seen.master == end.master and set(end.addrs) <= seen.addrs
+    return (seen is not None and seen.mtu == mtu and seen.master == end.master and set(end.addrs) <= seen.addrs
+            and seen.up == end.up)  # fmt: skip
 
 
 def diff(lab: Lab, seen: Observed) -> list[Action]:
@@ -201,7 +204,7 @@ class Applier:
         for addr in end.addrs:
             family = "-6" if ipaddress.ip_interface(addr).version == 6 else "-4"
             self.host.run(["ip", family, "-n", end.ns, "addr", "replace", addr, "dev", end.name])
-        self.ip(end.ns, "link", "set", end.name, "up")
+        self.ip(end.ns, "link", "set", end.name, "up" if end.up else "down")
 
     def do_del_link(self, target: tuple[str, str]) -> None:
         self.ip(target[0], "link", "del", target[1], check=False)

@@ -37,6 +37,7 @@ class AwsPeer:
     auth_key: str
     default_local_pref: int
     exports: tuple[str, ...]  # prefixes AWS advertises over this session
+    disabled: bool = False  # a BGP failover test holds it down (StartBgpFailoverTest)
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,8 @@ def device(router_id: str, peers: list[AwsPeer], backbones: list[Backbone], stat
         out += [f"protocol bgp {p.protocol} {{", f'  description "{p.description}";',
                 f"  local {p.amazon_ip} as {p.amazon_asn};", f"  neighbor {p.customer_ip} as {p.customer_asn};",
                 f'  password "{p.auth_key}";', f"  hold time {HOLD_TIME};", f"  keepalive time {KEEPALIVE};",
-                "  bfd on;", FAST_START.rstrip("\n"), f"  {p.family} {{", f"    import filter {p.protocol}_in;",
+                "  bfd on;", *(["  disabled yes;"] if p.disabled else []), FAST_START.rstrip("\n"),
+                f"  {p.family} {{", f"    import filter {p.protocol}_in;",
                 f"    {export}",
                 # limits.md: over the limit the session goes idle (BIRD: the protocol is disabled).
                 # BIRD's limit trips when the count goes over it: 100 in, the 101st takes it down.

@@ -34,6 +34,8 @@ class Host(Protocol):
 
     def run_many(self, argvs: list[list[str]], *, timeout: float = 10.0) -> list[str]: ...
 
+    def spawn(self, argv: list[str]) -> subprocess.Popen[str]: ...
+
     def namespaces(self) -> list[str]: ...
 
     def links(self, ns: str) -> list[dict[str, Any]]: ...
@@ -85,6 +87,11 @@ class LinuxHost:
         if failed:
             raise LabError("; ".join(failed))
         return outs
+
+    def spawn(self, argv: list[str]) -> subprocess.Popen[str]:
+        """A command that runs while the caller does other things (probe traffic)."""
+        self.log.append(" ".join(argv))
+        return subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
     def namespaces(self) -> list[str]:
         try:

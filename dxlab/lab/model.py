@@ -28,6 +28,7 @@ class End:
     name: str  # interface name inside ns (at most 15 characters)
     addrs: tuple[str, ...] = ()
     master: str = ""  # a bridge in the same namespace
+    up: bool = True  # down: an injected failure cut it (the far side of a cross-connect)
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from dxlab.domain.topology import Vpc
 from dxlab.lab import bird, frr
 from dxlab.lab.model import Bridge, Daemon, End, Endpoint, Lab, LabSession, Namespace, Veth
 from dxlab.routing.bgp import DEFAULT_LOCAL_PREF, LIVE_VIF_STATES, OTHER_REGION_LOCAL_PREF
-from dxlab.routing.network import Network, Vif
+from dxlab.routing.network import Failure, Network, Vif
 from dxlab.routing.paths import site_address
 from dxlab.service import router_templates as t
 
@@ -36,6 +36,11 @@ class AccountNetwork:
     account: str
     network: Network
     vif_docs: dict[str, dict[str, Any]] = field(default_factory=dict)  # VirtualInterface as Describe* shows it
+    # What is down now (failover_report.current_outages): injected failures, cut in the
+    # lab where the fiber would be, and the sessions a BGP failover test holds down.
+    failed: tuple[Failure, ...] = ()
+    testing: tuple[tuple[str, str], ...] = ()
+    held_links: frozenset[str] = frozenset()  # links an injected failure shows as down
 
 
 def slug(text: str) -> str:
@@ -93,7 +98,8 @@ class _Builder:
         out = []
         for vif in sorted(self.net.vifs.values(), key=lambda v: v.id):
             link = self.net.links.get(vif.connection_id)
-            if vif.state in LIVE_VIF_STATES and link and link.state == "available" and vif.id in self.an.vif_docs \
+            link_up = link is not None and (link.state == "available" or link.id in self.an.held_links)
+            if vif.state in LIVE_VIF_STATES and link_up and vif.id in self.an.vif_docs \
                     and self.net.router_of_link.get(vif.connection_id) and vif.sessions:  # fmt: skip
                 out.append(vif)
         return out
@@ -243,10 +249,17 @@ class _Builder:
         customer = tuple(p.customer_cidr for p in session.peers)
         dev_if = f"{v.connection_id[-8:]}.{v.vlan}"
         what = f"{v.id} (VLAN {v.vlan}) on {v.connection_id}"
-        self.veths.append(Veth(End(rns, iface, customer), End(xns, f"r{v.vlan}", master=bridge), v.mtu,
-                               f"{what}: customer router {router} to the cross-connect"))  # fmt: skip
-        self.veths.append(Veth(End(dns, dev_if, amazon), End(xns, f"d{v.vlan}", master=bridge), v.mtu,
-                               f"{what}: the cross-connect to AWS device {v.device}"))  # fmt: skip
+        failed = set(self.an.failed)
+        # A fiber cut, a device or a location down: the cross-connect's port toward AWS goes
+        # dark (the device loses light; the router keeps its carrier: only BFD or the hold
+        # timer tell it). A router or its data center down: the port toward the router.
+        far_cut = bool(failed & {Failure("connection", v.connection_id), Failure("device", v.device),
+                                 Failure("location", v.location)})  # fmt: skip
+        near_cut = bool(failed & {Failure("router", router), Failure("site", site)})
+        self.veths.append(Veth(End(rns, iface, customer), End(xns, f"r{v.vlan}", master=bridge, up=not near_cut),
+                               v.mtu, f"{what}: customer router {router} to the cross-connect"))  # fmt: skip
+        self.veths.append(Veth(End(dns, dev_if, amazon), End(xns, f"d{v.vlan}", master=bridge, up=not far_cut),
+                               v.mtu, f"{what}: the cross-connect to AWS device {v.device}"))  # fmt: skip
         self.far_ports.setdefault(v.connection_id, []).append((xns, f"d{v.vlan}"))
         pref = DEFAULT_LOCAL_PREF
         regions = {vpc.region for vpc in self.net.topology.vpcs}
@@ -264,7 +277,7 @@ class _Builder:
                                             p.customer_ip, iface, v.mtu, v.amazon_asn or session.amazon_asn))  # fmt: skip
             out.append(bird.AwsPeer(proto, f"{v.id} {s.family} VLAN {v.vlan} {v.connection_id}", v.type, s.family,
                                     p.amazon_ip, p.customer_ip, v.amazon_asn or session.amazon_asn, session.asn,
-                                    p.auth_key, pref, tuple(exports)))  # fmt: skip
+                                    p.auth_key, pref, tuple(exports), (v.id, s.family) in self.an.testing))  # fmt: skip
         return out
 
 

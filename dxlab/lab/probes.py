@@ -6,6 +6,8 @@ count and time."""
 from __future__ import annotations
 
 import re
+import subprocess
+from dataclasses import dataclass
 from typing import Any
 
 from dxlab.lab.host import Host
@@ -75,3 +77,55 @@ def verify(host: Host, lab: Lab, account: str, site: str, vpc: str, count: int =
 def _reached_vpc(hops: list[dict[str, str]], lab: Lab) -> bool:
     answered = [h for h in hops if h["address"] != "*"]
     return bool(answered) and answered[-1]["resource"].endswith("router)")
+
+
+@dataclass(frozen=True)
+class Outage:
+    sent: int
+    received: int
+    outage_ms: float  # the longest run of lost probes, in time
+
+    @property
+    def lost(self) -> int:
+        return self.sent - self.received
+
+
+def outage_of(received: list[int], sent: int, interval: float) -> Outage:
+    """From the sequence numbers that came back (1..sent), the longest silence."""
+    got = sorted(set(received))
+    longest, previous = 0, 0
+    for seq in [*got, sent + 1]:
+        longest = max(longest, seq - previous - 1)
+        previous = seq
+    return Outage(sent, len(got), round(longest * interval * 1000.0, 1))
+
+
+class TrafficProbe:
+    """ICMP every `interval` seconds (10 ms: the failover tests' probe traffic) for at most
+    `seconds`, from a data center's address to a VPC instance, in the background."""
+
+    def __init__(self, host: Host, ns: str, source: str, destination: str, seconds: float,
+                 interval: float = 0.01) -> None:  # fmt: skip
+        self.interval = interval
+        self.seconds = max(0.1, min(seconds, 600.0))
+        self.proc: subprocess.Popen[str] = host.spawn(
+            ["ip", "netns", "exec", ns, "ping", "-n", "-i", str(interval), "-w", str(self.seconds), "-W", "1",
+             "-I", source, destination])  # fmt: skip
+
+    def stop(self) -> None:
+        """End early (SIGINT: ping still prints its count)."""
+        import signal
+
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGINT)
+
+    def result(self) -> Outage:
+        try:
+            out, _ = self.proc.communicate(timeout=self.seconds + 5)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            out, _ = self.proc.communicate()
+        seqs = [int(m) for m in re.findall(r"icmp_seq=(\d+) ttl=", out)]
+        m = re.search(r"(\d+) packets transmitted", out)
+        sent = int(m.group(1)) if m else max(seqs, default=0)
+        return outage_of(seqs, sent, self.interval)

@@ -21,6 +21,7 @@ from dxlab.lab.plan import DEFAULT_PREFIX, AccountNetwork, build_lab
 from dxlab.routing.bgp import Route
 from dxlab.service import verify, vif_routes, vif_state
 from dxlab.service.context import Context, Settings
+from dxlab.service.failover_report import current_outages
 from dxlab.service.network_view import TOPOLOGY_KIND, build_network
 from dxlab.store.repository import Record, Store, UnitOfWork
 
@@ -53,7 +54,10 @@ def account_networks(uow: UnitOfWork, settings: Settings) -> list[AccountNetwork
             rec = uow.get(vif_state.KIND, vif_id)
             if rec is not None:
                 docs[vif_id] = rec.doc
-        out.append(AccountNetwork(topo.id, net, docs))
+        failed, testing = current_outages(uow, topo.id)
+        held = frozenset(r.id for kind in ("connection", "lag") for r in uow.list(kind, account=topo.id)
+                         if r.meta.get("failures"))  # fmt: skip
+        out.append(AccountNetwork(topo.id, net, docs, tuple(failed), tuple(testing), held))
     return out
 
 
@@ -102,6 +106,8 @@ class LabPlane:
             self._stop.wait(POLL)
 
     def start(self) -> LabPlane:
+        import dxlab.service.operations  # noqa: F401 - every module registered (sim_plane sets its probe at import)
+
         vif_state.use_data_plane(self.probe)
         vif_routes.use_route_source(self.routes)
         verify.use_lab_verifier(self.verify)

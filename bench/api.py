@@ -143,14 +143,16 @@ def create_requests(port: int, accounts: Sequence[str], prefix: str) -> list[byt
     return out
 
 
-def bench_create(servers: Sequence[Server], total: int, concurrency: int, seconds: float) -> list[Tally]:
+def bench_create(
+    servers: Sequence[Server], total: int, concurrency: int, seconds: float, first_digit: int = 4
+) -> list[Tally]:
     """CreateConnection in rounds of 14 fresh accounts x 20 orders (280 ports of the
     region's 336), the servers taking turns; each round's connections are deleted,
     untimed, before the next round so that ports are free again."""
     tallies = [Tally("CreateConnection", s.name, concurrency) for s in servers]
     run_id = f"{os.getpid() % 1000:03d}"
     for round_no in range(1000):
-        accounts = [f"4{run_id}{round_no:06d}{a:02d}"[-12:] for a in range(ACCOUNTS_PER_ROUND)]
+        accounts = [f"{first_digit}{run_id}{round_no:06d}{a:02d}" for a in range(ACCOUNTS_PER_ROUND)]
         for server, tally in zip(servers, tallies, strict=True):
             if tally.count >= total or tally.seconds >= seconds:
                 continue
@@ -331,6 +333,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=15.0, help="time bound of each phase, per server")
     parser.add_argument("--concurrency", type=int, default=4, help="keep-alive connections per phase")
+    parser.add_argument("--wide", type=int, default=16, help="connections of a second CreateConnection phase")
     parser.add_argument("--quick", action="store_true", help="smaller counts (smoke run)")
     parser.add_argument("--big", type=int, default=10_000, help="connections in the large account")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory (logs, db)")
@@ -361,6 +364,9 @@ def main(argv: list[str] | None = None) -> int:
 
         phase(f"CreateConnection ({conc} connections, up to {n} requests or {seconds:g} s per server)")
         rows.append(row(bench_create(servers, n, conc, seconds)))
+        if args.wide > conc:  # durable writes scale with concurrent callers (group commit)
+            phase(f"CreateConnection again with {args.wide} connections")
+            rows.append(row(bench_create(servers, n, args.wide, seconds, first_digit=5)))
 
         say = phase("DescribeConnections, 300 connections in the account")
         say(f"moto: filled {fill_moto(moto, ACCOUNT_300, 300, 60)}")

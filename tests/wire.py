@@ -97,6 +97,12 @@ def json_request(op_name: str, params: dict[str, Any]) -> tuple[str, bytes, dict
     return req["url_path"], body, dict(req["headers"])
 
 
+def parse(op_name: str, answer: Answer) -> dict[str, Any]:
+    """The answer as botocore reads it, with the parser of the protocol that answered."""
+    cbor = answer.headers.get("content-type") == "application/cbor"
+    return _parse(RpcV2CBORParser() if cbor else JSONParser(), op_name, answer)
+
+
 def _parse(parser: Any, op_name: str, answer: Answer) -> dict[str, Any]:
     op = service_model().operation_model(op_name)
     shape = op.output_shape

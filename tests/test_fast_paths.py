@@ -4,12 +4,16 @@ answers nobody before the COMMIT, and remembered timers still fire at once."""
 
 from __future__ import annotations
 
+import asyncio
+import sqlite3
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from dxlab.api.group_commit import GroupCommit
 from dxlab.domain.errors import NotFound
 from dxlab.store import Record
 from dxlab.store.sqlite import SqliteStore, SqliteUnitOfWork
@@ -71,6 +75,40 @@ def test_a_failing_write_in_a_batch_is_undone_alone(tmp_path: Path) -> None:
         assert names(store) == ["a", "c"]
     finally:
         store.close()
+
+
+def test_writes_waiting_together_share_one_commit_and_each_gets_its_own_answer() -> None:
+    batches: list[int] = []
+
+    def write_batch(jobs: Sequence[Any]) -> list[Any]:
+        batches.append(len(jobs))
+        return [job(None) for job in jobs]
+
+    async def ten_writes() -> list[Any]:
+        group = GroupCommit(write_batch, lambda results: None)
+        try:
+            return await asyncio.gather(*(group.submit(lambda uow, i=i: i) for i in range(10)))
+        finally:
+            group.close()
+
+    assert asyncio.run(ten_writes()) == list(range(10))
+    assert batches == [10]
+
+
+def test_a_failed_commit_answers_every_write_of_the_batch_with_the_error() -> None:
+    def write_batch(jobs: Sequence[Any]) -> list[Any]:
+        raise sqlite3.OperationalError("disk I/O error")
+
+    async def three_writes() -> list[Any]:
+        group = GroupCommit(write_batch, lambda results: None)
+        try:
+            return await asyncio.gather(*(group.submit(lambda uow: 1) for _ in range(3)), return_exceptions=True)
+        finally:
+            group.close()
+
+    results = asyncio.run(three_writes())
+    assert len(results) == 3
+    assert all(isinstance(r, sqlite3.OperationalError) for r in results)
 
 
 def test_batched_orders_keep_the_quota_and_each_answer_is_durable(server: Any, dx: Any) -> None:

@@ -42,25 +42,39 @@ class GroupCommit:
 
     async def _drain(self) -> None:
         loop = asyncio.get_running_loop()
+        batch: list[tuple[Job, asyncio.Future[Any]]] = []
         try:
             while self._pending:
                 batch, self._pending = self._pending[:MAX_BATCH], self._pending[MAX_BATCH:]
                 jobs = [job for job, _ in batch]
                 try:
                     results = await loop.run_in_executor(self._executor, self._write_batch, jobs)
-                except Exception as exc:  # noqa: BLE001 - the COMMIT failed: every job did
+                except asyncio.CancelledError:
+                    raise
+                except BaseException as exc:  # noqa: BLE001 - the COMMIT failed: every job did
                     results = [exc] * len(batch)
-                # Before the next batch starts: the store is exactly as this batch left it.
-                self._after_batch(results)
-                for (_, future), result in zip(batch, results, strict=True):
-                    if future.cancelled():
-                        continue
-                    if isinstance(result, BaseException):
-                        future.set_exception(result)
-                    else:
-                        future.set_result(result)
+                try:
+                    # Before the next batch starts: the store is as this batch left it.
+                    self._after_batch(results)
+                finally:
+                    _answer(batch, results)
+                batch = []
         finally:
             self._drainer = None
+            # Cancelled (shutdown): nobody may wait forever for an answer.
+            for _, future in batch + self._pending:
+                future.cancel()
+            self._pending = []
 
     def close(self) -> None:
         self._executor.shutdown(wait=True)
+
+
+def _answer(batch: list[tuple[Job, asyncio.Future[Any]]], results: list[Any]) -> None:
+    for (_, future), result in zip(batch, results, strict=True):
+        if future.done():
+            continue
+        if isinstance(result, BaseException):
+            future.set_exception(result)
+        else:
+            future.set_result(result)

@@ -402,6 +402,12 @@ def test_malformed_http_is_refused_and_the_server_carries_on(server: Any, accoun
     assert connections(server.endpoint, account) == []
 
 
+@pytest.mark.parametrize(("path", "headers"), [("/", json_headers("Nope")), (CBOR_PREFIX + "Nope", C)])
+def test_unknown_operation_is_named_before_credentials_are_asked_for(server: Any, path: str, headers: dict[str, str]) -> None:
+    answer = send(server.endpoint, path, b"", headers, sign=False)
+    assert_aws_error(answer, 400, "UnknownOperationException")
+
+
 @pytest.mark.parametrize("path", ["/", CREATE])
 def test_unsigned_request_is_refused_in_the_protocol_spoken(server: Any, path: str) -> None:
     answer = send(server.endpoint, path, b"{}" if path == "/" else cbor2.dumps(GOOD), J if path == "/" else C, sign=False)

@@ -167,6 +167,7 @@ class DxlabApp:
                     f"Unknown or missing X-Amz-Target: {target!r}",
                     aws_code="UnknownOperationException",
                 )
+            self.dispatcher.input_shape(op_name)  # an unknown operation is named before auth
             account = self._account(scope, headers, body)
             try:
                 decoded = orjson.loads(body) if body.strip() else {}
@@ -200,8 +201,8 @@ class DxlabApp:
             if protocol != "rpc-v2-cbor":
                 said = "is missing" if protocol is None else f"is {protocol!r}"
                 raise ProtocolError(f"Header smithy-protocol {said}; it must be rpc-v2-cbor")
+            self.dispatcher.input_shape(op_name)  # an unknown operation is named before auth
             account = self._account(scope, headers, body)
-            self.dispatcher.input_shape(op_name)
             decoded = _decode_cbor(body)
             result = await self.dispatcher.call_async(op_name, decoded, "cbor", self.context(account, request_id))
             payload = encode_cbor(self.dispatcher.output_shape(op_name), result)

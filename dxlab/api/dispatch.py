@@ -76,7 +76,8 @@ class Dispatcher:
             with self.store.write() as uow:
                 fire_due(uow, ctx)
                 due = uow.next_due()  # type: ignore[attr-defined]
-            self._remember(due, getattr(self.store, "writes", None))
+                writes = getattr(self.store, "writes", None)  # under the write lock
+            self._remember(due, None if writes is None else writes + 1)
 
     def _remember(self, due: float | None, writes: int | None) -> None:
         self._next_due = math.inf if due is None else due

@@ -129,7 +129,7 @@ def up(host: str, port: int, db: str | None, auth: str, region: str, provisionin
         console.print(f"dxlab is already running (pid {pid})")
         return
     log = config.state_dir() / "server.log"
-    args = [sys.executable, "-m", "dxlab.cli", "serve", "--host", host, "--port", str(port),
+    args = [sys.executable, "-P", "-m", "dxlab.cli", "serve", "--host", host, "--port", str(port),
             "--auth", auth, "--region", region, "--provisioning", provisioning,
             "--realistic-factor", str(realistic_factor)]  # fmt: skip
     if db:

@@ -37,7 +37,7 @@ OUT = Path(os.environ.get("DXLAB_DEMO_OUT", "out"))
 
 def start_server(db: str, port: int) -> subprocess.Popen[bytes]:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "dxlab.cli", "serve", "--port", str(port), "--db", db],
+        [sys.executable, "-P", "-m", "dxlab.cli", "serve", "--port", str(port), "--db", db],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

@@ -109,11 +109,20 @@ class Bench:
         return len(vifs) == 4 and all(p["bgpStatus"] == "up" for v in vifs for p in v["bgpPeers"])
 
     def namespace(self, role: str, name: str) -> str:
-        return f"{self.prefix}-{ACCOUNT[-4:]}-{role}-{name}"
+        return f"{self.prefix}-{ACCOUNT}-{role}-{name}"
 
     def pingable(self) -> bool:
         return all(ping(self.host, self.namespace("site", s), a, "10.100.1.10", 1, 0.01)[1] == 1
                    for s, a in (("dc1", "10.1.0.1"), ("dc2", "10.2.0.1")))  # fmt: skip
+
+    def routers_without_bfd(self) -> bool:
+        for name in (f"dc{i}-r{j}" for i in (1, 2) for j in (1, 2)):
+            ns = self.namespace("rtr", name)
+            running = self.host.run(["ip", "netns", "exec", ns, "vtysh", "-N", ns, "-c", "show running-config"],
+                                    check=False)  # fmt: skip
+            if "router bgp" not in running or "bfd profile aws-dx" in running.split("router bgp", 1)[1]:
+                return False
+        return True
 
     def used_router(self) -> tuple[str, int]:
         """The router dc1's probe traffic leaves by (the kernel's multipath choice for that
@@ -208,6 +217,7 @@ def main() -> None:
         line("fiber cut behind the cross-connect, BFD: outage", bench.fiber_cut(4), "ms", "<= 1200 ms (BFD 900 ms)")
         if not args.quick:
             bench.topology(bfd=False)
+            wait(bench.routers_without_bfd, 30, "the routers restarted without BFD")
             wait(lambda: bench.all_up() and bench.pingable(), 60, "sessions without BFD")
             time.sleep(2)
             line("fiber cut behind the cross-connect, no BFD: outage", bench.fiber_cut(100), "ms",

@@ -52,7 +52,7 @@ def test_the_maximum_model_as_a_lab() -> None:
     roles = sorted(n.role for n in lab.namespaces)
     assert roles.count("dev") == 4 and roles.count("xc") == 4 and roles.count("rtr") == 4
     assert roles.count("site") == 2 and roles.count("wan") == 1 and roles.count("gw") == 1 and roles.count("vpc") == 1
-    assert all(n.name.startswith("dxu-9012-") for n in lab.namespaces)
+    assert all(n.name.startswith("dxu-123456789012-") for n in lab.namespaces)
     assert all(len(end.name) <= 15 for v in lab.veths for end in (v.a, v.b))  # the kernel's limit
     assert len(lab.sessions) == 4
     # Each VIF: two veth pairs through a bridge of its own in the connection's cross-connect.
@@ -107,14 +107,14 @@ def test_diff_fixes_only_what_differs() -> None:
     net, lab = maximum_lab()
     seen = running(lab)
     # A namespace with the prefix that the plan no longer has is removed; another prefix is not ours.
-    seen.namespaces |= {"dxu-9012-dev-gone", "other-lab-ns"}
+    seen.namespaces |= {"dxu-123456789012-dev-gone", "other-lab-ns"}
     v = lab.veths[0]
     seen.links[(v.a.ns, v.a.name)].mtu = 9001  # an MTU that changed
     del seen.links[(v.b.ns, v.b.name)]  # a half-removed pair
     d = lab.daemons[0]
     seen.daemons[d.key] = "stale"  # a configuration that changed
     actions = [(a.verb, a.target) for a in diff(lab, seen)]
-    assert ("del-ns", "dxu-9012-dev-gone") in actions
+    assert ("del-ns", "dxu-123456789012-dev-gone") in actions
     assert not any(t == "other-lab-ns" for _, t in actions)
     assert ("del-link", (v.a.ns, v.a.name)) in actions and ("add-veth", v) in actions
     assert ("reconfigure", d) in actions

@@ -76,7 +76,7 @@ def vif_exports(net: Network, vif: Vif) -> list[tuple[str, str]]:
 
 class _Builder:
     def __init__(self, prefix: str, an: AccountNetwork) -> None:
-        self.p = f"{prefix}-{an.account[-4:]}"
+        self.p = f"{prefix}-{an.account}"  # the whole account: labs of two accounts never share a name
         self.an = an
         self.net = an.network
         self.namespaces: dict[str, Namespace] = {}

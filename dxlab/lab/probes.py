@@ -5,6 +5,7 @@ count and time."""
 
 from __future__ import annotations
 
+import math
 import re
 import subprocess
 from dataclasses import dataclass
@@ -84,10 +85,15 @@ class Outage:
     sent: int
     received: int
     outage_ms: float  # the longest run of lost probes, in time
+    recovered: bool  # the last probes (300 ms) were answered: traffic flows at the end
 
     @property
     def lost(self) -> int:
         return self.sent - self.received
+
+    def shape(self) -> dict[str, Any]:
+        return {"packetsSent": self.sent, "packetsLost": self.lost, "outage_ms": self.outage_ms,
+                "recovered": self.recovered}  # fmt: skip
 
 
 def outage_of(received: list[int], sent: int, interval: float) -> Outage:
@@ -97,20 +103,46 @@ def outage_of(received: list[int], sent: int, interval: float) -> Outage:
     for seq in [*got, sent + 1]:
         longest = max(longest, seq - previous - 1)
         previous = seq
-    return Outage(sent, len(got), round(longest * interval * 1000.0, 1))
+    tail = max(1, round(0.3 / interval))
+    recovered = bool(got) and got[-1] > sent - tail
+    return Outage(sent, len(got), round(longest * interval * 1000.0, 1), recovered)
 
 
 class TrafficProbe:
     """ICMP every `interval` seconds (10 ms: the failover tests' probe traffic) for at most
-    `seconds`, from a data center's address to a VPC instance, in the background."""
+    `seconds`, from a data center's address to a VPC instance, in the background; what it
+    measured so far can be read at any time."""
 
     def __init__(self, host: Host, ns: str, source: str, destination: str, seconds: float,
                  interval: float = 0.01) -> None:  # fmt: skip
+        import threading
+
         self.interval = interval
         self.seconds = max(0.1, min(seconds, 600.0))
+        # -O: a line for each probe not answered in time too, so the count is known live.
         self.proc: subprocess.Popen[str] = host.spawn(
-            ["ip", "netns", "exec", ns, "ping", "-n", "-i", str(interval), "-w", str(self.seconds), "-W", "1",
+            ["ip", "netns", "exec", ns, "ping", "-n", "-O", "-i", str(interval), "-w", str(math.ceil(self.seconds)), "-W", "1",
              "-I", source, destination])  # fmt: skip
+        self.received: list[int] = []
+        self.sent = 0
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        for text in self.proc.stdout:
+            m = re.search(r"icmp_seq=(\d+)", text)
+            if m:
+                seq = int(m.group(1))
+                self.sent = max(self.sent, seq)
+                if " ttl=" in text:
+                    self.received.append(seq)
+            m = re.search(r"(\d+) packets transmitted", text)
+            if m:
+                self.sent = int(m.group(1))
+
+    def current(self) -> Outage:
+        return outage_of(list(self.received), self.sent, self.interval)
 
     def stop(self) -> None:
         """End early (SIGINT: ping still prints its count)."""
@@ -121,11 +153,9 @@ class TrafficProbe:
 
     def result(self) -> Outage:
         try:
-            out, _ = self.proc.communicate(timeout=self.seconds + 5)
+            self.proc.wait(timeout=self.seconds + 5)
         except subprocess.TimeoutExpired:
             self.proc.kill()
-            out, _ = self.proc.communicate()
-        seqs = [int(m) for m in re.findall(r"icmp_seq=(\d+) ttl=", out)]
-        m = re.search(r"(\d+) packets transmitted", out)
-        sent = int(m.group(1)) if m else max(seqs, default=0)
-        return outage_of(seqs, sent, self.interval)
+            self.proc.wait()
+        self._reader.join(timeout=5)
+        return self.current()

@@ -10,7 +10,7 @@ the whole duration so far (the lab fills in measured outages)."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from typing import Any
 
 from dxlab.domain.errors import NotFound
@@ -134,6 +134,16 @@ def snapshot(
     }
 
 
+# The lab data plane's hook (service/lab_plane.py): test or failure id -> per (site, vpc)
+# what its probe traffic measured (outage_ms, packets lost, restoration), or None.
+Measurements = Callable[[str], "dict[tuple[str, str], dict[str, Any]] | None"]
+_measured: list[Measurements | None] = [None]
+
+
+def use_measurements(source: Measurements | None) -> None:
+    _measured[0] = source
+
+
 def render(rec: Record, now: float, ids: dict[str, Any]) -> dict[str, Any]:
     """A stored snapshot as a report: outage_ms from the time the test or failure has run."""
     doc, snap = rec.doc, rec.meta.get("snapshot") or {}
@@ -142,6 +152,10 @@ def render(rec: Record, now: float, ids: dict[str, Any]) -> dict[str, Any]:
     end = min(now, float(doc["endTime"])) if running else float(doc["endTime"])
     elapsed_ms = max(0, round((end - start) * 1000))
     pairs = [{**p, "outage_ms": 0 if p["during"] else elapsed_ms} for p in snap.get("pairs", [])]
+    measured = _measured[0](rec.id) if _measured[0] else None
+    if measured is not None:  # real traffic: what the probes saw replaces the prediction
+        pairs = [{**p, **measured[(p["site"], p["vpc"])], "during": measured[(p["site"], p["vpc"])]["recovered"]}
+                 if (p["site"], p["vpc"]) in measured else p for p in pairs]  # fmt: skip
     lost = [f"{p['site']} <-> {p['vpc']}" for p in pairs if p["before"] and not p["during"]]
     kept = sum(1 for p in pairs if p["before"] and p["during"])
     if not pairs:
@@ -158,7 +172,7 @@ def render(rec: Record, now: float, ids: dict[str, Any]) -> dict[str, Any]:
         "startTime": start,
         "endTime": float(doc["endTime"]),
         "durationMs": elapsed_ms,
-        "dataPlane": "sim",
+        "dataPlane": "sim" if measured is None else "lab",
         "verdict": verdict,
         "lost": lost,
         "affectedVirtualInterfaces": snap.get("affectedVirtualInterfaces", []),

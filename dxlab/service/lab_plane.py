@@ -18,10 +18,11 @@ from dxlab.lab.apply import reconcile
 from dxlab.lab.host import Host, LinuxHost, lab_can_run
 from dxlab.lab.model import Lab
 from dxlab.lab.plan import DEFAULT_PREFIX, AccountNetwork, build_lab
+from dxlab.lab.probes import TrafficProbe
 from dxlab.routing.bgp import Route
-from dxlab.service import verify, vif_routes, vif_state
+from dxlab.service import failover_report, verify, vif_routes, vif_state
 from dxlab.service.context import Context, Settings
-from dxlab.service.failover_report import current_outages
+from dxlab.service.failover_report import FAILURE_KIND, TEST_KIND, current_outages
 from dxlab.service.network_view import TOPOLOGY_KIND, build_network
 from dxlab.store.repository import Record, Store, UnitOfWork
 
@@ -73,6 +74,7 @@ class LabPlane:
         self.sessions: dict[tuple[str, str], bool] = {}  # (vif, family) -> Established
         self._planned: Lab | None = None
         self._healed = 0.0
+        self.watches = Watches(self.host)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
@@ -84,9 +86,13 @@ class LabPlane:
             return build_lab(account_networks(uow, self.settings), self.prefix)
 
     def step(self) -> None:
-        """One pass: re-plan; apply when the plan changed or it is time to heal; read states."""
+        """One pass: re-plan; apply when the plan changed or it is time to heal; read states.
+        Probe traffic starts before a new failure or test is applied, so it sees the outage."""
         with self._lock:
             planned = self.plan()
+            with self.store.read() as uow:
+                active = active_outages(uow)
+            self.watches.update(planned, active)
             now = time.monotonic()
             if self._planned is None or _fingerprint(planned) != _fingerprint(self._planned) or now - self._healed > HEAL_EVERY:
                 reconcile(self.host, planned, self.state)
@@ -110,6 +116,7 @@ class LabPlane:
 
         vif_state.use_data_plane(self.probe)
         vif_routes.use_route_source(self.routes)
+        failover_report.use_measurements(self.watches.measured)
         verify.use_lab_verifier(self.verify)
         self._thread = threading.Thread(target=self.run, name="dxlab-lab", daemon=True)
         self._thread.start()
@@ -117,10 +124,12 @@ class LabPlane:
 
     def stop(self, teardown: bool = True) -> None:
         self._stop.set()
+        self.watches.stop_all()
         if self._thread:
             self._thread.join(timeout=15)
         vif_state.use_data_plane(vif_state.simulated_session_up)
         vif_routes.use_route_source(None)
+        failover_report.use_measurements(None)
         verify.use_lab_verifier(None)
         if teardown:
             from dxlab.lab.cleanup import down
@@ -153,6 +162,65 @@ class LabPlane:
     def verify(self, account: str, site: str, vpc: Vpc, count: int) -> dict[str, Any] | None:
         lab = self.lab
         return probes.verify(self.host, lab, account, site, vpc.name, count, vpc.icmp) if lab else None
+
+
+def active_outages(uow: UnitOfWork) -> dict[str, str]:
+    """Failures and BGP failover tests running now: record id -> account."""
+    out = {r.id: r.account for r in uow.list(FAILURE_KIND) if r.doc.get("status") == "active"}
+    out.update({r.id: r.account for r in uow.list(TEST_KIND) if r.doc.get("status") == "in progress"})
+    return out
+
+
+RESTORATION_S = 3.0  # how long traffic is watched after a failure or test ends
+MAX_WATCH_S = 600.0  # a probe's bound; a longer failure is measured over its first 10 minutes
+
+
+class Watches:
+    """Probe traffic (ICMP every 10 ms, each data center to each VPC instance) for as long
+    as a failure or failover test runs, then for RESTORATION_S after it ends: the outage
+    each site <-> VPC pair saw, during and at restoration (failover_report shows it)."""
+
+    def __init__(self, host: Host) -> None:
+        self.host = host
+        self.accounts: dict[str, str] = {}
+        self.during: dict[str, dict[tuple[str, str], TrafficProbe]] = {}
+        self.after: dict[str, dict[tuple[str, str], TrafficProbe]] = {}
+
+    def _probes(self, lab: Lab, account: str, seconds: float) -> dict[tuple[str, str], TrafficProbe]:
+        out = {}
+        for (acct, site), src in lab.sites.items():
+            for (acct2, vpc), dst in lab.vpcs.items():
+                if acct == acct2 == account:
+                    out[(site, vpc)] = TrafficProbe(self.host, src.ns, src.address, dst.address, seconds)
+        return out
+
+    def update(self, lab: Lab, active: dict[str, str]) -> None:
+        for rid, account in active.items():
+            if rid not in self.during:
+                self.accounts[rid] = account
+                self.during[rid] = self._probes(lab, account, MAX_WATCH_S)
+        for rid in [r for r in self.during if r not in active and r not in self.after]:
+            for probe in self.during[rid].values():
+                probe.stop()
+            self.after[rid] = self._probes(lab, self.accounts[rid], RESTORATION_S)
+
+    def measured(self, record_id: str) -> dict[tuple[str, str], dict[str, Any]] | None:
+        during = self.during.get(record_id)
+        if during is None:
+            return None
+        after = self.after.get(record_id, {})
+        out = {}
+        for pair, probe in during.items():
+            entry = probe.current().shape()
+            if pair in after:
+                entry["restoration"] = after[pair].current().shape()
+            out[pair] = entry
+        return out
+
+    def stop_all(self) -> None:
+        for group in (*self.during.values(), *self.after.values()):
+            for probe in group.values():
+                probe.stop()
 
 
 def _fingerprint(lab: Lab) -> int:

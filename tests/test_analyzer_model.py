@@ -99,3 +99,10 @@ def test_failure_kinds_take_sessions_down() -> None:
     for failure in [Failure("device", "EqDC2-dev1"), Failure("connection", "dxcon-aaaaaaa1"),
                     Failure("location", "EqDC2"), Failure("router", "r1"), Failure("site", "dc1")]:  # fmt: skip
         assert not all_states(net, [failure])[("dxvif-00000001", "ipv4")].up
+
+
+def test_classic_single_connection_is_a_single_point_of_failure_everywhere() -> None:
+    result = analyze(build([MAXIMUM[0]]))
+    spofs = {(s["kind"], s["id"]) for s in result.single_points_of_failure}
+    assert {("connection", "dxcon-aaaaaaa1"), ("device", "EqDC2-dev1"), ("location", "EqDC2"), ("router", "r1")} <= spofs
+    assert result.sla == "none"

@@ -102,3 +102,14 @@ def test_update_and_delete(dx: Any) -> None:
     dx.disassociate_connections_from_resiliency_group(resiliencyGroupId=rg_id, connectionIdentifiers=conn)
     assert dx.delete_resiliency_group(resiliencyGroupId=rg_id)["resiliencyGroup"]["state"] == "deleting"
     assert dx.get_resiliency_group(resiliencyGroupId=rg_id)["resiliencyGroup"]["state"] == "deleted"
+
+
+def test_mixed_speeds_break_every_model(server: Any, dx: Any, account: str) -> None:
+    conns = order(dx, "EqDC2", 1, "10Gbps") + order(dx, "CSVA1", 1, "1Gbps")
+    rg = dx.create_resiliency_group(resiliencyGroupName="mixed", intendedResiliencyModel="high-resiliency")[
+        "resiliencyGroup"
+    ]
+    dx.associate_connections_to_resiliency_group(resiliencyGroupId=rg["resiliencyGroupId"], connectionIdentifiers=conns)
+    verdict = ext(server.endpoint, "GET", f"/resiliency-groups/{rg['resiliencyGroupId']}/compliance", account=account)
+    assert not verdict["meetsModel"]
+    assert any("same speed" in r for r in verdict["brokenRules"])

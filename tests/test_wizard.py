@@ -66,3 +66,16 @@ def test_unknown_partner_is_held_for_review(server: Any, dx: Any, account: str) 
     order = json.loads(run.stdout)
     assert order["status"] == "pending-review"
     assert {c["connectionState"] for c in dx.describe_connections()["connections"]} == {"requested"}
+
+
+def test_a_speed_that_is_not_a_port_speed_becomes_lags(server: Any, dx: Any, account: str) -> None:
+    from dxlab.client import ext
+
+    order = json.loads(wizard(server, account, "--model", "high", "--bandwidth", "20Gbps",
+                              "--location", "EqDC2", "--location", "CSVA1", "--json").stdout)  # fmt: skip
+    assert order["connectionsPerLag"] == 2 and len(order["lagIds"]) == 2 and len(order["connectionIds"]) == 4
+    lags = dx.describe_lags()["lags"]
+    assert sorted(lag["location"] for lag in lags) == ["CSVA1", "EqDC2"]
+    assert all(lag["connectionsBandwidth"] == "10Gbps" and len(lag["connections"]) == 2 for lag in lags)
+    verdict = ext(server.endpoint, "GET", f"/resiliency-groups/{order['resiliencyGroupId']}/compliance", account=account)
+    assert verdict["meetsModel"], verdict["brokenRules"]

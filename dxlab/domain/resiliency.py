@@ -25,14 +25,15 @@ def broken_rules(model: str, connections: Iterable[Mapping[str, Any]]) -> list[s
     speeds = {c["bandwidth"] for c in conns}
     if len(speeds) > 1:
         problems.append(f"all connections must have the same speed (found {', '.join(sorted(speeds))})")
-    devices: dict[str, list[str]] = defaultdict(list)
+    devices: dict[str, set[str]] = defaultdict(set)
     by_location: dict[str, set[str]] = defaultdict(set)
     for c in conns:
-        devices[c["awsDevice"]].append(c["connectionId"])
+        # A LAG is one unit: its members share a device by design (lags.md).
+        devices[c["awsDevice"]].add(c.get("lagId") or c["connectionId"])
         by_location[c["location"]].add(c["awsDevice"])
     for device, ids in sorted(devices.items()):
         if len(ids) > 1:
-            problems.append(f"connections {', '.join(sorted(ids))} share AWS device {device}")
+            problems.append(f"{', '.join(sorted(ids))} share AWS device {device}")
     if model == "maximum-resiliency":
         # maximum_resiliency.md: two connections on separate devices in each of two locations.
         if len(by_location) < 2:

@@ -16,7 +16,8 @@ from dxlab.domain.topology import LOCAL_PREFERENCE
 from dxlab.routing.network import Failure, Network, Vif
 
 DEFAULT_LOCAL_PREF = LOCAL_PREFERENCE["7224:7200"]
-# routing-and-bgp.md: routes from a location of another Region get a lowered preference.
+# routing-and-bgp.md: without a community, routes from a location of another Region get a
+# lowered local preference, so the same-Region location wins before AS_PATH is compared.
 OTHER_REGION_LOCAL_PREF = 150
 LIVE_VIF_STATES = frozenset({"available", "down", "testing"})
 

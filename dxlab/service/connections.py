@@ -220,7 +220,8 @@ def placement(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[str, 
 
 def visible_connections(uow: UnitOfWork, ctx: Context) -> list[dict[str, Any]]:
     """Read-only documents: in a read transaction they are shared with the store's cache."""
-    return [d for d in uow.docs("connection", account=ctx.account) if d.get("region") == ctx.region]
+    region = ctx.region
+    return [d for d in uow.docs("connection", account=ctx.account) if d.get("region") == region]
 
 
 @operation("DescribeConnections")

@@ -21,7 +21,7 @@ from dxlab.store.repository import Record, Timer
 from dxlab.store.schema import MIGRATIONS
 
 T = TypeVar("T")
-Parsed = tuple[bytes, dict[str, Any]]  # a document as stored, and parsed
+Entry = tuple[object, list[str], list[bytes], list[dict[str, Any]]]
 
 
 class DocsCache:
@@ -36,29 +36,34 @@ class DocsCache:
     MAX_DOCS = 30_000  # all entries together (~3 KB each); least recently used go first
 
     def __init__(self) -> None:
-        # (kind, account) -> (stamp, {id: (stored text, document)}, documents in order)
-        self.entries: OrderedDict[tuple[str, str | None], tuple[object, dict[str, Parsed], list[dict[str, Any]]]] = (
-            OrderedDict()
-        )
+        # (kind, account) -> (stamp, ids, stored documents, parsed documents), in order
+        self.entries: OrderedDict[tuple[str, str | None], Entry] = OrderedDict()
 
     def docs(self, key: tuple[str, str | None], stamp: object, fetch: Any) -> list[dict[str, Any]]:
         entry = self.entries.get(key)
         if entry is not None and entry[0] == stamp:
             self.entries.move_to_end(key)
-            return list(entry[2])
-        rows = fetch().fetchall()  # (created, id, doc), in `created` order
-        if len({r[0] for r in rows}) < len(rows):  # equal times: by id, as uncached docs()
-            rows.sort(key=lambda r: (r[0], r[1]))
-        known = entry[1] if entry is not None else {}
+            return list(entry[3])
+        rows = fetch()  # (id, stored document), in order
+        ids: list[str] = [r[0] for r in rows]
+        raws: list[bytes] = [r[1] for r in rows]
         loads = orjson.loads
-        parsed: dict[str, Parsed] = {}
-        for _, rid, raw in rows:
-            old = known.get(rid)
-            parsed[rid] = old if old is not None and old[0] == raw else (raw, loads(raw))
-        docs = [p[1] for p in parsed.values()]
-        self.entries[key] = (stamp, parsed, docs)
+        if entry is None:
+            docs = [loads(raw) for raw in raws]
+        elif ids == entry[1]:  # the same documents in the same order: compare in place
+            docs = [
+                old if old_raw == raw else loads(raw)
+                for old_raw, raw, old in zip(entry[2], raws, entry[3], strict=True)
+            ]
+        else:
+            known = dict(zip(entry[1], zip(entry[2], entry[3], strict=True), strict=True))
+            docs = [
+                k[1] if (k := known.get(rid)) is not None and k[0] == raw else loads(raw)
+                for rid, raw in zip(ids, raws, strict=True)
+            ]
+        self.entries[key] = (stamp, ids, raws, docs)
         self.entries.move_to_end(key)
-        while sum(len(e[2]) for e in self.entries.values()) > self.MAX_DOCS and len(self.entries) > 1:
+        while sum(len(e[3]) for e in self.entries.values()) > self.MAX_DOCS and len(self.entries) > 1:
             self.entries.popitem(last=False)
         return list(docs)
 
@@ -96,14 +101,21 @@ class SqliteUnitOfWork:
         sql, args = _where(kind, account, None)
         if self._cache is not None:  # SQLite only (PostgreSQL's unit of work is this class too)
             cache, writes = self._cache
-            # Ordered by the index alone: a tie-break by id in SQL would sort all the
-            # documents in a temporary B-tree. As bytes: orjson takes them as they are.
-            query = "SELECT created, id, CAST(doc AS BLOB) FROM resources" + sql + " ORDER BY created"
             # data_version starts the read snapshot itself, so it matches what is read.
             stamp = (writes, self.c.execute("PRAGMA data_version").fetchone()[0])
-            return cache.docs((kind, account), stamp, lambda: self.c.execute(query, args))
+            return cache.docs((kind, account), stamp, lambda: self._stored_docs(sql, args))
         loads = orjson.loads
         return [loads(r[0]) for r in self.c.execute("SELECT doc FROM resources" + sql + " ORDER BY created, id", args)]
+
+    def _stored_docs(self, where: str, args: builtins.list[Any]) -> builtins.list[Any]:
+        """(id, document as bytes) in docs() order. By the index alone when no two share a
+        creation time: the tie-break by id would sort all the documents (megabytes) in a
+        temporary B-tree. As bytes: orjson takes them as they are."""
+        ties = self.c.execute(
+            "SELECT 1 FROM resources" + where + " GROUP BY created HAVING COUNT(*) > 1 LIMIT 1", args
+        ).fetchone()
+        order = " ORDER BY created, id" if ties else " ORDER BY created"
+        return self.c.execute("SELECT id, CAST(doc AS BLOB) FROM resources" + where + order, args).fetchall()
 
     def count(self, kind: str, *, account: str | None = None, parent: str | None = None) -> int:
         sql, args = _where(kind, account, parent)

@@ -16,7 +16,7 @@ from urllib.parse import unquote
 import cbor2
 import orjson
 
-from dxlab.api import errors
+from dxlab.api import errors, sts
 from dxlab.api.auth import KeyLookup, SignedRequest, authenticate
 from dxlab.api.dispatch import Dispatcher
 from dxlab.api.model import TARGET_PREFIX
@@ -107,6 +107,8 @@ class DxlabApp:
             from dxlab.console import serve_console
 
             await serve_console(self, scope, send, request_id, headers, body)
+        elif scope["method"] == "POST" and path == "/" and sts.is_sts_request(headers, body):
+            await self._sts(scope, headers, body, send, request_id)
         elif scope["method"] == "POST" and path == "/":
             await self._json(scope, headers, body, send, request_id)
         elif scope["method"] in ("GET", "HEAD") and path == "/" and "x-amz-target" not in headers:
@@ -154,6 +156,23 @@ class DxlabApp:
         import time
 
         return authenticate(request, self.settings.auth, self.key_lookup(), time.time(), self.settings.region)
+
+    async def _sts(
+        self, scope: Scope, headers: dict[str, str], body: bytes, send: Send, request_id: str
+    ) -> None:
+        """STS GetCallerIdentity (see `dxlab.api.sts`), for tools that ask it first."""
+        try:
+            action = sts.action_of(body)
+            if action != "GetCallerIdentity":
+                raise sts.unsupported(action)
+            account = self._account(scope, headers, body)
+            status, payload = 200, sts.caller_identity(account, request_id)
+        except DxlabError as err:
+            status, payload = sts.error(err, request_id)
+        except Exception:  # noqa: BLE001 - never a traceback on the wire
+            log.exception("unexpected error in %s", request_id)
+            status, payload = sts.error(errors.server_error(), request_id)
+        await _respond(send, status, payload, sts.CONTENT_TYPE, request_id)
 
     async def _json(
         self, scope: Scope, headers: dict[str, str], body: bytes, send: Send, request_id: str

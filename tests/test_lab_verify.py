@@ -126,7 +126,7 @@ def nexthop_resources(lab: LabServer, plan: Lab, ns: str, prefix: str) -> set[st
     return found
 
 
-def compare(lab: LabServer, plan: Lab, net: Network, failed: list[Failure]) -> None:
+def compare(lab: LabServer, plan: Lab, net: Network, failed: list[Failure], account: str = ACCOUNT) -> None:
     states = all_states(net, failed)
     want = {k: s.up for k, s in states.items()}
     wait_for(lambda: lab_sessions(lab, plan) == want, 10, f"sessions as the sim predicts with {failed}")
@@ -142,7 +142,7 @@ def compare(lab: LabServer, plan: Lab, net: Network, failed: list[Failure]) -> N
     for vpc in net.topology.vpcs:
         for site in net.topology.sites:
             pair = paths.pair(site, vpc)
-            endpoint = plan.sites[(ACCOUNT, site)]
+            endpoint = plan.sites[(account, site)]
             site_prefix = next(a.prefix for r in net.topology.routers if r.site == site for a in r.advertise)
             # AWS's choice back toward the data center: the devices of the sim's sessions.
             back = {f"AWS device {net.vifs[k[0]].device} (backbone to {paths.gateway_of(vpc)})" for k in pair.back}
@@ -179,3 +179,54 @@ def test_the_lab_agrees_with_the_sim_for_every_single_session_failure(
             lab_server.birdc(s.device_ns, "enable", s.protocol)
         wait_for(lambda: all(lab_sessions(lab_server, plan).values()), 10, f"{s.vif_id} back up")
     compare(lab_server, plan, net, [])
+
+
+def inject(lab: LabServer, account: str, kind: str, target: str) -> str:
+    done = ext(lab.server.endpoint, "POST", "/failures", {"kind": kind, "id": target, "minutes": 5}, account=account)
+    return str(done["failureId"])
+
+
+def restore(lab: LabServer, account: str, failure_id: str, plan: Lab) -> None:
+    ext(lab.server.endpoint, "DELETE", f"/failures/{failure_id}", account=account)
+    wait_for(lambda: all(lab_sessions(lab, plan).values()), 15, f"every session back after {failure_id}")
+
+
+def test_the_lab_agrees_with_the_sim_for_every_connection_and_location_failure(
+    lab_server: LabServer, built: tuple[Scenario, Any, Lab, Network]
+) -> None:
+    scenario, dx, plan, net = built
+    targets = [("connection", c) for c in scenario.connections]
+    targets += [("location", loc) for loc in sorted({link.location for link in net.links.values()})]
+    for kind, target in targets:
+        failure_id = inject(lab_server, ACCOUNT, kind, target)
+        try:
+            compare(lab_server, plan, net, [Failure(kind, target)])
+        finally:
+            restore(lab_server, ACCOUNT, failure_id, plan)
+    compare(lab_server, plan, net, [])
+
+
+HIGH = "320987654321"
+
+
+def test_the_high_resiliency_model_agrees_with_the_sim(lab_server: LabServer) -> None:
+    """high_resiliency.md: one connection at each of two locations, one router each (here
+    both in one data center): every single session and connection failure is survived."""
+    dx = lab_server.server.client(HIGH)
+    scenario = maximum(lab_server.server, dx, HIGH, model="high")
+    plan, net = lab_server.plan(HIGH), lab_server.network(HIGH)
+    assert len(plan.sessions) == 2
+    compare(lab_server, plan, net, [], HIGH)
+    for s in plan.sessions:
+        lab_server.birdc(s.device_ns, "disable", s.protocol)
+        try:
+            compare(lab_server, plan, net, [Failure("session", f"{s.vif_id}:{s.family}")], HIGH)
+        finally:
+            lab_server.birdc(s.device_ns, "enable", s.protocol)
+        wait_for(lambda: all(lab_sessions(lab_server, plan).values()), 10, f"{s.vif_id} back up")
+    for conn in scenario.connections:
+        failure_id = inject(lab_server, HIGH, "connection", conn)
+        try:
+            compare(lab_server, plan, net, [Failure("connection", conn)], HIGH)
+        finally:
+            restore(lab_server, HIGH, failure_id, plan)

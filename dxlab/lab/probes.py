@@ -56,9 +56,9 @@ def verify(host: Host, lab: Lab, account: str, site: str, vpc: str, count: int =
     src, dst = lab.sites.get((account, site)), lab.vpcs.get((account, vpc))
     if src is None or dst is None:
         return None
-    sent, received = ping(host, src.ns, src.address, dst.address, count)
     hops = [{"address": a, "resource": lab.resources.get(a, "no answer" if a == "*" else "unknown")}
             for a in traceroute(host, src.ns, src.address, dst.address)]  # fmt: skip
+    sent, received = ping(host, src.ns, src.address, dst.address, count, interval=0.2)
     if hops and hops[-1]["address"] == "*":
         hops[-1]["resource"] = f"instance {dst.address} in {vpc}" if _reached_vpc(hops, lab) else "no answer"
     reachable = received > 0

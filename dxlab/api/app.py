@@ -115,21 +115,7 @@ class DxlabApp:
             text = b"dxlab: AWS Direct Connect on one machine. POST awsJson1.1 requests to /.\n"
             await _respond(send, 200, text, "text/plain", request_id)
         else:
-            # A client that reached the wrong method or path still gets an AWS error body.
-            err = ProtocolError(
-                f"{scope['method']} {path} is not an AWS Direct Connect request:"
-                " awsJson1.1 requests are POST /, rpc-v2-cbor requests POST"
-                f" {CBOR_PREFIX}<Operation>",
-                "UnknownOperationException",
-                404 if path != "/" else 405,
-            )
-            if headers.get("smithy-protocol") == "rpc-v2-cbor":  # e.g. another service's name
-                extra = [(b"smithy-protocol", b"rpc-v2-cbor")]
-                status, payload = errors.cbor_error(err)
-                await _respond(send, status, payload, "application/cbor", request_id, extra)
-            else:
-                status, payload = errors.json_error(err)
-                await _respond(send, status, payload, "application/x-amz-json-1.1", request_id)
+            await _not_an_api_request(scope["method"], path, headers, send, request_id)
 
     async def _lifespan(self, receive: Receive, send: Send) -> None:
         while True:
@@ -249,6 +235,26 @@ def _decode_cbor(body: bytes) -> Any:
             f"Request body is not valid CBOR: {len(body) - stream.tell()} bytes after the data item"
         )
     return decoded
+
+
+async def _not_an_api_request(
+    method: str, path: str, headers: dict[str, str], send: Send, request_id: str
+) -> None:
+    """A client that reached the wrong method or path still gets an AWS error body."""
+    err = ProtocolError(
+        f"{method} {path} is not an AWS Direct Connect request:"
+        " awsJson1.1 requests are POST /, rpc-v2-cbor requests POST"
+        f" {CBOR_PREFIX}<Operation>",
+        "UnknownOperationException",
+        404 if path != "/" else 405,
+    )
+    if headers.get("smithy-protocol") == "rpc-v2-cbor":  # e.g. another service's name
+        extra = [(b"smithy-protocol", b"rpc-v2-cbor")]
+        status, payload = errors.cbor_error(err)
+        await _respond(send, status, payload, "application/cbor", request_id, extra)
+    else:
+        status, payload = errors.json_error(err)
+        await _respond(send, status, payload, "application/x-amz-json-1.1", request_id)
 
 
 async def _refuse_too_large(path: str, send: Send, request_id: str) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -80,9 +80,10 @@ def test_a_failing_write_in_a_batch_is_undone_alone(tmp_path: Path) -> None:
 def test_writes_waiting_together_share_one_commit_and_each_gets_its_own_answer() -> None:
     batches: list[int] = []
 
-    def write_batch(jobs: Sequence[Any]) -> list[Any]:
-        batches.append(len(jobs))
-        return [job(None) for job in jobs]
+    def write_batch(jobs: Iterable[Any]) -> list[Any]:
+        results = [job(None) for job in jobs]
+        batches.append(len(results))
+        return results
 
     async def ten_writes() -> list[Any]:
         group = GroupCommit(write_batch, lambda results: None)
@@ -95,8 +96,42 @@ def test_writes_waiting_together_share_one_commit_and_each_gets_its_own_answer()
     assert batches == [10]
 
 
+def test_a_write_arriving_while_a_batch_runs_joins_it() -> None:
+    batches: list[int] = []
+    joined = threading.Event()
+
+    def write_batch(jobs: Iterable[Any]) -> list[Any]:
+        results = [job(None) for job in jobs]
+        batches.append(len(results))
+        return results
+
+    async def two_writes() -> list[Any]:
+        loop = asyncio.get_running_loop()
+        group = GroupCommit(write_batch, lambda results: None)
+        later: list[asyncio.Future[Any]] = []
+
+        def first(uow: Any) -> str:  # on the writer thread: a second caller comes in now
+            loop.call_soon_threadsafe(lambda: later.append(asyncio.ensure_future(group.submit(second))))
+            loop.call_soon_threadsafe(joined.set)
+            assert joined.wait(5)
+            threading.Event().wait(0.2)  # the submit runs on the loop meanwhile
+            return "first"
+
+        def second(uow: Any) -> str:
+            return "second"
+
+        try:
+            one = await group.submit(first)
+            return [one, await later[0]]
+        finally:
+            group.close()
+
+    assert asyncio.run(two_writes()) == ["first", "second"]
+    assert batches == [2]
+
+
 def test_a_failed_commit_answers_every_write_of_the_batch_with_the_error() -> None:
-    def write_batch(jobs: Sequence[Any]) -> list[Any]:
+    def write_batch(jobs: Iterable[Any]) -> list[Any]:
         raise sqlite3.OperationalError("disk I/O error")
 
     async def three_writes() -> list[Any]:

@@ -11,7 +11,7 @@ import sqlite3
 import threading
 import uuid
 from collections import OrderedDict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -277,7 +277,7 @@ class SqliteStore:
                 self.writes += 1
             self._conn.execute("COMMIT")
 
-    def write_batch(self, jobs: Sequence[Callable[[SqliteUnitOfWork], T]]) -> builtins.list[T | Exception]:
+    def write_batch(self, jobs: Iterable[Callable[[SqliteUnitOfWork], T]]) -> builtins.list[T | Exception]:
         """Group commit (api/group_commit.py): the jobs in one write transaction, each in
         a savepoint of its own, so a job that raises is undone alone and its exception
         takes its place in the results; one COMMIT, one fsync, for all of them."""

@@ -79,6 +79,8 @@ def check_name(name: Any) -> str:
 
 
 def check_vlan(vlan: Any) -> int:
+    if vlan is None:
+        raise ValidationError(f"vlan is required: an integer between {VLAN_MIN} and {VLAN_MAX}")
     if isinstance(vlan, bool) or not isinstance(vlan, int):
         raise ValidationError(f"VLAN {vlan!r} must be an integer between {VLAN_MIN} and {VLAN_MAX}")
     if not VLAN_MIN <= vlan <= VLAN_MAX:
@@ -211,7 +213,8 @@ def check_route_filter_prefixes(items: Iterable[Mapping[str, Any]] | None, limit
         ):  # the model: "Separate multiple routes using commas"
             part = part.strip()
             if not part:
-                raise ValidationError(f"Route filter prefix {text!r} is not a CIDR")
+                shown = "an empty value" if not text else repr(text)
+                raise ValidationError(f"Route filter prefix {shown} is not a CIDR")
             try:
                 net = ipaddress.ip_network(part, strict=True)
             except ValueError as exc:

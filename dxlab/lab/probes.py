@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 import re
 import subprocess
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -96,16 +97,17 @@ class Outage:
                 "recovered": self.recovered}  # fmt: skip
 
 
-def outage_of(received: list[int], sent: int, interval: float) -> Outage:
-    """From the sequence numbers that came back (1..sent), the longest silence."""
-    got = sorted(set(received))
-    longest, previous = 0, 0
-    for seq in [*got, sent + 1]:
-        longest = max(longest, seq - previous - 1)
-        previous = seq
-    tail = max(1, round(0.3 / interval))
-    recovered = bool(got) and got[-1] > sent - tail
-    return Outage(sent, len(got), round(longest * interval * 1000.0, 1), recovered)
+def outage_of(replies: list[float], start: float, end: float, sent: int, interval: float) -> Outage:
+    """The longest silence between answers (from the probe's start to its end), in time:
+    ping slows down while nothing comes back, so counting lost sequence numbers would
+    understate an outage. One interval between answers is no outage."""
+    times = sorted(t for t in replies if start <= t <= end)
+    longest, previous = 0.0, start
+    for t in [*times, end]:
+        longest = max(longest, t - previous - interval)
+        previous = t
+    recovered = bool(times) and end - times[-1] <= 0.3
+    return Outage(sent, len(times), round(max(0.0, longest) * 1000.0, 1), recovered)
 
 
 class TrafficProbe:
@@ -119,36 +121,50 @@ class TrafficProbe:
 
         self.interval = interval
         self.seconds = max(0.1, min(seconds, 600.0))
-        # -O: a line for each probe not answered in time too, so the count is known live.
-        self.proc: subprocess.Popen[str] = host.spawn(
-            ["ip", "netns", "exec", ns, "ping", "-n", "-O", "-i", str(interval), "-w", str(math.ceil(self.seconds)), "-W", "1",
-             "-I", source, destination])  # fmt: skip
-        self.received: list[int] = []
+        # -O: a line for each probe not answered in time too, so the count is known live;
+        # -D: each answer's arrival time; stdbuf: each line as it comes, not 4 KiB later.
+        self.start = time.time()
+        self.replies: list[float] = []
         self.sent = 0
+        self.ended: float | None = None
+        # A count, not -w: with a deadline ping quits at the first ICMP error (a router's
+        # "unreachable" in the middle of a failover), just when it matters. The count bounds
+        # it; a timer stops it after `seconds`.
+        self.proc: subprocess.Popen[str] = host.spawn(
+            ["ip", "netns", "exec", ns, "stdbuf", "-oL", "ping", "-n", "-O", "-D", "-i", str(interval), "-c",
+             str(math.ceil(self.seconds / interval)), "-W", "1", "-I", source, destination])  # fmt: skip
+        self._timer = threading.Timer(self.seconds, self.stop)
+        self._timer.daemon = True
+        self._timer.start()
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
 
     def _read(self) -> None:
         assert self.proc.stdout is not None
         for text in self.proc.stdout:
+            if text.startswith("PING "):
+                self.start = time.time()  # ping is running (a namespace's exec takes some ms)
             m = re.search(r"icmp_seq=(\d+)", text)
             if m:
-                seq = int(m.group(1))
-                self.sent = max(self.sent, seq)
-                if " ttl=" in text:
-                    self.received.append(seq)
+                self.sent = max(self.sent, int(m.group(1)))
+                stamp = re.match(r"\[(\d+\.\d+)\]", text)
+                if " ttl=" in text and stamp:
+                    self.replies.append(float(stamp.group(1)))
             m = re.search(r"(\d+) packets transmitted", text)
             if m:
                 self.sent = int(m.group(1))
 
     def current(self) -> Outage:
-        return outage_of(list(self.received), self.sent, self.interval)
+        end = self.ended or min(time.time(), self.start + self.seconds)
+        return outage_of(list(self.replies), self.start, end, self.sent, self.interval)
 
     def stop(self) -> None:
         """End early (SIGINT: ping still prints its count)."""
         import signal
 
+        self._timer.cancel()
         if self.proc.poll() is None:
+            self.ended = self.ended or time.time()
             self.proc.send_signal(signal.SIGINT)
 
     def result(self) -> Outage:

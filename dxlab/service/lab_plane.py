@@ -95,7 +95,9 @@ class LabPlane:
             self.watches.update(planned, active)
             now = time.monotonic()
             if self._planned is None or _fingerprint(planned) != _fingerprint(self._planned) or now - self._healed > HEAL_EVERY:
-                reconcile(self.host, planned, self.state)
+                done = reconcile(self.host, planned, self.state)
+                if done:
+                    log.info("lab: %s", ", ".join(str(a) for a in done))
                 self._planned, self._healed = planned, now
             self.lab = planned
             self.sessions = lab_state.session_states(self.host, planned, self.state)

@@ -15,6 +15,7 @@ def build(
     wan: bool = True,
     bfd: bool = True,
     link_state: str = "available",
+    router_adverts: dict[str, list[Advertisement]] | None = None,
 ) -> Network:
     """layout: (connection id, location, device, site) per connection; one customer
     router and one private VIF to the Direct Connect gateway per connection. By default
@@ -29,7 +30,7 @@ def build(
                            (Session(vif_id, "ipv4", f"dxpeer-{i:08d}", f"169.254.{i}.1/30", f"169.254.{i}.2/30"),))  # fmt: skip
         router = f"r{i}"
         default = [Advertisement(_site_prefix(s)) for s in dict.fromkeys(x[3] for x in layout)]
-        mine = (adverts or {}).get(site, default)
+        mine = (router_adverts or {}).get(router, (adverts or {}).get(site, default))
         routers.append(CustomerRouter(router, site, (conn,), tuple(mine), bfd))
         router_of_link[conn] = router
     sites = tuple(dict.fromkeys(site for *_, site in layout))

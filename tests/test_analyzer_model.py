@@ -106,3 +106,22 @@ def test_classic_single_connection_is_a_single_point_of_failure_everywhere() -> 
     spofs = {(s["kind"], s["id"]) for s in result.single_points_of_failure}
     assert {("connection", "dxcon-aaaaaaa1"), ("device", "EqDC2-dev1"), ("location", "EqDC2"), ("router", "r1")} <= spofs
     assert result.sla == "none"
+
+
+def test_a_design_without_weakness_has_no_findings() -> None:
+    assert analyze(build(MAXIMUM)).findings == []
+
+
+def test_a_backup_that_local_preference_never_uses_is_found() -> None:
+    layout = [*HIGH, ("dxcon-ccccccc1", "EqDC2", "EqDC2-dev2", "dc1")]
+    # r3 backs up dc1's prefix at low preference, while r1 advertises it at the default.
+    net = build(layout, router_adverts={"r3": [Advertisement("10.1.0.0/16", ("7224:7100",))]})
+    never = {f["virtualInterfaceId"] for f in analyze(net).findings if f["kind"] == "backup-never-used"}
+    assert never == {"dxvif-00000003"}
+
+
+def test_a_prefix_on_one_router_is_lost_alone_not_its_data_center() -> None:
+    extra = [Advertisement("10.9.0.0/16"), Advertisement("10.2.0.0/16"), Advertisement("10.1.0.0/16")]
+    result = analyze(build(MAXIMUM, router_adverts={"r3": extra}))
+    lost = {(s["kind"], s["id"]): s["lost"] for s in result.single_points_of_failure}
+    assert lost[("connection", "dxcon-bbbbbbb1")] == ["10.9.0.0/16 from prod"]

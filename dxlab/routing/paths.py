@@ -9,8 +9,9 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
-from dxlab.domain.topology import Vpc
+from dxlab.domain.topology import LOCAL_PREFERENCE, Vpc
 from dxlab.routing.bgp import (
+    DEFAULT_LOCAL_PREF,
     SessionState,
     best_toward_customer,
     covers,
@@ -23,16 +24,35 @@ SessionKey = tuple[str, str]
 
 
 @lru_cache(maxsize=4096)
-def site_address(net: Network, site: str) -> str | None:
-    """The address that stands for a data center: the first host of the first IPv4
-    prefix its routers advertise."""
+def site_prefixes(net: Network, site: str) -> tuple[str, ...]:
+    """The prefixes a data center owns: those its routers advertise, less the ones another
+    data center advertises with a higher local preference (this site only backs them up,
+    as with 7224:7100 on the other site's prefix)."""
+    best: dict[str, dict[str, int]] = {}
     for router in net.topology.routers:
-        if router.site != site:
-            continue
         for advert in router.advertise:
-            network = ipaddress.ip_network(advert.prefix)
-            if network.version == 4:
-                return str(next(network.hosts(), network.network_address))
+            pref = next((LOCAL_PREFERENCE[c] for c in advert.communities if c in LOCAL_PREFERENCE), DEFAULT_LOCAL_PREF)
+            by_site = best.setdefault(advert.prefix, {})
+            by_site[router.site] = max(by_site.get(router.site, 0), pref)
+    own = []
+    for prefix, by_site in best.items():
+        if site in by_site and by_site[site] == max(by_site.values()):
+            own.append(prefix)
+    return tuple(own)
+
+
+def host_of(prefix: str) -> str:
+    network = ipaddress.ip_network(prefix)
+    return str(next(network.hosts(), network.network_address))
+
+
+@lru_cache(maxsize=4096)
+def site_address(net: Network, site: str) -> str | None:
+    """The address that stands for a data center in ping and traceroute: the first host
+    of its first own IPv4 prefix."""
+    for prefix in site_prefixes(net, site):
+        if ipaddress.ip_network(prefix).version == 4:
+            return host_of(prefix)
     return None
 
 

@@ -16,9 +16,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from dxlab.domain.resiliency import broken_rules
-from dxlab.routing.bgp import covers, dependencies, gateways_reached
+from dxlab.routing.bgp import best_toward_customer, covers, dependencies, gateways_reached
 from dxlab.routing.network import Failure, Network
-from dxlab.routing.paths import Paths, SessionKey, all_states, site_address
+from dxlab.routing.paths import Paths, SessionKey, all_states, host_of, site_prefixes
 
 AWS_SIDE = frozenset({"device", "connection", "location", "session"})
 
@@ -114,10 +114,11 @@ def analyze(net: Network) -> Analysis:
     for key in deps:
         for route in states[key].accepted:
             accepting[route.cidr].add(key)
+    # A data center keeps its pair with a VPC while any of its own prefixes has a way back.
     site_keys: dict[str, set[SessionKey]] = {}
     for site in net.topology.sites:
-        address = site_address(net, site)
-        site_keys[site] = set().union(*(ks for p, ks in accepting.items() if address and covers(p, address)))
+        hosts = [host_of(p) for p in site_prefixes(net, site)]
+        site_keys[site] = set().union(*(ks for p, ks in accepting.items() if any(covers(p, h) for h in hosts)))
     for vpc in net.topology.vpcs:
         learned = paths.learned(vpc)
         gw = paths.gateway_of(vpc)
@@ -163,7 +164,7 @@ def analyze(net: Network) -> Analysis:
     stats = {"failure_domains": n, "single_scenarios": n, "pair_scenarios": n * (n - 1) // 2,
              "seconds": round(elapsed, 3),
              "scenarios_per_second": round((n + n * (n - 1) // 2) / elapsed) if elapsed else 0}  # fmt: skip
-    findings = single_vif_prefixes + _session_findings(net, paths, baseline)
+    findings = single_vif_prefixes + _session_findings(net, paths, _used_sessions(net, paths, accepting))
     return Analysis(sla, rule, baseline, singles, dict(pairs), _checks(net), findings, stats)
 
 
@@ -212,11 +213,20 @@ def _checks(net: Network) -> list[dict[str, object]]:
     return checks
 
 
-def _session_findings(net: Network, paths: Paths, baseline: list[dict[str, object]]) -> list[dict[str, object]]:
+def _used_sessions(net: Network, paths: Paths, accepting: dict[str, set[SessionKey]]) -> set[str]:
+    """VIFs AWS picks toward the customer for at least one prefix, from at least one VPC."""
+    used: set[str] = set()
+    for vpc in net.topology.vpcs:
+        reaching = set(paths.by_gateway.get(paths.gateway_of(vpc), []))
+        for prefix, keys in accepting.items():
+            cands = [k for k in keys if k in reaching]
+            if cands:
+                used.update(k[0] for k in best_toward_customer(net, paths.states, host_of(prefix), vpc.region, cands))
+    return used
+
+
+def _session_findings(net: Network, paths: Paths, used_vifs: set[str]) -> list[dict[str, object]]:
     findings: list[dict[str, object]] = []
-    used_vifs: set[str] = set()
-    for pair in baseline:
-        used_vifs.update(pair["back"])  # type: ignore[arg-type]
     for key, state in paths.states.items():
         vif = net.vifs[key[0]]
         if not state.up and state.reason.startswith("idle"):

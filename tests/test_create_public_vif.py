@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import ipaddress
+import os
 import subprocess
 import sys
 from typing import Any
@@ -34,7 +35,7 @@ def create_public(dx: Any, cid: str, **kwargs: Any) -> dict[str, Any]:
     )
 
 
-def test_public_vif_waits_for_the_review_then_comes_up(server: Any, dx: Any) -> None:
+def test_public_vif_waits_for_the_review_then_comes_up(server: Any, dx: Any, account: str) -> None:
     cid = connection(dx)
     made = create_public(dx, cid)
     assert made["virtualInterfaceType"] == "public"
@@ -45,15 +46,16 @@ def test_public_vif_waits_for_the_review_then_comes_up(server: Any, dx: Any) -> 
     assert made["bgpPeers"][0]["bgpPeerState"] == "verifying"
     assert vif(dx, made["virtualInterfaceId"])["virtualInterfaceState"] == "verifying"
     # The review, by the CLI an operator of the lab uses.
+    env = {**os.environ, "AWS_ACCESS_KEY_ID": account, "AWS_SECRET_ACCESS_KEY": "x"}
     done = subprocess.run([sys.executable, "-m", "dxlab.cli", "approve-prefixes", made["virtualInterfaceId"],
-                           "--endpoint", server.endpoint], capture_output=True, text=True, timeout=60)  # fmt: skip
+                           "--endpoint", server.endpoint], capture_output=True, text=True, timeout=60, env=env)  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr
     assert "approved" in done.stdout
     up = wait_state(dx, made["virtualInterfaceId"], "available")
     assert (
         up["bgpPeers"][0]["bgpPeerState"] == "available" and up["bgpPeers"][0]["bgpStatus"] == "up"
     )
-    code = ext_error(server, f"/virtual-interfaces/{made['virtualInterfaceId']}/approve-prefixes")
+    code = ext_error(server, f"/virtual-interfaces/{made['virtualInterfaceId']}/approve-prefixes", account=account)
     assert code[:2] == ("DirectConnectClientException", 400) and "not verifying" in code[2]
 
 
@@ -67,11 +69,15 @@ def ext_error(
     return info.value.aws_code, info.value.status, info.value.message
 
 
-def test_refused_prefixes_reject_the_vif(server: Any, dx: Any) -> None:
+def test_refused_prefixes_reject_the_vif(server: Any, dx: Any, account: str) -> None:
     cid = connection(dx)
     made = create_public(dx, cid, vlan=5)
+    # Another account can neither review this VIF nor learn that it exists.
+    code = ext_error(server, f"/virtual-interfaces/{made['virtualInterfaceId']}/reject-prefixes", account="999999999999")
+    assert code[:2] == ("DirectConnectClientException", 400) and made["virtualInterfaceId"] in code[2]
+    assert vif(dx, made["virtualInterfaceId"])["virtualInterfaceState"] == "verifying"
     doc = ext(
-        server.endpoint, "POST", f"/virtual-interfaces/{made['virtualInterfaceId']}/reject-prefixes"
+        server.endpoint, "POST", f"/virtual-interfaces/{made['virtualInterfaceId']}/reject-prefixes", account=account
     )
     assert doc["virtualInterfaceState"] == "rejected"
     assert vif(dx, made["virtualInterfaceId"])["virtualInterfaceState"] == "rejected"

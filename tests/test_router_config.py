@@ -41,7 +41,7 @@ def dual_stack(dx: Any) -> dict[str, Any]:
 
 
 @pytest.fixture
-def public(dx: Any, server: Any) -> dict[str, Any]:
+def public(dx: Any, server: Any, account: str) -> dict[str, Any]:
     spec = {"virtualInterfaceName": "pub", "vlan": 322, "asn": 65010, "amazonAddress": "45.64.0.1/30",
             "customerAddress": "45.64.0.2/30", "routeFilterPrefixes": [{"cidr": "45.64.8.0/22"}, {"cidr": "45.64.16.0/24"}]}  # fmt: skip
     made = dx.create_public_virtual_interface(
@@ -51,6 +51,7 @@ def public(dx: Any, server: Any) -> dict[str, Any]:
         server.endpoint,
         "POST",
         f"/virtual-interfaces/{made['virtualInterfaceId']}/approve-prefixes",
+        account=account,
     )
     return wait_state(dx, made["virtualInterfaceId"], "available")
 

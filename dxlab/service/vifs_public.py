@@ -60,9 +60,9 @@ def approve_if_owned(uow: UnitOfWork, ctx: Context, rec: Record) -> bool:
     return True
 
 
-def _verifying(uow: UnitOfWork, vif_id: str) -> Record:
+def _verifying(uow: UnitOfWork, ctx: Context, vif_id: str) -> Record:
     rec = uow.get(KIND, vif_id)
-    if rec is None:
+    if rec is None or rec.account != ctx.account:  # only the VIF's owner stands in for AWS's review
         raise vif_not_found(vif_id)
     state = rec.doc["virtualInterfaceState"]
     if rec.doc["virtualInterfaceType"] != rules.PUBLIC:
@@ -77,7 +77,7 @@ def _verifying(uow: UnitOfWork, vif_id: str) -> Record:
 @route("POST", "/virtual-interfaces/{vif_id}/approve-prefixes", write=True)
 def approve_prefixes(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[str, Any]:
     """AWS's review approves the prefixes: the VIF goes on to `pending`, then up."""
-    rec = _verifying(uow, args["vif_id"])
+    rec = _verifying(uow, ctx, args["vif_id"])
     _approve(uow, ctx, rec)
     return view(uow, rec)
 
@@ -85,7 +85,7 @@ def approve_prefixes(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dic
 @route("POST", "/virtual-interfaces/{vif_id}/reject-prefixes", write=True)
 def reject_prefixes(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[str, Any]:
     """AWS's review refuses the prefixes (not shown to be the customer's): `rejected`."""
-    rec = _verifying(uow, args["vif_id"])
+    rec = _verifying(uow, ctx, args["vif_id"])
     finish_reject(uow, ctx, rec)
     return view(uow, rec)
 
@@ -114,4 +114,6 @@ def set_owned_prefixes(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> d
 
 @route("GET", "/accounts/{account}/owned-prefixes")
 def get_owned_prefixes(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[str, Any]:
+    if str(args["account"]) != ctx.account:
+        raise ValidationError(f"Account {ctx.account} cannot read the settings of account {args['account']}")
     return {"account": args["account"], "prefixes": owned_prefixes(uow, str(args["account"]))}

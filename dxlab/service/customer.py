@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from dxlab.domain.errors import ValidationError
 from dxlab.service.context import Context
 from dxlab.service.registry import operation
 from dxlab.store.repository import Record, UnitOfWork
@@ -17,6 +18,8 @@ AGREEMENTS = ("CTO",)
 @operation("ConfirmCustomerAgreement", write=True)
 def confirm_customer_agreement(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
     name = req.get("agreementName") or AGREEMENTS[0]
+    if name not in AGREEMENTS:
+        raise ValidationError(f"Unknown agreement {name!r}; the agreements are: {', '.join(AGREEMENTS)}")
     rec = uow.get("customer", ctx.account) or Record("customer", ctx.account, ctx.account, {"agreements": []})
     agreements = {a["agreementName"]: a for a in rec.doc["agreements"]}
     agreements[name] = {"agreementName": name, "status": "signed"}

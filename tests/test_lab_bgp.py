@@ -175,3 +175,25 @@ def test_jumbo_frames_cross_a_9001_vif_and_not_a_1500_one(lab_server: LabServer,
     finally:
         dx.update_virtual_interface_attributes(virtualInterfaceId=jumbo.vif_id, mtu=1500)
     wait_for(lambda: not big_ping(lab_server, jumbo.router_ns, jumbo.amazon_ip), 15, "back at 1500")
+
+
+def test_an_ipv6_peer_comes_up_beside_the_ipv4_one(lab_server: LabServer, built: tuple[Scenario, Any, Lab]) -> None:
+    scenario, dx, _ = built
+    vif = scenario.vifs[2]
+    dx.create_bgp_peer(virtualInterfaceId=vif, newBGPPeer={"addressFamily": "ipv6", "asn": 65000})
+    try:
+        plan = wait_for(lambda: (p := lab_server.plan(ACCOUNT)) and len(p.sessions) == 5 and p, 10, "the ipv6 session planned")
+        v6 = plan.session(vif, "ipv6")
+        assert ":" in v6.amazon_ip and v6.protocol.endswith("_6")
+        wait_for(lambda: established(lab_server, plan, vif) and (
+            (p := protocols(lab_server.host, lab_server.state, v6.device_ns).get(v6.protocol)) is not None
+            and p.established), 15, "the ipv6 session Established beside the ipv4 one")  # fmt: skip
+        assert frr_peer_states(lab_server.host, v6.router_ns).get(v6.amazon_ip) == "Established"
+        wait_for(lambda: [p["bgpStatus"] for p in dx.describe_virtual_interfaces(virtualInterfaceId=vif)
+                          ["virtualInterfaces"][0]["bgpPeers"]] == ["up", "up"], 5, "both peers up in the API")  # fmt: skip
+    finally:
+        peers = dx.describe_virtual_interfaces(virtualInterfaceId=vif)["virtualInterfaces"][0]["bgpPeers"]
+        for p in peers:
+            if p["addressFamily"] == "ipv6":
+                dx.delete_bgp_peer(virtualInterfaceId=vif, bgpPeerId=p["bgpPeerId"])
+    wait_for(lambda: len(lab_server.plan(ACCOUNT).sessions) == 4, 10, "the ipv6 session gone from the lab")

@@ -202,8 +202,11 @@ class Applier:
         if end.master:
             self.ip(end.ns, "link", "set", end.name, "master", end.master)
         for addr in end.addrs:
-            family = "-6" if ipaddress.ip_interface(addr).version == 6 else "-4"
-            self.host.run(["ip", family, "-n", end.ns, "addr", "replace", addr, "dev", end.name])
+            if ipaddress.ip_interface(addr).version == 6:
+                # nodad: no 1-2 s of duplicate address detection before BGP can use it.
+                self.host.run(["ip", "-6", "-n", end.ns, "addr", "replace", addr, "dev", end.name, "nodad"])
+            else:
+                self.host.run(["ip", "-4", "-n", end.ns, "addr", "replace", addr, "dev", end.name])
         self.ip(end.ns, "link", "set", end.name, "up" if end.up else "down")
 
     def do_del_link(self, target: tuple[str, str]) -> None:

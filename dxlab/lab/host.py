@@ -146,6 +146,8 @@ def tools_present() -> dict[str, bool]:
         and shutil.which("vtysh") is not None,
         "nft": shutil.which("nft") is not None,
         "ping": shutil.which("ping") is not None,
+        "traceroute": shutil.which("traceroute") is not None,
+        "stdbuf": shutil.which("stdbuf") is not None,
     }
 
 

@@ -251,6 +251,12 @@ def serve_with_lab(run: Any, db: str, settings: Settings, host: str, port: int) 
     if settings.data_plane != "lab":
         run(db, settings, host, port)
         return
+    from dxlab.lab.host import tools_present
+
+    missing = [name for name, ok in tools_present().items() if not ok]
+    if missing:
+        raise SystemExit(f"--data-plane lab needs {', '.join(missing)} (root, and `make system-packages` installs"
+                         " bird2, frr, nftables, iproute2, iputils-ping); --data-plane auto falls back to sim")  # fmt: skip
     import os
     import signal
     import sys

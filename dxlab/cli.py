@@ -548,5 +548,34 @@ from dxlab.lab.commands import register as _register_lab  # noqa: E402
 _register_lab(main, endpoint_option, _call)  # dxlab lab status, lab down
 
 
+@main.group()
+def orders() -> None:
+    """Connection orders placed with the wizard."""
+
+
+@orders.command("list")
+@endpoint_option
+def orders_list(endpoint: str) -> None:
+    """Orders, with their status (approved, or pending review for an unknown partner)."""
+    from dxlab.client import ext
+
+    table = Table("Order", "Model", "Status", "Provider", "Connections", "Resiliency group")
+    for o in _call(ext, endpoint, "GET", "/orders")["orders"]:
+        table.add_row(o["orderId"], o.get("model", ""), o["status"], o.get("provider", ""),
+                      ", ".join(o["connections"]), o.get("resiliencyGroupId", ""))  # fmt: skip
+    console.print(table)
+
+
+@orders.command("approve")
+@click.argument("order_id")
+@endpoint_option
+def orders_approve(order_id: str, endpoint: str) -> None:
+    """Approve an order held for review (what AWS does for an unknown partner)."""
+    from dxlab.client import ext
+
+    done = _call(ext, endpoint, "POST", f"/orders/{order_id}/approve")
+    console.print(f"{done['orderId']}: approved; LOA-CFAs and provisioning follow")
+
+
 if __name__ == "__main__":
     main()

@@ -65,7 +65,26 @@ def test_unknown_partner_is_held_for_review(server: Any, dx: Any, account: str) 
                  "--location", "CSVA1", "--provider", "Acme Fiber", "--json")  # fmt: skip
     order = json.loads(run.stdout)
     assert order["status"] == "pending-review"
-    assert {c["connectionState"] for c in dx.describe_connections()["connections"]} == {"requested"}
+    conns = dx.describe_connections()["connections"]
+    assert {c["connectionState"] for c in conns} == {"requested"}
+    assert {c["providerName"] for c in conns} == {"Acme Fiber"}
+    # Held: no LOA-CFA, no cross-connect, until the review approves the order.
+    from botocore.exceptions import ClientError
+
+    from dxlab.client import ExtensionError, ext
+
+    with pytest.raises(ClientError) as info:
+        dx.describe_loa(connectionId=conns[0]["connectionId"])
+    assert "pending AWS review" in info.value.response["Error"]["Message"]
+    with pytest.raises(ExtensionError) as ext_info:
+        ext(server.endpoint, "POST", f"/cross-connect/{conns[0]['connectionId']}", account=account)
+    assert "pending AWS review" in ext_info.value.message
+    env = {**os.environ, "AWS_ACCESS_KEY_ID": account, "AWS_SECRET_ACCESS_KEY": "x"}
+    approved = subprocess.run([sys.executable, "-m", "dxlab.cli", "orders", "approve", order["orderId"],
+                               "--endpoint", server.endpoint], capture_output=True, text=True, env=env, timeout=60)  # fmt: skip
+    assert approved.returncode == 0, approved.stdout + approved.stderr
+    assert {c["connectionState"] for c in dx.describe_connections()["connections"]} == {"available"}
+    assert dx.describe_loa(connectionId=conns[0]["connectionId"])["loaContent"].startswith(b"%PDF")
 
 
 def test_a_speed_that_is_not_a_port_speed_becomes_lags(server: Any, dx: Any, account: str) -> None:

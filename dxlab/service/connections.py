@@ -187,6 +187,9 @@ def complete_cross_connect(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) 
     """What the colocation partner does with the LOA-CFA: the cross-connect is patched,
     the port comes up (`dxlab cross-connect ID`, for `--provisioning manual`)."""
     rec = find(uow, ctx, "connection", args["connection_id"])
+    from dxlab.service.wizard import check_not_held
+
+    check_not_held(rec, "its cross-connect can be completed")
     state = rec.doc["connectionState"]
     if state not in ("requested", "pending"):
         raise Conflict(f"Connection {rec.id} is in state {state}; its cross-connect is already complete")

@@ -93,6 +93,9 @@ def _issue_time(uow: UnitOfWork, rec: Record) -> float | None:
 def letter(uow: UnitOfWork, ctx: Context, rec: Record, provider: str | None) -> LoaCfa:
     """The LOA-CFA of a connection, interconnect or LAG the caller owns."""
     kind, state_field, name_field, bandwidth_field = _FIELDS[rec.kind]
+    from dxlab.service.wizard import check_not_held
+
+    check_not_held(rec, "its LOA-CFA is issued")
     issued = _issue_time(uow, rec)
     partner = rec.doc.get("partnerName", "") if "partnerAccount" in rec.meta else None
     check_available(kind, rec.id, str(rec.doc.get(state_field, "unknown")), issued, partner)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from dxlab.domain import catalog
+from dxlab.domain import catalog, ids
 from dxlab.domain.errors import Conflict, ValidationError
 from dxlab.service import resiliency_groups
 from dxlab.service.connections import (
@@ -86,9 +86,15 @@ def order(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[str, Any]
             raise Conflict(f"Location {slot.location} has no free AWS device left for {slot.name}")
         used.add(device)
         connection_ids += members
+    order_id = "order-" + ids.resiliency_group_id().removeprefix("dxrg-")
     if not known:
-        for cid in connection_ids:  # held for review: no LOA, no provisioning yet
+        for cid in connection_ids:  # held for review: no LOA, no cross-connect, no provisioning
             uow.cancel_timers(cid, PROVISION)
+            rec = uow.get("connection", cid)
+            assert rec is not None
+            rec.meta["heldForReview"] = order_id
+            rec.doc["providerName"] = provider  # the "Other" partner, as the order named it
+            uow.put(rec)
     group = resiliency_groups.create(
         uow, ctx, {"resiliencyGroupName": f"{plan.slots[0].name.rsplit('-', 2)[0]}-{ctx.now():.0f}",
                    "intendedResiliencyModel": plan.resiliency_model},
@@ -98,8 +104,9 @@ def order(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[str, Any]
     )
     customer = _register_customer_side(uow, ctx, [(s.location, lid) for s, lid in zip(plan.slots, lag_ids or connection_ids, strict=True)])
     status = "approved" if known else "pending-review"
-    order_id = group["resiliencyGroupId"].replace("dxrg-", "order-")
-    uow.put(Record("order", order_id, ctx.account, {"status": status, "connections": connection_ids},
+    uow.put(Record("order", order_id, ctx.account,
+                   {"status": status, "connections": connection_ids, "provider": provider or "",
+                    "model": plan.model, "resiliencyGroupId": group["resiliencyGroupId"]},
                    created=ctx.now()))  # fmt: skip
     return {
         **summary(plan),
@@ -152,7 +159,26 @@ def approve(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[str, An
     if rec.doc["status"] != "pending-review":
         raise Conflict(f"Order {rec.id} is {rec.doc['status']}")
     for cid in rec.doc["connections"]:
+        conn = uow.get("connection", cid)
+        if conn is not None:
+            conn.meta.pop("heldForReview", None)
+            uow.put(conn)
         schedule_provisioning(uow, ctx, cid)
     rec.doc["status"] = "approved"
     uow.put(rec)
     return {"orderId": rec.id, **rec.doc}
+
+
+@route("GET", "/orders")
+def list_orders(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[str, Any]:
+    return {"orders": [{"orderId": r.id, **r.doc} for r in uow.list("order", account=ctx.account)]}
+
+
+def check_not_held(rec: Record, what: str) -> None:
+    """resiliency_toolkit.md: an order with an unknown partner waits for AWS's review."""
+    order = rec.meta.get("heldForReview")
+    if order:
+        raise Conflict(
+            f"Connection {rec.id} belongs to order {order}, which is pending AWS review; {what}"
+            f" once the order is approved (dxlab orders approve {order})"
+        )

@@ -196,6 +196,8 @@ def status(endpoint: str) -> None:
 
     pid = _running_pid()
     console.print(f"background server: {'pid ' + str(pid) if pid else 'not running'}")
+    if pid and endpoint == config.endpoint():  # no --endpoint: ask the server `dxlab up` started
+        endpoint = _pid_file().read_text().split()[1]
     conns = _call(api(endpoint).describe_connections)["connections"]
     console.print(f"endpoint {endpoint}: answering, {len(conns)} connection(s) in this account")
 

@@ -113,3 +113,12 @@ def test_mixed_speeds_break_every_model(server: Any, dx: Any, account: str) -> N
     verdict = ext(server.endpoint, "GET", f"/resiliency-groups/{rg['resiliencyGroupId']}/compliance", account=account)
     assert not verdict["meetsModel"]
     assert any("same speed" in r for r in verdict["brokenRules"])
+
+
+def test_client_token_reused_with_other_parameters_is_refused(dx: Any) -> None:
+    dx.create_resiliency_group(resiliencyGroupName="t", intendedResiliencyModel="high-resiliency", clientToken="tok-2")
+    code, status, message = error_of(
+        dx.create_resiliency_group, resiliencyGroupName="other", intendedResiliencyModel="high-resiliency", clientToken="tok-2"
+    )
+    assert (code, status) == ("DirectConnectClientException", 400) and "tok-2" in message
+    assert [g["resiliencyGroupName"] for g in dx.list_resiliency_groups()["items"]] == ["t"]

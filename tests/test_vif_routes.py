@@ -37,7 +37,7 @@ def test_topology_errors_point_at_the_line(server: Any, dx: Any, account: str) -
     bad = "customer_asn: 65000\nsites:\n  dc1:\n    routers:\n      r1:\n        connections: [nope]\n"
     with pytest.raises(ExtensionError) as info:
         ext(server.endpoint, "PUT", "/topology", {"yaml": bad}, account=account)
-    assert "nope" in info.value.message
+    assert "nope" in info.value.message and "topology:6:" in info.value.message
     bad_prefix = "customer_asn: 65000\nsites:\n  dc1:\n    routers:\n      r1:\n        advertise:\n          - prefix: 10.1.0.0/33\n"
     with pytest.raises(ExtensionError) as info:
         ext(server.endpoint, "PUT", "/topology", {"yaml": bad_prefix}, account=account)

@@ -32,6 +32,7 @@ class CustomerRouter:
     advertise: tuple[Advertisement, ...]
     bfd: bool = True
     frr_config: str | None = None  # the user's own FRR config, for the lab
+    line: int = 0  # where the router is defined, for errors found when it is loaded
 
 
 @dataclass(frozen=True)
@@ -150,7 +151,8 @@ def _router(site: str, name: str, node: Any, source: str) -> CustomerRouter:
             raise _fail(item, f"router {name}: prepend must be 0-10, not {prepend!r}", source)
         adverts.append(Advertisement(prefix, communities, prepend))
     frr = node.get("frr_config")
-    return CustomerRouter(name, site, tuple(conns), tuple(adverts), bool(node.get("bfd", True)), frr)
+    return CustomerRouter(name, site, tuple(conns), tuple(adverts), bool(node.get("bfd", True)), frr,
+                          int(node.get("__line__", 0)))  # fmt: skip
 
 
 def _vpc(name: str, node: Any, source: str) -> Vpc:

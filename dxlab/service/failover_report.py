@@ -151,7 +151,9 @@ def render(rec: Record, now: float, ids: dict[str, Any]) -> dict[str, Any]:
     running = doc["status"] in ("in progress", "active")
     end = min(now, float(doc["endTime"])) if running else float(doc["endTime"])
     elapsed_ms = max(0, round((end - start) * 1000))
-    pairs = [{**p, "outage_ms": 0 if p["during"] else elapsed_ms} for p in snap.get("pairs", [])]
+    # A pair that had no path before the test lost nothing to it: no outage to report.
+    pairs = [{**p, "outage_ms": None if not p["before"] else 0 if p["during"] else elapsed_ms}
+             for p in snap.get("pairs", [])]  # fmt: skip
     measured = _measured[0](rec.id) if _measured[0] else None
     if measured is not None:  # real traffic: what the probes saw replaces the prediction
         pairs = [{**p, **measured[(p["site"], p["vpc"])], "during": measured[(p["site"], p["vpc"])]["recovered"]}

@@ -56,7 +56,14 @@ def _association(ctx: Context, rg_id: str, conn: Record, state: str) -> dict[str
 def create(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
     earlier = _replayed(uow, ctx, "create", req.get("clientToken"))
     if earlier:
-        return {"resiliencyGroup": find(uow, ctx, "resiliency_group", earlier).doc}
+        rec = find(uow, ctx, "resiliency_group", earlier)
+        if (rec.doc["resiliencyGroupName"], rec.meta["intendedResiliencyModel"]) != (
+            req["resiliencyGroupName"], req["intendedResiliencyModel"]
+        ):
+            raise ValidationError(
+                f"clientToken {req['clientToken']!r} was used for resiliency group {earlier} with other parameters"
+            )
+        return {"resiliencyGroup": rec.doc}
     tags = initial_tags(req)
     rg_id = ids.resiliency_group_id()
     doc = {

@@ -40,7 +40,11 @@ def install(uow: UnitOfWork, ctx: Context, text: str, source: str = "topology") 
     topology = parse(text, source)
     router_of_link: dict[str, str] = {}
     for router in topology.routers:
-        for link in _resolve_links(uow, ctx, router.connections, router.name):
+        try:
+            links = _resolve_links(uow, ctx, router.connections, router.name)
+        except ValidationError as exc:
+            raise ValidationError(f"{source}:{router.line}: {exc.message}") from None
+        for link in links:
             if link in router_of_link:
                 raise ValidationError(
                     f"{link} is patched to both {router_of_link[link]} and {router.name}; a port has one cross-connect"

@@ -124,3 +124,13 @@ def running_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]
         if left:
             lab.cli("lab", "down")
         assert not left, f"the server's stop left {left}"
+
+
+def wait_equal(get: Callable[[], Any], want: Any, timeout: float, what: str, step: float = 0.1) -> None:
+    """Poll until `get()` equals `want` (bounded); fail showing both."""
+    deadline = time.monotonic() + timeout
+    got = get()
+    while got != want and time.monotonic() < deadline:
+        time.sleep(step)
+        got = get()
+    assert got == want, f"{what}: not within {timeout} s\n got:  {got!r}\n want: {want!r}"

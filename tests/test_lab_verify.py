@@ -22,7 +22,7 @@ from dxlab.lab.model import Lab
 from dxlab.lab.state import protocols, routes
 from dxlab.routing.network import Failure, Network
 from dxlab.routing.paths import Paths, all_states
-from tests.lab_support import LabServer, running_lab, wait_for
+from tests.lab_support import LabServer, running_lab, wait_equal, wait_for
 from tests.scenario import Scenario, maximum
 
 ACCOUNT = "310987654321"
@@ -129,14 +129,14 @@ def nexthop_resources(lab: LabServer, plan: Lab, ns: str, prefix: str) -> set[st
 def compare(lab: LabServer, plan: Lab, net: Network, failed: list[Failure], account: str = ACCOUNT) -> None:
     states = all_states(net, failed)
     want = {k: s.up for k, s in states.items()}
-    wait_for(lambda: lab_sessions(lab, plan) == want, 10, f"sessions as the sim predicts with {failed}")
+    wait_equal(lambda: lab_sessions(lab, plan), want, 10, f"sessions as the sim predicts with {failed}")
     for key, state in states.items():
         if not state.up:
             continue
         accepted = {(r.cidr, r.as_path, tuple(sorted(r.communities))) for r in state.accepted}
         advertised = {r.cidr for r in state.advertised}
-        wait_for(lambda key=key, want=(accepted, advertised): lab_routes(lab, plan, key) == want, 5,  # type: ignore[misc]
-                 f"routes of {key} as the sim predicts with {failed}: {accepted}, {advertised}")  # fmt: skip
+        wait_equal(lambda key=key: lab_routes(lab, plan, key), (accepted, advertised), 5,  # type: ignore[misc]
+                   f"routes of {key} as the sim predicts with {failed}")  # fmt: skip
     paths = Paths(net, states)
     gw_ns = next(n.name for n in plan.namespaces if n.role == "gw")
     for vpc in net.topology.vpcs:
@@ -230,3 +230,40 @@ def test_the_high_resiliency_model_agrees_with_the_sim(lab_server: LabServer) ->
             compare(lab_server, plan, net, [Failure("connection", conn)], HIGH)
         finally:
             restore(lab_server, HIGH, failure_id, plan)
+
+
+def test_as_path_prepending_and_communities_steer_aws_as_the_sim_says(
+    lab_server: LabServer, built: tuple[Scenario, Any, Lab, Network]
+) -> None:
+    """routing-and-bgp.md: with equal local preference AWS prefers the shorter AS_PATH; a
+    7224:7300 community beats it. dc1-r1 prepends its own prefix twice: AWS returns dc1's
+    traffic by dc1-r2 only; then dc1-r1 also asks for high preference (7224:7300): by dc1-r1."""
+    import yaml
+
+    scenario, dx, plan, _ = built
+
+    def with_dc1_r1(advert: dict[str, Any]) -> str:
+        data = yaml.safe_load(scenario.topology)
+        data["sites"]["dc1"]["routers"]["dc1-r1"]["advertise"][0].update(advert)
+        return yaml.safe_dump(data, sort_keys=False)
+
+    try:
+        for advert in ({"prepend": 2}, {"prepend": 2, "communities": ["7224:7300"]}):
+            ext(lab_server.server.endpoint, "PUT", "/topology", {"yaml": with_dc1_r1(advert)}, account=ACCOUNT)
+            net = lab_server.network(ACCOUNT)
+            assert net.topology.router("dc1-r1").advertise[0].prepend == 2
+            r1 = next(s for s in plan.sessions if s.router == "dc1-r1")
+            marker = "set community 7224:7300" if "communities" in advert else "set as-path prepend 65000 65000"
+            wait_for(lambda m=marker, ns=r1.router_ns: m in lab_server.vtysh(ns, "show running-config"), 15,  # type: ignore[misc]
+                     "dc1-r1 running the new announcement")  # fmt: skip
+            wait_for(lambda: all(lab_sessions(lab_server, plan).values()), 15, "sessions up after the change")
+            compare(lab_server, plan, net, [])
+            back = Paths(net, all_states(net)).pair("dc1", net.topology.vpcs[0]).back
+            expected = {"dc1-r2"} if "communities" not in advert else {"dc1-r1"}
+            assert {net.router_of_link[net.vifs[k[0]].connection_id] for k in back} == expected
+    finally:
+        ext(lab_server.server.endpoint, "PUT", "/topology", {"yaml": scenario.topology}, account=ACCOUNT)
+    r1 = next(s for s in plan.sessions if s.router == "dc1-r1")
+    wait_for(lambda: "prepend" not in lab_server.vtysh(r1.router_ns, "show running-config"), 15, "dc1-r1 as before")
+    wait_for(lambda: all(lab_sessions(lab_server, plan).values()), 15, "sessions up after the change")
+    compare(lab_server, plan, lab_server.network(ACCOUNT), [])

@@ -206,30 +206,33 @@ def test_the_lab_agrees_with_the_sim_for_every_connection_and_location_failure(
     compare(lab_server, plan, net, [])
 
 
-HIGH = "320987654321"
+SMALLER = {"high": ("320987654321", ("EqDC2", "CSVA1")), "dev-test": ("330987654321", ("EqDC2",))}
 
 
-def test_the_high_resiliency_model_agrees_with_the_sim(lab_server: LabServer) -> None:
-    """high_resiliency.md: one connection at each of two locations, one router each (here
-    both in one data center): every single session and connection failure is survived."""
-    dx = lab_server.server.client(HIGH)
-    scenario = maximum(lab_server.server, dx, HIGH, model="high")
-    plan, net = lab_server.plan(HIGH), lab_server.network(HIGH)
+@pytest.mark.parametrize("model", list(SMALLER))
+def test_the_high_and_dev_test_models_agree_with_the_sim(lab_server: LabServer, model: str) -> None:
+    """high_resiliency.md and dev_test_resiliency.md: two connections (two locations, or
+    two devices at one), one router each, both in one data center: the baseline and every
+    single session and connection failure, as the sim predicts."""
+    account, locations = SMALLER[model]
+    dx = lab_server.server.client(account)
+    scenario = maximum(lab_server.server, dx, account, model=model, locations=locations)  # type: ignore[arg-type]
+    plan, net = lab_server.plan(account), lab_server.network(account)
     assert len(plan.sessions) == 2
-    compare(lab_server, plan, net, [], HIGH)
+    compare(lab_server, plan, net, [], account)
     for s in plan.sessions:
         lab_server.birdc(s.device_ns, "disable", s.protocol)
         try:
-            compare(lab_server, plan, net, [Failure("session", f"{s.vif_id}:{s.family}")], HIGH)
+            compare(lab_server, plan, net, [Failure("session", f"{s.vif_id}:{s.family}")], account)
         finally:
             lab_server.birdc(s.device_ns, "enable", s.protocol)
         wait_for(lambda: all(lab_sessions(lab_server, plan).values()), 10, f"{s.vif_id} back up")
     for conn in scenario.connections:
-        failure_id = inject(lab_server, HIGH, "connection", conn)
+        failure_id = inject(lab_server, account, "connection", conn)
         try:
-            compare(lab_server, plan, net, [Failure("connection", conn)], HIGH)
+            compare(lab_server, plan, net, [Failure("connection", conn)], account)
         finally:
-            restore(lab_server, HIGH, failure_id, plan)
+            restore(lab_server, account, failure_id, plan)
 
 
 def test_as_path_prepending_and_communities_steer_aws_as_the_sim_says(

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from dxlab.lab.host import FRR_RUN
-from tests.lab_support import start_lab_server, wait_for
+from tests.lab_support import LabServer, start_lab_server, wait_for
 from tests.scenario import maximum
 
 ACCOUNT = "410987654321"
@@ -24,6 +24,15 @@ def host_links() -> set[str]:
 def test_down_after_sigkill_removes_everything(tmp_path: Path) -> None:
     links_before = host_links()
     lab = start_lab_server(tmp_path)
+    try:
+        check_down_after_sigkill(lab, links_before)
+    finally:
+        if lab.server.proc and lab.server.proc.poll() is None:
+            lab.server.kill9()
+        lab.cli("lab", "down")  # whatever failed above, no lab is left on the machine
+
+
+def check_down_after_sigkill(lab: LabServer, links_before: set[str]) -> None:
     try:
         dx = lab.server.client(ACCOUNT)
         maximum(lab.server, dx, ACCOUNT)

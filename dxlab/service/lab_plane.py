@@ -92,6 +92,8 @@ class LabPlane:
             planned = self.plan()
             with self.store.read() as uow:
                 active = active_outages(uow)
+            if self._stop.is_set():
+                return  # stopping: build nothing more that the teardown would have to find
             self.watches.update(planned, active)
             now = time.monotonic()
             if self._planned is None or _fingerprint(planned) != _fingerprint(self._planned) or now - self._healed > HEAL_EVERY:
@@ -128,7 +130,9 @@ class LabPlane:
         self._stop.set()
         self.watches.stop_all()
         if self._thread:
-            self._thread.join(timeout=15)
+            # A pass in progress finishes within seconds; the teardown removes what it built
+            # either way (everything is found by name), so there is no point waiting longer.
+            self._thread.join(timeout=5)
         vif_state.use_data_plane(vif_state.simulated_session_up)
         vif_routes.use_route_source(None)
         failover_report.use_measurements(None)

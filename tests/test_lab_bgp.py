@@ -70,6 +70,16 @@ def test_four_sessions_established_with_md5_and_bfd(lab_server: LabServer, built
 
         row = wait_for(bfd_row, 5, "BFD up")
         assert "0.300" in row and "0.900" in row, row
+    # ListVirtualInterfaceRoutes answers from BIRD: what AWS accepted and advertises.
+    dc1 = next(s for s in plan.sessions if s.router == "dc1-r1")
+
+    def api_routes() -> set[tuple[str, str, tuple[int, ...], tuple[str, ...]]]:
+        routes = dx.list_virtual_interface_routes(virtualInterfaceId=dc1.vif_id)["routes"]
+        return {(r["routeDirection"], r["cidr"], tuple(r["asPath"][0]["path"]), tuple(r["communities"])) for r in routes}
+
+    wait_for(lambda: api_routes() == {("accepted", "10.1.0.0/16", (65000,), ()),
+                                      ("accepted", "10.2.0.0/16", (65000,), ("7224:7100",)),
+                                      ("advertised", "10.100.0.0/16", (64512,), ())}, 5, "routes from BIRD")  # fmt: skip
     # The customer routers run exactly what DescribeRouterConfiguration gives for FRR.
     s = plan.sessions[0]
     download = dx.describe_router_configuration(virtualInterfaceId=s.vif_id,

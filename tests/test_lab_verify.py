@@ -270,3 +270,38 @@ def test_as_path_prepending_and_communities_steer_aws_as_the_sim_says(
     wait_for(lambda: "prepend" not in lab_server.vtysh(r1.router_ns, "show running-config"), 15, "dc1-r1 as before")
     wait_for(lambda: all(lab_sessions(lab_server, plan).values()), 15, "sessions up after the change")
     compare(lab_server, plan, lab_server.network(ACCOUNT), [])
+
+
+TRANSIT = "340987654321"
+
+
+def test_transit_vifs_to_a_transit_gateway_agree_with_the_sim(lab_server: LabServer) -> None:
+    """direct-connect-transit-gateways.md: transit VIFs on the four connections, to a Direct
+    Connect gateway associated with a transit gateway and its allowed prefix; the VPC behind
+    the transit gateway is reached from both data centers, as the sim says."""
+    from tests.scenario import TOPOLOGY
+
+    dx = lab_server.server.client(TRANSIT)
+    conns = ext(lab_server.server.endpoint, "POST", "/wizard/order",
+                {"model": "maximum", "bandwidth": "10Gbps", "locations": ["EqDC2", "CSVA1"]}, account=TRANSIT)["connectionIds"]  # fmt: skip
+    tgw = ext(lab_server.server.endpoint, "POST", "/transit-gateways", {"amazonSideAsn": 65010, "vpcCidrs": ["10.100.0.0/16"]},
+              account=TRANSIT)["transitGatewayId"]  # fmt: skip
+    dxgw = dx.create_direct_connect_gateway(directConnectGatewayName="tgw-dxgw", amazonSideAsn=64513)[
+        "directConnectGateway"]["directConnectGatewayId"]  # fmt: skip
+    dx.create_direct_connect_gateway_association(directConnectGatewayId=dxgw, gatewayId=tgw,
+                                                 addAllowedPrefixesToDirectConnectGateway=[{"cidr": "10.100.0.0/16"}])  # fmt: skip
+    vifs = [dx.create_transit_virtual_interface(connectionId=c, newTransitVirtualInterface={
+        "virtualInterfaceName": f"transit-{i}", "vlan": 201 + i, "asn": 65000, "directConnectGatewayId": dxgw,
+    })["virtualInterface"]["virtualInterfaceId"] for i, c in enumerate(conns)]  # fmt: skip
+    text = TOPOLOGY.format(c0=conns[0], c1=conns[1], c2=conns[2], c3=conns[3], vgw=tgw, icmp="true")
+    ext(lab_server.server.endpoint, "PUT", "/topology", {"yaml": text}, account=TRANSIT)
+    wait_for(lambda: all(v["virtualInterfaceState"] == "available" for v in dx.describe_virtual_interfaces()["virtualInterfaces"]
+                         if v["virtualInterfaceId"] in vifs), 15, "transit VIFs up")  # fmt: skip
+    plan, net = lab_server.plan(TRANSIT), lab_server.network(TRANSIT)
+    assert {n.resource for n in plan.namespaces if n.role == "gw"} == {tgw}
+    assert all(net.vifs[v].type == "transit" and net.vifs[v].amazon_asn == 64513 for v in vifs)
+    compare(lab_server, plan, net, [], TRANSIT)
+    routes = dx.list_virtual_interface_routes(virtualInterfaceId=vifs[0])["routes"]
+    # AWS advertises the allowed prefix behind the Direct Connect gateway's ASN.
+    assert any(r["routeDirection"] == "advertised" and r["cidr"] == "10.100.0.0/16" and r["asPath"][0]["path"] == [64513]
+               for r in routes), routes  # fmt: skip

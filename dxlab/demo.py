@@ -35,9 +35,9 @@ VPC_CIDR = "10.100.0.0/16"
 OUT = Path(os.environ.get("DXLAB_DEMO_OUT", "out"))
 
 
-def start_server(db: str, port: int) -> subprocess.Popen[bytes]:
+def start_server(db: str, port: int, plane: str) -> subprocess.Popen[bytes]:
     proc = subprocess.Popen(
-        [sys.executable, "-P", "-m", "dxlab.cli", "serve", "--port", str(port), "--db", db],
+        [sys.executable, "-P", "-m", "dxlab.cli", "serve", "--port", str(port), "--db", db, "--data-plane", plane],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -55,28 +55,62 @@ def start_server(db: str, port: int) -> subprocess.Popen[bytes]:
 def main() -> None:
     port = 4599 if _port_free(4599) else free_port()
     endpoint = f"http://127.0.0.1:{port}"
+    from dxlab.lab.host import tools_present
+
+    missing = [name for name, ok in tools_present().items() if not ok]
+    plane = "sim" if missing else "lab"
     with tempfile.TemporaryDirectory(prefix="dxlab-demo-") as tmp:
+        os.environ["DXLAB_HOME"] = tmp  # the demo's store and lab state, removed at the end
         os.environ.setdefault("AWS_ACCESS_KEY_ID", "123456789012")
         os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "dxlab-demo")
         os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
-        proc = start_server(f"sqlite:///{Path(tmp) / 'dxlab.db'}", port)
+        proc = start_server(f"sqlite:///{Path(tmp) / 'dxlab.db'}", port, plane)
         try:
-            run(endpoint)
+            if plane == "sim":
+                console.print(f"[yellow]data plane: sim — the lab needs {', '.join(missing)} (run as root after "
+                              "`make system-packages`); the walk-through runs on the routing model[/yellow]")  # fmt: skip
+            run(endpoint, plane)
         finally:
-            proc.terminate()
-            proc.wait(10)
+            proc.terminate()  # a clean stop also removes the lab's namespaces and daemons
+            proc.wait(30)
+            if plane == "lab":
+                subprocess.run([sys.executable, "-P", "-m", "dxlab.cli", "lab", "down"], capture_output=True, timeout=60)
     console.print("server stopped.")
 
 
-def run(endpoint: str) -> None:
+def run(endpoint: str, plane: str = "sim") -> None:
     dx = api(endpoint)
-    console.rule(f"dxlab on {endpoint} — data plane: sim")
+    what = "lab: BIRD and FRR in network namespaces, real packets" if plane == "lab" else "sim: the routing model"
+    console.rule(f"dxlab on {endpoint} — data plane {what}")
     conns = step2_order(endpoint, dx)
     vifs, vgw = step3_vifs(endpoint, dx, conns)
     step3_customer_side(endpoint, vgw)
-    step4_failover(endpoint, dx, vifs)
+    if plane == "lab":
+        wait_sessions(dx, vifs)
+    step4_failover(endpoint, dx, vifs, plane)
     step5_verify(endpoint)
     verdict(endpoint)
+
+
+def wait_sessions(dx: Any, vifs: list[str], timeout: float = 60.0) -> None:
+    """The lab follows the API: wait until each VIF's BGP session is up in BIRD and has
+    learned the customer's prefixes from FRR."""
+    started = time.monotonic()
+    ready: set[str] = set()
+    while time.monotonic() - started < timeout:
+        described = dx.describe_virtual_interfaces()["virtualInterfaces"]
+        up = {v["virtualInterfaceId"] for v in described if all(p["bgpStatus"] == "up" for p in v["bgpPeers"])}
+        ready = {
+            v for v in set(vifs) & up
+            if any(r["routeDirection"] == "accepted"
+                   for r in dx.list_virtual_interface_routes(virtualInterfaceId=v)["routes"])
+        }  # fmt: skip
+        if ready == set(vifs):
+            console.print(f"lab: {len(vifs)} BGP sessions Established between BIRD (AWS devices) and FRR "
+                          f"(customer routers), MD5 and BFD, routes exchanged ({time.monotonic() - started:.1f} s)")  # fmt: skip
+            return
+        time.sleep(0.5)
+    raise SystemExit(f"the lab's BGP sessions were not ready within {timeout:.0f} s: ready {sorted(ready)}")
 
 
 def step2_order(endpoint: str, dx: Any) -> list[str]:
@@ -142,7 +176,10 @@ def step3_customer_side(endpoint: str, vgw: str) -> None:
     console.print("customer side: the wizard's topology (two data centers, a router per connection) plus the VPC")
 
 
-def step4_failover(endpoint: str, dx: Any, vifs: list[str]) -> None:
+def step4_failover(endpoint: str, dx: Any, vifs: list[str], plane: str = "sim") -> None:
+    # On the lab, probe traffic (ICMP every 10 ms) runs while a test or failure lasts and 3 s
+    # after: the demo lets traffic move, ends the test, and reads the measured outage.
+    hold, settle = (2.0, 3.5) if plane == "lab" else (0.0, 0.0)
     console.rule("Step 4: routes, and a BGP failover test on each virtual interface")
     routes = dx.list_virtual_interface_routes(virtualInterfaceId=vifs[0])["routes"]
     for r in routes:
@@ -151,22 +188,28 @@ def step4_failover(endpoint: str, dx: Any, vifs: list[str]) -> None:
     for vif in vifs:
         test = dx.start_bgp_failover_test(virtualInterfaceId=vif, testDurationInMinutes=5)["virtualInterfaceTest"]
         during = dx.describe_virtual_interfaces(virtualInterfaceId=vif)["virtualInterfaces"][0]
-        report = ext(endpoint, "GET", f"/failover-tests/{test['testId']}/report")
+        time.sleep(hold)
         stopped = dx.stop_bgp_failover_test(virtualInterfaceId=vif)["virtualInterfaceTest"]
+        time.sleep(settle)
+        report = ext(endpoint, "GET", f"/failover-tests/{test['testId']}/report")
         kept = sum(1 for p in report["pairs"] if p["during"])
         via = sorted({v for p in report["pairs"] for v in p["via"]})
+        outages = [p["outage_ms"] for p in report["pairs"] if p.get("outage_ms") is not None]
         table.add_row(vif, test["testId"][:8], during["virtualInterfaceState"], f"{kept}/{len(report['pairs'])}",
-                      ", ".join(via), str(max(p["outage_ms"] for p in report["pairs"])), stopped["status"])  # fmt: skip
+                      ", ".join(via), str(max(outages, default=0)), stopped["status"])  # fmt: skip
     console.print(table)
     console.rule("Beyond AWS: a whole Direct Connect location fails (EqDC2)")
     failure = ext(endpoint, "POST", "/failures", {"kind": "location", "id": "EqDC2", "minutes": 10})
     states = {c["connectionId"]: c["connectionState"] for c in dx.describe_connections()["connections"]}
     console.print("connections: " + ", ".join(f"{cid} {state}" for cid, state in states.items()))
+    time.sleep(hold + 1.0)  # on the lab, BFD needs 900 ms to see the far side go
+    ext(endpoint, "DELETE", f"/failures/{failure['failureId']}")
+    time.sleep(settle)
     report = ext(endpoint, "GET", f"/failures/{failure['failureId']}/report")
     for pair in report["pairs"]:
         mark = "[green]kept[/green]" if pair["during"] else "[red]LOST[/red]"
-        console.print(f"  {pair['site']} <-> {pair['vpc']}: {mark} via {', '.join(pair['via']) or '-'}")
-    ext(endpoint, "DELETE", f"/failures/{failure['failureId']}")
+        outage = f", outage {pair['outage_ms']} ms" if pair.get("outage_ms") is not None and plane == "lab" else ""
+        console.print(f"  {pair['site']} <-> {pair['vpc']}: {mark} via {', '.join(pair['via']) or '-'}{outage}")
     console.print("location restored.")
 
 

@@ -26,6 +26,8 @@ system-packages:
 	fi
 
 demo: venv
+	@# As root, install BIRD, FRR and nftables so the demo runs on the lab data plane.
+	@if [ "$$(id -u)" = 0 ]; then $(MAKE) --no-print-directory system-packages; fi
 	$(PY) -m dxlab.demo
 
 lint: venv

@@ -43,6 +43,9 @@ test: system-packages venv lint typecheck pytest
 
 bench: venv
 	$(PY) bench/api.py
+	$(PY) bench/analyze.py
+	@if [ "$$(id -u)" = 0 ]; then $(MAKE) --no-print-directory system-packages && $(PY) bench/lab.py; \
+	 else echo "bench/lab.py needs root (network namespaces): skipped"; fi
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -524,3 +524,18 @@ def test_clock_edges_and_wording() -> None:
         wrong_service.value.message
         == "Credential should be scoped to correct service: 'directconnect'."
     )
+
+
+def test_strict_sts_caller_identity_for_terraform(strict: ServerProcess, keys: Keys) -> None:
+    """Terraform asks STS who it is before anything else; in strict mode that request is
+    signed for the sts service, and verified as such."""
+    import boto3
+
+    sts = boto3.client("sts", endpoint_url=strict.endpoint, region_name="us-east-1",
+                       aws_access_key_id=keys.access_key, aws_secret_access_key=keys.secret)  # fmt: skip
+    assert sts.get_caller_identity()["Account"] == keys.account
+    wrong = boto3.client("sts", endpoint_url=strict.endpoint, region_name="us-east-1",
+                         aws_access_key_id=keys.access_key, aws_secret_access_key="not-the-secret")  # fmt: skip
+    with pytest.raises(ClientError) as info:
+        wrong.get_caller_identity()
+    assert info.value.response["Error"]["Code"] == "InvalidSignatureException"

@@ -131,7 +131,7 @@ class DxlabApp:
                 await send({"type": "lifespan.shutdown.complete"})
                 return
 
-    def _account(self, scope: Scope, headers: dict[str, str], body: bytes) -> str:
+    def _account(self, scope: Scope, headers: dict[str, str], body: bytes, service: str = "directconnect") -> str:
         request = SignedRequest(
             method=scope["method"],
             path=scope.get("raw_path", b"/").decode("latin-1").split("?", 1)[0] or "/",
@@ -141,7 +141,7 @@ class DxlabApp:
         )
         import time
 
-        return authenticate(request, self.settings.auth, self.key_lookup(), time.time(), self.settings.region)
+        return authenticate(request, self.settings.auth, self.key_lookup(), time.time(), self.settings.region, service)
 
     async def _sts(
         self, scope: Scope, headers: dict[str, str], body: bytes, send: Send, request_id: str
@@ -151,7 +151,7 @@ class DxlabApp:
             action = sts.action_of(body)
             if action != "GetCallerIdentity":
                 raise sts.unsupported(action)
-            account = self._account(scope, headers, body)
+            account = self._account(scope, headers, body, service="sts")  # signed for STS, not DX
             status, payload = 200, sts.caller_identity(account, request_id)
         except DxlabError as err:
             status, payload = sts.error(err, request_id)

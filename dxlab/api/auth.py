@@ -70,7 +70,12 @@ KeyLookup = Callable[[str], "tuple[str, str] | None"]
 
 
 def authenticate(
-    request: SignedRequest, mode: str, lookup: KeyLookup, now: float, region: str | None = None
+    request: SignedRequest,
+    mode: str,
+    lookup: KeyLookup,
+    now: float,
+    region: str | None = None,
+    service: str = "directconnect",
 ) -> str:
     """The account id the request acts for, or AuthError as AWS words it.
 
@@ -81,4 +86,4 @@ def authenticate(
         return account_for_key(cred.access_key)
     from dxlab.api.sigv4 import verify
 
-    return verify(request, cred, lookup, now, region)
+    return verify(request, cred, lookup, now, region, service)

@@ -42,6 +42,7 @@ def verify(
     lookup: KeyLookup,
     now: float,
     region: str | None = None,
+    service: str | None = None,
 ) -> str:
     """The account of a correctly signed request; AuthError otherwise.
 
@@ -51,7 +52,7 @@ def verify(
     stamp = request.headers.get("x-amz-date", "")
     signed_at = _parse_amz_date(stamp)
     _check_time(signed_at, datetime.fromtimestamp(now, UTC))
-    _check_scope(cred, signed_at, region)
+    _check_scope(cred, signed_at, region, service or SERVICE)
     found = lookup(cred.access_key)
     if found is None:
         raise AuthError(INVALID_TOKEN, "UnrecognizedClientException")
@@ -104,13 +105,13 @@ def _fmt(moment: datetime) -> str:
     return moment.strftime(AMZ_DATE)
 
 
-def _check_scope(cred: Credential, signed_at: datetime, region: str | None) -> None:
+def _check_scope(cred: Credential, signed_at: datetime, region: str | None, service: str = SERVICE) -> None:
     """AWS lists every scope mistake in one message, each sentence on its own."""
     problems = []
     if region is not None and cred.region != region:
         problems.append(f"Credential should be scoped to a valid region, not '{cred.region}'.")
-    if cred.service != SERVICE:
-        problems.append(f"Credential should be scoped to correct service: '{SERVICE}'.")
+    if cred.service != service:
+        problems.append(f"Credential should be scoped to correct service: '{service}'.")
     day = signed_at.strftime("%Y%m%d")
     if cred.date != day:
         problems.append(

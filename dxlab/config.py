@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -21,3 +22,12 @@ def default_db() -> str:
 
 def endpoint() -> str:
     return os.environ.get("DXLAB_ENDPOINT", DEFAULT_ENDPOINT)
+
+
+def lab_prefix() -> str:
+    """The name prefix of this state directory's lab: `dxlab down` removes only its own lab,
+    never one that a server with another DXLAB_HOME runs on the same machine."""
+    explicit = os.environ.get("DXLAB_LAB_PREFIX")
+    if explicit:
+        return explicit
+    return "dxl" + hashlib.sha1(str(state_dir().resolve()).encode()).hexdigest()[:4]

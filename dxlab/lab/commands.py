@@ -17,12 +17,13 @@ from rich.table import Table
 from dxlab.lab.apply import daemon_alive, daemon_pids
 from dxlab.lab.cleanup import down, lab_namespaces
 from dxlab.lab.host import LinuxHost
-from dxlab.lab.plan import DEFAULT_PREFIX
 from dxlab.lab.state import frr_peer_states, protocols
 
 
 def lab_prefix() -> str:
-    return os.environ.get("DXLAB_LAB_PREFIX", DEFAULT_PREFIX)
+    from dxlab import config
+
+    return config.lab_prefix()
 
 
 def lab_state() -> Path:

@@ -261,14 +261,15 @@ def serve_with_lab(run: Any, db: str, settings: Settings, host: str, port: int) 
     if missing:
         raise SystemExit(f"--data-plane lab needs {', '.join(missing)} (root, and `make system-packages` installs"
                          " bird2, frr, nftables, iproute2, iputils-ping); --data-plane auto falls back to sim")  # fmt: skip
-    import os
     import signal
     import sys
 
     # uvicorn re-raises SIGTERM once it has shut down: turn it into an exit that runs the
     # teardown below instead of ending the process with the lab still up.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    plane = start_lab(db, settings, os.environ.get("DXLAB_LAB_PREFIX", DEFAULT_PREFIX))
+    from dxlab import config
+
+    plane = start_lab(db, settings, config.lab_prefix())
     try:
         run(db, settings, host, port)
     finally:

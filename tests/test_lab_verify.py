@@ -191,12 +191,17 @@ def restore(lab: LabServer, account: str, failure_id: str, plan: Lab) -> None:
     wait_for(lambda: all(lab_sessions(lab, plan).values()), 15, f"every session back after {failure_id}")
 
 
-def test_the_lab_agrees_with_the_sim_for_every_connection_and_location_failure(
+def test_the_lab_agrees_with_the_sim_for_every_single_failure(
     lab_server: LabServer, built: tuple[Scenario, Any, Lab, Network]
 ) -> None:
+    """Every connection, AWS device, location, customer router and data center failure of
+    the maximum model: the daemons and pings show what the sim predicts."""
     scenario, dx, plan, net = built
     targets = [("connection", c) for c in scenario.connections]
+    targets += [("device", d) for d in sorted({link.device for link in net.links.values()})]
     targets += [("location", loc) for loc in sorted({link.location for link in net.links.values()})]
+    targets += [("router", r.name) for r in net.topology.routers]
+    targets += [("site", site) for site in net.topology.sites]
     for kind, target in targets:
         failure_id = inject(lab_server, ACCOUNT, kind, target)
         try:
@@ -213,7 +218,7 @@ SMALLER = {"high": ("320987654321", ("EqDC2", "CSVA1")), "dev-test": ("330987654
 def test_the_high_and_dev_test_models_agree_with_the_sim(lab_server: LabServer, model: str) -> None:
     """high_resiliency.md and dev_test_resiliency.md: two connections (two locations, or
     two devices at one), one router each, both in one data center: the baseline and every
-    single session and connection failure, as the sim predicts."""
+    single session, connection, device and location failure, as the sim predicts."""
     account, locations = SMALLER[model]
     dx = lab_server.server.client(account)
     scenario = maximum(lab_server.server, dx, account, model=model, locations=locations)  # type: ignore[arg-type]
@@ -227,10 +232,13 @@ def test_the_high_and_dev_test_models_agree_with_the_sim(lab_server: LabServer, 
         finally:
             lab_server.birdc(s.device_ns, "enable", s.protocol)
         wait_for(lambda: all(lab_sessions(lab_server, plan).values()), 10, f"{s.vif_id} back up")
-    for conn in scenario.connections:
-        failure_id = inject(lab_server, account, "connection", conn)
+    targets = [("connection", c) for c in scenario.connections]
+    targets += [("device", d) for d in sorted({link.device for link in net.links.values()})]
+    targets += [("location", loc) for loc in sorted({link.location for link in net.links.values()})]
+    for kind, target in targets:
+        failure_id = inject(lab_server, account, kind, target)
         try:
-            compare(lab_server, plan, net, [Failure("connection", conn)], account)
+            compare(lab_server, plan, net, [Failure(kind, target)], account)
         finally:
             restore(lab_server, account, failure_id, plan)
 

@@ -59,3 +59,12 @@ def test_verify_fails_clearly_when_icmp_is_blocked(server: Any, dx: Any, account
     result = ext(server.endpoint, "GET", "/verify", account=account)
     assert not result["reachable"] and result["ping"]["received"] == 0
     assert "ICMP" in result["reason"]
+
+
+def test_router_configuration_names_the_topology_prefixes(server: Any, dx: Any, account: str) -> None:
+    s = maximum(server, dx, account)
+    config = dx.describe_router_configuration(
+        virtualInterfaceId=s.vifs[0], routerTypeIdentifier="FRRouting-FRRouting-FRR8"
+    )["customerRouterConfig"]
+    assert "network 10.1.0.0/16" in config and "network 10.2.0.0/16" in config
+    assert "<your prefix>" not in config

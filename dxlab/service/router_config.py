@@ -105,11 +105,25 @@ def describe_router_configuration(
             f"Virtual interface {rec.id} is in state {doc['virtualInterfaceState']}; it has no router configuration"
         )
     return {
-        "customerRouterConfig": rtype.render(t.session_of(doc)),
+        "customerRouterConfig": rtype.render(t.session_of(doc, _topology_prefixes(uow, rec, owner_of_connection))),
         "router": rtype.shape(),
         "virtualInterfaceId": rec.id,
         "virtualInterfaceName": doc["virtualInterfaceName"],
     }
+
+
+def _topology_prefixes(uow: UnitOfWork, rec: Any, owner: str) -> list[str] | None:
+    """The prefixes the customer topology's router on this VIF's connection advertises: the
+    download then names them, as the lab's router runs them. None: no router is known."""
+    from dxlab.service.network_view import load_topology
+
+    if rec.doc.get("virtualInterfaceType") == "public":
+        return None  # a public VIF advertises its approved route filter prefixes
+    topology, resolved = load_topology(uow, owner)
+    router = resolved.get("routerOfLink", {}).get(rec.parent)
+    if not router or router not in topology.routers_by_name:
+        return None
+    return [a.prefix for a in topology.router(router).advertise]
 
 
 @route("GET", "/router-types")

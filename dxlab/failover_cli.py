@@ -63,10 +63,14 @@ def show_report(report: dict[str, Any]) -> None:
     console.print(f"[bold]{report['kind']} {what}[/bold] on {target}: {report['status']}, "
                   f"{report['durationMs'] / 60000:.1f} min ({report['dataPlane']} data plane)")  # fmt: skip
     console.print(("[red]" if report["lost"] else "[green]") + report["verdict"])
-    pairs = Table("Data center", "VPC", "Before", "During", "Via (during)", "Outage ms", "Why")
+    pairs = Table("Data center", "VPC", "Before", "During", "Via (during)", "Outage ms", "Lost / sent",
+                  "Restoration ms", "Why")  # fmt: skip
     for p in report["pairs"]:
+        back = p.get("restoration") or {}
+        sent = f"{p['packetsLost']} / {p['packetsSent']}" if "packetsSent" in p else "-"
         pairs.add_row(p["site"], p["vpc"], "yes" if p["before"] else "no", "yes" if p["during"] else "[red]no[/red]",
-                      ", ".join(p["via"]), str(p["outage_ms"]), p["reason"])  # fmt: skip
+                      ", ".join(p["via"]), "-" if p["outage_ms"] is None else str(p["outage_ms"]), sent,
+                      str(back["outage_ms"]) if "outage_ms" in back else "-", p["reason"])  # fmt: skip
     console.print(pairs)
     prefixes = Table(
         "Prefix", "Gateway", "Redundant", "Learned over (before)", "Learned over (during)"
@@ -193,8 +197,10 @@ def register(main: click.Group, endpoint_option: Callable[[Any], Any], call: Cal
             click.echo(json.dumps(f, indent=2))
             return
         console.print(f"failure {f['failureId']}: {kind} {target} is down for {f['minutes']} min "
-                      f"({len(f['connections'])} connection(s) down); "
-                      f"report: dxlab test report {f['failureId']}; end it: dxlab restore {f['failureId']}")  # fmt: skip
+                      f"({len(f['connections'])} connection(s) down)")  # fmt: skip
+        # Commands on lines of their own, never wrapped: they are there to be copied.
+        console.print(f"  report: dxlab test report {f['failureId']}", soft_wrap=True)
+        console.print(f"  end it: dxlab restore {f['failureId']}", soft_wrap=True)
 
     @main.command("restore")
     @click.argument("failure_id")

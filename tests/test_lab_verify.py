@@ -91,7 +91,7 @@ def test_verify_fails_clearly_when_the_security_group_blocks_icmp(lab_server: La
             assert pair["reason"] == "the security group of 10.100.1.10 does not allow inbound ICMP"
             # The path still reaches the VPC router; the instance does not answer.
             assert pair["hops"][-2]["address"] == "10.100.0.1"
-            assert pair["hops"][-1] == {"address": "*", "resource": "instance 10.100.1.10 in prod"}
+            assert pair["hops"][-1] == {"address": "*", "resource": "instance 10.100.1.10 in prod: no answer"}
     finally:
         ext(lab_server.server.endpoint, "PUT", "/topology", {"yaml": scenario.topology}, account=ACCOUNT)
     wait_for(lambda: cli_verify(lab_server)[0] == 0, 15, "reachable again with ICMP allowed")

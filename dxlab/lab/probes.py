@@ -61,7 +61,8 @@ def verify(host: Host, lab: Lab, account: str, site: str, vpc: str, count: int =
             for a in traceroute(host, src.ns, src.address, dst.address)]  # fmt: skip
     sent, received = ping(host, src.ns, src.address, dst.address, count, interval=0.2)
     if hops and hops[-1]["address"] == "*":
-        hops[-1]["resource"] = f"instance {dst.address} in {vpc}" if _reached_vpc(hops, lab) else "no answer"
+        hops[-1]["resource"] = (f"instance {dst.address} in {vpc}: no answer" if _reached_vpc(hops, lab)
+                                else "no answer")  # fmt: skip
     reachable = received > 0
     reason = ""
     if not reachable:

@@ -53,6 +53,7 @@ def verify(net: Network, paths: Paths, site: str, vpc: Vpc, count: int = 5) -> V
     reachable = pair.reachable and vpc.icmp
     reason = pair.reason or ("" if vpc.icmp else f"the security group of {vpc.instance} does not allow inbound ICMP")
     if pair.reachable:
-        hops.append(Hop(vpc.instance if vpc.icmp else "*", f"instance {vpc.instance} in {vpc.name}"))
+        where = f"instance {vpc.instance} in {vpc.name}"
+        hops.append(Hop(vpc.instance, where) if vpc.icmp else Hop("*", f"{where}: no answer"))
     return Verification(site, vpc.name, source, vpc.instance, reachable, count, count if reachable else 0,
                         tuple(hops), reason)  # fmt: skip

@@ -162,7 +162,7 @@ def render(rec: Record, now: float, ids: dict[str, Any]) -> dict[str, Any]:
     kept = sum(1 for p in pairs if p["before"] and p["during"])
     if not pairs:
         verdict = (
-            "no data center <-> VPC pair to check: load a customer topology (PUT /_dxlab/topology)"
+            "no data center <-> VPC pair to check: load a customer topology (dxlab topology load FILE)"
         )
     elif lost:
         verdict = f"{len(lost)} data center <-> VPC pair(s) lost their path: {', '.join(lost)}"

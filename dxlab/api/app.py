@@ -8,6 +8,7 @@ import asyncio
 import contextlib
 import io
 import logging
+import time
 import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -21,10 +22,9 @@ from dxlab.api.auth import KeyLookup, SignedRequest, authenticate
 from dxlab.api.dispatch import Dispatcher
 from dxlab.api.model import TARGET_PREFIX
 from dxlab.api.serialize import encode_cbor, encode_json
-from dxlab.domain.errors import AuthError, DxlabError, ProtocolError
+from dxlab.domain.errors import DxlabError, ProtocolError
 from dxlab.service.clock import TestClock
 from dxlab.service.context import Context, Settings
-from dxlab.service.timers import fire_due
 from dxlab.store.repository import Store
 
 log = logging.getLogger("dxlab.api")
@@ -139,8 +139,6 @@ class DxlabApp:
             headers=headers,
             body=body,
         )
-        import time
-
         return authenticate(request, self.settings.auth, self.key_lookup(), time.time(), self.settings.region, service)
 
     async def _sts(
@@ -318,4 +316,4 @@ async def _respond(
     await send({"type": "http.response.body", "body": body})
 
 
-__all__ = ["DxlabApp", "AuthError", "fire_due"]
+__all__ = ["DxlabApp"]

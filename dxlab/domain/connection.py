@@ -1,35 +1,11 @@
-"""Connection rules and the lifecycle state machine (STYLE 13: a table and a clock).
+"""Connection lifecycle (STYLE 13: durations as data, a clock passed in).
 
 Dedicated: requested -> pending -> available <-> down; deleting -> deleted.
 Hosted: ordering -> (customer confirms) pending -> available; ordering -> rejected."""
 
 from __future__ import annotations
 
-from dxlab.domain.errors import Conflict
-
-TRANSITIONS: dict[str, frozenset[str]] = {
-    "ordering": frozenset({"pending", "rejected", "deleted"}),
-    "requested": frozenset({"pending", "deleted", "rejected"}),
-    "pending": frozenset({"available", "deleted"}),
-    "available": frozenset({"down", "deleted", "deleting"}),
-    "down": frozenset({"available", "deleted", "deleting"}),
-    "deleting": frozenset({"deleted"}),
-    "deleted": frozenset(),
-    "rejected": frozenset({"deleted"}),
-}
-
 LIVE_STATES = frozenset({"ordering", "requested", "pending", "available", "down"})
-
-
-def can_move(current: str, new: str) -> bool:
-    return new in TRANSITIONS.get(current, frozenset())
-
-
-def move(doc: dict[str, object], new: str) -> None:
-    current = str(doc.get("connectionState"))
-    if not can_move(current, new):
-        raise Conflict(f"Connection {doc.get('connectionId')} cannot go from {current} to {new}")
-    doc["connectionState"] = new
 
 
 # Provisioning durations in seconds, as the guide describes a dedicated connection's

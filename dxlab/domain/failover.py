@@ -27,7 +27,6 @@ FAILURE_KINDS = ("device", "connection", "location", "router", "site")
 ACTIVE = "active"
 RESTORED = "restored"  # ended early with `dxlab restore`
 EXPIRED = "expired"  # its time was up
-FAILURE_STATUSES = (ACTIVE, RESTORED, EXPIRED)
 
 _ALNUM = string.ascii_lowercase + string.digits
 

@@ -60,10 +60,6 @@ def bgp_auth_key() -> str:
     return "0x" + "".join(secrets.choice(_KEY_CHARS) for _ in range(22))
 
 
-def device_suffix() -> str:
-    return _suffix(10)
-
-
 # Which ARN resource type each id prefix maps to; gateways and resiliency groups are global.
 _ARN_TYPES = {"dxcon": "dxcon", "dxlag": "dxlag", "dxvif": "dxvif"}
 

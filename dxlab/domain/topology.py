@@ -177,7 +177,3 @@ def _strip(value: Any) -> Any:
     if isinstance(value, list):
         return [_strip(v) for v in value]
     return value
-
-
-def dump(topology: Topology) -> str:
-    return yaml.safe_dump(topology.raw, sort_keys=False)

@@ -47,7 +47,6 @@ class Link:
     device: str
     location: str
     state: str
-    member_devices: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

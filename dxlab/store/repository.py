@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import builtins
 import contextlib
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -90,8 +89,3 @@ def open_store(url: str) -> Store:
 
     path = url.removeprefix("sqlite:///") if url.startswith("sqlite:///") else url
     return SqliteStore(path)
-
-
-@contextlib.contextmanager
-def no_op() -> Iterator[None]:
-    yield

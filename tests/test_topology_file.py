@@ -67,3 +67,15 @@ def test_up_with_a_topology_after_the_wizard(tmp_path: Path) -> None:
         assert "MaxResiliency-CSVA1-2" in shown.stdout
     finally:
         dxlab("down")
+
+
+def test_the_wizard_adds_to_a_loaded_topology_without_changing_it() -> None:
+    import copy
+
+    from dxlab.toolkit.customer_side import customer_side
+
+    loaded = parse(EXAMPLE.read_text()).raw
+    before = copy.deepcopy(loaded)
+    added = customer_side([("EqDC2", "dxcon-aaaaaaa1")], loaded)
+    assert loaded == before  # the loaded (cached) topology is left as it was
+    assert list(added["sites"]) == ["dc1", "dc2", "dc3"]

@@ -3,6 +3,7 @@ customer topology: the one place where store records become routing data."""
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from dxlab.domain import catalog
@@ -21,7 +22,14 @@ def load_topology(uow: UnitOfWork, account: str) -> tuple[Topology, dict[str, An
     rec = uow.get(TOPOLOGY_KIND, account)
     if rec is None:
         return EMPTY, {"routerOfLink": {}, "vpcGateways": {}}
-    return parse(rec.meta["yaml"], "topology"), rec.doc
+    return _parsed(rec.meta["yaml"]), rec.doc
+
+
+@lru_cache(maxsize=64)
+def _parsed(text: str) -> Topology:
+    """The stored topology, parsed once per text: every snapshot (routes, verify, the
+    analyzer, the lab's reconcile loop four times a second) needs it."""
+    return parse(text, "topology")
 
 
 def _region_of(location: str, default: str) -> str:

@@ -5,6 +5,7 @@ the active/passive design of routing-and-bgp.md."""
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import yaml
@@ -31,7 +32,8 @@ def customer_side(
 ) -> dict[str, Any]:
     """`slots`: (location, connection or LAG id) in order. Returns the topology as data,
     added to `existing` when one is loaded (new data centers get new names)."""
-    data: dict[str, Any] = dict(existing or {"customer_asn": customer_asn, "sites": {}, "vpcs": {}})
+    # A deep copy: `existing` is a loaded (and cached) topology's data, never to be changed.
+    data: dict[str, Any] = copy.deepcopy(existing or {"customer_asn": customer_asn, "sites": {}, "vpcs": {}})
     data.setdefault("sites", {})
     data.setdefault("vpcs", {})
     start = len(data["sites"]) + 1

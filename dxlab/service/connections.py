@@ -14,7 +14,7 @@ from dxlab.domain.speeds import DEDICATED_BANDWIDTHS, MACSEC_BANDWIDTHS
 from dxlab.service.common import find, initial_tags, page
 from dxlab.service.context import Context
 from dxlab.service.lag_rules import member_changed
-from dxlab.service.placement import place, release_port
+from dxlab.service.placement import place, ports_at, release_port
 from dxlab.service.registry import operation
 from dxlab.service.routes import route
 from dxlab.service.timers import timer_action
@@ -42,14 +42,6 @@ def check_bandwidth(loc: catalog.Location, bandwidth: str) -> None:
         )
     if speed not in loc.port_speeds:
         raise ValidationError(f"Bandwidth {bandwidth} is not available at location {loc.code}")
-
-
-def live_connections_at(uow: UnitOfWork, account: str, location: str) -> int:
-    return sum(
-        1
-        for r in uow.list("connection", account=account)
-        if r.doc["location"] == location and r.doc["connectionState"] in LIVE_STATES
-    )
 
 
 def new_connection_doc(
@@ -106,7 +98,9 @@ def create_connection(
     ):
         raise ValidationError(f"MACsec is not available for {bandwidth} connections at {loc.code}")
     tags = initial_tags(req)
-    if live_connections_at(uow, ctx.account, loc.code) >= quotas.CONNECTIONS_PER_LOCATION:
+    ports_here = ports_at(uow, ctx.account, loc.code)  # listed once: for the quota and placement
+    live_here = sum(1 for d in ports_here if d.get("connectionState") in LIVE_STATES)
+    if live_here >= quotas.CONNECTIONS_PER_LOCATION:
         raise LimitExceeded(
             f"Connection limit exceeded: at most {quotas.CONNECTIONS_PER_LOCATION} active"
             f" connections per location per account ({loc.code})"
@@ -120,7 +114,8 @@ def create_connection(
         lag = find(uow, ctx, "lag", lag_id)
         check_can_join_lag(uow, lag, loc.code, bandwidth, macsec=macsec)
         on_device = lag.doc["awsDevice"]
-    device, port = place(uow, loc, ctx.account, connection_id, on_device=on_device, avoid_devices=avoid_devices)
+    device, port = place(uow, loc, ctx.account, connection_id, on_device=on_device,
+                         avoid_devices=avoid_devices, ports_here=ports_here)  # fmt: skip
     doc = new_connection_doc(
         ctx,
         connection_id,

@@ -6,6 +6,8 @@ device). Ports are claims in the store, so two concurrent orders never share one
 
 from __future__ import annotations
 
+from typing import Any
+
 from dxlab.domain.catalog import Device, Location
 from dxlab.domain.errors import LimitExceeded
 from dxlab.store.repository import UnitOfWork
@@ -13,6 +15,19 @@ from dxlab.store.repository import UnitOfWork
 
 def port_scope(device: Device) -> str:
     return f"port:{device.aws_device}"
+
+
+_STATE_FIELD = {"connection": "connectionState", "interconnect": "interconnectState"}
+
+
+def ports_at(uow: UnitOfWork, account: str, location: str) -> list[dict[str, Any]]:
+    """The account's connections and interconnects at a location that still hold a port."""
+    return [
+        doc
+        for kind, field in _STATE_FIELD.items()
+        for doc in uow.docs(kind, account=account)
+        if doc.get("location") == location and doc.get(field) not in ("deleted", "rejected")
+    ]
 
 
 def place(
@@ -23,17 +38,14 @@ def place(
     *,
     on_device: str | None = None,
     avoid_devices: frozenset[str] = frozenset(),
+    ports_here: list[dict[str, Any]] | None = None,
 ) -> tuple[Device, int]:
+    """`ports_here`: the account's ports at this location, when the caller has listed them."""
     devices = [d for d in location.devices if on_device is None or d.aws_device == on_device]
     mine: dict[str, int] = {}
-    for kind in ("connection", "interconnect"):
-        for rec in uow.list(kind, account=account):
-            if rec.doc.get("location") == location.code and rec.doc.get("connectionState") not in (
-                "deleted",
-                "rejected",
-            ):
-                name = str(rec.doc.get("awsDevice"))
-                mine[name] = mine.get(name, 0) + 1
+    for doc in ports_at(uow, account, location.code) if ports_here is None else ports_here:
+        name = str(doc.get("awsDevice"))
+        mine[name] = mine.get(name, 0) + 1
     used = {d.aws_device: uow.claimed(port_scope(d)) for d in devices}
     by_sub: dict[str, int] = {}
     for d in location.devices:

@@ -34,6 +34,11 @@ def resiliency_group_id() -> str:
     return "dxrg-" + _suffix(17)
 
 
+def order_id() -> str:
+    """A wizard order (dxlab's own: the console's orders have no API id)."""
+    return "order-" + _suffix(17)
+
+
 def gateway_id() -> str:
     return str(uuid.uuid4())
 

@@ -86,7 +86,7 @@ def order(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[str, Any]
             raise Conflict(f"Location {slot.location} has no free AWS device left for {slot.name}")
         used.add(device)
         connection_ids += members
-    order_id = "order-" + ids.resiliency_group_id().removeprefix("dxrg-")
+    order_id = ids.order_id()
     if not known:
         for cid in connection_ids:  # held for review: no LOA, no cross-connect, no provisioning
             uow.cancel_timers(cid, PROVISION)

@@ -32,6 +32,15 @@ def find(uow: UnitOfWork, ctx: Context, kind: str, resource_id: str) -> Record:
     return rec
 
 
+def find_port(uow: UnitOfWork, ctx: Context, resource_id: str) -> Record:
+    """A connection or an interconnect (both dxcon- ids) the caller owns."""
+    for kind in ("connection", "interconnect"):
+        rec = uow.get(kind, resource_id)
+        if rec is not None and rec.account == ctx.account:
+            return rec
+    raise NotFound(f"Could not find Connection with ID {resource_id}")
+
+
 def page(items: list[Any], max_results: int | None, next_token: str | None) -> tuple[list[Any], str | None]:
     """Offset paging; maxResults above 100 is treated as 100 (FIDELITY.md)."""
     if max_results is None:

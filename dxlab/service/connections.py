@@ -9,9 +9,9 @@ from typing import Any
 
 from dxlab.domain import catalog, ids, quotas
 from dxlab.domain.connection import LIVE_STATES, provisioning_steps
-from dxlab.domain.errors import Conflict, LimitExceeded, NotFound, ValidationError
+from dxlab.domain.errors import Conflict, LimitExceeded, ValidationError
 from dxlab.domain.speeds import DEDICATED_BANDWIDTHS, MACSEC_BANDWIDTHS
-from dxlab.service.common import find, initial_tags, page
+from dxlab.service.common import find, find_port, initial_tags, page
 from dxlab.service.context import Context
 from dxlab.service.lag_rules import member_changed
 from dxlab.service.placement import place, ports_at, release_port
@@ -201,9 +201,7 @@ def complete_cross_connect(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) 
 @route("GET", "/connections/{connection_id}/placement")
 def placement(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[str, Any]:
     """Where a connection landed: location, sub-location, device and port."""
-    rec = uow.get("connection", args["connection_id"]) or uow.get("interconnect", args["connection_id"])
-    if rec is None or rec.account != ctx.account:
-        raise NotFound(f"Could not find Connection with ID {args['connection_id']}")
+    rec = find_port(uow, ctx, args["connection_id"])
     return {
         "connectionId": rec.id,
         "location": rec.doc["location"],

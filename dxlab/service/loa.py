@@ -12,7 +12,7 @@ from dxlab.domain import catalog
 from dxlab.domain.errors import NotFound
 from dxlab.domain.loa import CONTENT_TYPE, LoaCfa, LoaPort, check_available
 from dxlab.domain.speeds import OPTICS
-from dxlab.service.common import find
+from dxlab.service.common import find, find_port
 from dxlab.service.context import Context
 from dxlab.service.loa_pdf import render
 from dxlab.service.registry import operation
@@ -27,21 +27,11 @@ _FIELDS = {
 }
 
 
-def _owned(uow: UnitOfWork, ctx: Context, kind: str, resource_id: str) -> Record | None:
-    rec = uow.get(kind, resource_id)
-    return rec if rec is not None and rec.account == ctx.account else None
-
-
 def _any_connection(uow: UnitOfWork, ctx: Context, resource_id: str) -> Record:
     """DescribeLoa's connectionId: "The ID of a connection, LAG, or interconnect"."""
     if resource_id.startswith("dxlag-"):
         return find(uow, ctx, "lag", resource_id)
-    rec = _owned(uow, ctx, "connection", resource_id) or _owned(
-        uow, ctx, "interconnect", resource_id
-    )
-    if rec is None:
-        raise NotFound(f"Could not find Connection with ID {resource_id}")
-    return rec
+    return find_port(uow, ctx, resource_id)
 
 
 def _port(rec: Record) -> LoaPort:

@@ -413,15 +413,20 @@ def vifs_command(connection_id: str | None, endpoint: str) -> None:
     console.print(vifs_table(_call(api(endpoint).describe_virtual_interfaces, **kwargs)["virtualInterfaces"]))
 
 
+def _review_prefixes(vif_id: str, endpoint: str, verdict: str) -> None:
+    from dxlab.client import ext
+
+    doc = _call(ext, endpoint, "POST", f"/virtual-interfaces/{vif_id}/{verdict}-prefixes")
+    done = {"approve": "approved", "reject": "rejected"}[verdict]
+    console.print(f"{vif_id}: prefixes {done}, state {doc['virtualInterfaceState']}")
+
+
 @main.command("approve-prefixes")
 @click.argument("vif_id")
 @endpoint_option
 def approve_prefixes(vif_id: str, endpoint: str) -> None:
     """Approve a public VIF's prefixes (AWS's review): `verifying` -> `pending` -> up."""
-    from dxlab.client import ext
-
-    doc = _call(ext, endpoint, "POST", f"/virtual-interfaces/{vif_id}/approve-prefixes")
-    console.print(f"{vif_id}: prefixes approved, state {doc['virtualInterfaceState']}")
+    _review_prefixes(vif_id, endpoint, "approve")
 
 
 @main.command("reject-prefixes")
@@ -429,10 +434,7 @@ def approve_prefixes(vif_id: str, endpoint: str) -> None:
 @endpoint_option
 def reject_prefixes(vif_id: str, endpoint: str) -> None:
     """Refuse a public VIF's prefixes (not shown to be yours): the VIF is `rejected`."""
-    from dxlab.client import ext
-
-    doc = _call(ext, endpoint, "POST", f"/virtual-interfaces/{vif_id}/reject-prefixes")
-    console.print(f"{vif_id}: prefixes rejected, state {doc['virtualInterfaceState']}")
+    _review_prefixes(vif_id, endpoint, "reject")
 
 
 @main.command("owned-prefixes")

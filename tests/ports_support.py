@@ -6,16 +6,7 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-import pytest
-from botocore.exceptions import ClientError
-
-
-def error_of(call: Any, **kwargs: Any) -> tuple[str, int, str]:
-    """(exception name, HTTP status, message) of a call that must fail."""
-    with pytest.raises(ClientError) as info:
-        call(**kwargs)
-    err = info.value.response
-    return err["Error"]["Code"], err["ResponseMetadata"]["HTTPStatusCode"], err["Error"]["Message"]
+from tests.aws_errors import error_of  # noqa: F401  (re-exported for the tests of this family)
 
 
 def refused(call: Any, *words: str, **kwargs: Any) -> str:

@@ -27,6 +27,7 @@ from botocore.config import Config
 from botocore.credentials import Credentials
 from botocore.exceptions import ClientError
 
+from tests.aws_errors import error_of
 from tests.conftest import ServerProcess
 
 SIGNATURE_MISMATCH = (
@@ -66,11 +67,6 @@ def register(
     return Keys(account, printed["AWS_ACCESS_KEY_ID"], printed["AWS_SECRET_ACCESS_KEY"])
 
 
-def error_of(call: Any, **kwargs: Any) -> tuple[str, int, str]:
-    with pytest.raises(ClientError) as info:
-        call(**kwargs)
-    err = info.value.response
-    return err["Error"]["Code"], err["ResponseMetadata"]["HTTPStatusCode"], err["Error"]["Message"]
 
 
 @pytest.fixture(scope="module")

@@ -16,20 +16,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from botocore.exceptions import ClientError
 from pypdf import PdfReader
 
 from dxlab.client import ext
 from dxlab.domain import catalog
 from dxlab.domain.errors import DxlabError
 from dxlab.domain.loa import VALID_DAYS, LoaCfa, LoaPort, check_available
-
-
-def error_of(call: Any, **kwargs: Any) -> tuple[str, int, str]:
-    with pytest.raises(ClientError) as info:
-        call(**kwargs)
-    err = info.value.response
-    return err["Error"]["Code"], err["ResponseMetadata"]["HTTPStatusCode"], err["Error"]["Message"]
+from tests.aws_errors import error_of
 
 
 def pdf_text(content: bytes) -> str:

@@ -12,21 +12,16 @@ import sys
 from typing import Any
 
 import pytest
-from botocore.exceptions import ClientError
 
 from dxlab.client import ext
 from dxlab.domain import catalog
+from tests.aws_errors import error_of
 
 SPEEDS = {"1G", "10G", "100G", "400G"}
 BILLING_MODES = {"PayAsYouGo", *(f"FlatRateTier{i}" for i in range(1, 6))}
 REGIONS = ("us-east-1", "us-west-2", "eu-west-1", "ap-southeast-2")
 
 
-def error_of(call: Any, **kwargs: Any) -> tuple[str, int, str]:
-    with pytest.raises(ClientError) as info:
-        call(**kwargs)
-    err = info.value.response
-    return err["Error"]["Code"], err["ResponseMetadata"]["HTTPStatusCode"], err["Error"]["Message"]
 
 
 # --- the catalog itself (pure) -------------------------------------------------------

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-from botocore.exceptions import ClientError
-
 from dxlab.client import ext
+from tests.aws_errors import error_of
 
 
 def order(dx: Any, location: str, n: int, bandwidth: str = "10Gbps") -> list[str]:
@@ -17,11 +15,6 @@ def order(dx: Any, location: str, n: int, bandwidth: str = "10Gbps") -> list[str
     ]
 
 
-def error_of(call: Any, **kwargs: Any) -> tuple[str, int, str]:
-    with pytest.raises(ClientError) as info:
-        call(**kwargs)
-    err = info.value.response
-    return err["Error"]["Code"], err["ResponseMetadata"]["HTTPStatusCode"], err["Error"]["Message"]
 
 
 def test_maximum_resiliency_group_meets_its_model(server: Any, dx: Any, account: str) -> None:

@@ -14,7 +14,7 @@ from dxlab.domain.speeds import DEDICATED_BANDWIDTHS, MACSEC_BANDWIDTHS
 from dxlab.service.common import find, find_port, initial_tags, page
 from dxlab.service.context import Context
 from dxlab.service.lag_rules import member_changed
-from dxlab.service.placement import place, ports_at, release_port
+from dxlab.service.placement import new_port_fields, place, ports_at, release_port
 from dxlab.service.registry import operation
 from dxlab.service.routes import route
 from dxlab.service.timers import timer_action
@@ -59,21 +59,7 @@ def new_connection_doc(
         "connectionId": connection_id,
         "connectionName": name,
         "connectionState": state,
-        "region": ctx.region,
-        "location": loc.code,
-        "bandwidth": bandwidth,
-        "awsDevice": device.aws_device,
-        "awsDeviceV2": device.aws_device_v2,
-        "awsLogicalDeviceId": device.logical_device_id,
-        # set-jumbo-frames-vif.md: a connection becomes jumbo-capable when a jumbo VIF
-        # is first configured on it.
-        "jumboFrameCapable": False,
-        "hasLogicalRedundancy": "unknown",
-        "macSecCapable": False,
-        "portEncryptionStatus": "Unencrypted",
-        "encryptionMode": "no_encrypt",
-        "macSecKeys": [],
-        "tags": [],
+        **new_port_fields(ctx.region, loc, device, bandwidth),
     }
     doc.update({k: v for k, v in extra.items() if v is not None})
     return doc

@@ -21,7 +21,7 @@ from dxlab.service.lag_rules import (
     lag_view,
     refresh_lag,
 )
-from dxlab.service.placement import place, release_port
+from dxlab.service.placement import new_port_fields, place, release_port
 from dxlab.service.port_orders import check_port_order
 from dxlab.service.registry import operation
 from dxlab.service.routes import route
@@ -98,18 +98,8 @@ def order_interconnect(
         "interconnectId": interconnect_id,
         "interconnectName": name,
         "interconnectState": "requested",
-        "region": ctx.region,
-        "location": loc.code,
-        "bandwidth": bandwidth,
-        "awsDevice": device.aws_device,
-        "awsDeviceV2": device.aws_device_v2,
-        "awsLogicalDeviceId": device.logical_device_id,
-        "jumboFrameCapable": False,
-        "hasLogicalRedundancy": "unknown",
+        **new_port_fields(ctx.region, loc, device, bandwidth),
         "macSecCapable": macsec,
-        "portEncryptionStatus": "Unencrypted",
-        "encryptionMode": "no_encrypt",
-        "macSecKeys": [],
         "tags": tags or [],
     }
     if provider is not None:

@@ -70,5 +70,27 @@ def place(
     raise LimitExceeded(f"No free port is left on {where} for this order")
 
 
+def new_port_fields(region: str, location: Location, device: Device, bandwidth: str) -> dict[str, Any]:
+    """What every new port (dedicated connection or interconnect) reports in its document:
+    where it landed, and no jumbo frames, MACsec or tags yet."""
+    return {
+        "region": region,
+        "location": location.code,
+        "bandwidth": bandwidth,
+        "awsDevice": device.aws_device,
+        "awsDeviceV2": device.aws_device_v2,
+        "awsLogicalDeviceId": device.logical_device_id,
+        # set-jumbo-frames-vif.md: a port becomes jumbo-capable when a jumbo VIF is first
+        # configured on it.
+        "jumboFrameCapable": False,
+        "hasLogicalRedundancy": "unknown",
+        "macSecCapable": False,
+        "portEncryptionStatus": "Unencrypted",
+        "encryptionMode": "no_encrypt",
+        "macSecKeys": [],
+        "tags": [],
+    }
+
+
 def release_port(uow: UnitOfWork, owner: str) -> None:
     uow.release_owner(owner)

@@ -168,8 +168,6 @@ def complete_cross_connect(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) 
     """What the colocation partner does with the LOA-CFA: the cross-connect is patched,
     the port comes up (`dxlab cross-connect ID`, for `--provisioning manual`)."""
     rec = find(uow, ctx, "connection", args["connection_id"])
-    from dxlab.service.wizard import check_not_held
-
     check_not_held(rec, "its cross-connect can be completed")
     state = rec.doc["connectionState"]
     if state not in ("requested", "pending"):
@@ -290,3 +288,13 @@ def update_billing_mode(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> d
         rec.doc["billingMode"] = mode
         uow.put(rec)
     return {"billingMode": mode, "connections": [r.doc for r in records]}
+
+
+def check_not_held(rec: Record, what: str) -> None:
+    """resiliency_toolkit.md: an order with an unknown partner waits for AWS's review."""
+    order = rec.meta.get("heldForReview")
+    if order:
+        raise Conflict(
+            f"Connection {rec.id} belongs to order {order}, which is pending AWS review; {what}"
+            f" once the order is approved (dxlab orders approve {order})"
+        )

@@ -13,6 +13,7 @@ from dxlab.domain.errors import NotFound
 from dxlab.domain.loa import CONTENT_TYPE, LoaCfa, LoaPort, check_available
 from dxlab.domain.speeds import OPTICS
 from dxlab.service.common import find, find_port
+from dxlab.service.connections import check_not_held
 from dxlab.service.context import Context
 from dxlab.service.loa_pdf import render
 from dxlab.service.registry import operation
@@ -83,8 +84,6 @@ def _issue_time(uow: UnitOfWork, rec: Record) -> float | None:
 def letter(uow: UnitOfWork, ctx: Context, rec: Record, provider: str | None) -> LoaCfa:
     """The LOA-CFA of a connection, interconnect or LAG the caller owns."""
     kind, state_field, name_field, bandwidth_field = _FIELDS[rec.kind]
-    from dxlab.service.wizard import check_not_held
-
     check_not_held(rec, "its LOA-CFA is issued")
     issued = _issue_time(uow, rec)
     partner = rec.doc.get("partnerName", "") if "partnerAccount" in rec.meta else None

@@ -173,12 +173,3 @@ def approve(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[str, An
 def list_orders(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[str, Any]:
     return {"orders": [{"orderId": r.id, **r.doc} for r in uow.list("order", account=ctx.account)]}
 
-
-def check_not_held(rec: Record, what: str) -> None:
-    """resiliency_toolkit.md: an order with an unknown partner waits for AWS's review."""
-    order = rec.meta.get("heldForReview")
-    if order:
-        raise Conflict(
-            f"Connection {rec.id} belongs to order {order}, which is pending AWS review; {what}"
-            f" once the order is approved (dxlab orders approve {order})"
-        )

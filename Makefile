@@ -28,7 +28,7 @@ system-packages:
 demo: venv
 	@# As root, install BIRD, FRR and nftables so the demo runs on the lab data plane.
 	@if [ "$$(id -u)" = 0 ]; then $(MAKE) --no-print-directory system-packages; fi
-	$(PY) -m dxlab.demo
+	$(PY) -m dxlab.cli.demo
 
 lint: venv
 	$(VENV)/bin/ruff check dxlab tests $(wildcard bench)

@@ -234,7 +234,7 @@ def seed_dxlab(db_path: Path, counts: dict[str, int]) -> None:
     per account, and the catalog has a few locations per Region. The documents come from
     the service's own `new_connection_doc`; ports are not claimed (there are not 10,000)."""
     from dxlab.domain import catalog, ids
-    from dxlab.service.connections import new_connection_doc
+    from dxlab.service.connections.dedicated import new_connection_doc
     from dxlab.service.context import Context
     from dxlab.store import Record, open_store
 
@@ -348,7 +348,7 @@ def main(argv: list[str] | None = None) -> int:
     t = time.perf_counter()
     seed_dxlab(db, {ACCOUNT_300: 300, ACCOUNT_10K: args.big})
     say(f"{time.perf_counter() - t:.1f} s")
-    dx = Server("dxlab", [sys.executable, "-m", "dxlab.cli", "serve", "--port", "{port}", "--db", f"sqlite:///{db}"],
+    dx = Server("dxlab", [sys.executable, "-m", "dxlab.cli.main", "serve", "--port", "{port}", "--db", f"sqlite:///{db}"],
                 tmp / "dxlab.log")  # fmt: skip
     moto = Server("moto", [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", "{port}"], tmp / "moto.log")
     servers = (dx, moto)

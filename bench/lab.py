@@ -27,10 +27,10 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from dxlab.client import ext  # noqa: E402
+from dxlab.cli.client import ext  # noqa: E402
 from dxlab.lab.host import LinuxHost, lab_can_run  # noqa: E402
 from dxlab.lab.probes import TrafficProbe, ping  # noqa: E402
-from dxlab.server import free_port  # noqa: E402
+from dxlab.web.server import free_port  # noqa: E402
 
 ACCOUNT = "111122223333"
 TOPOLOGY = """\
@@ -68,7 +68,7 @@ class Bench:
         self.endpoint = f"http://127.0.0.1:{self.port}"
         self.host = LinuxHost()
         log = open(self.tmp / "server.log", "wb")  # noqa: SIM115 - the server's, for as long as it runs
-        self.proc = subprocess.Popen([sys.executable, "-m", "dxlab.cli", "serve", "--port", str(self.port), "--db",
+        self.proc = subprocess.Popen([sys.executable, "-m", "dxlab.cli.main", "serve", "--port", str(self.port), "--db",
                                       f"sqlite:///{self.tmp / 'dxlab.db'}", "--data-plane", "lab"],
                                      env=self.env, stdout=log, stderr=subprocess.STDOUT)  # fmt: skip
         wait(self.answering, 20, "the server answering")
@@ -177,7 +177,7 @@ class Bench:
         self.proc.kill()
         self.proc.wait()
         start = time.monotonic()
-        done = subprocess.run([sys.executable, "-m", "dxlab.cli", "down"], env=self.env, capture_output=True,
+        done = subprocess.run([sys.executable, "-m", "dxlab.cli.main", "down"], env=self.env, capture_output=True,
                               text=True, timeout=60)  # fmt: skip
         took = time.monotonic() - start
         left = [ns for ns in self.host.namespaces() if ns.startswith(self.prefix + "-")]
@@ -189,7 +189,7 @@ class Bench:
         if self.proc.poll() is None:
             self.proc.terminate()
             self.proc.wait(15)
-        subprocess.run([sys.executable, "-m", "dxlab.cli", "lab", "down"], env=self.env, capture_output=True, timeout=60)
+        subprocess.run([sys.executable, "-m", "dxlab.cli.main", "lab", "down"], env=self.env, capture_output=True, timeout=60)
 
 
 def line(what: str, value: float, unit: str, target: str) -> None:

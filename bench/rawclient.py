@@ -16,12 +16,12 @@ from typing import Any
 
 import orjson
 
-from dxlab.server import free_port
+from dxlab.web.server import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = "OvertureService"
 DATE = "20260101"
-# dxlab's permissive mode checks the header's form, not the signature (api/auth.py).
+# dxlab's permissive mode checks the header's form, not the signature (web/aws/auth.py).
 SIGNATURE = "0" * 64
 
 

@@ -15,7 +15,7 @@ from typing import Any
 import boto3
 import pytest
 
-from dxlab.server import free_port
+from dxlab.web.server import free_port
 
 os.environ.setdefault("AWS_EC2_METADATA_DISABLED", "true")
 
@@ -39,7 +39,7 @@ class ServerProcess:
         self.log = Path(self.db.removeprefix("sqlite:///") + f".{self.port}.log") if self.db.startswith("sqlite") else None
         out = open(self.log, "ab") if self.log else subprocess.DEVNULL  # noqa: SIM115
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "dxlab.cli", "serve", "--port", str(self.port), "--db", self.db, *self.args],
+            [sys.executable, "-m", "dxlab.cli.main", "serve", "--port", str(self.port), "--db", self.db, *self.args],
             env=env,
             stdout=out,
             stderr=subprocess.STDOUT,

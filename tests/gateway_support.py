@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from dxlab.client import ExtensionError, ext
+from dxlab.cli.client import ExtensionError, ext
 from tests.aws_errors import error_of  # noqa: F401  (re-exported for the tests of this family)
 
 

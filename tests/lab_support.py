@@ -19,10 +19,10 @@ from dxlab.lab.cleanup import lab_namespaces
 from dxlab.lab.host import LinuxHost, bird_ctl, lab_can_run
 from dxlab.lab.model import Lab
 from dxlab.lab.plan import build_lab
+from dxlab.lab.plane import account_networks
 from dxlab.routing.network import Network
 from dxlab.service.context import Context, Settings
-from dxlab.service.lab_plane import account_networks
-from dxlab.service.network_view import build_network
+from dxlab.service.snapshot import build_network
 from dxlab.store import open_store
 from tests.conftest import ServerProcess
 
@@ -78,7 +78,7 @@ class LabServer:
     def cli(self, *args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
         import sys
 
-        return subprocess.run([sys.executable, "-m", "dxlab.cli", *args], capture_output=True, text=True,
+        return subprocess.run([sys.executable, "-m", "dxlab.cli.main", *args], capture_output=True, text=True,
                               env=self.env(), timeout=timeout)  # fmt: skip
 
 

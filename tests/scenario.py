@@ -8,7 +8,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from dxlab.client import ext
+from dxlab.cli.client import ext
 
 TOPOLOGY = """\
 customer_asn: 65000

@@ -12,8 +12,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-from dxlab.client import ext
-from dxlab.server import free_port
+from dxlab.cli.client import ext
+from dxlab.web.server import free_port
 from tests.conftest import ServerProcess
 from tests.scenario import maximum
 
@@ -22,7 +22,7 @@ def dxlab(server: ServerProcess, account: str, *args: str) -> subprocess.Complet
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     env.update(AWS_ACCESS_KEY_ID=account, AWS_SECRET_ACCESS_KEY="dxlab-test-secret", AWS_CONFIG_FILE=os.devnull,
                AWS_SHARED_CREDENTIALS_FILE=os.devnull, AWS_EC2_METADATA_DISABLED="true")  # fmt: skip
-    return subprocess.run([sys.executable, "-m", "dxlab.cli", *args, "--endpoint", server.endpoint],
+    return subprocess.run([sys.executable, "-m", "dxlab.cli.main", *args, "--endpoint", server.endpoint],
                           env=env, capture_output=True, text=True, timeout=60)  # fmt: skip
 
 

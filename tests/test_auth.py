@@ -48,7 +48,7 @@ class Keys:
 
 def dxlab_cli(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "dxlab.cli", *args], capture_output=True, text=True, timeout=30
+        [sys.executable, "-m", "dxlab.cli.main", *args], capture_output=True, text=True, timeout=30
     )
 
 
@@ -306,7 +306,7 @@ def test_extension_routes_need_a_signature_too(
     unsigned = _http.request("GET", strict.endpoint + "/_dxlab/locations")
     assert unsigned.status == 403
     assert orjson.loads(unsigned.data)["__type"] == "MissingAuthenticationTokenException"
-    from dxlab.client import ExtensionError, ext
+    from dxlab.cli.client import ExtensionError, ext
 
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", keys.access_key)
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", keys.secret)
@@ -319,7 +319,7 @@ def test_extension_routes_need_a_signature_too(
 
 def test_accounts_route_is_gone(strict: ServerProcess, keys: Keys, monkeypatch: Any) -> None:
     """Keys are registered only from the machine that holds the store."""
-    from dxlab.client import ExtensionError, ext
+    from dxlab.cli.client import ExtensionError, ext
 
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", keys.access_key)
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", keys.secret)
@@ -440,7 +440,7 @@ def test_aws_cli_in_strict_mode(strict: ServerProcess, keys: Keys) -> None:
 def vanilla(
     query: str = "", stamp: str = "20150830T123600Z", signature: str = ""
 ) -> tuple[Any, Any]:
-    from dxlab.api.auth import Credential, SignedRequest
+    from dxlab.web.aws.auth import Credential, SignedRequest
 
     request = SignedRequest(
         "GET", "/", query, {"host": "example.amazonaws.com", "x-amz-date": stamp}, b""
@@ -462,7 +462,7 @@ def vanilla(
     ],
 )
 def test_signer_matches_aws_test_vectors(query: str, expected: str) -> None:
-    from dxlab.api.sigv4 import canonical_request, signature
+    from dxlab.web.aws.sigv4 import canonical_request, signature
 
     request, cred = vanilla(query)
     secret = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
@@ -479,8 +479,8 @@ def at(stamp: str) -> float:
 
 
 def test_clock_edges_and_wording() -> None:
-    from dxlab.api import sigv4
     from dxlab.domain.errors import AuthError
+    from dxlab.web.aws import sigv4
 
     secret = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
     request, cred = vanilla(stamp="20260101T000000Z")

@@ -13,7 +13,7 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from dxlab.client import ext
+from dxlab.cli.client import ext
 from dxlab.domain import quotas
 from tests import databases
 

@@ -71,7 +71,7 @@ def test_a_lag_and_a_failure_show(server: ServerProcess, dx: Any, account: str) 
     made = maximum(server, dx, account)
     lag = dx.create_lag(numberOfConnections=2, location="EqDC2", connectionsBandwidth="10Gbps", lagName="big")
     assert lag["lagId"] in page(server, "/console/lags", account)
-    from dxlab.client import ext
+    from dxlab.cli.client import ext
 
     ext(server.endpoint, "POST", "/failures", {"kind": "location", "id": "CSVA1", "minutes": 5}, account=account)
     overview = page(server, "/console/", account)

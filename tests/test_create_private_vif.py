@@ -267,7 +267,7 @@ def test_vif_is_down_until_its_connection_is_up(make_server: Any) -> None:
     made = private_vif(dx, cid, dx_gateway(dx))
     down = wait_state(dx, made["virtualInterfaceId"], "down")
     assert down["bgpPeers"][0]["bgpStatus"] == "down"
-    from dxlab.client import ext
+    from dxlab.cli.client import ext
 
     ext(server.endpoint, "POST", f"/cross-connect/{cid}", account="123456789012")
     up = wait_state(dx, made["virtualInterfaceId"], "available")
@@ -413,7 +413,7 @@ def test_changes_to_gone_or_foreign_vifs_are_refused(server: Any, dx: Any) -> No
 
 def test_realistic_mode_takes_its_time(make_server: Any) -> None:
     """--provisioning realistic: a new VIF stays pending for a while (120 s, scaled)."""
-    from dxlab.client import ext
+    from dxlab.cli.client import ext
 
     server = make_server("--provisioning", "realistic", "--realistic-factor", "0.01")
     dx = server.client("123456789012")

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from dxlab.client import ext
+from dxlab.cli.client import ext
 from tests.vif_support import PUBLIC_PREFIX, connection, refused, vif, vifs, wait_state
 
 
@@ -47,7 +47,7 @@ def test_public_vif_waits_for_the_review_then_comes_up(server: Any, dx: Any, acc
     assert vif(dx, made["virtualInterfaceId"])["virtualInterfaceState"] == "verifying"
     # The review, by the CLI an operator of the lab uses.
     env = {**os.environ, "AWS_ACCESS_KEY_ID": account, "AWS_SECRET_ACCESS_KEY": "x"}
-    done = subprocess.run([sys.executable, "-m", "dxlab.cli", "approve-prefixes", made["virtualInterfaceId"],
+    done = subprocess.run([sys.executable, "-m", "dxlab.cli.main", "approve-prefixes", made["virtualInterfaceId"],
                            "--endpoint", server.endpoint], capture_output=True, text=True, timeout=60, env=env)  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr
     assert "approved" in done.stdout
@@ -62,7 +62,7 @@ def test_public_vif_waits_for_the_review_then_comes_up(server: Any, dx: Any, acc
 def ext_error(
     server: Any, path: str, body: dict[str, Any] | None = None, account: str | None = None
 ) -> tuple[str, int, str]:
-    from dxlab.client import ExtensionError
+    from dxlab.cli.client import ExtensionError
 
     with pytest.raises(ExtensionError) as info:
         ext(server.endpoint, "POST", path, body, account=account)

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from dxlab.client import ext
+from dxlab.cli.client import ext
 from tests.vif_support import (
     connection,
     dx_gateway,

@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
-from dxlab.client import ext
+from dxlab.cli.client import ext
 from dxlab.routing.network import Failure
 from dxlab.toolkit.diagram import Marks, render_svg
 from tests.conftest import ServerProcess

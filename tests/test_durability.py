@@ -61,7 +61,7 @@ def test_a_clean_stop_keeps_everything(db_url: str, make_server: Any) -> None:
 
 
 def placement(srv: Any, account: str, connection_id: str) -> tuple[str, int]:
-    from dxlab.client import ext
+    from dxlab.cli.client import ext
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("AWS_ACCESS_KEY_ID", account)

@@ -24,8 +24,8 @@ from dxlab.domain.gateway import (
     first_overlap,
     prefixes_from,
 )
-from dxlab.service import dx_gateways
 from dxlab.service.context import Context
+from dxlab.service.gateways import dx_gateways
 from dxlab.store import open_store
 from dxlab.store.repository import Record
 from tests.databases import KINDS, database

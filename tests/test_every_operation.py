@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import pytest
 
-from dxlab.api.model import operation_names, operations
-from dxlab.api.validate import parse_input
 from dxlab.service import operations as _registered  # noqa: F401  (registers handlers)
 from dxlab.service.registry import OPERATIONS
+from dxlab.web.aws.model import operation_names, operations
+from dxlab.web.aws.validate import parse_input
 from tests.conftest import ServerProcess
 from tests.model_values import request
 from tests.store_servers import server_per_store

@@ -24,7 +24,7 @@ def dxlab(
     else:
         args = (*args, "--endpoint", server.endpoint)
     return subprocess.run(
-        [sys.executable, "-m", "dxlab.cli", *args],
+        [sys.executable, "-m", "dxlab.cli.main", *args],
         env=env,
         capture_output=True,
         text=True,

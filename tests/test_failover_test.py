@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from dxlab.client import ExtensionError, ext
+from dxlab.cli.client import ExtensionError, ext
 from tests.conftest import ServerProcess
 from tests.failover_support import advance, clock_server  # noqa: F401  (`server`, with a test clock)
 from tests.scenario import Scenario, maximum

@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
-from dxlab.client import ext
+from dxlab.cli.client import ext
 from dxlab.domain.topology import Advertisement
 from dxlab.routing.network import Failure
-from dxlab.service.failover_report import snapshot
+from dxlab.service.resiliency.reports import snapshot
 from tests.conftest import ServerProcess
 from tests.failover_support import advance, clock_server, connection_states, vif_states  # noqa: F401
 from tests.gateway_support import assert_client_error, ext_error_of

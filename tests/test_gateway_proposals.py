@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from dxlab.client import ext
+from dxlab.cli.client import ext
 from tests.gateway_support import (
     assert_client_error,
     associations,

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from dxlab.client import ext
+from dxlab.cli.client import ext
 from tests.gateway_support import assert_client_error, dxgw, ext_error_of, tgw, vgw
 
 DXLAB = Path(sys.executable).parent / "dxlab"

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from dxlab.client import ext
+from dxlab.cli.client import ext
 from tests.ports_support import interconnect, refused
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from dxlab.client import ext
+from dxlab.cli.client import ext
 from dxlab.lab.model import Endpoint, LabSession
 from dxlab.lab.state import protocols
 from tests.lab_support import LabServer, running_lab, wait_for

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from dxlab.domain import router_templates as t
 from dxlab.lab.apply import LinkSeen, Observed, diff
 from dxlab.lab.frr import LAB_MARK
 from dxlab.lab.model import Lab
 from dxlab.lab.plan import AccountNetwork, build_lab
 from dxlab.routing.network import Network
-from dxlab.service import router_templates as t
 from tests.networks import MAXIMUM, build
 
 ACCOUNT = "123456789012"

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from dxlab.client import ext
+from dxlab.cli.client import ext
 from dxlab.lab import probes
 from dxlab.lab.model import Lab
 from dxlab.lab.state import protocols, routes
@@ -47,7 +47,7 @@ def cli_verify(lab: LabServer) -> tuple[int, dict[str, Any]]:
     import subprocess
     import sys
 
-    done = subprocess.run([sys.executable, "-m", "dxlab.cli", "verify", "--json", "--count", "3",
+    done = subprocess.run([sys.executable, "-m", "dxlab.cli.main", "verify", "--json", "--count", "3",
                            "--endpoint", lab.server.endpoint], capture_output=True, text=True, env=env, timeout=60)  # fmt: skip
     return done.returncode, json.loads(done.stdout)
 

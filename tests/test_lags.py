@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from dxlab.client import ext
+from dxlab.cli.client import ext
 from dxlab.domain.lag import lag_state, leaves_too_few
 from tests.ports_support import error_of, refused
 

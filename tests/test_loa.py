@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
-from dxlab.client import ext
+from dxlab.cli.client import ext
 from dxlab.domain import catalog
 from dxlab.domain.errors import DxlabError
 from dxlab.domain.loa import VALID_DAYS, LoaCfa, LoaPort, check_available
@@ -99,7 +99,7 @@ def test_aws_cli_prints_the_loa_base64_encoded(server: Any, dx: Any, account: st
 def test_dxlab_loa_writes_the_pdf(server: Any, dx: Any, account: str, tmp_path: Path) -> None:
     conn = dx.create_connection(location="CSVA1", bandwidth="100Gbps", connectionName="cli-pdf")
     target = tmp_path / "loa.pdf"
-    args = [sys.executable, "-m", "dxlab.cli", "loa", conn["connectionId"], "-o", str(target), "--endpoint", server.endpoint]
+    args = [sys.executable, "-m", "dxlab.cli.main", "loa", conn["connectionId"], "-o", str(target), "--endpoint", server.endpoint]
     out = subprocess.run(args, env=cli_env(account), capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stdout + out.stderr
     text = pdf_text(target.read_bytes())
@@ -169,7 +169,7 @@ def test_loa_is_there_while_the_connection_waits_for_its_cross_connect(make_serv
     assert conn["connectionState"] == "requested" and "loaIssueTime" in conn
     first = dx.describe_loa(connectionId=cid)["loaContent"]
     assert cid in pdf_text(first)
-    subprocess.run([sys.executable, "-m", "dxlab.cli", "cross-connect", cid, "--endpoint", server.endpoint],
+    subprocess.run([sys.executable, "-m", "dxlab.cli.main", "cross-connect", cid, "--endpoint", server.endpoint],
                    env=cli_env("777788889990"), capture_output=True, timeout=60, check=True)  # fmt: skip
     assert dx.describe_connections(connectionId=cid)["connections"][0]["connectionState"] == "available"
     assert dx.describe_loa(connectionId=cid)["loaContent"] == first  # same letter, same issue date

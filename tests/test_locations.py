@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from dxlab.client import ext
+from dxlab.cli.client import ext
 from dxlab.domain import catalog
 from tests.aws_errors import error_of
 
@@ -143,20 +143,20 @@ def test_extension_route_shows_sub_locations_and_devices(
 
 def test_cli_lists_locations(server: Any) -> None:
     out = subprocess.run(
-        [sys.executable, "-m", "dxlab.cli", "locations", "--endpoint", server.endpoint],
+        [sys.executable, "-m", "dxlab.cli.main", "locations", "--endpoint", server.endpoint],
         env={**os.environ, "COLUMNS": "200"}, capture_output=True, text=True, timeout=60, check=True,
     )  # fmt: skip
     for loc in catalog.locations_in("us-east-1"):
         assert loc.code in out.stdout
     assert "Equinix DC2, Floor 1" in out.stdout and "Equinix SE2" not in out.stdout
     everywhere = subprocess.run(
-        [sys.executable, "-m", "dxlab.cli", "locations", "--region", "all", "--endpoint", server.endpoint],
+        [sys.executable, "-m", "dxlab.cli.main", "locations", "--region", "all", "--endpoint", server.endpoint],
         env={**os.environ, "COLUMNS": "200"}, capture_output=True, text=True, timeout=60, check=True,
     )  # fmt: skip
     assert all(code in everywhere.stdout for code in ("EqDC2", "EqSe2-EQ", "EqLD5", "EqSY3"))
     # A server that is not there: one readable line, exit status 1, no traceback.
     down = subprocess.run(
-        [sys.executable, "-m", "dxlab.cli", "locations", "--endpoint", "http://127.0.0.1:9"],
+        [sys.executable, "-m", "dxlab.cli.main", "locations", "--endpoint", "http://127.0.0.1:9"],
         env={**os.environ, "COLUMNS": "200"}, capture_output=True, text=True, timeout=60,
     )  # fmt: skip
     assert down.returncode == 1 and "cannot reach the dxlab server" in down.stdout

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from dxlab.client import ext
+from dxlab.cli.client import ext
 from tests.aws_errors import error_of
 
 

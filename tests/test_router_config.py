@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from dxlab.client import ext
+from dxlab.cli.client import ext
 from tests.vif_support import connection, dx_gateway, private_vif, refused, wait_state
 
 FRR, BIRD = "FRRouting-FRRouting-FRR8", "CZNIC-BIRDInternetRoutingDaemon-BIRD2"

@@ -43,7 +43,7 @@ def test_up_with_a_topology_after_the_wizard(tmp_path: Path) -> None:
     import subprocess
     import sys
 
-    from dxlab.server import free_port
+    from dxlab.web.server import free_port
 
     port = free_port()
     endpoint = f"http://127.0.0.1:{port}"
@@ -51,7 +51,7 @@ def test_up_with_a_topology_after_the_wizard(tmp_path: Path) -> None:
            "AWS_SECRET_ACCESS_KEY": "x", "AWS_DEFAULT_REGION": "us-east-1"}  # fmt: skip
 
     def dxlab(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "dxlab.cli", *args], env=env, capture_output=True,
+        return subprocess.run([sys.executable, "-m", "dxlab.cli.main", *args], env=env, capture_output=True,
                               text=True, timeout=60, stdin=subprocess.DEVNULL)  # fmt: skip
 
     try:

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from dxlab.client import ExtensionError, ext
+from dxlab.cli.client import ExtensionError, ext
 from tests.scenario import maximum
 
 

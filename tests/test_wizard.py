@@ -14,7 +14,7 @@ import pytest
 def wizard(server: Any, account: str, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "AWS_ACCESS_KEY_ID": account, "AWS_SECRET_ACCESS_KEY": "x", "AWS_DEFAULT_REGION": "us-east-1"}
     return subprocess.run(
-        [sys.executable, "-m", "dxlab.cli", "wizard", "--endpoint", server.endpoint, "--yes", *args],
+        [sys.executable, "-m", "dxlab.cli.main", "wizard", "--endpoint", server.endpoint, "--yes", *args],
         capture_output=True, text=True, env=env, timeout=60, stdin=subprocess.DEVNULL,
     )  # fmt: skip
 
@@ -71,7 +71,7 @@ def test_unknown_partner_is_held_for_review(server: Any, dx: Any, account: str) 
     # Held: no LOA-CFA, no cross-connect, until the review approves the order.
     from botocore.exceptions import ClientError
 
-    from dxlab.client import ExtensionError, ext
+    from dxlab.cli.client import ExtensionError, ext
 
     with pytest.raises(ClientError) as info:
         dx.describe_loa(connectionId=conns[0]["connectionId"])
@@ -80,7 +80,7 @@ def test_unknown_partner_is_held_for_review(server: Any, dx: Any, account: str) 
         ext(server.endpoint, "POST", f"/cross-connect/{conns[0]['connectionId']}", account=account)
     assert "pending AWS review" in ext_info.value.message
     env = {**os.environ, "AWS_ACCESS_KEY_ID": account, "AWS_SECRET_ACCESS_KEY": "x"}
-    approved = subprocess.run([sys.executable, "-m", "dxlab.cli", "orders", "approve", order["orderId"],
+    approved = subprocess.run([sys.executable, "-m", "dxlab.cli.main", "orders", "approve", order["orderId"],
                                "--endpoint", server.endpoint], capture_output=True, text=True, env=env, timeout=60)  # fmt: skip
     assert approved.returncode == 0, approved.stdout + approved.stderr
     assert {c["connectionState"] for c in dx.describe_connections()["connections"]} == {"available"}
@@ -88,7 +88,7 @@ def test_unknown_partner_is_held_for_review(server: Any, dx: Any, account: str) 
 
 
 def test_a_speed_that_is_not_a_port_speed_becomes_lags(server: Any, dx: Any, account: str) -> None:
-    from dxlab.client import ext
+    from dxlab.cli.client import ext
 
     order = json.loads(wizard(server, account, "--model", "high", "--bandwidth", "20Gbps",
                               "--location", "EqDC2", "--location", "CSVA1", "--json").stdout)  # fmt: skip

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from dxlab.client import ext
+from dxlab.cli.client import ext
 
 # Public prefixes for public VIFs (not special-purpose, not documentation ranges).
 PUBLIC_PREFIX = "45.60.12.0/24"

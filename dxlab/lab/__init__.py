@@ -3,7 +3,7 @@ with BIRD (AWS's side) and FRR (the customer's routers), kept in step with the A
 
 plan.build_lab (desired state, pure) -> apply.reconcile (diff and apply through the host
 seam) -> state (what the daemons say) and probes (real packets); cleanup.down removes it
-all by name. service/lab_plane.py runs it beside the server."""
+all by name. lab/plane.py runs it beside the server."""
 
 from dxlab.lab.apply import reconcile
 from dxlab.lab.cleanup import down

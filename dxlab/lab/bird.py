@@ -15,8 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from dxlab.domain import quotas
+from dxlab.domain.router_templates import BFD_INTERVAL_MS, BFD_MULTIPLIER, HOLD_TIME, KEEPALIVE
 from dxlab.domain.topology import LOCAL_PREFERENCE
-from dxlab.service.router_templates import BFD_INTERVAL_MS, BFD_MULTIPLIER, HOLD_TIME, KEEPALIVE
 
 BACKBONE_ASN = 7224  # AWS's own ASN: the iBGP between a device and a gateway
 # A lab comes up in seconds: BIRD's defaults wait 5 s before the first connect and 120 s

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from dxlab.domain import router_templates as t
 from dxlab.domain.topology import Advertisement
-from dxlab.service import router_templates as t
 
 LAB_MARK = "! ---- dxlab lab: the data center behind this router (not part of the AWS download) ----"
 # Routes from the data center's core win over the router's own `network` announcements,

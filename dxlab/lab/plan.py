@@ -20,13 +20,13 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from dxlab.domain import router_templates as t
 from dxlab.domain.topology import Vpc
 from dxlab.lab import bird, frr
 from dxlab.lab.model import Bridge, Daemon, End, Endpoint, Lab, LabSession, Namespace, Veth
 from dxlab.routing.bgp import DEFAULT_LOCAL_PREF, LIVE_VIF_STATES, OTHER_REGION_LOCAL_PREF
 from dxlab.routing.network import Failure, Network, Vif
 from dxlab.routing.paths import site_address
-from dxlab.service import router_templates as t
 
 DEFAULT_PREFIX = "dxl"
 

@@ -1,34 +1,36 @@
 """Imports every resource family so that its operations and routes register."""
 
-from dxlab.service import (  # noqa: F401
-    analysis,
-    bgp_peers,
-    connections,
-    customer,
-    dx_gateway_associations,
-    dx_gateways,
-    failover_report,
-    failover_tests,
-    failures,
-    gateway_proposals,
-    gateways,
-    hosted_connections,
-    interconnects,
+from dxlab.service import sim_plane, tags  # noqa: F401
+from dxlab.service.connections import (  # noqa: F401
+    dedicated,
     lags,
     loa,
     locations,
     macsec,
-    resiliency_groups,
-    router_config,
-    sim_plane,
-    tags,
-    topology_service,
-    verify,
-    vif_lifecycle,
-    vif_routes,
-    vifs,
-    vifs_hosted,
-    vifs_public,
-    vifs_update,
+)
+from dxlab.service.customer import topology, verify  # noqa: F401
+from dxlab.service.gateways import (  # noqa: F401
+    associations,
+    dx_gateways,
+    proposals,
+    virtual_gateways,
+)
+from dxlab.service.partners import agreements, hosted_connections, interconnects  # noqa: F401
+from dxlab.service.resiliency import (  # noqa: F401
+    analysis,
+    failover_tests,
+    failures,
+    groups,
+    reports,
     wizard,
+)
+from dxlab.service.virtual_interfaces import (  # noqa: F401
+    bgp_peers,
+    hosted,
+    interfaces,
+    lifecycle,
+    public,
+    router_config,
+    routes,
+    update,
 )

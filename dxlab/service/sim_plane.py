@@ -9,8 +9,8 @@ replaces it with its own (vif_state.use_data_plane)."""
 
 from __future__ import annotations
 
-from dxlab.service.network_view import TOPOLOGY_KIND
-from dxlab.service.vif_state import parent_of, simulated_session_up, use_data_plane
+from dxlab.service.snapshot import TOPOLOGY_KIND
+from dxlab.service.virtual_interfaces.state import parent_of, simulated_session_up, use_data_plane
 from dxlab.store.repository import Record, UnitOfWork
 
 

@@ -1,0 +1,3 @@
+from dxlab.cli.main import main
+
+main()

@@ -1,0 +1,300 @@
+"""Dedicated connections: ordering, describing, updating, deleting, provisioning.
+
+Guide: dedicated_connection.md, WorkingWithConnections.md, updateconnection.md,
+deleteconnection.md; quotas from limits.md."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dxlab.domain import catalog, ids, quotas
+from dxlab.domain.connection import LIVE_STATES, provisioning_steps
+from dxlab.domain.errors import Conflict, LimitExceeded, ValidationError
+from dxlab.domain.speeds import DEDICATED_BANDWIDTHS, MACSEC_BANDWIDTHS
+from dxlab.service.common import find, find_port, initial_tags, page
+from dxlab.service.connections.lag_rules import member_changed
+from dxlab.service.connections.placement import new_port_fields, place, ports_at, release_port
+from dxlab.service.context import Context
+from dxlab.service.registry import operation
+from dxlab.service.routes import route
+from dxlab.service.timers import timer_action
+from dxlab.store.repository import Record, UnitOfWork
+
+PROVISION = "connection.provision"
+
+
+def require_location(ctx: Context, code: str) -> catalog.Location:
+    loc = catalog.location(code)
+    if loc is None or loc.region != ctx.region:
+        raise ValidationError(
+            f"Location {code!r} is not a Direct Connect location in {ctx.region};"
+            " see DescribeLocations for the codes"
+        )
+    return loc
+
+
+def check_bandwidth(loc: catalog.Location, bandwidth: str) -> None:
+    speed = DEDICATED_BANDWIDTHS.get(bandwidth)
+    if speed is None:
+        raise ValidationError(
+            f"Bandwidth {bandwidth!r} is not valid for a dedicated connection;"
+            f" choose one of {', '.join(DEDICATED_BANDWIDTHS)}"
+        )
+    if speed not in loc.port_speeds:
+        raise ValidationError(f"Bandwidth {bandwidth} is not available at location {loc.code}")
+
+
+def new_connection_doc(
+    ctx: Context,
+    connection_id: str,
+    name: str,
+    loc: catalog.Location,
+    device: catalog.Device,
+    bandwidth: str,
+    state: str,
+    **extra: Any,
+) -> dict[str, Any]:
+    doc: dict[str, Any] = {
+        "ownerAccount": ctx.account,
+        "connectionId": connection_id,
+        "connectionName": name,
+        "connectionState": state,
+        **new_port_fields(ctx.region, loc, device, bandwidth),
+    }
+    doc.update({k: v for k, v in extra.items() if v is not None})
+    return doc
+
+
+@operation("CreateConnection", write=True)
+def create_connection(
+    uow: UnitOfWork, ctx: Context, req: dict[str, Any], avoid_devices: frozenset[str] = frozenset()
+) -> dict[str, Any]:
+    loc = require_location(ctx, req["location"])
+    bandwidth = req["bandwidth"]
+    check_bandwidth(loc, bandwidth)
+    provider = req.get("providerName")
+    if provider is not None and provider not in loc.providers:
+        raise ValidationError(f"Provider {provider!r} is not available at location {loc.code}")
+    billing = req.get("billingMode", "PayAsYouGo")
+    if billing not in loc.billing_modes:
+        raise ValidationError(f"Billing mode {billing} is not available at location {loc.code}")
+    macsec = bool(req.get("requestMACSec"))
+    if macsec and (
+        bandwidth not in MACSEC_BANDWIDTHS or DEDICATED_BANDWIDTHS[bandwidth] not in loc.macsec_port_speeds
+    ):
+        raise ValidationError(f"MACsec is not available for {bandwidth} connections at {loc.code}")
+    tags = initial_tags(req)
+    ports_here = ports_at(uow, ctx.account, loc.code)  # listed once: for the quota and placement
+    live_here = sum(1 for d in ports_here if d.get("connectionState") in LIVE_STATES)
+    if live_here >= quotas.CONNECTIONS_PER_LOCATION:
+        raise LimitExceeded(
+            f"Connection limit exceeded: at most {quotas.CONNECTIONS_PER_LOCATION} active"
+            f" connections per location per account ({loc.code})"
+        )
+    connection_id = ids.connection_id()
+    on_device = None
+    lag_id = req.get("lagId")
+    if lag_id is not None:
+        from dxlab.service.connections.lag_rules import check_can_join_lag
+
+        lag = find(uow, ctx, "lag", lag_id)
+        check_can_join_lag(uow, lag, loc.code, bandwidth, macsec=macsec)
+        on_device = lag.doc["awsDevice"]
+    device, port = place(uow, loc, ctx.account, connection_id, on_device=on_device,
+                         avoid_devices=avoid_devices, ports_here=ports_here)  # fmt: skip
+    doc = new_connection_doc(
+        ctx,
+        connection_id,
+        req["connectionName"],
+        loc,
+        device,
+        bandwidth,
+        "requested",
+        lagId=lag_id,
+        providerName=provider,
+        billingMode=billing,
+        macSecCapable=macsec,
+        tags=tags,
+    )
+    meta = {"port": port, "subLocation": device.sub_location, "crossConnect": False}
+    if lag_id is not None:
+        from dxlab.service.connections.lag_rules import adopt_new_member
+
+        adopt_new_member(uow, ctx, lag, doc)
+    uow.put(Record("connection", connection_id, ctx.account, doc, meta, parent=lag_id, created=ctx.now()))
+    schedule_provisioning(uow, ctx, connection_id)
+    return doc
+
+
+def schedule_provisioning(uow: UnitOfWork, ctx: Context, connection_id: str) -> None:
+    steps = provisioning_steps(ctx.settings.provisioning, ctx.settings.realistic_factor)
+    if steps:
+        step, delay = steps[0]
+        uow.schedule(ctx.now() + delay, PROVISION, connection_id, {"step": step, "rest": steps[1:]})
+
+
+def _provision(rec: Record, step: str, ctx: Context) -> None:
+    if step == "loa":
+        rec.doc.setdefault("loaIssueTime", ctx.now())
+    elif step == "pending" and rec.doc["connectionState"] == "requested":
+        rec.doc["connectionState"] = "pending"
+        rec.meta["crossConnect"] = True
+    elif step == "available" and rec.doc["connectionState"] == "pending":
+        rec.doc["connectionState"] = "available"
+
+
+@timer_action(PROVISION)
+def provision_step(uow: UnitOfWork, ctx: Context, connection_id: str, payload: dict[str, Any]) -> None:
+    rec = uow.get("connection", connection_id)
+    if rec is None or rec.doc["connectionState"] in ("deleted", "deleting", "rejected"):
+        return
+    step, rest = payload["step"], list(payload.get("rest") or [])
+    while True:
+        _provision(rec, step, ctx)
+        # Steps due at once (instant provisioning) are taken now rather than through a
+        # timer each: the same states, one write instead of three.
+        if not rest or rest[0][1] > 0:
+            break
+        step = rest.pop(0)[0]
+    uow.put(rec)
+    member_changed(uow, rec.doc)
+    if rest:
+        nxt, delay = rest[0]
+        uow.schedule(ctx.now() + delay, PROVISION, connection_id, {"step": nxt, "rest": rest[1:]})
+
+
+@route("POST", "/cross-connect/{connection_id}", write=True)
+def complete_cross_connect(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[str, Any]:
+    """What the colocation partner does with the LOA-CFA: the cross-connect is patched,
+    the port comes up (`dxlab cross-connect ID`, for `--provisioning manual`)."""
+    rec = find(uow, ctx, "connection", args["connection_id"])
+    check_not_held(rec, "its cross-connect can be completed")
+    state = rec.doc["connectionState"]
+    if state not in ("requested", "pending"):
+        raise Conflict(f"Connection {rec.id} is in state {state}; its cross-connect is already complete")
+    uow.cancel_timers(rec.id, PROVISION)
+    rec.doc.setdefault("loaIssueTime", ctx.now())
+    rec.doc["connectionState"] = "pending"
+    rec.meta["crossConnect"] = True
+    uow.put(rec)
+    member_changed(uow, rec.doc)
+    uow.schedule(ctx.now(), PROVISION, rec.id, {"step": "available", "rest": []})
+    return rec.doc
+
+
+@route("GET", "/connections/{connection_id}/placement")
+def placement(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[str, Any]:
+    """Where a connection landed: location, sub-location, device and port."""
+    rec = find_port(uow, ctx, args["connection_id"])
+    return {
+        "connectionId": rec.id,
+        "location": rec.doc["location"],
+        "subLocation": rec.meta.get("subLocation"),
+        "awsDevice": rec.doc["awsDevice"],
+        "awsDeviceV2": rec.doc.get("awsDeviceV2"),
+        "awsLogicalDeviceId": rec.doc.get("awsLogicalDeviceId"),
+        "port": rec.meta.get("port"),
+        "crossConnect": rec.meta.get("crossConnect", False),
+    }
+
+
+def visible_connections(uow: UnitOfWork, ctx: Context) -> list[dict[str, Any]]:
+    """Read-only documents: in a read transaction they are shared with the store's cache."""
+    region = ctx.region
+    return [d for d in uow.docs("connection", account=ctx.account) if d.get("region") == region]
+
+
+@operation("DescribeConnections")
+def describe_connections(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+    connection_id = req.get("connectionId")
+    if connection_id is not None:
+        return {"connections": [find(uow, ctx, "connection", connection_id).doc]}
+    items, token = page(visible_connections(uow, ctx), req.get("maxResults"), req.get("nextToken"))
+    out: dict[str, Any] = {"connections": items}
+    if token:
+        out["nextToken"] = token
+    return out
+
+
+@operation("UpdateConnection", write=True)
+def update_connection(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+    rec = find(uow, ctx, "connection", req["connectionId"])
+    if rec.doc["connectionState"] in ("deleted", "deleting", "rejected"):
+        raise Conflict(f"Connection {rec.id} is in state {rec.doc['connectionState']} and cannot be updated")
+    if "connectionName" in req:
+        rec.doc["connectionName"] = req["connectionName"]
+    mode = req.get("encryptionMode")
+    if mode is not None:
+        # updateconnection.md: should_encrypt, must_encrypt, no_encrypt, on MACsec ports only.
+        if mode not in ("should_encrypt", "must_encrypt", "no_encrypt"):
+            raise ValidationError(
+                f"Encryption mode {mode!r} is not valid; use should_encrypt, must_encrypt or no_encrypt"
+            )
+        if not rec.doc.get("macSecCapable"):
+            raise ValidationError(f"Connection {rec.id} does not support MACsec encryption")
+        if rec.doc.get("lagId"):
+            raise ValidationError(
+                f"Connection {rec.id} is a member of LAG {rec.doc['lagId']}; set the encryption mode on the LAG"
+            )
+        rec.doc["encryptionMode"] = mode
+    uow.put(rec)
+    return rec.doc
+
+
+@operation("DeleteConnection", write=True)
+def delete_connection(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+    rec = uow.get("connection", req["connectionId"])
+    if rec is not None and rec.meta.get("partnerAccount") == ctx.account:
+        pass  # the partner that allocated a hosted connection may delete it too
+    else:
+        rec = find(uow, ctx, "connection", req["connectionId"])
+    state = rec.doc["connectionState"]
+    if state in ("deleted", "deleting"):
+        raise Conflict(f"Connection {rec.id} is already {state}")
+    # deleteconnection.md: only when no virtual interfaces are attached.
+    vifs = [
+        v for v in uow.list("virtual_interface", parent=rec.id)
+        if v.doc.get("virtualInterfaceState") not in ("deleted", "rejected")
+    ]  # fmt: skip
+    if vifs:
+        raise Conflict(
+            f"Connection {rec.id} has {len(vifs)} virtual interface(s); delete them before the connection"
+        )
+    lag_id = rec.doc.get("lagId")
+    if lag_id:
+        from dxlab.service.connections.lag_rules import check_can_leave_lag
+
+        check_can_leave_lag(uow, lag_id, rec.id)
+    # hosted_connection.md: an owner who deletes an unconfirmed hosted connection rejects it.
+    rec.doc["connectionState"] = "rejected" if state == "ordering" else "deleted"
+    uow.cancel_timers(rec.id)
+    release_port(uow, rec.id)
+    uow.put(rec)
+    member_changed(uow, rec.doc)
+    return rec.doc
+
+
+@operation("UpdateConnectionsBillingMode", write=True)
+def update_billing_mode(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+    mode = req["billingMode"]
+    records = [find(uow, ctx, "connection", cid) for cid in req["connectionIds"]]
+    for rec in records:  # validate all first: the call changes all or nothing
+        loc = catalog.location(rec.doc["location"])
+        if loc is None or mode not in loc.billing_modes:
+            raise ValidationError(f"Billing mode {mode} is not available at location {rec.doc['location']}")
+        if rec.doc["connectionState"] in ("deleted", "deleting", "rejected"):
+            raise Conflict(f"Connection {rec.id} is in state {rec.doc['connectionState']}")
+    for rec in records:
+        rec.doc["billingMode"] = mode
+        uow.put(rec)
+    return {"billingMode": mode, "connections": [r.doc for r in records]}
+
+
+def check_not_held(rec: Record, what: str) -> None:
+    """resiliency_toolkit.md: an order with an unknown partner waits for AWS's review."""
+    order = rec.meta.get("heldForReview")
+    if order:
+        raise Conflict(
+            f"Connection {rec.id} belongs to order {order}, which is pending AWS review; {what}"
+            f" once the order is approved (dxlab orders approve {order})"
+        )

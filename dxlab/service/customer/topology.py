@@ -1,0 +1,86 @@
+"""Loading the customer topology: validated (errors point at the line), connection
+names resolved to ids, and a VGW created for each VPC that names no gateway."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dxlab.domain.errors import ValidationError
+from dxlab.domain.topology import parse
+from dxlab.service.context import Context
+from dxlab.service.gateways.virtual_gateways import create_virtual_gateway
+from dxlab.service.routes import route
+from dxlab.service.snapshot import TOPOLOGY_KIND, load_topology
+from dxlab.store.repository import Record, UnitOfWork
+
+
+def _resolve_links(uow: UnitOfWork, ctx: Context, refs: tuple[str, ...], router: str) -> list[str]:
+    by_name: dict[str, list[str]] = {}
+    live: set[str] = set()
+    for kind, name_field, state_field in (("connection", "connectionName", "connectionState"), ("lag", "lagName", "lagState")):
+        for rec in uow.list(kind, account=ctx.account):
+            if rec.doc.get(state_field) in ("deleted", "rejected"):
+                continue
+            live.add(rec.id)
+            by_name.setdefault(str(rec.doc.get(name_field)), []).append(rec.id)
+    out = []
+    for ref in refs:
+        if ref in live:
+            out.append(ref)
+        elif len(by_name.get(ref, [])) == 1:
+            out.append(by_name[ref][0])
+        elif ref in by_name:
+            raise ValidationError(f"router {router}: {len(by_name[ref])} connections are named {ref!r}; use the id")
+        else:
+            raise ValidationError(f"router {router}: no connection or LAG {ref!r} in this account")
+    return out
+
+
+def install(uow: UnitOfWork, ctx: Context, text: str, source: str = "topology") -> dict[str, Any]:
+    topology = parse(text, source)
+    router_of_link: dict[str, str] = {}
+    for router in topology.routers:
+        try:
+            links = _resolve_links(uow, ctx, router.connections, router.name)
+        except ValidationError as exc:
+            raise ValidationError(f"{source}:{router.line}: {exc.message}") from None
+        for link in links:
+            if link in router_of_link:
+                raise ValidationError(
+                    f"{link} is patched to both {router_of_link[link]} and {router.name}; a port has one cross-connect"
+                )
+            router_of_link[link] = router.name
+    _, previous = load_topology(uow, ctx.account)
+    vpc_gateways: dict[str, str] = {}
+    for vpc in topology.vpcs:
+        if vpc.gateway:
+            kind = "virtual_gateway" if vpc.gateway.startswith("vgw-") else "transit_gateway"
+            rec = uow.get(kind, vpc.gateway)
+            if rec is None or rec.account != ctx.account:
+                raise ValidationError(f"vpc {vpc.name}: gateway {vpc.gateway} does not exist in this account")
+            vpc_gateways[vpc.name] = vpc.gateway
+        elif vpc.name in previous.get("vpcGateways", {}) and uow.get("virtual_gateway", previous["vpcGateways"][vpc.name]):
+            vpc_gateways[vpc.name] = previous["vpcGateways"][vpc.name]
+        else:
+            created = create_virtual_gateway(uow, ctx, {"vpcCidrs": [vpc.cidr]})
+            vpc_gateways[vpc.name] = created["virtualGatewayId"]
+    doc = {"routerOfLink": router_of_link, "vpcGateways": vpc_gateways,
+           "sites": list(topology.sites), "routers": [r.name for r in topology.routers]}  # fmt: skip
+    uow.put(Record(TOPOLOGY_KIND, ctx.account, ctx.account, doc, {"yaml": text}, created=ctx.now()))
+    return doc
+
+
+@route("PUT", "/topology", write=True)
+def put_topology(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[str, Any]:
+    text = args.get("yaml")
+    if not isinstance(text, str):
+        raise ValidationError("Send the topology as {\"yaml\": \"...\"}")
+    return install(uow, ctx, text, str(args.get("source", "topology")))
+
+
+@route("GET", "/topology")
+def get_topology(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[str, Any]:
+    rec = uow.get(TOPOLOGY_KIND, ctx.account)
+    if rec is None:
+        return {"loaded": False}
+    return {"loaded": True, "yaml": rec.meta["yaml"], **rec.doc}

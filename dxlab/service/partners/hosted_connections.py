@@ -1,0 +1,226 @@
+"""Hosted connections: a partner allocates them on its interconnect or LAG of
+interconnects for a customer account, which confirms them (hosted_connection.md).
+
+A hosted connection is stored as a `connection` owned by the customer (so the customer
+sees it in DescribeConnections and manages it like any connection); its record's parent
+is the interconnect or LAG and `meta["partnerAccount"]` names the partner, which sees it
+through DescribeHostedConnections."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dxlab.domain import catalog, ids, quotas
+from dxlab.domain.errors import Conflict, LimitExceeded, NotFound, ValidationError
+from dxlab.domain.hosted import (
+    activation_delay,
+    check_hosted_bandwidth,
+    check_owner_account,
+)
+from dxlab.domain.speeds import mbps
+from dxlab.domain.vif import check_vlan
+from dxlab.service.common import find, initial_tags, page
+from dxlab.service.connections.dedicated import new_connection_doc
+from dxlab.service.connections.lag_rules import GONE, lag_view
+from dxlab.service.context import Context
+from dxlab.service.partners.interconnects import hosted_on, parent_available
+from dxlab.service.registry import operation
+from dxlab.service.timers import timer_action
+from dxlab.store.repository import Record, UnitOfWork
+
+ACTIVATE = "hosted_connection.activate"
+
+
+def vlan_scope(parent_id: str) -> str:
+    # A VLAN is unique on the interconnect (or LAG) that carries the hosted connections.
+    return f"vlan:{parent_id}"
+
+
+def hosting_parent(uow: UnitOfWork, ctx: Context, parent_id: str) -> tuple[Record, dict[str, Any]]:
+    """The caller's interconnect or LAG of interconnects, with its current document."""
+    if parent_id.startswith("dxlag-"):
+        lag = find(uow, ctx, "lag", parent_id)
+        view = lag_view(uow, lag)
+        if not view["allowsHostedConnections"]:
+            raise ValidationError(
+                f"LAG {lag.id} is not a LAG of interconnects and cannot host connections"
+            )
+        state = view["lagState"]
+    else:
+        lag = find(uow, ctx, "interconnect", parent_id)
+        view = lag.doc
+        state = view["interconnectState"]
+    if state in GONE:
+        raise Conflict(f"{parent_id} is in state {state} and cannot host connections")
+    return lag, view
+
+
+def capacity_mbps(parent: Record, view: dict[str, Any]) -> int:
+    if parent.kind == "lag":
+        return mbps(view["connectionsBandwidth"]) * max(view["numberOfConnections"], 1)
+    return mbps(view["bandwidth"])
+
+
+def partner_find(uow: UnitOfWork, ctx: Context, connection_id: str) -> Record:
+    """A hosted connection as its partner sees it (`common.find` knows only owners)."""
+    rec = uow.get("connection", connection_id)
+    if rec is None or rec.meta.get("partnerAccount") != ctx.account:
+        raise NotFound(f"Could not find Connection with ID {connection_id}")
+    return rec
+
+
+def parent_device(view: dict[str, Any]) -> tuple[catalog.Location, catalog.Device]:
+    loc = catalog.location(view["location"])
+    assert loc is not None  # a stored port is always at a catalog location
+    device = next(d for d in loc.devices if d.aws_device == view["awsDevice"])
+    return loc, device
+
+
+def allocate(uow: UnitOfWork, ctx: Context, req: dict[str, Any], parent_id: str) -> dict[str, Any]:
+    parent, view = hosting_parent(uow, ctx, parent_id)
+    owner = req["ownerAccount"]
+    check_owner_account(owner)
+    check_hosted_bandwidth(req["bandwidth"], capacity_mbps(parent, view), parent.id)
+    vlan = req["vlan"]
+    check_vlan(vlan)
+    if len(hosted_on(uow, parent.id, live=True)) >= quotas.HOSTED_CONNECTIONS_PER_INTERCONNECT:
+        raise LimitExceeded(
+            f"{parent.id} already hosts the maximum of {quotas.HOSTED_CONNECTIONS_PER_INTERCONNECT} connections"
+        )
+    tags = initial_tags(req)
+    connection_id = ids.connection_id()
+    if not uow.claim(vlan_scope(parent.id), str(vlan), connection_id):
+        raise Conflict(f"VLAN {vlan} is already in use on {parent.id}")
+    loc, device = parent_device(view)
+    doc = new_connection_doc(
+        ctx,
+        connection_id,
+        req["connectionName"],
+        loc,
+        device,
+        req["bandwidth"],
+        "ordering",  # hosted_connection.md: the customer must accept it first
+        vlan=vlan,
+        partnerName=view.get("providerName") or ctx.account,
+        partnerInterconnectMacSecCapable=bool(view.get("macSecCapable")),
+        tags=tags,
+    )
+    doc["ownerAccount"] = owner
+    meta = {"partnerAccount": ctx.account, "hosted": True, "subLocation": device.sub_location}
+    uow.put(
+        Record("connection", connection_id, owner, doc, meta, parent=parent.id, created=ctx.now())
+    )
+    return doc
+
+
+def interconnect_only(interconnect_id: str) -> str:
+    """The deprecated interconnect operations name an interconnect, never a LAG."""
+    if interconnect_id.startswith("dxlag-"):
+        raise NotFound(f"Could not find Interconnect with ID {interconnect_id}")
+    return interconnect_id
+
+
+@operation("AllocateHostedConnection", write=True)
+def allocate_hosted_connection(
+    uow: UnitOfWork, ctx: Context, req: dict[str, Any]
+) -> dict[str, Any]:
+    return allocate(uow, ctx, req, req["connectionId"])
+
+
+@operation("AllocateConnectionOnInterconnect", write=True)
+def allocate_connection_on_interconnect(
+    uow: UnitOfWork, ctx: Context, req: dict[str, Any]
+) -> dict[str, Any]:
+    # Deprecated twin of AllocateHostedConnection, on an interconnect only.
+    return allocate(uow, ctx, req, interconnect_only(req["interconnectId"]))
+
+
+def hosted_listing(uow: UnitOfWork, ctx: Context, parent_id: str) -> list[dict[str, Any]]:
+    kind = "lag" if parent_id.startswith("dxlag-") else "interconnect"
+    parent = find(uow, ctx, kind, parent_id)
+    return [r.doc for r in hosted_on(uow, parent.id) if r.meta["partnerAccount"] == ctx.account]
+
+
+@operation("DescribeHostedConnections")
+def describe_hosted_connections(
+    uow: UnitOfWork, ctx: Context, req: dict[str, Any]
+) -> dict[str, Any]:
+    items, token = page(
+        hosted_listing(uow, ctx, req["connectionId"]), req.get("maxResults"), req.get("nextToken")
+    )
+    out: dict[str, Any] = {"connections": items}
+    if token:
+        out["nextToken"] = token
+    return out
+
+
+@operation("DescribeConnectionsOnInterconnect")
+def describe_connections_on_interconnect(
+    uow: UnitOfWork, ctx: Context, req: dict[str, Any]
+) -> dict[str, Any]:
+    # Deprecated twin of DescribeHostedConnections, on an interconnect only.
+    return {"connections": hosted_listing(uow, ctx, interconnect_only(req["interconnectId"]))}
+
+
+def move_hosted(uow: UnitOfWork, rec: Record, parent: Record, view: dict[str, Any]) -> None:
+    """Re-home a hosted connection (and with it its virtual interfaces) on another
+    interconnect or LAG of the same partner, keeping its VLAN (AssociateHostedConnection)."""
+    if view["location"] != rec.doc["location"]:
+        raise ValidationError(
+            f"{parent.id} is at {view['location']}; {rec.id} is at {rec.doc['location']}"
+        )
+    check_hosted_bandwidth(rec.doc["bandwidth"], capacity_mbps(parent, view), parent.id)
+    vlan = str(rec.doc["vlan"])
+    if not uow.claim(vlan_scope(parent.id), vlan, rec.id):
+        raise Conflict(f"VLAN {vlan} of {rec.id} is already in use on {parent.id}")
+    if rec.parent:
+        uow.release(vlan_scope(rec.parent), vlan)
+    _, device = parent_device(view)
+    rec.parent = parent.id
+    rec.doc.update(
+        awsDevice=device.aws_device,
+        awsDeviceV2=device.aws_device_v2,
+        awsLogicalDeviceId=device.logical_device_id,
+    )
+    rec.meta["subLocation"] = device.sub_location
+    uow.put(rec)
+
+
+@operation("AssociateHostedConnection", write=True)
+def associate_hosted_connection(
+    uow: UnitOfWork, ctx: Context, req: dict[str, Any]
+) -> dict[str, Any]:
+    rec = partner_find(uow, ctx, req["connectionId"])
+    if rec.doc["connectionState"] in GONE:
+        raise Conflict(f"Connection {rec.id} is in state {rec.doc['connectionState']}")
+    parent, view = hosting_parent(uow, ctx, req["parentConnectionId"])
+    if rec.parent == parent.id:
+        raise Conflict(f"Connection {rec.id} is already hosted on {parent.id}")
+    move_hosted(uow, rec, parent, view)
+    return rec.doc
+
+
+@operation("ConfirmConnection", write=True)
+def confirm_connection(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+    rec = find(uow, ctx, "connection", req["connectionId"])
+    state = rec.doc["connectionState"]
+    if state != "ordering":
+        raise Conflict(f"ConfirmConnection failed. {rec.id} is in state {state}")
+    rec.doc["connectionState"] = "pending"
+    uow.put(rec)
+    delay = activation_delay(ctx.settings.provisioning, ctx.settings.realistic_factor)
+    uow.schedule(ctx.now() + delay, ACTIVATE, rec.id, {})
+    return {"connectionState": "pending"}
+
+
+@timer_action(ACTIVATE)
+def activate(uow: UnitOfWork, ctx: Context, connection_id: str, payload: dict[str, Any]) -> None:
+    rec = uow.get("connection", connection_id)
+    # It comes up with its partner's port; if that is not up yet, it waits for it.
+    if (
+        rec is not None
+        and rec.doc["connectionState"] == "pending"
+        and parent_available(uow, rec.parent)
+    ):
+        rec.doc["connectionState"] = "available"
+        uow.put(rec)

@@ -1,0 +1,258 @@
+"""Interconnects: a Direct Connect Partner's ports, on which it allocates hosted
+connections for its customers (CreateInterconnect, DescribeInterconnects,
+DeleteInterconnect; hosted_connection.md and the model's operation documentation)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dxlab.domain import catalog, ids, quotas
+from dxlab.domain.connection import provisioning_steps
+from dxlab.domain.errors import Conflict, LimitExceeded, ValidationError
+from dxlab.domain.macsec import apply_keys
+from dxlab.domain.speeds import DEDICATED_BANDWIDTHS, INTERCONNECT_BANDWIDTHS
+from dxlab.service.common import find, initial_tags, page
+from dxlab.service.connections.dedicated import require_location
+from dxlab.service.connections.lag_rules import (
+    GONE,
+    check_can_join_lag,
+    check_can_leave_lag,
+    lag_view,
+    refresh_lag,
+)
+from dxlab.service.connections.placement import new_port_fields, place, release_port
+from dxlab.service.connections.port_orders import check_port_order
+from dxlab.service.context import Context
+from dxlab.service.registry import operation
+from dxlab.service.routes import route
+from dxlab.service.timers import timer_action
+from dxlab.store.repository import Record, UnitOfWork
+
+PROVISION = "interconnect.provision"
+
+
+def check_interconnect_bandwidth(loc: catalog.Location, bandwidth: str) -> None:
+    if bandwidth not in INTERCONNECT_BANDWIDTHS:
+        raise ValidationError(
+            f"Bandwidth {bandwidth!r} is not valid for an interconnect; choose one of {', '.join(INTERCONNECT_BANDWIDTHS)}"
+        )
+    if DEDICATED_BANDWIDTHS[bandwidth] not in loc.port_speeds:
+        raise ValidationError(f"Bandwidth {bandwidth} is not available at location {loc.code}")
+
+
+def live_ports_at(uow: UnitOfWork, account: str, location: str) -> int:
+    """limits.md: active connections per location per account; an interconnect is a port too."""
+    return sum(
+        1
+        for kind, state in (
+            ("connection", "connectionState"),
+            ("interconnect", "interconnectState"),
+        )
+        for r in uow.list(kind, account=account)
+        if r.doc["location"] == location and r.doc[state] not in GONE
+    )
+
+
+def hosted_on(uow: UnitOfWork, parent_id: str, *, live: bool = False) -> list[Record]:
+    """Hosted connections allocated on an interconnect or LAG, oldest first."""
+    recs = [r for r in uow.list("connection", parent=parent_id) if "partnerAccount" in r.meta]
+    if live:
+        recs = [r for r in recs if r.doc["connectionState"] not in GONE]
+    return sorted(recs, key=lambda r: r.created)
+
+
+def parent_available(uow: UnitOfWork, parent_id: str | None) -> bool:
+    """Whether the interconnect or LAG under a hosted connection is up."""
+    if parent_id and parent_id.startswith("dxlag-"):
+        lag = uow.get("lag", parent_id)
+        return lag is not None and lag_view(uow, lag)["lagState"] == "available"
+    rec = uow.get("interconnect", parent_id) if parent_id else None
+    return rec is not None and rec.doc["interconnectState"] == "available"
+
+
+def activate_waiting(uow: UnitOfWork, parent_id: str) -> None:
+    """Confirmed hosted connections come up once the port under them does."""
+    for hosted in hosted_on(uow, parent_id, live=True):
+        if hosted.doc["connectionState"] == "pending":
+            hosted.doc["connectionState"] = "available"
+            uow.put(hosted)
+
+
+def order_interconnect(
+    uow: UnitOfWork,
+    ctx: Context,
+    loc: catalog.Location,
+    name: str,
+    bandwidth: str,
+    *,
+    lag: Record | None = None,
+    on_device: str | None = None,
+    provider: str | None = None,
+    macsec: bool = False,
+    tags: list[dict[str, str]] | None = None,
+) -> Record:
+    """A new interconnect port, placed like a dedicated connection, provisioned the same way."""
+    interconnect_id = ids.connection_id()
+    device, port = place(uow, loc, ctx.account, interconnect_id, on_device=on_device)
+    doc: dict[str, Any] = {
+        "interconnectId": interconnect_id,
+        "interconnectName": name,
+        "interconnectState": "requested",
+        **new_port_fields(ctx.region, loc, device, bandwidth),
+        "macSecCapable": macsec,
+        "tags": tags or [],
+    }
+    if provider is not None:
+        doc["providerName"] = provider
+    if lag is not None:
+        doc["lagId"] = lag.id
+        # lags.md, MACsec considerations: a member uses the LAG's keys and mode.
+        if macsec:
+            doc["encryptionMode"] = lag.doc.get("encryptionMode", "no_encrypt")
+            apply_keys(doc, lag.doc.get("macSecKeys", []))
+    meta = {"port": port, "subLocation": device.sub_location, "crossConnect": False}
+    rec = Record(
+        "interconnect",
+        interconnect_id,
+        ctx.account,
+        doc,
+        meta,
+        parent=lag.id if lag else None,
+        created=ctx.now(),
+    )
+    uow.put(rec)
+    steps = provisioning_steps(ctx.settings.provisioning, ctx.settings.realistic_factor)
+    if steps:
+        uow.schedule(
+            ctx.now() + steps[0][1],
+            PROVISION,
+            interconnect_id,
+            {"step": steps[0][0], "rest": steps[1:]},
+        )
+    return rec
+
+
+@operation("CreateInterconnect", write=True)
+def create_interconnect(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+    loc = require_location(ctx, req["location"])
+    bandwidth = req["bandwidth"]
+    check_interconnect_bandwidth(loc, bandwidth)
+    macsec = bool(req.get("requestMACSec"))
+    check_port_order(loc, bandwidth, req.get("providerName"), None, macsec)
+    tags = initial_tags(req)
+    if live_ports_at(uow, ctx.account, loc.code) >= quotas.CONNECTIONS_PER_LOCATION:
+        raise LimitExceeded(
+            f"Connection limit exceeded: at most {quotas.CONNECTIONS_PER_LOCATION} active"
+            f" connections and interconnects per location per account ({loc.code})"
+        )
+    lag = None
+    if req.get("lagId") is not None:
+        lag = find(uow, ctx, "lag", req["lagId"])
+        check_can_join_lag(uow, lag, loc.code, bandwidth, kind="interconnect", macsec=macsec)
+    rec = order_interconnect(
+        uow,
+        ctx,
+        loc,
+        req["interconnectName"],
+        bandwidth,
+        lag=lag,
+        on_device=lag.doc["awsDevice"] if lag else None,
+        provider=req.get("providerName"),
+        macsec=macsec,
+        tags=tags,
+    )
+    if lag is not None:
+        refresh_lag(uow, lag.id)
+    return rec.doc
+
+
+@timer_action(PROVISION)
+def provision_step(
+    uow: UnitOfWork, ctx: Context, interconnect_id: str, payload: dict[str, Any]
+) -> None:
+    rec = uow.get("interconnect", interconnect_id)
+    if rec is None or rec.doc["interconnectState"] in GONE:
+        return
+    step, state = payload["step"], rec.doc["interconnectState"]
+    if step == "loa":
+        rec.doc.setdefault("loaIssueTime", ctx.now())
+    elif step == "pending" and state == "requested":
+        rec.doc["interconnectState"] = "pending"
+        rec.meta["crossConnect"] = True
+    elif step == "available" and state == "pending":
+        rec.doc["interconnectState"] = "available"
+    uow.put(rec)
+    if rec.doc["interconnectState"] == "available":
+        activate_waiting(uow, rec.id)
+    lag = refresh_lag(uow, rec.doc["lagId"]) if rec.doc.get("lagId") else None
+    if lag is not None and lag["lagState"] == "available":
+        activate_waiting(uow, lag["lagId"])
+    rest = payload.get("rest") or []
+    if rest:
+        uow.schedule(
+            ctx.now() + rest[0][1],
+            PROVISION,
+            interconnect_id,
+            {"step": rest[0][0], "rest": rest[1:]},
+        )
+
+
+@route("POST", "/interconnects/{interconnect_id}/cross-connect", write=True)
+def complete_cross_connect(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[str, Any]:
+    """The partner's cross-connect to its interconnect is patched (`--provisioning manual`)."""
+    rec = find(uow, ctx, "interconnect", args["interconnect_id"])
+    state = rec.doc["interconnectState"]
+    if state not in ("requested", "pending"):
+        raise Conflict(
+            f"Interconnect {rec.id} is in state {state}; its cross-connect is already complete"
+        )
+    uow.cancel_timers(rec.id, PROVISION)
+    rec.doc.setdefault("loaIssueTime", ctx.now())
+    rec.doc["interconnectState"] = "pending"
+    rec.meta["crossConnect"] = True
+    uow.put(rec)
+    uow.schedule(ctx.now(), PROVISION, rec.id, {"step": "available", "rest": []})
+    return rec.doc
+
+
+@operation("DescribeInterconnects")
+def describe_interconnects(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+    interconnect_id = req.get("interconnectId")
+    if interconnect_id is not None:
+        return {"interconnects": [find(uow, ctx, "interconnect", interconnect_id).doc]}
+    mine = sorted(
+        (
+            r
+            for r in uow.list("interconnect", account=ctx.account)
+            if r.doc.get("region") == ctx.region
+        ),
+        key=lambda r: r.created,
+    )
+    items, token = page([r.doc for r in mine], req.get("maxResults"), req.get("nextToken"))
+    out: dict[str, Any] = {"interconnects": items}
+    if token:
+        out["nextToken"] = token
+    return out
+
+
+@operation("DeleteInterconnect", write=True)
+def delete_interconnect(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+    rec = find(uow, ctx, "interconnect", req["interconnectId"])
+    state = rec.doc["interconnectState"]
+    if state in GONE:
+        raise Conflict(f"Interconnect {rec.id} is already {state}")
+    hosted = hosted_on(uow, rec.id, live=True)
+    if hosted:
+        raise Conflict(
+            f"Interconnect {rec.id} has {len(hosted)} hosted connection(s); delete them before the interconnect"
+        )
+    lag_id = rec.doc.get("lagId")
+    if lag_id:
+        check_can_leave_lag(uow, lag_id, rec.id)
+    rec.doc["interconnectState"] = "deleted"
+    uow.cancel_timers(rec.id)
+    release_port(uow, rec.id)
+    uow.put(rec)
+    if lag_id:
+        refresh_lag(uow, lag_id)
+    return {"interconnectState": "deleted"}

@@ -1,0 +1,210 @@
+"""The Resiliency Toolkit's BGP failover test (resiliency_failover.md): StartBgpFailoverTest
+takes the chosen BGP peers of a VIF down for 1-4,320 minutes, the VIF shows `testing`,
+and the sessions come back when the test is stopped (cancelled) or its time is up
+(completed, through a durable timer that survives a restart). Only the VIF's owner may
+run it ("The only account that has permission to run the failover test is the account
+that owns the virtual interface"). A test whose VIF or connection goes away ends failed.
+
+Beyond AWS: each test keeps the routing model's before/during comparison for its report
+(failover_report.py)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from dxlab.domain import failover as rules
+from dxlab.domain.errors import Conflict, ValidationError
+from dxlab.service.common import page
+from dxlab.service.context import Context
+from dxlab.service.registry import operation
+from dxlab.service.resiliency.reports import TEST_KIND, current_outages, snapshot
+from dxlab.service.snapshot import build_network
+from dxlab.service.timers import timer_action
+from dxlab.service.virtual_interfaces.state import KIND as VIF_KIND
+from dxlab.service.virtual_interfaces.state import (
+    find_vif,
+    live_state,
+    parent_of,
+    parent_state,
+    refresh,
+)
+from dxlab.store.repository import Record, UnitOfWork
+
+EXPIRE = "failover_test.expire"
+WATCH = "failover_test.watch"
+# How often a running test checks that its VIF and connection are still there.
+WATCH_SECONDS = 10.0
+
+
+def _in_progress(uow: UnitOfWork, vif_id: str) -> Record | None:
+    return next(
+        (t for t in uow.list(TEST_KIND, parent=vif_id) if t.doc["status"] == rules.IN_PROGRESS),
+        None,
+    )
+
+
+def _chosen_peers(vif: Record, wanted: list[str] | None) -> list[dict[str, Any]]:
+    """The peers to bring down: the ones named (each must be this VIF's), else all."""
+    peers = [
+        p
+        for p in vif.doc.get("bgpPeers", [])
+        if p.get("bgpPeerState") not in ("deleting", "deleted")
+    ]
+    if not wanted:
+        return peers
+    by_id = {p.get("bgpPeerId"): p for p in peers}
+    for peer_id in wanted:
+        if peer_id not in by_id:
+            raise ValidationError(
+                f"BGP peer {peer_id} is not a BGP peer of virtual interface {vif.id}"
+            )
+    return [by_id[p] for p in dict.fromkeys(wanted)]
+
+
+@operation("StartBgpFailoverTest", write=True)
+def start_bgp_failover_test(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+    minutes = rules.check_minutes(req.get("testDurationInMinutes"))
+    vif = find_vif(uow, ctx, req["virtualInterfaceId"], owner_only=True)
+    running = _in_progress(uow, vif.id)
+    if running is not None:
+        raise Conflict(
+            f"Virtual interface {vif.id} is already being tested (test {running.id} is in progress)"
+        )
+    state = live_state(uow, vif)
+    if state != "available":
+        raise Conflict(
+            f"Virtual interface {vif.id} is {state}; only an available virtual interface can be tested"
+        )
+    peers = _chosen_peers(vif, req.get("bgpPeers"))
+    not_up = [p["bgpPeerId"] for p in peers if p.get("bgpPeerState") != "available"]
+    if not_up:
+        raise Conflict(
+            f"BGP peer(s) {', '.join(not_up)} of {vif.id} are not available yet and cannot be tested"
+        )
+    families = sorted({p["addressFamily"] for p in peers})
+    failed, testing = current_outages(uow, ctx.account)
+    snap = snapshot(
+        build_network(uow, ctx), failed, testing, also_testing=[(vif.id, f) for f in families]
+    )
+    now, test_id = ctx.now(), str(uuid.uuid4())
+    peer_ids = [str(p["bgpPeerId"]) for p in peers]
+    doc: dict[str, Any] = {
+        "testId": test_id,
+        "virtualInterfaceId": vif.id,
+        "bgpPeers": peer_ids,
+        "status": rules.IN_PROGRESS,
+        "ownerAccount": vif.account,
+        "testDurationInMinutes": minutes,
+        "startTime": now,
+        "endTime": now + minutes * 60.0,  # when it will end; the actual end once it has
+    }
+    meta = {"families": families, "snapshot": snap}
+    uow.put(Record(TEST_KIND, test_id, vif.account, doc, meta, parent=vif.id, created=now))
+    _bring_down(uow, vif, test_id, set(peer_ids))
+    uow.schedule(now + minutes * 60.0, EXPIRE, test_id, {})
+    uow.schedule(now + WATCH_SECONDS, WATCH, test_id, {})
+    return {"virtualInterfaceTest": doc}
+
+
+def _bring_down(uow: UnitOfWork, vif: Record, test_id: str, peer_ids: set[str]) -> None:
+    """The VIF shows `testing`; the tested peers' BGP status is down, the others as they were."""
+    current = refresh(uow, vif)  # the peers' status as the data plane has it now
+    current["virtualInterfaceState"] = "testing"
+    for peer in current.get("bgpPeers", []):
+        if peer.get("bgpPeerId") in peer_ids:
+            peer["bgpStatus"] = "down"
+    vif.meta["failoverTest"] = test_id
+    uow.put(vif)
+
+
+def _vif_gone(uow: UnitOfWork, test: Record) -> str:
+    """Why a running test can no longer run ("" while it can)."""
+    vif = uow.get(VIF_KIND, str(test.doc["virtualInterfaceId"]))
+    if (
+        vif is None
+        or vif.doc["virtualInterfaceState"] != "testing"
+        or vif.meta.get("failoverTest") != test.id
+    ):
+        return "virtual interface is gone"
+    parent = parent_of(uow, vif.parent)
+    if parent is None or parent_state(parent) in ("deleting", "deleted", "rejected"):
+        return "connection is gone"
+    return ""
+
+
+def _finish(uow: UnitOfWork, test: Record, status: str, end: float) -> None:
+    test.doc["status"] = status
+    test.doc["endTime"] = end
+    uow.cancel_timers(test.id)
+    uow.put(test)
+    vif = uow.get(VIF_KIND, str(test.doc["virtualInterfaceId"]))
+    if vif is not None and vif.meta.get("failoverTest") == test.id:
+        del vif.meta["failoverTest"]
+        if vif.doc["virtualInterfaceState"] == "testing":
+            vif.doc["virtualInterfaceState"] = "available"  # the data plane says up or down
+            refresh(uow, vif)
+        else:
+            uow.put(vif)
+
+
+@timer_action(EXPIRE)
+def expire(uow: UnitOfWork, ctx: Context, test_id: str, payload: dict[str, Any]) -> None:
+    test = uow.get(TEST_KIND, test_id)
+    if test is None or test.doc["status"] != rules.IN_PROGRESS:
+        return
+    status = rules.FAILED if _vif_gone(uow, test) else rules.COMPLETED
+    _finish(uow, test, status, min(ctx.now(), float(test.doc["endTime"])))
+
+
+@timer_action(WATCH)
+def watch(uow: UnitOfWork, ctx: Context, test_id: str, payload: dict[str, Any]) -> None:
+    test = uow.get(TEST_KIND, test_id)
+    if test is None or test.doc["status"] != rules.IN_PROGRESS:
+        return
+    if _vif_gone(uow, test):
+        _finish(uow, test, rules.FAILED, ctx.now())
+    elif ctx.now() + WATCH_SECONDS < float(test.doc["endTime"]):
+        uow.schedule(ctx.now() + WATCH_SECONDS, WATCH, test_id, {})
+
+
+@operation("StopBgpFailoverTest", write=True)
+def stop_bgp_failover_test(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+    vif = find_vif(uow, ctx, req["virtualInterfaceId"], owner_only=True)
+    test = _in_progress(uow, vif.id)
+    if test is None:
+        raise Conflict(f"No failover test is in progress on virtual interface {vif.id}")
+    # resiliency_failover.md: "AWS restores the BGP peering session. The testing history
+    # displays 'cancelled' for the test."
+    _finish(uow, test, rules.CANCELLED, ctx.now())
+    return {"virtualInterfaceTest": test.doc}
+
+
+@operation("ListVirtualInterfaceTestHistory")
+def list_test_history(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+    status = req.get("status")
+    if status is not None:
+        rules.check_status(status)
+    vif_id = req.get("virtualInterfaceId")
+    if vif_id is not None:
+        find_vif(uow, ctx, vif_id, owner_only=True)
+        records = uow.list(TEST_KIND, parent=vif_id)
+    else:
+        records = uow.list(TEST_KIND, account=ctx.account)
+    docs = sorted(
+        (r.doc for r in records if r.account == ctx.account),
+        key=lambda d: d["startTime"],
+        reverse=True,
+    )
+    if req.get("testId") is not None:
+        docs = [d for d in docs if d["testId"] == req["testId"]]
+    if status is not None:
+        docs = [d for d in docs if d["status"] == status]
+    peers = set(req.get("bgpPeers") or ())
+    if peers:
+        docs = [d for d in docs if peers & set(d["bgpPeers"])]
+    items, token = page(docs, req.get("maxResults"), req.get("nextToken"))
+    out: dict[str, Any] = {"virtualInterfaceTestHistory": items}
+    if token:
+        out["nextToken"] = token
+    return out

@@ -1,0 +1,175 @@
+"""The connection wizard of the Resiliency Toolkit, as a service the CLI and the
+console both call: plan, then order everything in one transaction (all or nothing),
+never two connections of the order on one AWS device, all put into one resiliency group."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dxlab.domain import catalog, ids
+from dxlab.domain.errors import Conflict, ValidationError
+from dxlab.service.connections.dedicated import (
+    PROVISION,
+    check_bandwidth,
+    create_connection,
+    require_location,
+)
+from dxlab.service.context import Context
+from dxlab.service.registry import OPERATIONS
+from dxlab.service.resiliency import groups as resiliency_groups
+from dxlab.service.routes import route
+from dxlab.store.repository import Record, UnitOfWork
+from dxlab.toolkit.plan import Plan, make_plan
+
+
+def _plan(ctx: Context, args: dict[str, Any]) -> tuple[Plan, list[catalog.Location]]:
+    locations = args.get("locations") or []
+    if isinstance(locations, str):
+        locations = [locations]
+    plan = make_plan(str(args.get("model", "")), str(args.get("bandwidth", "")), list(locations), int(args.get("count", 1)))
+    locs = [require_location(ctx, code) for code in dict.fromkeys(s.location for s in plan.slots)]
+    for loc in locs:
+        check_bandwidth(loc, plan.port_bandwidth)
+        sub = args.get("subLocation")
+        if sub and loc is locs[0] and sub not in {s.name for s in loc.sub_locations}:
+            raise ValidationError(f"Sub-location {sub!r} is not at {loc.code}")
+    return plan, locs
+
+
+def summary(plan: Plan) -> dict[str, Any]:
+    return {
+        "model": plan.model,
+        "resiliencyModel": plan.resiliency_model,
+        "sla": plan.sla,
+        "bandwidth": plan.bandwidth,
+        "portBandwidth": plan.port_bandwidth,
+        "connectionsPerLag": plan.links if plan.uses_lags else None,
+        "connections": plan.connection_count,
+        "slots": [{"location": s.location, "name": s.name} for s in plan.slots],
+        "portHourCostUsd": plan.hourly_cost,
+        "monthlyPortCostUsd": plan.monthly_cost,
+    }
+
+
+@route("POST", "/wizard/plan")
+def plan_route(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[str, Any]:
+    plan, _ = _plan(ctx, args)
+    return summary(plan)
+
+
+@route("POST", "/wizard/order", write=True)
+def order(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[str, Any]:
+    plan, locs = _plan(ctx, args)
+    provider = args.get("provider")
+    # resiliency_toolkit.md: a known partner is approved at once; "Other" goes to review.
+    known = provider is None or all(provider in loc.providers for loc in locs)
+    tags = args.get("tags") or []
+    used: set[str] = set()
+    connection_ids: list[str] = []
+    lag_ids: list[str] = []
+    for slot in plan.slots:
+        if plan.uses_lags:
+            lag = _order_lag(uow, ctx, plan, slot.location, slot.name, provider if known else None, tags)
+            lag_ids.append(lag["lagId"])
+            members = [c["connectionId"] for c in lag.get("connections", [])]
+            device = lag["awsDevice"]
+        else:
+            req: dict[str, Any] = {"location": slot.location, "bandwidth": plan.port_bandwidth, "connectionName": slot.name}
+            if provider and known:
+                req["providerName"] = provider
+            if tags:
+                req["tags"] = tags
+            conn = create_connection(uow, ctx, req, avoid_devices=frozenset(used))
+            members = [conn["connectionId"]]
+            device = conn["awsDevice"]
+        if device in used:
+            raise Conflict(f"Location {slot.location} has no free AWS device left for {slot.name}")
+        used.add(device)
+        connection_ids += members
+    order_id = ids.order_id()
+    if not known:
+        for cid in connection_ids:  # held for review: no LOA, no cross-connect, no provisioning
+            uow.cancel_timers(cid, PROVISION)
+            rec = uow.get("connection", cid)
+            assert rec is not None
+            rec.meta["heldForReview"] = order_id
+            rec.doc["providerName"] = provider  # the "Other" partner, as the order named it
+            uow.put(rec)
+    group = resiliency_groups.create(
+        uow, ctx, {"resiliencyGroupName": f"{plan.slots[0].name.rsplit('-', 2)[0]}-{ctx.now():.0f}",
+                   "intendedResiliencyModel": plan.resiliency_model},
+    )["resiliencyGroup"]  # fmt: skip
+    resiliency_groups.associate(
+        uow, ctx, {"resiliencyGroupId": group["resiliencyGroupId"], "connectionIdentifiers": connection_ids}
+    )
+    customer = _register_customer_side(uow, ctx, [(s.location, lid) for s, lid in zip(plan.slots, lag_ids or connection_ids, strict=True)])
+    status = "approved" if known else "pending-review"
+    uow.put(Record("order", order_id, ctx.account,
+                   {"status": status, "connections": connection_ids, "provider": provider or "",
+                    "model": plan.model, "resiliencyGroupId": group["resiliencyGroupId"]},
+                   created=ctx.now()))  # fmt: skip
+    return {
+        **summary(plan),
+        "orderId": order_id,
+        "status": status,
+        "provider": provider or "",
+        "connectionIds": connection_ids,
+        "lagIds": lag_ids,
+        "resiliencyGroupId": group["resiliencyGroupId"],
+        "topology": customer,
+    }
+
+
+def _register_customer_side(uow: UnitOfWork, ctx: Context, slots: list[tuple[str, str]]) -> str:
+    """Write the customer side for what was ordered (added to a loaded topology), and
+    register it, so that VIFs created on these connections come up."""
+    from dxlab.service.customer.topology import install
+    from dxlab.service.snapshot import load_topology
+    from dxlab.toolkit.customer_side import customer_side, to_yaml
+
+    topology, _ = load_topology(uow, ctx.account)
+    existing = topology.raw if topology.sites else None
+    text = to_yaml(customer_side(slots, existing))
+    install(uow, ctx, text, "wizard")
+    return text
+
+
+def _order_lag(
+    uow: UnitOfWork, ctx: Context, plan: Plan, location: str, name: str, provider: str | None, tags: list[Any]
+) -> dict[str, Any]:
+    create_lag = OPERATIONS.get("CreateLag")
+    if create_lag is None:
+        raise ValidationError(f"{plan.bandwidth} needs a LAG, and this dxlab serves no LAGs yet")
+    req: dict[str, Any] = {"numberOfConnections": plan.links, "location": location,
+                           "connectionsBandwidth": plan.port_bandwidth, "lagName": name}  # fmt: skip
+    if provider:
+        req["providerName"] = provider
+    if tags:
+        req["tags"] = tags
+    return create_lag.handler(uow, ctx, req)
+
+
+@route("POST", "/orders/{order_id}/approve", write=True)
+def approve(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[str, Any]:
+    """AWS's review of an order with an unknown partner: approve it, provisioning starts."""
+    from dxlab.service.common import find
+    from dxlab.service.connections.dedicated import schedule_provisioning
+
+    rec = find(uow, ctx, "order", args["order_id"])
+    if rec.doc["status"] != "pending-review":
+        raise Conflict(f"Order {rec.id} is {rec.doc['status']}")
+    for cid in rec.doc["connections"]:
+        conn = uow.get("connection", cid)
+        if conn is not None:
+            conn.meta.pop("heldForReview", None)
+            uow.put(conn)
+        schedule_provisioning(uow, ctx, cid)
+    rec.doc["status"] = "approved"
+    uow.put(rec)
+    return {"orderId": rec.id, **rec.doc}
+
+
+@route("GET", "/orders")
+def list_orders(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[str, Any]:
+    return {"orders": [{"orderId": r.id, **r.doc} for r in uow.list("order", account=ctx.account)]}
+

@@ -1,0 +1,147 @@
+"""Scheduled changes of virtual interfaces (durable timers, service/timers.py):
+provisioning (`pending` -> up), the jumbo frame outage and its end, deletion and the
+purge of deleted VIFs 15 minutes later (DescribeVirtualInterfaces: "Virtual interfaces
+deleted fewer than 15 minutes before you make the request are also returned")."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dxlab.service.context import Context, Settings
+from dxlab.service.timers import timer_action
+from dxlab.service.virtual_interfaces.state import KIND, live_vifs_on, refresh
+from dxlab.store.repository import Record, UnitOfWork
+
+PROVISION = "vif.provision"
+JUMBO_RESTORE = "vif.jumbo-restore"
+DELETE = "vif.delete"
+PURGE = "vif.purge"
+
+# A new VIF takes a couple of minutes on AWS before BGP can come up.
+REALISTIC_PROVISION_SECONDS = 120.0
+# set-jumbo-frames-vif.md: "disrupts network connectivity for all virtual interfaces
+# associated with the connection for up to 30 seconds". In `instant` mode the outage is
+# kept short (but visible), so automation is not slowed down.
+JUMBO_OUTAGE_SECONDS = 30.0
+JUMBO_OUTAGE_INSTANT = 1.0
+DELETED_VISIBLE_SECONDS = 15 * 60.0
+
+
+def provision_delay(settings: Settings) -> float:
+    return (
+        REALISTIC_PROVISION_SECONDS * settings.realistic_factor
+        if settings.provisioning == "realistic"
+        else 0.0
+    )
+
+
+def jumbo_outage(settings: Settings) -> float:
+    if settings.provisioning == "instant":
+        return JUMBO_OUTAGE_INSTANT
+    factor = settings.realistic_factor if settings.provisioning == "realistic" else 1.0
+    return JUMBO_OUTAGE_SECONDS * factor
+
+
+def schedule_provisioning(uow: UnitOfWork, ctx: Context, vif_id: str) -> None:
+    uow.schedule(ctx.now() + provision_delay(ctx.settings), PROVISION, vif_id, {})
+
+
+def bring_up(uow: UnitOfWork, rec: Record) -> None:
+    """pending -> available (stored); the data plane then shows available or down."""
+    rec.meta.pop("outage", None)
+    if rec.doc["virtualInterfaceState"] in ("pending", "available", "down"):
+        rec.doc["virtualInterfaceState"] = "available"
+        for peer in rec.doc.get("bgpPeers", []):
+            if peer["bgpPeerState"] == "pending":
+                peer["bgpPeerState"] = "available"
+    refresh(uow, rec)
+
+
+@timer_action(PROVISION)
+def provision(uow: UnitOfWork, ctx: Context, vif_id: str, payload: dict[str, Any]) -> None:
+    rec = uow.get(KIND, vif_id)
+    if rec is None or rec.doc["virtualInterfaceState"] != "pending" or rec.meta.get("outage"):
+        return  # deleted meanwhile, or waiting for the end of a jumbo frame outage
+    bring_up(uow, rec)
+
+
+def jumbo_upgrade(uow: UnitOfWork, ctx: Context, parent: Record, changed: Record) -> None:
+    """set-jumbo-frames-vif.md: the connection (or LAG) becomes jumbo frame capable, and
+    every VIF on it loses connectivity for up to 30 seconds; the VIF being changed shows
+    `pending` until the update is complete, the others `down`."""
+    parent.doc["jumboFrameCapable"] = True
+    uow.put(parent)
+    if parent.kind == "lag":
+        from dxlab.service.connections.lag_rules import lag_members
+
+        for member in lag_members(uow, parent.id):
+            member.doc["jumboFrameCapable"] = True
+            uow.put(member)
+    for rec in [*(v for v in live_vifs_on(uow, parent.id) if v.id != changed.id), changed]:
+        rec.doc["jumboFrameCapable"] = True
+        if rec.doc["virtualInterfaceState"] in ("pending", "available", "down"):
+            rec.meta["outage"] = True
+            rec.doc["virtualInterfaceState"] = "pending" if rec.id == changed.id else "down"
+        if rec.id != changed.id:
+            uow.put(rec)
+    uow.schedule(ctx.now() + jumbo_outage(ctx.settings), JUMBO_RESTORE, parent.id, {})
+
+
+def brief_outage(uow: UnitOfWork, ctx: Context, rec: Record) -> None:
+    """A change that re-provisions one VIF (an MTU change, a migration): `pending`, then up."""
+    if rec.doc["virtualInterfaceState"] in ("available", "down", "pending"):
+        rec.doc["virtualInterfaceState"] = "pending"
+        if not rec.meta.get("outage"):
+            schedule_provisioning(uow, ctx, rec.id)
+
+
+@timer_action(JUMBO_RESTORE)
+def jumbo_restore(uow: UnitOfWork, ctx: Context, parent_id: str, payload: dict[str, Any]) -> None:
+    for rec in live_vifs_on(uow, parent_id):
+        if rec.meta.get("outage"):
+            bring_up(uow, rec)
+
+
+def start_delete(uow: UnitOfWork, ctx: Context, rec: Record) -> None:
+    rec.doc["virtualInterfaceState"] = "deleting"
+    for peer in rec.doc.get("bgpPeers", []):
+        peer["bgpPeerState"] = "deleting"
+    rec.meta.pop("outage", None)
+    uow.cancel_timers(rec.id)
+    # The VLAN and the peer address blocks are free again at once (all claims are the VIF's).
+    uow.release_owner(rec.id)
+    uow.put(rec)
+    uow.schedule(ctx.now(), DELETE, rec.id, {})
+
+
+@timer_action(DELETE)
+def finish_delete(uow: UnitOfWork, ctx: Context, vif_id: str, payload: dict[str, Any]) -> None:
+    rec = uow.get(KIND, vif_id)
+    if rec is None or rec.doc["virtualInterfaceState"] != "deleting":
+        return
+    rec.doc["virtualInterfaceState"] = "deleted"
+    for peer in rec.doc.get("bgpPeers", []):
+        peer["bgpPeerState"] = "deleted"
+        peer["bgpStatus"] = "down"
+    uow.put(rec)
+    uow.schedule(ctx.now() + DELETED_VISIBLE_SECONDS, PURGE, vif_id, {})
+
+
+def finish_reject(uow: UnitOfWork, ctx: Context, rec: Record) -> None:
+    """A VIF refused (a hosted VIF its owner declines, a public VIF whose prefixes are
+    not approved): `rejected`, its VLAN and addresses free, gone after 15 minutes."""
+    rec.doc["virtualInterfaceState"] = "rejected"
+    for peer in rec.doc.get("bgpPeers", []):
+        peer["bgpPeerState"] = "deleted"
+        peer["bgpStatus"] = "down"
+    uow.cancel_timers(rec.id)
+    uow.release_owner(rec.id)
+    uow.put(rec)
+    uow.schedule(ctx.now() + DELETED_VISIBLE_SECONDS, PURGE, rec.id, {})
+
+
+@timer_action(PURGE)
+def purge(uow: UnitOfWork, ctx: Context, vif_id: str, payload: dict[str, Any]) -> None:
+    rec = uow.get(KIND, vif_id)
+    if rec is not None and rec.doc["virtualInterfaceState"] in ("deleted", "rejected"):
+        uow.delete(KIND, vif_id)

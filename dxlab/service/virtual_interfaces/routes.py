@@ -1,0 +1,83 @@
+"""ListVirtualInterfaceRoutes: the routes a VIF's BGP sessions accept from the customer
+and advertise to it, from the data plane (the routing model in sim mode)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from dxlab.routing.bgp import Route, covers, session_state
+from dxlab.service.common import page
+from dxlab.service.context import Context
+from dxlab.service.registry import operation
+from dxlab.service.resiliency.reports import current_outages
+from dxlab.service.snapshot import build_network
+from dxlab.service.virtual_interfaces.state import find_vif
+from dxlab.store.repository import UnitOfWork
+
+# The lab data plane's hook (lab/plane.py): VIF id -> [(direction, route)] read
+# from the daemons, or None for a VIF the lab does not run (the model answers then).
+RouteSource = Callable[[str], "list[tuple[str, Route]] | None"]
+_route_source: list[RouteSource | None] = [None]
+
+
+def use_route_source(source: RouteSource | None) -> None:
+    _route_source[0] = source
+
+
+def _wire(route: Route, direction: str, vif_doc: dict[str, Any], installed: float) -> dict[str, Any]:
+    return {
+        "cidr": route.cidr,
+        "routeDirection": direction,
+        "addressFamily": route.family,
+        "asPath": [{"pathType": "seq", "path": list(route.as_path)}],
+        "communities": list(route.communities),
+        "awsLogicalDeviceId": vif_doc.get("awsLogicalDeviceId") or vif_doc.get("awsDeviceV2", ""),
+        "routeInstalledAt": installed,
+    }
+
+
+def _matches(route: dict[str, Any], filters: dict[str, Any]) -> bool:
+    if "routeDirection" in filters and route["routeDirection"] != filters["routeDirection"]:
+        return False
+    if "addressFamily" in filters and route["addressFamily"] != filters["addressFamily"]:
+        return False
+    cidrs = filters.get("cidrs")
+    if cidrs and not any(covers(c, route["cidr"]) for c in cidrs):
+        return False
+    path = route["asPath"][0]["path"]
+    if filters.get("asPath") and not all(asn in path for asn in filters["asPath"]):
+        return False
+    return not (filters.get("communities") and not set(filters["communities"]) <= set(route["communities"]))
+
+
+@operation("ListVirtualInterfaceRoutes")
+def list_virtual_interface_routes(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+    vif_id = req.get("virtualInterfaceId")
+    if not vif_id:
+        from dxlab.domain.errors import ValidationError
+
+        raise ValidationError("virtualInterfaceId is required")
+    rec = find_vif(uow, ctx, vif_id, owner_only=True)
+    net = build_network(uow, ctx)
+    vif = net.vifs.get(rec.id)
+    routes: list[dict[str, Any]] = []
+    from_lab = _route_source[0](rec.id) if _route_source[0] else None
+    if from_lab is not None:
+        routes = [_wire(r, direction, rec.doc, rec.created) for direction, r in from_lab]
+    elif vif is not None:
+        failed, tested = current_outages(uow, ctx.account)
+        testing = set(tested)
+        for s in vif.sessions:
+            state = session_state(net, vif, s.family, failed, (vif.id, s.family) in testing)
+            if not state.up:
+                continue  # a session that is down has neither learned nor sent anything
+            routes += [_wire(r, "accepted", rec.doc, rec.created) for r in state.accepted]
+            routes += [_wire(r, "advertised", rec.doc, rec.created) for r in state.advertised]
+    filters = req.get("filters") or {}
+    routes = [r for r in routes if _matches(r, filters)]
+    items, token = page(routes, req.get("maxResults"), req.get("nextToken"))
+    out: dict[str, Any] = {"virtualInterfaceId": rec.id, "routes": items}
+    if token:
+        out["nextToken"] = token
+    return out

@@ -1,0 +1,118 @@
+"""The web console on the API's port: server-rendered pages per account (connections,
+LAGs, VIFs, gateways, resiliency groups, the topology diagram, the analyzer's verdict)
+and the connection wizard. In `--auth strict` mode nothing is shown without proof of
+an account (a SigV4 signature or a session from signing in with a registered key)."""
+
+from __future__ import annotations
+
+import logging
+from html import escape
+from typing import Any
+from urllib.parse import parse_qsl
+
+import orjson
+
+from dxlab.domain.errors import DxlabError
+from dxlab.web import errors
+from dxlab.web.console import session
+from dxlab.web.console.backend import Backend
+from dxlab.web.console.failover import failover
+from dxlab.web.console.layout import login_page, page
+from dxlab.web.console.pages import PAGES
+from dxlab.web.console.wizard import wizard
+
+log = logging.getLogger("dxlab.web.console")
+
+HTML = "text/html; charset=utf-8"
+Response = tuple[int, str, bytes, list[tuple[bytes, bytes]]]
+ALL_PAGES = {**PAGES, "wizard": wizard, "failover": failover}
+# The /_dxlab routes the console's scripts call, by (method, path under /console/api).
+API = {("POST", "wizard/plan"), ("POST", "wizard/order"), ("GET", "diagram.svg"), ("GET", "analyze")}
+# The API operations they call (POST /console/api/op/NAME), as any client of the account could.
+OPS = {"StartBgpFailoverTest", "StopBgpFailoverTest"}
+
+
+def _redirect(to: str, extra: list[tuple[bytes, bytes]] | None = None) -> Response:
+    return 303, "text/plain", b"", [(b"location", to.encode()), *(extra or [])]
+
+
+def _sign_in(app: Any, body: bytes) -> Response:
+    form = dict(parse_qsl(body.decode(errors="replace")))
+    account = session.sign_in(app, form.get("access_key", ""), form.get("secret_key", ""))
+    if account is None:
+        return 403, HTML, login_page("Unknown access key or wrong secret").encode(), []
+    return _redirect("/console/", [session.set_cookie(session.SESSION_COOKIE, session.session_token(account))])
+
+
+def _api(b: Backend, method: str, path: str, headers: dict[str, str], body: bytes) -> Response:
+    if method == "POST" and headers.get("x-dxlab-console") != "1":
+        # Browsers send a custom header only from our own pages (no CORS): no cross-site orders.
+        return 403, "application/json", b'{"message":"missing x-dxlab-console header"}', []
+    try:
+        args = orjson.loads(body) if body.strip() else {}
+    except orjson.JSONDecodeError:
+        args = None
+    if not isinstance(args, dict):
+        return 400, "application/json", b'{"message":"send a JSON object"}', []
+    result = b.op(path[3:], args) if path.startswith("op/") else b.route(method, "/" + path, args)
+    if isinstance(result, bytes):
+        return 200, "image/svg+xml", result, []
+    return 200, "application/json", orjson.dumps(result), []
+
+
+def handle(app: Any, scope: dict[str, Any], headers: dict[str, str], body: bytes, request_id: str) -> Response:
+    method, path = scope["method"], scope.get("path", "/console")
+    rest = path.removeprefix("/console").strip("/")
+    strict = app.settings.auth == "strict"
+    if rest == "login" and method == "POST":
+        return _sign_in(app, body)
+    if rest in ("login", "logout"):
+        if not strict:
+            return _redirect("/console/")  # permissive: nobody signs in
+        clear = [session.set_cookie(session.SESSION_COOKIE, "", 0)] if rest == "logout" else []
+        return 200, HTML, login_page("Signed out." if rest == "logout" else "", error=False).encode(), clear
+    query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")))
+    try:
+        account, cookies = session.account_for(app, scope, headers, body, query)
+    except session.Refused as exc:
+        if rest.startswith("api/"):
+            return exc.status, "application/json", orjson.dumps({"message": exc.message}), []
+        return exc.status, HTML, login_page(exc.message, error=not exc.signed_out).encode(), []
+    backend = Backend(app, account, request_id)
+    try:
+        if rest.startswith("api/"):
+            if (method, rest[4:]) not in API and not (method == "POST" and rest[4:].removeprefix("op/") in OPS):
+                return 404, "application/json", b'{"message":"no such console call"}', []
+            status, ctype, payload, extra = _api(backend, method, rest[4:], headers, body)
+            return status, ctype, payload, extra + cookies
+        if rest == "diagram.svg":
+            return 200, "image/svg+xml", backend.route("GET", "/diagram.svg"), cookies
+        if rest.startswith("loa/") and rest.endswith(".pdf"):
+            # loa.md: the LOA-CFA of a connection or LAG, as DescribeLoa gives it.
+            letter = backend.op("DescribeLoa", {"connectionId": rest[4:-4]})
+            return 200, str(letter["loaContentType"]), bytes(letter["loaContent"]), cookies
+        if method not in ("GET", "HEAD") or rest not in ALL_PAGES:
+            text = page("Not found", f"<p>No console page {rest!r}.</p>", account, strict)
+            return 404, HTML, text.encode(), cookies
+        title, content, script = ALL_PAGES[rest](backend, query)
+        return 200, HTML, page(title, content, account, strict, rest, script).encode(), cookies
+    except DxlabError as err:
+        if rest.startswith("api/"):
+            status, payload = errors.json_error(err)
+            return status, "application/json", payload, cookies
+        text = page("Error", f'<p class="error">{escape(str(err))}</p>', account, strict)
+        return 400, HTML, text.encode(), cookies
+
+
+async def serve_console(app: Any, scope: dict[str, Any], send: Any, request_id: str,
+                        headers: dict[str, str] | None = None, body: bytes = b"") -> None:  # fmt: skip
+    from dxlab.web.app import _respond
+
+    try:
+        status, ctype, payload, extra = handle(app, scope, headers or {}, body, request_id)
+    except Exception:  # noqa: BLE001 - never a traceback to the browser
+        log.exception("console error in %s", request_id)
+        status, ctype, payload, extra = 500, "text/plain", b"internal error; see the server log", []
+    if scope["method"] == "HEAD":
+        payload = b""
+    await _respond(send, status, payload, ctype, request_id, extra)

@@ -1,0 +1,203 @@
+"""Console pages: each reads what a client of this account could read (API operations
+and /_dxlab routes, through Backend) and renders it as HTML."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from html import escape
+from typing import Any
+
+from dxlab.domain.errors import DxlabError
+from dxlab.domain.loa import NO_LOA_STATES
+from dxlab.toolkit.report import html_fragment
+from dxlab.web.console.backend import Backend
+from dxlab.web.console.layout import badge, code, table
+
+Page = tuple[str, str, str]  # title, body, script
+INLINE_DIAGRAM_LIMIT = 400  # connections + VIFs drawn on the overview
+
+
+def when(value: Any) -> str:
+    from datetime import UTC, datetime
+
+    if isinstance(value, (int, float)):
+        return datetime.fromtimestamp(value, UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return escape(str(value or ""))
+
+
+def overview(b: Backend, q: dict[str, str]) -> Page:
+    conns = b.items("DescribeConnections", "connections")
+    lags = b.items("DescribeLags", "lags")
+    vifs = b.items("DescribeVirtualInterfaces", "virtualInterfaces")
+    dxgws = b.items("DescribeDirectConnectGateways", "directConnectGateways")
+    groups = b.items("ListResiliencyGroups", "items")
+    result = b.route("GET", "/analyze")
+    cards = "".join(
+        f'<div class="card"><a href="/console/{slug}"><div class="n">{n}</div><div class="l">{label}</div></a></div>'
+        for slug, n, label in (
+            ("connections", len(conns), "connections"),
+            ("lags", len(lags), "LAGs"),
+            ("vifs", len(vifs), "virtual interfaces"),
+            ("gateways", len(dxgws), "Direct Connect gateways"),
+            ("resiliency-groups", len(groups), "resiliency groups"),
+        )
+    )
+    down = [c for c in conns if c.get("connectionState") not in ("available", "deleted")]
+    down_vifs = [v for v in vifs if v.get("virtualInterfaceState") not in ("available", "deleted")]
+    alerts = ""
+    if down or down_vifs or result.get("active_failures") or result.get("tests_in_progress"):
+        items = [f"{code(c['connectionId'])} is {badge(c.get('connectionState'))}" for c in down]
+        items += [f"{code(v['virtualInterfaceId'])} is {badge(v.get('virtualInterfaceState'))}" for v in down_vifs]
+        items += [f"injected failure: {code(f)}" for f in result.get("active_failures", [])]
+        alerts = "<h2>Not healthy now</h2><ul>" + "".join(f"<li>{i}</li>" for i in items) + "</ul>"
+    verdict = _verdict_line(result)
+    if not conns and not lags:
+        drawing = '<p class="empty">No connections yet: order them with the <a href="/console/wizard">connection wizard</a>.</p>'
+    elif len(vifs) + len(conns) <= INLINE_DIAGRAM_LIMIT:
+        drawing = '<div class="diagram">' + b.route("GET", "/diagram.svg").decode() + "</div>"
+    else:  # a large inventory's drawing is megabytes: on its own page only
+        drawing = f'<p><a href="/console/topology">{len(conns)} connections and {len(vifs)} VIFs</a></p>'
+    body = f'{verdict}<div class="cards">{cards}</div>{alerts}<h2>Topology</h2>{drawing}'
+    return "Overview", body, ""
+
+
+def _verdict_line(result: dict[str, Any]) -> str:
+    sla = str(result.get("sla"))
+    tone = {"99.99%": "sla-ok", "99.9%": "sla-mid"}.get(sla, "sla-bad")
+    spofs = result.get("single_points_of_failure", [])
+    rule = f" — {escape(str(result['sla_rule']))}" if result.get("sla_rule") else ""
+    what = f"{len(spofs)} single point(s) of failure" if spofs else "no single point of failure"
+    return (f'<div class="dx-report"><p class="dx-verdict {tone}"><b>SLA: {escape(sla)}</b>{rule} · {what} · '
+            '<a href="/console/analysis">full analysis</a></p></div>')  # fmt: skip
+
+
+def connections(b: Backend, q: dict[str, str]) -> Page:
+    rows = [
+        (code(c["connectionId"]), escape(c.get("connectionName", "")), escape(c.get("location", "")),
+         code(c.get("awsDeviceV2") or c.get("awsDevice", "")), escape(c.get("bandwidth", "")),
+         badge(c.get("connectionState")), code(c.get("lagId", "")), escape(c.get("partnerName") or c.get("providerName") or ""),
+         escape(c.get("encryptionMode", "") or ""), _loa_link(c["connectionId"], c.get("connectionState")))
+        for c in b.items("DescribeConnections", "connections")
+    ]  # fmt: skip
+    headers = ("ID", "Name", "Location", "AWS device", "Bandwidth", "State", "LAG", "Provider", "MACsec", "LOA-CFA")
+    body = table(headers, rows, "No connections: order some with the connection wizard.")
+    return "Connections", body, ""
+
+
+def _loa_link(resource_id: str, state: object) -> str:
+    if state in NO_LOA_STATES:  # the letter's own rule (domain/loa.py); AWS may still be issuing it
+        return ""
+    return f'<a href="/console/loa/{escape(resource_id)}.pdf">PDF</a>'
+
+
+def lags(b: Backend, q: dict[str, str]) -> Page:
+    rows = [
+        (code(lag["lagId"]), escape(lag.get("lagName", "")), escape(lag.get("location", "")),
+         code(lag.get("awsDeviceV2") or lag.get("awsDevice", "")),
+         f"{lag.get('numberOfConnections', len(lag.get('connections', [])))} × {escape(lag.get('connectionsBandwidth', ''))}",
+         escape(str(lag.get("minimumLinks", 0))), badge(lag.get("lagState")),
+         " ".join(code(c["connectionId"]) for c in lag.get("connections", [])), _loa_link(lag["lagId"], lag.get("lagState")))
+        for lag in b.items("DescribeLags", "lags")
+    ]  # fmt: skip
+    headers = ("ID", "Name", "Location", "AWS device", "Connections", "Minimum links", "State", "Members", "LOA-CFA")
+    return "LAGs", table(headers, rows, "No link aggregation groups."), ""
+
+
+def vifs(b: Backend, q: dict[str, str]) -> Page:
+    rows = []
+    for v in b.items("DescribeVirtualInterfaces", "virtualInterfaces"):
+        peers = "<br>".join(
+            f"{escape(p.get('addressFamily', ''))} {badge(p.get('bgpStatus'))} "
+            f"<span class=\"muted\">{escape(p.get('bgpPeerState', ''))} · {escape(p.get('customerAddress', '') or '')}</span>"
+            for p in v.get("bgpPeers", [])
+        )  # fmt: skip
+        gateway = v.get("directConnectGatewayId") or v.get("virtualGatewayId") or ""
+        rows.append((code(v["virtualInterfaceId"]), escape(v.get("virtualInterfaceName", "")),
+                     escape(v.get("virtualInterfaceType", "")), badge(v.get("virtualInterfaceState")),
+                     code(v.get("connectionId")), escape(str(v.get("vlan", ""))),
+                     f"{escape(str(v.get('asnLong') or v.get('asn', '')))} / {escape(str(v.get('amazonSideAsn', '')))}",
+                     code(gateway), peers, escape(str(v.get("mtu", "")))))  # fmt: skip
+    headers = ("ID", "Name", "Type", "State", "Connection", "VLAN", "ASN / Amazon ASN", "Gateway", "BGP peers", "MTU")
+    return "Virtual interfaces", table(headers, rows, "No virtual interfaces."), ""
+
+
+def gateways(b: Backend, q: dict[str, str]) -> Page:
+    dx_rows = []
+    for g in b.items("DescribeDirectConnectGateways", "directConnectGateways"):
+        assocs = b.items("DescribeDirectConnectGatewayAssociations", "directConnectGatewayAssociations",
+                         {"directConnectGatewayId": g["directConnectGatewayId"]})  # fmt: skip
+        linked = "<br>".join(
+            f"{code(a.get('associatedGateway', {}).get('id'))} {badge(a.get('associationState'))} "
+            f"<span class=\"muted\">{escape(', '.join(p['cidr'] for p in a.get('allowedPrefixesToDirectConnectGateway', [])))}</span>"
+            for a in assocs
+        )  # fmt: skip
+        dx_rows.append((code(g["directConnectGatewayId"]), escape(g.get("directConnectGatewayName", "")),
+                        escape(str(g.get("amazonSideAsn", ""))), badge(g.get("directConnectGatewayState")), linked))  # fmt: skip
+    vgws = b.route("GET", "/virtual-gateways").get("virtualGateways", [])
+    tgws = b.route("GET", "/transit-gateways").get("transitGateways", [])
+    gw_rows = [
+        (code(g.get("virtualGatewayId") or g.get("transitGatewayId")), "VGW" if g.get("virtualGatewayId") else "TGW",
+         badge(g.get("virtualGatewayState") or g.get("state") or g.get("transitGatewayState")),
+         escape(str(g.get("amazonSideAsn", ""))), escape(", ".join(g.get("vpcCidrs", []))), escape(g.get("region", "")))
+        for g in [*vgws, *tgws]
+    ]  # fmt: skip
+    body = ("<h2>Direct Connect gateways</h2>"
+            + table(("ID", "Name", "Amazon ASN", "State", "Associated gateways (allowed prefixes)"), dx_rows,
+                    "No Direct Connect gateways.")
+            + "<h2>Virtual private gateways and transit gateways</h2>"
+            + table(("ID", "Kind", "State", "Amazon ASN", "VPC CIDRs", "Region"), gw_rows, "No VGWs or TGWs."))  # fmt: skip
+    return "Gateways", body, ""
+
+
+def resiliency_groups(b: Backend, q: dict[str, str]) -> Page:
+    rows = []
+    for g in b.items("ListResiliencyGroups", "items"):
+        gid = g["resiliencyGroupId"]
+        members = b.items("ListResiliencyGroupAssociations", "items", {"resiliencyGroupId": gid})
+        try:
+            check = b.route("GET", f"/resiliency-groups/{gid}/compliance")
+            meets = (badge("yes") + f" SLA {escape(str(check.get('sla')))}" if check.get("meetsModel")
+                     else badge("no") + "<br>" + "<br>".join(escape(str(r)) for r in check.get("brokenRules", [])))  # fmt: skip
+            model = escape(str(check.get("intendedResiliencyModel", "")))
+        except DxlabError as exc:
+            meets, model = escape(str(exc)), ""
+        conns = " ".join(code(m.get("connectionArn", "").rsplit("/", 1)[-1]) for m in members)
+        rows.append((code(gid), escape(g.get("resiliencyGroupName", "")), model, badge(g.get("state")), conns, meets))
+    headers = ("ID", "Name", "Intended model", "State", "Connections", "Meets the model")
+    return "Resiliency groups", table(headers, rows, "No resiliency groups: the wizard creates one per order."), ""
+
+
+TOPOLOGY_JS = """
+const box=document.getElementById('diagram'),auto=document.getElementById('auto');
+setInterval(async()=>{if(!auto.checked)return;
+ const r=await fetch('/console/api/diagram.svg',{credentials:'same-origin'});if(r.ok)box.innerHTML=await r.text();},5000);
+"""
+
+
+def topology(b: Backend, q: dict[str, str]) -> Page:
+    svg = b.route("GET", "/diagram.svg").decode()
+    loaded = b.route("GET", "/topology")
+    note = "" if loaded.get("loaded") else \
+        '<p class="error">No customer topology is loaded: <code>dxlab topology load FILE</code> (the wizard writes one).</p>'  # fmt: skip
+    body = (f'{note}<p class="muted">Failed parts are red; hover for the reason. '
+            '<label><input type="checkbox" id="auto" checked> refresh every 5 s</label> · '
+            '<a href="/console/diagram.svg" download="dxlab-topology.svg">download SVG</a></p>'
+            f'<div class="diagram" id="diagram">{svg}</div>')  # fmt: skip
+    return "Topology", body, TOPOLOGY_JS
+
+
+def analysis(b: Backend, q: dict[str, str]) -> Page:
+    result = b.route("GET", "/analyze")
+    return "Resiliency analysis", html_fragment(result, limit=100), ""
+
+
+PAGES: dict[str, Callable[[Backend, dict[str, str]], Page]] = {
+    "": overview,
+    "connections": connections,
+    "lags": lags,
+    "vifs": vifs,
+    "gateways": gateways,
+    "resiliency-groups": resiliency_groups,
+    "topology": topology,
+    "analysis": analysis,
+}

@@ -1,0 +1,75 @@
+"""Runs the ASGI app on uvicorn (httptools + uvloop when installed): in the foreground,
+or in a thread for `dxlab.testing`."""
+
+from __future__ import annotations
+
+import logging
+import socket
+import threading
+import time
+
+import uvicorn
+
+from dxlab.service.context import Settings
+from dxlab.store import open_store
+from dxlab.web.app import DxlabApp
+
+
+def build_app(db: str, settings: Settings) -> DxlabApp:
+    return DxlabApp(open_store(db), settings)
+
+
+def uvicorn_config(app: DxlabApp, host: str, port: int, log_level: str = "warning") -> uvicorn.Config:
+    return uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        log_level=log_level,
+        lifespan="on",
+        access_log=False,
+        timeout_keep_alive=30,
+    )
+
+
+def serve(db: str, settings: Settings, host: str, port: int) -> None:
+    """Foreground server; uvicorn handles SIGINT/SIGTERM and shuts down cleanly."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    app = build_app(db, settings)
+    try:
+        uvicorn.Server(uvicorn_config(app, host, port, "info")).run()
+    finally:
+        app.store.close()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class ThreadedServer:
+    """An in-process server on a free port (the `dxlab.testing` fixture uses it)."""
+
+    def __init__(self, db: str, settings: Settings | None = None, port: int | None = None) -> None:
+        self.port = port or free_port()
+        self.app = build_app(db, settings or Settings())
+        self.server = uvicorn.Server(uvicorn_config(self.app, "127.0.0.1", self.port))
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    @property
+    def endpoint(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> ThreadedServer:
+        self.thread.start()
+        deadline = time.monotonic() + 10
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError("dxlab server did not start")
+            time.sleep(0.01)
+        return self
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+        self.app.store.close()

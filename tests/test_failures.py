@@ -14,7 +14,9 @@ import pytest
 from dxlab.cli.client import ext
 from dxlab.domain.topology import Advertisement
 from dxlab.routing.network import Failure
-from dxlab.service.resiliency.reports import snapshot
+from dxlab.service.resiliency.outages import Outages
+from dxlab.service.resiliency.reports import comparison
+from dxlab.service.snapshot import sim_snapshot
 from tests.conftest import ServerProcess
 from tests.failover_support import advance, clock_server, connection_states, vif_states  # noqa: F401
 from tests.gateway_support import assert_client_error, ext_error_of
@@ -61,6 +63,10 @@ def connection(dx: Any, cid: str) -> dict[str, Any]:
 
 
 # The report's comparison on the routing model alone (tests/networks.py), no server.
+
+
+def snapshot(net: Any, failed: list[Failure], testing: list[tuple[str, str]], **extra: Any) -> dict[str, Any]:
+    return comparison(sim_snapshot(net, Outages(tuple(failed), tuple(testing))), **extra)
 
 
 def test_snapshot_of_a_location_failure_on_the_maximum_model() -> None:

@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 
 from dxlab.domain.errors import NotFound
+from dxlab.service.group_commit import GroupCommit
 from dxlab.store import Record
 from dxlab.store.sqlite import SqliteStore, SqliteUnitOfWork
-from dxlab.web.aws.group_commit import GroupCommit
 
 ACCOUNT = "111111111111"
 

@@ -94,14 +94,26 @@ def _settings(auth: str, region: str, provisioning: str, realistic_factor: float
 def serve(host: str, port: int, db: str | None, auth: str, region: str, provisioning: str, realistic_factor: float,
           test_clock: bool = False, data_plane: str = "sim") -> None:
     """Run the server in the foreground until SIGINT/SIGTERM."""
+    import logging
+    import signal
     from dataclasses import replace
 
-    from dxlab.lab.plane import resolve_data_plane, serve_with_lab
+    from dxlab.bootstrap import LabUnavailable, bootstrap
+    from dxlab.lab.plane import resolve_data_plane
     from dxlab.web.server import serve as run
 
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     plane = resolve_data_plane(data_plane)
     settings = replace(_settings(auth, region, provisioning, realistic_factor), test_clock=test_clock, data_plane=plane)
-    serve_with_lab(run, db or config.default_db(), settings, host, port)
+    try:
+        dx = bootstrap(db or config.default_db(), settings)
+    except LabUnavailable as exc:
+        raise SystemExit(str(exc)) from None
+    if plane == "lab":
+        # uvicorn re-raises SIGTERM once it has shut down: turn it into an exit that runs
+        # the lab's teardown instead of ending the process with the lab still up.
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    run(dx, host, port)
 
 
 def _pid_file() -> Path:

@@ -36,11 +36,10 @@ class AccountNetwork:
     account: str
     network: Network
     vif_docs: dict[str, dict[str, Any]] = field(default_factory=dict)  # VirtualInterface as Describe* shows it
-    # What is down now (failover_report.current_outages): injected failures, cut in the
+    # What is down now (resiliency/outages.py): injected failures, cut in the
     # lab where the fiber would be, and the sessions a BGP failover test holds down.
     failed: tuple[Failure, ...] = ()
     testing: tuple[tuple[str, str], ...] = ()
-    held_links: frozenset[str] = frozenset()  # links an injected failure shows as down
 
 
 def slug(text: str) -> str:
@@ -98,7 +97,8 @@ class _Builder:
         out = []
         for vif in sorted(self.net.vifs.values(), key=lambda v: v.id):
             link = self.net.links.get(vif.connection_id)
-            link_up = link is not None and (link.state == "available" or link.id in self.an.held_links)
+            # A link an injected failure holds down keeps its state: the failure is cut in the lab.
+            link_up = link is not None and link.state == "available"
             if vif.state in LIVE_VIF_STATES and link_up and vif.id in self.an.vif_docs \
                     and self.net.router_of_link.get(vif.connection_id) and vif.sessions:  # fmt: skip
                 out.append(vif)

@@ -1,13 +1,15 @@
-"""The lab data plane behind the API: a background loop that keeps the lab in step with
-the store (plan -> diff -> apply, after each change and every few seconds to heal), and
-reads the daemons' session states, which `use_data_plane` makes the BGP status the API
-reports. `dxlab serve --data-plane lab` starts it; `auto` when `lab_can_run()`."""
+"""The lab data plane behind the API (a `DataPlane`, service/data_plane.py): a background
+loop keeps the lab in step with the store (plan -> diff -> apply, after each change and
+every few seconds to heal) and reads the daemons' session states; BGP status, routes,
+verify and the failover reports' outages then come from BIRD, FRR and real packets.
+bootstrap.py builds it for `dxlab serve --data-plane lab` (or `auto` when it can run)."""
 
 from __future__ import annotations
 
 import logging
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -19,19 +21,21 @@ from dxlab.lab.host import Host, LinuxHost, lab_can_run
 from dxlab.lab.model import Lab
 from dxlab.lab.plan import DEFAULT_PREFIX, AccountNetwork, build_lab
 from dxlab.lab.probes import TrafficProbe
-from dxlab.routing.bgp import Route
+from dxlab.routing.bgp import Route, SessionState, accepted_routes
+from dxlab.routing.network import Network
+from dxlab.routing.paths import SessionKey, all_states
 from dxlab.service.context import Context, Settings
-from dxlab.service.customer import verify
-from dxlab.service.resiliency import reports as failover_report
-from dxlab.service.resiliency.reports import FAILURE_KIND, TEST_KIND, current_outages
+from dxlab.service.data_plane import Measured, Routes
+from dxlab.service.resiliency.outages import Outages, active_records, current_outages
 from dxlab.service.snapshot import TOPOLOGY_KIND, build_network
-from dxlab.service.virtual_interfaces import routes as vif_routes
-from dxlab.service.virtual_interfaces import state as vif_state
-from dxlab.store.repository import Record, Store, UnitOfWork
+from dxlab.store.repository import UnitOfWork
 
 log = logging.getLogger("dxlab.lab")
 HEAL_EVERY = 5.0  # seconds: a full observe/diff even when nothing changed in the store
 POLL = 0.25
+NOT_ESTABLISHED = "BGP session is not Established in the lab"
+
+Reader = Any  # a callable taking fn(uow) -> T: the service bus's read (service/bus.py)
 
 
 def resolve_data_plane(choice: str) -> str:
@@ -48,53 +52,54 @@ def lab_state_dir() -> Path:
 
 
 def account_networks(uow: UnitOfWork, settings: Settings) -> list[AccountNetwork]:
-    """Every account that loaded a customer topology, with its VIFs as Describe* shows them."""
+    """Every account that loaded a customer topology: its network as the store has it
+    (never as the lab observes it: the desired state does not depend on what runs) and
+    what is down now."""
     out = []
     for topo in sorted(uow.list(TOPOLOGY_KIND), key=lambda r: r.id):
-        ctx = Context(account=topo.id, settings=settings)
-        net = build_network(uow, ctx)
+        net = build_network(uow, Context(account=topo.id, settings=settings))
         docs: dict[str, dict[str, Any]] = {}
         for vif_id in net.vifs:
-            rec = uow.get(vif_state.KIND, vif_id)
+            rec = uow.get("virtual_interface", vif_id)
             if rec is not None:
                 docs[vif_id] = rec.doc
-        failed, testing = current_outages(uow, topo.id)
-        held = frozenset(r.id for kind in ("connection", "lag") for r in uow.list(kind, account=topo.id)
-                         if r.meta.get("failures"))  # fmt: skip
-        out.append(AccountNetwork(topo.id, net, docs, tuple(failed), tuple(testing), held))
+        outages = current_outages(uow, topo.id)
+        out.append(AccountNetwork(topo.id, net, docs, outages.failed, outages.testing))
     return out
 
 
 class LabPlane:
-    def __init__(self, store: Store, settings: Settings, prefix: str = DEFAULT_PREFIX, state: Path | None = None,
+    name = "lab"
+
+    def __init__(self, settings: Settings, prefix: str = DEFAULT_PREFIX, state: Path | None = None,
                  host: Host | None = None) -> None:  # fmt: skip
-        self.store = store
         self.settings = settings
         self.prefix = prefix
         self.state = state or lab_state_dir()
         self.host = host or LinuxHost()
         self.lab: Lab | None = None
-        self.sessions: dict[tuple[str, str], bool] = {}  # (vif, family) -> Established
+        self.observed: dict[SessionKey, bool] = {}  # (vif, family) -> Established
         self._planned: Lab | None = None
         self._healed = 0.0
         self.watches = Watches(self.host)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
+        self._read: Reader | None = None
         self.last_error = ""
 
     # -- the loop ---------------------------------------------------------------------
     def plan(self) -> Lab:
-        with self.store.read() as uow:
-            return build_lab(account_networks(uow, self.settings), self.prefix)
+        assert self._read is not None, "start() the lab with the bus's read first"
+        return build_lab(self._read(lambda uow: account_networks(uow, self.settings)), self.prefix)
 
     def step(self) -> None:
         """One pass: re-plan; apply when the plan changed or it is time to heal; read states.
         Probe traffic starts before a new failure or test is applied, so it sees the outage."""
+        assert self._read is not None
         with self._lock:
             planned = self.plan()
-            with self.store.read() as uow:
-                active = active_outages(uow)
+            active = self._read(active_records)
             if self._stop.is_set():
                 return  # stopping: build nothing more that the teardown would have to find
             self.watches.update(planned, active)
@@ -105,7 +110,7 @@ class LabPlane:
                     log.info("lab: %s", ", ".join(str(a) for a in done))
                 self._planned, self._healed = planned, now
             self.lab = planned
-            self.sessions = lab_state.session_states(self.host, planned, self.state)
+            self.observed = lab_state.session_states(self.host, planned, self.state)
 
     def run(self) -> None:
         while not self._stop.is_set():
@@ -118,13 +123,9 @@ class LabPlane:
                 self.last_error = str(exc)
             self._stop.wait(POLL)
 
-    def start(self) -> LabPlane:
-        import dxlab.service.operations  # noqa: F401 - every module registered (sim_plane sets its probe at import)
-
-        vif_state.use_data_plane(self.probe)
-        vif_routes.use_route_source(self.routes)
-        failover_report.use_measurements(self.watches.measured)
-        verify.use_lab_verifier(self.verify)
+    def start(self, read: Reader) -> LabPlane:
+        """Run the loop, reading the store through `read` (the bus's read transaction)."""
+        self._read = read
         self._thread = threading.Thread(target=self.run, name="dxlab-lab", daemon=True)
         self._thread.start()
         return self
@@ -136,31 +137,38 @@ class LabPlane:
             # A pass in progress finishes within seconds; the teardown removes what it built
             # either way (everything is found by name), so there is no point waiting longer.
             self._thread.join(timeout=5)
-        vif_state.use_data_plane(vif_state.simulated_session_up)
-        vif_routes.use_route_source(None)
-        failover_report.use_measurements(None)
-        verify.use_lab_verifier(None)
         if teardown:
             from dxlab.lab.cleanup import down
 
             down(self.host, self.prefix, self.state)
 
-    # -- what the API asks ----------------------------------------------------------------
-    def probe(self, uow: UnitOfWork, vif: Record) -> bool:
-        """Is the VIF's BGP up? The daemons answer: a VIF the lab does not run (yet) has
-        no customer router speaking BGP to it, so it is down, as on real fiber."""
-        return any(up for (vif_id, _), up in self.sessions.items() if vif_id == vif.id)
+    # -- DataPlane ------------------------------------------------------------------------
+    def sessions(self, net: Network, outages: Outages) -> dict[SessionKey, SessionState]:
+        """The routing model's sessions with the daemons' word on which are up: a session
+        the lab does not run (yet) has no router speaking BGP to it, so it is down, as on
+        real fiber. Where the two disagree the lab is right, and the parity tests fail."""
+        model = all_states(net, outages.failed, outages.testing)
+        out = {}
+        for key, state in model.items():
+            up = self.observed.get(key, False)
+            if up == state.up:
+                out[key] = state
+            elif up:
+                out[key] = replace(state, up=True, reason="", accepted=accepted_routes(net, net.vifs[key[0]], key[1]))
+            else:
+                out[key] = replace(state, up=False, reason=NOT_ESTABLISHED, accepted=())
+        return out
 
-    def routes(self, vif_id: str) -> list[tuple[str, Route]] | None:
+    def routes(self, vif_id: str) -> Routes | None:
         """ListVirtualInterfaceRoutes from BIRD: what each Established session of the VIF
         accepted from the customer and advertises to it (AWS prepends its ASN on the way)."""
         lab = self.lab
         mine = [s for s in lab.sessions if s.vif_id == vif_id] if lab else []
         if not mine:
             return None
-        out: list[tuple[str, Route]] = []
+        out: Routes = []
         for s in mine:
-            if not self.sessions.get((s.vif_id, s.family)):
+            if not self.observed.get((s.vif_id, s.family)):
                 continue  # a session that is down has neither learned nor sent anything
             for r in lab_state.routes(self.host, self.state, s.device_ns, s.protocol):
                 out.append(("accepted", Route(r.cidr, s.family, r.as_path, r.communities)))
@@ -172,12 +180,8 @@ class LabPlane:
         lab = self.lab
         return probes.verify(self.host, lab, account, site, vpc.name, count, vpc.icmp) if lab else None
 
-
-def active_outages(uow: UnitOfWork) -> dict[str, str]:
-    """Failures and BGP failover tests running now: record id -> account."""
-    out = {r.id: r.account for r in uow.list(FAILURE_KIND) if r.doc.get("status") == "active"}
-    out.update({r.id: r.account for r in uow.list(TEST_KIND) if r.doc.get("status") == "in progress"})
-    return out
+    def measured(self, record_id: str) -> Measured | None:
+        return self.watches.measured(record_id)
 
 
 RESTORATION_S = 3.0  # how long traffic is watched after a failure or test ends
@@ -185,9 +189,9 @@ MAX_WATCH_S = 600.0  # a probe's bound; a longer failure is measured over its fi
 
 
 class Watches:
-    """Probe traffic (ICMP every 10 ms, each data center to each VPC instance) for as long
-    as a failure or failover test runs, then for RESTORATION_S after it ends: the outage
-    each site <-> VPC pair saw, during and at restoration (failover_report shows it)."""
+    """Probe traffic (ICMP every few ms, each data center to each VPC instance) for as
+    long as a failure or failover test runs, then for RESTORATION_S after it ends: the
+    outage each site <-> VPC pair saw, during and at restoration (the reports show it)."""
 
     def __init__(self, host: Host) -> None:
         self.host = host
@@ -213,7 +217,7 @@ class Watches:
                 probe.stop()
             self.after[rid] = self._probes(lab, self.accounts[rid], RESTORATION_S)
 
-    def measured(self, record_id: str) -> dict[tuple[str, str], dict[str, Any]] | None:
+    def measured(self, record_id: str) -> Measured | None:
         during = self.during.get(record_id)
         if during is None:
             return None
@@ -234,46 +238,3 @@ class Watches:
 
 def _fingerprint(lab: Lab) -> int:
     return hash((lab.namespaces, lab.bridges, lab.veths, lab.daemons))
-
-
-_current: list[LabPlane] = []
-
-
-def start_lab(db: str, settings: Settings, prefix: str = DEFAULT_PREFIX) -> LabPlane:
-    """The server's lab: a store of its own on the same database, and the loop."""
-    from dxlab.store import open_store
-
-    plane = LabPlane(open_store(db), settings, prefix).start()
-    _current[:] = [plane]
-    return plane
-
-
-def current() -> LabPlane | None:
-    return _current[0] if _current else None
-
-
-def serve_with_lab(run: Any, db: str, settings: Settings, host: str, port: int) -> None:
-    """`dxlab serve`: the server, and in lab mode the lab beside it for as long as it runs
-    (a clean stop removes the lab; after a SIGKILL `dxlab down` does)."""
-    if settings.data_plane != "lab":
-        run(db, settings, host, port)
-        return
-    from dxlab.lab.host import tools_present
-
-    missing = [name for name, ok in tools_present().items() if not ok]
-    if missing:
-        raise SystemExit(f"--data-plane lab needs {', '.join(missing)} (root, and `make system-packages` installs"
-                         " bird2, frr, nftables, iproute2, iputils-ping); --data-plane auto falls back to sim")  # fmt: skip
-    import signal
-    import sys
-
-    # uvicorn re-raises SIGTERM once it has shut down: turn it into an exit that runs the
-    # teardown below instead of ending the process with the lab still up.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    from dxlab import config
-
-    plane = start_lab(db, settings, config.lab_prefix())
-    try:
-        run(db, settings, host, port)
-    finally:
-        plane.stop(teardown=True)

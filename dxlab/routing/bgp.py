@@ -138,7 +138,7 @@ def session_state(
         return down(f"virtual interface is {vif.state}")
     if link is None or link.state != "available":
         return down(f"connection {vif.connection_id} is {link.state if link else 'missing'}")
-    if not net.router_of_link.get(vif.connection_id):
+    if not link.patched:
         return down(f"no customer router is patched to {vif.connection_id}")
     hit = [f for f in dependencies(net, vif, family) if f in failed]
     if hit:

@@ -47,6 +47,9 @@ class Link:
     device: str
     location: str
     state: str
+    # The cross-connect is complete and a customer router is on the other end (or the
+    # owner has described no customer side yet): a BGP session can come up over it.
+    patched: bool = True
 
 
 @dataclass(frozen=True)

@@ -18,9 +18,29 @@ from dxlab.routing.bgp import (
     gateways_reached,
     session_state,
 )
-from dxlab.routing.network import Failure, Network
+from dxlab.routing.network import Failure, Network, Vif
 
 SessionKey = tuple[str, str]
+# The customer side when no topology describes it: every session's far end.
+CUSTOMER_NETWORK = "customer network"
+
+
+def targets_of(net: Network, vif: Vif) -> tuple[str, ...]:
+    """What a VIF connects a data center to on AWS's side: its VGW or Direct Connect
+    gateway and the VGWs/TGWs associated with that, or AWS's public side (public VIFs)."""
+    if vif.type == "public":
+        return (f"AWS public ({vif.location_region})",)
+    out = [vif.gateway_id] if vif.gateway_id else []
+    return (*out, *sorted(gateways_reached(net, vif) - set(out)))
+
+
+@dataclass(frozen=True)
+class GatewayPath:
+    site: str
+    target: str
+    reachable: bool
+    via: tuple[str, ...]  # the VIFs with an up session between them
+    reason: str
 
 
 @lru_cache(maxsize=4096)
@@ -146,6 +166,32 @@ class Paths:
         else:
             reason = ""
         return PairPath(site, vpc.name, not reason, fwd, back, reason)
+
+    @cached_property
+    def to_gateways(self) -> dict[tuple[str, str], list[SessionKey]]:
+        """(data center, gateway) -> every session between them, up or not."""
+        out: dict[tuple[str, str], list[SessionKey]] = defaultdict(list)
+        for key in self.states:
+            site = self.site_by_session[key] or CUSTOMER_NETWORK
+            for target in targets_of(self.net, self.net.vifs[key[0]]):
+                out[(site, target)].append(key)
+        return out
+
+    def gateway_candidates(self, site: str, target: str) -> list[SessionKey]:
+        """The sessions that can connect `site` to `target`: its own routers', or over
+        the WAN any data center's."""
+        if not self.net.topology.wan:
+            return self.to_gateways.get((site, target), [])
+        return [k for (s, t), keys in self.to_gateways.items() if t == target for k in keys]
+
+    def gateway_pairs(self) -> list[GatewayPath]:
+        out = []
+        for site, target in sorted(self.to_gateways):
+            keys = self.gateway_candidates(site, target)
+            up = [k for k in keys if self.states[k].up]
+            reason = "" if up else f"no BGP session to {target} is up ({self.states[keys[0]].reason})"
+            out.append(GatewayPath(site, target, bool(up), tuple(sorted({k[0] for k in up})), reason))
+        return out
 
     def all_pairs(self) -> list[PairPath]:
         out = []

@@ -10,6 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from dxlab.service.data_plane import DataPlane, SimPlane
+
 Clock = Callable[[], float]
 
 
@@ -30,6 +32,8 @@ class Context:
     clock: Clock = time.time
     request_id: str = ""
     extras: dict[str, Any] = field(default_factory=dict)
+    # The data plane the composition root chose (bootstrap.py); the routing model by default.
+    plane: DataPlane = field(default_factory=SimPlane)
 
     @property
     def region(self) -> str:

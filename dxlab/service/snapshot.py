@@ -1,20 +1,30 @@
-"""Builds the routing model's `Network` snapshot from the store and the account's
-customer topology: the one place where store records become routing data."""
+"""The network snapshot: the store and the account's customer topology turned into the
+routing model's `Network`, with what is down now (resiliency/outages.py) and the data
+plane's word on every BGP session. The one place where store records become routing
+data, and the one answer every reader uses: Describe*, ListVirtualInterfaceRoutes,
+verify, the failover reports, the analyzer's "now", the console, the lab's loop."""
 
 from __future__ import annotations
 
-from functools import lru_cache
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
 from typing import Any
 
 from dxlab.domain import catalog
 from dxlab.domain.topology import Topology, parse
+from dxlab.routing.bgp import SessionState
 from dxlab.routing.network import Association, AwsGateway, Link, Network, Session, Vif
+from dxlab.routing.paths import Paths, SessionKey
 from dxlab.service.context import Context
-from dxlab.service.virtual_interfaces.state import live_state
-from dxlab.store.repository import UnitOfWork
+from dxlab.service.resiliency.outages import Outages, current_outages
+from dxlab.store.repository import Record, UnitOfWork
 
 TOPOLOGY_KIND = "topology"
 EMPTY = Topology(65000, (), (), ())
+LINK_KINDS = {"connection": "connectionState", "lag": "lagState", "interconnect": "interconnectState"}
+GONE_LINK = ("deleted", "rejected")
+GONE_VIF = ("deleted", "deleting", "rejected")
+GONE_PEER = ("deleted", "deleting")
 
 
 def load_topology(uow: UnitOfWork, account: str) -> tuple[Topology, dict[str, Any]]:
@@ -27,8 +37,7 @@ def load_topology(uow: UnitOfWork, account: str) -> tuple[Topology, dict[str, An
 
 @lru_cache(maxsize=64)
 def _parsed(text: str) -> Topology:
-    """The stored topology, parsed once per text: every snapshot (routes, verify, the
-    analyzer, the lab's reconcile loop four times a second) needs it."""
+    """The stored topology, parsed once per text: every snapshot needs it."""
     return parse(text, "topology")
 
 
@@ -37,34 +46,60 @@ def _region_of(location: str, default: str) -> str:
     return loc.region if loc else default
 
 
-def build_network(uow: UnitOfWork, ctx: Context) -> Network:
-    topology, resolved = load_topology(uow, ctx.account)
+def link_kind(link_id: str) -> tuple[str, ...]:
+    return ("lag",) if link_id.startswith("dxlag-") else ("connection", "interconnect")
+
+
+def _link(uow: UnitOfWork, rec: Record) -> Link:
+    """A connection, LAG or interconnect as routing sees it. Its state is the design's:
+    a port an injected failure holds `down` keeps its state from before (the failure
+    itself is an outage, so no reader counts it twice). It is patched when its
+    cross-connect is complete and, once its owner has loaded a customer topology, a
+    router of that topology is on it (a session needs a router at the other end)."""
+    d = rec.doc
+    state = str(d.get(LINK_KINDS[rec.kind]))
+    if rec.meta.get("failures"):
+        state = str(rec.meta.get("stateBeforeFailure", state))
+    topology = uow.get(TOPOLOGY_KIND, rec.account)
+    patched = bool(rec.meta.get("crossConnect", True)) and (
+        topology is None or rec.id in topology.doc.get("routerOfLink", {})
+    )
+    name = str(d.get(f"{rec.kind}Name", ""))
+    device = str(d.get("awsDeviceV2") or d.get("awsDevice") or "")
+    return Link(rec.id, name, device, str(d.get("location")), state, patched)
+
+
+def build_network(uow: UnitOfWork, ctx: Context, account: str | None = None) -> Network:
+    account = account or ctx.account
+    topology, resolved = load_topology(uow, account)
     links: dict[str, Link] = {}
-    for kind, state_field in (("connection", "connectionState"), ("lag", "lagState")):
-        for rec in uow.list(kind, account=ctx.account):
-            d = rec.doc
-            if d.get(state_field) in ("deleted", "rejected"):
-                continue
-            device = str(d.get("awsDeviceV2") or d.get("awsDevice") or "")
-            links[rec.id] = Link(rec.id, str(d.get(f"{kind}Name", "")), device, str(d.get("location")), str(d.get(state_field)))
+    for kind in ("connection", "lag"):
+        for rec in uow.list(kind, account=account):
+            if rec.doc.get(LINK_KINDS[kind]) not in GONE_LINK:
+                links[rec.id] = _link(uow, rec)
     vifs: dict[str, Vif] = {}
-    for rec in uow.list("virtual_interface", account=ctx.account):
+    for rec in uow.list("virtual_interface", account=account):
         d = rec.doc
-        if d.get("virtualInterfaceState") in ("deleted", "deleting", "rejected"):
+        if d.get("virtualInterfaceState") in GONE_VIF:
             continue
-        link = links.get(str(d.get("connectionId")))
+        link_id = str(d.get("connectionId"))
+        if link_id not in links:  # a hosted VIF rides on another account's port
+            parent = next((p for k in link_kind(link_id) if (p := uow.get(k, link_id)) is not None), None)
+            if parent is not None and parent.doc.get(LINK_KINDS[parent.kind]) not in GONE_LINK:
+                links[link_id] = _link(uow, parent)
+        link = links.get(link_id)
         sessions = tuple(
             Session(rec.id, p["addressFamily"], p.get("bgpPeerId", ""), p.get("amazonAddress", ""), p.get("customerAddress", ""))
             for p in d.get("bgpPeers", [])
-            if p.get("bgpPeerState") not in ("deleted", "deleting")
+            if p.get("bgpPeerState") not in GONE_PEER
         )
         vifs[rec.id] = Vif(
             id=rec.id,
             name=str(d.get("virtualInterfaceName", "")),
             type=str(d.get("virtualInterfaceType")),
-            state=live_state(uow, rec),  # as DescribeVirtualInterfaces shows it
+            state=str(d.get("virtualInterfaceState")),  # the lifecycle state; the plane says up or down
             vlan=int(d.get("vlan", 0)),
-            connection_id=str(d.get("connectionId")),
+            connection_id=link_id,
             device=link.device if link else str(d.get("awsDeviceV2", "")),
             location=str(d.get("location")),
             location_region=_region_of(str(d.get("location")), ctx.region),
@@ -76,25 +111,20 @@ def build_network(uow: UnitOfWork, ctx: Context) -> Network:
         )
     gateways: dict[str, AwsGateway] = {}
     for kind in ("virtual_gateway", "transit_gateway"):
-        for rec in uow.list(kind, account=ctx.account):
-            gateways[rec.id] = AwsGateway(
-                rec.id, int(rec.meta.get("amazonSideAsn", 64512)), str(rec.meta.get("region", ctx.region)),
-                tuple(rec.meta.get("vpcCidrs", [])),
-            )  # fmt: skip
+        for rec in uow.list(kind, account=account):
+            gateways[rec.id] = _gateway(rec, ctx.region)
     associations = []
     for rec in uow.list("gateway_association"):
         d = rec.doc
         if d.get("associationState") not in ("associating", "associated", "updating"):
             continue
         gw = d.get("associatedGateway", {}).get("id")
-        if gw not in gateways and rec.account == ctx.account:
+        if gw not in gateways and rec.account == account:
             # A VGW/TGW of another account, associated through an accepted proposal.
             other = uow.get("virtual_gateway", str(gw)) or uow.get("transit_gateway", str(gw))
             if other is not None:
-                gateways[other.id] = AwsGateway(other.id, int(other.meta.get("amazonSideAsn", 64512)),
-                                                str(other.meta.get("region", ctx.region)),
-                                                tuple(other.meta.get("vpcCidrs", [])))  # fmt: skip
-        if gw in gateways or rec.account == ctx.account:
+                gateways[other.id] = _gateway(other, ctx.region)
+        if gw in gateways or rec.account == account:
             prefixes = tuple(p["cidr"] for p in d.get("allowedPrefixesToDirectConnectGateway", []))
             associations.append(Association(str(d["directConnectGatewayId"]), str(gw), prefixes))
     return Network(
@@ -107,3 +137,53 @@ def build_network(uow: UnitOfWork, ctx: Context) -> Network:
         router_of_link={k: v for k, v in resolved.get("routerOfLink", {}).items() if k in links},
         vpc_gateways=dict(resolved.get("vpcGateways", {})),
     )
+
+
+def _gateway(rec: Record, region: str) -> AwsGateway:
+    return AwsGateway(
+        rec.id,
+        int(rec.meta.get("amazonSideAsn", 64512)),
+        str(rec.meta.get("region", region)),
+        tuple(rec.meta.get("vpcCidrs", [])),
+    )
+
+
+@dataclass(frozen=True)
+class NetworkSnapshot:
+    """One account's network as it is now, read through the data plane in use."""
+
+    account: str
+    network: Network
+    outages: Outages
+    sessions: dict[SessionKey, SessionState]
+    plane: str
+
+    def session(self, vif_id: str, family: str) -> SessionState | None:
+        return self.sessions.get((vif_id, family))
+
+    def vif_up(self, vif_id: str) -> bool:
+        """A VIF is up while any of its BGP sessions is (DescribeVirtualInterfaces)."""
+        vif = self.network.vifs.get(vif_id)
+        return vif is not None and any(
+            (s := self.sessions.get((vif_id, p.family))) is not None and s.up for p in vif.sessions
+        )
+
+    @cached_property
+    def paths(self) -> Paths:
+        return Paths(self.network, self.sessions)
+
+
+def network_snapshot(uow: UnitOfWork, ctx: Context, account: str | None = None) -> NetworkSnapshot:
+    account = account or ctx.account
+    net = build_network(uow, ctx, account)
+    outages = current_outages(uow, account)
+    return NetworkSnapshot(account, net, outages, ctx.plane.sessions(net, outages), ctx.plane.name)
+
+
+def sim_snapshot(net: Network, outages: Outages | None = None, account: str = "") -> NetworkSnapshot:
+    """A network built in memory (tests, what-ifs) read through the routing model."""
+    from dxlab.service.data_plane import SimPlane
+
+    outages = outages or Outages()
+    plane = SimPlane()
+    return NetworkSnapshot(account, net, outages, plane.sessions(net, outages), plane.name)

@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import builtins
 import contextlib
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar, runtime_checkable
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -68,15 +71,28 @@ class UnitOfWork(Protocol):
 
     def cancel_timers(self, ref: str, action: str | None = None) -> None: ...
 
+    def next_due(self) -> float | None:
+        """The earliest due time of any timer (None: nothing scheduled)."""
+        ...
+
 
 class Store(Protocol):
     url: str
+    # Write transactions this process has run: equal counts mean nothing changed here.
+    writes: int
 
     def read(self) -> contextlib.AbstractContextManager[UnitOfWork]: ...
 
     def write(self) -> contextlib.AbstractContextManager[UnitOfWork]: ...
 
     def close(self) -> None: ...
+
+
+@runtime_checkable
+class BatchWriter(Protocol):
+    """A store that commits many writes in one transaction (SQLite: group commit)."""
+
+    def write_batch(self, jobs: Iterable[Callable[[Any], T]]) -> builtins.list[T | Exception]: ...
 
 
 def open_store(url: str) -> Store:

@@ -284,7 +284,7 @@ class SqliteStore:
             self._conn.execute("COMMIT")
 
     def write_batch(self, jobs: Iterable[Callable[[SqliteUnitOfWork], T]]) -> builtins.list[T | Exception]:
-        """Group commit (web/aws/group_commit.py): the jobs in one write transaction, each in
+        """Group commit (service/group_commit.py): the jobs in one write transaction, each in
         a savepoint of its own, so a job that raises is undone alone and its exception
         takes its place in the results; one COMMIT, one fsync, for all of them."""
         results: builtins.list[T | Exception] = []

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
 from dxlab.domain.resiliency import broken_rules
@@ -33,6 +33,7 @@ class Analysis:
     checks: list[dict[str, object]]
     findings: list[dict[str, object]]
     stats: dict[str, float] = field(default_factory=dict)
+    baseline_gateways: list[dict[str, object]] = field(default_factory=list)
 
     @property
     def single_points_of_failure(self) -> list[dict[str, object]]:
@@ -54,6 +55,7 @@ class Analysis:
             "single_points_of_failure": self.single_points_of_failure,
             "scenarios": scenarios,
             "baseline": self.baseline,
+            "baseline_gateways": self.baseline_gateways,
             "checks": self.checks,
             "findings": self.findings,
             "stats": self.stats,
@@ -90,9 +92,11 @@ class _CutCache:
         return [f for f in singles if f not in exclude], [d for d in doubles if not (d & exclude)]
 
 
-def analyze(net: Network) -> Analysis:
+def analyze(net: Network, failed: Collection[Failure] = (), testing: Collection[SessionKey] = ()) -> Analysis:
+    """Every single failure and pair, from the network as it is with `failed` and
+    `testing` (what is down now) already down."""
     started = time.perf_counter()
-    states = all_states(net)
+    states = all_states(net, failed, testing)
     paths = Paths(net, states)
     deps = {k: dependencies(net, net.vifs[k[0]], k[1]) for k, s in states.items() if s.up}
     domains: set[Failure] = {f for d in deps.values() for f in d}
@@ -101,6 +105,7 @@ def analyze(net: Network) -> Analysis:
     singles: dict[Failure, set[str]] = {f: set() for f in domains}
     pairs: dict[frozenset[Failure], set[str]] = defaultdict(set)
     baseline: list[dict[str, object]] = []
+    baseline_gateways: list[dict[str, object]] = []
 
     def record(lost: str, cut1: Iterable[Failure], cut2: Iterable[frozenset[Failure]]) -> None:
         for f in cut1:
@@ -139,6 +144,15 @@ def analyze(net: Network) -> Analysis:
             own = frozenset({Failure("site", site)})
             for side in (fwd, back):
                 record(label, *cut_cache.cuts(side, own))
+    # Connectivity to AWS itself: each data center <-> gateway (VGW, TGW, Direct Connect
+    # gateway, AWS's public side), whether or not a VPC has been described behind it.
+    for site, target in sorted(paths.to_gateways):
+        cands = [k for k in paths.gateway_candidates(site, target) if k in deps]
+        if not cands:
+            continue
+        baseline_gateways.append({"site": site, "gateway": target, "via": sorted({k[0] for k in cands})})
+        own = frozenset({Failure("site", site)})
+        record(f"{site} <-> {target}", *cut_cache.cuts(cands, own))
     # Prefix level: each advertised customer prefix, from each VPC.
     prefix_owner: dict[str, set[str]] = defaultdict(set)
     for router in net.topology.routers:
@@ -165,7 +179,7 @@ def analyze(net: Network) -> Analysis:
              "seconds": round(elapsed, 3),
              "scenarios_per_second": round((n + n * (n - 1) // 2) / elapsed) if elapsed else 0}  # fmt: skip
     findings = single_vif_prefixes + _session_findings(net, paths, _used_sessions(net, paths, accepting))
-    return Analysis(sla, rule, baseline, singles, dict(pairs), _checks(net), findings, stats)
+    return Analysis(sla, rule, baseline, singles, dict(pairs), _checks(net), findings, stats, baseline_gateways)
 
 
 def _sla(net: Network, singles: dict[Failure, set[str]]) -> tuple[str, str]:

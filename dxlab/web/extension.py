@@ -1,10 +1,9 @@
-"""Serves the /_dxlab/ extension routes as plain JSON (errors in AWS's JSON shape)."""
+"""Serves the /_dxlab/ extension routes as plain JSON (errors in AWS's JSON shape), each
+handler run on the service bus like an API operation."""
 
 from __future__ import annotations
 
 import logging
-import time
-from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
 import orjson
@@ -12,62 +11,49 @@ import orjson
 from dxlab.domain.errors import DxlabError, NotFound, ProtocolError
 from dxlab.service import routes
 from dxlab.web import errors
-from dxlab.web.aws.auth import DEFAULT_ACCOUNT, SignedRequest, authenticate
+from dxlab.web.aws.auth import DEFAULT_ACCOUNT
+from dxlab.web.host import WebHost
+from dxlab.web.responses import Request, Send, respond
 
-if TYPE_CHECKING:
-    from dxlab.web.app import DxlabApp
-
-log = logging.getLogger("dxlab.web.aws")
+log = logging.getLogger("dxlab.web.extension")
+JSON = "application/json"
 
 
-class ExtensionRoutes:
-    def __init__(self, app: DxlabApp) -> None:
-        self.app = app
+class ExtensionApp:
+    def __init__(self, host: WebHost) -> None:
+        self.host = host
 
-    def account(self, scope: dict[str, Any], headers: dict[str, str], body: bytes) -> str:
+    def account(self, request: Request) -> str:
         # The console and curl may call without SigV4 in permissive mode.
-        if "authorization" not in headers and self.app.settings.auth != "strict":
-            return headers.get("x-dxlab-account", DEFAULT_ACCOUNT)
-        raw_path = scope.get("raw_path") or scope.get("path", "/").encode()
-        request = SignedRequest(
-            scope["method"], raw_path.decode("latin-1"), scope.get("query_string", b"").decode(), headers, body
-        )
-        settings = self.app.settings
-        return authenticate(request, settings.auth, self.app.key_lookup(), time.time(), settings.region)
+        if "authorization" not in request.headers and self.host.settings.auth != "strict":
+            return request.headers.get("x-dxlab-account", DEFAULT_ACCOUNT)
+        return self.host.account(request)
 
-    async def handle(
-        self, scope: dict[str, Any], headers: dict[str, str], body: bytes, send: Any, request_id: str
-    ) -> None:
-        from dxlab.web.app import _respond
-
-        ctype = "application/json"
+    async def __call__(self, request: Request, send: Send) -> None:
+        scope, request_id = request.scope, request.request_id
         try:
-            found = routes.match(scope["method"], scope["path"])
+            found = routes.match(request.method, request.path)
             if found is None:
-                raise NotFound(f"No dxlab route {scope['method']} {scope['path']}")
+                raise NotFound(f"No dxlab route {request.method} {request.path}")
             route, params = found
-            account = self.account(scope, headers, body)
+            account = self.account(request)
             query = dict(parse_qsl(scope.get("query_string", b"").decode()))
             try:
-                payload = orjson.loads(body) if body.strip() else {}
+                payload = orjson.loads(request.body) if request.body.strip() else {}
             except orjson.JSONDecodeError as exc:
                 raise ProtocolError(f"Request body is not valid JSON: {exc}") from None
             if not isinstance(payload, dict):
                 raise ProtocolError("Request body must be a JSON object")
-            args = {**query, **payload, **params}
-            ctx = self.app.context(account, request_id)
-            self.app.dispatcher.fire_timers(ctx)
-            opener = self.app.store.write if route.write else self.app.store.read
-            with opener() as uow:
-                result = route.handler(uow, ctx, args)
+            ctx = self.host.context(account, request_id)
+            result = self.host.bus.handle(route.handler, ctx, {**query, **payload, **params}, write=route.write)
             if isinstance(result, (bytes, bytearray)):
-                await _respond(send, 200, bytes(result), "application/octet-stream", request_id)
+                await respond(send, 200, bytes(result), "application/octet-stream", request_id)
                 return
-            await _respond(send, 200, orjson.dumps(result), ctype, request_id)
+            await respond(send, 200, orjson.dumps(result), JSON, request_id)
         except DxlabError as err:
-            status, payload_bytes = errors.json_error(err)
-            await _respond(send, status, payload_bytes, ctype, request_id)
+            status, body = errors.json_error(err)
+            await respond(send, status, body, JSON, request_id)
         except Exception:  # noqa: BLE001
             log.exception("unexpected error in %s", request_id)
-            status, payload_bytes = errors.json_error(errors.server_error())
-            await _respond(send, status, payload_bytes, ctype, request_id)
+            status, body = errors.json_error(errors.server_error())
+            await respond(send, status, body, JSON, request_id)

@@ -3,20 +3,15 @@ or in a thread for `dxlab.testing`."""
 
 from __future__ import annotations
 
-import logging
 import socket
 import threading
 import time
 
 import uvicorn
 
+from dxlab.bootstrap import Dxlab, bootstrap
 from dxlab.service.context import Settings
-from dxlab.store import open_store
 from dxlab.web.app import DxlabApp
-
-
-def build_app(db: str, settings: Settings) -> DxlabApp:
-    return DxlabApp(open_store(db), settings)
 
 
 def uvicorn_config(app: DxlabApp, host: str, port: int, log_level: str = "warning") -> uvicorn.Config:
@@ -31,14 +26,13 @@ def uvicorn_config(app: DxlabApp, host: str, port: int, log_level: str = "warnin
     )
 
 
-def serve(db: str, settings: Settings, host: str, port: int) -> None:
-    """Foreground server; uvicorn handles SIGINT/SIGTERM and shuts down cleanly."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    app = build_app(db, settings)
+def serve(dx: Dxlab, host: str, port: int) -> None:
+    """Foreground server; uvicorn handles SIGINT/SIGTERM and shuts down cleanly, then the
+    lab (if any) is removed and the store closed."""
     try:
-        uvicorn.Server(uvicorn_config(app, host, port, "info")).run()
+        uvicorn.Server(uvicorn_config(dx.app, host, port, "info")).run()
     finally:
-        app.store.close()
+        dx.close(teardown=True)
 
 
 def free_port() -> int:
@@ -52,7 +46,8 @@ class ThreadedServer:
 
     def __init__(self, db: str, settings: Settings | None = None, port: int | None = None) -> None:
         self.port = port or free_port()
-        self.app = build_app(db, settings or Settings())
+        self.dxlab = bootstrap(db, settings or Settings())
+        self.app = self.dxlab.app
         self.server = uvicorn.Server(uvicorn_config(self.app, "127.0.0.1", self.port))
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
@@ -72,4 +67,4 @@ class ThreadedServer:
     def stop(self) -> None:
         self.server.should_exit = True
         self.thread.join(timeout=10)
-        self.app.store.close()
+        self.dxlab.close()

@@ -7,11 +7,9 @@ from __future__ import annotations
 from typing import Any
 
 from dxlab.routing.network import Network
-from dxlab.routing.paths import all_states
 from dxlab.service.context import Context
-from dxlab.service.resiliency.reports import current_outages
 from dxlab.service.routes import route
-from dxlab.service.snapshot import build_network
+from dxlab.service.snapshot import NetworkSnapshot, network_snapshot
 from dxlab.service.virtual_interfaces.state import live_state
 from dxlab.store.repository import UnitOfWork
 from dxlab.toolkit.analyzer import analyze
@@ -29,35 +27,61 @@ def _inventory(net: Network) -> dict[str, int]:
     }
 
 
+DESIGN_QUESTION = (
+    "From the network as it stands (failures and failover tests running now count as down), does"
+    " the whole design (AWS side, customer routers and data centers, routes) keep every data center"
+    " connected to its gateways and VPCs through every single failure and every pair of failures?"
+    " The SLA is the one it qualifies for now. A resiliency group's compliance answers another"
+    " question: whether its connections, as ordered, follow the model's layout rules."
+)
+NOW_QUESTION = "What reaches what right now, on the data plane in use, with the failures and tests running now?"
+
+
+def now(snap: NetworkSnapshot) -> dict[str, Any]:
+    """Reachability now: the same snapshot Describe*, routes and verify read."""
+    paths = snap.paths
+    pairs: list[dict[str, Any]] = [
+        {"site": p.site, "to": p.vpc, "kind": "vpc", "reachable": p.reachable,
+         "forward": [k[0] for k in p.forward], "back": [k[0] for k in p.back], "reason": p.reason}
+        for p in paths.all_pairs()
+    ]  # fmt: skip
+    for g in paths.gateway_pairs():
+        pairs.append({"site": g.site, "to": g.target, "kind": "gateway", "reachable": g.reachable,
+                      "forward": list(g.via), "back": list(g.via), "reason": g.reason})  # fmt: skip
+    down = [{"virtualInterfaceId": k[0], "family": k[1], "reason": s.reason}
+            for k, s in sorted(snap.sessions.items()) if not s.up]  # fmt: skip
+    return {"question": NOW_QUESTION, "dataPlane": snap.plane, "pairs": pairs, "sessions_down": down}
+
+
 def analysis(uow: UnitOfWork, ctx: Context) -> dict[str, Any]:
     """The analysis of the design (every single and pair failure from a healthy start),
     with what is failed right now beside it, so a report can say both."""
-    net = build_network(uow, ctx)
-    result = analyze(net).to_json()
-    failed, testing = current_outages(uow, ctx.account)
+    snap = network_snapshot(uow, ctx)
+    net = snap.network
+    result = analyze(net, snap.outages.failed, snap.outages.testing).to_json()
+    result["question"] = DESIGN_QUESTION
     result["account"] = ctx.account
     result["inventory"] = _inventory(net)
-    result["active_failures"] = sorted(str(f) for f in failed)
-    result["tests_in_progress"] = sorted({vif for vif, _ in testing})
+    result["active_failures"] = sorted(str(f) for f in snap.outages.failed)
+    result["tests_in_progress"] = sorted({vif for vif, _ in snap.outages.testing})
+    result["now"] = now(snap)
     if not net.topology.sites:
         result["note"] = "No customer topology is loaded: `dxlab topology load FILE` (or the wizard) first"
     return result
 
 
-def marks(uow: UnitOfWork, ctx: Context, net: Network) -> Marks:
+def marks(uow: UnitOfWork, ctx: Context, snap: NetworkSnapshot) -> Marks:
     """What the diagram paints red: failed domains, sessions down and why."""
-    failed, testing = current_outages(uow, ctx.account)
-    states = all_states(net, failed, testing)
-    down = {key: state.reason for key, state in states.items() if not state.up}
+    down = {key: state.reason for key, state in snap.sessions.items() if not state.up}
     # The state each VIF shows in DescribeVirtualInterfaces (the data plane's word), not the stored one.
-    shown = {rec.id: live_state(uow, rec) for rec in uow.list("virtual_interface", account=ctx.account) if rec.id in net.vifs}
-    return Marks(frozenset(failed), frozenset(vif for vif, _ in testing), down, shown)
+    shown = {rec.id: live_state(snap, rec) for rec in uow.list("virtual_interface", account=ctx.account) if rec.id in snap.network.vifs}
+    return Marks(frozenset(snap.outages.failed), frozenset(vif for vif, _ in snap.outages.testing), down, shown)
 
 
 def diagram(uow: UnitOfWork, ctx: Context) -> str:
-    net = build_network(uow, ctx)
+    snap = network_snapshot(uow, ctx)
     lag_of = {r.id: str(r.doc["lagId"]) for r in uow.list("connection", account=ctx.account) if r.doc.get("lagId")}
-    return render_svg(net, marks(uow, ctx, net), f"account {ctx.account} · {ctx.region}", lag_of)
+    return render_svg(snap.network, marks(uow, ctx, snap), f"account {ctx.account} · {ctx.region}", lag_of)
 
 
 @route("GET", "/analyze")

@@ -18,8 +18,9 @@ from dxlab.domain.errors import Conflict, ValidationError
 from dxlab.service.common import page
 from dxlab.service.context import Context
 from dxlab.service.registry import operation
-from dxlab.service.resiliency.reports import TEST_KIND, current_outages, snapshot
-from dxlab.service.snapshot import build_network
+from dxlab.service.resiliency.outages import TEST_KIND
+from dxlab.service.resiliency.reports import comparison
+from dxlab.service.snapshot import network_snapshot
 from dxlab.service.timers import timer_action
 from dxlab.service.virtual_interfaces.state import KIND as VIF_KIND
 from dxlab.service.virtual_interfaces.state import (
@@ -71,7 +72,8 @@ def start_bgp_failover_test(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) 
         raise Conflict(
             f"Virtual interface {vif.id} is already being tested (test {running.id} is in progress)"
         )
-    state = live_state(uow, vif)
+    now_snap = network_snapshot(uow, ctx, vif.account)
+    state = live_state(now_snap, vif)
     if state != "available":
         raise Conflict(
             f"Virtual interface {vif.id} is {state}; only an available virtual interface can be tested"
@@ -83,10 +85,7 @@ def start_bgp_failover_test(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) 
             f"BGP peer(s) {', '.join(not_up)} of {vif.id} are not available yet and cannot be tested"
         )
     families = sorted({p["addressFamily"] for p in peers})
-    failed, testing = current_outages(uow, ctx.account)
-    snap = snapshot(
-        build_network(uow, ctx), failed, testing, also_testing=[(vif.id, f) for f in families]
-    )
+    snap = comparison(now_snap, also_testing=[(vif.id, f) for f in families])
     now, test_id = ctx.now(), str(uuid.uuid4())
     peer_ids = [str(p["bgpPeerId"]) for p in peers]
     doc: dict[str, Any] = {
@@ -101,31 +100,23 @@ def start_bgp_failover_test(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) 
     }
     meta = {"families": families, "snapshot": snap}
     uow.put(Record(TEST_KIND, test_id, vif.account, doc, meta, parent=vif.id, created=now))
-    _bring_down(uow, vif, test_id, set(peer_ids))
+    _bring_down(uow, ctx, vif)
     uow.schedule(now + minutes * 60.0, EXPIRE, test_id, {})
     uow.schedule(now + WATCH_SECONDS, WATCH, test_id, {})
     return {"virtualInterfaceTest": doc}
 
 
-def _bring_down(uow: UnitOfWork, vif: Record, test_id: str, peer_ids: set[str]) -> None:
-    """The VIF shows `testing`; the tested peers' BGP status is down, the others as they were."""
-    current = refresh(uow, vif)  # the peers' status as the data plane has it now
-    current["virtualInterfaceState"] = "testing"
-    for peer in current.get("bgpPeers", []):
-        if peer.get("bgpPeerId") in peer_ids:
-            peer["bgpStatus"] = "down"
-    vif.meta["failoverTest"] = test_id
-    uow.put(vif)
+def _bring_down(uow: UnitOfWork, ctx: Context, vif: Record) -> None:
+    """The VIF shows `testing`; the test's record (now in progress) holds the tested
+    sessions down in the snapshot, so the peers' BGP status follows from it."""
+    vif.doc["virtualInterfaceState"] = "testing"
+    refresh(uow, ctx, vif)
 
 
 def _vif_gone(uow: UnitOfWork, test: Record) -> str:
     """Why a running test can no longer run ("" while it can)."""
     vif = uow.get(VIF_KIND, str(test.doc["virtualInterfaceId"]))
-    if (
-        vif is None
-        or vif.doc["virtualInterfaceState"] != "testing"
-        or vif.meta.get("failoverTest") != test.id
-    ):
+    if vif is None or vif.doc["virtualInterfaceState"] != "testing":
         return "virtual interface is gone"
     parent = parent_of(uow, vif.parent)
     if parent is None or parent_state(parent) in ("deleting", "deleted", "rejected"):
@@ -133,19 +124,15 @@ def _vif_gone(uow: UnitOfWork, test: Record) -> str:
     return ""
 
 
-def _finish(uow: UnitOfWork, test: Record, status: str, end: float) -> None:
+def _finish(uow: UnitOfWork, ctx: Context, test: Record, status: str, end: float) -> None:
     test.doc["status"] = status
     test.doc["endTime"] = end
     uow.cancel_timers(test.id)
     uow.put(test)
     vif = uow.get(VIF_KIND, str(test.doc["virtualInterfaceId"]))
-    if vif is not None and vif.meta.get("failoverTest") == test.id:
-        del vif.meta["failoverTest"]
-        if vif.doc["virtualInterfaceState"] == "testing":
-            vif.doc["virtualInterfaceState"] = "available"  # the data plane says up or down
-            refresh(uow, vif)
-        else:
-            uow.put(vif)
+    if vif is not None and vif.doc["virtualInterfaceState"] == "testing":
+        vif.doc["virtualInterfaceState"] = "available"  # the data plane says up or down
+        refresh(uow, ctx, vif)
 
 
 @timer_action(EXPIRE)
@@ -154,7 +141,7 @@ def expire(uow: UnitOfWork, ctx: Context, test_id: str, payload: dict[str, Any])
     if test is None or test.doc["status"] != rules.IN_PROGRESS:
         return
     status = rules.FAILED if _vif_gone(uow, test) else rules.COMPLETED
-    _finish(uow, test, status, min(ctx.now(), float(test.doc["endTime"])))
+    _finish(uow, ctx, test, status, min(ctx.now(), float(test.doc["endTime"])))
 
 
 @timer_action(WATCH)
@@ -163,7 +150,7 @@ def watch(uow: UnitOfWork, ctx: Context, test_id: str, payload: dict[str, Any]) 
     if test is None or test.doc["status"] != rules.IN_PROGRESS:
         return
     if _vif_gone(uow, test):
-        _finish(uow, test, rules.FAILED, ctx.now())
+        _finish(uow, ctx, test, rules.FAILED, ctx.now())
     elif ctx.now() + WATCH_SECONDS < float(test.doc["endTime"]):
         uow.schedule(ctx.now() + WATCH_SECONDS, WATCH, test_id, {})
 
@@ -176,7 +163,7 @@ def stop_bgp_failover_test(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -
         raise Conflict(f"No failover test is in progress on virtual interface {vif.id}")
     # resiliency_failover.md: "AWS restores the BGP peering session. The testing history
     # displays 'cancelled' for the test."
-    _finish(uow, test, rules.CANCELLED, ctx.now())
+    _finish(uow, ctx, test, rules.CANCELLED, ctx.now())
     return {"virtualInterfaceTest": test.doc}
 
 

@@ -5,7 +5,8 @@ exactly the failures the maximum resiliency model promises to survive
 `dxlab restore`.
 
 While a failure is active, each connection or LAG it takes down shows `down` (stored, so
-every Describe* agrees), and the VIFs on it follow from the data plane (sim_plane.py).
+every Describe* agrees), and the VIFs on it follow from the data plane: the failure's
+record is an outage of the network snapshot (resiliency/outages.py).
 Several failures may hold one connection down; it comes back when the last one ends."""
 
 from __future__ import annotations
@@ -17,11 +18,11 @@ from dxlab.domain.errors import Conflict, NotFound, ValidationError
 from dxlab.routing.network import Failure
 from dxlab.service.connections.dedicated import require_location
 from dxlab.service.context import Context
-from dxlab.service.resiliency.reports import FAILURE_KIND, current_outages, snapshot
+from dxlab.service.resiliency.outages import FAILURE_KIND
+from dxlab.service.resiliency.reports import comparison
 from dxlab.service.routes import route
-from dxlab.service.snapshot import build_network, load_topology
+from dxlab.service.snapshot import load_topology, network_snapshot
 from dxlab.service.timers import timer_action
-from dxlab.service.virtual_interfaces.state import live_vifs_on, refresh
 from dxlab.store.repository import Record, UnitOfWork
 
 EXPIRE = "failure.expire"
@@ -97,13 +98,6 @@ def _with_members(uow: UnitOfWork, links: list[Record]) -> list[Record]:
     return list(out.values())
 
 
-def _refresh_vifs(uow: UnitOfWork, link_id: str) -> None:
-    """Store what the data plane now says of the VIFs on a link (view() computes it anyway)."""
-    for vif in live_vifs_on(uow, link_id):
-        if vif.doc["virtualInterfaceState"] in ("available", "down") and not vif.meta.get("outage"):
-            refresh(uow, vif)
-
-
 def _take_down(uow: UnitOfWork, rec: Record, failure_id: str) -> bool:
     field = LINK_STATE[rec.kind]
     held = list(rec.meta.get("failures", []))
@@ -114,7 +108,6 @@ def _take_down(uow: UnitOfWork, rec: Record, failure_id: str) -> bool:
     rec.meta["failures"] = [*held, failure_id]
     rec.doc[field] = "down"
     uow.put(rec)
-    _refresh_vifs(uow, rec.id)
     return True
 
 
@@ -130,7 +123,6 @@ def _bring_back(uow: UnitOfWork, link_id: str, failure_id: str) -> None:
         if rec.doc[field] == "down":  # not deleted meanwhile
             rec.doc[field] = before
     uow.put(rec)
-    _refresh_vifs(uow, rec.id)
 
 
 def start_failure(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[str, Any]:
@@ -143,9 +135,7 @@ def start_failure(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[s
     for rec in uow.list(FAILURE_KIND, account=ctx.account):
         if rec.doc["status"] == rules.ACTIVE and (rec.doc["kind"], rec.doc["id"]) == (kind, target):
             raise Conflict(f"{kind} {target} is already down ({rec.id}); restore it first")
-    failed, testing = current_outages(uow, ctx.account)
-    snap = snapshot(build_network(uow, ctx), failed, testing,
-                    also_failed=[Failure(k, i) for k, i in domains], dead_sites=dead)  # fmt: skip
+    snap = comparison(network_snapshot(uow, ctx), also_failed=[Failure(k, i) for k, i in domains], dead_sites=dead)
     failure_id, now = rules.failure_id(), ctx.now()
     down = [r.id for r in _with_members(uow, links) if _take_down(uow, r, failure_id)]
     doc: dict[str, Any] = {

@@ -192,6 +192,15 @@ def delete(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]
     return {"resiliencyGroup": group.doc}
 
 
+# The same rules (domain/resiliency.broken_rules) decide the analyzer's SLA; it answers
+# for the whole network as it is now, this for the group's layout as ordered.
+COMPLIANCE_QUESTION = (
+    "Do the group's connections, as ordered, follow the intended model's layout rules"
+    " (resiliency_toolkit.md)? Failures now, routes and the customer side are not counted here:"
+    " the analysis (dxlab analyze) judges those."
+)
+
+
 @route("GET", "/resiliency-groups/{group_id}/compliance")
 def compliance(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[str, Any]:
     """Whether the group's connections meet its intended model, and which rules fail."""
@@ -204,6 +213,7 @@ def compliance(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[str,
     ]
     problems = broken_rules(model, conns)
     return {
+        "question": COMPLIANCE_QUESTION,
         "resiliencyGroupId": group.id,
         "intendedResiliencyModel": model,
         "meetsModel": not problems,

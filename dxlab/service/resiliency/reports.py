@@ -10,7 +10,7 @@ the whole duration so far (the lab fills in measured outages)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Collection
 from typing import Any
 
 from dxlab.domain.errors import NotFound
@@ -18,26 +18,10 @@ from dxlab.routing.bgp import SessionState, gateways_reached
 from dxlab.routing.network import Failure, Network
 from dxlab.routing.paths import PairPath, Paths, SessionKey, all_states
 from dxlab.service.context import Context
+from dxlab.service.resiliency.outages import FAILURE_KIND, TEST_KIND
 from dxlab.service.routes import route
+from dxlab.service.snapshot import NetworkSnapshot
 from dxlab.store.repository import Record, UnitOfWork
-
-TEST_KIND = "failover_test"
-FAILURE_KIND = "failure"
-
-
-def current_outages(uow: UnitOfWork, account: str) -> tuple[list[Failure], list[SessionKey]]:
-    """What is down now in `account`: the routing model's failure domains of every active
-    injected failure, and the (VIF, family) sessions of every BGP failover test in progress."""
-    failed: list[Failure] = []
-    for rec in uow.list(FAILURE_KIND, account=account):
-        if rec.doc.get("status") == "active":
-            failed += [Failure(kind, fid) for kind, fid in rec.meta.get("domains", [])]
-    testing: list[SessionKey] = []
-    for rec in uow.list(TEST_KIND, account=account):
-        if rec.doc.get("status") == "in progress":
-            vif_id = str(rec.doc["virtualInterfaceId"])
-            testing += [(vif_id, family) for family in rec.meta.get("families", [])]
-    return failed, testing
 
 
 def _routes(net: Network, states: dict[SessionKey, SessionState]) -> dict[str, Any]:
@@ -102,18 +86,18 @@ def _via(path: PairPath) -> list[str]:
     return sorted({k[0] for k in (*path.forward, *path.back)}) if path.reachable else []
 
 
-def snapshot(
-    net: Network,
-    failed: Collection[Failure],
-    testing: Collection[SessionKey],
+def comparison(
+    now: NetworkSnapshot,
     *,
     also_failed: Collection[Failure] = (),
     also_testing: Collection[SessionKey] = (),
     dead_sites: Collection[str] = (),
 ) -> dict[str, Any]:
-    """Before (what is down already) and during (that plus this test or failure)."""
-    before = all_states(net, failed, testing)
-    during = all_states(net, [*failed, *also_failed], [*testing, *also_testing])
+    """Before (the snapshot: what is down already, as the data plane says) and during
+    (that plus this test or failure, as the routing model predicts it; on the lab the
+    probes then measure what really happened)."""
+    net, before = now.network, now.sessions
+    during = all_states(net, [*now.outages.failed, *also_failed], [*now.outages.testing, *also_testing])
     hit = {k[0] for k, s in before.items() if s.up and not during[k].up}
     pairs = []
     after = {(p.site, p.vpc): p for p in Paths(net, during).all_pairs()}
@@ -134,27 +118,17 @@ def snapshot(
     }
 
 
-# The lab data plane's hook (lab/plane.py): test or failure id -> per (site, vpc)
-# what its probe traffic measured (outage_ms, packets lost, restoration), or None.
-Measurements = Callable[[str], "dict[tuple[str, str], dict[str, Any]] | None"]
-_measured: list[Measurements | None] = [None]
-
-
-def use_measurements(source: Measurements | None) -> None:
-    _measured[0] = source
-
-
-def render(rec: Record, now: float, ids: dict[str, Any]) -> dict[str, Any]:
+def render(rec: Record, ctx: Context, ids: dict[str, Any]) -> dict[str, Any]:
     """A stored snapshot as a report: outage_ms from the time the test or failure has run."""
     doc, snap = rec.doc, rec.meta.get("snapshot") or {}
     start = float(doc["startTime"])
     running = doc["status"] in ("in progress", "active")
-    end = min(now, float(doc["endTime"])) if running else float(doc["endTime"])
+    end = min(ctx.now(), float(doc["endTime"])) if running else float(doc["endTime"])
     elapsed_ms = max(0, round((end - start) * 1000))
     # A pair that had no path before the test lost nothing to it: no outage to report.
     pairs = [{**p, "outage_ms": None if not p["before"] else 0 if p["during"] else elapsed_ms}
              for p in snap.get("pairs", [])]  # fmt: skip
-    measured = _measured[0](rec.id) if _measured[0] else None
+    measured = ctx.plane.measured(rec.id)
     if measured is not None:  # real traffic: what the probes saw replaces the prediction
         pairs = [{**p, **measured[(p["site"], p["vpc"])], "during": measured[(p["site"], p["vpc"])]["recovered"]}
                  if (p["site"], p["vpc"]) in measured else p for p in pairs]  # fmt: skip
@@ -196,7 +170,7 @@ def test_report(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[str
     rec = _owned(uow, ctx, TEST_KIND, args["test_id"], "failover test")
     ids = {"kind": "bgp-failover-test", "testId": rec.id, "virtualInterfaceId": rec.doc["virtualInterfaceId"],
            "bgpPeers": rec.doc.get("bgpPeers", [])}  # fmt: skip
-    return render(rec, ctx.now(), ids)
+    return render(rec, ctx, ids)
 
 
 @route("GET", "/failures/{failure_id}/report")
@@ -204,4 +178,4 @@ def failure_report(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[
     rec = _owned(uow, ctx, FAILURE_KIND, args["failure_id"], "failure")
     ids = {"kind": f"{rec.doc['kind']}-failure", "failureId": rec.id, "target": {"kind": rec.doc["kind"], "id": rec.doc["id"]},
            "connections": rec.doc.get("connections", [])}  # fmt: skip
-    return render(rec, ctx.now(), ids)
+    return render(rec, ctx, ids)

@@ -32,6 +32,7 @@ from dxlab.service.virtual_interfaces.state import (
     parent_of,
     parent_state,
     view,
+    views,
     visible_to,
 )
 from dxlab.store.repository import Record, UnitOfWork
@@ -232,7 +233,7 @@ def start(uow: UnitOfWork, ctx: Context, rec: Record) -> dict[str, Any]:
     uow.put(rec)
     if rec.doc["virtualInterfaceState"] == "pending":
         schedule_provisioning(uow, ctx, rec.id)
-    return view(uow, rec)
+    return view(uow, ctx, rec)
 
 
 def visible_vifs(uow: UnitOfWork, account: str) -> list[Record]:
@@ -289,7 +290,7 @@ def describe_virtual_interfaces(
         rec = find_vif(uow, ctx, vif_id)
         if connection_id and rec.parent != connection_id:
             return {"virtualInterfaces": []}
-        return {"virtualInterfaces": [view(uow, rec)]}
+        return {"virtualInterfaces": [view(uow, ctx, rec)]}
     if connection_id:
         parent = parent_of(uow, connection_id)
         if parent is None:
@@ -297,11 +298,7 @@ def describe_virtual_interfaces(
         records = uow.list(KIND, parent=connection_id)
     else:
         records = visible_vifs(uow, ctx.account)
-    mine = [
-        view(uow, r)
-        for r in records
-        if visible_to(r, ctx.account) and r.doc.get("region") == ctx.region
-    ]
+    mine = views(uow, ctx, [r for r in records if visible_to(r, ctx.account) and r.doc.get("region") == ctx.region])
     items, token = page(mine, req.get("maxResults"), req.get("nextToken"))
     out: dict[str, Any] = {"virtualInterfaces": items}
     if token:

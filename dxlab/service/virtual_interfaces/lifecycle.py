@@ -46,7 +46,7 @@ def schedule_provisioning(uow: UnitOfWork, ctx: Context, vif_id: str) -> None:
     uow.schedule(ctx.now() + provision_delay(ctx.settings), PROVISION, vif_id, {})
 
 
-def bring_up(uow: UnitOfWork, rec: Record) -> None:
+def bring_up(uow: UnitOfWork, ctx: Context, rec: Record) -> None:
     """pending -> available (stored); the data plane then shows available or down."""
     rec.meta.pop("outage", None)
     if rec.doc["virtualInterfaceState"] in ("pending", "available", "down"):
@@ -54,7 +54,7 @@ def bring_up(uow: UnitOfWork, rec: Record) -> None:
         for peer in rec.doc.get("bgpPeers", []):
             if peer["bgpPeerState"] == "pending":
                 peer["bgpPeerState"] = "available"
-    refresh(uow, rec)
+    refresh(uow, ctx, rec)
 
 
 @timer_action(PROVISION)
@@ -62,7 +62,7 @@ def provision(uow: UnitOfWork, ctx: Context, vif_id: str, payload: dict[str, Any
     rec = uow.get(KIND, vif_id)
     if rec is None or rec.doc["virtualInterfaceState"] != "pending" or rec.meta.get("outage"):
         return  # deleted meanwhile, or waiting for the end of a jumbo frame outage
-    bring_up(uow, rec)
+    bring_up(uow, ctx, rec)
 
 
 def jumbo_upgrade(uow: UnitOfWork, ctx: Context, parent: Record, changed: Record) -> None:
@@ -99,7 +99,7 @@ def brief_outage(uow: UnitOfWork, ctx: Context, rec: Record) -> None:
 def jumbo_restore(uow: UnitOfWork, ctx: Context, parent_id: str, payload: dict[str, Any]) -> None:
     for rec in live_vifs_on(uow, parent_id):
         if rec.meta.get("outage"):
-            bring_up(uow, rec)
+            bring_up(uow, ctx, rec)
 
 
 def start_delete(uow: UnitOfWork, ctx: Context, rec: Record) -> None:

@@ -79,7 +79,7 @@ def approve_prefixes(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dic
     """AWS's review approves the prefixes: the VIF goes on to `pending`, then up."""
     rec = _verifying(uow, ctx, args["vif_id"])
     _approve(uow, ctx, rec)
-    return view(uow, rec)
+    return view(uow, ctx, rec)
 
 
 @route("POST", "/virtual-interfaces/{vif_id}/reject-prefixes", write=True)
@@ -87,7 +87,7 @@ def reject_prefixes(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict
     """AWS's review refuses the prefixes (not shown to be the customer's): `rejected`."""
     rec = _verifying(uow, ctx, args["vif_id"])
     finish_reject(uow, ctx, rec)
-    return view(uow, rec)
+    return view(uow, ctx, rec)
 
 
 @route("POST", "/accounts/{account}/owned-prefixes", write=True)

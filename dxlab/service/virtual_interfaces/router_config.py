@@ -99,7 +99,7 @@ def describe_router_configuration(
             f"The router configuration of hosted virtual interface {rec.id} is available to the owner"
             f" of its connection, {owner_of_connection}"
         )
-    doc = view(uow, rec)
+    doc = view(uow, ctx, rec)
     if doc["virtualInterfaceState"] in ("deleting", "deleted", "rejected", "confirming"):
         raise Conflict(
             f"Virtual interface {rec.id} is in state {doc['virtualInterfaceState']}; it has no router configuration"

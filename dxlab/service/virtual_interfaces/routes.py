@@ -3,26 +3,15 @@ and advertise to it, from the data plane (the routing model in sim mode)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from dxlab.routing.bgp import Route, covers, session_state
+from dxlab.routing.bgp import Route, covers
 from dxlab.service.common import page
 from dxlab.service.context import Context
 from dxlab.service.registry import operation
-from dxlab.service.resiliency.reports import current_outages
-from dxlab.service.snapshot import build_network
+from dxlab.service.snapshot import network_snapshot
 from dxlab.service.virtual_interfaces.state import find_vif
 from dxlab.store.repository import UnitOfWork
-
-# The lab data plane's hook (lab/plane.py): VIF id -> [(direction, route)] read
-# from the daemons, or None for a VIF the lab does not run (the model answers then).
-RouteSource = Callable[[str], "list[tuple[str, Route]] | None"]
-_route_source: list[RouteSource | None] = [None]
-
-
-def use_route_source(source: RouteSource | None) -> None:
-    _route_source[0] = source
 
 
 def _wire(route: Route, direction: str, vif_doc: dict[str, Any], installed: float) -> dict[str, Any]:
@@ -59,18 +48,16 @@ def list_virtual_interface_routes(uow: UnitOfWork, ctx: Context, req: dict[str, 
 
         raise ValidationError("virtualInterfaceId is required")
     rec = find_vif(uow, ctx, vif_id, owner_only=True)
-    net = build_network(uow, ctx)
-    vif = net.vifs.get(rec.id)
+    snap = network_snapshot(uow, ctx)
+    vif = snap.network.vifs.get(rec.id)
     routes: list[dict[str, Any]] = []
-    from_lab = _route_source[0](rec.id) if _route_source[0] else None
-    if from_lab is not None:
-        routes = [_wire(r, direction, rec.doc, rec.created) for direction, r in from_lab]
+    from_daemons = ctx.plane.routes(rec.id)
+    if from_daemons is not None:  # the lab: what BIRD holds
+        routes = [_wire(r, direction, rec.doc, rec.created) for direction, r in from_daemons]
     elif vif is not None:
-        failed, tested = current_outages(uow, ctx.account)
-        testing = set(tested)
         for s in vif.sessions:
-            state = session_state(net, vif, s.family, failed, (vif.id, s.family) in testing)
-            if not state.up:
+            state = snap.session(vif.id, s.family)
+            if state is None or not state.up:
                 continue  # a session that is down has neither learned nor sent anything
             routes += [_wire(r, "accepted", rec.doc, rec.created) for r in state.accepted]
             routes += [_wire(r, "advertised", rec.doc, rec.created) for r in state.advertised]

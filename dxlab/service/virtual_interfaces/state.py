@@ -1,18 +1,16 @@
 """Where a virtual interface stands: its parent (connection, LAG or interconnect), who
-may see it, and the state and BGP status the data plane gives it.
-
-The data plane decides whether a BGP session is up. For now that is the simulated one
-(`simulated_session_up`); the lab replaces it with `use_data_plane(probe)`, so the rest
-of dxlab asks one function and never knows which plane answered."""
+may see it, and the state and BGP status it shows. Up or down is the data plane's word,
+read from the network snapshot (service/snapshot.py), so Describe*, the routes, verify and
+the analyzer can never disagree."""
 
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
 from typing import Any
 
 from dxlab.domain.errors import NotFound
 from dxlab.service.context import Context
+from dxlab.service.snapshot import NetworkSnapshot, link_kind, network_snapshot
 from dxlab.store.repository import Record, UnitOfWork
 
 KIND = "virtual_interface"
@@ -21,16 +19,15 @@ PARENT_STATE_FIELD = {
     "lag": "lagState",
     "interconnect": "interconnectState",
 }
-
-SessionProbe = Callable[[UnitOfWork, Record], bool]
+# Lifecycle states in which the data plane decides between available and down.
+FOLLOWS_DATA_PLANE = ("available", "down")
 
 
 def parent_of(uow: UnitOfWork, parent_id: str | None) -> Record | None:
     """The connection, LAG or interconnect a VIF (or a request) names."""
     if not parent_id:
         return None
-    kinds = ("lag",) if parent_id.startswith("dxlag-") else ("connection", "interconnect")
-    for kind in kinds:
+    for kind in link_kind(parent_id):
         rec = uow.get(kind, parent_id)
         if rec is not None:
             return rec
@@ -39,27 +36,6 @@ def parent_of(uow: UnitOfWork, parent_id: str | None) -> Record | None:
 
 def parent_state(parent: Record) -> str:
     return str(parent.doc.get(PARENT_STATE_FIELD[parent.kind], "unknown"))
-
-
-def simulated_session_up(uow: UnitOfWork, vif: Record) -> bool:
-    """The simulated data plane: a BGP session is up when the VIF's connection (or LAG)
-    is available and its cross-connect patches a customer router."""
-    parent = parent_of(uow, vif.parent)
-    if parent is None or parent_state(parent) != "available":
-        return False
-    return bool(parent.meta.get("crossConnect", True))
-
-
-_probe: list[SessionProbe] = [simulated_session_up]
-
-
-def use_data_plane(probe: SessionProbe) -> None:
-    """Make `probe` the source of BGP session state (the lab's real daemons)."""
-    _probe[0] = probe
-
-
-def session_up(uow: UnitOfWork, vif: Record) -> bool:
-    return _probe[0](uow, vif)
 
 
 def visible_to(rec: Record, account: str) -> bool:
@@ -82,35 +58,49 @@ def find_vif(uow: UnitOfWork, ctx: Context, vif_id: str, *, owner_only: bool = F
     return rec
 
 
-def live_state(uow: UnitOfWork, rec: Record) -> str:
+def live_state(snap: NetworkSnapshot, rec: Record) -> str:
     """The state a VIF shows now: `available` and `down` follow the data plane, except
     during an outage dxlab itself causes (a jumbo frame update, a migration)."""
     state = str(rec.doc["virtualInterfaceState"])
-    if state in ("available", "down") and not rec.meta.get("outage"):
-        return "available" if session_up(uow, rec) else "down"
+    if state in FOLLOWS_DATA_PLANE and not rec.meta.get("outage"):
+        return "available" if snap.vif_up(rec.id) else "down"
     return state
 
 
-def view(uow: UnitOfWork, rec: Record) -> dict[str, Any]:
-    """The VirtualInterface as Describe* shows it now (the stored doc is not changed)."""
+def view(uow: UnitOfWork, ctx: Context, rec: Record, snap: NetworkSnapshot | None = None) -> dict[str, Any]:
+    """The VirtualInterface as Describe* shows it now (the stored doc is not changed).
+    `snap` is the owner's snapshot when the caller has one (a listing builds it once)."""
     from dxlab.domain.router_templates import logical_connection_xml
 
+    if snap is None or snap.account != rec.account:
+        snap = network_snapshot(uow, ctx, rec.account)
     doc = copy.deepcopy(rec.doc)
-    state = live_state(uow, rec)
+    state = live_state(snap, rec)
     doc["virtualInterfaceState"] = state
     for peer in doc.get("bgpPeers", []):
-        if state == "testing":
-            continue  # the failover test owns the peers' status while it runs
-        peer["bgpStatus"] = (
-            "up" if state == "available" and peer["bgpPeerState"] == "available" else "down"
-        )
+        session = snap.session(rec.id, peer["addressFamily"])
+        up = session is not None and session.up and peer["bgpPeerState"] == "available"
+        peer["bgpStatus"] = "up" if up and state in ("available", "testing") else "down"
     doc["customerRouterConfig"] = logical_connection_xml(doc)
     return doc
 
 
-def refresh(uow: UnitOfWork, rec: Record) -> dict[str, Any]:
-    """Store what `view` computes (inside a write), and return it."""
-    doc = view(uow, rec)
+def views(uow: UnitOfWork, ctx: Context, records: list[Record]) -> list[dict[str, Any]]:
+    """Many VIFs as Describe* shows them, with one snapshot per owning account."""
+    snaps: dict[str, NetworkSnapshot] = {}
+    out = []
+    for rec in records:
+        if rec.account not in snaps:
+            snaps[rec.account] = network_snapshot(uow, ctx, rec.account)
+        out.append(view(uow, ctx, rec, snaps[rec.account]))
+    return out
+
+
+def refresh(uow: UnitOfWork, ctx: Context, rec: Record) -> dict[str, Any]:
+    """Store what `view` computes (inside a write), and return it. The record is stored
+    first: the snapshot `view` reads is built from the store."""
+    uow.put(rec)
+    doc = view(uow, ctx, rec)
     rec.doc = doc
     uow.put(rec)
     return doc

@@ -20,6 +20,8 @@ from dxlab.web.console.failover import failover
 from dxlab.web.console.layout import login_page, page
 from dxlab.web.console.pages import PAGES
 from dxlab.web.console.wizard import wizard
+from dxlab.web.host import WebHost
+from dxlab.web.responses import Request, Send, respond
 
 log = logging.getLogger("dxlab.web.console")
 
@@ -36,7 +38,7 @@ def _redirect(to: str, extra: list[tuple[bytes, bytes]] | None = None) -> Respon
     return 303, "text/plain", b"", [(b"location", to.encode()), *(extra or [])]
 
 
-def _sign_in(app: Any, body: bytes) -> Response:
+def _sign_in(app: WebHost, body: bytes) -> Response:
     form = dict(parse_qsl(body.decode(errors="replace")))
     account = session.sign_in(app, form.get("access_key", ""), form.get("secret_key", ""))
     if account is None:
@@ -60,7 +62,7 @@ def _api(b: Backend, method: str, path: str, headers: dict[str, str], body: byte
     return 200, "application/json", orjson.dumps(result), []
 
 
-def handle(app: Any, scope: dict[str, Any], headers: dict[str, str], body: bytes, request_id: str) -> Response:
+def handle(app: WebHost, scope: dict[str, Any], headers: dict[str, str], body: bytes, request_id: str) -> Response:
     method, path = scope["method"], scope.get("path", "/console")
     rest = path.removeprefix("/console").strip("/")
     strict = app.settings.auth == "strict"
@@ -104,15 +106,19 @@ def handle(app: Any, scope: dict[str, Any], headers: dict[str, str], body: bytes
         return 400, HTML, text.encode(), cookies
 
 
-async def serve_console(app: Any, scope: dict[str, Any], send: Any, request_id: str,
-                        headers: dict[str, str] | None = None, body: bytes = b"") -> None:  # fmt: skip
-    from dxlab.web.app import _respond
+class ConsoleApp:
+    """The console, mounted at /console beside the API."""
 
-    try:
-        status, ctype, payload, extra = handle(app, scope, headers or {}, body, request_id)
-    except Exception:  # noqa: BLE001 - never a traceback to the browser
-        log.exception("console error in %s", request_id)
-        status, ctype, payload, extra = 500, "text/plain", b"internal error; see the server log", []
-    if scope["method"] == "HEAD":
-        payload = b""
-    await _respond(send, status, payload, ctype, request_id, extra)
+    def __init__(self, host: WebHost) -> None:
+        self.host = host
+
+    async def __call__(self, request: Request, send: Send) -> None:
+        try:
+            status, ctype, payload, extra = handle(self.host, request.scope, request.headers, request.body,
+                                                   request.request_id)  # fmt: skip
+        except Exception:  # noqa: BLE001 - never a traceback to the browser
+            log.exception("console error in %s", request.request_id)
+            status, ctype, payload, extra = 500, "text/plain", b"internal error; see the server log", []
+        if request.method == "HEAD":
+            payload = b""
+        await respond(send, status, payload, ctype, request.request_id, extra)

@@ -1,6 +1,6 @@
 """The console's only way to the data: the same API operations (through the dispatcher,
 so input validation and output are exactly what boto3 gets) and the same /_dxlab routes
-the CLI calls. No store access and no logic of its own (DESIGN: console calls service)."""
+the CLI calls, both on the service bus. No store access and no logic of its own."""
 
 from __future__ import annotations
 
@@ -9,17 +9,18 @@ from typing import Any
 from dxlab.domain.errors import NotFound
 from dxlab.service import routes
 from dxlab.service.context import Context
+from dxlab.web.host import WebHost
 
 
 class Backend:
-    def __init__(self, app: Any, account: str, request_id: str) -> None:
-        self.app = app
+    def __init__(self, host: WebHost, account: str, request_id: str) -> None:
+        self.host = host
         self.account = account
-        self.ctx: Context = app.context(account, request_id)
+        self.ctx: Context = host.context(account, request_id)
 
     def op(self, name: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
         """An API operation, as a client in this account would call it."""
-        return self.app.dispatcher.call(name, body or {}, "json", self.ctx)
+        return self.host.dispatcher.call(name, body or {}, "json", self.ctx)
 
     def items(self, name: str, key: str, body: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         """Every page of a listing operation."""
@@ -39,7 +40,4 @@ class Backend:
         if found is None:
             raise NotFound(f"No dxlab route {method} /_dxlab{path}")
         route, params = found
-        self.app.dispatcher.fire_timers(self.ctx)
-        opener = self.app.store.write if route.write else self.app.store.read
-        with opener() as uow:
-            return route.handler(uow, self.ctx, {**(args or {}), **params})
+        return self.host.bus.handle(route.handler, self.ctx, {**(args or {}), **params}, write=route.write)

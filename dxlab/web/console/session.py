@@ -15,6 +15,7 @@ from typing import Any
 
 from dxlab.domain.errors import AuthError
 from dxlab.web.aws.auth import DEFAULT_ACCOUNT, SignedRequest, authenticate
+from dxlab.web.host import WebHost
 
 ACCOUNT_COOKIE = "dxlab_account"
 SESSION_COOKIE = "dxlab_session"
@@ -60,7 +61,7 @@ def _session_account(token: str, now: float) -> str | None:
     return account if hmac.compare_digest(mac, _sign(account, int(expires))) else None
 
 
-def account_for(app: Any, scope: dict[str, Any], headers: dict[str, str], body: bytes,
+def account_for(app: WebHost, scope: dict[str, Any], headers: dict[str, str], body: bytes,
                 query: dict[str, str]) -> tuple[str, list[tuple[bytes, bytes]]]:  # fmt: skip
     """The account the request acts for, and the cookies to set; Refused otherwise."""
     mode = app.settings.auth
@@ -86,7 +87,7 @@ def account_for(app: Any, scope: dict[str, Any], headers: dict[str, str], body: 
     return (held if _ACCOUNT.match(held) else DEFAULT_ACCOUNT), []
 
 
-def sign_in(app: Any, access_key: str, secret_key: str) -> str | None:
+def sign_in(app: WebHost, access_key: str, secret_key: str) -> str | None:
     """The account of a registered access key whose secret matches, else None."""
     found = app.key_lookup()(access_key)
     if found is None:

@@ -1,0 +1,68 @@
+"""The composition root: the one place that opens the store, chooses the data plane
+(the routing model, or the lab's real daemons) and builds the service bus and the web
+app around them, as Cosmic Python's bootstrap.py injects its adapters and httpx hands a
+transport to its client. Nothing else picks an implementation, and nothing registers
+itself at import time, so import order can never change behaviour."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from dxlab.service.bus import Bus
+from dxlab.service.context import Settings
+from dxlab.service.data_plane import DataPlane, SimPlane
+from dxlab.store import Store, open_store
+from dxlab.web.app import DxlabApp
+
+
+class LabUnavailable(Exception):
+    """`--data-plane lab` on a machine that cannot run the lab (says what is missing)."""
+
+
+@dataclass
+class Dxlab:
+    """The assembled service: close() stops the lab (removing it) and the store."""
+
+    store: Store
+    plane: DataPlane
+    bus: Bus
+    app: DxlabApp
+
+    def close(self, teardown: bool = True) -> None:
+        from dxlab.lab.plane import LabPlane
+
+        if isinstance(self.plane, LabPlane):
+            self.plane.stop(teardown=teardown)
+        self.bus.close()
+        self.store.close()
+
+
+def data_plane(settings: Settings, lab_prefix: str | None = None, lab_state: Path | None = None) -> DataPlane:
+    if settings.data_plane != "lab":
+        return SimPlane()
+    from dxlab.lab.host import tools_present
+    from dxlab.lab.plane import LabPlane
+
+    missing = [name for name, ok in tools_present().items() if not ok]
+    if missing:
+        raise LabUnavailable(
+            f"--data-plane lab needs {', '.join(missing)} (root, and `make system-packages` installs"
+            " bird2, frr, nftables, iproute2, iputils-ping); --data-plane auto falls back to sim"
+        )
+    from dxlab import config
+
+    return LabPlane(settings, lab_prefix or config.lab_prefix(), lab_state)
+
+
+def bootstrap(db: str, settings: Settings, *, plane: DataPlane | None = None) -> Dxlab:
+    """The store at `db`, the data plane `settings.data_plane` names (or `plane`), the
+    bus and the web app; a lab plane starts its loop on the bus."""
+    store = open_store(db)
+    plane = plane or data_plane(settings)
+    bus = Bus(store, plane, settings)
+    from dxlab.lab.plane import LabPlane
+
+    if isinstance(plane, LabPlane):
+        plane.start(bus.read)
+    return Dxlab(store, plane, bus, DxlabApp(bus))

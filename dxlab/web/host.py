@@ -1,0 +1,50 @@
+"""What the apps mounted on the port are given by the root app: the service bus (every
+transaction), the AWS dispatcher (the console calls the same operations as boto3), and
+who is asking (SigV4 as `--auth` says, keys looked up through the bus)."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from dxlab.service.accounts import lookup_key
+from dxlab.service.bus import Bus
+from dxlab.service.context import Context, Settings
+from dxlab.web.aws.auth import KeyLookup, SignedRequest, authenticate
+from dxlab.web.aws.dispatch import Dispatcher
+from dxlab.web.responses import Request
+
+
+@dataclass
+class WebHost:
+    bus: Bus
+    dispatcher: Dispatcher = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.dispatcher = Dispatcher(self.bus)
+
+    @property
+    def settings(self) -> Settings:
+        return self.bus.settings
+
+    def context(self, account: str, request_id: str) -> Context:
+        return self.bus.context(account, request_id)
+
+    def key_lookup(self) -> KeyLookup:
+        def lookup(access_key: str) -> tuple[str, str] | None:
+            return self.bus.read(lambda uow: lookup_key(uow, access_key))
+
+        return lookup
+
+    def account(self, request: Request, service: str = "directconnect") -> str:
+        """The account a SigV4-signed request acts for (AuthError when refused)."""
+        scope = request.scope
+        signed = SignedRequest(
+            method=request.method,
+            path=scope.get("raw_path", b"/").decode("latin-1").split("?", 1)[0] or "/",
+            query=scope.get("query_string", b"").decode("latin-1"),
+            headers=request.headers,
+            body=request.body,
+        )
+        settings = self.settings
+        return authenticate(signed, settings.auth, self.key_lookup(), time.time(), settings.region, service)

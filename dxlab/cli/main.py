@@ -282,6 +282,14 @@ def accounts() -> None:
     """Access keys of accounts, for `--auth strict` (written straight into the store)."""
 
 
+def _local(db: str | None) -> Any:
+    """The store itself, through the bus (commands that work while no server runs)."""
+    from dxlab.bootstrap import bootstrap
+    from dxlab.service.context import Settings
+
+    return bootstrap(db or config.default_db(), Settings())
+
+
 db_option = click.option("--db", default=None, help="sqlite:///PATH or postgresql://... (default: state dir)")
 
 
@@ -294,16 +302,14 @@ def accounts_add(account_id: str, access_key: str | None, secret_key: str | None
     """Register an access key for ACCOUNT_ID and print the key pair."""
     from dxlab.domain.errors import DxlabError
     from dxlab.service.accounts import add_account
-    from dxlab.store import open_store
 
-    store = open_store(db or config.default_db())
+    dx = _local(db)
     try:
-        with store.write() as uow:
-            keys = add_account(uow, account_id, access_key, secret_key)
+        keys = dx.bus.write(lambda uow: add_account(uow, account_id, access_key, secret_key))
     except DxlabError as exc:
         _fail(exc.message)
     finally:
-        store.close()
+        dx.close()
     click.echo(f"# account {keys['account']}")
     click.echo(f"AWS_ACCESS_KEY_ID={keys['accessKeyId']}")
     click.echo(f"AWS_SECRET_ACCESS_KEY={keys['secretAccessKey']}")
@@ -314,14 +320,12 @@ def accounts_add(account_id: str, access_key: str | None, secret_key: str | None
 def accounts_list(db: str | None) -> None:
     """Registered access keys and their accounts (secrets are not shown)."""
     from dxlab.service.accounts import list_accounts
-    from dxlab.store import open_store
 
-    store = open_store(db or config.default_db())
+    dx = _local(db)
     try:
-        with store.read() as uow:
-            keys = list_accounts(uow)
+        keys = dx.bus.read(list_accounts)
     finally:
-        store.close()
+        dx.close()
     table = Table("Account", "Access key id")
     for k in keys:
         table.add_row(k["account"], k["accessKeyId"])

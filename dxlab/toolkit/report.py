@@ -61,7 +61,7 @@ def build(result: dict[str, Any], limit: int | None = None) -> Report:
     rule = str(result.get("sla_rule") or "")
     verdict = SLA_TEXT.get(sla, sla) + (f": {rule}" if rule else "")
     sections: list[Section] = []
-    notes = []
+    notes = [str(result["question"])] if result.get("question") else []
     if result.get("note"):
         notes.append(str(result["note"]))
     active = list(result.get("active_failures", [])) + [f"failover test on {v}" for v in result.get("tests_in_progress", [])]
@@ -100,14 +100,20 @@ def build(result: dict[str, Any], limit: int | None = None) -> Report:
         more=len(pairs) - len(shown),
     ))  # fmt: skip
 
-    baseline = result.get("baseline", [])
+    # The snapshot every other reader uses (Describe*, routes, verify), on the data plane in
+    # use; older saved analyses have only the model's baseline.
+    now = result.get("now") or {}
+    rows = [(str(p["site"]), str(p["to"]), "yes" if p["reachable"] else "NO", ", ".join(p["forward"]),
+             ", ".join(p["back"]), str(p["reason"])) for p in now.get("pairs", [])]  # fmt: skip
+    if not now:
+        rows = [(str(b["site"]), str(b["vpc"]), "yes" if b["reachable"] else "NO", ", ".join(b["forward"]),
+                 ", ".join(b["back"]), str(b["reason"])) for b in result.get("baseline", [])]  # fmt: skip
+    plane = f" on the {now['dataPlane']} data plane" if now.get("dataPlane") else ""
     sections.append(Section(
         "Reachability now",
-        "Each customer data center <-> VPC pair, with the VIFs traffic takes each way.",
-        ("Data center", "VPC", "Reachable", "To AWS over", "Back over", "Why not"),
-        [(str(b["site"]), str(b["vpc"]), "yes" if b["reachable"] else "NO", ", ".join(b["forward"]),
-          ", ".join(b["back"]), str(b["reason"])) for b in baseline],
-        bad=any(not b["reachable"] for b in baseline), describes=True,
+        f"Each customer data center <-> VPC and <-> gateway pair right now{plane}, with the VIFs traffic takes each way.",
+        ("Data center", "VPC or gateway", "Reachable", "To AWS over", "Back over", "Why not"),
+        rows, bad=any(r[2] == "NO" for r in rows), describes=True,
     ))  # fmt: skip
 
     checks = result.get("checks", [])

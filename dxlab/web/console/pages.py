@@ -8,6 +8,7 @@ from html import escape
 from typing import Any
 
 from dxlab.domain.errors import DxlabError
+from dxlab.service.resiliency.groups import COMPLIANCE_QUESTION
 from dxlab.domain.loa import NO_LOA_STATES
 from dxlab.toolkit.report import html_fragment
 from dxlab.web.console.backend import Backend
@@ -164,7 +165,11 @@ def resiliency_groups(b: Backend, q: dict[str, str]) -> Page:
         conns = " ".join(code(m.get("connectionArn", "").rsplit("/", 1)[-1]) for m in members)
         rows.append((code(gid), escape(g.get("resiliencyGroupName", "")), model, badge(g.get("state")), conns, meets))
     headers = ("ID", "Name", "Intended model", "State", "Connections", "Meets the model")
-    return "Resiliency groups", table(headers, rows, "No resiliency groups: the wizard creates one per order."), ""
+    # Says which question "meets the model" answers, beside the analysis's own (issue: the two
+    # verdicts answer different questions and must say so).
+    question = (f'<p class="note">{escape(COMPLIANCE_QUESTION)} <a href="/console/analysis">The analysis</a>'
+                " judges the whole network as it is now.</p>")  # fmt: skip
+    return "Resiliency groups", question + table(headers, rows, "No resiliency groups: the wizard creates one per order."), ""
 
 
 TOPOLOGY_JS = """

@@ -352,6 +352,8 @@ def main(argv: list[str] | None = None) -> int:
                 tmp / "dxlab.log")  # fmt: skip
     moto = Server("moto", [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", "{port}"], tmp / "moto.log")
     servers = (dx, moto)
+    floor = Server("floor", [sys.executable, "-m", "uvicorn", "bench.floor:app", "--port", "{port}", "--http", "httptools",
+                             "--loop", "uvloop", "--log-level", "warning", "--no-access-log"], tmp / "floor.log")  # fmt: skip
     try:
         dx.start()
         moto.start()
@@ -362,6 +364,17 @@ def main(argv: list[str] | None = None) -> int:
         say(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs;"
             " durable SQLite commit p50 %.2f ms, p99 %.2f ms" % commit_latency(tmp))  # fmt: skip
 
+        say = phase("the floor: an empty DescribeConnections, one sequential keep-alive client")
+        floor.start()
+        run(floor.port, describe_requests(floor.port, "300000000001", 50), 1, 10)
+        empty = measure("DescribeConnections (empty)", [dx, floor],
+                        lambda s: describe_requests(s.port, "300000000002", n), 1, seconds)  # fmt: skip
+        floor.stop()
+        say(f"dxlab {empty[0].rate:.0f}/s, a bare uvicorn app with a constant body {empty[1].rate:.0f}/s:"
+            f" dxlab reaches {100 * empty[0].rate / empty[1].rate:.0f} % of the floor (issue 9 measured 74 %)")  # fmt: skip
+
+        phase(f"CreateConnection (1 sequential client, up to {n} requests or {seconds:g} s per server)")
+        rows.append(row(bench_create(servers, n, 1, seconds, first_digit=6)))
         phase(f"CreateConnection ({conc} connections, up to {n} requests or {seconds:g} s per server)")
         rows.append(row(bench_create(servers, n, conc, seconds)))
         if args.wide > conc:  # durable writes scale with concurrent callers (group commit)
@@ -404,6 +417,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         dx.stop()
         moto.stop()
+        floor.stop()
         if args.keep:
             print(f"\nlogs and database kept in {tmp}")
         else:

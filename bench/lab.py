@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from dxlab.cli.client import ext  # noqa: E402
 from dxlab.lab.host import LinuxHost, lab_can_run  # noqa: E402
 from dxlab.lab.probes import TrafficProbe, ping  # noqa: E402
-from dxlab.web.server import free_port  # noqa: E402
+from dxlab.server import free_port  # noqa: E402
 
 ACCOUNT = "111122223333"
 TOPOLOGY = """\

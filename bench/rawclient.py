@@ -16,7 +16,7 @@ from typing import Any
 
 import orjson
 
-from dxlab.web.server import free_port
+from dxlab.server import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = "OvertureService"

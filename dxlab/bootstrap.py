@@ -9,10 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from dxlab.lab.plan import AccountNetwork
 from dxlab.service.bus import Bus
 from dxlab.service.context import Settings
 from dxlab.service.data_plane import DataPlane, SimPlane
-from dxlab.store import Store, open_store
+from dxlab.service.resiliency.outages import active_records
+from dxlab.service.snapshot import accounts_with_topology
+from dxlab.store import Store, UnitOfWork, open_store
 from dxlab.web.app import DxlabApp
 
 
@@ -64,5 +67,13 @@ def bootstrap(db: str, settings: Settings, *, plane: DataPlane | None = None) ->
     from dxlab.lab.plane import LabPlane
 
     if isinstance(plane, LabPlane):
-        plane.start(bus.read)
+        plane.start(lambda: bus.read(lambda uow: lab_networks(uow, settings)), lambda: bus.read(active_records))
     return Dxlab(store, plane, bus, DxlabApp(bus))
+
+
+def lab_networks(uow: UnitOfWork, settings: Settings) -> list[AccountNetwork]:
+    """What the lab builds: every account with a customer topology, as the store has it."""
+    return [
+        AccountNetwork(a.account, a.network, a.vif_docs, a.outages.failed, a.outages.testing)
+        for a in accounts_with_topology(uow, settings)
+    ]

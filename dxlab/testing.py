@@ -108,8 +108,8 @@ def dxlab_server(
     "instant" (available at once), "manual" or "realistic" as with `dxlab serve`.
     `patch_env=False` leaves the environment alone (use `server.client`)."""
     # Imported here: pytest loads this plugin in every run, most of which start no server.
+    from dxlab.server import ThreadedServer
     from dxlab.service.context import Settings
-    from dxlab.web.server import ThreadedServer
 
     with tempfile.TemporaryDirectory(prefix="dxlab-") as tmp:
         db = f"sqlite:///{Path(tmp) / 'dxlab.db'}"

@@ -15,7 +15,7 @@ from typing import Any
 import boto3
 import pytest
 
-from dxlab.web.server import free_port
+from dxlab.server import free_port
 
 os.environ.setdefault("AWS_EC2_METADATA_DISABLED", "true")
 

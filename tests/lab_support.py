@@ -15,11 +15,11 @@ from typing import Any
 
 import pytest
 
+from dxlab.bootstrap import lab_networks
 from dxlab.lab.cleanup import lab_namespaces
 from dxlab.lab.host import LinuxHost, bird_ctl, lab_can_run
 from dxlab.lab.model import Lab
 from dxlab.lab.plan import build_lab
-from dxlab.lab.plane import account_networks
 from dxlab.routing.network import Network
 from dxlab.service.context import Context, Settings
 from dxlab.service.snapshot import build_network
@@ -53,7 +53,7 @@ class LabServer:
         store = open_store(self.server.db)
         try:
             with store.read() as uow:
-                nets = [n for n in account_networks(uow, Settings()) if n.account == account]
+                nets = [n for n in lab_networks(uow, Settings()) if n.account == account]
         finally:
             store.close()
         return build_lab(nets, self.prefix)

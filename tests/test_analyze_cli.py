@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from dxlab.cli.client import ext
-from dxlab.web.server import free_port
+from dxlab.server import free_port
 from tests.conftest import ServerProcess
 from tests.scenario import maximum
 

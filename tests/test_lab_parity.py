@@ -25,7 +25,6 @@ from dxlab.store import open_store
 from tests.lab_support import LabServer, running_lab
 from tests.scenario import Scenario, maximum
 
-
 MODELS = {
     "maximum": ("410987654321", ("EqDC2", "CSVA1")),
     "high": ("420987654321", ("EqDC2", "CSVA1")),

@@ -43,7 +43,7 @@ def test_up_with_a_topology_after_the_wizard(tmp_path: Path) -> None:
     import subprocess
     import sys
 
-    from dxlab.web.server import free_port
+    from dxlab.server import free_port
 
     port = free_port()
     endpoint = f"http://127.0.0.1:{port}"

@@ -24,7 +24,7 @@ from rich.console import Console
 from rich.table import Table
 
 from dxlab.cli.client import api, ext
-from dxlab.web.server import free_port
+from dxlab.server import free_port
 
 # Wide enough for ID columns when the output is a pipe or a CI log, not a terminal.
 console = Console(width=None if sys.stdout.isatty() else 160)

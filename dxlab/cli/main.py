@@ -100,7 +100,7 @@ def serve(host: str, port: int, db: str | None, auth: str, region: str, provisio
 
     from dxlab.bootstrap import LabUnavailable, bootstrap
     from dxlab.lab.plane import resolve_data_plane
-    from dxlab.web.server import serve as run
+    from dxlab.server import serve as run
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     plane = resolve_data_plane(data_plane)

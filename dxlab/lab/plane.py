@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -24,18 +25,19 @@ from dxlab.lab.probes import TrafficProbe
 from dxlab.routing.bgp import Route, SessionState, accepted_routes
 from dxlab.routing.network import Network
 from dxlab.routing.paths import SessionKey, all_states
-from dxlab.service.context import Context, Settings
+from dxlab.service.context import Settings
 from dxlab.service.data_plane import Measured, Routes
-from dxlab.service.resiliency.outages import Outages, active_records, current_outages
-from dxlab.service.snapshot import TOPOLOGY_KIND, build_network
-from dxlab.store.repository import UnitOfWork
+from dxlab.service.resiliency.outages import Outages
 
 log = logging.getLogger("dxlab.lab")
 HEAL_EVERY = 5.0  # seconds: a full observe/diff even when nothing changed in the store
 POLL = 0.25
 NOT_ESTABLISHED = "BGP session is not Established in the lab"
 
-Reader = Any  # a callable taking fn(uow) -> T: the service bus's read (service/bus.py)
+# What the composition root feeds the loop (bootstrap.py), read through the bus each pass:
+# the accounts to build, and the failures and tests running now (record id -> account).
+Networks = Callable[[], list[AccountNetwork]]
+Active = Callable[[], dict[str, str]]
 
 
 def resolve_data_plane(choice: str) -> str:
@@ -49,23 +51,6 @@ def lab_state_dir() -> Path:
     from dxlab import config
 
     return config.state_dir() / "lab"
-
-
-def account_networks(uow: UnitOfWork, settings: Settings) -> list[AccountNetwork]:
-    """Every account that loaded a customer topology: its network as the store has it
-    (never as the lab observes it: the desired state does not depend on what runs) and
-    what is down now."""
-    out = []
-    for topo in sorted(uow.list(TOPOLOGY_KIND), key=lambda r: r.id):
-        net = build_network(uow, Context(account=topo.id, settings=settings))
-        docs: dict[str, dict[str, Any]] = {}
-        for vif_id in net.vifs:
-            rec = uow.get("virtual_interface", vif_id)
-            if rec is not None:
-                docs[vif_id] = rec.doc
-        outages = current_outages(uow, topo.id)
-        out.append(AccountNetwork(topo.id, net, docs, outages.failed, outages.testing))
-    return out
 
 
 class LabPlane:
@@ -85,21 +70,22 @@ class LabPlane:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
-        self._read: Reader | None = None
+        self._networks: Networks | None = None
+        self._active: Active | None = None
         self.last_error = ""
 
     # -- the loop ---------------------------------------------------------------------
     def plan(self) -> Lab:
-        assert self._read is not None, "start() the lab with the bus's read first"
-        return build_lab(self._read(lambda uow: account_networks(uow, self.settings)), self.prefix)
+        assert self._networks is not None, "start() the lab first"
+        return build_lab(self._networks(), self.prefix)
 
     def step(self) -> None:
         """One pass: re-plan; apply when the plan changed or it is time to heal; read states.
         Probe traffic starts before a new failure or test is applied, so it sees the outage."""
-        assert self._read is not None
+        assert self._active is not None, "start() the lab first"
         with self._lock:
             planned = self.plan()
-            active = self._read(active_records)
+            active = self._active()
             if self._stop.is_set():
                 return  # stopping: build nothing more that the teardown would have to find
             self.watches.update(planned, active)
@@ -123,9 +109,9 @@ class LabPlane:
                 self.last_error = str(exc)
             self._stop.wait(POLL)
 
-    def start(self, read: Reader) -> LabPlane:
-        """Run the loop, reading the store through `read` (the bus's read transaction)."""
-        self._read = read
+    def start(self, networks: Networks, active: Active) -> LabPlane:
+        """Run the loop on what `networks` and `active` read (bootstrap.py wires them)."""
+        self._networks, self._active = networks, active
         self._thread = threading.Thread(target=self.run, name="dxlab-lab", daemon=True)
         self._thread.start()
         return self

@@ -15,7 +15,7 @@ from dxlab.domain.topology import Topology, parse
 from dxlab.routing.bgp import SessionState
 from dxlab.routing.network import Association, AwsGateway, Link, Network, Session, Vif
 from dxlab.routing.paths import Paths, SessionKey
-from dxlab.service.context import Context
+from dxlab.service.context import Context, Settings
 from dxlab.service.resiliency.outages import Outages, current_outages
 from dxlab.store.repository import Record, UnitOfWork
 
@@ -187,3 +187,25 @@ def sim_snapshot(net: Network, outages: Outages | None = None, account: str = ""
     outages = outages or Outages()
     plane = SimPlane()
     return NetworkSnapshot(account, net, outages, plane.sessions(net, outages), plane.name)
+
+
+@dataclass(frozen=True)
+class AccountState:
+    """One account with a customer topology, as the store has it: what the lab builds."""
+
+    account: str
+    network: Network
+    vif_docs: dict[str, dict[str, Any]]
+    outages: Outages
+
+
+def accounts_with_topology(uow: UnitOfWork, settings: Settings) -> list[AccountState]:
+    """Every account that loaded a customer topology: its network as the store has it
+    (never as a data plane observes it, so a lab's desired state does not depend on what
+    runs) and what is down now."""
+    out = []
+    for topo in sorted(uow.list(TOPOLOGY_KIND), key=lambda r: r.id):
+        net = build_network(uow, Context(account=topo.id, settings=settings))
+        docs = {vif_id: rec.doc for vif_id in net.vifs if (rec := uow.get("virtual_interface", vif_id)) is not None}
+        out.append(AccountState(topo.id, net, docs, current_outages(uow, topo.id)))
+    return out

@@ -103,7 +103,7 @@ def build(result: dict[str, Any], limit: int | None = None) -> Report:
     # The snapshot every other reader uses (Describe*, routes, verify), on the data plane in
     # use; older saved analyses have only the model's baseline.
     now = result.get("now") or {}
-    rows = [(str(p["site"]), str(p["to"]), "yes" if p["reachable"] else "NO", ", ".join(p["forward"]),
+    rows: list[tuple[str, ...]] = [(str(p["site"]), str(p["to"]), "yes" if p["reachable"] else "NO", ", ".join(p["forward"]),
              ", ".join(p["back"]), str(p["reason"])) for p in now.get("pairs", [])]  # fmt: skip
     if not now:
         rows = [(str(b["site"]), str(b["vpc"]), "yes" if b["reachable"] else "NO", ", ".join(b["forward"]),

@@ -8,8 +8,8 @@ from html import escape
 from typing import Any
 
 from dxlab.domain.errors import DxlabError
-from dxlab.service.resiliency.groups import COMPLIANCE_QUESTION
 from dxlab.domain.loa import NO_LOA_STATES
+from dxlab.service.resiliency.groups import COMPLIANCE_QUESTION
 from dxlab.toolkit.report import html_fragment
 from dxlab.web.console.backend import Backend
 from dxlab.web.console.layout import badge, code, table

@@ -72,4 +72,4 @@ def block_of(address: str) -> str:
 
 def overlaps(a: str, b: str) -> bool:
     na, nb = ipaddress.ip_interface(a).network, ipaddress.ip_interface(b).network
-    return na.version == nb.version and na.overlaps(nb)  # type: ignore[arg-type]
+    return na.version == nb.version and na.overlaps(nb)

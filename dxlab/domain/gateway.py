@@ -100,7 +100,7 @@ def check_vpc_cidrs(cidrs: Sequence[Any]) -> list[str]:
                 f"VPC CIDR {net} must have a prefix length between /{low} and /{high}"
             )
         for other in nets:
-            if net.overlaps(other):  # type: ignore[arg-type]
+            if net.overlaps(other):
                 raise ValidationError(f"VPC CIDR {net} overlaps {other}")
         nets.append(net)
     return [str(n) for n in nets]
@@ -108,7 +108,7 @@ def check_vpc_cidrs(cidrs: Sequence[Any]) -> list[str]:
 
 def overlaps(a: str, b: str) -> bool:
     na, nb = ipaddress.ip_network(a), ipaddress.ip_network(b)
-    return na.version == nb.version and na.overlaps(nb)  # type: ignore[arg-type]
+    return na.version == nb.version and na.overlaps(nb)
 
 
 def first_overlap(mine: Iterable[str], theirs: Iterable[str]) -> tuple[str, str] | None:

@@ -57,7 +57,7 @@ def hosting_parent(uow: UnitOfWork, ctx: Context, parent_id: str) -> tuple[Recor
 
 def capacity_mbps(parent: Record, view: dict[str, Any]) -> int:
     if parent.kind == "lag":
-        return mbps(view["connectionsBandwidth"]) * max(view["numberOfConnections"], 1)
+        return mbps(view["connectionsBandwidth"]) * max(int(view["numberOfConnections"]), 1)
     return mbps(view["bandwidth"])
 
 

@@ -156,7 +156,11 @@ def local_preference(route: Route, vif: Vif, vpc_region: str) -> int:
     for community in route.communities:
         if community in LOCAL_PREFERENCE:
             return LOCAL_PREFERENCE[community]
-    return DEFAULT_LOCAL_PREF if vif.location_region == vpc_region else OTHER_REGION_LOCAL_PREF
+    # WorkingWithVirtualInterfaces.md "SiteLink": a SiteLink VIF is preferred by AS_PATH
+    # length "regardless of the associated Region", so no same-Region preference applies.
+    if vif.sitelink or vif.location_region == vpc_region:
+        return DEFAULT_LOCAL_PREF
+    return OTHER_REGION_LOCAL_PREF
 
 
 def best_toward_customer(

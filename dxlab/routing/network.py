@@ -36,6 +36,9 @@ class Vif:
     customer_asn: int
     sessions: tuple[Session, ...]
     mtu: int = 1500
+    # WorkingWithVirtualInterfaces.md "SiteLink": traffic between Direct Connect locations
+    # over the AWS network, between VIFs of one Direct Connect gateway that both enable it.
+    sitelink: bool = False
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,22 @@ def targets_of(net: Network, vif: Vif) -> tuple[str, ...]:
 
 
 @dataclass(frozen=True)
+class SitePath:
+    """Two data centers and the ways between them: the customer's WAN, or SiteLink over
+    the AWS network (pairs of up sessions on SiteLink VIFs of one Direct Connect gateway,
+    one at each end, each having advertised its own data center's prefix)."""
+
+    a: str
+    b: str
+    wan: bool
+    sitelink: tuple[tuple[SessionKey, SessionKey], ...]
+
+    @property
+    def reachable(self) -> bool:
+        return self.wan or bool(self.sitelink)
+
+
+@dataclass(frozen=True)
 class GatewayPath:
     site: str
     target: str
@@ -192,6 +208,29 @@ class Paths:
             reason = "" if up else f"no BGP session to {target} is up ({self.states[keys[0]].reason})"
             out.append(GatewayPath(site, target, bool(up), tuple(sorted({k[0] for k in up})), reason))
         return out
+
+    def sitelink_sessions(self, site: str) -> dict[str, list[SessionKey]]:
+        """A data center's sessions on SiteLink VIFs, by Direct Connect gateway, that
+        carry one of its own prefixes to AWS."""
+        own = site_prefixes(self.net, site)
+        out: dict[str, list[SessionKey]] = defaultdict(list)
+        for key, state in self.states.items():
+            vif = self.net.vifs[key[0]]
+            if not vif.sitelink or self.site_by_session[key] != site or not state.up:
+                continue
+            if not any(r.cidr in own for r in state.accepted):
+                continue
+            out[vif.gateway_id].append(key)
+        return out
+
+    def site_pair(self, a: str, b: str) -> SitePath:
+        mine, theirs = self.sitelink_sessions(a), self.sitelink_sessions(b)
+        combos = tuple((x, y) for gw in sorted(mine.keys() & theirs.keys()) for x in mine[gw] for y in theirs[gw])
+        return SitePath(a, b, self.net.topology.wan, combos)
+
+    def site_pairs(self) -> list[SitePath]:
+        sites = list(self.net.topology.sites)
+        return [self.site_pair(a, b) for i, a in enumerate(sites) for b in sites[i + 1 :]]
 
     def all_pairs(self) -> list[PairPath]:
         out = []

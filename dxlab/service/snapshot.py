@@ -108,6 +108,7 @@ def build_network(uow: UnitOfWork, ctx: Context, account: str | None = None) -> 
             customer_asn=int(d.get("asnLong") or d.get("asn") or 0),
             sessions=sessions,
             mtu=int(d.get("mtu") or 1500),
+            sitelink=bool(d.get("siteLinkEnabled")),
         )
     gateways: dict[str, AwsGateway] = {}
     for kind in ("virtual_gateway", "transit_gateway"):

@@ -34,6 +34,7 @@ class Analysis:
     findings: list[dict[str, object]]
     stats: dict[str, float] = field(default_factory=dict)
     baseline_gateways: list[dict[str, object]] = field(default_factory=list)
+    baseline_sites: list[dict[str, object]] = field(default_factory=list)  # over SiteLink
 
     @property
     def single_points_of_failure(self) -> list[dict[str, object]]:
@@ -56,6 +57,7 @@ class Analysis:
             "scenarios": scenarios,
             "baseline": self.baseline,
             "baseline_gateways": self.baseline_gateways,
+            "baseline_sites": self.baseline_sites,
             "checks": self.checks,
             "findings": self.findings,
             "stats": self.stats,
@@ -106,6 +108,7 @@ def analyze(net: Network, failed: Collection[Failure] = (), testing: Collection[
     pairs: dict[frozenset[Failure], set[str]] = defaultdict(set)
     baseline: list[dict[str, object]] = []
     baseline_gateways: list[dict[str, object]] = []
+    baseline_sites: list[dict[str, object]] = []
 
     def record(lost: str, cut1: Iterable[Failure], cut2: Iterable[frozenset[Failure]]) -> None:
         for f in cut1:
@@ -153,6 +156,21 @@ def analyze(net: Network, failed: Collection[Failure] = (), testing: Collection[
         baseline_gateways.append({"site": site, "gateway": target, "via": sorted({k[0] for k in cands})})
         own = frozenset({Failure("site", site)})
         record(f"{site} <-> {target}", *cut_cache.cuts(cands, own))
+    # SiteLink: data center <-> data center over the AWS network, beside the customer's
+    # WAN (whose link at each data center is a failure domain of its own here).
+    for sp in paths.site_pairs():
+        ways = [deps[x] | deps[y] for x, y in sp.sitelink if x in deps and y in deps]
+        if not ways:
+            continue
+        if sp.wan:
+            wan = frozenset({Failure("wan", sp.a), Failure("wan", sp.b)})
+            ways.append(wan)
+            domains |= wan
+        own = frozenset({Failure("site", sp.a), Failure("site", sp.b)})
+        cut1, cut2 = _cuts(ways)
+        record(f"{sp.a} <-> {sp.b}", [f for f in cut1 if f not in own], [d for d in cut2 if not d & own])
+        baseline_sites.append({"sites": [sp.a, sp.b], "wan": sp.wan,
+                               "sitelink": sorted({k[0] for pair in sp.sitelink for k in pair})})  # fmt: skip
     # Prefix level: each advertised customer prefix, from each VPC.
     prefix_owner: dict[str, set[str]] = defaultdict(set)
     for router in net.topology.routers:
@@ -179,7 +197,8 @@ def analyze(net: Network, failed: Collection[Failure] = (), testing: Collection[
              "seconds": round(elapsed, 3),
              "scenarios_per_second": round((n + n * (n - 1) // 2) / elapsed) if elapsed else 0}  # fmt: skip
     findings = single_vif_prefixes + _session_findings(net, paths, _used_sessions(net, paths, accepting))
-    return Analysis(sla, rule, baseline, singles, dict(pairs), _checks(net), findings, stats, baseline_gateways)
+    return Analysis(sla, rule, baseline, singles, dict(pairs), _checks(net), findings, stats, baseline_gateways,
+                    baseline_sites)
 
 
 def _sla(net: Network, singles: dict[Failure, set[str]]) -> tuple[str, str]:

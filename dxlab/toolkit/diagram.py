@@ -49,6 +49,7 @@ text{font-family:'DejaVu Sans',Helvetica,Arial,sans-serif;font-size:11px;fill:#1
 .failed{stroke:#d64545 !important;stroke-width:2.4}
 rect.failed{fill:#fdecec !important}.edge.failed{stroke-dasharray:7 4}
 .bad{fill:#d64545 !important}
+.sitelink{fill:none;stroke:#2f6fbf;stroke-width:2;stroke-dasharray:2 3}.sitelink-text{fill:#2f6fbf}
 .waiting{stroke:#d9822b !important;stroke-width:2;stroke-dasharray:4 3}rect.waiting{fill:#fff8e1 !important}
 .warn{fill:#b26a00 !important}
 """
@@ -88,6 +89,13 @@ class _Canvas:
     def text(self, x: float, y: float, s: str, cls: str = "", anchor: str = "start") -> None:
         c = f' class="{cls}"' if cls else ""
         self.parts.append(f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}"{c}>{escape(s)}</text>')
+
+    def loop(self, a: _Box, b: _Box, cls: str, title: str, reach: float = 60.0) -> None:
+        """A path out of the right side of one box and back into the right side of another."""
+        x1, y1, x2, y2 = a.x + a.w, a.mid, b.x + b.w, b.mid
+        tip = f"<title>{escape(title)}</title>"
+        self.parts.append(f'<path d="M{x1:.1f},{y1:.1f} C{x1 + reach:.1f},{y1:.1f} {x2 + reach:.1f},{y2:.1f} '
+                          f'{x2:.1f},{y2:.1f}" class="{cls}">{tip}</path>')  # fmt: skip
 
     def curve(self, x1: float, y1: float, x2: float, y2: float, cls: str, title: str = "") -> None:
         dx = (x2 - x1) / 2
@@ -303,6 +311,16 @@ class _Diagram:
             if assoc.gateway_id in gw_tops:
                 tip = "allowed prefixes: " + (", ".join(assoc.allowed_prefixes) or "the VPC CIDRs")
                 self.c.curve(DXGW_X + DXGW_W, dx_tops[assoc.dx_gateway_id] + 26, GW_X, gw_tops[assoc.gateway_id] + 26, "aws", tip)
+        # SiteLink: the data centers' path over the AWS network, between SiteLink VIFs of one
+        # Direct Connect gateway (drawn as a dotted loop through the gateway).
+        for gid, top in dx_tops.items():
+            ends = [v for v in net.vifs.values() if v.sitelink and v.gateway_id == gid and v.id in self.vif_box]
+            if len(ends) < 2:
+                continue
+            for a, b in zip(ends, ends[1:], strict=False):
+                self.c.loop(self.vif_box[a.id], self.vif_box[b.id], "sitelink",
+                            f"SiteLink between {a.id} and {b.id} over the AWS network")  # fmt: skip
+            self.c.text(DXGW_X + 10, top + 64, "SiteLink: data center to data center", "small sitelink-text")
         for gid, top in dx_tops.items():
             box = _Box(DXGW_X, top, DXGW_W, 52)
             self.c.rect(box, "dxgw", gid)

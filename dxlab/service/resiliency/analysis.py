@@ -48,6 +48,13 @@ def now(snap: NetworkSnapshot) -> dict[str, Any]:
     for g in paths.gateway_pairs():
         pairs.append({"site": g.site, "to": g.target, "kind": "gateway", "reachable": g.reachable,
                       "forward": list(g.via), "back": list(g.via), "reason": g.reason})  # fmt: skip
+    uses_sitelink = any(v.sitelink for v in snap.network.vifs.values())
+    for s in paths.site_pairs() if uses_sitelink else []:
+        if s.sitelink or not s.wan:
+            via = sorted({k[0] for pair in s.sitelink for k in pair})
+            reason = "" if s.reachable else "no WAN, and no SiteLink session is up at both data centers"
+            pairs.append({"site": s.a, "to": s.b, "kind": "site", "reachable": s.reachable,
+                          "forward": via, "back": via, "reason": reason})  # fmt: skip
     down = [{"virtualInterfaceId": k[0], "family": k[1], "reason": s.reason}
             for k, s in sorted(snap.sessions.items()) if not s.up]  # fmt: skip
     return {"question": NOW_QUESTION, "dataPlane": snap.plane, "pairs": pairs, "sessions_down": down}

@@ -1,0 +1,95 @@
+"""SiteLink (WorkingWithVirtualInterfaces.md): with SiteLink enabled on VIFs of one Direct
+Connect gateway, data centers reach each other over the AWS network, and not when it is
+off; the analyzer counts that path beside the customer's WAN."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from dxlab.cli.client import ext
+from dxlab.domain.topology import Advertisement
+from dxlab.routing.bgp import DEFAULT_LOCAL_PREF, OTHER_REGION_LOCAL_PREF, Route, local_preference
+from dxlab.routing.network import Failure, Network
+from dxlab.routing.paths import Paths, all_states
+from dxlab.toolkit.analyzer import analyze
+from tests.conftest import ServerProcess
+from tests.networks import HIGH, build
+from tests.scenario import maximum
+
+OWN = {"dc1": [Advertisement("10.1.0.0/16")], "dc2": [Advertisement("10.2.0.0/16")]}
+
+
+def two_sites(sitelink: bool, wan: bool) -> Network:
+    net = build(HIGH, adverts=OWN, wan=wan)
+    vifs = {k: replace(v, sitelink=sitelink) for k, v in net.vifs.items()}
+    return replace(net, vifs=vifs)
+
+
+def site_pair(net: Network, failed: list[Failure] | None = None) -> Any:
+    return Paths(net, all_states(net, failed or [])).site_pair("dc1", "dc2")
+
+
+def test_sitelink_joins_two_data_centers_without_a_wan_and_not_when_off() -> None:
+    assert site_pair(two_sites(sitelink=True, wan=False)).reachable
+    assert not site_pair(two_sites(sitelink=False, wan=False)).reachable
+    # A failed connection at one end takes that end's SiteLink away.
+    assert not site_pair(two_sites(sitelink=True, wan=False), [Failure("connection", HIGH[0][0])]).reachable
+
+
+def test_the_analyzer_counts_sitelink_beside_the_wan() -> None:
+    with_sitelink = analyze(two_sites(sitelink=True, wan=True))
+    spofs = {(s["kind"], s["id"]) for s in with_sitelink.single_points_of_failure}
+    # A data center that loses its own WAN link keeps reaching the other over SiteLink.
+    assert ("wan", "dc1") not in spofs and ("wan", "dc2") not in spofs
+    assert with_sitelink.baseline_sites == [{"sites": ["dc1", "dc2"], "wan": True,
+                                             "sitelink": ["dxvif-00000001", "dxvif-00000002"]}]  # fmt: skip
+    # SiteLink alone: each end's connection is a single point of failure of that pair.
+    alone = analyze(two_sites(sitelink=True, wan=False))
+    lost = {(s["kind"], s["id"]): s["lost"] for s in alone.single_points_of_failure}
+    assert "dc1 <-> dc2" in lost[("connection", HIGH[0][0])]
+    # Without SiteLink there is no data center pair to judge.
+    assert analyze(two_sites(sitelink=False, wan=True)).baseline_sites == []
+
+
+def test_sitelink_prefers_the_shorter_path_whatever_the_region() -> None:
+    net = build(HIGH)
+    vif = replace(next(iter(net.vifs.values())), location_region="us-west-2")
+    route = Route("10.1.0.0/16", "ipv4", (65000,), ())
+    assert local_preference(route, vif, "us-east-1") == OTHER_REGION_LOCAL_PREF
+    assert local_preference(route, replace(vif, sitelink=True), "us-east-1") == DEFAULT_LOCAL_PREF
+
+
+def test_enabling_sitelink_through_the_api_joins_the_data_centers_now(
+    server: ServerProcess, dx: Any, account: str
+) -> None:
+    import yaml
+
+    lab = maximum(server, dx, account, model="high")
+    data = yaml.safe_load(lab.topology)
+    # One router per data center, each advertising its own prefix; no WAN between them.
+    data["sites"] = {
+        site: {"routers": {f"{site}-r1": {"connections": [conn], "advertise": [{"prefix": prefix}]}}}
+        for site, conn, prefix in (("dc1", lab.connections[0], "10.1.0.0/16"), ("dc2", lab.connections[1], "10.2.0.0/16"))
+    }
+    data["wan"] = False
+    ext(server.endpoint, "PUT", "/topology", {"yaml": yaml.safe_dump(data)}, account=account)
+
+    def pair() -> dict[str, Any] | None:
+        now = ext(server.endpoint, "GET", "/analyze", account=account)["now"]["pairs"]
+        return next((p for p in now if p["kind"] == "site"), None)
+
+    assert pair() is None  # no SiteLink asked for: no data center pair to show
+    dx.update_virtual_interface_attributes(virtualInterfaceId=lab.vifs[0], enableSiteLink=True)
+    assert pair() == {"site": "dc1", "to": "dc2", "kind": "site", "reachable": False, "forward": [], "back": [],
+                      "reason": "no WAN, and no SiteLink session is up at both data centers"}  # fmt: skip
+    dx.update_virtual_interface_attributes(virtualInterfaceId=lab.vifs[1], enableSiteLink=True)
+    joined = pair()
+    assert joined is not None and joined["reachable"] is True and joined["forward"] == sorted(lab.vifs[:2])
+
+
+def test_the_diagram_draws_sitelink() -> None:
+    from dxlab.toolkit.diagram import render_svg
+
+    assert 'class="sitelink"' in render_svg(two_sites(sitelink=True, wan=False))
+    assert 'class="sitelink"' not in render_svg(two_sites(sitelink=False, wan=False))

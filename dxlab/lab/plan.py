@@ -263,8 +263,10 @@ class _Builder:
         self.far_ports.setdefault(v.connection_id, []).append((xns, f"d{v.vlan}"))
         pref = DEFAULT_LOCAL_PREF
         regions = {vpc.region for vpc in self.net.topology.vpcs}
-        if regions and v.location_region not in regions:
-            pref = OTHER_REGION_LOCAL_PREF  # routing-and-bgp.md: a location in another Region
+        if regions and v.location_region not in regions and not v.sitelink:
+            # routing-and-bgp.md: a location in another Region (a SiteLink VIF is preferred
+            # by AS_PATH alone, as routing/bgp.local_preference says).
+            pref = OTHER_REGION_LOCAL_PREF
         out = []
         for s in v.sessions:
             p = peers_by_family.get(s.family)

@@ -84,6 +84,13 @@ class Network:
     router_of_link: dict[str, str] = field(default_factory=dict)
     # VPC name -> the VGW/TGW it sits behind (resolved when the topology is loaded).
     vpc_gateways: dict[str, str] = field(default_factory=dict)
+    # Direct Connect gateway id -> its name, for people (its id is a UUID).
+    gateway_names: dict[str, str] = field(default_factory=dict)
+
+    def label(self, target: str) -> str:
+        """A gateway as a report names it: a Direct Connect gateway by its name."""
+        name = self.gateway_names.get(target)
+        return f"Direct Connect gateway {name}" if name else target
 
     def adverts(self, router: str) -> tuple[Advertisement, ...]:
         return self.topology.router(router).advertise

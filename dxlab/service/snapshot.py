@@ -137,7 +137,17 @@ def build_network(uow: UnitOfWork, ctx: Context, account: str | None = None) -> 
         topology=topology,
         router_of_link={k: v for k, v in resolved.get("routerOfLink", {}).items() if k in links},
         vpc_gateways=dict(resolved.get("vpcGateways", {})),
+        gateway_names=_dx_gateway_names(uow, {v.gateway_id for v in vifs.values()}),
     )
+
+
+def _dx_gateway_names(uow: UnitOfWork, ids: set[str]) -> dict[str, str]:
+    out = {}
+    for gid in sorted(ids):
+        rec = uow.get("dx_gateway", gid) if gid and not gid.startswith(("vgw-", "tgw-")) else None
+        if rec is not None:
+            out[gid] = str(rec.doc.get("directConnectGatewayName") or gid)
+    return out
 
 
 def _gateway(rec: Record, region: str) -> AwsGateway:

@@ -155,7 +155,7 @@ def analyze(net: Network, failed: Collection[Failure] = (), testing: Collection[
             continue
         baseline_gateways.append({"site": site, "gateway": target, "via": sorted({k[0] for k in cands})})
         own = frozenset({Failure("site", site)})
-        record(f"{site} <-> {target}", *cut_cache.cuts(cands, own))
+        record(f"{site} <-> {net.label(target)}", *cut_cache.cuts(cands, own))
     # SiteLink: data center <-> data center over the AWS network, beside the customer's
     # WAN (whose link at each data center is a failure domain of its own here).
     for sp in paths.site_pairs():

@@ -61,7 +61,9 @@ def build(result: dict[str, Any], limit: int | None = None) -> Report:
     rule = str(result.get("sla_rule") or "")
     verdict = SLA_TEXT.get(sla, sla) + (f": {rule}" if rule else "")
     sections: list[Section] = []
-    notes = [str(result["question"])] if result.get("question") else []
+    if result.get("question"):
+        sections.append(Section("The question", str(result["question"]), describes=True))
+    notes = []
     if result.get("note"):
         notes.append(str(result["note"]))
     active = list(result.get("active_failures", [])) + [f"failover test on {v}" for v in result.get("tests_in_progress", [])]

@@ -46,7 +46,7 @@ def now(snap: NetworkSnapshot) -> dict[str, Any]:
         for p in paths.all_pairs()
     ]  # fmt: skip
     for g in paths.gateway_pairs():
-        pairs.append({"site": g.site, "to": g.target, "kind": "gateway", "reachable": g.reachable,
+        pairs.append({"site": g.site, "to": snap.network.label(g.target), "kind": "gateway", "reachable": g.reachable,
                       "forward": list(g.via), "back": list(g.via), "reason": g.reason})  # fmt: skip
     uses_sitelink = any(v.sitelink for v in snap.network.vifs.values())
     for s in paths.site_pairs() if uses_sitelink else []:

@@ -83,7 +83,7 @@ def build(result: dict[str, Any], limit: int | None = None) -> Report:
         "Single points of failure",
         f"{len(spofs)} failure domain(s) whose failure alone loses connectivity." if spofs else
         "None: no single device, connection, location, customer router, data center or BGP session"
-        " failure loses a data center <-> VPC pair or a prefix.",
+        " failure loses a data center's way to a gateway or a VPC, or a prefix.",
         ("Failure domain", "ID", "Loses"),
         [(str(s["kind"]), str(s["id"]), _losses(list(s["lost"]))) for s in spofs],
         bad=bool(spofs),

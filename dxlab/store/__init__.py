@@ -1,5 +1,19 @@
-"""Persistence behind one repository interface: SQLite (default) and PostgreSQL."""
+"""Persistence behind one repository interface (repository.py): SQLite (default) and
+PostgreSQL. `open_store` is the one place that picks an implementation from a URL."""
 
-from dxlab.store.repository import Record, Store, UnitOfWork, open_store
+from dxlab.store.repository import Record, Store, UnitOfWork
+
+
+def open_store(url: str) -> Store:
+    """`sqlite:///path`, a bare path, or `postgresql://...`."""
+    if url.startswith(("postgresql://", "postgres://")):
+        from dxlab.store.postgres import PostgresStore
+
+        return PostgresStore(url)
+    from dxlab.store.sqlite import SqliteStore
+
+    path = url.removeprefix("sqlite:///") if url.startswith("sqlite:///") else url
+    return SqliteStore(path)
+
 
 __all__ = ["Record", "Store", "UnitOfWork", "open_store"]

@@ -93,15 +93,3 @@ class BatchWriter(Protocol):
     """A store that commits many writes in one transaction (SQLite: group commit)."""
 
     def write_batch(self, jobs: Iterable[Callable[[Any], T]]) -> builtins.list[T | Exception]: ...
-
-
-def open_store(url: str) -> Store:
-    """`sqlite:///path`, a bare path, or `postgresql://...`."""
-    if url.startswith(("postgresql://", "postgres://")):
-        from dxlab.store.postgres import PostgresStore
-
-        return PostgresStore(url)
-    from dxlab.store.sqlite import SqliteStore
-
-    path = url.removeprefix("sqlite:///") if url.startswith("sqlite:///") else url
-    return SqliteStore(path)

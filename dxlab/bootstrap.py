@@ -13,6 +13,7 @@ from dxlab.lab.plan import AccountNetwork
 from dxlab.service.bus import Bus
 from dxlab.service.context import Settings
 from dxlab.service.data_plane import DataPlane, SimPlane
+from dxlab.service.operations import HANDLERS
 from dxlab.service.resiliency.outages import active_records
 from dxlab.service.snapshot import accounts_with_topology
 from dxlab.store import Store, UnitOfWork, open_store
@@ -63,7 +64,7 @@ def bootstrap(db: str, settings: Settings, *, plane: DataPlane | None = None) ->
     bus and the web app; a lab plane starts its loop on the bus."""
     store = open_store(db)
     plane = plane or data_plane(settings)
-    bus = Bus(store, plane, settings)
+    bus = Bus(store, plane, settings, HANDLERS)
     from dxlab.lab.plane import LabPlane
 
     if isinstance(plane, LabPlane):

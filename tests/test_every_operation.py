@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from dxlab.service import operations as _registered  # noqa: F401  (registers handlers)
-from dxlab.service.registry import OPERATIONS
+from dxlab.service.operations import OPERATIONS
 from dxlab.web.aws.model import operation_names, operations
 from dxlab.web.aws.validate import parse_input
 from tests.conftest import ServerProcess

@@ -18,6 +18,7 @@ from dxlab.service.clock import TestClock
 from dxlab.service.context import Context, Settings
 from dxlab.service.data_plane import DataPlane
 from dxlab.service.group_commit import GroupCommit
+from dxlab.service.operations import Handlers
 from dxlab.service.timers import fire_due
 from dxlab.store.repository import BatchWriter, Store, UnitOfWork
 
@@ -32,8 +33,9 @@ SYSTEM_ACCOUNT = "000000000000"
 
 
 class Bus:
-    def __init__(self, store: Store, plane: DataPlane, settings: Settings) -> None:
+    def __init__(self, store: Store, plane: DataPlane, settings: Settings, handlers: Handlers) -> None:
         self.store = store
+        self.handlers = handlers
         self.plane = plane
         self.settings = settings
         self.test_clock = TestClock.load(store) if settings.test_clock else None
@@ -110,7 +112,7 @@ class Bus:
         self._remember(due, writes)
         if due is not None and due <= now:
             with self.store.write() as uow:
-                fire_due(uow, ctx)
+                fire_due(uow, ctx, self.handlers.timers)
                 due = uow.next_due()
                 writes = self.store.writes  # under the write lock
             self._remember(due, writes + 1)
@@ -120,9 +122,9 @@ class Bus:
         before it, then what it scheduled for now (instant provisioning)."""
 
         def job(uow: UnitOfWork) -> WriteResult:
-            fire_due(uow, ctx)
+            fire_due(uow, ctx, self.handlers.timers)
             result = handler(uow, ctx, args)
-            fire_due(uow, ctx)
+            fire_due(uow, ctx, self.handlers.timers)
             return result, uow.next_due(), self.store.writes + 1  # taken under the write lock
 
         return job

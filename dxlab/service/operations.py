@@ -1,36 +1,72 @@
-"""Imports every resource family so that its operations and routes register."""
+"""The service layer's handler tables: every resource family listed here, once, and the
+operations, /_dxlab routes and timer actions their functions are marked with, collected
+into one immutable `Handlers` that the composition root hands to the bus. Which handlers
+exist depends on this list alone, never on what else happens to be imported."""
 
-from dxlab.service import tags  # noqa: F401
-from dxlab.service.connections import (  # noqa: F401
-    dedicated,
-    lags,
-    loa,
-    locations,
-    macsec,
-)
-from dxlab.service.customer import topology, verify  # noqa: F401
-from dxlab.service.gateways import (  # noqa: F401
-    associations,
-    dx_gateways,
-    proposals,
-    virtual_gateways,
-)
-from dxlab.service.partners import agreements, hosted_connections, interconnects  # noqa: F401
-from dxlab.service.resiliency import (  # noqa: F401
-    analysis,
-    failover_tests,
-    failures,
-    groups,
-    reports,
-    wizard,
-)
-from dxlab.service.virtual_interfaces import (  # noqa: F401
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType, ModuleType
+
+from dxlab.service import clock, registry, routes, tags, timers
+from dxlab.service.connections import dedicated, lag_rules, lags, loa, locations, macsec
+from dxlab.service.customer import topology, verify
+from dxlab.service.gateways import associations, dx_gateways, proposals, virtual_gateways
+from dxlab.service.partners import agreements, hosted_connections, interconnects
+from dxlab.service.resiliency import analysis, failover_tests, failures, groups, reports, wizard
+from dxlab.service.virtual_interfaces import (
     bgp_peers,
     hosted,
     interfaces,
     lifecycle,
     public,
     router_config,
-    routes,
     update,
 )
+from dxlab.service.virtual_interfaces import routes as vif_routes
+
+FAMILIES: tuple[ModuleType, ...] = (
+    dedicated, lag_rules, lags, loa, locations, macsec,
+    topology, verify,
+    associations, dx_gateways, proposals, virtual_gateways,
+    agreements, hosted_connections, interconnects,
+    analysis, failover_tests, failures, groups, reports, wizard,
+    bgp_peers, hosted, interfaces, lifecycle, public, router_config, vif_routes, update,
+    clock, tags,
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Handlers:
+    operations: Mapping[str, registry.Operation]
+    routes: tuple[routes.Route, ...]
+    timers: Mapping[str, timers.Action]
+
+
+def collect(modules: Iterable[ModuleType]) -> Handlers:
+    """The marked functions of `modules`; a name marked twice is a bug, said at once."""
+    ops: dict[str, registry.Operation] = {}
+    found_routes: list[routes.Route] = []
+    actions: dict[str, timers.Action] = {}
+    seen: set[int] = set()
+    for module in modules:
+        for fn in vars(module).values():
+            if id(fn) in seen:
+                continue  # imported into another listed module: one handler all the same
+            seen.add(id(fn))
+            if (op := registry.marked(fn)) is not None:
+                if op.name in ops:
+                    raise RuntimeError(f"operation {op.name} marked twice")
+                ops[op.name] = op
+            if (found := routes.marked(fn)) is not None:
+                found_routes.append(found)
+            if (name := timers.marked(fn)) is not None:
+                if name in actions:
+                    raise RuntimeError(f"timer action {name} marked twice")
+                actions[name] = fn
+    return Handlers(MappingProxyType(ops), tuple(found_routes), MappingProxyType(actions))
+
+
+HANDLERS = collect(FAMILIES)
+OPERATIONS = HANDLERS.operations

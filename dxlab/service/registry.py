@@ -1,7 +1,10 @@
-"""Operation registry: maps each model operation to its service function.
+"""Marks a service function as the handler of a model operation.
 
 A service function takes (unit of work, context, input dict) and returns the output dict.
-`write=True` runs it in a write transaction (serialized, atomic); reads share a snapshot."""
+`write=True` runs it in a write transaction (serialized, atomic); reads share a snapshot.
+The mark is kept on the function itself: service/operations.py collects the marked
+functions of an explicit list of modules into one immutable table, so no module-level
+registry fills up as modules happen to be imported."""
 
 from __future__ import annotations
 
@@ -23,14 +26,17 @@ class Operation:
     write: bool
 
 
-OPERATIONS: dict[str, Operation] = {}
+MARK = "dxlab_operation"
 
 
 def operation(name: str, *, write: bool = False) -> Callable[[H], H]:
-    def register(fn: H) -> H:
-        if name in OPERATIONS:
-            raise RuntimeError(f"operation {name} registered twice")
-        OPERATIONS[name] = Operation(name, fn, write)
+    def mark(fn: H) -> H:
+        setattr(fn, MARK, Operation(name, fn, write))
         return fn
 
-    return register
+    return mark
+
+
+def marked(fn: object) -> Operation | None:
+    found = getattr(fn, MARK, None)
+    return found if isinstance(found, Operation) else None

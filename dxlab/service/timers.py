@@ -1,11 +1,12 @@
 """Durable timers: scheduled state changes (provisioning steps, failover test expiry).
 
 A timer is stored with its due time, so it fires after a restart too. Each resource
-family registers the actions it schedules."""
+family marks the actions it schedules; the bus fires them from service/operations.py's
+table."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from dxlab.service.context import Context
@@ -13,18 +14,23 @@ from dxlab.store.repository import UnitOfWork
 
 Action = Callable[[UnitOfWork, Context, str, dict[str, Any]], None]
 
-ACTIONS: dict[str, Action] = {}
+MARK = "dxlab_timer"
 
 
 def timer_action(name: str) -> Callable[[Action], Action]:
-    def register(fn: Action) -> Action:
-        ACTIONS[name] = fn
+    def mark(fn: Action) -> Action:
+        setattr(fn, MARK, name)
         return fn
 
-    return register
+    return mark
 
 
-def fire_due(uow: UnitOfWork, ctx: Context) -> int:
+def marked(fn: object) -> str | None:
+    found = getattr(fn, MARK, None)
+    return found if isinstance(found, str) else None
+
+
+def fire_due(uow: UnitOfWork, ctx: Context, actions: Mapping[str, Action]) -> int:
     """Run every timer whose time has come, oldest first. Returns how many fired."""
     fired = 0
     # A fired action may schedule a follow-up that is already due (instant provisioning).
@@ -33,7 +39,7 @@ def fire_due(uow: UnitOfWork, ctx: Context) -> int:
         if not due:
             break
         for timer in due:
-            action = ACTIONS.get(timer.action)
+            action = actions.get(timer.action)
             if action is not None:
                 action(uow, ctx, timer.ref, timer.payload)
                 fired += 1

@@ -32,7 +32,7 @@ class ExtensionApp:
     async def __call__(self, request: Request, send: Send) -> None:
         scope, request_id = request.scope, request.request_id
         try:
-            found = routes.match(request.method, request.path)
+            found = routes.match(self.host.bus.handlers.routes, request.method, request.path)
             if found is None:
                 raise NotFound(f"No dxlab route {request.method} {request.path}")
             route, params = found

@@ -13,7 +13,7 @@ from dxlab.domain.errors import Conflict, NotFound, ValidationError
 from dxlab.service.common import page
 from dxlab.service.context import Context
 from dxlab.service.registry import operation
-from dxlab.service.routes import RouteHandler, route
+from dxlab.service.routes import route
 from dxlab.store.repository import Record, UnitOfWork
 
 VGW_KIND = "virtual_gateway"
@@ -189,22 +189,28 @@ def create_transit_gateway(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) 
     return _create(uow, ctx, TGW_KIND, args)
 
 
-def _register_routes(kind: str, path: str, listed: str, create: RouteHandler) -> None:
-    """POST `path` (create), GET `path` (list), DELETE `path`/{id} for one kind."""
-
-    def list_all(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[str, Any]:
-        return {listed: [_view(r) for r in _mine(uow, ctx, kind)]}
-
-    def delete(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[str, Any]:
-        return _delete(uow, ctx, kind, args["gateway_id"])
-
-    route("POST", path, write=True)(create)
-    route("GET", path)(list_all)
-    route("DELETE", path + "/{gateway_id}", write=True)(delete)
+route("POST", "/virtual-gateways", write=True)(create_virtual_gateway)
+route("POST", "/transit-gateways", write=True)(create_transit_gateway)
 
 
-_register_routes(VGW_KIND, "/virtual-gateways", "virtualGateways", create_virtual_gateway)
-_register_routes(TGW_KIND, "/transit-gateways", "transitGateways", create_transit_gateway)
+@route("GET", "/virtual-gateways")
+def list_virtual_gateways(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[str, Any]:
+    return {"virtualGateways": [_view(r) for r in _mine(uow, ctx, VGW_KIND)]}
+
+
+@route("GET", "/transit-gateways")
+def list_transit_gateways(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[str, Any]:
+    return {"transitGateways": [_view(r) for r in _mine(uow, ctx, TGW_KIND)]}
+
+
+@route("DELETE", "/virtual-gateways/{gateway_id}", write=True)
+def delete_virtual_gateway(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[str, Any]:
+    return _delete(uow, ctx, VGW_KIND, args["gateway_id"])
+
+
+@route("DELETE", "/transit-gateways/{gateway_id}", write=True)
+def delete_transit_gateway(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[str, Any]:
+    return _delete(uow, ctx, TGW_KIND, args["gateway_id"])
 
 
 @operation("DescribeVirtualGateways")

@@ -14,8 +14,8 @@ from dxlab.service.connections.dedicated import (
     create_connection,
     require_location,
 )
+from dxlab.service.connections.lags import create_lag
 from dxlab.service.context import Context
-from dxlab.service.registry import OPERATIONS
 from dxlab.service.resiliency import groups as resiliency_groups
 from dxlab.service.routes import route
 from dxlab.store.repository import Record, UnitOfWork
@@ -137,16 +137,13 @@ def _register_customer_side(uow: UnitOfWork, ctx: Context, slots: list[tuple[str
 def _order_lag(
     uow: UnitOfWork, ctx: Context, plan: Plan, location: str, name: str, provider: str | None, tags: list[Any]
 ) -> dict[str, Any]:
-    create_lag = OPERATIONS.get("CreateLag")
-    if create_lag is None:
-        raise ValidationError(f"{plan.bandwidth} needs a LAG, and this dxlab serves no LAGs yet")
     req: dict[str, Any] = {"numberOfConnections": plan.links, "location": location,
                            "connectionsBandwidth": plan.port_bandwidth, "lagName": name}  # fmt: skip
     if provider:
         req["providerName"] = provider
     if tags:
         req["tags"] = tags
-    return create_lag.handler(uow, ctx, req)
+    return create_lag(uow, ctx, req)
 
 
 @route("POST", "/orders/{order_id}/approve", write=True)

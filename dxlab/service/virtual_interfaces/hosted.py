@@ -26,13 +26,15 @@ def _owner(ctx: Context, req: dict[str, Any]) -> str:
     return owner
 
 
-for _op, _type in (
-    ("AllocatePrivateVirtualInterface", rules.PRIVATE),
-    ("AllocatePublicVirtualInterface", rules.PUBLIC),
-    ("AllocateTransitVirtualInterface", rules.TRANSIT),
-):
-    _member = f"new{_type.capitalize()}VirtualInterfaceAllocation"
-    operation(_op, write=True)(creator(_type, _member, _owner, hosted=True))
+allocate_private_virtual_interface = operation("AllocatePrivateVirtualInterface", write=True)(
+    creator(rules.PRIVATE, "newPrivateVirtualInterfaceAllocation", _owner, hosted=True)
+)
+allocate_public_virtual_interface = operation("AllocatePublicVirtualInterface", write=True)(
+    creator(rules.PUBLIC, "newPublicVirtualInterfaceAllocation", _owner, hosted=True)
+)
+allocate_transit_virtual_interface = operation("AllocateTransitVirtualInterface", write=True)(
+    creator(rules.TRANSIT, "newTransitVirtualInterfaceAllocation", _owner, hosted=True)
+)
 
 
 def _confirm(
@@ -73,7 +75,7 @@ def _confirm(
     return {"virtualInterfaceState": rec.doc["virtualInterfaceState"]}
 
 
-def _register_confirm(vif_type: str) -> Handler:
+def _confirmer(vif_type: str) -> Handler:
     """Confirm{Private,Public,Transit}VirtualInterface."""
     op = f"Confirm{vif_type.capitalize()}VirtualInterface"
 
@@ -83,5 +85,6 @@ def _register_confirm(vif_type: str) -> Handler:
     return operation(op, write=True)(handler)
 
 
-for _type in (rules.PRIVATE, rules.PUBLIC, rules.TRANSIT):
-    _register_confirm(_type)
+confirm_private_virtual_interface = _confirmer(rules.PRIVATE)
+confirm_public_virtual_interface = _confirmer(rules.PUBLIC)
+confirm_transit_virtual_interface = _confirmer(rules.TRANSIT)

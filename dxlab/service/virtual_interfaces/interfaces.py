@@ -271,13 +271,19 @@ def creator(vif_type: str, member: str, owner_of: OwnerOf, *, hosted: bool) -> H
     return handler
 
 
-for _op, _type in (
-    ("CreatePrivateVirtualInterface", rules.PRIVATE),
-    ("CreatePublicVirtualInterface", rules.PUBLIC),
-    ("CreateTransitVirtualInterface", rules.TRANSIT),
-):
-    _member = f"new{_type.capitalize()}VirtualInterface"
-    operation(_op, write=True)(creator(_type, _member, lambda ctx, req: ctx.account, hosted=False))
+def _caller(ctx: Context, req: dict[str, Any]) -> str:
+    return ctx.account
+
+
+create_private_virtual_interface = operation("CreatePrivateVirtualInterface", write=True)(
+    creator(rules.PRIVATE, "newPrivateVirtualInterface", _caller, hosted=False)
+)
+create_public_virtual_interface = operation("CreatePublicVirtualInterface", write=True)(
+    creator(rules.PUBLIC, "newPublicVirtualInterface", _caller, hosted=False)
+)
+create_transit_virtual_interface = operation("CreateTransitVirtualInterface", write=True)(
+    creator(rules.TRANSIT, "newTransitVirtualInterface", _caller, hosted=False)
+)
 
 
 @operation("DescribeVirtualInterfaces")

@@ -8,10 +8,9 @@ import os
 from typing import Any
 
 from dxlab.domain.errors import NotSupported, ProtocolError
-from dxlab.service import operations as _registered  # noqa: F401  (registers handlers)
 from dxlab.service.bus import Bus
 from dxlab.service.context import Context
-from dxlab.service.registry import OPERATIONS, Operation
+from dxlab.service.registry import Operation
 from dxlab.web.aws.model import operations
 from dxlab.web.aws.validate import check_output, parse_input
 
@@ -39,7 +38,7 @@ class Dispatcher:
     def _request(self, op_name: str, body: Any, wire: str) -> tuple[Operation, dict[str, Any]]:
         shape = self.input_shape(op_name)
         request = parse_input(shape, body, wire)
-        op = OPERATIONS.get(op_name)
+        op = self.bus.handlers.operations.get(op_name)
         if op is None:
             raise NotSupported(f"{op_name} is not supported by dxlab yet.")
         return op, request

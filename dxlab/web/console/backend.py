@@ -36,7 +36,7 @@ class Backend:
 
     def route(self, method: str, path: str, args: dict[str, Any] | None = None) -> Any:
         """A /_dxlab route (path without the /_dxlab prefix), as the CLI calls it."""
-        found = routes.match(method, "/_dxlab" + path)
+        found = routes.match(self.host.bus.handlers.routes, method, "/_dxlab" + path)
         if found is None:
             raise NotFound(f"No dxlab route {method} /_dxlab{path}")
         route, params = found

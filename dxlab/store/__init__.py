@@ -1,4 +1,5 @@
-"""Persistence behind one repository interface: SQLite (default) and PostgreSQL."""
+"""Persistence behind one repository interface: SQLite (default), PostgreSQL, and in
+memory for fast tests."""
 
 from dxlab.store.repository import Record, Store, UnitOfWork, open_store
 

@@ -96,7 +96,12 @@ class BatchWriter(Protocol):
 
 
 def open_store(url: str) -> Store:
-    """`sqlite:///path`, a bare path, or `postgresql://...`."""
+    """`sqlite:///path`, a bare path, `postgresql://...`, or `memory://[NAME]` (in this
+    process only: for fast tests, store/memory.py)."""
+    if url.startswith("memory://"):
+        from dxlab.store.memory import MemoryStore
+
+        return MemoryStore(url.removeprefix("memory://"))
     if url.startswith(("postgresql://", "postgres://")):
         from dxlab.store.postgres import PostgresStore
 

@@ -70,7 +70,9 @@ class Service:
         found = routes.match(method, "/_dxlab" + path)
         assert found is not None, f"no route {method} {path}"
         route, params = found
-        return self.bus.handle(route.handler, self.context(account), {**args, **params}, write=route.write)
+        return self.bus.handle(
+            route.handler, self.context(account), {**args, **params}, write=route.write
+        )
 
     def advance(self, seconds: float) -> None:
         """Time moves on. Each timer fires at its own due time, in order, as the server's
@@ -99,16 +101,33 @@ class Service:
         store = self.bus.store
         assert isinstance(store, MemoryStore)
         t = store._tables
-        return dict(t.resources), dict(t.claims), sorted((d, x.action, x.ref) for d, _, x in t.timers.values())
+        return (
+            dict(t.resources),
+            dict(t.claims),
+            sorted((d, x.action, x.ref) for d, _, x in t.timers.values()),
+        )
 
-    def refused(self, error: type[DxlabError], words: str | tuple[str, ...], op: str, account: str | None = None,
-                **body: Any) -> str:  # fmt: skip
+    def refused(
+        self,
+        error: type[DxlabError],
+        words: str | tuple[str, ...],
+        op: str,
+        account: str | None = None,
+        **body: Any,
+    ) -> str:
         """The operation raises exactly `error`, with a message naming each of `words`,
         and the store is as it was. Returns the message."""
         return self._refused(error, words, lambda: self.call(op, account, **body))
 
-    def ext_refused(self, error: type[DxlabError], words: str | tuple[str, ...], method: str, path: str,
-                    account: str | None = None, **args: Any) -> str:  # fmt: skip
+    def ext_refused(
+        self,
+        error: type[DxlabError],
+        words: str | tuple[str, ...],
+        method: str,
+        path: str,
+        account: str | None = None,
+        **args: Any,
+    ) -> str:
         return self._refused(error, words, lambda: self.ext(method, path, account, **args))
 
     def _refused(self, error: type[DxlabError], words: str | tuple[str, ...], call: Any) -> str:
@@ -123,10 +142,22 @@ class Service:
         return info.value.message
 
     # -- what tests often need ------------------------------------------------------
-    def connection(self, name: str = "dc", location: str = "EqDC2", bandwidth: str = "10Gbps",
-                   account: str | None = None, **extra: Any) -> str:  # fmt: skip
-        made = self.call("CreateConnection", account, location=location, bandwidth=bandwidth,
-                         connectionName=name, **extra)  # fmt: skip
+    def connection(
+        self,
+        name: str = "dc",
+        location: str = "EqDC2",
+        bandwidth: str = "10Gbps",
+        account: str | None = None,
+        **extra: Any,
+    ) -> str:
+        made = self.call(
+            "CreateConnection",
+            account,
+            location=location,
+            bandwidth=bandwidth,
+            connectionName=name,
+            **extra,
+        )
         return str(made["connectionId"])
 
     def connection_state(self, connection_id: str, account: str | None = None) -> str:
@@ -134,25 +165,49 @@ class Service:
         return str(found[0]["connectionState"])
 
     def dx_gateway(self, asn: int = 64512, name: str = "dxgw", account: str | None = None) -> str:
-        made = self.call("CreateDirectConnectGateway", account, directConnectGatewayName=name, amazonSideAsn=asn)
+        made = self.call(
+            "CreateDirectConnectGateway", account, directConnectGatewayName=name, amazonSideAsn=asn
+        )
         return str(made["directConnectGateway"]["directConnectGatewayId"])
 
-    def virtual_gateway(self, cidr: str = "10.0.0.0/16", asn: int = 64513, account: str | None = None) -> str:
+    def virtual_gateway(
+        self, cidr: str = "10.0.0.0/16", asn: int = 64513, account: str | None = None
+    ) -> str:
         made = self.ext("POST", "/virtual-gateways", account, amazonSideAsn=asn, vpcCidrs=[cidr])
         return str(made["virtualGatewayId"])
 
-    def private_vif(self, connection_id: str, gateway_id: str, vlan: int = 101, account: str | None = None,
-                    **extra: Any) -> dict[str, Any]:  # fmt: skip
+    def private_vif(
+        self,
+        connection_id: str,
+        gateway_id: str,
+        vlan: int = 101,
+        account: str | None = None,
+        **extra: Any,
+    ) -> dict[str, Any]:
         key = "virtualGatewayId" if gateway_id.startswith("vgw-") else "directConnectGatewayId"
-        spec = {"virtualInterfaceName": f"vif-{vlan}", "vlan": vlan, "asn": 65000, key: gateway_id, **extra}
-        return self.call("CreatePrivateVirtualInterface", account, connectionId=connection_id,
-                         newPrivateVirtualInterface=spec)  # fmt: skip
+        spec = {
+            "virtualInterfaceName": f"vif-{vlan}",
+            "vlan": vlan,
+            "asn": 65000,
+            key: gateway_id,
+            **extra,
+        }
+        return self.call(
+            "CreatePrivateVirtualInterface",
+            account,
+            connectionId=connection_id,
+            newPrivateVirtualInterface=spec,
+        )
 
     def vif(self, vif_id: str, account: str | None = None) -> dict[str, Any]:
-        found = self.call("DescribeVirtualInterfaces", account, virtualInterfaceId=vif_id)["virtualInterfaces"]
+        found = self.call("DescribeVirtualInterfaces", account, virtualInterfaceId=vif_id)[
+            "virtualInterfaces"
+        ]
         return dict(found[0])
 
 
-def start(provisioning: str = "instant", region: str = "us-east-1", realistic_factor: float = 1.0) -> Service:
+def start(
+    provisioning: str = "instant", region: str = "us-east-1", realistic_factor: float = 1.0
+) -> Service:
     settings = Settings(region=region, provisioning=provisioning, realistic_factor=realistic_factor)
     return Service(bootstrap("memory://", settings, plane=SimPlane()))

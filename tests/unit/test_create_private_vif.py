@@ -21,7 +21,10 @@ def spec(gw: str, vlan: int = 10, **change: Any) -> dict[str, Any]:
 
 
 def vif_ids(dx: Service, account: str | None = None) -> list[str]:
-    return [v["virtualInterfaceId"] for v in dx.call("DescribeVirtualInterfaces", account)["virtualInterfaces"]]
+    return [
+        v["virtualInterfaceId"]
+        for v in dx.call("DescribeVirtualInterfaces", account)["virtualInterfaces"]
+    ]
 
 
 def test_a_private_vif_comes_up_with_its_bgp_session(dx: Service) -> None:
@@ -29,10 +32,20 @@ def test_a_private_vif_comes_up_with_its_bgp_session(dx: Service) -> None:
     made = dx.private_vif(cid, gw, vlan=101, tags=[{"key": "env", "value": "prod"}])
     assert made["virtualInterfaceState"] == "pending"
     assert (made["ownerAccount"], made["connectionId"], made["vlan"]) == (ACCOUNT, cid, 101)
-    assert (made["asn"], made["asnLong"], made["amazonSideAsn"], made["mtu"]) == (65000, 65000, 64600, 1500)
+    assert (made["asn"], made["asnLong"], made["amazonSideAsn"], made["mtu"]) == (
+        65000,
+        65000,
+        64600,
+        1500,
+    )
     now = dx.vif(made["virtualInterfaceId"])
-    assert now["virtualInterfaceState"] == "available" and now["tags"] == [{"key": "env", "value": "prod"}]
-    assert (now["bgpPeers"][0]["bgpPeerState"], now["bgpPeers"][0]["bgpStatus"]) == ("available", "up")
+    assert now["virtualInterfaceState"] == "available" and now["tags"] == [
+        {"key": "env", "value": "prod"}
+    ]
+    assert (now["bgpPeers"][0]["bgpPeerState"], now["bgpPeers"][0]["bgpStatus"]) == (
+        "available",
+        "up",
+    )
 
 
 @pytest.mark.parametrize(
@@ -49,22 +62,45 @@ def test_a_private_vif_comes_up_with_its_bgp_session(dx: Service) -> None:
         ({"authKey": "k" * 81}, ("authentication key", "81")),
         ({"virtualInterfaceName": "n" * 101}, ("virtualInterfaceName", "100")),
         ({"amazonAddress": "192.168.1.1/30"}, ("customerAddress is missing",)),
-        ({"amazonAddress": "192.168.1.1/30", "customerAddress": "192.168.2.2/30"}, ("same subnet",)),
+        (
+            {"amazonAddress": "192.168.1.1/30", "customerAddress": "192.168.2.2/30"},
+            ("same subnet",),
+        ),
         ({"amazonAddress": "192.168.1.1/30", "customerAddress": "192.168.1.1/30"}, ("distinct",)),
-        ({"amazonAddress": "192.168.1.0/30", "customerAddress": "192.168.1.2/30"}, ("192.168.1.0", "network address")),
-        ({"amazonAddress": "192.168.1.1/30", "customerAddress": "192.168.1.3/30"}, ("192.168.1.3", "broadcast")),
+        (
+            {"amazonAddress": "192.168.1.0/30", "customerAddress": "192.168.1.2/30"},
+            ("192.168.1.0", "network address"),
+        ),
+        (
+            {"amazonAddress": "192.168.1.1/30", "customerAddress": "192.168.1.3/30"},
+            ("192.168.1.3", "broadcast"),
+        ),
         ({"amazonAddress": "192.168.1.1", "customerAddress": "192.168.1.2"}, ("prefix length",)),
         ({"amazonAddress": "banana/30", "customerAddress": "192.168.1.2/30"}, ("banana",)),
-        ({"addressFamily": "ipv6", "amazonAddress": "2600::1/125", "customerAddress": "2600::2/125"}, ("IPv6",)),
+        (
+            {
+                "addressFamily": "ipv6",
+                "amazonAddress": "2600::1/125",
+                "customerAddress": "2600::2/125",
+            },
+            ("IPv6",),
+        ),
         ({"addressFamily": "ipv5"}, ("ipv5",)),
         ({"rateLimit": "7.5Gbps"}, ("7.5Gbps",)),
         ({"rateLimit": "20Gbps"}, ("20Gbps", "exceeds")),
     ],
 )
-def test_a_bad_private_vif_is_refused(dx: Service, change: dict[str, Any], words: tuple[str, ...]) -> None:
+def test_a_bad_private_vif_is_refused(
+    dx: Service, change: dict[str, Any], words: tuple[str, ...]
+) -> None:
     cid, gw = dx.connection(), dx.dx_gateway()
-    dx.refused(ValidationError, words, "CreatePrivateVirtualInterface", connectionId=cid,
-               newPrivateVirtualInterface=spec(gw, **change))  # fmt: skip
+    dx.refused(
+        ValidationError,
+        words,
+        "CreatePrivateVirtualInterface",
+        connectionId=cid,
+        newPrivateVirtualInterface=spec(gw, **change),
+    )
     assert vif_ids(dx) == []
 
 
@@ -83,20 +119,51 @@ def test_the_gateway_rules(dx: Service) -> None:
     cid, gw, vgw = dx.connection(), dx.dx_gateway(), dx.virtual_gateway()
     base = {"virtualInterfaceName": "g", "vlan": 10, "asn": 65000}
     create = "CreatePrivateVirtualInterface"
-    dx.refused(ValidationError, "virtualGatewayId or directConnectGatewayId", create, connectionId=cid,
-               newPrivateVirtualInterface=base)  # fmt: skip
-    dx.refused(ValidationError, "not both", create, connectionId=cid,
-               newPrivateVirtualInterface={**base, "virtualGatewayId": vgw, "directConnectGatewayId": gw})  # fmt: skip
+    dx.refused(
+        ValidationError,
+        "virtualGatewayId or directConnectGatewayId",
+        create,
+        connectionId=cid,
+        newPrivateVirtualInterface=base,
+    )
+    dx.refused(
+        ValidationError,
+        "not both",
+        create,
+        connectionId=cid,
+        newPrivateVirtualInterface={**base, "virtualGatewayId": vgw, "directConnectGatewayId": gw},
+    )
     missing = "6a3e2f4c-0000-4000-8000-000000000000"
-    dx.refused(NotFound, f"The Direct Connect Gateway {missing} does not exist", create, connectionId=cid,
-               newPrivateVirtualInterface=spec(missing))  # fmt: skip
+    dx.refused(
+        NotFound,
+        f"The Direct Connect Gateway {missing} does not exist",
+        create,
+        connectionId=cid,
+        newPrivateVirtualInterface=spec(missing),
+    )
     theirs = dx.virtual_gateway(account=OTHER)
-    dx.refused(NotFound, f"The VirtualGateway {theirs} does not exist", create, connectionId=cid,
-               newPrivateVirtualInterface=spec(theirs))  # fmt: skip
-    dx.refused(NotFound, f"Could not find Connection with ID {cid}", create, OTHER, connectionId=cid,
-               newPrivateVirtualInterface=spec(theirs))  # fmt: skip
-    dx.refused(ValidationError, "SiteLink", create, connectionId=cid,
-               newPrivateVirtualInterface=spec(vgw, enableSiteLink=True))  # fmt: skip
+    dx.refused(
+        NotFound,
+        f"The VirtualGateway {theirs} does not exist",
+        create,
+        connectionId=cid,
+        newPrivateVirtualInterface=spec(theirs),
+    )
+    dx.refused(
+        NotFound,
+        f"Could not find Connection with ID {cid}",
+        create,
+        OTHER,
+        connectionId=cid,
+        newPrivateVirtualInterface=spec(theirs),
+    )
+    dx.refused(
+        ValidationError,
+        "SiteLink",
+        create,
+        connectionId=cid,
+        newPrivateVirtualInterface=spec(vgw, enableSiteLink=True),
+    )
     assert dx.private_vif(cid, gw, vlan=10, enableSiteLink=True)["siteLinkEnabled"] is True
     assert dx.private_vif(cid, vgw, vlan=11)["amazonSideAsn"] == 64513  # the VGW's ASN
 
@@ -104,13 +171,23 @@ def test_the_gateway_rules(dx: Service) -> None:
 def test_a_vlan_is_unique_per_connection_and_freed_by_delete(dx: Service) -> None:
     cid, other, gw = dx.connection("a"), dx.connection("b"), dx.dx_gateway()
     first = dx.private_vif(cid, gw, vlan=300)
-    dx.refused(Conflict, ("VLAN 300", cid), "CreatePrivateVirtualInterface", connectionId=cid,
-               newPrivateVirtualInterface=spec(gw, 300, asn=1))  # fmt: skip
+    dx.refused(
+        Conflict,
+        ("VLAN 300", cid),
+        "CreatePrivateVirtualInterface",
+        connectionId=cid,
+        newPrivateVirtualInterface=spec(gw, 300, asn=1),
+    )
     dx.private_vif(other, gw, vlan=300)  # another connection: its own VLAN space
     deleted = dx.call("DeleteVirtualInterface", virtualInterfaceId=first["virtualInterfaceId"])
     assert deleted["virtualInterfaceState"] == "deleting"
     assert dx.vif(first["virtualInterfaceId"])["virtualInterfaceState"] == "deleted"
-    dx.refused(Conflict, "already deleted", "DeleteVirtualInterface", virtualInterfaceId=first["virtualInterfaceId"])
+    dx.refused(
+        Conflict,
+        "already deleted",
+        "DeleteVirtualInterface",
+        virtualInterfaceId=first["virtualInterfaceId"],
+    )
     assert dx.private_vif(cid, gw, vlan=300)["virtualInterfaceId"] != first["virtualInterfaceId"]
 
 
@@ -126,12 +203,25 @@ def test_deleted_vifs_stay_visible_for_15_minutes(dx: Service) -> None:
 
 def test_own_peer_addresses_are_not_used_twice(dx: Service) -> None:
     cid, gw = dx.connection(), dx.dx_gateway()
-    made = dx.private_vif(cid, gw, vlan=11, amazonAddress="192.168.10.1/30", customerAddress="192.168.10.2/30")
-    assert (made["amazonAddress"], made["customerAddress"]) == ("192.168.10.1/30", "192.168.10.2/30")
-    dx.private_vif(cid, gw, vlan=12, amazonAddress="10.9.0.0/31", customerAddress="10.9.0.1/31")  # RFC 3021
-    dx.refused(Conflict, ("192.168.10.2", "already used"), "CreatePrivateVirtualInterface", connectionId=cid,
-               newPrivateVirtualInterface=spec(gw, 13, amazonAddress="192.168.10.2/30",
-                                               customerAddress="192.168.10.1/30"))  # fmt: skip
+    made = dx.private_vif(
+        cid, gw, vlan=11, amazonAddress="192.168.10.1/30", customerAddress="192.168.10.2/30"
+    )
+    assert (made["amazonAddress"], made["customerAddress"]) == (
+        "192.168.10.1/30",
+        "192.168.10.2/30",
+    )
+    dx.private_vif(
+        cid, gw, vlan=12, amazonAddress="10.9.0.0/31", customerAddress="10.9.0.1/31"
+    )  # RFC 3021
+    dx.refused(
+        Conflict,
+        ("192.168.10.2", "already used"),
+        "CreatePrivateVirtualInterface",
+        connectionId=cid,
+        newPrivateVirtualInterface=spec(
+            gw, 13, amazonAddress="192.168.10.2/30", customerAddress="192.168.10.1/30"
+        ),
+    )
     # The refusal came after VLAN 13 was claimed: the claim was rolled back with the rest.
     assert dx.private_vif(cid, gw, vlan=13)["vlan"] == 13
 
@@ -142,13 +232,23 @@ def test_vif_quotas_per_gateway_and_connection(dx: Service) -> None:
     for vlan in range(1, 31):
         dx.private_vif(cid, gw_a, vlan=vlan)
     # limits.md: 30 private or transit VIFs per Direct Connect gateway.
-    dx.refused(LimitExceeded, (gw_a, "30"), "CreatePrivateVirtualInterface", connectionId=cid,
-               newPrivateVirtualInterface=spec(gw_a, 31))  # fmt: skip
+    dx.refused(
+        LimitExceeded,
+        (gw_a, "30"),
+        "CreatePrivateVirtualInterface",
+        connectionId=cid,
+        newPrivateVirtualInterface=spec(gw_a, 31),
+    )
     for vlan in range(31, 51):
         dx.private_vif(cid, gw_b, vlan=vlan)
     # limits.md: 50 private or public VIFs per dedicated connection.
-    dx.refused(LimitExceeded, (cid, "50"), "CreatePrivateVirtualInterface", connectionId=cid,
-               newPrivateVirtualInterface=spec(gw_b, 51))  # fmt: skip
+    dx.refused(
+        LimitExceeded,
+        (cid, "50"),
+        "CreatePrivateVirtualInterface",
+        connectionId=cid,
+        newPrivateVirtualInterface=spec(gw_b, 51),
+    )
     assert len(vif_ids(dx)) == 50
 
 
@@ -157,12 +257,26 @@ def test_jumbo_frames_take_the_connection_down_briefly(dx: Service) -> None:
     # connectivity; the changed one is pending until the update is complete.
     cid, gw = dx.connection(), dx.dx_gateway()
     a, b = dx.private_vif(cid, gw, vlan=1), dx.private_vif(cid, gw, vlan=2)
-    dx.refused(ValidationError, "MTU 8500", "UpdateVirtualInterfaceAttributes",
-               virtualInterfaceId=a["virtualInterfaceId"], mtu=8500)  # fmt: skip
-    changed = dx.call("UpdateVirtualInterfaceAttributes", virtualInterfaceId=a["virtualInterfaceId"], mtu=9001)
-    assert (changed["mtu"], changed["virtualInterfaceState"], changed["jumboFrameCapable"]) == (9001, "pending", True)
+    dx.refused(
+        ValidationError,
+        "MTU 8500",
+        "UpdateVirtualInterfaceAttributes",
+        virtualInterfaceId=a["virtualInterfaceId"],
+        mtu=8500,
+    )
+    changed = dx.call(
+        "UpdateVirtualInterfaceAttributes", virtualInterfaceId=a["virtualInterfaceId"], mtu=9001
+    )
+    assert (changed["mtu"], changed["virtualInterfaceState"], changed["jumboFrameCapable"]) == (
+        9001,
+        "pending",
+        True,
+    )
     assert dx.vif(b["virtualInterfaceId"])["virtualInterfaceState"] == "down"
-    assert dx.call("DescribeConnections", connectionId=cid)["connections"][0]["jumboFrameCapable"] is True
+    assert (
+        dx.call("DescribeConnections", connectionId=cid)["connections"][0]["jumboFrameCapable"]
+        is True
+    )
     dx.advance(0.9)  # the outage lasts 1 s in instant mode
     assert dx.vif(b["virtualInterfaceId"])["virtualInterfaceState"] == "down"
     dx.advance(0.1)
@@ -176,7 +290,9 @@ def test_the_jumbo_outage_lasts_30_seconds_outside_instant_mode(make_dx: Any) ->
     cid, gw = dx.connection(), dx.dx_gateway()
     dx.ext("POST", f"/cross-connect/{cid}")
     a = dx.private_vif(cid, gw, vlan=1)
-    dx.call("UpdateVirtualInterfaceAttributes", virtualInterfaceId=a["virtualInterfaceId"], mtu=9001)
+    dx.call(
+        "UpdateVirtualInterfaceAttributes", virtualInterfaceId=a["virtualInterfaceId"], mtu=9001
+    )
     dx.advance(29)
     assert dx.vif(a["virtualInterfaceId"])["virtualInterfaceState"] == "pending"
     dx.advance(1)
@@ -186,5 +302,7 @@ def test_the_jumbo_outage_lasts_30_seconds_outside_instant_mode(make_dx: Any) ->
 def test_changes_to_another_accounts_vif_are_refused(dx: Service) -> None:
     vid = dx.private_vif(dx.connection(), dx.dx_gateway())["virtualInterfaceId"]
     dx.refused(NotFound, vid, "DeleteVirtualInterface", OTHER, virtualInterfaceId=vid)
-    dx.refused(NotFound, vid, "UpdateVirtualInterfaceAttributes", OTHER, virtualInterfaceId=vid, mtu=9001)
+    dx.refused(
+        NotFound, vid, "UpdateVirtualInterfaceAttributes", OTHER, virtualInterfaceId=vid, mtu=9001
+    )
     assert vif_ids(dx, OTHER) == []

@@ -20,16 +20,26 @@ def transit(gw: str | None, vlan: int = 400, **extra: Any) -> dict[str, Any]:
 
 
 def create(dx: Service, cid: str, spec: dict[str, Any]) -> dict[str, Any]:
-    return dict(dx.call("CreateTransitVirtualInterface", connectionId=cid, newTransitVirtualInterface=spec)[
-        "virtualInterface"])  # fmt: skip
+    return dict(
+        dx.call("CreateTransitVirtualInterface", connectionId=cid, newTransitVirtualInterface=spec)[
+            "virtualInterface"
+        ]
+    )
 
 
 def test_a_jumbo_transit_vif_makes_its_connection_jumbo_capable(dx: Service) -> None:
     cid, gw = dx.connection(), dx.dx_gateway(asn=64700)
     made = create(dx, cid, transit(gw, mtu=8500))
-    assert (made["virtualInterfaceType"], made["amazonSideAsn"], made["mtu"]) == ("transit", 64700, 8500)
+    assert (made["virtualInterfaceType"], made["amazonSideAsn"], made["mtu"]) == (
+        "transit",
+        64700,
+        8500,
+    )
     assert made["virtualInterfaceState"] == "pending"
-    assert dx.call("DescribeConnections", connectionId=cid)["connections"][0]["jumboFrameCapable"] is True
+    assert (
+        dx.call("DescribeConnections", connectionId=cid)["connections"][0]["jumboFrameCapable"]
+        is True
+    )
     dx.advance(1)  # the jumbo frame outage
     up = dx.vif(made["virtualInterfaceId"])
     assert up["bgpPeers"][0]["bgpStatus"] == "up" and up["jumboFrameCapable"] is True
@@ -44,25 +54,42 @@ def test_a_jumbo_transit_vif_makes_its_connection_jumbo_capable(dx: Service) -> 
         ({"asnLong": 0}, ("BGP ASN 0",)),
     ],
 )
-def test_a_bad_transit_vif_is_refused(dx: Service, change: dict[str, Any], words: tuple[str, ...]) -> None:
+def test_a_bad_transit_vif_is_refused(
+    dx: Service, change: dict[str, Any], words: tuple[str, ...]
+) -> None:
     cid = dx.connection()
     spec = {k: v for k, v in {**transit(dx.dx_gateway()), **change}.items() if v is not None}
-    dx.refused(ValidationError, words, "CreateTransitVirtualInterface", connectionId=cid,
-               newTransitVirtualInterface=spec)  # fmt: skip
+    dx.refused(
+        ValidationError,
+        words,
+        "CreateTransitVirtualInterface",
+        connectionId=cid,
+        newTransitVirtualInterface=spec,
+    )
 
 
 def test_a_transit_vif_needs_a_direct_connect_gateway_not_a_vgw(dx: Service) -> None:
     vgw = dx.virtual_gateway()
-    dx.refused(NotFound, f"The Direct Connect Gateway {vgw} does not exist", "CreateTransitVirtualInterface",
-               connectionId=dx.connection(), newTransitVirtualInterface=transit(vgw))  # fmt: skip
+    dx.refused(
+        NotFound,
+        f"The Direct Connect Gateway {vgw} does not exist",
+        "CreateTransitVirtualInterface",
+        connectionId=dx.connection(),
+        newTransitVirtualInterface=transit(vgw),
+    )
 
 
 def test_four_transit_vifs_per_connection(dx: Service) -> None:
     cid, gw = dx.connection(), dx.dx_gateway()
     for vlan in range(1, 5):
         create(dx, cid, transit(gw, vlan))
-    dx.refused(LimitExceeded, (cid, "4 transit"), "CreateTransitVirtualInterface", connectionId=cid,
-               newTransitVirtualInterface=transit(gw, 5))  # fmt: skip
+    dx.refused(
+        LimitExceeded,
+        (cid, "4 transit"),
+        "CreateTransitVirtualInterface",
+        connectionId=cid,
+        newTransitVirtualInterface=transit(gw, 5),
+    )
     # Private VIFs count separately (limits.md: 50 private/public and the transit ones).
     dx.private_vif(cid, dx.dx_gateway(name="private"), vlan=6)
 
@@ -72,8 +99,22 @@ def test_a_gateway_serves_private_or_transit_vifs_not_both(dx: Service) -> None:
     private_gw, transit_gw = dx.dx_gateway(name="p"), dx.dx_gateway(name="t")
     dx.private_vif(cid, private_gw, vlan=1)
     create(dx, cid, transit(transit_gw, 2))
-    dx.refused(Conflict, (private_gw, "private virtual interfaces"), "CreateTransitVirtualInterface",
-               connectionId=cid, newTransitVirtualInterface=transit(private_gw, 3))  # fmt: skip
-    dx.refused(Conflict, (transit_gw, "transit virtual interfaces"), "CreatePrivateVirtualInterface",
-               connectionId=cid, newPrivateVirtualInterface={"virtualInterfaceName": "p", "vlan": 4, "asn": 65000,
-                                                             "directConnectGatewayId": transit_gw})  # fmt: skip
+    dx.refused(
+        Conflict,
+        (private_gw, "private virtual interfaces"),
+        "CreateTransitVirtualInterface",
+        connectionId=cid,
+        newTransitVirtualInterface=transit(private_gw, 3),
+    )
+    dx.refused(
+        Conflict,
+        (transit_gw, "transit virtual interfaces"),
+        "CreatePrivateVirtualInterface",
+        connectionId=cid,
+        newPrivateVirtualInterface={
+            "virtualInterfaceName": "p",
+            "vlan": 4,
+            "asn": 65000,
+            "directConnectGatewayId": transit_gw,
+        },
+    )

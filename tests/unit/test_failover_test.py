@@ -20,12 +20,16 @@ MINUTE = 60.0
 def vifs(dx: Service) -> list[str]:
     """The guide's maximum resiliency model: 4 connections in 2 locations, a VIF on each
     to a Direct Connect gateway in front of a VGW, two data centers advertising."""
-    order = dx.ext("POST", "/wizard/order", model="maximum", bandwidth="10Gbps", locations=["EqDC2", "CSVA1"])
+    order = dx.ext(
+        "POST", "/wizard/order", model="maximum", bandwidth="10Gbps", locations=["EqDC2", "CSVA1"]
+    )
     conns = order["connectionIds"]
     vgw = dx.virtual_gateway("10.100.0.0/16")
     gw = dx.dx_gateway()
     dx.call("CreateDirectConnectGatewayAssociation", directConnectGatewayId=gw, gatewayId=vgw)
-    made = [dx.private_vif(cid, gw, vlan=101 + i)["virtualInterfaceId"] for i, cid in enumerate(conns)]
+    made = [
+        dx.private_vif(cid, gw, vlan=101 + i)["virtualInterfaceId"] for i, cid in enumerate(conns)
+    ]
     text = TOPOLOGY.format(c0=conns[0], c1=conns[1], c2=conns[2], c3=conns[3], vgw=vgw, icmp="true")
     dx.ext("PUT", "/topology", yaml=text)
     assert {dx.vif(v)["virtualInterfaceState"] for v in made} == {"available"}
@@ -33,7 +37,9 @@ def vifs(dx: Service) -> list[str]:
 
 
 def start(dx: Service, vif_id: str, **args: Any) -> dict[str, Any]:
-    return dict(dx.call("StartBgpFailoverTest", virtualInterfaceId=vif_id, **args)["virtualInterfaceTest"])
+    return dict(
+        dx.call("StartBgpFailoverTest", virtualInterfaceId=vif_id, **args)["virtualInterfaceTest"]
+    )
 
 
 def history(dx: Service, **args: Any) -> list[dict[str, Any]]:
@@ -45,14 +51,19 @@ def status(dx: Service, vif_id: str) -> tuple[str, list[str]]:
     return doc["virtualInterfaceState"], [p["bgpStatus"] for p in doc["bgpPeers"]]
 
 
-def test_a_test_takes_the_session_down_and_the_others_carry_the_traffic(dx: Service, vifs: list[str]) -> None:
+def test_a_test_takes_the_session_down_and_the_others_carry_the_traffic(
+    dx: Service, vifs: list[str]
+) -> None:
     test = start(dx, vifs[0], testDurationInMinutes=30)
     assert test["status"] == "in progress" and test["endTime"] - test["startTime"] == 30 * MINUTE
     assert status(dx, vifs[0]) == ("testing", ["down"])
     assert [status(dx, v) for v in vifs[1:]] == [("available", ["up"])] * 3
     assert dx.call("ListVirtualInterfaceRoutes", virtualInterfaceId=vifs[0])["routes"] == []
     report = dx.ext("GET", f"/failover-tests/{test['testId']}/report")
-    assert report["lost"] == [] and {(p["site"], p["vpc"]) for p in report["pairs"]} == {("dc1", "prod"), ("dc2", "prod")}
+    assert report["lost"] == [] and {(p["site"], p["vpc"]) for p in report["pairs"]} == {
+        ("dc1", "prod"),
+        ("dc2", "prod"),
+    }
     stopped = dx.call("StopBgpFailoverTest", virtualInterfaceId=vifs[0])["virtualInterfaceTest"]
     assert stopped["status"] == "cancelled" and stopped["endTime"] == dx.clock.t
     assert status(dx, vifs[0]) == ("available", ["up"])
@@ -83,26 +94,60 @@ def test_the_default_is_180_minutes_and_the_longest_4320(dx: Service, vifs: list
 
 @pytest.mark.parametrize("minutes", [0, 4321, -5])
 def test_a_duration_out_of_range_is_refused(dx: Service, vifs: list[str], minutes: int) -> None:
-    msg = dx.refused(ValidationError, ("testDurationInMinutes", "4,320"), "StartBgpFailoverTest",
-                     virtualInterfaceId=vifs[1], testDurationInMinutes=minutes)  # fmt: skip
+    msg = dx.refused(
+        ValidationError,
+        ("testDurationInMinutes", "4,320"),
+        "StartBgpFailoverTest",
+        virtualInterfaceId=vifs[1],
+        testDurationInMinutes=minutes,
+    )
     assert str(minutes) in msg
 
 
 def test_bad_tests_are_refused_and_change_nothing(dx: Service, vifs: list[str]) -> None:
     vif_id = vifs[1]
     peer = dx.vif(vif_id)["bgpPeers"][0]["bgpPeerId"]
-    dx.refused(ValidationError, ("dxpeer-zzzzzzzz", "not a BGP peer", vif_id), "StartBgpFailoverTest",
-               virtualInterfaceId=vif_id, bgpPeers=[peer, "dxpeer-zzzzzzzz"])  # fmt: skip
-    dx.refused(NotFound, "dxvif-zzzzzzzz", "StartBgpFailoverTest", virtualInterfaceId="dxvif-zzzzzzzz")
+    dx.refused(
+        ValidationError,
+        ("dxpeer-zzzzzzzz", "not a BGP peer", vif_id),
+        "StartBgpFailoverTest",
+        virtualInterfaceId=vif_id,
+        bgpPeers=[peer, "dxpeer-zzzzzzzz"],
+    )
+    dx.refused(
+        NotFound, "dxvif-zzzzzzzz", "StartBgpFailoverTest", virtualInterfaceId="dxvif-zzzzzzzz"
+    )
     # Only the owner may test its VIF; another account is told it does not exist.
-    dx.refused(NotFound, ("does not exist", vif_id), "StartBgpFailoverTest", "210987654321", virtualInterfaceId=vif_id)
-    dx.refused(NotFound, vif_id, "ListVirtualInterfaceTestHistory", "210987654321", virtualInterfaceId=vif_id)
+    dx.refused(
+        NotFound,
+        ("does not exist", vif_id),
+        "StartBgpFailoverTest",
+        "210987654321",
+        virtualInterfaceId=vif_id,
+    )
+    dx.refused(
+        NotFound,
+        vif_id,
+        "ListVirtualInterfaceTestHistory",
+        "210987654321",
+        virtualInterfaceId=vif_id,
+    )
     dx.refused(ValidationError, "status", "ListVirtualInterfaceTestHistory", status="running")
-    dx.refused(Conflict, "No failover test is in progress", "StopBgpFailoverTest", virtualInterfaceId=vif_id)
+    dx.refused(
+        Conflict,
+        "No failover test is in progress",
+        "StopBgpFailoverTest",
+        virtualInterfaceId=vif_id,
+    )
     assert history(dx) == []
     test = start(dx, vif_id, bgpPeers=[peer], testDurationInMinutes=1)
-    dx.refused(Conflict, ("already being tested", test["testId"]), "StartBgpFailoverTest",
-               virtualInterfaceId=vif_id, testDurationInMinutes=1)  # fmt: skip
+    dx.refused(
+        Conflict,
+        ("already being tested", test["testId"]),
+        "StartBgpFailoverTest",
+        virtualInterfaceId=vif_id,
+        testDurationInMinutes=1,
+    )
     assert [t["status"] for t in history(dx)] == ["in progress"]
 
 
@@ -110,8 +155,15 @@ def test_a_vif_that_is_down_cannot_be_tested(dx: Service, vifs: list[str]) -> No
     conn = dx.vif(vifs[2])["connectionId"]
     failure = dx.ext("POST", "/failures", kind="connection", id=conn, minutes=10)
     assert status(dx, vifs[2])[0] == "down"
-    dx.refused(Conflict, (vifs[2], "is down", "only an available"), "StartBgpFailoverTest", virtualInterfaceId=vifs[2])
-    dx.ext_refused(Conflict, "already down", "POST", "/failures", kind="connection", id=conn, minutes=10)
+    dx.refused(
+        Conflict,
+        (vifs[2], "is down", "only an available"),
+        "StartBgpFailoverTest",
+        virtualInterfaceId=vifs[2],
+    )
+    dx.ext_refused(
+        Conflict, "already down", "POST", "/failures", kind="connection", id=conn, minutes=10
+    )
     # The failure ends by itself after its minutes, and the VIF can be tested again.
     dx.advance(10 * MINUTE - 1)
     assert dx.ext("GET", f"/failures/{failure['failureId']}")["status"] == failure["status"]
@@ -135,7 +187,11 @@ def test_history_is_newest_first_and_filters(dx: Service, vifs: list[str]) -> No
     dx.advance(1)
     dx.call("StopBgpFailoverTest", virtualInterfaceId=a)
     third = start(dx, b)
-    assert [t["testId"] for t in history(dx)] == [third["testId"], second["testId"], first["testId"]]
+    assert [t["testId"] for t in history(dx)] == [
+        third["testId"],
+        second["testId"],
+        first["testId"],
+    ]
     assert [t["status"] for t in history(dx, virtualInterfaceId=a)] == ["cancelled", "completed"]
     assert [t["testId"] for t in history(dx, status="completed")] == [first["testId"]]
     page1 = dx.call("ListVirtualInterfaceTestHistory", maxResults=2)

@@ -47,7 +47,9 @@ def test_a_vif_is_down_until_its_connection_is_up(make_dx: Callable[..., Service
     assert (up["virtualInterfaceState"], up["bgpPeers"][0]["bgpStatus"]) == ("available", "up")
 
 
-def test_realistic_connection_takes_72_hours_then_a_day_then_an_hour(make_dx: Callable[..., Service]) -> None:
+def test_realistic_connection_takes_72_hours_then_a_day_then_an_hour(
+    make_dx: Callable[..., Service],
+) -> None:
     dx = make_dx(provisioning="realistic")
     cid = dx.connection("slow")
     # dedicated_connection.md: no LOA-CFA before AWS issues it (within 72 hours).
@@ -92,7 +94,13 @@ def test_realistic_vif_is_pending_for_two_minutes(make_dx: Callable[..., Service
 
 def test_realistic_lag_comes_up_with_its_members(make_dx: Callable[..., Service]) -> None:
     dx = make_dx(provisioning="realistic")
-    lag = dx.call("CreateLag", numberOfConnections=2, location="EqDC2", connectionsBandwidth="10Gbps", lagName="l")
+    lag = dx.call(
+        "CreateLag",
+        numberOfConnections=2,
+        location="EqDC2",
+        connectionsBandwidth="10Gbps",
+        lagName="l",
+    )
     assert lag["lagState"] == "requested"
     vid = dx.private_vif(lag["lagId"], dx.dx_gateway(), vlan=103)["virtualInterfaceId"]
     dx.advance(97 * HOUR - 1)
@@ -107,11 +115,15 @@ def test_realistic_gateway_and_association_take_minutes(make_dx: Callable[..., S
     dx = make_dx(provisioning="realistic")
     vgw = dx.virtual_gateway()
     gid = dx.call("CreateDirectConnectGateway", directConnectGatewayName="g", amazonSideAsn=64512)[
-        "directConnectGateway"]["directConnectGatewayId"]  # fmt: skip
+        "directConnectGateway"
+    ]["directConnectGatewayId"]
 
     def gateway_state() -> str:
-        return str(dx.call("DescribeDirectConnectGateways", directConnectGatewayId=gid)[
-            "directConnectGateways"][0]["directConnectGatewayState"])  # fmt: skip
+        return str(
+            dx.call("DescribeDirectConnectGateways", directConnectGatewayId=gid)[
+                "directConnectGateways"
+            ][0]["directConnectGatewayState"]
+        )
 
     def associations() -> list[str]:
         found = dx.call("DescribeDirectConnectGatewayAssociations", directConnectGatewayId=gid)
@@ -120,8 +132,9 @@ def test_realistic_gateway_and_association_take_minutes(make_dx: Callable[..., S
     assert gateway_state() == "pending"
     dx.advance(30)
     assert gateway_state() == "available"
-    aid = dx.call("CreateDirectConnectGatewayAssociation", directConnectGatewayId=gid, gatewayId=vgw)[
-        "directConnectGatewayAssociation"]["associationId"]  # fmt: skip
+    aid = dx.call(
+        "CreateDirectConnectGatewayAssociation", directConnectGatewayId=gid, gatewayId=vgw
+    )["directConnectGatewayAssociation"]["associationId"]
     assert associations() == ["associating"]
     dx.advance(299)
     assert associations() == ["associating"]
@@ -134,7 +147,9 @@ def test_realistic_gateway_and_association_take_minutes(make_dx: Callable[..., S
 
 
 @pytest.mark.parametrize("mode", ["instant", "manual", "realistic"])
-def test_a_deleted_connection_is_never_provisioned(make_dx: Callable[..., Service], mode: str) -> None:
+def test_a_deleted_connection_is_never_provisioned(
+    make_dx: Callable[..., Service], mode: str
+) -> None:
     dx = make_dx(provisioning=mode)
     cid = dx.connection()
     dx.call("DeleteConnection", connectionId=cid)

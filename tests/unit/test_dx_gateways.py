@@ -35,7 +35,9 @@ def associations(dx: Service, gateway_id: str) -> list[dict[str, Any]]:
 
 
 def associate(dx: Service, gid: str, gateway: str, *allowed: str) -> dict[str, Any]:
-    extra = {"addAllowedPrefixesToDirectConnectGateway": prefixes(*allowed)} if allowed else {}
+    extra: dict[str, Any] = (
+        {"addAllowedPrefixesToDirectConnectGateway": prefixes(*allowed)} if allowed else {}
+    )
     made = dx.call(CREATE, directConnectGatewayId=gid, gatewayId=gateway, **extra)
     return dict(made["directConnectGatewayAssociation"])
 

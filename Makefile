@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 APT_PACKAGES := postgresql iproute2 nftables bird2 frr iputils-ping traceroute librsvg2-bin
 
-.PHONY: demo test venv system-packages lint typecheck pytest bench clean
+.PHONY: demo test test-fast venv system-packages lint typecheck pytest bench clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,11 @@ pytest: venv system-packages
 	DXLAB_TEST_PG="$$(bash scripts/start-postgres.sh)" $(PY) -m pytest -q -p no:cacheprovider tests
 
 test: system-packages venv lint typecheck pytest
+
+# The fast tier alone (tests/unit): the guide's rules through the service bus on the
+# in-memory store, with a test clock; seconds, no server, no database.
+test-fast: venv
+	$(PY) -m pytest -q -p no:cacheprovider tests/unit
 
 bench: venv
 	$(PY) bench/api.py

@@ -11,7 +11,8 @@ or, with pytest (the plugin is registered when dxlab is installed):
     def test_order(dxlab):
         boto3.client("directconnect").create_connection(...)
 
-Each server has its own store (a temporary SQLite file) and listens on a free port of
+Each server has its own store (a temporary SQLite file, or with `store="memory"` this
+process's memory: nothing on disk, no fsync per write) and listens on a free port of
 127.0.0.1; it stops when the block or the test ends. While it runs, the environment points
 boto3 (and the AWS CLI) at it: `AWS_ENDPOINT_URL_DIRECT_CONNECT`, credentials of the
 server's account and its region, so the code under test needs no change. The previous
@@ -103,16 +104,21 @@ def dxlab_server(
     provisioning: str = "instant",
     *,
     patch_env: bool = True,
+    store: str = "sqlite",
 ) -> Iterator[DxlabServer]:
     """A fresh dxlab server for the block. `provisioning` is how connections come up:
     "instant" (available at once), "manual" or "realistic" as with `dxlab serve`.
-    `patch_env=False` leaves the environment alone (use `server.client`)."""
+    `patch_env=False` leaves the environment alone (use `server.client`). `store` is
+    "sqlite" (a temporary file, durable like `dxlab up`) or "memory" (held in this
+    process, gone with the server: the fastest for a large suite)."""
+    if store not in ("sqlite", "memory"):
+        raise ValueError(f"store must be 'sqlite' or 'memory', not {store!r}")
     # Imported here: pytest loads this plugin in every run, most of which start no server.
     from dxlab.server import ThreadedServer
     from dxlab.service.context import Settings
 
     with tempfile.TemporaryDirectory(prefix="dxlab-") as tmp:
-        db = f"sqlite:///{Path(tmp) / 'dxlab.db'}"
+        db = "memory://" if store == "memory" else f"sqlite:///{Path(tmp) / 'dxlab.db'}"
         server = ThreadedServer(db, Settings(region=region, provisioning=provisioning)).start()
         try:
             values = _env(server.endpoint, region, account)

@@ -1,15 +1,17 @@
 """Step 3 of maximum_resiliency.md, private virtual interfaces: to a Direct Connect
 gateway or a virtual private gateway, with every rule of the guide's table; each bad
-input next to the good one, answered as AWS answers it, with nothing changed."""
+input next to the good one, answered as AWS answers it, with nothing changed. The server
+has a test clock: outages and provisioning end when a test moves time, not after a sleep."""
 
 from __future__ import annotations
 
 import re
-import time
 from typing import Any
 
 import pytest
 
+from tests.conftest import ServerProcess
+from tests.failover_support import advance, clock_server  # noqa: F401  (`server`, with a test clock)
 from tests.test_awscli import aws
 from tests.vif_support import (
     connection,
@@ -274,7 +276,7 @@ def test_vif_is_down_until_its_connection_is_up(make_server: Any) -> None:
     assert up["bgpPeers"][0]["bgpStatus"] == "up"
 
 
-def test_jumbo_frames_take_the_connection_down_briefly(dx: Any) -> None:
+def test_jumbo_frames_take_the_connection_down_briefly(server: ServerProcess, dx: Any) -> None:
     cid = connection(dx)
     gw = dx_gateway(dx)
     a, b = private_vif(dx, cid, gw, vlan=1), private_vif(dx, cid, gw, vlan=2)
@@ -299,7 +301,7 @@ def test_jumbo_frames_take_the_connection_down_briefly(dx: Any) -> None:
     )
     assert vif(dx, b["virtualInterfaceId"])["virtualInterfaceState"] == "down"
     assert dx.describe_connections(connectionId=cid)["connections"][0]["jumboFrameCapable"] is True
-    time.sleep(1.1)
+    advance(server, 1.1)  # beyond the outage (1 s in instant mode)
     assert wait_state(dx, b["virtualInterfaceId"], "available")["jumboFrameCapable"] is True
     assert wait_state(dx, a["virtualInterfaceId"], "available")["mtu"] == 9001
     renamed = dx.update_virtual_interface_attributes(
@@ -412,10 +414,10 @@ def test_changes_to_gone_or_foreign_vifs_are_refused(server: Any, dx: Any) -> No
 
 
 def test_realistic_mode_takes_its_time(make_server: Any) -> None:
-    """--provisioning realistic: a new VIF stays pending for a while (120 s, scaled)."""
+    """--provisioning realistic: a new VIF stays pending for a while (120 s of the test clock)."""
     from dxlab.cli.client import ext
 
-    server = make_server("--provisioning", "realistic", "--realistic-factor", "0.01")
+    server = make_server("--provisioning", "realistic", "--test-clock")
     dx = server.client("123456789012")
     cid = dx.create_connection(location="EqDC2", bandwidth="1Gbps", connectionName="r")[
         "connectionId"
@@ -424,7 +426,8 @@ def test_realistic_mode_takes_its_time(make_server: Any) -> None:
         server.endpoint, "POST", f"/cross-connect/{cid}", account="123456789012"
     )  # skip the 72 hours
     made = private_vif(dx, cid, dx_gateway(dx))
-    started = time.monotonic()
     assert vif(dx, made["virtualInterfaceId"])["virtualInterfaceState"] == "pending"
+    advance(server, 100)  # (the server's clock also runs on in real time: a margin for a slow machine)
+    assert vif(dx, made["virtualInterfaceId"])["virtualInterfaceState"] == "pending"  # 120 s
+    advance(server, 20)
     wait_state(dx, made["virtualInterfaceId"], "available")
-    assert time.monotonic() - started > 0.8  # 120 s x 0.01

@@ -1,6 +1,7 @@
 """Step 3 for transit virtual interfaces (direct-connect-transit-gateways.md): always to
 a Direct Connect gateway, MTU 1500 or 8500, at most 4 per dedicated connection, and
-never on a gateway that serves private VIFs."""
+never on a gateway that serves private VIFs. The server has a test clock: the jumbo frame
+outage ends when the test moves time."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from typing import Any
 import pytest
 
 from dxlab.cli.client import ext
+from tests.conftest import ServerProcess
+from tests.failover_support import advance, clock_server  # noqa: F401  (`server`, with a test clock)
 from tests.vif_support import (
     connection,
     dx_gateway,
@@ -27,7 +30,7 @@ def transit_spec(gw: str | None, vlan: int = 400, **extra: Any) -> dict[str, Any
     return spec
 
 
-def test_transit_vif_to_a_direct_connect_gateway(dx: Any, account: str) -> None:
+def test_transit_vif_to_a_direct_connect_gateway(server: ServerProcess, dx: Any, account: str) -> None:
     cid = connection(dx)
     gw = dx_gateway(dx, asn=64700)
     out = dx.create_transit_virtual_interface(
@@ -39,6 +42,7 @@ def test_transit_vif_to_a_direct_connect_gateway(dx: Any, account: str) -> None:
     assert made["virtualInterfaceState"] == "pending"
     # A jumbo MTU on a connection that was not yet jumbo frame capable makes it so.
     assert dx.describe_connections(connectionId=cid)["connections"][0]["jumboFrameCapable"] is True
+    advance(server, 1.1)  # the jumbo frame outage (1 s in instant mode) is over
     up = wait_state(dx, made["virtualInterfaceId"], "available", timeout=5)
     assert up["bgpPeers"][0]["bgpStatus"] == "up" and up["jumboFrameCapable"] is True
 

@@ -29,6 +29,7 @@ from dxlab.service.gateways import dx_gateways
 from dxlab.store import open_store
 from dxlab.store.repository import Record
 from tests.databases import KINDS, database
+from tests.failover_support import advance
 from tests.gateway_support import (
     assert_client_error,
     associations,
@@ -458,21 +459,27 @@ def test_realistic_states_take_time_and_survive_kill_9(make_server: Any, db_url:
     """Realistic mode: the gateway is pending, the association associating, for a while;
     the durable timers still fire after the server is killed and restarted (SQLite and
     PostgreSQL)."""
-    args = ("--provisioning", "realistic", "--realistic-factor", "0.005")  # association: 1.5 s
+    args = ("--provisioning", "realistic", "--test-clock")  # gateway: 30 s, association: 300 s
     srv = make_server(*args, db=db_url)
     dx = srv.client("111111111111")
     gw = vgw(srv, "111111111111", "10.0.0.0/16")
     gid = dxgw(dx)
+    assert gateways(dx)[0]["directConnectGatewayState"] == "pending"
+    advance(srv, 30)
     assert wait_for(lambda: gateways(dx)[0]["directConnectGatewayState"], "available") == "available"
     aid = dx.create_direct_connect_gateway_association(directConnectGatewayId=gid, gatewayId=gw)[
         "directConnectGatewayAssociation"
     ]["associationId"]
     assert associations(dx, gid)[0]["associationState"] == "associating"
     srv.kill9()
-    dx = make_server(*args, db=db_url).client("111111111111")
+    srv = make_server(*args, db=db_url)  # the test clock's time is kept in the store too
+    dx = srv.client("111111111111")
+    assert associations(dx, gid)[0]["associationState"] == "associating"
+    advance(srv, 300)
     assert wait_for(lambda: associations(dx, gid)[0]["associationState"], "associated") == "associated"
     dx.delete_direct_connect_gateway_association(associationId=aid)
     assert associations(dx, gid)[0]["associationState"] == "disassociating"
+    advance(srv, 300)
     assert wait_for(lambda: len(associations(dx, gid)), "0") == "0"
 
 

@@ -15,6 +15,7 @@ import pytest
 
 from dxlab.cli.client import ext
 from dxlab.domain.lag import lag_state, leaves_too_few
+from tests.failover_support import advance
 from tests.ports_support import error_of, refused
 
 
@@ -430,15 +431,18 @@ def test_virtual_interfaces_move_with_their_connection(dx: Any) -> None:
 def test_realistic_provisioning_brings_the_lag_up_with_its_members(
     make_server: Any, account: str
 ) -> None:
-    # 72 h + 24 h + 1 h scaled down to about 0.35 s.
-    dx = make_server("--provisioning", "realistic", "--realistic-factor", "0.000001").client(
-        account
-    )
+    # 72 h + 24 h + 1 h of the server's test clock, one step at a time (each step counts
+    # from the one before it).
+    server = make_server("--provisioning", "realistic", "--test-clock")
+    dx = server.client(account)
     lag = dx.create_lag(
         numberOfConnections=2, location="EqDC2", connectionsBandwidth="10Gbps", lagName="l"
     )
     assert lag_of(dx, lag["lagId"])["lagState"] == "requested"
     vif_id = private_vif(dx, lag["lagId"], 103)
+    for hours in (72, 24, 1):
+        assert lag_of(dx, lag["lagId"])["lagState"] != "available"
+        advance(server, hours * 3600 + 1)
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
         vif = dx.describe_virtual_interfaces(virtualInterfaceId=vif_id)["virtualInterfaces"][0]

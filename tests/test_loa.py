@@ -10,7 +10,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -23,6 +22,7 @@ from dxlab.domain import catalog
 from dxlab.domain.errors import DxlabError
 from dxlab.domain.loa import VALID_DAYS, LoaCfa, LoaPort, check_available
 from tests.aws_errors import error_of
+from tests.failover_support import advance
 
 
 def pdf_text(content: bytes) -> str:
@@ -176,18 +176,17 @@ def test_loa_is_there_while_the_connection_waits_for_its_cross_connect(make_serv
 
 
 def test_no_loa_before_aws_issues_it(make_server: Any) -> None:
-    # dedicated_connection.md: the LOA-CFA comes within 72 hours; 72 h x 0.00001 = 2.6 s here.
-    server = make_server("--provisioning", "realistic", "--realistic-factor", "0.00001")
+    # dedicated_connection.md: the LOA-CFA comes within 72 hours (of the server's test clock).
+    server = make_server("--provisioning", "realistic", "--test-clock")
     dx = server.client("777788889999")
     cid = dx.create_connection(location="EqDC2", bandwidth="10Gbps", connectionName="slow")["connectionId"]
     code, status, message = error_of(dx.describe_loa, connectionId=cid)
     assert (code, status) == ("DirectConnectClientException", 400)
     assert "not available yet" in message and "72 hours" in message
-    deadline = time.monotonic() + 20
-    conn: dict[str, Any] = {}
-    while time.monotonic() < deadline and "loaIssueTime" not in conn:
-        time.sleep(0.2)
-        conn = dx.describe_connections(connectionId=cid)["connections"][0]
+    advance(server, 71 * 3600)
+    assert "loaIssueTime" not in dx.describe_connections(connectionId=cid)["connections"][0]
+    advance(server, 3600)
+    conn = dx.describe_connections(connectionId=cid)["connections"][0]
     assert "loaIssueTime" in conn
     assert cid in pdf_text(dx.describe_loa(connectionId=cid)["loaContent"])
     assert not server.server_errors()

@@ -7,6 +7,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 import urllib.request
 from pathlib import Path
 from typing import Any
@@ -80,6 +81,17 @@ def test_accounts_on_one_server_are_isolated() -> None:
             other.describe_connections(connectionId=cid)
 
 
+def test_a_server_in_memory_is_its_own_and_keeps_nothing_on_disk(tmp_path: Path, monkeypatch: Any) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # where a SQLite store would be made
+    with dxlab_server(store="memory") as one, dxlab_server(store="memory", patch_env=False) as two:
+        one.client.create_connection(location="EqDC2", bandwidth="1Gbps", connectionName="one")
+        assert names(boto3.client("directconnect")) == ["one"]
+        assert names(two.client) == []
+        assert not list(tmp_path.rglob("*.db"))
+    with pytest.raises(ValueError, match="'sqlite' or 'memory'"), dxlab_server(store="redis"):
+        pass
+
+
 @dxlab_server()
 def test_decorator_form() -> None:
     assert names(boto3.client("directconnect")) == []
@@ -102,4 +114,4 @@ def test_readme_example_runs_as_a_users_test_suite(tmp_path: Path) -> None:
         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "2 passed" in done.stdout
+    assert "3 passed" in done.stdout

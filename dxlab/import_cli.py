@@ -1,0 +1,160 @@
+"""`dxlab import` and `dxlab plan`: thin (STYLE 12). `import` reads an account's Direct
+Connect estate (estate_reader.py, or a folder of AWS CLI outputs), infers the customer
+side (toolkit/estate_topology.py) and hands both to the dxlab server (POST /_dxlab/import);
+`plan` asks the server what to order to reach a resiliency model (GET /_dxlab/plan) and
+can place that order on the server through boto3 (plan_placer.py). Registered on the main
+`dxlab` group by cli.py.
+
+Interface contract (issue 14; other tools rely on it): `dxlab import [--profile P]
+[--region R ...] [--all-regions] [--source-endpoint URL] [--from-files DIR] [--endpoint URL]`."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
+from rich.table import Table
+
+from dxlab import config
+
+Call = Callable[..., Any]
+
+
+def _console() -> Console:
+    return Console(width=None if sys.stdout.isatty() else 160)
+
+
+def read_estate(profile: str | None, regions: tuple[str, ...], all_regions: bool, source_endpoint: str | None,
+                from_files: str | None, console: Console) -> dict[str, Any]:  # fmt: skip
+    from dxlab.toolkit import estate as est
+
+    if from_files:
+        try:
+            return est.from_files(Path(from_files))
+        except ValueError as exc:
+            raise click.ClickException(str(exc)) from None
+    import boto3
+    from botocore.exceptions import BotoCoreError
+
+    from dxlab.estate_reader import EstateReader, Unreachable, steps_for
+
+    try:
+        session = boto3.Session(profile_name=profile)
+    except BotoCoreError as exc:
+        raise click.ClickException(str(exc)) from None
+    if all_regions:
+        # The regions of botocore's endpoint data for Direct Connect.
+        wanted = session.get_available_regions("directconnect")
+    else:
+        wanted = list(dict.fromkeys(regions)) or [session.region_name or "us-east-1"]
+    reader = EstateReader(session, wanted, source_endpoint)
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  console=console, transient=not console.is_terminal) as progress:  # fmt: skip
+        task = progress.add_task("reading", total=steps_for(wanted))
+
+        def step(what: str) -> None:
+            progress.update(task, advance=1, description=f"reading {what}")
+
+        try:
+            estate = reader.read(step)
+        except Unreachable as exc:
+            raise click.ClickException(f"cannot reach the Direct Connect endpoint: {exc}") from None
+        except BotoCoreError as exc:  # no credentials, an unknown profile...
+            raise click.ClickException(str(exc)) from None
+    estate["calls"] = {"made": reader.calls, "retried": reader.retries}
+    return estate
+
+
+def _sites(estate: dict[str, Any], account: str, sites_file: str | None, interactive: bool) -> dict[str, str]:
+    from dxlab.toolkit.estate_topology import _site_name, locations, parse_sites
+
+    if sites_file:
+        try:
+            return parse_sites(Path(sites_file).read_text())
+        except (ValueError, OSError) as exc:
+            raise click.ClickException(f"--sites {sites_file}: {exc}") from None
+    if not interactive:
+        return {}
+    return {loc: click.prompt(f"Data center of your routers at {loc}", default=_site_name(loc))
+            for loc in locations(estate, account)}  # fmt: skip
+
+
+def register(main: click.Group, endpoint_option: Callable[[Any], Any], call: Call) -> None:
+    @main.command("import")
+    @click.option("--profile", default=None, help="AWS profile to read with (default: the usual credential chain).")
+    @click.option("--region", "regions", multiple=True, help="Region to read; repeat for several.")
+    @click.option("--all-regions", is_flag=True, help="Every region Direct Connect is offered in.")
+    @click.option("--source-endpoint", default=None, help="Direct Connect endpoint to read from (default: AWS's).")
+    @click.option("--from-files", type=click.Path(exists=True, file_okay=False), default=None,
+                  help="Folder of `aws directconnect describe-* --output json` outputs, named after the command.")
+    @click.option("--sites", "sites_file", type=click.Path(exists=True, dir_okay=False), default=None,
+                  help="YAML: data center -> [locations or connection ids] (default: ask, or one per location).")
+    @click.option("--topology-out", type=click.Path(dir_okay=False), default=None,
+                  help="Where to write the inferred customer topology (default: the state directory).")
+    @click.option("--save", type=click.Path(dir_okay=False), default=None,
+                  help="Save this import (estate and analysis) as JSON, for a later --diff.")
+    @click.option("--diff", "earlier", type=click.Path(exists=True, dir_okay=False), default=None,
+                  help="An earlier --save: say what changed since.")
+    @click.option("--yes", is_flag=True, help="Do not ask (one data center per location unless --sites).")
+    @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+    @endpoint_option
+    def import_command(profile: str | None, regions: tuple[str, ...], all_regions: bool, source_endpoint: str | None,
+                       from_files: str | None, sites_file: str | None, topology_out: str | None, save: str | None,
+                       earlier: str | None, yes: bool, as_json: bool, endpoint: str) -> None:  # fmt: skip
+        """Import an account's Direct Connect estate (read-only calls) into the dxlab server."""
+        from dxlab.cli.client import ext
+        from dxlab.toolkit import estate as est
+        from dxlab.toolkit.estate_diff import diff
+        from dxlab.toolkit.estate_topology import links_of, skeleton
+
+        console = _console() if not as_json else Console(stderr=True)
+        if from_files and (profile or regions or all_regions or source_endpoint):
+            raise click.UsageError("--from-files reads no account: leave out --profile, --region and --source-endpoint")
+        if regions and all_regions:
+            raise click.UsageError("give --region or --all-regions, not both")
+        estate = read_estate(profile, regions, all_regions, source_endpoint, from_files, console)
+        account = est.account_of(estate)
+        topology = None
+        out: Path | None = None
+        if account and links_of(estate, account):
+            interactive = sys.stdin.isatty() and not yes and not as_json
+            topology = skeleton(estate, account, _sites(estate, account, sites_file, interactive))
+            out = Path(topology_out) if topology_out else config.state_dir() / f"topology-import-{account}.yaml"
+            out.write_text(topology)
+        done = call(ext, endpoint, "POST", "/import", {"estate": estate, "topology": topology})
+        analysis = call(ext, endpoint, "GET", "/analyze", account=done["account"])
+        saved = {"estate": estate, "analysis": analysis}
+        if save:
+            Path(save).write_text(json.dumps(saved, indent=1) + "\n")
+        changes = diff(json.loads(Path(earlier).read_text()), saved) if earlier else None
+        if as_json:
+            click.echo(json.dumps({**done, "topologyFile": str(out) if out else None, "sla": analysis["sla"],
+                                   "single_points_of_failure": analysis["single_points_of_failure"],
+                                   **({"changes": changes} if changes is not None else {})}, indent=2))  # fmt: skip
+            return
+        table = Table("Read", "Count")
+        for key, count in est.summary(estate).items():
+            if count:
+                table.add_row(key, str(count))
+        console.print(table)
+        console.print(f"account {done['account']}: {sum(done['records'].values())} record(s) stored in {endpoint}")
+        for miss in done["unread"]:
+            console.print(f"[yellow]could not read[/yellow] {miss['operation']} in {miss['region']}: "
+                          f"{miss['code']}: {miss['message']}")  # fmt: skip
+        if out:
+            console.print(f"customer topology inferred and loaded: {out} (check it, fill in the prefixes,"
+                          " then `dxlab topology load` it again)")  # fmt: skip
+        console.print(f"SLA {analysis['sla']}; {len(analysis['single_points_of_failure'])} single point(s) of failure;"
+                      f" `dxlab analyze` (as account {done['account']}) for the whole analysis")  # fmt: skip
+        if changes is not None:
+            console.rule(f"changes since {earlier}")
+            if not changes:
+                console.print("no change")
+            for c in changes:
+                console.print(f"{c['kind']} {c['id']}: {c['change']}: {c['detail']}")

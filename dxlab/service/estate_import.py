@@ -1,0 +1,161 @@
+"""`dxlab import`'s writer: an estate read from an account (toolkit/estate.py) becomes
+this server's records, in one transaction, with the same ids, states, locations, devices
+(`awsDeviceV2`, `awsLogicalDeviceId`: the real devices are what a device single point of
+failure is about), owner accounts and regions as read; the customer-side skeleton the
+importer inferred is loaded with it, so the analyzer has routers.
+
+Each record keeps its API document exactly as read; `meta` says it was imported and
+carries what the documents do not (a VGW's VPC CIDRs, inferred from the prefixes its
+associations allow). Importing again replaces what the earlier import wrote."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dxlab.domain import gateway
+from dxlab.domain.errors import ValidationError
+from dxlab.service.context import Context
+from dxlab.service.routes import route
+from dxlab.store.repository import Record, UnitOfWork
+from dxlab.toolkit import estate as est
+
+IMPORT_KIND = "estate_import"
+# A port whose connection came up was patched by a cross-connect (connections.md).
+PATCHED = frozenset({"available", "down"})
+
+
+def _port(kind: str, doc: dict[str, Any], state_field: str, parent: str | None, **meta: Any) -> Record:
+    patched = doc.get(state_field) in PATCHED
+    return Record(kind, str(doc[f"{kind}Id"]), str(doc.get("ownerAccount", "")), doc,
+                  {"imported": True, "crossConnect": patched, **meta}, parent=parent)  # fmt: skip
+
+
+def records(estate: dict[str, Any], account: str) -> list[Record]:
+    """The store records of an estate read as `account`."""
+    out: list[Record] = []
+    owner_of: dict[str, str] = {}
+    for doc in estate.get("lags", []):
+        out.append(_port("lag", doc, "lagState", None))
+    for doc in estate.get("interconnects", []):
+        out.append(_port("interconnect", doc, "interconnectState", doc.get("lagId")))
+    hosted_on = estate.get("hostedOn", {})
+    for doc in estate.get("connections", []) + estate.get("hostedConnections", []):
+        cid = str(doc["connectionId"])
+        if cid in owner_of:
+            continue  # a hosted connection of the account itself is listed by both calls
+        hosted = cid in hosted_on or bool(doc.get("partnerName") and doc.get("vlan"))
+        meta: dict[str, Any] = {"hosted": True} if hosted else {}
+        if cid in hosted_on:
+            meta["partnerAccount"] = account
+        out.append(_port("connection", doc, "connectionState", doc.get("lagId") or hosted_on.get(cid), **meta))
+        owner_of[cid] = str(doc.get("ownerAccount", ""))
+    owner_of.update({str(d["lagId"]): str(d.get("ownerAccount", "")) for d in estate.get("lags", [])})
+    owner_of.update({str(d["interconnectId"]): str(d.get("ownerAccount", "")) for d in estate.get("interconnects", [])})
+    gateway_asn: dict[str, int] = {}
+    for doc in estate.get("virtualInterfaces", []):
+        parent = str(doc["connectionId"])
+        owner = str(doc.get("ownerAccount", account))
+        connection_owner = owner_of.get(parent, account)
+        out.append(Record("virtual_interface", str(doc["virtualInterfaceId"]), owner, doc,
+                          {"imported": True, "connectionOwner": connection_owner, "hosted": owner != connection_owner},
+                          parent=parent))  # fmt: skip
+        if doc.get("virtualGatewayId") and doc.get("amazonSideAsn"):
+            gateway_asn[str(doc["virtualGatewayId"])] = int(doc["amazonSideAsn"])
+    for doc in estate.get("directConnectGateways", []):
+        out.append(Record("dx_gateway", str(doc["directConnectGatewayId"]), str(doc.get("ownerAccount", account)),
+                          doc, {"imported": True}))  # fmt: skip
+    out += _gateways(estate, account, gateway_asn)
+    _merge_tags(out, estate.get("resourceTags", []))
+    return out
+
+
+def _gateways(estate: dict[str, Any], account: str, asn_of: dict[str, int]) -> list[Record]:
+    """The associations, and the VGWs and TGWs they and the VIFs reach. EC2 owns these
+    gateways, so Direct Connect says little of them: the VPC CIDRs are inferred from the
+    prefixes an association allows (by default the VPC's CIDRs, direct-connect-gateways.md),
+    the region from the association, the Amazon ASN from a VIF attached to the VGW."""
+    out: list[Record] = []
+    gateways: dict[str, dict[str, Any]] = {}
+    default_region = (estate.get("regions") or ["us-east-1"])[0]
+    for doc in estate.get("virtualGateways", []):
+        gid = str(doc["virtualGatewayId"])
+        gateways[gid] = {"owner": account, "region": estate.get("regionOf", {}).get(gid, default_region),
+                         "cidrs": [], "doc": doc}  # fmt: skip
+    for doc in estate.get("directConnectGatewayAssociations", []):
+        dxgw = str(doc["directConnectGatewayId"])
+        assoc = doc.get("associatedGateway") or {}
+        gid = str(assoc.get("id") or doc.get("virtualGatewayId") or "")
+        out.append(Record("gateway_association", str(doc["associationId"]),
+                          str(doc.get("directConnectGatewayOwnerAccount", account)), doc,
+                          {"imported": True, "gatewayOwner": str(assoc.get("ownerAccount", account))}, parent=dxgw))  # fmt: skip
+        if not gid or doc.get("associationState") in ("disassociated",):
+            continue
+        entry = gateways.setdefault(gid, {"owner": str(assoc.get("ownerAccount") or doc.get("virtualGatewayOwnerAccount") or account),
+                                          "region": "", "cidrs": [], "doc": None})  # fmt: skip
+        entry["region"] = entry["region"] or str(assoc.get("region") or doc.get("virtualGatewayRegion") or default_region)
+        for p in doc.get("allowedPrefixesToDirectConnectGateway", []):
+            if p.get("cidr") and p["cidr"] not in entry["cidrs"]:
+                entry["cidrs"].append(p["cidr"])
+    for gid, entry in gateways.items():
+        asn = asn_of.get(gid, gateway.DEFAULT_AMAZON_ASN)
+        meta = {"imported": True, "amazonSideAsn": asn, "vpcCidrs": entry["cidrs"], "region": entry["region"]}
+        if gid.startswith("tgw-"):
+            doc = {"transitGatewayId": gid, "transitGatewayState": "available", "amazonSideAsn": asn}
+            out.append(Record("transit_gateway", gid, entry["owner"], doc, meta))
+        else:
+            doc = entry["doc"] or {"virtualGatewayId": gid, "virtualGatewayState": "available"}
+            out.append(Record("virtual_gateway", gid, entry["owner"], doc, {**meta, "vpcId": None}))
+    return out
+
+
+def _merge_tags(recs: list[Record], resource_tags: list[dict[str, Any]]) -> None:
+    by_id = {r.id: r for r in recs}
+    for item in resource_tags:
+        rid = str(item.get("resourceArn", "")).rsplit("/", 1)[-1]
+        if rid in by_id and item.get("tags") is not None:
+            by_id[rid].doc["tags"] = item["tags"]
+
+
+def import_estate(uow: UnitOfWork, ctx: Context, estate: dict[str, Any], topology: str | None) -> dict[str, Any]:
+    if estate.get("format") != est.FORMAT:
+        raise ValidationError(f"Not a dxlab estate (format {estate.get('format')!r}, expected {est.FORMAT!r})")
+    account = est.account_of(estate) or ctx.account
+    recs = records(estate, account)
+    earlier = uow.get(IMPORT_KIND, account)
+    for kind, rid in earlier.doc.get("records", []) if earlier else []:
+        uow.delete(kind, rid)  # what the earlier import wrote and this one no longer lists
+        uow.release_owner(rid)
+    for rec in recs:
+        rec.created = ctx.now()
+        uow.put(rec)
+        if rec.kind == "virtual_interface":
+            # VLANs are unique per connection (claims), so a rehearsed VIF cannot take one.
+            uow.claim(f"vlan:{rec.parent}", str(rec.doc.get("vlan")), rec.id)
+    counts: dict[str, int] = {}
+    for rec in recs:
+        counts[rec.kind] = counts.get(rec.kind, 0) + 1
+    result: dict[str, Any] = {"account": account, "records": counts, "unread": estate.get("unread", [])}
+    uow.put(Record(IMPORT_KIND, account, account,
+                   {"records": [[r.kind, r.id] for r in recs], "source": estate.get("source", ""),
+                    "regions": estate.get("regions", [])}, created=ctx.now()))  # fmt: skip
+    if topology:
+        from dataclasses import replace
+
+        from dxlab.service.customer.topology import install
+
+        # The skeleton belongs to the account the estate was read as.
+        done = install(uow, replace(ctx, account=account), topology, "import")
+        result["topology"] = {"sites": done["sites"], "routers": done["routers"]}
+    return result
+
+
+@route("POST", "/import", write=True)
+def import_route(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[str, Any]:
+    """Store an estate read by `dxlab import`: {"estate": {...}, "topology": "yaml"?}."""
+    estate = args.get("estate")
+    if not isinstance(estate, dict):
+        raise ValidationError('Send the estate as {"estate": {...}} (what `dxlab import --save` writes)')
+    topology = args.get("topology")
+    if topology is not None and not isinstance(topology, str):
+        raise ValidationError("topology is the YAML text of a customer topology")
+    return import_estate(uow, ctx, estate, topology)

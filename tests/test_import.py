@@ -1,0 +1,167 @@
+"""Review a network that already exists (issue 14): `dxlab import` reads an account's
+Direct Connect estate with the user's own profile and read-only calls, stores it in a
+second dxlab server with the same ids, devices and owners, infers the customer side, and
+`dxlab analyze` there says what it says on the account itself. A dxlab server plays the
+account; nothing reaches AWS."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from dxlab.cli.client import ext
+from dxlab.testing import DxlabServer, dxlab_server
+from tests.estate_support import (
+    ACCOUNT,
+    OTHER,
+    Estate,
+    analysis,
+    clean_env,
+    comparable,
+    dxlab,
+    load_topology,
+    profile_files,
+    seed,
+)
+
+
+@pytest.fixture(scope="module")
+def source() -> Iterator[tuple[DxlabServer, Estate]]:
+    with dxlab_server(patch_env=False) as server:
+        yield server, seed(server.endpoint_url, server.client_for)
+
+
+@pytest.fixture
+def target() -> Iterator[DxlabServer]:
+    with dxlab_server(patch_env=False) as server:
+        yield server
+
+
+def run_import(tmp_path: Path, target: DxlabServer, *args: str, env: dict[str, str] | None = None) -> dict[str, Any]:
+    topo = tmp_path / "imported.yaml"
+    done = dxlab("import", *args, "--endpoint", target.endpoint_url, "--topology-out", str(topo), "--json",
+                 env=env, tmp=tmp_path)  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    result: dict[str, Any] = json.loads(done.stdout)
+    return result
+
+
+def with_profile(tmp_path: Path, source: DxlabServer, target: DxlabServer, *args: str) -> dict[str, Any]:
+    env = clean_env(**profile_files(tmp_path, "estate", ACCOUNT))
+    return run_import(tmp_path, target, "--profile", "estate", "--source-endpoint", source.endpoint_url, *args, env=env)
+
+
+def test_import_through_a_profile_keeps_ids_devices_and_owners_and_analyses_alike(
+    source: tuple[DxlabServer, Estate], target: DxlabServer, tmp_path: Path
+) -> None:
+    src, made = source
+    result = with_profile(tmp_path, src, target, "--region", "us-east-1")
+    assert result["account"] == ACCOUNT and result["unread"] == []
+    # The same ids, states, locations and devices, as the account's own API shows them.
+    theirs, ours = src.client_for(ACCOUNT), target.client_for(ACCOUNT)
+    fields = ("connectionId", "connectionState", "location", "awsDevice", "awsDeviceV2", "awsLogicalDeviceId",
+              "ownerAccount", "region", "bandwidth", "lagId", "vlan", "partnerName", "tags")  # fmt: skip
+
+    def described(dx: Any) -> list[tuple[Any, ...]]:
+        return sorted(tuple(c.get(f) for f in fields) for c in dx.describe_connections()["connections"])
+
+    assert described(ours) == described(theirs)
+    assert {c["connectionId"] for c in ours.describe_connections()["connections"]} >= {*made.twins, made.hosted}
+    tagged = ours.describe_tags(resourceArns=[f"arn:aws:directconnect:us-east-1:{ACCOUNT}:dxcon/{made.twins[0]}"])
+    assert tagged["resourceTags"][0]["tags"] == [{"key": "site", "value": "dallas"}]
+    assert ours.describe_lags()["lags"][0]["lagId"] == made.lag
+    vif_fields = ("virtualInterfaceId", "connectionId", "vlan", "directConnectGatewayId", "awsDeviceV2", "ownerAccount")
+    assert sorted(tuple(v[f] for f in vif_fields) for v in ours.describe_virtual_interfaces()["virtualInterfaces"]) == \
+        sorted(tuple(v[f] for f in vif_fields) for v in theirs.describe_virtual_interfaces()["virtualInterfaces"])  # fmt: skip
+    gws = {g["directConnectGatewayId"] for g in ours.describe_direct_connect_gateways()["directConnectGateways"]}
+    assert gws == {made.dxgw_one, made.dxgw_lag, made.dxgw_shared}
+    [shared] = ours.describe_direct_connect_gateway_associations(directConnectGatewayId=made.dxgw_shared)[
+        "directConnectGatewayAssociations"]  # fmt: skip
+    assert shared["associatedGateway"]["ownerAccount"] == OTHER and shared["associatedGateway"]["id"] == made.vgw_other
+
+    # The inferred customer side: a router per port, data centers per location, VPCs per VGW.
+    text = (tmp_path / "imported.yaml").read_text()
+    assert "PLACEHOLDER" in text and "must check" in text and f"{made.vgw_other} belongs to account {OTHER}" in text
+    topo = yaml.safe_load(text)
+    assert set(topo["sites"]) == {"dc-eqda2", "dc-csva1"}
+    patched = sorted(c for site in topo["sites"].values() for r in site["routers"].values() for c in r["connections"])
+    assert patched == sorted([*made.twins, made.spare, made.lag, made.hosted])
+    assert {v["gateway"] for v in topo["vpcs"].values()} == {made.vgw_one, made.vgw_lag}
+
+    # With the same customer side on the account itself, the analysis is the same.
+    load_topology(src.endpoint_url, text)
+    on_source, on_import = analysis(src.endpoint_url), analysis(target.endpoint_url)
+    assert comparable(on_import) == comparable(on_source)
+    assert on_import["inventory"]["routers"] == 5 and on_import["baseline"]
+
+    # The known weaknesses are each found.
+    spofs = {(s["kind"], s["id"]): s["lost"] for s in on_import["single_points_of_failure"]}
+    one_vpc, lag_vpc = f"vpc-of-{made.vgw_one}", f"vpc-of-{made.vgw_lag}"
+    twins_device = ours.describe_connections(connectionId=made.twins[0])["connections"][0]["awsDeviceV2"]
+    assert any(one_vpc in lost for lost in spofs[("device", twins_device)])  # two connections on one device
+    assert any(one_vpc in lost for lost in spofs[("location", "EqDA2")])  # all VIFs of a gateway in one location
+    assert any(lag_vpc in lost for lost in spofs[("connection", made.lag)])  # a LAG as the only path
+    assert on_import["sla"] == "none"
+
+
+def test_the_same_estate_saved_by_the_aws_cli_imports_to_the_same_result(
+    source: tuple[DxlabServer, Estate], target: DxlabServer, tmp_path: Path
+) -> None:
+    src, made = source
+    folder = tmp_path / "saved"
+    folder.mkdir()
+    env = clean_env(AWS_ACCESS_KEY_ID=ACCOUNT, AWS_SECRET_ACCESS_KEY="x", AWS_DEFAULT_REGION="us-east-1")
+    aws = str(Path(__import__("sys").executable).with_name("aws"))
+
+    def save(name: str, *args: str) -> None:
+        import subprocess
+
+        done = subprocess.run([aws, "directconnect", *args, "--endpoint-url", src.endpoint_url, "--output", "json"],
+                              env=env, capture_output=True, text=True, timeout=60)  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        (folder / name).write_text(done.stdout)
+
+    for command in ("describe-connections", "describe-lags", "describe-interconnects", "describe-virtual-interfaces",
+                    "describe-virtual-gateways", "describe-direct-connect-gateways"):  # fmt: skip
+        save(f"{command}.json", command)
+    for n, gid in enumerate([made.dxgw_one, made.dxgw_lag, made.dxgw_shared]):
+        save(f"describe-direct-connect-gateway-associations.{n}.json", "describe-direct-connect-gateway-associations",
+             "--direct-connect-gateway-id", gid)  # fmt: skip
+    (tmp_path / "p").mkdir()
+    by_profile = with_profile(tmp_path / "p", src, target)
+    first = analysis(target.endpoint_url)
+    from_files = run_import(tmp_path, target, "--from-files", str(folder))
+    assert from_files["account"] == by_profile["account"] == ACCOUNT and from_files["unread"] == []
+    assert from_files["records"]["connection"] == by_profile["records"]["connection"]
+    assert from_files["records"]["virtual_interface"] == by_profile["records"]["virtual_interface"]
+    assert comparable(analysis(target.endpoint_url)) == comparable(first)
+
+
+def test_files_that_are_not_aws_cli_output_are_refused(target: DxlabServer, tmp_path: Path) -> None:
+    (tmp_path / "describe-connections.json").write_text('{"connections": {"not": "a list"}}')
+    done = dxlab("import", "--from-files", str(tmp_path), "--endpoint", target.endpoint_url, tmp=tmp_path)
+    assert done.returncode != 0 and "describe-connections.json: not the output of" in done.stderr
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    done = dxlab("import", "--from-files", str(empty), "--endpoint", target.endpoint_url, tmp=tmp_path)
+    assert done.returncode != 0 and "holds none of the AWS CLI outputs" in done.stderr
+    assert target.client.describe_connections()["connections"] == []  # nothing was written
+
+
+def test_an_estate_that_is_not_one_is_refused_and_changes_nothing(target: DxlabServer) -> None:
+    from dxlab.cli.client import ExtensionError
+
+    with pytest.raises(ExtensionError) as info:
+        ext(target.endpoint_url, "POST", "/import", {"estate": {"format": "other"}}, account=ACCOUNT)
+    assert (info.value.aws_code, info.value.status) == ("DirectConnectClientException", 400)
+    assert "Not a dxlab estate" in info.value.message
+    with pytest.raises(ExtensionError) as info:
+        ext(target.endpoint_url, "POST", "/import", {"estate": []}, account=ACCOUNT)
+    assert info.value.status == 400
+    assert target.client.describe_connections()["connections"] == []
+

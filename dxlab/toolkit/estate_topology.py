@@ -66,8 +66,8 @@ def _routers(links: list[dict[str, Any]], vifs: list[dict[str, Any]]) -> list[li
             other = first_link_of.setdefault(address, link)
             parent[root(link)] = root(other)
     groups: dict[str, list[str]] = {}
-    for link in links:
-        groups.setdefault(root(link["id"]), []).append(link["id"])
+    for port in links:
+        groups.setdefault(root(port["id"]), []).append(port["id"])
     return list(groups.values())
 
 

@@ -147,9 +147,13 @@ def register(main: click.Group, endpoint_option: Callable[[Any], Any], call: Cal
         for miss in done["unread"]:
             console.print(f"[yellow]could not read[/yellow] {miss['operation']} in {miss['region']}: "
                           f"{miss['code']}: {miss['message']}")  # fmt: skip
+        kept = done.get("topology", {}).get("kept")
         if out:
-            console.print(f"customer topology inferred and loaded: {out} (check it, fill in the prefixes,"
-                          " then `dxlab topology load` it again)")  # fmt: skip
+            console.print(f"customer topology inferred: {out}"
+                          + (" (your loaded topology was kept)" if kept else
+                             " and loaded (check it, fill in the prefixes, then `dxlab topology load` it again)"))  # fmt: skip
+        if done.get("topology", {}).get("problem"):
+            console.print(f"[yellow]{done['topology']['problem']}[/yellow]")
         console.print(f"SLA {analysis['sla']}; {len(analysis['single_points_of_failure'])} single point(s) of failure;"
                       f" `dxlab analyze` (as account {done['account']}) for the whole analysis")  # fmt: skip
         if changes is not None:

@@ -16,6 +16,7 @@ import yaml
 
 from dxlab.cli.client import ext
 from dxlab.testing import DxlabServer, dxlab_server
+from tests.estate_proxy import Behaviour, proxy
 from tests.estate_support import (
     ACCOUNT,
     OTHER,
@@ -165,3 +166,87 @@ def test_an_estate_that_is_not_one_is_refused_and_changes_nothing(target: DxlabS
     assert info.value.status == 400
     assert target.client.describe_connections()["connections"] == []
 
+
+
+def test_a_source_that_refuses_throttles_and_pages_is_read_as_far_as_it_lets(
+    source: tuple[DxlabServer, Estate], target: DxlabServer, tmp_path: Path
+) -> None:
+    src, made = source
+    # DescribeTags refused; DescribeConnections throttled three times then answered;
+    # DescribeLags throttled for good; every listing one item per page.
+    behaviour = Behaviour({"us-east-1": src.endpoint_url}, deny={"DescribeTags"},
+                          throttle={"DescribeConnections": 3, "DescribeLags": 1000}, page_size=1)  # fmt: skip
+    env = clean_env(**profile_files(tmp_path, "estate", ACCOUNT))
+    with proxy(behaviour) as url:
+        done = dxlab("import", "--profile", "estate", "--source-endpoint", url, "--endpoint", target.endpoint_url,
+                     "--topology-out", str(tmp_path / "t.yaml"), env=env, tmp=tmp_path)  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    said = " ".join(done.stdout.split())
+    assert "could not read DescribeTags in us-east-1: AccessDeniedException" in said
+    assert "could not read DescribeLags in us-east-1: ThrottlingException" in said and "after 6 attempts" in said
+    # Read-only: the source saw Describe and List calls and nothing else.
+    assert behaviour.calls and all(op.startswith(("Describe", "List")) for op, _ in behaviour.calls)
+    # Throttled, then every page read: the connections are all there, one page each.
+    theirs = src.client_for(ACCOUNT).describe_connections()["connections"]
+    ours = target.client_for(ACCOUNT).describe_connections()["connections"]
+    assert sorted(c["connectionId"] for c in ours) == sorted(c["connectionId"] for c in theirs)
+    assert behaviour.answered["DescribeConnections"] == len(theirs) >= 6
+    assert sum(1 for op, _ in behaviour.calls if op == "DescribeLags") == 6
+    assert behaviour.answered["DescribeVirtualInterfaces"] == len(made.vifs)
+    # What it could not read is missing (the LAG), the rest is there.
+    assert target.client_for(ACCOUNT).describe_lags()["lags"] == []
+    assert len(target.client_for(ACCOUNT).describe_virtual_interfaces()["virtualInterfaces"]) == len(made.vifs)
+
+
+def test_several_regions_are_read_each_from_its_own_endpoint(
+    source: tuple[DxlabServer, Estate], target: DxlabServer, tmp_path: Path
+) -> None:
+    src, _ = source
+    with dxlab_server(region="us-west-2", patch_env=False) as west:
+        wdx = west.client_for(ACCOUNT)
+        sea = wdx.create_connection(location="EqSe2-EQ", bandwidth="1Gbps", connectionName="sea-1")["connectionId"]
+        gw = ext(west.endpoint_url, "POST", "/virtual-gateways", {"vpcCidrs": ["10.200.0.0/16"]}, account=ACCOUNT)[
+            "virtualGatewayId"]  # fmt: skip
+        wdx.create_private_virtual_interface(connectionId=sea, newPrivateVirtualInterface={
+            "virtualInterfaceName": "sea", "vlan": 10, "asn": 65010, "virtualGatewayId": gw})  # fmt: skip
+        behaviour = Behaviour({"us-east-1": src.endpoint_url, "us-west-2": west.endpoint_url})
+        env = clean_env(**profile_files(tmp_path, "estate", ACCOUNT))
+        with proxy(behaviour) as url:
+            result = run_import(tmp_path, target, "--profile", "estate", "--source-endpoint", url,
+                                "--region", "us-east-1", "--region", "us-west-2", env=env)  # fmt: skip
+    assert result["unread"] == []
+    assert {region for _, region in behaviour.calls} == {"us-east-1", "us-west-2"}
+    # Direct Connect gateways are global: read once, not once per region.
+    assert [r for op, r in behaviour.calls if op == "DescribeDirectConnectGateways"] == ["us-east-1"]
+    east = len(src.client_for(ACCOUNT).describe_connections()["connections"])
+    assert result["records"]["connection"] == east + 1
+    # Two of its own in us-east-1, the other account's it is associated with, one in us-west-2.
+    assert result["records"]["virtual_gateway"] == 4
+    text = (tmp_path / "imported.yaml").read_text()
+    assert "dc-eqse2-eq:" in text and sea in text
+    assert f"{gw}: no association tells its VPC's CIDR" in text
+    # The analyzer sees both regions' ports.
+    inventory = ext(target.endpoint_url, "GET", "/analyze", account=ACCOUNT)["inventory"]
+    assert inventory["connections"] == ext(src.endpoint_url, "GET", "/analyze", account=ACCOUNT)["inventory"]["connections"] + 1
+
+
+def test_diff_says_what_changed_since_an_earlier_import(target: DxlabServer, tmp_path: Path) -> None:
+    with dxlab_server(patch_env=False) as src:
+        made = seed(src.endpoint_url, src.client_for)
+        first, second = tmp_path / "monday.json", tmp_path / "tuesday.json"
+        with_profile(tmp_path, src, target, "--save", str(first))
+        dx = src.client_for(ACCOUNT)
+        # Overnight: the hosted connection went down, a VIF was moved to the spare
+        # connection, and the other VIF of that gateway was deleted.
+        ext(src.endpoint_url, "POST", "/failures", {"kind": "connection", "id": made.hosted, "minutes": 60}, account=ACCOUNT)
+        dx.associate_virtual_interface(virtualInterfaceId=made.vifs[1], connectionId=made.spare)
+        dx.delete_virtual_interface(virtualInterfaceId=made.vifs[0])
+        result = with_profile(tmp_path, src, target, "--save", str(second), "--diff", str(first))
+    changes = {(c["kind"], c["id"], c["change"]): c["detail"] for c in result["changes"]}
+    assert changes[("connection", made.hosted, "state")] == "available -> down"
+    assert made.spare in changes[("virtual interface", made.vifs[1], "moved")]
+    assert "-> deleted" in changes[("virtual interface", made.vifs[0], "state")] or \
+        ("virtual interface", made.vifs[0], "gone") in changes  # fmt: skip
+    assert ("single point of failure", f"connection:{made.spare}", "new") in changes
+    saved = json.loads(second.read_text())
+    assert set(saved) == {"estate", "analysis"} and saved["estate"]["format"] == "dxlab-estate/1"

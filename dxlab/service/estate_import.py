@@ -10,6 +10,7 @@ associations allow). Importing again replaces what the earlier import wrote."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from dxlab.domain import gateway
@@ -135,18 +136,37 @@ def import_estate(uow: UnitOfWork, ctx: Context, estate: dict[str, Any], topolog
     for rec in recs:
         counts[rec.kind] = counts.get(rec.kind, 0) + 1
     result: dict[str, Any] = {"account": account, "records": counts, "unread": estate.get("unread", [])}
+    installed = _customer_side(uow, replace(ctx, account=account), topology, earlier.meta.get("topology") if earlier else None)
+    if installed is not None:
+        result["topology"] = {k: v for k, v in installed.items() if k != "yaml"}
     uow.put(Record(IMPORT_KIND, account, account,
                    {"records": [[r.kind, r.id] for r in recs], "source": estate.get("source", ""),
-                    "regions": estate.get("regions", [])}, created=ctx.now()))  # fmt: skip
-    if topology:
-        from dataclasses import replace
-
-        from dxlab.service.customer.topology import install
-
-        # The skeleton belongs to the account the estate was read as.
-        done = install(uow, replace(ctx, account=account), topology, "import")
-        result["topology"] = {"sites": done["sites"], "routers": done["routers"]}
+                    "regions": estate.get("regions", [])},
+                   {"topology": installed.get("yaml") if installed else None}, created=ctx.now()))  # fmt: skip
     return result
+
+
+def _customer_side(uow: UnitOfWork, ctx: Context, skeleton: str | None, last_skeleton: str | None) -> dict[str, Any] | None:
+    """Load the inferred skeleton, unless the user has loaded their own topology since the
+    last import (a nightly re-import must not undo the prefixes they filled in): theirs is
+    loaded again, so it resolves against the estate as it is now."""
+    from dxlab.service.snapshot import TOPOLOGY_KIND
+    from dxlab.service.customer.topology import install
+
+    current = uow.get(TOPOLOGY_KIND, ctx.account)
+    theirs = current.meta.get("yaml") if current is not None else None
+    problem = None
+    if theirs and theirs != last_skeleton:
+        try:
+            done = install(uow, ctx, theirs, "topology")
+            return {"sites": done["sites"], "routers": done["routers"], "kept": True}
+        except ValidationError as exc:  # e.g. a connection it names is gone
+            problem = f"the loaded topology no longer fits the estate ({exc.message}); the inferred one replaces it"
+    if not skeleton:
+        return None
+    done = install(uow, ctx, skeleton, "import")
+    out = {"sites": done["sites"], "routers": done["routers"], "kept": False, "yaml": skeleton}
+    return {**out, "problem": problem} if problem else out
 
 
 @route("POST", "/import", write=True)

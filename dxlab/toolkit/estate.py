@@ -12,6 +12,7 @@ import json
 import re
 from collections import Counter
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -74,10 +75,32 @@ def item_id(listing: Listing, item: dict[str, Any]) -> str:
     return "/".join(str(item.get(f, "")) for f in listing.id_fields)
 
 
+# The timestamp members of what the estate's calls answer (the model): boto3 gives them
+# as datetimes, the AWS CLI writes them as ISO 8601 text; the estate keeps epoch seconds,
+# as the API's JSON carries them.
+TIMESTAMPS = frozenset({"loaIssueTime"})
+
+
+def _plain(value: Any, key: str = "") -> Any:
+    if isinstance(value, dict):
+        return {k: _plain(v, k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, datetime):
+        return value.timestamp()
+    if key in TIMESTAMPS and isinstance(value, str):
+        try:
+            return float(value)
+        except ValueError:
+            return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
+    return value
+
+
 def add(estate: dict[str, Any], key: str, items: list[dict[str, Any]], region: str | None = None) -> None:
     """Add what a call answered; a resource read twice (the same id from two regions'
     endpoints, or from two files) is kept once, first answer first."""
     listing = BY_KEY[key]
+    items = _plain(items)
     seen = {item_id(listing, i) for i in estate[key]}
     for item in items:
         ident = item_id(listing, item)

@@ -162,3 +162,68 @@ def register(main: click.Group, endpoint_option: Callable[[Any], Any], call: Cal
                 console.print("no change")
             for c in changes:
                 console.print(f"{c['kind']} {c['id']}: {c['change']}: {c['detail']}")
+
+    @main.command("plan")
+    @click.option("--to", "model", type=click.Choice(["maximum", "high"]), required=True,
+                  help="The resiliency model to reach (maximum_resiliency.md, high_resiliency.md).")
+    @click.option("--place", is_flag=True, help="Place the order on the dxlab server, to rehearse it in the lab.")
+    @click.option("--account", default=None, help="The account to plan for (default: the caller's).")
+    @click.option("--json", "as_json", is_flag=True, help="Print the plan as JSON.")
+    @endpoint_option
+    def plan_command(model: str, place: bool, account: str | None, as_json: bool, endpoint: str) -> None:
+        """What to order (connections, locations, devices to avoid, VIFs) to reach a model, and its cost."""
+        from dxlab.cli.client import api, ext
+
+        plan = call(ext, endpoint, "GET", f"/plan?to={model}", account=account)
+        account = account or plan["account"]
+        console = _console() if not as_json else Console(stderr=True)
+        if not as_json:
+            _print_plan(console, plan)
+        placed = None
+        if place:
+            from dxlab.plan_placer import place as place_order
+
+            dx = api(endpoint, aws_access_key_id=account, aws_secret_access_key="dxlab")
+
+            def topology() -> str | None:
+                return call(ext, endpoint, "GET", "/topology", account=account).get("yaml")
+
+            def load(text: str) -> Any:
+                return call(ext, endpoint, "PUT", "/topology", {"yaml": text, "source": "plan"}, account=account)
+
+            placed = call(place_order, dx, plan, topology, load, console.print)
+            after = call(ext, endpoint, "GET", "/analyze", account=account)
+            plan["after"] = {"sla": after["sla"], "sla_rule": after["sla_rule"],
+                             "single_points_of_failure": after["single_points_of_failure"]}  # fmt: skip
+            if not as_json:
+                spofs = after["single_points_of_failure"]
+                console.print(f"after the order: SLA {after['sla']}; {len(spofs)} single point(s) of failure"
+                              + (f" ({after['sla_rule']})" if after["sla_rule"] else ""))  # fmt: skip
+        if as_json:
+            click.echo(json.dumps({**plan, **({"placed": placed} if placed else {})}, indent=2))
+
+
+def _print_plan(console: Console, plan: dict[str, Any]) -> None:
+    console.print(f"To reach the {plan['model']} resiliency model (account {plan['account']}):")
+    if plan["orders"]:
+        table = Table("Order", "Location", "Bandwidth", "Devices to avoid")
+        for o in plan["orders"]:
+            table.add_row(o["ref"], o["location"], o["bandwidth"], ", ".join(o["avoid_devices"]) or "-")
+        console.print(table)
+    if plan["moves"]:
+        table = Table("Move VIF", "From", "To", "Why")
+        for m in plan["moves"]:
+            table.add_row(m["vif"], m["source"], m["target"], m["reason"])
+        console.print(table)
+    if plan["virtualInterfaces"]:
+        table = Table("Add VIF to", "On", "Type", "ASN")
+        for v in plan["virtualInterfaces"]:
+            table.add_row(v["gateway"], v["port"], v["type"], str(v["asn"]))
+        console.print(table)
+    if not (plan["orders"] or plan["moves"] or plan["virtualInterfaces"]):
+        console.print("nothing to order or change: every gateway already meets the model's layout")
+    for d in plan["devicesToAvoid"]:
+        console.print(f"avoid device {d['device']}: {d['reason']}")
+    for note in plan["notes"]:
+        console.print(f"[yellow]note:[/yellow] {note}")
+    console.print(f"port-hour cost of the change: ${plan['portHourCostUsd']:.2f}/hour, ${plan['monthlyPortCostUsd']:.2f}/month")

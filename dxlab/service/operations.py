@@ -1,6 +1,6 @@
 """Imports every resource family so that its operations and routes register."""
 
-from dxlab.service import estate_import, tags  # noqa: F401
+from dxlab.service import estate_import, plan_to_model, tags  # noqa: F401
 from dxlab.service.connections import (  # noqa: F401
     dedicated,
     lags,

@@ -197,3 +197,28 @@ def parse_sites(text: str) -> dict[str, str]:
 def locations(estate: dict[str, Any], account: str) -> list[str]:
     return sorted({link["location"] for link in links_of(estate, account)})
 
+
+
+def add_routers(text: str, new: list[tuple[str, str]], location_of: dict[str, str]) -> str:
+    """The topology with a router for each (location, connection id) in `new`, standing in
+    the data center whose routers already reach that location (else the one with the fewest
+    routers), advertising what a router of that data center advertises."""
+    import yaml
+
+    data: dict[str, Any] = yaml.safe_load(text) or {}
+    sites: dict[str, Any] = data.setdefault("sites", {})
+    names = {r for site in sites.values() for r in (site or {}).get("routers", {})}
+    for location, link in new:
+        here = [s for s, site in sites.items()
+                if any(location_of.get(c) == location for r in site["routers"].values() for c in r.get("connections", []))]  # fmt: skip
+        site_name = here[0] if here else min(sites, key=lambda s: (len(sites[s]["routers"]), s))
+        routers = sites[site_name]["routers"]
+        model: dict[str, Any] = next(iter(routers.values()), {})
+        n = len(routers) + 1
+        while f"{site_name}-r{n}" in names:
+            n += 1
+        names.add(f"{site_name}-r{n}")
+        routers[f"{site_name}-r{n}"] = {"connections": [link], "bfd": model.get("bfd", True),
+                                        "advertise": list(model.get("advertise", []))}  # fmt: skip
+    header = "# Customer side, with a router for each connection `dxlab plan --place` ordered.\n"
+    return header + yaml.safe_dump(data, sort_keys=False, default_flow_style=None)

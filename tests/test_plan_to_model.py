@@ -15,6 +15,7 @@ import pytest
 from dxlab.cli.client import ExtensionError, ext
 from dxlab.domain.pricing import PORT_HOUR_USD
 from dxlab.testing import DxlabServer, dxlab_server
+from dxlab.toolkit.model_plan import Attachment, Port, plan_to
 from tests.estate_support import ACCOUNT, Estate, analysis, clean_env, dxlab, profile_files, seed
 
 AS_ACCOUNT = clean_env(AWS_ACCESS_KEY_ID=ACCOUNT, AWS_SECRET_ACCESS_KEY="x")
@@ -110,3 +111,38 @@ def test_a_model_the_toolkit_does_not_have_is_refused(imported: DxlabServer) -> 
         ext(imported.endpoint_url, "GET", "/plan?to=dev-test", account=ACCOUNT)
     assert (info.value.aws_code, info.value.status) == ("DirectConnectClientException", 400)
     assert "plan --to maximum or high" in info.value.message
+
+
+# The planner alone (no server): the rules of each model on small estates.
+def ports_and_vifs(*spec: tuple[str, str, str]) -> tuple[list[Port], list[Attachment]]:
+    ports = [Port(pid, loc, dev, "10Gbps", "us-east-1", hosted="hosted" in pid) for pid, loc, dev in spec]
+    return ports, [Attachment(f"vif-{p.id}", p.id, "gw-1", "private", 65000) for p in ports if not p.id.startswith("idle")]
+
+
+def catalog(region: str) -> list[tuple[str, int]]:
+    return [("A", 2), ("B", 3), ("C", 1)]
+
+
+def test_high_model_orders_one_connection_in_a_second_location() -> None:
+    ports, vifs = ports_and_vifs(("c1", "A", "A-1"))
+    result = plan_to("high", ports, vifs, catalog)
+    assert [(o.location, o.avoid_devices) for o in result.orders] == [("B", [])]
+    assert [(v.gateway, v.port) for v in result.vifs] == [("gw-1", "new-1")]
+    assert result.hourly_cost == PORT_HOUR_USD["10Gbps"]
+    maximum = plan_to("maximum", ports, vifs, catalog)
+    # Maximum: a second device at A (avoiding A-1), and two at B.
+    assert [(o.location, o.avoid_devices) for o in maximum.orders] == [("A", ["A-1"]), ("B", []), ("B", [])]
+
+
+def test_an_idle_connection_is_used_before_anything_is_ordered_but_not_a_hosted_one() -> None:
+    ports, vifs = ports_and_vifs(("c1", "A", "A-1"), ("idle-1", "B", "B-1"), ("idle-hosted", "A", "A-2"))
+    result = plan_to("high", ports, vifs, catalog)
+    assert result.orders == [] and ("gw-1", "idle-1") in {(v.gateway, v.port) for v in result.vifs}
+    maximum = plan_to("maximum", ports, vifs, catalog)
+    # A hosted connection is not reused (one VIF at most, at the partner's bandwidth): A is full.
+    assert any("A has no AWS device left" in n for n in maximum.notes)
+
+
+def test_an_unknown_model_is_refused_by_the_planner() -> None:
+    with pytest.raises(ValueError, match="maximum or high"):
+        plan_to("dev-test", [], [], catalog)

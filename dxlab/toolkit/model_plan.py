@@ -154,13 +154,15 @@ def plan_to(model: str, ports: list[Port], attachments: list[Attachment], locati
                 if port.device in {p.device for p in chosen} or owner.get(port.device, port.id) != port.id:
                     continue
                 owner[port.device] = port.id
-                plan.devices_to_avoid.setdefault(port.device, f"carries {port.id}")
+                if port not in new_ports:  # a new port's device is the placement's to choose
+                    plan.devices_to_avoid.setdefault(port.device, f"carries {port.id}")
                 chosen.append(port)
                 _attach(plan, gateway, port.id, pending, first)
             while len({p.device for p in chosen}) < need_devices:
                 free = dict(locations(region)).get(location)
-                taken = {p.device for p in everything if p.location == location}
-                if free is not None and free <= len(taken):
+                taken = {p.device for p in ports if p.location == location}
+                ordered_here = sum(1 for p in new_ports if p.location == location)
+                if free is not None and free <= len(taken) + ordered_here:
                     plan.notes.append(f"{gateway}: {location} has no AWS device left that the estate does not use")
                     break
                 order = Order(f"new-{len(plan.orders) + 1}", location, bandwidth, sorted(taken), region)

@@ -250,3 +250,70 @@ def test_diff_says_what_changed_since_an_earlier_import(target: DxlabServer, tmp
     assert ("single point of failure", f"connection:{made.spare}", "new") in changes
     saved = json.loads(second.read_text())
     assert set(saved) == {"estate", "analysis"} and saved["estate"]["format"] == "dxlab-estate/1"
+
+
+def test_sites_group_locations_and_a_topology_the_user_loaded_survives_a_reimport(
+    source: tuple[DxlabServer, Estate], target: DxlabServer, tmp_path: Path
+) -> None:
+    src, made = source
+    bad = tmp_path / "bad-sites.yaml"
+    bad.write_text("dc-texas: [EqDA2]\ndc-virginia: [CSVA1, EqDA2]\n")
+    env = clean_env(**profile_files(tmp_path, "estate", ACCOUNT))
+    done = dxlab("import", "--profile", "estate", "--source-endpoint", src.endpoint_url, "--sites", str(bad),
+                 "--endpoint", target.endpoint_url, env=env, tmp=tmp_path)  # fmt: skip
+    assert done.returncode != 0 and "EqDA2 is in both dc-texas and dc-virginia" in done.stderr
+    assert target.client_for(ACCOUNT).describe_connections()["connections"] == []  # nothing written
+
+    sites = tmp_path / "sites.yaml"
+    sites.write_text(f"dc-texas: [EqDA2]\ndc-virginia: [CSVA1]\ndc-partner: [{made.hosted}]\n")
+    with_profile(tmp_path, src, target, "--sites", str(sites))
+    text = (tmp_path / "imported.yaml").read_text()
+    topo = yaml.safe_load(text)
+    assert set(topo["sites"]) == {"dc-texas", "dc-virginia", "dc-partner"}
+    assert [r["connections"] for r in topo["sites"]["dc-partner"]["routers"].values()] == [[made.hosted]]
+    # The user fills in the real prefixes and loads the file; the nightly re-import keeps it.
+    mine = text.replace("10.1.0.0/16", "172.16.0.0/16")
+    load_topology(target.endpoint_url, mine)
+    again = with_profile(tmp_path, src, target, "--sites", str(sites))
+    assert again["topology"]["kept"] is True
+    assert ext(target.endpoint_url, "GET", "/topology", account=ACCOUNT)["yaml"] == mine
+
+
+def test_all_regions_are_the_regions_direct_connect_is_offered_in(
+    source: tuple[DxlabServer, Estate], target: DxlabServer, tmp_path: Path
+) -> None:
+    import botocore.session
+
+    src, _ = source
+    behaviour = Behaviour({"us-east-1": src.endpoint_url})  # one account answering every region
+    env = clean_env(**profile_files(tmp_path, "estate", ACCOUNT))
+    with proxy(behaviour) as url:
+        result = run_import(tmp_path, target, "--profile", "estate", "--source-endpoint", url, "--all-regions", env=env)
+    expected = set(botocore.session.get_session().get_available_regions("directconnect"))
+    assert len(expected) > 20 and {region for _, region in behaviour.calls} == expected
+    # The same resources answered by every region's endpoint are imported once.
+    assert result["records"]["connection"] == len(src.client_for(ACCOUNT).describe_connections()["connections"])
+
+
+def test_routers_are_inferred_one_per_customer_peer_address() -> None:
+    from dxlab.toolkit.estate import empty
+    from dxlab.toolkit.estate_topology import skeleton
+
+    estate = empty("test", ["us-east-1"])
+
+    def conn(cid: str, location: str) -> dict[str, Any]:
+        return {"connectionId": cid, "ownerAccount": ACCOUNT, "connectionState": "available", "location": location,
+                "awsDeviceV2": f"{location}-dev-{cid}", "bandwidth": "10Gbps"}  # fmt: skip
+
+    def vif(vid: str, cid: str, customer: str) -> dict[str, Any]:
+        return {"virtualInterfaceId": vid, "connectionId": cid, "virtualInterfaceState": "available", "asn": 65001,
+                "bgpPeers": [{"customerAddress": customer, "amazonAddress": "x"}]}  # fmt: skip
+
+    estate["connections"] = [conn("dxcon-a", "EqDC2"), conn("dxcon-b", "EqDC2"), conn("dxcon-c", "CSVA1")]
+    # a and b end on one router (the same customer peer address on both); c on its own.
+    estate["virtualInterfaces"] = [vif("dxvif-1", "dxcon-a", "192.0.2.1/30"), vif("dxvif-2", "dxcon-b", "192.0.2.1/30"),
+                                   vif("dxvif-3", "dxcon-c", "192.0.2.5/30")]  # fmt: skip
+    topo = yaml.safe_load(skeleton(estate, ACCOUNT))
+    routers = {name: r["connections"] for site in topo["sites"].values() for name, r in site["routers"].items()}
+    assert routers == {"dc-eqdc2-r1": ["dxcon-a", "dxcon-b"], "dc-csva1-r1": ["dxcon-c"]}
+    assert topo["customer_asn"] == 65001

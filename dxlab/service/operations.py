@@ -1,6 +1,6 @@
 """Imports every resource family so that its operations and routes register."""
 
-from dxlab.service import estate_import, plan_to_model, tags  # noqa: F401
+from dxlab.service import tags  # noqa: F401
 from dxlab.service.connections import (  # noqa: F401
     dedicated,
     lags,
@@ -18,9 +18,11 @@ from dxlab.service.gateways import (  # noqa: F401
 from dxlab.service.partners import agreements, hosted_connections, interconnects  # noqa: F401
 from dxlab.service.resiliency import (  # noqa: F401
     analysis,
+    estate_import,
     failover_tests,
     failures,
     groups,
+    plan_to_model,
     reports,
     wizard,
 )

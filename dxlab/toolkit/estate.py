@@ -2,7 +2,7 @@
 read-only Describe*/List* calls, in the shapes the API returns them, merged over the
 regions read, with what could not be read beside them.
 
-The same data comes from the API (estate_reader.py) or from a folder of files the AWS
+The same data comes from the API (cli/estate_reader.py) or from a folder of files the AWS
 CLI wrote (`aws directconnect describe-connections --output json > describe-connections.json`),
 for users who may not let a tool call their account. Pure: no I/O but reading the folder."""
 

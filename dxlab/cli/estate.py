@@ -1,8 +1,8 @@
 """`dxlab import` and `dxlab plan`: thin (STYLE 12). `import` reads an account's Direct
-Connect estate (estate_reader.py, or a folder of AWS CLI outputs), infers the customer
+Connect estate (cli/estate_reader.py, or a folder of AWS CLI outputs), infers the customer
 side (toolkit/estate_topology.py) and hands both to the dxlab server (POST /_dxlab/import);
 `plan` asks the server what to order to reach a resiliency model (GET /_dxlab/plan) and
-can place that order on the server through boto3 (plan_placer.py). Registered on the main
+can place that order on the server through boto3 (cli/plan_placer.py). Registered on the main
 `dxlab` group by cli.py.
 
 Interface contract (issue 14; other tools rely on it): `dxlab import [--profile P]
@@ -42,7 +42,7 @@ def read_estate(profile: str | None, regions: tuple[str, ...], all_regions: bool
     import boto3
     from botocore.exceptions import BotoCoreError
 
-    from dxlab.estate_reader import EstateReader, Unreachable, steps_for
+    from dxlab.cli.estate_reader import EstateReader, Unreachable, steps_for
 
     try:
         session = boto3.Session(profile_name=profile)
@@ -181,7 +181,7 @@ def register(main: click.Group, endpoint_option: Callable[[Any], Any], call: Cal
             _print_plan(console, plan)
         placed = None
         if place:
-            from dxlab.plan_placer import place as place_order
+            from dxlab.cli.plan_placer import place as place_order
 
             dx = api(endpoint, aws_access_key_id=account, aws_secret_access_key="dxlab")
 

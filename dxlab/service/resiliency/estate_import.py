@@ -150,8 +150,8 @@ def _customer_side(uow: UnitOfWork, ctx: Context, skeleton: str | None, last_ske
     """Load the inferred skeleton, unless the user has loaded their own topology since the
     last import (a nightly re-import must not undo the prefixes they filled in): theirs is
     loaded again, so it resolves against the estate as it is now."""
-    from dxlab.service.snapshot import TOPOLOGY_KIND
     from dxlab.service.customer.topology import install
+    from dxlab.service.snapshot import TOPOLOGY_KIND
 
     current = uow.get(TOPOLOGY_KIND, ctx.account)
     theirs = current.meta.get("yaml") if current is not None else None

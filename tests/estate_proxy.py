@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qsl
 
 SCOPE = re.compile(r"Credential=[^/]+/\d{8}/(?P<region>[^/]+)/")
 
@@ -46,7 +47,9 @@ def _handler(behaviour: Behaviour, lock: threading.Lock) -> type[BaseHTTPRequest
 
         def do_POST(self) -> None:  # noqa: N802 - http.server's name
             body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-            operation = self.headers.get("X-Amz-Target", "").rpartition(".")[2]
+            target = self.headers.get("X-Amz-Target")
+            # Direct Connect speaks awsJson1.1 (X-Amz-Target); STS the query protocol (Action=).
+            operation = target.rpartition(".")[2] if target else dict(parse_qsl(body.decode())).get("Action", "")
             found = SCOPE.search(self.headers.get("Authorization", ""))
             region = found["region"] if found else ""
             with lock:
@@ -59,7 +62,7 @@ def _handler(behaviour: Behaviour, lock: threading.Lock) -> type[BaseHTTPRequest
             if seen <= behaviour.throttle.get(operation, 0):
                 _error(self, "ThrottlingException", "Rate exceeded")
                 return
-            if behaviour.page_size is not None and body:
+            if behaviour.page_size is not None and target and body:
                 request = json.loads(body)
                 if "maxResults" in request:
                     request["maxResults"] = behaviour.page_size

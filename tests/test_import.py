@@ -7,6 +7,7 @@ account; nothing reaches AWS."""
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from tests.estate_proxy import Behaviour, proxy
 from tests.estate_support import (
     ACCOUNT,
     OTHER,
+    PARTNER,
     Estate,
     analysis,
     clean_env,
@@ -184,8 +186,9 @@ def test_a_source_that_refuses_throttles_and_pages_is_read_as_far_as_it_lets(
     said = " ".join(done.stdout.split())
     assert "could not read DescribeTags in us-east-1: AccessDeniedException" in said
     assert "could not read DescribeLags in us-east-1: ThrottlingException" in said and "after 6 attempts" in said
-    # Read-only: the source saw Describe and List calls and nothing else.
-    assert behaviour.calls and all(op.startswith(("Describe", "List")) for op, _ in behaviour.calls)
+    # Read-only: the source saw Describe and List calls (and who am I) and nothing else.
+    assert behaviour.calls and all(op.startswith(("Describe", "List")) or op == "GetCallerIdentity"
+                                   for op, _ in behaviour.calls)  # fmt: skip
     # Throttled, then every page read: the connections are all there, one page each.
     theirs = src.client_for(ACCOUNT).describe_connections()["connections"]
     ours = target.client_for(ACCOUNT).describe_connections()["connections"]
@@ -317,3 +320,49 @@ def test_routers_are_inferred_one_per_customer_peer_address() -> None:
     routers = {name: r["connections"] for site in topo["sites"].values() for name, r in site["routers"].items()}
     assert routers == {"dc-eqdc2-r1": ["dxcon-a", "dxcon-b"], "dc-csva1-r1": ["dxcon-c"]}
     assert topo["customer_asn"] == 65001
+
+
+def test_with_strict_auth_only_the_estates_own_account_may_import_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from dxlab.cli.client import ExtensionError
+    from dxlab.toolkit.estate import empty
+    from tests.conftest import ServerProcess
+    from tests.test_auth import register
+
+    server = ServerProcess(f"sqlite:///{tmp_path / 'strict.db'}", args=("--auth", "strict")).start()
+    try:
+        keys = register(server.db, "444455556666", "AKIADXLABIMPORT00001", "import-secret")
+        monkeypatch.setenv("AWS_ACCESS_KEY_ID", keys.access_key)
+        monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", keys.secret)
+        monkeypatch.setenv("AWS_CONFIG_FILE", os.devnull)
+        monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", os.devnull)
+        estate = empty("test", ["us-east-1"])
+        estate["connections"] = [{"connectionId": "dxcon-fgabcdef", "connectionName": "theirs", "ownerAccount": ACCOUNT,
+                                  "connectionState": "available", "location": "EqDC2", "bandwidth": "10Gbps",
+                                  "region": "us-east-1", "awsDevice": "EqDC2-x", "awsDeviceV2": "EqDC2-x"}]  # fmt: skip
+        with pytest.raises(ExtensionError) as info:
+            ext(server.endpoint, "POST", "/import", {"estate": estate})
+        assert (info.value.aws_code, info.value.status) == ("AccessDeniedException", 403)
+        assert f"may not import the estate of account {ACCOUNT}" in info.value.message
+        mine = server.client("444455556666", access_key=keys.access_key, secret_key=keys.secret)
+        assert mine.describe_connections()["connections"] == []
+        # Its own estate it may import.
+        estate["connections"][0]["ownerAccount"] = "444455556666"
+        assert ext(server.endpoint, "POST", "/import", {"estate": estate})["account"] == "444455556666"
+        assert [c["connectionId"] for c in mine.describe_connections()["connections"]] == ["dxcon-fgabcdef"]
+    finally:
+        server.stop()
+
+
+def test_a_partner_import_keeps_its_customers_hosted_connections_theirs(
+    source: tuple[DxlabServer, Estate], target: DxlabServer, tmp_path: Path
+) -> None:
+    src, made = source
+    env = clean_env(**profile_files(tmp_path, "partner", PARTNER))
+    result = run_import(tmp_path, target, "--profile", "partner", "--source-endpoint", src.endpoint_url, env=env)
+    assert result["account"] == PARTNER and result["unread"] == []
+    partner = target.client_for(PARTNER)
+    [ic] = partner.describe_interconnects()["interconnects"]
+    hosted = partner.describe_hosted_connections(connectionId=ic["interconnectId"])["connections"]
+    assert [(c["connectionId"], c["ownerAccount"]) for c in hosted] == [(made.hosted, ACCOUNT)]
+    # The partner has no connection of its own: no customer side to infer.
+    assert partner.describe_connections()["connections"] == [] and "topology" not in result

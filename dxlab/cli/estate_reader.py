@@ -61,9 +61,25 @@ class EstateReader:
 
     def read(self, step: Step = lambda _: None) -> dict[str, Any]:
         estate = est.empty(self.endpoint or "aws", self.regions)
+        estate["account"] = self.caller_account()
         for n, region in enumerate(self.regions):
             self._read_region(estate, region, first=n == 0, step=step)
         return estate
+
+    def caller_account(self) -> str | None:
+        """Who the credentials are (STS GetCallerIdentity, which needs no permission): some
+        documents name no owner (an interconnect), and tags are read for the caller's own.
+        None when STS cannot answer; the owners the documents name decide then."""
+        from botocore.exceptions import BotoCoreError
+
+        region = self.regions[0] if self.regions else "us-east-1"
+        config = Config(retries={"total_max_attempts": 2}, connect_timeout=5, read_timeout=30)
+        try:
+            sts = self.session.client("sts", region_name=region, endpoint_url=self.endpoint, config=config)
+            account: str = sts.get_caller_identity()["Account"]
+            return account
+        except (ClientError, BotoCoreError):
+            return None
 
     def client(self, region: str) -> Any:
         # botocore's own retries are off: this reader retries throttling itself, so it can

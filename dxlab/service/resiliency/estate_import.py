@@ -14,7 +14,7 @@ from dataclasses import replace
 from typing import Any
 
 from dxlab.domain import gateway
-from dxlab.domain.errors import ValidationError
+from dxlab.domain.errors import AuthError, ValidationError
 from dxlab.service.context import Context
 from dxlab.service.routes import route
 from dxlab.store.repository import Record, UnitOfWork
@@ -25,9 +25,10 @@ IMPORT_KIND = "estate_import"
 PATCHED = frozenset({"available", "down"})
 
 
-def _port(kind: str, doc: dict[str, Any], state_field: str, parent: str | None, **meta: Any) -> Record:
+def _port(kind: str, doc: dict[str, Any], state_field: str, parent: str | None, account: str, **meta: Any) -> Record:
     patched = doc.get(state_field) in PATCHED
-    return Record(kind, str(doc[f"{kind}Id"]), str(doc.get("ownerAccount", "")), doc,
+    # An interconnect's document names no owner (the model): it is the reader's own.
+    return Record(kind, str(doc[f"{kind}Id"]), str(doc.get("ownerAccount") or account), doc,
                   {"imported": True, "crossConnect": patched, **meta}, parent=parent)  # fmt: skip
 
 
@@ -36,9 +37,9 @@ def records(estate: dict[str, Any], account: str) -> list[Record]:
     out: list[Record] = []
     owner_of: dict[str, str] = {}
     for doc in estate.get("lags", []):
-        out.append(_port("lag", doc, "lagState", None))
+        out.append(_port("lag", doc, "lagState", None, account))
     for doc in estate.get("interconnects", []):
-        out.append(_port("interconnect", doc, "interconnectState", doc.get("lagId")))
+        out.append(_port("interconnect", doc, "interconnectState", doc.get("lagId"), account))
     hosted_on = estate.get("hostedOn", {})
     for doc in estate.get("connections", []) + estate.get("hostedConnections", []):
         cid = str(doc["connectionId"])
@@ -48,10 +49,10 @@ def records(estate: dict[str, Any], account: str) -> list[Record]:
         meta: dict[str, Any] = {"hosted": True} if hosted else {}
         if cid in hosted_on:
             meta["partnerAccount"] = account
-        out.append(_port("connection", doc, "connectionState", doc.get("lagId") or hosted_on.get(cid), **meta))
-        owner_of[cid] = str(doc.get("ownerAccount", ""))
-    owner_of.update({str(d["lagId"]): str(d.get("ownerAccount", "")) for d in estate.get("lags", [])})
-    owner_of.update({str(d["interconnectId"]): str(d.get("ownerAccount", "")) for d in estate.get("interconnects", [])})
+        out.append(_port("connection", doc, "connectionState", doc.get("lagId") or hosted_on.get(cid), account, **meta))
+        owner_of[cid] = str(doc.get("ownerAccount") or account)
+    owner_of.update({str(d["lagId"]): str(d.get("ownerAccount") or account) for d in estate.get("lags", [])})
+    owner_of.update({str(d["interconnectId"]): account for d in estate.get("interconnects", [])})
     gateway_asn: dict[str, int] = {}
     for doc in estate.get("virtualInterfaces", []):
         parent = str(doc["connectionId"])
@@ -121,6 +122,10 @@ def import_estate(uow: UnitOfWork, ctx: Context, estate: dict[str, Any], topolog
     if estate.get("format") != est.FORMAT:
         raise ValidationError(f"Not a dxlab estate (format {estate.get('format')!r}, expected {est.FORMAT!r})")
     account = est.account_of(estate) or ctx.account
+    if ctx.settings.auth == "strict" and account != ctx.account:
+        # With verified signatures, an account's records are written by that account only.
+        raise AuthError(f"Account {ctx.account} may not import the estate of account {account};"
+                        f" sign with a key registered for {account}", "AccessDeniedException")  # fmt: skip
     recs = records(estate, account)
     earlier = uow.get(IMPORT_KIND, account)
     for kind, rid in earlier.doc.get("records", []) if earlier else []:

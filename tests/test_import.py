@@ -366,3 +366,29 @@ def test_a_partner_import_keeps_its_customers_hosted_connections_theirs(
     assert [(c["connectionId"], c["ownerAccount"]) for c in hosted] == [(made.hosted, ACCOUNT)]
     # The partner has no connection of its own: no customer side to infer.
     assert partner.describe_connections()["connections"] == [] and "topology" not in result
+
+
+def test_at_a_terminal_the_import_asks_which_data_center_each_location_serves(
+    source: tuple[DxlabServer, Estate], target: DxlabServer, tmp_path: Path
+) -> None:
+    import pty
+    import subprocess
+    import sys
+
+    src, _ = source
+    env = clean_env(**profile_files(tmp_path, "estate", ACCOUNT), DXLAB_HOME=str(tmp_path / "home"))
+    controller, terminal = pty.openpty()  # a user's terminal on stdin
+    proc = subprocess.Popen([sys.executable, "-m", "dxlab.cli", "import", "--profile", "estate", "--source-endpoint",
+                             src.endpoint_url, "--endpoint", target.endpoint_url, "--topology-out", str(tmp_path / "t.yaml")],
+                            stdin=terminal, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True)  # fmt: skip
+    try:
+        os.write(controller, b"dc-virginia\n\n")  # CSVA1 -> dc-virginia; EqDA2 keeps the default
+        out, err = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        os.close(controller)
+        os.close(terminal)
+    assert proc.returncode == 0, out + err
+    assert "Data center of your routers at CSVA1" in out and "Data center of your routers at EqDA2" in out
+    assert set(yaml.safe_load((tmp_path / "t.yaml").read_text())["sites"]) == {"dc-virginia", "dc-eqda2"}

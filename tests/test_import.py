@@ -237,7 +237,12 @@ def test_diff_says_what_changed_since_an_earlier_import(target: DxlabServer, tmp
     with dxlab_server(patch_env=False) as src:
         made = seed(src.endpoint_url, src.client_for)
         first, second = tmp_path / "monday.json", tmp_path / "tuesday.json"
-        with_profile(tmp_path, src, target, "--save", str(first))
+        with_profile(tmp_path, src, target, "--save", str(first), "--router-configs")
+        monday = json.loads(first.read_text())["estate"]
+        # Asked for, each VIF's customer router configuration is read and saved with the estate.
+        assert sorted(r["virtualInterfaceId"] for r in monday["routerConfigurations"]) == sorted(made.vifs)
+        assert all(f"Virtual interface {r['virtualInterfaceId']}" in r["customerRouterConfig"] and r["router"]["vendor"]
+                   for r in monday["routerConfigurations"])  # fmt: skip
         dx = src.client_for(ACCOUNT)
         # Overnight: the hosted connection went down, a VIF was moved to the spare
         # connection, and the other VIF of that gateway was deleted.

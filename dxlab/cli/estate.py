@@ -31,7 +31,7 @@ def _console() -> Console:
 
 
 def read_estate(profile: str | None, regions: tuple[str, ...], all_regions: bool, source_endpoint: str | None,
-                from_files: str | None, console: Console) -> dict[str, Any]:  # fmt: skip
+                from_files: str | None, console: Console, router_configs: bool = False) -> dict[str, Any]:  # fmt: skip
     from dxlab.toolkit import estate as est
 
     if from_files:
@@ -53,7 +53,7 @@ def read_estate(profile: str | None, regions: tuple[str, ...], all_regions: bool
         wanted = session.get_available_regions("directconnect")
     else:
         wanted = list(dict.fromkeys(regions)) or [session.region_name or "us-east-1"]
-    reader = EstateReader(session, wanted, source_endpoint)
+    reader = EstateReader(session, wanted, source_endpoint, router_configs=router_configs)
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                   console=console, transient=not console.is_terminal) as progress:  # fmt: skip
         task = progress.add_task("reading", total=steps_for(wanted))
@@ -101,12 +101,14 @@ def register(main: click.Group, endpoint_option: Callable[[Any], Any], call: Cal
                   help="Save this import (estate and analysis) as JSON, for a later --diff.")
     @click.option("--diff", "earlier", type=click.Path(exists=True, dir_okay=False), default=None,
                   help="An earlier --save: say what changed since.")
+    @click.option("--router-configs", is_flag=True,
+                  help="Also read each VIF's customer router configuration (one call per VIF), kept in --save.")
     @click.option("--yes", is_flag=True, help="Do not ask (one data center per location unless --sites).")
     @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
     @endpoint_option
     def import_command(profile: str | None, regions: tuple[str, ...], all_regions: bool, source_endpoint: str | None,
                        from_files: str | None, sites_file: str | None, topology_out: str | None, save: str | None,
-                       earlier: str | None, yes: bool, as_json: bool, endpoint: str) -> None:  # fmt: skip
+                       earlier: str | None, router_configs: bool, yes: bool, as_json: bool, endpoint: str) -> None:  # fmt: skip
         """Import an account's Direct Connect estate (read-only calls) into the dxlab server."""
         from dxlab.cli.client import ext
         from dxlab.toolkit import estate as est
@@ -118,7 +120,7 @@ def register(main: click.Group, endpoint_option: Callable[[Any], Any], call: Cal
             raise click.UsageError("--from-files reads no account: leave out --profile, --region and --source-endpoint")
         if regions and all_regions:
             raise click.UsageError("give --region or --all-regions, not both")
-        estate = read_estate(profile, regions, all_regions, source_endpoint, from_files, console)
+        estate = read_estate(profile, regions, all_regions, source_endpoint, from_files, console, router_configs)
         account = est.account_of(estate)
         topology = None
         out: Path | None = None

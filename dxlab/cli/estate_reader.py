@@ -42,6 +42,7 @@ class EstateReader:
         regions: list[str],
         endpoint: str | None = None,
         *,
+        router_configs: bool = False,
         attempts: int = 6,
         base_delay: float = 0.2,
         sleep: Callable[[float], None] = time.sleep,
@@ -49,6 +50,7 @@ class EstateReader:
         self.session = session
         self.regions = regions
         self.endpoint = endpoint
+        self.router_configs = router_configs
         self.attempts = attempts
         self.base_delay = base_delay
         self.sleep = sleep
@@ -110,6 +112,14 @@ class EstateReader:
                 estate["hostedOn"].setdefault(str(item["connectionId"]), parent)
         step(f"{region}: virtual interfaces")
         vifs = listed("virtualInterfaces")
+        if self.router_configs:  # one call per VIF, so only when asked
+            for vif in vifs:
+                if vif.get("ownerAccount") == estate.get("account"):
+                    answer = self._call(dx.describe_router_configuration, estate, region, "DescribeRouterConfiguration",
+                                        {"virtualInterfaceId": vif["virtualInterfaceId"]})  # fmt: skip
+                    if answer is not None:
+                        answer.pop("ResponseMetadata", None)
+                        estate["routerConfigurations"].append(answer)
         step(f"{region}: virtual gateways")
         listed("virtualGateways")
         step(f"{region}: Direct Connect gateways")

@@ -54,6 +54,9 @@ LISTINGS: tuple[Listing, ...] = (
 )  # fmt: skip
 
 BY_KEY = {listing.key: listing for listing in LISTINGS}
+# DescribeRouterConfiguration answers one VIF's customer router configuration: kept in the
+# estate (for --save and --diff), not stored, since dxlab renders it from the VIF.
+ROUTER_CONFIG = "describe-router-configuration"
 
 # The listings of global resources: read once, not once per region.
 GLOBAL = frozenset({"directConnectGateways", "directConnectGatewayAssociations",
@@ -67,7 +70,7 @@ def empty(source: str, regions: list[str]) -> dict[str, Any]:
     estate: dict[str, Any] = {"format": FORMAT, "source": source, "regions": list(regions)}
     for listing in LISTINGS:
         estate[listing.key] = []
-    estate.update(regionOf={}, hostedOn={}, unread=[])
+    estate.update(regionOf={}, hostedOn={}, unread=[], routerConfigurations=[])
     return estate
 
 
@@ -161,6 +164,16 @@ def from_files(folder: Path) -> dict[str, Any]:
                 estate["hostedOn"].update({str(i.get("connectionId")): suffix for i in items})
             if region and region not in estate["regions"] and listing.key not in GLOBAL:
                 estate["regions"].append(region)
+    # One DescribeRouterConfiguration answer per file (an object, not a list).
+    for path in sorted(folder.glob(f"{ROUTER_CONFIG}*.json")):
+        try:
+            data = json.loads(path.read_text() or "{}")
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"{path.name}: not JSON ({exc.msg} at line {exc.lineno})") from None
+        if not isinstance(data, dict) or "virtualInterfaceId" not in data:
+            raise ValueError(f"{path.name}: not the output of `aws directconnect {ROUTER_CONFIG}`")
+        estate["routerConfigurations"].append(data)
+        found = True
     if not found:
         commands = ", ".join(f"{x.command}.json" for x in LISTINGS[:3])
         raise ValueError(f"{folder} holds none of the AWS CLI outputs dxlab reads ({commands}, ...)")

@@ -26,6 +26,7 @@ class Behaviour:
     deny: set[str] = field(default_factory=set)  # operations answered AccessDeniedException
     throttle: dict[str, int] = field(default_factory=dict)  # operation -> how many first calls are throttled
     page_size: int | None = None  # forces maxResults on every call that sends it
+    closed_regions: set[str] = field(default_factory=set)  # regions the account has not enabled
     calls: list[tuple[str, str]] = field(default_factory=list)  # (operation, region) seen
     answered: Counter[str] = field(default_factory=Counter)
 
@@ -55,6 +56,9 @@ def _handler(behaviour: Behaviour, lock: threading.Lock) -> type[BaseHTTPRequest
             with lock:
                 behaviour.calls.append((operation, region))
                 seen = sum(1 for op, _ in behaviour.calls if op == operation)
+            if region in behaviour.closed_regions:
+                _error(self, "UnrecognizedClientException", "The security token included in the request is invalid.")
+                return
             if operation in behaviour.deny:
                 _error(self, "AccessDeniedException",
                        f"User: arn:aws:iam::123456789012:user/reader is not authorized to perform: directconnect:{operation}")  # fmt: skip

@@ -293,12 +293,18 @@ def test_all_regions_are_the_regions_direct_connect_is_offered_in(
     import botocore.session
 
     src, _ = source
-    behaviour = Behaviour({"us-east-1": src.endpoint_url})  # one account answering every region
+    # One account answering every region, but two opt-in regions it has not enabled.
+    behaviour = Behaviour({"us-east-1": src.endpoint_url}, closed_regions={"af-south-1", "me-south-1"})
     env = clean_env(**profile_files(tmp_path, "estate", ACCOUNT))
     with proxy(behaviour) as url:
         result = run_import(tmp_path, target, "--profile", "estate", "--source-endpoint", url, "--all-regions", env=env)
     expected = set(botocore.session.get_session().get_available_regions("directconnect"))
     assert len(expected) > 20 and {region for _, region in behaviour.calls} == expected
+    # A region that refuses the credentials is said once, not once per call.
+    assert sorted((u["region"], u["operation"], u["code"]) for u in result["unread"]) == [
+        ("af-south-1", "DescribeConnections", "UnrecognizedClientException"),
+        ("me-south-1", "DescribeConnections", "UnrecognizedClientException")]  # fmt: skip
+    assert all("the rest of this region was not read" in u["message"] for u in result["unread"])
     # The same resources answered by every region's endpoint are imported once.
     assert result["records"]["connection"] == len(src.client_for(ACCOUNT).describe_connections()["connections"])
 

@@ -25,6 +25,9 @@ from dxlab.toolkit import estate as est
 # Error codes that mean "slow down" on AWS's APIs (botocore's retry handler knows the same).
 THROTTLING = frozenset({"ThrottlingException", "Throttling", "TooManyRequestsException", "RequestLimitExceeded",
                         "ProvisionedThroughputExceededException", "SlowDown", "RequestThrottled"})  # fmt: skip
+# Errors that mean the credentials are not valid in a region at all (an opt-in region the
+# account has not enabled answers them to every call).
+REGION_CLOSED = frozenset({"UnrecognizedClientException", "InvalidClientTokenId", "AuthFailure", "OptInRequired"})
 PAGE_SIZE = 100  # the API's largest maxResults
 TAGS_PER_CALL = 20  # DescribeTags: at most 20 resource ARNs per call (the model)
 
@@ -73,14 +76,16 @@ class EstateReader:
         documents name no owner (an interconnect), and tags are read for the caller's own.
         None when STS cannot answer; the owners the documents name decide then."""
         from botocore.exceptions import BotoCoreError
+        from botocore.parsers import ResponseParserError
 
-        region = self.regions[0] if self.regions else "us-east-1"
+        # us-east-1 is enabled in every account; an opt-in region may not be.
+        region = "us-east-1" if "us-east-1" in self.regions or not self.regions else self.regions[0]
         config = Config(retries={"total_max_attempts": 2}, connect_timeout=5, read_timeout=30)
         try:
             sts = self.session.client("sts", region_name=region, endpoint_url=self.endpoint, config=config)
             account: str = sts.get_caller_identity()["Account"]
             return account
-        except (ClientError, BotoCoreError):
+        except (ClientError, BotoCoreError, ResponseParserError, KeyError):
             return None
 
     def client(self, region: str) -> Any:
@@ -100,6 +105,13 @@ class EstateReader:
 
         step(f"{region}: connections")
         listed("connections")
+        refused = [u for u in estate["unread"] if u["region"] == region and u["code"] in REGION_CLOSED]
+        if refused:
+            # An opt-in region the account has not enabled refuses every call alike: say it once.
+            refused[0]["message"] += "; the rest of this region was not read"
+            for _ in self.STEPS[1:]:
+                step(f"{region}: skipped")
+            return
         step(f"{region}: LAGs")
         lags = listed("lags")
         step(f"{region}: interconnects")
@@ -168,6 +180,7 @@ class EstateReader:
         self, method: Any, estate: dict[str, Any], region: str, operation: str, request: dict[str, Any]
     ) -> dict[str, Any] | None:
         from botocore.exceptions import EndpointConnectionError
+        from botocore.parsers import ResponseParserError
 
         for attempt in range(self.attempts):
             self.calls += 1
@@ -176,6 +189,9 @@ class EstateReader:
                 return answer
             except EndpointConnectionError as exc:
                 raise Unreachable(str(exc)) from None
+            except ResponseParserError as exc:  # not an AWS answer at all (a proxy's error page)
+                est.note_unread(estate, operation, region, "ResponseParserError", str(exc).splitlines()[0])
+                return None
             except ClientError as exc:
                 err = exc.response.get("Error", {})
                 code = str(err.get("Code", ""))

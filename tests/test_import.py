@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 import yaml
 
-from dxlab.cli.client import ext
+from dxlab.cli.client import ExtensionError, ext
 from dxlab.testing import DxlabServer, dxlab_server
 from tests.estate_proxy import Behaviour, proxy
 from tests.estate_support import (
@@ -157,7 +157,6 @@ def test_files_that_are_not_aws_cli_output_are_refused(target: DxlabServer, tmp_
 
 
 def test_an_estate_that_is_not_one_is_refused_and_changes_nothing(target: DxlabServer) -> None:
-    from dxlab.cli.client import ExtensionError
 
     with pytest.raises(ExtensionError) as info:
         ext(target.endpoint_url, "POST", "/import", {"estate": {"format": "other"}}, account=ACCOUNT)
@@ -334,7 +333,6 @@ def test_routers_are_inferred_one_per_customer_peer_address() -> None:
 
 
 def test_with_strict_auth_only_the_estates_own_account_may_import_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from dxlab.cli.client import ExtensionError
     from dxlab.toolkit.estate import empty
     from tests.conftest import ServerProcess
     from tests.test_auth import register
@@ -403,3 +401,32 @@ def test_at_a_terminal_the_import_asks_which_data_center_each_location_serves(
     assert proc.returncode == 0, out + err
     assert "Data center of your routers at CSVA1" in out and "Data center of your routers at EqDA2" in out
     assert set(yaml.safe_load((tmp_path / "t.yaml").read_text())["sites"]) == {"dc-virginia", "dc-eqda2"}
+
+
+def test_mistakes_on_the_command_line_are_said_before_anything_is_read_or_written(
+    source: tuple[DxlabServer, Estate], target: DxlabServer, tmp_path: Path
+) -> None:
+    from dxlab.server import free_port
+
+    src, _ = source
+    env = clean_env(**profile_files(tmp_path, "estate", ACCOUNT))
+
+    def run(*args: str) -> Any:
+        return dxlab("import", *args, "--endpoint", target.endpoint_url, env=env, tmp=tmp_path)
+
+    done = run("--profile", "estate", "--from-files", str(tmp_path))
+    assert done.returncode == 2 and "--from-files reads no account" in done.stderr
+    done = run("--region", "us-east-1", "--all-regions", "--source-endpoint", src.endpoint_url)
+    assert done.returncode == 2 and "give --region or --all-regions, not both" in done.stderr
+    (tmp_path / "not-an-import.json").write_text('{"connections": []}')
+    done = run("--profile", "estate", "--source-endpoint", src.endpoint_url, "--diff", str(tmp_path / "not-an-import.json"))
+    assert done.returncode == 2 and "is not an import saved by `dxlab import --save`" in done.stderr
+    done = run("--profile", "estate", "--source-endpoint", f"http://127.0.0.1:{free_port()}")
+    assert done.returncode == 1 and "cannot reach the Direct Connect endpoint" in done.stderr
+    done = dxlab("import", "--profile", "estate", "--source-endpoint", src.endpoint_url, "--endpoint",
+                 f"http://127.0.0.1:{free_port()}", env=env, tmp=tmp_path)  # fmt: skip
+    assert done.returncode == 1 and "cannot reach the dxlab server" in done.stdout
+    assert target.client_for(ACCOUNT).describe_connections()["connections"] == []  # nothing was written
+    with pytest.raises(ExtensionError) as info:
+        ext(target.endpoint_url, "POST", "/import", {"estate": {"format": "dxlab-estate/1"}, "topology": 42}, account=ACCOUNT)
+    assert info.value.status == 400 and "topology is the YAML text" in info.value.message

@@ -85,6 +85,18 @@ def _sites(estate: dict[str, Any], account: str, sites_file: str | None, interac
             for loc in locations(estate, account)}  # fmt: skip
 
 
+def _saved_import(path: str) -> dict[str, Any]:
+    from dxlab.toolkit.estate import FORMAT
+
+    try:
+        data = json.loads(Path(path).read_text())
+    except (OSError, json.JSONDecodeError) as exc:
+        raise click.BadParameter(f"{path} is not JSON ({exc})", param_hint="--diff") from None
+    if not isinstance(data, dict) or not isinstance(data.get("estate"), dict) or data["estate"].get("format") != FORMAT:
+        raise click.BadParameter(f"{path} is not an import saved by `dxlab import --save`", param_hint="--diff")
+    return data
+
+
 def register(main: click.Group, endpoint_option: Callable[[Any], Any], call: Call) -> None:
     @main.command("import")
     @click.option("--profile", default=None, help="AWS profile to read with (default: the usual credential chain).")
@@ -120,6 +132,7 @@ def register(main: click.Group, endpoint_option: Callable[[Any], Any], call: Cal
             raise click.UsageError("--from-files reads no account: leave out --profile, --region and --source-endpoint")
         if regions and all_regions:
             raise click.UsageError("give --region or --all-regions, not both")
+        before = _saved_import(earlier) if earlier else None  # checked before anything is read or written
         estate = read_estate(profile, regions, all_regions, source_endpoint, from_files, console, router_configs)
         account = est.account_of(estate)
         topology = None
@@ -134,7 +147,7 @@ def register(main: click.Group, endpoint_option: Callable[[Any], Any], call: Cal
         saved = {"estate": estate, "analysis": analysis}
         if save:
             Path(save).write_text(json.dumps(saved, indent=1) + "\n")
-        changes = diff(json.loads(Path(earlier).read_text()), saved) if earlier else None
+        changes = diff(before, saved) if before is not None else None
         if as_json:
             click.echo(json.dumps({**done, "topologyFile": str(out) if out else None, "sla": analysis["sla"],
                                    "single_points_of_failure": analysis["single_points_of_failure"],

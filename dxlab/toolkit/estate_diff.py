@@ -60,5 +60,6 @@ def _analysis_changes(before: dict[str, Any], after: dict[str, Any]) -> list[dic
     for domain in sorted(old.keys() - new.keys()):
         changes.append(_change("single point of failure", domain, "resolved", f"a failure of {domain} no longer loses anything"))
     if before.get("sla") != after.get("sla"):
-        changes.append(_change("SLA", "estate", "changed", f"{before.get('sla')} -> {after.get('sla')}: {after.get('sla_rule', '')}"))
+        rule = f": {after['sla_rule']}" if after.get("sla_rule") else ""
+        changes.append(_change("SLA", "estate", "changed", f"{before.get('sla')} -> {after.get('sla')}{rule}"))
     return changes

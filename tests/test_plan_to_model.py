@@ -77,6 +77,10 @@ def test_plan_to_maximum_lists_the_order_and_its_cost(source: tuple[DxlabServer,
     # The high model needs one device per location: nothing new to order.
     high = plan(imported, "--to", "high")
     assert high["orders"] == [] and high["portHourCostUsd"] == 0
+    # Another caller plans for the imported account by naming it.
+    done = dxlab("plan", "--to", "high", "--json", "--account", ACCOUNT, "--endpoint", imported.endpoint_url,
+                 env=clean_env(AWS_ACCESS_KEY_ID="999999999999", AWS_SECRET_ACCESS_KEY="x"))  # fmt: skip
+    assert done.returncode == 0 and json.loads(done.stdout) == high
     # The readable plan says the same.
     done = dxlab("plan", "--to", "maximum", "--endpoint", imported.endpoint_url, env=AS_ACCOUNT)
     assert done.returncode == 0 and "CSVA1" in done.stdout and "$2.25/hour" in done.stdout

@@ -165,6 +165,10 @@ def test_an_estate_that_is_not_one_is_refused_and_changes_nothing(target: DxlabS
     with pytest.raises(ExtensionError) as info:
         ext(target.endpoint_url, "POST", "/import", {"estate": []}, account=ACCOUNT)
     assert info.value.status == 400
+    with pytest.raises(ExtensionError) as info:
+        ext(target.endpoint_url, "POST", "/import", {"estate": {"format": "dxlab-estate/1"}, "sites": ["dc1"]},
+            account=ACCOUNT)  # fmt: skip
+    assert info.value.status == 400 and "sites maps a location code or connection id" in info.value.message
     assert target.client.describe_connections()["connections"] == []
 
 

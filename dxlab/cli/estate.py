@@ -125,7 +125,7 @@ def register(main: click.Group, endpoint_option: Callable[[Any], Any], call: Cal
         from dxlab.cli.client import ext
         from dxlab.toolkit import estate as est
         from dxlab.toolkit.estate_diff import diff
-        from dxlab.toolkit.estate_topology import links_of, skeleton
+        from dxlab.toolkit.estate_topology import links_of
 
         console = _console() if not as_json else Console(stderr=True)
         if from_files and (profile or regions or all_regions or source_endpoint):
@@ -135,14 +135,16 @@ def register(main: click.Group, endpoint_option: Callable[[Any], Any], call: Cal
         before = _saved_import(earlier) if earlier else None  # checked before anything is read or written
         estate = read_estate(profile, regions, all_regions, source_endpoint, from_files, console, router_configs)
         account = est.account_of(estate)
-        topology = None
-        out: Path | None = None
+        sites: dict[str, str] = {}
         if account and links_of(estate, account):
             interactive = sys.stdin.isatty() and not yes and not as_json
-            topology = skeleton(estate, account, _sites(estate, account, sites_file, interactive))
-            out = Path(topology_out) if topology_out else config.state_dir() / f"topology-import-{account}.yaml"
-            out.write_text(topology)
-        done = call(ext, endpoint, "POST", "/import", {"estate": estate, "topology": topology})
+            sites = _sites(estate, account, sites_file, interactive)
+        # The server infers the customer side (the console imports through the same route).
+        done = call(ext, endpoint, "POST", "/import", {"estate": estate, "sites": sites})
+        out: Path | None = None
+        if done.get("inferredTopology"):
+            out = Path(topology_out) if topology_out else config.state_dir() / f"topology-import-{done['account']}.yaml"
+            out.write_text(done.pop("inferredTopology"))
         analysis = call(ext, endpoint, "GET", "/analyze", account=done["account"])
         saved = {"estate": estate, "analysis": analysis}
         if save:

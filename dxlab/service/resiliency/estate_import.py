@@ -19,6 +19,7 @@ from dxlab.service.context import Context
 from dxlab.service.routes import route
 from dxlab.store.repository import Record, UnitOfWork
 from dxlab.toolkit import estate as est
+from dxlab.toolkit.estate_topology import links_of, skeleton
 
 IMPORT_KIND = "estate_import"
 # A port whose connection came up was patched by a cross-connect (connections.md).
@@ -118,7 +119,11 @@ def _merge_tags(recs: list[Record], resource_tags: list[dict[str, Any]]) -> None
             by_id[rid].doc["tags"] = item["tags"]
 
 
-def import_estate(uow: UnitOfWork, ctx: Context, estate: dict[str, Any], topology: str | None) -> dict[str, Any]:
+def import_estate(
+    uow: UnitOfWork, ctx: Context, estate: dict[str, Any], topology: str | None = None, sites: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """Store the estate; load `topology`, else the customer side inferred from the estate
+    with the data centers `sites` names (location or connection id -> data center)."""
     if estate.get("format") != est.FORMAT:
         raise ValidationError(f"Not a dxlab estate (format {estate.get('format')!r}, expected {est.FORMAT!r})")
     account = est.account_of(estate) or ctx.account
@@ -141,6 +146,9 @@ def import_estate(uow: UnitOfWork, ctx: Context, estate: dict[str, Any], topolog
     for rec in recs:
         counts[rec.kind] = counts.get(rec.kind, 0) + 1
     result: dict[str, Any] = {"account": account, "records": counts, "unread": estate.get("unread", [])}
+    if topology is None and links_of(estate, account):
+        topology = skeleton(estate, account, sites)
+        result["inferredTopology"] = topology
     installed = _customer_side(uow, replace(ctx, account=account), topology, earlier.meta.get("topology") if earlier else None)
     if installed is not None:
         result["topology"] = {k: v for k, v in installed.items() if k != "yaml"}
@@ -176,11 +184,15 @@ def _customer_side(uow: UnitOfWork, ctx: Context, skeleton: str | None, last_ske
 
 @route("POST", "/import", write=True)
 def import_route(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[str, Any]:
-    """Store an estate read by `dxlab import`: {"estate": {...}, "topology": "yaml"?}."""
+    """Store an estate read by `dxlab import`: {"estate": {...}, "sites": {location or
+    connection id: data center}?, "topology": "yaml"? (instead of the inferred one)}."""
     estate = args.get("estate")
     if not isinstance(estate, dict):
         raise ValidationError('Send the estate as {"estate": {...}} (what `dxlab import --save` writes)')
     topology = args.get("topology")
     if topology is not None and not isinstance(topology, str):
         raise ValidationError("topology is the YAML text of a customer topology")
-    return import_estate(uow, ctx, estate, topology)
+    sites = args.get("sites") or {}
+    if not isinstance(sites, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in sites.items()):
+        raise ValidationError("sites maps a location code or connection id to a data center name")
+    return import_estate(uow, ctx, estate, topology, sites)

@@ -1,9 +1,9 @@
 """`dxlab import` and `dxlab plan`: thin (STYLE 12). `import` reads an account's Direct
-Connect estate (cli/estate_reader.py, or a folder of AWS CLI outputs), infers the customer
-side (toolkit/estate_topology.py) and hands both to the dxlab server (POST /_dxlab/import);
-`plan` asks the server what to order to reach a resiliency model (GET /_dxlab/plan) and
+Connect estate (cli/estate_reader.py, or a folder of AWS CLI outputs), asks which data
+center each location serves (--sites or a prompt) and hands both to the dxlab server
+(POST /_dxlab/import), which infers the customer side and writes it back to a file; `plan` asks the server what to order to reach a resiliency model (GET /_dxlab/plan) and
 can place that order on the server through boto3 (cli/plan_placer.py). Registered on the main
-`dxlab` group by cli.py.
+`dxlab` group by cli/main.py.
 
 Interface contract (issue 14; other tools rely on it): `dxlab import [--profile P]
 [--region R ...] [--all-regions] [--source-endpoint URL] [--from-files DIR] [--endpoint URL]`."""

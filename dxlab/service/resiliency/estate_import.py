@@ -1,8 +1,8 @@
 """`dxlab import`'s writer: an estate read from an account (toolkit/estate.py) becomes
 this server's records, in one transaction, with the same ids, states, locations, devices
 (`awsDeviceV2`, `awsLogicalDeviceId`: the real devices are what a device single point of
-failure is about), owner accounts and regions as read; the customer-side skeleton the
-importer inferred is loaded with it, so the analyzer has routers.
+failure is about), owner accounts and regions as read; a customer-side skeleton inferred
+from it (toolkit/estate_topology.py) is loaded with it, so the analyzer has routers.
 
 Each record keeps its API document exactly as read; `meta` says it was imported and
 carries what the documents do not (a VGW's VPC CIDRs, inferred from the prefixes its

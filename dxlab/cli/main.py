@@ -562,6 +562,11 @@ from dxlab.cli.analyze import register as _register_analyze  # noqa: E402
 _register_analyze(main, endpoint_option, _call)  # dxlab analyze, diagram
 
 
+from dxlab.cli.estate import register as _register_import  # noqa: E402
+
+_register_import(main, endpoint_option, _call)  # dxlab import, plan
+
+
 from dxlab.cli.lab import down_lab  # noqa: E402
 from dxlab.cli.lab import register as _register_lab  # noqa: E402
 

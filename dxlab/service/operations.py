@@ -14,7 +14,16 @@ from dxlab.service.connections import dedicated, lag_rules, lags, loa, locations
 from dxlab.service.customer import topology, verify
 from dxlab.service.gateways import associations, dx_gateways, proposals, virtual_gateways
 from dxlab.service.partners import agreements, hosted_connections, interconnects
-from dxlab.service.resiliency import analysis, failover_tests, failures, groups, reports, wizard
+from dxlab.service.resiliency import (
+    analysis,
+    estate_import,
+    failover_tests,
+    failures,
+    groups,
+    plan_to_model,
+    reports,
+    wizard,
+)
 from dxlab.service.virtual_interfaces import (
     bgp_peers,
     hosted,
@@ -31,7 +40,7 @@ FAMILIES: tuple[ModuleType, ...] = (
     topology, verify,
     associations, dx_gateways, proposals, virtual_gateways,
     agreements, hosted_connections, interconnects,
-    analysis, failover_tests, failures, groups, reports, wizard,
+    analysis, estate_import, failover_tests, failures, groups, plan_to_model, reports, wizard,
     bgp_peers, hosted, interfaces, lifecycle, public, router_config, vif_routes, update,
     clock, tags,
 )  # fmt: skip

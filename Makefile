@@ -4,7 +4,7 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-APT_PACKAGES := postgresql iproute2 nftables bird2 frr iputils-ping traceroute librsvg2-bin
+APT_PACKAGES := postgresql iproute2 nftables bird2 frr iputils-ping traceroute librsvg2-bin chromium
 
 .PHONY: demo test venv system-packages lint typecheck pytest bench clean
 

@@ -121,7 +121,7 @@ def test_failover_test_started_and_stopped_from_the_console(server: ServerProces
     made = maximum(server, dx, account)
     console = {"x-dxlab-console": "1", "content-type": "application/json", "cookie": f"dxlab_account={account}"}
     vif = made.vifs[0]
-    assert f'data-start="{vif}"' in page(server, "/console/failover", account)
+    assert f'href="/console/vifs/{vif}#bring-down"' in page(server, "/console/failover", account)
     # The bad input next to the good one: 0 minutes is refused by the API's own rule, nothing starts.
     bad = post(server, "/console/api/op/StartBgpFailoverTest", {"virtualInterfaceId": vif, "testDurationInMinutes": 0},
                **console)  # fmt: skip
@@ -139,9 +139,12 @@ def test_failover_test_started_and_stopped_from_the_console(server: ServerProces
     history = dx.list_virtual_interface_test_history(testId=test_id)["virtualInterfaceTestHistory"]
     assert history[0]["status"] in ("completed", "cancelled")  # the test's owner decides the word
     assert dx.describe_virtual_interfaces(virtualInterfaceId=vif)["virtualInterfaces"][0]["virtualInterfaceState"] == "available"
-    # Only the failover operations are open to the console's scripts.
-    other = post(server, "/console/api/op/DeleteConnection", {"connectionId": made.connections[0]}, **console)
-    assert other.status == 404 and len(dx.describe_connections()["connections"]) == 4
+    # Any operation goes through the dispatcher as for boto3, but only from the console's own pages.
+    forged = {k: v for k, v in console.items() if k != "x-dxlab-console"}
+    other = post(server, "/console/api/op/DeleteConnection", {"connectionId": made.connections[0]}, **forged)
+    assert other.status == 403 and len(dx.describe_connections()["connections"]) == 4
+    unknown = post(server, "/console/api/op/DropEverything", {}, **console)
+    assert unknown.status == 400 and "DropEverything" in orjson.loads(unknown.data)["message"]
 
 
 def test_names_are_shown_as_text_never_as_markup(server: ServerProcess, dx: Any, account: str) -> None:

@@ -103,7 +103,7 @@ def test_a_speed_that_is_not_a_port_speed_becomes_lags(server: Any, dx: Any, acc
 def test_a_provider_and_a_sub_location_per_location(server: Any, dx: Any, account: str) -> None:
     """resiliency_toolkit.md: First/Second location service provider and First/Second Sub
     location; a partner at one location and "Other" at the other sends the order to review."""
-    from dxlab.client import ext
+    from dxlab.cli.client import ext
 
     body = {"model": "maximum", "bandwidth": "10Gbps", "locations": ["EqDC2", "CSVA1"],
             "providers": ["Colt", "Blue Ridge Networks"], "subLocations": ["Equinix DC11, Floor 2", ""]}  # fmt: skip

@@ -22,6 +22,15 @@ class Backend:
         """An API operation, as a client in this account would call it."""
         return self.host.dispatcher.call(name, body or {}, "json", self.ctx)
 
+    def check(self, name: str, body: dict[str, Any]) -> dict[str, Any]:
+        """Validates a request of an API operation as the dispatcher would (the model's
+        constraints, with the API's messages) without running it: the wizard checks its
+        tags before the review page, where nothing is ordered yet."""
+        from dxlab.web.aws.validate import parse_input
+
+        parse_input(self.host.dispatcher.input_shape(name), body, "json")
+        return {}
+
     def items(self, name: str, key: str, body: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         """Every page of a listing operation."""
         out: list[dict[str, Any]] = []

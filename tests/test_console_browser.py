@@ -169,6 +169,9 @@ def test_step3_detail_pages(walk: dict[str, Any]) -> None:
     assert "stand-in for AWS's review" in details["review"]
     assert details["publicState"] == "available"
     assert details["transitState"] in ("deleting", "deleted")
+    assert details["peersAfterAdd"] == 2 and details["ipv6Shown"]
+    assert {"key": "owner", "value": "netops"} in details["tagged"]
+    assert all(t["key"] != "owner" for t in details["untagged"])
 
 
 def test_step4_bring_down_bgp_and_read_the_report(walk: dict[str, Any]) -> None:
@@ -195,5 +198,23 @@ def test_step5_verify_from_both_data_centers(walk: dict[str, Any]) -> None:
         assert verify[site + "DxHop"] >= 1  # the Direct Connect hop is named
 
 
-def test_the_layout_holds_at_800px(walk: dict[str, Any]) -> None:
-    assert step(walk, "narrow")["overflow"] == {}
+def test_step3_across_accounts_a_hosted_vif_and_a_proposal(walk: dict[str, Any], console_server: ServerProcess) -> None:
+    accounts = step(walk, "accounts")
+    assert "Accept virtual interface" in accounts["confirming"] and "confirming" in accounts["confirming"]
+    assert accounts["accepted"] in ("pending", "available")
+    [vif] = console_server.client(accounts["other"]).describe_virtual_interfaces(
+        virtualInterfaceId=accounts["hosted"])["virtualInterfaces"]  # fmt: skip
+    assert vif["ownerAccount"] == accounts["other"] and vif["directConnectGatewayId"]
+    assert "requested" in accounts["proposals"] and accounts["other"] in accounts["proposals"]
+    dx = console_server.client(ACCOUNT)
+    core = step(walk, "gateways")["core"]
+    assocs = dx.describe_direct_connect_gateway_associations(directConnectGatewayId=core)["directConnectGatewayAssociations"]
+    assert {a["associatedGateway"]["ownerAccount"] for a in assocs} == {ACCOUNT, accounts["other"]}
+    [gone] = dx.describe_connections(connectionId=accounts["classic"])["connections"]
+    assert gone["connectionState"] in ("deleting", "deleted")
+
+
+def test_the_layout_holds_at_800px_and_every_field_has_a_label(walk: dict[str, Any]) -> None:
+    narrow = step(walk, "narrow")
+    assert narrow["overflow"] == {}
+    assert narrow["unlabelled"] == {}

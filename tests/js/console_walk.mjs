@@ -4,7 +4,7 @@
 //   node console_walk.mjs BASE_URL ACCOUNT OUT_DIR
 // It prints one JSON report: what each step showed, the files downloaded, every
 // JavaScript error and every 4xx/5xx the browser met (the expected refusals apart).
-import { chromium } from 'playwright-core';
+import { chromium, request } from 'playwright-core';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,7 +22,22 @@ const context = await chromium.launchPersistentContext(userData, {
   acceptDownloads: true, timeout: 30000,
 });
 context.setDefaultTimeout(10000);
-const visited = new Set();
+const checker = await request.newContext();
+const checked = new Set(), pending = [];
+async function checkLinks(page) {
+  try {
+    const acct = await page.$eval('#account', e => e.value).catch(() => account);
+    const hrefs = await page.$$eval('a[href^="/console"]', as => as.map(a => a.getAttribute('href').split('#')[0]));
+    for (const href of hrefs) {
+      const key = `${acct} ${href}`;
+      if (checked.has(key) || href.includes('/logout') || checked.size > 400) continue;
+      checked.add(key);
+      const r = await checker.get(`${base}${href}${href.includes('?') ? '&' : '?'}account=${acct}`);
+      report.links.push({ href, account: acct, status: r.status() });
+    }
+  } catch { /* the page moved on before its links were read */ }
+}
+async function settleLinks() { await Promise.all(pending.splice(0)); }
 
 function watch(page) {
   page.on('pageerror', e => report.errors.push(`pageerror on ${page.url()}: ${e.message}`));
@@ -39,12 +54,9 @@ function watch(page) {
     else report.badResponses.push({ url: r.url(), status: r.status(), page: page.url() });
   });
   page.on('dialog', d => d.accept()); // "Delete ...? This cannot be undone." -> OK
-  page.on('load', async () => {
-    try {
-      for (const href of await page.$$eval('a[href^="/console"]', as => as.map(a => a.getAttribute('href'))))
-        visited.add(href.split('#')[0]);
-    } catch { /* the page moved on */ }
-  });
+  // Every console link of every page is fetched as soon as the page has loaded, in the
+  // page's own account (a cookie jar of its own, so the browser's account never changes).
+  page.on('load', () => { pending.push(checkLinks(page)); });
 }
 
 const page = await context.newPage();
@@ -69,7 +81,7 @@ const errorNextTo = (form, id) => page.locator(`${form} #${id} + .field-error, $
 
 async function step(name, fn) {
   const t0 = Date.now();
-  try { report.steps[name] = { ...(await fn()), ms: Date.now() - t0 }; }
+  try { report.steps[name] = { ...(await fn()), ms: Date.now() - t0 }; await settleLinks(); }
   catch (e) {
     report.steps[name] = { failed: String(e.stack || e), url: page.url(), ms: Date.now() - t0 };
     await shot(`failed-${name}`).catch(() => {});
@@ -274,6 +286,20 @@ try {
     const configPath = join(out, config.suggestedFilename());
     await config.saveAs(configPath);
     await shot('vif');
+    // Peerings: add an IPv6 peer, then delete it (with the confirmation); a tag added and removed.
+    await page.getByLabel('Address family', { exact: true }).selectOption('ipv6');
+    await page.locator('#peer-asn').fill('65000');
+    await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: 'Add peering' }).click()]);
+    const peersAfterAdd = await page.locator('button[data-delete-peer]').count();
+    const ipv6Shown = (await page.locator('main').innerText()).includes('ipv6');
+    await Promise.all([page.waitForEvent('load'), page.locator('button[data-delete-peer]').nth(1).click()]);
+    const peersAfterDelete = await page.locator('main').innerText();
+    await page.locator('#tag-key').fill('owner');
+    await page.locator('#tag-value').fill('netops');
+    await Promise.all([page.waitForEvent('load'), page.locator('form[data-tags] button').click()]);
+    const tagged = (await op('DescribeVirtualInterfaces', { virtualInterfaceId: privateVifs[0] })).virtualInterfaces[0].tags;
+    await Promise.all([page.waitForEvent('load'), page.locator('button[data-untag="owner"]').click()]);
+    const untagged = (await op('DescribeVirtualInterfaces', { virtualInterfaceId: privateVifs[0] })).virtualInterfaces[0].tags;
     // A public VIF waits for AWS's prefix review; dxlab's stand-in decides it here.
     await page.goto(`${base}/console/vifs/${publicVif}`);
     const review = await page.locator('.stand-in').innerText();
@@ -281,9 +307,11 @@ try {
     const publicState = await page.locator('[data-live=state]').innerText();
     // Delete the transit VIF, with the confirmation.
     await page.goto(`${base}/console/vifs/${transitVif}`);
+    await settleLinks(); // its links, read before it is deleted
     await Promise.all([page.waitForURL(/\/console\/vifs$/), page.locator('form[data-delete] button').click()]);
     const transitState = (await op('DescribeVirtualInterfaces', { virtualInterfaceId: transitVif })).virtualInterfaces[0]?.virtualInterfaceState;
-    return { connection, vif, configPath, review, publicState, transitState };
+    return { connection, vif, configPath, review, publicState, transitState, peersAfterAdd, ipv6Shown, peersAfterDelete,
+             tagged, untagged };
   });
 
   // ---- Step 4: Bring down BGP, the test history and its report -----------------------------
@@ -299,6 +327,9 @@ try {
     await Promise.all([page.waitForURL(/failover\/tests\//), page.getByRole('button', { name: 'Confirm' }).click()]);
     const during = await page.locator('main').innerText();
     await shot('test-report');
+    // The report refreshes itself while the test runs.
+    const liveElapsed = await page.locator('#elapsed').textContent();
+    await page.waitForFunction(t => document.getElementById('elapsed').textContent !== t, liveElapsed, { timeout: 8000 });
     await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: 'Stop test' }).click()]);
     const after = await page.locator('main').innerText();
     // The VIF page's history: status, start, end, and a link to the report.
@@ -338,10 +369,55 @@ try {
     return out;
   });
 
+  // ---- Across accounts: a hosted VIF accepted by its owner, a gateway association proposal ----
+  const other = String(BigInt(account) + 1n).padStart(12, '0');
+  await step('accounts', async () => {
+    const { core } = report.steps.gateways;
+    await page.goto(`${base}/console/vifs/create`);
+    await page.getByLabel('Virtual interface owner', { exact: true }).selectOption('other');
+    await page.getByLabel('Virtual interface owner account ID').fill(other);
+    await page.getByLabel('Virtual interface name').fill('hosted-1');
+    await page.getByLabel('Connection', { exact: true }).selectOption(conns[2]);
+    await page.getByLabel('VLAN').fill('150');
+    await page.getByLabel('BGP ASN').fill('65010');
+    await page.getByLabel('Your router peer IP').fill('');
+    await page.getByLabel('Amazon router peer IP').fill('');
+    await page.getByLabel('Jumbo MTU').selectOption('1500');
+    await page.getByRole('button', { name: 'Create virtual interface' }).click();
+    const hosted = (await page.locator('#created .notice code').textContent()).trim();
+    // The owner account: a Direct Connect gateway and a VGW of its own, then Accept.
+    await page.goto(`${base}/console/gateways?account=${other}`);
+    await page.getByLabel('Name', { exact: true }).fill('theirs');
+    await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: 'Create Direct Connect gateway' }).click()]);
+    await page.locator('#vpcgw-cidrs').fill('10.50.0.0/16');
+    await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: 'Create gateway' }).click()]);
+    await page.goto(`${base}/console/vifs/${hosted}`);
+    const confirming = await page.locator('main').innerText();
+    await page.getByLabel('Gateway', { exact: true }).selectOption({ index: 0 });
+    await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: 'Accept' }).click()]);
+    const accepted = await page.locator('[data-live=state]').innerText();
+    // The owner proposes its VGW to the first account's Direct Connect gateway "core" ...
+    await page.goto(`${base}/console/gateways`);
+    await page.getByLabel('Direct Connect gateway ID').fill(core);
+    await page.getByLabel('Direct Connect gateway owner account').fill(account);
+    await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: 'Propose association' }).click()]);
+    // ... which that account accepts.
+    await page.goto(`${base}/console/gateways?account=${account}`);
+    const proposals = await page.locator('main').innerText();
+    await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: 'Accept' }).click()]);
+    const afterAccept = await page.locator('main').innerText();
+    // The classic connection, deleted from its page with the confirmation.
+    const classic = report.steps.classic.connections[0];
+    await page.goto(`${base}/console/connections/${classic}`);
+    await settleLinks();
+    await Promise.all([page.waitForURL(/\/console\/connections$/), page.locator('form[data-delete] button').click()]);
+    return { other, hosted, confirming, accepted, proposals, afterAccept, classic };
+  });
+
   // ---- Layout at 800 px, and every console link met on the way ------------------------------
   await step('narrow', async () => {
     await page.setViewportSize({ width: 800, height: 900 });
-    const overflow = {};
+    const overflow = {}, unlabelled = {};
     const { privateVifs } = report.steps.vifs;
     for (const path of ['/console/', '/console/connections', '/console/vifs', `/console/vifs/${privateVifs[0]}`,
                         '/console/vifs/create', '/console/gateways', '/console/failover', '/console/wizard',
@@ -349,18 +425,21 @@ try {
       await page.goto(base + path);
       const width = await page.evaluate(() => document.documentElement.scrollWidth);
       if (width > 800) overflow[path] = width;
+      // Every form field has a label (or is inside one).
+      const bare = await page.$$eval('input, select, textarea', els => els
+        .filter(e => e.type !== 'hidden' && !(e.labels && e.labels.length) && !e.getAttribute('aria-label'))
+        .map(e => e.id || e.name || e.outerHTML.slice(0, 60)));
+      if (bare.length) unlabelled[path] = bare;
     }
     await shot('narrow-connections');
-    for (const href of [...visited].filter(h => !h.includes('/logout')).slice(0, 150)) {
-      const r = await context.request.get(base + href);
-      report.links.push({ href, status: r.status() });
-    }
-    return { overflow, linksChecked: report.links.length };
+    return { overflow, unlabelled, linksChecked: report.links.length };
   });
 } catch (e) {
   report.failure = String(e.stack || e);
 } finally {
+  await settleLinks();
   await context.close();
+  await checker.dispose();
   rmSync(userData, { recursive: true, force: true });
 }
 console.log(JSON.stringify(report));

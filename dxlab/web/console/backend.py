@@ -43,6 +43,11 @@ class Backend:
             request["nextToken"] = page["nextToken"]
         return out
 
+    def owned_ports(self) -> set[str]:
+        """The IDs of this account's connections and LAGs."""
+        return {*(c["connectionId"] for c in self.items("DescribeConnections", "connections")),
+                *(g["lagId"] for g in self.items("DescribeLags", "lags"))}  # fmt: skip
+
     def route(self, method: str, path: str, args: dict[str, Any] | None = None) -> Any:
         """A /_dxlab route (path without the /_dxlab prefix), as the CLI calls it."""
         found = routes.match(method, "/_dxlab" + path)

@@ -13,7 +13,7 @@ from dxlab.domain.errors import NotFound
 from dxlab.domain.loa import NO_LOA_STATES
 from dxlab.web.console.backend import Backend
 from dxlab.web.console.failover import test_history
-from dxlab.web.console.layout import badge, code, link, summary, table
+from dxlab.web.console.layout import badge, code, link, parent_link, summary, table
 from dxlab.web.console.loa import APPROVE_JS, held_notice, held_order
 from dxlab.web.console.pages import Page
 from dxlab.web.console.vif_peerings import peerings
@@ -132,13 +132,13 @@ def vif(b: Backend, q: dict[str, str]) -> Page:
     v = found[0]
     vid = v["virtualInterfaceId"]
     gateway = v.get("directConnectGatewayId") or v.get("virtualGatewayId")
-    parent = "lags" if str(v.get("connectionId", "")).startswith("dxlag") else "connections"
     state = v.get("virtualInterfaceState")
+    mine = v.get("ownerAccount") == b.account
     body = (summary([
         ("ID", code(vid)), ("Name", escape(v.get("virtualInterfaceName", ""))),
         ("Type", escape(v.get("virtualInterfaceType", ""))),
         ("State", f'<span data-live="state">{badge(state)}</span>'),
-        ("Owner", escape(v.get("ownerAccount", ""))), ("Connection or LAG", link(parent, v.get("connectionId"))),
+        ("Owner", escape(v.get("ownerAccount", ""))), ("Connection or LAG", parent_link(v.get("connectionId"), b.owned_ports())),
         ("Location", escape(v.get("location", ""))), ("AWS device", code(v.get("awsDeviceV2"))),
         ("VLAN", escape(str(v.get("vlan", "")))),
         ("BGP ASN / Amazon side ASN", f"{escape(str(v.get('asnLong') or v.get('asn', '')))} / {escape(str(v.get('amazonSideAsn', '')))}"),
@@ -146,9 +146,10 @@ def vif(b: Backend, q: dict[str, str]) -> Page:
         ("Jumbo Frame Capable", escape(str(v.get("jumboFrameCapable", False)))),
         ("SiteLink", "enabled" if v.get("siteLinkEnabled") else "disabled"),
         ("Prefixes to advertise", escape(", ".join(p["cidr"] for p in v.get("routeFilterPrefixes", []))) or "—"),
-    ]) + _vif_actions(b, v) + peerings(b, v)
-        + "<h2>Failover tests</h2>" + test_history(b, vid)
-        + tags_section(b, arn(b, "dxvif", vid), v.get("tags", []))
+    ]) + (_vif_actions(b, v) + peerings(b, v) + "<h2>Failover tests</h2>" + test_history(b, vid)
+          + tags_section(b, arn(b, "dxvif", vid), v.get("tags", [])) if mine else
+          f'<p class="notice">A hosted virtual interface on your connection, owned by account '
+          f'{escape(str(v.get("ownerAccount")))}: its peerings, tests and tags are theirs.</p>')
         + "<h2>Delete</h2>" + delete_form("DeleteVirtualInterface", {"virtualInterfaceId": vid},
                                           f"virtual interface {vid}", "/console/vifs"))  # fmt: skip
     from dxlab.web.console.vif_peerings import SCRIPT as PEERING_JS

@@ -13,7 +13,7 @@ from typing import Any
 from dxlab.domain.errors import DxlabError
 from dxlab.domain.failover import DEFAULT_MINUTES, FAILURE_KINDS, MAX_MINUTES, MIN_MINUTES
 from dxlab.web.console.backend import Backend
-from dxlab.web.console.layout import badge, code, link, summary, table
+from dxlab.web.console.layout import badge, code, link, parent_link, summary, table
 from dxlab.web.console.pages import Page, when
 
 REPORTS_SHOWN = 50  # the latest tests and failures get their verdict computed
@@ -87,8 +87,9 @@ def failover(b: Backend, q: dict[str, str]) -> Page:
     # Deleted VIFs cannot be tested: not offered.
     vifs = [v for v in b.items("DescribeVirtualInterfaces", "virtualInterfaces")
             if v.get("virtualInterfaceState") not in ("deleted", "deleting", "rejected")]  # fmt: skip
+    owned = b.owned_ports()
     rows = [(link("vifs", v["virtualInterfaceId"]), escape(v.get("virtualInterfaceName", "")),
-             link("connections", v.get("connectionId")), badge(v.get("virtualInterfaceState")),
+             parent_link(v.get("connectionId"), owned), badge(v.get("virtualInterfaceState")),
              " ".join(badge(p.get("bgpStatus")) for p in v.get("bgpPeers", [])),
              f'<a href="/console/vifs/{escape(v["virtualInterfaceId"])}#bring-down">Bring down BGP…</a>')
             for v in vifs]  # fmt: skip

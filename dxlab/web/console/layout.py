@@ -155,7 +155,7 @@ def page(title: str, body: str, account: str, strict: bool, active: str = "", sc
         who = f'<form method="get" action="/console/logout">account <b>{escape(account)}</b>' \
               '<button class="secondary" type="submit">Sign out</button></form>'  # fmt: skip
     else:
-        who = ('<form method="get" action="">account <input name="account" pattern="[0-9]{12}" '
+        who = ('<form method="get" action=""><label for="account">account</label> <input id="account" name="account" pattern="[0-9]{12}" '
                f'value="{escape(account)}" title="12-digit account id"><button class="secondary">Switch</button></form>')  # fmt: skip
     return (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{escape(title)} · dxlab</title>'
             f'<meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="{FAVICON}">'
@@ -184,3 +184,11 @@ def link(kind: str, resource_id: object) -> str:
         return ""
     rid = escape(str(resource_id))
     return f'<a href="/console/{kind}/{rid}"><code>{rid}</code></a>'
+
+
+def parent_link(parent_id: object, owned: set[str]) -> str:
+    """A VIF's connection or LAG: a link when this account owns it; a hosted VIF's
+    connection belongs to another account, whose page this one cannot see."""
+    if parent_id not in owned:
+        return code(parent_id)
+    return link("lags" if str(parent_id).startswith("dxlag") else "connections", parent_id)

@@ -12,7 +12,7 @@ from dxlab.domain.loa import NO_LOA_STATES
 from dxlab.service.resiliency.groups import COMPLIANCE_QUESTION
 from dxlab.toolkit.report import html_fragment
 from dxlab.web.console.backend import Backend
-from dxlab.web.console.layout import badge, code, link, table
+from dxlab.web.console.layout import badge, code, link, parent_link, table
 
 Page = tuple[str, str, str]  # title, body, script
 INLINE_DIAGRAM_LIMIT = 400  # connections + VIFs drawn on the overview
@@ -107,6 +107,7 @@ def lags(b: Backend, q: dict[str, str]) -> Page:
 
 def vifs(b: Backend, q: dict[str, str]) -> Page:
     rows = []
+    owned = b.owned_ports()
     for v in b.items("DescribeVirtualInterfaces", "virtualInterfaces"):
         peers = "<br>".join(
             f"{escape(p.get('addressFamily', ''))} {badge(p.get('bgpStatus'))} "
@@ -116,8 +117,7 @@ def vifs(b: Backend, q: dict[str, str]) -> Page:
         gateway = v.get("directConnectGatewayId") or v.get("virtualGatewayId") or ""
         rows.append((link("vifs", v["virtualInterfaceId"]), escape(v.get("virtualInterfaceName", "")),
                      escape(v.get("virtualInterfaceType", "")), badge(v.get("virtualInterfaceState")),
-                     link("lags" if str(v.get("connectionId", "")).startswith("dxlag") else "connections",
-                          v.get("connectionId")), escape(str(v.get("vlan", ""))),
+                     parent_link(v.get("connectionId"), owned), escape(str(v.get("vlan", ""))),
                      f"{escape(str(v.get('asnLong') or v.get('asn', '')))} / {escape(str(v.get('amazonSideAsn', '')))}",
                      code(gateway), peers, escape(str(v.get("mtu", "")))))  # fmt: skip
     headers = ("ID", "Name", "Type", "State", "Connection", "VLAN", "ASN / Amazon ASN", "Gateway", "BGP peers", "MTU")

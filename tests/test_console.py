@@ -206,3 +206,21 @@ def test_strict_mode_accepts_a_sigv4_signed_request(strict: ServerProcess) -> No
     assert signed("console-secret").status == 200
     wrong = signed("not-the-secret")
     assert wrong.status == 403 and b"signature" in wrong.data.lower()
+
+
+def test_resource_pages_and_their_misses(server: ServerProcess, dx: Any, account: str) -> None:
+    made = maximum(server, dx, account)
+    lag = dx.create_lag(numberOfConnections=2, location="EqDC2", connectionsBandwidth="10Gbps", lagName="big")["lagId"]
+    shown = page(server, f"/console/lags/{lag}", account)
+    assert "big" in shown and "Minimum links" in shown and "Jumbo Frame Capable" in shown
+    conn = page(server, f"/console/connections/{made.connections[0]}", account)
+    assert made.vifs[0] in conn and "Download LOA" in conn and "Port speed" in conn
+    vif = page(server, f"/console/vifs/{made.vifs[0]}", account)
+    assert "Peerings" in vif and "Bring down BGP" in vif and "Router configuration" in vif
+    letter = get(server, f"/console/loa/{made.connections[0]}.pdf?account={account}")
+    assert letter.headers["content-disposition"] == f'attachment; filename="{made.connections[0]}-loa-cfa.pdf"'
+    # Another account's resource, or none: a 404 page with the API's message.
+    for path in (f"/console/connections/{made.connections[0]}?account=999999999999", "/console/vifs/dxvif-nope1234",
+                 "/console/lags/dxlag-nope1234", "/console/failover/tests/nope"):  # fmt: skip
+        missing = get(server, path if "account=" in path else f"{path}?account={account}")
+        assert missing.status == 404 and (b"Could not find" in missing.data or b"does not exist" in missing.data), path

@@ -13,7 +13,7 @@ from urllib.parse import parse_qsl
 
 import orjson
 
-from dxlab.domain.errors import DxlabError
+from dxlab.domain.errors import DxlabError, NotFound
 from dxlab.web import errors
 from dxlab.web.console import session
 from dxlab.web.console.backend import Backend
@@ -140,8 +140,10 @@ def handle(app: WebHost, scope: dict[str, Any], headers: dict[str, str], body: b
         if rest.startswith("api/"):
             status, payload = errors.json_error(err)
             return status, "application/json", payload, cookies
-        text = page("Error", f'<p class="error">{escape(str(err))}</p>', account, strict)
-        return 400, HTML, text.encode(), cookies
+        # A page of a resource that is not there (or not this account's) is a 404 page.
+        missing = isinstance(err, NotFound) and not rest.startswith("loa/")
+        text = page("Not found" if missing else "Error", f'<p class="error">{escape(str(err))}</p>', account, strict)
+        return 404 if missing else 400, HTML, text.encode(), cookies
 
 
 class ConsoleApp:

@@ -196,6 +196,8 @@ def test_step5_verify_from_both_data_centers(walk: dict[str, Any]) -> None:
         shown = verify[site]
         assert "reachable" in shown and "5 sent, 5 received" in shown and "10.100.1.10" in shown, shown
         assert verify[site + "DxHop"] >= 1  # the Direct Connect hop is named
+        assert "(VLAN 10" in shown and "AWS device" in shown
+    assert "unreachable" in verify["dc3"] and "0 received" in verify["dc3"] and "no route" in verify["dc3Reason"]
 
 
 def test_step3_across_accounts_a_hosted_vif_and_a_proposal(walk: dict[str, Any], console_server: ServerProcess) -> None:

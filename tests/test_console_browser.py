@@ -184,7 +184,9 @@ def test_step4_bring_down_bgp_and_read_the_report(walk: dict[str, Any]) -> None:
                  "Routes accepted before and during", "10.1.0.0/16"):  # fmt: skip
         assert text in during, text
     assert "cancelled" in failover["after"] or "completed" in failover["after"]
-    assert "Test history" not in failover["history"] or "Failover tests" in failover["history"]
+    assert failover["unconfirmed"] == "To confirm test, enter Confirm"
+    assert "Test history" in failover["history"] and "cancelled" in failover["history"]
+    assert "cancelled" in failover["cancelled"] and "testing" not in failover["cancelled"]
     assert step(walk, "vifs")["privateVifs"][0] in failover["during"]
     assert "location" in failover["failure"] and "CSVA1" in failover["failure"] and "kept one" in failover["failure"]
     assert "restored" in failover["restored"]

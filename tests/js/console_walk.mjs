@@ -324,6 +324,9 @@ try {
     await page.getByRole('button', { name: 'Bring down BGP' }).click();
     const peers = await page.locator('#bring-down input[name=peer]').count();
     await page.getByLabel('Test maximum time (minutes)').fill('30');
+    await page.getByRole('button', { name: 'Confirm' }).click();
+    const unconfirmed = await fieldError('#bring-down');
+    await page.getByLabel('To confirm test, enter Confirm').fill('Confirm');
     await Promise.all([page.waitForURL(/failover\/tests\//), page.getByRole('button', { name: 'Confirm' }).click()]);
     const during = await page.locator('main').innerText();
     await shot('test-report');
@@ -340,7 +343,10 @@ try {
     await op('StartBgpFailoverTest', { virtualInterfaceId: privateVifs[1], testDurationInMinutes: 5 });
     await page.locator('[data-live=state] .badge', { hasText: 'testing' }).waitFor({ timeout: 8000 });
     await page.locator('[data-live-peer] .badge', { hasText: 'down' }).first().waitFor({ timeout: 8000 });
-    await op('StopBgpFailoverTest', { virtualInterfaceId: privateVifs[1] });
+    await page.reload();
+    await page.getByRole('button', { name: /Actions/ }).click();
+    await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: 'Cancel test' }).click()]);
+    const cancelled = await page.locator('main').innerText();
     // An injected failure from the same page: a whole location.
     await page.goto(`${base}/console/failover`);
     await page.getByLabel('What fails').selectOption('location');
@@ -350,7 +356,8 @@ try {
     const failure = await page.locator('main').innerText();
     await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: 'Restore' }).click()]);
     const restored = await page.locator('main').innerText();
-    return { offered, transitOffered: offered.includes(transitVif), peers, during, after, history, failure, restored };
+    return { offered, transitOffered: offered.includes(transitVif), peers, unconfirmed, during, after, history, cancelled,
+             failure, restored };
   });
 
   // ---- Step 5: verify from both data centers -------------------------------------------------

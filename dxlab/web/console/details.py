@@ -146,7 +146,7 @@ def vif(b: Backend, q: dict[str, str]) -> Page:
         ("Jumbo Frame Capable", escape(str(v.get("jumboFrameCapable", False)))),
         ("SiteLink", "enabled" if v.get("siteLinkEnabled") else "disabled"),
         ("Prefixes to advertise", escape(", ".join(p["cidr"] for p in v.get("routeFilterPrefixes", []))) or "—"),
-    ]) + (_vif_actions(b, v) + peerings(b, v) + "<h2>Failover tests</h2>" + test_history(b, vid)
+    ]) + (_vif_actions(b, v) + peerings(b, v) + "<h2>Test history</h2>" + test_history(b, vid)
           + tags_section(b, arn(b, "dxvif", vid), v.get("tags", [])) if mine else
           f'<p class="notice">A hosted virtual interface on your connection, owned by account '
           f'{escape(str(v.get("ownerAccount")))}: its peerings, tests and tags are theirs.</p>')

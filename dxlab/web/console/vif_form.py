@@ -140,7 +140,7 @@ transit for transit gateways (through a Direct Connect gateway).</p>
  <label for="vif-mtu" data-for="private transit">Jumbo MTU</label>
  <span data-for="private transit"><select id="vif-mtu" name="mtu" data-words="mtu">{mtu_options}</select>
   <span class="hint">jumbo frames: {escape(", ".join(f"{v} on a {k} VIF" for k, v in json.loads(jumbo).items()))}</span></span>
- <label for="vif-sitelink" data-for="private transit" data-mine>SiteLink</label>
+ <label for="vif-sitelink" data-for="private transit" data-mine>Enable SiteLink</label>
  <span data-for="private transit" data-mine><input id="vif-sitelink" name="sitelink" type="checkbox"
   data-words="sitelink"> <span class="hint">send traffic between Direct Connect locations</span></span>
  <div class="wide" id="vif-tags"><b>Tags</b></div>

@@ -30,16 +30,21 @@ def peerings(b: Backend, v: dict[str, Any]) -> str:
                      f'{escape(p.get("addressFamily", ""))} {escape(p.get("bgpPeerId", ""))} '
                      f'({escape(p.get("customerAddress", "") or "")})</label><br>'
                      for p in peers if p.get("bgpPeerState") not in ("deleting", "deleted"))  # fmt: skip
-    actions = (f'<div class="actions"><button type="button" id="actions-btn" aria-haspopup="true" aria-expanded="false">'
+    actions = ('<div class="actions"><button type="button" id="actions-btn" aria-haspopup="true" aria-expanded="false">'
                'Actions ▾</button><span id="actions-menu" hidden>'
-               f'<button type="button" class="secondary" data-action="bring-down"{"" if testable else " disabled"}>'
-               'Bring down BGP</button> <a href="#delete">Delete</a></span></div>'
-               f'<form class="dx" id="bring-down" data-vif="{vid}" hidden><h2>Bring down BGP</h2>'
-               '<p class="wide muted">A failover test takes the chosen BGP sessions down for the test time, then brings '
-               'them back (or Stop test ends it earlier).</p>'
-               f'<span>Peering sessions</span><div data-words="peer">{checks}</div>'
+               + (f'<button type="button" class="secondary" data-cancel-test="{vid}">Cancel test</button> '
+                  if v.get("virtualInterfaceState") == "testing" else
+                  f'<button type="button" class="secondary" data-action="bring-down"{"" if testable else " disabled"}>'
+                  'Bring down BGP</button> ')
+               + '<a href="#delete">Delete</a></span></div>'
+               f'<form class="dx" id="bring-down" data-vif="{vid}" hidden><h2>Start failure test</h2>'
+               '<p class="wide muted">Bring down BGP: the chosen peering sessions go down for the test time, then come '
+               'back (Cancel test ends it earlier).</p>'
+               f'<span>Peerings to bring down to test</span><div data-words="peer">{checks}</div>'
                f'<label for="minutes">Test maximum time (minutes)</label><input id="minutes" name="minutes" type="number" '
                f'min="{MIN_MINUTES}" max="{MAX_MINUTES}" value="{DEFAULT_MINUTES}" data-words="duration minutes">'
+               '<label for="confirm-test">To confirm test, enter Confirm</label><input id="confirm-test" name="confirmText" '
+               'autocomplete="off" data-words="confirm">'
                '<span></span><span><button type="submit">Confirm</button> '
                '<button type="button" class="secondary" id="bring-down-cancel">Cancel</button></span></form>')  # fmt: skip
     return (actions + "<h2>Peerings</h2>"
@@ -69,12 +74,17 @@ document.getElementById('bring-down-cancel')?.addEventListener('click', () => { 
 bringDown?.addEventListener('submit', async ev => {
   ev.preventDefault(); clearErrors(bringDown);
   const peers = [...bringDown.querySelectorAll('input[name=peer]:checked')].map(i => i.value);
+  if (bringDown.confirmText.value !== 'Confirm') { showError(bringDown, new Error('To confirm test, enter Confirm')); return; }
   try {
     const r = await op('StartBgpFailoverTest', {virtualInterfaceId: bringDown.dataset.vif, bgpPeers: peers,
                                                testDurationInMinutes: Number(bringDown.minutes.value)});
     location.href = '/console/failover/tests/' + r.virtualInterfaceTest.testId;
   } catch (e) { showError(bringDown, e); }
 });
+document.querySelectorAll('button[data-cancel-test]').forEach(b => b.addEventListener('click', confirmThen(
+  'Cancel the failover test on ' + b.dataset.cancelTest + '? AWS restores the BGP peering sessions.', async () => {
+    await op('StopBgpFailoverTest', {virtualInterfaceId: b.dataset.cancelTest}); location.reload();
+  })));
 const addPeer = document.getElementById('add-peer');
 addPeer?.addEventListener('submit', async ev => {
   ev.preventDefault(); clearErrors(addPeer);

@@ -92,9 +92,10 @@ async function step(name, fn) {
 try {
   // ---- Step 2: the connection wizard, as the guide walks it -------------------------------
   await step('order', async () => {
+    // maximum_resiliency.md: "In the navigation pane, choose Connections, and then choose Create a connection".
     await page.goto(`${base}/console/?account=${account}`);
-    await page.locator('nav').getByRole('link', { name: 'Connection wizard' }).click();
-    await page.getByRole('button', { name: 'Create a connection' }).click();
+    await page.locator('nav').getByRole('link', { name: 'Connections' }).click();
+    await page.getByRole('link', { name: 'Create a connection' }).click();
     await page.getByLabel('Connection wizard').check();
     await page.locator('#type-next').click();
     await page.getByLabel('Maximum Resiliency').check();
@@ -121,6 +122,7 @@ try {
     await page.locator('#tag-value-2').fill('prod');
     await page.getByRole('button', { name: 'Add tag' }).click();
     await page.locator('#tags .tag-row').nth(2).getByRole('button', { name: 'Remove tag' }).click();
+    await shot('configure');
     await page.locator('#configure-next').click();
     await page.locator('#step-review').waitFor({ state: 'visible' });
     const review = await page.locator('#step-review').innerText();
@@ -146,8 +148,8 @@ try {
   });
 
   await step('classic', async () => {
-    await page.goto(`${base}/console/wizard`);
-    await page.getByRole('button', { name: 'Create a connection' }).click();
+    await page.locator('nav').getByRole('link', { name: 'Connection wizard' }).click();
+    await page.getByRole('button', { name: 'Create a connection' }).click(); // Get started
     await page.getByLabel('Classic').check();
     await page.locator('#type-next').click();
     await page.getByLabel('Bandwidth').selectOption('1Gbps');

@@ -91,8 +91,8 @@ def connection(b: Backend, q: dict[str, str]) -> Page:
         ("MACsec capable", escape(str(c.get("macSecCapable", False)))),
         ("Encryption mode", escape(str(c.get("encryptionMode") or "—"))),
         ("Service provider", escape(c.get("providerName") or c.get("partnerName") or "—")),
-        ("LAG", link("lags", c.get("lagId"))), ("LOA-CFA", _loa(b, cid, c.get("connectionState"))),
-    ]) + '<p class="actions"><a href="/console/vifs/create?connection=' + escape(cid) + '">Create virtual interface</a></p>'
+        ("LAG", link("lags", c.get("lagId")) or "—"), ("LOA-CFA", _loa(b, cid, c.get("connectionState"))),
+    ]) + '<p class="actions"><a class="button" href="/console/vifs/create?connection=' + escape(cid) + '">Create virtual interface</a></p>'
         + tags_section(b, arn(b, "dxcon", cid), c.get("tags", []))
         + "<h2>Virtual interfaces</h2>" + table(("ID", "Name", "Type", "State", "VLAN", "BGP"), vif_rows(vifs),
                                               "No virtual interfaces on this connection.")

@@ -56,6 +56,11 @@ function showError(form, e) {
   p.className = 'field-error error'; p.setAttribute('role', 'alert'); p.textContent = (e.code ? e.code + ': ' : '') + msg;
   if (at) at.insertAdjacentElement('afterend', p); else form.prepend(p);
 }
+// Editing a field clears the message shown next to it.
+document.addEventListener('input', ev => {
+  const next = ev.target.nextElementSibling;
+  if (next && next.classList.contains('field-error')) next.remove();
+});
 function confirmThen(text, fn) { return async ev => { ev.preventDefault(); if (window.confirm(text)) await fn(ev); }; }
 """
 
@@ -103,8 +108,8 @@ form.dx,div.dx{background:#fff;padding:16px 20px;border-radius:8px;display:grid;
   gap:10px 14px;align-items:center;max-width:720px;box-shadow:0 1px 3px rgba(0,0,0,.08);margin-bottom:14px}
 form.dx select,form.dx input,form.dx textarea,.dx select,.dx input{padding:5px 7px;font-size:14px;border:1px solid #bcccdc;border-radius:4px;
   max-width:100%;min-width:0}
-form.dx .wide,.dx .wide,.dx .field-error,form.dx h2{grid-column:1/-1}.dx fieldset{grid-column:1/-1;border:1px solid #d9e2ec}
-tr.dx-hop td{background:#fff8e1;font-weight:600}.dx button{justify-self:start}.field-error{margin:0}.hint{color:#627d98;font-size:12.5px}
+form.dx .wide,.dx .wide,.dx .field-error,form.dx h2{grid-column:1/-1}form.dx h2{margin:0}.dx fieldset{grid-column:1/-1;border:1px solid #d9e2ec}
+tr.dx-hop td{background:#fff8e1;font-weight:600}.dx button{justify-self:start}.tag-row .field-error{flex-basis:100%}.field-error{margin:0}.hint{color:#627d98;font-size:12.5px}
 .tabs{display:flex;gap:4px;flex-wrap:wrap;margin:10px 0;padding:0;list-style:none;counter-reset:step}
 .tabs li{padding:6px 12px;background:#e4e7eb;border-radius:4px;font-size:13px;counter-increment:step}
 .tabs li::before{content:counter(step) '. '}.tabs li.on{background:#ff9900;font-weight:600}.tabs a{padding:6px 12px;background:#e4e7eb;border-radius:4px;

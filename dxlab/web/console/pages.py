@@ -81,7 +81,7 @@ def connections(b: Backend, q: dict[str, str]) -> Page:
         for c in b.items("DescribeConnections", "connections")
     ]  # fmt: skip
     headers = ("ID", "Name", "Location", "AWS device", "Bandwidth", "State", "LAG", "Provider", "MACsec", "LOA-CFA")
-    body = ('<p class="actions"><a class="button" href="/console/wizard">Create a connection</a></p>'
+    body = ('<p class="actions"><a class="button" href="/console/wizard?create">Create a connection</a></p>'
             + table(headers, rows, "No connections: order some with the connection wizard."))  # fmt: skip
     return "Connections", body, ""
 

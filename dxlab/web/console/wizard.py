@@ -149,6 +149,8 @@ document.getElementById('continue').addEventListener('click', async () => {
   finally { btn.disabled = false; }
 });
 layout();
+// Connections -> Create a connection lands on the first question, as in the guide.
+if (new URLSearchParams(location.search).has('create')) show('type');
 """
 
 

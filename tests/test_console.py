@@ -224,3 +224,17 @@ def test_resource_pages_and_their_misses(server: ServerProcess, dx: Any, account
                  "/console/lags/dxlag-nope1234", "/console/failover/tests/nope"):  # fmt: skip
         missing = get(server, path if "account=" in path else f"{path}?account={account}")
         assert missing.status == 404 and (b"Could not find" in missing.data or b"does not exist" in missing.data), path
+
+
+def test_console_writes_need_the_consoles_header(server: ServerProcess, dx: Any, account: str) -> None:
+    """PUT and DELETE from another site (no x-dxlab-console header) change nothing either;
+    the check route validates as the API does without running anything."""
+    cookie = {"cookie": f"dxlab_account={account}", "content-type": "application/json"}
+    put = _http.request("PUT", server.endpoint + "/console/api/topology", body=b'{"yaml": "customer_asn: 65000"}',
+                        headers=cookie)  # fmt: skip
+    assert put.status == 403 and page(server, "/console/topology", account).count("customer_asn") == 0
+    checked = post(server, "/console/api/check/CreateConnection",
+                   {"location": "EqDC2", "bandwidth": "1Gbps", "connectionName": "x", "tags": [{"key": ""}]},
+                   **cookie, **{"x-dxlab-console": "1"})  # fmt: skip
+    assert checked.status == 400 and "tags.1.member.key" in orjson.loads(checked.data)["message"]
+    assert dx.describe_connections()["connections"] == []

@@ -16,6 +16,7 @@ from dxlab.web.console.failover import test_history
 from dxlab.web.console.layout import badge, code, link, parent_link, summary, table
 from dxlab.web.console.loa import APPROVE_JS, held_notice, held_order
 from dxlab.web.console.pages import Page
+from dxlab.web.console.vif_peerings import SCRIPT as PEERING_JS
 from dxlab.web.console.vif_peerings import peerings
 
 DELETE_JS = """
@@ -152,8 +153,6 @@ def vif(b: Backend, q: dict[str, str]) -> Page:
           f'{escape(str(v.get("ownerAccount")))}: its peerings, tests and tags are theirs.</p>')
         + "<h2>Delete</h2>" + delete_form("DeleteVirtualInterface", {"virtualInterfaceId": vid},
                                           f"virtual interface {vid}", "/console/vifs"))  # fmt: skip
-    from dxlab.web.console.vif_peerings import SCRIPT as PEERING_JS
-
     return f"Virtual interface {v.get('virtualInterfaceName') or vid}", body, DELETE_JS + PEERING_JS
 
 

@@ -238,3 +238,13 @@ def test_console_writes_need_the_consoles_header(server: ServerProcess, dx: Any,
                    **cookie, **{"x-dxlab-console": "1"})  # fmt: skip
     assert checked.status == 400 and "tags.1.member.key" in orjson.loads(checked.data)["message"]
     assert dx.describe_connections()["connections"] == []
+
+
+def test_a_partners_interconnect_and_its_hosted_connections(server: ServerProcess, dx: Any, account: str) -> None:
+    ic = dx.create_interconnect(interconnectName="ic-1", bandwidth="10Gbps", location="EqDC2")["interconnectId"]
+    hosted = dx.allocate_hosted_connection(connectionId=ic, ownerAccount="999988887777", bandwidth="500Mbps",
+                                           connectionName="for-a-customer", vlan=101)["connectionId"]  # fmt: skip
+    listing = page(server, "/console/interconnects", account)
+    assert f'href="/console/interconnects/{ic}"' in listing and "ic-1" in listing
+    shown = page(server, f"/console/interconnects/{ic}", account)
+    assert hosted in shown and "for-a-customer" in shown and "999988887777" in shown and "Download LOA" in shown

@@ -126,6 +126,30 @@ def lag(b: Backend, q: dict[str, str]) -> Page:
     return f"LAG {g.get('lagName') or lid}", body, DELETE_JS + APPROVE_JS
 
 
+def interconnect(b: Backend, q: dict[str, str]) -> Page:
+    """A partner's interconnect (WorkingWithInterconnects.md): the hosted connections on it."""
+    found = b.op("DescribeInterconnects", {"interconnectId": q["id"]}).get("interconnects", [])
+    if not found:
+        raise NotFound(f"Could not find Interconnect with ID {q['id']}")
+    i = found[0]
+    iid = i["interconnectId"]
+    hosted = [(code(c["connectionId"]), escape(c.get("connectionName", "")), escape(c.get("ownerAccount", "")),
+               escape(c.get("bandwidth", "")), escape(str(c.get("vlan", ""))), badge(c.get("connectionState")))
+              for c in b.items("DescribeHostedConnections", "connections", {"connectionId": iid})]  # fmt: skip
+    body = (summary([
+        ("ID", code(iid)), ("Name", escape(i.get("interconnectName", ""))), ("State", badge(i.get("interconnectState"))),
+        ("Location", escape(i.get("location", ""))), ("AWS device", code(i.get("awsDeviceV2") or i.get("awsDevice"))),
+        ("Port speed", escape(i.get("bandwidth", ""))), ("Jumbo Frame Capable", escape(str(i.get("jumboFrameCapable", False)))),
+        ("MACsec capable", escape(str(i.get("macSecCapable", False)))), ("LAG", link("lags", i.get("lagId")) or "—"),
+        ("LOA-CFA", _loa(b, iid, i.get("interconnectState"))),
+    ]) + "<h2>Hosted connections</h2>"
+        + table(("ID", "Name", "Owner", "Bandwidth", "VLAN", "State"), hosted, "No hosted connections on this interconnect.")
+        + tags_section(b, arn(b, "dxcon", iid), i.get("tags", []))
+        + "<h2>Delete</h2>" + delete_form("DeleteInterconnect", {"interconnectId": iid}, f"interconnect {iid}",
+                                          "/console/interconnects"))  # fmt: skip
+    return f"Interconnect {i.get('interconnectName') or iid}", body, DELETE_JS
+
+
 def vif(b: Backend, q: dict[str, str]) -> Page:
     found = b.op("DescribeVirtualInterfaces", {"virtualInterfaceId": q["id"]}).get("virtualInterfaces", [])
     if not found:
@@ -183,4 +207,4 @@ def _vif_actions(b: Backend, v: dict[str, Any]) -> str:
     return out
 
 
-DETAILS = {"connections": connection, "lags": lag, "vifs": vif}
+DETAILS = {"connections": connection, "lags": lag, "interconnects": interconnect, "vifs": vif}

@@ -11,6 +11,7 @@ NAV = [
     ("", "Overview"),
     ("connections", "Connections"),
     ("lags", "LAGs"),
+    ("interconnects", "Interconnects"),
     ("vifs", "Virtual interfaces"),
     ("gateways", "Gateways"),
     ("resiliency-groups", "Resiliency groups"),
@@ -103,7 +104,7 @@ button{background:#ff9900;border:0;color:#111;font-weight:600;padding:7px 16px;b
 a.button{display:inline-block;background:#ff9900;color:#111;font-weight:600;padding:7px 16px;border-radius:4px;text-decoration:none}
 button.secondary{background:#d9e2ec}button:disabled{opacity:.5;cursor:default}
 .muted{color:#627d98;font-size:13px}
-.scroll{overflow-x:auto;max-width:100%}
+.scroll{overflow-x:auto;max-width:100%}form.dx textarea.mono{font-size:12.5px}
 form.dx,div.dx{background:#fff;padding:16px 20px;border-radius:8px;display:grid;grid-template-columns:minmax(120px,210px) minmax(0,1fr);
   gap:10px 14px;align-items:center;max-width:720px;box-shadow:0 1px 3px rgba(0,0,0,.08);margin-bottom:14px}
 form.dx select,form.dx input,form.dx textarea,.dx select,.dx input{padding:5px 7px;font-size:14px;border:1px solid #bcccdc;border-radius:4px;

@@ -105,6 +105,18 @@ def lags(b: Backend, q: dict[str, str]) -> Page:
     return "LAGs", table(headers, rows, "No link aggregation groups."), ""
 
 
+def interconnects(b: Backend, q: dict[str, str]) -> Page:
+    """A Direct Connect Partner's interconnects, on which it provisions hosted connections."""
+    rows = [
+        (link("interconnects", i["interconnectId"]), escape(i.get("interconnectName", "")), escape(i.get("location", "")),
+         code(i.get("awsDeviceV2") or i.get("awsDevice", "")), escape(i.get("bandwidth", "")),
+         badge(i.get("interconnectState")), _loa_link(i["interconnectId"], i.get("interconnectState")))
+        for i in b.items("DescribeInterconnects", "interconnects")
+    ]  # fmt: skip
+    headers = ("ID", "Name", "Location", "AWS device", "Bandwidth", "State", "LOA-CFA")
+    return "Interconnects", table(headers, rows, "No interconnects (a Direct Connect Partner orders them)."), ""
+
+
 def vifs(b: Backend, q: dict[str, str]) -> Page:
     rows = []
     owned = b.owned_ports()
@@ -186,6 +198,7 @@ PAGES: dict[str, Callable[[Backend, dict[str, str]], Page]] = {
     "": overview,
     "connections": connections,
     "lags": lags,
+    "interconnects": interconnects,
     "vifs": vifs,
     "resiliency-groups": resiliency_groups,
     "topology": topology,

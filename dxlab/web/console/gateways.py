@@ -121,6 +121,6 @@ def gateways(b: Backend, q: dict[str, str]) -> Page:
             'gateway</option><option value="tgw">Transit gateway</option></select>'
             '<label for="vpcgw-cidrs">VPC CIDRs behind it</label><input id="vpcgw-cidrs" name="cidrs" '
             'placeholder="10.100.0.0/16" data-words="cidr vpc">'
-            '<label for="vpcgw-asn">Amazon side ASN</label><input id="vpcgw-asn" name="asn" type="number" value="64512" '
+            f'<label for="vpcgw-asn">Amazon side ASN</label><input id="vpcgw-asn" name="asn" type="number" value="{DEFAULT_AMAZON_ASN}" '
             'data-words="asn"><span></span><button type="submit">Create gateway</button></form>')  # fmt: skip
     return "Gateways", body, SCRIPT

@@ -70,6 +70,9 @@ const actionsBtn = document.getElementById('actions-btn'), menu = document.getEl
 actionsBtn?.addEventListener('click', () => { menu.hidden = !menu.hidden; actionsBtn.setAttribute('aria-expanded', String(!menu.hidden)); });
 const bringDown = document.getElementById('bring-down');
 document.querySelector('[data-action="bring-down"]')?.addEventListener('click', () => { bringDown.hidden = false; menu.hidden = true; bringDown.minutes.focus(); });
+// The failover page's "Bring down BGP…" link opens the dialog at once.
+if (location.hash === '#bring-down' && bringDown && document.querySelector('[data-action="bring-down"]:not([disabled])'))
+  bringDown.hidden = false;
 document.getElementById('bring-down-cancel')?.addEventListener('click', () => { bringDown.hidden = true; });
 bringDown?.addEventListener('submit', async ev => {
   ev.preventDefault(); clearErrors(bringDown);

@@ -9,13 +9,20 @@ from __future__ import annotations
 import json
 from html import escape
 
+from dxlab.toolkit.plan import MODELS
 from dxlab.web.console.backend import Backend
 from dxlab.web.console.loa import APPROVE_JS
 from dxlab.web.console.pages import Page
 
-LEVELS = [("maximum", "Maximum Resiliency", "two connections at each of two locations: 99.99% SLA"),
-          ("high", "High Resiliency", "one connection at each of two locations: 99.9% SLA"),
-          ("dev-test", "Development and Test", "two connections at one location: no SLA")]  # fmt: skip
+LEVELS = [("maximum", "Maximum Resiliency"), ("high", "High Resiliency"), ("dev-test", "Development and Test")]
+
+
+def _level_hint(model: str) -> str:
+    """What a resiliency level orders and the SLA it can reach, from the plan's own table."""
+    _, sla, locations, per_location = MODELS[model]
+    where = "one location" if locations == 1 else f"each of {locations} locations"
+    each = "one connection" if per_location == 1 else f"{per_location} connections"
+    return f"{each} at {where}: " + ("no SLA" if sla == "none" else f"{sla} SLA")
 BANDWIDTHS = ["1Gbps", "10Gbps", "100Gbps", "400Gbps", "2Gbps", "20Gbps", "40Gbps", "200Gbps"]
 OTHER = "__other__"
 
@@ -176,7 +183,7 @@ def wizard(b: Backend, q: dict[str, str]) -> Page:
                        for i, loc in enumerate(locations))  # fmt: skip
 
     levels = "".join(f'<label><input type="radio" name="level" value="{m}"{" checked" if i == 0 else ""}> <b>{escape(t)}</b> '
-                     f'<span class="hint">{escape(h)}</span></label><br>' for i, (m, t, h) in enumerate(LEVELS))  # fmt: skip
+                     f'<span class="hint">{escape(_level_hint(m))}</span></label><br>' for i, (m, t) in enumerate(LEVELS))  # fmt: skip
     speeds = "".join(f'<option{" selected" if s == "10Gbps" else ""}>{s}</option>' for s in BANDWIDTHS)
     data = json.dumps([{k: loc[k] for k in ("locationCode", "subLocations", "availableProviders")} for loc in locations])
     data = data.replace("<", "\\u003c")  # nothing in the JSON can close the script element

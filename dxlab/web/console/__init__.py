@@ -1,7 +1,10 @@
-"""The web console on the API's port: server-rendered pages per account (connections,
-LAGs, VIFs, gateways, resiliency groups, the topology diagram, the analyzer's verdict)
-and the connection wizard. In `--auth strict` mode nothing is shown without proof of
-an account (a SigV4 signature or a session from signing in with a registered key)."""
+"""The web console on the API's port: steps 2-5 of maximum_resiliency.md as the guide
+words them (the connection wizard, Create virtual interface, Bring down BGP and its
+reports, Verify), each connection's, LAG's, interconnect's and VIF's page, gateways,
+resiliency groups, the topology and the analyzer's verdict, per account. Pages and their
+scripts reach the data only through the API operations (the dispatcher, as boto3) and
+the /_dxlab routes (as the CLI). In `--auth strict` mode nothing is shown without proof
+of an account (a SigV4 signature or a session from signing in with a registered key)."""
 
 from __future__ import annotations
 

@@ -23,7 +23,6 @@ from tests.test_js_sdk import JS
 
 CHROMIUM = os.environ.get("DXLAB_CHROMIUM", "/usr/bin/chromium")
 ACCOUNT = "210987654321"
-SHOTS = Path(os.environ.get("DXLAB_SHOTS", "/tmp/dxlab-console-shots"))
 
 
 @pytest.fixture(scope="module")
@@ -50,17 +49,18 @@ def console_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerP
 
 
 @pytest.fixture(scope="module")
-def walk(browser_project: Path, console_server: ServerProcess) -> dict[str, Any]:
-    """The one browser walk; screenshots land in DXLAB_SHOTS (default /tmp/dxlab-console-shots)."""
-    if SHOTS.exists():
-        shutil.rmtree(SHOTS)
-    SHOTS.mkdir(parents=True)
+def walk(browser_project: Path, console_server: ServerProcess, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """The one browser walk. Its screenshots, downloads and report (walk.json) land in
+    $DXLAB_SHOTS when set, else in pytest's temporary directory (console-shots*)."""
+    wanted = os.environ.get("DXLAB_SHOTS")
+    shots = Path(wanted) if wanted else tmp_path_factory.mktemp("console-shots")
+    shots.mkdir(parents=True, exist_ok=True)
     done = subprocess.run(
-        ["node", str(browser_project / "console_walk.mjs"), console_server.endpoint, ACCOUNT, str(SHOTS)],
+        ["node", str(browser_project / "console_walk.mjs"), console_server.endpoint, ACCOUNT, str(shots)],
         capture_output=True, text=True, timeout=240, env={**os.environ, "NODE_NO_WARNINGS": "1"},
     )  # fmt: skip
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    (SHOTS / "walk.json").write_text(done.stdout)  # what each step showed, to read after a failure
+    (shots / "walk.json").write_text(done.stdout)  # what each step showed, to read after a failure
     report: dict[str, Any] = json.loads(done.stdout)
     return report
 

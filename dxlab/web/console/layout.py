@@ -124,7 +124,6 @@ dl.summary dd{margin:0;overflow-wrap:anywhere}
 pre.out{background:#102a43;color:#f0f4f8;padding:10px;border-radius:6px;overflow-x:auto;font-size:12.5px}
 @media (max-width:820px){main{padding:14px 10px}header{gap:10px;padding:0 10px}header .brand{font-size:15px}
   header input{width:110px}.dx,dl.summary{grid-template-columns:1fr}}
-#plan{margin-top:16px}#plan table{max-width:760px}
 """
 
 

@@ -321,9 +321,12 @@ try {
     const { privateVifs, transitVif } = report.steps.vifs;
     await page.goto(`${base}/console/failover`);
     const offered = await page.locator('main table').first().innerText();
-    await page.getByRole('link', { name: privateVifs[0] }).first().click();
+    // resiliency_failover.md: Virtual interfaces, select the VIF, Actions, Bring down BGP.
+    await page.locator('nav').getByRole('link', { name: 'Virtual interfaces' }).click();
+    await page.getByLabel(`Select ${privateVifs[0]}`).check();
     await page.getByRole('button', { name: /Actions/ }).click();
     await page.getByRole('button', { name: 'Bring down BGP' }).click();
+    await page.locator('#bring-down').waitFor();
     const peers = await page.locator('#bring-down input[name=peer]').count();
     await page.getByLabel('Test maximum time (minutes)').fill('30');
     await page.getByRole('button', { name: 'Confirm' }).click();

@@ -127,14 +127,32 @@ def vifs(b: Backend, q: dict[str, str]) -> Page:
             for p in v.get("bgpPeers", [])
         )  # fmt: skip
         gateway = v.get("directConnectGatewayId") or v.get("virtualGatewayId") or ""
-        rows.append((link("vifs", v["virtualInterfaceId"]), escape(v.get("virtualInterfaceName", "")),
+        vid = escape(v["virtualInterfaceId"])
+        select = f'<input type="radio" name="vif" value="{vid}" aria-label="Select {vid}">'
+        rows.append((select, link("vifs", v["virtualInterfaceId"]), escape(v.get("virtualInterfaceName", "")),
                      escape(v.get("virtualInterfaceType", "")), badge(v.get("virtualInterfaceState")),
                      parent_link(v.get("connectionId"), owned), escape(str(v.get("vlan", ""))),
                      f"{escape(str(v.get('asnLong') or v.get('asn', '')))} / {escape(str(v.get('amazonSideAsn', '')))}",
                      code(gateway), peers, escape(str(v.get("mtu", "")))))  # fmt: skip
-    headers = ("ID", "Name", "Type", "State", "Connection", "VLAN", "ASN / Amazon ASN", "Gateway", "BGP peers", "MTU")
-    create = '<p class="actions"><a class="button" href="/console/vifs/create">Create virtual interface</a></p>'
-    return "Virtual interfaces", create + table(headers, rows, "No virtual interfaces."), ""
+    headers = ("", "ID", "Name", "Type", "State", "Connection", "VLAN", "ASN / Amazon ASN", "Gateway", "BGP peers", "MTU")
+    # resiliency_failover.md: "Select the virtual interfaces and then choose Actions, Bring down BGP".
+    actions = ('<p class="actions"><a class="button" href="/console/vifs/create">Create virtual interface</a>'
+               '<button type="button" class="secondary" id="vifs-actions" aria-haspopup="true">Actions ▾</button>'
+               '<span id="vifs-menu" hidden><button type="button" class="secondary" data-go="">View details</button> '
+               '<button type="button" class="secondary" data-go="#bring-down">Bring down BGP</button></span></p>'
+               '<p class="error" id="vifs-none" role="alert" hidden>Select a virtual interface first.</p>')  # fmt: skip
+    return "Virtual interfaces", actions + table(headers, rows, "No virtual interfaces."), VIFS_JS
+
+
+VIFS_JS = """
+const vifsMenu = document.getElementById('vifs-menu');
+document.getElementById('vifs-actions').addEventListener('click', () => { vifsMenu.hidden = !vifsMenu.hidden; });
+vifsMenu.querySelectorAll('button[data-go]').forEach(b => b.addEventListener('click', () => {
+  const chosen = document.querySelector('input[name=vif]:checked');
+  document.getElementById('vifs-none').hidden = Boolean(chosen);
+  if (chosen) location.href = '/console/vifs/' + chosen.value + b.dataset.go;
+}));
+"""
 
 
 def resiliency_groups(b: Backend, q: dict[str, str]) -> Page:

@@ -122,3 +122,18 @@ def test_a_provider_and_a_sub_location_per_location(server: Any, dx: Any, accoun
     eqdc2 = [c for c in order["connectionIds"] if conns[c]["location"] == "EqDC2"]
     subs = {ext(server.endpoint, "GET", f"/connections/{c}/placement", account=account)["subLocation"] for c in eqdc2}
     assert subs == {"Equinix DC11, Floor 2"} and len({conns[c]["awsDevice"] for c in eqdc2}) == 2
+
+
+def test_the_cli_takes_a_provider_and_a_sub_location_per_location(server: Any, dx: Any, account: str) -> None:
+    run = wizard(server, account, "--model", "high", "--bandwidth", "1Gbps", "--location", "EqDC2", "--location", "CSVA1",
+                 "--provider", "Colt", "--provider", "Acme Metro Fiber",
+                 "--sub-location", "Equinix DC11, Floor 2", "--sub-location", "CoreSite VA2, Floor 1")  # fmt: skip
+    assert run.returncode == 0, run.stderr + run.stdout
+    assert "held for AWS's review: Not a Direct Connect partner: 'Acme Metro Fiber' at CSVA1" in " ".join(run.stdout.split())
+    from dxlab.cli.client import ext
+
+    conns = dx.describe_connections()["connections"]
+    assert {c["location"]: c["providerName"] for c in conns} == {"EqDC2": "Colt", "CSVA1": "Acme Metro Fiber"}
+    subs = {c["location"]: ext(server.endpoint, "GET", f"/connections/{c['connectionId']}/placement",
+                               account=account)["subLocation"] for c in conns}  # fmt: skip
+    assert subs == {"EqDC2": "Equinix DC11, Floor 2", "CSVA1": "CoreSite VA2, Floor 1"}

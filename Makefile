@@ -4,7 +4,7 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-APT_PACKAGES := postgresql iproute2 nftables bird2 frr iputils-ping traceroute librsvg2-bin
+APT_PACKAGES := postgresql iproute2 nftables bird2 frr iputils-ping traceroute librsvg2-bin chromium nodejs
 
 .PHONY: demo test test-fast venv system-packages lint typecheck pytest bench clean
 
@@ -36,7 +36,13 @@ lint: venv
 typecheck: venv
 	$(VENV)/bin/mypy dxlab
 
-pytest: venv system-packages
+# The JavaScript SDK test and the console's browser test (playwright-core drives Debian's
+# chromium; it downloads no browser of its own).
+tests/js/node_modules/.installed: tests/js/package-lock.json
+	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --prefix tests/js --no-audit --no-fund
+	touch $@
+
+pytest: venv system-packages tests/js/node_modules/.installed
 	DXLAB_TEST_PG="$$(bash scripts/start-postgres.sh)" $(PY) -m pytest -q -p no:cacheprovider tests
 
 test: system-packages venv lint typecheck pytest

@@ -121,7 +121,7 @@ def test_failover_test_started_and_stopped_from_the_console(server: ServerProces
     made = maximum(server, dx, account)
     console = {"x-dxlab-console": "1", "content-type": "application/json", "cookie": f"dxlab_account={account}"}
     vif = made.vifs[0]
-    assert f'data-start="{vif}"' in page(server, "/console/failover", account)
+    assert f'href="/console/vifs/{vif}#bring-down"' in page(server, "/console/failover", account)
     # The bad input next to the good one: 0 minutes is refused by the API's own rule, nothing starts.
     bad = post(server, "/console/api/op/StartBgpFailoverTest", {"virtualInterfaceId": vif, "testDurationInMinutes": 0},
                **console)  # fmt: skip
@@ -139,9 +139,12 @@ def test_failover_test_started_and_stopped_from_the_console(server: ServerProces
     history = dx.list_virtual_interface_test_history(testId=test_id)["virtualInterfaceTestHistory"]
     assert history[0]["status"] in ("completed", "cancelled")  # the test's owner decides the word
     assert dx.describe_virtual_interfaces(virtualInterfaceId=vif)["virtualInterfaces"][0]["virtualInterfaceState"] == "available"
-    # Only the failover operations are open to the console's scripts.
-    other = post(server, "/console/api/op/DeleteConnection", {"connectionId": made.connections[0]}, **console)
-    assert other.status == 404 and len(dx.describe_connections()["connections"]) == 4
+    # Any operation goes through the dispatcher as for boto3, but only from the console's own pages.
+    forged = {k: v for k, v in console.items() if k != "x-dxlab-console"}
+    other = post(server, "/console/api/op/DeleteConnection", {"connectionId": made.connections[0]}, **forged)
+    assert other.status == 403 and len(dx.describe_connections()["connections"]) == 4
+    unknown = post(server, "/console/api/op/DropEverything", {}, **console)
+    assert unknown.status == 400 and "DropEverything" in orjson.loads(unknown.data)["message"]
 
 
 def test_names_are_shown_as_text_never_as_markup(server: ServerProcess, dx: Any, account: str) -> None:
@@ -203,3 +206,45 @@ def test_strict_mode_accepts_a_sigv4_signed_request(strict: ServerProcess) -> No
     assert signed("console-secret").status == 200
     wrong = signed("not-the-secret")
     assert wrong.status == 403 and b"signature" in wrong.data.lower()
+
+
+def test_resource_pages_and_their_misses(server: ServerProcess, dx: Any, account: str) -> None:
+    made = maximum(server, dx, account)
+    lag = dx.create_lag(numberOfConnections=2, location="EqDC2", connectionsBandwidth="10Gbps", lagName="big")["lagId"]
+    shown = page(server, f"/console/lags/{lag}", account)
+    assert "big" in shown and "Minimum links" in shown and "Jumbo Frame Capable" in shown
+    conn = page(server, f"/console/connections/{made.connections[0]}", account)
+    assert made.vifs[0] in conn and "Download LOA" in conn and "Port speed" in conn
+    vif = page(server, f"/console/vifs/{made.vifs[0]}", account)
+    assert "Peerings" in vif and "Bring down BGP" in vif and "Router configuration" in vif
+    letter = get(server, f"/console/loa/{made.connections[0]}.pdf?account={account}")
+    assert letter.headers["content-disposition"] == f'attachment; filename="{made.connections[0]}-loa-cfa.pdf"'
+    # Another account's resource, or none: a 404 page with the API's message.
+    for path in (f"/console/connections/{made.connections[0]}?account=999999999999", "/console/vifs/dxvif-nope1234",
+                 "/console/lags/dxlag-nope1234", "/console/failover/tests/nope"):  # fmt: skip
+        missing = get(server, path if "account=" in path else f"{path}?account={account}")
+        assert missing.status == 404 and (b"Could not find" in missing.data or b"does not exist" in missing.data), path
+
+
+def test_console_writes_need_the_consoles_header(server: ServerProcess, dx: Any, account: str) -> None:
+    """PUT and DELETE from another site (no x-dxlab-console header) change nothing either;
+    the check route validates as the API does without running anything."""
+    cookie = {"cookie": f"dxlab_account={account}", "content-type": "application/json"}
+    put = _http.request("PUT", server.endpoint + "/console/api/topology", body=b'{"yaml": "customer_asn: 65000"}',
+                        headers=cookie)  # fmt: skip
+    assert put.status == 403 and page(server, "/console/topology", account).count("customer_asn") == 0
+    checked = post(server, "/console/api/check/CreateConnection",
+                   {"location": "EqDC2", "bandwidth": "1Gbps", "connectionName": "x", "tags": [{"key": ""}]},
+                   **cookie, **{"x-dxlab-console": "1"})  # fmt: skip
+    assert checked.status == 400 and "tags.1.member.key" in orjson.loads(checked.data)["message"]
+    assert dx.describe_connections()["connections"] == []
+
+
+def test_a_partners_interconnect_and_its_hosted_connections(server: ServerProcess, dx: Any, account: str) -> None:
+    ic = dx.create_interconnect(interconnectName="ic-1", bandwidth="10Gbps", location="EqDC2")["interconnectId"]
+    hosted = dx.allocate_hosted_connection(connectionId=ic, ownerAccount="999988887777", bandwidth="500Mbps",
+                                           connectionName="for-a-customer", vlan=101)["connectionId"]  # fmt: skip
+    listing = page(server, "/console/interconnects", account)
+    assert f'href="/console/interconnects/{ic}"' in listing and "ic-1" in listing
+    shown = page(server, f"/console/interconnects/{ic}", account)
+    assert hosted in shown and "for-a-customer" in shown and "999988887777" in shown and "Download LOA" in shown

@@ -98,3 +98,42 @@ def test_a_speed_that_is_not_a_port_speed_becomes_lags(server: Any, dx: Any, acc
     assert all(lag["connectionsBandwidth"] == "10Gbps" and len(lag["connections"]) == 2 for lag in lags)
     verdict = ext(server.endpoint, "GET", f"/resiliency-groups/{order['resiliencyGroupId']}/compliance", account=account)
     assert verdict["meetsModel"], verdict["brokenRules"]
+
+
+def test_a_provider_and_a_sub_location_per_location(server: Any, dx: Any, account: str) -> None:
+    """resiliency_toolkit.md: First/Second location service provider and First/Second Sub
+    location; a partner at one location and "Other" at the other sends the order to review."""
+    from dxlab.cli.client import ext
+
+    body = {"model": "maximum", "bandwidth": "10Gbps", "locations": ["EqDC2", "CSVA1"],
+            "providers": ["Colt", "Blue Ridge Networks"], "subLocations": ["Equinix DC11, Floor 2", ""]}  # fmt: skip
+    # The bad input next to the good one: a sub-location of another location, nothing ordered.
+    with pytest.raises(Exception, match="CoreSite VA9"):
+        ext(server.endpoint, "POST", "/wizard/order", {**body, "subLocations": ["", "CoreSite VA9"]}, account=account)
+    assert dx.describe_connections()["connections"] == []
+    plan = ext(server.endpoint, "POST", "/wizard/plan", body, account=account)
+    assert plan["review"] == "Not a Direct Connect partner: 'Blue Ridge Networks' at CSVA1"
+    assert plan["providers"] == {"EqDC2": "Colt", "CSVA1": "Blue Ridge Networks"}
+    order = ext(server.endpoint, "POST", "/wizard/order", body, account=account)
+    assert order["status"] == "pending-review"
+    conns = {c["connectionId"]: c for c in dx.describe_connections()["connections"]}
+    assert {conns[c]["location"]: conns[c]["providerName"] for c in order["connectionIds"]} == {
+        "EqDC2": "Colt", "CSVA1": "Blue Ridge Networks"}  # fmt: skip
+    eqdc2 = [c for c in order["connectionIds"] if conns[c]["location"] == "EqDC2"]
+    subs = {ext(server.endpoint, "GET", f"/connections/{c}/placement", account=account)["subLocation"] for c in eqdc2}
+    assert subs == {"Equinix DC11, Floor 2"} and len({conns[c]["awsDevice"] for c in eqdc2}) == 2
+
+
+def test_the_cli_takes_a_provider_and_a_sub_location_per_location(server: Any, dx: Any, account: str) -> None:
+    run = wizard(server, account, "--model", "high", "--bandwidth", "1Gbps", "--location", "EqDC2", "--location", "CSVA1",
+                 "--provider", "Colt", "--provider", "Acme Metro Fiber",
+                 "--sub-location", "Equinix DC11, Floor 2", "--sub-location", "CoreSite VA2, Floor 1")  # fmt: skip
+    assert run.returncode == 0, run.stderr + run.stdout
+    assert "held for AWS's review: Not a Direct Connect partner: 'Acme Metro Fiber' at CSVA1" in " ".join(run.stdout.split())
+    from dxlab.cli.client import ext
+
+    conns = dx.describe_connections()["connections"]
+    assert {c["location"]: c["providerName"] for c in conns} == {"EqDC2": "Colt", "CSVA1": "Acme Metro Fiber"}
+    subs = {c["location"]: ext(server.endpoint, "GET", f"/connections/{c['connectionId']}/placement",
+                               account=account)["subLocation"] for c in conns}  # fmt: skip
+    assert subs == {"EqDC2": "Equinix DC11, Floor 2", "CSVA1": "CoreSite VA2, Floor 1"}

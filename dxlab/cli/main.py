@@ -336,8 +336,11 @@ def accounts_list(db: str | None) -> None:
 @click.option("--model", type=click.Choice(["maximum", "high", "dev-test", "classic"]), help="Resiliency model.")
 @click.option("--bandwidth", help="Capacity per connection, e.g. 10Gbps (other speeds become LAGs, e.g. 20Gbps).")
 @click.option("--location", "locations", multiple=True, help="Location code (twice for maximum and high).")
-@click.option("--sub-location", default=None, help="Sub-location (floor) at the first location.")
-@click.option("--provider", default=None, help="A partner at the location, or another name (held for review).")
+@click.option("--sub-location", "sub_locations", multiple=True,
+              help="Sub-location (floor) per --location, in order; given once: the first location's.")
+@click.option("--provider", "providers", multiple=True,
+              help="Service provider per --location, in order: a partner there, or another name (held for review);"
+                   " given once: every location's.")
 @click.option("--count", default=1, show_default=True, help="Connections per location (classic model).")
 @click.option("--tag", "tags", multiple=True, help="KEY=VALUE, repeatable.")
 @click.option("--yes", is_flag=True, help="Order without asking.")
@@ -346,8 +349,8 @@ def accounts_list(db: str | None) -> None:
               help="Where to write the customer topology (default: the state directory).")
 @endpoint_option
 def wizard(
-    model: str | None, bandwidth: str | None, locations: tuple[str, ...], sub_location: str | None,
-    provider: str | None, count: int, tags: tuple[str, ...], yes: bool, as_json: bool,
+    model: str | None, bandwidth: str | None, locations: tuple[str, ...], sub_locations: tuple[str, ...],
+    providers: tuple[str, ...], count: int, tags: tuple[str, ...], yes: bool, as_json: bool,
     topology_out: str | None, endpoint: str,
 ) -> None:  # fmt: skip
     """The Resiliency Toolkit's connection wizard: plan, summary with SLA and cost, order."""
@@ -370,10 +373,15 @@ def wizard(
         first = click.prompt("First location")
         locations = (first,) if model in ("dev-test", "classic") else (first, click.prompt("Second location"))
     body: dict[str, Any] = {"model": model, "bandwidth": bandwidth, "locations": list(locations), "count": count}
-    if sub_location:
-        body["subLocation"] = sub_location
-    if provider:
-        body["provider"] = provider
+    # resiliency_toolkit.md asks for a provider and a sub-location per location.
+    if len(sub_locations) == 1:
+        body["subLocation"] = sub_locations[0]
+    elif sub_locations:
+        body["subLocations"] = list(sub_locations)
+    if len(providers) == 1:
+        body["provider"] = providers[0]
+    elif providers:
+        body["providers"] = list(providers)
     if tags:
         body["tags"] = [{"key": k, "value": v} for k, _, v in (t.partition("=") for t in tags)]
     plan = _call(ext, endpoint, "POST", "/wizard/plan", body)
@@ -401,6 +409,8 @@ def wizard(
     console.print(f"order {placed['orderId']}: {placed['status']}; resiliency group {placed['resiliencyGroupId']}")
     if placed["status"] == "approved":
         console.print("LOA-CFA for each connection: dxlab loa CONNECTION_ID -o FILE.pdf")
+    elif placed.get("review"):
+        console.print(f"held for AWS's review: {placed['review']} (dxlab orders approve {placed['orderId']})")
     console.print(f"customer topology written to {out} and registered (add your VPCs, then `dxlab topology load`)")
 
 

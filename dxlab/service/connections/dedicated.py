@@ -67,8 +67,10 @@ def new_connection_doc(
 
 @operation("CreateConnection", write=True)
 def create_connection(
-    uow: UnitOfWork, ctx: Context, req: dict[str, Any], avoid_devices: frozenset[str] = frozenset()
+    uow: UnitOfWork, ctx: Context, req: dict[str, Any], avoid_devices: frozenset[str] = frozenset(),
+    sub_location: str | None = None,
 ) -> dict[str, Any]:
+    """`sub_location`: the floor or meet-me room the wizard's order asks for (not an API member)."""
     loc = require_location(ctx, req["location"])
     bandwidth = req["bandwidth"]
     check_bandwidth(loc, bandwidth)
@@ -101,7 +103,7 @@ def create_connection(
         check_can_join_lag(uow, lag, loc.code, bandwidth, macsec=macsec)
         on_device = lag.doc["awsDevice"]
     device, port = place(uow, loc, ctx.account, connection_id, on_device=on_device,
-                         avoid_devices=avoid_devices, ports_here=ports_here)  # fmt: skip
+                         avoid_devices=avoid_devices, ports_here=ports_here, sub_location=sub_location)  # fmt: skip
     doc = new_connection_doc(
         ctx,
         connection_id,

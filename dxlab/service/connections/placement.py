@@ -39,9 +39,12 @@ def place(
     on_device: str | None = None,
     avoid_devices: frozenset[str] = frozenset(),
     ports_here: list[dict[str, Any]] | None = None,
+    sub_location: str | None = None,
 ) -> tuple[Device, int]:
-    """`ports_here`: the account's ports at this location, when the caller has listed them."""
-    devices = [d for d in location.devices if on_device is None or d.aws_device == on_device]
+    """`ports_here`: the account's ports at this location, when the caller has listed them;
+    `sub_location`: only devices on that floor or in that meet-me room."""
+    devices = [d for d in location.devices if (on_device is None or d.aws_device == on_device)
+               and (sub_location is None or d.sub_location == sub_location)]  # fmt: skip
     mine: dict[str, int] = {}
     for doc in ports_at(uow, account, location.code) if ports_here is None else ports_here:
         name = str(doc.get("awsDevice"))

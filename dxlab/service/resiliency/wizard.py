@@ -30,10 +30,33 @@ def _plan(ctx: Context, args: dict[str, Any]) -> tuple[Plan, list[catalog.Locati
     locs = [require_location(ctx, code) for code in dict.fromkeys(s.location for s in plan.slots)]
     for loc in locs:
         check_bandwidth(loc, plan.port_bandwidth)
-        sub = args.get("subLocation")
-        if sub and loc is locs[0] and sub not in {s.name for s in loc.sub_locations}:
+        sub = _per_location(args, "subLocations", "subLocation", locs).get(loc.code)
+        if sub and sub not in {s.name for s in loc.sub_locations}:
             raise ValidationError(f"Sub-location {sub!r} is not at {loc.code}")
     return plan, locs
+
+
+def _per_location(args: dict[str, Any], many: str, one: str, locs: list[catalog.Location]) -> dict[str, str]:
+    """resiliency_toolkit.md asks for a service provider and a sub-location per location
+    ("First location service provider", "Second Sub location"): `many` lists them in
+    the order of `locations`; the older single `one` applies to every location
+    (provider) or to the first one (sub-location)."""
+    listed = args.get(many)
+    if listed is None:
+        value = args.get(one)
+        if not value:
+            return {}
+        return {loc.code: value for loc in (locs if one == "provider" else locs[:1])}
+    if not isinstance(listed, list) or len(listed) > len(locs):
+        raise ValidationError(f"{many} names at most one value per location ({len(locs)})")
+    return {loc.code: str(v) for loc, v in zip(locs, listed, strict=False) if v}
+
+
+def _unknown_providers(providers: dict[str, str], locs: list[catalog.Location]) -> list[str]:
+    """resiliency_toolkit.md: a partner of the location is approved at once; "Other" (any
+    other name) sends the order to AWS for review."""
+    return [f"{providers[loc.code]!r} at {loc.code}" for loc in locs
+            if loc.code in providers and providers[loc.code] not in loc.providers]  # fmt: skip
 
 
 def summary(plan: Plan) -> dict[str, Any]:
@@ -53,33 +76,39 @@ def summary(plan: Plan) -> dict[str, Any]:
 
 @route("POST", "/wizard/plan")
 def plan_route(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[str, Any]:
-    plan, _ = _plan(ctx, args)
-    return summary(plan)
+    plan, locs = _plan(ctx, args)
+    providers = _per_location(args, "providers", "provider", locs)
+    unknown = _unknown_providers(providers, locs)
+    return {**summary(plan), "providers": providers,
+            "subLocations": _per_location(args, "subLocations", "subLocation", locs),
+            "review": "Not a Direct Connect partner: " + ", ".join(unknown) if unknown else ""}  # fmt: skip
 
 
 @route("POST", "/wizard/order", write=True)
 def order(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[str, Any]:
     plan, locs = _plan(ctx, args)
-    provider = args.get("provider")
-    # resiliency_toolkit.md: a known partner is approved at once; "Other" goes to review.
-    known = provider is None or all(provider in loc.providers for loc in locs)
+    providers = _per_location(args, "providers", "provider", locs)
+    subs = _per_location(args, "subLocations", "subLocation", locs)
+    unknown = _unknown_providers(providers, locs)
+    known = not unknown
     tags = args.get("tags") or []
     used: set[str] = set()
     connection_ids: list[str] = []
     lag_ids: list[str] = []
     for slot in plan.slots:
         if plan.uses_lags:
+            provider = providers.get(slot.location)
             lag = _order_lag(uow, ctx, plan, slot.location, slot.name, provider if known else None, tags)
             lag_ids.append(lag["lagId"])
             members = [c["connectionId"] for c in lag.get("connections", [])]
             device = lag["awsDevice"]
         else:
             req: dict[str, Any] = {"location": slot.location, "bandwidth": plan.port_bandwidth, "connectionName": slot.name}
-            if provider and known:
-                req["providerName"] = provider
+            if slot.location in providers and known:
+                req["providerName"] = providers[slot.location]
             if tags:
                 req["tags"] = tags
-            conn = create_connection(uow, ctx, req, avoid_devices=frozenset(used))
+            conn = create_connection(uow, ctx, req, avoid_devices=frozenset(used), sub_location=subs.get(slot.location))
             members = [conn["connectionId"]]
             device = conn["awsDevice"]
         if device in used:
@@ -93,7 +122,8 @@ def order(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[str, Any]
             rec = uow.get("connection", cid)
             assert rec is not None
             rec.meta["heldForReview"] = order_id
-            rec.doc["providerName"] = provider  # the "Other" partner, as the order named it
+            if rec.doc["location"] in providers:  # the "Other" partner, as the order named it
+                rec.doc["providerName"] = providers[rec.doc["location"]]
             uow.put(rec)
     group = resiliency_groups.create(
         uow, ctx, {"resiliencyGroupName": f"{plan.slots[0].name.rsplit('-', 2)[0]}-{ctx.now():.0f}",
@@ -104,15 +134,20 @@ def order(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[str, Any]
     )
     customer = _register_customer_side(uow, ctx, [(s.location, lid) for s, lid in zip(plan.slots, lag_ids or connection_ids, strict=True)])
     status = "approved" if known else "pending-review"
+    provider = ", ".join(dict.fromkeys(providers.values()))
     uow.put(Record("order", order_id, ctx.account,
-                   {"status": status, "connections": connection_ids, "provider": provider or "",
+                   {"status": status, "connections": connection_ids, "provider": provider,
+                    "review": "Not a Direct Connect partner: " + ", ".join(unknown) if unknown else "",
                     "model": plan.model, "resiliencyGroupId": group["resiliencyGroupId"]},
                    created=ctx.now()))  # fmt: skip
     return {
         **summary(plan),
         "orderId": order_id,
         "status": status,
-        "provider": provider or "",
+        "provider": provider,
+        "providers": providers,
+        "subLocations": subs,
+        "review": "Not a Direct Connect partner: " + ", ".join(unknown) if unknown else "",
         "connectionIds": connection_ids,
         "lagIds": lag_ids,
         "resiliencyGroupId": group["resiliencyGroupId"],

@@ -22,6 +22,15 @@ class Backend:
         """An API operation, as a client in this account would call it."""
         return self.host.dispatcher.call(name, body or {}, "json", self.ctx)
 
+    def check(self, name: str, body: dict[str, Any]) -> dict[str, Any]:
+        """Validates a request of an API operation as the dispatcher would (the model's
+        constraints, with the API's messages) without running it: the wizard checks its
+        tags before the review page, where nothing is ordered yet."""
+        from dxlab.web.aws.validate import parse_input
+
+        parse_input(self.host.dispatcher.input_shape(name), body, "json")
+        return {}
+
     def items(self, name: str, key: str, body: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         """Every page of a listing operation."""
         out: list[dict[str, Any]] = []
@@ -33,6 +42,11 @@ class Backend:
                 break
             request["nextToken"] = page["nextToken"]
         return out
+
+    def owned_ports(self) -> set[str]:
+        """The IDs of this account's connections and LAGs."""
+        return {*(c["connectionId"] for c in self.items("DescribeConnections", "connections")),
+                *(g["lagId"] for g in self.items("DescribeLags", "lags"))}  # fmt: skip
 
     def route(self, method: str, path: str, args: dict[str, Any] | None = None) -> Any:
         """A /_dxlab route (path without the /_dxlab prefix), as the CLI calls it."""

@@ -11,21 +11,66 @@ NAV = [
     ("", "Overview"),
     ("connections", "Connections"),
     ("lags", "LAGs"),
+    ("interconnects", "Interconnects"),
     ("vifs", "Virtual interfaces"),
     ("gateways", "Gateways"),
     ("resiliency-groups", "Resiliency groups"),
     ("failover", "Failover tests"),
     ("topology", "Topology"),
     ("analysis", "Analysis"),
+    ("verify", "Verify"),
     ("wizard", "Connection wizard"),
 ]
+# An inline icon: the browser asks for no /favicon.ico (which is the API's port, not the console's).
+FAVICON = ("data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 16'%3E"
+           "%3Crect width='16' height='16' rx='3' fill='%23232f3e'/%3E%3Cpath d='M3 8h10M8 3v10' "
+           "stroke='%23ff9900' stroke-width='2.5'/%3E%3C/svg%3E")  # fmt: skip
+
+# Shared by every page's script: escaping, calls to /console/api (the API operations and
+# the /_dxlab routes, as any client of the account), and the API's own message shown next
+# to the field it names.
+COMMON_JS = """
+const esc = s => String(s ?? '').replace(/[&<>"']/g, c => ({'&':'&amp;','<':'&lt;','>':'&gt;','"':'&quot;',"'":'&#39;'}[c]));
+async function dx(path, body, method) {
+  const r = await fetch('/console/api/' + path, {method: method || 'POST', credentials: 'same-origin',
+    headers: {'content-type': 'application/json', 'x-dxlab-console': '1'},
+    body: (method || 'POST') === 'GET' ? undefined : JSON.stringify(body || {})});
+  const type = r.headers.get('content-type') || '';
+  const data = type.includes('json') ? await r.json() : await r.text();
+  if (!r.ok) throw Object.assign(new Error(data.message || data.Message || r.statusText), {code: data.__type || ''});
+  return data;
+}
+const op = (name, body) => dx('op/' + name, body);
+function clearErrors(form) { form.querySelectorAll('.field-error').forEach(e => e.remove()); }
+function showError(form, e) {
+  // The API's message goes next to the field it names first (data-words), else above the form.
+  const msg = String(e.message || e), low = msg.toLowerCase();
+  let at = null, first = Infinity;
+  for (const el of form.querySelectorAll('[data-words]')) {
+    if (el.offsetParent === null) continue;
+    for (const w of el.dataset.words.split(' ')) {
+      const i = low.indexOf(w);
+      if (i >= 0 && i < first) { first = i; at = el; }
+    }
+  }
+  const p = document.createElement('p');
+  p.className = 'field-error error'; p.setAttribute('role', 'alert'); p.textContent = (e.code ? e.code + ': ' : '') + msg;
+  if (at) at.insertAdjacentElement('afterend', p); else form.prepend(p);
+}
+// Editing a field clears the message shown next to it.
+document.addEventListener('input', ev => {
+  const next = ev.target.nextElementSibling;
+  if (next && next.classList.contains('field-error')) next.remove();
+});
+function confirmThen(text, fn) { return async ev => { ev.preventDefault(); if (window.confirm(text)) await fn(ev); }; }
+"""
 
 GOOD = {"available", "associated", "up", "completed", "approved", "yes", "ok", "attached"}
 WAIT = {"ordering", "requested", "pending", "pending-review", "associating", "confirming", "verifying",
         "in progress", "updating", "allocated", "disassociating", "attaching"}  # fmt: skip
 
 CSS = """
-*{box-sizing:border-box}
+*{box-sizing:border-box}[hidden]{display:none !important}
 body{margin:0;font-family:-apple-system,'Segoe UI',Helvetica,Arial,sans-serif;color:#1f2933;background:#f5f7fa}
 header{background:#232f3e;color:#fff;display:flex;align-items:center;gap:24px;padding:0 20px;height:52px}
 header .brand{font-weight:bold;font-size:17px;white-space:nowrap}header .brand span{color:#ff9900}
@@ -56,9 +101,29 @@ form.wizard{background:#fff;padding:16px 20px;border-radius:8px;display:grid;gri
   gap:10px 14px;align-items:center;max-width:560px;box-shadow:0 1px 3px rgba(0,0,0,.08)}
 form.wizard select,form.wizard input{padding:5px 7px;font-size:14px;border:1px solid #bcccdc;border-radius:4px}
 button{background:#ff9900;border:0;color:#111;font-weight:600;padding:7px 16px;border-radius:4px;cursor:pointer}
+a.button{display:inline-block;background:#ff9900;color:#111;font-weight:600;padding:7px 16px;border-radius:4px;text-decoration:none}
 button.secondary{background:#d9e2ec}button:disabled{opacity:.5;cursor:default}
 .muted{color:#627d98;font-size:13px}
-#plan{margin-top:16px}#plan table{max-width:760px}
+.scroll{overflow-x:auto;max-width:100%}form.dx textarea.mono{font-size:12.5px}
+form.dx,div.dx{background:#fff;padding:16px 20px;border-radius:8px;display:grid;grid-template-columns:minmax(120px,210px) minmax(0,1fr);
+  gap:10px 14px;align-items:center;max-width:720px;box-shadow:0 1px 3px rgba(0,0,0,.08);margin-bottom:14px}
+form.dx select,form.dx input,form.dx textarea,.dx select,.dx input{padding:5px 7px;font-size:14px;border:1px solid #bcccdc;border-radius:4px;
+  max-width:100%;min-width:0}
+form.dx .wide,.dx .wide,.dx .field-error,form.dx h2{grid-column:1/-1}form.dx h2{margin:0}.dx fieldset{grid-column:1/-1;border:1px solid #d9e2ec}
+tr.dx-hop td{background:#fff8e1;font-weight:600}.dx button{justify-self:start}.tag-row .field-error{flex-basis:100%}.field-error{margin:0}.hint{color:#627d98;font-size:12.5px}
+.tabs{display:flex;gap:4px;flex-wrap:wrap;margin:10px 0;padding:0;list-style:none;counter-reset:step}
+.tabs li{padding:6px 12px;background:#e4e7eb;border-radius:4px;font-size:13px;counter-increment:step}
+.tabs li::before{content:counter(step) '. '}.tabs li.on{background:#ff9900;font-weight:600}.tabs a{padding:6px 12px;background:#e4e7eb;border-radius:4px;
+  text-decoration:none;color:#102a43}
+dl.summary{display:grid;grid-template-columns:minmax(120px,220px) minmax(0,1fr);background:#fff;padding:12px 16px;
+  border-radius:8px;gap:6px 12px;max-width:900px;box-shadow:0 1px 3px rgba(0,0,0,.08)}dl.summary dt{font-weight:600;color:#334e68}
+dl.summary dd{margin:0;overflow-wrap:anywhere}
+.notice{background:#fff8e1;color:#5d4300;padding:10px 14px;border-radius:6px;margin:10px 0;border-left:4px solid #ff9900}
+.stand-in{background:#eef2ff;border-left:4px solid #5c6ac4;padding:8px 12px;border-radius:6px;margin:10px 0}
+.actions{display:flex;gap:8px;flex-wrap:wrap;align-items:center;margin:8px 0}
+pre.out{background:#102a43;color:#f0f4f8;padding:10px;border-radius:6px;overflow-x:auto;font-size:12.5px}
+@media (max-width:820px){main{padding:14px 10px}header{gap:10px;padding:0 10px}header .brand{font-size:15px}
+  header input{width:110px}.dx,dl.summary{grid-template-columns:1fr}}
 """
 
 
@@ -78,30 +143,37 @@ def table(headers: Iterable[str], rows: Iterable[Iterable[str]], empty: str = "N
     if not body:
         return f'<p class="empty">{escape(empty)}</p>'
     head = "".join(f"<th>{escape(h)}</th>" for h in headers)
-    return f'<table class="grid"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+    return f'<div class="scroll"><table class="grid"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>'
+
+
+def summary(rows: Iterable[tuple[str, str]]) -> str:
+    """A definition list of (label, already-escaped value)."""
+    return '<dl class="summary">' + "".join(f"<dt>{escape(k)}</dt><dd>{v}</dd>" for k, v in rows) + "</dl>"
 
 
 def page(title: str, body: str, account: str, strict: bool, active: str = "", script: str = "") -> str:
+    section = active.split("/", 1)[0]
     links = "".join(
-        f'<a href="/console/{slug}" class="{"on" if slug == active else ""}">{escape(label)}</a>' for slug, label in NAV
+        f'<a href="/console/{slug}" class="{"on" if slug == section else ""}">{escape(label)}</a>' for slug, label in NAV
     )
     if strict:
         who = f'<form method="get" action="/console/logout">account <b>{escape(account)}</b>' \
               '<button class="secondary" type="submit">Sign out</button></form>'  # fmt: skip
     else:
-        who = ('<form method="get" action="">account <input name="account" pattern="[0-9]{12}" '
+        who = ('<form method="get" action=""><label for="account">account</label> <input id="account" name="account" pattern="[0-9]{12}" '
                f'value="{escape(account)}" title="12-digit account id"><button class="secondary">Switch</button></form>')  # fmt: skip
     return (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{escape(title)} · dxlab</title>'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1"><style>{CSS}{REPORT_CSS}</style></head>'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="{FAVICON}">'
+            f"<style>{CSS}{REPORT_CSS}</style></head>"
             f'<body><header><div class="brand">dxlab <span>Direct Connect</span></div>{who}</header>'
             f"<nav>{links}</nav><main><h1>{escape(title)}</h1>{body}</main>"
-            f'{f"<script>{script}</script>" if script else ""}</body></html>')  # fmt: skip
+            f'<script>{COMMON_JS}{script}</script></body></html>')  # fmt: skip
 
 
 def login_page(message: str, error: bool = True) -> str:
     note = f'<p class="{"error" if error else "muted"}">{escape(message)}</p>' if message else ""
     return (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Sign in · dxlab</title>'
-            f"<style>{CSS}</style></head><body><header><div class=\"brand\">dxlab <span>Direct Connect</span></div>"
+            f'<link rel="icon" href="{FAVICON}"><style>{CSS}</style></head><body><header><div class="brand">dxlab <span>Direct Connect</span></div>'
             f"</header><main><h1>Sign in</h1>{note}"
             '<form class="wizard" method="post" action="/console/login">'
             '<label for="ak">Access key ID</label><input id="ak" name="access_key" autocomplete="username" required>'
@@ -109,3 +181,19 @@ def login_page(message: str, error: bool = True) -> str:
             'autocomplete="current-password" required><span></span><button type="submit">Sign in</button></form>'
             '<p class="muted">The server runs with <code>--auth strict</code>: use a key registered with '
             "<code>dxlab accounts add</code>.</p></main></body></html>")  # fmt: skip
+
+
+def link(kind: str, resource_id: object) -> str:
+    """A resource's ID linking to its console page (kind: connections, lags, vifs, ...)."""
+    if resource_id in (None, ""):
+        return ""
+    rid = escape(str(resource_id))
+    return f'<a href="/console/{kind}/{rid}"><code>{rid}</code></a>'
+
+
+def parent_link(parent_id: object, owned: set[str]) -> str:
+    """A VIF's connection or LAG: a link when this account owns it; a hosted VIF's
+    connection belongs to another account, whose page this one cannot see."""
+    if parent_id not in owned:
+        return code(parent_id)
+    return link("lags" if str(parent_id).startswith("dxlag") else "connections", parent_id)

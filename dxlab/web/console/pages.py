@@ -12,7 +12,7 @@ from dxlab.domain.loa import NO_LOA_STATES
 from dxlab.service.resiliency.groups import COMPLIANCE_QUESTION
 from dxlab.toolkit.report import html_fragment
 from dxlab.web.console.backend import Backend
-from dxlab.web.console.layout import badge, code, table
+from dxlab.web.console.layout import badge, code, link, parent_link, table
 
 Page = tuple[str, str, str]  # title, body, script
 INLINE_DIAGRAM_LIMIT = 400  # connections + VIFs drawn on the overview
@@ -74,14 +74,15 @@ def _verdict_line(result: dict[str, Any]) -> str:
 
 def connections(b: Backend, q: dict[str, str]) -> Page:
     rows = [
-        (code(c["connectionId"]), escape(c.get("connectionName", "")), escape(c.get("location", "")),
+        (link("connections", c["connectionId"]), escape(c.get("connectionName", "")), escape(c.get("location", "")),
          code(c.get("awsDeviceV2") or c.get("awsDevice", "")), escape(c.get("bandwidth", "")),
          badge(c.get("connectionState")), code(c.get("lagId", "")), escape(c.get("partnerName") or c.get("providerName") or ""),
          escape(c.get("encryptionMode", "") or ""), _loa_link(c["connectionId"], c.get("connectionState")))
         for c in b.items("DescribeConnections", "connections")
     ]  # fmt: skip
     headers = ("ID", "Name", "Location", "AWS device", "Bandwidth", "State", "LAG", "Provider", "MACsec", "LOA-CFA")
-    body = table(headers, rows, "No connections: order some with the connection wizard.")
+    body = ('<p class="actions"><a class="button" href="/console/wizard?create">Create a connection</a></p>'
+            + table(headers, rows, "No connections: order some with the connection wizard."))  # fmt: skip
     return "Connections", body, ""
 
 
@@ -93,7 +94,7 @@ def _loa_link(resource_id: str, state: object) -> str:
 
 def lags(b: Backend, q: dict[str, str]) -> Page:
     rows = [
-        (code(lag["lagId"]), escape(lag.get("lagName", "")), escape(lag.get("location", "")),
+        (link("lags", lag["lagId"]), escape(lag.get("lagName", "")), escape(lag.get("location", "")),
          code(lag.get("awsDeviceV2") or lag.get("awsDevice", "")),
          f"{lag.get('numberOfConnections', len(lag.get('connections', [])))} × {escape(lag.get('connectionsBandwidth', ''))}",
          escape(str(lag.get("minimumLinks", 0))), badge(lag.get("lagState")),
@@ -104,8 +105,21 @@ def lags(b: Backend, q: dict[str, str]) -> Page:
     return "LAGs", table(headers, rows, "No link aggregation groups."), ""
 
 
+def interconnects(b: Backend, q: dict[str, str]) -> Page:
+    """A Direct Connect Partner's interconnects, on which it provisions hosted connections."""
+    rows = [
+        (link("interconnects", i["interconnectId"]), escape(i.get("interconnectName", "")), escape(i.get("location", "")),
+         code(i.get("awsDeviceV2") or i.get("awsDevice", "")), escape(i.get("bandwidth", "")),
+         badge(i.get("interconnectState")), _loa_link(i["interconnectId"], i.get("interconnectState")))
+        for i in b.items("DescribeInterconnects", "interconnects")
+    ]  # fmt: skip
+    headers = ("ID", "Name", "Location", "AWS device", "Bandwidth", "State", "LOA-CFA")
+    return "Interconnects", table(headers, rows, "No interconnects (a Direct Connect Partner orders them)."), ""
+
+
 def vifs(b: Backend, q: dict[str, str]) -> Page:
     rows = []
+    owned = b.owned_ports()
     for v in b.items("DescribeVirtualInterfaces", "virtualInterfaces"):
         peers = "<br>".join(
             f"{escape(p.get('addressFamily', ''))} {badge(p.get('bgpStatus'))} "
@@ -113,41 +127,32 @@ def vifs(b: Backend, q: dict[str, str]) -> Page:
             for p in v.get("bgpPeers", [])
         )  # fmt: skip
         gateway = v.get("directConnectGatewayId") or v.get("virtualGatewayId") or ""
-        rows.append((code(v["virtualInterfaceId"]), escape(v.get("virtualInterfaceName", "")),
+        vid = escape(v["virtualInterfaceId"])
+        select = f'<input type="radio" name="vif" value="{vid}" aria-label="Select {vid}">'
+        rows.append((select, link("vifs", v["virtualInterfaceId"]), escape(v.get("virtualInterfaceName", "")),
                      escape(v.get("virtualInterfaceType", "")), badge(v.get("virtualInterfaceState")),
-                     code(v.get("connectionId")), escape(str(v.get("vlan", ""))),
+                     parent_link(v.get("connectionId"), owned), escape(str(v.get("vlan", ""))),
                      f"{escape(str(v.get('asnLong') or v.get('asn', '')))} / {escape(str(v.get('amazonSideAsn', '')))}",
                      code(gateway), peers, escape(str(v.get("mtu", "")))))  # fmt: skip
-    headers = ("ID", "Name", "Type", "State", "Connection", "VLAN", "ASN / Amazon ASN", "Gateway", "BGP peers", "MTU")
-    return "Virtual interfaces", table(headers, rows, "No virtual interfaces."), ""
+    headers = ("", "ID", "Name", "Type", "State", "Connection", "VLAN", "ASN / Amazon ASN", "Gateway", "BGP peers", "MTU")
+    # resiliency_failover.md: "Select the virtual interfaces and then choose Actions, Bring down BGP".
+    actions = ('<p class="actions"><a class="button" href="/console/vifs/create">Create virtual interface</a>'
+               '<button type="button" class="secondary" id="vifs-actions" aria-haspopup="true">Actions ▾</button>'
+               '<span id="vifs-menu" hidden><button type="button" class="secondary" data-go="">View details</button> '
+               '<button type="button" class="secondary" data-go="#bring-down">Bring down BGP</button></span></p>'
+               '<p class="error" id="vifs-none" role="alert" hidden>Select a virtual interface first.</p>')  # fmt: skip
+    return "Virtual interfaces", actions + table(headers, rows, "No virtual interfaces."), VIFS_JS
 
 
-def gateways(b: Backend, q: dict[str, str]) -> Page:
-    dx_rows = []
-    for g in b.items("DescribeDirectConnectGateways", "directConnectGateways"):
-        assocs = b.items("DescribeDirectConnectGatewayAssociations", "directConnectGatewayAssociations",
-                         {"directConnectGatewayId": g["directConnectGatewayId"]})  # fmt: skip
-        linked = "<br>".join(
-            f"{code(a.get('associatedGateway', {}).get('id'))} {badge(a.get('associationState'))} "
-            f"<span class=\"muted\">{escape(', '.join(p['cidr'] for p in a.get('allowedPrefixesToDirectConnectGateway', [])))}</span>"
-            for a in assocs
-        )  # fmt: skip
-        dx_rows.append((code(g["directConnectGatewayId"]), escape(g.get("directConnectGatewayName", "")),
-                        escape(str(g.get("amazonSideAsn", ""))), badge(g.get("directConnectGatewayState")), linked))  # fmt: skip
-    vgws = b.route("GET", "/virtual-gateways").get("virtualGateways", [])
-    tgws = b.route("GET", "/transit-gateways").get("transitGateways", [])
-    gw_rows = [
-        (code(g.get("virtualGatewayId") or g.get("transitGatewayId")), "VGW" if g.get("virtualGatewayId") else "TGW",
-         badge(g.get("virtualGatewayState") or g.get("state") or g.get("transitGatewayState")),
-         escape(str(g.get("amazonSideAsn", ""))), escape(", ".join(g.get("vpcCidrs", []))), escape(g.get("region", "")))
-        for g in [*vgws, *tgws]
-    ]  # fmt: skip
-    body = ("<h2>Direct Connect gateways</h2>"
-            + table(("ID", "Name", "Amazon ASN", "State", "Associated gateways (allowed prefixes)"), dx_rows,
-                    "No Direct Connect gateways.")
-            + "<h2>Virtual private gateways and transit gateways</h2>"
-            + table(("ID", "Kind", "State", "Amazon ASN", "VPC CIDRs", "Region"), gw_rows, "No VGWs or TGWs."))  # fmt: skip
-    return "Gateways", body, ""
+VIFS_JS = """
+const vifsMenu = document.getElementById('vifs-menu');
+document.getElementById('vifs-actions').addEventListener('click', () => { vifsMenu.hidden = !vifsMenu.hidden; });
+vifsMenu.querySelectorAll('button[data-go]').forEach(b => b.addEventListener('click', () => {
+  const chosen = document.querySelector('input[name=vif]:checked');
+  document.getElementById('vifs-none').hidden = Boolean(chosen);
+  if (chosen) location.href = '/console/vifs/' + chosen.value + b.dataset.go;
+}));
+"""
 
 
 def resiliency_groups(b: Backend, q: dict[str, str]) -> Page:
@@ -173,6 +178,11 @@ def resiliency_groups(b: Backend, q: dict[str, str]) -> Page:
 
 
 TOPOLOGY_JS = """
+const tf = document.getElementById('load-topology');
+tf.addEventListener('submit', async ev => {
+  ev.preventDefault(); clearErrors(tf);
+  try { await dx('topology', {yaml: tf.yaml.value}, 'PUT'); location.reload(); } catch (e) { showError(tf, e); }
+});
 const box=document.getElementById('diagram'),auto=document.getElementById('auto');
 setInterval(async()=>{if(!auto.checked)return;
  const r=await fetch('/console/api/diagram.svg',{credentials:'same-origin'});if(r.ok)box.innerHTML=await r.text();},5000);
@@ -187,7 +197,13 @@ def topology(b: Backend, q: dict[str, str]) -> Page:
     body = (f'{note}<p class="muted">Failed parts are red; hover for the reason. '
             '<label><input type="checkbox" id="auto" checked> refresh every 5 s</label> · '
             '<a href="/console/diagram.svg" download="dxlab-topology.svg">download SVG</a></p>'
-            f'<div class="diagram" id="diagram">{svg}</div>')  # fmt: skip
+            f'<div class="diagram" id="diagram">{svg}</div>'
+            '<form class="dx" id="load-topology"><h2>Customer topology</h2><p class="wide muted">Your side of the network, '
+            "as YAML (see <code>examples/maximum-resiliency.yaml</code>): data centers, routers, the prefixes they "
+            "advertise, and the VPCs (<code>vpcs:</code>) whose instance step 5 pings. Loading it replaces the one "
+            'in use (also <code>dxlab topology load FILE</code>).</p><label for="topology-yaml" class="wide">Topology (YAML)</label>'
+            f'<textarea id="topology-yaml" name="yaml" class="wide mono" rows="18" data-words="topology yaml line">'
+            f'{escape(str(loaded.get("yaml", "")))}</textarea><span></span><button type="submit">Load topology</button></form>')  # fmt: skip
     return "Topology", body, TOPOLOGY_JS
 
 
@@ -200,8 +216,8 @@ PAGES: dict[str, Callable[[Backend, dict[str, str]], Page]] = {
     "": overview,
     "connections": connections,
     "lags": lags,
+    "interconnects": interconnects,
     "vifs": vifs,
-    "gateways": gateways,
     "resiliency-groups": resiliency_groups,
     "topology": topology,
     "analysis": analysis,

@@ -7,7 +7,6 @@ itself at import time, so import order can never change behaviour."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 from dxlab.lab.plan import AccountNetwork
 from dxlab.service.bus import Bus
@@ -42,12 +41,18 @@ class Dxlab:
         self.store.close()
 
 
-def data_plane(settings: Settings, lab_prefix: str | None = None, lab_state: Path | None = None) -> DataPlane:
-    if settings.data_plane != "lab":
-        return SimPlane()
-    from dxlab.lab.host import tools_present
-    from dxlab.lab.plane import LabPlane
+def data_plane(settings: Settings) -> DataPlane:
+    """The plane `settings.data_plane` names: sim, lab, or auto (the lab where this
+    machine can run it: root, BIRD, FRR, nftables)."""
+    from dxlab.lab.host import lab_can_run, tools_present
 
+    choice = settings.data_plane
+    if choice == "auto":
+        choice = "lab" if lab_can_run() else "sim"
+    if choice == "sim":
+        return SimPlane()
+    if choice != "lab":
+        raise ValueError(f"unknown data plane {choice!r}: sim, lab or auto")
     missing = [name for name, ok in tools_present().items() if not ok]
     if missing:
         raise LabUnavailable(
@@ -55,8 +60,9 @@ def data_plane(settings: Settings, lab_prefix: str | None = None, lab_state: Pat
             " bird2, frr, nftables, iproute2, iputils-ping); --data-plane auto falls back to sim"
         )
     from dxlab import config
+    from dxlab.lab.plane import LabPlane
 
-    return LabPlane(settings, lab_prefix or config.lab_prefix(), lab_state)
+    return LabPlane(settings, config.lab_prefix())
 
 
 def bootstrap(db: str, settings: Settings, *, plane: DataPlane | None = None) -> Dxlab:

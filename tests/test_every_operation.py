@@ -65,3 +65,25 @@ def test_operation_answers_200_or_an_aws_error(
 
 def test_no_traceback_in_server_log(store_server: ServerProcess) -> None:
     assert store_server.server_errors() == ""
+
+
+def test_every_marked_handler_is_served() -> None:
+    """service/operations.py lists the families by hand: a module with marked handlers
+    left out of FAMILIES would silently not be served."""
+    import importlib
+    import pkgutil
+
+    import dxlab.service
+    from dxlab.service import registry, routes, timers
+    from dxlab.service.operations import HANDLERS
+
+    served = {id(op.handler) for op in HANDLERS.operations.values()}
+    served |= {id(r.handler) for r in HANDLERS.routes} | {id(a) for a in HANDLERS.timers.values()}
+    left_out = []
+    for info in pkgutil.walk_packages(dxlab.service.__path__, "dxlab.service."):
+        module = importlib.import_module(info.name)
+        for name, fn in vars(module).items():
+            if any(mark(fn) is not None for mark in (registry.marked, routes.marked, timers.marked)):
+                if id(fn) not in served:
+                    left_out.append(f"{info.name}.{name}")
+    assert not left_out, f"marked but not in service/operations.py FAMILIES: {left_out}"

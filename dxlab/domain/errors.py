@@ -1,4 +1,4 @@
-"""The named errors of dxlab. The domain and service layers raise these; `api.errors`
+"""The named errors of dxlab. The domain and service layers raise these; `web.errors`
 is the one place that turns them into AWS's exception names and status codes."""
 
 from __future__ import annotations

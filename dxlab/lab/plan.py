@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dxlab.domain import router_templates as t
+from dxlab.domain.gateway import TGW, VGW, advertised_prefixes
 from dxlab.domain.topology import Vpc
 from dxlab.lab import bird, frr
 from dxlab.lab.model import Bridge, Daemon, End, Endpoint, Lab, LabSession, Namespace, Veth
@@ -66,7 +67,11 @@ def vif_exports(net: Network, vif: Vif) -> list[tuple[str, str]]:
     for assoc in net.associations:
         if assoc.dx_gateway_id == vif.gateway_id and assoc.gateway_id in net.gateways:
             gw = net.gateways[assoc.gateway_id]
-            out += [(c, gw.id) for c in assoc.allowed_prefixes or gw.cidrs]
+            # allowed-to-prefixes.md, as routing/bgp.advertised_routes: for a VGW the list
+            # filters the VPC CIDRs; for a TGW it is what is advertised.
+            kind = TGW if gw.id.startswith("tgw-") else VGW
+            allowed = advertised_prefixes(kind, list(assoc.allowed_prefixes), list(gw.cidrs))
+            out += [(c, gw.id) for c in (allowed if assoc.allowed_prefixes else gw.cidrs)]
     seen: dict[str, str] = {}
     for cidr, gw_id in out:
         seen.setdefault(cidr, gw_id)

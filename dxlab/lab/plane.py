@@ -23,11 +23,10 @@ from dxlab.lab.model import Lab
 from dxlab.lab.plan import DEFAULT_PREFIX, AccountNetwork, build_lab
 from dxlab.lab.probes import TrafficProbe
 from dxlab.routing.bgp import Route, SessionState, accepted_routes
-from dxlab.routing.network import Network
+from dxlab.routing.network import Network, Outages
 from dxlab.routing.paths import SessionKey, all_states
 from dxlab.service.context import Settings
 from dxlab.service.data_plane import Measured, Routes
-from dxlab.service.resiliency.outages import Outages
 
 log = logging.getLogger("dxlab.lab")
 HEAL_EVERY = 5.0  # seconds: a full observe/diff even when nothing changed in the store

@@ -53,6 +53,7 @@ class Link:
     # The cross-connect is complete and a customer router is on the other end (or the
     # owner has described no customer side yet): a BGP session can come up over it.
     patched: bool = True
+    owner: str = ""  # the account that owns the port
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,19 @@ class Network:
 
     def site_of(self, router: str) -> str:
         return self.topology.router(router).site
+
+
+SessionKey = tuple[str, str]  # (VIF id, address family)
+
+
+@dataclass(frozen=True)
+class Outages:
+    """What is down now: the failure domains of every active injected failure and the
+    (VIF, family) sessions of every BGP failover test in progress (built by the service
+    layer's resiliency/outages.py, the one place that says it)."""
+
+    failed: tuple[Failure, ...] = ()
+    testing: tuple[SessionKey, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -200,9 +200,17 @@ class Paths:
             return self.to_gateways.get((site, target), [])
         return [k for (s, t), keys in self.to_gateways.items() if t == target for k in keys]
 
+    def gateway_pair_keys(self) -> list[tuple[str, str]]:
+        """The (data center, gateway) pairs to judge: a data center with a session to the
+        gateway, and over the WAN every data center with every gateway any of them reaches."""
+        if self.net.topology.wan and self.net.topology.sites:
+            targets = sorted({t for _, t in self.to_gateways})
+            return [(s, t) for s in self.net.topology.sites for t in targets]
+        return sorted(self.to_gateways)
+
     def gateway_pairs(self) -> list[GatewayPath]:
         out = []
-        for site, target in sorted(self.to_gateways):
+        for site, target in self.gateway_pair_keys():
             keys = self.gateway_candidates(site, target)
             up = [k for k in keys if self.states[k].up]
             reason = "" if up else f"no BGP session to {target} is up ({self.states[keys[0]].reason})"
@@ -225,7 +233,9 @@ class Paths:
 
     def site_pair(self, a: str, b: str) -> SitePath:
         mine, theirs = self.sitelink_sessions(a), self.sitelink_sessions(b)
-        combos = tuple((x, y) for gw in sorted(mine.keys() & theirs.keys()) for x in mine[gw] for y in theirs[gw])
+        combos = tuple(
+            (x, y) for gw in sorted(mine.keys() & theirs.keys()) for x in mine[gw] for y in theirs[gw] if x[1] == y[1]
+        )
         return SitePath(a, b, self.net.topology.wan, combos)
 
     def site_pairs(self) -> list[SitePath]:

@@ -14,9 +14,8 @@ from typing import Any, Protocol
 
 from dxlab.domain.topology import Vpc
 from dxlab.routing.bgp import Route, SessionState
-from dxlab.routing.network import Network
+from dxlab.routing.network import Network, Outages
 from dxlab.routing.paths import SessionKey, all_states
-from dxlab.service.resiliency.outages import Outages
 
 # (direction, route) pairs of ListVirtualInterfaceRoutes; direction: accepted | advertised.
 Routes = list[tuple[str, Route]]

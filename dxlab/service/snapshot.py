@@ -13,10 +13,10 @@ from typing import Any
 from dxlab.domain import catalog
 from dxlab.domain.topology import Topology, parse
 from dxlab.routing.bgp import SessionState
-from dxlab.routing.network import Association, AwsGateway, Link, Network, Session, Vif
+from dxlab.routing.network import Association, AwsGateway, Link, Network, Outages, Session, Vif
 from dxlab.routing.paths import Paths, SessionKey
 from dxlab.service.context import Context, Settings
-from dxlab.service.resiliency.outages import Outages, current_outages
+from dxlab.service.resiliency.outages import current_outages
 from dxlab.store.repository import Record, UnitOfWork
 
 TOPOLOGY_KIND = "topology"
@@ -50,7 +50,7 @@ def link_kind(link_id: str) -> tuple[str, ...]:
     return ("lag",) if link_id.startswith("dxlag-") else ("connection", "interconnect")
 
 
-def _link(uow: UnitOfWork, rec: Record) -> Link:
+def _link(uow: UnitOfWork, rec: Record, topologies: dict[str, Record | None]) -> Link:
     """A connection, LAG or interconnect as routing sees it. Its state is the design's:
     a port an injected failure holds `down` keeps its state from before (the failure
     itself is an outage, so no reader counts it twice). It is patched when its
@@ -60,23 +60,26 @@ def _link(uow: UnitOfWork, rec: Record) -> Link:
     state = str(d.get(LINK_KINDS[rec.kind]))
     if rec.meta.get("failures"):
         state = str(rec.meta.get("stateBeforeFailure", state))
-    topology = uow.get(TOPOLOGY_KIND, rec.account)
+    if rec.account not in topologies:
+        topologies[rec.account] = uow.get(TOPOLOGY_KIND, rec.account)
+    topology = topologies[rec.account]
     patched = bool(rec.meta.get("crossConnect", True)) and (
         topology is None or rec.id in topology.doc.get("routerOfLink", {})
     )
     name = str(d.get(f"{rec.kind}Name", ""))
     device = str(d.get("awsDeviceV2") or d.get("awsDevice") or "")
-    return Link(rec.id, name, device, str(d.get("location")), state, patched)
+    return Link(rec.id, name, device, str(d.get("location")), state, patched, rec.account)
 
 
 def build_network(uow: UnitOfWork, ctx: Context, account: str | None = None) -> Network:
     account = account or ctx.account
     topology, resolved = load_topology(uow, account)
     links: dict[str, Link] = {}
+    topologies: dict[str, Record | None] = {}
     for kind in ("connection", "lag"):
         for rec in uow.list(kind, account=account):
             if rec.doc.get(LINK_KINDS[kind]) not in GONE_LINK:
-                links[rec.id] = _link(uow, rec)
+                links[rec.id] = _link(uow, rec, topologies)
     vifs: dict[str, Vif] = {}
     for rec in uow.list("virtual_interface", account=account):
         d = rec.doc
@@ -86,7 +89,7 @@ def build_network(uow: UnitOfWork, ctx: Context, account: str | None = None) -> 
         if link_id not in links:  # a hosted VIF rides on another account's port
             parent = next((p for k in link_kind(link_id) if (p := uow.get(k, link_id)) is not None), None)
             if parent is not None and parent.doc.get(LINK_KINDS[parent.kind]) not in GONE_LINK:
-                links[link_id] = _link(uow, parent)
+                links[link_id] = _link(uow, parent, topologies)
         link = links.get(link_id)
         sessions = tuple(
             Session(rec.id, p["addressFamily"], p.get("bgpPeerId", ""), p.get("amazonAddress", ""), p.get("customerAddress", ""))
@@ -97,7 +100,9 @@ def build_network(uow: UnitOfWork, ctx: Context, account: str | None = None) -> 
             id=rec.id,
             name=str(d.get("virtualInterfaceName", "")),
             type=str(d.get("virtualInterfaceType")),
-            state=str(d.get("virtualInterfaceState")),  # the lifecycle state; the plane says up or down
+            # The lifecycle state (the plane says up or down); during an outage dxlab causes
+            # (set-jumbo-frames-vif.md: a jumbo frame update, a migration) no session runs.
+            state="pending" if rec.meta.get("outage") else str(d.get("virtualInterfaceState")),
             vlan=int(d.get("vlan", 0)),
             connection_id=link_id,
             device=link.device if link else str(d.get("awsDeviceV2", "")),
@@ -184,10 +189,15 @@ class NetworkSnapshot:
         return Paths(self.network, self.sessions)
 
 
+def foreign_links(net: Network, account: str) -> dict[str, str]:
+    """The ports of other accounts in `net` (hosted VIFs ride on them): link -> owner."""
+    return {link.id: link.owner for link in net.links.values() if link.owner and link.owner != account}
+
+
 def network_snapshot(uow: UnitOfWork, ctx: Context, account: str | None = None) -> NetworkSnapshot:
     account = account or ctx.account
     net = build_network(uow, ctx, account)
-    outages = current_outages(uow, account)
+    outages = current_outages(uow, account, foreign_links(net, account))
     return NetworkSnapshot(account, net, outages, ctx.plane.sessions(net, outages), ctx.plane.name)
 
 
@@ -218,5 +228,5 @@ def accounts_with_topology(uow: UnitOfWork, settings: Settings) -> list[AccountS
     for topo in sorted(uow.list(TOPOLOGY_KIND), key=lambda r: r.id):
         net = build_network(uow, Context(account=topo.id, settings=settings))
         docs = {vif_id: rec.doc for vif_id in net.vifs if (rec := uow.get("virtual_interface", vif_id)) is not None}
-        out.append(AccountState(topo.id, net, docs, current_outages(uow, topo.id)))
+        out.append(AccountState(topo.id, net, docs, current_outages(uow, topo.id, foreign_links(net, topo.id))))
     return out

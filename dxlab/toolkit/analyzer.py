@@ -16,7 +16,13 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
 from dxlab.domain.resiliency import broken_rules
-from dxlab.routing.bgp import best_toward_customer, covers, dependencies, gateways_reached
+from dxlab.routing.bgp import (
+    SessionState,
+    best_toward_customer,
+    covers,
+    dependencies,
+    gateways_reached,
+)
 from dxlab.routing.network import Failure, Network
 from dxlab.routing.paths import Paths, SessionKey, all_states, host_of, site_prefixes
 
@@ -94,11 +100,17 @@ class _CutCache:
         return [f for f in singles if f not in exclude], [d for d in doubles if not (d & exclude)]
 
 
-def analyze(net: Network, failed: Collection[Failure] = (), testing: Collection[SessionKey] = ()) -> Analysis:
+def analyze(
+    net: Network,
+    failed: Collection[Failure] = (),
+    testing: Collection[SessionKey] = (),
+    states: dict[SessionKey, SessionState] | None = None,
+) -> Analysis:
     """Every single failure and pair, from the network as it is with `failed` and
-    `testing` (what is down now) already down."""
+    `testing` (what is down now) already down; `states`, when given, are the sessions as
+    the data plane in use says they are now (the snapshot's), else the routing model's."""
     started = time.perf_counter()
-    states = all_states(net, failed, testing)
+    states = all_states(net, failed, testing) if states is None else states
     paths = Paths(net, states)
     deps = {k: dependencies(net, net.vifs[k[0]], k[1]) for k, s in states.items() if s.up}
     domains: set[Failure] = {f for d in deps.values() for f in d}
@@ -149,11 +161,11 @@ def analyze(net: Network, failed: Collection[Failure] = (), testing: Collection[
                 record(label, *cut_cache.cuts(side, own))
     # Connectivity to AWS itself: each data center <-> gateway (VGW, TGW, Direct Connect
     # gateway, AWS's public side), whether or not a VPC has been described behind it.
-    for site, target in sorted(paths.to_gateways):
+    for site, target in paths.gateway_pair_keys():
         cands = [k for k in paths.gateway_candidates(site, target) if k in deps]
         if not cands:
             continue
-        baseline_gateways.append({"site": site, "gateway": target, "via": sorted({k[0] for k in cands})})
+        baseline_gateways.append({"site": site, "gateway": net.label(target), "via": sorted({k[0] for k in cands})})
         own = frozenset({Failure("site", site)})
         record(f"{site} <-> {net.label(target)}", *cut_cache.cuts(cands, own))
     # SiteLink: data center <-> data center over the AWS network, beside the customer's

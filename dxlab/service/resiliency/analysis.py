@@ -65,7 +65,7 @@ def analysis(uow: UnitOfWork, ctx: Context) -> dict[str, Any]:
     with what is failed right now beside it, so a report can say both."""
     snap = network_snapshot(uow, ctx)
     net = snap.network
-    result = analyze(net, snap.outages.failed, snap.outages.testing).to_json()
+    result = analyze(net, states=snap.sessions).to_json()
     result["question"] = DESIGN_QUESTION
     result["account"] = ctx.account
     result["inventory"] = _inventory(net)

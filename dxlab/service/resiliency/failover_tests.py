@@ -6,7 +6,7 @@ run it ("The only account that has permission to run the failover test is the ac
 that owns the virtual interface"). A test whose VIF or connection goes away ends failed.
 
 Beyond AWS: each test keeps the routing model's before/during comparison for its report
-(failover_report.py)."""
+(reports.py)."""
 
 from __future__ import annotations
 
@@ -28,7 +28,6 @@ from dxlab.service.virtual_interfaces.state import (
     live_state,
     parent_of,
     parent_state,
-    refresh,
 )
 from dxlab.store.repository import Record, UnitOfWork
 
@@ -110,7 +109,7 @@ def _bring_down(uow: UnitOfWork, ctx: Context, vif: Record) -> None:
     """The VIF shows `testing`; the test's record (now in progress) holds the tested
     sessions down in the snapshot, so the peers' BGP status follows from it."""
     vif.doc["virtualInterfaceState"] = "testing"
-    refresh(uow, ctx, vif)
+    uow.put(vif)
 
 
 def _vif_gone(uow: UnitOfWork, test: Record) -> str:
@@ -132,7 +131,7 @@ def _finish(uow: UnitOfWork, ctx: Context, test: Record, status: str, end: float
     vif = uow.get(VIF_KIND, str(test.doc["virtualInterfaceId"]))
     if vif is not None and vif.doc["virtualInterfaceState"] == "testing":
         vif.doc["virtualInterfaceState"] = "available"  # the data plane says up or down
-        refresh(uow, ctx, vif)
+        uow.put(vif)
 
 
 @timer_action(EXPIRE)

@@ -43,7 +43,7 @@ def _links(uow: UnitOfWork, account: str) -> list[Record]:
 
 
 def _device(rec: Record) -> str:
-    """The device name the routing model uses for a link (network_view.build_network)."""
+    """The device name the routing model uses for a link (snapshot.build_network)."""
     return str(rec.doc.get("awsDeviceV2") or rec.doc.get("awsDevice") or "")
 
 

@@ -5,50 +5,31 @@ onto other records."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from dxlab.domain import failover as rules
-from dxlab.routing.network import Failure
+from dxlab.routing.network import Failure, Outages, SessionKey
 from dxlab.store.repository import UnitOfWork
 
 TEST_KIND = "failover_test"
 FAILURE_KIND = "failure"
 
-SessionKey = tuple[str, str]  # (VIF id, address family)
-
-
-@dataclass(frozen=True)
-class Outages:
-    """The failure domains of every active injected failure, the (VIF, family) sessions
-    of every BGP failover test in progress, the data centers that are down, and the ids
-    of the records that hold them (the lab watches those with probe traffic)."""
-
-    failed: tuple[Failure, ...] = ()
-    testing: tuple[SessionKey, ...] = ()
-    dead_sites: tuple[str, ...] = ()
-    records: tuple[str, ...] = ()
-
-
-NONE = Outages()
-
-
-def current_outages(uow: UnitOfWork, account: str | None) -> Outages:
-    """What is down now in `account` (every account when None)."""
+def current_outages(uow: UnitOfWork, account: str | None, foreign_links: dict[str, str] | None = None) -> Outages:
+    """What is down now in `account` (every account when None). `foreign_links` (link id
+    -> its owner): the ports of other accounts this account's hosted VIFs ride on; a
+    failure their owner injected takes them down here too, as that connection failing."""
     failed: list[Failure] = []
-    dead: list[str] = []
-    records: list[str] = []
     for rec in uow.list(FAILURE_KIND, account=account):
         if rec.doc.get("status") == rules.ACTIVE:
             failed += [Failure(kind, fid) for kind, fid in rec.meta.get("domains", [])]
-            dead += rec.meta.get("deadSites", [])
-            records.append(rec.id)
+    for owner in sorted(set((foreign_links or {}).values())):
+        for rec in uow.list(FAILURE_KIND, account=owner):
+            if rec.doc.get("status") == rules.ACTIVE:
+                failed += [Failure("connection", c) for c in rec.doc.get("connections", []) if c in (foreign_links or {})]
     testing: list[SessionKey] = []
     for rec in uow.list(TEST_KIND, account=account):
         if rec.doc.get("status") == rules.IN_PROGRESS:
             vif_id = str(rec.doc["virtualInterfaceId"])
             testing += [(vif_id, family) for family in rec.meta.get("families", [])]
-            records.append(rec.id)
-    return Outages(tuple(failed), tuple(testing), tuple(dead), tuple(records))
+    return Outages(tuple(failed), tuple(testing))
 
 
 def active_records(uow: UnitOfWork) -> dict[str, str]:

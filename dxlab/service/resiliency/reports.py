@@ -93,11 +93,14 @@ def comparison(
     also_testing: Collection[SessionKey] = (),
     dead_sites: Collection[str] = (),
 ) -> dict[str, Any]:
-    """Before (the snapshot: what is down already, as the data plane says) and during
-    (that plus this test or failure, as the routing model predicts it; on the lab the
-    probes then measure what really happened)."""
+    """Before (the snapshot: what is down already, as the data plane says) and during:
+    before with the sessions this test or failure takes down, as the routing model
+    predicts them (on the lab the probes then measure what really happened)."""
     net, before = now.network, now.sessions
-    during = all_states(net, [*now.outages.failed, *also_failed], [*now.outages.testing, *also_testing])
+    model_before = all_states(net, now.outages.failed, now.outages.testing)
+    model_during = all_states(net, [*now.outages.failed, *also_failed], [*now.outages.testing, *also_testing])
+    taken = {k for k, s in model_before.items() if s.up and not model_during[k].up}
+    during = {k: model_during[k] if k in taken else s for k, s in before.items()}
     hit = {k[0] for k, s in before.items() if s.up and not during[k].up}
     pairs = []
     after = {(p.site, p.vpc): p for p in Paths(net, during).all_pairs()}
@@ -110,11 +113,21 @@ def comparison(
             "site": old.site, "vpc": old.vpc, "before": old.reachable, "during": reachable,
             "via_before": _via(old), "via": _via(new) if reachable else [], "reason": reason,
         })  # fmt: skip
+    # Connectivity to AWS itself (each data center <-> gateway), whether or not a VPC is
+    # described: the analyzer's pairs, before and during.
+    gw_after = {(g.site, g.target): g for g in Paths(net, during).gateway_pairs()}
+    gateways = []
+    for old_gw in Paths(net, before).gateway_pairs():
+        new_gw = gw_after[(old_gw.site, old_gw.target)]
+        up = new_gw.reachable and old_gw.site not in dead_sites
+        gateways.append({"site": old_gw.site, "gateway": net.label(old_gw.target), "before": old_gw.reachable,
+                         "during": up, "via": list(new_gw.via) if up else [], "reason": "" if up else new_gw.reason})  # fmt: skip
     return {
         "routes": {"before": _routes(net, before), "during": _routes(net, during)},
         "affectedVirtualInterfaces": sorted(hit),
         "prefixes": _prefixes(net, before, during, hit),
         "pairs": pairs,
+        "gatewayPairs": gateways,
     }
 
 
@@ -134,14 +147,20 @@ def render(rec: Record, ctx: Context, ids: dict[str, Any]) -> dict[str, Any]:
                  if (p["site"], p["vpc"]) in measured else p for p in pairs]  # fmt: skip
     lost = [f"{p['site']} <-> {p['vpc']}" for p in pairs if p["before"] and not p["during"]]
     kept = sum(1 for p in pairs if p["before"] and p["during"])
-    if not pairs:
+    gateways = snap.get("gatewayPairs", [])
+    cut_off = [f"{g['site']} <-> {g['gateway']}" for g in gateways if g["before"] and not g["during"]]
+    if not pairs and not gateways:
         verdict = (
             "no data center <-> VPC pair to check: load a customer topology (dxlab topology load FILE)"
         )
     elif lost:
         verdict = f"{len(lost)} data center <-> VPC pair(s) lost their path: {', '.join(lost)}"
+    elif cut_off:
+        verdict = f"{len(cut_off)} data center <-> gateway pair(s) lost their path: {', '.join(cut_off)}"
     else:
         verdict = f"every pair that had a path kept one ({kept} of {len(pairs)})"
+        if gateways:
+            verdict += f"; every data center kept its way to its gateways ({len(gateways)} pair(s))"
     return {
         **ids,
         "status": doc["status"],
@@ -151,6 +170,8 @@ def render(rec: Record, ctx: Context, ids: dict[str, Any]) -> dict[str, Any]:
         "dataPlane": "sim" if measured is None else "lab",
         "verdict": verdict,
         "lost": lost,
+        "gatewaysLost": cut_off,
+        "gatewayPairs": gateways,
         "affectedVirtualInterfaces": snap.get("affectedVirtualInterfaces", []),
         "routes": snap.get("routes", {"before": {}, "during": {}}),
         "prefixes": snap.get("prefixes", {"redundant": [], "nonRedundant": []}),

@@ -17,7 +17,7 @@ from dxlab.domain import vif as rules
 from dxlab.domain.errors import Conflict, LimitExceeded, NotFound, ValidationError
 from dxlab.service.context import Context
 from dxlab.service.registry import operation
-from dxlab.service.virtual_interfaces.state import find_vif, live_vifs_on, parent_of, refresh
+from dxlab.service.virtual_interfaces.state import find_vif, live_vifs_on, parent_of, save
 from dxlab.store.repository import Record, UnitOfWork
 
 
@@ -178,7 +178,7 @@ def create_bgp_peer(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[
     peer = new_peer(uow, rec.id, parent, {**spec, "addressFamily": family}, asn, public=public,
                     state=peer_state_for(state))  # fmt: skip
     rec.doc.setdefault("bgpPeers", []).append(peer)
-    return {"virtualInterface": refresh(uow, ctx, rec)}
+    return {"virtualInterface": save(uow, ctx, rec)}
 
 
 def _match(peer: dict[str, Any], req: dict[str, Any]) -> bool:
@@ -227,7 +227,7 @@ def delete_bgp_peer(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[
         rec.doc.update(
             {k: rest[k] for k in ("addressFamily", "amazonAddress", "customerAddress", "authKey")}
         )
-    out = refresh(uow, ctx, rec)
+    out = save(uow, ctx, rec)
     # The answer shows the peer on its way out, as AWS does; the store no longer has it.
     shown = {**gone, "bgpPeerState": "deleting", "bgpStatus": "down"}
     return {"virtualInterface": {**out, "bgpPeers": [*out["bgpPeers"], shown]}}

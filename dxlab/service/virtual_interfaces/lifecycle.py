@@ -9,7 +9,7 @@ from typing import Any
 
 from dxlab.service.context import Context, Settings
 from dxlab.service.timers import timer_action
-from dxlab.service.virtual_interfaces.state import KIND, live_vifs_on, refresh
+from dxlab.service.virtual_interfaces.state import KIND, live_vifs_on
 from dxlab.store.repository import Record, UnitOfWork
 
 PROVISION = "vif.provision"
@@ -54,7 +54,7 @@ def bring_up(uow: UnitOfWork, ctx: Context, rec: Record) -> None:
         for peer in rec.doc.get("bgpPeers", []):
             if peer["bgpPeerState"] == "pending":
                 peer["bgpPeerState"] = "available"
-    refresh(uow, ctx, rec)
+    uow.put(rec)
 
 
 @timer_action(PROVISION)

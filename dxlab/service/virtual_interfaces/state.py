@@ -96,14 +96,12 @@ def views(uow: UnitOfWork, ctx: Context, records: list[Record]) -> list[dict[str
     return out
 
 
-def refresh(uow: UnitOfWork, ctx: Context, rec: Record) -> dict[str, Any]:
-    """Store what `view` computes (inside a write), and return it. The record is stored
-    first: the snapshot `view` reads is built from the store."""
+def save(uow: UnitOfWork, ctx: Context, rec: Record) -> dict[str, Any]:
+    """Store the VIF's lifecycle document and return it as Describe* shows it now. What
+    the data plane says (up or down, BGP status) is never stored: every reader takes it
+    from the snapshot, so no stored copy can go stale."""
     uow.put(rec)
-    doc = view(uow, ctx, rec)
-    rec.doc = doc
-    uow.put(rec)
-    return doc
+    return view(uow, ctx, rec)
 
 
 def live_vifs_on(uow: UnitOfWork, parent_id: str) -> list[Record]:

@@ -21,7 +21,7 @@ from dxlab.service.virtual_interfaces.interfaces import (
     parent_bandwidth_mbps,
 )
 from dxlab.service.virtual_interfaces.lifecycle import brief_outage, jumbo_upgrade
-from dxlab.service.virtual_interfaces.state import find_vif, parent_of, refresh
+from dxlab.service.virtual_interfaces.state import find_vif, parent_of, save
 from dxlab.store.repository import Record, UnitOfWork
 
 
@@ -69,7 +69,7 @@ def update_attributes(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dic
             # set-jumbo-frames-vif.md: "The state of the virtual interface is pending
             # until the update is complete."
             brief_outage(uow, ctx, rec)
-    return refresh(uow, ctx, rec)
+    return save(uow, ctx, rec)
 
 
 @operation("AssociateVirtualInterface", write=True)
@@ -123,4 +123,4 @@ def associate_virtual_interface(
         peer["awsLogicalDeviceId"] = rec.doc["awsLogicalDeviceId"]
     # The model: "Connectivity to AWS is temporarily interrupted as the VIF is being migrated."
     brief_outage(uow, ctx, rec)
-    return refresh(uow, ctx, rec)
+    return save(uow, ctx, rec)

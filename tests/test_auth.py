@@ -479,8 +479,8 @@ def at(stamp: str) -> float:
 
 
 def test_clock_edges_and_wording() -> None:
-    from dxlab.domain.errors import AuthError
     from dxlab.web.aws import sigv4
+    from dxlab.web.errors import AuthError
 
     secret = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
     request, cred = vanilla(stamp="20260101T000000Z")

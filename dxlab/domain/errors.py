@@ -1,5 +1,6 @@
-"""The named errors of dxlab. The domain and service layers raise these; `web.errors`
-is the one place that turns them into AWS's exception names and status codes."""
+"""The named errors of dxlab. The domain and service layers raise these; each names the
+AWS exception a client sees (a fact of the service model, as botocore's exceptions name
+them). HTTP facts (status codes) are not here: `web.errors` is the one table for them."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ class DxlabError(Exception):
     """Base of every error a client can cause."""
 
     aws_code = "DirectConnectClientException"
-    status = 400
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -43,19 +43,7 @@ class TooManyTags(DxlabError):
     aws_code = "TooManyTagsException"
 
 
-class ProtocolError(DxlabError):
-    """The request could not be read at all (bad JSON/CBOR, unknown operation)."""
+class AccessDenied(DxlabError):
+    """The caller's account may not do this (AccessDeniedException)."""
 
-    def __init__(self, message: str, aws_code: str = "SerializationException", status: int = 400):
-        super().__init__(message)
-        self.aws_code = aws_code
-        self.status = status
-
-
-class AuthError(DxlabError):
-    """Refused by SigV4 authentication."""
-
-    def __init__(self, message: str, aws_code: str, status: int = 403) -> None:
-        super().__init__(message)
-        self.aws_code = aws_code
-        self.status = status
+    aws_code = "AccessDeniedException"

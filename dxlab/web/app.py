@@ -97,7 +97,7 @@ class DxlabApp:
 
 async def _refuse_too_large(path: str, send: Send, request_id: str) -> None:
     """413 in the protocol the client spoke."""
-    from dxlab.domain.errors import ProtocolError
+    from dxlab.web.errors import ProtocolError
 
     err = ProtocolError(
         f"Request body too large (more than {MAX_BODY} bytes)", "RequestEntityTooLargeException", 413

@@ -8,10 +8,11 @@ from urllib.parse import parse_qsl
 
 import orjson
 
-from dxlab.domain.errors import DxlabError, NotFound, ProtocolError
+from dxlab.domain.errors import DxlabError, NotFound
 from dxlab.service import routes
 from dxlab.web import errors
 from dxlab.web.aws.auth import DEFAULT_ACCOUNT
+from dxlab.web.errors import ProtocolError
 from dxlab.web.host import WebHost
 from dxlab.web.responses import Request, Send, respond
 

@@ -14,7 +14,7 @@ from dataclasses import replace
 from typing import Any
 
 from dxlab.domain import gateway
-from dxlab.domain.errors import AuthError, ValidationError
+from dxlab.domain.errors import AccessDenied, ValidationError
 from dxlab.service.context import Context
 from dxlab.service.routes import route
 from dxlab.store.repository import Record, UnitOfWork
@@ -129,8 +129,8 @@ def import_estate(
     account = est.account_of(estate) or ctx.account
     if ctx.settings.auth == "strict" and account != ctx.account:
         # With verified signatures, an account's records are written by that account only.
-        raise AuthError(f"Account {ctx.account} may not import the estate of account {account};"
-                        f" sign with a key registered for {account}", "AccessDeniedException")  # fmt: skip
+        raise AccessDenied(f"Account {ctx.account} may not import the estate of account {account};"
+                           f" sign with a key registered for {account}")  # fmt: skip
     recs = records(estate, account)
     earlier = uow.get(IMPORT_KIND, account)
     for kind, rid in earlier.doc.get("records", []) if earlier else []:

@@ -13,11 +13,12 @@ from urllib.parse import unquote
 import cbor2
 import orjson
 
-from dxlab.domain.errors import DxlabError, ProtocolError
+from dxlab.domain.errors import DxlabError
 from dxlab.web import errors
 from dxlab.web.aws import sts
 from dxlab.web.aws.model import TARGET_PREFIX
 from dxlab.web.aws.serialize import encode_cbor, encode_json
+from dxlab.web.errors import ProtocolError
 from dxlab.web.host import WebHost
 from dxlab.web.responses import Request, Send, respond
 

@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from dxlab.domain.errors import AuthError
+from dxlab.web.errors import AuthError
 
 DEFAULT_ACCOUNT = "123456789012"
 

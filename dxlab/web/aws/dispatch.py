@@ -7,12 +7,13 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from dxlab.domain.errors import NotSupported, ProtocolError
+from dxlab.domain.errors import NotSupported
 from dxlab.service.bus import Bus
 from dxlab.service.context import Context
 from dxlab.service.registry import Operation
 from dxlab.web.aws.model import operations
 from dxlab.web.aws.validate import check_output, parse_input
+from dxlab.web.errors import ProtocolError
 
 CHECK_OUTPUT = os.environ.get("DXLAB_CHECK_OUTPUT") == "1"
 

@@ -15,8 +15,8 @@ import posixpath
 from datetime import UTC, datetime, timedelta
 from urllib.parse import quote, unquote
 
-from dxlab.domain.errors import AuthError
 from dxlab.web.aws.auth import Credential, KeyLookup, SignedRequest
+from dxlab.web.errors import AuthError
 
 SERVICE = "directconnect"
 ALGORITHM = "AWS4-HMAC-SHA256"

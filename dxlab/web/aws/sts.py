@@ -13,6 +13,7 @@ from urllib.parse import parse_qs
 from xml.sax.saxutils import escape
 
 from dxlab.domain.errors import DxlabError
+from dxlab.web.errors import WireError, status_of
 
 NAMESPACE = "https://sts.amazonaws.com/doc/2011-06-15/"
 CONTENT_TYPE = "text/xml"
@@ -43,15 +44,16 @@ def caller_identity(account: str, request_id: str) -> bytes:
 
 
 def unsupported(action: str) -> DxlabError:
-    err = DxlabError(
-        f"dxlab serves only GetCallerIdentity of AWS STS; {action or 'no Action'} is not supported."
+    return WireError(
+        f"dxlab serves only GetCallerIdentity of AWS STS; {action or 'no Action'} is not supported.",
+        "InvalidAction",
+        400,
     )
-    err.aws_code = "InvalidAction"
-    return err
 
 
 def error(err: DxlabError, request_id: str) -> tuple[int, bytes]:
-    kind = "Receiver" if err.status >= 500 else "Sender"
+    status = status_of(err)
+    kind = "Receiver" if status >= 500 else "Sender"
     body = (
         f'<ErrorResponse xmlns="{NAMESPACE}">'
         f"<Error><Type>{kind}</Type><Code>{escape(err.aws_code)}</Code>"
@@ -59,4 +61,4 @@ def error(err: DxlabError, request_id: str) -> tuple[int, bytes]:
         f"<RequestId>{request_id}</RequestId>"
         "</ErrorResponse>"
     ).encode()
-    return err.status, body
+    return status, body

@@ -13,8 +13,9 @@ import re
 from functools import cache
 from typing import Any
 
-from dxlab.domain.errors import ProtocolError, ValidationError
+from dxlab.domain.errors import ValidationError
 from dxlab.web.aws.model import shapes
+from dxlab.web.errors import ProtocolError
 
 # The model's patterns use \p{..} classes, which Python's re lacks; they only appear inside
 # [...] in the model, so each becomes class content. \w for letters also lets digits and

@@ -13,8 +13,8 @@ import time
 from http.cookies import SimpleCookie
 from typing import Any
 
-from dxlab.domain.errors import AuthError
 from dxlab.web.aws.auth import DEFAULT_ACCOUNT, SignedRequest, authenticate
+from dxlab.web.errors import AuthError
 from dxlab.web.host import WebHost
 
 ACCOUNT_COOKIE = "dxlab_account"

@@ -62,7 +62,7 @@ def data_plane(settings: Settings) -> DataPlane:
     from dxlab import config
     from dxlab.lab.plane import LabPlane
 
-    return LabPlane(settings, config.lab_prefix())
+    return LabPlane(config.lab_prefix())
 
 
 def bootstrap(db: str, settings: Settings, *, plane: DataPlane | None = None) -> Dxlab:

@@ -134,10 +134,9 @@ def test_a_lab_plane_stopped_in_this_process_changes_nothing_for_the_sim() -> No
     """The lab used to swap a module global on start and put back a weaker sim probe on
     stop; now a plane is handed to one server and nothing else can see it."""
     from dxlab.lab.plane import LabPlane
-    from dxlab.service.context import Settings
     from dxlab.testing import dxlab_server
 
-    LabPlane(Settings(data_plane="lab")).stop(teardown=False)
+    LabPlane().stop(teardown=False)
     with dxlab_server(patch_env=False) as server:
         dx = server.client
         conn = dx.create_connection(location="EqDC2", bandwidth="10Gbps", connectionName="c")["connectionId"]

@@ -25,7 +25,6 @@ from dxlab.lab.probes import TrafficProbe
 from dxlab.routing.bgp import Route, SessionState, accepted_routes
 from dxlab.routing.network import Network, Outages
 from dxlab.routing.paths import SessionKey, all_states
-from dxlab.service.context import Settings
 from dxlab.service.data_plane import Measured, Routes
 
 log = logging.getLogger("dxlab.lab")
@@ -55,9 +54,8 @@ def lab_state_dir() -> Path:
 class LabPlane:
     name = "lab"
 
-    def __init__(self, settings: Settings, prefix: str = DEFAULT_PREFIX, state: Path | None = None,
+    def __init__(self, prefix: str = DEFAULT_PREFIX, state: Path | None = None,
                  host: Host | None = None) -> None:  # fmt: skip
-        self.settings = settings
         self.prefix = prefix
         self.state = state or lab_state_dir()
         self.host = host or LinuxHost()

@@ -33,10 +33,7 @@ class Dxlab:
     app: DxlabApp
 
     def close(self, teardown: bool = True) -> None:
-        from dxlab.lab.plane import LabPlane
-
-        if isinstance(self.plane, LabPlane):
-            self.plane.stop(teardown=teardown)
+        self.plane.stop(teardown=teardown)
         self.bus.close()
         self.store.close()
 

@@ -42,6 +42,10 @@ class DataPlane(Protocol):
         """What probe traffic saw during a failure or failover test; None: nothing measured."""
         ...
 
+    def stop(self, teardown: bool = True) -> None:
+        """The server is stopping: end what the plane runs (`teardown`: and remove it)."""
+        ...
+
 
 class SimPlane:
     """The routing model as the data plane: sessions are what routing.bgp.session_state
@@ -60,3 +64,6 @@ class SimPlane:
 
     def measured(self, record_id: str) -> Measured | None:
         return None
+
+    def stop(self, teardown: bool = True) -> None:
+        pass  # the routing model runs nothing

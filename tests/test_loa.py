@@ -21,6 +21,7 @@ from dxlab.cli.client import ext
 from dxlab.domain import catalog
 from dxlab.domain.errors import DxlabError
 from dxlab.domain.loa import VALID_DAYS, LoaCfa, LoaPort, check_available
+from dxlab.web.errors import status_of
 from tests.aws_errors import error_of
 from tests.failover_support import advance
 
@@ -199,7 +200,7 @@ def test_no_loa_before_aws_issues_it(make_server: Any) -> None:
 def test_no_loa_in_states_without_a_port(state: str) -> None:
     with pytest.raises(DxlabError) as info:
         check_available("Connection", "dxcon-abcd1234", state, 1.0)
-    assert info.value.aws_code == "DirectConnectClientException" and info.value.status == 400
+    assert info.value.aws_code == "DirectConnectClientException" and status_of(info.value) == 400
     assert f"dxcon-abcd1234 is in state {state}" in info.value.message
 
 

@@ -187,25 +187,40 @@ class Paths:
     def to_gateways(self) -> dict[tuple[str, str], list[SessionKey]]:
         """(data center, gateway) -> every session between them, up or not."""
         out: dict[tuple[str, str], list[SessionKey]] = defaultdict(list)
+        reach: dict[tuple[str, str, str], tuple[str, ...]] = {}  # many VIFs share a gateway
         for key in self.states:
+            vif = self.net.vifs[key[0]]
             site = self.site_by_session[key] or CUSTOMER_NETWORK
-            for target in targets_of(self.net, self.net.vifs[key[0]]):
+            shared = (vif.type, vif.gateway_id, vif.location_region)
+            if shared not in reach:
+                reach[shared] = targets_of(self.net, vif)
+            for target in reach[shared]:
                 out[(site, target)].append(key)
+        return out
+
+    @cached_property
+    def by_target(self) -> dict[str, list[SessionKey]]:
+        """Gateway -> every session to it, from any data center."""
+        out: dict[str, list[SessionKey]] = defaultdict(list)
+        for (_, target), keys in sorted(self.to_gateways.items()):
+            out[target] += keys
         return out
 
     def gateway_candidates(self, site: str, target: str) -> list[SessionKey]:
         """The sessions that can connect `site` to `target`: its own routers', or over
-        the WAN any data center's."""
+        the WAN any data center's (one list per gateway, so its cuts are computed once)."""
         if not self.net.topology.wan:
             return self.to_gateways.get((site, target), [])
-        return [k for (s, t), keys in self.to_gateways.items() if t == target for k in keys]
+        return self.by_target.get(target, [])
 
     def gateway_pair_keys(self) -> list[tuple[str, str]]:
-        """The (data center, gateway) pairs to judge: a data center with a session to the
-        gateway, and over the WAN every data center with every gateway any of them reaches."""
-        if self.net.topology.wan and self.net.topology.sites:
-            targets = sorted({t for _, t in self.to_gateways})
-            return [(s, t) for s in self.net.topology.sites for t in targets]
+        """The (data center, gateway) pairs to judge: each data center with the gateways
+        its own sessions reach; over a WAN, which joins the data centers into one customer
+        network, that network with every gateway any of them reaches (the one data
+        center's name when there is one)."""
+        sites = self.net.topology.sites
+        if self.net.topology.wan and len(sites) > 1:
+            return [(CUSTOMER_NETWORK, t) for t in sorted(self.by_target)]
         return sorted(self.to_gateways)
 
     def gateway_pairs(self) -> list[GatewayPath]:
@@ -217,19 +232,23 @@ class Paths:
             out.append(GatewayPath(site, target, bool(up), tuple(sorted({k[0] for k in up})), reason))
         return out
 
-    def sitelink_sessions(self, site: str) -> dict[str, list[SessionKey]]:
-        """A data center's sessions on SiteLink VIFs, by Direct Connect gateway, that
+    @cached_property
+    def sitelink_by_site(self) -> dict[str, dict[str, list[SessionKey]]]:
+        """Data center -> Direct Connect gateway -> its up sessions on SiteLink VIFs that
         carry one of its own prefixes to AWS."""
-        own = site_prefixes(self.net, site)
-        out: dict[str, list[SessionKey]] = defaultdict(list)
+        out: dict[str, dict[str, list[SessionKey]]] = defaultdict(lambda: defaultdict(list))
         for key, state in self.states.items():
             vif = self.net.vifs[key[0]]
-            if not vif.sitelink or self.site_by_session[key] != site or not state.up:
+            site = self.site_by_session[key]
+            if not vif.sitelink or site is None or not state.up:
                 continue
-            if not any(r.cidr in own for r in state.accepted):
-                continue
-            out[vif.gateway_id].append(key)
+            own = site_prefixes(self.net, site)
+            if any(r.cidr in own for r in state.accepted):
+                out[site][vif.gateway_id].append(key)
         return out
+
+    def sitelink_sessions(self, site: str) -> dict[str, list[SessionKey]]:
+        return self.sitelink_by_site.get(site, {})
 
     def site_pair(self, a: str, b: str) -> SitePath:
         mine, theirs = self.sitelink_sessions(a), self.sitelink_sessions(b)
@@ -239,6 +258,8 @@ class Paths:
         return SitePath(a, b, self.net.topology.wan, combos)
 
     def site_pairs(self) -> list[SitePath]:
+        if not any(v.sitelink for v in self.net.vifs.values()):
+            return []  # no SiteLink: the WAN alone joins data centers, and dxlab does not judge it
         sites = list(self.net.topology.sites)
         return [self.site_pair(a, b) for i, a in enumerate(sites) for b in sites[i + 1 :]]
 

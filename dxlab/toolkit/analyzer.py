@@ -100,6 +100,27 @@ class _CutCache:
         return [f for f in singles if f not in exclude], [d for d in doubles if not (d & exclude)]
 
 
+class _Losses:
+    """What each failure domain, and each pair of them, loses; filled pair by pair."""
+
+    def __init__(self, deps: dict[SessionKey, frozenset[Failure]], domains: set[Failure]) -> None:
+        self.deps = deps
+        self.domains = domains
+        self.singles: dict[Failure, set[str]] = {f: set() for f in domains}
+        self.pairs: dict[frozenset[Failure], set[str]] = defaultdict(set)
+        self.cuts = _CutCache(deps)
+
+    def record(self, lost: str, cut1: Iterable[Failure], cut2: Iterable[frozenset[Failure]]) -> None:
+        for f in cut1:
+            self.singles.setdefault(f, set()).add(lost)
+        for pair in cut2:
+            self.pairs[pair].add(lost)
+
+    def over_sessions(self, lost: str, keys: list[SessionKey], own: frozenset[Failure]) -> None:
+        """`lost` goes when every one of `keys` is down (`own`: failures that do not count)."""
+        self.record(lost, *self.cuts.cuts(keys, own))
+
+
 def analyze(
     net: Network,
     failed: Collection[Failure] = (),
@@ -116,29 +137,38 @@ def analyze(
     domains: set[Failure] = {f for d in deps.values() for f in d}
     domains |= {Failure("site", s) for s in net.topology.sites}
     domains |= {Failure("router", r.name) for r in net.topology.routers}
-    singles: dict[Failure, set[str]] = {f: set() for f in domains}
-    pairs: dict[frozenset[Failure], set[str]] = defaultdict(set)
-    baseline: list[dict[str, object]] = []
-    baseline_gateways: list[dict[str, object]] = []
-    baseline_sites: list[dict[str, object]] = []
-
-    def record(lost: str, cut1: Iterable[Failure], cut2: Iterable[frozenset[Failure]]) -> None:
-        for f in cut1:
-            singles.setdefault(f, set()).add(lost)
-        for pair in cut2:
-            pairs[pair].add(lost)
-
-    cut_cache = _CutCache(deps)
-    # Sessions accepting each customer prefix, and the prefixes covering each site.
+    losses = _Losses(deps, domains)
+    # Sessions accepting each customer prefix.
     accepting: dict[str, set[SessionKey]] = defaultdict(set)
     for key in deps:
         for route in states[key].accepted:
             accepting[route.cidr].add(key)
+    baseline = _vpc_pairs(net, paths, losses, accepting)
+    baseline_gateways = _gateway_pairs(net, paths, losses)
+    baseline_sites = _site_pairs(paths, losses)
+    single_vif_prefixes = _prefixes(net, paths, losses, accepting)
+    sla, rule = _sla(net, losses.singles)
+    elapsed = time.perf_counter() - started
+    n = len(losses.domains)
+    stats = {"failure_domains": n, "single_scenarios": n, "pair_scenarios": n * (n - 1) // 2,
+             "seconds": round(elapsed, 3),
+             "scenarios_per_second": round((n + n * (n - 1) // 2) / elapsed) if elapsed else 0}  # fmt: skip
+    findings = single_vif_prefixes + _session_findings(net, paths, _used_sessions(net, paths, accepting))
+    return Analysis(sla, rule, baseline, losses.singles, dict(losses.pairs), _checks(net), findings, stats,
+                    baseline_gateways, baseline_sites)  # fmt: skip
+
+
+def _vpc_pairs(
+    net: Network, paths: Paths, losses: _Losses, accepting: dict[str, set[SessionKey]]
+) -> list[dict[str, object]]:
+    """Each data center <-> VPC pair: both ways, as the customer and AWS choose them."""
+    deps = losses.deps
     # A data center keeps its pair with a VPC while any of its own prefixes has a way back.
     site_keys: dict[str, set[SessionKey]] = {}
     for site in net.topology.sites:
         hosts = [host_of(p) for p in site_prefixes(net, site)]
         site_keys[site] = set().union(*(ks for p, ks in accepting.items() if any(covers(p, h) for h in hosts)))
+    baseline: list[dict[str, object]] = []
     for vpc in net.topology.vpcs:
         learned = paths.learned(vpc)
         gw = paths.gateway_of(vpc)
@@ -155,21 +185,30 @@ def analyze(
             if not net.topology.wan:
                 fwd = [k for k in fwd if paths.site_of_session(k) == site]
                 back = [k for k in back if paths.site_of_session(k) == site]
-            label = f"{site} <-> {vpc.name}"
             own = frozenset({Failure("site", site)})
             for side in (fwd, back):
-                record(label, *cut_cache.cuts(side, own))
-    # Connectivity to AWS itself: each data center <-> gateway (VGW, TGW, Direct Connect
-    # gateway, AWS's public side), whether or not a VPC has been described behind it.
+                losses.over_sessions(f"{site} <-> {vpc.name}", side, own)
+    return baseline
+
+
+def _gateway_pairs(net: Network, paths: Paths, losses: _Losses) -> list[dict[str, object]]:
+    """Connectivity to AWS itself: each data center <-> gateway (VGW, TGW, Direct Connect
+    gateway, AWS's public side), whether or not a VPC has been described behind it."""
+    out: list[dict[str, object]] = []
     for site, target in paths.gateway_pair_keys():
-        cands = [k for k in paths.gateway_candidates(site, target) if k in deps]
+        cands = [k for k in paths.gateway_candidates(site, target) if k in losses.deps]
         if not cands:
             continue
-        baseline_gateways.append({"site": site, "gateway": net.label(target), "via": sorted({k[0] for k in cands})})
-        own = frozenset({Failure("site", site)})
-        record(f"{site} <-> {net.label(target)}", *cut_cache.cuts(cands, own))
-    # SiteLink: data center <-> data center over the AWS network, beside the customer's
-    # WAN (whose link at each data center is a failure domain of its own here).
+        out.append({"site": site, "gateway": net.label(target), "via": sorted({k[0] for k in cands})})
+        losses.over_sessions(f"{site} <-> {net.label(target)}", cands, frozenset({Failure("site", site)}))
+    return out
+
+
+def _site_pairs(paths: Paths, losses: _Losses) -> list[dict[str, object]]:
+    """SiteLink: data center <-> data center over the AWS network, beside the customer's
+    WAN (whose link at each data center is a failure domain of its own here)."""
+    deps = losses.deps
+    out: list[dict[str, object]] = []
     for sp in paths.site_pairs():
         ways = [deps[x] | deps[y] for x, y in sp.sitelink if x in deps and y in deps]
         if not ways:
@@ -177,40 +216,36 @@ def analyze(
         if sp.wan:
             wan = frozenset({Failure("wan", sp.a), Failure("wan", sp.b)})
             ways.append(wan)
-            domains |= wan
+            losses.domains |= wan
         own = frozenset({Failure("site", sp.a), Failure("site", sp.b)})
         cut1, cut2 = _cuts(ways)
-        record(f"{sp.a} <-> {sp.b}", [f for f in cut1 if f not in own], [d for d in cut2 if not d & own])
-        baseline_sites.append({"sites": [sp.a, sp.b], "wan": sp.wan,
-                               "sitelink": sorted({k[0] for pair in sp.sitelink for k in pair})})  # fmt: skip
-    # Prefix level: each advertised customer prefix, from each VPC.
+        losses.record(f"{sp.a} <-> {sp.b}", [f for f in cut1 if f not in own], [d for d in cut2 if not d & own])
+        out.append({"sites": [sp.a, sp.b], "wan": sp.wan, "sitelink": sorted({k[0] for pair in sp.sitelink for k in pair})})
+    return out
+
+
+def _prefixes(
+    net: Network, paths: Paths, losses: _Losses, accepting: dict[str, set[SessionKey]]
+) -> list[dict[str, object]]:
+    """Each advertised customer prefix, from each VPC; the prefixes on one VIF only."""
     prefix_owner: dict[str, set[str]] = defaultdict(set)
     for router in net.topology.routers:
         for advert in router.advertise:
             prefix_owner[advert.prefix].add(router.site)
     single_vif_prefixes: list[dict[str, object]] = []
     for vpc in net.topology.vpcs:
-        reaching = {k for k in paths.by_gateway.get(paths.gateway_of(vpc), []) if k in deps}
+        reaching = {k for k in paths.by_gateway.get(paths.gateway_of(vpc), []) if k in losses.deps}
         for prefix, owners in prefix_owner.items():
             carriers = [k for k in accepting.get(prefix, ()) if k in reaching]
             if not carriers:
                 continue
-            own = frozenset(Failure("site", s) for s in owners)
-            record(f"{prefix} from {vpc.name}", *cut_cache.cuts(carriers, own))
+            losses.over_sessions(f"{prefix} from {vpc.name}", carriers, frozenset(Failure("site", s) for s in owners))
             vifs = {k[0] for k in carriers}
             if len(vifs) == 1:
                 single_vif_prefixes.append({"kind": "prefix-on-one-vif", "prefix": prefix, "vpc": vpc.name,
                                             "virtualInterfaceId": next(iter(vifs)),
                                             "detail": f"{prefix} reaches {vpc.name} over one VIF only"})  # fmt: skip
-    sla, rule = _sla(net, singles)
-    elapsed = time.perf_counter() - started
-    n = len(domains)
-    stats = {"failure_domains": n, "single_scenarios": n, "pair_scenarios": n * (n - 1) // 2,
-             "seconds": round(elapsed, 3),
-             "scenarios_per_second": round((n + n * (n - 1) // 2) / elapsed) if elapsed else 0}  # fmt: skip
-    findings = single_vif_prefixes + _session_findings(net, paths, _used_sessions(net, paths, accepting))
-    return Analysis(sla, rule, baseline, singles, dict(pairs), _checks(net), findings, stats, baseline_gateways,
-                    baseline_sites)
+    return single_vif_prefixes
 
 
 def _sla(net: Network, singles: dict[Failure, set[str]]) -> tuple[str, str]:

@@ -5,6 +5,17 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from dxlab.service.ec2 import route_tables, security_groups, subnets, vpcs
+from dxlab.service.ec2 import (
+    instances,
+    route_tables,
+    security_groups,
+    subnets,
+    tags,
+    transit_gateways,
+    vpcs,
+    vpn_gateways,
+)
 
-EC2_FAMILIES: tuple[ModuleType, ...] = (route_tables, security_groups, subnets, vpcs)
+EC2_FAMILIES: tuple[ModuleType, ...] = (
+    instances, route_tables, security_groups, subnets, tags, transit_gateways, vpcs, vpn_gateways,
+)  # fmt: skip

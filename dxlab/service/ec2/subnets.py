@@ -111,8 +111,10 @@ def describe_subnets(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict
 @ec2_operation("DeleteSubnet", write=True)
 def delete_subnet(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
     rec = find(uow, ctx, "subnet", req["SubnetId"])
+    from dxlab.service.ec2.transit_gateways import subnets_in_use
+
     users = [i.id for i in mine(uow, ctx, INSTANCE) if i.doc.get("SubnetId") == rec.id and i.doc["State"]["Name"] != "terminated"]
-    if users:
+    if users or rec.id in subnets_in_use(uow, ctx):
         raise Ec2Error("DependencyViolation", f"The subnet '{rec.id}' has dependencies and cannot be deleted.")
     uow.delete(SUBNET, rec.id)
     return {}

@@ -50,8 +50,9 @@ def ipv4_block(text: Any, parameter: str = "cidrBlock") -> ipaddress.IPv4Network
     return net
 
 
-def create_vpc(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> Record:
-    """The service function behind CreateVpc (and the topology's `vpcs:` shortcut)."""
+def create_vpc(uow: UnitOfWork, ctx: Context, req: dict[str, Any], vpc_id: str | None = None) -> Record:
+    """The service function behind CreateVpc (and, with the id it already gave out, the
+    `dxlab vgw` / topology `vpcs:` shortcut)."""
     if "CidrBlock" not in req:
         raise Ec2Error("MissingParameter", "Either 'cidrBlock' or 'ipv4IpamPoolId' should be provided.")
     net = ipv4_block(req["CidrBlock"])
@@ -62,7 +63,7 @@ def create_vpc(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> Record:
     tenancy = req.get("InstanceTenancy", "default")
     if tenancy not in ("default", "dedicated"):
         raise invalid(f"Value ({tenancy}) for parameter instanceTenancy is invalid.")
-    vpc_id = new_id("vpc")
+    vpc_id = vpc_id or new_id("vpc")
     doc: dict[str, Any] = {
         "VpcId": vpc_id,
         "OwnerId": ctx.account,
@@ -112,6 +113,23 @@ def _ipv6_block(uow: UnitOfWork, ctx: Context, req: dict[str, Any], vpc_id: str)
         if uow.claim("ec2-ipv6", str(ipaddress.ip_network(block)), vpc_id):
             return str(ipaddress.ip_network(block))
     raise Ec2Error("InsufficientCidrBlocks", "No IPv6 CIDR block is left in Amazon's pool")
+
+
+def add_blocks(uow: UnitOfWork, vpc: Record, cidrs: list[str]) -> None:
+    """More CIDR blocks for a VPC (what AssociateVpcCidrBlock does), with their local
+    routes in the main route table."""
+    rtb = next((r for r in uow.list("ec2_route_table", parent=vpc.id)), None)
+    for cidr in cidrs:
+        v6 = ":" in cidr
+        key, member = ("Ipv6CidrBlockAssociationSet", "Ipv6CidrBlock") if v6 else ("CidrBlockAssociationSet", "CidrBlock")
+        state = "Ipv6CidrBlockState" if v6 else "CidrBlockState"
+        vpc.doc.setdefault(key, []).append({"AssociationId": new_id("vpc-cidr-assoc"), member: cidr, state: {"State": "associated"}})
+        if rtb is not None:
+            dest = "DestinationIpv6CidrBlock" if v6 else "DestinationCidrBlock"
+            rtb.doc["Routes"].append({dest: cidr, "GatewayId": "local", "Origin": "CreateRouteTable", "State": "active"})
+    uow.put(vpc)
+    if rtb is not None:
+        uow.put(rtb)
 
 
 def cidrs_of(vpc: Record) -> list[str]:

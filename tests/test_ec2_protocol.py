@@ -105,3 +105,12 @@ def test_sts_still_answers_on_the_same_port(server: Any, account: str) -> None:
     sts = boto3.client("sts", endpoint_url=server.endpoint, region_name="us-east-1",
                        aws_access_key_id=account, aws_secret_access_key="x")  # fmt: skip
     assert sts.get_caller_identity()["Account"] == account
+
+
+def test_dxlab_testing_points_boto3_ec2_at_the_server(dxlab: Any) -> None:
+    import boto3
+
+    made_here = boto3.client("ec2")  # no endpoint, no keys: the environment says
+    vpc = made_here.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]
+    assert vpc["OwnerId"] == dxlab.account
+    assert made_here.meta.endpoint_url == dxlab.endpoint_url

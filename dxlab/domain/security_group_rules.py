@@ -133,16 +133,19 @@ def permissions(rules: Iterable[dict[str, Any]], owner: str) -> list[dict[str, A
     return list(grouped.values())
 
 
-def allows_ping(rules: Iterable[dict[str, Any]], source: str) -> bool:
-    """Whether ingress rules let an ICMP echo request from `source` in (step 5 of
-    maximum_resiliency.md: the group must permit inbound ICMP)."""
-    addr = ipaddress.ip_address(source)
+def ping_sources(rules: Iterable[dict[str, Any]]) -> list[str]:
+    """The CIDRs ingress rules let an ICMP echo request in from (step 5 of
+    maximum_resiliency.md: the group must permit inbound ICMP): ICMP of type -1 or 8
+    (echo) for IPv4, ICMPv6 of type -1 or 128 for IPv6, or every protocol."""
+    out: list[str] = []
     for r in rules:
-        if r["IsEgress"] or r["IpProtocol"] not in ("-1", "icmp" if addr.version == 4 else "icmpv6"):
-            continue
-        if r["IpProtocol"] != "-1" and r.get("FromPort", -1) not in (-1, 8 if addr.version == 4 else 128):
+        if r["IsEgress"]:
             continue
         cidr = r.get("CidrIpv4") or r.get("CidrIpv6")
-        if cidr and addr in ipaddress.ip_network(cidr):
-            return True
-    return False
+        if not cidr:
+            continue  # a group or prefix list: no on-premises address is in it
+        echo = 8 if "CidrIpv4" in r else 128
+        kind = "icmp" if "CidrIpv4" in r else "icmpv6"
+        if r["IpProtocol"] == "-1" or (r["IpProtocol"] == kind and r.get("FromPort", -1) in (-1, echo)):
+            out.append(cidr)
+    return out

@@ -82,13 +82,25 @@ def _scalar(kind: str, value: Any) -> str:
 
 def error(err: DxlabError, request_id: str) -> tuple[int, bytes]:
     """EC2's error body; the status is 400 for a client's error, 500 (InternalError) for ours."""
+    code, status = _AUTH.get(err.aws_code, (ec2_code(err), err.status))
+    if err.aws_code == "InvalidSignatureException" and err.message.startswith("Signature expired"):
+        code, status = "RequestExpired", 400
     body = (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
-        f"<Response><Errors><Error><Code>{escape(ec2_code(err))}</Code>"
+        f"<Response><Errors><Error><Code>{escape(code)}</Code>"
         f"<Message>{escape(err.message)}</Message></Error></Errors>"
         f"<RequestID>{escape(request_id)}</RequestID></Response>"
     )
-    return err.status, body.encode()
+    return status, body.encode()
+
+
+# SigV4 refusals (api/sigv4.py) as EC2 names them ("Common client error codes").
+_AUTH = {
+    "UnrecognizedClientException": ("AuthFailure", 401),
+    "InvalidSignatureException": ("SignatureDoesNotMatch", 403),
+    "IncompleteSignatureException": ("IncompleteSignature", 400),
+    "MissingAuthenticationTokenException": ("MissingAuthenticationToken", 401),
+}
 
 
 # Errors raised by code that Direct Connect shares with EC2 (the gateway rules, auth)

@@ -112,3 +112,12 @@ def test_lifecycle_on_the_clock_survives_a_kill(make_server: Any) -> None:
     assert _state(client, iid) == "shutting-down"
     ext(server.endpoint, "POST", "/clock/advance", {"seconds": 31})
     assert _state(client, iid) == "terminated"
+
+
+def test_a_retried_launch_with_its_client_token_launches_once(client: Any) -> None:
+    _, subnet = vpc_with_subnet(client)
+    first = client.run_instances(ImageId="ami-1", MinCount=1, MaxCount=1, SubnetId=subnet, ClientToken="launch-1")
+    again = client.run_instances(ImageId="ami-1", MinCount=1, MaxCount=1, SubnetId=subnet, ClientToken="launch-1")
+    assert again["ReservationId"] == first["ReservationId"]
+    assert [i["InstanceId"] for i in again["Instances"]] == [i["InstanceId"] for i in first["Instances"]]
+    assert len(client.describe_instances()["Reservations"]) == 1

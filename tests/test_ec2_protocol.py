@@ -48,6 +48,10 @@ def test_flattened_lists_and_query_names_parse_from_the_model() -> None:
     }  # fmt: skip
     filters = parse_request("DescribeVpcs", {"Filter.1.Name": "cidr", "Filter.1.Value.1": "10.0.0.0/16", "VpcId.1": "vpc-1"})
     assert filters == {"Filters": [{"Name": "cidr", "Values": ["10.0.0.0/16"]}], "VpcIds": ["vpc-1"]}
+    assert parse_request("DescribeVpcs", {"Filter": ""}) == {"Filters": []}
+    # DeleteTags names its members by lower-case locationNames: ResourceId.N and Tag.N.
+    assert parse_request("DeleteTags", {"ResourceId.1": "vpc-1", "Tag.1.Key": "k"}) == {
+        "Resources": ["vpc-1"], "Tags": [{"Key": "k"}]}
 
 
 @pytest.mark.parametrize(("params", "code", "words"), [

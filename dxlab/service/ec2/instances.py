@@ -75,6 +75,14 @@ def run_instances(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[st
         raise Ec2Error("MissingParameter", "The request must contain the parameter ImageId")
     if not image.startswith("ami-"):
         raise Ec2Error("InvalidAMIID.Malformed", f'Invalid id: "{image}" (expecting "ami-...")')
+    token = req.get("ClientToken")
+    if token:
+        # botocore fills ClientToken in itself: a retried launch returns the first one's
+        # reservation instead of launching twice ("Ensuring idempotency").
+        same = [i for i in mine(uow, ctx, INSTANCE) if i.doc.get("ClientToken") == token]
+        if same:
+            return {"ReservationId": same[0].meta["reservation"], "OwnerId": ctx.account, "Groups": [],
+                    "Instances": [i.doc for i in same]}  # fmt: skip
     low, high = req["MinCount"], req["MaxCount"]
     if low < 1 or high < low:
         raise invalid(f"Value ({low}) for parameter minCount is invalid. Expected a number from 1 to maxCount ({high}).")

@@ -116,6 +116,8 @@ def _value(shape_name: str, raw: Any, path: str) -> Any:
     if kind == "structure":
         return _structure(shape, raw, path + ".")
     if kind == "list":
+        if raw == "":  # the query protocol's empty list ("Filter="), as botocore's QuerySerializer writes it
+            return []
         if not isinstance(raw, dict) or not all(k.isdigit() and k != "0" for k in raw):
             raise Ec2Error("InvalidParameterValue", f"The parameter {path} must be a list ({path}.1, {path}.2, ...)")
         member = shape["member"]["shape"]

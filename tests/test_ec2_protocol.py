@@ -58,6 +58,8 @@ def test_flattened_lists_and_query_names_parse_from_the_model() -> None:
     ({"CidrBlock": "10.0.0.0/16", "Bogus": "1"}, "UnknownParameter", "The parameter Bogus is not recognized"),
     ({"CidrBlock": "10.0.0.0/16", "AmazonProvidedIpv6CidrBlock": "yes"}, "InvalidParameterValue", "Expected true or false"),
     ({"CidrBlock": "10.0.0.0/16", "TagSpecification.x.ResourceType": "vpc"}, "InvalidParameterValue", "must be a list"),
+    ({"CidrBlock": "10.0.0.0/16", "TagSpecification.1.ResourceType": "vpc", "TagSpecification.1.Tag.1.Key": "a\x01"},
+     "InvalidParameterValue", "control character"),
 ])  # fmt: skip
 def test_parameters_outside_the_model_are_refused(params: dict[str, str], code: str, words: str) -> None:
     with pytest.raises(Ec2Error) as info:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
+import re
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -130,8 +131,14 @@ def _value(shape_name: str, raw: Any, path: str) -> Any:
     return _scalar(kind, raw, path)
 
 
+# Characters XML 1.0 cannot carry: a value holding one could never be answered back.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
 def _scalar(kind: str, raw: str, path: str) -> Any:
     if kind == "string":
+        if _NOT_XML.search(raw):
+            raise Ec2Error("InvalidParameterValue", f"The parameter {path} holds a control character")
         return raw
     if kind in ("integer", "long"):
         try:

@@ -173,3 +173,19 @@ def test_tags(client: Any) -> None:
     assert error_of(client.create_tags, Resources=["ami-1"], Tags=[{"Key": "x", "Value": "y"}])[0] == "InvalidID"
     assert error_of(client.create_tags, Resources=[vpc], Tags=[{"Key": "aws:x", "Value": "y"}])[0] == "InvalidParameterValue"
     assert client.describe_tags()["Tags"] == before
+
+
+def test_the_transit_gateways_default_route_table(client: Any) -> None:
+    tgw = client.create_transit_gateway()["TransitGateway"]
+    table = tgw["Options"]["AssociationDefaultRouteTableId"]
+    vpc, subnet = vpc_with_subnet(client)
+    aid = client.create_transit_gateway_vpc_attachment(TransitGatewayId=tgw["TransitGatewayId"], VpcId=vpc,
+                                                       SubnetIds=[subnet])["TransitGatewayVpcAttachment"]["TransitGatewayAttachmentId"]  # fmt: skip
+    (listed,) = client.describe_transit_gateway_route_tables()["TransitGatewayRouteTables"]
+    assert (listed["TransitGatewayRouteTableId"], listed["DefaultAssociationRouteTable"]) == (table, True)
+    assoc = client.get_transit_gateway_route_table_associations(TransitGatewayRouteTableId=table)["Associations"]
+    assert assoc == [{"TransitGatewayAttachmentId": aid, "ResourceId": vpc, "ResourceType": "vpc", "State": "associated"}]
+    props = client.get_transit_gateway_route_table_propagations(TransitGatewayRouteTableId=table)
+    assert [p["State"] for p in props["TransitGatewayRouteTablePropagations"]] == ["enabled"]
+    code, _, _ = error_of(client.get_transit_gateway_route_table_associations, TransitGatewayRouteTableId="tgw-rtb-0123456789abcdef0")
+    assert code == "InvalidRouteTableID.NotFound"

@@ -121,3 +121,22 @@ def test_a_retried_launch_with_its_client_token_launches_once(client: Any) -> No
     assert again["ReservationId"] == first["ReservationId"]
     assert [i["InstanceId"] for i in again["Instances"]] == [i["InstanceId"] for i in first["Instances"]]
     assert len(client.describe_instances()["Reservations"]) == 1
+
+
+def test_what_launching_tools_read(client: Any) -> None:
+    vpc, subnet = vpc_with_subnet(client)
+    sg = client.create_security_group(GroupName="g", Description="d", VpcId=vpc)["GroupId"]
+    iid = client.run_instances(ImageId="ami-1", InstanceType="t3.micro", MinCount=1, MaxCount=1, SubnetId=subnet,
+                               SecurityGroupIds=[sg], InstanceInitiatedShutdownBehavior="terminate")["Instances"][0]["InstanceId"]  # fmt: skip
+    (info,) = client.describe_instance_types(InstanceTypes=["t3.micro"])["InstanceTypes"]
+    assert info["BurstablePerformanceSupported"] is True and info["VCpuInfo"]["DefaultVCpus"] == 2
+    assert error_of(client.describe_instance_types, InstanceTypes=["huge"])[0] == "InvalidInstanceType"
+    shutdown = client.describe_instance_attribute(InstanceId=iid, Attribute="instanceInitiatedShutdownBehavior")
+    assert shutdown["InstanceInitiatedShutdownBehavior"] == {"Value": "terminate"}
+    assert client.describe_instance_attribute(InstanceId=iid, Attribute="groupSet")["Groups"] == [{"GroupId": sg, "GroupName": "g"}]
+    assert error_of(client.describe_instance_attribute, InstanceId="i-0123456789abcdef0", Attribute="userData")[0] == \
+        "InvalidInstanceID.NotFound"
+    (eni,) = client.describe_network_interfaces(Filters=[{"Name": "group-id", "Values": [sg]}])["NetworkInterfaces"]
+    assert eni["Attachment"]["InstanceId"] == iid and eni["Attachment"]["DeviceIndex"] == 0 and eni["SubnetId"] == subnet
+    client.terminate_instances(InstanceIds=[iid])
+    assert client.describe_network_interfaces(Filters=[{"Name": "subnet-id", "Values": [subnet]}])["NetworkInterfaces"] == []

@@ -116,7 +116,18 @@ def run_instances(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[st
             "Architecture": "x86_64", "Hypervisor": "xen", "RootDeviceType": "ebs", "RootDeviceName": "/dev/xvda",
             "VirtualizationType": "hvm", "Monitoring": {"State": "disabled"}, "EbsOptimized": False,
             "SourceDestCheck": True, "BlockDeviceMappings": [], "ProductCodes": [],
+            # The options every real instance reports; tools read them without checking.
+            "MetadataOptions": {"State": "applied", "HttpTokens": "optional", "HttpPutResponseHopLimit": 1,
+                                "HttpEndpoint": "enabled", "HttpProtocolIpv6": "disabled",
+                                "InstanceMetadataTags": "disabled"},
+            "CpuOptions": {"CoreCount": 1, "ThreadsPerCore": 2}, "EnclaveOptions": {"Enabled": False},
+            "HibernationOptions": {"Configured": False}, "MaintenanceOptions": {"AutoRecovery": "default"},
+            "CapacityReservationSpecification": {"CapacityReservationPreference": "open"},
+            "PrivateDnsNameOptions": {"HostnameType": "ip-name", "EnableResourceNameDnsARecord": False,
+                                      "EnableResourceNameDnsAAAARecord": False},
             "NetworkInterfaces": [{
+                "Attachment": {"AttachmentId": new_id("eni-attach"), "DeviceIndex": 0, "NetworkCardIndex": 0,
+                               "Status": "attached", "AttachTime": ctx.now(), "DeleteOnTermination": True},
                 "NetworkInterfaceId": new_id("eni"), "SubnetId": subnet.id, "VpcId": subnet.doc["VpcId"],
                 "PrivateIpAddress": ip, "PrivateDnsName": _dns_name(ctx, ip), "Status": "in-use",
                 "OwnerId": ctx.account, "SourceDestCheck": True, "InterfaceType": "interface",
@@ -129,7 +140,9 @@ def run_instances(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[st
                 doc[member] = req[member]
         if tags:
             doc["Tags"] = tags
-        rec = Record(INSTANCE, instance_id, ctx.account, doc, {"region": ctx.region, "reservation": reservation},
+        meta = {"region": ctx.region, "reservation": reservation, "userData": req.get("UserData", ""),
+                "shutdownBehavior": req.get("InstanceInitiatedShutdownBehavior", "stop")}
+        rec = Record(INSTANCE, instance_id, ctx.account, doc, meta,
                      parent=subnet.id, created=ctx.now() + index * 1e-6)
         uow.put(rec)
         _schedule(uow, ctx, instance_id, "running")

@@ -6,16 +6,21 @@ from __future__ import annotations
 from types import ModuleType
 
 from dxlab.service.ec2 import (
+    instance_attributes,
+    instance_types,
     instances,
+    network_interfaces,
     route_tables,
     security_groups,
     subnets,
     tags,
+    tgw_route_tables,
     transit_gateways,
     vpcs,
     vpn_gateways,
 )
 
 EC2_FAMILIES: tuple[ModuleType, ...] = (
-    instances, route_tables, security_groups, subnets, tags, transit_gateways, vpcs, vpn_gateways,
+    instance_attributes, instance_types, instances, network_interfaces, route_tables, security_groups,
+    subnets, tags, tgw_route_tables, transit_gateways, vpcs, vpn_gateways,
 )  # fmt: skip

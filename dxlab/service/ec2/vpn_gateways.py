@@ -82,11 +82,13 @@ def attach_vpn_gateway(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> di
 def detach_vpn_gateway(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
     from dxlab.service.gateways.associations import detach_virtual_gateway
 
-    vpc = find(uow, ctx, "vpc", req["VpcId"])
     vgw = find(uow, ctx, "vgw", req["VpnGatewayId"])
-    if vgw.meta.get("vpcId") != vpc.id:
+    # The attachment first: once the VPC is gone, so is the attachment (Terraform detaches
+    # a VGW whose VPC it has just deleted and expects exactly this answer).
+    if vgw.meta.get("vpcId") != req["VpcId"]:
         raise Ec2Error("InvalidVpnGatewayAttachment.NotFound",
-                       f"The attachment with vpn gateway ID '{vgw.id}' and vpc ID '{vpc.id}' does not exist")
+                       f"The attachment with vpn gateway ID '{vgw.id}' and vpc ID '{req['VpcId']}' does not exist")
+    vpc = find(uow, ctx, "vpc", req["VpcId"])
     # virtualgateways.md: detaching also disassociates it from a Direct Connect gateway.
     detach_virtual_gateway(uow, ctx, {"gateway_id": vgw.id})
     route_tables.stop_propagation_of(uow, ctx, vgw.id, vpc.id)

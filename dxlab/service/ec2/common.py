@@ -3,6 +3,7 @@ the caller in this Region with EC2's not-found codes, tags, and Describe* filter
 
 from __future__ import annotations
 
+import fnmatch
 import secrets
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
@@ -147,8 +148,6 @@ def _getter(name: str, fields: Fields) -> Callable[[Record], Iterable[Any]]:
 def _like(have: str, pattern: str) -> bool:
     if "*" not in pattern and "?" not in pattern:
         return have == pattern
-    import fnmatch
-
     return fnmatch.fnmatchcase(have, pattern)
 
 

@@ -62,9 +62,17 @@ def test_verify_pings_the_ec2_instance(server: Any, account: str, walk: dict[str
         assert pair["hops"][-1]["address"] == "10.100.1.10"
 
 
+def _propagated(client: Any, rtb: str) -> set[tuple[str, str]]:
+    (table,) = client.describe_route_tables(RouteTableIds=[rtb])["RouteTables"]
+    return {(r["DestinationCidrBlock"], r["GatewayId"]) for r in table["Routes"] if r["Origin"] == "EnableVgwRoutePropagation"}
+
+
 def test_propagation_off_says_which_route_is_missing(server: Any, account: str, walk: dict[str, Any]) -> None:
     client = walk["client"]
+    # With propagation on, the table holds what the VGW learns over the VIFs' BGP sessions.
+    assert _propagated(client, walk["rtb"]) == {("10.1.0.0/16", walk["vgw"]), ("10.2.0.0/16", walk["vgw"])}
     client.disable_vgw_route_propagation(RouteTableId=walk["rtb"], GatewayId=walk["vgw"])
+    assert _propagated(client, walk["rtb"]) == set()
     pairs = _verify(server, account)
     assert not pairs["dc1"]["reachable"] and pairs["dc1"]["ping"]["received"] == 0
     assert pairs["dc1"]["reason"] == f"route table {walk['rtb']} has no route to 10.1.0.0/16: VGW route propagation is off"

@@ -88,10 +88,39 @@ _FIELDS = {
 }  # fmt: skip
 
 
+def _propagated(uow: UnitOfWork, ctx: Context, rtb: Record) -> list[dict[str, Any]]:
+    """The routes VGW route propagation adds: the on-premises prefixes the VGW learns now
+    over BGP sessions that are up (directly, or through a Direct Connect gateway), as the
+    data plane in use sees them. A static route to the same prefix stays as it is."""
+    vgws = propagating(rtb)
+    if not vgws:
+        return []
+    from dxlab.service.snapshot import network_snapshot  # the snapshot reads EC2's VPCs too
+
+    snap = network_snapshot(uow, ctx)
+    seen = {r.get("DestinationCidrBlock") or r.get("DestinationIpv6CidrBlock") for r in rtb.doc["Routes"]}
+    out: list[dict[str, Any]] = []
+    for vgw in vgws:
+        for key in snap.paths.by_gateway.get(vgw, []):
+            state = snap.sessions[key]
+            for route in state.accepted if state.up else ():
+                if route.cidr not in seen:
+                    seen.add(route.cidr)
+                    member = "DestinationIpv6CidrBlock" if ":" in route.cidr else "DestinationCidrBlock"
+                    out.append({member: route.cidr, "GatewayId": vgw, "Origin": "EnableVgwRoutePropagation",
+                                "State": "active"})  # fmt: skip
+    return out
+
+
 @ec2_operation("DescribeRouteTables")
 def describe_route_tables(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
     recs = filtered(selected(uow, ctx, "rtb", req.get("RouteTableIds")), req.get("Filters"), _FIELDS)
-    return {"RouteTables": [with_tags(r.doc, r) for r in recs]}
+    tables = []
+    for r in recs:
+        doc = with_tags(r.doc, r)
+        learned = _propagated(uow, ctx, r)
+        tables.append({**doc, "Routes": doc["Routes"] + learned} if learned else doc)
+    return {"RouteTables": tables}
 
 
 def _destination(req: dict[str, Any]) -> tuple[str, str]:

@@ -45,3 +45,28 @@ def test_bad_asn_fails_as_ec2_says(server: Any, account: str) -> None:
     assert code != 0 and "InvalidParameterValue" in err and "65535" in err
     code, listed, _ = aws_ec2(server, account, "describe-vpn-gateways")
     assert code == 0 and listed["VpnGateways"] == []
+
+
+def test_step_5_from_the_shell(server: Any, account: str) -> None:
+    """The instance and its inbound ICMP rule with the CLI's own shorthand (--protocol/--port/--cidr)."""
+    code, vpc, err = aws_ec2(server, account, "create-vpc", "--cidr-block", "10.100.0.0/16")
+    assert code == 0, err
+    vpc_id = vpc["Vpc"]["VpcId"]
+    code, subnet, err = aws_ec2(server, account, "create-subnet", "--vpc-id", vpc_id, "--cidr-block", "10.100.1.0/24")
+    assert code == 0, err
+    code, sg, err = aws_ec2(server, account, "create-security-group", "--group-name", "ping", "--description",
+                            "ICMP from on-premises", "--vpc-id", vpc_id)  # fmt: skip
+    assert code == 0, err
+    code, _, err = aws_ec2(server, account, "authorize-security-group-ingress", "--group-id", sg["GroupId"],
+                           "--protocol", "icmp", "--port", "-1", "--cidr", "10.1.0.0/16")  # fmt: skip
+    assert code == 0, err
+    code, run, err = aws_ec2(server, account, "run-instances", "--image-id", "ami-0abcdef1234567890", "--count", "1",
+                             "--subnet-id", subnet["Subnet"]["SubnetId"], "--security-group-ids", sg["GroupId"])  # fmt: skip
+    assert code == 0, err
+    iid = run["Instances"][0]["InstanceId"]
+    code, address, err = aws_ec2(server, account, "describe-instances", "--instance-ids", iid, "--query",
+                                 "Reservations[0].Instances[0].PrivateIpAddress")  # fmt: skip
+    assert code == 0 and address == "10.100.1.4", err
+    code, groups, _ = aws_ec2(server, account, "describe-security-groups", "--group-ids", sg["GroupId"])
+    perms = groups["SecurityGroups"][0]["IpPermissions"]
+    assert [(p["IpProtocol"], p["IpRanges"][0]["CidrIp"]) for p in perms] == [("icmp", "10.1.0.0/16")]

@@ -1,6 +1,7 @@
-"""EC2's named errors. EC2 answers every client error with HTTP 400 and a code that says
-what is wrong (`InvalidVpcID.NotFound`, `DependencyViolation`, ...); the code is the
-error's name, so one class carries it (API Reference, "Error codes for the Amazon EC2 API")."""
+"""EC2's named errors. EC2 answers a client error with a code that says what is wrong
+(`InvalidVpcID.NotFound`, `DependencyViolation`, ...); the code is the error's name, so
+one class carries it (API Reference, "Error codes for the Amazon EC2 API"). The HTTP
+status of each is the wire's fact (web/aws/ec2_xml.py)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,9 @@ from dxlab.domain.errors import DxlabError
 
 
 class Ec2Error(DxlabError):
-    def __init__(self, code: str, message: str, status: int = 400) -> None:
+    def __init__(self, code: str, message: str) -> None:
         super().__init__(message)
         self.aws_code = code
-        self.status = status
 
 
 def not_found(code: str, what: str, resource_id: str) -> Ec2Error:

@@ -161,9 +161,9 @@ def with_tags(doc: dict[str, Any], rec: Record) -> dict[str, Any]:
 
 
 def dry_run(req: dict[str, Any]) -> None:
-    """DryRun=true: EC2 checks the caller may act and answers DryRunOperation (412)."""
+    """DryRun=true: EC2 checks the caller may act and answers DryRunOperation."""
     if req.get("DryRun"):
-        raise Ec2Error("DryRunOperation", "Request would have succeeded, but DryRun flag is set.", 412)
+        raise Ec2Error("DryRunOperation", "Request would have succeeded, but DryRun flag is set.")
 
 
 def availability_zones(region: str) -> list[tuple[str, str]]:

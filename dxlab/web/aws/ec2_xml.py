@@ -16,6 +16,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from dxlab.domain.errors import DxlabError
+from dxlab.web import errors
 from dxlab.web.aws.ec2_model import XML_NAMESPACE, output_shape, shapes
 
 CONTENT_TYPE = "text/xml;charset=UTF-8"
@@ -82,7 +83,8 @@ def _scalar(kind: str, value: Any) -> str:
 
 def error(err: DxlabError, request_id: str) -> tuple[int, bytes]:
     """EC2's error body; the status is 400 for a client's error, 500 (InternalError) for ours."""
-    code, status = _AUTH.get(err.aws_code, (ec2_code(err), err.status))
+    code, status = _AUTH.get(err.aws_code, (ec2_code(err), 0))
+    status = status or _STATUS.get(code) or errors.status_of(err)
     if err.aws_code == "InvalidSignatureException" and err.message.startswith("Signature expired"):
         code, status = "RequestExpired", 400
     body = (
@@ -94,7 +96,9 @@ def error(err: DxlabError, request_id: str) -> tuple[int, bytes]:
     return status, body.encode()
 
 
-# SigV4 refusals (api/sigv4.py) as EC2 names them ("Common client error codes").
+# EC2's codes whose status is not 400 (a dry run that would have succeeded).
+_STATUS = {"DryRunOperation": 412}
+# SigV4 refusals (web/aws/sigv4.py) as EC2 names them ("Common client error codes").
 _AUTH = {
     "UnrecognizedClientException": ("AuthFailure", 401),
     "InvalidSignatureException": ("SignatureDoesNotMatch", 403),

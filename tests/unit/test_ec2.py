@@ -95,3 +95,24 @@ def test_instance_lifecycle_on_the_clock(make_dx: Callable[..., Service]) -> Non
     assert _state(dx, iid) == "terminated"
     dx.advance(3600)
     assert ec2(dx, "DescribeInstances")["Reservations"] == []  # forgotten, as EC2 does after about an hour
+
+
+def test_every_marked_ec2_handler_is_served_and_in_the_model() -> None:
+    """service/ec2/operations.py lists the EC2 families by hand: a module left out would
+    silently answer UnsupportedOperation; a name not in the ec2 model could never be called."""
+    import importlib
+    import pkgutil
+
+    import dxlab.service.ec2
+    from dxlab.service.ec2 import registry
+    from dxlab.web.aws.ec2_model import operations
+
+    served = {id(op.handler) for op in HANDLERS.ec2_operations.values()}
+    left_out = []
+    for info in pkgutil.walk_packages(dxlab.service.ec2.__path__, "dxlab.service.ec2."):
+        module = importlib.import_module(info.name)
+        left_out += [f"{info.name}.{name}" for name, fn in vars(module).items()
+                     if registry.marked(fn) is not None and id(fn) not in served]  # fmt: skip
+    assert not left_out, f"marked but not in EC2_FAMILIES: {left_out}"
+    assert set(HANDLERS.ec2_operations) <= set(operations())
+    assert len(HANDLERS.ec2_operations) >= 48

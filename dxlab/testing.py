@@ -14,7 +14,8 @@ or, with pytest (the plugin is registered when dxlab is installed):
 Each server has its own store (a temporary SQLite file, or with `store="memory"` this
 process's memory: nothing on disk, no fsync per write) and listens on a free port of
 127.0.0.1; it stops when the block or the test ends. While it runs, the environment points
-boto3 (and the AWS CLI) at it: `AWS_ENDPOINT_URL_DIRECT_CONNECT`, credentials of the
+boto3 (and the AWS CLI) at it: `AWS_ENDPOINT_URL_DIRECT_CONNECT` and `AWS_ENDPOINT_URL_EC2`
+(EC2's VPCs, gateways and instances are on the same port), credentials of the
 server's account and its region, so the code under test needs no change. The previous
 environment is restored afterwards. `dxlab_server()` also works as a decorator.
 """
@@ -70,6 +71,7 @@ class DxlabServer:
 def _env(endpoint_url: str, region: str, account: str) -> dict[str, str]:
     return {
         "AWS_ENDPOINT_URL_DIRECT_CONNECT": endpoint_url,
+        "AWS_ENDPOINT_URL_EC2": endpoint_url,
         "AWS_ACCESS_KEY_ID": account,
         "AWS_SECRET_ACCESS_KEY": SECRET,
         "AWS_DEFAULT_REGION": region,

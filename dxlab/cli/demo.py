@@ -2,8 +2,8 @@
 real dxlab server, as a user would run it with boto3 and the dxlab CLI.
 
 Starts `dxlab serve` with a fresh store, then: the connection wizard (four connections,
-two locations, four devices), a VGW behind a Direct Connect gateway and four private
-VIFs, the customer side, a BGP failover test on each VIF with its report, a whole
+two locations, four devices), the VPC, its VGW and the instance through the EC2 API, the
+VGW behind a Direct Connect gateway and four private VIFs, the customer side, a BGP failover test on each VIF with its report, a whole
 location failed and survived, verify (traceroute and ping), the analyzer's verdict and
 the diagram; then stops the server."""
 
@@ -19,7 +19,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-import yaml
+import boto3
 from rich.console import Console
 from rich.table import Table
 
@@ -32,6 +32,8 @@ console = Console(width=None if sys.stdout.isatty() else 160)
 LOCATIONS = ("EqDC2", "CSVA1")
 BANDWIDTH = "10Gbps"
 VPC_CIDR = "10.100.0.0/16"
+SUBNET_CIDR = "10.100.1.0/24"
+VGW_ASN = 65010
 OUT = Path(os.environ.get("DXLAB_DEMO_OUT", "out"))
 
 
@@ -83,8 +85,8 @@ def run(endpoint: str, plane: str = "sim") -> None:
     what = "lab: BIRD and FRR in network namespaces, real packets" if plane == "lab" else "sim: the routing model"
     console.rule(f"dxlab on {endpoint} — data plane {what}")
     conns = step2_order(endpoint, dx)
-    vifs, vgw = step3_vifs(endpoint, dx, conns)
-    step3_customer_side(endpoint, vgw)
+    vgw = step3_vpc(endpoint)
+    vifs = step3_vifs(endpoint, dx, conns, vgw)
     if plane == "lab":
         wait_sessions(dx, vifs)
     step4_failover(endpoint, dx, vifs, plane)
@@ -139,9 +141,41 @@ def step2_order(endpoint: str, dx: Any) -> list[str]:
     return list(order["connectionIds"])
 
 
-def step3_vifs(endpoint: str, dx: Any, conns: list[str]) -> tuple[list[str], str]:
-    console.rule("Step 3: a VGW behind a Direct Connect gateway, and four private virtual interfaces")
-    vgw = ext(endpoint, "POST", "/virtual-gateways", {"vpcCidrs": [VPC_CIDR]})["virtualGatewayId"]
+def ec2_client(endpoint: str) -> Any:
+    """boto3's ec2 client on the same endpoint, with the Direct Connect client's credentials."""
+    from dxlab.cli.client import _credentials, region
+
+    creds = _credentials()
+    return boto3.client("ec2", endpoint_url=endpoint, region_name=region(),
+                        aws_access_key_id=creds.access_key, aws_secret_access_key=creds.secret_key)  # fmt: skip
+
+
+def step3_vpc(endpoint: str) -> str:
+    """The AWS side as the guide words it, through EC2: a VPC with a subnet, "the virtual
+    private gateway for your VPC" with the Amazon-side ASN chosen at its creation, attached
+    and propagating its routes into the VPC's route table; the instance step 5 pings, in a
+    security group that permits inbound ICMP from the data centers."""
+    console.rule("Step 3: the VPC, its virtual private gateway and the instance (EC2 API)")
+    ec2 = ec2_client(endpoint)
+    vpc = ec2.create_vpc(CidrBlock=VPC_CIDR)["Vpc"]["VpcId"]
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock=SUBNET_CIDR)["Subnet"]["SubnetId"]
+    vgw = ec2.create_vpn_gateway(Type="ipsec.1", AmazonSideAsn=VGW_ASN)["VpnGateway"]["VpnGatewayId"]
+    ec2.attach_vpn_gateway(VpcId=vpc, VpnGatewayId=vgw)
+    rtb = ec2.describe_route_tables(Filters=[{"Name": "vpc-id", "Values": [vpc]}])["RouteTables"][0]["RouteTableId"]
+    ec2.enable_vgw_route_propagation(RouteTableId=rtb, GatewayId=vgw)
+    sg = ec2.create_security_group(GroupName="ping", Description="ICMP from the data centers", VpcId=vpc)["GroupId"]
+    ec2.authorize_security_group_ingress(GroupId=sg, IpPermissions=[
+        {"IpProtocol": "icmp", "FromPort": -1, "ToPort": -1, "IpRanges": [{"CidrIp": "10.0.0.0/8"}]}])
+    instance = ec2.run_instances(ImageId="ami-0abcdef1234567890", InstanceType="t3.micro", MinCount=1, MaxCount=1,
+                                 SubnetId=subnet, SecurityGroupIds=[sg])["Instances"][0]  # fmt: skip
+    console.print(f"{vpc} ({VPC_CIDR}), {subnet}; {vgw} (ASN {VGW_ASN}) attached, route propagation on in {rtb}")
+    console.print(f"{instance['InstanceId']} in {sg} (inbound ICMP from 10.0.0.0/8): private IPv4 "
+                  f"{instance['PrivateIpAddress']}")  # fmt: skip
+    return str(vgw)
+
+
+def step3_vifs(endpoint: str, dx: Any, conns: list[str], vgw: str) -> list[str]:
+    console.rule("Step 3: the VGW behind a Direct Connect gateway, and four private virtual interfaces")
     dxgw = dx.create_direct_connect_gateway(directConnectGatewayName="demo", amazonSideAsn=64512)["directConnectGateway"]
     dx.create_direct_connect_gateway_association(directConnectGatewayId=dxgw["directConnectGatewayId"], gatewayId=vgw)
     vifs = []
@@ -165,15 +199,9 @@ def step3_vifs(endpoint: str, dx: Any, conns: list[str]) -> tuple[list[str], str
                       f"{v['amazonAddress']} / {v['customerAddress']}", peer["bgpStatus"], v["virtualInterfaceState"])  # fmt: skip
     console.print(table)
     console.print(f"DX gateway {dxgw['directConnectGatewayId']} (ASN 64512) -> {vgw} ({VPC_CIDR})")
-    return vifs, vgw
-
-
-def step3_customer_side(endpoint: str, vgw: str) -> None:
-    loaded = ext(endpoint, "GET", "/topology")
-    data = yaml.safe_load(loaded["yaml"])
-    data["vpcs"] = {"prod": {"cidr": VPC_CIDR, "instance": "10.100.1.10", "icmp": True, "gateway": vgw}}
-    ext(endpoint, "PUT", "/topology", {"yaml": yaml.safe_dump(data, sort_keys=False)})
-    console.print("customer side: the wizard's topology (two data centers, a router per connection) plus the VPC")
+    console.print("customer side: the wizard's topology (two data centers, a router per connection); "
+                  "the VPC and its instance come from EC2")  # fmt: skip
+    return vifs
 
 
 def step4_failover(endpoint: str, dx: Any, vifs: list[str], plane: str = "sim") -> None:

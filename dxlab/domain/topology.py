@@ -43,6 +43,13 @@ class Vpc:
     icmp: bool
     gateway: str | None  # vgw-/tgw- id; None: dxlab creates a VGW for it
     region: str = "us-east-1"
+    # What EC2 says of a VPC made through its API (service/ec2/network.py); the defaults
+    # are a topology file's VPC, which learns every on-premises prefix and answers ping
+    # as `icmp` says.
+    route_table: str = ""
+    propagation: bool = True  # VGW route propagation on in its route table
+    static_routes: tuple[str, ...] = ()  # destinations its route table sends to the gateway
+    icmp_sources: tuple[str, ...] | None = None  # CIDRs its security groups let ICMP in from
 
 
 @dataclass(frozen=True, eq=False)

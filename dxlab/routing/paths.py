@@ -92,6 +92,20 @@ def site_address(net: Network, site: str) -> str | None:
     return None
 
 
+def route_gap(net: Network, site: str, vpc: Vpc) -> str:
+    """Why the VPC's route table sends nothing toward `site` ('' when it does). VPC user
+    guide, "Route propagation": without it the table holds only its static routes, so
+    the on-premises prefixes the VGW learns over Direct Connect are not routed."""
+    if vpc.propagation:
+        return ""
+    address = site_address(net, site)
+    if address is None or any(covers(r, address) for r in vpc.static_routes):
+        return ""
+    prefix = next((p for p in site_prefixes(net, site) if covers(p, address)), address)
+    why = ": VGW route propagation is off" if (vpc.gateway or "").startswith("vgw-") else f" through {vpc.gateway}"
+    return f"route table {vpc.route_table} has no route to {prefix}{why}"
+
+
 def all_states(
     net: Network, failed: Collection[Failure] = (), testing: Collection[SessionKey] = ()
 ) -> dict[SessionKey, SessionState]:
@@ -177,6 +191,8 @@ class Paths:
             reason = f"no BGP session is up that carries {vpc.cidr} to {site}"
         elif not back:
             reason = f"AWS has no route back to {site} from {vpc.name}"
+        elif gap := route_gap(self.net, site, vpc):
+            reason = gap
         elif not self.net.topology.wan and any(self.site_by_session[k] != site for k in back):
             reason = f"return traffic lands at another data center and there is no WAN to {site}"
         else:

@@ -8,6 +8,7 @@ import ipaddress
 from dataclasses import dataclass
 
 from dxlab.domain.topology import Vpc
+from dxlab.routing.bgp import covers
 from dxlab.routing.network import Network
 from dxlab.routing.paths import Paths, site_address
 
@@ -50,10 +51,12 @@ def verify(net: Network, paths: Paths, site: str, vpc: Vpc, count: int = 5) -> V
         gateway = paths.gateway_of(vpc)
         vpc_router = str(ipaddress.ip_network(vpc.cidr).network_address + 1)
         hops.append(Hop(vpc_router, f"{gateway} ({vpc.name} router)"))
-    reachable = pair.reachable and vpc.icmp
-    reason = pair.reason or ("" if vpc.icmp else f"the security group of {vpc.instance} does not allow inbound ICMP")
+    # A VPC made through EC2 answers as its security groups' ingress rules say for this source.
+    icmp = vpc.icmp if vpc.icmp_sources is None else bool(source) and any(covers(c, source) for c in vpc.icmp_sources)
+    reachable = pair.reachable and icmp
+    reason = pair.reason or ("" if icmp else f"the security group of {vpc.instance} does not allow inbound ICMP")
     if pair.reachable:
         where = f"instance {vpc.instance} in {vpc.name}"
-        hops.append(Hop(vpc.instance, where) if vpc.icmp else Hop("*", f"{where}: no answer"))
+        hops.append(Hop(vpc.instance, where) if icmp else Hop("*", f"{where}: no answer"))
     return Verification(site, vpc.name, source, vpc.instance, reachable, count, count if reachable else 0,
                         tuple(hops), reason)  # fmt: skip

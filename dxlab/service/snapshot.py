@@ -16,6 +16,7 @@ from dxlab.routing.bgp import SessionState
 from dxlab.routing.network import Association, AwsGateway, Link, Network, Outages, Session, Vif
 from dxlab.routing.paths import Paths, SessionKey
 from dxlab.service.context import Context, Settings
+from dxlab.service.ec2.network import with_ec2_vpcs
 from dxlab.service.resiliency.outages import current_outages
 from dxlab.store.repository import Record, UnitOfWork
 
@@ -74,6 +75,7 @@ def _link(uow: UnitOfWork, rec: Record, topologies: dict[str, Record | None]) ->
 def build_network(uow: UnitOfWork, ctx: Context, account: str | None = None) -> Network:
     account = account or ctx.account
     topology, resolved = load_topology(uow, account)
+    topology = with_ec2_vpcs(uow, ctx, account, topology, resolved.get("vpcGateways", {}))
     links: dict[str, Link] = {}
     topologies: dict[str, Record | None] = {}
     for kind in ("connection", "lag"):

@@ -18,8 +18,11 @@ from dxlab.store.repository import UnitOfWork
 def verify_route(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[str, Any]:
     snap = network_snapshot(uow, ctx)
     net = snap.network
-    if not net.topology.sites or not net.topology.vpcs:
+    if not net.topology.sites:
         raise ValidationError("No customer topology is loaded: `dxlab topology load FILE` (or `dxlab up -t FILE`) first")
+    if not net.topology.vpcs:
+        raise ValidationError("No VPC to ping: add `vpcs:` to the topology, or run an EC2 instance in a VPC"
+                              " attached to a virtual private gateway or transit gateway")
     sites = [args["site"]] if args.get("site") else list(net.topology.sites)
     vpcs = [v for v in net.topology.vpcs if not args.get("vpc") or v.name == args["vpc"]]
     unknown = [s for s in sites if s not in net.topology.sites]

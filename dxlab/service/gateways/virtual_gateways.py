@@ -125,16 +125,18 @@ def _create(uow: UnitOfWork, ctx: Context, kind: str, args: dict[str, Any]) -> d
     what = "virtual private gateway" if kind == VGW_KIND else "transit gateway"
     asn = gateway.check_amazon_side_asn(args.get("amazonSideAsn", gateway.DEFAULT_AMAZON_ASN), what)
     cidrs, vpc = _vpc(args, with_id=kind == VGW_KIND)
-    meta: dict[str, Any] = {"amazonSideAsn": asn, "vpcCidrs": cidrs, "region": ctx.region}
+    # One record whichever API makes it: the EC2 service functions make the gateway and,
+    # for a VGW with CIDRs, the EC2 VPC it is attached to (service/ec2/shortcuts.py).
+    from dxlab.service.ec2 import shortcuts, transit_gateways, vpn_gateways
+
     if kind == VGW_KIND:
-        gid = ids.virtual_gateway_id()
-        meta["vpcId"] = vpc
-        doc: dict[str, Any] = {"virtualGatewayId": gid, "virtualGatewayState": "available"}
+        rec = vpn_gateways.create(uow, ctx, asn)
+        if vpc is not None:
+            shortcuts.attach_to_cidrs(uow, ctx, rec, cidrs, vpc)
     else:
-        gid = ids.transit_gateway_id()
-        doc = {"transitGatewayId": gid, "transitGatewayState": "available", "amazonSideAsn": asn}
-    rec = Record(kind, gid, ctx.account, doc, meta, created=ctx.now())
-    uow.put(rec)
+        rec = transit_gateways.create(uow, ctx, asn)
+        rec.meta["vpcCidrs"] = cidrs
+        uow.put(rec)
     return _view(rec)
 
 
@@ -147,10 +149,11 @@ def attach_virtual_gateway(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) 
     if rec.meta.get("vpcId"):
         raise Conflict(f"{rec.id} is already attached to {rec.meta['vpcId']}; detach it first")
     cidrs, vpc = _vpc(args, with_id=True)
-    if not cidrs:
+    if not cidrs or vpc is None:
         raise ValidationError("Give the vpcCidrs of the VPC to attach to")
-    rec.meta.update(vpcCidrs=cidrs, vpcId=vpc)
-    uow.put(rec)
+    from dxlab.service.ec2 import shortcuts
+
+    shortcuts.attach_to_cidrs(uow, ctx, rec, cidrs, vpc)
     return _view(rec)
 
 

@@ -1,5 +1,6 @@
 """The AWS endpoint: both wire protocols of the Direct Connect model (awsJson1.1 at POST /,
-smithy-rpc-v2-cbor at /service/OvertureService/operation/<Operation>) and STS
+smithy-rpc-v2-cbor at /service/OvertureService/operation/<Operation>), EC2's query
+protocol (a form-encoded POST / signed for ec2, see ec2_endpoint.py) and STS
 GetCallerIdentity, which tools such as Terraform ask first. Every answer, however
 malformed the request, is an AWS error body in the protocol the client spoke."""
 
@@ -15,7 +16,7 @@ import orjson
 
 from dxlab.domain.errors import DxlabError
 from dxlab.web import errors
-from dxlab.web.aws import sts
+from dxlab.web.aws import ec2_endpoint, ec2_query, ec2_xml, sts
 from dxlab.web.aws.model import TARGET_PREFIX
 from dxlab.web.aws.serialize import encode_cbor, encode_json
 from dxlab.web.errors import ProtocolError
@@ -36,6 +37,9 @@ class AwsApp:
         scope, headers, body, request_id, path = request.scope, request.headers, request.body, request.request_id, request.path
         if path.startswith(CBOR_PREFIX):
             await self._cbor(request, send, unquote(path[len(CBOR_PREFIX):]))
+        elif scope["method"] == "POST" and path == "/" and ec2_query.is_ec2_request(headers, body):
+            status, payload = await ec2_endpoint.call(self.host, request)
+            await respond(send, status, payload, ec2_xml.CONTENT_TYPE, request_id)
         elif scope["method"] == "POST" and path == "/" and sts.is_sts_request(headers, body):
             await self._sts(request, send)
         elif scope["method"] == "POST" and path == "/":

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from html import escape
 
 from dxlab.domain import catalog
+from dxlab.domain.states import ConnectionState, VirtualInterfaceState
 from dxlab.routing.network import Failure, Link, Network, Vif
 
 WIDTH = 1490
@@ -146,7 +147,7 @@ class _Diagram:
         for kind, id_ in (("connection", link.id), ("device", link.device), ("location", link.location)):
             if self.is_failed(kind, id_):
                 return f"{link.state}: {kind} {id_ if kind != 'connection' else ''} failed".replace("  ", " "), "failed"
-        if link.state == "available":
+        if link.state == ConnectionState.AVAILABLE:
             return "", ""
         return link.state, "waiting" if link.state in WAITING else "failed"
 
@@ -159,7 +160,7 @@ class _Diagram:
         reasons = [self.marks.down[(vif.id, s.family)] for s in vif.sessions if (vif.id, s.family) in self.marks.down]
         if reasons:
             return "; ".join(dict.fromkeys(reasons)), "failed"
-        return ("", "") if state == "available" else (f"virtual interface is {state}", "failed")
+        return ("", "") if state == VirtualInterfaceState.AVAILABLE else (f"virtual interface is {state}", "failed")
 
     # -- the middle: locations, devices, connections, VIFs --------------------------
     def draw_locations(self) -> None:

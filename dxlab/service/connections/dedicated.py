@@ -8,9 +8,10 @@ from __future__ import annotations
 from typing import Any
 
 from dxlab.domain import catalog, ids, quotas
-from dxlab.domain.connection import LIVE_STATES, provisioning_steps
+from dxlab.domain.connection import provisioning_steps
 from dxlab.domain.errors import Conflict, LimitExceeded, ValidationError
 from dxlab.domain.speeds import DEDICATED_BANDWIDTHS, MACSEC_BANDWIDTHS
+from dxlab.domain.states import CONNECTION, VIF, ConnectionState, set_state
 from dxlab.service.common import find, find_port, initial_tags, page
 from dxlab.service.connections.lag_rules import member_changed
 from dxlab.service.connections.placement import new_port_fields, place, ports_at, release_port
@@ -51,16 +52,16 @@ def new_connection_doc(
     loc: catalog.Location,
     device: catalog.Device,
     bandwidth: str,
-    state: str,
+    state: ConnectionState,
     **extra: Any,
 ) -> dict[str, Any]:
     doc: dict[str, Any] = {
         "ownerAccount": ctx.account,
         "connectionId": connection_id,
         "connectionName": name,
-        "connectionState": state,
-        **new_port_fields(ctx.region, loc, device, bandwidth),
     }
+    set_state(doc, CONNECTION, state)
+    doc.update(new_port_fields(ctx.region, loc, device, bandwidth))
     doc.update({k: v for k, v in extra.items() if v is not None})
     return doc
 
@@ -87,7 +88,7 @@ def create_connection(
         raise ValidationError(f"MACsec is not available for {bandwidth} connections at {loc.code}")
     tags = initial_tags(req)
     ports_here = ports_at(uow, ctx.account, loc.code)  # listed once: for the quota and placement
-    live_here = sum(1 for d in ports_here if d.get("connectionState") in LIVE_STATES)
+    live_here = sum(1 for d in ports_here if d.get("connectionState") in CONNECTION.live)
     if live_here >= quotas.CONNECTIONS_PER_LOCATION:
         raise LimitExceeded(
             f"Connection limit exceeded: at most {quotas.CONNECTIONS_PER_LOCATION} active"
@@ -111,7 +112,7 @@ def create_connection(
         loc,
         device,
         bandwidth,
-        "requested",
+        ConnectionState.REQUESTED,
         lagId=lag_id,
         providerName=provider,
         billingMode=billing,
@@ -138,17 +139,17 @@ def schedule_provisioning(uow: UnitOfWork, ctx: Context, connection_id: str) -> 
 def _provision(rec: Record, step: str, ctx: Context) -> None:
     if step == "loa":
         rec.doc.setdefault("loaIssueTime", ctx.now())
-    elif step == "pending" and rec.doc["connectionState"] == "requested":
-        rec.doc["connectionState"] = "pending"
+    elif step == ConnectionState.PENDING and rec.doc["connectionState"] == ConnectionState.REQUESTED:
+        set_state(rec.doc, CONNECTION, ConnectionState.PENDING)
         rec.meta["crossConnect"] = True
-    elif step == "available" and rec.doc["connectionState"] == "pending":
-        rec.doc["connectionState"] = "available"
+    elif step == ConnectionState.AVAILABLE and rec.doc["connectionState"] == ConnectionState.PENDING:
+        set_state(rec.doc, CONNECTION, ConnectionState.AVAILABLE)
 
 
 @timer_action(PROVISION)
 def provision_step(uow: UnitOfWork, ctx: Context, connection_id: str, payload: dict[str, Any]) -> None:
     rec = uow.get("connection", connection_id)
-    if rec is None or rec.doc["connectionState"] in ("deleted", "deleting", "rejected"):
+    if rec is None or rec.doc["connectionState"] in CONNECTION.gone:
         return
     step, rest = payload["step"], list(payload.get("rest") or [])
     while True:
@@ -172,15 +173,15 @@ def complete_cross_connect(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) 
     rec = find(uow, ctx, "connection", args["connection_id"])
     check_not_held(rec, "its cross-connect can be completed")
     state = rec.doc["connectionState"]
-    if state not in ("requested", "pending"):
+    if state not in (ConnectionState.REQUESTED, ConnectionState.PENDING):
         raise Conflict(f"Connection {rec.id} is in state {state}; its cross-connect is already complete")
     uow.cancel_timers(rec.id, PROVISION)
     rec.doc.setdefault("loaIssueTime", ctx.now())
-    rec.doc["connectionState"] = "pending"
+    set_state(rec.doc, CONNECTION, ConnectionState.PENDING)
     rec.meta["crossConnect"] = True
     uow.put(rec)
     member_changed(uow, rec.doc)
-    uow.schedule(ctx.now(), PROVISION, rec.id, {"step": "available", "rest": []})
+    uow.schedule(ctx.now(), PROVISION, rec.id, {"step": ConnectionState.AVAILABLE.value, "rest": []})
     return rec.doc
 
 
@@ -221,7 +222,7 @@ def describe_connections(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> 
 @operation("UpdateConnection", write=True)
 def update_connection(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
     rec = find(uow, ctx, "connection", req["connectionId"])
-    if rec.doc["connectionState"] in ("deleted", "deleting", "rejected"):
+    if rec.doc["connectionState"] in CONNECTION.gone:
         raise Conflict(f"Connection {rec.id} is in state {rec.doc['connectionState']} and cannot be updated")
     if "connectionName" in req:
         rec.doc["connectionName"] = req["connectionName"]
@@ -251,12 +252,12 @@ def delete_connection(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dic
     else:
         rec = find(uow, ctx, "connection", req["connectionId"])
     state = rec.doc["connectionState"]
-    if state in ("deleted", "deleting"):
+    if state in (ConnectionState.DELETED, ConnectionState.DELETING):
         raise Conflict(f"Connection {rec.id} is already {state}")
     # deleteconnection.md: only when no virtual interfaces are attached.
     vifs = [
         v for v in uow.list("virtual_interface", parent=rec.id)
-        if v.doc.get("virtualInterfaceState") not in ("deleted", "rejected")
+        if v.doc.get("virtualInterfaceState") in VIF.live
     ]  # fmt: skip
     if vifs:
         raise Conflict(
@@ -268,7 +269,11 @@ def delete_connection(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dic
 
         check_can_leave_lag(uow, lag_id, rec.id)
     # hosted_connection.md: an owner who deletes an unconfirmed hosted connection rejects it.
-    rec.doc["connectionState"] = "rejected" if state == "ordering" else "deleted"
+    set_state(
+        rec.doc,
+        CONNECTION,
+        ConnectionState.REJECTED if state == ConnectionState.ORDERING else ConnectionState.DELETED,
+    )
     uow.cancel_timers(rec.id)
     release_port(uow, rec.id)
     uow.put(rec)
@@ -284,7 +289,7 @@ def update_billing_mode(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> d
         loc = catalog.location(rec.doc["location"])
         if loc is None or mode not in loc.billing_modes:
             raise ValidationError(f"Billing mode {mode} is not available at location {rec.doc['location']}")
-        if rec.doc["connectionState"] in ("deleted", "deleting", "rejected"):
+        if rec.doc["connectionState"] in CONNECTION.gone:
             raise Conflict(f"Connection {rec.id} is in state {rec.doc['connectionState']}")
     for rec in records:
         rec.doc["billingMode"] = mode

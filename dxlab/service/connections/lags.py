@@ -14,6 +14,7 @@ from dxlab.domain import catalog, ids, quotas
 from dxlab.domain import lag as rules
 from dxlab.domain.errors import Conflict, LimitExceeded, NotFound, ValidationError
 from dxlab.domain.macsec import apply_keys
+from dxlab.domain.states import CONNECTION, LAG, ConnectionState, LagState, set_state
 from dxlab.service.common import find, initial_tags, page
 from dxlab.service.connections.dedicated import (
     check_bandwidth,
@@ -22,7 +23,6 @@ from dxlab.service.connections.dedicated import (
     schedule_provisioning,
 )
 from dxlab.service.connections.lag_rules import (
-    GONE,
     as_connection,
     check_can_join_lag,
     check_can_leave_lag,
@@ -52,7 +52,7 @@ def member_find(uow: UnitOfWork, ctx: Context, connection_id: str) -> Record:
         raise ValidationError(
             f"Connection {connection_id} is a hosted connection; a LAG bundles dedicated connections"
         )
-    if member_state(rec) in GONE:
+    if member_state(rec) in CONNECTION.gone:
         raise Conflict(f"Connection {connection_id} is in state {member_state(rec)}")
     return rec
 
@@ -60,7 +60,7 @@ def member_find(uow: UnitOfWork, ctx: Context, connection_id: str) -> Record:
 def lag_find(uow: UnitOfWork, ctx: Context, lag_id: str) -> Record:
     """The caller's LAG, which must not be deleted."""
     lag = find(uow, ctx, "lag", lag_id)
-    if lag.doc["lagState"] in rules.GONE:
+    if lag.doc["lagState"] in LAG.gone:
         raise Conflict(f"LAG {lag.id} is in state {lag.doc['lagState']}")
     return lag
 
@@ -156,7 +156,7 @@ def order_connection(
         loc,
         device,
         req["connectionsBandwidth"],
-        "requested",
+        ConnectionState.REQUESTED,
         lagId=lag.id,
         providerName=req.get("providerName"),
         billingMode=req.get("billingMode", "PayAsYouGo"),
@@ -181,7 +181,9 @@ def new_lag_doc(
         "lagId": lag_id,
         "ownerAccount": ctx.account,
         "lagName": req["lagName"],
-        "lagState": "requested",
+    }
+    set_state(doc, LAG, LagState.REQUESTED)
+    doc |= {
         "location": req["location"],
         "region": ctx.region,
         "minimumLinks": 0,  # lags.md: new LAGs have this attribute set to 0
@@ -259,7 +261,7 @@ def create_lag(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, 
         total = max(total, 1)
     rules.check_member_count(total, bandwidth)
     lags = [r for r in uow.list("lag", account=ctx.account) if r.doc["region"] == ctx.region]
-    if sum(1 for r in lags if r.doc["lagState"] not in rules.GONE) >= quotas.LAGS_PER_REGION:
+    if sum(1 for r in lags if r.doc["lagState"] not in LAG.gone) >= quotas.LAGS_PER_REGION:
         raise LimitExceeded(
             f"LAG limit exceeded: at most {quotas.LAGS_PER_REGION} LAGs per Region ({ctx.region})"
         )
@@ -343,7 +345,7 @@ def delete_lag(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, 
     # delete-lag.md: deleting a LAG does not delete its connections; they stand alone.
     for rec in lag_members(uow, lag.id):
         detach(uow, rec)
-    lag.doc["lagState"] = "deleted"
+    set_state(lag.doc, LAG, LagState.DELETED)
     uow.put(lag)
     return refresh_lag(uow, lag.id) or lag.doc
 

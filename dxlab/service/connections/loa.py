@@ -12,6 +12,7 @@ from dxlab.domain import catalog
 from dxlab.domain.errors import NotFound
 from dxlab.domain.loa import CONTENT_TYPE, LoaCfa, LoaPort, check_available
 from dxlab.domain.speeds import OPTICS
+from dxlab.domain.states import CONNECTION, ConnectionState
 from dxlab.service.common import find, find_port
 from dxlab.service.connections.dedicated import check_not_held
 from dxlab.service.connections.loa_pdf import render
@@ -60,7 +61,7 @@ def _lag_members(uow: UnitOfWork, lag: Record) -> list[Record]:
         for kind in ("connection", "interconnect")
         for r in uow.list(kind, account=lag.account)
         if r.doc.get("lagId") == lag.id
-        and r.doc.get(_FIELDS[kind][1]) not in ("deleted", "rejected")
+        and r.doc.get(_FIELDS[kind][1]) in CONNECTION.live
     ]
     return sorted(members, key=lambda r: r.id)
 
@@ -76,7 +77,7 @@ def _issue_time(uow: UnitOfWork, rec: Record) -> float | None:
     issued = rec.doc.get("loaIssueTime")
     if issued is not None:
         return float(issued)
-    if rec.doc.get(_FIELDS[rec.kind][1]) == "requested":
+    if rec.doc.get(_FIELDS[rec.kind][1]) == ConnectionState.REQUESTED:
         return None  # the provisioning step "loa" has not issued it yet
     return rec.created or None
 

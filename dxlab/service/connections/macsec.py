@@ -11,8 +11,9 @@ from typing import Any
 
 from dxlab.domain.errors import Conflict, NotFound, ValidationError
 from dxlab.domain.macsec import apply_keys, check_key_request, is_secret_arn, key_entry, secret_arn
+from dxlab.domain.states import CONNECTION
 from dxlab.service.common import find
-from dxlab.service.connections.lag_rules import GONE, lag_members, member_state
+from dxlab.service.connections.lag_rules import lag_members, member_state
 from dxlab.service.context import Context
 from dxlab.service.registry import operation
 from dxlab.store.repository import Record, UnitOfWork
@@ -30,7 +31,7 @@ def key_target(uow: UnitOfWork, ctx: Context, connection_id: str) -> Record:
         if found is None or found.account != ctx.account:
             raise NotFound(f"Could not find Connection with ID {connection_id}")
         rec, state, what = found, member_state(found), "Connection"
-    if state in GONE:
+    if state in CONNECTION.gone:
         raise Conflict(f"{what} {connection_id} is in state {state}")
     # MACsec.md: MACsec is available on dedicated connections ordered with MACsec support.
     if not rec.doc.get("macSecCapable"):

@@ -13,6 +13,7 @@ from typing import Any
 
 from dxlab.domain import gateway, ids
 from dxlab.domain.errors import Conflict, ValidationError
+from dxlab.domain.states import ASSOCIATION, DirectConnectGatewayAssociationState, set_state
 from dxlab.service.context import Context
 from dxlab.service.gateways.dx_gateways import (
     find_dx_gateway,
@@ -34,10 +35,12 @@ from dxlab.service.timers import timer_action
 from dxlab.store.repository import Record, UnitOfWork
 
 STATE = "gateway_association.state"
+A = DirectConnectGatewayAssociationState
+# The transitions a timer completes (the others are the operations').
 _NEXT = {
-    ("associating", "associated"),
-    ("updating", "associated"),
-    ("disassociating", "disassociated"),
+    (A.ASSOCIATING, A.ASSOCIATED),
+    (A.UPDATING, A.ASSOCIATED),
+    (A.DISASSOCIATING, A.DISASSOCIATED),
 }
 
 
@@ -45,14 +48,20 @@ _NEXT = {
 def _reach_state(uow: UnitOfWork, ctx: Context, ref: str, payload: dict[str, Any]) -> None:
     rec = uow.get(ASSOCIATION_KIND, ref)
     if rec is not None and (rec.doc["associationState"], payload["to"]) in _NEXT:
-        rec.doc["associationState"] = payload["to"]
+        set_state(rec.doc, ASSOCIATION, A(payload["to"]))
         uow.put(rec)
 
 
-def move(uow: UnitOfWork, ctx: Context, rec: Record, now: str, then: str) -> None:
+def move(
+    uow: UnitOfWork,
+    ctx: Context,
+    rec: Record,
+    now: DirectConnectGatewayAssociationState,
+    then: DirectConnectGatewayAssociationState,
+) -> None:
     """Put the association in state `now`; it reaches `then` by a durable timer."""
     uow.cancel_timers(rec.id, STATE)
-    rec.doc["associationState"] = now
+    set_state(rec.doc, ASSOCIATION, now)
     uow.put(rec)
     schedule_state(uow, ctx, rec.id, STATE, then)
 
@@ -64,7 +73,7 @@ def visible(rec: Record, account: str) -> bool:
 def live_associations(uow: UnitOfWork, dx_gateway_id: str) -> list[Record]:
     return [
         a for a in uow.list(ASSOCIATION_KIND, parent=dx_gateway_id)
-        if a.doc["associationState"] in gateway.LIVE_ASSOCIATION_STATES
+        if a.doc["associationState"] in ASSOCIATION.live
     ]  # fmt: skip
 
 
@@ -107,7 +116,9 @@ def associate(
     doc: dict[str, Any] = {
         "directConnectGatewayId": dxgw.id,
         "directConnectGatewayOwnerAccount": dxgw.account,
-        "associationState": "associating",
+    }
+    set_state(doc, ASSOCIATION, A.ASSOCIATING)
+    doc |= {
         "associatedGateway": associated_gateway(gw),
         "associationId": aid,
         "allowedPrefixesToDirectConnectGateway": gateway.as_prefix_list(prefixes),
@@ -122,14 +133,14 @@ def associate(
         ASSOCIATION_KIND, aid, dxgw.account, doc, {"gatewayOwner": gw.account}, dxgw.id, ctx.now()
     )
     uow.put(rec)
-    schedule_state(uow, ctx, aid, STATE, "associated")
+    schedule_state(uow, ctx, aid, STATE, A.ASSOCIATED)
     return rec
 
 
 def change_prefixes(uow: UnitOfWork, ctx: Context, rec: Record, prefixes: list[str]) -> None:
     """New allowed prefixes for a live association (UpdateDirectConnectGatewayAssociation,
     or an accepted proposal for an existing association)."""
-    if rec.doc["associationState"] != "associated":
+    if rec.doc["associationState"] != A.ASSOCIATED:
         raise Conflict(
             f"Association {rec.id} is in state {rec.doc['associationState']}; wait until it is associated"
         )
@@ -139,7 +150,7 @@ def change_prefixes(uow: UnitOfWork, ctx: Context, rec: Record, prefixes: list[s
     )
     rec.doc["allowedPrefixesToDirectConnectGateway"] = gateway.as_prefix_list(prefixes)
     # allowed-to-prefixes.md: "During updates the status changes from associated to updating."
-    move(uow, ctx, rec, "updating", "associated")
+    move(uow, ctx, rec, A.UPDATING, A.ASSOCIATED)
 
 
 def gateway_id_of(req: dict[str, Any]) -> str | None:
@@ -185,8 +196,8 @@ def detach_virtual_gateway(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) 
     if vgw.kind != "virtual_gateway" or not vgw.meta.get("vpcId"):
         raise Conflict(f"{vgw.id} is not a virtual private gateway attached to a VPC")
     for assoc in live_associations_of_gateway(uow, vgw.id):
-        if assoc.doc["associationState"] != "disassociating":
-            move(uow, ctx, assoc, "disassociating", "disassociated")
+        if assoc.doc["associationState"] != A.DISASSOCIATING:
+            move(uow, ctx, assoc, A.DISASSOCIATING, A.DISASSOCIATED)
     vgw.meta.update(vpcCidrs=[], vpcId=None)
     uow.put(vgw)
     return {"virtualGatewayId": vgw.id, "vpcId": None, "vpcCidrs": []}
@@ -213,7 +224,7 @@ def describe_associations(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) ->
     if gw_id:
         records = [a for a in records if a.doc["associatedGateway"]["id"] == gw_id]
     if not aid:  # a finished disassociation shows only to who asks for it by id
-        records = [a for a in records if a.doc["associationState"] != "disassociated"]
+        records = [a for a in records if a.doc["associationState"] != A.DISASSOCIATED]
     return listing("directConnectGatewayAssociations", [a.doc for a in records], req)
 
 
@@ -264,7 +275,7 @@ def delete_association(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> di
             "Specify the associationId, or both directConnectGatewayId and virtualGatewayId"
         )
     state = rec.doc["associationState"]
-    if state in ("disassociating", "disassociated"):
+    if state in ASSOCIATION.gone:
         raise Conflict(f"Association {rec.id} is already {state}")
-    move(uow, ctx, rec, "disassociating", "disassociated")
+    move(uow, ctx, rec, A.DISASSOCIATING, A.DISASSOCIATED)
     return {"directConnectGatewayAssociation": rec.doc}

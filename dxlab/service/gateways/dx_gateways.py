@@ -10,6 +10,15 @@ from typing import Any
 
 from dxlab.domain import gateway, ids, quotas
 from dxlab.domain.errors import Conflict, LimitExceeded, ValidationError
+from dxlab.domain.states import (
+    ASSOCIATION,
+    DX_GATEWAY,
+    PROPOSAL,
+    DirectConnectGatewayAssociationProposalState,
+    DirectConnectGatewayState,
+    attachment_state,
+    set_state,
+)
 from dxlab.service.common import initial_tags
 from dxlab.service.context import Context
 from dxlab.service.gateways.virtual_gateways import (
@@ -36,7 +45,7 @@ def find_dx_gateway(
     if (
         rec is None
         or rec.account != (owner or ctx.account)
-        or rec.doc["directConnectGatewayState"] == "deleted"
+        or rec.doc["directConnectGatewayState"] == DirectConnectGatewayState.DELETED
     ):
         raise does_not_exist("Direct Connect Gateway", gateway_id)
     return rec
@@ -44,15 +53,23 @@ def find_dx_gateway(
 
 def require_usable(rec: Record) -> None:
     state = rec.doc["directConnectGatewayState"]
-    if state not in gateway.LIVE_GATEWAY_STATES:
+    if state not in DX_GATEWAY.live:
         raise Conflict(f"Direct Connect gateway {rec.id} is in state {state}")
 
 
 def schedule_state(uow: UnitOfWork, ctx: Context, ref: str, action: str, target: str) -> None:
+    """`target` is reached by a durable timer (a state of DX_GATEWAY or ASSOCIATION)."""
     delay = gateway.transition_delay(
         target, ctx.settings.provisioning, ctx.settings.realistic_factor
     )
-    uow.schedule(ctx.now() + delay, action, ref, {"to": target})
+    uow.schedule(ctx.now() + delay, action, ref, {"to": str(target)})
+
+
+# The transitions a timer completes (the others are the operations').
+_TIMED = {
+    (DirectConnectGatewayState.PENDING, DirectConnectGatewayState.AVAILABLE),
+    (DirectConnectGatewayState.DELETING, DirectConnectGatewayState.DELETED),
+}
 
 
 @timer_action(STATE)
@@ -61,8 +78,8 @@ def _reach_state(uow: UnitOfWork, ctx: Context, ref: str, payload: dict[str, Any
     if rec is None:
         return
     current, target = rec.doc["directConnectGatewayState"], payload["to"]
-    if (current, target) in (("pending", "available"), ("deleting", "deleted")):
-        rec.doc["directConnectGatewayState"] = target
+    if (current, target) in _TIMED:
+        set_state(rec.doc, DX_GATEWAY, DirectConnectGatewayState(target))
         uow.put(rec)
 
 
@@ -70,7 +87,7 @@ def live_gateway_count(uow: UnitOfWork, account: str) -> int:
     return sum(
         1
         for r in uow.list(KIND, account=account)
-        if r.doc["directConnectGatewayState"] != "deleted"
+        if r.doc["directConnectGatewayState"] != DirectConnectGatewayState.DELETED
     )
 
 
@@ -86,16 +103,16 @@ def create_dx_gateway(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dic
             f"Direct Connect gateway limit exceeded: at most {quotas.DX_GATEWAYS_PER_ACCOUNT} per account"
         )
     gid = ids.gateway_id()
-    doc = {
+    doc: dict[str, Any] = {
         "directConnectGatewayId": gid,
         "directConnectGatewayName": name,
         "amazonSideAsn": asn,
         "ownerAccount": ctx.account,
-        "directConnectGatewayState": "pending",
-        "tags": tags,
     }
+    set_state(doc, DX_GATEWAY, DirectConnectGatewayState.PENDING)
+    doc["tags"] = tags
     uow.put(Record(KIND, gid, ctx.account, doc, created=ctx.now()))
-    schedule_state(uow, ctx, gid, STATE, "available")
+    schedule_state(uow, ctx, gid, STATE, DirectConnectGatewayState.AVAILABLE)
     return {"directConnectGateway": doc}
 
 
@@ -108,7 +125,8 @@ def describe_dx_gateways(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> 
     docs = [
         r.doc
         for r in uow.list(KIND, account=ctx.account)
-        if r.doc["directConnectGatewayState"] != "deleted" and gid in (None, r.id)
+        if r.doc["directConnectGatewayState"] != DirectConnectGatewayState.DELETED
+        and gid in (None, r.id)
     ]
     return listing("directConnectGateways", docs, req)
 
@@ -139,7 +157,7 @@ def delete_dx_gateway(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dic
         )
     assocs = [
         a for a in uow.list(ASSOCIATION_KIND, parent=rec.id)
-        if a.doc["associationState"] in gateway.LIVE_ASSOCIATION_STATES
+        if a.doc["associationState"] in ASSOCIATION.live
     ]  # fmt: skip
     if assocs:
         raise Conflict(
@@ -148,28 +166,16 @@ def delete_dx_gateway(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dic
         )
     # Pending proposals for a gateway that goes away can never be accepted.
     for p in uow.list(PROPOSAL_KIND):
-        if p.parent == rec.id and p.doc["proposalState"] == "requested":
-            p.doc["proposalState"] = "deleted"
+        if p.parent == rec.id and p.doc["proposalState"] in PROPOSAL.live:
+            set_state(p.doc, PROPOSAL, DirectConnectGatewayAssociationProposalState.DELETED)
             uow.put(p)
     uow.cancel_timers(rec.id, STATE)
-    rec.doc["directConnectGatewayState"] = "deleting"
+    set_state(rec.doc, DX_GATEWAY, DirectConnectGatewayState.DELETING)
     uow.put(rec)
-    schedule_state(uow, ctx, rec.id, STATE, "deleted")
+    schedule_state(uow, ctx, rec.id, STATE, DirectConnectGatewayState.DELETED)
     return {"directConnectGateway": rec.doc}
 
 
-# DescribeDirectConnectGatewayAttachments: the attachment's state follows its VIF's.
-_ATTACHMENT_STATE = {
-    "confirming": "attaching",
-    "verifying": "attaching",
-    "pending": "attaching",
-    "available": "attached",
-    "down": "attached",
-    "testing": "attached",
-    "deleting": "detaching",
-    "deleted": "detached",
-    "rejected": "detached",
-}
 _ATTACHMENT_TYPE = {"private": "PrivateVirtualInterface", "transit": "TransitVirtualInterface"}
 
 
@@ -179,7 +185,8 @@ def attachment(vif: dict[str, Any]) -> dict[str, Any]:
         "virtualInterfaceId": vif["virtualInterfaceId"],
         "virtualInterfaceRegion": vif.get("region", ""),
         "virtualInterfaceOwnerAccount": vif.get("ownerAccount", ""),
-        "attachmentState": _ATTACHMENT_STATE.get(vif.get("virtualInterfaceState", ""), "attaching"),
+        # The attachment's state follows its VIF's (domain.states.ATTACHMENT).
+        "attachmentState": attachment_state(vif.get("virtualInterfaceState", "")).value,
         "attachmentType": _ATTACHMENT_TYPE.get(
             vif.get("virtualInterfaceType", ""), "PrivateVirtualInterface"
         ),

@@ -14,6 +14,8 @@ from typing import Any
 
 from dxlab.domain import gateway, ids
 from dxlab.domain.errors import Conflict, ValidationError
+from dxlab.domain.states import PROPOSAL, set_state
+from dxlab.domain.states import DirectConnectGatewayAssociationProposalState as ProposalState
 from dxlab.service.context import Context
 from dxlab.service.gateways.associations import associate, change_prefixes, live_associations
 from dxlab.service.gateways.dx_gateways import find_dx_gateway, require_usable
@@ -35,8 +37,8 @@ PURGE = "gateway_proposal.purge"
 @timer_action(EXPIRE)
 def _expire(uow: UnitOfWork, ctx: Context, ref: str, payload: dict[str, Any]) -> None:
     rec = uow.get(PROPOSAL_KIND, ref)
-    if rec is not None and rec.doc["proposalState"] == "requested":
-        close(uow, ctx, rec, "deleted")
+    if rec is not None and rec.doc["proposalState"] == ProposalState.REQUESTED:
+        close(uow, ctx, rec, ProposalState.DELETED)
 
 
 @timer_action(PURGE)
@@ -45,10 +47,10 @@ def _purge(uow: UnitOfWork, ctx: Context, ref: str, payload: dict[str, Any]) -> 
         uow.delete(PROPOSAL_KIND, ref)
 
 
-def close(uow: UnitOfWork, ctx: Context, rec: Record, state: str) -> None:
+def close(uow: UnitOfWork, ctx: Context, rec: Record, state: ProposalState) -> None:
     """Accepted or deleted: no longer open, visible for 3 more days."""
     uow.cancel_timers(rec.id, EXPIRE)
-    rec.doc["proposalState"] = state
+    set_state(rec.doc, PROPOSAL, state)
     uow.put(rec)
     uow.schedule(ctx.now() + gateway.PROPOSAL_AFTERLIFE, PURGE, rec.id, {})
 
@@ -91,7 +93,7 @@ def create_proposal(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[
             f"Virtual private gateway {gw.id} is not attached to a VPC; attach it first"
         )
     for p in uow.list(PROPOSAL_KIND, parent=dxgw_id):
-        if p.doc["associatedGateway"]["id"] == gw.id and p.doc["proposalState"] == "requested":
+        if p.doc["associatedGateway"]["id"] == gw.id and p.doc["proposalState"] == ProposalState.REQUESTED:
             raise Conflict(
                 f"Proposal {p.id} to associate {gw.id} with Direct Connect gateway {dxgw_id} is still pending;"
                 " delete it before proposing again"
@@ -112,11 +114,13 @@ def create_proposal(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[
         requested = gateway.apply_prefix_changes(allowed(current), add, remove)
     gateway.check_prefix_count(gw_view["type"], requested)
     pid = ids.gateway_id()
-    doc = {
+    doc: dict[str, Any] = {
         "proposalId": pid,
         "directConnectGatewayId": dxgw_id,
         "directConnectGatewayOwnerAccount": owner,
-        "proposalState": "requested",
+    }
+    set_state(doc, PROPOSAL, ProposalState.REQUESTED)
+    doc |= {
         "associatedGateway": gw_view,
         "existingAllowedPrefixesToDirectConnectGateway": gateway.as_prefix_list(allowed(current)),
         "requestedAllowedPrefixesToDirectConnectGateway": gateway.as_prefix_list(requested),
@@ -164,7 +168,7 @@ def accept_proposal(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[
             f"Proposal {rec.id} was made by account {gw_owner}, not {req['associatedGatewayOwnerAccount']}"
         )
     state = rec.doc["proposalState"]
-    if state != "requested":
+    if state != ProposalState.REQUESTED:
         raise Conflict(f"Proposal {rec.id} is in state {state} and cannot be accepted")
     # The proposed gateway is EC2's and regional: accepted through its Region's endpoint.
     gw = find_gateway(uow, ctx, rec.doc["associatedGateway"]["id"], owner=gw_owner)
@@ -178,7 +182,7 @@ def accept_proposal(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[
     else:
         change_prefixes(uow, ctx, current, prefixes)
         assoc = current
-    close(uow, ctx, rec, "accepted")
+    close(uow, ctx, rec, ProposalState.ACCEPTED)
     return {"directConnectGatewayAssociation": assoc.doc}
 
 
@@ -186,11 +190,11 @@ def accept_proposal(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[
 def delete_proposal(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
     rec = find_proposal(uow, ctx, req["proposalId"])
     state = rec.doc["proposalState"]
-    if state != "requested":
+    if state != ProposalState.REQUESTED:
         # multi-account-associate-vgw.md: an accepted proposal can't be deleted; disassociate.
         raise Conflict(
             f"Proposal {rec.id} is in state {state}; only a pending proposal can be deleted"
-            + (" (disassociate the gateway instead)" if state == "accepted" else "")
+            + (" (disassociate the gateway instead)" if state == ProposalState.ACCEPTED else "")
         )
-    close(uow, ctx, rec, "deleted")
+    close(uow, ctx, rec, ProposalState.DELETED)
     return {"directConnectGatewayAssociationProposal": rec.doc}

@@ -10,6 +10,15 @@ from typing import Any
 
 from dxlab.domain import gateway, ids
 from dxlab.domain.errors import Conflict, NotFound, ValidationError
+from dxlab.domain.states import (
+    ASSOCIATION,
+    GATEWAY,
+    PROPOSAL,
+    VIF,
+    DirectConnectGatewayAssociationProposalState,
+    GatewayState,
+    set_state,
+)
 from dxlab.service.common import page
 from dxlab.service.context import Context
 from dxlab.service.registry import operation
@@ -80,7 +89,7 @@ def live_associations_of_gateway(uow: UnitOfWork, gateway_id: str) -> list[Recor
     return [
         a for a in uow.list(ASSOCIATION_KIND)
         if a.doc["associatedGateway"]["id"] == gateway_id
-        and a.doc["associationState"] in gateway.LIVE_ASSOCIATION_STATES
+        and a.doc["associationState"] in ASSOCIATION.live
     ]  # fmt: skip
 
 
@@ -88,7 +97,7 @@ def live_vifs(uow: UnitOfWork, field: str, value: str) -> list[Record]:
     """Virtual interfaces whose doc[field] is value and that still exist."""
     return [
         v for v in uow.list("virtual_interface")
-        if v.doc.get(field) == value and v.doc.get("virtualInterfaceState") not in gateway.GONE_VIF_STATES
+        if v.doc.get(field) == value and v.doc.get("virtualInterfaceState") in VIF.live
     ]  # fmt: skip
 
 
@@ -129,10 +138,13 @@ def _create(uow: UnitOfWork, ctx: Context, kind: str, args: dict[str, Any]) -> d
     if kind == VGW_KIND:
         gid = ids.virtual_gateway_id()
         meta["vpcId"] = vpc
-        doc: dict[str, Any] = {"virtualGatewayId": gid, "virtualGatewayState": "available"}
+        doc: dict[str, Any] = {"virtualGatewayId": gid}
+        set_state(doc, GATEWAY[kind], GatewayState.AVAILABLE)
     else:
         gid = ids.transit_gateway_id()
-        doc = {"transitGatewayId": gid, "transitGatewayState": "available", "amazonSideAsn": asn}
+        doc = {"transitGatewayId": gid}
+        set_state(doc, GATEWAY[kind], GatewayState.AVAILABLE)
+        doc["amazonSideAsn"] = asn
     rec = Record(kind, gid, ctx.account, doc, meta, created=ctx.now())
     uow.put(rec)
     return _view(rec)
@@ -165,12 +177,12 @@ def _delete(uow: UnitOfWork, ctx: Context, kind: str, gateway_id: str) -> dict[s
     if kind == VGW_KIND and live_vifs(uow, "virtualGatewayId", gateway_id):
         raise Conflict(f"{gateway_id} has virtual interfaces attached; delete them first")
     for p in uow.list(PROPOSAL_KIND, account=ctx.account):
-        if p.doc["associatedGateway"]["id"] == gateway_id and p.doc["proposalState"] == "requested":
-            p.doc["proposalState"] = "deleted"
+        if p.doc["associatedGateway"]["id"] == gateway_id and p.doc["proposalState"] in PROPOSAL.live:
+            set_state(p.doc, PROPOSAL, DirectConnectGatewayAssociationProposalState.DELETED)
             uow.put(p)
     uow.delete(kind, gateway_id)
     view = _view(rec)
-    view["virtualGatewayState" if kind == VGW_KIND else "transitGatewayState"] = "deleted"
+    set_state(view, GATEWAY[kind], GatewayState.DELETED)
     return view
 
 

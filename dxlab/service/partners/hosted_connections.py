@@ -18,10 +18,11 @@ from dxlab.domain.hosted import (
     check_owner_account,
 )
 from dxlab.domain.speeds import mbps
+from dxlab.domain.states import CONNECTION, ConnectionState, set_state
 from dxlab.domain.vif import check_vlan
 from dxlab.service.common import find, initial_tags, page
 from dxlab.service.connections.dedicated import new_connection_doc
-from dxlab.service.connections.lag_rules import GONE, lag_view
+from dxlab.service.connections.lag_rules import lag_view
 from dxlab.service.context import Context
 from dxlab.service.partners.interconnects import hosted_on, parent_available
 from dxlab.service.registry import operation
@@ -50,7 +51,7 @@ def hosting_parent(uow: UnitOfWork, ctx: Context, parent_id: str) -> tuple[Recor
         lag = find(uow, ctx, "interconnect", parent_id)
         view = lag.doc
         state = view["interconnectState"]
-    if state in GONE:
+    if state in CONNECTION.gone:
         raise Conflict(f"{parent_id} is in state {state} and cannot host connections")
     return lag, view
 
@@ -99,7 +100,7 @@ def allocate(uow: UnitOfWork, ctx: Context, req: dict[str, Any], parent_id: str)
         loc,
         device,
         req["bandwidth"],
-        "ordering",  # hosted_connection.md: the customer must accept it first
+        ConnectionState.ORDERING,  # hosted_connection.md: the customer must accept it first
         vlan=vlan,
         partnerName=view.get("providerName") or ctx.account,
         partnerInterconnectMacSecCapable=bool(view.get("macSecCapable")),
@@ -191,7 +192,7 @@ def associate_hosted_connection(
     uow: UnitOfWork, ctx: Context, req: dict[str, Any]
 ) -> dict[str, Any]:
     rec = partner_find(uow, ctx, req["connectionId"])
-    if rec.doc["connectionState"] in GONE:
+    if rec.doc["connectionState"] in CONNECTION.gone:
         raise Conflict(f"Connection {rec.id} is in state {rec.doc['connectionState']}")
     parent, view = hosting_parent(uow, ctx, req["parentConnectionId"])
     if rec.parent == parent.id:
@@ -204,13 +205,13 @@ def associate_hosted_connection(
 def confirm_connection(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
     rec = find(uow, ctx, "connection", req["connectionId"])
     state = rec.doc["connectionState"]
-    if state != "ordering":
+    if state != ConnectionState.ORDERING:
         raise Conflict(f"ConfirmConnection failed. {rec.id} is in state {state}")
-    rec.doc["connectionState"] = "pending"
+    set_state(rec.doc, CONNECTION, ConnectionState.PENDING)
     uow.put(rec)
     delay = activation_delay(ctx.settings.provisioning, ctx.settings.realistic_factor)
     uow.schedule(ctx.now() + delay, ACTIVATE, rec.id, {})
-    return {"connectionState": "pending"}
+    return {"connectionState": ConnectionState.PENDING.value}
 
 
 @timer_action(ACTIVATE)
@@ -219,8 +220,8 @@ def activate(uow: UnitOfWork, ctx: Context, connection_id: str, payload: dict[st
     # It comes up with its partner's port; if that is not up yet, it waits for it.
     if (
         rec is not None
-        and rec.doc["connectionState"] == "pending"
+        and rec.doc["connectionState"] == ConnectionState.PENDING
         and parent_available(uow, rec.parent)
     ):
-        rec.doc["connectionState"] = "available"
+        set_state(rec.doc, CONNECTION, ConnectionState.AVAILABLE)
         uow.put(rec)

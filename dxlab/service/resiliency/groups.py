@@ -9,6 +9,14 @@ from typing import Any
 from dxlab.domain import ids
 from dxlab.domain.errors import Conflict, NotFound, ValidationError
 from dxlab.domain.resiliency import SLA, broken_rules
+from dxlab.domain.states import (
+    CONNECTION,
+    RESILIENCY_GROUP,
+    RESILIENCY_GROUP_ASSOCIATION,
+    ResiliencyGroupAssociationState,
+    ResiliencyGroupState,
+    set_state,
+)
 from dxlab.service.common import find, initial_tags, page
 from dxlab.service.context import Context
 from dxlab.service.registry import operation
@@ -39,17 +47,18 @@ def _connection(uow: UnitOfWork, ctx: Context, identifier: str) -> Record:
             raise ValidationError(f"{identifier} is not a connection ARN")
         cid = parsed[3]
     rec = find(uow, ctx, "connection", cid)
-    if rec.doc["connectionState"] in ("deleted", "deleting", "rejected"):
+    if rec.doc["connectionState"] in CONNECTION.gone:
         raise Conflict(f"Connection {cid} is in state {rec.doc['connectionState']}")
     return rec
 
 
-def _association(ctx: Context, rg_id: str, conn: Record, state: str) -> dict[str, Any]:
-    return {
+def _association(ctx: Context, rg_id: str, conn: Record) -> dict[str, Any]:
+    doc = {
         "resiliencyGroupId": rg_id,
         "connectionArn": ids.arn(conn.doc["region"], conn.account, conn.id),
-        "state": state,
     }
+    set_state(doc, RESILIENCY_GROUP_ASSOCIATION, ResiliencyGroupAssociationState.ASSOCIATING)
+    return doc
 
 
 @operation("CreateResiliencyGroup", write=True)
@@ -72,9 +81,9 @@ def create(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]
         "resiliencyGroupName": req["resiliencyGroupName"],
         "resiliencyGroupType": "Managed",
         "ownerAccount": ctx.account,
-        "state": "pending",
-        "tags": tags,
     }
+    set_state(doc, RESILIENCY_GROUP, ResiliencyGroupState.PENDING)
+    doc["tags"] = tags
     meta = {"intendedResiliencyModel": req["intendedResiliencyModel"]}
     uow.put(Record("resiliency_group", rg_id, ctx.account, doc, meta, created=ctx.now()))
     if req.get("clientToken"):
@@ -83,27 +92,36 @@ def create(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]
     return {"resiliencyGroup": doc}
 
 
+# What a group's SETTLE timer completes (the operations start each transition).
+_SETTLES_TO = {
+    ResiliencyGroupState.PENDING: ResiliencyGroupState.AVAILABLE,
+    ResiliencyGroupState.DELETING: ResiliencyGroupState.DELETED,
+}
+
+
 @timer_action(SETTLE)
 def settle(uow: UnitOfWork, ctx: Context, rg_id: str, payload: dict[str, Any]) -> None:
     """pending -> available, deleting -> deleted; associations settle with the group."""
     rec = uow.get("resiliency_group", rg_id)
     if rec is None:
         return
-    rec.doc["state"] = {"pending": "available", "deleting": "deleted"}.get(rec.doc["state"], rec.doc["state"])
+    settled = _SETTLES_TO.get(rec.doc["state"])
+    if settled is not None:
+        set_state(rec.doc, RESILIENCY_GROUP, settled)
     uow.put(rec)
     for assoc in uow.list("rg_association", parent=rg_id):
         state = assoc.doc["state"]
-        if state == "associating":
-            assoc.doc["state"] = "associated"
+        if state == ResiliencyGroupAssociationState.ASSOCIATING:
+            set_state(assoc.doc, RESILIENCY_GROUP_ASSOCIATION, ResiliencyGroupAssociationState.ASSOCIATED)
             uow.put(assoc)
-        elif state == "disassociating":
+        elif state == ResiliencyGroupAssociationState.DISASSOCIATING:
             uow.delete("rg_association", assoc.id)
             uow.release(f"rg-member:{assoc.meta['connectionId']}", assoc.meta["connectionId"])
 
 
 def _live_group(uow: UnitOfWork, ctx: Context, rg_id: str) -> Record:
     rec = find(uow, ctx, "resiliency_group", rg_id)
-    if rec.doc["state"] in ("deleting", "deleted"):
+    if rec.doc["state"] in RESILIENCY_GROUP.gone:
         raise Conflict(f"Resiliency group {rg_id} is in state {rec.doc['state']}")
     return rec
 
@@ -123,8 +141,8 @@ def associate(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, A
         uow.claim(f"rg-member:{conn.id}", conn.id, group.id)
         assoc_id = f"{group.id}:{conn.id}"
         existing = uow.get("rg_association", assoc_id)
-        if existing is None or existing.doc["state"] != "associated":
-            doc = _association(ctx, group.id, conn, "associating")
+        if existing is None or existing.doc["state"] != ResiliencyGroupAssociationState.ASSOCIATED:
+            doc = _association(ctx, group.id, conn)
             uow.put(Record("rg_association", assoc_id, ctx.account, doc, {"connectionId": conn.id}, group.id, ctx.now()))
             out.append(doc)
         else:
@@ -144,7 +162,7 @@ def disassociate(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str
             raise NotFound(f"Connection {cid} is not associated with resiliency group {group.id}")
         records.append(assoc)
     for assoc in records:
-        assoc.doc["state"] = "disassociating"
+        set_state(assoc.doc, RESILIENCY_GROUP_ASSOCIATION, ResiliencyGroupAssociationState.DISASSOCIATING)
         uow.put(assoc)
     uow.schedule(ctx.now(), SETTLE, group.id, {})
     return {"resiliencyGroupAssociations": [a.doc for a in records]}
@@ -181,12 +199,12 @@ def update(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]
 @operation("DeleteResiliencyGroup", write=True)
 def delete(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
     group = _live_group(uow, ctx, req["resiliencyGroupId"])
-    members = [a for a in uow.list("rg_association", parent=group.id) if a.doc["state"] != "disassociated"]
+    members = [a for a in uow.list("rg_association", parent=group.id) if a.doc["state"] != ResiliencyGroupAssociationState.DISASSOCIATED]
     if members:
         raise Conflict(
             f"Resiliency group {group.id} still has {len(members)} associated connection(s); disassociate them first"
         )
-    group.doc["state"] = "deleting"
+    set_state(group.doc, RESILIENCY_GROUP, ResiliencyGroupState.DELETING)
     uow.put(group)
     uow.schedule(ctx.now(), SETTLE, group.id, {})
     return {"resiliencyGroup": group.doc}

@@ -12,6 +12,7 @@ from typing import Any
 
 from dxlab.domain.errors import DxlabError
 from dxlab.domain.failover import DEFAULT_MINUTES, FAILURE_KINDS, MAX_MINUTES, MIN_MINUTES
+from dxlab.domain.states import VIF
 from dxlab.web.console.backend import Backend
 from dxlab.web.console.layout import badge, code, link, parent_link, summary, table
 from dxlab.web.console.pages import Page, when
@@ -86,7 +87,7 @@ def test_history(b: Backend, vif_id: str | None = None) -> str:
 def failover(b: Backend, q: dict[str, str]) -> Page:
     # Deleted VIFs cannot be tested: not offered.
     vifs = [v for v in b.items("DescribeVirtualInterfaces", "virtualInterfaces")
-            if v.get("virtualInterfaceState") not in ("deleted", "deleting", "rejected")]  # fmt: skip
+            if v.get("virtualInterfaceState") not in VIF.gone]  # fmt: skip
     owned = b.owned_ports()
     rows = [(link("vifs", v["virtualInterfaceId"]), escape(v.get("virtualInterfaceName", "")),
              parent_link(v.get("connectionId"), owned), badge(v.get("virtualInterfaceState")),

@@ -62,6 +62,8 @@ __all__ = [
     "InterconnectState",
     "LagState",
     "Lifecycle",
+    "ORDER",
+    "OrderStatus",
     "ResiliencyGroupAssociationState",
     "ResiliencyGroupState",
     "TestStatus",
@@ -91,6 +93,14 @@ class FailureStatus(StrEnum):
     ACTIVE = "active"
     RESTORED = "restored"  # ended early with `dxlab restore`
     EXPIRED = "expired"  # its time was up
+
+
+class OrderStatus(StrEnum):
+    """A Resiliency Toolkit order (resiliency_toolkit.md): an order naming a partner AWS
+    does not know waits for AWS's review before its connections are provisioned."""
+
+    PENDING_REVIEW = "pending-review"
+    APPROVED = "approved"
 
 
 class GatewayState(StrEnum):
@@ -450,6 +460,17 @@ FAILURE: Lifecycle[FailureStatus] = Lifecycle(
     id_field="failureId",
 )
 
+OS = OrderStatus
+ORDER: Lifecycle[OrderStatus] = Lifecycle(
+    "order",
+    "status",
+    OrderStatus,
+    initial=frozenset({OS.PENDING_REVIEW, OS.APPROVED}),
+    transitions={OS.PENDING_REVIEW: frozenset({OS.APPROVED}), OS.APPROVED: frozenset()},
+    live=frozenset({OS.PENDING_REVIEW, OS.APPROVED}),
+    id_field="orderId",
+)
+
 GW = GatewayState
 # dxlab makes virtual private and transit gateways available at once, and deletes
 # them at once (EC2 passes through pending and deleting).
@@ -496,6 +517,7 @@ LIFECYCLES: tuple[Lifecycle[Any], ...] = (
     RESILIENCY_GROUP_ASSOCIATION,
     FAILOVER_TEST,
     FAILURE,
+    ORDER,
     GATEWAY_VGW,
     GATEWAY_TGW,
 )

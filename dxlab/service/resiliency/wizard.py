@@ -8,6 +8,7 @@ from typing import Any
 
 from dxlab.domain import catalog, ids
 from dxlab.domain.errors import Conflict, ValidationError
+from dxlab.domain.states import ORDER, OrderStatus, set_state
 from dxlab.service.connections.dedicated import (
     PROVISION,
     check_bandwidth,
@@ -133,13 +134,14 @@ def order(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[str, Any]
         uow, ctx, {"resiliencyGroupId": group["resiliencyGroupId"], "connectionIdentifiers": connection_ids}
     )
     customer = _register_customer_side(uow, ctx, [(s.location, lid) for s, lid in zip(plan.slots, lag_ids or connection_ids, strict=True)])
-    status = "approved" if known else "pending-review"
+    order: dict[str, Any] = {}
+    set_state(order, ORDER, OrderStatus.APPROVED if known else OrderStatus.PENDING_REVIEW)
+    status = order["status"]
     provider = ", ".join(dict.fromkeys(providers.values()))
-    uow.put(Record("order", order_id, ctx.account,
-                   {"status": status, "connections": connection_ids, "provider": provider,
-                    "review": "Not a Direct Connect partner: " + ", ".join(unknown) if unknown else "",
-                    "model": plan.model, "resiliencyGroupId": group["resiliencyGroupId"]},
-                   created=ctx.now()))  # fmt: skip
+    order |= {"connections": connection_ids, "provider": provider,
+              "review": "Not a Direct Connect partner: " + ", ".join(unknown) if unknown else "",
+              "model": plan.model, "resiliencyGroupId": group["resiliencyGroupId"]}  # fmt: skip
+    uow.put(Record("order", order_id, ctx.account, order, created=ctx.now()))
     return {
         **summary(plan),
         "orderId": order_id,
@@ -188,7 +190,7 @@ def approve(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[str, An
     from dxlab.service.connections.dedicated import schedule_provisioning
 
     rec = find(uow, ctx, "order", args["order_id"])
-    if rec.doc["status"] != "pending-review":
+    if rec.doc["status"] != OrderStatus.PENDING_REVIEW:
         raise Conflict(f"Order {rec.id} is {rec.doc['status']}")
     for cid in rec.doc["connections"]:
         conn = uow.get("connection", cid)
@@ -196,7 +198,7 @@ def approve(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[str, An
             conn.meta.pop("heldForReview", None)
             uow.put(conn)
         schedule_provisioning(uow, ctx, cid)
-    rec.doc["status"] = "approved"
+    set_state(rec.doc, ORDER, OrderStatus.APPROVED)
     uow.put(rec)
     return {"orderId": rec.id, **rec.doc}
 

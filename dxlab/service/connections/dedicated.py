@@ -1,15 +1,31 @@
 """Dedicated connections: ordering, describing, updating, deleting, provisioning.
 
 Guide: dedicated_connection.md, WorkingWithConnections.md, updateconnection.md,
-deleteconnection.md; quotas from limits.md."""
+deleteconnection.md; quotas from limits.md.
+
+The operations take and return the model's shapes (domain/shapes.py, generated): the
+codec has validated the input against the model before a handler runs, and a stored
+connection document is the model's Connection (checked against the model in the tests,
+DXLAB_CHECK_OUTPUT), so `_connection` only tells the type checker so."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from dxlab.domain import catalog, ids, quotas
 from dxlab.domain.connection import provisioning_steps
 from dxlab.domain.errors import Conflict, LimitExceeded, ValidationError
+from dxlab.domain.shapes import (
+    BillingMode,
+    Connection,
+    Connections,
+    CreateConnectionRequest,
+    DeleteConnectionRequest,
+    DescribeConnectionsRequest,
+    UpdateConnectionRequest,
+    UpdateConnectionsBillingModeRequest,
+    UpdateConnectionsBillingModeResponse,
+)
 from dxlab.domain.speeds import DEDICATED_BANDWIDTHS, MACSEC_BANDWIDTHS
 from dxlab.domain.states import CONNECTION, VIF, ConnectionState, set_state
 from dxlab.service.common import find, find_port, initial_tags, page
@@ -66,11 +82,18 @@ def new_connection_doc(
     return doc
 
 
+def _connection(doc: dict[str, Any]) -> Connection:
+    return cast(Connection, doc)
+
+
 @operation("CreateConnection", write=True)
 def create_connection(
-    uow: UnitOfWork, ctx: Context, req: dict[str, Any], avoid_devices: frozenset[str] = frozenset(),
+    uow: UnitOfWork,
+    ctx: Context,
+    req: CreateConnectionRequest,
+    avoid_devices: frozenset[str] = frozenset(),
     sub_location: str | None = None,
-) -> dict[str, Any]:
+) -> Connection:
     """`sub_location`: the floor or meet-me room the wizard's order asks for (not an API member)."""
     loc = require_location(ctx, req["location"])
     bandwidth = req["bandwidth"]
@@ -126,7 +149,7 @@ def create_connection(
         adopt_new_member(uow, ctx, lag, doc)
     uow.put(Record("connection", connection_id, ctx.account, doc, meta, parent=lag_id, created=ctx.now()))
     schedule_provisioning(uow, ctx, connection_id)
-    return doc
+    return _connection(doc)
 
 
 def schedule_provisioning(uow: UnitOfWork, ctx: Context, connection_id: str) -> None:
@@ -208,19 +231,21 @@ def visible_connections(uow: UnitOfWork, ctx: Context) -> list[dict[str, Any]]:
 
 
 @operation("DescribeConnections")
-def describe_connections(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+def describe_connections(
+    uow: UnitOfWork, ctx: Context, req: DescribeConnectionsRequest
+) -> Connections:
     connection_id = req.get("connectionId")
     if connection_id is not None:
-        return {"connections": [find(uow, ctx, "connection", connection_id).doc]}
+        return {"connections": [_connection(find(uow, ctx, "connection", connection_id).doc)]}
     items, token = page(visible_connections(uow, ctx), req.get("maxResults"), req.get("nextToken"))
-    out: dict[str, Any] = {"connections": items}
+    out: Connections = {"connections": [_connection(d) for d in items]}
     if token:
         out["nextToken"] = token
     return out
 
 
 @operation("UpdateConnection", write=True)
-def update_connection(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+def update_connection(uow: UnitOfWork, ctx: Context, req: UpdateConnectionRequest) -> Connection:
     rec = find(uow, ctx, "connection", req["connectionId"])
     if rec.doc["connectionState"] in CONNECTION.gone:
         raise Conflict(f"Connection {rec.id} is in state {rec.doc['connectionState']} and cannot be updated")
@@ -241,11 +266,11 @@ def update_connection(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dic
             )
         rec.doc["encryptionMode"] = mode
     uow.put(rec)
-    return rec.doc
+    return _connection(rec.doc)
 
 
 @operation("DeleteConnection", write=True)
-def delete_connection(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+def delete_connection(uow: UnitOfWork, ctx: Context, req: DeleteConnectionRequest) -> Connection:
     rec = uow.get("connection", req["connectionId"])
     if rec is not None and rec.meta.get("partnerAccount") == ctx.account:
         pass  # the partner that allocated a hosted connection may delete it too
@@ -278,11 +303,13 @@ def delete_connection(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dic
     release_port(uow, rec.id)
     uow.put(rec)
     member_changed(uow, rec.doc)
-    return rec.doc
+    return _connection(rec.doc)
 
 
 @operation("UpdateConnectionsBillingMode", write=True)
-def update_billing_mode(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+def update_billing_mode(
+    uow: UnitOfWork, ctx: Context, req: UpdateConnectionsBillingModeRequest
+) -> UpdateConnectionsBillingModeResponse:
     mode = req["billingMode"]
     records = [find(uow, ctx, "connection", cid) for cid in req["connectionIds"]]
     for rec in records:  # validate all first: the call changes all or nothing
@@ -294,7 +321,8 @@ def update_billing_mode(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> d
     for rec in records:
         rec.doc["billingMode"] = mode
         uow.put(rec)
-    return {"billingMode": mode, "connections": [r.doc for r in records]}
+    # The model's response names the mode with BillingMode, a superset of the request's.
+    return {"billingMode": BillingMode(mode), "connections": [_connection(r.doc) for r in records]}
 
 
 def check_not_held(rec: Record, what: str) -> None:

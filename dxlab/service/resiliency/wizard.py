@@ -8,6 +8,7 @@ from typing import Any
 
 from dxlab.domain import catalog, ids
 from dxlab.domain.errors import Conflict, ValidationError
+from dxlab.domain.shapes import CreateConnectionRequest
 from dxlab.domain.states import ORDER, OrderStatus, set_state
 from dxlab.service.connections.dedicated import (
     PROVISION,
@@ -104,7 +105,7 @@ def order(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[str, Any]
             members = [c["connectionId"] for c in lag.get("connections", [])]
             device = lag["awsDevice"]
         else:
-            req: dict[str, Any] = {"location": slot.location, "bandwidth": plan.port_bandwidth, "connectionName": slot.name}
+            req: CreateConnectionRequest = {"location": slot.location, "bandwidth": plan.port_bandwidth, "connectionName": slot.name}
             if slot.location in providers and known:
                 req["providerName"] = providers[slot.location]
             if tags:

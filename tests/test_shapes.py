@@ -57,3 +57,30 @@ def test_a_member_name_for_every_kind_of_enum_value() -> None:
     assert gen.member_name("application/pdf") == "APPLICATION_PDF"
     assert gen.member_name("nonPartner") == "NON_PARTNER"
     assert gen.member_name("FlatRateTier1") == "FLAT_RATE_TIER1"
+
+
+def test_typed_handlers_name_their_operations_shapes() -> None:
+    """A handler typed with the generated shapes names its own operation's input and
+    output structures (a copy-paste of another operation's types would pass mypy)."""
+    import inspect
+
+    import dxlab.service.operations  # noqa: F401 - registers every operation
+    from dxlab.service.registry import OPERATIONS
+
+    operations = _model()["operations"]
+    untyped_connections = []
+    for name, op in OPERATIONS.items():
+        signature = inspect.signature(op.handler)
+        req = str(signature.parameters["req"].annotation)
+        out = str(signature.return_annotation)
+        wanted = operations[name]
+        if hasattr(shapes, req):
+            assert req == wanted["input"]["shape"], name
+        if hasattr(shapes, out):
+            assert out == wanted["output"]["shape"], name
+        family = op.handler.__module__.startswith("dxlab.service.connections.")
+        if family and (("input" in wanted and not hasattr(shapes, req)) or not hasattr(shapes, out)):
+            untyped_connections.append(name)
+    # The connections family is typed throughout (service/connections/), the pattern
+    # for the others.
+    assert untyped_connections == []

@@ -62,6 +62,8 @@ __all__ = [
     "InterconnectState",
     "LagState",
     "Lifecycle",
+    "MACSEC_KEY",
+    "MacSecKeyState",
     "ORDER",
     "OrderStatus",
     "ResiliencyGroupAssociationState",
@@ -101,6 +103,16 @@ class OrderStatus(StrEnum):
 
     PENDING_REVIEW = "pending-review"
     APPROVED = "approved"
+
+
+class MacSecKeyState(StrEnum):
+    """A MACsec key's state; the model's MacSecKey.state is a plain string that its
+    documentation says is associating, associated, disassociating or disassociated."""
+
+    ASSOCIATING = "associating"
+    ASSOCIATED = "associated"
+    DISASSOCIATING = "disassociating"
+    DISASSOCIATED = "disassociated"
 
 
 class GatewayState(StrEnum):
@@ -460,6 +472,25 @@ FAILURE: Lifecycle[FailureStatus] = Lifecycle(
     id_field="failureId",
 )
 
+MK = MacSecKeyState
+# associate-key-connection.md, disassociate-key-*.md: dxlab associates and disassociates
+# a key at once (AWS may show the -ing states on the way).
+MACSEC_KEY: Lifecycle[MacSecKeyState] = Lifecycle(
+    "MACsec key",
+    "state",
+    MacSecKeyState,
+    initial=frozenset({MK.ASSOCIATING, MK.ASSOCIATED}),
+    transitions={
+        MK.ASSOCIATING: frozenset({MK.ASSOCIATED, MK.DISASSOCIATING}),
+        MK.ASSOCIATED: frozenset({MK.DISASSOCIATING, MK.DISASSOCIATED}),
+        MK.DISASSOCIATING: frozenset({MK.DISASSOCIATED}),
+        MK.DISASSOCIATED: frozenset(),
+    },
+    live=frozenset({MK.ASSOCIATING, MK.ASSOCIATED}),
+    gone=frozenset({MK.DISASSOCIATING, MK.DISASSOCIATED}),
+    id_field="secretARN",
+)
+
 OS = OrderStatus
 ORDER: Lifecycle[OrderStatus] = Lifecycle(
     "order",
@@ -517,6 +548,7 @@ LIFECYCLES: tuple[Lifecycle[Any], ...] = (
     RESILIENCY_GROUP_ASSOCIATION,
     FAILOVER_TEST,
     FAILURE,
+    MACSEC_KEY,
     ORDER,
     GATEWAY_VGW,
     GATEWAY_TGW,

@@ -6,11 +6,17 @@ prints loaContent base64-encoded), Colocation.md (90-day validity)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from dxlab.domain import catalog
 from dxlab.domain.errors import NotFound
 from dxlab.domain.loa import CONTENT_TYPE, LoaCfa, LoaPort, check_available
+from dxlab.domain.shapes import (
+    DescribeConnectionLoaRequest,
+    DescribeConnectionLoaResponse,
+    DescribeInterconnectLoaRequest,
+    DescribeInterconnectLoaResponse,
+    DescribeLoaRequest,
+    Loa,
+)
 from dxlab.domain.speeds import OPTICS
 from dxlab.domain.states import CONNECTION, ConnectionState
 from dxlab.service.common import find, find_port
@@ -112,23 +118,30 @@ def letter(uow: UnitOfWork, ctx: Context, rec: Record, provider: str | None) -> 
     )
 
 
-def _loa(uow: UnitOfWork, ctx: Context, rec: Record, req: dict[str, Any]) -> dict[str, Any]:
-    content = render(letter(uow, ctx, rec, req.get("providerName")))
+def _loa(uow: UnitOfWork, ctx: Context, rec: Record, provider: str | None) -> Loa:
+    content = render(letter(uow, ctx, rec, provider))
     return {"loaContent": content, "loaContentType": CONTENT_TYPE}
 
 
 @operation("DescribeLoa")
-def describe_loa(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
-    return _loa(uow, ctx, _any_connection(uow, ctx, req["connectionId"]), req)
+def describe_loa(uow: UnitOfWork, ctx: Context, req: DescribeLoaRequest) -> Loa:
+    rec = _any_connection(uow, ctx, req["connectionId"])
+    return _loa(uow, ctx, rec, req.get("providerName"))
 
 
 @operation("DescribeConnectionLoa")
-def describe_connection_loa(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+def describe_connection_loa(
+    uow: UnitOfWork, ctx: Context, req: DescribeConnectionLoaRequest
+) -> DescribeConnectionLoaResponse:
     """Deprecated in favour of DescribeLoa: same letter, wrapped in `loa`."""
-    return {"loa": _loa(uow, ctx, find(uow, ctx, "connection", req["connectionId"]), req)}
+    rec = find(uow, ctx, "connection", req["connectionId"])
+    return {"loa": _loa(uow, ctx, rec, req.get("providerName"))}
 
 
 @operation("DescribeInterconnectLoa")
-def describe_interconnect_loa(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+def describe_interconnect_loa(
+    uow: UnitOfWork, ctx: Context, req: DescribeInterconnectLoaRequest
+) -> DescribeInterconnectLoaResponse:
     """Deprecated in favour of DescribeLoa: same letter, wrapped in `loa`."""
-    return {"loa": _loa(uow, ctx, find(uow, ctx, "interconnect", req["interconnectId"]), req)}
+    rec = find(uow, ctx, "interconnect", req["interconnectId"])
+    return {"loa": _loa(uow, ctx, rec, req.get("providerName"))}

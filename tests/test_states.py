@@ -3,6 +3,8 @@ transition is written, every other one raises IllegalTransition."""
 
 from __future__ import annotations
 
+import ast
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -123,3 +125,58 @@ def test_live_and_gone_states() -> None:
 )  # fmt: skip
 def test_an_attachment_follows_its_vif(vif_state: str, attachment: str) -> None:
     assert states.attachment_state(vif_state) == attachment
+
+
+def _state_writes_outside_set_state() -> list[str]:
+    """Every `doc["<state field>"] = ...` and every `{"<state field>": "<literal>"}` in
+    dxlab/ outside domain/states.py: a state written past its table."""
+    fields = {lc.field for lc in LIFECYCLES}
+    root = Path(states.__file__).resolve().parent.parent
+    found = []
+    for path in sorted(root.rglob("*.py")):
+        if path.name in ("states.py", "shapes.py") and path.parent.name == "domain":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            where = f"{path.relative_to(root.parent)}:{getattr(node, 'lineno', 0)}"
+            targets: list[ast.expr] = []
+            if isinstance(node, ast.Assign):
+                targets = node.targets
+            elif isinstance(node, ast.AnnAssign | ast.AugAssign):
+                targets = [node.target]
+            for target in targets:
+                key = target.slice if isinstance(target, ast.Subscript) else None
+                if isinstance(key, ast.Constant) and key.value in fields:
+                    found.append(f"{where}: {key.value} assigned")
+            if isinstance(node, ast.Dict):
+                for k, v in zip(node.keys, node.values, strict=True):
+                    if isinstance(k, ast.Constant) and k.value in fields and isinstance(v, ast.Constant):
+                        found.append(f"{where}: {k.value}={v.value!r} in a literal")
+            if isinstance(node, ast.Call):  # dict(key, state="...") and doc.update(state="...")
+                found += [
+                    f"{where}: {kw.arg}={kw.value.value!r} keyword"
+                    for kw in node.keywords
+                    if kw.arg in fields and isinstance(kw.value, ast.Constant)
+                ]
+    return found
+
+
+def test_no_state_is_written_past_its_table() -> None:
+    """Issue 9: every state write goes through set_state; a literal is a typo waiting."""
+    assert _state_writes_outside_set_state() == []
+
+
+def test_the_scan_finds_a_state_written_directly(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The check above can fail: a module that writes a state by hand is found."""
+    package = tmp_path / "dxlab"
+    (package / "domain").mkdir(parents=True)
+    (package / "domain" / "states.py").write_text("")
+    (package / "service.py").write_text(
+        'def f(doc):\n    doc["connectionState"] = "available"\n    doc.update(state="x")\n'
+        '    return {"lagState": "down"}\n'
+    )
+    monkeypatch.setattr(states, "__file__", str(package / "domain" / "states.py"))
+    assert _state_writes_outside_set_state() == [
+        "dxlab/service.py:2: connectionState assigned",
+        "dxlab/service.py:3: state='x' keyword",
+        "dxlab/service.py:4: lagState='down' in a literal",
+    ]

@@ -33,6 +33,7 @@ from dxlab.domain.shapes import (
 )
 
 __all__ = [
+    "AGREEMENT",
     "ASSOCIATION",
     "ATTACHMENT",
     "BGP_PEER",
@@ -50,6 +51,7 @@ __all__ = [
     "RESILIENCY_GROUP_ASSOCIATION",
     "VIF",
     "BGPPeerState",
+    "AgreementStatus",
     "BGPStatus",
     "ConnectionState",
     "DirectConnectGatewayAssociationProposalState",
@@ -113,6 +115,14 @@ class MacSecKeyState(StrEnum):
     ASSOCIATED = "associated"
     DISASSOCIATING = "disassociating"
     DISASSOCIATED = "disassociated"
+
+
+class AgreementStatus(StrEnum):
+    """A customer agreement's status (DescribeCustomerMetadata; the model's
+    CustomerAgreement.status is a plain string)."""
+
+    UNSIGNED = "unsigned"
+    SIGNED = "signed"
 
 
 class GatewayState(StrEnum):
@@ -491,6 +501,18 @@ MACSEC_KEY: Lifecycle[MacSecKeyState] = Lifecycle(
     id_field="secretARN",
 )
 
+AG = AgreementStatus
+# ConfirmCustomerAgreement signs it; nothing unsigns it.
+AGREEMENT: Lifecycle[AgreementStatus] = Lifecycle(
+    "customer agreement",
+    "status",
+    AgreementStatus,
+    initial=frozenset({AG.UNSIGNED, AG.SIGNED}),
+    transitions={AG.UNSIGNED: frozenset({AG.SIGNED}), AG.SIGNED: frozenset()},
+    live=frozenset({AG.SIGNED}),
+    id_field="agreementName",
+)
+
 OS = OrderStatus
 ORDER: Lifecycle[OrderStatus] = Lifecycle(
     "order",
@@ -550,6 +572,7 @@ LIFECYCLES: tuple[Lifecycle[Any], ...] = (
     FAILURE,
     MACSEC_KEY,
     ORDER,
+    AGREEMENT,
     GATEWAY_VGW,
     GATEWAY_TGW,
 )

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from dxlab.domain.errors import ValidationError
+from dxlab.domain.states import AGREEMENT, AgreementStatus, set_state
 from dxlab.service.context import Context
 from dxlab.service.registry import operation
 from dxlab.store.repository import Record, UnitOfWork
@@ -22,16 +23,24 @@ def confirm_customer_agreement(uow: UnitOfWork, ctx: Context, req: dict[str, Any
         raise ValidationError(f"Unknown agreement {name!r}; the agreements are: {', '.join(AGREEMENTS)}")
     rec = uow.get("customer", ctx.account) or Record("customer", ctx.account, ctx.account, {"agreements": []})
     agreements = {a["agreementName"]: a for a in rec.doc["agreements"]}
-    agreements[name] = {"agreementName": name, "status": "signed"}
+    agreement = {"agreementName": name}
+    set_state(agreement, AGREEMENT, AgreementStatus.SIGNED)
+    agreements[name] = agreement
     rec.doc["agreements"] = list(agreements.values())
     uow.put(rec)
-    return {"status": "signed"}
+    return {"status": agreement["status"]}
+
+
+def _unsigned(name: str) -> dict[str, Any]:
+    agreement = {"agreementName": name}
+    set_state(agreement, AGREEMENT, AgreementStatus.UNSIGNED)
+    return agreement
 
 
 @operation("DescribeCustomerMetadata")
 def describe_customer_metadata(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
     rec = uow.get("customer", ctx.account)
     signed = {a["agreementName"]: a for a in (rec.doc["agreements"] if rec else [])}
-    agreements = [signed.get(n, {"agreementName": n, "status": "unsigned"}) for n in AGREEMENTS]
+    agreements = [signed.get(n) or _unsigned(n) for n in AGREEMENTS]
     agreements += [a for n, a in signed.items() if n not in AGREEMENTS]
     return {"agreements": agreements, "nniPartnerType": "nonPartner"}

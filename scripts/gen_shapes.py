@@ -75,7 +75,9 @@ def _structure(name: str, shape: Mapping[str, Any]) -> list[str]:
     for member, ref in members.items():
         kind = ref["shape"]
         lines.append(
-            f"    {member}: Required[{kind}]" if optional and member in required else f"    {member}: {kind}"
+            f"    {member}: Required[{kind}]"
+            if optional and member in required
+            else f"    {member}: {kind}"
         )
     return lines
 

@@ -79,7 +79,9 @@ def test_typed_handlers_name_their_operations_shapes() -> None:
         if hasattr(shapes, out):
             assert out == wanted["output"]["shape"], name
         family = op.handler.__module__.startswith("dxlab.service.connections.")
-        if family and (("input" in wanted and not hasattr(shapes, req)) or not hasattr(shapes, out)):
+        if family and (
+            ("input" in wanted and not hasattr(shapes, req)) or not hasattr(shapes, out)
+        ):
             untyped_connections.append(name)
     # The connections family is typed throughout (service/connections/), the pattern
     # for the others.

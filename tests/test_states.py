@@ -59,7 +59,9 @@ def test_every_other_transition_raises_and_changes_nothing(lc: Lifecycle[Any]) -
     for current, targets in lc.transitions.items():
         for new in set(lc.states) - targets - {current}:
             doc = _doc(lc, current.value)
-            with pytest.raises(IllegalTransition, match=f"{current.value!r} cannot become {new.value!r}"):
+            with pytest.raises(
+                IllegalTransition, match=f"{current.value!r} cannot become {new.value!r}"
+            ):
                 set_state(doc, lc, new)
             assert doc[lc.field] == current.value
     for new in set(lc.states) - lc.initial:
@@ -149,7 +151,11 @@ def _state_writes_outside_set_state() -> list[str]:
                     found.append(f"{where}: {key.value} assigned")
             if isinstance(node, ast.Dict):
                 for k, v in zip(node.keys, node.values, strict=True):
-                    if isinstance(k, ast.Constant) and k.value in fields and isinstance(v, ast.Constant):
+                    if (
+                        isinstance(k, ast.Constant)
+                        and k.value in fields
+                        and isinstance(v, ast.Constant)
+                    ):
                         found.append(f"{where}: {k.value}={v.value!r} in a literal")
             if isinstance(node, ast.Call):  # dict(key, state="...") and doc.update(state="...")
                 found += [
@@ -165,7 +171,9 @@ def test_no_state_is_written_past_its_table() -> None:
     assert _state_writes_outside_set_state() == []
 
 
-def test_the_scan_finds_a_state_written_directly(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_scan_finds_a_state_written_directly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The check above can fail: a module that writes a state by hand is found."""
     package = tmp_path / "dxlab"
     (package / "domain").mkdir(parents=True)

@@ -1,13 +1,14 @@
 """The states of every resource as data (STYLE 13): which state may follow which, and
 the one function every state write goes through.
 
-The enums are the model's (`domain/shapes.py`, generated); the few statuses that are
-dxlab's own (a failover test's history, an injected failure, EC2's gateways) are
-defined here. Each `Lifecycle` is built from what the guide and the model say a
-resource goes through and what dxlab does with it; `set_state` raises
-`IllegalTransition` on anything else. That is a bug in dxlab, not a client's mistake:
-the service layer refuses a request in a wrong state with a named `Conflict` before it
-writes, so a client never sees this error (it answers as an internal error)."""
+The enums are the model's (`domain/shapes.py`, generated) and, where the model leaves
+a status a plain string (a failover test's history, an injected failure, EC2's
+gateways, ...), dxlab's own (`domain/statuses.py`); both are importable from here.
+Each `Lifecycle` is built from what the guide and the model say a resource goes
+through and what dxlab does with it; `set_state` raises `IllegalTransition` on
+anything else. That is a bug in dxlab, not a client's mistake: the service layer
+refuses a request in a wrong state with a named `Conflict` before it writes, so a
+client never sees this error (it answers as an internal error)."""
 
 from __future__ import annotations
 
@@ -30,6 +31,14 @@ from dxlab.domain.shapes import (
     ResiliencyGroupAssociationState,
     ResiliencyGroupState,
     VirtualInterfaceState,
+)
+from dxlab.domain.statuses import (
+    AgreementStatus,
+    FailureStatus,
+    GatewayState,
+    MacSecKeyState,
+    OrderStatus,
+    TestStatus,
 )
 
 __all__ = [
@@ -79,69 +88,11 @@ __all__ = [
 S = TypeVar("S", bound=StrEnum)
 
 
-class TestStatus(StrEnum):
-    """A BGP failover test's status (resiliency_failover.md: the history's statuses are
-    In progress, Completed, Cancelled and Failed); the model leaves it a plain string."""
-
-    __test__ = False  # not a pytest test class, despite the name
-
-    IN_PROGRESS = "in progress"
-    COMPLETED = "completed"  # ran for the time asked
-    CANCELLED = "cancelled"  # StopBgpFailoverTest before its time was up
-    FAILED = "failed"  # did not run its time: the VIF or its connection went away
-
-
-class FailureStatus(StrEnum):
-    """A failure dxlab injects (`dxlab fail`): beyond AWS, which only tests BGP sessions."""
-
-    ACTIVE = "active"
-    RESTORED = "restored"  # ended early with `dxlab restore`
-    EXPIRED = "expired"  # its time was up
-
-
-class OrderStatus(StrEnum):
-    """A Resiliency Toolkit order (resiliency_toolkit.md): an order naming a partner AWS
-    does not know waits for AWS's review before its connections are provisioned."""
-
-    PENDING_REVIEW = "pending-review"
-    APPROVED = "approved"
-
-
-class MacSecKeyState(StrEnum):
-    """A MACsec key's state; the model's MacSecKey.state is a plain string that its
-    documentation says is associating, associated, disassociating or disassociated."""
-
-    ASSOCIATING = "associating"
-    ASSOCIATED = "associated"
-    DISASSOCIATING = "disassociating"
-    DISASSOCIATED = "disassociated"
-
-
-class AgreementStatus(StrEnum):
-    """A customer agreement's status (DescribeCustomerMetadata; the model's
-    CustomerAgreement.status is a plain string)."""
-
-    UNSIGNED = "unsigned"
-    SIGNED = "signed"
-
-
-class GatewayState(StrEnum):
-    """EC2's state of a virtual private gateway or transit gateway (VpnGateway.State);
-    the Direct Connect model leaves VirtualGateway.virtualGatewayState a plain string."""
-
-    PENDING = "pending"
-    AVAILABLE = "available"
-    DELETING = "deleting"
-    DELETED = "deleted"
-
-
 class IllegalTransition(Exception):  # noqa: N818 - the name says what happened
     """A state write that the resource's table does not allow: a bug in dxlab."""
 
     def __init__(self, lifecycle: str, resource: object, current: str, new: str) -> None:
-        super().__init__(
-            f"{lifecycle} {resource}: {current!r} cannot become {new!r}"
-        )
+        super().__init__(f"{lifecycle} {resource}: {current!r} cannot become {new!r}")
         self.lifecycle, self.current, self.new = lifecycle, current, new
 
 

@@ -32,7 +32,10 @@ GW_X, GW_W = 1140, 160
 VPC_X, VPC_W = 1340, 130
 PUBLIC = "public"
 # Not up yet, and nothing is wrong: ordered, awaiting the partner's or AWS's approval.
-WAITING = frozenset({"ordering", "requested", "pending", "confirming", "verifying", "allocated"})
+WAITING: frozenset[str] = frozenset({
+    ConnectionState.ORDERING, ConnectionState.REQUESTED, ConnectionState.PENDING,
+    VirtualInterfaceState.CONFIRMING, VirtualInterfaceState.VERIFYING,
+})  # fmt: skip
 INK = {"failed": "bad", "waiting": "warn"}  # text class per tone
 NOWHERE = math.inf  # a wanted position for what connects to nothing: after the rest
 

@@ -10,6 +10,10 @@ from typing import Any
 from dxlab.domain import shapes
 
 SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "gen_shapes.py"
+# The families whose every operation takes and returns the generated shapes (the pattern
+# for the others): connections (dedicated, LAGs, LOA, locations, MACsec) and partners
+# (interconnects, hosted connections, agreements).
+TYPED_FAMILIES = ("dxlab.service.connections.", "dxlab.service.partners.")
 
 
 def _generator() -> ModuleType:
@@ -68,7 +72,7 @@ def test_typed_handlers_name_their_operations_shapes() -> None:
     from dxlab.service.registry import OPERATIONS
 
     operations = _model()["operations"]
-    untyped_connections = []
+    untyped = []
     for name, op in OPERATIONS.items():
         signature = inspect.signature(op.handler)
         req = str(signature.parameters["req"].annotation)
@@ -78,11 +82,9 @@ def test_typed_handlers_name_their_operations_shapes() -> None:
             assert req == wanted["input"]["shape"], name
         if hasattr(shapes, out):
             assert out == wanted["output"]["shape"], name
-        family = op.handler.__module__.startswith("dxlab.service.connections.")
+        family = op.handler.__module__.startswith(TYPED_FAMILIES)
         if family and (
             ("input" in wanted and not hasattr(shapes, req)) or not hasattr(shapes, out)
         ):
-            untyped_connections.append(name)
-    # The connections family is typed throughout (service/connections/), the pattern
-    # for the others.
-    assert untyped_connections == []
+            untyped.append(name)
+    assert untyped == []

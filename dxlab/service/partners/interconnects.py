@@ -4,12 +4,20 @@ DeleteInterconnect; hosted_connection.md and the model's operation documentation
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from dxlab.domain import catalog, ids, quotas
 from dxlab.domain.connection import provisioning_steps
 from dxlab.domain.errors import Conflict, LimitExceeded, ValidationError
 from dxlab.domain.macsec import apply_keys
+from dxlab.domain.shapes import (
+    CreateInterconnectRequest,
+    DeleteInterconnectRequest,
+    DeleteInterconnectResponse,
+    DescribeInterconnectsRequest,
+    Interconnect,
+    Interconnects,
+)
 from dxlab.domain.speeds import DEDICATED_BANDWIDTHS, INTERCONNECT_BANDWIDTHS
 from dxlab.domain.states import (
     CONNECTION,
@@ -138,8 +146,13 @@ def order_interconnect(
     return rec
 
 
+def _interconnect(doc: dict[str, Any]) -> Interconnect:
+    """A stored interconnect document is the model's Interconnect (checked in the tests)."""
+    return cast(Interconnect, doc)
+
+
 @operation("CreateInterconnect", write=True)
-def create_interconnect(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+def create_interconnect(uow: UnitOfWork, ctx: Context, req: CreateInterconnectRequest) -> Interconnect:
     loc = require_location(ctx, req["location"])
     bandwidth = req["bandwidth"]
     check_interconnect_bandwidth(loc, bandwidth)
@@ -169,7 +182,7 @@ def create_interconnect(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> d
     )
     if lag is not None:
         refresh_lag(uow, lag.id)
-    return rec.doc
+    return _interconnect(rec.doc)
 
 
 @timer_action(PROVISION)
@@ -222,10 +235,12 @@ def complete_cross_connect(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) 
 
 
 @operation("DescribeInterconnects")
-def describe_interconnects(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+def describe_interconnects(
+    uow: UnitOfWork, ctx: Context, req: DescribeInterconnectsRequest
+) -> Interconnects:
     interconnect_id = req.get("interconnectId")
     if interconnect_id is not None:
-        return {"interconnects": [find(uow, ctx, "interconnect", interconnect_id).doc]}
+        return {"interconnects": [_interconnect(find(uow, ctx, "interconnect", interconnect_id).doc)]}
     mine = sorted(
         (
             r
@@ -235,14 +250,16 @@ def describe_interconnects(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -
         key=lambda r: r.created,
     )
     items, token = page([r.doc for r in mine], req.get("maxResults"), req.get("nextToken"))
-    out: dict[str, Any] = {"interconnects": items}
+    out: Interconnects = {"interconnects": [_interconnect(d) for d in items]}
     if token:
         out["nextToken"] = token
     return out
 
 
 @operation("DeleteInterconnect", write=True)
-def delete_interconnect(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+def delete_interconnect(
+    uow: UnitOfWork, ctx: Context, req: DeleteInterconnectRequest
+) -> DeleteInterconnectResponse:
     rec = find(uow, ctx, "interconnect", req["interconnectId"])
     state = rec.doc["interconnectState"]
     if state in CONNECTION.gone:
@@ -261,4 +278,4 @@ def delete_interconnect(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> d
     uow.put(rec)
     if lag_id:
         refresh_lag(uow, lag_id)
-    return {"interconnectState": InterconnectState.DELETED.value}
+    return {"interconnectState": rec.doc["interconnectState"]}

@@ -4,6 +4,7 @@ transition is written, every other one raises IllegalTransition."""
 from __future__ import annotations
 
 import ast
+import json
 from pathlib import Path
 from typing import Any
 
@@ -109,6 +110,16 @@ def test_an_illegal_transition_is_not_a_client_error() -> None:
     from dxlab.domain.errors import DxlabError
 
     assert not issubclass(IllegalTransition, DxlabError)
+
+
+def test_a_stored_plain_string_is_its_enum() -> None:
+    """The store gives states back as plain strings: sets, tables and lookups of enums
+    must treat them as the members they spell."""
+    stored = json.loads(json.dumps({"s": ConnectionState.PENDING}))["s"]
+    assert type(stored) is str and stored == ConnectionState.PENDING
+    assert stored in CONNECTION.live and hash(stored) == hash(ConnectionState.PENDING)
+    assert CONNECTION.transitions[stored] == {"available", "deleted"}
+    assert f"{VirtualInterfaceState.TESTING}" == "testing"  # messages show the word
 
 
 def test_live_and_gone_states() -> None:

@@ -68,8 +68,7 @@ def test_typed_handlers_name_their_operations_shapes() -> None:
     output structures (a copy-paste of another operation's types would pass mypy)."""
     import inspect
 
-    import dxlab.service.operations  # noqa: F401 - registers every operation
-    from dxlab.service.registry import OPERATIONS
+    from dxlab.service.operations import OPERATIONS
 
     operations = _model()["operations"]
     untyped = []

@@ -59,6 +59,9 @@ __all__ = [
     "RESILIENCY_GROUP",
     "RESILIENCY_GROUP_ASSOCIATION",
     "VIF",
+    "VIF_DATA_PLANE",
+    "VIF_IN_USE",
+    "VIF_PROVISIONED",
     "BGPPeerState",
     "AgreementStatus",
     "BGPStatus",
@@ -235,6 +238,9 @@ VIF: Lifecycle[VirtualInterfaceState] = Lifecycle(
 VIF_PROVISIONED = frozenset({V.AVAILABLE, V.DOWN, V.TESTING})
 # The states the data plane decides between, when dxlab itself causes no outage.
 VIF_DATA_PLANE = frozenset({V.AVAILABLE, V.DOWN})
+# In use: neither gone nor on its way out, and not `unknown` (an estate read from AWS may
+# hold one): the VIFs an import or a plan counts.
+VIF_IN_USE = frozenset({V.CONFIRMING, V.VERIFYING, V.PENDING, V.AVAILABLE, V.DOWN, V.TESTING})
 
 P = BGPPeerState
 # A BGP peer follows its VIF (add-peer-to-vif.md): verifying while a public VIF's

@@ -8,7 +8,7 @@ from typing import Any
 
 from dxlab.domain import catalog, ids
 from dxlab.domain.errors import Conflict, ValidationError
-from dxlab.domain.shapes import CreateConnectionRequest
+from dxlab.domain.shapes import CreateConnectionRequest, CreateLagRequest, Lag
 from dxlab.domain.states import ORDER, OrderStatus, set_state
 from dxlab.service.connections.dedicated import (
     PROVISION,
@@ -174,9 +174,9 @@ def _register_customer_side(uow: UnitOfWork, ctx: Context, slots: list[tuple[str
 
 def _order_lag(
     uow: UnitOfWork, ctx: Context, plan: Plan, location: str, name: str, provider: str | None, tags: list[Any]
-) -> dict[str, Any]:
-    req: dict[str, Any] = {"numberOfConnections": plan.links, "location": location,
-                           "connectionsBandwidth": plan.port_bandwidth, "lagName": name}  # fmt: skip
+) -> Lag:
+    req: CreateLagRequest = {"numberOfConnections": plan.links, "location": location,
+                             "connectionsBandwidth": plan.port_bandwidth, "lagName": name}  # fmt: skip
     if provider:
         req["providerName"] = provider
     if tags:

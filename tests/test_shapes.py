@@ -10,10 +10,14 @@ from typing import Any
 from dxlab.domain import shapes
 
 SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "gen_shapes.py"
-# The families whose every operation takes and returns the generated shapes (the pattern
-# for the others): connections (dedicated, LAGs, LOA, locations, MACsec) and partners
-# (interconnects, hosted connections, agreements).
-TYPED_FAMILIES = ("dxlab.service.connections.", "dxlab.service.partners.")
+# The families (and modules) whose every operation takes and returns the generated shapes
+# (the pattern for the others): connections (dedicated, LAGs, LOA, locations, MACsec),
+# partners (interconnects, hosted connections, agreements), Direct Connect gateways.
+TYPED_FAMILIES = (
+    "dxlab.service.connections.",
+    "dxlab.service.partners.",
+    "dxlab.service.gateways.dx_gateways",
+)
 
 
 def _generator() -> ModuleType:

@@ -6,10 +6,23 @@ Its state goes pending -> available, and deleting -> deleted (durable timers).""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from dxlab.domain import gateway, ids, quotas
 from dxlab.domain.errors import Conflict, LimitExceeded, ValidationError
+from dxlab.domain.shapes import (
+    CreateDirectConnectGatewayRequest,
+    CreateDirectConnectGatewayResult,
+    DeleteDirectConnectGatewayRequest,
+    DeleteDirectConnectGatewayResult,
+    DescribeDirectConnectGatewayAttachmentsRequest,
+    DescribeDirectConnectGatewayAttachmentsResult,
+    DescribeDirectConnectGatewaysRequest,
+    DescribeDirectConnectGatewaysResult,
+    DirectConnectGateway,
+    UpdateDirectConnectGatewayRequest,
+    UpdateDirectConnectGatewayResponse,
+)
 from dxlab.domain.states import (
     ASSOCIATION,
     DX_GATEWAY,
@@ -91,8 +104,15 @@ def live_gateway_count(uow: UnitOfWork, account: str) -> int:
     )
 
 
+def _gateway(doc: dict[str, Any]) -> DirectConnectGateway:
+    """A stored gateway document is the model's DirectConnectGateway (checked in the tests)."""
+    return cast(DirectConnectGateway, doc)
+
+
 @operation("CreateDirectConnectGateway", write=True)
-def create_dx_gateway(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+def create_dx_gateway(
+    uow: UnitOfWork, ctx: Context, req: CreateDirectConnectGatewayRequest
+) -> CreateDirectConnectGatewayResult:
     name = req["directConnectGatewayName"]
     if not name.strip():
         raise ValidationError("directConnectGatewayName must not be empty")
@@ -113,11 +133,13 @@ def create_dx_gateway(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dic
     doc["tags"] = tags
     uow.put(Record(KIND, gid, ctx.account, doc, created=ctx.now()))
     schedule_state(uow, ctx, gid, STATE, DirectConnectGatewayState.AVAILABLE)
-    return {"directConnectGateway": doc}
+    return {"directConnectGateway": _gateway(doc)}
 
 
 @operation("DescribeDirectConnectGateways")
-def describe_dx_gateways(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+def describe_dx_gateways(
+    uow: UnitOfWork, ctx: Context, req: DescribeDirectConnectGatewaysRequest
+) -> DescribeDirectConnectGatewaysResult:
     # DescribeDirectConnectGateways (model): "Deleted Direct Connect gateways are not
     # returned." An unknown id answers an empty list, not an error (what Terraform's
     # deletion waiter relies on).
@@ -128,11 +150,13 @@ def describe_dx_gateways(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> 
         if r.doc["directConnectGatewayState"] != DirectConnectGatewayState.DELETED
         and gid in (None, r.id)
     ]
-    return listing("directConnectGateways", docs, req)
+    return cast(DescribeDirectConnectGatewaysResult, listing("directConnectGateways", docs, req))
 
 
 @operation("UpdateDirectConnectGateway", write=True)
-def update_dx_gateway(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+def update_dx_gateway(
+    uow: UnitOfWork, ctx: Context, req: UpdateDirectConnectGatewayRequest
+) -> UpdateDirectConnectGatewayResponse:
     rec = find_dx_gateway(uow, ctx, req["directConnectGatewayId"])
     require_usable(rec)
     name = req["newDirectConnectGatewayName"]
@@ -140,11 +164,13 @@ def update_dx_gateway(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dic
         raise ValidationError("newDirectConnectGatewayName must not be empty")
     rec.doc["directConnectGatewayName"] = name
     uow.put(rec)
-    return {"directConnectGateway": rec.doc}
+    return {"directConnectGateway": _gateway(rec.doc)}
 
 
 @operation("DeleteDirectConnectGateway", write=True)
-def delete_dx_gateway(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+def delete_dx_gateway(
+    uow: UnitOfWork, ctx: Context, req: DeleteDirectConnectGatewayRequest
+) -> DeleteDirectConnectGatewayResult:
     rec = find_dx_gateway(uow, ctx, req["directConnectGatewayId"])
     require_usable(rec)
     # direct-connect-gateways-intro.md: first disassociate every gateway and delete the
@@ -173,7 +199,7 @@ def delete_dx_gateway(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dic
     set_state(rec.doc, DX_GATEWAY, DirectConnectGatewayState.DELETING)
     uow.put(rec)
     schedule_state(uow, ctx, rec.id, STATE, DirectConnectGatewayState.DELETED)
-    return {"directConnectGateway": rec.doc}
+    return {"directConnectGateway": _gateway(rec.doc)}
 
 
 _ATTACHMENT_TYPE = {"private": "PrivateVirtualInterface", "transit": "TransitVirtualInterface"}
@@ -194,7 +220,9 @@ def attachment(vif: dict[str, Any]) -> dict[str, Any]:
 
 
 @operation("DescribeDirectConnectGatewayAttachments")
-def describe_attachments(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+def describe_attachments(
+    uow: UnitOfWork, ctx: Context, req: DescribeDirectConnectGatewayAttachmentsRequest
+) -> DescribeDirectConnectGatewayAttachmentsResult:
     gid, vif_id = req.get("directConnectGatewayId"), req.get("virtualInterfaceId")
     if gid is None and vif_id is None:
         raise ValidationError("Specify a directConnectGatewayId, a virtualInterfaceId, or both")
@@ -215,4 +243,5 @@ def describe_attachments(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> 
         vifs = (
             [vif.doc] if vif is not None and mine and vif.doc.get("directConnectGatewayId") else []
         )
-    return listing("directConnectGatewayAttachments", [attachment(v) for v in vifs], req)
+    found = listing("directConnectGatewayAttachments", [attachment(v) for v in vifs], req)
+    return cast(DescribeDirectConnectGatewayAttachmentsResult, found)

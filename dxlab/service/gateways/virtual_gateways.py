@@ -6,6 +6,7 @@ caller's VGWs in the region (virtualgateways.md)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from dxlab.domain import gateway, ids
@@ -76,7 +77,7 @@ def associated_gateway(rec: Record) -> dict[str, Any]:
     }
 
 
-def listing(key: str, items: list[Any], req: dict[str, Any]) -> dict[str, Any]:
+def listing(key: str, items: list[Any], req: Mapping[str, Any]) -> dict[str, Any]:
     """A Describe* answer: one page of `items` under `key`, and nextToken when more follow."""
     chunk, token = page(items, req.get("maxResults"), req.get("nextToken"))
     out: dict[str, Any] = {key: chunk}

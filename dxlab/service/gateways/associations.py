@@ -9,10 +9,22 @@ disassociated, moved by durable timers."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, cast
 
 from dxlab.domain import gateway, ids
 from dxlab.domain.errors import Conflict, ValidationError
+from dxlab.domain.shapes import (
+    CreateDirectConnectGatewayAssociationRequest,
+    CreateDirectConnectGatewayAssociationResult,
+    DeleteDirectConnectGatewayAssociationRequest,
+    DeleteDirectConnectGatewayAssociationResult,
+    DescribeDirectConnectGatewayAssociationsRequest,
+    DescribeDirectConnectGatewayAssociationsResult,
+    DirectConnectGatewayAssociation,
+    UpdateDirectConnectGatewayAssociationRequest,
+    UpdateDirectConnectGatewayAssociationResult,
+)
 from dxlab.domain.states import ASSOCIATION, DirectConnectGatewayAssociationState, set_state
 from dxlab.service.context import Context
 from dxlab.service.gateways.dx_gateways import (
@@ -153,7 +165,12 @@ def change_prefixes(uow: UnitOfWork, ctx: Context, rec: Record, prefixes: list[s
     move(uow, ctx, rec, A.UPDATING, A.ASSOCIATED)
 
 
-def gateway_id_of(req: dict[str, Any]) -> str | None:
+def as_association(doc: dict[str, Any]) -> DirectConnectGatewayAssociation:
+    """A stored association is the model's DirectConnectGatewayAssociation (checked in the tests)."""
+    return cast(DirectConnectGatewayAssociation, doc)
+
+
+def gateway_id_of(req: Mapping[str, Any]) -> str | None:
     gid, legacy = req.get("gatewayId"), req.get("virtualGatewayId")
     if gid and legacy and gid != legacy:
         raise ValidationError(
@@ -163,7 +180,9 @@ def gateway_id_of(req: dict[str, Any]) -> str | None:
 
 
 @operation("CreateDirectConnectGatewayAssociation", write=True)
-def create_association(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+def create_association(
+    uow: UnitOfWork, ctx: Context, req: CreateDirectConnectGatewayAssociationRequest
+) -> CreateDirectConnectGatewayAssociationResult:
     dxgw = find_dx_gateway(uow, ctx, req["directConnectGatewayId"])
     gid = gateway_id_of(req)
     if not gid:
@@ -177,7 +196,8 @@ def create_association(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> di
         gateway.prefixes_from(req.get("addAllowedPrefixesToDirectConnectGateway")),
         gw.meta["vpcCidrs"],
     )
-    return {"directConnectGatewayAssociation": associate(uow, ctx, dxgw, gw, prefixes).doc}
+    rec = associate(uow, ctx, dxgw, gw, prefixes)
+    return {"directConnectGatewayAssociation": as_association(rec.doc)}
 
 
 def find_association(uow: UnitOfWork, ctx: Context, association_id: str) -> Record:
@@ -204,7 +224,9 @@ def detach_virtual_gateway(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) 
 
 
 @operation("DescribeDirectConnectGatewayAssociations")
-def describe_associations(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+def describe_associations(
+    uow: UnitOfWork, ctx: Context, req: DescribeDirectConnectGatewayAssociationsRequest
+) -> DescribeDirectConnectGatewayAssociationsResult:
     aid, dxgw_id = req.get("associationId"), req.get("directConnectGatewayId")
     gw_id = req.get("associatedGatewayId") or req.get("virtualGatewayId")
     if not (aid or dxgw_id or gw_id):
@@ -225,11 +247,14 @@ def describe_associations(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) ->
         records = [a for a in records if a.doc["associatedGateway"]["id"] == gw_id]
     if not aid:  # a finished disassociation shows only to who asks for it by id
         records = [a for a in records if a.doc["associationState"] != A.DISASSOCIATED]
-    return listing("directConnectGatewayAssociations", [a.doc for a in records], req)
+    answer = listing("directConnectGatewayAssociations", [a.doc for a in records], req)
+    return cast(DescribeDirectConnectGatewayAssociationsResult, answer)
 
 
 @operation("UpdateDirectConnectGatewayAssociation", write=True)
-def update_association(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+def update_association(
+    uow: UnitOfWork, ctx: Context, req: UpdateDirectConnectGatewayAssociationRequest
+) -> UpdateDirectConnectGatewayAssociationResult:
     aid = req.get("associationId")
     if not aid:
         raise ValidationError("associationId is required")
@@ -248,11 +273,13 @@ def update_association(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> di
         )
     current = [p["cidr"] for p in rec.doc["allowedPrefixesToDirectConnectGateway"]]
     change_prefixes(uow, ctx, rec, gateway.apply_prefix_changes(current, add, remove))
-    return {"directConnectGatewayAssociation": rec.doc}
+    return {"directConnectGatewayAssociation": as_association(rec.doc)}
 
 
 @operation("DeleteDirectConnectGatewayAssociation", write=True)
-def delete_association(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+def delete_association(
+    uow: UnitOfWork, ctx: Context, req: DeleteDirectConnectGatewayAssociationRequest
+) -> DeleteDirectConnectGatewayAssociationResult:
     aid, dxgw_id, vgw_id = (
         req.get("associationId"),
         req.get("directConnectGatewayId"),
@@ -278,4 +305,4 @@ def delete_association(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> di
     if state in ASSOCIATION.gone:
         raise Conflict(f"Association {rec.id} is already {state}")
     move(uow, ctx, rec, A.DISASSOCIATING, A.DISASSOCIATED)
-    return {"directConnectGatewayAssociation": rec.doc}
+    return {"directConnectGatewayAssociation": as_association(rec.doc)}

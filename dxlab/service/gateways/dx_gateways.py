@@ -243,5 +243,5 @@ def describe_attachments(
         vifs = (
             [vif.doc] if vif is not None and mine and vif.doc.get("directConnectGatewayId") else []
         )
-    found = listing("directConnectGatewayAttachments", [attachment(v) for v in vifs], req)
-    return cast(DescribeDirectConnectGatewayAttachmentsResult, found)
+    answer = listing("directConnectGatewayAttachments", [attachment(v) for v in vifs], req)
+    return cast(DescribeDirectConnectGatewayAttachmentsResult, answer)

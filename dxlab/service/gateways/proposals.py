@@ -10,14 +10,30 @@ expires after 7 days; an accepted or deleted one stays visible for 3 days."""
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, cast
 
 from dxlab.domain import gateway, ids
 from dxlab.domain.errors import Conflict, ValidationError
+from dxlab.domain.shapes import (
+    AcceptDirectConnectGatewayAssociationProposalRequest,
+    AcceptDirectConnectGatewayAssociationProposalResult,
+    CreateDirectConnectGatewayAssociationProposalRequest,
+    CreateDirectConnectGatewayAssociationProposalResult,
+    DeleteDirectConnectGatewayAssociationProposalRequest,
+    DeleteDirectConnectGatewayAssociationProposalResult,
+    DescribeDirectConnectGatewayAssociationProposalsRequest,
+    DescribeDirectConnectGatewayAssociationProposalsResult,
+    DirectConnectGatewayAssociationProposal,
+)
 from dxlab.domain.states import PROPOSAL, set_state
 from dxlab.domain.states import DirectConnectGatewayAssociationProposalState as ProposalState
 from dxlab.service.context import Context
-from dxlab.service.gateways.associations import associate, change_prefixes, live_associations
+from dxlab.service.gateways.associations import (
+    as_association,
+    associate,
+    change_prefixes,
+    live_associations,
+)
 from dxlab.service.gateways.dx_gateways import find_dx_gateway, require_usable
 from dxlab.service.gateways.virtual_gateways import (
     PROPOSAL_KIND,
@@ -71,8 +87,15 @@ def allowed(rec: Record | None) -> list[str]:
     return [p["cidr"] for p in rec.doc["allowedPrefixesToDirectConnectGateway"]] if rec else []
 
 
+def _proposal(doc: dict[str, Any]) -> DirectConnectGatewayAssociationProposal:
+    """A stored proposal is the model's DirectConnectGatewayAssociationProposal."""
+    return cast(DirectConnectGatewayAssociationProposal, doc)
+
+
 @operation("CreateDirectConnectGatewayAssociationProposal", write=True)
-def create_proposal(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+def create_proposal(
+    uow: UnitOfWork, ctx: Context, req: CreateDirectConnectGatewayAssociationProposalRequest
+) -> CreateDirectConnectGatewayAssociationProposalResult:
     owner, dxgw_id = req["directConnectGatewayOwnerAccount"], req["directConnectGatewayId"]
     if not re.fullmatch(r"\d{12}", owner):
         raise ValidationError(
@@ -127,7 +150,7 @@ def create_proposal(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[
     }
     uow.put(Record(PROPOSAL_KIND, pid, ctx.account, doc, {}, dxgw_id, ctx.now()))
     uow.schedule(ctx.now() + gateway.PROPOSAL_LIFETIME, EXPIRE, pid, {})
-    return {"directConnectGatewayAssociationProposal": doc}
+    return {"directConnectGatewayAssociationProposal": _proposal(doc)}
 
 
 def find_proposal(uow: UnitOfWork, ctx: Context, proposal_id: str) -> Record:
@@ -138,7 +161,9 @@ def find_proposal(uow: UnitOfWork, ctx: Context, proposal_id: str) -> Record:
 
 
 @operation("DescribeDirectConnectGatewayAssociationProposals")
-def describe_proposals(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+def describe_proposals(
+    uow: UnitOfWork, ctx: Context, req: DescribeDirectConnectGatewayAssociationProposalsRequest
+) -> DescribeDirectConnectGatewayAssociationProposalsResult:
     pid, dxgw_id, gw_id = (
         req.get("proposalId"),
         req.get("directConnectGatewayId"),
@@ -153,11 +178,14 @@ def describe_proposals(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> di
         records = [p for p in records if p.parent == dxgw_id]
     if gw_id:
         records = [p for p in records if p.doc["associatedGateway"]["id"] == gw_id]
-    return listing("directConnectGatewayAssociationProposals", [p.doc for p in records], req)
+    answer = listing("directConnectGatewayAssociationProposals", [p.doc for p in records], req)
+    return cast(DescribeDirectConnectGatewayAssociationProposalsResult, answer)
 
 
 @operation("AcceptDirectConnectGatewayAssociationProposal", write=True)
-def accept_proposal(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+def accept_proposal(
+    uow: UnitOfWork, ctx: Context, req: AcceptDirectConnectGatewayAssociationProposalRequest
+) -> AcceptDirectConnectGatewayAssociationProposalResult:
     dxgw = find_dx_gateway(uow, ctx, req["directConnectGatewayId"])
     rec = find_proposal(uow, ctx, req["proposalId"])
     if rec.parent != dxgw.id:
@@ -183,11 +211,13 @@ def accept_proposal(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[
         change_prefixes(uow, ctx, current, prefixes)
         assoc = current
     close(uow, ctx, rec, ProposalState.ACCEPTED)
-    return {"directConnectGatewayAssociation": assoc.doc}
+    return {"directConnectGatewayAssociation": as_association(assoc.doc)}
 
 
 @operation("DeleteDirectConnectGatewayAssociationProposal", write=True)
-def delete_proposal(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+def delete_proposal(
+    uow: UnitOfWork, ctx: Context, req: DeleteDirectConnectGatewayAssociationProposalRequest
+) -> DeleteDirectConnectGatewayAssociationProposalResult:
     rec = find_proposal(uow, ctx, req["proposalId"])
     state = rec.doc["proposalState"]
     if state != ProposalState.REQUESTED:
@@ -197,4 +227,4 @@ def delete_proposal(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[
             + (" (disassociate the gateway instead)" if state == ProposalState.ACCEPTED else "")
         )
     close(uow, ctx, rec, ProposalState.DELETED)
-    return {"directConnectGatewayAssociationProposal": rec.doc}
+    return {"directConnectGatewayAssociationProposal": _proposal(rec.doc)}

@@ -7,10 +7,11 @@ caller's VGWs in the region (virtualgateways.md)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 from dxlab.domain import gateway, ids
 from dxlab.domain.errors import Conflict, NotFound, ValidationError
+from dxlab.domain.shapes import VirtualGateway, VirtualGateways
 from dxlab.domain.states import (
     ASSOCIATION,
     GATEWAY,
@@ -227,5 +228,5 @@ def delete_transit_gateway(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) 
 
 
 @operation("DescribeVirtualGateways")
-def describe_virtual_gateways(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
-    return {"virtualGateways": [r.doc for r in _mine(uow, ctx, VGW_KIND)]}
+def describe_virtual_gateways(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> VirtualGateways:
+    return {"virtualGateways": [cast(VirtualGateway, r.doc) for r in _mine(uow, ctx, VGW_KIND)]}

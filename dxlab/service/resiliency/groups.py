@@ -4,11 +4,32 @@ tells whether the group's connections meet the intended model, and which rule fa
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from dxlab.domain import ids
 from dxlab.domain.errors import Conflict, NotFound, ValidationError
 from dxlab.domain.resiliency import SLA, broken_rules
+from dxlab.domain.shapes import (
+    AssociateConnectionsToResiliencyGroupRequest,
+    AssociateConnectionsToResiliencyGroupResult,
+    CreateResiliencyGroupRequest,
+    CreateResiliencyGroupResult,
+    DeleteResiliencyGroupRequest,
+    DeleteResiliencyGroupResult,
+    DisassociateConnectionsFromResiliencyGroupRequest,
+    DisassociateConnectionsFromResiliencyGroupResult,
+    GetResiliencyGroupRequest,
+    GetResiliencyGroupResult,
+    ListResiliencyGroupAssociationsRequest,
+    ListResiliencyGroupAssociationsResult,
+    ListResiliencyGroupsRequest,
+    ListResiliencyGroupsResult,
+    ResiliencyGroup,
+    ResiliencyGroupAssociation,
+    ResiliencyGroupSummary,
+    UpdateResiliencyGroupRequest,
+    UpdateResiliencyGroupResult,
+)
 from dxlab.domain.states import (
     CONNECTION,
     RESILIENCY_GROUP,
@@ -25,6 +46,15 @@ from dxlab.service.timers import timer_action
 from dxlab.store.repository import Record, UnitOfWork
 
 SETTLE = "resiliency_group.settle"
+
+
+def _group(doc: dict[str, Any]) -> ResiliencyGroup:
+    """A stored group is the model's ResiliencyGroup (checked against the model in the tests)."""
+    return cast(ResiliencyGroup, doc)
+
+
+def _member(doc: dict[str, Any]) -> ResiliencyGroupAssociation:
+    return cast(ResiliencyGroupAssociation, doc)
 
 
 def _summary(doc: dict[str, Any]) -> dict[str, Any]:
@@ -62,7 +92,9 @@ def _association(ctx: Context, rg_id: str, conn: Record) -> dict[str, Any]:
 
 
 @operation("CreateResiliencyGroup", write=True)
-def create(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+def create(
+    uow: UnitOfWork, ctx: Context, req: CreateResiliencyGroupRequest
+) -> CreateResiliencyGroupResult:
     earlier = _replayed(uow, ctx, "create", req.get("clientToken"))
     if earlier:
         rec = find(uow, ctx, "resiliency_group", earlier)
@@ -72,10 +104,10 @@ def create(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]
             raise ValidationError(
                 f"clientToken {req['clientToken']!r} was used for resiliency group {earlier} with other parameters"
             )
-        return {"resiliencyGroup": rec.doc}
+        return {"resiliencyGroup": _group(rec.doc)}
     tags = initial_tags(req)
     rg_id = ids.resiliency_group_id()
-    doc = {
+    doc: dict[str, Any] = {
         "resiliencyGroupId": rg_id,
         "resiliencyGroupArn": ids.arn(ctx.region, ctx.account, rg_id),
         "resiliencyGroupName": req["resiliencyGroupName"],
@@ -89,7 +121,7 @@ def create(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]
     if req.get("clientToken"):
         uow.claim(f"token:{ctx.account}:create", req["clientToken"], rg_id)
     uow.schedule(ctx.now(), SETTLE, rg_id, {})
-    return {"resiliencyGroup": doc}
+    return {"resiliencyGroup": _group(doc)}
 
 
 # What a group's SETTLE timer completes (the operations start each transition).
@@ -127,7 +159,9 @@ def _live_group(uow: UnitOfWork, ctx: Context, rg_id: str) -> Record:
 
 
 @operation("AssociateConnectionsToResiliencyGroup", write=True)
-def associate(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+def associate(
+    uow: UnitOfWork, ctx: Context, req: AssociateConnectionsToResiliencyGroupRequest
+) -> AssociateConnectionsToResiliencyGroupResult:
     group = _live_group(uow, ctx, req["resiliencyGroupId"])
     conns = [_connection(uow, ctx, i) for i in req["connectionIdentifiers"]]
     if len({c.id for c in conns}) != len(conns):
@@ -148,11 +182,13 @@ def associate(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, A
         else:
             out.append(existing.doc)
     uow.schedule(ctx.now(), SETTLE, group.id, {})
-    return {"resiliencyGroupAssociations": out}
+    return {"resiliencyGroupAssociations": [_member(d) for d in out]}
 
 
 @operation("DisassociateConnectionsFromResiliencyGroup", write=True)
-def disassociate(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+def disassociate(
+    uow: UnitOfWork, ctx: Context, req: DisassociateConnectionsFromResiliencyGroupRequest
+) -> DisassociateConnectionsFromResiliencyGroupResult:
     group = _live_group(uow, ctx, req["resiliencyGroupId"])
     records = []
     for identifier in req["connectionIdentifiers"]:
@@ -165,39 +201,53 @@ def disassociate(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str
         set_state(assoc.doc, RESILIENCY_GROUP_ASSOCIATION, ResiliencyGroupAssociationState.DISASSOCIATING)
         uow.put(assoc)
     uow.schedule(ctx.now(), SETTLE, group.id, {})
-    return {"resiliencyGroupAssociations": [a.doc for a in records]}
+    return {"resiliencyGroupAssociations": [_member(a.doc) for a in records]}
 
 
 @operation("GetResiliencyGroup")
-def get(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
-    return {"resiliencyGroup": find(uow, ctx, "resiliency_group", req["resiliencyGroupId"]).doc}
+def get(uow: UnitOfWork, ctx: Context, req: GetResiliencyGroupRequest) -> GetResiliencyGroupResult:
+    return {"resiliencyGroup": _group(find(uow, ctx, "resiliency_group", req["resiliencyGroupId"]).doc)}
 
 
 @operation("ListResiliencyGroups")
-def list_groups(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+def list_groups(
+    uow: UnitOfWork, ctx: Context, req: ListResiliencyGroupsRequest
+) -> ListResiliencyGroupsResult:
     items = [_summary(d) for d in uow.docs("resiliency_group", account=ctx.account)]
     chunk, token = page(items, req.get("maxResults"), req.get("nextToken"))
-    return {"items": chunk, **({"nextToken": token} if token else {})}
+    out: ListResiliencyGroupsResult = {"items": [cast(ResiliencyGroupSummary, d) for d in chunk]}
+    if token:
+        out["nextToken"] = token
+    return out
 
 
 @operation("ListResiliencyGroupAssociations")
-def list_associations(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+def list_associations(
+    uow: UnitOfWork, ctx: Context, req: ListResiliencyGroupAssociationsRequest
+) -> ListResiliencyGroupAssociationsResult:
     group = find(uow, ctx, "resiliency_group", req["resiliencyGroupId"])
     items = [a.doc for a in uow.list("rg_association", parent=group.id)]
     chunk, token = page(items, req.get("maxResults"), req.get("nextToken"))
-    return {"items": chunk, **({"nextToken": token} if token else {})}
+    out: ListResiliencyGroupAssociationsResult = {"items": [_member(d) for d in chunk]}
+    if token:
+        out["nextToken"] = token
+    return out
 
 
 @operation("UpdateResiliencyGroup", write=True)
-def update(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+def update(
+    uow: UnitOfWork, ctx: Context, req: UpdateResiliencyGroupRequest
+) -> UpdateResiliencyGroupResult:
     group = _live_group(uow, ctx, req["resiliencyGroupId"])
     group.doc["resiliencyGroupName"] = req["resiliencyGroupName"]
     uow.put(group)
-    return {"resiliencyGroup": group.doc}
+    return {"resiliencyGroup": _group(group.doc)}
 
 
 @operation("DeleteResiliencyGroup", write=True)
-def delete(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+def delete(
+    uow: UnitOfWork, ctx: Context, req: DeleteResiliencyGroupRequest
+) -> DeleteResiliencyGroupResult:
     group = _live_group(uow, ctx, req["resiliencyGroupId"])
     members = [a for a in uow.list("rg_association", parent=group.id) if a.doc["state"] != ResiliencyGroupAssociationState.DISASSOCIATED]
     if members:
@@ -207,7 +257,7 @@ def delete(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]
     set_state(group.doc, RESILIENCY_GROUP, ResiliencyGroupState.DELETING)
     uow.put(group)
     uow.schedule(ctx.now(), SETTLE, group.id, {})
-    return {"resiliencyGroup": group.doc}
+    return {"resiliencyGroup": _group(group.doc)}
 
 
 # The same rules (domain/resiliency.broken_rules) decide the analyzer's SLA; it answers

@@ -8,7 +8,7 @@ from typing import Any
 
 from dxlab.domain import catalog, ids
 from dxlab.domain.errors import Conflict, ValidationError
-from dxlab.domain.shapes import CreateConnectionRequest, CreateLagRequest, Lag
+from dxlab.domain.shapes import CreateConnectionRequest, CreateLagRequest, Lag, ResiliencyModel
 from dxlab.domain.states import ORDER, OrderStatus, set_state
 from dxlab.service.connections.dedicated import (
     PROVISION,
@@ -129,7 +129,7 @@ def order(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[str, Any]
             uow.put(rec)
     group = resiliency_groups.create(
         uow, ctx, {"resiliencyGroupName": f"{plan.slots[0].name.rsplit('-', 2)[0]}-{ctx.now():.0f}",
-                   "intendedResiliencyModel": plan.resiliency_model},
+                   "intendedResiliencyModel": ResiliencyModel(plan.resiliency_model)},
     )["resiliencyGroup"]  # fmt: skip
     resiliency_groups.associate(
         uow, ctx, {"resiliencyGroupId": group["resiliencyGroupId"], "connectionIdentifiers": connection_ids}

@@ -11,10 +11,19 @@ Beyond AWS: each test keeps the routing model's before/during comparison for its
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Any, cast
 
 from dxlab.domain import failover as rules
 from dxlab.domain.errors import Conflict, ValidationError
+from dxlab.domain.shapes import (
+    ListVirtualInterfaceTestHistoryRequest,
+    ListVirtualInterfaceTestHistoryResponse,
+    StartBgpFailoverTestRequest,
+    StartBgpFailoverTestResponse,
+    StopBgpFailoverTestRequest,
+    StopBgpFailoverTestResponse,
+    VirtualInterfaceTestHistory,
+)
 from dxlab.domain.states import (
     BGP_PEER,
     CONNECTION,
@@ -47,6 +56,11 @@ WATCH = "failover_test.watch"
 WATCH_SECONDS = 10.0
 
 
+def _test(doc: dict[str, Any]) -> VirtualInterfaceTestHistory:
+    """A stored test is the model's VirtualInterfaceTestHistory (checked in the tests)."""
+    return cast(VirtualInterfaceTestHistory, doc)
+
+
 def _in_progress(uow: UnitOfWork, vif_id: str) -> Record | None:
     return next(
         (t for t in uow.list(TEST_KIND, parent=vif_id) if t.doc["status"] == TestStatus.IN_PROGRESS),
@@ -73,7 +87,9 @@ def _chosen_peers(vif: Record, wanted: list[str] | None) -> list[dict[str, Any]]
 
 
 @operation("StartBgpFailoverTest", write=True)
-def start_bgp_failover_test(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+def start_bgp_failover_test(
+    uow: UnitOfWork, ctx: Context, req: StartBgpFailoverTestRequest
+) -> StartBgpFailoverTestResponse:
     minutes = rules.check_minutes(req.get("testDurationInMinutes"))
     vif = find_vif(uow, ctx, req["virtualInterfaceId"], owner_only=True)
     running = _in_progress(uow, vif.id)
@@ -114,7 +130,7 @@ def start_bgp_failover_test(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) 
     _bring_down(uow, ctx, vif)
     uow.schedule(now + minutes * 60.0, EXPIRE, test_id, {})
     uow.schedule(now + WATCH_SECONDS, WATCH, test_id, {})
-    return {"virtualInterfaceTest": doc}
+    return {"virtualInterfaceTest": _test(doc)}
 
 
 def _bring_down(uow: UnitOfWork, ctx: Context, vif: Record) -> None:
@@ -168,7 +184,9 @@ def watch(uow: UnitOfWork, ctx: Context, test_id: str, payload: dict[str, Any]) 
 
 
 @operation("StopBgpFailoverTest", write=True)
-def stop_bgp_failover_test(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+def stop_bgp_failover_test(
+    uow: UnitOfWork, ctx: Context, req: StopBgpFailoverTestRequest
+) -> StopBgpFailoverTestResponse:
     vif = find_vif(uow, ctx, req["virtualInterfaceId"], owner_only=True)
     test = _in_progress(uow, vif.id)
     if test is None:
@@ -176,11 +194,13 @@ def stop_bgp_failover_test(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -
     # resiliency_failover.md: "AWS restores the BGP peering session. The testing history
     # displays 'cancelled' for the test."
     _finish(uow, ctx, test, TestStatus.CANCELLED, ctx.now())
-    return {"virtualInterfaceTest": test.doc}
+    return {"virtualInterfaceTest": _test(test.doc)}
 
 
 @operation("ListVirtualInterfaceTestHistory")
-def list_test_history(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+def list_test_history(
+    uow: UnitOfWork, ctx: Context, req: ListVirtualInterfaceTestHistoryRequest
+) -> ListVirtualInterfaceTestHistoryResponse:
     status = req.get("status")
     if status is not None:
         rules.check_status(status)
@@ -203,7 +223,9 @@ def list_test_history(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dic
     if peers:
         docs = [d for d in docs if peers & set(d["bgpPeers"])]
     items, token = page(docs, req.get("maxResults"), req.get("nextToken"))
-    out: dict[str, Any] = {"virtualInterfaceTestHistory": items}
+    out: ListVirtualInterfaceTestHistoryResponse = {
+        "virtualInterfaceTestHistory": [_test(d) for d in items]
+    }
     if token:
         out["nextToken"] = token
     return out

@@ -9,7 +9,8 @@ import pytest
 
 from dxlab.domain import addressing
 from dxlab.domain import vif as rules
-from dxlab.domain.errors import Conflict, ValidationError
+from dxlab.domain.errors import ValidationError
+from dxlab.domain.states import VIF, IllegalTransition, VirtualInterfaceState, set_state
 
 
 def test_asn_long_wins_and_reads_zero_in_the_legacy_member() -> None:
@@ -37,12 +38,14 @@ def test_mtu_per_type(vif_type: str, good: int, bad: int) -> None:
 
 
 def test_state_table() -> None:
+    """The VIF's table in domain.states, as the service layer walks it (test_states.py
+    walks every row of every resource)."""
     doc = {"virtualInterfaceId": "dxvif-x", "virtualInterfaceState": "confirming"}
-    for state in ("pending", "available", "testing", "down", "deleting", "deleted"):
-        rules.move(doc, state)
-    with pytest.raises(Conflict, match="deleted and cannot become available"):
-        rules.move(doc, "available")
-    assert "deleted" not in rules.LIVE_STATES and "confirming" in rules.LIVE_STATES
+    for state in ("pending", "available", "testing", "available", "down", "deleting", "deleted"):
+        set_state(doc, VIF, VirtualInterfaceState(state))
+    with pytest.raises(IllegalTransition, match="dxvif-x: 'deleted' cannot become 'available'"):
+        set_state(doc, VIF, VirtualInterfaceState.AVAILABLE)
+    assert "deleted" not in VIF.live and "confirming" in VIF.live
 
 
 @pytest.mark.parametrize(

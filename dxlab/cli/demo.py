@@ -24,6 +24,7 @@ from rich.console import Console
 from rich.table import Table
 
 from dxlab.cli.client import api, ext
+from dxlab.domain.states import BGPStatus, VirtualInterfaceState
 from dxlab.server import free_port
 
 # Wide enough for ID columns when the output is a pipe or a CI log, not a terminal.
@@ -101,7 +102,7 @@ def wait_sessions(dx: Any, vifs: list[str], timeout: float = 60.0) -> None:
     ready: set[str] = set()
     while time.monotonic() - started < timeout:
         described = dx.describe_virtual_interfaces()["virtualInterfaces"]
-        up = {v["virtualInterfaceId"] for v in described if all(p["bgpStatus"] == "up" for p in v["bgpPeers"])}
+        up = {v["virtualInterfaceId"] for v in described if all(p["bgpStatus"] == BGPStatus.UP for p in v["bgpPeers"])}
         ready = {
             v for v in set(vifs) & up
             if any(r["routeDirection"] == "accepted"
@@ -189,7 +190,7 @@ def step3_vifs(endpoint: str, dx: Any, conns: list[str], vgw: str) -> list[str]:
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
         described = [v for v in dx.describe_virtual_interfaces()["virtualInterfaces"] if v["virtualInterfaceId"] in vifs]
-        if all(v["virtualInterfaceState"] == "available" for v in described):
+        if all(v["virtualInterfaceState"] == VirtualInterfaceState.AVAILABLE for v in described):
             break
         time.sleep(0.2)
     table = Table("VIF", "Connection", "VLAN", "Amazon / customer address", "BGP", "State")

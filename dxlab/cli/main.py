@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.table import Table
 
 from dxlab import config
+from dxlab.domain.states import OrderStatus
 from dxlab.service.context import Settings
 
 # Wide enough for ID columns when the output is a pipe or a CI log, not a terminal.
@@ -407,7 +408,7 @@ def wizard(
     conns = _call(api(endpoint).describe_connections)["connections"]
     console.print(connections_table([c for c in conns if c["connectionId"] in placed["connectionIds"]]))
     console.print(f"order {placed['orderId']}: {placed['status']}; resiliency group {placed['resiliencyGroupId']}")
-    if placed["status"] == "approved":
+    if placed["status"] == OrderStatus.APPROVED:
         console.print("LOA-CFA for each connection: dxlab loa CONNECTION_ID -o FILE.pdf")
     elif placed.get("review"):
         console.print(f"held for AWS's review: {placed['review']} (dxlab orders approve {placed['orderId']})")

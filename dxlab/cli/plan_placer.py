@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from dxlab.domain.states import ConnectionState
 from dxlab.toolkit.estate_topology import add_routers
 
 Say = Callable[[str], None]
@@ -25,7 +26,7 @@ def _wait_available(dx: Any, connection_ids: list[str], timeout: float = 30.0) -
     waiting = list(connection_ids)
     while waiting and time.monotonic() < deadline:
         states = {c["connectionId"]: c["connectionState"] for c in dx.describe_connections()["connections"]}
-        waiting = [c for c in waiting if states.get(c) != "available"]
+        waiting = [c for c in waiting if states.get(c) != ConnectionState.AVAILABLE]
         if waiting:
             time.sleep(0.2)
     return waiting

@@ -11,22 +11,17 @@ import secrets
 import string
 
 from dxlab.domain.errors import ValidationError
+from dxlab.domain.states import TestStatus
 
 MIN_MINUTES = 1
 MAX_MINUTES = 4320
 DEFAULT_MINUTES = 180
 
-IN_PROGRESS = "in progress"
-COMPLETED = "completed"  # ran for the time asked
-CANCELLED = "cancelled"  # StopBgpFailoverTest before its time was up
-FAILED = "failed"  # did not run its time: the VIF or its connection went away
-STATUSES = (IN_PROGRESS, COMPLETED, CANCELLED, FAILED)
+# A test's statuses are dxlab.domain.states.TestStatus, a failure's FailureStatus.
+STATUSES: tuple[str, ...] = tuple(s.value for s in TestStatus)
 
 # Failure domains `dxlab fail` can take down (beyond AWS, which only tests BGP sessions).
 FAILURE_KINDS = ("device", "connection", "location", "router", "site")
-ACTIVE = "active"
-RESTORED = "restored"  # ended early with `dxlab restore`
-EXPIRED = "expired"  # its time was up
 
 _ALNUM = string.ascii_lowercase + string.digits
 

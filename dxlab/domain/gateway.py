@@ -14,6 +14,7 @@ from typing import Any
 
 from dxlab.domain import quotas
 from dxlab.domain.errors import LimitExceeded, ValidationError
+from dxlab.domain.states import DirectConnectGatewayAssociationState, DirectConnectGatewayState
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -25,12 +26,8 @@ DEFAULT_AMAZON_ASN = 64512
 VGW = "virtualPrivateGateway"
 TGW = "transitGateway"
 
-# The model's enums, and which states still hold the relation.
-LIVE_GATEWAY_STATES = frozenset({"pending", "available"})
-LIVE_ASSOCIATION_STATES = frozenset({"associating", "associated", "updating", "disassociating"})
-# A VIF holds its gateway until it is gone (deleteconnection.md / delete-vif: deleted,
-# rejected VIFs no longer count).
-GONE_VIF_STATES = frozenset({"deleted", "rejected"})
+# Which states still hold a gateway or a relation: dxlab.domain.states (DX_GATEWAY.live,
+# ASSOCIATION.live, and VIF.live: a VIF holds its gateway until it is deleted or rejected).
 
 # virtualgateways.md: a proposal expires 7 days after it is created; an accepted or
 # deleted one stays visible for 3 days.
@@ -40,10 +37,10 @@ PROPOSAL_AFTERLIFE = 3 * 24 * 3600.0
 # How long each transition takes in `realistic` mode (seconds, scaled by the factor).
 # The guide: an association update "might take several minutes or longer to complete".
 REALISTIC_DELAYS: dict[str, float] = {
-    "available": 30.0,  # pending -> available (a new Direct Connect gateway)
-    "deleted": 30.0,  # deleting -> deleted
-    "associated": 300.0,  # associating / updating -> associated
-    "disassociated": 300.0,  # disassociating -> disassociated
+    DirectConnectGatewayState.AVAILABLE: 30.0,  # pending -> available (a new gateway)
+    DirectConnectGatewayState.DELETED: 30.0,  # deleting -> deleted
+    DirectConnectGatewayAssociationState.ASSOCIATED: 300.0,  # associating / updating ->
+    DirectConnectGatewayAssociationState.DISASSOCIATED: 300.0,  # disassociating ->
 }
 
 

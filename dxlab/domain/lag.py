@@ -9,11 +9,10 @@ from collections.abc import Sequence
 from dxlab.domain import quotas
 from dxlab.domain.errors import LimitExceeded, ValidationError
 from dxlab.domain.speeds import mbps
+from dxlab.domain.states import ConnectionState, LagState
 
-# The model's LagState values of a LAG that is gone (dxlab deletes at once).
-GONE = frozenset({"deleting", "deleted"})
 # Member states that still count as provisioning (not yet operational, not failed).
-_PROVISIONING = frozenset({"ordering", "requested", "pending"})
+_PROVISIONING = frozenset({ConnectionState.ORDERING, ConnectionState.REQUESTED, ConnectionState.PENDING})
 
 
 def member_limit(bandwidth: str) -> int:
@@ -41,19 +40,19 @@ def check_minimum_links(minimum_links: int, member_count: int) -> None:
         )
 
 
-def lag_state(member_states: Sequence[str], minimum_links: int) -> str:
+def lag_state(member_states: Sequence[str], minimum_links: int) -> LagState:
     """The LAG's state follows its connections (lags.md): it is operational while at
     least minimumLinks of them (and at least one) are available."""
     if not member_states:
-        return "down"  # disassociate-connection-from-lag: an empty LAG has no physical link
-    available = sum(1 for s in member_states if s == "available")
+        return LagState.DOWN  # disassociate-connection-from-lag: an empty LAG has no physical link
+    available = sum(1 for s in member_states if s == ConnectionState.AVAILABLE)
     if available >= max(minimum_links, 1):
-        return "available"
-    if all(s == "requested" for s in member_states):
-        return "requested"
+        return LagState.AVAILABLE
+    if all(s == ConnectionState.REQUESTED for s in member_states):
+        return LagState.REQUESTED
     if any(s in _PROVISIONING for s in member_states):
-        return "pending"
-    return "down"
+        return LagState.PENDING
+    return LagState.DOWN
 
 
 def leaves_too_few(member_count: int, minimum_links: int) -> bool:

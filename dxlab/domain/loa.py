@@ -11,16 +11,18 @@ from dataclasses import dataclass
 
 from dxlab.domain.catalog import Location, SubLocation
 from dxlab.domain.errors import Conflict
+from dxlab.domain.shapes import LoaContentType
+from dxlab.domain.states import CONNECTION, ConnectionState
 
 # Colocation.md: "If the cross connect is not completed within 90 days, the authority
 # granted by the LOA-CFA expires."
 VALID_DAYS = 90
-CONTENT_TYPE = "application/pdf"  # the model's only LoaContentType
+CONTENT_TYPE = LoaContentType.APPLICATION_PDF  # the model's only LoaContentType
 
 # A resource has an LOA-CFA from the moment it is requested until it is deleted:
 # a hosted connection still `ordering` has not been accepted yet, and a deleted or
 # rejected one has no port any more.
-NO_LOA_STATES = frozenset({"ordering", "deleting", "deleted", "rejected", "unknown"})
+NO_LOA_STATES = frozenset({ConnectionState.ORDERING, ConnectionState.UNKNOWN}) | CONNECTION.gone
 
 
 @dataclass(frozen=True)

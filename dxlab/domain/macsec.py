@@ -10,6 +10,7 @@ import time
 from typing import Any
 
 from dxlab.domain.errors import ValidationError
+from dxlab.domain.states import MACSEC_KEY, MacSecKeyState, set_state
 
 # create-vif.md (MACsec router settings) and the model: CKN and CAK are 64 hexadecimal
 # characters. The guide writes "0-9, A-E", an evident slip for hexadecimal A-F.
@@ -50,8 +51,13 @@ def start_on(now: float) -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(now))
 
 
-def key_entry(arn: str, ckn: str, now: float, state: str = "associated") -> dict[str, Any]:
-    return {"secretARN": arn, "ckn": ckn, "state": state, "startOn": start_on(now)}
+def key_entry(
+    arn: str, ckn: str, now: float, state: MacSecKeyState = MacSecKeyState.ASSOCIATED
+) -> dict[str, Any]:
+    key: dict[str, Any] = {"secretARN": arn, "ckn": ckn}
+    set_state(key, MACSEC_KEY, state)
+    key["startOn"] = start_on(now)
+    return key
 
 
 def apply_keys(doc: dict[str, Any], keys: list[dict[str, Any]], *, port: bool = True) -> None:

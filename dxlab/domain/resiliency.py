@@ -10,17 +10,16 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from dxlab.domain.states import CONNECTION
+
 MODELS = ("maximum-resiliency", "high-resiliency", "basic-resiliency")
 
 # The SLA each model can qualify for (resiliency_toolkit.md).
 SLA = {"maximum-resiliency": "99.99%", "high-resiliency": "99.9%", "basic-resiliency": "none"}
 
-LIVE = frozenset({"ordering", "requested", "pending", "available", "down"})
-
-
 def broken_rules(model: str, connections: Iterable[Mapping[str, Any]]) -> list[str]:
     """The rules of `model` that these connections break; empty when they meet it."""
-    conns = [c for c in connections if c.get("connectionState") in LIVE]
+    conns = [c for c in connections if c.get("connectionState") in CONNECTION.live]
     problems: list[str] = []
     speeds = {c["bandwidth"] for c in conns}
     if len(speeds) > 1:

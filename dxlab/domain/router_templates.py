@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from xml.sax.saxutils import escape
 
+from dxlab.domain.states import BGP_PEER
+
 HOLD_TIME, KEEPALIVE = 90, 30
 BFD_INTERVAL_MS, BFD_MULTIPLIER = 300, 3
 
@@ -60,7 +62,7 @@ class Session:
 def session_of(doc: dict[str, Any], advertise: list[str] | None = None) -> Session:
     peers = []
     for p in doc.get("bgpPeers", []):
-        if p.get("bgpPeerState") in ("deleting", "deleted") or not p.get("customerAddress"):
+        if p.get("bgpPeerState") in BGP_PEER.gone or not p.get("customerAddress"):
             continue
         customer = ipaddress.ip_interface(p["customerAddress"])
         peers.append(Peer(p["addressFamily"], str(ipaddress.ip_interface(p["amazonAddress"]).ip),

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from dxlab.domain import quotas
 from dxlab.domain.errors import DuplicateTagKeys, TooManyTags, ValidationError
 
 
-def check_tags(tags: list[dict[str, Any]]) -> None:
+def check_tags(tags: Sequence[Mapping[str, Any]]) -> None:
     keys = [t["key"] for t in tags]
     if len(set(keys)) != len(keys):
         dup = next(k for k in keys if keys.count(k) > 1)
@@ -20,7 +21,7 @@ def check_tags(tags: list[dict[str, Any]]) -> None:
         raise TooManyTags(f"A resource can have at most {quotas.TAGS_PER_RESOURCE} tags")
 
 
-def merge(existing: list[dict[str, str]], new: list[dict[str, Any]]) -> list[dict[str, str]]:
+def merge(existing: list[dict[str, str]], new: Sequence[Mapping[str, Any]]) -> list[dict[str, str]]:
     """Tags after TagResource: new values overwrite same keys; at most 50 in all."""
     check_tags(new)
     merged = {t["key"]: t.get("value", "") for t in existing}

@@ -10,7 +10,7 @@ import ipaddress
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from dxlab.domain.errors import Conflict, ValidationError
+from dxlab.domain.errors import ValidationError
 
 PRIVATE, PUBLIC, TRANSIT = "private", "public", "transit"
 
@@ -38,34 +38,7 @@ STANDARD_MTU = 1500
 PUBLIC_AMAZON_ASN = {"us-east-1": 7224}
 PUBLIC_AMAZON_ASN_DEFAULT = 16509
 
-# The model's VirtualInterfaceState, and how each state is entered (FIDELITY.md):
-# hosted VIFs wait in `confirming`, public VIFs in `verifying`; `pending` until the
-# BGP session can come up; `available` <-> `down` with the data plane; `testing` during
-# a failover test; `deleting` -> `deleted`; `rejected` when refused.
-TRANSITIONS: dict[str, frozenset[str]] = {
-    "confirming": frozenset({"verifying", "pending", "rejected", "deleting", "deleted"}),
-    "verifying": frozenset({"pending", "rejected", "deleting", "deleted"}),
-    "pending": frozenset({"available", "down", "deleting", "deleted"}),
-    "available": frozenset({"down", "pending", "testing", "deleting", "deleted"}),
-    "down": frozenset({"available", "pending", "testing", "deleting", "deleted"}),
-    "testing": frozenset({"available", "down", "deleting", "deleted"}),
-    "deleting": frozenset({"deleted"}),
-    "deleted": frozenset(),
-    "rejected": frozenset({"deleted"}),
-    "unknown": frozenset({"available", "down", "deleting", "deleted"}),
-}
-GONE_STATES = frozenset({"deleting", "deleted", "rejected"})
-# States in which a VIF still holds its VLAN, addresses and a place in the quotas.
-LIVE_STATES = frozenset(TRANSITIONS) - {"deleted", "rejected"}
-
-
-def move(doc: dict[str, Any], new: str) -> None:
-    current = str(doc.get("virtualInterfaceState"))
-    if new not in TRANSITIONS.get(current, frozenset()):
-        raise Conflict(
-            f"Virtual interface {doc.get('virtualInterfaceId')} is in state {current} and cannot become {new}"
-        )
-    doc["virtualInterfaceState"] = new
+# A VIF's states and their transitions: dxlab.domain.states.VIF.
 
 
 def check_name(name: Any) -> str:

@@ -22,10 +22,11 @@ from typing import Any
 
 from dxlab.domain import router_templates as t
 from dxlab.domain.gateway import TGW, VGW, advertised_prefixes
+from dxlab.domain.states import VIF_PROVISIONED, ConnectionState
 from dxlab.domain.topology import Vpc
 from dxlab.lab import bird, frr
 from dxlab.lab.model import Bridge, Daemon, End, Endpoint, Lab, LabSession, Namespace, Veth
-from dxlab.routing.bgp import DEFAULT_LOCAL_PREF, LIVE_VIF_STATES, OTHER_REGION_LOCAL_PREF
+from dxlab.routing.bgp import DEFAULT_LOCAL_PREF, OTHER_REGION_LOCAL_PREF
 from dxlab.routing.network import Failure, Network, Vif
 from dxlab.routing.paths import site_address
 
@@ -103,8 +104,8 @@ class _Builder:
         for vif in sorted(self.net.vifs.values(), key=lambda v: v.id):
             link = self.net.links.get(vif.connection_id)
             # A link an injected failure holds down keeps its state: the failure is cut in the lab.
-            link_up = link is not None and link.state == "available"
-            if vif.state in LIVE_VIF_STATES and link_up and vif.id in self.an.vif_docs \
+            link_up = link is not None and link.state == ConnectionState.AVAILABLE
+            if vif.state in VIF_PROVISIONED and link_up and vif.id in self.an.vif_docs \
                     and self.net.router_of_link.get(vif.connection_id) and vif.sessions:  # fmt: skip
                 out.append(vif)
         return out

@@ -12,6 +12,7 @@ from functools import cache, lru_cache
 
 from dxlab.domain import quotas
 from dxlab.domain.gateway import TGW, VGW, advertised_prefixes
+from dxlab.domain.states import VIF_PROVISIONED, ConnectionState
 from dxlab.domain.topology import LOCAL_PREFERENCE
 from dxlab.routing.network import Failure, Network, Vif
 
@@ -19,7 +20,6 @@ DEFAULT_LOCAL_PREF = LOCAL_PREFERENCE["7224:7200"]
 # routing-and-bgp.md: without a community, routes from a location of another Region get a
 # lowered local preference, so the same-Region location wins before AS_PATH is compared.
 OTHER_REGION_LOCAL_PREF = 150
-LIVE_VIF_STATES = frozenset({"available", "down", "testing"})
 
 
 @dataclass(frozen=True)
@@ -134,9 +134,9 @@ def session_state(
         return SessionState(vif.id, family, False, reason, (), advertised)
 
     link = net.links.get(vif.connection_id)
-    if vif.state not in LIVE_VIF_STATES:
+    if vif.state not in VIF_PROVISIONED:
         return down(f"virtual interface is {vif.state}")
-    if link is None or link.state != "available":
+    if link is None or link.state != ConnectionState.AVAILABLE:
         return down(f"connection {vif.connection_id} is {link.state if link else 'missing'}")
     if not link.patched:
         return down(f"no customer router is patched to {vif.connection_id}")

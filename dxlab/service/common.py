@@ -3,6 +3,7 @@ paging, tags on create."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from dxlab.domain import quotas
@@ -52,7 +53,7 @@ def page(items: list[Any], max_results: int | None, next_token: str | None) -> t
     return chunk, str(start + size) if more else None
 
 
-def initial_tags(request: dict[str, Any]) -> list[dict[str, str]]:
+def initial_tags(request: Mapping[str, Any]) -> list[dict[str, str]]:
     tags = request.get("tags")
     if tags is None:
         return []

@@ -11,6 +11,16 @@ from functools import cached_property, lru_cache
 from typing import Any
 
 from dxlab.domain import catalog
+from dxlab.domain.states import (
+    ASSOCIATION,
+    BGP_PEER,
+    CONNECTION,
+    INTERCONNECT,
+    LAG,
+    VIF,
+    Lifecycle,
+    VirtualInterfaceState,
+)
 from dxlab.domain.topology import Topology, parse
 from dxlab.routing.bgp import SessionState
 from dxlab.routing.network import Association, AwsGateway, Link, Network, Outages, Session, Vif
@@ -22,10 +32,10 @@ from dxlab.store.repository import Record, UnitOfWork
 
 TOPOLOGY_KIND = "topology"
 EMPTY = Topology(65000, (), (), ())
-LINK_KINDS = {"connection": "connectionState", "lag": "lagState", "interconnect": "interconnectState"}
-GONE_LINK = ("deleted", "rejected")
-GONE_VIF = ("deleted", "deleting", "rejected")
-GONE_PEER = ("deleted", "deleting")
+# A link's lifecycle: the field that holds its state and the states it still exists in.
+# What a VIF in an outage dxlab causes counts as: not yet provisioned again.
+OUTAGE_STATE = VirtualInterfaceState.PENDING.value
+LINK_KINDS: dict[str, Lifecycle[Any]] = {"connection": CONNECTION, "lag": LAG, "interconnect": INTERCONNECT}
 
 
 def load_topology(uow: UnitOfWork, account: str) -> tuple[Topology, dict[str, Any]]:
@@ -51,6 +61,12 @@ def link_kind(link_id: str) -> tuple[str, ...]:
     return ("lag",) if link_id.startswith("dxlag-") else ("connection", "interconnect")
 
 
+def _exists(rec: Record) -> bool:
+    """A connection, LAG or interconnect that is not deleted or rejected."""
+    lifecycle = LINK_KINDS[rec.kind]
+    return rec.doc.get(lifecycle.field) in lifecycle.live
+
+
 def _link(uow: UnitOfWork, rec: Record, topologies: dict[str, Record | None]) -> Link:
     """A connection, LAG or interconnect as routing sees it. Its state is the design's:
     a port an injected failure holds `down` keeps its state from before (the failure
@@ -58,7 +74,7 @@ def _link(uow: UnitOfWork, rec: Record, topologies: dict[str, Record | None]) ->
     cross-connect is complete and, once its owner has loaded a customer topology, a
     router of that topology is on it (a session needs a router at the other end)."""
     d = rec.doc
-    state = str(d.get(LINK_KINDS[rec.kind]))
+    state = str(d.get(LINK_KINDS[rec.kind].field))
     if rec.meta.get("failures"):
         state = str(rec.meta.get("stateBeforeFailure", state))
     if rec.account not in topologies:
@@ -80,23 +96,23 @@ def build_network(uow: UnitOfWork, ctx: Context, account: str | None = None) -> 
     topologies: dict[str, Record | None] = {}
     for kind in ("connection", "lag"):
         for rec in uow.list(kind, account=account):
-            if rec.doc.get(LINK_KINDS[kind]) not in GONE_LINK:
+            if _exists(rec):
                 links[rec.id] = _link(uow, rec, topologies)
     vifs: dict[str, Vif] = {}
     for rec in uow.list("virtual_interface", account=account):
         d = rec.doc
-        if d.get("virtualInterfaceState") in GONE_VIF:
+        if d.get("virtualInterfaceState") in VIF.gone:
             continue
         link_id = str(d.get("connectionId"))
         if link_id not in links:  # a hosted VIF rides on another account's port
             parent = next((p for k in link_kind(link_id) if (p := uow.get(k, link_id)) is not None), None)
-            if parent is not None and parent.doc.get(LINK_KINDS[parent.kind]) not in GONE_LINK:
+            if parent is not None and _exists(parent):
                 links[link_id] = _link(uow, parent, topologies)
         link = links.get(link_id)
         sessions = tuple(
             Session(rec.id, p["addressFamily"], p.get("bgpPeerId", ""), p.get("amazonAddress", ""), p.get("customerAddress", ""))
             for p in d.get("bgpPeers", [])
-            if p.get("bgpPeerState") not in GONE_PEER
+            if p.get("bgpPeerState") not in BGP_PEER.gone
         )
         vifs[rec.id] = Vif(
             id=rec.id,
@@ -104,7 +120,7 @@ def build_network(uow: UnitOfWork, ctx: Context, account: str | None = None) -> 
             type=str(d.get("virtualInterfaceType")),
             # The lifecycle state (the plane says up or down); during an outage dxlab causes
             # (set-jumbo-frames-vif.md: a jumbo frame update, a migration) no session runs.
-            state="pending" if rec.meta.get("outage") else str(d.get("virtualInterfaceState")),
+            state=OUTAGE_STATE if rec.meta.get("outage") else str(d.get("virtualInterfaceState")),
             vlan=int(d.get("vlan", 0)),
             connection_id=link_id,
             device=link.device if link else str(d.get("awsDeviceV2", "")),
@@ -124,7 +140,7 @@ def build_network(uow: UnitOfWork, ctx: Context, account: str | None = None) -> 
     associations = []
     for rec in uow.list("gateway_association"):
         d = rec.doc
-        if d.get("associationState") not in ("associating", "associated", "updating"):
+        if d.get("associationState") not in ASSOCIATION.live - ASSOCIATION.gone:  # not leaving
             continue
         gw = d.get("associatedGateway", {}).get("id")
         if gw not in gateways and rec.account == account:

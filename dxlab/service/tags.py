@@ -5,10 +5,17 @@ and resiliency groups, each named by its ARN."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from dxlab.domain import ids
 from dxlab.domain.errors import NotFound, ValidationError
+from dxlab.domain.shapes import (
+    DescribeTagsRequest,
+    DescribeTagsResponse,
+    ResourceTag,
+    TagResourceRequest,
+    TagResourceResponse,
+    UntagResourceRequest,
+    UntagResourceResponse,
+)
 from dxlab.domain.tags import merge, remove
 from dxlab.service.context import Context
 from dxlab.service.registry import operation
@@ -44,7 +51,7 @@ def arn_of(rec: Record, ctx: Context) -> str:
 
 
 @operation("TagResource", write=True)
-def tag_resource(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+def tag_resource(uow: UnitOfWork, ctx: Context, req: TagResourceRequest) -> TagResourceResponse:
     rec = resolve(uow, ctx, req["resourceArn"])
     rec.doc["tags"] = merge(rec.doc.get("tags", []), req["tags"])
     uow.put(rec)
@@ -52,7 +59,9 @@ def tag_resource(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str
 
 
 @operation("UntagResource", write=True)
-def untag_resource(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+def untag_resource(
+    uow: UnitOfWork, ctx: Context, req: UntagResourceRequest
+) -> UntagResourceResponse:
     rec = resolve(uow, ctx, req["resourceArn"])
     rec.doc["tags"] = remove(rec.doc.get("tags", []), req["tagKeys"])
     uow.put(rec)
@@ -60,8 +69,8 @@ def untag_resource(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[s
 
 
 @operation("DescribeTags")
-def describe_tags(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
-    out = []
+def describe_tags(uow: UnitOfWork, ctx: Context, req: DescribeTagsRequest) -> DescribeTagsResponse:
+    out: list[ResourceTag] = []
     for arn in req["resourceArns"]:
         rec = resolve(uow, ctx, arn)
         out.append({"resourceArn": arn, "tags": rec.doc.get("tags", [])})

@@ -16,6 +16,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
 from dxlab.domain.resiliency import broken_rules
+from dxlab.domain.states import ConnectionState
 from dxlab.routing.bgp import (
     SessionState,
     best_toward_customer,
@@ -275,7 +276,7 @@ def _sla(net: Network, singles: dict[Failure, set[str]]) -> tuple[str, str]:
 
 def _checks(net: Network) -> list[dict[str, object]]:
     """The Direct Connect checks of AWS Trusted Advisor and Prowler, for comparison."""
-    links = [link for link in net.links.values() if link.state == "available"]
+    links = [link for link in net.links.values() if link.state == ConnectionState.AVAILABLE]
     locations = {link.location for link in links}
     checks: list[dict[str, object]] = [
         {"name": "connection redundancy", "source": "Trusted Advisor", "ok": len(links) >= 2,

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from html import escape
 
 from dxlab.domain import catalog
+from dxlab.domain.states import ConnectionState, VirtualInterfaceState
 from dxlab.routing.network import Failure, Link, Network, Vif
 
 WIDTH = 1490
@@ -31,7 +32,10 @@ GW_X, GW_W = 1140, 160
 VPC_X, VPC_W = 1340, 130
 PUBLIC = "public"
 # Not up yet, and nothing is wrong: ordered, awaiting the partner's or AWS's approval.
-WAITING = frozenset({"ordering", "requested", "pending", "confirming", "verifying", "allocated"})
+WAITING: frozenset[str] = frozenset({
+    ConnectionState.ORDERING, ConnectionState.REQUESTED, ConnectionState.PENDING,
+    VirtualInterfaceState.CONFIRMING, VirtualInterfaceState.VERIFYING,
+})  # fmt: skip
 INK = {"failed": "bad", "waiting": "warn"}  # text class per tone
 NOWHERE = math.inf  # a wanted position for what connects to nothing: after the rest
 
@@ -146,7 +150,7 @@ class _Diagram:
         for kind, id_ in (("connection", link.id), ("device", link.device), ("location", link.location)):
             if self.is_failed(kind, id_):
                 return f"{link.state}: {kind} {id_ if kind != 'connection' else ''} failed".replace("  ", " "), "failed"
-        if link.state == "available":
+        if link.state == ConnectionState.AVAILABLE:
             return "", ""
         return link.state, "waiting" if link.state in WAITING else "failed"
 
@@ -159,7 +163,7 @@ class _Diagram:
         reasons = [self.marks.down[(vif.id, s.family)] for s in vif.sessions if (vif.id, s.family) in self.marks.down]
         if reasons:
             return "; ".join(dict.fromkeys(reasons)), "failed"
-        return ("", "") if state == "available" else (f"virtual interface is {state}", "failed")
+        return ("", "") if state == VirtualInterfaceState.AVAILABLE else (f"virtual interface is {state}", "failed")
 
     # -- the middle: locations, devices, connections, VIFs --------------------------
     def draw_locations(self) -> None:

@@ -19,8 +19,7 @@ import re
 from collections import Counter
 from typing import Any
 
-LIVE_PORT = frozenset({"ordering", "requested", "pending", "available", "down"})
-LIVE_VIF = frozenset({"confirming", "verifying", "pending", "available", "down", "testing"})
+from dxlab.domain.states import ASSOCIATION, CONNECTION, LAG, VIF_IN_USE
 
 
 def _site_name(location: str) -> str:
@@ -32,12 +31,12 @@ def links_of(estate: dict[str, Any], account: str) -> list[dict[str, Any]]:
     a LAG (hosted ones included), as {id, name, location, device, bandwidth}."""
     out = []
     for doc in estate.get("lags", []):
-        if doc.get("ownerAccount") == account and doc.get("lagState") in LIVE_PORT:
+        if doc.get("ownerAccount") == account and doc.get("lagState") in LAG.live:
             out.append({"id": doc["lagId"], "name": doc.get("lagName", ""), "location": doc.get("location", ""),
                         "device": doc.get("awsDeviceV2") or doc.get("awsDevice", ""),
                         "bandwidth": doc.get("connectionsBandwidth", "")})  # fmt: skip
     for doc in estate.get("connections", []):
-        if doc.get("ownerAccount") == account and doc.get("connectionState") in LIVE_PORT and not doc.get("lagId"):
+        if doc.get("ownerAccount") == account and doc.get("connectionState") in CONNECTION.live and not doc.get("lagId"):
             out.append({"id": doc["connectionId"], "name": doc.get("connectionName", ""),
                         "location": doc.get("location", ""), "device": doc.get("awsDeviceV2") or doc.get("awsDevice", ""),
                         "bandwidth": doc.get("bandwidth", "")})  # fmt: skip
@@ -89,7 +88,7 @@ def skeleton(estate: dict[str, Any], account: str, sites: dict[str, str] | None 
     links = links_of(estate, account)
     by_id = {link["id"]: link for link in links}
     vifs = [v for v in estate.get("virtualInterfaces", [])
-            if v.get("connectionId") in by_id and v.get("virtualInterfaceState") in LIVE_VIF]  # fmt: skip
+            if v.get("connectionId") in by_id and v.get("virtualInterfaceState") in VIF_IN_USE]  # fmt: skip
     asns = Counter(int(v.get("asnLong") or v.get("asn") or 0) for v in vifs if v.get("asnLong") or v.get("asn"))
     customer_asn = asns.most_common(1)[0][0] if asns else 65000
     vpcs, vpc_notes = _vpcs(estate, account, vifs)
@@ -152,7 +151,7 @@ def _vpcs(estate: dict[str, Any], account: str, vifs: list[dict[str, Any]]) -> t
     owner: dict[str, str] = {}
     region: dict[str, str] = {}
     for a in estate.get("directConnectGatewayAssociations", []):
-        if a.get("directConnectGatewayId") not in dxgws or a.get("associationState") not in ("associating", "associated", "updating"):
+        if a.get("directConnectGatewayId") not in dxgws or a.get("associationState") not in ASSOCIATION.live - ASSOCIATION.gone:
             continue
         gw = a.get("associatedGateway") or {}
         gid = str(gw.get("id") or a.get("virtualGatewayId"))

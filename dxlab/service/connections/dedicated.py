@@ -1,16 +1,33 @@
 """Dedicated connections: ordering, describing, updating, deleting, provisioning.
 
 Guide: dedicated_connection.md, WorkingWithConnections.md, updateconnection.md,
-deleteconnection.md; quotas from limits.md."""
+deleteconnection.md; quotas from limits.md.
+
+The operations take and return the model's shapes (domain/shapes.py, generated): the
+codec has validated the input against the model before a handler runs, and a stored
+connection document is the model's Connection (checked against the model in the tests,
+DXLAB_CHECK_OUTPUT), so `_connection` only tells the type checker so."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from dxlab.domain import catalog, ids, quotas
-from dxlab.domain.connection import LIVE_STATES, provisioning_steps
+from dxlab.domain.connection import provisioning_steps
 from dxlab.domain.errors import Conflict, LimitExceeded, ValidationError
+from dxlab.domain.shapes import (
+    BillingMode,
+    Connection,
+    Connections,
+    CreateConnectionRequest,
+    DeleteConnectionRequest,
+    DescribeConnectionsRequest,
+    UpdateConnectionRequest,
+    UpdateConnectionsBillingModeRequest,
+    UpdateConnectionsBillingModeResponse,
+)
 from dxlab.domain.speeds import DEDICATED_BANDWIDTHS, MACSEC_BANDWIDTHS
+from dxlab.domain.states import CONNECTION, VIF, ConnectionState, set_state
 from dxlab.service.common import find, find_port, initial_tags, page
 from dxlab.service.connections.lag_rules import member_changed
 from dxlab.service.connections.placement import new_port_fields, place, ports_at, release_port
@@ -51,25 +68,32 @@ def new_connection_doc(
     loc: catalog.Location,
     device: catalog.Device,
     bandwidth: str,
-    state: str,
+    state: ConnectionState,
     **extra: Any,
 ) -> dict[str, Any]:
     doc: dict[str, Any] = {
         "ownerAccount": ctx.account,
         "connectionId": connection_id,
         "connectionName": name,
-        "connectionState": state,
-        **new_port_fields(ctx.region, loc, device, bandwidth),
     }
+    set_state(doc, CONNECTION, state)
+    doc.update(new_port_fields(ctx.region, loc, device, bandwidth))
     doc.update({k: v for k, v in extra.items() if v is not None})
     return doc
 
 
+def _connection(doc: dict[str, Any]) -> Connection:
+    return cast(Connection, doc)
+
+
 @operation("CreateConnection", write=True)
 def create_connection(
-    uow: UnitOfWork, ctx: Context, req: dict[str, Any], avoid_devices: frozenset[str] = frozenset(),
+    uow: UnitOfWork,
+    ctx: Context,
+    req: CreateConnectionRequest,
+    avoid_devices: frozenset[str] = frozenset(),
     sub_location: str | None = None,
-) -> dict[str, Any]:
+) -> Connection:
     """`sub_location`: the floor or meet-me room the wizard's order asks for (not an API member)."""
     loc = require_location(ctx, req["location"])
     bandwidth = req["bandwidth"]
@@ -87,7 +111,7 @@ def create_connection(
         raise ValidationError(f"MACsec is not available for {bandwidth} connections at {loc.code}")
     tags = initial_tags(req)
     ports_here = ports_at(uow, ctx.account, loc.code)  # listed once: for the quota and placement
-    live_here = sum(1 for d in ports_here if d.get("connectionState") in LIVE_STATES)
+    live_here = sum(1 for d in ports_here if d.get("connectionState") in CONNECTION.live)
     if live_here >= quotas.CONNECTIONS_PER_LOCATION:
         raise LimitExceeded(
             f"Connection limit exceeded: at most {quotas.CONNECTIONS_PER_LOCATION} active"
@@ -111,7 +135,7 @@ def create_connection(
         loc,
         device,
         bandwidth,
-        "requested",
+        ConnectionState.REQUESTED,
         lagId=lag_id,
         providerName=provider,
         billingMode=billing,
@@ -125,7 +149,7 @@ def create_connection(
         adopt_new_member(uow, ctx, lag, doc)
     uow.put(Record("connection", connection_id, ctx.account, doc, meta, parent=lag_id, created=ctx.now()))
     schedule_provisioning(uow, ctx, connection_id)
-    return doc
+    return _connection(doc)
 
 
 def schedule_provisioning(uow: UnitOfWork, ctx: Context, connection_id: str) -> None:
@@ -138,17 +162,17 @@ def schedule_provisioning(uow: UnitOfWork, ctx: Context, connection_id: str) -> 
 def _provision(rec: Record, step: str, ctx: Context) -> None:
     if step == "loa":
         rec.doc.setdefault("loaIssueTime", ctx.now())
-    elif step == "pending" and rec.doc["connectionState"] == "requested":
-        rec.doc["connectionState"] = "pending"
+    elif step == ConnectionState.PENDING and rec.doc["connectionState"] == ConnectionState.REQUESTED:
+        set_state(rec.doc, CONNECTION, ConnectionState.PENDING)
         rec.meta["crossConnect"] = True
-    elif step == "available" and rec.doc["connectionState"] == "pending":
-        rec.doc["connectionState"] = "available"
+    elif step == ConnectionState.AVAILABLE and rec.doc["connectionState"] == ConnectionState.PENDING:
+        set_state(rec.doc, CONNECTION, ConnectionState.AVAILABLE)
 
 
 @timer_action(PROVISION)
 def provision_step(uow: UnitOfWork, ctx: Context, connection_id: str, payload: dict[str, Any]) -> None:
     rec = uow.get("connection", connection_id)
-    if rec is None or rec.doc["connectionState"] in ("deleted", "deleting", "rejected"):
+    if rec is None or rec.doc["connectionState"] in CONNECTION.gone:
         return
     step, rest = payload["step"], list(payload.get("rest") or [])
     while True:
@@ -172,15 +196,15 @@ def complete_cross_connect(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) 
     rec = find(uow, ctx, "connection", args["connection_id"])
     check_not_held(rec, "its cross-connect can be completed")
     state = rec.doc["connectionState"]
-    if state not in ("requested", "pending"):
+    if state not in (ConnectionState.REQUESTED, ConnectionState.PENDING):
         raise Conflict(f"Connection {rec.id} is in state {state}; its cross-connect is already complete")
     uow.cancel_timers(rec.id, PROVISION)
     rec.doc.setdefault("loaIssueTime", ctx.now())
-    rec.doc["connectionState"] = "pending"
+    set_state(rec.doc, CONNECTION, ConnectionState.PENDING)
     rec.meta["crossConnect"] = True
     uow.put(rec)
     member_changed(uow, rec.doc)
-    uow.schedule(ctx.now(), PROVISION, rec.id, {"step": "available", "rest": []})
+    uow.schedule(ctx.now(), PROVISION, rec.id, {"step": ConnectionState.AVAILABLE.value, "rest": []})
     return rec.doc
 
 
@@ -207,21 +231,23 @@ def visible_connections(uow: UnitOfWork, ctx: Context) -> list[dict[str, Any]]:
 
 
 @operation("DescribeConnections")
-def describe_connections(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+def describe_connections(
+    uow: UnitOfWork, ctx: Context, req: DescribeConnectionsRequest
+) -> Connections:
     connection_id = req.get("connectionId")
     if connection_id is not None:
-        return {"connections": [find(uow, ctx, "connection", connection_id).doc]}
+        return {"connections": [_connection(find(uow, ctx, "connection", connection_id).doc)]}
     items, token = page(visible_connections(uow, ctx), req.get("maxResults"), req.get("nextToken"))
-    out: dict[str, Any] = {"connections": items}
+    out: Connections = {"connections": [_connection(d) for d in items]}
     if token:
         out["nextToken"] = token
     return out
 
 
 @operation("UpdateConnection", write=True)
-def update_connection(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+def update_connection(uow: UnitOfWork, ctx: Context, req: UpdateConnectionRequest) -> Connection:
     rec = find(uow, ctx, "connection", req["connectionId"])
-    if rec.doc["connectionState"] in ("deleted", "deleting", "rejected"):
+    if rec.doc["connectionState"] in CONNECTION.gone:
         raise Conflict(f"Connection {rec.id} is in state {rec.doc['connectionState']} and cannot be updated")
     if "connectionName" in req:
         rec.doc["connectionName"] = req["connectionName"]
@@ -240,23 +266,23 @@ def update_connection(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dic
             )
         rec.doc["encryptionMode"] = mode
     uow.put(rec)
-    return rec.doc
+    return _connection(rec.doc)
 
 
 @operation("DeleteConnection", write=True)
-def delete_connection(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+def delete_connection(uow: UnitOfWork, ctx: Context, req: DeleteConnectionRequest) -> Connection:
     rec = uow.get("connection", req["connectionId"])
     if rec is not None and rec.meta.get("partnerAccount") == ctx.account:
         pass  # the partner that allocated a hosted connection may delete it too
     else:
         rec = find(uow, ctx, "connection", req["connectionId"])
     state = rec.doc["connectionState"]
-    if state in ("deleted", "deleting"):
+    if state in (ConnectionState.DELETED, ConnectionState.DELETING):
         raise Conflict(f"Connection {rec.id} is already {state}")
     # deleteconnection.md: only when no virtual interfaces are attached.
     vifs = [
         v for v in uow.list("virtual_interface", parent=rec.id)
-        if v.doc.get("virtualInterfaceState") not in ("deleted", "rejected")
+        if v.doc.get("virtualInterfaceState") in VIF.live
     ]  # fmt: skip
     if vifs:
         raise Conflict(
@@ -268,28 +294,35 @@ def delete_connection(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dic
 
         check_can_leave_lag(uow, lag_id, rec.id)
     # hosted_connection.md: an owner who deletes an unconfirmed hosted connection rejects it.
-    rec.doc["connectionState"] = "rejected" if state == "ordering" else "deleted"
+    set_state(
+        rec.doc,
+        CONNECTION,
+        ConnectionState.REJECTED if state == ConnectionState.ORDERING else ConnectionState.DELETED,
+    )
     uow.cancel_timers(rec.id)
     release_port(uow, rec.id)
     uow.put(rec)
     member_changed(uow, rec.doc)
-    return rec.doc
+    return _connection(rec.doc)
 
 
 @operation("UpdateConnectionsBillingMode", write=True)
-def update_billing_mode(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+def update_billing_mode(
+    uow: UnitOfWork, ctx: Context, req: UpdateConnectionsBillingModeRequest
+) -> UpdateConnectionsBillingModeResponse:
     mode = req["billingMode"]
     records = [find(uow, ctx, "connection", cid) for cid in req["connectionIds"]]
     for rec in records:  # validate all first: the call changes all or nothing
         loc = catalog.location(rec.doc["location"])
         if loc is None or mode not in loc.billing_modes:
             raise ValidationError(f"Billing mode {mode} is not available at location {rec.doc['location']}")
-        if rec.doc["connectionState"] in ("deleted", "deleting", "rejected"):
+        if rec.doc["connectionState"] in CONNECTION.gone:
             raise Conflict(f"Connection {rec.id} is in state {rec.doc['connectionState']}")
     for rec in records:
         rec.doc["billingMode"] = mode
         uow.put(rec)
-    return {"billingMode": mode, "connections": [r.doc for r in records]}
+    # The model's response names the mode with BillingMode, a superset of the request's.
+    return {"billingMode": BillingMode(mode), "connections": [_connection(r.doc) for r in records]}
 
 
 def check_not_held(rec: Record, what: str) -> None:

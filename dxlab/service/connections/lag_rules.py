@@ -13,13 +13,12 @@ from dxlab.domain import lag as rules
 from dxlab.domain.connection import provisioning_steps
 from dxlab.domain.errors import LimitExceeded, ValidationError
 from dxlab.domain.macsec import apply_keys
+from dxlab.domain.states import CONNECTION, LAG, ConnectionState, set_state
 from dxlab.service.context import Context
 from dxlab.service.timers import timer_action
 from dxlab.store.repository import Record, UnitOfWork
 
 MEMBER_KINDS = ("connection", "interconnect")
-# States of a connection or interconnect that is gone (a LAG's are domain.lag.GONE).
-GONE = ("deleted", "deleting", "rejected")
 
 
 def member_state(rec: Record) -> str:
@@ -33,7 +32,7 @@ def lag_members(uow: UnitOfWork, lag_id: str) -> list[Record]:
         r
         for kind in MEMBER_KINDS
         for r in uow.list(kind, parent=lag_id)
-        if r.doc.get("lagId") == lag_id and member_state(r) not in GONE
+        if r.doc.get("lagId") == lag_id and member_state(r) not in CONNECTION.gone
     ]
 
 
@@ -62,10 +61,9 @@ def lag_view(uow: UnitOfWork, lag: Record) -> dict[str, Any]:
     doc["numberOfConnections"] = len(members)
     # lags.md: a LAG of interconnects can host connections (a partner's LAG).
     doc["allowsHostedConnections"] = any(r.kind == "interconnect" for r in members)
-    if doc["lagState"] not in rules.GONE:
-        doc["lagState"] = rules.lag_state(
-            [member_state(r) for r in members], int(doc.get("minimumLinks", 0))
-        )
+    if doc["lagState"] not in LAG.gone:
+        derived = rules.lag_state([member_state(r) for r in members], int(doc.get("minimumLinks", 0)))
+        set_state(doc, LAG, derived)
     return doc
 
 
@@ -97,7 +95,7 @@ def adopt_new_member(uow: UnitOfWork, ctx: Context, lag: Record, doc: dict[str, 
 
 
 WATCH = "lag.watch"
-_PROVISIONING = ("requested", "pending")
+_PROVISIONING = (ConnectionState.REQUESTED, ConnectionState.PENDING)
 
 
 def watch_members(uow: UnitOfWork, ctx: Context, lag_id: str) -> None:
@@ -133,7 +131,7 @@ def check_can_join_lag(
 ) -> None:
     """Whether a connection (or interconnect) of this location and bandwidth, MACsec
     capable or not (None: not checked), may join the LAG."""
-    if lag.doc["lagState"] in rules.GONE:
+    if lag.doc["lagState"] in LAG.gone:
         raise ValidationError(f"LAG {lag.id} is in state {lag.doc['lagState']}")
     if lag.doc["location"] != location:
         raise ValidationError(f"LAG {lag.id} is at {lag.doc['location']}, not at {location}")

@@ -8,12 +8,24 @@ interconnects) on that device, all of one bandwidth."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from dxlab.domain import catalog, ids, quotas
 from dxlab.domain import lag as rules
 from dxlab.domain.errors import Conflict, LimitExceeded, NotFound, ValidationError
 from dxlab.domain.macsec import apply_keys
+from dxlab.domain.shapes import (
+    AssociateConnectionWithLagRequest,
+    Connection,
+    CreateLagRequest,
+    DeleteLagRequest,
+    DescribeLagsRequest,
+    DisassociateConnectionFromLagRequest,
+    Lag,
+    Lags,
+    UpdateLagRequest,
+)
+from dxlab.domain.states import CONNECTION, LAG, ConnectionState, LagState, set_state
 from dxlab.service.common import find, initial_tags, page
 from dxlab.service.connections.dedicated import (
     check_bandwidth,
@@ -22,7 +34,6 @@ from dxlab.service.connections.dedicated import (
     schedule_provisioning,
 )
 from dxlab.service.connections.lag_rules import (
-    GONE,
     as_connection,
     check_can_join_lag,
     check_can_leave_lag,
@@ -52,7 +63,7 @@ def member_find(uow: UnitOfWork, ctx: Context, connection_id: str) -> Record:
         raise ValidationError(
             f"Connection {connection_id} is a hosted connection; a LAG bundles dedicated connections"
         )
-    if member_state(rec) in GONE:
+    if member_state(rec) in CONNECTION.gone:
         raise Conflict(f"Connection {connection_id} is in state {member_state(rec)}")
     return rec
 
@@ -60,7 +71,7 @@ def member_find(uow: UnitOfWork, ctx: Context, connection_id: str) -> Record:
 def lag_find(uow: UnitOfWork, ctx: Context, lag_id: str) -> Record:
     """The caller's LAG, which must not be deleted."""
     lag = find(uow, ctx, "lag", lag_id)
-    if lag.doc["lagState"] in rules.GONE:
+    if lag.doc["lagState"] in LAG.gone:
         raise Conflict(f"LAG {lag.id} is in state {lag.doc['lagState']}")
     return lag
 
@@ -143,7 +154,7 @@ def order_connection(
     lag: Record,
     name: str,
     on_device: str | None,
-    req: dict[str, Any],
+    req: CreateLagRequest,
     tags: list[dict[str, str]],
 ) -> Record:
     """One new dedicated connection of a LAG, on the LAG's device."""
@@ -156,7 +167,7 @@ def order_connection(
         loc,
         device,
         req["connectionsBandwidth"],
-        "requested",
+        ConnectionState.REQUESTED,
         lagId=lag.id,
         providerName=req.get("providerName"),
         billingMode=req.get("billingMode", "PayAsYouGo"),
@@ -173,7 +184,7 @@ def order_connection(
 
 
 def new_lag_doc(
-    ctx: Context, lag_id: str, req: dict[str, Any], tags: list[dict[str, str]]
+    ctx: Context, lag_id: str, req: CreateLagRequest, tags: list[dict[str, str]]
 ) -> dict[str, Any]:
     doc: dict[str, Any] = {
         "connectionsBandwidth": req["connectionsBandwidth"],
@@ -181,7 +192,9 @@ def new_lag_doc(
         "lagId": lag_id,
         "ownerAccount": ctx.account,
         "lagName": req["lagName"],
-        "lagState": "requested",
+    }
+    set_state(doc, LAG, LagState.REQUESTED)
+    doc |= {
         "location": req["location"],
         "region": ctx.region,
         "minimumLinks": 0,  # lags.md: new LAGs have this attribute set to 0
@@ -219,7 +232,7 @@ def order_members(
     loc: catalog.Location,
     lag: Record,
     count: int,
-    req: dict[str, Any],
+    req: CreateLagRequest,
     existing: Record | None,
 ) -> Record | None:
     """The LAG's new connections (interconnects for a partner's LAG), all on one device:
@@ -241,8 +254,13 @@ def order_members(
     return first
 
 
+def _lag(doc: dict[str, Any]) -> Lag:
+    """A LAG's view is the model's Lag (checked against the model in the tests)."""
+    return cast(Lag, doc)
+
+
 @operation("CreateLag", write=True)
-def create_lag(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+def create_lag(uow: UnitOfWork, ctx: Context, req: CreateLagRequest) -> Lag:
     loc = require_location(ctx, req["location"])
     bandwidth = req["connectionsBandwidth"]
     # lags.md: every member is a dedicated connection of one of the dedicated speeds.
@@ -259,7 +277,7 @@ def create_lag(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, 
         total = max(total, 1)
     rules.check_member_count(total, bandwidth)
     lags = [r for r in uow.list("lag", account=ctx.account) if r.doc["region"] == ctx.region]
-    if sum(1 for r in lags if r.doc["lagState"] not in rules.GONE) >= quotas.LAGS_PER_REGION:
+    if sum(1 for r in lags if r.doc["lagState"] not in LAG.gone) >= quotas.LAGS_PER_REGION:
         raise LimitExceeded(
             f"LAG limit exceeded: at most {quotas.LAGS_PER_REGION} LAGs per Region ({ctx.region})"
         )
@@ -281,27 +299,27 @@ def create_lag(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, 
         attach(uow, existing, lag)
     if new and (existing is None or existing.kind == "connection"):
         watch_members(uow, ctx, lag.id)
-    return refresh_lag(uow, lag.id) or lag.doc
+    return _lag(refresh_lag(uow, lag.id) or lag.doc)
 
 
 @operation("DescribeLags")
-def describe_lags(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+def describe_lags(uow: UnitOfWork, ctx: Context, req: DescribeLagsRequest) -> Lags:
     lag_id = req.get("lagId")
     if lag_id is not None:
-        return {"lags": [lag_view(uow, find(uow, ctx, "lag", lag_id))]}
+        return {"lags": [_lag(lag_view(uow, find(uow, ctx, "lag", lag_id)))]}
     mine = sorted(
         (r for r in uow.list("lag", account=ctx.account) if r.doc.get("region") == ctx.region),
         key=lambda r: r.created,
     )
     items, token = page(mine, req.get("maxResults"), req.get("nextToken"))
-    out: dict[str, Any] = {"lags": [lag_view(uow, r) for r in items]}
+    out: Lags = {"lags": [_lag(lag_view(uow, r)) for r in items]}
     if token:
         out["nextToken"] = token
     return out
 
 
 @operation("UpdateLag", write=True)
-def update_lag(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+def update_lag(uow: UnitOfWork, ctx: Context, req: UpdateLagRequest) -> Lag:
     lag = lag_find(uow, ctx, req["lagId"])
     members = lag_members(uow, lag.id)
     if "minimumLinks" in req:
@@ -324,11 +342,11 @@ def update_lag(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, 
             rec.doc["encryptionMode"] = mode
             uow.put(rec)
     uow.put(lag)
-    return refresh_lag(uow, lag.id) or lag.doc
+    return _lag(refresh_lag(uow, lag.id) or lag.doc)
 
 
 @operation("DeleteLag", write=True)
-def delete_lag(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+def delete_lag(uow: UnitOfWork, ctx: Context, req: DeleteLagRequest) -> Lag:
     lag = lag_find(uow, ctx, req["lagId"])
     # delete-lag.md: not while virtual interfaces (or, per the model, hosted connections) use it.
     vifs = live_vifs_on(uow, lag.id)
@@ -343,15 +361,15 @@ def delete_lag(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, 
     # delete-lag.md: deleting a LAG does not delete its connections; they stand alone.
     for rec in lag_members(uow, lag.id):
         detach(uow, rec)
-    lag.doc["lagState"] = "deleted"
+    set_state(lag.doc, LAG, LagState.DELETED)
     uow.put(lag)
-    return refresh_lag(uow, lag.id) or lag.doc
+    return _lag(refresh_lag(uow, lag.id) or lag.doc)
 
 
 @operation("AssociateConnectionWithLag", write=True)
 def associate_connection_with_lag(
-    uow: UnitOfWork, ctx: Context, req: dict[str, Any]
-) -> dict[str, Any]:
+    uow: UnitOfWork, ctx: Context, req: AssociateConnectionWithLagRequest
+) -> Connection:
     rec = member_find(uow, ctx, req["connectionId"])
     lag = lag_find(uow, ctx, req["lagId"])
     if rec.doc.get("lagId") == lag.id:
@@ -359,13 +377,13 @@ def associate_connection_with_lag(
     check_member(uow, rec, lag)
     attach(uow, rec, lag)
     refresh_lag(uow, lag.id)
-    return as_connection(rec)
+    return cast(Connection, as_connection(rec))
 
 
 @operation("DisassociateConnectionFromLag", write=True)
 def disassociate_connection_from_lag(
-    uow: UnitOfWork, ctx: Context, req: dict[str, Any]
-) -> dict[str, Any]:
+    uow: UnitOfWork, ctx: Context, req: DisassociateConnectionFromLagRequest
+) -> Connection:
     rec = member_find(uow, ctx, req["connectionId"])
     lag = lag_find(uow, ctx, req["lagId"])
     if rec.doc.get("lagId") != lag.id:
@@ -373,4 +391,4 @@ def disassociate_connection_from_lag(
     check_can_leave_lag(uow, lag.id, rec.id)
     detach(uow, rec)
     refresh_lag(uow, lag.id)
-    return as_connection(rec)
+    return cast(Connection, as_connection(rec))

@@ -6,12 +6,19 @@ prints loaContent base64-encoded), Colocation.md (90-day validity)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from dxlab.domain import catalog
 from dxlab.domain.errors import NotFound
 from dxlab.domain.loa import CONTENT_TYPE, LoaCfa, LoaPort, check_available
+from dxlab.domain.shapes import (
+    DescribeConnectionLoaRequest,
+    DescribeConnectionLoaResponse,
+    DescribeInterconnectLoaRequest,
+    DescribeInterconnectLoaResponse,
+    DescribeLoaRequest,
+    Loa,
+)
 from dxlab.domain.speeds import OPTICS
+from dxlab.domain.states import CONNECTION, ConnectionState
 from dxlab.service.common import find, find_port
 from dxlab.service.connections.dedicated import check_not_held
 from dxlab.service.connections.loa_pdf import render
@@ -60,7 +67,7 @@ def _lag_members(uow: UnitOfWork, lag: Record) -> list[Record]:
         for kind in ("connection", "interconnect")
         for r in uow.list(kind, account=lag.account)
         if r.doc.get("lagId") == lag.id
-        and r.doc.get(_FIELDS[kind][1]) not in ("deleted", "rejected")
+        and r.doc.get(_FIELDS[kind][1]) in CONNECTION.live
     ]
     return sorted(members, key=lambda r: r.id)
 
@@ -76,7 +83,7 @@ def _issue_time(uow: UnitOfWork, rec: Record) -> float | None:
     issued = rec.doc.get("loaIssueTime")
     if issued is not None:
         return float(issued)
-    if rec.doc.get(_FIELDS[rec.kind][1]) == "requested":
+    if rec.doc.get(_FIELDS[rec.kind][1]) == ConnectionState.REQUESTED:
         return None  # the provisioning step "loa" has not issued it yet
     return rec.created or None
 
@@ -111,23 +118,30 @@ def letter(uow: UnitOfWork, ctx: Context, rec: Record, provider: str | None) -> 
     )
 
 
-def _loa(uow: UnitOfWork, ctx: Context, rec: Record, req: dict[str, Any]) -> dict[str, Any]:
-    content = render(letter(uow, ctx, rec, req.get("providerName")))
+def _loa(uow: UnitOfWork, ctx: Context, rec: Record, provider: str | None) -> Loa:
+    content = render(letter(uow, ctx, rec, provider))
     return {"loaContent": content, "loaContentType": CONTENT_TYPE}
 
 
 @operation("DescribeLoa")
-def describe_loa(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
-    return _loa(uow, ctx, _any_connection(uow, ctx, req["connectionId"]), req)
+def describe_loa(uow: UnitOfWork, ctx: Context, req: DescribeLoaRequest) -> Loa:
+    rec = _any_connection(uow, ctx, req["connectionId"])
+    return _loa(uow, ctx, rec, req.get("providerName"))
 
 
 @operation("DescribeConnectionLoa")
-def describe_connection_loa(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+def describe_connection_loa(
+    uow: UnitOfWork, ctx: Context, req: DescribeConnectionLoaRequest
+) -> DescribeConnectionLoaResponse:
     """Deprecated in favour of DescribeLoa: same letter, wrapped in `loa`."""
-    return {"loa": _loa(uow, ctx, find(uow, ctx, "connection", req["connectionId"]), req)}
+    rec = find(uow, ctx, "connection", req["connectionId"])
+    return {"loa": _loa(uow, ctx, rec, req.get("providerName"))}
 
 
 @operation("DescribeInterconnectLoa")
-def describe_interconnect_loa(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+def describe_interconnect_loa(
+    uow: UnitOfWork, ctx: Context, req: DescribeInterconnectLoaRequest
+) -> DescribeInterconnectLoaResponse:
     """Deprecated in favour of DescribeLoa: same letter, wrapped in `loa`."""
-    return {"loa": _loa(uow, ctx, find(uow, ctx, "interconnect", req["interconnectId"]), req)}
+    rec = find(uow, ctx, "interconnect", req["interconnectId"])
+    return {"loa": _loa(uow, ctx, rec, req.get("providerName"))}

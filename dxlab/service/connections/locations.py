@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from dxlab.domain import catalog
+from dxlab.domain.shapes import BillingMode, Location, Locations
 from dxlab.service.connections.placement import port_scope
 from dxlab.service.context import Context
 from dxlab.service.registry import operation
@@ -12,7 +13,7 @@ from dxlab.service.routes import route
 from dxlab.store.repository import UnitOfWork
 
 
-def location_doc(loc: catalog.Location) -> dict[str, Any]:
+def location_doc(loc: catalog.Location) -> Location:
     """A location in DescribeLocations' shape (Location in the model)."""
     return {
         "locationCode": loc.code,
@@ -23,7 +24,7 @@ def location_doc(loc: catalog.Location) -> dict[str, Any]:
         "availableMacSecPortSpeeds": list(loc.macsec_port_speeds),
         "availableBillingModes": [
             {
-                "billingMode": b.mode,
+                "billingMode": BillingMode(b.mode),
                 "availablePortSpeeds": list(b.port_speeds),
                 "includedRegions": list(b.included_regions),
             }
@@ -33,7 +34,7 @@ def location_doc(loc: catalog.Location) -> dict[str, Any]:
 
 
 @operation("DescribeLocations")
-def describe_locations(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+def describe_locations(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> Locations:
     # DescribeLocations lists the locations of the region the server serves.
     return {"locations": [location_doc(loc) for loc in catalog.locations_in(ctx.region)]}
 

@@ -7,12 +7,20 @@ as Direct Connect keeps it in Secrets Manager; the CAK never leaves the store.""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from dxlab.domain.errors import Conflict, NotFound, ValidationError
 from dxlab.domain.macsec import apply_keys, check_key_request, is_secret_arn, key_entry, secret_arn
+from dxlab.domain.shapes import (
+    AssociateMacSecKeyRequest,
+    AssociateMacSecKeyResponse,
+    DisassociateMacSecKeyRequest,
+    DisassociateMacSecKeyResponse,
+    MacSecKey,
+)
+from dxlab.domain.states import CONNECTION, MACSEC_KEY, MacSecKeyState, set_state
 from dxlab.service.common import find
-from dxlab.service.connections.lag_rules import GONE, lag_members, member_state
+from dxlab.service.connections.lag_rules import lag_members, member_state
 from dxlab.service.context import Context
 from dxlab.service.registry import operation
 from dxlab.store.repository import Record, UnitOfWork
@@ -30,7 +38,7 @@ def key_target(uow: UnitOfWork, ctx: Context, connection_id: str) -> Record:
         if found is None or found.account != ctx.account:
             raise NotFound(f"Could not find Connection with ID {connection_id}")
         rec, state, what = found, member_state(found), "Connection"
-    if state in GONE:
+    if state in CONNECTION.gone:
         raise Conflict(f"{what} {connection_id} is in state {state}")
     # MACsec.md: MACsec is available on dedicated connections ordered with MACsec support.
     if not rec.doc.get("macSecCapable"):
@@ -46,7 +54,7 @@ def key_target(uow: UnitOfWork, ctx: Context, connection_id: str) -> Record:
     return rec
 
 
-def resolve_secret(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> tuple[str, str]:
+def resolve_secret(uow: UnitOfWork, ctx: Context, req: AssociateMacSecKeyRequest) -> tuple[str, str]:
     """(secret ARN, CKN) for the request: an existing secret, or the pair stored as one."""
     arn, ckn, cak = req.get("secretARN"), req.get("ckn"), req.get("cak")
     check_key_request(arn, ckn, cak)
@@ -87,7 +95,9 @@ def set_keys(uow: UnitOfWork, target: Record, keys: list[dict[str, Any]]) -> Non
 
 
 @operation("AssociateMacSecKey", write=True)
-def associate_mac_sec_key(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+def associate_mac_sec_key(
+    uow: UnitOfWork, ctx: Context, req: AssociateMacSecKeyRequest
+) -> AssociateMacSecKeyResponse:
     target = key_target(uow, ctx, req["connectionId"])
     arn, ckn = resolve_secret(uow, ctx, req)
     keys = list(target.doc.get("macSecKeys", []))
@@ -99,7 +109,9 @@ def associate_mac_sec_key(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) ->
 
 
 @operation("DisassociateMacSecKey", write=True)
-def disassociate_mac_sec_key(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+def disassociate_mac_sec_key(
+    uow: UnitOfWork, ctx: Context, req: DisassociateMacSecKeyRequest
+) -> DisassociateMacSecKeyResponse:
     target = key_target(uow, ctx, req["connectionId"])
     arn = req["secretARN"]
     keys = list(target.doc.get("macSecKeys", []))
@@ -107,4 +119,6 @@ def disassociate_mac_sec_key(uow: UnitOfWork, ctx: Context, req: dict[str, Any])
     if key is None:
         raise NotFound(f"MACsec key {arn} is not associated with {target.id}")
     set_keys(uow, target, [k for k in keys if k is not key])
-    return {"connectionId": target.id, "macSecKeys": [dict(key, state="disassociated")]}
+    shown = dict(key)  # the answer shows the key on its way out
+    set_state(shown, MACSEC_KEY, MacSecKeyState.DISASSOCIATED)
+    return {"connectionId": target.id, "macSecKeys": [cast(MacSecKey, shown)]}

@@ -10,6 +10,7 @@ from typing import Any
 
 from dxlab.domain.catalog import Device, Location
 from dxlab.domain.errors import LimitExceeded
+from dxlab.domain.states import CONNECTION
 from dxlab.store.repository import UnitOfWork
 
 
@@ -26,7 +27,7 @@ def ports_at(uow: UnitOfWork, account: str, location: str) -> list[dict[str, Any
         doc
         for kind, field in _STATE_FIELD.items()
         for doc in uow.docs(kind, account=account)
-        if doc.get("location") == location and doc.get(field) not in ("deleted", "rejected")
+        if doc.get("location") == location and doc.get(field) in CONNECTION.live
     ]
 
 

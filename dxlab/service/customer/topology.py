@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from dxlab.domain.errors import ValidationError
+from dxlab.domain.states import CONNECTION, LAG
 from dxlab.domain.topology import parse
 from dxlab.service.context import Context
 from dxlab.service.gateways.virtual_gateways import create_virtual_gateway
@@ -17,9 +18,9 @@ from dxlab.store.repository import Record, UnitOfWork
 def _resolve_links(uow: UnitOfWork, ctx: Context, refs: tuple[str, ...], router: str) -> list[str]:
     by_name: dict[str, list[str]] = {}
     live: set[str] = set()
-    for kind, name_field, state_field in (("connection", "connectionName", "connectionState"), ("lag", "lagName", "lagState")):
+    for kind, name_field, lifecycle in (("connection", "connectionName", CONNECTION), ("lag", "lagName", LAG)):
         for rec in uow.list(kind, account=ctx.account):
-            if rec.doc.get(state_field) in ("deleted", "rejected"):
+            if rec.doc.get(lifecycle.field) not in lifecycle.live:
                 continue
             live.add(rec.id)
             by_name.setdefault(str(rec.doc.get(name_field)), []).append(rec.id)

@@ -11,6 +11,8 @@ from typing import Any
 
 from dxlab.domain import gateway, ids
 from dxlab.domain.ec2_errors import Ec2Error, invalid, not_found
+from dxlab.domain.states import GATEWAY_TGW, set_state
+from dxlab.domain.statuses import GatewayState
 from dxlab.service.context import Context
 from dxlab.service.ec2.common import (
     TGW,
@@ -39,7 +41,8 @@ def create(uow: UnitOfWork, ctx: Context, asn: Any = gateway.DEFAULT_AMAZON_ASN,
            description: str = "", options: dict[str, Any] | None = None) -> Record:  # fmt: skip
     asn = gateway.check_amazon_side_asn(asn, "transit gateway")
     gid = ids.transit_gateway_id()
-    doc = {"transitGatewayId": gid, "transitGatewayState": "available", "amazonSideAsn": asn}
+    doc: dict[str, Any] = {"transitGatewayId": gid, "amazonSideAsn": asn}
+    set_state(doc, GATEWAY_TGW, GatewayState.AVAILABLE)
     rtb = new_id("tgw-rtb")
     chosen = {k: (options or {}).get(k, v) for k, v in _OPTION_DEFAULTS.items()}
     meta: dict[str, Any] = {

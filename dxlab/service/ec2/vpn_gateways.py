@@ -12,6 +12,8 @@ from typing import Any
 
 from dxlab.domain import gateway, ids
 from dxlab.domain.ec2_errors import Ec2Error, invalid
+from dxlab.domain.states import GATEWAY_VGW, set_state
+from dxlab.domain.statuses import GatewayState
 from dxlab.service.context import Context
 from dxlab.service.ec2 import route_tables
 from dxlab.service.ec2.common import VGW, filtered, find, mine, tags_of, tags_on_create
@@ -26,7 +28,8 @@ def create(uow: UnitOfWork, ctx: Context, asn: Any = gateway.DEFAULT_AMAZON_ASN,
     is made (a private ASN; 64512 by default) and cannot change."""
     asn = gateway.check_amazon_side_asn(asn, "virtual private gateway")
     gid = ids.virtual_gateway_id()
-    doc = {"virtualGatewayId": gid, "virtualGatewayState": "available"}
+    doc: dict[str, Any] = {"virtualGatewayId": gid}
+    set_state(doc, GATEWAY_VGW, GatewayState.AVAILABLE)
     meta: dict[str, Any] = {"amazonSideAsn": asn, "vpcCidrs": [], "region": ctx.region, "vpcId": None}
     if tags:
         meta["tags"] = tags

@@ -9,10 +9,23 @@ disassociated, moved by durable timers."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, cast
 
 from dxlab.domain import gateway, ids
 from dxlab.domain.errors import Conflict, ValidationError
+from dxlab.domain.shapes import (
+    CreateDirectConnectGatewayAssociationRequest,
+    CreateDirectConnectGatewayAssociationResult,
+    DeleteDirectConnectGatewayAssociationRequest,
+    DeleteDirectConnectGatewayAssociationResult,
+    DescribeDirectConnectGatewayAssociationsRequest,
+    DescribeDirectConnectGatewayAssociationsResult,
+    DirectConnectGatewayAssociation,
+    UpdateDirectConnectGatewayAssociationRequest,
+    UpdateDirectConnectGatewayAssociationResult,
+)
+from dxlab.domain.states import ASSOCIATION, DirectConnectGatewayAssociationState, set_state
 from dxlab.service.context import Context
 from dxlab.service.gateways.dx_gateways import (
     find_dx_gateway,
@@ -34,10 +47,12 @@ from dxlab.service.timers import timer_action
 from dxlab.store.repository import Record, UnitOfWork
 
 STATE = "gateway_association.state"
+A = DirectConnectGatewayAssociationState
+# The transitions a timer completes (the others are the operations').
 _NEXT = {
-    ("associating", "associated"),
-    ("updating", "associated"),
-    ("disassociating", "disassociated"),
+    (A.ASSOCIATING, A.ASSOCIATED),
+    (A.UPDATING, A.ASSOCIATED),
+    (A.DISASSOCIATING, A.DISASSOCIATED),
 }
 
 
@@ -45,14 +60,20 @@ _NEXT = {
 def _reach_state(uow: UnitOfWork, ctx: Context, ref: str, payload: dict[str, Any]) -> None:
     rec = uow.get(ASSOCIATION_KIND, ref)
     if rec is not None and (rec.doc["associationState"], payload["to"]) in _NEXT:
-        rec.doc["associationState"] = payload["to"]
+        set_state(rec.doc, ASSOCIATION, A(payload["to"]))
         uow.put(rec)
 
 
-def move(uow: UnitOfWork, ctx: Context, rec: Record, now: str, then: str) -> None:
+def move(
+    uow: UnitOfWork,
+    ctx: Context,
+    rec: Record,
+    now: DirectConnectGatewayAssociationState,
+    then: DirectConnectGatewayAssociationState,
+) -> None:
     """Put the association in state `now`; it reaches `then` by a durable timer."""
     uow.cancel_timers(rec.id, STATE)
-    rec.doc["associationState"] = now
+    set_state(rec.doc, ASSOCIATION, now)
     uow.put(rec)
     schedule_state(uow, ctx, rec.id, STATE, then)
 
@@ -64,7 +85,7 @@ def visible(rec: Record, account: str) -> bool:
 def live_associations(uow: UnitOfWork, dx_gateway_id: str) -> list[Record]:
     return [
         a for a in uow.list(ASSOCIATION_KIND, parent=dx_gateway_id)
-        if a.doc["associationState"] in gateway.LIVE_ASSOCIATION_STATES
+        if a.doc["associationState"] in ASSOCIATION.live
     ]  # fmt: skip
 
 
@@ -107,7 +128,9 @@ def associate(
     doc: dict[str, Any] = {
         "directConnectGatewayId": dxgw.id,
         "directConnectGatewayOwnerAccount": dxgw.account,
-        "associationState": "associating",
+    }
+    set_state(doc, ASSOCIATION, A.ASSOCIATING)
+    doc |= {
         "associatedGateway": associated_gateway(gw),
         "associationId": aid,
         "allowedPrefixesToDirectConnectGateway": gateway.as_prefix_list(prefixes),
@@ -122,14 +145,14 @@ def associate(
         ASSOCIATION_KIND, aid, dxgw.account, doc, {"gatewayOwner": gw.account}, dxgw.id, ctx.now()
     )
     uow.put(rec)
-    schedule_state(uow, ctx, aid, STATE, "associated")
+    schedule_state(uow, ctx, aid, STATE, A.ASSOCIATED)
     return rec
 
 
 def change_prefixes(uow: UnitOfWork, ctx: Context, rec: Record, prefixes: list[str]) -> None:
     """New allowed prefixes for a live association (UpdateDirectConnectGatewayAssociation,
     or an accepted proposal for an existing association)."""
-    if rec.doc["associationState"] != "associated":
+    if rec.doc["associationState"] != A.ASSOCIATED:
         raise Conflict(
             f"Association {rec.id} is in state {rec.doc['associationState']}; wait until it is associated"
         )
@@ -139,10 +162,15 @@ def change_prefixes(uow: UnitOfWork, ctx: Context, rec: Record, prefixes: list[s
     )
     rec.doc["allowedPrefixesToDirectConnectGateway"] = gateway.as_prefix_list(prefixes)
     # allowed-to-prefixes.md: "During updates the status changes from associated to updating."
-    move(uow, ctx, rec, "updating", "associated")
+    move(uow, ctx, rec, A.UPDATING, A.ASSOCIATED)
 
 
-def gateway_id_of(req: dict[str, Any]) -> str | None:
+def as_association(doc: dict[str, Any]) -> DirectConnectGatewayAssociation:
+    """A stored association is the model's DirectConnectGatewayAssociation (checked in the tests)."""
+    return cast(DirectConnectGatewayAssociation, doc)
+
+
+def gateway_id_of(req: Mapping[str, Any]) -> str | None:
     gid, legacy = req.get("gatewayId"), req.get("virtualGatewayId")
     if gid and legacy and gid != legacy:
         raise ValidationError(
@@ -152,7 +180,9 @@ def gateway_id_of(req: dict[str, Any]) -> str | None:
 
 
 @operation("CreateDirectConnectGatewayAssociation", write=True)
-def create_association(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+def create_association(
+    uow: UnitOfWork, ctx: Context, req: CreateDirectConnectGatewayAssociationRequest
+) -> CreateDirectConnectGatewayAssociationResult:
     dxgw = find_dx_gateway(uow, ctx, req["directConnectGatewayId"])
     gid = gateway_id_of(req)
     if not gid:
@@ -166,7 +196,8 @@ def create_association(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> di
         gateway.prefixes_from(req.get("addAllowedPrefixesToDirectConnectGateway")),
         gw.meta["vpcCidrs"],
     )
-    return {"directConnectGatewayAssociation": associate(uow, ctx, dxgw, gw, prefixes).doc}
+    rec = associate(uow, ctx, dxgw, gw, prefixes)
+    return {"directConnectGatewayAssociation": as_association(rec.doc)}
 
 
 def find_association(uow: UnitOfWork, ctx: Context, association_id: str) -> Record:
@@ -185,15 +216,17 @@ def detach_virtual_gateway(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) 
     if vgw.kind != "virtual_gateway" or not vgw.meta.get("vpcId"):
         raise Conflict(f"{vgw.id} is not a virtual private gateway attached to a VPC")
     for assoc in live_associations_of_gateway(uow, vgw.id):
-        if assoc.doc["associationState"] != "disassociating":
-            move(uow, ctx, assoc, "disassociating", "disassociated")
+        if assoc.doc["associationState"] != A.DISASSOCIATING:
+            move(uow, ctx, assoc, A.DISASSOCIATING, A.DISASSOCIATED)
     vgw.meta.update(vpcCidrs=[], vpcId=None)
     uow.put(vgw)
     return {"virtualGatewayId": vgw.id, "vpcId": None, "vpcCidrs": []}
 
 
 @operation("DescribeDirectConnectGatewayAssociations")
-def describe_associations(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+def describe_associations(
+    uow: UnitOfWork, ctx: Context, req: DescribeDirectConnectGatewayAssociationsRequest
+) -> DescribeDirectConnectGatewayAssociationsResult:
     aid, dxgw_id = req.get("associationId"), req.get("directConnectGatewayId")
     gw_id = req.get("associatedGatewayId") or req.get("virtualGatewayId")
     if not (aid or dxgw_id or gw_id):
@@ -213,12 +246,15 @@ def describe_associations(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) ->
     if gw_id:
         records = [a for a in records if a.doc["associatedGateway"]["id"] == gw_id]
     if not aid:  # a finished disassociation shows only to who asks for it by id
-        records = [a for a in records if a.doc["associationState"] != "disassociated"]
-    return listing("directConnectGatewayAssociations", [a.doc for a in records], req)
+        records = [a for a in records if a.doc["associationState"] != A.DISASSOCIATED]
+    answer = listing("directConnectGatewayAssociations", [a.doc for a in records], req)
+    return cast(DescribeDirectConnectGatewayAssociationsResult, answer)
 
 
 @operation("UpdateDirectConnectGatewayAssociation", write=True)
-def update_association(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+def update_association(
+    uow: UnitOfWork, ctx: Context, req: UpdateDirectConnectGatewayAssociationRequest
+) -> UpdateDirectConnectGatewayAssociationResult:
     aid = req.get("associationId")
     if not aid:
         raise ValidationError("associationId is required")
@@ -237,11 +273,13 @@ def update_association(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> di
         )
     current = [p["cidr"] for p in rec.doc["allowedPrefixesToDirectConnectGateway"]]
     change_prefixes(uow, ctx, rec, gateway.apply_prefix_changes(current, add, remove))
-    return {"directConnectGatewayAssociation": rec.doc}
+    return {"directConnectGatewayAssociation": as_association(rec.doc)}
 
 
 @operation("DeleteDirectConnectGatewayAssociation", write=True)
-def delete_association(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+def delete_association(
+    uow: UnitOfWork, ctx: Context, req: DeleteDirectConnectGatewayAssociationRequest
+) -> DeleteDirectConnectGatewayAssociationResult:
     aid, dxgw_id, vgw_id = (
         req.get("associationId"),
         req.get("directConnectGatewayId"),
@@ -264,7 +302,7 @@ def delete_association(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> di
             "Specify the associationId, or both directConnectGatewayId and virtualGatewayId"
         )
     state = rec.doc["associationState"]
-    if state in ("disassociating", "disassociated"):
+    if state in ASSOCIATION.gone:
         raise Conflict(f"Association {rec.id} is already {state}")
-    move(uow, ctx, rec, "disassociating", "disassociated")
-    return {"directConnectGatewayAssociation": rec.doc}
+    move(uow, ctx, rec, A.DISASSOCIATING, A.DISASSOCIATED)
+    return {"directConnectGatewayAssociation": as_association(rec.doc)}

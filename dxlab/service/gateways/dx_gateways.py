@@ -6,10 +6,32 @@ Its state goes pending -> available, and deleting -> deleted (durable timers).""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from dxlab.domain import gateway, ids, quotas
 from dxlab.domain.errors import Conflict, LimitExceeded, ValidationError
+from dxlab.domain.shapes import (
+    CreateDirectConnectGatewayRequest,
+    CreateDirectConnectGatewayResult,
+    DeleteDirectConnectGatewayRequest,
+    DeleteDirectConnectGatewayResult,
+    DescribeDirectConnectGatewayAttachmentsRequest,
+    DescribeDirectConnectGatewayAttachmentsResult,
+    DescribeDirectConnectGatewaysRequest,
+    DescribeDirectConnectGatewaysResult,
+    DirectConnectGateway,
+    UpdateDirectConnectGatewayRequest,
+    UpdateDirectConnectGatewayResponse,
+)
+from dxlab.domain.states import (
+    ASSOCIATION,
+    DX_GATEWAY,
+    PROPOSAL,
+    DirectConnectGatewayAssociationProposalState,
+    DirectConnectGatewayState,
+    attachment_state,
+    set_state,
+)
 from dxlab.service.common import initial_tags
 from dxlab.service.context import Context
 from dxlab.service.gateways.virtual_gateways import (
@@ -36,7 +58,7 @@ def find_dx_gateway(
     if (
         rec is None
         or rec.account != (owner or ctx.account)
-        or rec.doc["directConnectGatewayState"] == "deleted"
+        or rec.doc["directConnectGatewayState"] == DirectConnectGatewayState.DELETED
     ):
         raise does_not_exist("Direct Connect Gateway", gateway_id)
     return rec
@@ -44,15 +66,23 @@ def find_dx_gateway(
 
 def require_usable(rec: Record) -> None:
     state = rec.doc["directConnectGatewayState"]
-    if state not in gateway.LIVE_GATEWAY_STATES:
+    if state not in DX_GATEWAY.live:
         raise Conflict(f"Direct Connect gateway {rec.id} is in state {state}")
 
 
 def schedule_state(uow: UnitOfWork, ctx: Context, ref: str, action: str, target: str) -> None:
+    """`target` is reached by a durable timer (a state of DX_GATEWAY or ASSOCIATION)."""
     delay = gateway.transition_delay(
         target, ctx.settings.provisioning, ctx.settings.realistic_factor
     )
-    uow.schedule(ctx.now() + delay, action, ref, {"to": target})
+    uow.schedule(ctx.now() + delay, action, ref, {"to": str(target)})
+
+
+# The transitions a timer completes (the others are the operations').
+_TIMED = {
+    (DirectConnectGatewayState.PENDING, DirectConnectGatewayState.AVAILABLE),
+    (DirectConnectGatewayState.DELETING, DirectConnectGatewayState.DELETED),
+}
 
 
 @timer_action(STATE)
@@ -61,8 +91,8 @@ def _reach_state(uow: UnitOfWork, ctx: Context, ref: str, payload: dict[str, Any
     if rec is None:
         return
     current, target = rec.doc["directConnectGatewayState"], payload["to"]
-    if (current, target) in (("pending", "available"), ("deleting", "deleted")):
-        rec.doc["directConnectGatewayState"] = target
+    if (current, target) in _TIMED:
+        set_state(rec.doc, DX_GATEWAY, DirectConnectGatewayState(target))
         uow.put(rec)
 
 
@@ -70,12 +100,19 @@ def live_gateway_count(uow: UnitOfWork, account: str) -> int:
     return sum(
         1
         for r in uow.list(KIND, account=account)
-        if r.doc["directConnectGatewayState"] != "deleted"
+        if r.doc["directConnectGatewayState"] != DirectConnectGatewayState.DELETED
     )
 
 
+def _gateway(doc: dict[str, Any]) -> DirectConnectGateway:
+    """A stored gateway document is the model's DirectConnectGateway (checked in the tests)."""
+    return cast(DirectConnectGateway, doc)
+
+
 @operation("CreateDirectConnectGateway", write=True)
-def create_dx_gateway(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+def create_dx_gateway(
+    uow: UnitOfWork, ctx: Context, req: CreateDirectConnectGatewayRequest
+) -> CreateDirectConnectGatewayResult:
     name = req["directConnectGatewayName"]
     if not name.strip():
         raise ValidationError("directConnectGatewayName must not be empty")
@@ -86,21 +123,23 @@ def create_dx_gateway(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dic
             f"Direct Connect gateway limit exceeded: at most {quotas.DX_GATEWAYS_PER_ACCOUNT} per account"
         )
     gid = ids.gateway_id()
-    doc = {
+    doc: dict[str, Any] = {
         "directConnectGatewayId": gid,
         "directConnectGatewayName": name,
         "amazonSideAsn": asn,
         "ownerAccount": ctx.account,
-        "directConnectGatewayState": "pending",
-        "tags": tags,
     }
+    set_state(doc, DX_GATEWAY, DirectConnectGatewayState.PENDING)
+    doc["tags"] = tags
     uow.put(Record(KIND, gid, ctx.account, doc, created=ctx.now()))
-    schedule_state(uow, ctx, gid, STATE, "available")
-    return {"directConnectGateway": doc}
+    schedule_state(uow, ctx, gid, STATE, DirectConnectGatewayState.AVAILABLE)
+    return {"directConnectGateway": _gateway(doc)}
 
 
 @operation("DescribeDirectConnectGateways")
-def describe_dx_gateways(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+def describe_dx_gateways(
+    uow: UnitOfWork, ctx: Context, req: DescribeDirectConnectGatewaysRequest
+) -> DescribeDirectConnectGatewaysResult:
     # DescribeDirectConnectGateways (model): "Deleted Direct Connect gateways are not
     # returned." An unknown id answers an empty list, not an error (what Terraform's
     # deletion waiter relies on).
@@ -108,13 +147,16 @@ def describe_dx_gateways(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> 
     docs = [
         r.doc
         for r in uow.list(KIND, account=ctx.account)
-        if r.doc["directConnectGatewayState"] != "deleted" and gid in (None, r.id)
+        if r.doc["directConnectGatewayState"] != DirectConnectGatewayState.DELETED
+        and gid in (None, r.id)
     ]
-    return listing("directConnectGateways", docs, req)
+    return cast(DescribeDirectConnectGatewaysResult, listing("directConnectGateways", docs, req))
 
 
 @operation("UpdateDirectConnectGateway", write=True)
-def update_dx_gateway(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+def update_dx_gateway(
+    uow: UnitOfWork, ctx: Context, req: UpdateDirectConnectGatewayRequest
+) -> UpdateDirectConnectGatewayResponse:
     rec = find_dx_gateway(uow, ctx, req["directConnectGatewayId"])
     require_usable(rec)
     name = req["newDirectConnectGatewayName"]
@@ -122,11 +164,13 @@ def update_dx_gateway(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dic
         raise ValidationError("newDirectConnectGatewayName must not be empty")
     rec.doc["directConnectGatewayName"] = name
     uow.put(rec)
-    return {"directConnectGateway": rec.doc}
+    return {"directConnectGateway": _gateway(rec.doc)}
 
 
 @operation("DeleteDirectConnectGateway", write=True)
-def delete_dx_gateway(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+def delete_dx_gateway(
+    uow: UnitOfWork, ctx: Context, req: DeleteDirectConnectGatewayRequest
+) -> DeleteDirectConnectGatewayResult:
     rec = find_dx_gateway(uow, ctx, req["directConnectGatewayId"])
     require_usable(rec)
     # direct-connect-gateways-intro.md: first disassociate every gateway and delete the
@@ -139,7 +183,7 @@ def delete_dx_gateway(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dic
         )
     assocs = [
         a for a in uow.list(ASSOCIATION_KIND, parent=rec.id)
-        if a.doc["associationState"] in gateway.LIVE_ASSOCIATION_STATES
+        if a.doc["associationState"] in ASSOCIATION.live
     ]  # fmt: skip
     if assocs:
         raise Conflict(
@@ -148,28 +192,16 @@ def delete_dx_gateway(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dic
         )
     # Pending proposals for a gateway that goes away can never be accepted.
     for p in uow.list(PROPOSAL_KIND):
-        if p.parent == rec.id and p.doc["proposalState"] == "requested":
-            p.doc["proposalState"] = "deleted"
+        if p.parent == rec.id and p.doc["proposalState"] in PROPOSAL.live:
+            set_state(p.doc, PROPOSAL, DirectConnectGatewayAssociationProposalState.DELETED)
             uow.put(p)
     uow.cancel_timers(rec.id, STATE)
-    rec.doc["directConnectGatewayState"] = "deleting"
+    set_state(rec.doc, DX_GATEWAY, DirectConnectGatewayState.DELETING)
     uow.put(rec)
-    schedule_state(uow, ctx, rec.id, STATE, "deleted")
-    return {"directConnectGateway": rec.doc}
+    schedule_state(uow, ctx, rec.id, STATE, DirectConnectGatewayState.DELETED)
+    return {"directConnectGateway": _gateway(rec.doc)}
 
 
-# DescribeDirectConnectGatewayAttachments: the attachment's state follows its VIF's.
-_ATTACHMENT_STATE = {
-    "confirming": "attaching",
-    "verifying": "attaching",
-    "pending": "attaching",
-    "available": "attached",
-    "down": "attached",
-    "testing": "attached",
-    "deleting": "detaching",
-    "deleted": "detached",
-    "rejected": "detached",
-}
 _ATTACHMENT_TYPE = {"private": "PrivateVirtualInterface", "transit": "TransitVirtualInterface"}
 
 
@@ -179,7 +211,8 @@ def attachment(vif: dict[str, Any]) -> dict[str, Any]:
         "virtualInterfaceId": vif["virtualInterfaceId"],
         "virtualInterfaceRegion": vif.get("region", ""),
         "virtualInterfaceOwnerAccount": vif.get("ownerAccount", ""),
-        "attachmentState": _ATTACHMENT_STATE.get(vif.get("virtualInterfaceState", ""), "attaching"),
+        # The attachment's state follows its VIF's (domain.states.ATTACHMENT).
+        "attachmentState": attachment_state(vif.get("virtualInterfaceState", "")).value,
         "attachmentType": _ATTACHMENT_TYPE.get(
             vif.get("virtualInterfaceType", ""), "PrivateVirtualInterface"
         ),
@@ -187,7 +220,9 @@ def attachment(vif: dict[str, Any]) -> dict[str, Any]:
 
 
 @operation("DescribeDirectConnectGatewayAttachments")
-def describe_attachments(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+def describe_attachments(
+    uow: UnitOfWork, ctx: Context, req: DescribeDirectConnectGatewayAttachmentsRequest
+) -> DescribeDirectConnectGatewayAttachmentsResult:
     gid, vif_id = req.get("directConnectGatewayId"), req.get("virtualInterfaceId")
     if gid is None and vif_id is None:
         raise ValidationError("Specify a directConnectGatewayId, a virtualInterfaceId, or both")
@@ -208,4 +243,5 @@ def describe_attachments(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> 
         vifs = (
             [vif.doc] if vif is not None and mine and vif.doc.get("directConnectGatewayId") else []
         )
-    return listing("directConnectGatewayAttachments", [attachment(v) for v in vifs], req)
+    answer = listing("directConnectGatewayAttachments", [attachment(v) for v in vifs], req)
+    return cast(DescribeDirectConnectGatewayAttachmentsResult, answer)

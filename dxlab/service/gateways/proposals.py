@@ -10,12 +10,30 @@ expires after 7 days; an accepted or deleted one stays visible for 3 days."""
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, cast
 
 from dxlab.domain import gateway, ids
 from dxlab.domain.errors import Conflict, ValidationError
+from dxlab.domain.shapes import (
+    AcceptDirectConnectGatewayAssociationProposalRequest,
+    AcceptDirectConnectGatewayAssociationProposalResult,
+    CreateDirectConnectGatewayAssociationProposalRequest,
+    CreateDirectConnectGatewayAssociationProposalResult,
+    DeleteDirectConnectGatewayAssociationProposalRequest,
+    DeleteDirectConnectGatewayAssociationProposalResult,
+    DescribeDirectConnectGatewayAssociationProposalsRequest,
+    DescribeDirectConnectGatewayAssociationProposalsResult,
+    DirectConnectGatewayAssociationProposal,
+)
+from dxlab.domain.states import PROPOSAL, set_state
+from dxlab.domain.states import DirectConnectGatewayAssociationProposalState as ProposalState
 from dxlab.service.context import Context
-from dxlab.service.gateways.associations import associate, change_prefixes, live_associations
+from dxlab.service.gateways.associations import (
+    as_association,
+    associate,
+    change_prefixes,
+    live_associations,
+)
 from dxlab.service.gateways.dx_gateways import find_dx_gateway, require_usable
 from dxlab.service.gateways.virtual_gateways import (
     PROPOSAL_KIND,
@@ -35,8 +53,8 @@ PURGE = "gateway_proposal.purge"
 @timer_action(EXPIRE)
 def _expire(uow: UnitOfWork, ctx: Context, ref: str, payload: dict[str, Any]) -> None:
     rec = uow.get(PROPOSAL_KIND, ref)
-    if rec is not None and rec.doc["proposalState"] == "requested":
-        close(uow, ctx, rec, "deleted")
+    if rec is not None and rec.doc["proposalState"] == ProposalState.REQUESTED:
+        close(uow, ctx, rec, ProposalState.DELETED)
 
 
 @timer_action(PURGE)
@@ -45,10 +63,10 @@ def _purge(uow: UnitOfWork, ctx: Context, ref: str, payload: dict[str, Any]) -> 
         uow.delete(PROPOSAL_KIND, ref)
 
 
-def close(uow: UnitOfWork, ctx: Context, rec: Record, state: str) -> None:
+def close(uow: UnitOfWork, ctx: Context, rec: Record, state: ProposalState) -> None:
     """Accepted or deleted: no longer open, visible for 3 more days."""
     uow.cancel_timers(rec.id, EXPIRE)
-    rec.doc["proposalState"] = state
+    set_state(rec.doc, PROPOSAL, state)
     uow.put(rec)
     uow.schedule(ctx.now() + gateway.PROPOSAL_AFTERLIFE, PURGE, rec.id, {})
 
@@ -69,8 +87,15 @@ def allowed(rec: Record | None) -> list[str]:
     return [p["cidr"] for p in rec.doc["allowedPrefixesToDirectConnectGateway"]] if rec else []
 
 
+def _proposal(doc: dict[str, Any]) -> DirectConnectGatewayAssociationProposal:
+    """A stored proposal is the model's DirectConnectGatewayAssociationProposal."""
+    return cast(DirectConnectGatewayAssociationProposal, doc)
+
+
 @operation("CreateDirectConnectGatewayAssociationProposal", write=True)
-def create_proposal(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+def create_proposal(
+    uow: UnitOfWork, ctx: Context, req: CreateDirectConnectGatewayAssociationProposalRequest
+) -> CreateDirectConnectGatewayAssociationProposalResult:
     owner, dxgw_id = req["directConnectGatewayOwnerAccount"], req["directConnectGatewayId"]
     if not re.fullmatch(r"\d{12}", owner):
         raise ValidationError(
@@ -91,7 +116,7 @@ def create_proposal(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[
             f"Virtual private gateway {gw.id} is not attached to a VPC; attach it first"
         )
     for p in uow.list(PROPOSAL_KIND, parent=dxgw_id):
-        if p.doc["associatedGateway"]["id"] == gw.id and p.doc["proposalState"] == "requested":
+        if p.doc["associatedGateway"]["id"] == gw.id and p.doc["proposalState"] == ProposalState.REQUESTED:
             raise Conflict(
                 f"Proposal {p.id} to associate {gw.id} with Direct Connect gateway {dxgw_id} is still pending;"
                 " delete it before proposing again"
@@ -112,18 +137,20 @@ def create_proposal(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[
         requested = gateway.apply_prefix_changes(allowed(current), add, remove)
     gateway.check_prefix_count(gw_view["type"], requested)
     pid = ids.gateway_id()
-    doc = {
+    doc: dict[str, Any] = {
         "proposalId": pid,
         "directConnectGatewayId": dxgw_id,
         "directConnectGatewayOwnerAccount": owner,
-        "proposalState": "requested",
+    }
+    set_state(doc, PROPOSAL, ProposalState.REQUESTED)
+    doc |= {
         "associatedGateway": gw_view,
         "existingAllowedPrefixesToDirectConnectGateway": gateway.as_prefix_list(allowed(current)),
         "requestedAllowedPrefixesToDirectConnectGateway": gateway.as_prefix_list(requested),
     }
     uow.put(Record(PROPOSAL_KIND, pid, ctx.account, doc, {}, dxgw_id, ctx.now()))
     uow.schedule(ctx.now() + gateway.PROPOSAL_LIFETIME, EXPIRE, pid, {})
-    return {"directConnectGatewayAssociationProposal": doc}
+    return {"directConnectGatewayAssociationProposal": _proposal(doc)}
 
 
 def find_proposal(uow: UnitOfWork, ctx: Context, proposal_id: str) -> Record:
@@ -134,7 +161,9 @@ def find_proposal(uow: UnitOfWork, ctx: Context, proposal_id: str) -> Record:
 
 
 @operation("DescribeDirectConnectGatewayAssociationProposals")
-def describe_proposals(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+def describe_proposals(
+    uow: UnitOfWork, ctx: Context, req: DescribeDirectConnectGatewayAssociationProposalsRequest
+) -> DescribeDirectConnectGatewayAssociationProposalsResult:
     pid, dxgw_id, gw_id = (
         req.get("proposalId"),
         req.get("directConnectGatewayId"),
@@ -149,11 +178,14 @@ def describe_proposals(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> di
         records = [p for p in records if p.parent == dxgw_id]
     if gw_id:
         records = [p for p in records if p.doc["associatedGateway"]["id"] == gw_id]
-    return listing("directConnectGatewayAssociationProposals", [p.doc for p in records], req)
+    answer = listing("directConnectGatewayAssociationProposals", [p.doc for p in records], req)
+    return cast(DescribeDirectConnectGatewayAssociationProposalsResult, answer)
 
 
 @operation("AcceptDirectConnectGatewayAssociationProposal", write=True)
-def accept_proposal(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+def accept_proposal(
+    uow: UnitOfWork, ctx: Context, req: AcceptDirectConnectGatewayAssociationProposalRequest
+) -> AcceptDirectConnectGatewayAssociationProposalResult:
     dxgw = find_dx_gateway(uow, ctx, req["directConnectGatewayId"])
     rec = find_proposal(uow, ctx, req["proposalId"])
     if rec.parent != dxgw.id:
@@ -164,7 +196,7 @@ def accept_proposal(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[
             f"Proposal {rec.id} was made by account {gw_owner}, not {req['associatedGatewayOwnerAccount']}"
         )
     state = rec.doc["proposalState"]
-    if state != "requested":
+    if state != ProposalState.REQUESTED:
         raise Conflict(f"Proposal {rec.id} is in state {state} and cannot be accepted")
     # The proposed gateway is EC2's and regional: accepted through its Region's endpoint.
     gw = find_gateway(uow, ctx, rec.doc["associatedGateway"]["id"], owner=gw_owner)
@@ -178,19 +210,21 @@ def accept_proposal(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[
     else:
         change_prefixes(uow, ctx, current, prefixes)
         assoc = current
-    close(uow, ctx, rec, "accepted")
-    return {"directConnectGatewayAssociation": assoc.doc}
+    close(uow, ctx, rec, ProposalState.ACCEPTED)
+    return {"directConnectGatewayAssociation": as_association(assoc.doc)}
 
 
 @operation("DeleteDirectConnectGatewayAssociationProposal", write=True)
-def delete_proposal(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+def delete_proposal(
+    uow: UnitOfWork, ctx: Context, req: DeleteDirectConnectGatewayAssociationProposalRequest
+) -> DeleteDirectConnectGatewayAssociationProposalResult:
     rec = find_proposal(uow, ctx, req["proposalId"])
     state = rec.doc["proposalState"]
-    if state != "requested":
+    if state != ProposalState.REQUESTED:
         # multi-account-associate-vgw.md: an accepted proposal can't be deleted; disassociate.
         raise Conflict(
             f"Proposal {rec.id} is in state {state}; only a pending proposal can be deleted"
-            + (" (disassociate the gateway instead)" if state == "accepted" else "")
+            + (" (disassociate the gateway instead)" if state == ProposalState.ACCEPTED else "")
         )
-    close(uow, ctx, rec, "deleted")
-    return {"directConnectGatewayAssociationProposal": rec.doc}
+    close(uow, ctx, rec, ProposalState.DELETED)
+    return {"directConnectGatewayAssociationProposal": _proposal(rec.doc)}

@@ -6,10 +6,21 @@ caller's VGWs in the region (virtualgateways.md)."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, cast
 
 from dxlab.domain import gateway, ids
 from dxlab.domain.errors import Conflict, NotFound, ValidationError
+from dxlab.domain.shapes import VirtualGateway, VirtualGateways
+from dxlab.domain.states import (
+    ASSOCIATION,
+    GATEWAY,
+    PROPOSAL,
+    VIF,
+    DirectConnectGatewayAssociationProposalState,
+    GatewayState,
+    set_state,
+)
 from dxlab.service.common import page
 from dxlab.service.context import Context
 from dxlab.service.registry import operation
@@ -67,7 +78,7 @@ def associated_gateway(rec: Record) -> dict[str, Any]:
     }
 
 
-def listing(key: str, items: list[Any], req: dict[str, Any]) -> dict[str, Any]:
+def listing(key: str, items: list[Any], req: Mapping[str, Any]) -> dict[str, Any]:
     """A Describe* answer: one page of `items` under `key`, and nextToken when more follow."""
     chunk, token = page(items, req.get("maxResults"), req.get("nextToken"))
     out: dict[str, Any] = {key: chunk}
@@ -80,7 +91,7 @@ def live_associations_of_gateway(uow: UnitOfWork, gateway_id: str) -> list[Recor
     return [
         a for a in uow.list(ASSOCIATION_KIND)
         if a.doc["associatedGateway"]["id"] == gateway_id
-        and a.doc["associationState"] in gateway.LIVE_ASSOCIATION_STATES
+        and a.doc["associationState"] in ASSOCIATION.live
     ]  # fmt: skip
 
 
@@ -88,7 +99,7 @@ def live_vifs(uow: UnitOfWork, field: str, value: str) -> list[Record]:
     """Virtual interfaces whose doc[field] is value and that still exist."""
     return [
         v for v in uow.list("virtual_interface")
-        if v.doc.get(field) == value and v.doc.get("virtualInterfaceState") not in gateway.GONE_VIF_STATES
+        if v.doc.get(field) == value and v.doc.get("virtualInterfaceState") in VIF.live
     ]  # fmt: skip
 
 
@@ -168,12 +179,12 @@ def _delete(uow: UnitOfWork, ctx: Context, kind: str, gateway_id: str) -> dict[s
     if kind == VGW_KIND and live_vifs(uow, "virtualGatewayId", gateway_id):
         raise Conflict(f"{gateway_id} has virtual interfaces attached; delete them first")
     for p in uow.list(PROPOSAL_KIND, account=ctx.account):
-        if p.doc["associatedGateway"]["id"] == gateway_id and p.doc["proposalState"] == "requested":
-            p.doc["proposalState"] = "deleted"
+        if p.doc["associatedGateway"]["id"] == gateway_id and p.doc["proposalState"] in PROPOSAL.live:
+            set_state(p.doc, PROPOSAL, DirectConnectGatewayAssociationProposalState.DELETED)
             uow.put(p)
     uow.delete(kind, gateway_id)
     view = _view(rec)
-    view["virtualGatewayState" if kind == VGW_KIND else "transitGatewayState"] = "deleted"
+    set_state(view, GATEWAY[kind], GatewayState.DELETED)
     return view
 
 
@@ -217,5 +228,5 @@ def delete_transit_gateway(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) 
 
 
 @operation("DescribeVirtualGateways")
-def describe_virtual_gateways(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
-    return {"virtualGateways": [r.doc for r in _mine(uow, ctx, VGW_KIND)]}
+def describe_virtual_gateways(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> VirtualGateways:
+    return {"virtualGateways": [cast(VirtualGateway, r.doc) for r in _mine(uow, ctx, VGW_KIND)]}

@@ -8,7 +8,7 @@ through DescribeHostedConnections."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from dxlab.domain import catalog, ids, quotas
 from dxlab.domain.errors import Conflict, LimitExceeded, NotFound, ValidationError
@@ -17,11 +17,23 @@ from dxlab.domain.hosted import (
     check_hosted_bandwidth,
     check_owner_account,
 )
+from dxlab.domain.shapes import (
+    AllocateConnectionOnInterconnectRequest,
+    AllocateHostedConnectionRequest,
+    AssociateHostedConnectionRequest,
+    ConfirmConnectionRequest,
+    ConfirmConnectionResponse,
+    Connection,
+    Connections,
+    DescribeConnectionsOnInterconnectRequest,
+    DescribeHostedConnectionsRequest,
+)
 from dxlab.domain.speeds import mbps
+from dxlab.domain.states import CONNECTION, ConnectionState, set_state
 from dxlab.domain.vif import check_vlan
 from dxlab.service.common import find, initial_tags, page
 from dxlab.service.connections.dedicated import new_connection_doc
-from dxlab.service.connections.lag_rules import GONE, lag_view
+from dxlab.service.connections.lag_rules import lag_view
 from dxlab.service.context import Context
 from dxlab.service.partners.interconnects import hosted_on, parent_available
 from dxlab.service.registry import operation
@@ -50,7 +62,7 @@ def hosting_parent(uow: UnitOfWork, ctx: Context, parent_id: str) -> tuple[Recor
         lag = find(uow, ctx, "interconnect", parent_id)
         view = lag.doc
         state = view["interconnectState"]
-    if state in GONE:
+    if state in CONNECTION.gone:
         raise Conflict(f"{parent_id} is in state {state} and cannot host connections")
     return lag, view
 
@@ -76,7 +88,12 @@ def parent_device(view: dict[str, Any]) -> tuple[catalog.Location, catalog.Devic
     return loc, device
 
 
-def allocate(uow: UnitOfWork, ctx: Context, req: dict[str, Any], parent_id: str) -> dict[str, Any]:
+def allocate(
+    uow: UnitOfWork,
+    ctx: Context,
+    req: AllocateHostedConnectionRequest | AllocateConnectionOnInterconnectRequest,
+    parent_id: str,
+) -> Connection:
     parent, view = hosting_parent(uow, ctx, parent_id)
     owner = req["ownerAccount"]
     check_owner_account(owner)
@@ -99,7 +116,7 @@ def allocate(uow: UnitOfWork, ctx: Context, req: dict[str, Any], parent_id: str)
         loc,
         device,
         req["bandwidth"],
-        "ordering",  # hosted_connection.md: the customer must accept it first
+        ConnectionState.ORDERING,  # hosted_connection.md: the customer must accept it first
         vlan=vlan,
         partnerName=view.get("providerName") or ctx.account,
         partnerInterconnectMacSecCapable=bool(view.get("macSecCapable")),
@@ -110,7 +127,12 @@ def allocate(uow: UnitOfWork, ctx: Context, req: dict[str, Any], parent_id: str)
     uow.put(
         Record("connection", connection_id, owner, doc, meta, parent=parent.id, created=ctx.now())
     )
-    return doc
+    return _connection(doc)
+
+
+def _connection(doc: dict[str, Any]) -> Connection:
+    """A stored connection document is the model's Connection (checked in the tests)."""
+    return cast(Connection, doc)
 
 
 def interconnect_only(interconnect_id: str) -> str:
@@ -122,33 +144,34 @@ def interconnect_only(interconnect_id: str) -> str:
 
 @operation("AllocateHostedConnection", write=True)
 def allocate_hosted_connection(
-    uow: UnitOfWork, ctx: Context, req: dict[str, Any]
-) -> dict[str, Any]:
+    uow: UnitOfWork, ctx: Context, req: AllocateHostedConnectionRequest
+) -> Connection:
     return allocate(uow, ctx, req, req["connectionId"])
 
 
 @operation("AllocateConnectionOnInterconnect", write=True)
 def allocate_connection_on_interconnect(
-    uow: UnitOfWork, ctx: Context, req: dict[str, Any]
-) -> dict[str, Any]:
+    uow: UnitOfWork, ctx: Context, req: AllocateConnectionOnInterconnectRequest
+) -> Connection:
     # Deprecated twin of AllocateHostedConnection, on an interconnect only.
     return allocate(uow, ctx, req, interconnect_only(req["interconnectId"]))
 
 
-def hosted_listing(uow: UnitOfWork, ctx: Context, parent_id: str) -> list[dict[str, Any]]:
+def hosted_listing(uow: UnitOfWork, ctx: Context, parent_id: str) -> list[Connection]:
     kind = "lag" if parent_id.startswith("dxlag-") else "interconnect"
     parent = find(uow, ctx, kind, parent_id)
-    return [r.doc for r in hosted_on(uow, parent.id) if r.meta["partnerAccount"] == ctx.account]
+    mine = [r for r in hosted_on(uow, parent.id) if r.meta["partnerAccount"] == ctx.account]
+    return [_connection(r.doc) for r in mine]
 
 
 @operation("DescribeHostedConnections")
 def describe_hosted_connections(
-    uow: UnitOfWork, ctx: Context, req: dict[str, Any]
-) -> dict[str, Any]:
+    uow: UnitOfWork, ctx: Context, req: DescribeHostedConnectionsRequest
+) -> Connections:
     items, token = page(
         hosted_listing(uow, ctx, req["connectionId"]), req.get("maxResults"), req.get("nextToken")
     )
-    out: dict[str, Any] = {"connections": items}
+    out: Connections = {"connections": items}
     if token:
         out["nextToken"] = token
     return out
@@ -156,8 +179,8 @@ def describe_hosted_connections(
 
 @operation("DescribeConnectionsOnInterconnect")
 def describe_connections_on_interconnect(
-    uow: UnitOfWork, ctx: Context, req: dict[str, Any]
-) -> dict[str, Any]:
+    uow: UnitOfWork, ctx: Context, req: DescribeConnectionsOnInterconnectRequest
+) -> Connections:
     # Deprecated twin of DescribeHostedConnections, on an interconnect only.
     return {"connections": hosted_listing(uow, ctx, interconnect_only(req["interconnectId"]))}
 
@@ -188,29 +211,31 @@ def move_hosted(uow: UnitOfWork, rec: Record, parent: Record, view: dict[str, An
 
 @operation("AssociateHostedConnection", write=True)
 def associate_hosted_connection(
-    uow: UnitOfWork, ctx: Context, req: dict[str, Any]
-) -> dict[str, Any]:
+    uow: UnitOfWork, ctx: Context, req: AssociateHostedConnectionRequest
+) -> Connection:
     rec = partner_find(uow, ctx, req["connectionId"])
-    if rec.doc["connectionState"] in GONE:
+    if rec.doc["connectionState"] in CONNECTION.gone:
         raise Conflict(f"Connection {rec.id} is in state {rec.doc['connectionState']}")
     parent, view = hosting_parent(uow, ctx, req["parentConnectionId"])
     if rec.parent == parent.id:
         raise Conflict(f"Connection {rec.id} is already hosted on {parent.id}")
     move_hosted(uow, rec, parent, view)
-    return rec.doc
+    return _connection(rec.doc)
 
 
 @operation("ConfirmConnection", write=True)
-def confirm_connection(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+def confirm_connection(
+    uow: UnitOfWork, ctx: Context, req: ConfirmConnectionRequest
+) -> ConfirmConnectionResponse:
     rec = find(uow, ctx, "connection", req["connectionId"])
     state = rec.doc["connectionState"]
-    if state != "ordering":
+    if state != ConnectionState.ORDERING:
         raise Conflict(f"ConfirmConnection failed. {rec.id} is in state {state}")
-    rec.doc["connectionState"] = "pending"
+    set_state(rec.doc, CONNECTION, ConnectionState.PENDING)
     uow.put(rec)
     delay = activation_delay(ctx.settings.provisioning, ctx.settings.realistic_factor)
     uow.schedule(ctx.now() + delay, ACTIVATE, rec.id, {})
-    return {"connectionState": "pending"}
+    return {"connectionState": rec.doc["connectionState"]}
 
 
 @timer_action(ACTIVATE)
@@ -219,8 +244,8 @@ def activate(uow: UnitOfWork, ctx: Context, connection_id: str, payload: dict[st
     # It comes up with its partner's port; if that is not up yet, it waits for it.
     if (
         rec is not None
-        and rec.doc["connectionState"] == "pending"
+        and rec.doc["connectionState"] == ConnectionState.PENDING
         and parent_available(uow, rec.parent)
     ):
-        rec.doc["connectionState"] = "available"
+        set_state(rec.doc, CONNECTION, ConnectionState.AVAILABLE)
         uow.put(rec)

@@ -4,17 +4,32 @@ DeleteInterconnect; hosted_connection.md and the model's operation documentation
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from dxlab.domain import catalog, ids, quotas
 from dxlab.domain.connection import provisioning_steps
 from dxlab.domain.errors import Conflict, LimitExceeded, ValidationError
 from dxlab.domain.macsec import apply_keys
+from dxlab.domain.shapes import (
+    CreateInterconnectRequest,
+    DeleteInterconnectRequest,
+    DeleteInterconnectResponse,
+    DescribeInterconnectsRequest,
+    Interconnect,
+    Interconnects,
+)
 from dxlab.domain.speeds import DEDICATED_BANDWIDTHS, INTERCONNECT_BANDWIDTHS
+from dxlab.domain.states import (
+    CONNECTION,
+    INTERCONNECT,
+    ConnectionState,
+    InterconnectState,
+    LagState,
+    set_state,
+)
 from dxlab.service.common import find, initial_tags, page
 from dxlab.service.connections.dedicated import require_location
 from dxlab.service.connections.lag_rules import (
-    GONE,
     check_can_join_lag,
     check_can_leave_lag,
     lag_view,
@@ -49,7 +64,7 @@ def live_ports_at(uow: UnitOfWork, account: str, location: str) -> int:
             ("interconnect", "interconnectState"),
         )
         for r in uow.list(kind, account=account)
-        if r.doc["location"] == location and r.doc[state] not in GONE
+        if r.doc["location"] == location and r.doc[state] not in CONNECTION.gone
     )
 
 
@@ -57,7 +72,7 @@ def hosted_on(uow: UnitOfWork, parent_id: str, *, live: bool = False) -> list[Re
     """Hosted connections allocated on an interconnect or LAG, oldest first."""
     recs = [r for r in uow.list("connection", parent=parent_id) if "partnerAccount" in r.meta]
     if live:
-        recs = [r for r in recs if r.doc["connectionState"] not in GONE]
+        recs = [r for r in recs if r.doc["connectionState"] not in CONNECTION.gone]
     return sorted(recs, key=lambda r: r.created)
 
 
@@ -65,16 +80,16 @@ def parent_available(uow: UnitOfWork, parent_id: str | None) -> bool:
     """Whether the interconnect or LAG under a hosted connection is up."""
     if parent_id and parent_id.startswith("dxlag-"):
         lag = uow.get("lag", parent_id)
-        return lag is not None and lag_view(uow, lag)["lagState"] == "available"
+        return lag is not None and lag_view(uow, lag)["lagState"] == LagState.AVAILABLE
     rec = uow.get("interconnect", parent_id) if parent_id else None
-    return rec is not None and rec.doc["interconnectState"] == "available"
+    return rec is not None and rec.doc["interconnectState"] == InterconnectState.AVAILABLE
 
 
 def activate_waiting(uow: UnitOfWork, parent_id: str) -> None:
     """Confirmed hosted connections come up once the port under them does."""
     for hosted in hosted_on(uow, parent_id, live=True):
-        if hosted.doc["connectionState"] == "pending":
-            hosted.doc["connectionState"] = "available"
+        if hosted.doc["connectionState"] == ConnectionState.PENDING:
+            set_state(hosted.doc, CONNECTION, ConnectionState.AVAILABLE)
             uow.put(hosted)
 
 
@@ -97,11 +112,10 @@ def order_interconnect(
     doc: dict[str, Any] = {
         "interconnectId": interconnect_id,
         "interconnectName": name,
-        "interconnectState": "requested",
-        **new_port_fields(ctx.region, loc, device, bandwidth),
-        "macSecCapable": macsec,
-        "tags": tags or [],
     }
+    set_state(doc, INTERCONNECT, InterconnectState.REQUESTED)
+    doc.update(new_port_fields(ctx.region, loc, device, bandwidth))
+    doc.update(macSecCapable=macsec, tags=tags or [])
     if provider is not None:
         doc["providerName"] = provider
     if lag is not None:
@@ -132,8 +146,13 @@ def order_interconnect(
     return rec
 
 
+def _interconnect(doc: dict[str, Any]) -> Interconnect:
+    """A stored interconnect document is the model's Interconnect (checked in the tests)."""
+    return cast(Interconnect, doc)
+
+
 @operation("CreateInterconnect", write=True)
-def create_interconnect(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+def create_interconnect(uow: UnitOfWork, ctx: Context, req: CreateInterconnectRequest) -> Interconnect:
     loc = require_location(ctx, req["location"])
     bandwidth = req["bandwidth"]
     check_interconnect_bandwidth(loc, bandwidth)
@@ -163,7 +182,7 @@ def create_interconnect(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> d
     )
     if lag is not None:
         refresh_lag(uow, lag.id)
-    return rec.doc
+    return _interconnect(rec.doc)
 
 
 @timer_action(PROVISION)
@@ -171,21 +190,21 @@ def provision_step(
     uow: UnitOfWork, ctx: Context, interconnect_id: str, payload: dict[str, Any]
 ) -> None:
     rec = uow.get("interconnect", interconnect_id)
-    if rec is None or rec.doc["interconnectState"] in GONE:
+    if rec is None or rec.doc["interconnectState"] in CONNECTION.gone:
         return
     step, state = payload["step"], rec.doc["interconnectState"]
     if step == "loa":
         rec.doc.setdefault("loaIssueTime", ctx.now())
-    elif step == "pending" and state == "requested":
-        rec.doc["interconnectState"] = "pending"
+    elif step == InterconnectState.PENDING and state == InterconnectState.REQUESTED:
+        set_state(rec.doc, INTERCONNECT, InterconnectState.PENDING)
         rec.meta["crossConnect"] = True
-    elif step == "available" and state == "pending":
-        rec.doc["interconnectState"] = "available"
+    elif step == InterconnectState.AVAILABLE and state == InterconnectState.PENDING:
+        set_state(rec.doc, INTERCONNECT, InterconnectState.AVAILABLE)
     uow.put(rec)
-    if rec.doc["interconnectState"] == "available":
+    if rec.doc["interconnectState"] == InterconnectState.AVAILABLE:
         activate_waiting(uow, rec.id)
     lag = refresh_lag(uow, rec.doc["lagId"]) if rec.doc.get("lagId") else None
-    if lag is not None and lag["lagState"] == "available":
+    if lag is not None and lag["lagState"] == LagState.AVAILABLE:
         activate_waiting(uow, lag["lagId"])
     rest = payload.get("rest") or []
     if rest:
@@ -202,24 +221,26 @@ def complete_cross_connect(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) 
     """The partner's cross-connect to its interconnect is patched (`--provisioning manual`)."""
     rec = find(uow, ctx, "interconnect", args["interconnect_id"])
     state = rec.doc["interconnectState"]
-    if state not in ("requested", "pending"):
+    if state not in (InterconnectState.REQUESTED, InterconnectState.PENDING):
         raise Conflict(
             f"Interconnect {rec.id} is in state {state}; its cross-connect is already complete"
         )
     uow.cancel_timers(rec.id, PROVISION)
     rec.doc.setdefault("loaIssueTime", ctx.now())
-    rec.doc["interconnectState"] = "pending"
+    set_state(rec.doc, INTERCONNECT, InterconnectState.PENDING)
     rec.meta["crossConnect"] = True
     uow.put(rec)
-    uow.schedule(ctx.now(), PROVISION, rec.id, {"step": "available", "rest": []})
+    uow.schedule(ctx.now(), PROVISION, rec.id, {"step": InterconnectState.AVAILABLE.value, "rest": []})
     return rec.doc
 
 
 @operation("DescribeInterconnects")
-def describe_interconnects(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+def describe_interconnects(
+    uow: UnitOfWork, ctx: Context, req: DescribeInterconnectsRequest
+) -> Interconnects:
     interconnect_id = req.get("interconnectId")
     if interconnect_id is not None:
-        return {"interconnects": [find(uow, ctx, "interconnect", interconnect_id).doc]}
+        return {"interconnects": [_interconnect(find(uow, ctx, "interconnect", interconnect_id).doc)]}
     mine = sorted(
         (
             r
@@ -229,17 +250,19 @@ def describe_interconnects(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -
         key=lambda r: r.created,
     )
     items, token = page([r.doc for r in mine], req.get("maxResults"), req.get("nextToken"))
-    out: dict[str, Any] = {"interconnects": items}
+    out: Interconnects = {"interconnects": [_interconnect(d) for d in items]}
     if token:
         out["nextToken"] = token
     return out
 
 
 @operation("DeleteInterconnect", write=True)
-def delete_interconnect(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+def delete_interconnect(
+    uow: UnitOfWork, ctx: Context, req: DeleteInterconnectRequest
+) -> DeleteInterconnectResponse:
     rec = find(uow, ctx, "interconnect", req["interconnectId"])
     state = rec.doc["interconnectState"]
-    if state in GONE:
+    if state in CONNECTION.gone:
         raise Conflict(f"Interconnect {rec.id} is already {state}")
     hosted = hosted_on(uow, rec.id, live=True)
     if hosted:
@@ -249,10 +272,10 @@ def delete_interconnect(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> d
     lag_id = rec.doc.get("lagId")
     if lag_id:
         check_can_leave_lag(uow, lag_id, rec.id)
-    rec.doc["interconnectState"] = "deleted"
+    set_state(rec.doc, INTERCONNECT, InterconnectState.DELETED)
     uow.cancel_timers(rec.id)
     release_port(uow, rec.id)
     uow.put(rec)
     if lag_id:
         refresh_lag(uow, lag_id)
-    return {"interconnectState": "deleted"}
+    return {"interconnectState": rec.doc["interconnectState"]}

@@ -81,7 +81,7 @@ def marks(uow: UnitOfWork, ctx: Context, snap: NetworkSnapshot) -> Marks:
     """What the diagram paints red: failed domains, sessions down and why."""
     down = {key: state.reason for key, state in snap.sessions.items() if not state.up}
     # The state each VIF shows in DescribeVirtualInterfaces (the data plane's word), not the stored one.
-    shown = {rec.id: live_state(snap, rec) for rec in uow.list("virtual_interface", account=ctx.account) if rec.id in snap.network.vifs}
+    shown = {rec.id: str(live_state(snap, rec)) for rec in uow.list("virtual_interface", account=ctx.account) if rec.id in snap.network.vifs}
     return Marks(frozenset(snap.outages.failed), frozenset(vif for vif, _ in snap.outages.testing), down, shown)
 
 

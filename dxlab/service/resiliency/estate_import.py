@@ -15,6 +15,7 @@ from typing import Any
 
 from dxlab.domain import gateway
 from dxlab.domain.errors import AccessDenied, ValidationError
+from dxlab.domain.states import GATEWAY_TGW, GATEWAY_VGW, ConnectionState, GatewayState, set_state
 from dxlab.service.context import Context
 from dxlab.service.routes import route
 from dxlab.store.repository import Record, UnitOfWork
@@ -23,7 +24,13 @@ from dxlab.toolkit.estate_topology import links_of, skeleton
 
 IMPORT_KIND = "estate_import"
 # A port whose connection came up was patched by a cross-connect (connections.md).
-PATCHED = frozenset({"available", "down"})
+PATCHED = frozenset({ConnectionState.AVAILABLE, ConnectionState.DOWN})
+
+
+def _vgw_doc(gid: str) -> dict[str, Any]:
+    doc: dict[str, Any] = {"virtualGatewayId": gid}
+    set_state(doc, GATEWAY_VGW, GatewayState.AVAILABLE)
+    return doc
 
 
 def _port(kind: str, doc: dict[str, Any], state_field: str, parent: str | None, account: str, **meta: Any) -> Record:
@@ -103,10 +110,12 @@ def _gateways(estate: dict[str, Any], account: str, asn_of: dict[str, int]) -> l
         asn = asn_of.get(gid, gateway.DEFAULT_AMAZON_ASN)
         meta = {"imported": True, "amazonSideAsn": asn, "vpcCidrs": entry["cidrs"], "region": entry["region"]}
         if gid.startswith("tgw-"):
-            doc = {"transitGatewayId": gid, "transitGatewayState": "available", "amazonSideAsn": asn}
+            doc = {"transitGatewayId": gid}
+            set_state(doc, GATEWAY_TGW, GatewayState.AVAILABLE)
+            doc["amazonSideAsn"] = asn
             out.append(Record("transit_gateway", gid, entry["owner"], doc, meta))
         else:
-            doc = entry["doc"] or {"virtualGatewayId": gid, "virtualGatewayState": "available"}
+            doc = entry["doc"] or _vgw_doc(gid)
             out.append(Record("virtual_gateway", gid, entry["owner"], doc, {**meta, "vpcId": None}))
     return out
 

@@ -11,10 +11,29 @@ Beyond AWS: each test keeps the routing model's before/during comparison for its
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Any, cast
 
 from dxlab.domain import failover as rules
 from dxlab.domain.errors import Conflict, ValidationError
+from dxlab.domain.shapes import (
+    ListVirtualInterfaceTestHistoryRequest,
+    ListVirtualInterfaceTestHistoryResponse,
+    StartBgpFailoverTestRequest,
+    StartBgpFailoverTestResponse,
+    StopBgpFailoverTestRequest,
+    StopBgpFailoverTestResponse,
+    VirtualInterfaceTestHistory,
+)
+from dxlab.domain.states import (
+    BGP_PEER,
+    CONNECTION,
+    FAILOVER_TEST,
+    VIF,
+    BGPPeerState,
+    TestStatus,
+    VirtualInterfaceState,
+    set_state,
+)
 from dxlab.service.common import page
 from dxlab.service.context import Context
 from dxlab.service.registry import operation
@@ -37,9 +56,14 @@ WATCH = "failover_test.watch"
 WATCH_SECONDS = 10.0
 
 
+def _test(doc: dict[str, Any]) -> VirtualInterfaceTestHistory:
+    """A stored test is the model's VirtualInterfaceTestHistory (checked in the tests)."""
+    return cast(VirtualInterfaceTestHistory, doc)
+
+
 def _in_progress(uow: UnitOfWork, vif_id: str) -> Record | None:
     return next(
-        (t for t in uow.list(TEST_KIND, parent=vif_id) if t.doc["status"] == rules.IN_PROGRESS),
+        (t for t in uow.list(TEST_KIND, parent=vif_id) if t.doc["status"] == TestStatus.IN_PROGRESS),
         None,
     )
 
@@ -49,7 +73,7 @@ def _chosen_peers(vif: Record, wanted: list[str] | None) -> list[dict[str, Any]]
     peers = [
         p
         for p in vif.doc.get("bgpPeers", [])
-        if p.get("bgpPeerState") not in ("deleting", "deleted")
+        if p.get("bgpPeerState") not in BGP_PEER.gone
     ]
     if not wanted:
         return peers
@@ -63,7 +87,9 @@ def _chosen_peers(vif: Record, wanted: list[str] | None) -> list[dict[str, Any]]
 
 
 @operation("StartBgpFailoverTest", write=True)
-def start_bgp_failover_test(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+def start_bgp_failover_test(
+    uow: UnitOfWork, ctx: Context, req: StartBgpFailoverTestRequest
+) -> StartBgpFailoverTestResponse:
     minutes = rules.check_minutes(req.get("testDurationInMinutes"))
     vif = find_vif(uow, ctx, req["virtualInterfaceId"], owner_only=True)
     running = _in_progress(uow, vif.id)
@@ -73,12 +99,12 @@ def start_bgp_failover_test(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) 
         )
     now_snap = network_snapshot(uow, ctx, vif.account)
     state = live_state(now_snap, vif)
-    if state != "available":
+    if state != VirtualInterfaceState.AVAILABLE:
         raise Conflict(
             f"Virtual interface {vif.id} is {state}; only an available virtual interface can be tested"
         )
     peers = _chosen_peers(vif, req.get("bgpPeers"))
-    not_up = [p["bgpPeerId"] for p in peers if p.get("bgpPeerState") != "available"]
+    not_up = [p["bgpPeerId"] for p in peers if p.get("bgpPeerState") != BGPPeerState.AVAILABLE]
     if not_up:
         raise Conflict(
             f"BGP peer(s) {', '.join(not_up)} of {vif.id} are not available yet and cannot be tested"
@@ -91,7 +117,9 @@ def start_bgp_failover_test(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) 
         "testId": test_id,
         "virtualInterfaceId": vif.id,
         "bgpPeers": peer_ids,
-        "status": rules.IN_PROGRESS,
+    }
+    set_state(doc, FAILOVER_TEST, TestStatus.IN_PROGRESS)
+    doc |= {
         "ownerAccount": vif.account,
         "testDurationInMinutes": minutes,
         "startTime": now,
@@ -102,72 +130,77 @@ def start_bgp_failover_test(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) 
     _bring_down(uow, ctx, vif)
     uow.schedule(now + minutes * 60.0, EXPIRE, test_id, {})
     uow.schedule(now + WATCH_SECONDS, WATCH, test_id, {})
-    return {"virtualInterfaceTest": doc}
+    return {"virtualInterfaceTest": _test(doc)}
 
 
 def _bring_down(uow: UnitOfWork, ctx: Context, vif: Record) -> None:
     """The VIF shows `testing`; the test's record (now in progress) holds the tested
     sessions down in the snapshot, so the peers' BGP status follows from it."""
-    vif.doc["virtualInterfaceState"] = "testing"
+    set_state(vif.doc, VIF, VirtualInterfaceState.TESTING)
     uow.put(vif)
 
 
 def _vif_gone(uow: UnitOfWork, test: Record) -> str:
     """Why a running test can no longer run ("" while it can)."""
     vif = uow.get(VIF_KIND, str(test.doc["virtualInterfaceId"]))
-    if vif is None or vif.doc["virtualInterfaceState"] != "testing":
+    if vif is None or vif.doc["virtualInterfaceState"] != VirtualInterfaceState.TESTING:
         return "virtual interface is gone"
     parent = parent_of(uow, vif.parent)
-    if parent is None or parent_state(parent) in ("deleting", "deleted", "rejected"):
+    if parent is None or parent_state(parent) in CONNECTION.gone:
         return "connection is gone"
     return ""
 
 
-def _finish(uow: UnitOfWork, ctx: Context, test: Record, status: str, end: float) -> None:
-    test.doc["status"] = status
+def _finish(uow: UnitOfWork, ctx: Context, test: Record, status: TestStatus, end: float) -> None:
+    set_state(test.doc, FAILOVER_TEST, status)
     test.doc["endTime"] = end
     uow.cancel_timers(test.id)
     uow.put(test)
     vif = uow.get(VIF_KIND, str(test.doc["virtualInterfaceId"]))
-    if vif is not None and vif.doc["virtualInterfaceState"] == "testing":
-        vif.doc["virtualInterfaceState"] = "available"  # the data plane says up or down
+    if vif is not None and vif.doc["virtualInterfaceState"] == VirtualInterfaceState.TESTING:
+        # The data plane then says up or down.
+        set_state(vif.doc, VIF, VirtualInterfaceState.AVAILABLE)
         uow.put(vif)
 
 
 @timer_action(EXPIRE)
 def expire(uow: UnitOfWork, ctx: Context, test_id: str, payload: dict[str, Any]) -> None:
     test = uow.get(TEST_KIND, test_id)
-    if test is None or test.doc["status"] != rules.IN_PROGRESS:
+    if test is None or test.doc["status"] != TestStatus.IN_PROGRESS:
         return
-    status = rules.FAILED if _vif_gone(uow, test) else rules.COMPLETED
+    status = TestStatus.FAILED if _vif_gone(uow, test) else TestStatus.COMPLETED
     _finish(uow, ctx, test, status, min(ctx.now(), float(test.doc["endTime"])))
 
 
 @timer_action(WATCH)
 def watch(uow: UnitOfWork, ctx: Context, test_id: str, payload: dict[str, Any]) -> None:
     test = uow.get(TEST_KIND, test_id)
-    if test is None or test.doc["status"] != rules.IN_PROGRESS:
+    if test is None or test.doc["status"] != TestStatus.IN_PROGRESS:
         return
     if _vif_gone(uow, test):
-        _finish(uow, ctx, test, rules.FAILED, ctx.now())
+        _finish(uow, ctx, test, TestStatus.FAILED, ctx.now())
     elif ctx.now() + WATCH_SECONDS < float(test.doc["endTime"]):
         uow.schedule(ctx.now() + WATCH_SECONDS, WATCH, test_id, {})
 
 
 @operation("StopBgpFailoverTest", write=True)
-def stop_bgp_failover_test(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+def stop_bgp_failover_test(
+    uow: UnitOfWork, ctx: Context, req: StopBgpFailoverTestRequest
+) -> StopBgpFailoverTestResponse:
     vif = find_vif(uow, ctx, req["virtualInterfaceId"], owner_only=True)
     test = _in_progress(uow, vif.id)
     if test is None:
         raise Conflict(f"No failover test is in progress on virtual interface {vif.id}")
     # resiliency_failover.md: "AWS restores the BGP peering session. The testing history
     # displays 'cancelled' for the test."
-    _finish(uow, ctx, test, rules.CANCELLED, ctx.now())
-    return {"virtualInterfaceTest": test.doc}
+    _finish(uow, ctx, test, TestStatus.CANCELLED, ctx.now())
+    return {"virtualInterfaceTest": _test(test.doc)}
 
 
 @operation("ListVirtualInterfaceTestHistory")
-def list_test_history(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+def list_test_history(
+    uow: UnitOfWork, ctx: Context, req: ListVirtualInterfaceTestHistoryRequest
+) -> ListVirtualInterfaceTestHistoryResponse:
     status = req.get("status")
     if status is not None:
         rules.check_status(status)
@@ -190,7 +223,9 @@ def list_test_history(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dic
     if peers:
         docs = [d for d in docs if peers & set(d["bgpPeers"])]
     items, token = page(docs, req.get("maxResults"), req.get("nextToken"))
-    out: dict[str, Any] = {"virtualInterfaceTestHistory": items}
+    out: ListVirtualInterfaceTestHistoryResponse = {
+        "virtualInterfaceTestHistory": [_test(d) for d in items]
+    }
     if token:
         out["nextToken"] = token
     return out

@@ -15,6 +15,15 @@ from typing import Any
 
 from dxlab.domain import failover as rules
 from dxlab.domain.errors import Conflict, NotFound, ValidationError
+from dxlab.domain.states import (
+    CONNECTION,
+    FAILURE,
+    LAG,
+    ConnectionState,
+    FailureStatus,
+    Lifecycle,
+    set_state,
+)
 from dxlab.routing.network import Failure
 from dxlab.service.connections.dedicated import require_location
 from dxlab.service.context import Context
@@ -26,8 +35,7 @@ from dxlab.service.timers import timer_action
 from dxlab.store.repository import Record, UnitOfWork
 
 EXPIRE = "failure.expire"
-LINK_STATE = {"connection": "connectionState", "lag": "lagState"}
-GONE = ("deleted", "deleting", "rejected")
+LINK: dict[str, Lifecycle[Any]] = {"connection": CONNECTION, "lag": LAG}
 
 Target = tuple[list[Record], list[tuple[str, str]], list[str]]  # links, routing domains, dead sites
 
@@ -36,9 +44,9 @@ def _links(uow: UnitOfWork, account: str) -> list[Record]:
     """The account's connections and LAGs that still exist."""
     return [
         rec
-        for kind, state in LINK_STATE.items()
+        for kind, lifecycle in LINK.items()
         for rec in uow.list(kind, account=account)
-        if rec.doc.get(state) not in GONE
+        if rec.doc.get(lifecycle.field) not in lifecycle.gone
     ]
 
 
@@ -93,20 +101,20 @@ def _with_members(uow: UnitOfWork, links: list[Record]) -> list[Record]:
     for rec in links:
         if rec.kind == "lag":
             for member in uow.list("connection", parent=rec.id):
-                if member.doc.get("connectionState") not in GONE:
+                if member.doc.get("connectionState") not in CONNECTION.gone:
                     out.setdefault(member.id, member)
     return list(out.values())
 
 
 def _take_down(uow: UnitOfWork, rec: Record, failure_id: str) -> bool:
-    field = LINK_STATE[rec.kind]
+    lifecycle = LINK[rec.kind]
     held = list(rec.meta.get("failures", []))
-    if rec.doc[field] != "available" and not held:
+    if rec.doc[lifecycle.field] != ConnectionState.AVAILABLE and not held:
         return False  # not up (still being provisioned, or down for AWS's own reasons)
     if not held:
-        rec.meta["stateBeforeFailure"] = rec.doc[field]
+        rec.meta["stateBeforeFailure"] = rec.doc[lifecycle.field]
     rec.meta["failures"] = [*held, failure_id]
-    rec.doc[field] = "down"
+    set_state(rec.doc, lifecycle, lifecycle.states(ConnectionState.DOWN))
     uow.put(rec)
     return True
 
@@ -115,13 +123,13 @@ def _bring_back(uow: UnitOfWork, link_id: str, failure_id: str) -> None:
     rec = uow.get("lag" if link_id.startswith("dxlag-") else "connection", link_id)
     if rec is None or failure_id not in rec.meta.get("failures", []):
         return
-    field = LINK_STATE[rec.kind]
+    lifecycle = LINK[rec.kind]
     rec.meta["failures"] = [f for f in rec.meta["failures"] if f != failure_id]
     if not rec.meta["failures"]:
         del rec.meta["failures"]
-        before = rec.meta.pop("stateBeforeFailure", "available")
-        if rec.doc[field] == "down":  # not deleted meanwhile
-            rec.doc[field] = before
+        before = rec.meta.pop("stateBeforeFailure", ConnectionState.AVAILABLE)
+        if rec.doc[lifecycle.field] == ConnectionState.DOWN:  # not deleted meanwhile
+            set_state(rec.doc, lifecycle, lifecycle.states(before))
     uow.put(rec)
 
 
@@ -133,7 +141,7 @@ def start_failure(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[s
     minutes = rules.check_minutes(args.get("minutes"), "minutes")
     links, domains, dead = _target(uow, ctx, kind, target)
     for rec in uow.list(FAILURE_KIND, account=ctx.account):
-        if rec.doc["status"] == rules.ACTIVE and (rec.doc["kind"], rec.doc["id"]) == (kind, target):
+        if rec.doc["status"] == FailureStatus.ACTIVE and (rec.doc["kind"], rec.doc["id"]) == (kind, target):
             raise Conflict(f"{kind} {target} is already down ({rec.id}); restore it first")
     snap = comparison(network_snapshot(uow, ctx), also_failed=[Failure(k, i) for k, i in domains], dead_sites=dead)
     failure_id, now = rules.failure_id(), ctx.now()
@@ -142,7 +150,9 @@ def start_failure(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[s
         "failureId": failure_id,
         "kind": kind,
         "id": target,
-        "status": rules.ACTIVE,
+    }
+    set_state(doc, FAILURE, FailureStatus.ACTIVE)
+    doc |= {
         "ownerAccount": ctx.account,
         "minutes": minutes,
         "startTime": now,
@@ -155,10 +165,10 @@ def start_failure(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[s
     return doc
 
 
-def end_failure(uow: UnitOfWork, rec: Record, status: str, now: float) -> None:
+def end_failure(uow: UnitOfWork, rec: Record, status: FailureStatus, now: float) -> None:
     for link_id in rec.doc.get("connections", []):
         _bring_back(uow, link_id, rec.id)
-    rec.doc["status"] = status
+    set_state(rec.doc, FAILURE, status)
     rec.doc["endTime"] = now
     uow.cancel_timers(rec.id, EXPIRE)
     uow.put(rec)
@@ -167,8 +177,8 @@ def end_failure(uow: UnitOfWork, rec: Record, status: str, now: float) -> None:
 @timer_action(EXPIRE)
 def expire(uow: UnitOfWork, ctx: Context, failure_id: str, payload: dict[str, Any]) -> None:
     rec = uow.get(FAILURE_KIND, failure_id)
-    if rec is not None and rec.doc["status"] == rules.ACTIVE:
-        end_failure(uow, rec, rules.EXPIRED, min(ctx.now(), float(rec.doc["endTime"])))
+    if rec is not None and rec.doc["status"] == FailureStatus.ACTIVE:
+        end_failure(uow, rec, FailureStatus.EXPIRED, min(ctx.now(), float(rec.doc["endTime"])))
 
 
 def _find(uow: UnitOfWork, ctx: Context, failure_id: str) -> Record:
@@ -201,7 +211,7 @@ def get_failure(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[str
 @route("DELETE", "/failures/{failure_id}", write=True)
 def restore(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[str, Any]:
     rec = _find(uow, ctx, args["failure_id"])
-    if rec.doc["status"] != rules.ACTIVE:
+    if rec.doc["status"] != FailureStatus.ACTIVE:
         raise Conflict(f"Failure {rec.id} has already ended ({rec.doc['status']})")
-    end_failure(uow, rec, rules.RESTORED, ctx.now())
+    end_failure(uow, rec, FailureStatus.RESTORED, ctx.now())
     return rec.doc

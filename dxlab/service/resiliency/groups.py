@@ -4,11 +4,40 @@ tells whether the group's connections meet the intended model, and which rule fa
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from dxlab.domain import ids
 from dxlab.domain.errors import Conflict, NotFound, ValidationError
 from dxlab.domain.resiliency import SLA, broken_rules
+from dxlab.domain.shapes import (
+    AssociateConnectionsToResiliencyGroupRequest,
+    AssociateConnectionsToResiliencyGroupResult,
+    CreateResiliencyGroupRequest,
+    CreateResiliencyGroupResult,
+    DeleteResiliencyGroupRequest,
+    DeleteResiliencyGroupResult,
+    DisassociateConnectionsFromResiliencyGroupRequest,
+    DisassociateConnectionsFromResiliencyGroupResult,
+    GetResiliencyGroupRequest,
+    GetResiliencyGroupResult,
+    ListResiliencyGroupAssociationsRequest,
+    ListResiliencyGroupAssociationsResult,
+    ListResiliencyGroupsRequest,
+    ListResiliencyGroupsResult,
+    ResiliencyGroup,
+    ResiliencyGroupAssociation,
+    ResiliencyGroupSummary,
+    UpdateResiliencyGroupRequest,
+    UpdateResiliencyGroupResult,
+)
+from dxlab.domain.states import (
+    CONNECTION,
+    RESILIENCY_GROUP,
+    RESILIENCY_GROUP_ASSOCIATION,
+    ResiliencyGroupAssociationState,
+    ResiliencyGroupState,
+    set_state,
+)
 from dxlab.service.common import find, initial_tags, page
 from dxlab.service.context import Context
 from dxlab.service.registry import operation
@@ -17,6 +46,15 @@ from dxlab.service.timers import timer_action
 from dxlab.store.repository import Record, UnitOfWork
 
 SETTLE = "resiliency_group.settle"
+
+
+def _group(doc: dict[str, Any]) -> ResiliencyGroup:
+    """A stored group is the model's ResiliencyGroup (checked against the model in the tests)."""
+    return cast(ResiliencyGroup, doc)
+
+
+def _member(doc: dict[str, Any]) -> ResiliencyGroupAssociation:
+    return cast(ResiliencyGroupAssociation, doc)
 
 
 def _summary(doc: dict[str, Any]) -> dict[str, Any]:
@@ -39,21 +77,24 @@ def _connection(uow: UnitOfWork, ctx: Context, identifier: str) -> Record:
             raise ValidationError(f"{identifier} is not a connection ARN")
         cid = parsed[3]
     rec = find(uow, ctx, "connection", cid)
-    if rec.doc["connectionState"] in ("deleted", "deleting", "rejected"):
+    if rec.doc["connectionState"] in CONNECTION.gone:
         raise Conflict(f"Connection {cid} is in state {rec.doc['connectionState']}")
     return rec
 
 
-def _association(ctx: Context, rg_id: str, conn: Record, state: str) -> dict[str, Any]:
-    return {
+def _association(ctx: Context, rg_id: str, conn: Record) -> dict[str, Any]:
+    doc = {
         "resiliencyGroupId": rg_id,
         "connectionArn": ids.arn(conn.doc["region"], conn.account, conn.id),
-        "state": state,
     }
+    set_state(doc, RESILIENCY_GROUP_ASSOCIATION, ResiliencyGroupAssociationState.ASSOCIATING)
+    return doc
 
 
 @operation("CreateResiliencyGroup", write=True)
-def create(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+def create(
+    uow: UnitOfWork, ctx: Context, req: CreateResiliencyGroupRequest
+) -> CreateResiliencyGroupResult:
     earlier = _replayed(uow, ctx, "create", req.get("clientToken"))
     if earlier:
         rec = find(uow, ctx, "resiliency_group", earlier)
@@ -63,24 +104,31 @@ def create(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]
             raise ValidationError(
                 f"clientToken {req['clientToken']!r} was used for resiliency group {earlier} with other parameters"
             )
-        return {"resiliencyGroup": rec.doc}
+        return {"resiliencyGroup": _group(rec.doc)}
     tags = initial_tags(req)
     rg_id = ids.resiliency_group_id()
-    doc = {
+    doc: dict[str, Any] = {
         "resiliencyGroupId": rg_id,
         "resiliencyGroupArn": ids.arn(ctx.region, ctx.account, rg_id),
         "resiliencyGroupName": req["resiliencyGroupName"],
         "resiliencyGroupType": "Managed",
         "ownerAccount": ctx.account,
-        "state": "pending",
-        "tags": tags,
     }
+    set_state(doc, RESILIENCY_GROUP, ResiliencyGroupState.PENDING)
+    doc["tags"] = tags
     meta = {"intendedResiliencyModel": req["intendedResiliencyModel"]}
     uow.put(Record("resiliency_group", rg_id, ctx.account, doc, meta, created=ctx.now()))
     if req.get("clientToken"):
         uow.claim(f"token:{ctx.account}:create", req["clientToken"], rg_id)
     uow.schedule(ctx.now(), SETTLE, rg_id, {})
-    return {"resiliencyGroup": doc}
+    return {"resiliencyGroup": _group(doc)}
+
+
+# What a group's SETTLE timer completes (the operations start each transition).
+_SETTLES_TO = {
+    ResiliencyGroupState.PENDING: ResiliencyGroupState.AVAILABLE,
+    ResiliencyGroupState.DELETING: ResiliencyGroupState.DELETED,
+}
 
 
 @timer_action(SETTLE)
@@ -89,27 +137,31 @@ def settle(uow: UnitOfWork, ctx: Context, rg_id: str, payload: dict[str, Any]) -
     rec = uow.get("resiliency_group", rg_id)
     if rec is None:
         return
-    rec.doc["state"] = {"pending": "available", "deleting": "deleted"}.get(rec.doc["state"], rec.doc["state"])
+    settled = _SETTLES_TO.get(rec.doc["state"])
+    if settled is not None:
+        set_state(rec.doc, RESILIENCY_GROUP, settled)
     uow.put(rec)
     for assoc in uow.list("rg_association", parent=rg_id):
         state = assoc.doc["state"]
-        if state == "associating":
-            assoc.doc["state"] = "associated"
+        if state == ResiliencyGroupAssociationState.ASSOCIATING:
+            set_state(assoc.doc, RESILIENCY_GROUP_ASSOCIATION, ResiliencyGroupAssociationState.ASSOCIATED)
             uow.put(assoc)
-        elif state == "disassociating":
+        elif state == ResiliencyGroupAssociationState.DISASSOCIATING:
             uow.delete("rg_association", assoc.id)
             uow.release(f"rg-member:{assoc.meta['connectionId']}", assoc.meta["connectionId"])
 
 
 def _live_group(uow: UnitOfWork, ctx: Context, rg_id: str) -> Record:
     rec = find(uow, ctx, "resiliency_group", rg_id)
-    if rec.doc["state"] in ("deleting", "deleted"):
+    if rec.doc["state"] in RESILIENCY_GROUP.gone:
         raise Conflict(f"Resiliency group {rg_id} is in state {rec.doc['state']}")
     return rec
 
 
 @operation("AssociateConnectionsToResiliencyGroup", write=True)
-def associate(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+def associate(
+    uow: UnitOfWork, ctx: Context, req: AssociateConnectionsToResiliencyGroupRequest
+) -> AssociateConnectionsToResiliencyGroupResult:
     group = _live_group(uow, ctx, req["resiliencyGroupId"])
     conns = [_connection(uow, ctx, i) for i in req["connectionIdentifiers"]]
     if len({c.id for c in conns}) != len(conns):
@@ -123,18 +175,20 @@ def associate(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, A
         uow.claim(f"rg-member:{conn.id}", conn.id, group.id)
         assoc_id = f"{group.id}:{conn.id}"
         existing = uow.get("rg_association", assoc_id)
-        if existing is None or existing.doc["state"] != "associated":
-            doc = _association(ctx, group.id, conn, "associating")
+        if existing is None or existing.doc["state"] != ResiliencyGroupAssociationState.ASSOCIATED:
+            doc = _association(ctx, group.id, conn)
             uow.put(Record("rg_association", assoc_id, ctx.account, doc, {"connectionId": conn.id}, group.id, ctx.now()))
             out.append(doc)
         else:
             out.append(existing.doc)
     uow.schedule(ctx.now(), SETTLE, group.id, {})
-    return {"resiliencyGroupAssociations": out}
+    return {"resiliencyGroupAssociations": [_member(d) for d in out]}
 
 
 @operation("DisassociateConnectionsFromResiliencyGroup", write=True)
-def disassociate(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+def disassociate(
+    uow: UnitOfWork, ctx: Context, req: DisassociateConnectionsFromResiliencyGroupRequest
+) -> DisassociateConnectionsFromResiliencyGroupResult:
     group = _live_group(uow, ctx, req["resiliencyGroupId"])
     records = []
     for identifier in req["connectionIdentifiers"]:
@@ -144,52 +198,66 @@ def disassociate(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str
             raise NotFound(f"Connection {cid} is not associated with resiliency group {group.id}")
         records.append(assoc)
     for assoc in records:
-        assoc.doc["state"] = "disassociating"
+        set_state(assoc.doc, RESILIENCY_GROUP_ASSOCIATION, ResiliencyGroupAssociationState.DISASSOCIATING)
         uow.put(assoc)
     uow.schedule(ctx.now(), SETTLE, group.id, {})
-    return {"resiliencyGroupAssociations": [a.doc for a in records]}
+    return {"resiliencyGroupAssociations": [_member(a.doc) for a in records]}
 
 
 @operation("GetResiliencyGroup")
-def get(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
-    return {"resiliencyGroup": find(uow, ctx, "resiliency_group", req["resiliencyGroupId"]).doc}
+def get(uow: UnitOfWork, ctx: Context, req: GetResiliencyGroupRequest) -> GetResiliencyGroupResult:
+    return {"resiliencyGroup": _group(find(uow, ctx, "resiliency_group", req["resiliencyGroupId"]).doc)}
 
 
 @operation("ListResiliencyGroups")
-def list_groups(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+def list_groups(
+    uow: UnitOfWork, ctx: Context, req: ListResiliencyGroupsRequest
+) -> ListResiliencyGroupsResult:
     items = [_summary(d) for d in uow.docs("resiliency_group", account=ctx.account)]
     chunk, token = page(items, req.get("maxResults"), req.get("nextToken"))
-    return {"items": chunk, **({"nextToken": token} if token else {})}
+    out: ListResiliencyGroupsResult = {"items": [cast(ResiliencyGroupSummary, d) for d in chunk]}
+    if token:
+        out["nextToken"] = token
+    return out
 
 
 @operation("ListResiliencyGroupAssociations")
-def list_associations(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+def list_associations(
+    uow: UnitOfWork, ctx: Context, req: ListResiliencyGroupAssociationsRequest
+) -> ListResiliencyGroupAssociationsResult:
     group = find(uow, ctx, "resiliency_group", req["resiliencyGroupId"])
     items = [a.doc for a in uow.list("rg_association", parent=group.id)]
     chunk, token = page(items, req.get("maxResults"), req.get("nextToken"))
-    return {"items": chunk, **({"nextToken": token} if token else {})}
+    out: ListResiliencyGroupAssociationsResult = {"items": [_member(d) for d in chunk]}
+    if token:
+        out["nextToken"] = token
+    return out
 
 
 @operation("UpdateResiliencyGroup", write=True)
-def update(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+def update(
+    uow: UnitOfWork, ctx: Context, req: UpdateResiliencyGroupRequest
+) -> UpdateResiliencyGroupResult:
     group = _live_group(uow, ctx, req["resiliencyGroupId"])
     group.doc["resiliencyGroupName"] = req["resiliencyGroupName"]
     uow.put(group)
-    return {"resiliencyGroup": group.doc}
+    return {"resiliencyGroup": _group(group.doc)}
 
 
 @operation("DeleteResiliencyGroup", write=True)
-def delete(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+def delete(
+    uow: UnitOfWork, ctx: Context, req: DeleteResiliencyGroupRequest
+) -> DeleteResiliencyGroupResult:
     group = _live_group(uow, ctx, req["resiliencyGroupId"])
-    members = [a for a in uow.list("rg_association", parent=group.id) if a.doc["state"] != "disassociated"]
+    members = [a for a in uow.list("rg_association", parent=group.id) if a.doc["state"] != ResiliencyGroupAssociationState.DISASSOCIATED]
     if members:
         raise Conflict(
             f"Resiliency group {group.id} still has {len(members)} associated connection(s); disassociate them first"
         )
-    group.doc["state"] = "deleting"
+    set_state(group.doc, RESILIENCY_GROUP, ResiliencyGroupState.DELETING)
     uow.put(group)
     uow.schedule(ctx.now(), SETTLE, group.id, {})
-    return {"resiliencyGroup": group.doc}
+    return {"resiliencyGroup": _group(group.doc)}
 
 
 # The same rules (domain/resiliency.broken_rules) decide the analyzer's SLA; it answers

@@ -7,13 +7,12 @@ from typing import Any
 
 from dxlab.domain import catalog
 from dxlab.domain.errors import ValidationError
+from dxlab.domain.states import CONNECTION, LAG, VIF_IN_USE
 from dxlab.service.context import Context
 from dxlab.service.routes import route
 from dxlab.store.repository import UnitOfWork
 from dxlab.toolkit.model_plan import RULES, Attachment, Port, plan_to
 
-LIVE_PORT = frozenset({"ordering", "requested", "pending", "available", "down"})
-LIVE_VIF = frozenset({"confirming", "verifying", "pending", "available", "down", "testing"})
 # The VIF types that reach a VGW or a Direct Connect gateway; a public VIF reaches AWS's
 # public prefixes, which no model of the toolkit is about.
 GATEWAY_TYPES = frozenset({"private", "transit"})
@@ -27,12 +26,12 @@ def ports(uow: UnitOfWork, ctx: Context) -> list[Port]:
     out = []
     for rec in uow.list("lag", account=ctx.account):
         d = rec.doc
-        if d.get("lagState") in LIVE_PORT:
+        if d.get("lagState") in LAG.live:
             out.append(Port(rec.id, str(d.get("location")), _device(d), str(d.get("connectionsBandwidth", "")),
                             str(d.get("region", ctx.region))))  # fmt: skip
     for rec in uow.list("connection", account=ctx.account):
         d = rec.doc
-        if d.get("connectionState") in LIVE_PORT and not d.get("lagId"):
+        if d.get("connectionState") in CONNECTION.live and not d.get("lagId"):
             hosted = bool(rec.meta.get("hosted")) or int(d.get("vlan") or 0) > 0
             out.append(Port(rec.id, str(d.get("location")), _device(d), str(d.get("bandwidth", "")),
                             str(d.get("region", ctx.region)), hosted))  # fmt: skip
@@ -44,7 +43,7 @@ def attachments(uow: UnitOfWork, ctx: Context) -> list[Attachment]:
     for rec in uow.list("virtual_interface", account=ctx.account):
         d = rec.doc
         gateway = d.get("directConnectGatewayId") or d.get("virtualGatewayId")
-        if d.get("virtualInterfaceState") in LIVE_VIF and d.get("virtualInterfaceType") in GATEWAY_TYPES and gateway:
+        if d.get("virtualInterfaceState") in VIF_IN_USE and d.get("virtualInterfaceType") in GATEWAY_TYPES and gateway:
             out.append(Attachment(rec.id, str(d["connectionId"]), str(gateway), str(d["virtualInterfaceType"]),
                                   int(d.get("asnLong") or d.get("asn") or 0)))  # fmt: skip
     return out

@@ -14,6 +14,7 @@ from collections.abc import Collection
 from typing import Any
 
 from dxlab.domain.errors import NotFound
+from dxlab.domain.states import FailureStatus, TestStatus
 from dxlab.routing.bgp import SessionState, gateways_reached
 from dxlab.routing.network import Failure, Network
 from dxlab.routing.paths import PairPath, Paths, SessionKey, all_states
@@ -135,7 +136,7 @@ def render(rec: Record, ctx: Context, ids: dict[str, Any]) -> dict[str, Any]:
     """A stored snapshot as a report: outage_ms from the time the test or failure has run."""
     doc, snap = rec.doc, rec.meta.get("snapshot") or {}
     start = float(doc["startTime"])
-    running = doc["status"] in ("in progress", "active")
+    running = doc["status"] in (TestStatus.IN_PROGRESS, FailureStatus.ACTIVE)
     end = min(ctx.now(), float(doc["endTime"])) if running else float(doc["endTime"])
     elapsed_ms = max(0, round((end - start) * 1000))
     # A pair that had no path before the test lost nothing to it: no outage to report.

@@ -8,6 +8,8 @@ from typing import Any
 
 from dxlab.domain import catalog, ids
 from dxlab.domain.errors import Conflict, ValidationError
+from dxlab.domain.shapes import CreateConnectionRequest, CreateLagRequest, Lag, ResiliencyModel
+from dxlab.domain.states import ORDER, OrderStatus, set_state
 from dxlab.service.connections.dedicated import (
     PROVISION,
     check_bandwidth,
@@ -103,7 +105,7 @@ def order(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[str, Any]
             members = [c["connectionId"] for c in lag.get("connections", [])]
             device = lag["awsDevice"]
         else:
-            req: dict[str, Any] = {"location": slot.location, "bandwidth": plan.port_bandwidth, "connectionName": slot.name}
+            req: CreateConnectionRequest = {"location": slot.location, "bandwidth": plan.port_bandwidth, "connectionName": slot.name}
             if slot.location in providers and known:
                 req["providerName"] = providers[slot.location]
             if tags:
@@ -127,19 +129,20 @@ def order(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[str, Any]
             uow.put(rec)
     group = resiliency_groups.create(
         uow, ctx, {"resiliencyGroupName": f"{plan.slots[0].name.rsplit('-', 2)[0]}-{ctx.now():.0f}",
-                   "intendedResiliencyModel": plan.resiliency_model},
+                   "intendedResiliencyModel": ResiliencyModel(plan.resiliency_model)},
     )["resiliencyGroup"]  # fmt: skip
     resiliency_groups.associate(
         uow, ctx, {"resiliencyGroupId": group["resiliencyGroupId"], "connectionIdentifiers": connection_ids}
     )
     customer = _register_customer_side(uow, ctx, [(s.location, lid) for s, lid in zip(plan.slots, lag_ids or connection_ids, strict=True)])
-    status = "approved" if known else "pending-review"
+    order: dict[str, Any] = {}
+    set_state(order, ORDER, OrderStatus.APPROVED if known else OrderStatus.PENDING_REVIEW)
+    status = order["status"]
     provider = ", ".join(dict.fromkeys(providers.values()))
-    uow.put(Record("order", order_id, ctx.account,
-                   {"status": status, "connections": connection_ids, "provider": provider,
-                    "review": "Not a Direct Connect partner: " + ", ".join(unknown) if unknown else "",
-                    "model": plan.model, "resiliencyGroupId": group["resiliencyGroupId"]},
-                   created=ctx.now()))  # fmt: skip
+    order |= {"connections": connection_ids, "provider": provider,
+              "review": "Not a Direct Connect partner: " + ", ".join(unknown) if unknown else "",
+              "model": plan.model, "resiliencyGroupId": group["resiliencyGroupId"]}  # fmt: skip
+    uow.put(Record("order", order_id, ctx.account, order, created=ctx.now()))
     return {
         **summary(plan),
         "orderId": order_id,
@@ -171,9 +174,9 @@ def _register_customer_side(uow: UnitOfWork, ctx: Context, slots: list[tuple[str
 
 def _order_lag(
     uow: UnitOfWork, ctx: Context, plan: Plan, location: str, name: str, provider: str | None, tags: list[Any]
-) -> dict[str, Any]:
-    req: dict[str, Any] = {"numberOfConnections": plan.links, "location": location,
-                           "connectionsBandwidth": plan.port_bandwidth, "lagName": name}  # fmt: skip
+) -> Lag:
+    req: CreateLagRequest = {"numberOfConnections": plan.links, "location": location,
+                             "connectionsBandwidth": plan.port_bandwidth, "lagName": name}  # fmt: skip
     if provider:
         req["providerName"] = provider
     if tags:
@@ -188,7 +191,7 @@ def approve(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[str, An
     from dxlab.service.connections.dedicated import schedule_provisioning
 
     rec = find(uow, ctx, "order", args["order_id"])
-    if rec.doc["status"] != "pending-review":
+    if rec.doc["status"] != OrderStatus.PENDING_REVIEW:
         raise Conflict(f"Order {rec.id} is {rec.doc['status']}")
     for cid in rec.doc["connections"]:
         conn = uow.get("connection", cid)
@@ -196,7 +199,7 @@ def approve(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[str, An
             conn.meta.pop("heldForReview", None)
             uow.put(conn)
         schedule_provisioning(uow, ctx, cid)
-    rec.doc["status"] = "approved"
+    set_state(rec.doc, ORDER, OrderStatus.APPROVED)
     uow.put(rec)
     return {"orderId": rec.id, **rec.doc}
 

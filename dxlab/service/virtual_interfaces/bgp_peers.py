@@ -15,6 +15,16 @@ from typing import Any
 from dxlab.domain import addressing, ids, quotas
 from dxlab.domain import vif as rules
 from dxlab.domain.errors import Conflict, LimitExceeded, NotFound, ValidationError
+from dxlab.domain.states import (
+    BGP_PEER,
+    BGP_STATUS,
+    VIF,
+    VIF_PROVISIONED,
+    BGPPeerState,
+    BGPStatus,
+    VirtualInterfaceState,
+    set_state,
+)
 from dxlab.service.context import Context
 from dxlab.service.registry import operation
 from dxlab.service.virtual_interfaces.state import find_vif, live_vifs_on, parent_of, save
@@ -23,7 +33,7 @@ from dxlab.store.repository import Record, UnitOfWork
 
 def live_peers(doc: dict[str, Any]) -> list[dict[str, Any]]:
     return [
-        p for p in doc.get("bgpPeers", []) if p.get("bgpPeerState") not in ("deleting", "deleted")
+        p for p in doc.get("bgpPeers", []) if p.get("bgpPeerState") not in BGP_PEER.gone
     ]
 
 
@@ -109,7 +119,7 @@ def new_peer(
     asn: int,
     *,
     public: bool,
-    state: str,
+    state: BGPPeerState,
 ) -> dict[str, Any]:
     """A BGP peer from the request's fields (NewBGPPeer or a New*VirtualInterface)."""
     family = rules.check_address_family(spec.get("addressFamily"))
@@ -123,26 +133,27 @@ def new_peer(
         spec.get("customerAddress"),
         public=public,
     )
-    return {
+    peer: dict[str, Any] = {
         "bgpPeerId": ids.bgp_peer_id(),
         **rules.asn_fields(asn),
         "authKey": key,
         "addressFamily": family,
         "amazonAddress": amazon,
         "customerAddress": customer,
-        "bgpPeerState": state,
-        "bgpStatus": "down",
-        "awsDeviceV2": parent.doc.get("awsDeviceV2") or parent.doc.get("awsDevice"),
-        "awsLogicalDeviceId": parent.doc.get("awsLogicalDeviceId"),
     }
+    set_state(peer, BGP_PEER, state)
+    set_state(peer, BGP_STATUS, BGPStatus.DOWN)
+    peer["awsDeviceV2"] = parent.doc.get("awsDeviceV2") or parent.doc.get("awsDevice")
+    peer["awsLogicalDeviceId"] = parent.doc.get("awsLogicalDeviceId")
+    return peer
 
 
-def peer_state_for(vif_state: str) -> str:
+def peer_state_for(vif_state: str) -> BGPPeerState:
     """A new peer's state follows its VIF: verifying while prefixes are reviewed,
     available once the VIF is up, else pending."""
-    if vif_state == "verifying":
-        return "verifying"
-    return "available" if vif_state in ("available", "down", "testing") else "pending"
+    if vif_state == VirtualInterfaceState.VERIFYING:
+        return BGPPeerState.VERIFYING
+    return BGPPeerState.AVAILABLE if vif_state in VIF_PROVISIONED else BGPPeerState.PENDING
 
 
 @operation("CreateBGPPeer", write=True)
@@ -153,7 +164,7 @@ def create_bgp_peer(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[
     spec = req.get("newBGPPeer") or {}
     rec = find_vif(uow, ctx, vif_id, owner_only=True)
     state = rec.doc["virtualInterfaceState"]
-    if state in rules.GONE_STATES or state == "confirming":
+    if state in VIF.gone or state == VirtualInterfaceState.CONFIRMING:
         raise Conflict(f"Virtual interface {rec.id} is in state {state}; BGP peers cannot be added")
     family = rules.check_address_family(spec.get("addressFamily"))
     peers = live_peers(rec.doc)
@@ -198,7 +209,7 @@ def delete_bgp_peer(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[
     if not vif_id:
         raise ValidationError("virtualInterfaceId is required")
     rec = find_vif(uow, ctx, vif_id, owner_only=True)
-    if rec.doc["virtualInterfaceState"] in rules.GONE_STATES:
+    if rec.doc["virtualInterfaceState"] in VIF.gone:
         raise Conflict(f"Virtual interface {rec.id} is in state {rec.doc['virtualInterfaceState']}")
     if not (
         req.get("bgpPeerId") or req.get("customerAddress") or req.get("asn") or req.get("asnLong")
@@ -229,5 +240,7 @@ def delete_bgp_peer(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[
         )
     out = save(uow, ctx, rec)
     # The answer shows the peer on its way out, as AWS does; the store no longer has it.
-    shown = {**gone, "bgpPeerState": "deleting", "bgpStatus": "down"}
+    shown = dict(gone)
+    set_state(shown, BGP_PEER, BGPPeerState.DELETING)
+    set_state(shown, BGP_STATUS, BGPStatus.DOWN)
     return {"virtualInterface": {**out, "bgpPeers": [*out["bgpPeers"], shown]}}

@@ -10,6 +10,7 @@ from typing import Any
 from dxlab.domain import quotas
 from dxlab.domain import vif as rules
 from dxlab.domain.errors import Conflict, LimitExceeded, ValidationError
+from dxlab.domain.states import ASSOCIATION, VIF, GatewayState
 from dxlab.service.context import Context
 from dxlab.service.gateways.dx_gateways import find_dx_gateway, require_usable
 from dxlab.service.gateways.virtual_gateways import find_gateway
@@ -17,14 +18,13 @@ from dxlab.store.repository import Record, UnitOfWork
 
 VGW_KIND = "virtual_gateway"
 ASSOCIATION_KIND = "gateway_association"
-_LIVE_ASSOCIATION = frozenset({"associating", "associated", "updating", "disassociating"})
 
 
 def vifs_on_gateway(uow: UnitOfWork, dxgw_id: str, exclude: str | None = None) -> list[Record]:
     return [
         v for v in uow.list("virtual_interface")
         if v.doc.get("directConnectGatewayId") == dxgw_id and v.id != exclude
-        and v.doc["virtualInterfaceState"] in rules.LIVE_STATES
+        and v.doc["virtualInterfaceState"] in VIF.live
     ]  # fmt: skip
 
 
@@ -33,7 +33,7 @@ def _association_types(uow: UnitOfWork, dxgw_id: str) -> set[str]:
         str(a.doc.get("associatedGateway", {}).get("type"))
         for a in uow.list(ASSOCIATION_KIND)
         if a.doc.get("directConnectGatewayId") == dxgw_id
-        and a.doc.get("associationState") in _LIVE_ASSOCIATION
+        and a.doc.get("associationState") in ASSOCIATION.live
     }
 
 
@@ -75,7 +75,7 @@ def _virtual_gateway(uow: UnitOfWork, ctx: Context, owner: str, vgw_id: str) -> 
         raise ValidationError(
             f"{vgw_id} is a transit gateway; a private virtual interface attaches to a virtual private gateway"
         )
-    if vgw.doc.get("virtualGatewayState") != "available":
+    if vgw.doc.get("virtualGatewayState") != GatewayState.AVAILABLE:
         raise Conflict(
             f"Virtual private gateway {vgw_id} is in state {vgw.doc.get('virtualGatewayState')}"
         )

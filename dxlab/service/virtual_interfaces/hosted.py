@@ -10,6 +10,7 @@ from typing import Any
 
 from dxlab.domain import vif as rules
 from dxlab.domain.errors import Conflict, ValidationError
+from dxlab.domain.states import BGP_PEER, VIF, BGPPeerState, VirtualInterfaceState, set_state
 from dxlab.service.context import Context
 from dxlab.service.registry import Handler, operation
 from dxlab.service.virtual_interfaces.gateways import attach
@@ -42,7 +43,7 @@ def _confirm(
 ) -> dict[str, Any]:
     rec = find_vif(uow, ctx, req["virtualInterfaceId"], owner_only=True)
     state = rec.doc["virtualInterfaceState"]
-    if state != "confirming":
+    if state != VirtualInterfaceState.CONFIRMING:
         raise Conflict(f"{op} failed. {rec.id} is in state {state}")
     if rec.doc["virtualInterfaceType"] != vif_type:
         raise ValidationError(
@@ -50,9 +51,9 @@ def _confirm(
         )
     if vif_type == rules.PUBLIC:
         # A public VIF's prefixes are reviewed once its owner accepts it.
-        rec.doc["virtualInterfaceState"] = "verifying"
+        set_state(rec.doc, VIF, VirtualInterfaceState.VERIFYING)
         for peer in rec.doc["bgpPeers"]:
-            peer["bgpPeerState"] = "verifying"
+            set_state(peer, BGP_PEER, BGPPeerState.VERIFYING)
         from dxlab.service.virtual_interfaces.public import approve_if_owned
 
         approve_if_owned(uow, ctx, rec)
@@ -68,9 +69,9 @@ def _confirm(
         )
         rec.doc.update(fields)
         rec.doc["amazonSideAsn"] = amazon_asn
-        rec.doc["virtualInterfaceState"] = "pending"
+        set_state(rec.doc, VIF, VirtualInterfaceState.PENDING)
     uow.put(rec)
-    if rec.doc["virtualInterfaceState"] == "pending":
+    if rec.doc["virtualInterfaceState"] == VirtualInterfaceState.PENDING:
         schedule_provisioning(uow, ctx, rec.id)
     return {"virtualInterfaceState": rec.doc["virtualInterfaceState"]}
 

@@ -14,6 +14,14 @@ from dxlab.domain import ids, quotas
 from dxlab.domain import vif as rules
 from dxlab.domain.errors import Conflict, LimitExceeded, NotFound, ValidationError
 from dxlab.domain.speeds import RATE_LIMITS_MBPS, mbps
+from dxlab.domain.states import (
+    CONNECTION,
+    VIF,
+    BGPPeerState,
+    ConnectionState,
+    VirtualInterfaceState,
+    set_state,
+)
 from dxlab.service.common import initial_tags, page
 from dxlab.service.context import Context
 from dxlab.service.registry import Handler, operation
@@ -39,7 +47,7 @@ from dxlab.store.repository import Record, UnitOfWork
 
 # Parent states on which a VIF may be created: AWS lets you stage VIFs on a connection
 # that is still being provisioned; not on one that is gone or not yet confirmed.
-ACCEPTING_STATES = frozenset({"requested", "pending", "available", "down"})
+ACCEPTING_STATES = CONNECTION.live - {ConnectionState.ORDERING}
 
 
 def owned_parent(uow: UnitOfWork, ctx: Context, parent_id: str) -> Record:
@@ -175,12 +183,14 @@ def build_vif(
     check_parent_room(uow, parent, vif_type, vlan)
     claim_vlan(uow, parent.id, vlan, vif_id)
     if hosted:
-        state = "confirming"
+        state = VirtualInterfaceState.CONFIRMING
     elif vif_type == rules.PUBLIC:
-        state = "verifying"
+        state = VirtualInterfaceState.VERIFYING
     else:
-        state = "pending"
-    peer_state = "verifying" if state == "verifying" else "pending"
+        state = VirtualInterfaceState.PENDING
+    peer_state = (
+        BGPPeerState.VERIFYING if state == VirtualInterfaceState.VERIFYING else BGPPeerState.PENDING
+    )
     peer = new_peer(
         uow, vif_id, parent, spec, asn, public=vif_type == rules.PUBLIC, state=peer_state
     )
@@ -198,7 +208,9 @@ def build_vif(
         "amazonAddress": peer["amazonAddress"],
         "customerAddress": peer["customerAddress"],
         "addressFamily": peer["addressFamily"],
-        "virtualInterfaceState": state,
+    }
+    set_state(doc, VIF, state)
+    doc |= {
         "customerRouterConfig": "",
         "mtu": mtu,
         "jumboFrameCapable": bool(parent.doc.get("jumboFrameCapable")),
@@ -226,12 +238,12 @@ def build_vif(
 
 def start(uow: UnitOfWork, ctx: Context, rec: Record) -> dict[str, Any]:
     """Store a new VIF and set its path in motion; the answer shows it as created."""
-    if rec.doc["virtualInterfaceState"] == "verifying":
+    if rec.doc["virtualInterfaceState"] == VirtualInterfaceState.VERIFYING:
         from dxlab.service.virtual_interfaces.public import approve_if_owned
 
         approve_if_owned(uow, ctx, rec)
     uow.put(rec)
-    if rec.doc["virtualInterfaceState"] == "pending":
+    if rec.doc["virtualInterfaceState"] == VirtualInterfaceState.PENDING:
         schedule_provisioning(uow, ctx, rec.id)
     return view(uow, ctx, rec)
 
@@ -316,18 +328,18 @@ def describe_virtual_interfaces(
 def delete_virtual_interface(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
     rec = find_vif(uow, ctx, req["virtualInterfaceId"])
     state = rec.doc["virtualInterfaceState"]
-    if state == "deleting":
+    if state == VirtualInterfaceState.DELETING:
         return {"virtualInterfaceState": state}
-    if state in ("deleted", "rejected"):
+    if state not in VIF.live:
         raise Conflict(f"Virtual interface {rec.id} is already {state}")
     if (
-        state == "confirming"
+        state == VirtualInterfaceState.CONFIRMING
         and ctx.account == rec.account
         and rec.meta.get("connectionOwner") != rec.account
     ):
         # The model: "If a virtual interface in the Confirming state is deleted by the
         # virtual interface owner, the virtual interface enters the Rejected state."
         finish_reject(uow, ctx, rec)
-        return {"virtualInterfaceState": "rejected"}
+        return {"virtualInterfaceState": rec.doc["virtualInterfaceState"]}
     start_delete(uow, ctx, rec)
-    return {"virtualInterfaceState": "deleting"}
+    return {"virtualInterfaceState": rec.doc["virtualInterfaceState"]}

@@ -7,6 +7,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from dxlab.domain.states import (
+    BGP_PEER,
+    BGP_STATUS,
+    VIF,
+    BGPPeerState,
+    BGPStatus,
+    VirtualInterfaceState,
+    set_state,
+)
 from dxlab.service.context import Context, Settings
 from dxlab.service.timers import timer_action
 from dxlab.service.virtual_interfaces.state import KIND, live_vifs_on
@@ -25,6 +34,10 @@ REALISTIC_PROVISION_SECONDS = 120.0
 JUMBO_OUTAGE_SECONDS = 30.0
 JUMBO_OUTAGE_INSTANT = 1.0
 DELETED_VISIBLE_SECONDS = 15 * 60.0
+# The states a provisioning step, a jumbo frame or an MTU change act on.
+_UP_OR_COMING_UP = frozenset(
+    {VirtualInterfaceState.PENDING, VirtualInterfaceState.AVAILABLE, VirtualInterfaceState.DOWN}
+)
 
 
 def provision_delay(settings: Settings) -> float:
@@ -49,18 +62,22 @@ def schedule_provisioning(uow: UnitOfWork, ctx: Context, vif_id: str) -> None:
 def bring_up(uow: UnitOfWork, ctx: Context, rec: Record) -> None:
     """pending -> available (stored); the data plane then shows available or down."""
     rec.meta.pop("outage", None)
-    if rec.doc["virtualInterfaceState"] in ("pending", "available", "down"):
-        rec.doc["virtualInterfaceState"] = "available"
+    if rec.doc["virtualInterfaceState"] in _UP_OR_COMING_UP:
+        set_state(rec.doc, VIF, VirtualInterfaceState.AVAILABLE)
         for peer in rec.doc.get("bgpPeers", []):
-            if peer["bgpPeerState"] == "pending":
-                peer["bgpPeerState"] = "available"
+            if peer["bgpPeerState"] == BGPPeerState.PENDING:
+                set_state(peer, BGP_PEER, BGPPeerState.AVAILABLE)
     uow.put(rec)
 
 
 @timer_action(PROVISION)
 def provision(uow: UnitOfWork, ctx: Context, vif_id: str, payload: dict[str, Any]) -> None:
     rec = uow.get(KIND, vif_id)
-    if rec is None or rec.doc["virtualInterfaceState"] != "pending" or rec.meta.get("outage"):
+    if (
+        rec is None
+        or rec.doc["virtualInterfaceState"] != VirtualInterfaceState.PENDING
+        or rec.meta.get("outage")
+    ):
         return  # deleted meanwhile, or waiting for the end of a jumbo frame outage
     bring_up(uow, ctx, rec)
 
@@ -79,9 +96,13 @@ def jumbo_upgrade(uow: UnitOfWork, ctx: Context, parent: Record, changed: Record
             uow.put(member)
     for rec in [*(v for v in live_vifs_on(uow, parent.id) if v.id != changed.id), changed]:
         rec.doc["jumboFrameCapable"] = True
-        if rec.doc["virtualInterfaceState"] in ("pending", "available", "down"):
+        if rec.doc["virtualInterfaceState"] in _UP_OR_COMING_UP:
             rec.meta["outage"] = True
-            rec.doc["virtualInterfaceState"] = "pending" if rec.id == changed.id else "down"
+            set_state(
+                rec.doc,
+                VIF,
+                VirtualInterfaceState.PENDING if rec.id == changed.id else VirtualInterfaceState.DOWN,
+            )
         if rec.id != changed.id:
             uow.put(rec)
     uow.schedule(ctx.now() + jumbo_outage(ctx.settings), JUMBO_RESTORE, parent.id, {})
@@ -89,8 +110,8 @@ def jumbo_upgrade(uow: UnitOfWork, ctx: Context, parent: Record, changed: Record
 
 def brief_outage(uow: UnitOfWork, ctx: Context, rec: Record) -> None:
     """A change that re-provisions one VIF (an MTU change, a migration): `pending`, then up."""
-    if rec.doc["virtualInterfaceState"] in ("available", "down", "pending"):
-        rec.doc["virtualInterfaceState"] = "pending"
+    if rec.doc["virtualInterfaceState"] in _UP_OR_COMING_UP:
+        set_state(rec.doc, VIF, VirtualInterfaceState.PENDING)
         if not rec.meta.get("outage"):
             schedule_provisioning(uow, ctx, rec.id)
 
@@ -103,9 +124,9 @@ def jumbo_restore(uow: UnitOfWork, ctx: Context, parent_id: str, payload: dict[s
 
 
 def start_delete(uow: UnitOfWork, ctx: Context, rec: Record) -> None:
-    rec.doc["virtualInterfaceState"] = "deleting"
+    set_state(rec.doc, VIF, VirtualInterfaceState.DELETING)
     for peer in rec.doc.get("bgpPeers", []):
-        peer["bgpPeerState"] = "deleting"
+        set_state(peer, BGP_PEER, BGPPeerState.DELETING)
     rec.meta.pop("outage", None)
     uow.cancel_timers(rec.id)
     # The VLAN and the peer address blocks are free again at once (all claims are the VIF's).
@@ -117,12 +138,12 @@ def start_delete(uow: UnitOfWork, ctx: Context, rec: Record) -> None:
 @timer_action(DELETE)
 def finish_delete(uow: UnitOfWork, ctx: Context, vif_id: str, payload: dict[str, Any]) -> None:
     rec = uow.get(KIND, vif_id)
-    if rec is None or rec.doc["virtualInterfaceState"] != "deleting":
+    if rec is None or rec.doc["virtualInterfaceState"] != VirtualInterfaceState.DELETING:
         return
-    rec.doc["virtualInterfaceState"] = "deleted"
+    set_state(rec.doc, VIF, VirtualInterfaceState.DELETED)
     for peer in rec.doc.get("bgpPeers", []):
-        peer["bgpPeerState"] = "deleted"
-        peer["bgpStatus"] = "down"
+        set_state(peer, BGP_PEER, BGPPeerState.DELETED)
+        set_state(peer, BGP_STATUS, BGPStatus.DOWN)
     uow.put(rec)
     uow.schedule(ctx.now() + DELETED_VISIBLE_SECONDS, PURGE, vif_id, {})
 
@@ -130,10 +151,10 @@ def finish_delete(uow: UnitOfWork, ctx: Context, vif_id: str, payload: dict[str,
 def finish_reject(uow: UnitOfWork, ctx: Context, rec: Record) -> None:
     """A VIF refused (a hosted VIF its owner declines, a public VIF whose prefixes are
     not approved): `rejected`, its VLAN and addresses free, gone after 15 minutes."""
-    rec.doc["virtualInterfaceState"] = "rejected"
+    set_state(rec.doc, VIF, VirtualInterfaceState.REJECTED)
     for peer in rec.doc.get("bgpPeers", []):
-        peer["bgpPeerState"] = "deleted"
-        peer["bgpStatus"] = "down"
+        set_state(peer, BGP_PEER, BGPPeerState.DELETED)
+        set_state(peer, BGP_STATUS, BGPStatus.DOWN)
     uow.cancel_timers(rec.id)
     uow.release_owner(rec.id)
     uow.put(rec)
@@ -143,5 +164,5 @@ def finish_reject(uow: UnitOfWork, ctx: Context, rec: Record) -> None:
 @timer_action(PURGE)
 def purge(uow: UnitOfWork, ctx: Context, vif_id: str, payload: dict[str, Any]) -> None:
     rec = uow.get(KIND, vif_id)
-    if rec is not None and rec.doc["virtualInterfaceState"] in ("deleted", "rejected"):
+    if rec is not None and rec.doc["virtualInterfaceState"] not in VIF.live:
         uow.delete(KIND, vif_id)

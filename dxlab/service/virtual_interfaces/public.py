@@ -14,6 +14,7 @@ from typing import Any
 
 from dxlab.domain import vif as rules
 from dxlab.domain.errors import Conflict, ValidationError
+from dxlab.domain.states import BGP_PEER, VIF, BGPPeerState, VirtualInterfaceState, set_state
 from dxlab.service.context import Context
 from dxlab.service.routes import route
 from dxlab.service.virtual_interfaces.lifecycle import finish_reject, schedule_provisioning
@@ -38,10 +39,10 @@ def covered(prefixes: list[str], owned: list[str]) -> bool:
 
 
 def _to_pending(rec: Record) -> None:
-    rec.doc["virtualInterfaceState"] = "pending"
+    set_state(rec.doc, VIF, VirtualInterfaceState.PENDING)
     for peer in rec.doc.get("bgpPeers", []):
-        if peer["bgpPeerState"] == "verifying":
-            peer["bgpPeerState"] = "pending"
+        if peer["bgpPeerState"] == BGPPeerState.VERIFYING:
+            set_state(peer, BGP_PEER, BGPPeerState.PENDING)
 
 
 def _approve(uow: UnitOfWork, ctx: Context, rec: Record) -> None:
@@ -54,7 +55,7 @@ def approve_if_owned(uow: UnitOfWork, ctx: Context, rec: Record) -> bool:
     """Approve a verifying public VIF at once when its owner's settings cover its prefixes."""
     prefixes = [p["cidr"] for p in rec.doc.get("routeFilterPrefixes", [])]
     owned = owned_prefixes(uow, rec.account)
-    if rec.doc["virtualInterfaceState"] != "verifying" or not owned or not covered(prefixes, owned):
+    if rec.doc["virtualInterfaceState"] != VirtualInterfaceState.VERIFYING or not owned or not covered(prefixes, owned):
         return False
     _to_pending(rec)
     return True
@@ -69,7 +70,7 @@ def _verifying(uow: UnitOfWork, ctx: Context, vif_id: str) -> Record:
         raise ValidationError(
             f"Virtual interface {vif_id} is {rec.doc['virtualInterfaceType']}; only public VIFs have prefixes to review"
         )
-    if state != "verifying":
+    if state != VirtualInterfaceState.VERIFYING:
         raise Conflict(f"Virtual interface {vif_id} is in state {state}, not verifying")
     return rec
 

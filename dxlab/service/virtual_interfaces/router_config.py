@@ -12,6 +12,7 @@ from typing import Any
 
 from dxlab.domain import router_templates as t
 from dxlab.domain.errors import Conflict, ValidationError
+from dxlab.domain.states import VIF, VirtualInterfaceState
 from dxlab.service.context import Context
 from dxlab.service.registry import operation
 from dxlab.service.routes import route
@@ -100,7 +101,7 @@ def describe_router_configuration(
             f" of its connection, {owner_of_connection}"
         )
     doc = view(uow, ctx, rec)
-    if doc["virtualInterfaceState"] in ("deleting", "deleted", "rejected", "confirming"):
+    if doc["virtualInterfaceState"] in VIF.gone | {VirtualInterfaceState.CONFIRMING}:
         raise Conflict(
             f"Virtual interface {rec.id} is in state {doc['virtualInterfaceState']}; it has no router configuration"
         )

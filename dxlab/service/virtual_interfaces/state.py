@@ -9,18 +9,29 @@ import copy
 from typing import Any
 
 from dxlab.domain.errors import NotFound
+from dxlab.domain.states import (
+    BGP_STATUS,
+    VIF,
+    VIF_DATA_PLANE,
+    BGPPeerState,
+    BGPStatus,
+    ConnectionState,
+    VirtualInterfaceState,
+    set_state,
+)
 from dxlab.service.context import Context
 from dxlab.service.snapshot import NetworkSnapshot, link_kind, network_snapshot
 from dxlab.store.repository import Record, UnitOfWork
 
 KIND = "virtual_interface"
+# A VIF whose BGP sessions show up or down as the snapshot has them (a failover test
+# holds the tested ones down in the snapshot); in any other state every session is down.
+_SESSIONS_SHOWN = frozenset({VirtualInterfaceState.AVAILABLE, VirtualInterfaceState.TESTING})
 PARENT_STATE_FIELD = {
     "connection": "connectionState",
     "lag": "lagState",
     "interconnect": "interconnectState",
 }
-# Lifecycle states in which the data plane decides between available and down.
-FOLLOWS_DATA_PLANE = ("available", "down")
 
 
 def parent_of(uow: UnitOfWork, parent_id: str | None) -> Record | None:
@@ -35,7 +46,7 @@ def parent_of(uow: UnitOfWork, parent_id: str | None) -> Record | None:
 
 
 def parent_state(parent: Record) -> str:
-    return str(parent.doc.get(PARENT_STATE_FIELD[parent.kind], "unknown"))
+    return str(parent.doc.get(PARENT_STATE_FIELD[parent.kind], ConnectionState.UNKNOWN.value))
 
 
 def visible_to(rec: Record, account: str) -> bool:
@@ -58,12 +69,13 @@ def find_vif(uow: UnitOfWork, ctx: Context, vif_id: str, *, owner_only: bool = F
     return rec
 
 
-def live_state(snap: NetworkSnapshot, rec: Record) -> str:
+def live_state(snap: NetworkSnapshot, rec: Record) -> VirtualInterfaceState:
     """The state a VIF shows now: `available` and `down` follow the data plane, except
     during an outage dxlab itself causes (a jumbo frame update, a migration)."""
-    state = str(rec.doc["virtualInterfaceState"])
-    if state in FOLLOWS_DATA_PLANE and not rec.meta.get("outage"):
-        return "available" if snap.vif_up(rec.id) else "down"
+    state = VirtualInterfaceState(rec.doc["virtualInterfaceState"])
+    if state in VIF_DATA_PLANE and not rec.meta.get("outage"):
+        up = snap.vif_up(rec.id)
+        return VirtualInterfaceState.AVAILABLE if up else VirtualInterfaceState.DOWN
     return state
 
 
@@ -76,11 +88,12 @@ def view(uow: UnitOfWork, ctx: Context, rec: Record, snap: NetworkSnapshot | Non
         snap = network_snapshot(uow, ctx, rec.account)
     doc = copy.deepcopy(rec.doc)
     state = live_state(snap, rec)
-    doc["virtualInterfaceState"] = state
+    set_state(doc, VIF, state)
     for peer in doc.get("bgpPeers", []):
         session = snap.session(rec.id, peer["addressFamily"])
-        up = session is not None and session.up and peer["bgpPeerState"] == "available"
-        peer["bgpStatus"] = "up" if up and state in ("available", "testing") else "down"
+        up = session is not None and session.up and peer["bgpPeerState"] == BGPPeerState.AVAILABLE
+        up = up and state in _SESSIONS_SHOWN
+        set_state(peer, BGP_STATUS, BGPStatus.UP if up else BGPStatus.DOWN)
     doc["customerRouterConfig"] = logical_connection_xml(doc)
     return doc
 
@@ -105,8 +118,6 @@ def save(uow: UnitOfWork, ctx: Context, rec: Record) -> dict[str, Any]:
 
 
 def live_vifs_on(uow: UnitOfWork, parent_id: str) -> list[Record]:
-    from dxlab.domain.vif import LIVE_STATES
-
     return [
-        v for v in uow.list(KIND, parent=parent_id) if v.doc["virtualInterfaceState"] in LIVE_STATES
+        v for v in uow.list(KIND, parent=parent_id) if v.doc["virtualInterfaceState"] in VIF.live
     ]

@@ -9,6 +9,7 @@ from typing import Any
 from dxlab.domain import vif as rules
 from dxlab.domain.errors import Conflict, ValidationError
 from dxlab.domain.speeds import RATE_LIMITS_MBPS
+from dxlab.domain.states import VIF, VirtualInterfaceState
 from dxlab.service.context import Context
 from dxlab.service.registry import operation
 from dxlab.service.virtual_interfaces.bgp_peers import check_no_address_conflict, live_peers
@@ -27,7 +28,7 @@ from dxlab.store.repository import Record, UnitOfWork
 
 def _changeable(rec: Record) -> None:
     state = rec.doc["virtualInterfaceState"]
-    if state in rules.GONE_STATES or state == "unknown":
+    if state in VIF.gone or state == VirtualInterfaceState.UNKNOWN:
         raise Conflict(f"Virtual interface {rec.id} is in state {state} and cannot be changed")
 
 
@@ -80,7 +81,7 @@ def associate_virtual_interface(
     the target connection or LAG; the target must have the VLAN and addresses free."""
     rec = find_vif(uow, ctx, req["virtualInterfaceId"])
     _changeable(rec)
-    if rec.doc["virtualInterfaceState"] == "confirming":
+    if rec.doc["virtualInterfaceState"] == VirtualInterfaceState.CONFIRMING:
         raise Conflict(f"Virtual interface {rec.id} is not confirmed yet by its owner")
     target = owned_parent(uow, ctx, req["connectionId"])
     if target.id == rec.parent:

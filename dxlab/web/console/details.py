@@ -11,6 +11,7 @@ from typing import Any
 
 from dxlab.domain.errors import NotFound
 from dxlab.domain.loa import NO_LOA_STATES
+from dxlab.domain.states import VirtualInterfaceState
 from dxlab.web.console.backend import Backend
 from dxlab.web.console.failover import test_history
 from dxlab.web.console.layout import badge, code, link, parent_link, summary, table
@@ -184,7 +185,7 @@ def _vif_actions(b: Backend, v: dict[str, Any]) -> str:
     """Accepting a hosted VIF, and dxlab's stand-in for AWS's review of a public VIF's prefixes."""
     vid, kind, state = v["virtualInterfaceId"], v.get("virtualInterfaceType"), v.get("virtualInterfaceState")
     out = ""
-    if state == "confirming" and v.get("ownerAccount") == b.account:
+    if state == VirtualInterfaceState.CONFIRMING and v.get("ownerAccount") == b.account:
         options = "".join(f'<option value="dxgw:{escape(g["directConnectGatewayId"])}">Direct Connect gateway '
                           f'{escape(g["directConnectGatewayId"])} ({escape(g.get("directConnectGatewayName", ""))})</option>'
                           for g in b.items("DescribeDirectConnectGateways", "directConnectGateways"))  # fmt: skip
@@ -198,7 +199,7 @@ def _vif_actions(b: Backend, v: dict[str, Any]) -> str:
                 "virtual interface for you (a hosted VIF): accept it to attach it to your gateway.</p>"
                 f'<form class="dx" id="accept" data-vif="{escape(vid)}" data-kind="{escape(str(kind))}">{gateway}'
                 '<span></span><button type="submit">Accept</button></form>')  # fmt: skip
-    if kind == "public" and state == "verifying":
+    if kind == "public" and state == VirtualInterfaceState.VERIFYING:
         out += ('<h2>Prefix review</h2><div class="stand-in"><p><b>dxlab\'s stand-in for AWS\'s review:</b> AWS checks '
                 "that you own the public prefixes you advertise before the VIF comes up. Decide it here.</p>"
                 f'<div class="actions"><button type="button" data-prefixes="approve" data-vif="{escape(vid)}">Approve prefixes'

@@ -12,6 +12,7 @@ from typing import Any
 
 from dxlab.domain.errors import DxlabError
 from dxlab.domain.failover import DEFAULT_MINUTES, FAILURE_KINDS, MAX_MINUTES, MIN_MINUTES
+from dxlab.domain.states import VIF, FailureStatus, TestStatus
 from dxlab.web.console.backend import Backend
 from dxlab.web.console.layout import badge, code, link, parent_link, summary, table
 from dxlab.web.console.pages import Page, when
@@ -76,7 +77,7 @@ def test_history(b: Backend, vif_id: str | None = None) -> str:
          when(_epoch(t.get("startTime"))), when(_epoch(t.get("endTime"))),
          _verdict(b, f"/failover-tests/{t['testId']}/report") if i < REPORTS_SHOWN else "",
          f'<button type="button" class="secondary" data-stop="{escape(t["virtualInterfaceId"])}">Stop test</button>'
-         if t.get("status") == "in progress" else "")
+         if t.get("status") == TestStatus.IN_PROGRESS else "")
         for i, t in enumerate(tests)
     ]  # fmt: skip
     return table(("Test", "Virtual interface", "Status", "Minutes", "Start", "End", "Verdict", ""), rows,
@@ -86,7 +87,7 @@ def test_history(b: Backend, vif_id: str | None = None) -> str:
 def failover(b: Backend, q: dict[str, str]) -> Page:
     # Deleted VIFs cannot be tested: not offered.
     vifs = [v for v in b.items("DescribeVirtualInterfaces", "virtualInterfaces")
-            if v.get("virtualInterfaceState") not in ("deleted", "deleting", "rejected")]  # fmt: skip
+            if v.get("virtualInterfaceState") not in VIF.gone]  # fmt: skip
     owned = b.owned_ports()
     rows = [(link("vifs", v["virtualInterfaceId"]), escape(v.get("virtualInterfaceName", "")),
              parent_link(v.get("connectionId"), owned), badge(v.get("virtualInterfaceState")),
@@ -101,7 +102,7 @@ def failover(b: Backend, q: dict[str, str]) -> Page:
          escape(str(f.get("minutes", ""))), " ".join(code(c) for c in f.get("connections", [])),
          when(f.get("startTime")), _verdict(b, f"/failures/{f['failureId']}/report") if i < REPORTS_SHOWN else "",
          f'<button type="button" class="secondary" data-restore="{escape(f["failureId"])}">Restore</button>'
-         if f.get("status") == "active" else "")
+         if f.get("status") == FailureStatus.ACTIVE else "")
         for i, f in enumerate(failures)
     ]  # fmt: skip
     kinds = "".join(f'<option value="{k}">{k}</option>' for k in FAILURE_KINDS)
@@ -126,7 +127,7 @@ def failover(b: Backend, q: dict[str, str]) -> Page:
 
 def report_body(report: dict[str, Any], source: str) -> str:
     """The report AWS does not give (README: Failover tests and failures)."""
-    running = report.get("status") in ("in progress", "active")
+    running = report.get("status") in (TestStatus.IN_PROGRESS, FailureStatus.ACTIVE)
     pairs = [(escape(p["site"]), escape(p["vpc"]), badge("yes" if p["before"] else "no"),
               badge("yes" if p["during"] else "no"), " ".join(link("vifs", v) for v in p.get("via", [])) or "—",
               escape("—" if p.get("outage_ms") is None else f"{p['outage_ms']} ms"), escape(p.get("reason") or ""))
@@ -171,7 +172,7 @@ def test_report(b: Backend, q: dict[str, str]) -> Page:
     head = (f'<p>BGP failover test of {link("vifs", vid)} on peer(s) '
             f'{", ".join(code(p) for p in report.get("bgpPeers", []))}.</p>')  # fmt: skip
     stop = (f'<p class="actions"><button type="button" class="secondary" data-stop="{escape(vid)}">Stop test</button></p>'
-            if report.get("status") == "in progress" else "")  # fmt: skip
+            if report.get("status") == TestStatus.IN_PROGRESS else "")  # fmt: skip
     return "Failover test report", head + stop + report_body(report, source), SCRIPT + LIVE_JS
 
 
@@ -181,5 +182,5 @@ def failure_report(b: Backend, q: dict[str, str]) -> Page:
     failure = b.route("GET", f"/failures/{q['id']}")
     head = f'<p>Injected failure: {escape(str(failure.get("kind")))} {code(failure.get("id"))}.</p>'
     restore = (f'<p class="actions"><button type="button" class="secondary" data-restore="{escape(q["id"])}">Restore'
-               "</button></p>" if failure.get("status") == "active" else "")  # fmt: skip
+               "</button></p>" if failure.get("status") == FailureStatus.ACTIVE else "")  # fmt: skip
     return "Failure report", head + restore + report_body(report, source), SCRIPT + LIVE_JS

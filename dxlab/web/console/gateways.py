@@ -9,6 +9,7 @@ from html import escape
 from typing import Any
 
 from dxlab.domain.gateway import DEFAULT_AMAZON_ASN
+from dxlab.domain.states import DirectConnectGatewayAssociationProposalState
 from dxlab.web.console.backend import Backend
 from dxlab.web.console.layout import badge, code, table
 from dxlab.web.console.pages import Page
@@ -65,7 +66,7 @@ def gateways(b: Backend, q: dict[str, str]) -> Page:
                         badge(g.get("directConnectGatewayState")), linked))  # fmt: skip
         for p in b.items("DescribeDirectConnectGatewayAssociationProposals", "directConnectGatewayAssociationProposals",
                          {"directConnectGatewayId": gid}):  # fmt: skip
-            pending = p.get("proposalState") == "requested"
+            pending = p.get("proposalState") == DirectConnectGatewayAssociationProposalState.REQUESTED
             assoc = p.get("associatedGateway", {})
             buttons = (f'<button type="button" data-accept="{escape(p["proposalId"])}" data-dxgw="{escape(gid)}" '
                        f'data-owner="{escape(assoc.get("ownerAccount", ""))}">Accept</button> '

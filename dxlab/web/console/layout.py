@@ -5,6 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from html import escape
 
+from dxlab.domain.shapes import HasLogicalRedundancy
+from dxlab.domain.states import (
+    BGPStatus,
+    ConnectionState,
+    DirectConnectGatewayAssociationState,
+    DirectConnectGatewayAttachmentState,
+    OrderStatus,
+    TestStatus,
+    VirtualInterfaceState,
+)
 from dxlab.toolkit.report import CSS as REPORT_CSS
 
 NAV = [
@@ -65,9 +75,20 @@ document.addEventListener('input', ev => {
 function confirmThen(text, fn) { return async ev => { ev.preventDefault(); if (window.confirm(text)) await fn(ev); }; }
 """
 
-GOOD = {"available", "associated", "up", "completed", "approved", "yes", "ok", "attached"}
-WAIT = {"ordering", "requested", "pending", "pending-review", "associating", "confirming", "verifying",
-        "in progress", "updating", "allocated", "disassociating", "attaching"}  # fmt: skip
+# A badge's colour: the words of the model's states (and dxlab's statuses) that mean up,
+# and those that mean on the way; any other state is shown as a problem.
+GOOD: frozenset[str] = frozenset({
+    ConnectionState.AVAILABLE, DirectConnectGatewayAssociationState.ASSOCIATED, BGPStatus.UP,
+    TestStatus.COMPLETED, OrderStatus.APPROVED, HasLogicalRedundancy.YES, "ok",
+    DirectConnectGatewayAttachmentState.ATTACHED,
+})  # fmt: skip
+WAIT: frozenset[str] = frozenset({
+    ConnectionState.ORDERING, ConnectionState.REQUESTED, ConnectionState.PENDING,
+    OrderStatus.PENDING_REVIEW, DirectConnectGatewayAssociationState.ASSOCIATING,
+    VirtualInterfaceState.CONFIRMING, VirtualInterfaceState.VERIFYING, TestStatus.IN_PROGRESS,
+    DirectConnectGatewayAssociationState.UPDATING, DirectConnectGatewayAssociationState.DISASSOCIATING,
+    DirectConnectGatewayAttachmentState.ATTACHING,
+})  # fmt: skip
 
 CSS = """
 *{box-sizing:border-box}[hidden]{display:none !important}

@@ -9,10 +9,14 @@ from typing import Any
 
 from dxlab.domain.errors import DxlabError
 from dxlab.domain.loa import NO_LOA_STATES
+from dxlab.domain.states import ConnectionState, VirtualInterfaceState
 from dxlab.service.resiliency.groups import COMPLIANCE_QUESTION
 from dxlab.toolkit.report import html_fragment
 from dxlab.web.console.backend import Backend
 from dxlab.web.console.layout import badge, code, link, parent_link, table
+
+# Up, or gone for good: neither is an alert on the dashboard (the same words for both).
+_NOT_AN_ALERT = (ConnectionState.AVAILABLE, VirtualInterfaceState.DELETED)
 
 Page = tuple[str, str, str]  # title, body, script
 INLINE_DIAGRAM_LIMIT = 400  # connections + VIFs drawn on the overview
@@ -43,8 +47,8 @@ def overview(b: Backend, q: dict[str, str]) -> Page:
             ("resiliency-groups", len(groups), "resiliency groups"),
         )
     )
-    down = [c for c in conns if c.get("connectionState") not in ("available", "deleted")]
-    down_vifs = [v for v in vifs if v.get("virtualInterfaceState") not in ("available", "deleted")]
+    down = [c for c in conns if c.get("connectionState") not in _NOT_AN_ALERT]
+    down_vifs = [v for v in vifs if v.get("virtualInterfaceState") not in _NOT_AN_ALERT]
     alerts = ""
     if down or down_vifs or result.get("active_failures") or result.get("tests_in_progress"):
         items = [f"{code(c['connectionId'])} is {badge(c.get('connectionState'))}" for c in down]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from html import escape
 
+from dxlab.domain.states import CONNECTION, LAG
 from dxlab.domain.vif import MTUS, STANDARD_MTU
 from dxlab.web.console.backend import Backend
 from dxlab.web.console.pages import Page
@@ -81,8 +82,8 @@ vifRefresh();
 
 def create_vif(b: Backend, q: dict[str, str]) -> Page:
     conns = [c for c in b.items("DescribeConnections", "connections")
-             if c.get("connectionState") not in ("deleted", "deleting", "rejected")]  # fmt: skip
-    lags = [g for g in b.items("DescribeLags", "lags") if g.get("lagState") not in ("deleted", "deleting")]
+             if c.get("connectionState") not in CONNECTION.gone]  # fmt: skip
+    lags = [g for g in b.items("DescribeLags", "lags") if g.get("lagState") not in LAG.gone]
     chosen = q.get("connection", "")
     parents = "".join(
         f'<option value="{escape(i)}"{" selected" if i == chosen else ""}>{escape(i)} — {escape(n)} '

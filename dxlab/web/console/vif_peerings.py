@@ -10,6 +10,7 @@ from html import escape
 from typing import Any
 
 from dxlab.domain.failover import DEFAULT_MINUTES, MAX_MINUTES, MIN_MINUTES
+from dxlab.domain.states import BGP_PEER, VirtualInterfaceState
 from dxlab.web.console.backend import Backend
 from dxlab.web.console.layout import badge, table
 
@@ -25,15 +26,15 @@ def peerings(b: Backend, v: dict[str, Any]) -> str:
             for p in peers]  # fmt: skip
     types = "".join(f'<option value="{escape(r["routerTypeIdentifier"])}">{escape(r["vendor"])} {escape(r["platform"])} '
                     f'({escape(r["software"])})</option>' for r in b.route("GET", "/router-types").get("routerTypes", []))  # fmt: skip
-    testable = v.get("virtualInterfaceState") in ("available", "testing")
+    testable = v.get("virtualInterfaceState") in (VirtualInterfaceState.AVAILABLE, VirtualInterfaceState.TESTING)
     checks = "".join(f'<label><input type="checkbox" name="peer" value="{escape(p.get("bgpPeerId", ""))}" checked> '
                      f'{escape(p.get("addressFamily", ""))} {escape(p.get("bgpPeerId", ""))} '
                      f'({escape(p.get("customerAddress", "") or "")})</label><br>'
-                     for p in peers if p.get("bgpPeerState") not in ("deleting", "deleted"))  # fmt: skip
+                     for p in peers if p.get("bgpPeerState") not in BGP_PEER.gone)  # fmt: skip
     actions = ('<div class="actions"><button type="button" id="actions-btn" aria-haspopup="true" aria-expanded="false">'
                'Actions ▾</button><span id="actions-menu" hidden>'
                + (f'<button type="button" class="secondary" data-cancel-test="{vid}">Cancel test</button> '
-                  if v.get("virtualInterfaceState") == "testing" else
+                  if v.get("virtualInterfaceState") == VirtualInterfaceState.TESTING else
                   f'<button type="button" class="secondary" data-action="bring-down"{"" if testable else " disabled"}>'
                   'Bring down BGP</button> ')
                + '<a href="#delete">Delete</a></span></div>'

@@ -1,0 +1,170 @@
+"""Write dxlab/domain/shapes.py from botocore's Direct Connect model (STYLE 18).
+
+The model that drives the codec also types the code: a `StrEnum` per enum of the model
+(ConnectionState, VirtualInterfaceState, ...), a `TypedDict` per structure (requests,
+responses and the records inside them; members the model marks required are
+`Required[...]`, the rest may be left out), an alias per list and scalar shape. Error
+structures are left out: dxlab's errors are the named classes of `dxlab.domain.errors`.
+
+    .venv/bin/python scripts/gen_shapes.py          # rewrite the module
+    .venv/bin/python scripts/gen_shapes.py --check  # exit 1 when it is out of date
+
+tests/test_shapes.py runs the check, so the committed module cannot drift from the model."""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+OUTPUT = Path(__file__).resolve().parent.parent / "dxlab" / "domain" / "shapes.py"
+
+# How the codec hands each scalar type to a handler (api/validate.py: timestamps as
+# epoch seconds, blobs as bytes).
+SCALARS = {
+    "string": "str",
+    "integer": "int",
+    "long": "int",
+    "boolean": "bool",
+    "timestamp": "float",
+    "blob": "bytes",
+    "double": "float",
+    "float": "float",
+}
+
+
+def load_model() -> dict[str, Any]:
+    import botocore.loaders
+
+    model: dict[str, Any] = botocore.loaders.Loader().load_service_model(
+        "directconnect", "service-2"
+    )
+    return model
+
+
+def member_name(value: str) -> str:
+    """An enum value as a constant name: 'PayAsYouGo' -> PAY_AS_YOU_GO,
+    'maximum-resiliency' -> MAXIMUM_RESILIENCY, 'application/pdf' -> APPLICATION_PDF."""
+    spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", value)
+    name = re.sub(r"[^0-9A-Za-z]+", "_", spaced).strip("_").upper()
+    return name if not name[:1].isdigit() else f"V_{name}"
+
+
+def _type_of(shapes: Mapping[str, Any], name: str) -> str:
+    """The annotation for a member of shape `name`: the shape's own name, except for the
+    model's plain scalars, which read better as themselves."""
+    return name if name in shapes else SCALARS[name]
+
+
+def _enum(name: str, shape: Mapping[str, Any]) -> list[str]:
+    lines = [f"class {name}(StrEnum):"]
+    lines += [f'    {member_name(v)} = "{v}"' for v in shape["enum"]]
+    return lines
+
+
+def _structure(name: str, shape: Mapping[str, Any]) -> list[str]:
+    members: Mapping[str, Any] = shape.get("members", {})
+    required = set(shape.get("required", []))
+    if not members:
+        return [f"class {name}(TypedDict):", "    pass"]
+    optional = any(m not in required for m in members)
+    head = f"class {name}(TypedDict, total=False):" if optional else f"class {name}(TypedDict):"
+    lines = [head]
+    for member, ref in members.items():
+        kind = ref["shape"]
+        lines.append(
+            f"    {member}: Required[{kind}]"
+            if optional and member in required
+            else f"    {member}: {kind}"
+        )
+    return lines
+
+
+def _alias(name: str, shape: Mapping[str, Any]) -> str:
+    if shape["type"] == "list":
+        return f"{name} = list[{shape['member']['shape']}]"
+    if shape["type"] == "map":
+        return f"{name} = dict[{shape['key']['shape']}, {shape['value']['shape']}]"
+    return f"{name} = {SCALARS[shape['type']]}"
+
+
+def _dependency_order(shapes: Mapping[str, Any], names: list[str]) -> list[str]:
+    """Structures, lists and maps after the shapes they name: the module has no
+    `from __future__ import annotations` (TypedDict reads `Required[...]` at import), so
+    every annotation is evaluated when its class or alias is made."""
+    done: set[str] = set()
+    ordered: list[str] = []
+
+    def visit(name: str) -> None:
+        if name in done:
+            return
+        done.add(name)
+        shape = shapes[name]
+        refs = [shape.get("member"), shape.get("key"), shape.get("value")]
+        refs += list(shape.get("members", {}).values())
+        for ref in refs:
+            if ref and shapes[ref["shape"]]["type"] in ("structure", "list", "map"):
+                visit(ref["shape"])
+        ordered.append(name)
+
+    for name in names:
+        visit(name)
+    return ordered
+
+
+def render(model: Mapping[str, Any]) -> str:
+    shapes: Mapping[str, Any] = model["shapes"]
+    meta = model["metadata"]
+    names = sorted(n for n, s in shapes.items() if not s.get("exception"))
+    scalars = [n for n in names if shapes[n]["type"] in SCALARS and "enum" not in shapes[n]]
+    enums = [n for n in names if "enum" in shapes[n]]
+    composites = _dependency_order(
+        shapes, [n for n in names if shapes[n]["type"] in ("structure", "list", "map")]
+    )
+    head = [
+        f'"""The {meta["serviceFullName"]} model ({meta["apiVersion"]}) as Python types: a StrEnum per',
+        "enum, a TypedDict per request, response and record structure.",
+        "",
+        "GENERATED by scripts/gen_shapes.py from botocore's directconnect service-2.json: do not",
+        "edit; run `.venv/bin/python scripts/gen_shapes.py` after a botocore upgrade.",
+        'tests/test_shapes.py fails when this file and the model disagree."""',
+        "",
+        "# fmt: off",
+        "from enum import StrEnum",
+        "from typing import Required, TypedDict",
+        "",
+        *[_alias(n, shapes[n]) for n in scalars],
+    ]
+    # Blocks two blank lines apart; consecutive list and map aliases share one block.
+    blocks: list[list[str]] = [head] + [_enum(n, shapes[n]) for n in enums]
+    aliases: list[str] = []
+    for name in composites:
+        if shapes[name]["type"] != "structure":
+            aliases.append(_alias(name, shapes[name]))
+            continue
+        if aliases:
+            blocks.append(aliases)
+            aliases = []
+        blocks.append(_structure(name, shapes[name]))
+    if aliases:
+        blocks.append(aliases)
+    return "\n\n\n".join("\n".join(block) for block in blocks) + "\n"
+
+
+def main(argv: list[str]) -> int:
+    text = render(load_model())
+    if "--check" in argv:
+        current = OUTPUT.read_text() if OUTPUT.exists() else ""
+        if current != text:
+            print(f"{OUTPUT.name} is out of date: run scripts/gen_shapes.py", file=sys.stderr)
+            return 1
+        return 0
+    OUTPUT.write_text(text)
+    print(f"wrote {OUTPUT}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

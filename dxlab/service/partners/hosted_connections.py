@@ -141,12 +141,28 @@ def hosted_listing(uow: UnitOfWork, ctx: Context, parent_id: str) -> list[dict[s
     return [r.doc for r in hosted_on(uow, parent.id) if r.meta["partnerAccount"] == ctx.account]
 
 
+def hosted_or_listing(uow: UnitOfWork, ctx: Context, connection_id: str) -> list[dict[str, Any]]:
+    """DescribeHostedConnections names an interconnect or LAG, whose hosted connections it
+    lists, or one hosted connection of the caller's, which it answers alone: the Terraform
+    AWS provider reads `aws_dx_hosted_connection` that way, and treats `Could not find
+    Connection with ID` as the connection being gone."""
+    if connection_id.startswith("dxlag-"):
+        return hosted_listing(uow, ctx, connection_id)
+    hosted = uow.get("connection", connection_id)
+    if hosted is not None and hosted.meta.get("partnerAccount") == ctx.account:
+        return [hosted.doc]
+    parent = uow.get("interconnect", connection_id)
+    if parent is None or parent.account != ctx.account:
+        raise NotFound(f"Could not find Connection with ID {connection_id}")
+    return hosted_listing(uow, ctx, connection_id)
+
+
 @operation("DescribeHostedConnections")
 def describe_hosted_connections(
     uow: UnitOfWork, ctx: Context, req: dict[str, Any]
 ) -> dict[str, Any]:
     items, token = page(
-        hosted_listing(uow, ctx, req["connectionId"]), req.get("maxResults"), req.get("nextToken")
+        hosted_or_listing(uow, ctx, req["connectionId"]), req.get("maxResults"), req.get("nextToken")
     )
     out: dict[str, Any] = {"connections": items}
     if token:

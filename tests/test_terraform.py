@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from dxlab.client import ext
+from dxlab.cli.client import ext
 from tests.conftest import ServerProcess
 
 CONFIG = Path(__file__).parent / "terraform" / "main.tf"

@@ -59,7 +59,7 @@ UPDATED = {
     "aws_dx_connection.macsec",
     "aws_dx_lag.lag",
     "aws_dx_gateway.vgw",
-    "aws_dx_gateway.tgw",
+    "aws_dx_gateway.transit",
     "aws_dx_gateway.partner",
     "aws_dx_gateway_association.vgw",
     "aws_dx_gateway_association.partner",
@@ -235,6 +235,7 @@ def test_every_aws_dx_resource_through_apply_plan_import_update_destroy(make_ser
     tf.run("destroy", "-auto-approve", "-input=false", "-parallelism=30", "-var=generation=2")
     assert tf.state() == {}
     assert_nothing_left(server, given["interconnect_id"])
+    assert not server.server_errors(), server.server_errors()
     print("\n".join(tf.log))
 
 

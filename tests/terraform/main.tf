@@ -140,8 +140,8 @@ resource "aws_dx_gateway" "vgw" {
   amazon_side_asn = "64512"
 }
 
-resource "aws_dx_gateway" "tgw" {
-  name            = "tf-gw-tgw-${local.g}"
+resource "aws_dx_gateway" "transit" {
+  name            = "tf-gw-transit-${local.g}"
   amazon_side_asn = "64513"
 }
 
@@ -220,7 +220,7 @@ resource "aws_dx_transit_virtual_interface" "transit" {
   vlan           = 103
   address_family = "ipv4"
   bgp_asn        = 65353
-  dx_gateway_id  = aws_dx_gateway.tgw.id
+  dx_gateway_id  = aws_dx_gateway.transit.id
   mtu            = local.updated ? 8500 : 1500
   tags           = { generation = tostring(local.g) }
 }

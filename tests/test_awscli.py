@@ -148,3 +148,23 @@ def test_cli_over_rpc_v2_cbor(server: Any, account: str, tmp_path: Path) -> None
     assert "An error occurred (DirectConnectClientException)" in err
     assert "Could not find Connection with ID dxcon-nope1234" in err
     assert "/service/OvertureService/operation/DescribeConnections" in err  # the CBOR path
+
+
+def test_associate_and_disassociate_connection_with_lag_examples(server: Any, account: str) -> None:
+    """The AWS CLI's own examples (awscli/examples/directconnect/associate-connection-with-lag.rst,
+    disassociate-connection-from-lag.rst): a LAG and a connection ordered at one location
+    and speed, then associated and disassociated (lag_placement puts them on one device)."""
+    lag = ok(server, account, "create-lag", "--location", "EqDC2", "--number-of-connections", "1",
+             "--connections-bandwidth", "1Gbps", "--lag-name", "1GBLag")  # fmt: skip
+    conn = ok(server, account, "create-connection", "--location", "EqDC2", "--bandwidth", "1Gbps",
+              "--connection-name", "Con2ForLag")  # fmt: skip
+    captured = {"ownerAccount", "connectionId", "lagId", "connectionState", "bandwidth", "location",
+                "connectionName", "region"}  # fmt: skip
+    joined = ok(server, account, "associate-connection-with-lag", "--lag-id", lag["lagId"],
+                "--connection-id", conn["connectionId"])  # fmt: skip
+    assert captured <= set(joined)
+    assert (joined["lagId"], joined["connectionName"], joined["bandwidth"]) == (lag["lagId"], "Con2ForLag", "1Gbps")
+    left = ok(server, account, "disassociate-connection-from-lag", "--lag-id", lag["lagId"],
+              "--connection-id", conn["connectionId"])  # fmt: skip
+    assert captured - {"lagId"} <= set(left) and "lagId" not in left
+    assert ok(server, account, "describe-lags", "--lag-id", lag["lagId"])["lags"][0]["numberOfConnections"] == 1

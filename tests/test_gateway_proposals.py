@@ -76,11 +76,50 @@ def test_vgw_proposal_accepted_then_updated_by_a_new_proposal(server: Any, accou
     assert assoc["associationState"] == "associated"
     assert assoc["allowedPrefixesToDirectConnectGateway"] == prefixes("10.0.0.0/15", "192.168.0.0/24")
 
-    # An accepted proposal cannot be deleted; the association can be disassociated.
+    # An accepted proposal is deleted as the service deletes it (Terraform's destroy of
+    # aws_dx_gateway_association_proposal does); its association stays until disassociated.
+    gone = dxa.delete_direct_connect_gateway_association_proposal(proposalId=p["proposalId"])
+    assert gone["directConnectGatewayAssociationProposal"]["proposalState"] == "deleted"
+    assert proposals(dxb, proposalId=p["proposalId"])[0]["proposalState"] == "deleted"
+    assert [x["associationState"] for x in associations(dxb, gid)] == ["associated"]
     assert_client_error(error_of(dxa.delete_direct_connect_gateway_association_proposal, proposalId=p["proposalId"]),
-                        "accepted", "disassociate")  # fmt: skip
+                        p["proposalId"], "already deleted")  # fmt: skip
     dxa.delete_direct_connect_gateway_association(associationId=assoc["associationId"])
     assert associations(dxb, gid) == []
+
+
+def test_an_override_shows_on_the_proposal_and_the_same_prefixes_can_be_proposed_again(
+    server: Any, account: str
+) -> None:
+    """The accepter's override: the proposal keeps what was requested and shows what is now
+    allowed (existing...), so the proposer's code sees the difference as on AWS. Proposing
+    the prefixes already allowed again is accepted, as the service accepts it."""
+    a, b = accounts(account)
+    dxa, dxb = server.client(a), server.client(b)
+    gw = vgw(server, a, "10.20.0.0/16", "10.21.0.0/16")
+    gid = dxgw(dxb, "shared", asn=65100)
+    p = propose(dxa, gid, b, gw, "10.20.0.0/16")
+    dxb.accept_direct_connect_gateway_association_proposal(
+        directConnectGatewayId=gid, proposalId=p["proposalId"], associatedGatewayOwnerAccount=a,
+        overrideAllowedPrefixesToDirectConnectGateway=prefixes("10.20.0.0/16", "10.21.0.0/16"),
+    )  # fmt: skip
+    for dx in (dxa, dxb):
+        [seen] = proposals(dx, proposalId=p["proposalId"])
+        assert seen["proposalState"] == "accepted"
+        assert seen["requestedAllowedPrefixesToDirectConnectGateway"] == prefixes("10.20.0.0/16")
+        assert seen["existingAllowedPrefixesToDirectConnectGateway"] == prefixes("10.20.0.0/16", "10.21.0.0/16")
+    again = propose(dxa, gid, b, gw, "10.20.0.0/16")
+    assert again["proposalState"] == "requested"
+    assert again["existingAllowedPrefixesToDirectConnectGateway"] == prefixes("10.20.0.0/16", "10.21.0.0/16")
+    assert again["requestedAllowedPrefixesToDirectConnectGateway"] == prefixes("10.20.0.0/16", "10.21.0.0/16")
+    # One with no prefix change at all is accepted too (the pending one is withdrawn first).
+    dxa.delete_direct_connect_gateway_association_proposal(proposalId=again["proposalId"])
+    bare = propose(dxa, gid, b, gw)
+    assert bare["requestedAllowedPrefixesToDirectConnectGateway"] == prefixes("10.20.0.0/16", "10.21.0.0/16")
+    dxb.accept_direct_connect_gateway_association_proposal(directConnectGatewayId=gid, proposalId=bare["proposalId"],
+                                                           associatedGatewayOwnerAccount=a)  # fmt: skip
+    [assoc] = associations(dxb, gid)
+    assert assoc["allowedPrefixesToDirectConnectGateway"] == prefixes("10.20.0.0/16", "10.21.0.0/16")
 
 
 def test_tgw_proposal_withdrawn_and_one_rejected(server: Any, account: str) -> None:

@@ -154,7 +154,32 @@ def test_only_the_owner_of_an_interconnect_allocates_on_it(
     stranger = server.client(str(int(account) + 2))
     refused(stranger.allocate_hosted_connection, f"Could not find Interconnect with ID {ic}", connectionId=ic,
             ownerAccount=account, bandwidth="50Mbps", connectionName="x", vlan=5)  # fmt: skip
-    refused(stranger.describe_hosted_connections, "Could not find Interconnect", connectionId=ic)
+    refused(stranger.describe_hosted_connections, f"Could not find Connection with ID {ic}", connectionId=ic)
+
+
+def test_describe_hosted_connections_by_the_hosted_connections_own_id(
+    server: Any, dx: Any, account: str, partner: Any
+) -> None:
+    """The Terraform AWS provider reads aws_dx_hosted_connection with
+    DescribeHostedConnections {connectionId: <the hosted connection's id>}: that one
+    connection, and `Could not find Connection with ID` (what it takes as gone) once missing."""
+    ic = interconnect(partner)
+    first, second = allocate(partner, ic, account, vlan=301), allocate(partner, ic, account, vlan=302)
+    cid = first["connectionId"]
+    [seen] = partner.describe_hosted_connections(connectionId=cid)["connections"]
+    assert (seen["connectionId"], seen["vlan"], seen["ownerAccount"]) == (cid, 301, account)
+    assert len(partner.describe_hosted_connections(connectionId=ic)["connections"]) == 2
+    # Only its partner reads it that way; the owner and strangers get the not-found answer.
+    for other in (dx, server.client(str(int(account) + 2))):
+        refused(other.describe_hosted_connections, f"Could not find Connection with ID {cid}", connectionId=cid)
+    missing = "dxcon-zzzzzzzz"
+    refused(partner.describe_hosted_connections, f"Could not find Connection with ID {missing}", connectionId=missing)
+    # A deleted one is still described, in state deleted, as the provider's waiter expects.
+    dx.confirm_connection(connectionId=cid)
+    dx.delete_connection(connectionId=cid)
+    [gone] = partner.describe_hosted_connections(connectionId=cid)["connections"]
+    assert gone["connectionState"] == "deleted"
+    assert partner.describe_hosted_connections(connectionId=second["connectionId"])["connections"][0]["vlan"] == 302
 
 
 def test_deprecated_allocate_connection_on_interconnect(

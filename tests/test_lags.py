@@ -186,10 +186,12 @@ def test_associate_and_disassociate(dx: Any) -> None:
 
 def test_associate_refuses_another_device_or_bandwidth(dx: Any) -> None:
     lag = dx.create_lag(
-        numberOfConnections=1, location="EqDC2", connectionsBandwidth="10Gbps", lagName="l"
+        numberOfConnections=4, location="EqDC2", connectionsBandwidth="10Gbps", lagName="l"
     )
+    # The LAG is full (limits.md: 4 below 100G), so a new connection spreads to another device.
     other = dx.create_connection(location="EqDC2", bandwidth="10Gbps", connectionName="elsewhere")
-    assert other["awsDevice"] != lag["awsDevice"]  # spread over devices
+    assert other["awsDevice"] != lag["awsDevice"]
+    dx.disassociate_connection_from_lag(connectionId=member_ids(lag)[3], lagId=lag["lagId"])
     refused(dx.associate_connection_with_lag, "same AWS device", other["awsDevice"],
             connectionId=other["connectionId"], lagId=lag["lagId"])  # fmt: skip
     slow = dx.create_connection(location="EqDC2", bandwidth="1Gbps", connectionName="slow")
@@ -206,12 +208,44 @@ def test_associate_refuses_another_device_or_bandwidth(dx: Any) -> None:
         connectionId=far["connectionId"],
         lagId=lag["lagId"],
     )
-    assert lag_of(dx, lag["lagId"])["numberOfConnections"] == 1
-    assert all(
-        "lagId" not in c
-        for c in dx.describe_connections()["connections"]
-        if c["connectionName"] != lag["connections"][0]["connectionName"]
-    )
+    assert lag_of(dx, lag["lagId"])["numberOfConnections"] == 3
+    assert [c["connectionName"] for c in dx.describe_connections()["connections"] if "lagId" not in c] == [
+        lag["connections"][3]["connectionName"], "elsewhere", "slow", "far"
+    ]
+
+
+@pytest.mark.parametrize("lag_first", [True, False])
+def test_a_connection_and_a_lag_ordered_at_one_location_and_speed_share_a_device(dx: Any, lag_first: bool) -> None:
+    """associate-connection-with-lag.md needs one device; the ordinary flow (a LAG and a
+    connection ordered at one location and speed, in either order, then associated: what
+    Terraform's aws_dx_connection_association does) finds them there (lag_placement)."""
+
+    def order_lag() -> dict[str, Any]:
+        return dict(dx.create_lag(numberOfConnections=1, location="CSVA1", connectionsBandwidth="1Gbps", lagName="l"))
+
+    def order_connection(name: str) -> dict[str, Any]:
+        return dict(dx.create_connection(location="CSVA1", bandwidth="1Gbps", connectionName=name))
+
+    if lag_first:
+        lag, conn = order_lag(), order_connection("c")
+    else:
+        conn = order_connection("c")
+        lag = order_lag()
+    assert conn["awsDevice"] == lag["awsDevice"]
+    assert dx.associate_connection_with_lag(connectionId=conn["connectionId"], lagId=lag["lagId"])["lagId"] == lag["lagId"]
+    assert len(member_ids(lag_of(dx, lag["lagId"]))) == 2
+    # Another speed, or the same speed elsewhere, is not drawn to the LAG's device.
+    fast = dx.create_connection(location="CSVA1", bandwidth="10Gbps", connectionName="fast")
+    assert fast["awsDevice"] != lag["awsDevice"]
+    # A second LAG still spreads away from the first (the Resiliency Toolkit's orders).
+    assert order_lag()["awsDevice"] != lag["awsDevice"]
+
+
+def test_a_full_lag_draws_no_more_connections(dx: Any) -> None:
+    lag = dx.create_lag(numberOfConnections=2, location="EqDC2", connectionsBandwidth="100Gbps", lagName="big")
+    assert dx.create_connection(location="EqDC2", bandwidth="100Gbps", connectionName="x")["awsDevice"] != lag["awsDevice"]
+    dx.disassociate_connection_from_lag(connectionId=member_ids(lag)[1], lagId=lag["lagId"])
+    assert dx.create_connection(location="EqDC2", bandwidth="100Gbps", connectionName="y")["awsDevice"] == lag["awsDevice"]
 
 
 def test_connections_per_lag(dx: Any) -> None:

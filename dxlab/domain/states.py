@@ -323,7 +323,7 @@ PROPOSAL: Lifecycle[DirectConnectGatewayAssociationProposalState] = Lifecycle(
     initial=frozenset({PR.REQUESTED}),
     transitions={
         PR.REQUESTED: frozenset({PR.ACCEPTED, PR.DELETED}),
-        PR.ACCEPTED: frozenset(),
+        PR.ACCEPTED: frozenset({PR.DELETED}),  # the service deletes an accepted proposal too
         PR.DELETED: frozenset(),
     },
     live=frozenset({PR.REQUESTED}),

@@ -154,11 +154,13 @@ def test_associate_and_disassociate(dx: Service) -> None:
 
 
 def test_a_member_shares_the_device_bandwidth_and_location(dx: Service) -> None:
-    made = lag(dx, numberOfConnections=1)
+    # A full LAG (limits.md: 4 below 100G) draws no new connection to its device.
+    made = lag(dx, numberOfConnections=4)
     other = dx.call(
         "CreateConnection", location="EqDC2", bandwidth="10Gbps", connectionName="elsewhere"
     )
     assert other["awsDevice"] != made["awsDevice"]
+    dx.call("DisassociateConnectionFromLag", connectionId=members(made)[3], lagId=made["lagId"])
     dx.refused(
         ValidationError,
         ("same AWS device", other["awsDevice"]),
@@ -293,3 +295,22 @@ def test_another_accounts_lag_does_not_exist_for_you(dx: Service) -> None:
     msg = dx.refused(NotFound, made["lagId"], "DescribeLags", "999988887777", lagId=made["lagId"])
     assert msg == f"Could not find Lag with ID {made['lagId']}"
     dx.refused(NotFound, "Could not find Lag", "DeleteLag", "999988887777", lagId=made["lagId"])
+
+
+@pytest.mark.parametrize("lag_first", [True, False])
+def test_a_lag_and_a_connection_of_one_location_and_speed_share_a_device(dx: Service, lag_first: bool) -> None:
+    """lag_placement: whichever is ordered first, they land on one device, so the
+    association (Terraform's aws_dx_connection_association) is accepted."""
+    one = {"location": "CSVA1", "connectionsBandwidth": "1Gbps", "numberOfConnections": 1}
+    if lag_first:
+        made = lag(dx, **one)
+        conn = dx.call("CreateConnection", location="CSVA1", bandwidth="1Gbps", connectionName="c")
+    else:
+        conn = dx.call("CreateConnection", location="CSVA1", bandwidth="1Gbps", connectionName="c")
+        made = lag(dx, **one)
+    assert conn["awsDevice"] == made["awsDevice"]
+    joined = dx.call("AssociateConnectionWithLag", connectionId=conn["connectionId"], lagId=made["lagId"])
+    assert joined["lagId"] == made["lagId"]
+    # Another speed is not drawn there; a second LAG spreads away from the first.
+    assert dx.call("CreateConnection", location="CSVA1", bandwidth="10Gbps", connectionName="f")["awsDevice"] != made["awsDevice"]
+    assert lag(dx, **one)["awsDevice"] != made["awsDevice"]

@@ -29,6 +29,7 @@ from dxlab.domain.shapes import (
 from dxlab.domain.speeds import DEDICATED_BANDWIDTHS, MACSEC_BANDWIDTHS
 from dxlab.domain.states import CONNECTION, VIF, ConnectionState, set_state
 from dxlab.service.common import find, find_port, initial_tags, page
+from dxlab.service.connections.lag_placement import lag_devices_with_room
 from dxlab.service.connections.lag_rules import member_changed
 from dxlab.service.connections.placement import new_port_fields, place, ports_at, release_port
 from dxlab.service.context import Context
@@ -126,8 +127,12 @@ def create_connection(
         lag = find(uow, ctx, "lag", lag_id)
         check_can_join_lag(uow, lag, loc.code, bandwidth, macsec=macsec)
         on_device = lag.doc["awsDevice"]
+        prefer: frozenset[str] = frozenset()
+    else:
+        prefer = lag_devices_with_room(uow, ctx.account, loc.code, bandwidth)
     device, port = place(uow, loc, ctx.account, connection_id, on_device=on_device,
-                         avoid_devices=avoid_devices, ports_here=ports_here, sub_location=sub_location)  # fmt: skip
+                         avoid_devices=avoid_devices, prefer_devices=prefer, ports_here=ports_here,
+                         sub_location=sub_location)  # fmt: skip
     doc = new_connection_doc(
         ctx,
         connection_id,

@@ -33,6 +33,7 @@ from dxlab.service.connections.dedicated import (
     require_location,
     schedule_provisioning,
 )
+from dxlab.service.connections.lag_placement import standalone_devices
 from dxlab.service.connections.lag_rules import (
     as_connection,
     check_can_join_lag,
@@ -159,7 +160,10 @@ def order_connection(
 ) -> Record:
     """One new dedicated connection of a LAG, on the LAG's device."""
     connection_id = ids.connection_id()
-    device, port = place(uow, loc, ctx.account, connection_id, on_device=on_device)
+    # A new LAG's first connection goes where the account's standalone connections of this
+    # location and speed are, so they can join it (lag_placement).
+    prefer = frozenset() if on_device else standalone_devices(uow, ctx.account, loc.code, req["connectionsBandwidth"])
+    device, port = place(uow, loc, ctx.account, connection_id, on_device=on_device, prefer_devices=prefer)
     doc = new_connection_doc(
         ctx,
         connection_id,

@@ -39,11 +39,13 @@ def place(
     *,
     on_device: str | None = None,
     avoid_devices: frozenset[str] = frozenset(),
+    prefer_devices: frozenset[str] = frozenset(),
     ports_here: list[dict[str, Any]] | None = None,
     sub_location: str | None = None,
 ) -> tuple[Device, int]:
     """`ports_here`: the account's ports at this location, when the caller has listed them;
-    `sub_location`: only devices on that floor or in that meet-me room."""
+    `sub_location`: only devices on that floor or in that meet-me room. `prefer_devices`
+    (see lag_placement) comes before the spread; `avoid_devices` before it."""
     devices = [d for d in location.devices if (on_device is None or d.aws_device == on_device)
                and (sub_location is None or d.sub_location == sub_location)]  # fmt: skip
     mine: dict[str, int] = {}
@@ -55,10 +57,11 @@ def place(
     for d in location.devices:
         by_sub[d.sub_location] = by_sub.get(d.sub_location, 0) + mine.get(d.aws_device, 0)
 
-    def preference(d: Device) -> tuple[int, int, int, int, str]:
+    def preference(d: Device) -> tuple[int, int, int, int, int, str]:
         # Distinct devices first, then distinct sub-locations (floors), then least used.
         return (
             int(d.aws_device in avoid_devices),
+            int(d.aws_device not in prefer_devices),
             mine.get(d.aws_device, 0),
             by_sub[d.sub_location],
             len(used[d.aws_device]),

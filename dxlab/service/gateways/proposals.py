@@ -66,6 +66,7 @@ def _purge(uow: UnitOfWork, ctx: Context, ref: str, payload: dict[str, Any]) -> 
 def close(uow: UnitOfWork, ctx: Context, rec: Record, state: ProposalState) -> None:
     """Accepted or deleted: no longer open, visible for 3 more days."""
     uow.cancel_timers(rec.id, EXPIRE)
+    uow.cancel_timers(rec.id, PURGE)  # an accepted proposal deleted: 3 days from now
     set_state(rec.doc, PROPOSAL, state)
     uow.put(rec)
     uow.schedule(ctx.now() + gateway.PROPOSAL_AFTERLIFE, PURGE, rec.id, {})
@@ -128,12 +129,9 @@ def create_proposal(
         start = gateway.default_allowed_prefixes(gw_view["type"], add, gw.meta["vpcCidrs"])
         requested = gateway.apply_prefix_changes([], start, remove)
     else:
-        # multi-account-associate-vgw.md: the gateway owner updates prefixes by proposing again.
-        if not add and not remove:
-            raise ValidationError(
-                f"{gw.id} is already associated with Direct Connect gateway {dxgw_id};"
-                " a new proposal must add or remove allowed prefixes"
-            )
+        # multi-account-associate-vgw.md: the gateway owner updates prefixes by proposing
+        # again. A proposal of the prefixes already allowed is accepted too (the service
+        # does; Terraform proposes again when it replaces an accepted proposal).
         requested = gateway.apply_prefix_changes(allowed(current), add, remove)
     gateway.check_prefix_count(gw_view["type"], requested)
     pid = ids.gateway_id()
@@ -210,6 +208,9 @@ def accept_proposal(
     else:
         change_prefixes(uow, ctx, current, prefixes)
         assoc = current
+    # The proposal keeps what was requested and shows what is now allowed, so an override
+    # by the accepter is visible to the proposer (and to Terraform's diff) as on AWS.
+    rec.doc["existingAllowedPrefixesToDirectConnectGateway"] = gateway.as_prefix_list(allowed(assoc))
     close(uow, ctx, rec, ProposalState.ACCEPTED)
     return {"directConnectGatewayAssociation": as_association(assoc.doc)}
 
@@ -220,11 +221,9 @@ def delete_proposal(
 ) -> DeleteDirectConnectGatewayAssociationProposalResult:
     rec = find_proposal(uow, ctx, req["proposalId"])
     state = rec.doc["proposalState"]
-    if state != ProposalState.REQUESTED:
-        # multi-account-associate-vgw.md: an accepted proposal can't be deleted; disassociate.
-        raise Conflict(
-            f"Proposal {rec.id} is in state {state}; only a pending proposal can be deleted"
-            + (" (disassociate the gateway instead)" if state == ProposalState.ACCEPTED else "")
-        )
+    if state == ProposalState.DELETED:
+        raise Conflict(f"Proposal {rec.id} is already deleted")
+    # A pending proposal is withdrawn or rejected; an accepted one is deleted too, as the
+    # service does, and its association stays (disassociating is a separate call).
     close(uow, ctx, rec, ProposalState.DELETED)
     return {"directConnectGatewayAssociationProposal": _proposal(rec.doc)}

@@ -164,12 +164,28 @@ def hosted_listing(uow: UnitOfWork, ctx: Context, parent_id: str) -> list[Connec
     return [_connection(r.doc) for r in mine]
 
 
+def hosted_or_listing(uow: UnitOfWork, ctx: Context, connection_id: str) -> list[Connection]:
+    """DescribeHostedConnections names an interconnect or LAG, whose hosted connections it
+    lists, or one hosted connection of the caller's, which it answers alone: the Terraform
+    AWS provider reads `aws_dx_hosted_connection` that way, and treats `Could not find
+    Connection with ID` as the connection being gone."""
+    if connection_id.startswith("dxlag-"):
+        return hosted_listing(uow, ctx, connection_id)
+    hosted = uow.get("connection", connection_id)
+    if hosted is not None and hosted.meta.get("partnerAccount") == ctx.account:
+        return [_connection(hosted.doc)]
+    parent = uow.get("interconnect", connection_id)
+    if parent is None or parent.account != ctx.account:
+        raise NotFound(f"Could not find Connection with ID {connection_id}")
+    return hosted_listing(uow, ctx, connection_id)
+
+
 @operation("DescribeHostedConnections")
 def describe_hosted_connections(
     uow: UnitOfWork, ctx: Context, req: DescribeHostedConnectionsRequest
 ) -> Connections:
     items, token = page(
-        hosted_listing(uow, ctx, req["connectionId"]), req.get("maxResults"), req.get("nextToken")
+        hosted_or_listing(uow, ctx, req["connectionId"]), req.get("maxResults"), req.get("nextToken")
     )
     out: Connections = {"connections": items}
     if token:

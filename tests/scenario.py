@@ -95,7 +95,7 @@ def _trim(text: str, n: int) -> str:
     return yaml.safe_dump(data, sort_keys=False)
 
 
-def _wait_available(dx: Any, vifs: list[str], timeout: float = 10.0) -> None:
+def _wait_available(dx: Any, vifs: list[str], timeout: float = 30.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         states = {v["virtualInterfaceState"] for v in dx.describe_virtual_interfaces()["virtualInterfaces"]

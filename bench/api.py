@@ -234,6 +234,8 @@ def seed_dxlab(db_path: Path, counts: dict[str, int]) -> None:
     per account, and the catalog has a few locations per Region. The documents come from
     the service's own `new_connection_doc`; ports are not claimed (there are not 10,000)."""
     from dxlab.domain import catalog, ids
+    from dxlab.domain.shapes import ConnectionState
+    from dxlab.domain.states import CONNECTION, set_state
     from dxlab.service.connections.dedicated import new_connection_doc
     from dxlab.service.context import Context
     from dxlab.store import Record, open_store
@@ -250,9 +252,11 @@ def seed_dxlab(db_path: Path, counts: dict[str, int]) -> None:
                     device = loc.devices[i % len(loc.devices)]
                     cid = ids.connection_id()
                     doc = new_connection_doc(
-                        ctx, cid, f"seed-{i}", loc, device, "10Gbps", "available",
+                        ctx, cid, f"seed-{i}", loc, device, "10Gbps", ConnectionState.REQUESTED,
                         loaIssueTime=now, billingMode="PayAsYouGo",
                     )  # fmt: skip
+                    for step in (ConnectionState.PENDING, ConnectionState.AVAILABLE):  # as provisioning moves it
+                        set_state(doc, CONNECTION, step)
                     meta = {"port": None, "subLocation": device.sub_location, "crossConnect": True}
                     uow.put(Record("connection", cid, account, doc, meta, created=now + i * 1e-6))
     finally:

@@ -134,7 +134,7 @@ def set_state(doc: MutableMapping[str, Any], lifecycle: Lifecycle[S], new: S) ->
     if not lifecycle.allows(current, new):
         resource = doc.get(lifecycle.id_field, "?") if lifecycle.id_field else "?"
         raise IllegalTransition(lifecycle.name, resource, str(current), str(new))
-    doc[lifecycle.field] = new.value
+    doc[lifecycle.field] = str(new)  # a StrEnum member, or the plain string it spells
 
 
 C = ConnectionState

@@ -42,8 +42,14 @@ tests/js/node_modules/.installed: tests/js/package-lock.json
 	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --prefix tests/js --no-audit --no-fund
 	touch $@
 
+# Two passes: everything but the lab on both cores (a module stays on one worker, so its
+# servers and fixtures are shared as written), then the lab alone, whose daemons and
+# probe timings want the machine to themselves.
+LAB_TESTS := $(wildcard tests/test_lab_*.py)
 pytest: venv system-packages tests/js/node_modules/.installed
-	DXLAB_TEST_PG="$$(bash scripts/start-postgres.sh)" $(PY) -m pytest -q -p no:cacheprovider tests
+	DXLAB_TEST_PG="$$(bash scripts/start-postgres.sh)" $(PY) -m pytest -q -p no:cacheprovider -n 2 --dist loadfile \
+	  $(addprefix --ignore=,$(LAB_TESTS)) tests
+	$(PY) -m pytest -q -p no:cacheprovider $(LAB_TESTS)
 
 test: system-packages venv lint typecheck pytest
 

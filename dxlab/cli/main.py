@@ -510,15 +510,19 @@ def router_types(endpoint: str) -> None:
 @click.option("--site", default=None, help="Data center (default: each).")
 @click.option("--vpc", default=None, help="VPC (default: each).")
 @click.option("--count", default=5, show_default=True, help="Pings per pair.")
+@click.option("--public", is_flag=True,
+              help="Step 5 for the AWS Cloud: to the AWS public service of each public VIF's Region.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @endpoint_option
-def verify(site: str | None, vpc: str | None, count: int, as_json: bool, endpoint: str) -> None:
-    """Step 5: traceroute and ping from a data center to the VPC instance."""
+def verify(site: str | None, vpc: str | None, count: int, public: bool, as_json: bool, endpoint: str) -> None:
+    """Step 5: traceroute and ping from a data center to the VPC instance (--public: to an
+    AWS public service over a public VIF, the Direct Connect hop named in the trace)."""
     import json
 
     from dxlab.cli.client import ext
 
-    query = "&".join(f"{k}={v}" for k, v in (("site", site), ("vpc", vpc), ("count", count)) if v)
+    query = "&".join(f"{k}={v}" for k, v in (("site", site), ("vpc", vpc), ("count", count),
+                                             ("public", "true" if public else None)) if v)  # fmt: skip
     result = _call(ext, endpoint, "GET", f"/verify?{query}")
     if as_json:
         click.echo(json.dumps(result, indent=2))

@@ -38,6 +38,9 @@ class AwsPeer:
     default_local_pref: int
     exports: tuple[str, ...]  # prefixes AWS advertises over this session
     disabled: bool = False  # a BGP failover test holds it down (StartBgpFailoverTest)
+    # A public VIF: only its approved route filter prefixes (and more specific ones) are
+    # accepted, the rest filtered (routing-and-bgp.md); None: no such filter.
+    accept_only: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -52,14 +55,25 @@ def _set(prefixes: tuple[str, ...] | list[str]) -> str:
     return "[ " + ", ".join(prefixes) + " ]"
 
 
+def _tagged(communities: tuple[str, ...]) -> str:
+    """A static route's BGP communities, as BIRD sets them."""
+    if not communities:
+        return ""
+    adds = " ".join(f"bgp_community.add(({c.replace(':', ',')}));" for c in communities)
+    return f" {{ {adds} }}"
+
+
 def _header(router_id: str) -> list[str]:
     return [f"router id {router_id};", "protocol device { scan time 2; }", "",
             "protocol kernel kernel4 {", "  ipv4 { import none; export all; };", "  merge paths yes;", "}", ""]  # fmt: skip
 
 
-def local_pref_filter(name: str, default: int) -> list[str]:
+def local_pref_filter(name: str, default: int, accept_only: tuple[str, ...] | None = None) -> list[str]:
     # routing-and-bgp.md: 7224:7100 low, 7224:7200 medium, 7224:7300 high preference.
     out = [f"filter {name} {{"]
+    if accept_only is not None:
+        approved = [p for p in accept_only if ":" not in p]
+        out.append(f"  if net !~ {_set([p + '+' for p in approved])} then reject;" if approved else "  reject;")
     for i, (community, pref) in enumerate(sorted(LOCAL_PREFERENCE.items())):
         asn, value = community.split(":")
         out.append(f"  {'if' if i == 0 else 'else if'} ({asn},{value}) ~ bgp_community then bgp_local_pref = {pref};")
@@ -67,20 +81,24 @@ def local_pref_filter(name: str, default: int) -> list[str]:
     return out
 
 
-def device(router_id: str, peers: list[AwsPeer], backbones: list[Backbone], statics: list[tuple[str, str]]) -> str:
+def device(router_id: str, peers: list[AwsPeer], backbones: list[Backbone], statics: list[tuple[str, str]],
+           communities: dict[str, tuple[str, ...]] | None = None) -> str:  # fmt: skip
     """An AWS Direct Connect device: one BGP session per VIF address family, static routes
-    to the VPCs behind each gateway, iBGP toward the gateways."""
+    to the VPCs behind each gateway (and to Amazon's public prefixes, with their scope
+    `communities`), iBGP toward the gateways."""
+    tags = communities or {}
     out = _header(router_id)
     out += ["protocol bfd {", '  interface "*" {', f"    min rx interval {BFD_INTERVAL_MS} ms;",
             f"    min tx interval {BFD_INTERVAL_MS} ms;", f"    multiplier {BFD_MULTIPLIER};", "  };", "}", ""]  # fmt: skip
     v4 = [(c, via) for c, via in statics if ":" not in c]
     if v4:
-        out += ["protocol static vpcs4 {", "  ipv4;", *[f"  route {c} via {via};" for c, via in v4], "}", ""]
+        out += ["protocol static vpcs4 {", "  ipv4;", *[f"  route {c} via {via}{_tagged(tags.get(c, ()))};" for c, via in v4],
+                "}", ""]  # fmt: skip
     for p in peers:
         limit = quotas.PUBLIC_ROUTES if p.vif_type == "public" else quotas.PRIVATE_ROUTES_PER_FAMILY
         exports = [c for c in p.exports if (":" in c) == (p.family == "ipv6")]
         export = f"export where net ~ {_set(exports)};" if exports else "export none;"
-        out += local_pref_filter(f"{p.protocol}_in", p.default_local_pref)
+        out += local_pref_filter(f"{p.protocol}_in", p.default_local_pref, p.accept_only)
         out += [f"protocol bgp {p.protocol} {{", f'  description "{p.description}";',
                 f"  local {p.amazon_ip} as {p.amazon_asn};", f"  neighbor {p.customer_ip} as {p.customer_asn};",
                 f'  password "{p.auth_key}";', f"  hold time {HOLD_TIME};", f"  keepalive time {KEEPALIVE};",

@@ -24,7 +24,7 @@ from dxlab.domain import router_templates as t
 from dxlab.domain.gateway import TGW, VGW, advertised_prefixes
 from dxlab.domain.states import VIF_PROVISIONED, ConnectionState
 from dxlab.domain.topology import Vpc
-from dxlab.lab import bird, frr
+from dxlab.lab import bird, frr, public
 from dxlab.lab.model import Bridge, Daemon, End, Endpoint, Lab, LabSession, Namespace, Veth
 from dxlab.routing.bgp import DEFAULT_LOCAL_PREF, OTHER_REGION_LOCAL_PREF
 from dxlab.routing.network import Failure, Network, Vif
@@ -61,7 +61,10 @@ def firewall(vpc: Vpc) -> str:
 
 def vif_exports(net: Network, vif: Vif) -> list[tuple[str, str]]:
     """(prefix, gateway) AWS advertises over a VIF: its VGW's VPC CIDRs, or for a Direct
-    Connect gateway the allowed prefixes of each association (bgp.advertised_routes)."""
+    Connect gateway the allowed prefixes of each association (bgp.advertised_routes), or
+    Amazon's public prefixes over a public VIF (lab/public.py)."""
+    if vif.type == "public":
+        return public.exports(vif)
     out: list[tuple[str, str]] = []
     if vif.gateway_id in net.gateways:
         out += [(c, vif.gateway_id) for c in net.gateways[vif.gateway_id].cidrs]
@@ -190,7 +193,8 @@ class _Builder:
     def _vpcs(self, gateways: list[str], devices: list[str], backbone: dict[tuple[str, str], tuple[str, str]]) -> None:
         topo = self.net.topology
         for gw in gateways:
-            gns = self.ns("gw", gw)
+            gns = self.ns("gw", gw, loopback=public.loopback(gw))
+            self.resources.update(public.resources(gw))
             behind = [v for v in topo.vpcs if self.net.vpc_gateways.get(v.name, v.gateway or "") == gw]
             prefsrc = ""
             for v in behind:
@@ -237,7 +241,8 @@ class _Builder:
                         statics.append((cidr, backbone[(dev, gw)][1].split("/")[0]))
                 peers += self._vif(v, dns, [c for c, _ in exports])
             router_id = next((p.amazon_ip for p in peers if ":" not in p.amazon_ip), f"100.64.254.{di + 1}")
-            self.daemons.append(Daemon(dns, "bird", bird.device(router_id, peers, backbones, statics)))
+            self.daemons.append(Daemon(dns, "bird", bird.device(router_id, peers, backbones, statics,
+                                                                public.communities(on_device))))  # fmt: skip
 
     def _vif(self, v: Vif, dns: str, exports: list[str]) -> list[bird.AwsPeer]:
         doc = self.an.vif_docs[v.id]
@@ -285,7 +290,8 @@ class _Builder:
                                             p.customer_ip, iface, v.mtu, v.amazon_asn or session.amazon_asn))  # fmt: skip
             out.append(bird.AwsPeer(proto, f"{v.id} {s.family} VLAN {v.vlan} {v.connection_id}", v.type, s.family,
                                     p.amazon_ip, p.customer_ip, v.amazon_asn or session.amazon_asn, session.asn,
-                                    p.auth_key, pref, tuple(exports), (v.id, s.family) in self.an.testing))  # fmt: skip
+                                    p.auth_key, pref, tuple(exports), (v.id, s.family) in self.an.testing,
+                                    public.accept_only(v)))  # fmt: skip
         return out
 
 

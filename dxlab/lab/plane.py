@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from dxlab.domain.topology import Vpc
-from dxlab.lab import probes
+from dxlab.lab import probes, public
 from dxlab.lab import state as lab_state
 from dxlab.lab.apply import reconcile
 from dxlab.lab.host import Host, LinuxHost, lab_can_run
@@ -162,6 +162,10 @@ class LabPlane:
     def verify(self, account: str, site: str, vpc: Vpc, count: int) -> dict[str, Any] | None:
         lab = self.lab
         return probes.verify(self.host, lab, account, site, vpc.name, count, vpc.icmp) if lab else None
+
+    def verify_public(self, account: str, site: str, region: str, count: int) -> dict[str, Any] | None:
+        lab = self.lab
+        return public.verify_public(self.host, lab, account, site, region, count) if lab else None
 
     def measured(self, record_id: str) -> Measured | None:
         return self.watches.measured(record_id)

@@ -10,7 +10,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-from dxlab.domain import quotas
+from dxlab.domain import aws_public_prefixes, quotas
 from dxlab.domain.gateway import TGW, VGW, advertised_prefixes
 from dxlab.domain.states import VIF_PROVISIONED, ConnectionState
 from dxlab.domain.topology import LOCAL_PREFERENCE
@@ -94,7 +94,11 @@ def gateways_reached(net: Network, vif: Vif) -> frozenset[str]:
 
 
 def advertised_routes(net: Network, vif: Vif, family: str) -> tuple[Route, ...]:
-    """What AWS advertises over the session: VPC CIDRs, or a DX gateway's allowed prefixes."""
+    """What AWS advertises over the session: VPC CIDRs, or a DX gateway's allowed prefixes;
+    over a public VIF, Amazon's public prefixes with their scope communities."""
+    if vif.type == "public":
+        return tuple(Route(c, family, (vif.amazon_asn,), tags)
+                     for c, tags in aws_public_prefixes.advertised(vif.location_region) if family_of(c) == family)  # fmt: skip
     cidrs: list[str] = []
     if vif.gateway_id in net.gateways:
         cidrs += net.gateways[vif.gateway_id].cidrs
@@ -120,8 +124,15 @@ def accepted_routes(net: Network, vif: Vif, family: str) -> tuple[Route, ...]:
     return tuple(
         Route(a.prefix, family, (asn,) * (1 + a.prepend), a.communities)
         for a in net.adverts(router)
-        if family_of(a.prefix) == family
+        if family_of(a.prefix) == family and (vif.type != "public" or approved(vif, a.prefix))
     )
+
+
+def approved(vif: Vif, prefix: str) -> bool:
+    """routing-and-bgp.md: over a public VIF AWS accepts only the prefixes approved for it
+    (its route filter prefixes, or more specific ones inside them) and filters the rest.
+    The customer's scope communities (7224:9100/9200/9300) ride on what it accepts."""
+    return any(covers(p, prefix) for p in vif.route_filter_prefixes)
 
 
 def session_state(

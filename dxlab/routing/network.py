@@ -39,6 +39,10 @@ class Vif:
     # WorkingWithVirtualInterfaces.md "SiteLink": traffic between Direct Connect locations
     # over the AWS network, between VIFs of one Direct Connect gateway that both enable it.
     sitelink: bool = False
+    # A public VIF's routeFilterPrefixes: the customer prefixes AWS's review approved, the
+    # only ones it accepts over the VIF (routing-and-bgp.md, "Public virtual interface
+    # routing policies"; the VIF stays `verifying` until they are approved).
+    route_filter_prefixes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

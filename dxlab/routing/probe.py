@@ -36,18 +36,23 @@ def _host(address: str) -> str:
     return address.split("/", 1)[0]
 
 
+def dx_hop(net: Network, key: tuple[str, str], site: str) -> list[Hop]:
+    """The customer router and the Direct Connect hop (the AWS side of the VIF, named by
+    its VIF, VLAN, connection, AWS device and location) of the session traffic leaves on."""
+    vif = net.vifs[key[0]]
+    session = next(s for s in vif.sessions if s.family == key[1])
+    router = net.router_of_link.get(vif.connection_id, "?")
+    return [Hop(_host(session.customer_address), f"customer router {router} ({site})"),
+            Hop(_host(session.amazon_address),
+                f"{vif.id} (VLAN {vif.vlan}) on {vif.connection_id}, AWS device {vif.device} at {vif.location}")]  # fmt: skip
+
+
 def verify(net: Network, paths: Paths, site: str, vpc: Vpc, count: int = 5) -> Verification:
     source = site_address(net, site) or ""
     pair = paths.pair(site, vpc)
     hops: list[Hop] = []
     if pair.forward:
-        vif_id, family = sorted(pair.forward)[0]
-        vif = net.vifs[vif_id]
-        session = next(s for s in vif.sessions if s.family == family)
-        router = net.router_of_link.get(vif.connection_id, "?")
-        hops.append(Hop(_host(session.customer_address), f"customer router {router} ({site})"))
-        hops.append(Hop(_host(session.amazon_address),
-                        f"{vif.id} (VLAN {vif.vlan}) on {vif.connection_id}, AWS device {vif.device} at {vif.location}"))  # fmt: skip
+        hops += dx_hop(net, sorted(pair.forward)[0], site)
         gateway = paths.gateway_of(vpc)
         vpc_router = str(ipaddress.ip_network(vpc.cidr).network_address + 1)
         hops.append(Hop(vpc_router, f"{gateway} ({vpc.name} router)"))

@@ -38,6 +38,11 @@ class DataPlane(Protocol):
         """Real ping and traceroute; None: the routing model answers."""
         ...
 
+    def verify_public(self, account: str, site: str, region: str, count: int) -> dict[str, Any] | None:
+        """Real ping and traceroute to the AWS public service of `region` (over a public
+        VIF); None: the routing model answers."""
+        ...
+
     def measured(self, record_id: str) -> Measured | None:
         """What probe traffic saw during a failure or failover test; None: nothing measured."""
         ...
@@ -60,6 +65,9 @@ class SimPlane:
         return None
 
     def verify(self, account: str, site: str, vpc: Vpc, count: int) -> dict[str, Any] | None:
+        return None
+
+    def verify_public(self, account: str, site: str, region: str, count: int) -> dict[str, Any] | None:
         return None
 
     def measured(self, record_id: str) -> Measured | None:

@@ -132,6 +132,7 @@ def build_network(uow: UnitOfWork, ctx: Context, account: str | None = None) -> 
             sessions=sessions,
             mtu=int(d.get("mtu") or 1500),
             sitelink=bool(d.get("siteLinkEnabled")),
+            route_filter_prefixes=tuple(str(r["cidr"]) for r in d.get("routeFilterPrefixes") or () if r.get("cidr")),
         )
     gateways: dict[str, AwsGateway] = {}
     for kind in ("virtual_gateway", "transit_gateway"):

@@ -7,10 +7,11 @@ from dataclasses import asdict
 from typing import Any
 
 from dxlab.domain.errors import ValidationError
-from dxlab.routing.probe import verify
+from dxlab.routing.probe import Verification, verify
+from dxlab.routing.public import public_regions, verify_public
 from dxlab.service.context import Context
 from dxlab.service.routes import route
-from dxlab.service.snapshot import network_snapshot
+from dxlab.service.snapshot import NetworkSnapshot, network_snapshot
 from dxlab.store.repository import UnitOfWork
 
 
@@ -18,17 +19,23 @@ from dxlab.store.repository import UnitOfWork
 def verify_route(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[str, Any]:
     snap = network_snapshot(uow, ctx)
     net = snap.network
+    public = _flag(args.get("public"))
     if not net.topology.sites:
         raise ValidationError("No customer topology is loaded: `dxlab topology load FILE` (or `dxlab up -t FILE`) first")
-    if not net.topology.vpcs:
+    if not net.topology.vpcs and not public:
         raise ValidationError("No VPC to ping: add `vpcs:` to the topology, or run an EC2 instance in a VPC"
                               " attached to a virtual private gateway or transit gateway")
     sites = [args["site"]] if args.get("site") else list(net.topology.sites)
+    count = max(1, min(int(args.get("count", 5)), 100))
+    if public:
+        if sites[0] not in net.topology.sites:
+            raise ValidationError(f"Unknown data center: {sites[0]}")
+        results = _public(ctx, snap, sites, count)
+        return {**results[0], "reachable": all(r["reachable"] for r in results), "pairs": results}
     vpcs = [v for v in net.topology.vpcs if not args.get("vpc") or v.name == args["vpc"]]
     unknown = [s for s in sites if s not in net.topology.sites]
     if unknown or not vpcs:
         raise ValidationError(f"Unknown data center or VPC: {', '.join(unknown) or args.get('vpc')}")
-    count = max(1, min(int(args.get("count", 5)), 100))
     results = []
     for site in sites:
         for vpc in vpcs:
@@ -37,11 +44,36 @@ def verify_route(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[st
                 results.append(from_lab)
                 continue
             v = verify(net, snap.paths, site, vpc, count)
-            results.append({
-                "site": v.site, "vpc": v.vpc, "source": v.source, "destination": v.destination,
-                "reachable": v.reachable, "ping": {"sent": v.sent, "received": v.received},
-                "hops": [asdict(h) for h in v.hops], "reason": v.reason, "dataPlane": "sim",
-            })  # fmt: skip
+            results.append(_shape(v))
     first = results[0]
     # The contract of `dxlab verify --json`: the first pair's fields at the top, all pairs under "pairs".
     return {**first, "reachable": all(r["reachable"] for r in results), "pairs": results}
+
+
+def _flag(value: Any) -> bool:
+    return value is True or str(value).lower() in ("1", "true", "yes")
+
+
+def _shape(v: Verification) -> dict[str, Any]:
+    return {
+        "site": v.site, "vpc": v.vpc, "source": v.source, "destination": v.destination,
+        "reachable": v.reachable, "ping": {"sent": v.sent, "received": v.received},
+        "hops": [asdict(h) for h in v.hops], "reason": v.reason, "dataPlane": "sim",
+    }  # fmt: skip
+
+
+def _public(ctx: Context, snap: NetworkSnapshot, sites: list[str], count: int) -> list[dict[str, Any]]:
+    """Step 5 for the AWS Cloud: each data center to the AWS public service of each Region
+    that one of the account's public VIFs is in (routing/public.py)."""
+    regions = public_regions(snap.network)
+    if not regions:
+        raise ValidationError("The account has no public virtual interface: `dxlab verify --public` traces over one")
+    results = []
+    for site in sites:
+        for region in regions:
+            from_lab = ctx.plane.verify_public(ctx.account, site, region, count)
+            if from_lab is not None:
+                results.append({**from_lab, "public": region})
+                continue
+            results.append({**_shape(verify_public(snap.network, snap.paths, site, region, count)), "public": region})
+    return results

@@ -154,3 +154,30 @@ def test_the_lab_and_the_sim_answer_alike(lab_server: LabServer, built: dict[str
     assert describe(lab_vifs) == describe(sim_vifs) == {vif_id: ("available", ["up"])}
     assert lab_routes == sim_routes
     assert verified(lab_verify) == verified(sim_verify)
+
+
+def test_an_ipv6_peer_comes_up_next_to_ipv4_as_the_sim_says(lab_server: LabServer, built: dict[str, Any]) -> None:
+    """Dual stack, the sessions: an IPv6 BGP peer on Amazon's /125 comes up in BIRD and
+    FRR beside the IPv4 one, and Describe reads the same from the lab as from the sim. (The
+    sample of Amazon's prefixes is IPv4 only: nothing is advertised over it.)"""
+    dx, vif_id = built["dx"], built["vif"]
+    dx.create_bgp_peer(virtualInterfaceId=vif_id, newBGPPeer={"addressFamily": "ipv6", "asn": 65001})
+
+    def statuses() -> dict[str, str]:
+        peers = dx.describe_virtual_interfaces(virtualInterfaceId=vif_id)["virtualInterfaces"][0]["bgpPeers"]
+        return {p["addressFamily"]: p["bgpStatus"] for p in peers}
+
+    wait_for(lambda: statuses() == {"ipv4": "up", "ipv6": "up"}, CONVERGE_S, "the IPv6 session up beside IPv4", step=0.5)
+    session = lab_server.plan(ACCOUNT).session(vif_id, "ipv6")
+    assert ":" in session.amazon_ip and "Established" in lab_server.birdc(session.device_ns, "show", "protocols",
+                                                                           session.protocol)  # fmt: skip
+    store = open_store(lab_server.server.db)
+    try:
+        with store.read() as uow:
+            ctx = Context(account=ACCOUNT)
+            snap = network_snapshot(uow, ctx)
+            records = [r for r in uow.list("virtual_interface", account=ACCOUNT) if r.id == vif_id]
+            sim = {p["addressFamily"]: p["bgpStatus"] for p in views(uow, ctx, records)[0]["bgpPeers"]}
+    finally:
+        store.close()
+    assert snap.network.vifs[vif_id].sessions and sim == statuses()

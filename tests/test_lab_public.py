@@ -181,3 +181,72 @@ def test_an_ipv6_peer_comes_up_next_to_ipv4_as_the_sim_says(lab_server: LabServe
     finally:
         store.close()
     assert snap.network.vifs[vif_id].sessions and sim == statuses()
+
+
+DUAL = "520987654321"
+DUAL_TOPOLOGY = """\
+customer_asn: 65000
+sites:
+  dc1:
+    routers:
+      dc1-r1:
+        connections: [{cid}]
+        advertise:
+{adverts}
+"""
+
+
+def test_the_route_limit_holds_per_family_in_bird_as_in_the_sim(lab_server: LabServer) -> None:
+    """Dual stack, the limit (limits.md: 100 routes per BGP session of a private VIF, per
+    address family): 100 IPv6 prefixes come in over the IPv6 session beside IPv4; the
+    101st takes only the IPv6 session down in BIRD, as the sim says."""
+    server = lab_server.server
+    dx = server.client(DUAL)
+    cid = connection(dx, location="EqDC2")
+    vgw = ext(server.endpoint, "POST", "/virtual-gateways", {"vpcCidrs": ["10.100.0.0/16"]}, account=DUAL)[
+        "virtualGatewayId"
+    ]
+    vif_id = dx.create_private_virtual_interface(
+        connectionId=cid,
+        newPrivateVirtualInterface={"virtualInterfaceName": "dual", "vlan": 120, "asn": 65000, "virtualGatewayId": vgw},
+    )["virtualInterfaceId"]
+    dx.create_bgp_peer(virtualInterfaceId=vif_id, newBGPPeer={"addressFamily": "ipv6", "asn": 65000})
+
+    def load(v6: int) -> None:
+        adverts = ["          - {prefix: 10.1.0.0/16}"]
+        adverts += [f"          - {{prefix: '2600:1f18:{i:x}::/48'}}" for i in range(v6)]
+        text = DUAL_TOPOLOGY.format(cid=cid, adverts="\n".join(adverts))
+        ext(server.endpoint, "PUT", "/topology", {"yaml": text}, account=DUAL)
+
+    def lab_view() -> tuple[dict[str, str], dict[str, int]]:
+        peers = dx.describe_virtual_interfaces(virtualInterfaceId=vif_id)["virtualInterfaces"][0]["bgpPeers"]
+        counts: dict[str, int] = {}
+        for r in dx.list_virtual_interface_routes(virtualInterfaceId=vif_id)["routes"]:
+            if r["routeDirection"] == "accepted":
+                counts[r["addressFamily"]] = counts.get(r["addressFamily"], 0) + 1
+        return {p["addressFamily"]: p["bgpStatus"] for p in peers}, counts
+
+    def sim_view() -> tuple[dict[str, str], dict[str, int]]:
+        store = open_store(server.db)
+        try:
+            with store.read() as uow:
+                ctx = Context(account=DUAL)
+                records = [r for r in uow.list("virtual_interface", account=DUAL) if r.id == vif_id]
+                peers = views(uow, ctx, records)[0]["bgpPeers"]
+                found = list_virtual_interface_routes(uow, ctx, {"virtualInterfaceId": vif_id})["routes"]
+        finally:
+            store.close()
+        counts: dict[str, int] = {}
+        for r in found:
+            if r["routeDirection"] == "accepted":
+                counts[r["addressFamily"]] = counts.get(r["addressFamily"], 0) + 1
+        return {p["addressFamily"]: p["bgpStatus"] for p in peers}, counts
+
+    load(100)
+    within = ({"ipv4": "up", "ipv6": "up"}, {"ipv4": 1, "ipv6": 100})
+    wait_for(lambda: lab_view() == within, CONVERGE_S, "100 IPv6 prefixes accepted beside IPv4", step=0.5)
+    assert sim_view() == within
+    load(101)
+    over = ({"ipv4": "up", "ipv6": "down"}, {"ipv4": 1})
+    wait_for(lambda: lab_view() == over, CONVERGE_S, "the 101st IPv6 prefix takes only the IPv6 session down", step=0.5)
+    assert sim_view() == over

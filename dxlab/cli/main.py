@@ -512,9 +512,11 @@ def router_types(endpoint: str) -> None:
 @click.option("--count", default=5, show_default=True, help="Pings per pair.")
 @click.option("--public", is_flag=True,
               help="Step 5 for the AWS Cloud: to the AWS public service of each public VIF's Region.")
+@click.option("--ipv6", is_flag=True, help="Dual stack: ping -6 / traceroute -6 to the VPCs' IPv6 instances.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @endpoint_option
-def verify(site: str | None, vpc: str | None, count: int, public: bool, as_json: bool, endpoint: str) -> None:
+def verify(site: str | None, vpc: str | None, count: int, public: bool, ipv6: bool, as_json: bool,
+           endpoint: str) -> None:  # fmt: skip
     """Step 5: traceroute and ping from a data center to the VPC instance (--public: to an
     AWS public service over a public VIF, the Direct Connect hop named in the trace)."""
     import json
@@ -522,7 +524,8 @@ def verify(site: str | None, vpc: str | None, count: int, public: bool, as_json:
     from dxlab.cli.client import ext
 
     query = "&".join(f"{k}={v}" for k, v in (("site", site), ("vpc", vpc), ("count", count),
-                                             ("public", "true" if public else None)) if v)  # fmt: skip
+                                             ("public", "true" if public else None),
+                                             ("ipv6", "true" if ipv6 else None)) if v)  # fmt: skip
     result = _call(ext, endpoint, "GET", f"/verify?{query}")
     if as_json:
         click.echo(json.dumps(result, indent=2))

@@ -50,6 +50,9 @@ class Vpc:
     propagation: bool = True  # VGW route propagation on in its route table
     static_routes: tuple[str, ...] = ()  # destinations its route table sends to the gateway
     icmp_sources: tuple[str, ...] | None = None  # CIDRs its security groups let ICMP in from
+    # Dual stack: the VPC's IPv6 CIDR (Amazon's /56) and the instance's IPv6 address in it.
+    ipv6_cidr: str = ""
+    ipv6_instance: str = ""
 
 
 @dataclass(frozen=True, eq=False)
@@ -175,7 +178,19 @@ def _vpc(name: str, node: Any, source: str) -> Vpc:
     gateway = node.get("gateway")
     if gateway is not None and not re.fullmatch(r"(vgw|tgw)-[0-9a-f]{8,17}", str(gateway)):
         raise _fail(node, f"vpc {name}: gateway {gateway!r} is not a vgw-/tgw- id", source)
-    return Vpc(name, cidr, instance, bool(node.get("icmp", True)), gateway, str(node.get("region", "us-east-1")))
+    ipv6_cidr, ipv6_instance = "", ""
+    if node.get("ipv6_cidr") is not None:
+        ipv6_cidr = _network(node.get("ipv6_cidr"), node, f"vpc {name}: ipv6_cidr", source)
+        ipv6_instance = str(node.get("ipv6_instance", ""))
+        try:
+            inside = ipaddress.ip_address(ipv6_instance) in ipaddress.ip_network(ipv6_cidr)
+        except ValueError:
+            raise _fail(node, f"vpc {name}: ipv6_instance {ipv6_instance!r} is not an IP address", source) from None
+        if ipaddress.ip_network(ipv6_cidr).version != 6 or not inside:
+            raise _fail(node, f"vpc {name}: ipv6_instance {ipv6_instance} must be inside the IPv6 CIDR {ipv6_cidr}",
+                        source)  # fmt: skip
+    return Vpc(name, cidr, instance, bool(node.get("icmp", True)), gateway, str(node.get("region", "us-east-1")),
+               ipv6_cidr=ipv6_cidr, ipv6_instance=ipv6_instance)  # fmt: skip
 
 
 def _strip(value: Any) -> Any:

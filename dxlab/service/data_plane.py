@@ -43,6 +43,11 @@ class DataPlane(Protocol):
         VIF); None: the routing model answers."""
         ...
 
+    def verify_ipv6(self, account: str, site: str, vpc: Vpc, count: int) -> dict[str, Any] | None:
+        """Real ping -6 and traceroute -6 to the VPC instance's IPv6 address; None: the
+        routing model answers."""
+        ...
+
     def measured(self, record_id: str) -> Measured | None:
         """What probe traffic saw during a failure or failover test; None: nothing measured."""
         ...
@@ -68,6 +73,9 @@ class SimPlane:
         return None
 
     def verify_public(self, account: str, site: str, region: str, count: int) -> dict[str, Any] | None:
+        return None
+
+    def verify_ipv6(self, account: str, site: str, vpc: Vpc, count: int) -> dict[str, Any] | None:
         return None
 
     def measured(self, record_id: str) -> Measured | None:

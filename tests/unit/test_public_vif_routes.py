@@ -45,7 +45,9 @@ def routes(dx: Service, vif_id: str, direction: str) -> dict[str, list[str]]:
     return {r["cidr"]: r["communities"] for r in found if r["routeDirection"] == direction}
 
 
-def setup(dx: Service, first: str = APPROVED, second: str = UNAPPROVED, approve: bool = True) -> tuple[str, str]:
+def setup(
+    dx: Service, first: str = APPROVED, second: str = UNAPPROVED, approve: bool = True
+) -> tuple[str, str]:
     cid = dx.connection(location="EqDC2")  # us-east-1
     vif_id = public_vif(dx, cid, approve)
     dx.ext("PUT", "/topology", yaml=TOPOLOGY.format(cid=cid, first=first, second=second))
@@ -70,7 +72,9 @@ def test_a_location_of_another_region_tags_its_own_regions_prefixes(dx: Service)
     assert amazon.advertised("eu-west-1")[0] == ("52.95.244.0/24", ("7224:8100",))
     assert dict(amazon.advertised("eu-west-1"))["52.94.17.0/24"] == ("7224:8200",)  # eu-central-1
     assert dict(amazon.advertised("eu-west-1"))["52.95.245.0/24"] == ()
-    assert dict(amazon.advertised("ap-southeast-2"))["52.94.8.0/24"] == ("7224:8200",)  # ap-northeast-1
+    assert dict(amazon.advertised("ap-southeast-2"))["52.94.8.0/24"] == (
+        "7224:8200",
+    )  # ap-northeast-1
     assert cid
 
 
@@ -92,14 +96,21 @@ def test_verify_public_names_the_direct_connect_hop(dx: Service) -> None:
     cid, vif_id = setup(dx)
     result: dict[str, Any] = dx.ext("GET", "/verify", public="true", count=3)
     assert result["reachable"], result["reason"]
-    assert (result["site"], result["vpc"], result["public"]) == ("dc1", "AWS public service (us-east-1)", "us-east-1")
+    assert (result["site"], result["vpc"], result["public"]) == (
+        "dc1",
+        "AWS public service (us-east-1)",
+        "us-east-1",
+    )
     assert (result["source"], result["destination"]) == ("45.60.12.1", "52.95.245.1")
     assert result["ping"] == {"sent": 3, "received": 3}
     doc = dx.vif(vif_id)
     hops = result["hops"]
     assert [h["address"] for h in hops] == ["45.61.44.2", "45.61.44.1", "52.95.245.1"]
     assert hops[0]["resource"] == "customer router dc1-r1 (dc1)"
-    assert hops[1]["resource"] == f"{vif_id} (VLAN 300) on {cid}, AWS device {doc['awsDeviceV2']} at EqDC2"
+    assert (
+        hops[1]["resource"]
+        == f"{vif_id} (VLAN 300) on {cid}, AWS device {doc['awsDeviceV2']} at EqDC2"
+    )
     assert hops[2]["resource"] == "AWS public service (us-east-1)"
 
 
@@ -110,7 +121,10 @@ def test_a_source_outside_the_approved_prefixes_gets_no_answer(dx: Service) -> N
     result = dx.ext("GET", "/verify", public="true")
     assert not result["reachable"] and result["source"] == "45.60.13.1"
     assert "accepted no prefix that holds 45.60.13.1" in result["reason"]
-    assert result["hops"][-1] == {"address": "*", "resource": "AWS public service (us-east-1): no answer"}
+    assert result["hops"][-1] == {
+        "address": "*",
+        "resource": "AWS public service (us-east-1): no answer",
+    }
 
 
 def test_verify_public_without_a_public_vif_is_refused(dx: Service) -> None:

@@ -7,6 +7,8 @@ from dataclasses import asdict
 from typing import Any
 
 from dxlab.domain.errors import ValidationError
+from dxlab.domain.topology import Vpc
+from dxlab.routing.dualstack import verify_ipv6
 from dxlab.routing.probe import Verification, verify
 from dxlab.routing.public import public_regions, verify_public
 from dxlab.service.context import Context
@@ -36,6 +38,9 @@ def verify_route(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[st
     unknown = [s for s in sites if s not in net.topology.sites]
     if unknown or not vpcs:
         raise ValidationError(f"Unknown data center or VPC: {', '.join(unknown) or args.get('vpc')}")
+    if _flag(args.get("ipv6")):
+        results = _ipv6(ctx, snap, sites, vpcs, count)
+        return {**results[0], "reachable": all(r["reachable"] for r in results), "pairs": results}
     results = []
     for site in sites:
         for vpc in vpcs:
@@ -76,4 +81,20 @@ def _public(ctx: Context, snap: NetworkSnapshot, sites: list[str], count: int) -
                 results.append({**from_lab, "public": region})
                 continue
             results.append({**_shape(verify_public(snap.network, snap.paths, site, region, count)), "public": region})
+    return results
+
+
+def _ipv6(ctx: Context, snap: NetworkSnapshot, sites: list[str], vpcs: list[Vpc], count: int) -> list[dict[str, Any]]:
+    """Dual stack: ping -6 and traceroute -6 to each VPC that has an IPv6 CIDR (routing/dualstack.py)."""
+    dual = [v for v in vpcs if v.ipv6_instance]
+    if not dual:
+        raise ValidationError("No VPC of the topology has an IPv6 CIDR: give one `ipv6_cidr` and `ipv6_instance`")
+    results = []
+    for site in sites:
+        for vpc in dual:
+            from_lab = ctx.plane.verify_ipv6(ctx.account, site, vpc, count)
+            if from_lab is not None:
+                results.append({**from_lab, "family": "ipv6"})
+                continue
+            results.append({**_shape(verify_ipv6(snap.network, snap.paths, site, vpc, count)), "family": "ipv6"})
     return results

@@ -62,7 +62,9 @@ def built(lab_server: LabServer) -> dict[str, Any]:
     cid = connection(dx, location="EqDC2")
     spec = {"virtualInterfaceName": "pub", "vlan": 300, "asn": 65001, "amazonAddress": "45.61.44.1/30",
             "customerAddress": "45.61.44.2/30", "routeFilterPrefixes": [{"cidr": APPROVED}]}  # fmt: skip
-    vif_id = dx.create_public_virtual_interface(connectionId=cid, newPublicVirtualInterface=spec)["virtualInterfaceId"]
+    vif_id = dx.create_public_virtual_interface(connectionId=cid, newPublicVirtualInterface=spec)[
+        "virtualInterfaceId"
+    ]
     ext(server.endpoint, "POST", f"/virtual-interfaces/{vif_id}/approve-prefixes", account=ACCOUNT)
     ext(server.endpoint, "PUT", "/topology", {"yaml": TOPOLOGY.format(cid=cid, approved=APPROVED, unapproved=UNAPPROVED)},
         account=ACCOUNT)  # fmt: skip
@@ -73,8 +75,18 @@ def built(lab_server: LabServer) -> dict[str, Any]:
             r["routeDirection"] == "advertised" for r in found
         )
 
-    wait_for(converged, CONVERGE_S, "the public VIF's session Established with routes both ways", step=0.5)
-    return {"dx": dx, "cid": cid, "vif": vif_id, "doc": dx.describe_virtual_interfaces(virtualInterfaceId=vif_id)}
+    wait_for(
+        converged,
+        CONVERGE_S,
+        "the public VIF's session Established with routes both ways",
+        step=0.5,
+    )
+    return {
+        "dx": dx,
+        "cid": cid,
+        "vif": vif_id,
+        "doc": dx.describe_virtual_interfaces(virtualInterfaceId=vif_id),
+    }
 
 
 def routes_of(dx: Any, vif_id: str, direction: str) -> dict[str, list[str]]:
@@ -97,7 +109,9 @@ def test_bird_advertises_amazons_public_prefixes_with_scope_communities(lab_serv
 def test_only_the_approved_prefix_is_accepted(lab_server: LabServer, built: dict[str, Any]) -> None:
     session = lab_server.plan(ACCOUNT).session(built["vif"])
     # The router does advertise the prefix that was not approved...
-    sent = lab_server.vtysh(session.router_ns, f"show ip bgp neighbors {session.amazon_ip} advertised-routes")
+    sent = lab_server.vtysh(
+        session.router_ns, f"show ip bgp neighbors {session.amazon_ip} advertised-routes"
+    )
     assert UNAPPROVED in sent and APPROVED in sent, sent
     # ...and BIRD on the AWS device filters it: only the approved one, with its scope community.
     assert routes_of(built["dx"], built["vif"], "accepted") == {APPROVED: ["7224:9100"]}
@@ -113,15 +127,23 @@ def cli_verify_public(lab: LabServer) -> tuple[int, dict[str, Any]]:
     return done.returncode, json.loads(done.stdout)
 
 
-def test_verify_public_crosses_the_vif_with_the_hop_named(lab_server: LabServer, built: dict[str, Any]) -> None:
+def test_verify_public_crosses_the_vif_with_the_hop_named(
+    lab_server: LabServer, built: dict[str, Any]
+) -> None:
     code, result = cli_verify_public(lab_server)
     assert code == 0, result
     assert result["dataPlane"] == "lab" and result["reachable"] is True
-    assert (result["source"], result["destination"], result["public"]) == ("45.60.12.1", SERVICE, "us-east-1")
+    assert (result["source"], result["destination"], result["public"]) == (
+        "45.60.12.1",
+        SERVICE,
+        "us-east-1",
+    )
     assert result["ping"] == {"sent": 3, "received": 3}
     hops = result["hops"]
     doc = built["doc"]["virtualInterfaces"][0]
-    dx_hop = f"{built['vif']} (VLAN 300) on {built['cid']}, AWS device {doc['awsDeviceV2']} at EqDC2"
+    dx_hop = (
+        f"{built['vif']} (VLAN 300) on {built['cid']}, AWS device {doc['awsDeviceV2']} at EqDC2"
+    )
     assert hops[0]["resource"] == "customer router dc1-r1 (dc1)"
     assert {"address": "45.61.44.1", "resource": dx_hop} in hops, hops
     assert hops[-1] == {"address": SERVICE, "resource": "AWS public service (us-east-1)"}
@@ -131,21 +153,39 @@ def test_the_lab_and_the_sim_answer_alike(lab_server: LabServer, built: dict[str
     dx, vif_id = built["dx"], built["vif"]
     lab_vifs = dx.describe_virtual_interfaces()["virtualInterfaces"]
     lab_routes = route_set(dx.list_virtual_interface_routes(virtualInterfaceId=vif_id)["routes"])
-    lab_verify = ext(lab_server.server.endpoint, "GET", "/verify", {"count": 2, "public": "true"}, account=ACCOUNT)
+    lab_verify = ext(
+        lab_server.server.endpoint,
+        "GET",
+        "/verify",
+        {"count": 2, "public": "true"},
+        account=ACCOUNT,
+    )
     store = open_store(lab_server.server.db)
     try:
         with store.read() as uow:
             ctx = Context(account=ACCOUNT)  # the default plane: SimPlane
             snap = network_snapshot(uow, ctx)
-            records = [r for r in uow.list("virtual_interface", account=ACCOUNT) if r.id in snap.network.vifs]
+            records = [
+                r
+                for r in uow.list("virtual_interface", account=ACCOUNT)
+                if r.id in snap.network.vifs
+            ]
             sim_vifs = views(uow, ctx, records)
-            sim_routes = route_set(list_virtual_interface_routes(uow, ctx, {"virtualInterfaceId": vif_id})["routes"])
+            sim_routes = route_set(
+                list_virtual_interface_routes(uow, ctx, {"virtualInterfaceId": vif_id})["routes"]
+            )
             sim_verify = verify_route(uow, ctx, {"count": 2, "public": "true"})
     finally:
         store.close()
 
     def describe(vifs: list[dict[str, Any]]) -> dict[str, Any]:
-        return {v["virtualInterfaceId"]: (v["virtualInterfaceState"], [p["bgpStatus"] for p in v["bgpPeers"]]) for v in vifs}
+        return {
+            v["virtualInterfaceId"]: (
+                v["virtualInterfaceState"],
+                [p["bgpStatus"] for p in v["bgpPeers"]],
+            )
+            for v in vifs
+        }
 
     def verified(v: dict[str, Any]) -> list[Any]:
         return [(p["site"], p["vpc"], p["public"], p["source"], p["destination"], p["reachable"],
@@ -156,18 +196,29 @@ def test_the_lab_and_the_sim_answer_alike(lab_server: LabServer, built: dict[str
     assert verified(lab_verify) == verified(sim_verify)
 
 
-def test_an_ipv6_peer_comes_up_next_to_ipv4_as_the_sim_says(lab_server: LabServer, built: dict[str, Any]) -> None:
+def test_an_ipv6_peer_comes_up_next_to_ipv4_as_the_sim_says(
+    lab_server: LabServer, built: dict[str, Any]
+) -> None:
     """Dual stack, the sessions: an IPv6 BGP peer on Amazon's /125 comes up in BIRD and
     FRR beside the IPv4 one, and Describe reads the same from the lab as from the sim. (The
     sample of Amazon's prefixes is IPv4 only: nothing is advertised over it.)"""
     dx, vif_id = built["dx"], built["vif"]
-    dx.create_bgp_peer(virtualInterfaceId=vif_id, newBGPPeer={"addressFamily": "ipv6", "asn": 65001})
+    dx.create_bgp_peer(
+        virtualInterfaceId=vif_id, newBGPPeer={"addressFamily": "ipv6", "asn": 65001}
+    )
 
     def statuses() -> dict[str, str]:
-        peers = dx.describe_virtual_interfaces(virtualInterfaceId=vif_id)["virtualInterfaces"][0]["bgpPeers"]
+        peers = dx.describe_virtual_interfaces(virtualInterfaceId=vif_id)["virtualInterfaces"][0][
+            "bgpPeers"
+        ]
         return {p["addressFamily"]: p["bgpStatus"] for p in peers}
 
-    wait_for(lambda: statuses() == {"ipv4": "up", "ipv6": "up"}, CONVERGE_S, "the IPv6 session up beside IPv4", step=0.5)
+    wait_for(
+        lambda: statuses() == {"ipv4": "up", "ipv6": "up"},
+        CONVERGE_S,
+        "the IPv6 session up beside IPv4",
+        step=0.5,
+    )
     session = lab_server.plan(ACCOUNT).session(vif_id, "ipv6")
     assert ":" in session.amazon_ip and "Established" in lab_server.birdc(session.device_ns, "show", "protocols",
                                                                            session.protocol)  # fmt: skip
@@ -177,7 +228,9 @@ def test_an_ipv6_peer_comes_up_next_to_ipv4_as_the_sim_says(lab_server: LabServe
             ctx = Context(account=ACCOUNT)
             snap = network_snapshot(uow, ctx)
             records = [r for r in uow.list("virtual_interface", account=ACCOUNT) if r.id == vif_id]
-            sim = {p["addressFamily"]: p["bgpStatus"] for p in views(uow, ctx, records)[0]["bgpPeers"]}
+            sim = {
+                p["addressFamily"]: p["bgpStatus"] for p in views(uow, ctx, records)[0]["bgpPeers"]
+            }
     finally:
         store.close()
     assert snap.network.vifs[vif_id].sessions and sim == statuses()
@@ -203,14 +256,21 @@ def test_the_route_limit_holds_per_family_in_bird_as_in_the_sim(lab_server: LabS
     server = lab_server.server
     dx = server.client(DUAL)
     cid = connection(dx, location="EqDC2")
-    vgw = ext(server.endpoint, "POST", "/virtual-gateways", {"vpcCidrs": ["10.100.0.0/16"]}, account=DUAL)[
-        "virtualGatewayId"
-    ]
+    vgw = ext(
+        server.endpoint, "POST", "/virtual-gateways", {"vpcCidrs": ["10.100.0.0/16"]}, account=DUAL
+    )["virtualGatewayId"]
     vif_id = dx.create_private_virtual_interface(
         connectionId=cid,
-        newPrivateVirtualInterface={"virtualInterfaceName": "dual", "vlan": 120, "asn": 65000, "virtualGatewayId": vgw},
+        newPrivateVirtualInterface={
+            "virtualInterfaceName": "dual",
+            "vlan": 120,
+            "asn": 65000,
+            "virtualGatewayId": vgw,
+        },
     )["virtualInterfaceId"]
-    dx.create_bgp_peer(virtualInterfaceId=vif_id, newBGPPeer={"addressFamily": "ipv6", "asn": 65000})
+    dx.create_bgp_peer(
+        virtualInterfaceId=vif_id, newBGPPeer={"addressFamily": "ipv6", "asn": 65000}
+    )
 
     def load(v6: int) -> None:
         adverts = ["          - {prefix: 10.1.0.0/16}"]
@@ -219,7 +279,9 @@ def test_the_route_limit_holds_per_family_in_bird_as_in_the_sim(lab_server: LabS
         ext(server.endpoint, "PUT", "/topology", {"yaml": text}, account=DUAL)
 
     def lab_view() -> tuple[dict[str, str], dict[str, int]]:
-        peers = dx.describe_virtual_interfaces(virtualInterfaceId=vif_id)["virtualInterfaces"][0]["bgpPeers"]
+        peers = dx.describe_virtual_interfaces(virtualInterfaceId=vif_id)["virtualInterfaces"][0][
+            "bgpPeers"
+        ]
         counts: dict[str, int] = {}
         for r in dx.list_virtual_interface_routes(virtualInterfaceId=vif_id)["routes"]:
             if r["routeDirection"] == "accepted":
@@ -233,7 +295,9 @@ def test_the_route_limit_holds_per_family_in_bird_as_in_the_sim(lab_server: LabS
                 ctx = Context(account=DUAL)
                 records = [r for r in uow.list("virtual_interface", account=DUAL) if r.id == vif_id]
                 peers = views(uow, ctx, records)[0]["bgpPeers"]
-                found = list_virtual_interface_routes(uow, ctx, {"virtualInterfaceId": vif_id})["routes"]
+                found = list_virtual_interface_routes(uow, ctx, {"virtualInterfaceId": vif_id})[
+                    "routes"
+                ]
         finally:
             store.close()
         counts: dict[str, int] = {}
@@ -244,9 +308,16 @@ def test_the_route_limit_holds_per_family_in_bird_as_in_the_sim(lab_server: LabS
 
     load(100)
     within = ({"ipv4": "up", "ipv6": "up"}, {"ipv4": 1, "ipv6": 100})
-    wait_for(lambda: lab_view() == within, CONVERGE_S, "100 IPv6 prefixes accepted beside IPv4", step=0.5)
+    wait_for(
+        lambda: lab_view() == within, CONVERGE_S, "100 IPv6 prefixes accepted beside IPv4", step=0.5
+    )
     assert sim_view() == within
     load(101)
     over = ({"ipv4": "up", "ipv6": "down"}, {"ipv4": 1})
-    wait_for(lambda: lab_view() == over, CONVERGE_S, "the 101st IPv6 prefix takes only the IPv6 session down", step=0.5)
+    wait_for(
+        lambda: lab_view() == over,
+        CONVERGE_S,
+        "the 101st IPv6 prefix takes only the IPv6 session down",
+        step=0.5,
+    )
     assert sim_view() == over

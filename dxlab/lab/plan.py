@@ -24,7 +24,7 @@ from dxlab.domain import router_templates as t
 from dxlab.domain.gateway import TGW, VGW, advertised_prefixes
 from dxlab.domain.states import VIF_PROVISIONED, ConnectionState
 from dxlab.domain.topology import Vpc
-from dxlab.lab import bird, frr, public
+from dxlab.lab import bird, dualstack, frr, public
 from dxlab.lab.model import Bridge, Daemon, End, Endpoint, Lab, LabSession, Namespace, Veth
 from dxlab.routing.bgp import DEFAULT_LOCAL_PREF, OTHER_REGION_LOCAL_PREF
 from dxlab.routing.network import Failure, Network, Vif
@@ -130,6 +130,7 @@ class _Builder:
         self._vpcs(gateways, devices, backbone)
         self._vifs_and_devices(vifs, devices, gateways, backbone)
         self._routers(vifs, router_index)
+        dualstack.add(self, vifs, vif_exports, protocol_name)  # IPv6 beside IPv4 (lab/dualstack.py)
 
     # -- the customer side -------------------------------------------------------
     def _sites(self, router_index: dict[str, int]) -> None:

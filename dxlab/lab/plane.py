@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from dxlab.domain.topology import Vpc
-from dxlab.lab import probes, public
+from dxlab.lab import dualstack, probes, public
 from dxlab.lab import state as lab_state
 from dxlab.lab.apply import reconcile
 from dxlab.lab.host import Host, LinuxHost, lab_can_run
@@ -166,6 +166,10 @@ class LabPlane:
     def verify_public(self, account: str, site: str, region: str, count: int) -> dict[str, Any] | None:
         lab = self.lab
         return public.verify_public(self.host, lab, account, site, region, count) if lab else None
+
+    def verify_ipv6(self, account: str, site: str, vpc: Vpc, count: int) -> dict[str, Any] | None:
+        lab = self.lab
+        return dualstack.verify_ipv6(self.host, lab, account, site, vpc, count) if lab else None
 
     def measured(self, record_id: str) -> Measured | None:
         return self.watches.measured(record_id)

@@ -19,9 +19,9 @@ from dataclasses import dataclass
 # routing-and-bgp.md: the communities AWS puts on the routes it advertises.
 SAME_REGION = "7224:8100"  # from the Region the Direct Connect location is associated with
 SAME_CONTINENT = "7224:8200"  # from the same continent; no tag: global
-# ...and the scope communities a customer may put on its own prefixes.
-CUSTOMER_SCOPES = {"7224:9100": "local AWS Region", "7224:9200": "all AWS Regions of the continent",
-                   "7224:9300": "global (all public AWS Regions)"}  # fmt: skip
+# The customer's own scope communities (7224:9100 local Region, 7224:9200 continent,
+# 7224:9300 global) say how far AWS propagates its prefixes: they ride on the accepted
+# routes (bgp.approved); with one Region in the lab, all three reach the same service.
 
 GLOBAL = "GLOBAL"
 

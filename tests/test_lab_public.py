@@ -98,12 +98,13 @@ def test_bird_advertises_amazons_public_prefixes_with_scope_communities(lab_serv
                                                                        built: dict[str, Any]) -> None:  # fmt: skip
     out = routes_of(built["dx"], built["vif"], "advertised")
     assert set(out) == {p.cidr for p in amazon.PREFIXES}
-    assert out["52.95.245.0/24"] == ["7224:8100"] and out["52.94.4.0/24"] == ["7224:8200"]
-    assert out["52.95.244.0/24"] == [] and out["52.84.0.0/15"] == []
+    nx = amazon.NO_EXPORT  # on every route AWS advertises over a public VIF
+    assert out["52.95.245.0/24"] == [nx, "7224:8100"] and out["52.94.4.0/24"] == [nx, "7224:8200"]
+    assert out["52.95.244.0/24"] == [nx] and out["52.84.0.0/15"] == [nx]
     # The customer router (FRR) learned them from the AWS device.
     router = lab_server.plan(ACCOUNT).session(built["vif"]).router_ns
     learned = lab_server.vtysh(router, "show ip bgp 52.95.245.0/24")
-    assert "45.61.44.1" in learned and "7224:8100" in learned, learned
+    assert "45.61.44.1" in learned and "7224:8100" in learned and "no-export" in learned, learned
 
 
 def test_only_the_approved_prefix_is_accepted(lab_server: LabServer, built: dict[str, Any]) -> None:

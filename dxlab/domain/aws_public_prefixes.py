@@ -19,6 +19,9 @@ from dataclasses import dataclass
 # routing-and-bgp.md: the communities AWS puts on the routes it advertises.
 SAME_REGION = "7224:8100"  # from the Region the Direct Connect location is associated with
 SAME_CONTINENT = "7224:8200"  # from the same continent; no tag: global
+# "For public virtual interfaces, all routes that AWS Direct Connect advertises to customers
+# are tagged with the NO_EXPORT community tag" (RFC 1997's 65535:65281).
+NO_EXPORT = "65535:65281"
 # The customer's own scope communities (7224:9100 local Region, 7224:9200 continent,
 # 7224:9300 global) say how far AWS propagates its prefixes: they ride on the accepted
 # routes (bgp.approved); with one Region in the lab, all three reach the same service.

@@ -98,6 +98,10 @@ def device(router_id: str, peers: list[AwsPeer], backbones: list[Backbone], stat
         limit = quotas.PUBLIC_ROUTES if p.vif_type == "public" else quotas.PRIVATE_ROUTES_PER_FAMILY
         exports = [c for c in p.exports if (":" in c) == (p.family == "ipv6")]
         export = f"export where net ~ {_set(exports)};" if exports else "export none;"
+        if exports and p.vif_type == "public":
+            # routing-and-bgp.md: every route AWS advertises over a public VIF carries
+            # NO_EXPORT. Set on the way out: BIRD would not send a route holding it already.
+            export = f"export filter {{ if net ~ {_set(exports)} then {{ bgp_community.add((65535,65281)); accept; }} reject; }};"
         out += local_pref_filter(f"{p.protocol}_in", p.default_local_pref, p.accept_only)
         out += [f"protocol bgp {p.protocol} {{", f'  description "{p.description}";',
                 f"  local {p.amazon_ip} as {p.amazon_asn};", f"  neighbor {p.customer_ip} as {p.customer_asn};",

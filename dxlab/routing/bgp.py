@@ -97,7 +97,7 @@ def advertised_routes(net: Network, vif: Vif, family: str) -> tuple[Route, ...]:
     """What AWS advertises over the session: VPC CIDRs, or a DX gateway's allowed prefixes;
     over a public VIF, Amazon's public prefixes with their scope communities."""
     if vif.type == "public":
-        return tuple(Route(c, family, (vif.amazon_asn,), tags)
+        return tuple(Route(c, family, (vif.amazon_asn,), (*tags, aws_public_prefixes.NO_EXPORT))
                      for c, tags in aws_public_prefixes.advertised(vif.location_region) if family_of(c) == family)  # fmt: skip
     cidrs: list[str] = []
     if vif.gateway_id in net.gateways:

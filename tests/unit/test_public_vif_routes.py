@@ -58,13 +58,14 @@ def test_aws_advertises_amazons_prefixes_with_their_scope_communities(dx: Servic
     _, vif_id = setup(dx)
     assert dx.vif(vif_id)["virtualInterfaceState"] == "available"
     out = routes(dx, vif_id, "advertised")
+    nx = amazon.NO_EXPORT  # on every route AWS advertises over a public VIF
     assert set(out) == {p.cidr for p in amazon.PREFIXES}
-    assert out["52.95.245.0/24"] == ["7224:8100"]  # us-east-1, the location's own Region
-    assert out["54.239.64.0/21"] == ["7224:8100"]  # us-east-1 S3
-    assert out["52.95.247.0/24"] == ["7224:8200"]  # us-west-2: the same continent
-    assert out["52.94.4.0/24"] == ["7224:8200"]  # us-east-2
-    assert out["52.95.244.0/24"] == []  # eu-west-1: global, no tag
-    assert out["52.84.0.0/15"] == []  # GLOBAL
+    assert out["52.95.245.0/24"] == ["7224:8100", nx]  # us-east-1, the location's own Region
+    assert out["54.239.64.0/21"] == ["7224:8100", nx]  # us-east-1 S3
+    assert out["52.95.247.0/24"] == ["7224:8200", nx]  # us-west-2: the same continent
+    assert out["52.94.4.0/24"] == ["7224:8200", nx]  # us-east-2
+    assert out["52.95.244.0/24"] == [nx]  # eu-west-1: global, no scope tag
+    assert out["52.84.0.0/15"] == [nx]  # GLOBAL; NO_EXPORT on every one
 
 
 def test_a_location_of_another_region_tags_its_own_regions_prefixes(dx: Service) -> None:

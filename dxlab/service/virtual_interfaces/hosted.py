@@ -6,42 +6,78 @@ createhostedvirtualinterface.md, accepthostedvirtualinterface.md."""
 from __future__ import annotations
 
 import re
-from typing import Any
+from collections.abc import Mapping
 
 from dxlab.domain import vif as rules
 from dxlab.domain.errors import Conflict, ValidationError
+from dxlab.domain.shapes import (
+    AllocatePrivateVirtualInterfaceRequest,
+    AllocatePublicVirtualInterfaceRequest,
+    AllocateTransitVirtualInterfaceRequest,
+    AllocateTransitVirtualInterfaceResult,
+    ConfirmPrivateVirtualInterfaceRequest,
+    ConfirmPrivateVirtualInterfaceResponse,
+    ConfirmPublicVirtualInterfaceRequest,
+    ConfirmPublicVirtualInterfaceResponse,
+    ConfirmTransitVirtualInterfaceRequest,
+    ConfirmTransitVirtualInterfaceResponse,
+    VirtualInterface,
+)
 from dxlab.domain.states import BGP_PEER, VIF, BGPPeerState, VirtualInterfaceState, set_state
 from dxlab.service.context import Context
-from dxlab.service.registry import Handler, operation
+from dxlab.service.registry import operation
 from dxlab.service.virtual_interfaces.gateways import attach
-from dxlab.service.virtual_interfaces.interfaces import creator
+from dxlab.service.virtual_interfaces.interfaces import create_vif, spec_of
 from dxlab.service.virtual_interfaces.lifecycle import schedule_provisioning
 from dxlab.service.virtual_interfaces.state import find_vif
 from dxlab.store.repository import UnitOfWork
 
 
-def _owner(ctx: Context, req: dict[str, Any]) -> str:
-    owner = req.get("ownerAccount")
+def _owner(owner: object) -> str:
     if not isinstance(owner, str) or not re.fullmatch(r"\d{12}", owner):
         raise ValidationError(f"ownerAccount {owner!r} is not an AWS account ID (12 digits)")
     return owner
 
 
-allocate_private_virtual_interface = operation("AllocatePrivateVirtualInterface", write=True)(
-    creator(rules.PRIVATE, "newPrivateVirtualInterfaceAllocation", _owner, hosted=True)
-)
-allocate_public_virtual_interface = operation("AllocatePublicVirtualInterface", write=True)(
-    creator(rules.PUBLIC, "newPublicVirtualInterfaceAllocation", _owner, hosted=True)
-)
-allocate_transit_virtual_interface = operation("AllocateTransitVirtualInterface", write=True)(
-    creator(rules.TRANSIT, "newTransitVirtualInterfaceAllocation", _owner, hosted=True)
-)
+@operation("AllocatePrivateVirtualInterface", write=True)
+def allocate_private_virtual_interface(
+    uow: UnitOfWork, ctx: Context, req: AllocatePrivateVirtualInterfaceRequest
+) -> VirtualInterface:
+    member = "newPrivateVirtualInterfaceAllocation"
+    spec = spec_of(req.get(member), member)
+    owner = _owner(req.get("ownerAccount"))
+    return create_vif(uow, ctx, rules.PRIVATE, req["connectionId"], spec, owner=owner, hosted=True)
+
+
+@operation("AllocatePublicVirtualInterface", write=True)
+def allocate_public_virtual_interface(
+    uow: UnitOfWork, ctx: Context, req: AllocatePublicVirtualInterfaceRequest
+) -> VirtualInterface:
+    member = "newPublicVirtualInterfaceAllocation"
+    spec = spec_of(req.get(member), member)
+    owner = _owner(req.get("ownerAccount"))
+    return create_vif(uow, ctx, rules.PUBLIC, req["connectionId"], spec, owner=owner, hosted=True)
+
+
+@operation("AllocateTransitVirtualInterface", write=True)
+def allocate_transit_virtual_interface(
+    uow: UnitOfWork, ctx: Context, req: AllocateTransitVirtualInterfaceRequest
+) -> AllocateTransitVirtualInterfaceResult:
+    member = "newTransitVirtualInterfaceAllocation"
+    spec = spec_of(req.get(member), member)
+    owner = _owner(req.get("ownerAccount"))
+    # The model wraps a transit VIF in a result shape (Create/AllocateTransit...Result).
+    vif = create_vif(uow, ctx, rules.TRANSIT, req["connectionId"], spec, owner=owner, hosted=True)
+    return {"virtualInterface": vif}
 
 
 def _confirm(
-    uow: UnitOfWork, ctx: Context, req: dict[str, Any], vif_type: str, op: str
-) -> dict[str, Any]:
-    rec = find_vif(uow, ctx, req["virtualInterfaceId"], owner_only=True)
+    uow: UnitOfWork, ctx: Context, req: Mapping[str, object], vif_type: str, op: str
+) -> VirtualInterfaceState:
+    """Confirm{Private,Public,Transit}VirtualInterface: the VIF's state once accepted.
+    `req` is read as a mapping: a gateway member the operation's shape lacks is refused
+    by `attach`, as before (a transit VIF takes no virtual private gateway)."""
+    rec = find_vif(uow, ctx, str(req["virtualInterfaceId"]), owner_only=True)
     state = rec.doc["virtualInterfaceState"]
     if state != VirtualInterfaceState.CONFIRMING:
         raise Conflict(f"{op} failed. {rec.id} is in state {state}")
@@ -73,19 +109,28 @@ def _confirm(
     uow.put(rec)
     if rec.doc["virtualInterfaceState"] == VirtualInterfaceState.PENDING:
         schedule_provisioning(uow, ctx, rec.id)
-    return {"virtualInterfaceState": rec.doc["virtualInterfaceState"]}
+    return VirtualInterfaceState(rec.doc["virtualInterfaceState"])
 
 
-def _confirmer(vif_type: str) -> Handler:
-    """Confirm{Private,Public,Transit}VirtualInterface."""
-    op = f"Confirm{vif_type.capitalize()}VirtualInterface"
-
-    def handler(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
-        return _confirm(uow, ctx, req, vif_type, op)
-
-    return operation(op, write=True)(handler)
+@operation("ConfirmPrivateVirtualInterface", write=True)
+def confirm_private_virtual_interface(
+    uow: UnitOfWork, ctx: Context, req: ConfirmPrivateVirtualInterfaceRequest
+) -> ConfirmPrivateVirtualInterfaceResponse:
+    state = _confirm(uow, ctx, req, rules.PRIVATE, "ConfirmPrivateVirtualInterface")
+    return {"virtualInterfaceState": state}
 
 
-confirm_private_virtual_interface = _confirmer(rules.PRIVATE)
-confirm_public_virtual_interface = _confirmer(rules.PUBLIC)
-confirm_transit_virtual_interface = _confirmer(rules.TRANSIT)
+@operation("ConfirmPublicVirtualInterface", write=True)
+def confirm_public_virtual_interface(
+    uow: UnitOfWork, ctx: Context, req: ConfirmPublicVirtualInterfaceRequest
+) -> ConfirmPublicVirtualInterfaceResponse:
+    state = _confirm(uow, ctx, req, rules.PUBLIC, "ConfirmPublicVirtualInterface")
+    return {"virtualInterfaceState": state}
+
+
+@operation("ConfirmTransitVirtualInterface", write=True)
+def confirm_transit_virtual_interface(
+    uow: UnitOfWork, ctx: Context, req: ConfirmTransitVirtualInterfaceRequest
+) -> ConfirmTransitVirtualInterfaceResponse:
+    state = _confirm(uow, ctx, req, rules.TRANSIT, "ConfirmTransitVirtualInterface")
+    return {"virtualInterfaceState": state}

@@ -7,12 +7,22 @@ the owner and the first state differ."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from dxlab.domain import ids, quotas
 from dxlab.domain import vif as rules
 from dxlab.domain.errors import Conflict, LimitExceeded, NotFound, ValidationError
+from dxlab.domain.shapes import (
+    CreatePrivateVirtualInterfaceRequest,
+    CreatePublicVirtualInterfaceRequest,
+    CreateTransitVirtualInterfaceRequest,
+    CreateTransitVirtualInterfaceResult,
+    DeleteVirtualInterfaceRequest,
+    DeleteVirtualInterfaceResponse,
+    DescribeVirtualInterfacesRequest,
+    VirtualInterface,
+    VirtualInterfaces,
+)
 from dxlab.domain.speeds import RATE_LIMITS_MBPS, mbps
 from dxlab.domain.states import (
     CONNECTION,
@@ -24,7 +34,7 @@ from dxlab.domain.states import (
 )
 from dxlab.service.common import initial_tags, page
 from dxlab.service.context import Context
-from dxlab.service.registry import Handler, operation
+from dxlab.service.registry import operation
 from dxlab.service.virtual_interfaces.bgp_peers import new_peer
 from dxlab.service.virtual_interfaces.gateways import attach, check_site_link
 from dxlab.service.virtual_interfaces.lifecycle import (
@@ -35,6 +45,7 @@ from dxlab.service.virtual_interfaces.lifecycle import (
 )
 from dxlab.service.virtual_interfaces.state import (
     KIND,
+    as_vif,
     find_vif,
     live_vifs_on,
     parent_of,
@@ -236,7 +247,7 @@ def build_vif(
     return rec
 
 
-def start(uow: UnitOfWork, ctx: Context, rec: Record) -> dict[str, Any]:
+def start(uow: UnitOfWork, ctx: Context, rec: Record) -> VirtualInterface:
     """Store a new VIF and set its path in motion; the answer shows it as created."""
     if rec.doc["virtualInterfaceState"] == VirtualInterfaceState.VERIFYING:
         from dxlab.service.virtual_interfaces.public import approve_if_owned
@@ -245,7 +256,7 @@ def start(uow: UnitOfWork, ctx: Context, rec: Record) -> dict[str, Any]:
     uow.put(rec)
     if rec.doc["virtualInterfaceState"] == VirtualInterfaceState.PENDING:
         schedule_provisioning(uow, ctx, rec.id)
-    return view(uow, ctx, rec)
+    return as_vif(view(uow, ctx, rec))
 
 
 def visible_vifs(uow: UnitOfWork, account: str) -> list[Record]:
@@ -258,57 +269,72 @@ def visible_vifs(uow: UnitOfWork, account: str) -> list[Record]:
     return sorted(found.values(), key=lambda r: (r.created, r.id))
 
 
-def _spec(req: dict[str, Any], member: str) -> dict[str, Any]:
-    spec = req.get(member)
-    if not isinstance(spec, dict):
+def spec_of(value: object, member: str) -> dict[str, Any]:
+    """The request's New*VirtualInterface(Allocation) member, which the model requires."""
+    if not isinstance(value, dict):
         raise ValidationError(f"{member} is required")
-    return spec
+    return value
 
 
-OwnerOf = Callable[[Context, dict[str, Any]], str]
+def create_vif(
+    uow: UnitOfWork,
+    ctx: Context,
+    vif_type: str,
+    connection_id: str,
+    spec: dict[str, Any],
+    *,
+    owner: str,
+    hosted: bool,
+) -> VirtualInterface:
+    """A Create*/Allocate*VirtualInterface call: they differ only in the VIF type, the
+    request member holding it, and who will own it."""
+    rec = build_vif(uow, ctx, vif_type, connection_id, spec, owner=owner, hosted=hosted)
+    return start(uow, ctx, rec)
 
 
-def creator(vif_type: str, member: str, owner_of: OwnerOf, *, hosted: bool) -> Handler:
-    """The handler of a Create*/Allocate*VirtualInterface call: they differ only in the
-    VIF type, the request member holding it, and who will own it."""
-
-    def handler(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
-        spec = _spec(req, member)
-        owner = owner_of(ctx, req)
-        rec = build_vif(uow, ctx, vif_type, req["connectionId"], spec, owner=owner, hosted=hosted)
-        doc = start(uow, ctx, rec)
-        # The model wraps a transit VIF in a result shape (Create/AllocateTransit...Result).
-        return {"virtualInterface": doc} if vif_type == rules.TRANSIT else doc
-
-    return handler
+@operation("CreatePrivateVirtualInterface", write=True)
+def create_private_virtual_interface(
+    uow: UnitOfWork, ctx: Context, req: CreatePrivateVirtualInterfaceRequest
+) -> VirtualInterface:
+    spec = spec_of(req.get("newPrivateVirtualInterface"), "newPrivateVirtualInterface")
+    return create_vif(
+        uow, ctx, rules.PRIVATE, req["connectionId"], spec, owner=ctx.account, hosted=False
+    )
 
 
-def _caller(ctx: Context, req: dict[str, Any]) -> str:
-    return ctx.account
+@operation("CreatePublicVirtualInterface", write=True)
+def create_public_virtual_interface(
+    uow: UnitOfWork, ctx: Context, req: CreatePublicVirtualInterfaceRequest
+) -> VirtualInterface:
+    spec = spec_of(req.get("newPublicVirtualInterface"), "newPublicVirtualInterface")
+    return create_vif(
+        uow, ctx, rules.PUBLIC, req["connectionId"], spec, owner=ctx.account, hosted=False
+    )
 
 
-create_private_virtual_interface = operation("CreatePrivateVirtualInterface", write=True)(
-    creator(rules.PRIVATE, "newPrivateVirtualInterface", _caller, hosted=False)
-)
-create_public_virtual_interface = operation("CreatePublicVirtualInterface", write=True)(
-    creator(rules.PUBLIC, "newPublicVirtualInterface", _caller, hosted=False)
-)
-create_transit_virtual_interface = operation("CreateTransitVirtualInterface", write=True)(
-    creator(rules.TRANSIT, "newTransitVirtualInterface", _caller, hosted=False)
-)
+@operation("CreateTransitVirtualInterface", write=True)
+def create_transit_virtual_interface(
+    uow: UnitOfWork, ctx: Context, req: CreateTransitVirtualInterfaceRequest
+) -> CreateTransitVirtualInterfaceResult:
+    spec = spec_of(req.get("newTransitVirtualInterface"), "newTransitVirtualInterface")
+    # The model wraps a transit VIF in a result shape (Create/AllocateTransit...Result).
+    vif = create_vif(
+        uow, ctx, rules.TRANSIT, req["connectionId"], spec, owner=ctx.account, hosted=False
+    )
+    return {"virtualInterface": vif}
 
 
 @operation("DescribeVirtualInterfaces")
 def describe_virtual_interfaces(
-    uow: UnitOfWork, ctx: Context, req: dict[str, Any]
-) -> dict[str, Any]:
+    uow: UnitOfWork, ctx: Context, req: DescribeVirtualInterfacesRequest
+) -> VirtualInterfaces:
     vif_id = req.get("virtualInterfaceId")
     connection_id = req.get("connectionId")
     if vif_id:
         rec = find_vif(uow, ctx, vif_id)
         if connection_id and rec.parent != connection_id:
             return {"virtualInterfaces": []}
-        return {"virtualInterfaces": [view(uow, ctx, rec)]}
+        return {"virtualInterfaces": [as_vif(view(uow, ctx, rec))]}
     if connection_id:
         parent = parent_of(uow, connection_id)
         if parent is None:
@@ -318,14 +344,16 @@ def describe_virtual_interfaces(
         records = visible_vifs(uow, ctx.account)
     mine = views(uow, ctx, [r for r in records if visible_to(r, ctx.account) and r.doc.get("region") == ctx.region])
     items, token = page(mine, req.get("maxResults"), req.get("nextToken"))
-    out: dict[str, Any] = {"virtualInterfaces": items}
+    out: VirtualInterfaces = {"virtualInterfaces": [as_vif(d) for d in items]}
     if token:
         out["nextToken"] = token
     return out
 
 
 @operation("DeleteVirtualInterface", write=True)
-def delete_virtual_interface(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+def delete_virtual_interface(
+    uow: UnitOfWork, ctx: Context, req: DeleteVirtualInterfaceRequest
+) -> DeleteVirtualInterfaceResponse:
     rec = find_vif(uow, ctx, req["virtualInterfaceId"])
     state = rec.doc["virtualInterfaceState"]
     if state == VirtualInterfaceState.DELETING:

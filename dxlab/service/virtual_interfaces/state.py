@@ -6,9 +6,10 @@ the analyzer can never disagree."""
 from __future__ import annotations
 
 import copy
-from typing import Any
+from typing import Any, cast
 
 from dxlab.domain.errors import NotFound
+from dxlab.domain.shapes import VirtualInterface
 from dxlab.domain.states import (
     BGP_STATUS,
     VIF,
@@ -96,6 +97,12 @@ def view(uow: UnitOfWork, ctx: Context, rec: Record, snap: NetworkSnapshot | Non
         set_state(peer, BGP_STATUS, BGPStatus.UP if up else BGPStatus.DOWN)
     doc["customerRouterConfig"] = logical_connection_xml(doc)
     return doc
+
+
+def as_vif(doc: dict[str, Any]) -> VirtualInterface:
+    """A VIF as `view` shows it is the model's VirtualInterface: the stored document
+    is built with the model's member names (interfaces.build_vif)."""
+    return cast(VirtualInterface, doc)
 
 
 def views(uow: UnitOfWork, ctx: Context, records: list[Record]) -> list[dict[str, Any]]:

@@ -15,6 +15,12 @@ from typing import Any
 from dxlab.domain import addressing, ids, quotas
 from dxlab.domain import vif as rules
 from dxlab.domain.errors import Conflict, LimitExceeded, NotFound, ValidationError
+from dxlab.domain.shapes import (
+    CreateBGPPeerRequest,
+    CreateBGPPeerResponse,
+    DeleteBGPPeerRequest,
+    DeleteBGPPeerResponse,
+)
 from dxlab.domain.states import (
     BGP_PEER,
     BGP_STATUS,
@@ -27,7 +33,13 @@ from dxlab.domain.states import (
 )
 from dxlab.service.context import Context
 from dxlab.service.registry import operation
-from dxlab.service.virtual_interfaces.state import find_vif, live_vifs_on, parent_of, save
+from dxlab.service.virtual_interfaces.state import (
+    as_vif,
+    find_vif,
+    live_vifs_on,
+    parent_of,
+    save,
+)
 from dxlab.store.repository import Record, UnitOfWork
 
 
@@ -157,7 +169,9 @@ def peer_state_for(vif_state: str) -> BGPPeerState:
 
 
 @operation("CreateBGPPeer", write=True)
-def create_bgp_peer(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+def create_bgp_peer(
+    uow: UnitOfWork, ctx: Context, req: CreateBGPPeerRequest
+) -> CreateBGPPeerResponse:
     vif_id = req.get("virtualInterfaceId")
     if not vif_id:
         raise ValidationError("virtualInterfaceId is required")
@@ -189,10 +203,10 @@ def create_bgp_peer(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[
     peer = new_peer(uow, rec.id, parent, {**spec, "addressFamily": family}, asn, public=public,
                     state=peer_state_for(state))  # fmt: skip
     rec.doc.setdefault("bgpPeers", []).append(peer)
-    return {"virtualInterface": save(uow, ctx, rec)}
+    return {"virtualInterface": as_vif(save(uow, ctx, rec))}
 
 
-def _match(peer: dict[str, Any], req: dict[str, Any]) -> bool:
+def _match(peer: dict[str, Any], req: DeleteBGPPeerRequest) -> bool:
     if req.get("bgpPeerId"):
         return bool(peer["bgpPeerId"] == req["bgpPeerId"])
     asn = rules.resolve_asn(req.get("asn"), req.get("asnLong"), required=False)
@@ -204,7 +218,9 @@ def _match(peer: dict[str, Any], req: dict[str, Any]) -> bool:
 
 
 @operation("DeleteBGPPeer", write=True)
-def delete_bgp_peer(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+def delete_bgp_peer(
+    uow: UnitOfWork, ctx: Context, req: DeleteBGPPeerRequest
+) -> DeleteBGPPeerResponse:
     vif_id = req.get("virtualInterfaceId")
     if not vif_id:
         raise ValidationError("virtualInterfaceId is required")
@@ -243,4 +259,4 @@ def delete_bgp_peer(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[
     shown = dict(gone)
     set_state(shown, BGP_PEER, BGPPeerState.DELETING)
     set_state(shown, BGP_STATUS, BGPStatus.DOWN)
-    return {"virtualInterface": {**out, "bgpPeers": [*out["bgpPeers"], shown]}}
+    return {"virtualInterface": as_vif({**out, "bgpPeers": [*out["bgpPeers"], shown]})}

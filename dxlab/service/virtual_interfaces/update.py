@@ -4,10 +4,13 @@ connection or LAG; migratevirtualinterface.md)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from dxlab.domain import vif as rules
 from dxlab.domain.errors import Conflict, ValidationError
+from dxlab.domain.shapes import (
+    AssociateVirtualInterfaceRequest,
+    UpdateVirtualInterfaceAttributesRequest,
+    VirtualInterface,
+)
 from dxlab.domain.speeds import RATE_LIMITS_MBPS
 from dxlab.domain.states import VIF, VirtualInterfaceState
 from dxlab.service.context import Context
@@ -22,7 +25,7 @@ from dxlab.service.virtual_interfaces.interfaces import (
     parent_bandwidth_mbps,
 )
 from dxlab.service.virtual_interfaces.lifecycle import brief_outage, jumbo_upgrade
-from dxlab.service.virtual_interfaces.state import find_vif, parent_of, save
+from dxlab.service.virtual_interfaces.state import as_vif, find_vif, parent_of, save
 from dxlab.store.repository import Record, UnitOfWork
 
 
@@ -33,7 +36,9 @@ def _changeable(rec: Record) -> None:
 
 
 @operation("UpdateVirtualInterfaceAttributes", write=True)
-def update_attributes(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+def update_attributes(
+    uow: UnitOfWork, ctx: Context, req: UpdateVirtualInterfaceAttributesRequest
+) -> VirtualInterface:
     rec = find_vif(uow, ctx, req["virtualInterfaceId"], owner_only=True)
     _changeable(rec)
     vif_type = rec.doc["virtualInterfaceType"]
@@ -59,9 +64,10 @@ def update_attributes(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dic
         rec.doc["siteLinkEnabled"] = site_link
     if rate is not None:
         rec.doc["rateLimit"] = rate
-    for key in ("prefixPoolAllocatedCountIpv4", "prefixPoolAllocatedCountIpv6"):
-        if key in req:
-            rec.doc[key] = req[key]
+    if "prefixPoolAllocatedCountIpv4" in req:
+        rec.doc["prefixPoolAllocatedCountIpv4"] = req["prefixPoolAllocatedCountIpv4"]
+    if "prefixPoolAllocatedCountIpv6" in req:
+        rec.doc["prefixPoolAllocatedCountIpv6"] = req["prefixPoolAllocatedCountIpv6"]
     if mtu is not None and mtu != rec.doc["mtu"]:
         rec.doc["mtu"] = mtu
         if rules.is_jumbo(mtu) and parent is not None and not parent.doc.get("jumboFrameCapable"):
@@ -70,13 +76,13 @@ def update_attributes(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dic
             # set-jumbo-frames-vif.md: "The state of the virtual interface is pending
             # until the update is complete."
             brief_outage(uow, ctx, rec)
-    return save(uow, ctx, rec)
+    return as_vif(save(uow, ctx, rec))
 
 
 @operation("AssociateVirtualInterface", write=True)
 def associate_virtual_interface(
-    uow: UnitOfWork, ctx: Context, req: dict[str, Any]
-) -> dict[str, Any]:
+    uow: UnitOfWork, ctx: Context, req: AssociateVirtualInterfaceRequest
+) -> VirtualInterface:
     """The model: the requester must own the VIF or its current connection, and must own
     the target connection or LAG; the target must have the VLAN and addresses free."""
     rec = find_vif(uow, ctx, req["virtualInterfaceId"])
@@ -124,4 +130,4 @@ def associate_virtual_interface(
         peer["awsLogicalDeviceId"] = rec.doc["awsLogicalDeviceId"]
     # The model: "Connectivity to AWS is temporarily interrupted as the VIF is being migrated."
     brief_outage(uow, ctx, rec)
-    return save(uow, ctx, rec)
+    return as_vif(save(uow, ctx, rec))

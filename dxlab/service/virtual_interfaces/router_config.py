@@ -11,7 +11,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from dxlab.domain import router_templates as t
+from dxlab.domain import shapes
 from dxlab.domain.errors import Conflict, ValidationError
+from dxlab.domain.shapes import (
+    DescribeRouterConfigurationRequest,
+    DescribeRouterConfigurationResponse,
+)
 from dxlab.domain.states import VIF, VirtualInterfaceState
 from dxlab.service.context import Context
 from dxlab.service.registry import operation
@@ -32,7 +37,7 @@ class RouterType:
     xslt_macsec: str
     render: Renderer
 
-    def shape(self) -> dict[str, str]:
+    def shape(self) -> shapes.RouterType:
         """The model's RouterType."""
         return {
             "vendor": self.vendor,
@@ -88,8 +93,8 @@ def router_type(identifier: str | None) -> RouterType:
 
 @operation("DescribeRouterConfiguration")
 def describe_router_configuration(
-    uow: UnitOfWork, ctx: Context, req: dict[str, Any]
-) -> dict[str, Any]:
+    uow: UnitOfWork, ctx: Context, req: DescribeRouterConfigurationRequest
+) -> DescribeRouterConfigurationResponse:
     rtype = router_type(req.get("routerTypeIdentifier"))
     rec = find_vif(uow, ctx, req["virtualInterfaceId"])
     owner_of_connection = rec.meta.get("connectionOwner", rec.account)

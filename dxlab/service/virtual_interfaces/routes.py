@@ -5,6 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from dxlab.domain.shapes import (
+    AddressFamily,
+    AsPathType,
+    ListVirtualInterfaceRoutesRequest,
+    ListVirtualInterfaceRoutesResponse,
+    RouteDirection,
+    RouteFilters,
+)
+from dxlab.domain.shapes import Route as WireRoute
 from dxlab.routing.bgp import Route, covers
 from dxlab.service.common import page
 from dxlab.service.context import Context
@@ -14,19 +23,20 @@ from dxlab.service.virtual_interfaces.state import find_vif
 from dxlab.store.repository import UnitOfWork
 
 
-def _wire(route: Route, direction: str, vif_doc: dict[str, Any], installed: float) -> dict[str, Any]:
+def _wire(route: Route, direction: str, vif_doc: dict[str, Any], installed: float) -> WireRoute:
+    """A route as the model's Route (the enum members spell the strings AWS sends)."""
     return {
         "cidr": route.cidr,
-        "routeDirection": direction,
-        "addressFamily": route.family,
-        "asPath": [{"pathType": "seq", "path": list(route.as_path)}],
+        "routeDirection": RouteDirection(direction),
+        "addressFamily": AddressFamily(route.family),
+        "asPath": [{"pathType": AsPathType.SEQ, "path": list(route.as_path)}],
         "communities": list(route.communities),
         "awsLogicalDeviceId": vif_doc.get("awsLogicalDeviceId") or vif_doc.get("awsDeviceV2", ""),
         "routeInstalledAt": installed,
     }
 
 
-def _matches(route: dict[str, Any], filters: dict[str, Any]) -> bool:
+def _matches(route: WireRoute, filters: RouteFilters) -> bool:
     if "routeDirection" in filters and route["routeDirection"] != filters["routeDirection"]:
         return False
     if "addressFamily" in filters and route["addressFamily"] != filters["addressFamily"]:
@@ -41,7 +51,9 @@ def _matches(route: dict[str, Any], filters: dict[str, Any]) -> bool:
 
 
 @operation("ListVirtualInterfaceRoutes")
-def list_virtual_interface_routes(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+def list_virtual_interface_routes(
+    uow: UnitOfWork, ctx: Context, req: ListVirtualInterfaceRoutesRequest
+) -> ListVirtualInterfaceRoutesResponse:
     vif_id = req.get("virtualInterfaceId")
     if not vif_id:
         from dxlab.domain.errors import ValidationError
@@ -50,7 +62,7 @@ def list_virtual_interface_routes(uow: UnitOfWork, ctx: Context, req: dict[str, 
     rec = find_vif(uow, ctx, vif_id, owner_only=True)
     snap = network_snapshot(uow, ctx)
     vif = snap.network.vifs.get(rec.id)
-    routes: list[dict[str, Any]] = []
+    routes: list[WireRoute] = []
     from_daemons = ctx.plane.routes(rec.id)
     if from_daemons is not None:  # the lab: what BIRD holds
         routes = [_wire(r, direction, rec.doc, rec.created) for direction, r in from_daemons]
@@ -64,7 +76,7 @@ def list_virtual_interface_routes(uow: UnitOfWork, ctx: Context, req: dict[str, 
     filters = req.get("filters") or {}
     routes = [r for r in routes if _matches(r, filters)]
     items, token = page(routes, req.get("maxResults"), req.get("nextToken"))
-    out: dict[str, Any] = {"virtualInterfaceId": rec.id, "routes": items}
+    out: ListVirtualInterfaceRoutesResponse = {"virtualInterfaceId": rec.id, "routes": items}
     if token:
         out["nextToken"] = token
     return out

@@ -13,12 +13,14 @@ SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "gen_shapes.py"
 # The families (and modules) whose every operation takes and returns the generated shapes
 # (the pattern for the others): connections (dedicated, LAGs, LOA, locations, MACsec),
 # partners (interconnects, hosted connections, agreements), gateways (Direct Connect
-# gateways, associations, proposals, virtual gateways), resiliency groups, failover
-# tests, tags.
+# gateways, associations, proposals, virtual gateways), virtual interfaces (private,
+# public, transit, hosted, BGP peers, routes, router configuration), resiliency groups,
+# failover tests, tags.
 TYPED_FAMILIES = (
     "dxlab.service.connections.",
     "dxlab.service.partners.",
     "dxlab.service.gateways.",
+    "dxlab.service.virtual_interfaces.",
     "dxlab.service.resiliency.groups",
     "dxlab.service.resiliency.failover_tests",
     "dxlab.service.tags",

@@ -11,8 +11,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from dxlab.lab.host import FRR_DAEMONS, FRR_RUN, SOCKETS, Host, LabError, bird_ctl, wait_until
+from dxlab.lab import events
+from dxlab.lab.daemons import (
+    LOG_LIMIT,
+    daemon_alive,
+    daemon_pids,
+    dead_programs,
+    last_words,
+    log_file,
+    ns_dir,
+    program_pids,  # fmt: skip
+)
+from dxlab.lab.frr import FRR_WAVES
+from dxlab.lab.host import FRR_RUN, SOCKETS, Host, LabError, bird_ctl, wait_until
 from dxlab.lab.model import Bridge, Daemon, End, Lab, Namespace, Veth
+
+__all__ = ["Action", "Applier", "Observed", "daemon_alive", "daemon_pids", "diff", "ns_dir", "observe", "reconcile",
+           "stop_daemon"]  # fmt: skip
 
 FORWARDING = ("net.ipv4.ip_forward=1", "net.ipv6.conf.all.forwarding=1")
 NO_RP_FILTER = ("net.ipv4.conf.all.rp_filter=0", "net.ipv4.conf.default.rp_filter=0")
@@ -33,10 +48,9 @@ class Observed:
     links: dict[tuple[str, str], LinkSeen] = field(default_factory=dict)
     ns_digest: dict[str, str] = field(default_factory=dict)
     daemons: dict[str, str] = field(default_factory=dict)  # key -> config digest, for live daemons
-
-
-def ns_dir(state: Path, ns: str) -> Path:
-    return state / ns
+    # (namespace, program, pid) of each daemon that was started and configured but is not
+    # running (a stop on purpose removes the digest first): a fault of the lab to report
+    dead: list[tuple[str, str, int]] = field(default_factory=list)
 
 
 def observe(host: Host, lab_prefix: str, state: Path, live: Any = None) -> Observed:
@@ -55,26 +69,13 @@ def observe(host: Host, lab_prefix: str, state: Path, live: Any = None) -> Obser
         if digest.exists():
             seen.ns_digest[ns] = digest.read_text()
         for kind in ("bird", "frr"):
-            if (d / f"{kind}.digest").exists() and daemon_alive(host, ns, kind, state):
+            if not (d / f"{kind}.digest").exists():
+                continue
+            if daemon_alive(host, ns, kind, state):
                 seen.daemons[f"{ns}.{kind}"] = (d / f"{kind}.digest").read_text()
+            else:
+                seen.dead += [(ns, program, pid) for program, pid in dead_programs(host, ns, kind, state).items()]
     return seen
-
-
-def daemon_pids(ns: str, kind: str, state: Path) -> list[int]:
-    files = [ns_dir(state, ns) / "bird.pid"] if kind == "bird" else [FRR_RUN / ns / f"{d}.pid" for d in FRR_DAEMONS]
-    pids = []
-    for f in files:
-        try:
-            pids.append(int(f.read_text().split()[0]))
-        except (OSError, ValueError, IndexError):
-            pass
-    return pids
-
-
-def daemon_alive(host: Host, ns: str, kind: str, state: Path) -> bool:
-    pids = daemon_pids(ns, kind, state)
-    want = 1 if kind == "bird" else len(FRR_DAEMONS)
-    return len(pids) == want and all(host.alive(p) for p in pids)
 
 
 # -- the diff ------------------------------------------------------------------------------
@@ -236,7 +237,12 @@ class Applier:
     def write_config(self, d: Daemon) -> Path:
         path = ns_dir(self.state, d.ns) / f"{d.kind}.conf"
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(d.config)
+        text = d.config
+        if d.kind == "bird":
+            # Its own words where the journal finds them when it dies (events.py).
+            logged = log_file(d.ns, "bird", self.state)
+            text = f'log "{logged}" {LOG_LIMIT} "{logged}.old" {{ info, warning, error, fatal, bug }};\n' + text
+        path.write_text(text)
         return path
 
     def write_digest(self, d: Daemon) -> None:
@@ -256,6 +262,10 @@ class Applier:
             self.write_digest(d)
         frrs = [d for d in daemons if d.kind == "frr"]
         for d in frrs:
+            # A router with a daemon that died restarts whole: its survivors hold routes and
+            # sessions the new daemons would not know of.
+            if program_pids(d.ns, "frr", self.state):
+                stop_daemon(self.host, d.ns, "frr", self.state)
             self.write_config(d)
             run = FRR_RUN / d.ns
             run.mkdir(parents=True, exist_ok=True)
@@ -263,17 +273,19 @@ class Applier:
             (run / "bgpd-start.conf").write_text(d.startup)
             shutil.chown(run, "frr", "frr")
             shutil.chown(run / "bgpd-start.conf", "frr", "frr")
-        # zebra first, then bfdd and staticd, then bgpd: a bgpd that asks for BFD before
-        # bfdd has joined zebra never gets its BFD sessions.
-        for wave in (("zebra",), ("bfdd", "staticd"), ("bgpd",)):
-            self.host.run_many([["ip", "netns", "exec", d.ns, f"/usr/lib/frr/{daemon}", "-d", "-N", d.ns, "-f",
-                                 str(FRR_RUN / d.ns / "bgpd-start.conf") if daemon == "bgpd" else "/dev/null",
-                                 "-P", "0"] for d in frrs for daemon in wave])  # fmt: skip
+        for wave in FRR_WAVES:
+            starting = [(d, p) for d in frrs for p in wave if p in d.programs]
+            # Notices and worse go to a log of its own: what the journal quotes when it dies.
+            self.host.run_many([["ip", "netns", "exec", d.ns, f"/usr/lib/frr/{p}", "-d", "-N", d.ns, "-f",
+                                 str(FRR_RUN / d.ns / "bgpd-start.conf") if p == "bgpd" else "/dev/null",
+                                 "-P", "0", "--log", f"file:{log_file(d.ns, p, self.state)}",
+                                 "--log-level", "notifications"] for d, p in starting])  # fmt: skip
             for d in frrs:
                 run = FRR_RUN / d.ns
-                ready = [run / f"{x}.vty" for x in wave] + ([run / "zserv.api"] if "zebra" in wave else [])
+                mine = [p for p in wave if p in d.programs]
+                ready = [run / f"{x}.vty" for x in mine] + ([run / "zserv.api"] if "zebra" in mine else [])
                 if not wait_until(lambda ready=ready: all(p.exists() for p in ready), 10):  # type: ignore[misc]
-                    raise LabError(f"FRR's {', '.join(wave)} in {d.ns} did not open its sockets within 10 s")
+                    raise LabError(f"FRR's {', '.join(mine)} in {d.ns} did not open its sockets within 10 s")
         outs = self.host.run_many([["ip", "netns", "exec", d.ns, "vtysh", "-N", d.ns, "-f",
                                     str(ns_dir(self.state, d.ns) / "frr.conf")] for d in frrs], timeout=20)  # fmt: skip
         for d, out in zip(frrs, outs, strict=True):
@@ -284,21 +296,37 @@ class Applier:
 
 
 def stop_daemon(host: Host, ns: str, kind: str, state: Path) -> None:
+    """Stop on purpose: the digest goes first, so no observe takes it for a death."""
     import signal
 
+    (ns_dir(state, ns) / f"{kind}.digest").unlink(missing_ok=True)
     pids = daemon_pids(ns, kind, state)
     for pid in pids:
         host.kill(pid, signal.SIGTERM)
     if not wait_until(lambda: not any(host.alive(p) for p in pids), 3):
         for pid in pids:
             host.kill(pid, signal.SIGKILL)
-    (ns_dir(state, ns) / f"{kind}.digest").unlink(missing_ok=True)
+        wait_until(lambda: not any(host.alive(p) for p in pids), 1)
+    if kind == "frr":
+        # Stale pid files and sockets would pass for the next start's (its readiness check
+        # waits for the sockets to exist).
+        for f in (FRR_RUN / ns).glob("*"):
+            if f.suffix in (".pid", ".vty") or f.name == "zserv.api":
+                f.unlink(missing_ok=True)
 
 
 def reconcile(host: Host, lab: Lab, state: Path) -> list[Action]:
     """Make the running lab match `lab`; returns what was done."""
     state.mkdir(parents=True, exist_ok=True)
     state.chmod(0o755)
-    actions = diff(lab, observe(host, lab.prefix, state))
-    Applier(host, state, lab).apply(actions)
+    seen = observe(host, lab.prefix, state)
+    for ns, program, pid in seen.dead:
+        events.record(state, "daemon died", f"{program} (pid {pid}) in {ns} is not running; restarting it", ns=ns,
+                      program=program, words=last_words(ns, program, state))  # fmt: skip
+    actions = diff(lab, seen)
+    try:
+        Applier(host, state, lab).apply(actions)
+    except LabError as exc:
+        events.record(state, "error", str(exc))
+        raise
     return actions

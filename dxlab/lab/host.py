@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-FRR_DAEMONS = ("zebra", "bgpd", "bfdd", "staticd")
 FRR_RUN = Path("/var/run/frr")  # FRR's compiled-in socket directory; -N adds a subdirectory
 # BIRD's control sockets: a unix socket path has at most 107 bytes, which a state
 # directory deep in a home or a test's temporary directory soon exceeds.
@@ -89,9 +88,11 @@ class LinuxHost:
         return outs
 
     def spawn(self, argv: list[str]) -> subprocess.Popen[str]:
-        """A command that runs while the caller does other things (probe traffic)."""
+        """A command that runs while the caller does other things (probe traffic). Its errors
+        come with its output: a pipe nobody reads would fill and stall it (ping says
+        "Network is unreachable" for every probe while a path is down)."""
         self.log.append(" ".join(argv))
-        return subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        return subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
     def namespaces(self) -> list[str]:
         try:

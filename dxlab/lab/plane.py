@@ -15,9 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from dxlab.domain.topology import Vpc
-from dxlab.lab import dualstack, probes, public
+from dxlab.lab import dualstack, events, probes, public
 from dxlab.lab import state as lab_state
 from dxlab.lab.apply import reconcile
+from dxlab.lab.daemons import DeathWatch
 from dxlab.lab.host import Host, LinuxHost, lab_can_run
 from dxlab.lab.model import Lab
 from dxlab.lab.plan import DEFAULT_PREFIX, AccountNetwork, build_lab
@@ -64,6 +65,7 @@ class LabPlane:
         self._planned: Lab | None = None
         self._healed = 0.0
         self.watches = Watches(self.host)
+        self.deaths = DeathWatch()  # a daemon's exit, as it happens: reconcile (restart) at once
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
@@ -87,11 +89,14 @@ class LabPlane:
                 return  # stopping: build nothing more that the teardown would have to find
             self.watches.update(planned, active)
             now = time.monotonic()
-            if self._planned is None or _fingerprint(planned) != _fingerprint(self._planned) or now - self._healed > HEAL_EVERY:
+            died = self.deaths.died()
+            if (self._planned is None or _fingerprint(planned) != _fingerprint(self._planned) or died
+                    or now - self._healed > HEAL_EVERY):  # fmt: skip
                 done = reconcile(self.host, planned, self.state)
                 if done:
                     log.info("lab: %s", ", ".join(str(a) for a in done))
                 self._planned, self._healed = planned, now
+                self.deaths.watch(self.state, [n.name for n in planned.namespaces])
             self.lab = planned
             self.observed = lab_state.session_states(self.host, planned, self.state)
 
@@ -103,6 +108,7 @@ class LabPlane:
             except Exception as exc:  # noqa: BLE001 - the loop must outlive one bad pass
                 if str(exc) != self.last_error:
                     log.exception("lab reconcile failed")
+                    events.record(self.state, "error", str(exc))  # where `dxlab lab status` shows it
                 self.last_error = str(exc)
             self._stop.wait(POLL)
 
@@ -116,6 +122,7 @@ class LabPlane:
     def stop(self, teardown: bool = True) -> None:
         self._stop.set()
         self.watches.stop_all()
+        self.deaths.close()
         if self._thread:
             # A pass in progress finishes within seconds; the teardown removes what it built
             # either way (everything is found by name), so there is no point waiting longer.

@@ -24,13 +24,14 @@ from dxlab.lab.daemons import (
 )
 from dxlab.lab.frr import FRR_WAVES
 from dxlab.lab.host import FRR_RUN, SOCKETS, Host, LabError, bird_ctl, wait_until
-from dxlab.lab.model import Bridge, Daemon, End, Lab, Namespace, Veth
+from dxlab.lab.model import Daemon, End, Lab, Namespace
 
 __all__ = ["Action", "Applier", "Observed", "daemon_alive", "daemon_pids", "diff", "ns_dir", "observe", "reconcile",
            "stop_daemon"]  # fmt: skip
 
 FORWARDING = ("net.ipv4.ip_forward=1", "net.ipv6.conf.all.forwarding=1")
 NO_RP_FILTER = ("net.ipv4.conf.all.rp_filter=0", "net.ipv4.conf.default.rp_filter=0")
+FRR_FDS = 1024  # file descriptors an FRR daemon of a customer router may use
 
 
 @dataclass
@@ -150,68 +151,107 @@ class Applier:
         self.state = state
         self.lab = lab
 
-    def ip(self, ns: str, *args: str, check: bool = True) -> str:
-        return self.host.run(["ip", "-n", ns, *args], check=check)
-
     def apply(self, actions: list[Action]) -> None:
-        # Namespaces, then links, then what needs the links (routes), then the daemons.
-        for a in sorted(actions, key=lambda a: PHASES.index(a.verb)):
-            if a.verb != "start":
-                getattr(self, "do_" + a.verb.replace("-", "_"))(a.target)
-        self.start_all([a.target for a in actions if a.verb == "start"])
+        """Namespaces, then links, then what needs the links (addresses, routes), then the
+        daemons. The kernel's part goes as one `ip -batch` per namespace and round, side by
+        side: one `ip` per command would be thousands of processes for a large lab."""
+        import time
+
+        self.took: dict[str, float] = {}
+        todo: dict[str, list[Any]] = {verb: [] for verb in PHASES}
+        for a in actions:
+            todo[a.verb].append(a.target)
+
+        def timed(step: str, fn: Any, *args: Any) -> None:
+            t0 = time.monotonic()
+            fn(*args)
+            self.took[step] = self.took.get(step, 0.0) + time.monotonic() - t0
+
+        for name in todo["del-ns"]:
+            timed("del-ns", self.do_del_ns, name)
+        timed("namespaces", self.add_namespaces, todo["add-ns"])
+        timed("links", self.links, todo)
+        timed("setup-ns", self.setup_namespaces, todo["setup-ns"])
+        for key in todo["stop"]:
+            timed("stop", self.do_stop, key)
+        for d in todo["reconfigure"]:
+            if d.kind == "bird":
+                timed("reconfigure", self.do_reconfigure, d)
+        timed("reconfigure", self.restart_routers, [d for d in todo["reconfigure"] if d.kind == "frr"])
+        timed("start", self.start_all, todo["start"])
+
+    def batches(self, commands: dict[str, list[str]], *, check: bool = True) -> None:
+        """Run each namespace's `ip` commands as one batch ("" is the machine's own
+        namespace), every namespace's side by side."""
+        if not commands:
+            return
+        where = self.state / ".batches"
+        where.mkdir(parents=True, exist_ok=True)
+        argvs = []
+        for i, (ns, lines) in enumerate(sorted(commands.items())):
+            f = where / f"{i}.ip"
+            f.write_text("\n".join(lines) + "\n")
+            argvs.append(["ip", *(["-n", ns] if ns else []), *([] if check else ["-force"]), "-batch", str(f)])
+        try:
+            self.host.run_many(argvs, timeout=30)
+        except LabError:
+            if check:
+                raise
+
+    def add_namespaces(self, namespaces: list[Namespace]) -> None:
+        self.batches({"": [f"netns add {n.name}" for n in namespaces]})
+        for n in namespaces:
+            ns_dir(self.state, n.name).mkdir(parents=True, exist_ok=True)
+
+    def links(self, todo: dict[str, list[Any]]) -> None:
+        # Deletions first, on their own: a veth end deleted in one namespace may be created
+        # again by its peer's namespace, whose batch runs side by side with this one.
+        gone: dict[str, list[str]] = {}
+        for ns, name in todo["del-link"]:
+            gone.setdefault(ns, []).append(f"link del {name}")
+        self.batches(gone, check=False)
+        made: dict[str, list[str]] = {}
+        for n in todo["add-ns"]:
+            made.setdefault(n.name, []).append("link set lo up")
+        for b in todo["add-bridge"]:
+            made.setdefault(b.ns, []).extend([f"link add {b.name} mtu {b.mtu} type bridge", f"link set {b.name} up"])
+        for b in todo["fix-bridge"]:
+            made.setdefault(b.ns, []).append(f"link set {b.name} mtu {b.mtu}")
+        for v in todo["add-veth"]:
+            made.setdefault(v.a.ns, []).append(f"link add {v.a.name} mtu {v.mtu} type veth peer name {v.b.name} "
+                                               f"netns {v.b.ns} mtu {v.mtu}")  # fmt: skip
+        self.batches(made)
+        ends = [(v.a, v.mtu) for v in todo["add-veth"]] + [(v.b, v.mtu) for v in todo["add-veth"]] + todo["fix-end"]
+        configured: dict[str, list[str]] = {}
+        for end, mtu in ends:
+            configured.setdefault(end.ns, []).extend(end_commands(end, mtu))
+        self.batches(configured)
+
+    def setup_namespaces(self, namespaces: list[Namespace]) -> None:
+        if not namespaces:
+            return
+        commands = {n.name: [f"addr replace {a} dev lo" for a in n.loopback] + [f"route replace {r}" for r in n.routes]
+                    for n in namespaces}  # fmt: skip
+        argvs = []
+        for n in namespaces:
+            sysctls = (FORWARDING if n.forwarding else ()) + NO_RP_FILTER
+            argvs.append(["ip", "netns", "exec", n.name, "sysctl", "-q", "-w", *sysctls])
+            if n.firewall:
+                rules = ns_dir(self.state, n.name) / "firewall.nft"
+                rules.parent.mkdir(parents=True, exist_ok=True)
+                rules.write_text("flush ruleset\n" + n.firewall)
+                argvs.append(["ip", "netns", "exec", n.name, "nft", "-f", str(rules)])
+        self.host.run_many(argvs, timeout=30)
+        self.batches({ns: lines for ns, lines in commands.items() if lines})
+        for n in namespaces:
+            d = ns_dir(self.state, n.name)
+            d.mkdir(parents=True, exist_ok=True)
+            (d / "ns.digest").write_text(n.digest())
 
     def do_del_ns(self, name: str) -> None:
         from dxlab.lab.cleanup import remove_namespace
 
         remove_namespace(self.host, name, self.state)
-
-    def do_add_ns(self, n: Namespace) -> None:
-        self.host.run(["ip", "netns", "add", n.name])
-        self.ip(n.name, "link", "set", "lo", "up")
-        ns_dir(self.state, n.name).mkdir(parents=True, exist_ok=True)
-
-    def do_setup_ns(self, n: Namespace) -> None:
-        sysctls = (FORWARDING if n.forwarding else ()) + NO_RP_FILTER
-        self.host.run(["ip", "netns", "exec", n.name, "sysctl", "-q", "-w", *sysctls])
-        for addr in n.loopback:
-            self.ip(n.name, "addr", "replace", addr, "dev", "lo")
-        for r in n.routes:
-            self.ip(n.name, "route", "replace", *r.split())
-        if n.firewall:
-            self.host.run(["ip", "netns", "exec", n.name, "nft", "-f", "-"],
-                          stdin="flush ruleset\n" + n.firewall)  # fmt: skip
-        d = ns_dir(self.state, n.name)
-        d.mkdir(parents=True, exist_ok=True)
-        (d / "ns.digest").write_text(n.digest())
-
-    def do_add_bridge(self, b: Bridge) -> None:
-        self.ip(b.ns, "link", "add", b.name, "mtu", str(b.mtu), "type", "bridge")
-        self.ip(b.ns, "link", "set", b.name, "up")
-
-    def do_fix_bridge(self, b: Bridge) -> None:
-        self.ip(b.ns, "link", "set", b.name, "mtu", str(b.mtu))
-
-    def do_add_veth(self, v: Veth) -> None:
-        self.ip(v.a.ns, "link", "add", v.a.name, "mtu", str(v.mtu), "type", "veth",
-                "peer", "name", v.b.name, "netns", v.b.ns, "mtu", str(v.mtu))  # fmt: skip
-        self.do_fix_end((v.a, v.mtu))
-        self.do_fix_end((v.b, v.mtu))
-
-    def do_fix_end(self, target: tuple[End, int]) -> None:
-        end, mtu = target
-        self.ip(end.ns, "link", "set", end.name, "mtu", str(mtu))
-        if end.master:
-            self.ip(end.ns, "link", "set", end.name, "master", end.master)
-        for addr in end.addrs:
-            if ipaddress.ip_interface(addr).version == 6:
-                # nodad: no 1-2 s of duplicate address detection before BGP can use it.
-                self.host.run(["ip", "-6", "-n", end.ns, "addr", "replace", addr, "dev", end.name, "nodad"])
-            else:
-                self.host.run(["ip", "-4", "-n", end.ns, "addr", "replace", addr, "dev", end.name])
-        self.ip(end.ns, "link", "set", end.name, "up" if end.up else "down")
-
-    def do_del_link(self, target: tuple[str, str]) -> None:
-        self.ip(target[0], "link", "del", target[1], check=False)
 
     def do_stop(self, key: str) -> None:
         ns, kind = key.rsplit(".", 1)
@@ -220,19 +260,30 @@ class Applier:
     def do_reconfigure(self, d: Daemon) -> None:
         conf = self.write_config(d)
         if d.kind == "bird":
-            out = self.host.run(["birdc", "-s", str(bird_ctl(d.ns)), "configure"])
+            from dxlab.lab import bird_socket
+
+            try:
+                out = bird_socket.query(bird_ctl(d.ns), "configure", timeout=10)
+            except bird_socket.BirdSocketError as exc:
+                raise LabError(f"BIRD in {d.ns} did not answer `configure`: {exc}") from None
             if "error" in out.lower():
                 raise LabError(f"BIRD in {d.ns} refused its configuration {conf}: {out.strip()}")
             self.write_digest(d)
-        else:  # FRR: a clean restart with the new configuration
-            stop_daemon(self.host, d.ns, "frr", self.state)
-            self.start_all([d])
-            # A session AWS took down for too many prefixes is tried again once the
-            # customer's router changed what it sends (limits.md: fix it and it comes back).
-            for s in self.lab.sessions if self.lab else ():
-                if s.router_ns == d.ns:
-                    self.host.run(["birdc", "-s", str(bird_ctl(s.device_ns)), "enable",
-                                   s.protocol], check=False)  # fmt: skip
+        else:
+            self.restart_routers([d])
+
+    def restart_routers(self, routers: list[Daemon]) -> None:
+        """FRR: a clean restart with the new configuration, every router side by side."""
+        if not routers:
+            return
+        stop_daemons(self.host, [(d.ns, "frr") for d in routers], self.state)
+        self.start_all(routers)
+        # A session AWS took down for too many prefixes is tried again once the
+        # customer's router changed what it sends (limits.md: fix it and it comes back).
+        mine = {d.ns for d in routers}
+        for s in self.lab.sessions if self.lab else ():
+            if s.router_ns in mine:
+                bird_socket_enable(s.device_ns, s.protocol)
 
     def write_config(self, d: Daemon) -> Path:
         path = ns_dir(self.state, d.ns) / f"{d.kind}.conf"
@@ -260,12 +311,14 @@ class Applier:
                              "-P", str(ns_dir(self.state, d.ns) / "bird.pid")] for d in birds])  # fmt: skip
         for d in birds:
             self.write_digest(d)
+        import time
+
+        t0 = time.monotonic()
         frrs = [d for d in daemons if d.kind == "frr"]
+        # A router with a daemon that died restarts whole: its survivors hold routes and
+        # sessions the new daemons would not know of.
+        stop_daemons(self.host, [(d.ns, "frr") for d in frrs if program_pids(d.ns, "frr", self.state)], self.state)
         for d in frrs:
-            # A router with a daemon that died restarts whole: its survivors hold routes and
-            # sessions the new daemons would not know of.
-            if program_pids(d.ns, "frr", self.state):
-                stop_daemon(self.host, d.ns, "frr", self.state)
             self.write_config(d)
             run = FRR_RUN / d.ns
             run.mkdir(parents=True, exist_ok=True)
@@ -276,9 +329,13 @@ class Applier:
         for wave in FRR_WAVES:
             starting = [(d, p) for d in frrs for p in wave if p in d.programs]
             # Notices and worse go to a log of its own: what the journal quotes when it dies.
-            self.host.run_many([["ip", "netns", "exec", d.ns, f"/usr/lib/frr/{p}", "-d", "-N", d.ns, "-f",
+            # A router's daemons hold a few sockets each: FRR sizes its tables by the fd limit
+            # (tens of thousands here), and one malloc arena per thread is memory a router
+            # of this size does not need (bench/lab_scale.py: memory per router).
+            self.host.run_many([["ip", "netns", "exec", d.ns, "env", "MALLOC_ARENA_MAX=1", f"/usr/lib/frr/{p}", "-d",
+                                 "-N", d.ns, "-f",
                                  str(FRR_RUN / d.ns / "bgpd-start.conf") if p == "bgpd" else "/dev/null",
-                                 "-P", "0", "--log", f"file:{log_file(d.ns, p, self.state)}",
+                                 "-P", "0", "--limit-fds", str(FRR_FDS), "--log", f"file:{log_file(d.ns, p, self.state)}",
                                  "--log-level", "notifications"] for d, p in starting])  # fmt: skip
             for d in frrs:
                 run = FRR_RUN / d.ns
@@ -286,6 +343,7 @@ class Applier:
                 ready = [run / f"{x}.vty" for x in mine] + ([run / "zserv.api"] if "zebra" in mine else [])
                 if not wait_until(lambda ready=ready: all(p.exists() for p in ready), 10):  # type: ignore[misc]
                     raise LabError(f"FRR's {', '.join(mine)} in {d.ns} did not open its sockets within 10 s")
+        t1 = time.monotonic()
         outs = self.host.run_many([["ip", "netns", "exec", d.ns, "vtysh", "-N", d.ns, "-f",
                                     str(ns_dir(self.state, d.ns) / "frr.conf")] for d in frrs], timeout=20)  # fmt: skip
         for d, out in zip(frrs, outs, strict=True):
@@ -293,26 +351,58 @@ class Applier:
             if bad:
                 raise LabError(f"FRR in {d.ns} refused its configuration: {'; '.join(bad[:3])}")
             self.write_digest(d)
+        if frrs and hasattr(self, "took"):
+            self.took["frr-daemons"], self.took["frr-config"] = t1 - t0, time.monotonic() - t1
+
+
+def end_commands(end: End, mtu: int) -> list[str]:
+    """One end of a veth as the plan wants it: MTU, bridge, addresses, up or down."""
+    out = [f"link set {end.name} mtu {mtu}"]
+    if end.master:
+        out.append(f"link set {end.name} master {end.master}")
+    for addr in end.addrs:
+        # nodad: no 1-2 s of duplicate address detection before BGP can use an IPv6 address.
+        nodad = " nodad" if ipaddress.ip_interface(addr).version == 6 else ""
+        out.append(f"addr replace {addr} dev {end.name}{nodad}")
+    out.append(f"link set {end.name} {'up' if end.up else 'down'}")
+    return out
 
 
 def stop_daemon(host: Host, ns: str, kind: str, state: Path) -> None:
-    """Stop on purpose: the digest goes first, so no observe takes it for a death."""
+    stop_daemons(host, [(ns, kind)], state)
+
+
+def stop_daemons(host: Host, which: list[tuple[str, str]], state: Path) -> None:
+    """Stop on purpose, all at once (one wait, not one per daemon): the digest goes first,
+    so no observe takes it for a death."""
     import signal
 
-    (ns_dir(state, ns) / f"{kind}.digest").unlink(missing_ok=True)
-    pids = daemon_pids(ns, kind, state)
+    pids = []
+    for ns, kind in which:
+        (ns_dir(state, ns) / f"{kind}.digest").unlink(missing_ok=True)
+        pids += daemon_pids(ns, kind, state)
     for pid in pids:
         host.kill(pid, signal.SIGTERM)
     if not wait_until(lambda: not any(host.alive(p) for p in pids), 3):
         for pid in pids:
             host.kill(pid, signal.SIGKILL)
         wait_until(lambda: not any(host.alive(p) for p in pids), 1)
-    if kind == "frr":
-        # Stale pid files and sockets would pass for the next start's (its readiness check
-        # waits for the sockets to exist).
-        for f in (FRR_RUN / ns).glob("*"):
-            if f.suffix in (".pid", ".vty") or f.name == "zserv.api":
-                f.unlink(missing_ok=True)
+    for ns, kind in which:
+        if kind == "frr":
+            # Stale pid files and sockets would pass for the next start's (its readiness
+            # check waits for the sockets to exist).
+            for f in (FRR_RUN / ns).glob("*"):
+                if f.suffix in (".pid", ".vty") or f.name == "zserv.api":
+                    f.unlink(missing_ok=True)
+
+
+def bird_socket_enable(ns: str, protocol: str) -> None:
+    from dxlab.lab import bird_socket
+
+    try:
+        bird_socket.query(bird_ctl(ns), f"enable {protocol}")
+    except bird_socket.BirdSocketError:
+        pass  # BIRD is restarting: it starts with the protocol enabled
 
 
 def reconcile(host: Host, lab: Lab, state: Path) -> list[Action]:
@@ -324,9 +414,13 @@ def reconcile(host: Host, lab: Lab, state: Path) -> list[Action]:
         events.record(state, "daemon died", f"{program} (pid {pid}) in {ns} is not running; restarting it", ns=ns,
                       program=program, words=last_words(ns, program, state))  # fmt: skip
     actions = diff(lab, seen)
+    applier = Applier(host, state, lab)
     try:
-        Applier(host, state, lab).apply(actions)
+        applier.apply(actions)
     except LabError as exc:
         events.record(state, "error", str(exc))
         raise
+    if actions:
+        events.log.info("lab: %d actions; seconds per step: %s", len(actions),
+                        ", ".join(f"{k} {v:.2f}" for k, v in applier.took.items() if v >= 0.01))  # fmt: skip
     return actions

@@ -29,7 +29,9 @@ from dxlab.routing.paths import SessionKey, all_states
 from dxlab.service.data_plane import Measured, Routes
 
 log = logging.getLogger("dxlab.lab")
-HEAL_EVERY = 5.0  # seconds: a full observe/diff even when nothing changed in the store
+# seconds: a full observe/diff even when nothing changed in the store (a daemon's death is
+# seen at once by its pidfd; this finds what someone changed by hand)
+HEAL_EVERY = 60.0
 POLL = 0.25
 NOT_ESTABLISHED = "BGP session is not Established in the lab"
 
@@ -37,6 +39,7 @@ NOT_ESTABLISHED = "BGP session is not Established in the lab"
 # the accounts to build, and the failures and tests running now (record id -> account).
 Networks = Callable[[], list[AccountNetwork]]
 Active = Callable[[], dict[str, str]]
+Version = Callable[[], object]  # moves whenever the store changed (SqliteStore.version)
 
 
 def resolve_data_plane(choice: str) -> str:
@@ -63,6 +66,7 @@ class LabPlane:
         self.lab: Lab | None = None
         self.observed: dict[SessionKey, bool] = {}  # (vif, family) -> Established
         self._planned: Lab | None = None
+        self._version: object = None  # the store's version the plan was made from (None: unknown)
         self._healed = 0.0
         self.watches = Watches(self.host)
         self.deaths = DeathWatch()  # a daemon's exit, as it happens: reconcile (restart) at once
@@ -71,6 +75,7 @@ class LabPlane:
         self._lock = threading.Lock()
         self._networks: Networks | None = None
         self._active: Active | None = None
+        self._store_version: Version | None = None
         self.last_error = ""
 
     # -- the loop ---------------------------------------------------------------------
@@ -83,21 +88,30 @@ class LabPlane:
         Probe traffic starts before a new failure or test is applied, so it sees the outage."""
         assert self._active is not None, "start() the lab first"
         with self._lock:
+            # Nothing changed in the store, no daemon died, no heal due: only the sessions
+            # are read again (the plan of every account is not rebuilt four times a second).
+            version = self._store_version() if self._store_version else None
+            died = self.deaths.died()
+            if (version is not None and version == self._version and not died and self.lab is not None
+                    and time.monotonic() - self._healed <= HEAL_EVERY):  # fmt: skip
+                self.observed = lab_state.session_states(self.host, self.lab, self.state)
+                return
             planned = self.plan()
             active = self._active()
             if self._stop.is_set():
                 return  # stopping: build nothing more that the teardown would have to find
             self.watches.update(planned, active)
             now = time.monotonic()
-            died = self.deaths.died()
             if (self._planned is None or _fingerprint(planned) != _fingerprint(self._planned) or died
                     or now - self._healed > HEAL_EVERY):  # fmt: skip
+                self._planned = None  # until applied: a pass that fails is tried again
                 done = reconcile(self.host, planned, self.state)
                 if done:
                     log.info("lab: %s", ", ".join(str(a) for a in done))
                 self._planned, self._healed = planned, now
                 self.deaths.watch(self.state, [n.name for n in planned.namespaces])
             self.lab = planned
+            self._version = version
             self.observed = lab_state.session_states(self.host, planned, self.state)
 
     def run(self) -> None:
@@ -112,9 +126,11 @@ class LabPlane:
                 self.last_error = str(exc)
             self._stop.wait(POLL)
 
-    def start(self, networks: Networks, active: Active) -> LabPlane:
-        """Run the loop on what `networks` and `active` read (bootstrap.py wires them)."""
-        self._networks, self._active = networks, active
+    def start(self, networks: Networks, active: Active, version: Version | None = None) -> LabPlane:
+        """Run the loop on what `networks` and `active` read (bootstrap.py wires them);
+        `version` (the store's change signal) lets a pass skip the re-plan when nothing
+        changed."""
+        self._networks, self._active, self._store_version = networks, active, version
         self._thread = threading.Thread(target=self.run, name="dxlab-lab", daemon=True)
         self._thread.start()
         return self

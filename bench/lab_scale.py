@@ -139,7 +139,7 @@ def run(bench_cls: Any, n: int, vifs_per: int, line: Any) -> dict[str, float]:
             pending = [p for p in pending if ping(bench.host, p[0], p[1], p[2], 1, 0.01)[1] != 1]
             if not pending and not pinged_at:
                 pinged_at = time.monotonic() - start
-            time.sleep(0.05)
+            time.sleep(0.25)
         if not up_at or not pinged_at:
             raise SystemExit(f"bench: {n} connections not up within 120 s (sessions {up_at}, ping {pinged_at})")
         out["sessions"], out["verify"] = up_at, pinged_at

@@ -65,18 +65,39 @@ def observe(host: Host, lab_prefix: str, state: Path, live: Any = None) -> Obser
             kind = "bridge" if "linkinfo" in link and link["linkinfo"].get("info_kind") == "bridge" else ""
             seen.links[(ns, link["ifname"])] = LinkSeen(int(link.get("mtu", 0)), addrs, link.get("master", ""), kind,
                                                         "UP" in link.get("flags", []))  # fmt: skip
-        d = ns_dir(state, ns)
-        digest = d / "ns.digest"
+        digest = ns_dir(state, ns) / "ns.digest"
         if digest.exists():
             seen.ns_digest[ns] = digest.read_text()
-        for kind in ("bird", "frr"):
-            if not (d / f"{kind}.digest").exists():
-                continue
-            if daemon_alive(host, ns, kind, state):
-                seen.daemons[f"{ns}.{kind}"] = (d / f"{kind}.digest").read_text()
-            else:
-                seen.dead += [(ns, program, pid) for program, pid in dead_programs(host, ns, kind, state).items()]
+        _daemons_seen(host, ns, state, seen)
     return seen
+
+
+def assumed(lab: Lab, host: Host, state: Path) -> Observed:
+    """What runs once `lab` was applied, without asking the kernel (one `ip` per namespace
+    is most of a large lab's reconcile): its namespaces and links as planned; the daemons
+    from their pid files and a liveness check, as `observe` reads them."""
+    seen = Observed()
+    seen.namespaces = {n.name for n in lab.namespaces}
+    seen.ns_digest = {n.name: n.digest() for n in lab.namespaces}
+    for br in lab.bridges:
+        seen.links[(br.ns, br.name)] = LinkSeen(br.mtu, set(), "", "bridge")
+    for v in lab.veths:
+        for end in (v.a, v.b):
+            seen.links[(end.ns, end.name)] = LinkSeen(v.mtu, set(end.addrs), end.master, "", end.up)
+    for ns in seen.namespaces:
+        _daemons_seen(host, ns, state, seen)
+    return seen
+
+
+def _daemons_seen(host: Host, ns: str, state: Path, seen: Observed) -> None:
+    d = ns_dir(state, ns)
+    for kind in ("bird", "frr"):
+        if not (d / f"{kind}.digest").exists():
+            continue
+        if daemon_alive(host, ns, kind, state):
+            seen.daemons[f"{ns}.{kind}"] = (d / f"{kind}.digest").read_text()
+        else:
+            seen.dead += [(ns, program, pid) for program, pid in dead_programs(host, ns, kind, state).items()]
 
 
 # -- the diff ------------------------------------------------------------------------------
@@ -405,11 +426,13 @@ def bird_socket_enable(ns: str, protocol: str) -> None:
         pass  # BIRD is restarting: it starts with the protocol enabled
 
 
-def reconcile(host: Host, lab: Lab, state: Path) -> list[Action]:
-    """Make the running lab match `lab`; returns what was done."""
+def reconcile(host: Host, lab: Lab, state: Path, applied: Lab | None = None) -> list[Action]:
+    """Make the running lab match `lab`; returns what was done. `applied`: the lab the
+    last reconcile made, taken as what runs instead of observing the kernel (the daemons
+    are checked either way); None observes everything (a heal, a first pass)."""
     state.mkdir(parents=True, exist_ok=True)
     state.chmod(0o755)
-    seen = observe(host, lab.prefix, state)
+    seen = assumed(applied, host, state) if applied is not None else observe(host, lab.prefix, state)
     for ns, program, pid in seen.dead:
         events.record(state, "daemon died", f"{program} (pid {pid}) in {ns} is not running; restarting it", ns=ns,
                       program=program, words=last_words(ns, program, state))  # fmt: skip

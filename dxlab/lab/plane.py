@@ -31,7 +31,7 @@ from dxlab.service.data_plane import Measured, Routes
 log = logging.getLogger("dxlab.lab")
 # seconds: a full observe/diff even when nothing changed in the store (a daemon's death is
 # seen at once by its pidfd; this finds what someone changed by hand)
-HEAL_EVERY = 60.0
+HEAL_EVERY = 300.0
 POLL = 0.25
 NOT_ESTABLISHED = "BGP session is not Established in the lab"
 
@@ -102,13 +102,16 @@ class LabPlane:
                 return  # stopping: build nothing more that the teardown would have to find
             self.watches.update(planned, active)
             now = time.monotonic()
-            if (self._planned is None or _fingerprint(planned) != _fingerprint(self._planned) or died
-                    or now - self._healed > HEAL_EVERY):  # fmt: skip
-                self._planned = None  # until applied: a pass that fails is tried again
-                done = reconcile(self.host, planned, self.state)
+            heal = now - self._healed > HEAL_EVERY
+            if self._planned is None or _fingerprint(planned) != _fingerprint(self._planned) or died or heal:
+                # Until applied, nothing is taken as running: a pass that fails is tried
+                # again, observing the kernel; a heal observes it too.
+                applied, self._planned = self._planned, None
+                done = reconcile(self.host, planned, self.state, None if heal else applied)
                 if done:
                     log.info("lab: %s", ", ".join(str(a) for a in done))
-                self._planned, self._healed = planned, now
+                self._planned = planned
+                self._healed = now if heal else self._healed
                 self.deaths.watch(self.state, [n.name for n in planned.namespaces])
             self.lab = planned
             self._version = version

@@ -74,18 +74,28 @@ _STARTED = re.compile(r"starting: vty@|<INFO> Started$|\bStarted$")
 _FRAME = re.compile(r"^\S+: /\S+\(|^\S+: /\S+ \[0x|\[0x[0-9a-f]+\]$")
 
 
-def last_words(ns: str, program: str, state: Path) -> str:
-    """The last lines the daemon logged since it last started (a crash's signal and
-    reason, a shutdown), without backtrace frames; "" when it said nothing (SIGKILL)."""
+def _since_start(ns: str, program: str, state: Path) -> list[str]:
+    """The lines the daemon logged since it last started."""
     try:
         with log_file(ns, program, state).open("rb") as f:
             f.seek(0, os.SEEK_END)
             f.seek(max(0, f.tell() - 16384))
             lines = f.read().decode(errors="replace").splitlines()
     except OSError:
-        return ""
+        return []
     start = max((i for i, line in enumerate(lines) if _STARTED.search(line)), default=-1)
-    said = [line.strip() for line in lines[start + 1:] if line.strip() and not _FRAME.search(line)]
+    return lines[start + 1 :]
+
+
+def config_errors(ns: str, program: str, state: Path) -> list[str]:
+    """What an FRR daemon said about its start configuration's lines it refused."""
+    return [line.split("] ", 1)[-1].strip() for line in _since_start(ns, program, state) if "config line" in line]
+
+
+def last_words(ns: str, program: str, state: Path) -> str:
+    """The last lines the daemon logged since it last started (a crash's signal and
+    reason, a shutdown), without backtrace frames; "" when it said nothing (SIGKILL)."""
+    said = [line.strip() for line in _since_start(ns, program, state) if line.strip() and not _FRAME.search(line)]
     return " | ".join(said[-WORDS:])
 
 

@@ -96,3 +96,34 @@ def frr_programs(config: str) -> tuple[str, ...]:
     if re.search(r"^\s*(ip|ipv6) route ", config, re.M):
         wanted.add("staticd")
     return tuple(p for wave in FRR_WAVES for p in wave if p in wanted)
+
+
+# Which daemon a top-level command of a configuration belongs to (vtysh knows this for
+# every command; the lab's own configurations use only these). Common commands go to all.
+_OWNERS = (("interface ", "zebra"), ("bfd", "bfdd"), ("router bgp ", "bgpd"), ("route-map ", "bgpd"),
+           ("ip prefix-list ", "bgpd"), ("ipv6 prefix-list ", "bgpd"), ("bgp ", "bgpd"))  # fmt: skip
+_COMMON = ("frr ", "hostname ", "log ", "service ")
+
+
+def split_by_daemon(config: str, programs: tuple[str, ...]) -> dict[str, str] | None:
+    """The configuration as each daemon's own file, so each reads it as it starts (no
+    vtysh process per router: most of a large lab's start). None when a command's daemon
+    is not known here (a user's own frr_config with more in it goes through vtysh)."""
+    parts: dict[str, list[str]] = {p: [] for p in programs}
+    owner: str | None = None
+    for line in config.splitlines():
+        top = line[:1] not in (" ", "\t", "")
+        if top and line.strip() not in ("!", "exit", "end") and not line.startswith("!"):
+            if line.startswith(_COMMON):
+                owner = "*"
+            else:
+                owner = next((daemon for prefix, daemon in _OWNERS if line == prefix.strip() or line.startswith(prefix)),
+                             None)  # fmt: skip
+                if owner is None or owner not in parts:
+                    return None
+        if owner == "*":
+            for lines in parts.values():
+                lines.append(line)
+        elif owner is not None:
+            parts[owner].append(line)
+    return {p: "\n".join(lines) + "\n" for p, lines in parts.items()}

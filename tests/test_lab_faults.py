@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from dxlab.client import ext
+from dxlab.cli.client import ext
 from dxlab.lab.daemons import program_pids
 from dxlab.lab.model import Lab
 from dxlab.lab.state import frr_peer_states, protocols

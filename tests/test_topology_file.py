@@ -128,7 +128,7 @@ def with_own_frr(config: str) -> str:
 
 
 def test_an_frr_config_frr_refuses_is_refused_with_frrs_words(server: Any, dx: Any, account: str) -> None:
-    from dxlab.client import ExtensionError, ext
+    from dxlab.cli.client import ExtensionError, ext
 
     assert shutil.which("vtysh"), "FRR's vtysh checks frr_config (make system-packages installs frr)"
     with pytest.raises(ExtensionError) as info:
@@ -145,7 +145,7 @@ def test_an_frr_config_frr_refuses_is_refused_with_frrs_words(server: Any, dx: A
 
 
 def test_over_100_prefixes_a_router_is_warned_its_session_will_go_idle(server: Any, account: str) -> None:
-    from dxlab.client import ext
+    from dxlab.cli.client import ext
 
     many = "".join(f"          - prefix: 10.{i // 256}.{i % 256}.0/24\n" for i in range(101))
     text = ROUTER + "        advertise:\n" + many

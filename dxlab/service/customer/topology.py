@@ -9,8 +9,8 @@ from typing import Any
 from dxlab.domain.errors import ValidationError
 from dxlab.domain.states import CONNECTION, LAG
 from dxlab.domain.topology import limit_warnings, parse
-from dxlab.lab.frr_check import check_frr_configs
 from dxlab.service.context import Context
+from dxlab.service.customer.frr_check import check_frr_configs
 from dxlab.service.gateways.virtual_gateways import create_virtual_gateway
 from dxlab.service.routes import route
 from dxlab.service.snapshot import TOPOLOGY_KIND, load_topology

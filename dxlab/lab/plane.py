@@ -141,11 +141,12 @@ class LabPlane:
     def stop(self, teardown: bool = True) -> None:
         self._stop.set()
         self.watches.stop_all()
-        self.deaths.close()
         if self._thread:
             # A pass in progress finishes within seconds; the teardown removes what it built
             # either way (everything is found by name), so there is no point waiting longer.
             self._thread.join(timeout=5)
+        with self._lock:
+            self.deaths.close()
         if teardown:
             from dxlab.lab.cleanup import down
 

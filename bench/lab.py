@@ -9,6 +9,8 @@ Through a real `dxlab serve --data-plane lab`, it measures and prints beside eac
   --quick, the same without BFD (bounded by the 90 s hold time);
 - `dxlab down` after the server was killed with SIGKILL (target <= 3 s).
 
+With --connections 4,16,60 it prints the curve at an enterprise's size instead (lab_scale.py).
+
 Needs root, BIRD 2, FRR and nftables (make system-packages). Run: .venv/bin/python bench/lab.py"""
 
 from __future__ import annotations
@@ -199,9 +201,16 @@ def line(what: str, value: float, unit: str, target: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="skip the fiber cut without BFD (about 90 s)")
+    parser.add_argument("--connections", default="", help="the scale curve instead: e.g. 4,16,60 (bench/lab_scale.py)")
+    parser.add_argument("--vifs", type=int, default=1, help="with --connections: private VIFs per connection")
     args = parser.parse_args()
     if not lab_can_run():
         raise SystemExit("bench/lab.py needs root, bird, FRR and nft (make system-packages)")
+    if args.connections:
+        from lab_scale import main as scale
+
+        scale(Bench, line, [int(n) for n in args.connections.split(",")], args.vifs)
+        return
     bench = Bench()
     try:
         bench.order()

@@ -71,7 +71,8 @@ def bootstrap(db: str, settings: Settings, *, plane: DataPlane | None = None) ->
     from dxlab.lab.plane import LabPlane
 
     if isinstance(plane, LabPlane):
-        plane.start(lambda: bus.read(lambda uow: lab_networks(uow, settings)), lambda: bus.read(active_records))
+        plane.start(lambda: bus.read(lambda uow: lab_networks(uow, settings)), lambda: bus.read(active_records),
+                    getattr(store, "version", None))  # fmt: skip
     return Dxlab(store, plane, bus, DxlabApp(bus))
 
 

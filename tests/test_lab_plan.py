@@ -3,6 +3,7 @@ becomes (namespaces, links, daemon configurations), and what the diff does with 
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from dxlab.domain import router_templates as t
@@ -119,3 +120,28 @@ def test_diff_fixes_only_what_differs() -> None:
     assert ("del-link", (v.a.ns, v.a.name)) in actions and ("add-veth", v) in actions
     assert ("reconfigure", d) in actions
     assert len(actions) == 4
+
+
+def test_a_lab_taken_as_applied_needs_only_its_daemons(tmp_path: Any) -> None:
+    from dxlab.lab.apply import assumed
+
+    class NoProcesses:
+        def alive(self, pid: int) -> bool:
+            return False
+
+    net, lab = maximum_lab()
+    # No pid file, no digest: every daemon is started; the namespaces and links are taken as made.
+    assert {a.verb for a in diff(lab, assumed(lab, NoProcesses(), tmp_path))} == {"start"}  # type: ignore[arg-type]
+
+
+def test_a_router_runs_only_the_frr_daemons_it_needs() -> None:
+    from dxlab.lab.frr import frr_programs
+
+    net, lab = maximum_lab()
+    routers = [d for d in lab.daemons if d.kind == "frr"]
+    assert routers and all(d.programs == ("zebra", "bfdd", "bgpd") for d in routers)  # BFD on, no static route
+    download = routers[0].config
+    peers = re.findall(r"neighbor (\S+) bfd", download)
+    off = download + "router bgp 65000\n" + "".join(f" no neighbor {ip} bfd\n" for ip in peers)
+    assert frr_programs(off) == ("zebra", "bgpd")
+    assert frr_programs("ip route 10.0.0.0/8 Null0\nrouter bgp 65000\n") == ("zebra", "staticd", "bgpd")

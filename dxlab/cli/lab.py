@@ -14,8 +14,9 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from dxlab.lab.apply import daemon_alive, daemon_pids
+from dxlab.lab import events
 from dxlab.lab.cleanup import down, lab_namespaces
+from dxlab.lab.daemons import program_pids
 from dxlab.lab.host import LinuxHost
 from dxlab.lab.state import frr_peer_states, protocols
 
@@ -55,9 +56,14 @@ def status_tables(prefix: str, state: Path) -> list[Table]:
     sessions = Table("Namespace", "Session", "Side", "State", "Info")
     for ns in found:
         role, resource = _role(ns, prefix)
-        daemons = [k for k in ("bird", "frr") if daemon_pids(ns, k, state)]
-        alive = [f"{k} ({'up' if daemon_alive(host, ns, k, state) else 'DEAD'})" for k in daemons]
-        pids = ",".join(str(p) for k in daemons for p in daemon_pids(ns, k, state))
+        running = {k: program_pids(ns, k, state) for k in ("bird", "frr")}
+        daemons = [k for k in ("bird", "frr") if running[k]]
+        alive = []
+        for k in daemons:
+            dead = [p for p, pid in running[k].items() if not host.alive(pid)]
+            state_word = f"DEAD: {' '.join(dead)}" if dead else "up"
+            alive.append(f"{k} ({state_word})" if k == "bird" else f"frr ({state_word}; {' '.join(running[k])})")
+        pids = ",".join(str(p) for k in daemons for p in running[k].values())
         spaces.add_row(ns, role, resource, " ".join(alive) or "-", pids or "-")
         if role == "dev" and "bird" in daemons:
             for name, proto in protocols(host, state, ns).items():
@@ -68,6 +74,15 @@ def status_tables(prefix: str, state: Path) -> list[Table]:
             for addr, st in frr_peer_states(host, ns).items():
                 sessions.add_row(ns, addr, "customer (FRR)", st, "")
     return [spaces, sessions]
+
+
+def events_table(state: Path, n: int = 20) -> Table:
+    """The lab's journal (events.py): daemons that died, configurations refused, errors."""
+    table = Table("When", "What", "Namespace", "Daemon", "Message", "It said", title="Lab events (newest last)")
+    for e in events.recent(state, n):
+        table.add_row(events.clock(e["time"]), e["what"], e.get("ns") or "-", e.get("program") or "-", e["message"],
+                      e.get("words") or "-")  # fmt: skip
+    return table
 
 
 def register(main: click.Group, endpoint_option: Any, call: Any) -> None:
@@ -83,11 +98,14 @@ def register(main: click.Group, endpoint_option: Any, call: Any) -> None:
             console.print("the lab needs root: run as root to see it")
             return
         tables = status_tables(lab_prefix(), lab_state())
+        journal = events_table(lab_state())
         if not tables[0].row_count:
             console.print(f"no lab is running (prefix {lab_prefix()!r})")
-            return
-        for table in tables:
-            console.print(table)
+        else:
+            for table in tables:
+                console.print(table)
+        if journal.row_count:
+            console.print(journal)
 
     @lab.command("down")
     def lab_down() -> None:

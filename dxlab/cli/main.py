@@ -558,6 +558,8 @@ def topology_load(file: str, endpoint: str) -> None:
     done = _call(ext, endpoint, "PUT", "/topology", {"yaml": text, "source": file})
     console.print(f"topology {file}: {len(done['sites'])} data center(s), {len(done['routers'])} router(s), "
                   f"{len(done['routerOfLink'])} connection(s) patched, VPC gateways {done['vpcGateways']}")  # fmt: skip
+    for warning in done.get("warnings", []):
+        console.print(f"warning: {warning}", markup=False)
 
 
 @topology.command("show")

@@ -12,9 +12,21 @@ from typing import Any
 
 import yaml
 
+from dxlab.domain import quotas
 from dxlab.domain.errors import ValidationError
 
 LOCAL_PREFERENCE = {"7224:7100": 100, "7224:7200": 200, "7224:7300": 300}  # routing-and-bgp.md
+
+# The keys each part of the file may have: any other (a typo, `colour: red`) is refused
+# with its line, rather than silently building another network than the one meant.
+KNOWN_KEYS = {
+    "topology": ("customer_asn", "sites", "vpcs", "wan"),
+    "site": ("routers",),
+    "router": ("connections", "advertise", "bfd", "frr_config"),
+    "advertise entry": ("prefix", "communities", "prepend"),
+    "vpc": ("cidr", "instance", "icmp", "gateway", "region", "ipv6_cidr", "ipv6_instance"),
+}
+_MARKS = ("__line__", "__keys__")
 
 
 @dataclass(frozen=True)
@@ -33,6 +45,7 @@ class CustomerRouter:
     bfd: bool = True
     frr_config: str | None = None  # the user's own FRR config, for the lab
     line: int = 0  # where the router is defined, for errors found when it is loaded
+    frr_config_line: int = 0  # where its frr_config is (FRR's own complaints about it point there)
 
 
 @dataclass(frozen=True)
@@ -79,6 +92,7 @@ class _Loader(yaml.SafeLoader):
 def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> dict[str, Any]:
     mapping: dict[str, Any] = {str(k): v for k, v in loader.construct_mapping(node, deep=True).items()}
     mapping["__line__"] = node.start_mark.line + 1
+    mapping["__keys__"] = {str(k.value): k.start_mark.line + 1 for k, _ in node.value}
     return mapping
 
 
@@ -89,6 +103,22 @@ def _fail(node: dict[str, Any] | None, message: str, source: str) -> ValidationE
     line = node.get("__line__") if isinstance(node, dict) else None
     where = f"{source}:{line}: " if line else f"{source}: "
     return ValidationError(where + message)
+
+
+def _known_keys(node: Any, part: str, name: str, source: str) -> None:
+    """Refuse a key the file format does not have, at its own line, naming the known ones."""
+    if not isinstance(node, dict):
+        return
+    known = KNOWN_KEYS[part]
+    for key, line in node.get("__keys__", {}).items():
+        if key not in known:
+            what = f"{part} {name}" if name else part
+            raise ValidationError(f"{source}:{line}: unknown key {key!r} on {what}; the known keys are "
+                                  f"{', '.join(known)}")  # fmt: skip
+
+
+def _entries(node: dict[str, Any]) -> list[tuple[str, Any]]:
+    return [(str(k), v) for k, v in node.items() if k not in _MARKS]
 
 
 def _network(value: Any, node: dict[str, Any], what: str, source: str) -> str:
@@ -107,29 +137,28 @@ def parse(text: str, source: str = "topology") -> Topology:
         raise ValidationError(f"{source}{line}: not valid YAML ({getattr(exc, 'problem', exc)})") from None
     if not isinstance(data, dict):
         raise ValidationError(f"{source}: a topology is a mapping with customer_asn, sites and vpcs")
+    _known_keys(data, "topology", "", source)
     asn = data.get("customer_asn")
     if not isinstance(asn, int) or not 1 <= asn <= 4294967294:
         raise _fail(data, f"customer_asn must be an ASN from 1 to 4294967294, not {asn!r}", source)
     sites_node = data.get("sites")
-    if not isinstance(sites_node, dict) or not [k for k in sites_node if k != "__line__"]:
+    if not isinstance(sites_node, dict) or not _entries(sites_node):
         raise _fail(data, "sites: at least one data center with its routers is needed", source)
     routers: list[CustomerRouter] = []
-    for site, spec in sites_node.items():
-        if site == "__line__":
-            continue
+    for site, spec in _entries(sites_node):
+        _known_keys(spec, "site", site, source)
         if not isinstance(spec, dict) or not isinstance(spec.get("routers"), dict):
             raise _fail(sites_node, f"site {site!r} needs a 'routers' mapping", source)
-        for name, router in spec["routers"].items():
-            if name == "__line__":
-                continue
-            routers.append(_router(str(site), str(name), router, source))
+        for name, router in _entries(spec["routers"]):
+            line = spec["routers"].get("__keys__", {}).get(name, 0)  # the router's name, where the user looks
+            routers.append(_router(site, name, router, source, line))
     names = [r.name for r in routers]
     for dup in {n for n in names if names.count(n) > 1}:
         raise _fail(sites_node, f"router name {dup!r} is used twice; router names are unique", source)
-    vpcs = [_vpc(str(n), v, source) for n, v in (data.get("vpcs") or {}).items() if n != "__line__"]
+    vpcs = [_vpc(n, v, source) for n, v in _entries(data.get("vpcs") or {})]
     return Topology(
         customer_asn=asn,
-        sites=tuple(str(s) for s in sites_node if s != "__line__"),
+        sites=tuple(s for s, _ in _entries(sites_node)),
         routers=tuple(routers),
         vpcs=tuple(vpcs),
         wan=bool(data.get("wan", True)),
@@ -137,9 +166,10 @@ def parse(text: str, source: str = "topology") -> Topology:
     )
 
 
-def _router(site: str, name: str, node: Any, source: str) -> CustomerRouter:
+def _router(site: str, name: str, node: Any, source: str, line: int = 0) -> CustomerRouter:
     if not isinstance(node, dict):
         raise ValidationError(f"{source}: router {name!r} must be a mapping")
+    _known_keys(node, "router", name, source)
     conns = node.get("connections") or []
     if not isinstance(conns, list) or not all(isinstance(c, str) for c in conns):
         raise _fail(node, f"router {name}: connections is a list of connection ids or names", source)
@@ -147,6 +177,7 @@ def _router(site: str, name: str, node: Any, source: str) -> CustomerRouter:
     for item in node.get("advertise") or []:
         if not isinstance(item, dict) or "prefix" not in item:
             raise _fail(node, f"router {name}: each advertise entry needs a prefix", source)
+        _known_keys(item, "advertise entry", f"of router {name}", source)
         prefix = _network(item["prefix"], item, f"router {name}: prefix", source)
         communities = tuple(str(c) for c in item.get("communities") or [])
         for c in communities:
@@ -161,13 +192,31 @@ def _router(site: str, name: str, node: Any, source: str) -> CustomerRouter:
             raise _fail(item, f"router {name}: prepend must be 0-10, not {prepend!r}", source)
         adverts.append(Advertisement(prefix, communities, prepend))
     frr = node.get("frr_config")
+    if frr is not None and not isinstance(frr, str):
+        raise _fail(node, f"router {name}: frr_config is FRR configuration text (a YAML block: `frr_config: |`)",
+                    source)  # fmt: skip
     return CustomerRouter(name, site, tuple(conns), tuple(adverts), bool(node.get("bfd", True)), frr,
-                          int(node.get("__line__", 0)))  # fmt: skip
+                          line or int(node.get("__line__", 0)), int(node.get("__keys__", {}).get("frr_config", 0)))  # fmt: skip
+
+
+def limit_warnings(topology: Topology, source: str = "topology") -> list[str]:
+    """Routers that advertise more prefixes of a family than AWS accepts on a private or
+    transit VIF (limits.md: 100 per family; over it the BGP session goes idle)."""
+    out = []
+    for r in topology.routers:
+        for family, version in (("IPv4", 4), ("IPv6", 6)):
+            n = sum(1 for a in r.advertise if ipaddress.ip_network(a.prefix).version == version)
+            if n > quotas.PRIVATE_ROUTES_PER_FAMILY:
+                out.append(f"{source}:{r.line}: router {r.name} advertises {n} {family} prefixes; AWS accepts at most "
+                           f"{quotas.PRIVATE_ROUTES_PER_FAMILY} per family on a private or transit virtual interface "
+                           "(limits.md): its BGP session will go idle")  # fmt: skip
+    return out
 
 
 def _vpc(name: str, node: Any, source: str) -> Vpc:
     if not isinstance(node, dict):
         raise ValidationError(f"{source}: vpc {name!r} must be a mapping")
+    _known_keys(node, "vpc", name, source)
     cidr = _network(node.get("cidr"), node, f"vpc {name}: cidr", source)
     instance = str(node.get("instance", ""))
     try:
@@ -195,7 +244,7 @@ def _vpc(name: str, node: Any, source: str) -> Vpc:
 
 def _strip(value: Any) -> Any:
     if isinstance(value, dict):
-        return {k: _strip(v) for k, v in value.items() if k != "__line__"}
+        return {k: _strip(v) for k, v in value.items() if k not in _MARKS}
     if isinstance(value, list):
         return [_strip(v) for v in value]
     return value

@@ -7,6 +7,7 @@ BFD off where the topology says so, and an iBGP session to the data center's cor
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from dxlab.domain import router_templates as t
@@ -16,6 +17,11 @@ LAB_MARK = "! ---- dxlab lab: the data center behind this router (not part of th
 # Routes from the data center's core win over the router's own `network` announcements,
 # so return traffic for the other data center goes over the WAN.
 CORE_WEIGHT = 40000
+# A router runs only the FRR daemons its configuration needs (zebra and bgpd always; bfdd
+# when a neighbor uses BFD; staticd for static routes): each costs memory.
+# Start order: zebra first, then bfdd and staticd, then bgpd: a bgpd that asks for BFD
+# before bfdd has joined zebra never gets its BFD sessions.
+FRR_WAVES = (("zebra",), ("bfdd", "staticd"), ("bgpd",))
 
 
 @dataclass(frozen=True)
@@ -76,3 +82,48 @@ def router(name: str, asn: int, vifs: list[RouterVif], adverts: tuple[Advertisem
         lab += policy(asn, vifs, adverts, bfd)
     lab += core_session(asn, core_ip)
     return aws_part(vifs, own_config) + "\n".join(lab) + "\n"
+
+
+def frr_programs(config: str) -> tuple[str, ...]:
+    """The FRR daemons a router's configuration needs, in start order."""
+    wanted = {"zebra", "bgpd"}
+    # A neighbor with BFD that no later `no neighbor X bfd` takes back (the lab's policy for
+    # a router with `bfd: false` does that to the download), or a BFD peer of its own.
+    on = set(re.findall(r"^\s*neighbor (\S+) bfd\b", config, re.M))
+    off = set(re.findall(r"^\s*no neighbor (\S+) bfd\b", config, re.M))
+    if on - off or re.search(r"^\s*peer \S+", config, re.M):
+        wanted.add("bfdd")
+    if re.search(r"^\s*(ip|ipv6) route ", config, re.M):
+        wanted.add("staticd")
+    return tuple(p for wave in FRR_WAVES for p in wave if p in wanted)
+
+
+# Which daemon a top-level command of a configuration belongs to (vtysh knows this for
+# every command; the lab's own configurations use only these). Common commands go to all.
+_OWNERS = (("interface ", "zebra"), ("bfd", "bfdd"), ("router bgp ", "bgpd"), ("route-map ", "bgpd"),
+           ("ip prefix-list ", "bgpd"), ("ipv6 prefix-list ", "bgpd"), ("bgp ", "bgpd"))  # fmt: skip
+_COMMON = ("frr ", "hostname ", "log ", "service ")
+
+
+def split_by_daemon(config: str, programs: tuple[str, ...]) -> dict[str, str] | None:
+    """The configuration as each daemon's own file, so each reads it as it starts (no
+    vtysh process per router: most of a large lab's start). None when a command's daemon
+    is not known here (a user's own frr_config with more in it goes through vtysh)."""
+    parts: dict[str, list[str]] = {p: [] for p in programs}
+    owner: str | None = None
+    for line in config.splitlines():
+        top = line[:1] not in (" ", "\t", "")
+        if top and line.strip() not in ("!", "exit", "end") and not line.startswith("!"):
+            if line.startswith(_COMMON):
+                owner = "*"
+            else:
+                owner = next((daemon for prefix, daemon in _OWNERS if line == prefix.strip() or line.startswith(prefix)),
+                             None)  # fmt: skip
+                if owner is None or owner not in parts:
+                    return None
+        if owner == "*":
+            for lines in parts.values():
+                lines.append(line)
+        elif owner is not None:
+            parts[owner].append(line)
+    return {p: "\n".join(lines) + "\n" for p, lines in parts.items()}

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-FRR_DAEMONS = ("zebra", "bgpd", "bfdd", "staticd")
 FRR_RUN = Path("/var/run/frr")  # FRR's compiled-in socket directory; -N adds a subdirectory
 # BIRD's control sockets: a unix socket path has at most 107 bytes, which a state
 # directory deep in a home or a test's temporary directory soon exceeds.
@@ -41,6 +40,8 @@ class Host(Protocol):
     def links(self, ns: str) -> list[dict[str, Any]]: ...
 
     def pids_in(self, ns: str) -> list[int]: ...
+
+    def pids_in_many(self, names: list[str]) -> dict[str, list[int]]: ...
 
     def alive(self, pid: int) -> bool: ...
 
@@ -89,9 +90,11 @@ class LinuxHost:
         return outs
 
     def spawn(self, argv: list[str]) -> subprocess.Popen[str]:
-        """A command that runs while the caller does other things (probe traffic)."""
+        """A command that runs while the caller does other things (probe traffic). Its errors
+        come with its output: a pipe nobody reads would fill and stall it (ping says
+        "Network is unreachable" for every probe while a path is down)."""
         self.log.append(" ".join(argv))
-        return subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        return subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
     def namespaces(self) -> list[str]:
         try:
@@ -106,6 +109,30 @@ class LinuxHost:
     def pids_in(self, ns: str) -> list[int]:
         out = self.run(["ip", "netns", "pids", ns], check=False)
         return [int(p) for p in out.split() if p.isdigit()]
+
+    def pids_in_many(self, names: list[str]) -> dict[str, list[int]]:
+        """`ip netns pids` for many namespaces at once, as it does it (a process is in a
+        namespace when its /proc/PID/ns/net is the file /run/netns/NAME binds), without a
+        process per namespace."""
+        inode: dict[tuple[int, int], str] = {}
+        for ns in names:
+            try:
+                st = os.stat(f"/run/netns/{ns}")
+            except OSError:
+                continue
+            inode[(st.st_dev, st.st_ino)] = ns
+        out: dict[str, list[int]] = {ns: [] for ns in names}
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                st = os.stat(entry / "ns" / "net")
+            except OSError:
+                continue
+            found = inode.get((st.st_dev, st.st_ino))
+            if found is not None:
+                out[found].append(int(entry.name))
+        return out
 
     def alive(self, pid: int) -> bool:
         try:

@@ -52,13 +52,14 @@ class Daemon:
     kind: str  # bird | frr
     config: str
     startup: str = ""  # FRR: what bgpd reads as it starts, before `config` is loaded (lab settings)
+    programs: tuple[str, ...] = ()  # FRR: the daemons to run, in start order (frr.frr_programs)
 
     @property
     def key(self) -> str:
         return f"{self.ns}.{self.kind}"
 
     def digest(self) -> str:
-        return _digest(self.config + self.startup)
+        return _digest(self.config + self.startup + " ".join(self.programs))
 
 
 @dataclass(frozen=True)

@@ -188,7 +188,7 @@ class _Builder:
                 rvifs.append(frr.RouterVif(session, f"eth{links.index(v.connection_id) + 1}"))
             core = f"100.65.{router_index[r.name]}.1"
             config = frr.router(r.name, topo.customer_asn, rvifs, r.advertise, r.bfd, core, r.frr_config)
-            self.daemons.append(Daemon(rns, "frr", config, frr.startup(topo.customer_asn)))
+            self.daemons.append(Daemon(rns, "frr", config, frr.startup(topo.customer_asn), frr.frr_programs(config)))
 
     # -- the AWS side --------------------------------------------------------------
     def _vpcs(self, gateways: list[str], devices: list[str], backbone: dict[tuple[str, str], tuple[str, str]]) -> None:

@@ -15,9 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from dxlab.domain.topology import Vpc
-from dxlab.lab import dualstack, probes, public
+from dxlab.lab import dualstack, events, probes, public
 from dxlab.lab import state as lab_state
 from dxlab.lab.apply import reconcile
+from dxlab.lab.daemons import DeathWatch
 from dxlab.lab.host import Host, LinuxHost, lab_can_run
 from dxlab.lab.model import Lab
 from dxlab.lab.plan import DEFAULT_PREFIX, AccountNetwork, build_lab
@@ -28,7 +29,9 @@ from dxlab.routing.paths import SessionKey, all_states
 from dxlab.service.data_plane import Measured, Routes
 
 log = logging.getLogger("dxlab.lab")
-HEAL_EVERY = 5.0  # seconds: a full observe/diff even when nothing changed in the store
+# seconds: a full observe/diff even when nothing changed in the store (a daemon's death is
+# seen at once by its pidfd; this finds what someone changed by hand)
+HEAL_EVERY = 300.0
 POLL = 0.25
 NOT_ESTABLISHED = "BGP session is not Established in the lab"
 
@@ -36,6 +39,7 @@ NOT_ESTABLISHED = "BGP session is not Established in the lab"
 # the accounts to build, and the failures and tests running now (record id -> account).
 Networks = Callable[[], list[AccountNetwork]]
 Active = Callable[[], dict[str, str]]
+Version = Callable[[], object]  # moves whenever the store changed (SqliteStore.version)
 
 
 def resolve_data_plane(choice: str) -> str:
@@ -62,13 +66,16 @@ class LabPlane:
         self.lab: Lab | None = None
         self.observed: dict[SessionKey, bool] = {}  # (vif, family) -> Established
         self._planned: Lab | None = None
+        self._version: object = None  # the store's version the plan was made from (None: unknown)
         self._healed = 0.0
         self.watches = Watches(self.host)
+        self.deaths = DeathWatch()  # a daemon's exit, as it happens: reconcile (restart) at once
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
         self._networks: Networks | None = None
         self._active: Active | None = None
+        self._store_version: Version | None = None
         self.last_error = ""
 
     # -- the loop ---------------------------------------------------------------------
@@ -81,18 +88,33 @@ class LabPlane:
         Probe traffic starts before a new failure or test is applied, so it sees the outage."""
         assert self._active is not None, "start() the lab first"
         with self._lock:
+            # Nothing changed in the store, no daemon died, no heal due: only the sessions
+            # are read again (the plan of every account is not rebuilt four times a second).
+            version = self._store_version() if self._store_version else None
+            died = self.deaths.died()
+            if (version is not None and version == self._version and not died and self.lab is not None
+                    and time.monotonic() - self._healed <= HEAL_EVERY):  # fmt: skip
+                self.observed = lab_state.session_states(self.host, self.lab, self.state)
+                return
             planned = self.plan()
             active = self._active()
             if self._stop.is_set():
                 return  # stopping: build nothing more that the teardown would have to find
             self.watches.update(planned, active)
             now = time.monotonic()
-            if self._planned is None or _fingerprint(planned) != _fingerprint(self._planned) or now - self._healed > HEAL_EVERY:
-                done = reconcile(self.host, planned, self.state)
+            heal = now - self._healed > HEAL_EVERY
+            if self._planned is None or _fingerprint(planned) != _fingerprint(self._planned) or died or heal:
+                # Until applied, nothing is taken as running: a pass that fails is tried
+                # again, observing the kernel; a heal observes it too.
+                applied, self._planned = self._planned, None
+                done = reconcile(self.host, planned, self.state, None if heal else applied)
                 if done:
                     log.info("lab: %s", ", ".join(str(a) for a in done))
-                self._planned, self._healed = planned, now
+                self._planned = planned
+                self._healed = now if heal else self._healed
+                self.deaths.watch(self.state, [n.name for n in planned.namespaces])
             self.lab = planned
+            self._version = version
             self.observed = lab_state.session_states(self.host, planned, self.state)
 
     def run(self) -> None:
@@ -103,12 +125,15 @@ class LabPlane:
             except Exception as exc:  # noqa: BLE001 - the loop must outlive one bad pass
                 if str(exc) != self.last_error:
                     log.exception("lab reconcile failed")
+                    events.record(self.state, "error", str(exc))  # where `dxlab lab status` shows it
                 self.last_error = str(exc)
             self._stop.wait(POLL)
 
-    def start(self, networks: Networks, active: Active) -> LabPlane:
-        """Run the loop on what `networks` and `active` read (bootstrap.py wires them)."""
-        self._networks, self._active = networks, active
+    def start(self, networks: Networks, active: Active, version: Version | None = None) -> LabPlane:
+        """Run the loop on what `networks` and `active` read (bootstrap.py wires them);
+        `version` (the store's change signal) lets a pass skip the re-plan when nothing
+        changed."""
+        self._networks, self._active, self._store_version = networks, active, version
         self._thread = threading.Thread(target=self.run, name="dxlab-lab", daemon=True)
         self._thread.start()
         return self
@@ -120,6 +145,8 @@ class LabPlane:
             # A pass in progress finishes within seconds; the teardown removes what it built
             # either way (everything is found by name), so there is no point waiting longer.
             self._thread.join(timeout=5)
+        with self._lock:
+            self.deaths.close()
         if teardown:
             from dxlab.lab.cleanup import down
 

@@ -159,6 +159,10 @@ class TrafficProbe:
             m = re.search(r"(\d+) packets transmitted", text)
             if m:
                 self.sent = int(m.group(1))
+        # ping has ended (its output closed): reap it here, whoever stopped it, so no probe
+        # is left a zombie under the server (the Watches keep the probe for its report).
+        self.proc.wait()
+        self.proc.stdout.close()
 
     def current(self) -> Outage:
         end = self.ended or min(time.time(), self.start + self.seconds)

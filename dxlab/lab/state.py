@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from dxlab.lab import bird_socket
 from dxlab.lab.host import Host, bird_ctl
 from dxlab.lab.model import Lab
 
@@ -34,7 +35,12 @@ class LabRoute:
 
 
 def birdc(host: Host, state: Path, ns: str, *command: str, timeout: float = 5.0) -> str:
-    return host.run(["birdc", "-s", str(bird_ctl(ns)), *command], check=False, timeout=timeout)
+    """What `birdc COMMAND` prints, read from BIRD's control socket (no process); "" when
+    BIRD does not answer (not running, restarting), as birdc's output would hold no rows."""
+    try:
+        return bird_socket.query(bird_ctl(ns), " ".join(command), timeout)
+    except bird_socket.BirdSocketError:
+        return ""
 
 
 def protocols(host: Host, state: Path, ns: str) -> dict[str, Protocol]:

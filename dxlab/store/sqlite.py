@@ -261,6 +261,13 @@ class SqliteStore:
                 c.execute("ROLLBACK")
                 raise
 
+    def version(self) -> tuple[int, int]:
+        """Moves whenever the database changed: this store's writes, or another connection's
+        commit (SQLite's data_version). A reader that keeps something built from the store
+        (the lab's plan) rebuilds it only when this moved."""
+        with self._rlock:
+            return self.writes, int(self._rconn.execute("PRAGMA data_version").fetchone()[0])
+
     @contextlib.contextmanager
     def read(self) -> Iterator[SqliteUnitOfWork]:
         with self._rlock:

@@ -3,12 +3,14 @@ names resolved to ids, and a VGW created for each VPC that names no gateway."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from dxlab.domain.errors import ValidationError
 from dxlab.domain.states import CONNECTION, LAG
-from dxlab.domain.topology import parse
+from dxlab.domain.topology import limit_warnings, parse
 from dxlab.service.context import Context
+from dxlab.service.customer.frr_check import check_frr_configs
 from dxlab.service.gateways.virtual_gateways import create_virtual_gateway
 from dxlab.service.routes import route
 from dxlab.service.snapshot import TOPOLOGY_KIND, load_topology
@@ -39,6 +41,11 @@ def _resolve_links(uow: UnitOfWork, ctx: Context, refs: tuple[str, ...], router:
 
 def install(uow: UnitOfWork, ctx: Context, text: str, source: str = "topology") -> dict[str, Any]:
     topology = parse(text, source)
+    # A user's own FRR configuration is checked with FRR's parser; what will go wrong but
+    # is allowed (a session that will go idle) is said, in the answer and the server's log.
+    warnings = check_frr_configs(topology, source) + limit_warnings(topology, source)
+    for warning in warnings:
+        logging.getLogger("dxlab.topology").warning("%s", warning)
     router_of_link: dict[str, str] = {}
     for router in topology.routers:
         try:
@@ -68,7 +75,7 @@ def install(uow: UnitOfWork, ctx: Context, text: str, source: str = "topology") 
     doc = {"routerOfLink": router_of_link, "vpcGateways": vpc_gateways,
            "sites": list(topology.sites), "routers": [r.name for r in topology.routers]}  # fmt: skip
     uow.put(Record(TOPOLOGY_KIND, ctx.account, ctx.account, doc, {"yaml": text}, created=ctx.now()))
-    return doc
+    return {**doc, "warnings": warnings}
 
 
 @route("PUT", "/topology", write=True)

@@ -492,7 +492,7 @@ def test_dx_gateway_is_global_and_vgws_are_regional(make_server: Any) -> None:
     gid = dxgw(east.client(account), "global")
     dx_west = west.client(account, region="eu-west-1")
     assert [g["directConnectGatewayId"] for g in gateways(dx_west)] == [gid]
-    gw = vgw(west, account, "10.0.0.0/16")
+    gw = vgw(west, account, "10.0.0.0/16", region="eu-west-1")  # signed for eu-west-1
     got = error_of(east.client(account).create_direct_connect_gateway_association, directConnectGatewayId=gid, gatewayId=gw)
     assert_client_error(got, f"The VirtualGateway {gw} does not exist.")
     made = dx_west.create_direct_connect_gateway_association(directConnectGatewayId=gid, gatewayId=gw)

@@ -34,10 +34,13 @@ class Context:
     extras: dict[str, Any] = field(default_factory=dict)
     # The data plane the composition root chose (bootstrap.py); the routing model by default.
     plane: DataPlane = field(default_factory=SimPlane)
+    # The Region the request's SigV4 credential scope names (one port serves every Region,
+    # as LocalStack does); "" when it names none, and then `--region` is the Region.
+    request_region: str = ""
 
     @property
     def region(self) -> str:
-        return self.settings.region
+        return self.request_region or self.settings.region
 
     def now(self) -> float:
         return self.clock()

@@ -26,7 +26,7 @@ from dxlab.domain.shapes import (
     UpdateLagRequest,
 )
 from dxlab.domain.states import CONNECTION, LAG, ConnectionState, LagState, set_state
-from dxlab.service.common import find, initial_tags, page
+from dxlab.service.common import find, in_region, initial_tags, page
 from dxlab.service.connections.dedicated import (
     check_bandwidth,
     new_connection_doc,
@@ -57,7 +57,7 @@ from dxlab.store.repository import Record, UnitOfWork
 def member_find(uow: UnitOfWork, ctx: Context, connection_id: str) -> Record:
     """The caller's dedicated connection or interconnect (a dxcon id names either)."""
     rec = uow.get("connection", connection_id) or uow.get("interconnect", connection_id)
-    if rec is None or rec.account != ctx.account:
+    if rec is None or rec.account != ctx.account or not in_region(rec, ctx):
         raise NotFound(f"Could not find Connection with ID {connection_id}")
     if "partnerAccount" in rec.meta:
         # lags.md: all connections must be dedicated connections.

@@ -31,7 +31,7 @@ from dxlab.domain.shapes import (
 from dxlab.domain.speeds import mbps
 from dxlab.domain.states import CONNECTION, ConnectionState, set_state
 from dxlab.domain.vif import check_vlan
-from dxlab.service.common import find, initial_tags, page
+from dxlab.service.common import find, in_region, initial_tags, page
 from dxlab.service.connections.dedicated import new_connection_doc
 from dxlab.service.connections.lag_rules import lag_view
 from dxlab.service.context import Context
@@ -76,7 +76,7 @@ def capacity_mbps(parent: Record, view: dict[str, Any]) -> int:
 def partner_find(uow: UnitOfWork, ctx: Context, connection_id: str) -> Record:
     """A hosted connection as its partner sees it (`common.find` knows only owners)."""
     rec = uow.get("connection", connection_id)
-    if rec is None or rec.meta.get("partnerAccount") != ctx.account:
+    if rec is None or rec.meta.get("partnerAccount") != ctx.account or not in_region(rec, ctx):
         raise NotFound(f"Could not find Connection with ID {connection_id}")
     return rec
 

@@ -78,12 +78,13 @@ class AwsApp:
                     aws_code="UnknownOperationException",
                 )
             self.dispatcher.input_shape(op_name)  # an unknown operation is named before auth
-            account = self.host.account(request)
+            caller = self.host.caller(request)
             try:
                 decoded = orjson.loads(body) if body.strip() else {}
             except orjson.JSONDecodeError as exc:
                 raise ProtocolError(f"Request body is not valid JSON: {exc}") from None
-            result = await self.dispatcher.call_async(op_name, decoded, "json", self.host.context(account, request_id))
+            ctx = self.host.context(caller.account, request_id, caller.region)
+            result = await self.dispatcher.call_async(op_name, decoded, "json", ctx)
             await respond(send, 200, encode_json(result), ctype, request_id)
         except DxlabError as err:
             status, payload = errors.json_error(err)
@@ -105,9 +106,10 @@ class AwsApp:
                 said = "is missing" if protocol is None else f"is {protocol!r}"
                 raise ProtocolError(f"Header smithy-protocol {said}; it must be rpc-v2-cbor")
             self.dispatcher.input_shape(op_name)  # an unknown operation is named before auth
-            account = self.host.account(request)
+            caller = self.host.caller(request)
             decoded = _decode_cbor(body)
-            result = await self.dispatcher.call_async(op_name, decoded, "cbor", self.host.context(account, request_id))
+            ctx = self.host.context(caller.account, request_id, caller.region)
+            result = await self.dispatcher.call_async(op_name, decoded, "cbor", ctx)
             payload = encode_cbor(self.dispatcher.output_shape(op_name), result)
             await respond(send, 200, payload, ctype, request_id, extra)
         except DxlabError as err:

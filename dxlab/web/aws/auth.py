@@ -11,7 +11,11 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from dxlab.domain.regions import DIRECT_CONNECT_REGIONS
 from dxlab.web.errors import AuthError
+
+# The Region(s) a server accepts in a credential scope: one name, a set, or None (any).
+Regions = str | frozenset[str] | None
 
 DEFAULT_ACCOUNT = "123456789012"
 
@@ -69,21 +73,41 @@ class SignedRequest:
 KeyLookup = Callable[[str], "tuple[str, str] | None"]
 
 
+@dataclass(frozen=True)
+class Caller:
+    """Who a request acts for and in which Region (its credential scope's)."""
+
+    account: str
+    region: str
+
+
+def identify(
+    request: SignedRequest,
+    mode: str,
+    lookup: KeyLookup,
+    now: float,
+    region: Regions = DIRECT_CONNECT_REGIONS,
+    service: str = "directconnect",
+) -> Caller:
+    """The account and Region the request acts for, or AuthError as AWS words it.
+
+    `region` is what the server serves (one Region, or a set of them): strict mode refuses
+    a credential scoped to any other."""
+    cred = parse_authorization(request.headers.get("authorization"))
+    if mode != "strict":
+        return Caller(account_for_key(cred.access_key), cred.region)
+    from dxlab.web.aws.sigv4 import verify
+
+    return Caller(verify(request, cred, lookup, now, region, service), cred.region)
+
+
 def authenticate(
     request: SignedRequest,
     mode: str,
     lookup: KeyLookup,
     now: float,
-    region: str | None = None,
+    region: Regions = DIRECT_CONNECT_REGIONS,
     service: str = "directconnect",
 ) -> str:
-    """The account id the request acts for, or AuthError as AWS words it.
-
-    `region` is the region the server serves: strict mode refuses a credential scoped to
-    another one."""
-    cred = parse_authorization(request.headers.get("authorization"))
-    if mode != "strict":
-        return account_for_key(cred.access_key)
-    from dxlab.web.aws.sigv4 import verify
-
-    return verify(request, cred, lookup, now, region, service)
+    """The account id the request acts for (see `identify`)."""
+    return identify(request, mode, lookup, now, region, service).account

@@ -15,7 +15,7 @@ import posixpath
 from datetime import UTC, datetime, timedelta
 from urllib.parse import quote, unquote
 
-from dxlab.web.aws.auth import Credential, KeyLookup, SignedRequest
+from dxlab.web.aws.auth import Credential, KeyLookup, Regions, SignedRequest
 from dxlab.web.errors import AuthError
 
 SERVICE = "directconnect"
@@ -41,13 +41,13 @@ def verify(
     cred: Credential,
     lookup: KeyLookup,
     now: float,
-    region: str | None = None,
+    region: Regions = None,
     service: str | None = None,
 ) -> str:
     """The account of a correctly signed request; AuthError otherwise.
 
-    `region` is the region this server serves; None skips the region check (a caller that
-    does not know it)."""
+    `region` is the Region (or set of Regions) this server serves; None skips the Region
+    check (a caller that does not know it)."""
     _require_signed_headers(cred)
     stamp = request.headers.get("x-amz-date", "")
     signed_at = _parse_amz_date(stamp)
@@ -105,10 +105,11 @@ def _fmt(moment: datetime) -> str:
     return moment.strftime(AMZ_DATE)
 
 
-def _check_scope(cred: Credential, signed_at: datetime, region: str | None, service: str = SERVICE) -> None:
+def _check_scope(cred: Credential, signed_at: datetime, region: Regions, service: str = SERVICE) -> None:
     """AWS lists every scope mistake in one message, each sentence on its own."""
     problems = []
-    if region is not None and cred.region != region:
+    served = {region} if isinstance(region, str) else region
+    if served is not None and cred.region not in served:
         problems.append(f"Credential should be scoped to a valid region, not '{cred.region}'.")
     if cred.service != service:
         problems.append(f"Credential should be scoped to correct service: '{service}'.")

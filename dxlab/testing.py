@@ -107,12 +107,16 @@ def dxlab_server(
     *,
     patch_env: bool = True,
     store: str = "sqlite",
+    vifs_up_without_router: bool = True,
 ) -> Iterator[DxlabServer]:
     """A fresh dxlab server for the block. `provisioning` is how connections come up:
     "instant" (available at once), "manual" or "realistic" as with `dxlab serve`.
     `patch_env=False` leaves the environment alone (use `server.client`). `store` is
     "sqlite" (a temporary file, durable like `dxlab up`) or "memory" (held in this
-    process, gone with the server: the fastest for a large suite)."""
+    process, gone with the server: the fastest for a large suite).
+    `vifs_up_without_router` (on by default here, as `dxlab serve --vifs-up-without-router`):
+    VIFs come up without a customer router; False gives the real service's answer, VIF and
+    peers `down` until a customer topology patches a router to the connection."""
     if store not in ("sqlite", "memory"):
         raise ValueError(f"store must be 'sqlite' or 'memory', not {store!r}")
     # Imported here: pytest loads this plugin in every run, most of which start no server.
@@ -121,7 +125,8 @@ def dxlab_server(
 
     with tempfile.TemporaryDirectory(prefix="dxlab-") as tmp:
         db = "memory://" if store == "memory" else f"sqlite:///{Path(tmp) / 'dxlab.db'}"
-        server = ThreadedServer(db, Settings(region=region, provisioning=provisioning)).start()
+        settings = Settings(region=region, provisioning=provisioning, vifs_up_without_router=vifs_up_without_router)
+        server = ThreadedServer(db, settings).start()
         try:
             values = _env(server.endpoint, region, account)
             with _environment(values) if patch_env else contextlib.nullcontext():

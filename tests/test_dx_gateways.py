@@ -55,7 +55,7 @@ def test_create_describe_rename_delete(dx: Any, account: str) -> None:
                                             tags=[{"key": "team", "value": "net"}])["directConnectGateway"]  # fmt: skip
     gid = made["directConnectGatewayId"]
     assert re.fullmatch(UUID, gid)
-    assert (made["ownerAccount"], made["amazonSideAsn"], made["directConnectGatewayState"]) == (account, 65100, "pending")
+    assert (made["ownerAccount"], made["amazonSideAsn"], made["directConnectGatewayState"]) == (account, 65100, "available")
     [seen] = gateways(dx)
     assert seen["directConnectGatewayState"] == "available" and seen["tags"] == [{"key": "team", "value": "net"}]
     renamed = dx.update_direct_connect_gateway(directConnectGatewayId=gid, newDirectConnectGatewayName="core-2")

@@ -80,6 +80,10 @@ def server_options(fn: Any) -> Any:
                          help="Tests move time forward (POST /_dxlab/clock/advance) instead of sleeping."),
             click.option("--data-plane", type=click.Choice(["sim", "lab", "auto"]), default="sim", show_default=True,
                          help="BGP and traffic: simulated, real daemons in network namespaces (root), or lab when it can run."),
+            click.option("--vifs-up-without-router", is_flag=True,
+                         help="Sim: VIFs come up (BGP up) without a customer router patched to their connection (for CI)."),
+            click.option("--allow-reset", is_flag=True,
+                         help="Tests may empty the server: POST /_dxlab/reset and moto's POST /moto-api/reset."),
         ]
     ):
         fn = option(fn)
@@ -93,7 +97,8 @@ def _settings(auth: str, region: str, provisioning: str, realistic_factor: float
 @main.command()
 @server_options
 def serve(host: str, port: int, db: str | None, auth: str, region: str, provisioning: str, realistic_factor: float,
-          test_clock: bool = False, data_plane: str = "sim") -> None:
+          test_clock: bool = False, data_plane: str = "sim", vifs_up_without_router: bool = False,
+          allow_reset: bool = False) -> None:
     """Run the server in the foreground until SIGINT/SIGTERM."""
     import logging
     import signal
@@ -105,7 +110,8 @@ def serve(host: str, port: int, db: str | None, auth: str, region: str, provisio
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     plane = resolve_data_plane(data_plane)
-    settings = replace(_settings(auth, region, provisioning, realistic_factor), test_clock=test_clock, data_plane=plane)
+    settings = replace(_settings(auth, region, provisioning, realistic_factor), test_clock=test_clock, data_plane=plane,
+                       vifs_up_without_router=vifs_up_without_router, allow_reset=allow_reset)
     try:
         dx = bootstrap(db or config.default_db(), settings)
     except LabUnavailable as exc:

@@ -118,7 +118,11 @@ def allocate(
         req["bandwidth"],
         ConnectionState.ORDERING,  # hosted_connection.md: the customer must accept it first
         vlan=vlan,
+        # The partner's name, as the captures show it ("TIVIT"): the provider the partner's
+        # interconnect or LAG was ordered for, else the partner's account.
         partnerName=view.get("providerName") or ctx.account,
+        # The associate-hosted-connection capture: a hosted connection on a LAG names it.
+        lagId=parent.id if parent.kind == "lag" else None,
         partnerInterconnectMacSecCapable=bool(view.get("macSecCapable")),
         tags=tags,
     )
@@ -221,6 +225,10 @@ def move_hosted(uow: UnitOfWork, rec: Record, parent: Record, view: dict[str, An
         awsDeviceV2=device.aws_device_v2,
         awsLogicalDeviceId=device.logical_device_id,
     )
+    if parent.kind == "lag":
+        rec.doc["lagId"] = parent.id  # associate-hosted-connection capture
+    else:
+        rec.doc.pop("lagId", None)
     rec.meta["subLocation"] = device.sub_location
     uow.put(rec)
 

@@ -19,7 +19,6 @@ from dxlab.domain.states import (
     BGP_PEER,
     BGP_STATUS,
     VIF,
-    VIF_PROVISIONED,
     BGPPeerState,
     BGPStatus,
     VirtualInterfaceState,
@@ -27,6 +26,7 @@ from dxlab.domain.states import (
 )
 from dxlab.service.context import Context
 from dxlab.service.registry import operation
+from dxlab.service.virtual_interfaces.lifecycle import schedule_peer_provisioning
 from dxlab.service.virtual_interfaces.state import find_vif, live_vifs_on, parent_of, save
 from dxlab.store.repository import Record, UnitOfWork
 
@@ -149,11 +149,9 @@ def new_peer(
 
 
 def peer_state_for(vif_state: str) -> BGPPeerState:
-    """A new peer's state follows its VIF: verifying while prefixes are reviewed,
-    available once the VIF is up, else pending."""
-    if vif_state == VirtualInterfaceState.VERIFYING:
-        return BGPPeerState.VERIFYING
-    return BGPPeerState.AVAILABLE if vif_state in VIF_PROVISIONED else BGPPeerState.PENDING
+    """A new peer's state: verifying while the VIF's prefixes are reviewed, else pending
+    (the create-bgp-peer capture) until it is provisioned (lifecycle.PEER_PROVISION)."""
+    return BGPPeerState.VERIFYING if vif_state == VirtualInterfaceState.VERIFYING else BGPPeerState.PENDING
 
 
 @operation("CreateBGPPeer", write=True)
@@ -189,6 +187,8 @@ def create_bgp_peer(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[
     peer = new_peer(uow, rec.id, parent, {**spec, "addressFamily": family}, asn, public=public,
                     state=peer_state_for(state))  # fmt: skip
     rec.doc.setdefault("bgpPeers", []).append(peer)
+    if peer["bgpPeerState"] == "pending":
+        schedule_peer_provisioning(uow, ctx, rec.id)
     return {"virtualInterface": save(uow, ctx, rec)}
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from dxlab.domain import ids
 from dxlab.domain import vif as rules
 from dxlab.domain.errors import Conflict, ValidationError
 from dxlab.domain.speeds import RATE_LIMITS_MBPS
@@ -21,7 +22,7 @@ from dxlab.service.virtual_interfaces.interfaces import (
     owned_parent,
     parent_bandwidth_mbps,
 )
-from dxlab.service.virtual_interfaces.lifecycle import brief_outage, jumbo_upgrade
+from dxlab.service.virtual_interfaces.lifecycle import brief_outage, jumbo_configured, jumbo_upgrade
 from dxlab.service.virtual_interfaces.state import find_vif, parent_of, save
 from dxlab.store.repository import Record, UnitOfWork
 
@@ -64,7 +65,7 @@ def update_attributes(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dic
             rec.doc[key] = req[key]
     if mtu is not None and mtu != rec.doc["mtu"]:
         rec.doc["mtu"] = mtu
-        if rules.is_jumbo(mtu) and parent is not None and not parent.doc.get("jumboFrameCapable"):
+        if rules.is_jumbo(mtu) and parent is not None and not jumbo_configured(parent):
             jumbo_upgrade(uow, ctx, parent, rec)
         else:
             # set-jumbo-frames-vif.md: "The state of the virtual interface is pending
@@ -119,9 +120,17 @@ def associate_virtual_interface(
         awsLogicalDeviceId=target.doc.get("awsLogicalDeviceId"),
         jumboFrameCapable=bool(target.doc.get("jumboFrameCapable")),
     )
-    for peer in rec.doc.get("bgpPeers", []):
-        peer["awsDeviceV2"] = rec.doc["awsDeviceV2"]
-        peer["awsLogicalDeviceId"] = rec.doc["awsLogicalDeviceId"]
+    # The associate-virtual-interface capture: each BGP peer is replaced by a new one on the
+    # new device (`pending`, same addresses and key) while the old one is `deleting`.
+    leaving = [{**p, "bgpPeerState": "deleting", "bgpStatus": "down"} for p in rec.doc.get("bgpPeers", [])]
+    rec.doc["bgpPeers"] = [
+        {**p, "bgpPeerId": ids.bgp_peer_id(), "bgpStatus": "down",
+         "bgpPeerState": "pending" if p["bgpPeerState"] == "available" else p["bgpPeerState"],
+         "awsDeviceV2": rec.doc["awsDeviceV2"], "awsLogicalDeviceId": rec.doc["awsLogicalDeviceId"]}
+        for p in rec.doc.get("bgpPeers", [])
+    ]  # fmt: skip
     # The model: "Connectivity to AWS is temporarily interrupted as the VIF is being migrated."
     brief_outage(uow, ctx, rec)
-    return save(uow, ctx, rec)
+    out = save(uow, ctx, rec)
+    # The answer shows the old peers on their way out, as AWS does; the store has the new.
+    return {**out, "bgpPeers": [*leaving, *out["bgpPeers"]]}

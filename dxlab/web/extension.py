@@ -27,7 +27,8 @@ class ExtensionApp:
     def caller(self, request: Request) -> Caller:
         # The console and curl may call without SigV4 in permissive mode (X-Dxlab-Account,
         # X-Dxlab-Region name who and where; the server's --region by default).
-        if "authorization" not in request.headers and self.host.settings.auth != "strict":
+        signed = "authorization" in request.headers or "X-Amz-Signature=" in request.scope.get("query_string", b"").decode("latin-1")
+        if not signed and self.host.settings.auth != "strict":
             headers = request.headers
             return Caller(headers.get("x-dxlab-account", DEFAULT_ACCOUNT), headers.get("x-dxlab-region", ""))
         return self.host.caller(request)

@@ -10,7 +10,13 @@ from dataclasses import dataclass, field
 from dxlab.service.accounts import lookup_key
 from dxlab.service.bus import Bus
 from dxlab.service.context import Context, Settings
-from dxlab.web.aws.auth import Caller, KeyLookup, SignedRequest, identify
+from dxlab.web.aws.auth import (
+    Caller,
+    KeyLookup,
+    SignedRequest,
+    check_single_authorization,
+    identify,
+)
 from dxlab.web.aws.dispatch import Dispatcher
 from dxlab.web.responses import Request
 
@@ -44,6 +50,7 @@ class WebHost:
     def caller(self, request: Request, service: str = "directconnect") -> Caller:
         """The account and Region a SigV4-signed request acts for (AuthError when refused)."""
         scope = request.scope
+        check_single_authorization(scope["headers"])
         signed = SignedRequest(
             method=request.method,
             path=scope.get("raw_path", b"/").decode("latin-1").split("?", 1)[0] or "/",

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import posixpath
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from urllib.parse import quote, unquote
 
@@ -48,6 +49,8 @@ def verify(
 
     `region` is the Region (or set of Regions) this server serves; None skips the Region
     check (a caller that does not know it)."""
+    if cred.presigned:
+        return _verify_presigned(request, cred, lookup, now, region, service)
     _require_signed_headers(cred)
     stamp = request.headers.get("x-amz-date", "")
     signed_at = _parse_amz_date(stamp)
@@ -61,6 +64,34 @@ def verify(
     if not hmac.compare_digest(expected, cred.signature):
         raise _invalid(SIGNATURE_MISMATCH)
     return account
+
+
+def _verify_presigned(
+    request: SignedRequest, cred: Credential, lookup: KeyLookup, now: float, region: Regions, service: str | None
+) -> str:
+    """A request signed in its query string: valid from X-Amz-Date (less AWS's 15 minutes
+    of clock skew) for X-Amz-Expires seconds; the canonical query leaves X-Amz-Signature
+    out, and the payload is its SHA-256 or, as presigned URLs may say, UNSIGNED-PAYLOAD."""
+    if "host" not in cred.signed_headers:
+        raise _invalid("'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.")
+    signed_at = _parse_amz_date(cred.stamp)
+    moment = datetime.fromtimestamp(now, UTC)
+    if moment > signed_at + timedelta(seconds=cred.expires):
+        raise AuthError(f"Request has expired (signed {_fmt(signed_at)}, valid {cred.expires} s).", "AccessDeniedException")
+    if signed_at > moment + MAX_SKEW:
+        raise _invalid(f"Signature not yet current: {_fmt(signed_at)} is still later than {_fmt(moment + MAX_SKEW)}")
+    _check_scope(cred, signed_at, region, service or SERVICE)
+    found = lookup(cred.access_key)
+    if found is None:
+        raise AuthError(INVALID_TOKEN, "UnrecognizedClientException")
+    secret, account = found
+    query = "&".join(p for p in request.query.split("&") if not p.startswith("X-Amz-Signature="))
+    unsigned = replace(request, query=query)
+    for payload in (None, "UNSIGNED-PAYLOAD"):
+        canonical = canonical_request(unsigned, cred.signed_headers, payload)
+        if hmac.compare_digest(signature(secret, cred, cred.stamp, canonical), cred.signature):
+            return account
+    raise _invalid(SIGNATURE_MISMATCH)
 
 
 def _require_signed_headers(cred: Credential) -> None:
@@ -123,8 +154,9 @@ def _check_scope(cred: Credential, signed_at: datetime, region: Regions, service
         raise _invalid(" ".join(problems))
 
 
-def canonical_request(request: SignedRequest, signed_headers: tuple[str, ...]) -> str:
-    """Task 1 of SigV4: method, URI, query, the signed headers and the payload hash."""
+def canonical_request(request: SignedRequest, signed_headers: tuple[str, ...], payload: str | None = None) -> str:
+    """Task 1 of SigV4: method, URI, query, the signed headers and the payload hash
+    (`payload` in its place when given: UNSIGNED-PAYLOAD)."""
     headers = "".join(
         f"{name}:{' '.join(request.headers.get(name, '').split())}\n" for name in signed_headers
     )
@@ -135,7 +167,7 @@ def canonical_request(request: SignedRequest, signed_headers: tuple[str, ...]) -
             _canonical_query(request.query),
             headers,
             ";".join(signed_headers),
-            hashlib.sha256(request.body).hexdigest(),
+            payload or hashlib.sha256(request.body).hexdigest(),
         ]
     )
 

@@ -10,6 +10,7 @@ import orjson
 
 from dxlab.domain.errors import DxlabError, NotFound
 from dxlab.service import routes
+from dxlab.service.reset import check_allowed
 from dxlab.web import errors
 from dxlab.web.aws.auth import DEFAULT_ACCOUNT, Caller
 from dxlab.web.errors import ProtocolError
@@ -40,6 +41,10 @@ class ExtensionApp:
             if found is None:
                 raise NotFound(f"No dxlab route {request.method} {request.path}")
             route, params = found
+            if request.path == "/_dxlab/reset":
+                # Refused before credentials are asked for: on a server not started for
+                # tests (or a strict one) the answer is why, whoever asks.
+                check_allowed(self.host.context(DEFAULT_ACCOUNT, request_id))
             caller = self.caller(request)
             query = dict(parse_qsl(scope.get("query_string", b"").decode()))
             try:

@@ -9,8 +9,8 @@ import uuid
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
-from dxlab.domain.errors import ProtocolError
 from dxlab.web import errors
+from dxlab.web.errors import ProtocolError
 
 
 class AwsErrorHttpToolsProtocol(HttpToolsProtocol):

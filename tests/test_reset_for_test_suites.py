@@ -5,6 +5,8 @@ tests; the shared-server fixture of `dxlab.testing`; one log line per API call."
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,12 +14,19 @@ import urllib3
 
 from dxlab.cli.client import ExtensionError, ext
 from dxlab.testing import DxlabServer, dxlab_server
+from tests.databases import KINDS, database
 
 _http = urllib3.PoolManager(retries=False, timeout=10)
 
 
-def test_moto_reset_empties_every_account_in_milliseconds(make_server: Any) -> None:
-    server = make_server("--allow-reset")
+@pytest.fixture(params=KINDS)
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    with database(request.param, tmp_path) as url:
+        yield url
+
+
+def test_moto_reset_empties_every_account_in_milliseconds(make_server: Any, db_url: str) -> None:
+    server = make_server("--allow-reset", db=db_url)
     for account in ("111111111111", "222222222222"):
         dx = server.client(account)
         dx.create_connection(location="EqDC2", bandwidth="1Gbps", connectionName="c")

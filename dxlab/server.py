@@ -6,6 +6,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
+from typing import Any
 
 import uvicorn
 
@@ -19,11 +20,22 @@ def uvicorn_config(app: DxlabApp, host: str, port: int, log_level: str = "warnin
         app,
         host=host,
         port=port,
+        http=_http_protocol(),
         log_level=log_level,
         lifespan="on",
         access_log=False,
         timeout_keep_alive=30,
     )
+
+
+def _http_protocol() -> Any:
+    """httptools with AWS error bodies for unparsable requests (dxlab.web.http), when
+    httptools is installed; uvicorn's choice otherwise."""
+    try:
+        from dxlab.web.http import AwsErrorHttpToolsProtocol
+    except ImportError:
+        return "auto"
+    return AwsErrorHttpToolsProtocol
 
 
 def serve(dx: Dxlab, host: str, port: int) -> None:

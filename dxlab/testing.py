@@ -18,6 +18,12 @@ boto3 (and the AWS CLI) at it: `AWS_ENDPOINT_URL_DIRECT_CONNECT` and `AWS_ENDPOI
 (EC2's VPCs, gateways and instances are on the same port), credentials of the
 server's account and its region, so the code under test needs no change. The previous
 environment is restored afterwards. `dxlab_server()` also works as a decorator.
+
+For a suite of many tests, `dxlab_shared` is the cheaper fixture: one server for the
+session (`dxlab_session`), emptied before each test by `server.reset()` (POST
+/_dxlab/reset, milliseconds), as moto's decorator resets its state. Servers made here
+have the test clock (`server.advance_clock(seconds)`), reset, and the VGW/TGW helpers
+(`server.vgw("10.0.0.0/16")`, `server.tgw(...)`).
 """
 
 from __future__ import annotations
@@ -33,7 +39,7 @@ from typing import Any
 import boto3
 import pytest
 
-__all__ = ["DxlabServer", "dxlab_server", "dxlab"]
+__all__ = ["DxlabServer", "dxlab_server", "dxlab", "dxlab_session", "dxlab_shared"]
 
 SECRET = "dxlab"  # permissive mode accepts any secret
 # Variables that would send boto3 elsewhere or fail it (an unknown AWS_PROFILE raises
@@ -50,6 +56,34 @@ class DxlabServer:
 
     def __post_init__(self) -> None:
         self.client = self.client_for(self.account)
+
+    def ext(self, method: str, path: str, body: dict[str, Any] | None = None, account: str | None = None,
+            region: str | None = None) -> Any:  # fmt: skip
+        """A call to the server's /_dxlab routes, signed as `account` (this server's by default)."""
+        from dxlab.cli.client import ext
+
+        return ext(self.endpoint_url, method, path, body, account=account or self.account, region=region or self.region)
+
+    def reset(self) -> dict[str, Any]:
+        """Empties the server (every account), as moto's /moto-api/reset: milliseconds."""
+        return dict(self.ext("POST", "/reset"))
+
+    def advance_clock(self, seconds: float) -> dict[str, Any]:
+        """Moves the server's test clock forward (past a failover test's end, say)."""
+        return dict(self.ext("POST", "/clock/advance", {"seconds": seconds}))
+
+    def vgw(self, *vpc_cidrs: str, asn: int | None = None, account: str | None = None, region: str | None = None) -> str:
+        """A virtual private gateway (EC2's; dxlab's extension makes it) with the VPC CIDRs
+        behind it: the id a private VIF or a gateway association names."""
+        body: dict[str, Any] = {"vpcCidrs": list(vpc_cidrs)}
+        if asn is not None:
+            body["amazonSideAsn"] = asn
+        return str(self.ext("POST", "/virtual-gateways", body, account, region)["virtualGatewayId"])
+
+    def tgw(self, *vpc_cidrs: str, asn: int = 65000, account: str | None = None, region: str | None = None) -> str:
+        """A transit gateway with its Amazon-side ASN and the VPC CIDRs behind it."""
+        body = {"vpcCidrs": list(vpc_cidrs), "amazonSideAsn": asn}
+        return str(self.ext("POST", "/transit-gateways", body, account, region)["transitGatewayId"])
 
     def client_for(self, account: str) -> Any:
         """A boto3 Direct Connect client acting as `account` (a 12-digit access key id
@@ -107,12 +141,20 @@ def dxlab_server(
     *,
     patch_env: bool = True,
     store: str = "sqlite",
+    vifs_up_without_router: bool = True,
+    test_clock: bool = True,
+    allow_reset: bool = True,
 ) -> Iterator[DxlabServer]:
     """A fresh dxlab server for the block. `provisioning` is how connections come up:
     "instant" (available at once), "manual" or "realistic" as with `dxlab serve`.
     `patch_env=False` leaves the environment alone (use `server.client`). `store` is
     "sqlite" (a temporary file, durable like `dxlab up`) or "memory" (held in this
-    process, gone with the server: the fastest for a large suite)."""
+    process, gone with the server: the fastest for a large suite).
+    `vifs_up_without_router` (on by default here, as `dxlab serve --vifs-up-without-router`):
+    VIFs come up without a customer router; False gives the real service's answer, VIF and
+    peers `down` until a customer topology patches a router to the connection.
+    `test_clock` and `allow_reset` (on here) give `server.advance_clock()` and
+    `server.reset()`."""
     if store not in ("sqlite", "memory"):
         raise ValueError(f"store must be 'sqlite' or 'memory', not {store!r}")
     # Imported here: pytest loads this plugin in every run, most of which start no server.
@@ -121,7 +163,9 @@ def dxlab_server(
 
     with tempfile.TemporaryDirectory(prefix="dxlab-") as tmp:
         db = "memory://" if store == "memory" else f"sqlite:///{Path(tmp) / 'dxlab.db'}"
-        server = ThreadedServer(db, Settings(region=region, provisioning=provisioning)).start()
+        settings = Settings(region=region, provisioning=provisioning, vifs_up_without_router=vifs_up_without_router,
+                            test_clock=test_clock, allow_reset=allow_reset)  # fmt: skip
+        server = ThreadedServer(db, settings).start()
         try:
             values = _env(server.endpoint, region, account)
             with _environment(values) if patch_env else contextlib.nullcontext():
@@ -136,3 +180,20 @@ def dxlab() -> Iterator[DxlabServer]:
     """A fresh dxlab server for one test; boto3 clients created in the test talk to it."""
     with dxlab_server() as handle:
         yield handle
+
+
+@pytest.fixture(scope="session")
+def dxlab_session() -> Iterator[DxlabServer]:
+    """One dxlab server for the whole test session (it does not touch the environment;
+    use `dxlab_shared` in tests)."""
+    with dxlab_server(patch_env=False) as handle:
+        yield handle
+
+
+@pytest.fixture
+def dxlab_shared(dxlab_session: DxlabServer) -> Iterator[DxlabServer]:
+    """The session's server, emptied before the test (a reset takes milliseconds, where a
+    fresh server takes a few hundred), with boto3 pointed at it for the test."""
+    dxlab_session.reset()
+    with _environment(dxlab_session.env):
+        yield dxlab_session

@@ -34,8 +34,15 @@ class ServerProcess:
     def endpoint(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
+    # The tests exercise automation, mostly without a customer topology: VIFs come up as
+    # they did before dxlab modelled "no router, no BGP" (a test that wants that passes
+    # vifs_up_without_router=False).
+    vifs_up_without_router: bool = True
+
     def start(self) -> ServerProcess:
         env = {**os.environ, "DXLAB_CHECK_OUTPUT": "1"}
+        if self.vifs_up_without_router and "--vifs-up-without-router" not in self.args:
+            self.args = (*self.args, "--vifs-up-without-router")
         self.log = Path(self.db.removeprefix("sqlite:///") + f".{self.port}.log") if self.db.startswith("sqlite") else None
         out = open(self.log, "ab") if self.log else subprocess.DEVNULL  # noqa: SIM115
         self.proc = subprocess.Popen(
@@ -91,8 +98,9 @@ class ServerProcess:
 def make_server(tmp_path: Path) -> Iterator[Any]:
     started: list[ServerProcess] = []
 
-    def make(*args: str, db: str | None = None) -> ServerProcess:
-        server = ServerProcess(db or f"sqlite:///{tmp_path / 'dxlab.db'}", args=args).start()
+    def make(*args: str, db: str | None = None, vifs_up_without_router: bool = True) -> ServerProcess:
+        server = ServerProcess(db or f"sqlite:///{tmp_path / 'dxlab.db'}", args=args,
+                               vifs_up_without_router=vifs_up_without_router).start()  # fmt: skip
         started.append(server)
         return server
 

@@ -17,11 +17,13 @@ def ext_error_of(server: Any, account: str, method: str, path: str, body: dict[s
     return info.value.aws_code, info.value.status, info.value.message
 
 
-def vgw(server: Any, account: str, *cidrs: str, asn: int | None = None) -> str:
+def vgw(server: Any, account: str, *cidrs: str, asn: int | None = None, region: str | None = None) -> str:
+    """A VGW in `region` (the request's credential scope names it; us-east-1 by default)."""
     body: dict[str, Any] = {"vpcCidrs": list(cidrs)}
     if asn is not None:
         body["amazonSideAsn"] = asn
-    return str(ext(server.endpoint, "POST", "/virtual-gateways", body, account=account)["virtualGatewayId"])
+    made = ext(server.endpoint, "POST", "/virtual-gateways", body, account=account, region=region)
+    return str(made["virtualGatewayId"])
 
 
 def tgw(server: Any, account: str, *cidrs: str, asn: int = 65000) -> str:

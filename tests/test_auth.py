@@ -202,10 +202,20 @@ def test_signature_from_the_future_is_refused(strict: ServerProcess, keys: Keys)
     )
 
 
-def test_credential_scoped_to_another_region_is_refused(strict: ServerProcess, keys: Keys) -> None:
-    code, status, message = error_of(client(strict, keys, region="eu-west-1").describe_connections)
+def test_credential_scoped_to_an_unknown_region_is_refused(strict: ServerProcess, keys: Keys) -> None:
+    # One port serves every Region (the scope picks it), so only a Region AWS does not
+    # have is refused.
+    code, status, message = error_of(client(strict, keys, region="xx-nowhere-1").describe_connections)
     assert (code, status) == ("InvalidSignatureException", 403)
-    assert message == "Credential should be scoped to a valid region, not 'eu-west-1'."
+    assert message == "Credential should be scoped to a valid region, not 'xx-nowhere-1'."
+
+
+def test_credential_scope_picks_the_region_in_strict_mode(strict: ServerProcess, keys: Keys) -> None:
+    west = client(strict, keys, region="eu-west-1")
+    made = west.create_connection(location="EqLD5", bandwidth="1Gbps", connectionName="in-ireland")
+    assert made["region"] == "eu-west-1"
+    assert [c["connectionId"] for c in west.describe_connections()["connections"]] == [made["connectionId"]]
+    assert all(c["region"] == "us-east-1" for c in client(strict, keys).describe_connections()["connections"])
 
 
 # -- strict: requests signed by hand, so the test can get one detail wrong ------------

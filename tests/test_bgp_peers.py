@@ -34,11 +34,11 @@ def test_dual_stack_then_back_to_one_peer(dx: Any, private: dict[str, Any]) -> N
         and amazon.network == customer.network
         and amazon.ip != customer.ip
     )
-    assert (
-        v6["authKey"].startswith("0x")
-        and v6["bgpPeerState"] == "available"
-        and v6["bgpStatus"] == "up"
-    )
+    # The create-bgp-peer capture: the new peer is `pending` (and down) in the answer...
+    assert v6["authKey"].startswith("0x") and (v6["bgpPeerState"], v6["bgpStatus"]) == ("pending", "down")
+    # ...then provisioned (instant here).
+    now = next(p for p in vif(dx, vid)["bgpPeers"] if p["addressFamily"] == "ipv6")
+    assert (now["bgpPeerState"], now["bgpStatus"]) == ("available", "up")
     # add-peer-to-vif.md: a single IPv4 and a single IPv6 session per VIF.
     refused(dx.create_bgp_peer, "already has an ipv6 BGP peer", virtualInterfaceId=vid,
             newBGPPeer={"addressFamily": "ipv6", "asn": 65000})  # fmt: skip

@@ -281,7 +281,9 @@ def test_jumbo_frames_take_the_connection_down_briefly(server: ServerProcess, dx
     gw = dx_gateway(dx)
     a, b = private_vif(dx, cid, gw, vlan=1), private_vif(dx, cid, gw, vlan=2)
     wait_state(dx, a["virtualInterfaceId"], "available")
-    assert dx.describe_connections(connectionId=cid)["connections"][0]["jumboFrameCapable"] is False
+    # Every capture of the real service shows ports jumbo frame capable at MTU 1500; the
+    # first jumbo VIF still updates the connection (the outage below).
+    assert dx.describe_connections(connectionId=cid)["connections"][0]["jumboFrameCapable"] is True
     refused(
         dx.update_virtual_interface_attributes,
         "MTU 8500",
@@ -342,8 +344,15 @@ def test_associate_moves_a_vif_to_another_connection(dx: Any) -> None:
     # The VLAN is free again on the connection it left.
     private_vif(dx, one, gw, vlan=7)
     jumbo = private_vif(dx, one, gw, vlan=9, mtu=9001)
-    refused(dx.associate_virtual_interface, "jumbo", virtualInterfaceId=jumbo["virtualInterfaceId"],
-            connectionId=connection(dx, "four"))  # fmt: skip
+    # set-jumbo-frames-vif.md: a jumbo VIF moves only to a jumbo frame capable connection,
+    # which every new port is (as the real service reports them).
+    four = connection(dx, "four")
+    assert dx.describe_connections(connectionId=four)["connections"][0]["jumboFrameCapable"] is True
+    moved = dx.associate_virtual_interface(virtualInterfaceId=jumbo["virtualInterfaceId"], connectionId=four)
+    assert (moved["connectionId"], moved["mtu"]) == (four, 9001)
+    # The answer shows the old BGP peer on its way out and its successor (the capture).
+    assert [p["bgpPeerState"] for p in moved["bgpPeers"]] == ["deleting", "pending"]
+    assert len(vif(dx, jumbo["virtualInterfaceId"])["bgpPeers"]) == 1
 
 
 def test_private_vif_on_a_lag(dx: Any) -> None:

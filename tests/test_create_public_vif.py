@@ -126,7 +126,7 @@ def test_owned_prefixes_approve_at_once(server: Any, dx: Any, account: str) -> N
         ({"routeFilterPrefixes": [{"cidr": "169.254.0.0/16"}]}, ["169.254.0.0/16", "link-local"]),
         ({"routeFilterPrefixes": [{"cidr": "224.1.0.0/16"}]}, ["224.1.0.0/16", "multicast"]),
         ({"routeFilterPrefixes": [{"cidr": "127.0.0.0/8"}]}, ["127.0.0.0/8", "loopback"]),
-        ({"routeFilterPrefixes": [{"cidr": "192.0.2.0/24"}]}, ["192.0.2.0/24", "documentation"]),
+        ({"routeFilterPrefixes": [{"cidr": "198.18.0.0/15"}]}, ["198.18.0.0/15", "benchmarking"]),
         ({"routeFilterPrefixes": [{"cidr": "0.0.0.0/0"}]}, ["0.0.0.0/0", "not public"]),
         ({"routeFilterPrefixes": [{"cidr": "fd00::/48"}]}, ["fd00::/48", "unique local"]),
         ({"routeFilterPrefixes": [{"cidr": "2a01:111::/65"}]}, ["2a01:111::/65", "/64"]),
@@ -196,3 +196,17 @@ def test_public_vif_mtu_and_site_link(dx: Any) -> None:
         enableSiteLink=True,
     )
     assert vif(dx, vid)["mtu"] == 1500 and vif(dx, vid)["siteLinkEnabled"] is False
+
+
+def test_documentation_prefixes_go_to_review(dx: Any) -> None:
+    """The CLI's create-public-virtual-interface example uses 203.0.113.0/24 for prefixes
+    and peers: the real service takes it into `verifying` and leaves it to its review."""
+    cid = connection(dx)
+    made = dx.create_public_virtual_interface(connectionId=cid, newPublicVirtualInterface={
+        "virtualInterfaceName": "doc", "vlan": 321, "asn": 65000, "amazonAddress": "203.0.113.1/30",
+        "customerAddress": "203.0.113.2/30", "routeFilterPrefixes": [{"cidr": "203.0.113.0/30"},
+                                                                      {"cidr": "203.0.113.4/30"}]})  # fmt: skip
+    assert made["virtualInterfaceState"] == "verifying"
+    assert made["routeFilterPrefixes"] == [{"cidr": "203.0.113.0/30"}, {"cidr": "203.0.113.4/30"}]
+    refused(dx.create_public_virtual_interface, "198.18.0.0/15", connectionId=cid,
+            newPublicVirtualInterface=public_spec(vlan=322, prefixes=("198.18.0.0/15",)))  # fmt: skip

@@ -55,7 +55,7 @@ def test_create_describe_rename_delete(dx: Any, account: str) -> None:
                                             tags=[{"key": "team", "value": "net"}])["directConnectGateway"]  # fmt: skip
     gid = made["directConnectGatewayId"]
     assert re.fullmatch(UUID, gid)
-    assert (made["ownerAccount"], made["amazonSideAsn"], made["directConnectGatewayState"]) == (account, 65100, "pending")
+    assert (made["ownerAccount"], made["amazonSideAsn"], made["directConnectGatewayState"]) == (account, 65100, "available")
     [seen] = gateways(dx)
     assert seen["directConnectGatewayState"] == "available" and seen["tags"] == [{"key": "team", "value": "net"}]
     renamed = dx.update_direct_connect_gateway(directConnectGatewayId=gid, newDirectConnectGatewayName="core-2")
@@ -456,17 +456,16 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
 
 
 def test_realistic_states_take_time_and_survive_kill_9(make_server: Any, db_url: str) -> None:
-    """Realistic mode: the gateway is pending, the association associating, for a while;
-    the durable timers still fire after the server is killed and restarted (SQLite and
-    PostgreSQL)."""
-    args = ("--provisioning", "realistic", "--test-clock")  # gateway: 30 s, association: 300 s
+    """Realistic mode: the association is associating for a while; the durable timers
+    still fire after the server is killed and restarted (SQLite and PostgreSQL). The
+    gateway itself is available at once, as the real service answers (the
+    create-direct-connect-gateway capture)."""
+    args = ("--provisioning", "realistic", "--test-clock")  # association: 300 s
     srv = make_server(*args, db=db_url)
     dx = srv.client("111111111111")
     gw = vgw(srv, "111111111111", "10.0.0.0/16")
     gid = dxgw(dx)
-    assert gateways(dx)[0]["directConnectGatewayState"] == "pending"
-    advance(srv, 30)
-    assert wait_for(lambda: gateways(dx)[0]["directConnectGatewayState"], "available") == "available"
+    assert gateways(dx)[0]["directConnectGatewayState"] == "available"
     aid = dx.create_direct_connect_gateway_association(directConnectGatewayId=gid, gatewayId=gw)[
         "directConnectGatewayAssociation"
     ]["associationId"]
@@ -492,7 +491,7 @@ def test_dx_gateway_is_global_and_vgws_are_regional(make_server: Any) -> None:
     gid = dxgw(east.client(account), "global")
     dx_west = west.client(account, region="eu-west-1")
     assert [g["directConnectGatewayId"] for g in gateways(dx_west)] == [gid]
-    gw = vgw(west, account, "10.0.0.0/16")
+    gw = vgw(west, account, "10.0.0.0/16", region="eu-west-1")  # signed for eu-west-1
     got = error_of(east.client(account).create_direct_connect_gateway_association, directConnectGatewayId=gid, gatewayId=gw)
     assert_client_error(got, f"The VirtualGateway {gw} does not exist.")
     made = dx_west.create_direct_connect_gateway_association(directConnectGatewayId=gid, gatewayId=gw)

@@ -211,8 +211,9 @@ def test_several_regions_are_read_each_from_its_own_endpoint(
     with dxlab_server(region="us-west-2", patch_env=False) as west:
         wdx = west.client_for(ACCOUNT)
         sea = wdx.create_connection(location="EqSe2-EQ", bandwidth="1Gbps", connectionName="sea-1")["connectionId"]
-        gw = ext(west.endpoint_url, "POST", "/virtual-gateways", {"vpcCidrs": ["10.200.0.0/16"]}, account=ACCOUNT)[
-            "virtualGatewayId"]  # fmt: skip
+        # Signed for us-west-2: the credential scope names the Region (the VGW is EC2's, regional).
+        gw = ext(west.endpoint_url, "POST", "/virtual-gateways", {"vpcCidrs": ["10.200.0.0/16"]}, account=ACCOUNT,
+                 region="us-west-2")["virtualGatewayId"]  # fmt: skip
         wdx.create_private_virtual_interface(connectionId=sea, newPrivateVirtualInterface={
             "virtualInterfaceName": "sea", "vlan": 10, "asn": 65010, "virtualGatewayId": gw})  # fmt: skip
         behaviour = Behaviour({"us-east-1": src.endpoint_url, "us-west-2": west.endpoint_url})

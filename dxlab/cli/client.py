@@ -26,7 +26,7 @@ def _credentials() -> Credentials:
     return Credentials("123456789012", "dxlab")
 
 
-def region() -> str:
+def default_region() -> str:
     return os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
 
 
@@ -37,7 +37,7 @@ def api(endpoint: str, **kwargs: Any) -> Any:
     return boto3.client(
         "directconnect",
         endpoint_url=endpoint,
-        region_name=kwargs.pop("region_name", region()),
+        region_name=kwargs.pop("region_name", default_region()),
         aws_access_key_id=kwargs.pop("aws_access_key_id", creds.access_key),
         aws_secret_access_key=kwargs.pop("aws_secret_access_key", creds.secret_key),
         **kwargs,
@@ -52,15 +52,21 @@ class ExtensionError(DxlabError):
 
 
 def ext(
-    endpoint: str, method: str, path: str, body: dict[str, Any] | None = None, account: str | None = None
+    endpoint: str,
+    method: str,
+    path: str,
+    body: dict[str, Any] | None = None,
+    account: str | None = None,
+    region: str | None = None,
 ) -> Any:
     """Call a /_dxlab route, signed like any AWS request (as `account` when given: a
-    12-digit access key id selects that account in permissive mode)."""
+    12-digit access key id selects that account in permissive mode), for `region` (the
+    credential scope names it; AWS_REGION / AWS_DEFAULT_REGION by default)."""
     url = endpoint.rstrip("/") + "/_dxlab" + path
     data = orjson.dumps(body) if body is not None else b""
     request = AWSRequest(method=method, url=url, data=data, headers={"content-type": "application/json"})
     creds = Credentials(account, "dxlab") if account else _credentials()
-    SigV4Auth(creds, "directconnect", region()).add_auth(request)
+    SigV4Auth(creds, "directconnect", region or default_region()).add_auth(request)
     response = _http.request(method, url, body=data or None, headers=dict(request.headers.items()))
     if response.status >= 400:
         try:

@@ -144,10 +144,10 @@ def step2_order(endpoint: str, dx: Any) -> list[str]:
 
 def ec2_client(endpoint: str) -> Any:
     """boto3's ec2 client on the same endpoint, with the Direct Connect client's credentials."""
-    from dxlab.cli.client import _credentials, region
+    from dxlab.cli.client import _credentials, default_region
 
     creds = _credentials()
-    return boto3.client("ec2", endpoint_url=endpoint, region_name=region(),
+    return boto3.client("ec2", endpoint_url=endpoint, region_name=default_region(),
                         aws_access_key_id=creds.access_key, aws_secret_access_key=creds.secret_key)  # fmt: skip
 
 

@@ -80,6 +80,10 @@ def server_options(fn: Any) -> Any:
                          help="Tests move time forward (POST /_dxlab/clock/advance) instead of sleeping."),
             click.option("--data-plane", type=click.Choice(["sim", "lab", "auto"]), default="sim", show_default=True,
                          help="BGP and traffic: simulated, real daemons in network namespaces (root), or lab when it can run."),
+            click.option("--vifs-up-without-router", is_flag=True,
+                         help="Sim: VIFs come up (BGP up) without a customer router patched to their connection (for CI)."),
+            click.option("--allow-reset", is_flag=True,
+                         help="Tests may empty the server: POST /_dxlab/reset and moto's POST /moto-api/reset."),
         ]
     ):
         fn = option(fn)
@@ -93,7 +97,8 @@ def _settings(auth: str, region: str, provisioning: str, realistic_factor: float
 @main.command()
 @server_options
 def serve(host: str, port: int, db: str | None, auth: str, region: str, provisioning: str, realistic_factor: float,
-          test_clock: bool = False, data_plane: str = "sim") -> None:
+          test_clock: bool = False, data_plane: str = "sim", vifs_up_without_router: bool = False,
+          allow_reset: bool = False) -> None:
     """Run the server in the foreground until SIGINT/SIGTERM."""
     import logging
     import signal
@@ -105,7 +110,8 @@ def serve(host: str, port: int, db: str | None, auth: str, region: str, provisio
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     plane = resolve_data_plane(data_plane)
-    settings = replace(_settings(auth, region, provisioning, realistic_factor), test_clock=test_clock, data_plane=plane)
+    settings = replace(_settings(auth, region, provisioning, realistic_factor), test_clock=test_clock, data_plane=plane,
+                       vifs_up_without_router=vifs_up_without_router, allow_reset=allow_reset)
     try:
         dx = bootstrap(db or config.default_db(), settings)
     except LabUnavailable as exc:
@@ -216,20 +222,34 @@ def status(endpoint: str) -> None:
 
 
 def connections_table(conns: list[dict[str, Any]]) -> Table:
-    table = Table("Connection", "Name", "Location", "Device", "Bandwidth", "State")
+    table = Table("Connection", "Name", "Region", "Location", "Device", "Bandwidth", "State")
     for c in conns:
-        table.add_row(c["connectionId"], c.get("connectionName", ""), c["location"],
+        table.add_row(c["connectionId"], c.get("connectionName", ""), c.get("region", ""), c["location"],
                       c.get("awsDeviceV2", ""), c["bandwidth"], c["connectionState"])  # fmt: skip
     return table
 
 
-@main.command()
-@endpoint_option
-def connections(endpoint: str) -> None:
-    """List the account's connections."""
-    from dxlab.cli.client import api
+region_option = click.option(
+    "--region", "region", default="all", show_default=True,
+    help="One Region, or `all`: every Region that has Direct Connect locations.",
+)  # fmt: skip
 
-    console.print(connections_table(_call(api(endpoint).describe_connections)["connections"]))
+
+def _in_regions(endpoint: str, region: str, operation: str, key: str, **kwargs: Any) -> list[dict[str, Any]]:
+    """A Describe* call in one Region or in each (every Region is its own endpoint on AWS)."""
+    from dxlab.cli.client import api
+    from dxlab.domain import catalog
+
+    regions = catalog.regions() if region == "all" else [region]
+    return [item for r in regions for item in _call(getattr(api(endpoint, region_name=r), operation), **kwargs)[key]]
+
+
+@main.command()
+@region_option
+@endpoint_option
+def connections(region: str, endpoint: str) -> None:
+    """List the account's connections."""
+    console.print(connections_table(_in_regions(endpoint, region, "describe_connections", "connections")))
 
 
 @main.command("cross-connect")
@@ -421,23 +441,29 @@ _register_gateways(main, endpoint_option, _call)  # dxlab vgw ..., tgw ..., dx-g
 
 
 def vifs_table(items: list[dict[str, Any]]) -> Table:
-    table = Table("Virtual interface", "Name", "Type", "Connection", "VLAN", "State", "BGP peers (customer / Amazon)")
+    table = Table("Virtual interface", "Name", "Type", "Region", "Connection", "VLAN", "State",
+                  "BGP peers (customer / Amazon)")  # fmt: skip
     for v in items:
         peers = "\n".join(f"{p['customerAddress']} / {p['amazonAddress']} {p['bgpStatus']}" for p in v.get("bgpPeers", []))
         table.add_row(v["virtualInterfaceId"], v.get("virtualInterfaceName", ""), v["virtualInterfaceType"],
-                      v["connectionId"], str(v["vlan"]), v["virtualInterfaceState"], peers)  # fmt: skip
+                      v.get("region", ""), v["connectionId"], str(v["vlan"]), v["virtualInterfaceState"], peers)  # fmt: skip
     return table
 
 
 @main.command("vifs")
 @click.option("--connection", "connection_id", default=None, help="Only the VIFs of this connection or LAG.")
+@region_option
 @endpoint_option
-def vifs_command(connection_id: str | None, endpoint: str) -> None:
+def vifs_command(connection_id: str | None, region: str, endpoint: str) -> None:
     """List the account's virtual interfaces with their BGP peers."""
-    from dxlab.cli.client import api
+    if connection_id:  # a connection is in one Region: ask that one (the default's unless --region)
+        from dxlab.cli.client import api
 
-    kwargs = {"connectionId": connection_id} if connection_id else {}
-    console.print(vifs_table(_call(api(endpoint).describe_virtual_interfaces, **kwargs)["virtualInterfaces"]))
+        kwargs = {} if region == "all" else {"region_name": region}
+        found = _call(api(endpoint, **kwargs).describe_virtual_interfaces, connectionId=connection_id)
+        console.print(vifs_table(found["virtualInterfaces"]))
+        return
+    console.print(vifs_table(_in_regions(endpoint, region, "describe_virtual_interfaces", "virtualInterfaces")))
 
 
 def _review_prefixes(vif_id: str, endpoint: str, verdict: str) -> None:

@@ -14,7 +14,7 @@ from dxlab.domain import catalog_data as data
 
 @dataclass(frozen=True)
 class Device:
-    aws_device: str  # awsDevice, e.g. EqDC2-2z3ygwh8b8
+    aws_device: str  # awsDevice, e.g. EqDC2-2z3ygwh8b8zxd
     aws_device_v2: str  # awsDeviceV2
     logical_device_id: str  # awsLogicalDeviceId
     sub_location: str  # SubLocation.name

@@ -49,7 +49,9 @@ def lag_state(member_states: Sequence[str], minimum_links: int) -> LagState:
     if available >= max(minimum_links, 1):
         return LagState.AVAILABLE
     if all(s == ConnectionState.REQUESTED for s in member_states):
-        return LagState.REQUESTED
+        # The real service's describe-lags and update-lag captures: a LAG whose
+        # connections are all `requested` (no cross-connect yet) is `down`.
+        return LagState.DOWN
     if any(s in _PROVISIONING for s in member_states):
         return LagState.PENDING
     return LagState.DOWN

@@ -82,12 +82,21 @@ def logical_connection_xml(doc: dict[str, Any]) -> str:
     """The VirtualInterface's customerRouterConfig member: the XML AWS's templates read."""
     lines = ['<?xml version="1.0" encoding="UTF-8"?>', f'<logical_connection id="{escape(doc["virtualInterfaceId"])}">',
              f"  <vlan>{doc['vlan']}</vlan>"]  # fmt: skip
+    # One set of elements per address family, the IPv6 peer's prefixed `ipv6_` (the
+    # create-bgp-peer capture); a peer being replaced (`deleting`, the
+    # associate-virtual-interface capture) gives way to its successor.
+    by_family: dict[str, dict[str, Any]] = {}
     for p in doc.get("bgpPeers", []):
+        family = str(p.get("addressFamily", "ipv4"))
+        if family not in by_family or by_family[family].get("bgpPeerState") in ("deleting", "deleted"):
+            by_family[family] = p
+    for family in sorted(by_family):  # ipv4 first
+        p, tag = by_family[family], "ipv6_" if family == "ipv6" else ""
         lines += [
-            f"  <customer_address>{escape(str(p.get('customerAddress') or ''))}</customer_address>",
-            f"  <amazon_address>{escape(str(p.get('amazonAddress') or ''))}</amazon_address>",
-            f"  <bgp_asn>{p.get('asnLong')}</bgp_asn>",
-            f"  <bgp_auth_key>{escape(str(p.get('authKey') or ''))}</bgp_auth_key>",
+            f"  <{tag}customer_address>{escape(str(p.get('customerAddress') or ''))}</{tag}customer_address>",
+            f"  <{tag}amazon_address>{escape(str(p.get('amazonAddress') or ''))}</{tag}amazon_address>",
+            f"  <{tag}bgp_asn>{p.get('asnLong') or p.get('asn')}</{tag}bgp_asn>",
+            f"  <{tag}bgp_auth_key>{escape(str(p.get('authKey') or ''))}</{tag}bgp_auth_key>",
         ]
     lines += [f"  <amazon_bgp_asn>{doc.get('amazonSideAsn') or ''}</amazon_bgp_asn>",
               f"  <connection_type>{doc['virtualInterfaceType']}</connection_type>", "</logical_connection>", ""]  # fmt: skip

@@ -192,7 +192,7 @@ LAG: Lifecycle[LagState] = Lifecycle(
     "LAG",
     "lagState",
     LagState,
-    initial=frozenset({L.REQUESTED}),
+    initial=frozenset({L.REQUESTED, L.PENDING}),  # CreateLag answers `pending` (the capture)
     transitions={
         **{s: _LAG_UP | {L.DELETED} for s in _LAG_UP},
         L.UNKNOWN: _LAG_UP | {L.DELETED},
@@ -282,7 +282,7 @@ DX_GATEWAY: Lifecycle[DirectConnectGatewayState] = Lifecycle(
     "Direct Connect gateway",
     "directConnectGatewayState",
     DirectConnectGatewayState,
-    initial=frozenset({G.PENDING}),
+    initial=frozenset({G.PENDING, G.AVAILABLE}),  # available at once (the capture)
     transitions={
         G.PENDING: frozenset({G.AVAILABLE, G.DELETING}),
         G.AVAILABLE: frozenset({G.DELETING}),

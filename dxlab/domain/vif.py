@@ -37,6 +37,9 @@ STANDARD_MTU = 1500
 # The Amazon side of a public VIF: AWS's own ASN (7224 in us-east-1, 16509 elsewhere).
 PUBLIC_AMAZON_ASN = {"us-east-1": 7224}
 PUBLIC_AMAZON_ASN_DEFAULT = 16509
+# What an allocated (hosted) VIF reports until its owner confirms it and picks a gateway:
+# the allocate-transit-virtual-interface capture (sa-east-1) shows 7224.
+HOSTED_UNCONFIRMED_AMAZON_ASN = 7224
 
 # A VIF's states and their transitions: dxlab.domain.states.VIF.
 
@@ -136,7 +139,11 @@ def check_address_family(family: Any) -> str:
 
 
 # Special-purpose IPv4 space (RFC 6890 and the IANA registry) that a public virtual
-# interface may neither use for its peers nor advertise.
+# interface may neither use for its peers nor advertise. The documentation ranges
+# (192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24, 2001:db8::/32) are not here: the real
+# service takes them into `verifying` like any public prefix and leaves them to its review
+# (the AWS CLI's create-public-virtual-interface example uses 203.0.113.0/24), and they
+# are what users' tests and examples use.
 SPECIAL_V4: tuple[tuple[str, str], ...] = (
     ("0.0.0.0/8", "'this network' (RFC 1122)"),
     ("10.0.0.0/8", "private (RFC 1918)"),
@@ -145,12 +152,9 @@ SPECIAL_V4: tuple[tuple[str, str], ...] = (
     ("169.254.0.0/16", "link-local (RFC 3927)"),
     ("172.16.0.0/12", "private (RFC 1918)"),
     ("192.0.0.0/24", "IETF protocol assignments (RFC 6890)"),
-    ("192.0.2.0/24", "documentation, TEST-NET-1 (RFC 5737)"),
     ("192.88.99.0/24", "6to4 relay anycast (RFC 7526)"),
     ("192.168.0.0/16", "private (RFC 1918)"),
     ("198.18.0.0/15", "benchmarking (RFC 2544)"),
-    ("198.51.100.0/24", "documentation, TEST-NET-2 (RFC 5737)"),
-    ("203.0.113.0/24", "documentation, TEST-NET-3 (RFC 5737)"),
     ("224.0.0.0/4", "multicast"),
     ("240.0.0.0/4", "reserved (RFC 1112)"),
 )
@@ -159,7 +163,6 @@ SPECIAL_V6: tuple[tuple[str, str], ...] = (
     ("64:ff9b::/96", "IPv4/IPv6 translation (RFC 6052)"),
     ("100::/64", "discard-only (RFC 6666)"),
     ("2001::/23", "IETF protocol assignments (RFC 2928)"),
-    ("2001:db8::/32", "documentation (RFC 3849)"),
     ("2002::/16", "6to4 (RFC 3056)"),
     ("fc00::/7", "unique local (RFC 4193)"),
     ("fe80::/10", "link-local"),

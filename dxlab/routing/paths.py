@@ -162,6 +162,12 @@ class Paths:
     def gateway_of(self, vpc: Vpc) -> str:
         return self.net.vpc_gateways.get(vpc.name, vpc.gateway or "")
 
+    def region_of(self, vpc: Vpc) -> str:
+        """The VPC's Region: its VGW's or TGW's (EC2's gateways are regional), else the
+        topology's `region:`."""
+        gateway = self.net.gateways.get(self.gateway_of(vpc))
+        return gateway.region if gateway else vpc.region
+
     def learned(self, vpc: Vpc) -> list[SessionKey]:
         """Up sessions over which the customer learned the VPC's instance address."""
         return [
@@ -183,7 +189,7 @@ class Paths:
         if address is None:
             return ()
         cands = self.by_gateway.get(self.gateway_of(vpc), [])
-        return best_toward_customer(self.net, self.states, address, vpc.region, cands)
+        return best_toward_customer(self.net, self.states, address, self.region_of(vpc), cands)
 
     def pair(self, site: str, vpc: Vpc, learned: list[SessionKey] | None = None) -> PairPath:
         fwd, back = self.forward(site, vpc, learned), self.back(site, vpc)

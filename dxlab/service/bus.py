@@ -45,9 +45,11 @@ class Bus:
         self._group: GroupCommit | None = None
 
     # -- who is asking --------------------------------------------------------------
-    def context(self, account: str, request_id: str = "") -> Context:
+    def context(self, account: str, request_id: str = "", region: str = "") -> Context:
+        """`region`: the request's (its credential scope's); "" means the server's."""
         if self.test_clock is None:
-            return Context(account=account, settings=self.settings, request_id=request_id, plane=self.plane)
+            return Context(account=account, settings=self.settings, request_id=request_id, plane=self.plane,
+                           request_region=region)  # fmt: skip
         # --test-clock: time.time() + the offset tests move forward (service/clock.py).
         return Context(
             account=account,
@@ -56,6 +58,7 @@ class Bus:
             request_id=request_id,
             extras={"test_clock": self.test_clock},
             plane=self.plane,
+            request_region=region,
         )
 
     # -- transactions ---------------------------------------------------------------

@@ -23,21 +23,36 @@ KIND_NAMES = {
 }
 
 
-def find(uow: UnitOfWork, ctx: Context, kind: str, resource_id: str) -> Record:
-    """The resource if it exists and the caller owns it; else AWS's not-found error.
+def in_region(rec: Record, ctx: Context) -> bool:
+    """Whether the request's Region sees the record: connections, LAGs, interconnects and
+    VIFs belong to one Region (each Region is its own endpoint on AWS); Direct Connect
+    gateways and resiliency groups carry no Region and are seen from every one."""
+    region = rec.doc.get("region")
+    return region is None or rec.kind in GLOBAL_KINDS or region == ctx.region
 
-    Another account's resource answers exactly like a missing one (no existence leak)."""
+
+# Direct Connect gateways are global (direct-connect-gateways-intro.md); so are resiliency
+# groups (their ARNs have no Region).
+GLOBAL_KINDS = frozenset({"dx_gateway", "resiliency_group"})
+
+
+def find(uow: UnitOfWork, ctx: Context, kind: str, resource_id: str) -> Record:
+    """The resource if it exists, the caller owns it and it is in the request's Region;
+    else AWS's not-found error.
+
+    Another account's or Region's resource answers exactly like a missing one (no
+    existence leak)."""
     rec = uow.get(kind, resource_id)
-    if rec is None or rec.account != ctx.account:
+    if rec is None or rec.account != ctx.account or not in_region(rec, ctx):
         raise NotFound(f"Could not find {KIND_NAMES.get(kind, kind)} with ID {resource_id}")
     return rec
 
 
 def find_port(uow: UnitOfWork, ctx: Context, resource_id: str) -> Record:
-    """A connection or an interconnect (both dxcon- ids) the caller owns."""
+    """A connection or an interconnect (both dxcon- ids) the caller owns, in its Region."""
     for kind in ("connection", "interconnect"):
         rec = uow.get(kind, resource_id)
-        if rec is not None and rec.account == ctx.account:
+        if rec is not None and rec.account == ctx.account and in_region(rec, ctx):
             return rec
     raise NotFound(f"Could not find Connection with ID {resource_id}")
 

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType, ModuleType
 
-from dxlab.service import clock, registry, routes, tags, timers
+from dxlab.service import clock, registry, reset, routes, tags, timers
 from dxlab.service.connections import dedicated, lag_rules, lags, loa, locations, macsec
 from dxlab.service.customer import topology, verify
 from dxlab.service.ec2 import registry as ec2_registry
@@ -44,7 +44,7 @@ FAMILIES: tuple[ModuleType, ...] = (
     agreements, hosted_connections, interconnects,
     analysis, estate_import, failover_tests, failures, groups, plan_to_model, reports, wizard,
     bgp_peers, hosted, interfaces, lifecycle, public, router_config, vif_routes, update,
-    clock, tags,
+    clock, reset, tags,
     *EC2_FAMILIES,
 )  # fmt: skip
 

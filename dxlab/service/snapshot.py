@@ -67,12 +67,14 @@ def _exists(rec: Record) -> bool:
     return rec.doc.get(lifecycle.field) in lifecycle.live
 
 
-def _link(uow: UnitOfWork, rec: Record, topologies: dict[str, Record | None]) -> Link:
+def _link(uow: UnitOfWork, rec: Record, topologies: dict[str, Record | None], up_without_router: bool) -> Link:
     """A connection, LAG or interconnect as routing sees it. Its state is the design's:
     a port an injected failure holds `down` keeps its state from before (the failure
     itself is an outage, so no reader counts it twice). It is patched when its
-    cross-connect is complete and, once its owner has loaded a customer topology, a
-    router of that topology is on it (a session needs a router at the other end)."""
+    cross-connect is complete and a router of its owner's customer topology is on it (a
+    session needs a router at the other end: without one the real service's captures show
+    the VIF and its peers `down`). With no topology loaded, `--vifs-up-without-router`
+    counts the port as patched (for CI that tests automation, not routing)."""
     d = rec.doc
     state = str(d.get(LINK_KINDS[rec.kind].field))
     if rec.meta.get("failures"):
@@ -81,7 +83,7 @@ def _link(uow: UnitOfWork, rec: Record, topologies: dict[str, Record | None]) ->
         topologies[rec.account] = uow.get(TOPOLOGY_KIND, rec.account)
     topology = topologies[rec.account]
     patched = bool(rec.meta.get("crossConnect", True)) and (
-        topology is None or rec.id in topology.doc.get("routerOfLink", {})
+        up_without_router if topology is None else rec.id in topology.doc.get("routerOfLink", {})
     )
     name = str(d.get(f"{rec.kind}Name", ""))
     device = str(d.get("awsDeviceV2") or d.get("awsDevice") or "")
@@ -97,7 +99,7 @@ def build_network(uow: UnitOfWork, ctx: Context, account: str | None = None) -> 
     for kind in ("connection", "lag"):
         for rec in uow.list(kind, account=account):
             if _exists(rec):
-                links[rec.id] = _link(uow, rec, topologies)
+                links[rec.id] = _link(uow, rec, topologies, ctx.settings.vifs_up_without_router)
     vifs: dict[str, Vif] = {}
     for rec in uow.list("virtual_interface", account=account):
         d = rec.doc
@@ -107,7 +109,7 @@ def build_network(uow: UnitOfWork, ctx: Context, account: str | None = None) -> 
         if link_id not in links:  # a hosted VIF rides on another account's port
             parent = next((p for k in link_kind(link_id) if (p := uow.get(k, link_id)) is not None), None)
             if parent is not None and _exists(parent):
-                links[link_id] = _link(uow, parent, topologies)
+                links[link_id] = _link(uow, parent, topologies, ctx.settings.vifs_up_without_router)
         link = links.get(link_id)
         sessions = tuple(
             Session(rec.id, p["addressFamily"], p.get("bgpPeerId", ""), p.get("amazonAddress", ""), p.get("customerAddress", ""))

@@ -40,14 +40,15 @@ def resolve(uow: UnitOfWork, ctx: Context, arn: str) -> Record:
     for store_kind in _KINDS[kind]:
         rec = uow.get(store_kind, rid)
         if rec is not None and rec.account == ctx.account and account == ctx.account:
-            if region and rec.doc.get("region", region) != region:
+            # A regional resource is tagged through its own Region's endpoint.
+            if region and (region != ctx.region or rec.doc.get("region", region) != region):
                 break
             return rec
     raise NotFound(f"Could not find resource {arn}")
 
 
 def arn_of(rec: Record, ctx: Context) -> str:
-    return ids.arn(ctx.region, rec.account, rec.id)
+    return ids.arn(str(rec.doc.get("region", ctx.region)), rec.account, rec.id)
 
 
 @operation("TagResource", write=True)

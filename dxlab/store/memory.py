@@ -135,6 +135,17 @@ class MemoryUnitOfWork:
     def claimed(self, scope: str) -> dict[str, str]:
         return {v: o for (s, v), o in self.t.claims.items() if s == scope}
 
+    def wipe(self, keep: tuple[str, ...] = ()) -> int:
+        # Through _pop, so a rolled-back transaction puts everything back.
+        gone = [key for key in self.t.resources if key[0] not in keep]
+        for key in gone:
+            self._pop(self.t.resources, key)
+        for claim in list(self.t.claims):
+            self._pop(self.t.claims, claim)
+        for tid in list(self.t.timers):
+            self._pop(self.t.timers, tid)
+        return len(gone)
+
     # -- timers ---------------------------------------------------------------------
     def schedule(self, due: float, action: str, ref: str, payload: dict[str, Any]) -> None:
         tid = uuid.uuid4().hex

@@ -75,6 +75,11 @@ class UnitOfWork(Protocol):
         """The earliest due time of any timer (None: nothing scheduled)."""
         ...
 
+    def wipe(self, keep: tuple[str, ...] = ()) -> int:
+        """Deletes every resource (but those of the `keep` kinds), claim and timer;
+        returns how many resources went (POST /_dxlab/reset)."""
+        ...
+
 
 class Store(Protocol):
     url: str

@@ -188,6 +188,13 @@ class SqliteUnitOfWork:
         row = self.c.execute("SELECT MIN(due) FROM timers").fetchone()
         return row[0] if row else None
 
+    def wipe(self, keep: tuple[str, ...] = ()) -> int:
+        marks = ", ".join("?" for _ in keep) or "''"
+        removed = self.c.execute(f"DELETE FROM resources WHERE kind NOT IN ({marks})", keep).rowcount
+        self.c.execute("DELETE FROM claims")
+        self.c.execute("DELETE FROM timers")
+        return int(removed)
+
     def cancel_timers(self, ref: str, action: str | None = None) -> None:
         if action is None:
             self.c.execute("DELETE FROM timers WHERE ref = ?", (ref,))

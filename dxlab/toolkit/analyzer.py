@@ -302,7 +302,7 @@ def _used_sessions(net: Network, paths: Paths, accepting: dict[str, set[SessionK
         for prefix, keys in accepting.items():
             cands = [k for k in keys if k in reaching]
             if cands:
-                used.update(k[0] for k in best_toward_customer(net, paths.states, host_of(prefix), vpc.region, cands))
+                used.update(k[0] for k in best_toward_customer(net, paths.states, host_of(prefix), paths.region_of(vpc), cands))
     return used
 
 

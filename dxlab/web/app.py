@@ -34,6 +34,9 @@ class Disconnected(Exception):
     pass
 
 
+MOTO_RESET = "/moto-api/reset"
+
+
 class DxlabApp:
     def __init__(self, bus: Bus) -> None:
         self.bus = bus
@@ -76,6 +79,10 @@ class DxlabApp:
             await _refuse_too_large(path, send, request_id)
             return
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        if path == MOTO_RESET and scope["method"] == "POST":
+            # moto's server-mode reset, so suites written for moto run unchanged.
+            scope = {**scope, "path": "/_dxlab/reset"}
+            path = scope["path"]
         request = Request(scope, headers, body, request_id)
         app: Mounted = next((a for prefix, a in self.mounts if path.startswith(prefix)), self.aws)
         await app(request, send)

@@ -10,8 +10,9 @@ import orjson
 
 from dxlab.domain.errors import DxlabError, NotFound
 from dxlab.service import routes
+from dxlab.service.reset import check_allowed
 from dxlab.web import errors
-from dxlab.web.aws.auth import DEFAULT_ACCOUNT
+from dxlab.web.aws.auth import DEFAULT_ACCOUNT, Caller
 from dxlab.web.errors import ProtocolError
 from dxlab.web.host import WebHost
 from dxlab.web.responses import Request, Send, respond
@@ -24,11 +25,14 @@ class ExtensionApp:
     def __init__(self, host: WebHost) -> None:
         self.host = host
 
-    def account(self, request: Request) -> str:
-        # The console and curl may call without SigV4 in permissive mode.
-        if "authorization" not in request.headers and self.host.settings.auth != "strict":
-            return request.headers.get("x-dxlab-account", DEFAULT_ACCOUNT)
-        return self.host.account(request)
+    def caller(self, request: Request) -> Caller:
+        # The console and curl may call without SigV4 in permissive mode (X-Dxlab-Account,
+        # X-Dxlab-Region name who and where; the server's --region by default).
+        signed = "authorization" in request.headers or "X-Amz-Signature=" in request.scope.get("query_string", b"").decode("latin-1")
+        if not signed and self.host.settings.auth != "strict":
+            headers = request.headers
+            return Caller(headers.get("x-dxlab-account", DEFAULT_ACCOUNT), headers.get("x-dxlab-region", ""))
+        return self.host.caller(request)
 
     async def __call__(self, request: Request, send: Send) -> None:
         scope, request_id = request.scope, request.request_id
@@ -37,7 +41,11 @@ class ExtensionApp:
             if found is None:
                 raise NotFound(f"No dxlab route {request.method} {request.path}")
             route, params = found
-            account = self.account(request)
+            if request.path == "/_dxlab/reset":
+                # Refused before credentials are asked for: on a server not started for
+                # tests (or a strict one) the answer is why, whoever asks.
+                check_allowed(self.host.context(DEFAULT_ACCOUNT, request_id))
+            caller = self.caller(request)
             query = dict(parse_qsl(scope.get("query_string", b"").decode()))
             try:
                 payload = orjson.loads(request.body) if request.body.strip() else {}
@@ -45,7 +53,7 @@ class ExtensionApp:
                 raise ProtocolError(f"Request body is not valid JSON: {exc}") from None
             if not isinstance(payload, dict):
                 raise ProtocolError("Request body must be a JSON object")
-            ctx = self.host.context(account, request_id)
+            ctx = self.host.context(caller.account, request_id, caller.region)
             result = self.host.bus.handle(route.handler, ctx, {**query, **payload, **params}, write=route.write)
             if isinstance(result, (bytes, bytearray)):
                 await respond(send, 200, bytes(result), "application/octet-stream", request_id)

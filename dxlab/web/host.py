@@ -10,7 +10,13 @@ from dataclasses import dataclass, field
 from dxlab.service.accounts import lookup_key
 from dxlab.service.bus import Bus
 from dxlab.service.context import Context, Settings
-from dxlab.web.aws.auth import KeyLookup, SignedRequest, authenticate
+from dxlab.web.aws.auth import (
+    Caller,
+    KeyLookup,
+    SignedRequest,
+    check_single_authorization,
+    identify,
+)
 from dxlab.web.aws.dispatch import Dispatcher
 from dxlab.web.responses import Request
 
@@ -27,8 +33,9 @@ class WebHost:
     def settings(self) -> Settings:
         return self.bus.settings
 
-    def context(self, account: str, request_id: str) -> Context:
-        return self.bus.context(account, request_id)
+    def context(self, account: str, request_id: str, region: str = "") -> Context:
+        """`region`: the request's (its credential scope's); "" means the server's."""
+        return self.bus.context(account, request_id, region)
 
     def key_lookup(self) -> KeyLookup:
         def lookup(access_key: str) -> tuple[str, str] | None:
@@ -38,7 +45,12 @@ class WebHost:
 
     def account(self, request: Request, service: str = "directconnect") -> str:
         """The account a SigV4-signed request acts for (AuthError when refused)."""
+        return self.caller(request, service).account
+
+    def caller(self, request: Request, service: str = "directconnect") -> Caller:
+        """The account and Region a SigV4-signed request acts for (AuthError when refused)."""
         scope = request.scope
+        check_single_authorization(scope["headers"])
         signed = SignedRequest(
             method=request.method,
             path=scope.get("raw_path", b"/").decode("latin-1").split("?", 1)[0] or "/",
@@ -46,5 +58,4 @@ class WebHost:
             headers=request.headers,
             body=request.body,
         )
-        settings = self.settings
-        return authenticate(signed, settings.auth, self.key_lookup(), time.time(), settings.region, service)
+        return identify(signed, self.settings.auth, self.key_lookup(), time.time(), service=service)

@@ -209,5 +209,8 @@ class Service:
 def start(
     provisioning: str = "instant", region: str = "us-east-1", realistic_factor: float = 1.0
 ) -> Service:
-    settings = Settings(region=region, provisioning=provisioning, realistic_factor=realistic_factor)
+    # As the end-to-end fixtures: VIFs come up without a customer router described (dxlab serve
+    # --vifs-up-without-router); the tests of that rule say so themselves.
+    settings = Settings(region=region, provisioning=provisioning, realistic_factor=realistic_factor,
+                        vifs_up_without_router=True)
     return Service(bootstrap("memory://", settings, plane=SimPlane()))

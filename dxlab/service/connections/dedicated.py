@@ -51,6 +51,14 @@ def require_location(ctx: Context, code: str) -> catalog.Location:
     return loc
 
 
+def check_provider(loc: catalog.Location, provider: str | None) -> None:
+    """A provider named for a port (CreateConnection) or its LOA-CFA (DescribeLoa) is one
+    that serves the location."""
+    if provider is not None and provider not in loc.providers:
+        shown = provider if len(provider) <= 64 else f"{provider[:60]}... ({len(provider)} characters)"
+        raise ValidationError(f"Provider {shown!r} is not available at location {loc.code}")
+
+
 def check_bandwidth(loc: catalog.Location, bandwidth: str) -> None:
     speed = DEDICATED_BANDWIDTHS.get(bandwidth)
     if speed is None:
@@ -100,8 +108,7 @@ def create_connection(
     bandwidth = req["bandwidth"]
     check_bandwidth(loc, bandwidth)
     provider = req.get("providerName")
-    if provider is not None and provider not in loc.providers:
-        raise ValidationError(f"Provider {provider!r} is not available at location {loc.code}")
+    check_provider(loc, provider)
     billing = req.get("billingMode", "PayAsYouGo")
     if billing not in loc.billing_modes:
         raise ValidationError(f"Billing mode {billing} is not available at location {loc.code}")
@@ -294,7 +301,7 @@ def delete_connection(uow: UnitOfWork, ctx: Context, req: DeleteConnectionReques
             f"Connection {rec.id} has {len(vifs)} virtual interface(s); delete them before the connection"
         )
     lag_id = rec.doc.get("lagId")
-    if lag_id:
+    if lag_id and "partnerAccount" not in rec.meta:  # a hosted connection is no member
         from dxlab.service.connections.lag_rules import check_can_leave_lag
 
         check_can_leave_lag(uow, lag_id, rec.id)

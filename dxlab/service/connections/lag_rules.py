@@ -3,7 +3,8 @@ operations (lags.md), and the LAG's view of its members.
 
 A member is a dedicated connection or an interconnect whose `doc["lagId"]` names the LAG
 (its record's parent is the LAG too). Hosted connections allocated on a LAG also have the
-LAG as parent but no lagId: they ride on the LAG, they are not members of it."""
+LAG as parent, and show its lagId as the real service does (the associate-hosted-connection
+capture), but they ride on the LAG: they are not members of it (`is_hosted`)."""
 
 from __future__ import annotations
 
@@ -27,12 +28,17 @@ def member_state(rec: Record) -> str:
     )
 
 
+def is_hosted(rec: Record) -> bool:
+    """A hosted connection (a partner allocated it): never a LAG member."""
+    return "partnerAccount" in rec.meta
+
+
 def lag_members(uow: UnitOfWork, lag_id: str) -> list[Record]:
     return [
         r
         for kind in MEMBER_KINDS
         for r in uow.list(kind, parent=lag_id)
-        if r.doc.get("lagId") == lag_id and member_state(r) not in CONNECTION.gone
+        if r.doc.get("lagId") == lag_id and member_state(r) not in CONNECTION.gone and not is_hosted(r)
     ]
 
 

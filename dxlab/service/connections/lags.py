@@ -26,7 +26,7 @@ from dxlab.domain.shapes import (
     UpdateLagRequest,
 )
 from dxlab.domain.states import CONNECTION, LAG, ConnectionState, LagState, set_state
-from dxlab.service.common import find, initial_tags, page
+from dxlab.service.common import find, in_region, initial_tags, page
 from dxlab.service.connections.dedicated import (
     check_bandwidth,
     new_connection_doc,
@@ -57,7 +57,7 @@ from dxlab.store.repository import Record, UnitOfWork
 def member_find(uow: UnitOfWork, ctx: Context, connection_id: str) -> Record:
     """The caller's dedicated connection or interconnect (a dxcon id names either)."""
     rec = uow.get("connection", connection_id) or uow.get("interconnect", connection_id)
-    if rec is None or rec.account != ctx.account:
+    if rec is None or rec.account != ctx.account or not in_region(rec, ctx):
         raise NotFound(f"Could not find Connection with ID {connection_id}")
     if "partnerAccount" in rec.meta:
         # lags.md: all connections must be dedicated connections.
@@ -197,14 +197,14 @@ def new_lag_doc(
         "ownerAccount": ctx.account,
         "lagName": req["lagName"],
     }
-    set_state(doc, LAG, LagState.REQUESTED)
+    set_state(doc, LAG, LagState.PENDING)  # the create-lag capture
     doc |= {
         "location": req["location"],
         "region": ctx.region,
         "minimumLinks": 0,  # lags.md: new LAGs have this attribute set to 0
         "connections": [],
         "allowsHostedConnections": False,
-        "jumboFrameCapable": False,
+        "jumboFrameCapable": True,  # as every capture of the real service shows
         "hasLogicalRedundancy": "unknown",
         "tags": tags,
         "macSecCapable": bool(req.get("requestMACSec")),
@@ -303,7 +303,12 @@ def create_lag(uow: UnitOfWork, ctx: Context, req: CreateLagRequest) -> Lag:
         attach(uow, existing, lag)
     if new and (existing is None or existing.kind == "connection"):
         watch_members(uow, ctx, lag.id)
-    return _lag(refresh_lag(uow, lag.id) or lag.doc)
+    made = _lag(refresh_lag(uow, lag.id) or lag.doc)
+    if made["lagState"] == LagState.DOWN and new:
+        # The create-lag capture: the answer shows the new LAG `pending`; DescribeLags then
+        # shows it `down` while its connections are `requested`.
+        return _lag({**made, "lagState": LagState.PENDING})
+    return made
 
 
 @operation("DescribeLags")

@@ -20,7 +20,7 @@ from dxlab.domain.shapes import (
 from dxlab.domain.speeds import OPTICS
 from dxlab.domain.states import CONNECTION, ConnectionState
 from dxlab.service.common import find, find_port
-from dxlab.service.connections.dedicated import check_not_held
+from dxlab.service.connections.dedicated import check_not_held, check_provider
 from dxlab.service.connections.loa_pdf import render
 from dxlab.service.context import Context
 from dxlab.service.registry import operation
@@ -67,6 +67,7 @@ def _lag_members(uow: UnitOfWork, lag: Record) -> list[Record]:
         for kind in ("connection", "interconnect")
         for r in uow.list(kind, account=lag.account)
         if r.doc.get("lagId") == lag.id
+        and "partnerAccount" not in r.meta  # hosted connections ride on the LAG, not in it
         and r.doc.get(_FIELDS[kind][1]) in CONNECTION.live
     ]
     return sorted(members, key=lambda r: r.id)
@@ -99,6 +100,10 @@ def letter(uow: UnitOfWork, ctx: Context, rec: Record, provider: str | None) -> 
     loc = catalog.location(str(rec.doc.get("location")))
     if loc is None:
         raise NotFound(f"Location {rec.doc.get('location')} of {rec.id} is not in the catalog")
+    if provider and provider.strip():
+        # The LOA names the provider that completes the cross-connect: one that serves the
+        # location, as CreateConnection requires (and a name the letter can print).
+        check_provider(loc, provider.strip())
     ports = [_port(m) for m in _lag_members(uow, rec)] if rec.kind == "lag" else [_port(rec)]
     if rec.kind == "lag" and not ports:
         ports = [LoaPort(rec.id, str(rec.doc.get("lagName", "")), str(rec.doc.get("awsDevice", "")),

@@ -19,7 +19,7 @@ from dxlab.domain.shapes import (
     MacSecKey,
 )
 from dxlab.domain.states import CONNECTION, MACSEC_KEY, MacSecKeyState, set_state
-from dxlab.service.common import find
+from dxlab.service.common import find, in_region
 from dxlab.service.connections.lag_rules import lag_members, member_state
 from dxlab.service.context import Context
 from dxlab.service.registry import operation
@@ -35,7 +35,7 @@ def key_target(uow: UnitOfWork, ctx: Context, connection_id: str) -> Record:
         state, what = rec.doc["lagState"], "LAG"
     else:
         found = uow.get("connection", connection_id) or uow.get("interconnect", connection_id)
-        if found is None or found.account != ctx.account:
+        if found is None or found.account != ctx.account or not in_region(found, ctx):
             raise NotFound(f"Could not find Connection with ID {connection_id}")
         rec, state, what = found, member_state(found), "Connection"
     if state in CONNECTION.gone:

@@ -87,9 +87,10 @@ def new_port_fields(region: str, location: Location, device: Device, bandwidth: 
         "awsDevice": device.aws_device,
         "awsDeviceV2": device.aws_device_v2,
         "awsLogicalDeviceId": device.logical_device_id,
-        # set-jumbo-frames-vif.md: a port becomes jumbo-capable when a jumbo VIF is first
-        # configured on it.
-        "jumboFrameCapable": False,
+        # Every capture of the real service shows new ports jumbo frame capable at MTU 1500;
+        # the brief update of set-jumbo-frames-vif.md still comes with the first jumbo VIF
+        # (meta "jumboConfigured", vif_lifecycle.jumbo_upgrade).
+        "jumboFrameCapable": True,
         "hasLogicalRedundancy": "unknown",
         "macSecCapable": False,
         "portEncryptionStatus": "Unencrypted",

@@ -4,6 +4,7 @@ names resolved to ids, and a VGW created for each VPC that names no gateway."""
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import Any
 
 from dxlab.domain.errors import ValidationError
@@ -70,7 +71,8 @@ def install(uow: UnitOfWork, ctx: Context, text: str, source: str = "topology") 
         elif vpc.name in previous.get("vpcGateways", {}) and uow.get("virtual_gateway", previous["vpcGateways"][vpc.name]):
             vpc_gateways[vpc.name] = previous["vpcGateways"][vpc.name]
         else:
-            created = create_virtual_gateway(uow, ctx, {"vpcCidrs": [vpc.cidr]})
+            # The VPC's VGW is EC2's, in the VPC's own Region.
+            created = create_virtual_gateway(uow, replace(ctx, request_region=vpc.region), {"vpcCidrs": [vpc.cidr]})
             vpc_gateways[vpc.name] = created["virtualGatewayId"]
     doc = {"routerOfLink": router_of_link, "vpcGateways": vpc_gateways,
            "sites": list(topology.sites), "routers": [r.name for r in topology.routers]}  # fmt: skip

@@ -2,7 +2,8 @@
 attached to them (direct-connect-gateways-intro.md, limits.md).
 
 A Direct Connect gateway is global: it has no Region and every Region's endpoint shows it.
-Its state goes pending -> available, and deleting -> deleted (durable timers)."""
+A new one is available at once (as the real service answers); deleting -> deleted is a
+durable timer."""
 
 from __future__ import annotations
 
@@ -129,10 +130,11 @@ def create_dx_gateway(
         "amazonSideAsn": asn,
         "ownerAccount": ctx.account,
     }
-    set_state(doc, DX_GATEWAY, DirectConnectGatewayState.PENDING)
+    # The create-direct-connect-gateway capture: a new gateway is `available` at once (it
+    # is a logical resource; nothing is provisioned).
+    set_state(doc, DX_GATEWAY, DirectConnectGatewayState.AVAILABLE)
     doc["tags"] = tags
     uow.put(Record(KIND, gid, ctx.account, doc, created=ctx.now()))
-    schedule_state(uow, ctx, gid, STATE, DirectConnectGatewayState.AVAILABLE)
     return {"directConnectGateway": _gateway(doc)}
 
 

@@ -31,7 +31,7 @@ from dxlab.domain.shapes import (
 from dxlab.domain.speeds import mbps
 from dxlab.domain.states import CONNECTION, ConnectionState, set_state
 from dxlab.domain.vif import check_vlan
-from dxlab.service.common import find, initial_tags, page
+from dxlab.service.common import find, in_region, initial_tags, page
 from dxlab.service.connections.dedicated import new_connection_doc
 from dxlab.service.connections.lag_rules import lag_view
 from dxlab.service.context import Context
@@ -76,7 +76,7 @@ def capacity_mbps(parent: Record, view: dict[str, Any]) -> int:
 def partner_find(uow: UnitOfWork, ctx: Context, connection_id: str) -> Record:
     """A hosted connection as its partner sees it (`common.find` knows only owners)."""
     rec = uow.get("connection", connection_id)
-    if rec is None or rec.meta.get("partnerAccount") != ctx.account:
+    if rec is None or rec.meta.get("partnerAccount") != ctx.account or not in_region(rec, ctx):
         raise NotFound(f"Could not find Connection with ID {connection_id}")
     return rec
 
@@ -118,7 +118,11 @@ def allocate(
         req["bandwidth"],
         ConnectionState.ORDERING,  # hosted_connection.md: the customer must accept it first
         vlan=vlan,
+        # The partner's name, as the captures show it ("TIVIT"): the provider the partner's
+        # interconnect or LAG was ordered for, else the partner's account.
         partnerName=view.get("providerName") or ctx.account,
+        # The associate-hosted-connection capture: a hosted connection on a LAG names it.
+        lagId=parent.id if parent.kind == "lag" else None,
         partnerInterconnectMacSecCapable=bool(view.get("macSecCapable")),
         tags=tags,
     )
@@ -221,6 +225,10 @@ def move_hosted(uow: UnitOfWork, rec: Record, parent: Record, view: dict[str, An
         awsDeviceV2=device.aws_device_v2,
         awsLogicalDeviceId=device.logical_device_id,
     )
+    if parent.kind == "lag":
+        rec.doc["lagId"] = parent.id  # associate-hosted-connection capture
+    else:
+        rec.doc.pop("lagId", None)
     rec.meta["subLocation"] = device.sub_location
     uow.put(rec)
 

@@ -25,7 +25,6 @@ from dxlab.domain.states import (
     BGP_PEER,
     BGP_STATUS,
     VIF,
-    VIF_PROVISIONED,
     BGPPeerState,
     BGPStatus,
     VirtualInterfaceState,
@@ -33,6 +32,7 @@ from dxlab.domain.states import (
 )
 from dxlab.service.context import Context
 from dxlab.service.registry import operation
+from dxlab.service.virtual_interfaces.lifecycle import schedule_peer_provisioning
 from dxlab.service.virtual_interfaces.state import (
     as_vif,
     find_vif,
@@ -161,11 +161,9 @@ def new_peer(
 
 
 def peer_state_for(vif_state: str) -> BGPPeerState:
-    """A new peer's state follows its VIF: verifying while prefixes are reviewed,
-    available once the VIF is up, else pending."""
-    if vif_state == VirtualInterfaceState.VERIFYING:
-        return BGPPeerState.VERIFYING
-    return BGPPeerState.AVAILABLE if vif_state in VIF_PROVISIONED else BGPPeerState.PENDING
+    """A new peer's state: verifying while the VIF's prefixes are reviewed, else pending
+    (the create-bgp-peer capture) until it is provisioned (lifecycle.PEER_PROVISION)."""
+    return BGPPeerState.VERIFYING if vif_state == VirtualInterfaceState.VERIFYING else BGPPeerState.PENDING
 
 
 @operation("CreateBGPPeer", write=True)
@@ -203,6 +201,8 @@ def create_bgp_peer(
     peer = new_peer(uow, rec.id, parent, {**spec, "addressFamily": family}, asn, public=public,
                     state=peer_state_for(state))  # fmt: skip
     rec.doc.setdefault("bgpPeers", []).append(peer)
+    if peer["bgpPeerState"] == "pending":
+        schedule_peer_provisioning(uow, ctx, rec.id)
     return {"virtualInterface": as_vif(save(uow, ctx, rec))}
 
 

@@ -39,6 +39,7 @@ from dxlab.service.virtual_interfaces.bgp_peers import new_peer
 from dxlab.service.virtual_interfaces.gateways import attach, check_site_link
 from dxlab.service.virtual_interfaces.lifecycle import (
     finish_reject,
+    jumbo_configured,
     jumbo_upgrade,
     schedule_provisioning,
     start_delete,
@@ -176,7 +177,8 @@ def build_vif(
     if vif_type == rules.PUBLIC:
         amazon_asn = rules.public_amazon_asn(ctx.region)
     elif hosted:
-        amazon_asn = 0  # known once the owner confirms and picks a gateway
+        # The gateway's ASN is known once the owner confirms and picks a gateway.
+        amazon_asn = rules.HOSTED_UNCONFIRMED_AMAZON_ASN
     else:
         gateway, amazon_asn = attach(
             uow,
@@ -224,7 +226,7 @@ def build_vif(
     doc |= {
         "customerRouterConfig": "",
         "mtu": mtu,
-        "jumboFrameCapable": bool(parent.doc.get("jumboFrameCapable")),
+        "jumboFrameCapable": bool(parent.doc.get("jumboFrameCapable", True)),
         "virtualGatewayId": gateway.get("virtualGatewayId", ""),
         "directConnectGatewayId": gateway.get("directConnectGatewayId", ""),
         "routeFilterPrefixes": [{"cidr": c} for c in prefixes or []],
@@ -242,7 +244,7 @@ def build_vif(
         doc["rateLimit"] = rate
     meta = {"connectionOwner": parent.account, "hosted": hosted}
     rec = Record(KIND, vif_id, owner, doc, meta, parent=parent.id, created=ctx.now())
-    if rules.is_jumbo(mtu) and not parent.doc.get("jumboFrameCapable"):
+    if rules.is_jumbo(mtu) and not jumbo_configured(parent):
         jumbo_upgrade(uow, ctx, parent, rec)
     return rec
 

@@ -22,6 +22,7 @@ from dxlab.service.virtual_interfaces.state import KIND, live_vifs_on
 from dxlab.store.repository import Record, UnitOfWork
 
 PROVISION = "vif.provision"
+PEER_PROVISION = "vif.peer-provision"
 JUMBO_RESTORE = "vif.jumbo-restore"
 DELETE = "vif.delete"
 PURGE = "vif.purge"
@@ -70,6 +71,23 @@ def bring_up(uow: UnitOfWork, ctx: Context, rec: Record) -> None:
     uow.put(rec)
 
 
+def schedule_peer_provisioning(uow: UnitOfWork, ctx: Context, vif_id: str) -> None:
+    uow.schedule(ctx.now() + provision_delay(ctx.settings), PEER_PROVISION, vif_id, {})
+
+
+@timer_action(PEER_PROVISION)
+def provision_peers(uow: UnitOfWork, ctx: Context, vif_id: str, payload: dict[str, Any]) -> None:
+    """A BGP peer added to a provisioned VIF: `pending` -> `available` (create-bgp-peer
+    capture); a VIF still provisioning takes its peers up with it (bring_up)."""
+    rec = uow.get(KIND, vif_id)
+    if rec is None or rec.doc["virtualInterfaceState"] not in ("available", "down", "testing"):
+        return
+    for peer in rec.doc.get("bgpPeers", []):
+        if peer["bgpPeerState"] == BGPPeerState.PENDING:
+            set_state(peer, BGP_PEER, BGPPeerState.AVAILABLE)
+    uow.put(rec)
+
+
 @timer_action(PROVISION)
 def provision(uow: UnitOfWork, ctx: Context, vif_id: str, payload: dict[str, Any]) -> None:
     rec = uow.get(KIND, vif_id)
@@ -82,11 +100,18 @@ def provision(uow: UnitOfWork, ctx: Context, vif_id: str, payload: dict[str, Any
     bring_up(uow, ctx, rec)
 
 
+def jumbo_configured(parent: Record) -> bool:
+    """Whether the connection (or LAG) was already updated for jumbo frames by a jumbo VIF
+    on it (set-jumbo-frames-vif.md: the first one causes the update)."""
+    return bool(parent.meta.get("jumboConfigured"))
+
+
 def jumbo_upgrade(uow: UnitOfWork, ctx: Context, parent: Record, changed: Record) -> None:
-    """set-jumbo-frames-vif.md: the connection (or LAG) becomes jumbo frame capable, and
+    """set-jumbo-frames-vif.md: the connection (or LAG) is updated for jumbo frames, and
     every VIF on it loses connectivity for up to 30 seconds; the VIF being changed shows
     `pending` until the update is complete, the others `down`."""
     parent.doc["jumboFrameCapable"] = True
+    parent.meta["jumboConfigured"] = True
     uow.put(parent)
     if parent.kind == "lag":
         from dxlab.service.connections.lag_rules import lag_members

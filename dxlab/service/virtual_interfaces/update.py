@@ -4,6 +4,7 @@ connection or LAG; migratevirtualinterface.md)."""
 
 from __future__ import annotations
 
+from dxlab.domain import ids
 from dxlab.domain import vif as rules
 from dxlab.domain.errors import Conflict, ValidationError
 from dxlab.domain.shapes import (
@@ -12,7 +13,7 @@ from dxlab.domain.shapes import (
     VirtualInterface,
 )
 from dxlab.domain.speeds import RATE_LIMITS_MBPS
-from dxlab.domain.states import VIF, VirtualInterfaceState
+from dxlab.domain.states import VIF, BGPPeerState, BGPStatus, VirtualInterfaceState
 from dxlab.service.context import Context
 from dxlab.service.registry import operation
 from dxlab.service.virtual_interfaces.bgp_peers import check_no_address_conflict, live_peers
@@ -24,7 +25,7 @@ from dxlab.service.virtual_interfaces.interfaces import (
     owned_parent,
     parent_bandwidth_mbps,
 )
-from dxlab.service.virtual_interfaces.lifecycle import brief_outage, jumbo_upgrade
+from dxlab.service.virtual_interfaces.lifecycle import brief_outage, jumbo_configured, jumbo_upgrade
 from dxlab.service.virtual_interfaces.state import as_vif, find_vif, parent_of, save
 from dxlab.store.repository import Record, UnitOfWork
 
@@ -70,7 +71,7 @@ def update_attributes(
         rec.doc["prefixPoolAllocatedCountIpv6"] = req["prefixPoolAllocatedCountIpv6"]
     if mtu is not None and mtu != rec.doc["mtu"]:
         rec.doc["mtu"] = mtu
-        if rules.is_jumbo(mtu) and parent is not None and not parent.doc.get("jumboFrameCapable"):
+        if rules.is_jumbo(mtu) and parent is not None and not jumbo_configured(parent):
             jumbo_upgrade(uow, ctx, parent, rec)
         else:
             # set-jumbo-frames-vif.md: "The state of the virtual interface is pending
@@ -125,9 +126,18 @@ def associate_virtual_interface(
         awsLogicalDeviceId=target.doc.get("awsLogicalDeviceId"),
         jumboFrameCapable=bool(target.doc.get("jumboFrameCapable")),
     )
-    for peer in rec.doc.get("bgpPeers", []):
-        peer["awsDeviceV2"] = rec.doc["awsDeviceV2"]
-        peer["awsLogicalDeviceId"] = rec.doc["awsLogicalDeviceId"]
+    # The associate-virtual-interface capture: each BGP peer is replaced by a new one on the
+    # new device (`pending`, same addresses and key) while the old one is `deleting`.
+    gone, down = BGPPeerState.DELETING, BGPStatus.DOWN
+    leaving = [{**p, "bgpPeerState": gone, "bgpStatus": down} for p in rec.doc.get("bgpPeers", [])]
+    rec.doc["bgpPeers"] = [
+        {**p, "bgpPeerId": ids.bgp_peer_id(), "bgpStatus": down,
+         "bgpPeerState": BGPPeerState.PENDING if p["bgpPeerState"] == BGPPeerState.AVAILABLE else p["bgpPeerState"],
+         "awsDeviceV2": rec.doc["awsDeviceV2"], "awsLogicalDeviceId": rec.doc["awsLogicalDeviceId"]}
+        for p in rec.doc.get("bgpPeers", [])
+    ]  # fmt: skip
     # The model: "Connectivity to AWS is temporarily interrupted as the VIF is being migrated."
     brief_outage(uow, ctx, rec)
-    return as_vif(save(uow, ctx, rec))
+    out = as_vif(save(uow, ctx, rec))
+    # The answer shows the old peers on their way out, as AWS does; the store has the new.
+    return as_vif({**out, "bgpPeers": [*leaving, *out["bgpPeers"]]})

@@ -15,7 +15,7 @@ import cbor2
 import orjson
 
 from dxlab.domain.errors import DxlabError
-from dxlab.web import errors
+from dxlab.web import calllog, errors
 from dxlab.web.aws import ec2_endpoint, ec2_query, ec2_xml, sts
 from dxlab.web.aws.model import TARGET_PREFIX
 from dxlab.web.aws.serialize import encode_cbor, encode_json
@@ -69,34 +69,45 @@ class AwsApp:
     async def _json(self, request: Request, send: Send) -> None:
         headers, body, request_id = request.headers, request.body, request.request_id
         ctype = "application/x-amz-json-1.1"
+        call = calllog.start()
         try:
             target = headers.get("x-amz-target", "")
             prefix, _, op_name = target.partition(".")
+            call.operation = op_name or target or "-"
             if prefix != TARGET_PREFIX or not op_name:
                 raise ProtocolError(
                     f"Unknown or missing X-Amz-Target: {target!r}",
                     aws_code="UnknownOperationException",
                 )
             self.dispatcher.input_shape(op_name)  # an unknown operation is named before auth
-            account = self.host.account(request)
+            caller = self.host.caller(request)
+            call.account, call.region = caller.account, caller.region or self.host.settings.region
             try:
                 decoded = orjson.loads(body) if body.strip() else {}
             except orjson.JSONDecodeError as exc:
                 raise ProtocolError(f"Request body is not valid JSON: {exc}") from None
-            result = await self.dispatcher.call_async(op_name, decoded, "json", self.host.context(account, request_id))
+            ctx = self.host.context(caller.account, request_id, caller.region)
+            result = await self.dispatcher.call_async(op_name, decoded, "json", ctx)
+            call.failed(200, "-")
             await respond(send, 200, encode_json(result), ctype, request_id)
         except DxlabError as err:
             status, payload = errors.json_error(err)
+            call.failed(status, err.aws_code)
             await respond(send, status, payload, ctype, request_id)
         except Exception:  # noqa: BLE001 - never a traceback on the wire
             log.exception("unexpected error in %s", request_id)
             status, payload = errors.json_error(errors.server_error())
+            call.failed(status, "DirectConnectServerException")
             await respond(send, status, payload, ctype, request_id)
+        finally:
+            call.done()
 
     async def _cbor(self, request: Request, send: Send, op_name: str) -> None:
         scope, headers, body, request_id = request.scope, request.headers, request.body, request.request_id
         ctype = "application/cbor"
         extra = [(b"smithy-protocol", b"rpc-v2-cbor")]
+        call = calllog.start()
+        call.operation = op_name or "-"
         try:
             if scope["method"] != "POST":
                 raise ProtocolError("rpc-v2-cbor requests must be POST")
@@ -105,18 +116,25 @@ class AwsApp:
                 said = "is missing" if protocol is None else f"is {protocol!r}"
                 raise ProtocolError(f"Header smithy-protocol {said}; it must be rpc-v2-cbor")
             self.dispatcher.input_shape(op_name)  # an unknown operation is named before auth
-            account = self.host.account(request)
+            caller = self.host.caller(request)
+            call.account, call.region = caller.account, caller.region or self.host.settings.region
             decoded = _decode_cbor(body)
-            result = await self.dispatcher.call_async(op_name, decoded, "cbor", self.host.context(account, request_id))
+            ctx = self.host.context(caller.account, request_id, caller.region)
+            result = await self.dispatcher.call_async(op_name, decoded, "cbor", ctx)
             payload = encode_cbor(self.dispatcher.output_shape(op_name), result)
+            call.failed(200, "-")
             await respond(send, 200, payload, ctype, request_id, extra)
         except DxlabError as err:
             status, payload = errors.cbor_error(err)
+            call.failed(status, err.aws_code)
             await respond(send, status, payload, ctype, request_id, extra)
         except Exception:  # noqa: BLE001
             log.exception("unexpected error in %s", request_id)
             status, payload = errors.cbor_error(errors.server_error())
+            call.failed(status, "DirectConnectServerException")
             await respond(send, status, payload, ctype, request_id, extra)
+        finally:
+            call.done()
 
 
 

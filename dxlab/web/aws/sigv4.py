@@ -12,10 +12,11 @@ from __future__ import annotations
 import hashlib
 import hmac
 import posixpath
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from urllib.parse import quote, unquote
 
-from dxlab.web.aws.auth import Credential, KeyLookup, SignedRequest
+from dxlab.web.aws.auth import Credential, KeyLookup, Regions, SignedRequest
 from dxlab.web.errors import AuthError
 
 SERVICE = "directconnect"
@@ -41,13 +42,15 @@ def verify(
     cred: Credential,
     lookup: KeyLookup,
     now: float,
-    region: str | None = None,
+    region: Regions = None,
     service: str | None = None,
 ) -> str:
     """The account of a correctly signed request; AuthError otherwise.
 
-    `region` is the region this server serves; None skips the region check (a caller that
-    does not know it)."""
+    `region` is the Region (or set of Regions) this server serves; None skips the Region
+    check (a caller that does not know it)."""
+    if cred.presigned:
+        return _verify_presigned(request, cred, lookup, now, region, service)
     _require_signed_headers(cred)
     stamp = request.headers.get("x-amz-date", "")
     signed_at = _parse_amz_date(stamp)
@@ -61,6 +64,34 @@ def verify(
     if not hmac.compare_digest(expected, cred.signature):
         raise _invalid(SIGNATURE_MISMATCH)
     return account
+
+
+def _verify_presigned(
+    request: SignedRequest, cred: Credential, lookup: KeyLookup, now: float, region: Regions, service: str | None
+) -> str:
+    """A request signed in its query string: valid from X-Amz-Date (less AWS's 15 minutes
+    of clock skew) for X-Amz-Expires seconds; the canonical query leaves X-Amz-Signature
+    out, and the payload is its SHA-256 or, as presigned URLs may say, UNSIGNED-PAYLOAD."""
+    if "host" not in cred.signed_headers:
+        raise _invalid("'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.")
+    signed_at = _parse_amz_date(cred.stamp)
+    moment = datetime.fromtimestamp(now, UTC)
+    if moment > signed_at + timedelta(seconds=cred.expires):
+        raise AuthError(f"Request has expired (signed {_fmt(signed_at)}, valid {cred.expires} s).", "AccessDeniedException")
+    if signed_at > moment + MAX_SKEW:
+        raise _invalid(f"Signature not yet current: {_fmt(signed_at)} is still later than {_fmt(moment + MAX_SKEW)}")
+    _check_scope(cred, signed_at, region, service or SERVICE)
+    found = lookup(cred.access_key)
+    if found is None:
+        raise AuthError(INVALID_TOKEN, "UnrecognizedClientException")
+    secret, account = found
+    query = "&".join(p for p in request.query.split("&") if not p.startswith("X-Amz-Signature="))
+    unsigned = replace(request, query=query)
+    for payload in (None, "UNSIGNED-PAYLOAD"):
+        canonical = canonical_request(unsigned, cred.signed_headers, payload)
+        if hmac.compare_digest(signature(secret, cred, cred.stamp, canonical), cred.signature):
+            return account
+    raise _invalid(SIGNATURE_MISMATCH)
 
 
 def _require_signed_headers(cred: Credential) -> None:
@@ -105,10 +136,11 @@ def _fmt(moment: datetime) -> str:
     return moment.strftime(AMZ_DATE)
 
 
-def _check_scope(cred: Credential, signed_at: datetime, region: str | None, service: str = SERVICE) -> None:
+def _check_scope(cred: Credential, signed_at: datetime, region: Regions, service: str = SERVICE) -> None:
     """AWS lists every scope mistake in one message, each sentence on its own."""
     problems = []
-    if region is not None and cred.region != region:
+    served = {region} if isinstance(region, str) else region
+    if served is not None and cred.region not in served:
         problems.append(f"Credential should be scoped to a valid region, not '{cred.region}'.")
     if cred.service != service:
         problems.append(f"Credential should be scoped to correct service: '{service}'.")
@@ -122,8 +154,9 @@ def _check_scope(cred: Credential, signed_at: datetime, region: str | None, serv
         raise _invalid(" ".join(problems))
 
 
-def canonical_request(request: SignedRequest, signed_headers: tuple[str, ...]) -> str:
-    """Task 1 of SigV4: method, URI, query, the signed headers and the payload hash."""
+def canonical_request(request: SignedRequest, signed_headers: tuple[str, ...], payload: str | None = None) -> str:
+    """Task 1 of SigV4: method, URI, query, the signed headers and the payload hash
+    (`payload` in its place when given: UNSIGNED-PAYLOAD)."""
     headers = "".join(
         f"{name}:{' '.join(request.headers.get(name, '').split())}\n" for name in signed_headers
     )
@@ -134,7 +167,7 @@ def canonical_request(request: SignedRequest, signed_headers: tuple[str, ...]) -
             _canonical_query(request.query),
             headers,
             ";".join(signed_headers),
-            hashlib.sha256(request.body).hexdigest(),
+            payload or hashlib.sha256(request.body).hexdigest(),
         ]
     )
 

@@ -69,7 +69,7 @@ def account_for(app: WebHost, scope: dict[str, Any], headers: dict[str, str], bo
         request = SignedRequest(scope["method"], scope.get("raw_path", b"/").decode("latin-1").split("?", 1)[0],
                                 scope.get("query_string", b"").decode("latin-1"), headers, body)  # fmt: skip
         try:
-            return authenticate(request, mode, app.key_lookup(), time.time(), app.settings.region), []
+            return authenticate(request, mode, app.key_lookup(), time.time()), []
         except AuthError as exc:
             raise Refused(str(exc)) from None
     jar = cookies(headers)

@@ -450,7 +450,7 @@ def test_aws_cli_in_strict_mode(strict: ServerProcess, keys: Keys) -> None:
 def vanilla(
     query: str = "", stamp: str = "20150830T123600Z", signature: str = ""
 ) -> tuple[Any, Any]:
-    from dxlab.web.aws.auth import Credential, SignedRequest
+    from dxlab.web.aws.signing import Credential, SignedRequest
 
     request = SignedRequest(
         "GET", "/", query, {"host": "example.amazonaws.com", "x-amz-date": stamp}, b""

@@ -8,15 +8,13 @@ the account from the access key id (a 12-digit key id is that account, anything 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
 from dxlab.domain.regions import DIRECT_CONNECT_REGIONS
+from dxlab.web.aws.signing import Credential, KeyLookup, Regions, SignedRequest
+from dxlab.web.aws.sigv4 import verify
 from dxlab.web.errors import AuthError
-
-# The Region(s) a server accepts in a credential scope: one name, a set, or None (any).
-Regions = str | frozenset[str] | None
 
 DEFAULT_ACCOUNT = "123456789012"
 
@@ -25,20 +23,6 @@ _AUTH = re.compile(
     r"(?P<service>[^/,\s]+)/aws4_request,\s*SignedHeaders=(?P<signed>[a-z0-9;\-]+),\s*"
     r"Signature=(?P<signature>[0-9a-f]{64})$"
 )
-
-
-@dataclass(frozen=True)
-class Credential:
-    access_key: str
-    date: str
-    region: str
-    service: str
-    signed_headers: tuple[str, ...]
-    signature: str
-    # A presigned request (SigV4 in the query string) carries its time and lifetime there.
-    presigned: bool = False
-    stamp: str = ""
-    expires: int = 0
 
 
 def parse_authorization(header: str | None) -> Credential:
@@ -124,19 +108,6 @@ def account_for_key(access_key: str) -> str:
 
 
 @dataclass(frozen=True)
-class SignedRequest:
-    method: str
-    path: str
-    query: str
-    headers: dict[str, str]  # lower-case names
-    body: bytes
-
-
-# Looks up a registered access key: returns (secret key, account) or None.
-KeyLookup = Callable[[str], "tuple[str, str] | None"]
-
-
-@dataclass(frozen=True)
 class Caller:
     """Who a request acts for and in which Region (its credential scope's)."""
 
@@ -159,7 +130,6 @@ def identify(
     cred = credential_of(request)
     if mode != "strict":
         return Caller(account_for_key(cred.access_key), cred.region)
-    from dxlab.web.aws.sigv4 import verify
 
     return Caller(verify(request, cred, lookup, now, region, service), cred.region)
 

@@ -16,7 +16,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from urllib.parse import quote, unquote
 
-from dxlab.web.aws.auth import Credential, KeyLookup, Regions, SignedRequest
+from dxlab.web.aws.signing import Credential, KeyLookup, Regions, SignedRequest
 from dxlab.web.errors import AuthError
 
 SERVICE = "directconnect"

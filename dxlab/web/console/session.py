@@ -13,7 +13,8 @@ import time
 from http.cookies import SimpleCookie
 from typing import Any
 
-from dxlab.web.aws.auth import DEFAULT_ACCOUNT, SignedRequest, authenticate
+from dxlab.web.aws.auth import DEFAULT_ACCOUNT, authenticate
+from dxlab.web.aws.signing import SignedRequest
 from dxlab.web.errors import AuthError
 from dxlab.web.host import WebHost
 

@@ -303,12 +303,12 @@ def create_lag(uow: UnitOfWork, ctx: Context, req: CreateLagRequest) -> Lag:
         attach(uow, existing, lag)
     if new and (existing is None or existing.kind == "connection"):
         watch_members(uow, ctx, lag.id)
-    made = _lag(refresh_lag(uow, lag.id) or lag.doc)
+    made = dict(refresh_lag(uow, lag.id) or lag.doc)  # the answer's copy
     if made["lagState"] == LagState.DOWN and new:
         # The create-lag capture: the answer shows the new LAG `pending`; DescribeLags then
         # shows it `down` while its connections are `requested`.
-        return _lag({**made, "lagState": LagState.PENDING})
-    return made
+        set_state(made, LAG, LagState.PENDING)
+    return _lag(made)
 
 
 @operation("DescribeLags")

@@ -13,7 +13,15 @@ from dxlab.domain.shapes import (
     VirtualInterface,
 )
 from dxlab.domain.speeds import RATE_LIMITS_MBPS
-from dxlab.domain.states import VIF, BGPPeerState, BGPStatus, VirtualInterfaceState
+from dxlab.domain.states import (
+    BGP_PEER,
+    BGP_STATUS,
+    VIF,
+    BGPPeerState,
+    BGPStatus,
+    VirtualInterfaceState,
+    set_state,
+)
 from dxlab.service.context import Context
 from dxlab.service.registry import operation
 from dxlab.service.virtual_interfaces.bgp_peers import check_no_address_conflict, live_peers
@@ -128,14 +136,20 @@ def associate_virtual_interface(
     )
     # The associate-virtual-interface capture: each BGP peer is replaced by a new one on the
     # new device (`pending`, same addresses and key) while the old one is `deleting`.
-    gone, down = BGPPeerState.DELETING, BGPStatus.DOWN
-    leaving = [{**p, "bgpPeerState": gone, "bgpStatus": down} for p in rec.doc.get("bgpPeers", [])]
-    rec.doc["bgpPeers"] = [
-        {**p, "bgpPeerId": ids.bgp_peer_id(), "bgpStatus": down,
-         "bgpPeerState": BGPPeerState.PENDING if p["bgpPeerState"] == BGPPeerState.AVAILABLE else p["bgpPeerState"],
-         "awsDeviceV2": rec.doc["awsDeviceV2"], "awsLogicalDeviceId": rec.doc["awsLogicalDeviceId"]}
-        for p in rec.doc.get("bgpPeers", [])
-    ]  # fmt: skip
+    leaving, successors = [], []
+    for peer in rec.doc.get("bgpPeers", []):
+        old = dict(peer)
+        set_state(old, BGP_PEER, BGPPeerState.DELETING)
+        set_state(old, BGP_STATUS, BGPStatus.DOWN)
+        leaving.append(old)
+        new = {k: v for k, v in peer.items() if k not in ("bgpPeerState", "bgpStatus")}
+        new.update(bgpPeerId=ids.bgp_peer_id(), awsDeviceV2=rec.doc["awsDeviceV2"],
+                   awsLogicalDeviceId=rec.doc["awsLogicalDeviceId"])  # fmt: skip
+        was = BGPPeerState(peer["bgpPeerState"])
+        set_state(new, BGP_PEER, BGPPeerState.PENDING if was == BGPPeerState.AVAILABLE else was)
+        set_state(new, BGP_STATUS, BGPStatus.DOWN)
+        successors.append(new)
+    rec.doc["bgpPeers"] = successors
     # The model: "Connectivity to AWS is temporarily interrupted as the VIF is being migrated."
     brief_outage(uow, ctx, rec)
     out = as_vif(save(uow, ctx, rec))

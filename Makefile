@@ -31,7 +31,8 @@ demo: venv
 	$(PY) -m dxlab.cli.demo
 
 lint: venv
-	$(VENV)/bin/ruff check dxlab tests $(wildcard bench)
+	$(VENV)/bin/ruff check dxlab tests bench scripts
+	$(VENV)/bin/ruff format --check dxlab tests bench scripts
 
 typecheck: venv
 	$(VENV)/bin/mypy dxlab

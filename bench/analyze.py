@@ -25,7 +25,9 @@ CONNECTIONS, VIFS, DX_GATEWAYS, SITES = 2000, 20000, 200, 100
 
 def inventory(seed: int = 7) -> Network:
     rng = random.Random(seed)
-    locations = [loc for loc in catalog.LOCATIONS.values() if loc.region == "us-east-1"] or list(catalog.LOCATIONS.values())
+    locations = [loc for loc in catalog.LOCATIONS.values() if loc.region == "us-east-1"] or list(
+        catalog.LOCATIONS.values()
+    )
     sites = [f"dc{i:03d}" for i in range(SITES)]
     links: dict[str, Link] = {}
     routers: list[CustomerRouter] = []
@@ -37,7 +39,9 @@ def inventory(seed: int = 7) -> Network:
         links[cid] = Link(cid, f"c{i}", dev.aws_device_v2, loc.code, "available")
         site = sites[i % SITES]
         router = f"r{i}"
-        routers.append(CustomerRouter(router, site, (cid,), (Advertisement(f"10.{i % SITES}.0.0/16"),), True))
+        routers.append(
+            CustomerRouter(router, site, (cid,), (Advertisement(f"10.{i % SITES}.0.0/16"),), True)
+        )
         router_of_link[cid] = router
     gateways: dict[str, AwsGateway] = {}
     associations: list[Association] = []
@@ -57,11 +61,32 @@ def inventory(seed: int = 7) -> Network:
         cid = conn_ids[v % CONNECTIONS]
         link = links[cid]
         vid = f"dxvif-{v:08d}"
-        vifs[vid] = Vif(vid, f"v{v}", "private", "available", 1 + v // CONNECTIONS, cid, link.device, link.location,
-                        "us-east-1", dxgws[rng.randrange(DX_GATEWAYS)], 64512, 65000,
-                        (Session(vid, "ipv4", f"dxpeer-{v:08d}", "169.254.0.1/30", "169.254.0.2/30"),))  # fmt: skip
+        vifs[vid] = Vif(
+            vid,
+            f"v{v}",
+            "private",
+            "available",
+            1 + v // CONNECTIONS,
+            cid,
+            link.device,
+            link.location,
+            "us-east-1",
+            dxgws[rng.randrange(DX_GATEWAYS)],
+            64512,
+            65000,
+            (Session(vid, "ipv4", f"dxpeer-{v:08d}", "169.254.0.1/30", "169.254.0.2/30"),),
+        )
     topology = Topology(65000, tuple(sites), tuple(routers), tuple(vpcs), True)
-    return Network("us-east-1", links, vifs, gateways, tuple(associations), topology, router_of_link, vpc_gateways)
+    return Network(
+        "us-east-1",
+        links,
+        vifs,
+        gateways,
+        tuple(associations),
+        topology,
+        router_of_link,
+        vpc_gateways,
+    )
 
 
 def main() -> None:
@@ -73,14 +98,22 @@ def main() -> None:
     elapsed = time.perf_counter() - t1
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     s = result.stats
-    print(f"inventory: {CONNECTIONS} connections, {VIFS} VIFs, {DX_GATEWAYS} DX gateways, {SITES} sites "
-          f"({len(net.topology.vpcs)} VPCs, {len(net.topology.sites) * len(net.topology.vpcs)} site<->VPC pairs); built in {built:.2f} s")  # fmt: skip
-    print(f"failure domains: {s['failure_domains']}; scenarios: {s['single_scenarios']} single + {s['pair_scenarios']} pairs")
+    print(
+        f"inventory: {CONNECTIONS} connections, {VIFS} VIFs, {DX_GATEWAYS} DX gateways, {SITES} sites "
+        f"({len(net.topology.vpcs)} VPCs, {len(net.topology.sites) * len(net.topology.vpcs)} site<->VPC pairs); built in {built:.2f} s"
+    )
+    print(
+        f"failure domains: {s['failure_domains']}; scenarios: {s['single_scenarios']} single + {s['pair_scenarios']} pairs"
+    )
     print(f"analysis time: {elapsed:.2f} s (target < 5 s)  {'MET' if elapsed < 5 else 'NOT MET'}")
-    print(f"peak memory:   {peak_mib:.0f} MiB (target < 1024 MiB)  {'MET' if peak_mib < 1024 else 'NOT MET'}")
+    print(
+        f"peak memory:   {peak_mib:.0f} MiB (target < 1024 MiB)  {'MET' if peak_mib < 1024 else 'NOT MET'}"
+    )
     print(f"scenarios/s:   {s['scenarios_per_second']:,}")
-    print(f"verdict: SLA {result.sla}; {len(result.single_points_of_failure)} single points of failure; "
-          f"{len(result.pairs)} failure pairs with losses beyond their singles")  # fmt: skip
+    print(
+        f"verdict: SLA {result.sla}; {len(result.single_points_of_failure)} single points of failure; "
+        f"{len(result.pairs)} failure pairs with losses beyond their singles"
+    )
 
 
 if __name__ == "__main__":

@@ -82,7 +82,12 @@ class Tally:
         return 1000 * self.cpu / self.count if self.count else float("nan")
 
     def timed(
-        self, server: Server, requests: Sequence[bytes], seconds: float, keep: bool = False, every: int = 1
+        self,
+        server: Server,
+        requests: Sequence[bytes],
+        seconds: float,
+        keep: bool = False,
+        every: int = 1,
     ) -> list[Reply]:
         """Sends `requests`; the latency of every `every`-th one is recorded (the others
         only set the scene, e.g. a write before each read)."""
@@ -92,7 +97,9 @@ class Tally:
         self.cpu += cpu_seconds(server) - cpu
         bad = [r for r in replies if r.status != 200]
         if bad and not self.errors:
-            print(f"  {server.name} {self.operation}: {len(bad)} errors, first: {bad[0].status} {bad[0].body[:200]!r}")
+            print(
+                f"  {server.name} {self.operation}: {len(bad)} errors, first: {bad[0].status} {bad[0].body[:200]!r}"
+            )
         self.errors += len(bad)
         self.latencies += [r.seconds * 1000 for r in replies[every - 1 :: every]]
         return replies
@@ -138,7 +145,11 @@ def create_requests(port: int, accounts: Sequence[str], prefix: str) -> list[byt
     for account in accounts:
         for loc in LOCATIONS:
             for i in range(PER_LOCATION):
-                body = {"location": loc, "bandwidth": "10Gbps", "connectionName": f"{prefix}-{loc}-{i}"}
+                body = {
+                    "location": loc,
+                    "bandwidth": "10Gbps",
+                    "connectionName": f"{prefix}-{loc}-{i}",
+                }
                 out.append(raw_request(port, "CreateConnection", body, account))
     return out
 
@@ -152,7 +163,9 @@ def bench_create(
     tallies = [Tally("CreateConnection", s.name, concurrency) for s in servers]
     run_id = f"{os.getpid() % 1000:03d}"
     for round_no in range(1000):
-        accounts = [f"{first_digit}{run_id}{round_no:06d}{a:02d}" for a in range(ACCOUNTS_PER_ROUND)]
+        accounts = [
+            f"{first_digit}{run_id}{round_no:06d}{a:02d}" for a in range(ACCOUNTS_PER_ROUND)
+        ]
         for server, tally in zip(servers, tallies, strict=True):
             if tally.count >= total or tally.seconds >= seconds:
                 continue
@@ -185,10 +198,14 @@ def check_count(server: Server, account: str, expected: int) -> int:
 def fill_moto(server: Server, account: str, n: int, seconds: float) -> int:
     """moto has no quota: n CreateConnection calls in one account, bounded in time."""
     reqs = [
-        raw_request(server.port, "CreateConnection",
-                    {"location": LOCATIONS[i % 2], "bandwidth": "10Gbps", "connectionName": f"fill-{i}"}, account)
+        raw_request(
+            server.port,
+            "CreateConnection",
+            {"location": LOCATIONS[i % 2], "bandwidth": "10Gbps", "connectionName": f"fill-{i}"},
+            account,
+        )
         for i in range(n)
-    ]  # fmt: skip
+    ]
     replies = run(server.port, reqs, 8, seconds)
     return sum(1 for r in replies if r.status == 200)
 
@@ -204,7 +221,10 @@ def tag_requests(port: int, account: str, ids: list[str], n: int) -> list[bytes]
 
 def describe_tag_requests(port: int, account: str, ids: list[str], n: int) -> list[bytes]:
     arns = [f"arn:aws:directconnect:us-east-1:{account}:dxcon/{cid}" for cid in ids]
-    return [raw_request(port, "DescribeTags", {"resourceArns": [arns[i % len(arns)]]}, account) for i in range(n)]
+    return [
+        raw_request(port, "DescribeTags", {"resourceArns": [arns[i % len(arns)]]}, account)
+        for i in range(n)
+    ]
 
 
 def commit_latency(directory: Path, n: int = 200) -> tuple[float, float]:
@@ -252,10 +272,20 @@ def seed_dxlab(db_path: Path, counts: dict[str, int]) -> None:
                     device = loc.devices[i % len(loc.devices)]
                     cid = ids.connection_id()
                     doc = new_connection_doc(
-                        ctx, cid, f"seed-{i}", loc, device, "10Gbps", ConnectionState.REQUESTED,
-                        loaIssueTime=now, billingMode="PayAsYouGo",
-                    )  # fmt: skip
-                    for step in (ConnectionState.PENDING, ConnectionState.AVAILABLE):  # as provisioning moves it
+                        ctx,
+                        cid,
+                        f"seed-{i}",
+                        loc,
+                        device,
+                        "10Gbps",
+                        ConnectionState.REQUESTED,
+                        loaIssueTime=now,
+                        billingMode="PayAsYouGo",
+                    )
+                    for step in (
+                        ConnectionState.PENDING,
+                        ConnectionState.AVAILABLE,
+                    ):  # as provisioning moves it
                         set_state(doc, CONNECTION, step)
                     meta = {"port": None, "subLocation": device.sub_location, "crossConnect": True}
                     uow.put(Record("connection", cid, account, doc, meta, created=now + i * 1e-6))
@@ -287,8 +317,20 @@ def row(tallies: Sequence[Tally], p99_target_ms: float | None = None) -> Row:
 
 
 def print_table(rows: list[Row]) -> None:
-    head = ("operation", "server", "conc", "requests", "errors", "req/s", "p50 ms", "p99 ms", "cpu ms/req",
-            "dxlab/moto", "target", "met?")  # fmt: skip
+    head = (
+        "operation",
+        "server",
+        "conc",
+        "requests",
+        "errors",
+        "req/s",
+        "p50 ms",
+        "p99 ms",
+        "cpu ms/req",
+        "dxlab/moto",
+        "target",
+        "met?",
+    )
     lines = [head]
     for row in rows:
         target, met = row.checks()
@@ -297,11 +339,22 @@ def print_table(rows: list[Row]) -> None:
                 continue
             mine = res is row.dxlab
             ratio = f"{row.ratio:.1f}x" if mine and row.ratio is not None else ""
-            lines.append((
-                res.operation, res.server, str(res.concurrency), str(res.count), str(res.errors),
-                f"{res.rate:.0f}", f"{res.p50:.1f}", f"{res.p99:.1f}", f"{res.cpu_ms:.2f}", ratio,
-                target if mine else "", ("yes" if met else "NO") if mine else "",
-            ))  # fmt: skip
+            lines.append(
+                (
+                    res.operation,
+                    res.server,
+                    str(res.concurrency),
+                    str(res.count),
+                    str(res.errors),
+                    f"{res.rate:.0f}",
+                    f"{res.p50:.1f}",
+                    f"{res.p99:.1f}",
+                    f"{res.cpu_ms:.2f}",
+                    ratio,
+                    target if mine else "",
+                    ("yes" if met else "NO") if mine else "",
+                )
+            )
     widths = [max(len(line[i]) for line in lines) for i in range(len(head))]
     for n, line in enumerate(lines):
         print("  ".join(cell.ljust(w) for cell, w in zip(line, widths, strict=True)).rstrip())
@@ -335,12 +388,20 @@ def write_then_describe(server: Server, account: str, cid: str, n: int) -> list[
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
-    parser.add_argument("--seconds", type=float, default=15.0, help="time bound of each phase, per server")
-    parser.add_argument("--concurrency", type=int, default=4, help="keep-alive connections per phase")
-    parser.add_argument("--wide", type=int, default=16, help="connections of a second CreateConnection phase")
+    parser.add_argument(
+        "--seconds", type=float, default=15.0, help="time bound of each phase, per server"
+    )
+    parser.add_argument(
+        "--concurrency", type=int, default=4, help="keep-alive connections per phase"
+    )
+    parser.add_argument(
+        "--wide", type=int, default=16, help="connections of a second CreateConnection phase"
+    )
     parser.add_argument("--quick", action="store_true", help="smaller counts (smoke run)")
     parser.add_argument("--big", type=int, default=10_000, help="connections in the large account")
-    parser.add_argument("--keep", action="store_true", help="keep the temporary directory (logs, db)")
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the temporary directory (logs, db)"
+    )
     args = parser.parse_args(argv)
     n = 300 if args.quick else 3000
     seconds = min(args.seconds, 3.0) if args.quick else args.seconds
@@ -352,12 +413,45 @@ def main(argv: list[str] | None = None) -> int:
     t = time.perf_counter()
     seed_dxlab(db, {ACCOUNT_300: 300, ACCOUNT_10K: args.big})
     say(f"{time.perf_counter() - t:.1f} s")
-    dx = Server("dxlab", [sys.executable, "-m", "dxlab.cli.main", "serve", "--port", "{port}", "--db", f"sqlite:///{db}"],
-                tmp / "dxlab.log")  # fmt: skip
-    moto = Server("moto", [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", "{port}"], tmp / "moto.log")
+    dx = Server(
+        "dxlab",
+        [
+            sys.executable,
+            "-m",
+            "dxlab.cli.main",
+            "serve",
+            "--port",
+            "{port}",
+            "--db",
+            f"sqlite:///{db}",
+        ],
+        tmp / "dxlab.log",
+    )
+    moto = Server(
+        "moto",
+        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", "{port}"],
+        tmp / "moto.log",
+    )
     servers = (dx, moto)
-    floor = Server("floor", [sys.executable, "-m", "uvicorn", "bench.floor:app", "--port", "{port}", "--http", "httptools",
-                             "--loop", "uvloop", "--log-level", "warning", "--no-access-log"], tmp / "floor.log")  # fmt: skip
+    floor = Server(
+        "floor",
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "bench.floor:app",
+            "--port",
+            "{port}",
+            "--http",
+            "httptools",
+            "--loop",
+            "uvloop",
+            "--log-level",
+            "warning",
+            "--no-access-log",
+        ],
+        tmp / "floor.log",
+    )
     try:
         dx.start()
         moto.start()
@@ -365,21 +459,34 @@ def main(argv: list[str] | None = None) -> int:
             run(s.port, describe_requests(s.port, "300000000001", 50), conc, 10)
 
         say = phase("this machine")
-        say(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs;"
-            " durable SQLite commit p50 %.2f ms, p99 %.2f ms" % commit_latency(tmp))  # fmt: skip
+        say(
+            f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs;"
+            " durable SQLite commit p50 %.2f ms, p99 %.2f ms" % commit_latency(tmp)
+        )
 
         say = phase("the floor: an empty DescribeConnections, one sequential keep-alive client")
         floor.start()
         run(floor.port, describe_requests(floor.port, "300000000001", 50), 1, 10)
-        empty = measure("DescribeConnections (empty)", [dx, floor],
-                        lambda s: describe_requests(s.port, "300000000002", n), 1, seconds)  # fmt: skip
+        empty = measure(
+            "DescribeConnections (empty)",
+            [dx, floor],
+            lambda s: describe_requests(s.port, "300000000002", n),
+            1,
+            seconds,
+        )
         floor.stop()
-        say(f"dxlab {empty[0].rate:.0f}/s, a bare uvicorn app with a constant body {empty[1].rate:.0f}/s:"
-            f" dxlab reaches {100 * empty[0].rate / empty[1].rate:.0f} % of the floor (issue 9 measured 74 %)")  # fmt: skip
+        say(
+            f"dxlab {empty[0].rate:.0f}/s, a bare uvicorn app with a constant body {empty[1].rate:.0f}/s:"
+            f" dxlab reaches {100 * empty[0].rate / empty[1].rate:.0f} % of the floor (issue 9 measured 74 %)"
+        )
 
-        phase(f"CreateConnection (1 sequential client, up to {n} requests or {seconds:g} s per server)")
+        phase(
+            f"CreateConnection (1 sequential client, up to {n} requests or {seconds:g} s per server)"
+        )
         rows.append(row(bench_create(servers, n, 1, seconds, first_digit=6)))
-        phase(f"CreateConnection ({conc} connections, up to {n} requests or {seconds:g} s per server)")
+        phase(
+            f"CreateConnection ({conc} connections, up to {n} requests or {seconds:g} s per server)"
+        )
         rows.append(row(bench_create(servers, n, conc, seconds)))
         if args.wide > conc:  # durable writes scale with concurrent callers (group commit)
             phase(f"CreateConnection again with {args.wide} connections")
@@ -389,8 +496,17 @@ def main(argv: list[str] | None = None) -> int:
         say(f"moto: filled {fill_moto(moto, ACCOUNT_300, 300, 60)}")
         for s in servers:
             check_count(s, ACCOUNT_300, 300)
-        rows.append(row(measure("DescribeConnections (300)", servers,
-                                 lambda s: describe_requests(s.port, ACCOUNT_300, n), conc, seconds)))  # fmt: skip
+        rows.append(
+            row(
+                measure(
+                    "DescribeConnections (300)",
+                    servers,
+                    lambda s: describe_requests(s.port, ACCOUNT_300, n),
+                    conc,
+                    seconds,
+                )
+            )
+        )
 
         say = phase(f"DescribeConnections, {args.big} connections in the account (one client)")
         t = time.perf_counter()
@@ -398,12 +514,32 @@ def main(argv: list[str] | None = None) -> int:
         say(f"moto: filled {filled} in {time.perf_counter() - t:.1f} s")
         big_servers = [s for s in servers if check_count(s, ACCOUNT_10K, args.big) == args.big]
         big = f"DescribeConnections ({args.big})"
-        rows.append(row(measure(big, big_servers, lambda s: describe_requests(s.port, ACCOUNT_10K, 200), 1, seconds),
-                        50.0))  # fmt: skip
+        rows.append(
+            row(
+                measure(
+                    big,
+                    big_servers,
+                    lambda s: describe_requests(s.port, ACCOUNT_10K, 200),
+                    1,
+                    seconds,
+                ),
+                50.0,
+            )
+        )
         ids = {s.name: first_id(s, ACCOUNT_10K) for s in big_servers}
-        rows.append(row(measure(big + " after a write", big_servers,
-                                 lambda s: write_then_describe(s, ACCOUNT_10K, ids[s.name], 100), 1, seconds, every=2),
-                        50.0))  # fmt: skip
+        rows.append(
+            row(
+                measure(
+                    big + " after a write",
+                    big_servers,
+                    lambda s: write_then_describe(s, ACCOUNT_10K, ids[s.name], 100),
+                    1,
+                    seconds,
+                    every=2,
+                ),
+                50.0,
+            )
+        )
 
         phase("TagResource / DescribeTags on 10 connections")
         tagged = {}
@@ -411,13 +547,26 @@ def main(argv: list[str] | None = None) -> int:
             setup = create_requests(s.port, [ACCOUNT_TAGS], "tagged")[::2]
             tagged[s.name] = created_ids(run(s.port, setup, 1, 30, keep=True))
         builders: list[tuple[str, Callable[[int, str, list[str], int], list[bytes]]]] = [
-            ("TagResource", tag_requests), ("DescribeTags", describe_tag_requests)]  # fmt: skip
+            ("TagResource", tag_requests),
+            ("DescribeTags", describe_tag_requests),
+        ]
         for op, build in builders:
-            rows.append(row(measure(op, servers, lambda s, b=build: b(s.port, ACCOUNT_TAGS, tagged[s.name], n),  # type: ignore[misc]
-                                    conc, seconds)))  # fmt: skip
+            rows.append(
+                row(
+                    measure(
+                        op,
+                        servers,
+                        lambda s, b=build: b(s.port, ACCOUNT_TAGS, tagged[s.name], n),  # type: ignore[misc]
+                        conc,
+                        seconds,
+                    )
+                )
+            )
         say = phase("this machine, after")
-        say(f"load average {os.getloadavg()[0]:.1f}; durable SQLite commit p50 %.2f ms, p99 %.2f ms"
-            % commit_latency(tmp))  # fmt: skip
+        say(
+            f"load average {os.getloadavg()[0]:.1f}; durable SQLite commit p50 %.2f ms, p99 %.2f ms"
+            % commit_latency(tmp)
+        )
     finally:
         dx.stop()
         moto.stop()

@@ -64,20 +64,43 @@ class Bench:
     def __init__(self) -> None:
         self.tmp = Path(tempfile.mkdtemp(prefix="dxlab-bench-lab-"))
         self.prefix = "dxb" + secrets.token_hex(2)
-        self.env = {**os.environ, "DXLAB_HOME": str(self.tmp), "DXLAB_LAB_PREFIX": self.prefix,
-                    "AWS_EC2_METADATA_DISABLED": "true"}  # fmt: skip
+        self.env = {
+            **os.environ,
+            "DXLAB_HOME": str(self.tmp),
+            "DXLAB_LAB_PREFIX": self.prefix,
+            "AWS_EC2_METADATA_DISABLED": "true",
+        }
         self.port = free_port()
         self.endpoint = f"http://127.0.0.1:{self.port}"
         self.host = LinuxHost()
         log = open(self.tmp / "server.log", "wb")  # noqa: SIM115 - the server's, for as long as it runs
-        self.proc = subprocess.Popen([sys.executable, "-m", "dxlab.cli.main", "serve", "--port", str(self.port), "--db",
-                                      f"sqlite:///{self.tmp / 'dxlab.db'}", "--data-plane", "lab"],
-                                     env=self.env, stdout=log, stderr=subprocess.STDOUT)  # fmt: skip
+        self.proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "dxlab.cli.main",
+                "serve",
+                "--port",
+                str(self.port),
+                "--db",
+                f"sqlite:///{self.tmp / 'dxlab.db'}",
+                "--data-plane",
+                "lab",
+            ],
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         wait(self.answering, 20, "the server answering")
         import boto3
 
-        self.dx = boto3.client("directconnect", endpoint_url=self.endpoint, region_name="us-east-1",
-                               aws_access_key_id=ACCOUNT, aws_secret_access_key="bench")  # fmt: skip
+        self.dx = boto3.client(
+            "directconnect",
+            endpoint_url=self.endpoint,
+            region_name="us-east-1",
+            aws_access_key_id=ACCOUNT,
+            aws_secret_access_key="bench",
+        )
 
     def answering(self) -> bool:
         try:
@@ -91,19 +114,38 @@ class Bench:
 
     def order(self) -> None:
         """The wizard's four connections, a VGW behind a Direct Connect gateway, four private VIFs."""
-        self.conns = self.ext("POST", "/wizard/order", {"model": "maximum", "bandwidth": "10Gbps",
-                                                        "locations": ["EqDC2", "CSVA1"]})["connectionIds"]  # fmt: skip
-        self.vgw = self.ext("POST", "/virtual-gateways", {"vpcCidrs": ["10.100.0.0/16"]})["virtualGatewayId"]
-        dxgw = self.dx.create_direct_connect_gateway(directConnectGatewayName="dxgw", amazonSideAsn=64512)[
-            "directConnectGateway"]["directConnectGatewayId"]  # fmt: skip
-        self.dx.create_direct_connect_gateway_association(directConnectGatewayId=dxgw, gatewayId=self.vgw)
-        self.vifs = [self.dx.create_private_virtual_interface(connectionId=c, newPrivateVirtualInterface={
-            "virtualInterfaceName": f"vif-{i}", "vlan": 101 + i, "asn": 65000, "directConnectGatewayId": dxgw,
-        })["virtualInterfaceId"] for i, c in enumerate(self.conns)]  # fmt: skip
+        self.conns = self.ext(
+            "POST",
+            "/wizard/order",
+            {"model": "maximum", "bandwidth": "10Gbps", "locations": ["EqDC2", "CSVA1"]},
+        )["connectionIds"]
+        self.vgw = self.ext("POST", "/virtual-gateways", {"vpcCidrs": ["10.100.0.0/16"]})[
+            "virtualGatewayId"
+        ]
+        dxgw = self.dx.create_direct_connect_gateway(
+            directConnectGatewayName="dxgw", amazonSideAsn=64512
+        )["directConnectGateway"]["directConnectGatewayId"]
+        self.dx.create_direct_connect_gateway_association(
+            directConnectGatewayId=dxgw, gatewayId=self.vgw
+        )
+        self.vifs = [
+            self.dx.create_private_virtual_interface(
+                connectionId=c,
+                newPrivateVirtualInterface={
+                    "virtualInterfaceName": f"vif-{i}",
+                    "vlan": 101 + i,
+                    "asn": 65000,
+                    "directConnectGatewayId": dxgw,
+                },
+            )["virtualInterfaceId"]
+            for i, c in enumerate(self.conns)
+        ]
 
     def topology(self, bfd: bool = True) -> None:
         c = self.conns
-        text = TOPOLOGY.format(c0=c[0], c1=c[1], c2=c[2], c3=c[3], vgw=self.vgw, bfd="true" if bfd else "false")
+        text = TOPOLOGY.format(
+            c0=c[0], c1=c[1], c2=c[2], c3=c[3], vgw=self.vgw, bfd="true" if bfd else "false"
+        )
         self.ext("PUT", "/topology", {"yaml": text})
 
     def all_up(self) -> bool:
@@ -114,23 +156,43 @@ class Bench:
         return f"{self.prefix}-{ACCOUNT}-{role}-{name}"
 
     def pingable(self) -> bool:
-        return all(ping(self.host, self.namespace("site", s), a, "10.100.1.10", 1, 0.01)[1] == 1
-                   for s, a in (("dc1", "10.1.0.1"), ("dc2", "10.2.0.1")))  # fmt: skip
+        return all(
+            ping(self.host, self.namespace("site", s), a, "10.100.1.10", 1, 0.01)[1] == 1
+            for s, a in (("dc1", "10.1.0.1"), ("dc2", "10.2.0.1"))
+        )
 
     def routers_without_bfd(self) -> bool:
         for name in (f"dc{i}-r{j}" for i in (1, 2) for j in (1, 2)):
             ns = self.namespace("rtr", name)
-            running = self.host.run(["ip", "netns", "exec", ns, "vtysh", "-N", ns, "-c", "show running-config"],
-                                    check=False)  # fmt: skip
-            if "router bgp" not in running or "bfd profile aws-dx" in running.split("router bgp", 1)[1]:
+            running = self.host.run(
+                ["ip", "netns", "exec", ns, "vtysh", "-N", ns, "-c", "show running-config"],
+                check=False,
+            )
+            if (
+                "router bgp" not in running
+                or "bfd profile aws-dx" in running.split("router bgp", 1)[1]
+            ):
                 return False
         return True
 
     def used_router(self) -> tuple[str, int]:
         """The router dc1's probe traffic leaves by (the kernel's multipath choice for that
         flow), and its index: the path to break."""
-        out = self.host.run(["ip", "netns", "exec", self.namespace("site", "dc1"), "ip", "-j", "route", "get",
-                             "10.100.1.10", "from", "10.1.0.1"])  # fmt: skip
+        out = self.host.run(
+            [
+                "ip",
+                "netns",
+                "exec",
+                self.namespace("site", "dc1"),
+                "ip",
+                "-j",
+                "route",
+                "get",
+                "10.100.1.10",
+                "from",
+                "10.1.0.1",
+            ]
+        )
         gateway = json.loads(out)[0]["gateway"]
         index = int(gateway.split(".")[2])  # the site links are 100.65.<router index>.0/30
         return ["dc1-r1", "dc1-r2", "dc2-r1", "dc2-r2"][index], index
@@ -147,7 +209,9 @@ class Bench:
         return False
 
     def measured(self, act: Any, undo: Any, seconds: float) -> float:
-        probe = TrafficProbe(self.host, self.namespace("site", "dc1"), "10.1.0.1", "10.100.1.10", seconds)
+        probe = TrafficProbe(
+            self.host, self.namespace("site", "dc1"), "10.1.0.1", "10.100.1.10", seconds
+        )
         time.sleep(0.5)
         act()
         result = probe.result()
@@ -161,26 +225,42 @@ class Bench:
         test: dict[str, Any] = {}
 
         def start() -> None:
-            test.update(self.dx.start_bgp_failover_test(virtualInterfaceId=self.vifs[i], testDurationInMinutes=1)[
-                "virtualInterfaceTest"])  # fmt: skip
+            test.update(
+                self.dx.start_bgp_failover_test(
+                    virtualInterfaceId=self.vifs[i], testDurationInMinutes=1
+                )["virtualInterfaceTest"]
+            )
             # The test holds AWS's side of the session down (a disabled BIRD protocol).
             wait(lambda: self.session_down(i), 3, "the failover test taking the session down")
 
-        return self.measured(start, lambda: self.dx.stop_bgp_failover_test(virtualInterfaceId=self.vifs[i]), 3)
+        return self.measured(
+            start, lambda: self.dx.stop_bgp_failover_test(virtualInterfaceId=self.vifs[i]), 3
+        )
 
     def fiber_cut(self, seconds: float) -> float:
         _, i = self.used_router()
         failure: dict[str, Any] = {}
-        return self.measured(lambda: failure.update(self.ext("POST", "/failures", {"kind": "connection",
-                                                                                  "id": self.conns[i], "minutes": 5})),
-                             lambda: self.ext("DELETE", f"/failures/{failure['failureId']}"), seconds)  # fmt: skip
+        return self.measured(
+            lambda: failure.update(
+                self.ext(
+                    "POST", "/failures", {"kind": "connection", "id": self.conns[i], "minutes": 5}
+                )
+            ),
+            lambda: self.ext("DELETE", f"/failures/{failure['failureId']}"),
+            seconds,
+        )
 
     def kill_and_down(self) -> float:
         self.proc.kill()
         self.proc.wait()
         start = time.monotonic()
-        done = subprocess.run([sys.executable, "-m", "dxlab.cli.main", "down"], env=self.env, capture_output=True,
-                              text=True, timeout=60)  # fmt: skip
+        done = subprocess.run(
+            [sys.executable, "-m", "dxlab.cli.main", "down"],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         took = time.monotonic() - start
         left = [ns for ns in self.host.namespaces() if ns.startswith(self.prefix + "-")]
         if done.returncode != 0 or left:
@@ -191,7 +271,12 @@ class Bench:
         if self.proc.poll() is None:
             self.proc.terminate()
             self.proc.wait(15)
-        subprocess.run([sys.executable, "-m", "dxlab.cli.main", "lab", "down"], env=self.env, capture_output=True, timeout=60)
+        subprocess.run(
+            [sys.executable, "-m", "dxlab.cli.main", "lab", "down"],
+            env=self.env,
+            capture_output=True,
+            timeout=60,
+        )
 
 
 def line(what: str, value: float, unit: str, target: str) -> None:
@@ -200,9 +285,17 @@ def line(what: str, value: float, unit: str, target: str) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--quick", action="store_true", help="skip the fiber cut without BFD (about 90 s)")
-    parser.add_argument("--connections", default="", help="the scale curve instead: e.g. 4,16,60 (bench/lab_scale.py)")
-    parser.add_argument("--vifs", type=int, default=1, help="with --connections: private VIFs per connection")
+    parser.add_argument(
+        "--quick", action="store_true", help="skip the fiber cut without BFD (about 90 s)"
+    )
+    parser.add_argument(
+        "--connections",
+        default="",
+        help="the scale curve instead: e.g. 4,16,60 (bench/lab_scale.py)",
+    )
+    parser.add_argument(
+        "--vifs", type=int, default=1, help="with --connections: private VIFs per connection"
+    )
     args = parser.parse_args()
     if not lab_can_run():
         raise SystemExit("bench/lab.py needs root, bird, FRR and nft (make system-packages)")
@@ -223,14 +316,23 @@ def main() -> None:
         line("bring-up: topology loaded -> 4 sessions Established", sessions, "s", "<= 10 s")
         line("bring-up: topology loaded -> instance pingable from both", pingable, "s", "<= 10 s")
         line("BGP failover test: outage of dc1 -> VPC", bench.failover_test(), "ms", "<= 200 ms")
-        line("fiber cut behind the cross-connect, BFD: outage", bench.fiber_cut(4), "ms", "<= 1200 ms (BFD 900 ms)")
+        line(
+            "fiber cut behind the cross-connect, BFD: outage",
+            bench.fiber_cut(4),
+            "ms",
+            "<= 1200 ms (BFD 900 ms)",
+        )
         if not args.quick:
             bench.topology(bfd=False)
             wait(bench.routers_without_bfd, 30, "the routers restarted without BFD")
             wait(lambda: bench.all_up() and bench.pingable(), 60, "sessions without BFD")
             time.sleep(2)
-            line("fiber cut behind the cross-connect, no BFD: outage", bench.fiber_cut(100), "ms",
-                 "<= 90000 ms (hold time)")  # fmt: skip
+            line(
+                "fiber cut behind the cross-connect, no BFD: outage",
+                bench.fiber_cut(100),
+                "ms",
+                "<= 90000 ms (hold time)",
+            )
         line("dxlab down after SIGKILL of the server", bench.kill_and_down(), "s", "<= 3 s")
     finally:
         bench.close()

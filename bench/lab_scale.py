@@ -27,8 +27,14 @@ from dxlab.lab.daemons import program_pids
 from dxlab.lab.probes import ping
 
 PER_GATEWAY = 30  # limits.md: virtual interfaces per Direct Connect gateway
-TARGETS = {"sessions": "<= 10 s (60 connections; 120 sessions <= 15 s)", "verify": "<= 10 s (120 sessions <= 15 s)",
-           "router": "<= 20 MiB", "cpu": "<= 2 % of a core", "zombies": "0", "down": "<= 5 s"}  # fmt: skip
+TARGETS = {
+    "sessions": "<= 10 s (60 connections; 120 sessions <= 15 s)",
+    "verify": "<= 10 s (120 sessions <= 15 s)",
+    "router": "<= 20 MiB",
+    "cpu": "<= 2 % of a core",
+    "zombies": "0",
+    "down": "<= 5 s",
+}
 
 
 def topology(conns: list[str], vgws: list[str], vpc_cidrs: list[str]) -> str:
@@ -39,12 +45,16 @@ def topology(conns: list[str], vgws: list[str], vpc_cidrs: list[str]) -> str:
         lines += [f"  {site}:", "    routers:"]
         for i, c in enumerate(conns):
             if (i % 2 == 0) == (site == "dc1"):
-                lines.append(f"      {site}-r{i}: {{connections: [{c}], bfd: true, advertise: [{{prefix: {own}}}, "
-                             f"{{prefix: {other}, communities: ['7224:7100']}}]}}")  # fmt: skip
+                lines.append(
+                    f"      {site}-r{i}: {{connections: [{c}], bfd: true, advertise: [{{prefix: {own}}}, "
+                    f"{{prefix: {other}, communities: ['7224:7100']}}]}}"
+                )
     lines.append("vpcs:")
     for i, (vgw, cidr) in enumerate(zip(vgws, vpc_cidrs, strict=True)):
         instance = cidr.replace(".0.0/16", ".1.10")
-        lines.append(f"  vpc{i}: {{cidr: {cidr}, instance: {instance}, icmp: true, gateway: {vgw}}}")
+        lines.append(
+            f"  vpc{i}: {{cidr: {cidr}, instance: {instance}, icmp: true, gateway: {vgw}}}"
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -95,16 +105,21 @@ def run(bench_cls: Any, n: int, vifs_per: int, line: Any) -> dict[str, float]:
     try:
         dx = bench.dx
         locations = [loc["locationCode"] for loc in dx.describe_locations()["locations"]][:6]
-        conns = [dx.create_connection(location=locations[i % len(locations)], bandwidth="10Gbps",
-                                      connectionName=f"c{i}")["connectionId"] for i in range(n)]  # fmt: skip
+        conns = [
+            dx.create_connection(
+                location=locations[i % len(locations)], bandwidth="10Gbps", connectionName=f"c{i}"
+            )["connectionId"]
+            for i in range(n)
+        ]
         total = n * vifs_per
         n_gw = (total + PER_GATEWAY - 1) // PER_GATEWAY
         vgws, cidrs, gws = [], [], []
         for g in range(n_gw):
             cidr = f"10.{100 + g}.0.0/16"
             vgw = bench.ext("POST", "/virtual-gateways", {"vpcCidrs": [cidr]})["virtualGatewayId"]
-            gw = dx.create_direct_connect_gateway(directConnectGatewayName=f"gw{g}", amazonSideAsn=64512 + g)[
-                "directConnectGateway"]["directConnectGatewayId"]  # fmt: skip
+            gw = dx.create_direct_connect_gateway(
+                directConnectGatewayName=f"gw{g}", amazonSideAsn=64512 + g
+            )["directConnectGateway"]["directConnectGatewayId"]
             dx.create_direct_connect_gateway_association(directConnectGatewayId=gw, gatewayId=vgw)
             vgws.append(vgw)
             cidrs.append(cidr)
@@ -113,9 +128,17 @@ def run(bench_cls: Any, n: int, vifs_per: int, line: Any) -> dict[str, float]:
         vif_ids = []
         for j in range(vifs_per):
             for i, c in enumerate(conns):
-                vif_ids.append(dx.create_private_virtual_interface(connectionId=c, newPrivateVirtualInterface={
-                    "virtualInterfaceName": f"vif-{i}-{j}", "vlan": 101 + j, "asn": 65000,
-                    "directConnectGatewayId": gws[k // PER_GATEWAY]})["virtualInterfaceId"])  # fmt: skip
+                vif_ids.append(
+                    dx.create_private_virtual_interface(
+                        connectionId=c,
+                        newPrivateVirtualInterface={
+                            "virtualInterfaceName": f"vif-{i}-{j}",
+                            "vlan": 101 + j,
+                            "asn": 65000,
+                            "directConnectGatewayId": gws[k // PER_GATEWAY],
+                        },
+                    )["virtualInterfaceId"]
+                )
                 k += 1
         bench.vifs = vif_ids
         text = topology(conns, vgws, cidrs)
@@ -126,10 +149,15 @@ def run(bench_cls: Any, n: int, vifs_per: int, line: Any) -> dict[str, float]:
 
         def all_up() -> bool:
             got = dx.describe_virtual_interfaces()["virtualInterfaces"]
-            return len(got) == total and all(p["bgpStatus"] == "up" for v in got for p in v["bgpPeers"])
+            return len(got) == total and all(
+                p["bgpStatus"] == "up" for v in got for p in v["bgpPeers"]
+            )
 
-        pairs = [(f"{bench.prefix}-{ACCOUNT}-site-{s}", a, c.replace(".0.0/16", ".1.10"))
-                 for s, a in (("dc1", "10.1.0.1"), ("dc2", "10.2.0.1")) for c in cidrs]  # fmt: skip
+        pairs = [
+            (f"{bench.prefix}-{ACCOUNT}-site-{s}", a, c.replace(".0.0/16", ".1.10"))
+            for s, a in (("dc1", "10.1.0.1"), ("dc2", "10.2.0.1"))
+            for c in cidrs
+        ]
         up_at = pinged_at = 0.0
         deadline = start + 120
         pending = list(pairs)
@@ -141,17 +169,40 @@ def run(bench_cls: Any, n: int, vifs_per: int, line: Any) -> dict[str, float]:
                 pinged_at = time.monotonic() - start
             time.sleep(0.25)
         if not up_at or not pinged_at:
-            raise SystemExit(f"bench: {n} connections not up within 120 s (sessions {up_at}, ping {pinged_at})")
+            raise SystemExit(
+                f"bench: {n} connections not up within 120 s (sessions {up_at}, ping {pinged_at})"
+            )
         out["sessions"], out["verify"] = up_at, pinged_at
         spent = machine_busy() - busy0, cpu_seconds(bench.proc.pid) - server0
-        daemons_cpu = sum(cpu_seconds(pid, own=True) for ns in bench.host.namespaces() if ns.startswith(bench.prefix)
-                          for kind in ("bird", "frr") for pid in program_pids(ns, kind, bench.tmp / "lab").values())  # fmt: skip
-        print(f"  CPU during bring-up: machine {spent[0]:.1f} s (all users), server and its commands {spent[1]:.1f} s, "
-              f"lab daemons {daemons_cpu:.1f} s")  # fmt: skip
-        line(f"{n} connections, {total} sessions: topology -> every session up", up_at, "s", TARGETS["sessions"])
-        line(f"{n} connections: topology -> every VPC answers every data center", pinged_at, "s", TARGETS["verify"])
+        daemons_cpu = sum(
+            cpu_seconds(pid, own=True)
+            for ns in bench.host.namespaces()
+            if ns.startswith(bench.prefix)
+            for kind in ("bird", "frr")
+            for pid in program_pids(ns, kind, bench.tmp / "lab").values()
+        )
+        print(
+            f"  CPU during bring-up: machine {spent[0]:.1f} s (all users), server and its commands {spent[1]:.1f} s, "
+            f"lab daemons {daemons_cpu:.1f} s"
+        )
+        line(
+            f"{n} connections, {total} sessions: topology -> every session up",
+            up_at,
+            "s",
+            TARGETS["sessions"],
+        )
+        line(
+            f"{n} connections: topology -> every VPC answers every data center",
+            pinged_at,
+            "s",
+            TARGETS["verify"],
+        )
         # Memory: every lab daemon, and the customer routers' FRR.
-        spaces = [ns for ns in bench.host.namespaces() if ns.startswith(bench.prefix + "-") and ns not in before]
+        spaces = [
+            ns
+            for ns in bench.host.namespaces()
+            if ns.startswith(bench.prefix + "-") and ns not in before
+        ]
         state = bench.tmp / "lab"
         total_pss = total_rss = 0
         router_pss, router_rss, routers = 0, 0, 0
@@ -166,10 +217,22 @@ def run(bench_cls: Any, n: int, vifs_per: int, line: Any) -> dict[str, float]:
                         router_rss += rss
             routers += "-rtr-" in ns
         mib = 1024 * 1024
-        out["router_pss"], out["router_rss"] = router_pss / routers / mib, router_rss / routers / mib
-        line(f"{n} connections: daemons' memory, PSS (RSS {total_rss / mib:.0f} MiB)", total_pss / mib, "MiB", "-")
-        line(f"{n} connections: a customer router's FRR, PSS (RSS {out['router_rss']:.1f} MiB)", out["router_pss"],
-             "MiB", TARGETS["router"])  # fmt: skip
+        out["router_pss"], out["router_rss"] = (
+            router_pss / routers / mib,
+            router_rss / routers / mib,
+        )
+        line(
+            f"{n} connections: daemons' memory, PSS (RSS {total_rss / mib:.0f} MiB)",
+            total_pss / mib,
+            "MiB",
+            "-",
+        )
+        line(
+            f"{n} connections: a customer router's FRR, PSS (RSS {out['router_rss']:.1f} MiB)",
+            out["router_pss"],
+            "MiB",
+            TARGETS["router"],
+        )
         # Idle CPU: nothing changes for 10 s.
         time.sleep(2)
         pid = bench.proc.pid
@@ -186,9 +249,19 @@ def run(bench_cls: Any, n: int, vifs_per: int, line: Any) -> dict[str, float]:
         bench.ext("GET", "/verify?count=2")
         time.sleep(4)  # the restoration probes end 3 s after the test
         out["zombies"] = zombies_under(pid)
-        line(f"{n} connections: ping zombies after a failover test and a verify", out["zombies"], "", TARGETS["zombies"])
+        line(
+            f"{n} connections: ping zombies after a failover test and a verify",
+            out["zombies"],
+            "",
+            TARGETS["zombies"],
+        )
         out["down"] = bench.kill_and_down()
-        line(f"{n} connections: dxlab down after SIGKILL of the server", out["down"], "s", TARGETS["down"])
+        line(
+            f"{n} connections: dxlab down after SIGKILL of the server",
+            out["down"],
+            "s",
+            TARGETS["down"],
+        )
     finally:
         bench.close()
     return out
@@ -198,7 +271,9 @@ ACCOUNT = "111122223333"
 
 
 def main(bench_cls: Any, line: Any, counts: list[int], vifs_per: int) -> None:
-    print(f"load average before: {open('/proc/loadavg').read().split()[:3]} on {os.cpu_count()} cores")
+    print(
+        f"load average before: {open('/proc/loadavg').read().split()[:3]} on {os.cpu_count()} cores"
+    )
     for n in counts:
         run(bench_cls, n, vifs_per, line)
         print(f"load average: {open('/proc/loadavg').read().split()[:3]}")

@@ -37,7 +37,9 @@ def moto_test() -> None:
     from moto import mock_aws
 
     os.environ.pop("AWS_ENDPOINT_URL_DIRECT_CONNECT", None)
-    os.environ.update(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing", AWS_DEFAULT_REGION="us-east-1")
+    os.environ.update(
+        AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing", AWS_DEFAULT_REGION="us-east-1"
+    )
     with mock_aws():
         body()
 

@@ -81,7 +81,11 @@ async def _read_reply(reader: asyncio.StreamReader) -> tuple[int, bytes, bool]:
 
 
 async def send_all(
-    port: int, requests: Sequence[bytes], concurrency: int, seconds: float, keep_bodies: bool = False
+    port: int,
+    requests: Sequence[bytes],
+    concurrency: int,
+    seconds: float,
+    keep_bodies: bool = False,
 ) -> list[Reply]:
     """Sends `requests` in order over `concurrency` keep-alive connections; stops early
     when `seconds` have passed. Returns one Reply per request sent, in request order."""
@@ -99,10 +103,16 @@ async def send_all(
                 start = time.perf_counter()
                 writer.write(requests[i])
                 status, body, close = await _read_reply(reader)
-                replies[i] = Reply(status, body if keep_bodies or status != 200 else b"", time.perf_counter() - start)
+                replies[i] = Reply(
+                    status,
+                    body if keep_bodies or status != 200 else b"",
+                    time.perf_counter() - start,
+                )
                 if close:  # the server ended keep-alive: open a new connection
                     writer.close()
-                    reader, writer = await asyncio.open_connection("127.0.0.1", port, limit=READ_LIMIT)
+                    reader, writer = await asyncio.open_connection(
+                        "127.0.0.1", port, limit=READ_LIMIT
+                    )
         finally:
             writer.close()
 
@@ -110,7 +120,9 @@ async def send_all(
     return [r for r in replies if r is not None]
 
 
-def run(port: int, requests: Sequence[bytes], concurrency: int, seconds: float, keep: bool = False) -> list[Reply]:
+def run(
+    port: int, requests: Sequence[bytes], concurrency: int, seconds: float, keep: bool = False
+) -> list[Reply]:
     return asyncio.run(send_all(port, requests, concurrency, seconds, keep))
 
 
@@ -130,7 +142,9 @@ class Server:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError(f"{self.name} exited with {self.proc.returncode}; see {self.log}")
+                raise RuntimeError(
+                    f"{self.name} exited with {self.proc.returncode}; see {self.log}"
+                )
             try:
                 urllib.request.urlopen(f"http://127.0.0.1:{self.port}/", timeout=0.5).read()
                 return self

@@ -71,8 +71,11 @@ def bootstrap(db: str, settings: Settings, *, plane: DataPlane | None = None) ->
     from dxlab.lab.plane import LabPlane
 
     if isinstance(plane, LabPlane):
-        plane.start(lambda: bus.read(lambda uow: lab_networks(uow, settings)), lambda: bus.read(active_records),
-                    getattr(store, "version", None))  # fmt: skip
+        plane.start(
+            lambda: bus.read(lambda uow: lab_networks(uow, settings)),
+            lambda: bus.read(active_records),
+            getattr(store, "version", None),
+        )
     return Dxlab(store, plane, bus, DxlabApp(bus))
 
 

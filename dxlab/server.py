@@ -15,7 +15,9 @@ from dxlab.service.context import Settings
 from dxlab.web.app import DxlabApp
 
 
-def uvicorn_config(app: DxlabApp, host: str, port: int, log_level: str = "warning") -> uvicorn.Config:
+def uvicorn_config(
+    app: DxlabApp, host: str, port: int, log_level: str = "warning"
+) -> uvicorn.Config:
     return uvicorn.Config(
         app,
         host=host,

@@ -57,12 +57,25 @@ class DxlabServer:
     def __post_init__(self) -> None:
         self.client = self.client_for(self.account)
 
-    def ext(self, method: str, path: str, body: dict[str, Any] | None = None, account: str | None = None,
-            region: str | None = None) -> Any:  # fmt: skip
+    def ext(
+        self,
+        method: str,
+        path: str,
+        body: dict[str, Any] | None = None,
+        account: str | None = None,
+        region: str | None = None,
+    ) -> Any:
         """A call to the server's /_dxlab routes, signed as `account` (this server's by default)."""
         from dxlab.cli.client import ext
 
-        return ext(self.endpoint_url, method, path, body, account=account or self.account, region=region or self.region)
+        return ext(
+            self.endpoint_url,
+            method,
+            path,
+            body,
+            account=account or self.account,
+            region=region or self.region,
+        )
 
     def reset(self) -> dict[str, Any]:
         """Empties the server (every account), as moto's /moto-api/reset: milliseconds."""
@@ -72,7 +85,13 @@ class DxlabServer:
         """Moves the server's test clock forward (past a failover test's end, say)."""
         return dict(self.ext("POST", "/clock/advance", {"seconds": seconds}))
 
-    def vgw(self, *vpc_cidrs: str, asn: int | None = None, account: str | None = None, region: str | None = None) -> str:
+    def vgw(
+        self,
+        *vpc_cidrs: str,
+        asn: int | None = None,
+        account: str | None = None,
+        region: str | None = None,
+    ) -> str:
         """A virtual private gateway (EC2's; dxlab's extension makes it) with the VPC CIDRs
         behind it: the id a private VIF or a gateway association names."""
         body: dict[str, Any] = {"vpcCidrs": list(vpc_cidrs)}
@@ -80,7 +99,13 @@ class DxlabServer:
             body["amazonSideAsn"] = asn
         return str(self.ext("POST", "/virtual-gateways", body, account, region)["virtualGatewayId"])
 
-    def tgw(self, *vpc_cidrs: str, asn: int = 65000, account: str | None = None, region: str | None = None) -> str:
+    def tgw(
+        self,
+        *vpc_cidrs: str,
+        asn: int = 65000,
+        account: str | None = None,
+        region: str | None = None,
+    ) -> str:
         """A transit gateway with its Amazon-side ASN and the VPC CIDRs behind it."""
         body = {"vpcCidrs": list(vpc_cidrs), "amazonSideAsn": asn}
         return str(self.ext("POST", "/transit-gateways", body, account, region)["transitGatewayId"])
@@ -163,8 +188,13 @@ def dxlab_server(
 
     with tempfile.TemporaryDirectory(prefix="dxlab-") as tmp:
         db = "memory://" if store == "memory" else f"sqlite:///{Path(tmp) / 'dxlab.db'}"
-        settings = Settings(region=region, provisioning=provisioning, vifs_up_without_router=vifs_up_without_router,
-                            test_clock=test_clock, allow_reset=allow_reset)  # fmt: skip
+        settings = Settings(
+            region=region,
+            provisioning=provisioning,
+            vifs_up_without_router=vifs_up_without_router,
+            test_clock=test_clock,
+            allow_reset=allow_reset,
+        )
         server = ThreadedServer(db, settings).start()
         try:
             values = _env(server.endpoint, region, account)

@@ -140,7 +140,9 @@ def differences(captured: Any, got: Any, path: str = "$") -> list[str]:
         if not captured:
             return []
         # The answer's item most like the captured first one (lists have no set order).
-        return min((differences(captured[0], item, f"{path}[{i}]") for i, item in enumerate(got)), key=len)
+        return min(
+            (differences(captured[0], item, f"{path}[{i}]") for i, item in enumerate(got)), key=len
+        )
     want, have = form(captured), form(got)
     if want == have or (isinstance(captured, str) and _EXAMPLE_ONLY.search(captured)):
         return []

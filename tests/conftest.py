@@ -43,10 +43,24 @@ class ServerProcess:
         env = {**os.environ, "DXLAB_CHECK_OUTPUT": "1"}
         if self.vifs_up_without_router and "--vifs-up-without-router" not in self.args:
             self.args = (*self.args, "--vifs-up-without-router")
-        self.log = Path(self.db.removeprefix("sqlite:///") + f".{self.port}.log") if self.db.startswith("sqlite") else None
+        self.log = (
+            Path(self.db.removeprefix("sqlite:///") + f".{self.port}.log")
+            if self.db.startswith("sqlite")
+            else None
+        )
         out = open(self.log, "ab") if self.log else subprocess.DEVNULL  # noqa: SIM115
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "dxlab.cli.main", "serve", "--port", str(self.port), "--db", self.db, *self.args],
+            [
+                sys.executable,
+                "-m",
+                "dxlab.cli.main",
+                "serve",
+                "--port",
+                str(self.port),
+                "--db",
+                self.db,
+                *self.args,
+            ],
             env=env,
             stdout=out,
             stderr=subprocess.STDOUT,
@@ -76,7 +90,9 @@ class ServerProcess:
         self.proc.kill()
         self.proc.wait()
 
-    def client(self, account: str = "123456789012", region: str = "us-east-1", **kwargs: Any) -> Any:
+    def client(
+        self, account: str = "123456789012", region: str = "us-east-1", **kwargs: Any
+    ) -> Any:
         return boto3.client(
             "directconnect",
             endpoint_url=self.endpoint,
@@ -98,9 +114,14 @@ class ServerProcess:
 def make_server(tmp_path: Path) -> Iterator[Any]:
     started: list[ServerProcess] = []
 
-    def make(*args: str, db: str | None = None, vifs_up_without_router: bool = True) -> ServerProcess:
-        server = ServerProcess(db or f"sqlite:///{tmp_path / 'dxlab.db'}", args=args,
-                               vifs_up_without_router=vifs_up_without_router).start()  # fmt: skip
+    def make(
+        *args: str, db: str | None = None, vifs_up_without_router: bool = True
+    ) -> ServerProcess:
+        server = ServerProcess(
+            db or f"sqlite:///{tmp_path / 'dxlab.db'}",
+            args=args,
+            vifs_up_without_router=vifs_up_without_router,
+        ).start()
         started.append(server)
         return server
 

@@ -21,7 +21,9 @@ def ec2(server: Any, account: str, region: str = "us-east-1") -> Any:
     )
 
 
-def vpc_with_subnet(client: Any, cidr: str = "10.0.0.0/16", subnet: str = "10.0.1.0/24") -> tuple[str, str]:
+def vpc_with_subnet(
+    client: Any, cidr: str = "10.0.0.0/16", subnet: str = "10.0.1.0/24"
+) -> tuple[str, str]:
     vpc = client.create_vpc(CidrBlock=cidr)["Vpc"]["VpcId"]
     sub = client.create_subnet(VpcId=vpc, CidrBlock=subnet)["Subnet"]["SubnetId"]
     return vpc, sub

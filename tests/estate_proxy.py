@@ -24,7 +24,9 @@ SCOPE = re.compile(r"Credential=[^/]+/\d{8}/(?P<region>[^/]+)/")
 class Behaviour:
     upstream: dict[str, str]  # region -> endpoint URL
     deny: set[str] = field(default_factory=set)  # operations answered AccessDeniedException
-    throttle: dict[str, int] = field(default_factory=dict)  # operation -> how many first calls are throttled
+    throttle: dict[str, int] = field(
+        default_factory=dict
+    )  # operation -> how many first calls are throttled
     page_size: int | None = None  # forces maxResults on every call that sends it
     closed_regions: set[str] = field(default_factory=set)  # regions the account has not enabled
     calls: list[tuple[str, str]] = field(default_factory=list)  # (operation, region) seen
@@ -50,18 +52,29 @@ def _handler(behaviour: Behaviour, lock: threading.Lock) -> type[BaseHTTPRequest
             body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
             target = self.headers.get("X-Amz-Target")
             # Direct Connect speaks awsJson1.1 (X-Amz-Target); STS the query protocol (Action=).
-            operation = target.rpartition(".")[2] if target else dict(parse_qsl(body.decode())).get("Action", "")
+            operation = (
+                target.rpartition(".")[2]
+                if target
+                else dict(parse_qsl(body.decode())).get("Action", "")
+            )
             found = SCOPE.search(self.headers.get("Authorization", ""))
             region = found["region"] if found else ""
             with lock:
                 behaviour.calls.append((operation, region))
                 seen = sum(1 for op, _ in behaviour.calls if op == operation)
             if region in behaviour.closed_regions:
-                _error(self, "UnrecognizedClientException", "The security token included in the request is invalid.")
+                _error(
+                    self,
+                    "UnrecognizedClientException",
+                    "The security token included in the request is invalid.",
+                )
                 return
             if operation in behaviour.deny:
-                _error(self, "AccessDeniedException",
-                       f"User: arn:aws:iam::123456789012:user/reader is not authorized to perform: directconnect:{operation}")  # fmt: skip
+                _error(
+                    self,
+                    "AccessDeniedException",
+                    f"User: arn:aws:iam::123456789012:user/reader is not authorized to perform: directconnect:{operation}",
+                )
                 return
             if seen <= behaviour.throttle.get(operation, 0):
                 _error(self, "ThrottlingException", "Rate exceeded")
@@ -70,13 +83,23 @@ def _handler(behaviour: Behaviour, lock: threading.Lock) -> type[BaseHTTPRequest
                 request = json.loads(body)
                 if "maxResults" in request:
                     request["maxResults"] = behaviour.page_size
-                    body = json.dumps(request).encode()  # permissive auth does not verify the signature
+                    body = json.dumps(
+                        request
+                    ).encode()  # permissive auth does not verify the signature
             upstream = behaviour.upstream.get(region) or next(iter(behaviour.upstream.values()))
-            headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "content-length")}
-            forwarded = urllib.request.Request(upstream + self.path, data=body, headers=headers, method="POST")
+            headers = {
+                k: v for k, v in self.headers.items() if k.lower() not in ("host", "content-length")
+            }
+            forwarded = urllib.request.Request(
+                upstream + self.path, data=body, headers=headers, method="POST"
+            )
             try:
                 with urllib.request.urlopen(forwarded, timeout=30) as answer:  # noqa: S310 - 127.0.0.1 only
-                    status, data, ctype = answer.status, answer.read(), answer.headers.get("Content-Type", "")
+                    status, data, ctype = (
+                        answer.status,
+                        answer.read(),
+                        answer.headers.get("Content-Type", ""),
+                    )
             except urllib.error.HTTPError as exc:
                 status, data, ctype = exc.code, exc.read(), exc.headers.get("Content-Type", "")
             with lock:
@@ -93,7 +116,9 @@ def _handler(behaviour: Behaviour, lock: threading.Lock) -> type[BaseHTTPRequest
 @contextmanager
 def proxy(behaviour: Behaviour) -> Iterator[str]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(behaviour, threading.Lock()))
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    )
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}"

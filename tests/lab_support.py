@@ -70,16 +70,25 @@ class LabServer:
         return self.host.run(["birdc", "-s", str(bird_ctl(ns)), *command], check=False)
 
     def vtysh(self, ns: str, command: str) -> str:
-        return self.host.run(["ip", "netns", "exec", ns, "vtysh", "-N", ns, "-c", command], check=False)
+        return self.host.run(
+            ["ip", "netns", "exec", ns, "vtysh", "-N", ns, "-c", command], check=False
+        )
 
     def in_ns(self, ns: str, *argv: str, timeout: float = 10) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(["ip", "netns", "exec", ns, *argv], capture_output=True, text=True, timeout=timeout)
+        return subprocess.run(
+            ["ip", "netns", "exec", ns, *argv], capture_output=True, text=True, timeout=timeout
+        )
 
     def cli(self, *args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
         import sys
 
-        return subprocess.run([sys.executable, "-m", "dxlab.cli.main", *args], capture_output=True, text=True,
-                              env=self.env(), timeout=timeout)  # fmt: skip
+        return subprocess.run(
+            [sys.executable, "-m", "dxlab.cli.main", *args],
+            capture_output=True,
+            text=True,
+            env=self.env(),
+            timeout=timeout,
+        )
 
 
 def wait_for(check: Callable[[], Any], timeout: float, what: str, step: float = 0.1) -> Any:
@@ -102,7 +111,9 @@ def start_lab_server(tmp: Path) -> LabServer:
     old = {k: os.environ.get(k) for k in ("DXLAB_HOME", "DXLAB_LAB_PREFIX")}
     os.environ["DXLAB_HOME"], os.environ["DXLAB_LAB_PREFIX"] = str(home), prefix
     try:
-        server = ServerProcess(f"sqlite:///{tmp / 'dxlab.db'}", args=("--data-plane", "lab")).start()
+        server = ServerProcess(
+            f"sqlite:///{tmp / 'dxlab.db'}", args=("--data-plane", "lab")
+        ).start()
     finally:
         for k, v in old.items():
             if v is None:
@@ -126,7 +137,9 @@ def running_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]
         assert not left, f"the server's stop left {left}"
 
 
-def wait_equal(get: Callable[[], Any], want: Any, timeout: float, what: str, step: float = 0.1) -> None:
+def wait_equal(
+    get: Callable[[], Any], want: Any, timeout: float, what: str, step: float = 0.1
+) -> None:
     """Poll until `get()` equals `want` (bounded); fail showing both."""
     deadline = time.monotonic() + timeout
     got = get()

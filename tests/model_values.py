@@ -53,8 +53,17 @@ BY_MEMBER = {
     "clientToken": "dummy-token-1",
     "nextToken": None,  # a made-up token is the client's mistake; see below
 }
-BY_INT_MEMBER = {"vlan": 101, "asn": 65000, "asnLong": 65000, "amazonSideAsn": 64512, "mtu": 1500,
-                  "maxResults": 10, "numberOfConnections": 1, "minimumLinks": 0, "testDurationInMinutes": 5}
+BY_INT_MEMBER = {
+    "vlan": 101,
+    "asn": 65000,
+    "asnLong": 65000,
+    "amazonSideAsn": 64512,
+    "mtu": 1500,
+    "maxResults": 10,
+    "numberOfConnections": 1,
+    "minimumLinks": 0,
+    "testDurationInMinutes": 5,
+}
 
 
 def dummy(shape: Shape, member: str, full: bool) -> Any:

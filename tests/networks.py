@@ -25,16 +25,30 @@ def build(
     for i, (conn, location, device, site) in enumerate(layout, start=1):
         links[conn] = Link(conn, f"c{i}", device, location, link_state)
         vif_id = f"dxvif-{i:08d}"
-        vifs[vif_id] = Vif(vif_id, f"vif{i}", "private", "available", 100 + i, conn, device, location,
-                           "us-east-1", DXGW, 64512, 65000,
-                           (Session(vif_id, "ipv4", f"dxpeer-{i:08d}", f"169.254.{i}.1/30", f"169.254.{i}.2/30"),))  # fmt: skip
+        vifs[vif_id] = Vif(
+            vif_id,
+            f"vif{i}",
+            "private",
+            "available",
+            100 + i,
+            conn,
+            device,
+            location,
+            "us-east-1",
+            DXGW,
+            64512,
+            65000,
+            (Session(vif_id, "ipv4", f"dxpeer-{i:08d}", f"169.254.{i}.1/30", f"169.254.{i}.2/30"),),
+        )
         router = f"r{i}"
         default = [Advertisement(_site_prefix(s)) for s in dict.fromkeys(x[3] for x in layout)]
         mine = (router_adverts or {}).get(router, (adverts or {}).get(site, default))
         routers.append(CustomerRouter(router, site, (conn,), tuple(mine), bfd))
         router_of_link[conn] = router
     sites = tuple(dict.fromkeys(site for *_, site in layout))
-    topology = Topology(65000, sites, tuple(routers), (Vpc("prod", "10.100.0.0/16", "10.100.1.10", True, VGW),), wan)
+    topology = Topology(
+        65000, sites, tuple(routers), (Vpc("prod", "10.100.0.0/16", "10.100.1.10", True, VGW),), wan
+    )
     return Network(
         "us-east-1",
         links,
@@ -62,4 +76,7 @@ DEV_TEST = MAXIMUM[:2]
 # Two connections, one location: the weakness the maximum model exists to avoid.
 ONE_LOCATION = [MAXIMUM[0], MAXIMUM[1]]
 # Two connections on one device.
-ONE_DEVICE = [("dxcon-aaaaaaa1", "EqDC2", "EqDC2-dev1", "dc1"), ("dxcon-aaaaaaa2", "EqDC2", "EqDC2-dev1", "dc1")]
+ONE_DEVICE = [
+    ("dxcon-aaaaaaa1", "EqDC2", "EqDC2-dev1", "dc1"),
+    ("dxcon-aaaaaaa2", "EqDC2", "EqDC2-dev1", "dc1"),
+]

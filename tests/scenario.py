@@ -55,14 +55,30 @@ class Scenario:
     topology: str
 
 
-def maximum(server: Any, dx: Any, account: str, *, locations: tuple[str, str] = ("EqDC2", "CSVA1"),
-            icmp: bool = True, model: str = "maximum") -> Scenario:  # fmt: skip
-    order = ext(server.endpoint, "POST", "/wizard/order",
-                {"model": model, "bandwidth": "10Gbps", "locations": list(locations)}, account=account)  # fmt: skip
+def maximum(
+    server: Any,
+    dx: Any,
+    account: str,
+    *,
+    locations: tuple[str, str] = ("EqDC2", "CSVA1"),
+    icmp: bool = True,
+    model: str = "maximum",
+) -> Scenario:
+    order = ext(
+        server.endpoint,
+        "POST",
+        "/wizard/order",
+        {"model": model, "bandwidth": "10Gbps", "locations": list(locations)},
+        account=account,
+    )
     conns = order["connectionIds"]
-    vgw = ext(server.endpoint, "POST", "/virtual-gateways", {"vpcCidrs": ["10.100.0.0/16"]}, account=account)[
-        "virtualGatewayId"
-    ]
+    vgw = ext(
+        server.endpoint,
+        "POST",
+        "/virtual-gateways",
+        {"vpcCidrs": ["10.100.0.0/16"]},
+        account=account,
+    )["virtualGatewayId"]
     dxgw = dx.create_direct_connect_gateway(directConnectGatewayName="dxgw", amazonSideAsn=64512)[
         "directConnectGateway"
     ]["directConnectGatewayId"]
@@ -71,12 +87,22 @@ def maximum(server: Any, dx: Any, account: str, *, locations: tuple[str, str] = 
     for i, cid in enumerate(conns):
         made = dx.create_private_virtual_interface(
             connectionId=cid,
-            newPrivateVirtualInterface={"virtualInterfaceName": f"vif-{i}", "vlan": 101 + i, "asn": 65000,
-                                        "directConnectGatewayId": dxgw},  # fmt: skip
+            newPrivateVirtualInterface={
+                "virtualInterfaceName": f"vif-{i}",
+                "vlan": 101 + i,
+                "asn": 65000,
+                "directConnectGatewayId": dxgw,
+            },
         )
         vifs.append(made["virtualInterfaceId"])
-    text = TOPOLOGY.format(c0=conns[0], c1=conns[1 % len(conns)], c2=conns[2 % len(conns)], c3=conns[3 % len(conns)],
-                           vgw=vgw, icmp="true" if icmp else "false")  # fmt: skip
+    text = TOPOLOGY.format(
+        c0=conns[0],
+        c1=conns[1 % len(conns)],
+        c2=conns[2 % len(conns)],
+        c3=conns[3 % len(conns)],
+        vgw=vgw,
+        icmp="true" if icmp else "false",
+    )
     if len(conns) < 4:  # smaller models: one router per connection, the rest unpatched
         text = _trim(text, len(conns))
     ext(server.endpoint, "PUT", "/topology", {"yaml": text}, account=account)
@@ -98,8 +124,11 @@ def _trim(text: str, n: int) -> str:
 def _wait_available(dx: Any, vifs: list[str], timeout: float = 30.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        states = {v["virtualInterfaceState"] for v in dx.describe_virtual_interfaces()["virtualInterfaces"]
-                  if v["virtualInterfaceId"] in vifs}  # fmt: skip
+        states = {
+            v["virtualInterfaceState"]
+            for v in dx.describe_virtual_interfaces()["virtualInterfaces"]
+            if v["virtualInterfaceId"] in vifs
+        }
         if states == {"available"}:
             return
         time.sleep(0.1)

@@ -20,10 +20,20 @@ from tests.scenario import maximum
 
 def dxlab(server: ServerProcess, account: str, *args: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    env.update(AWS_ACCESS_KEY_ID=account, AWS_SECRET_ACCESS_KEY="dxlab-test-secret", AWS_CONFIG_FILE=os.devnull,
-               AWS_SHARED_CREDENTIALS_FILE=os.devnull, AWS_EC2_METADATA_DISABLED="true")  # fmt: skip
-    return subprocess.run([sys.executable, "-m", "dxlab.cli.main", *args, "--endpoint", server.endpoint],
-                          env=env, capture_output=True, text=True, timeout=60)  # fmt: skip
+    env.update(
+        AWS_ACCESS_KEY_ID=account,
+        AWS_SECRET_ACCESS_KEY="dxlab-test-secret",
+        AWS_CONFIG_FILE=os.devnull,
+        AWS_SHARED_CREDENTIALS_FILE=os.devnull,
+        AWS_EC2_METADATA_DISABLED="true",
+    )
+    return subprocess.run(
+        [sys.executable, "-m", "dxlab.cli.main", *args, "--endpoint", server.endpoint],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def analyze_json(server: ServerProcess, account: str) -> dict[str, Any]:
@@ -34,13 +44,17 @@ def analyze_json(server: ServerProcess, account: str) -> dict[str, Any]:
     return result
 
 
-def test_maximum_design_has_no_single_point_of_failure(server: ServerProcess, dx: Any, account: str) -> None:
+def test_maximum_design_has_no_single_point_of_failure(
+    server: ServerProcess, dx: Any, account: str
+) -> None:
     made = maximum(server, dx, account)
     result = analyze_json(server, account)
     assert result["sla"] == "99.99%", result["sla_rule"]
     assert result["single_points_of_failure"] == []
     scenarios = {tuple(s["failed"]): s["lost"] for s in result["scenarios"]}
-    assert all(isinstance(s["failed"], list) and isinstance(s["lost"], list) for s in result["scenarios"])
+    assert all(
+        isinstance(s["failed"], list) and isinstance(s["lost"], list) for s in result["scenarios"]
+    )
     # Every single failure is a scenario, and none loses anything...
     for cid in made.connections:
         assert scenarios[(f"connection:{cid}",)] == []
@@ -71,7 +85,9 @@ def test_connections_in_one_location_make_the_location_a_single_point_of_failure
     assert "Single points of failure" in done.stdout and "location redundancy" in done.stdout
 
 
-def test_markdown_and_html_reports(server: ServerProcess, dx: Any, account: str, tmp_path: Path) -> None:
+def test_markdown_and_html_reports(
+    server: ServerProcess, dx: Any, account: str, tmp_path: Path
+) -> None:
     made = maximum(server, dx, account, model="dev-test", locations=("EqDC2",))  # type: ignore[arg-type]
     md = dxlab(server, account, "analyze", "--markdown")
     assert md.returncode == 0, md.stderr
@@ -103,19 +119,31 @@ def test_markdown_and_html_reports(server: ServerProcess, dx: Any, account: str,
     assert "SLA: none" in text.read_text() and "\x1b[" not in text.read_text()
 
 
-def test_an_injected_failure_is_reported_beside_the_verdict(server: ServerProcess, dx: Any, account: str) -> None:
+def test_an_injected_failure_is_reported_beside_the_verdict(
+    server: ServerProcess, dx: Any, account: str
+) -> None:
     maximum(server, dx, account)
-    ext(server.endpoint, "POST", "/failures", {"kind": "location", "id": "EqDC2", "minutes": 5}, account=account)
+    ext(
+        server.endpoint,
+        "POST",
+        "/failures",
+        {"kind": "location", "id": "EqDC2", "minutes": 5},
+        account=account,
+    )
     result = analyze_json(server, account)
     assert result["active_failures"] == ["location:EqDC2"]
     # With EqDC2 down, CSVA1 is all that is left: now a single point of failure.
     assert result["sla"] == "none"
-    assert ("location", "CSVA1") in {(s["kind"], s["id"]) for s in result["single_points_of_failure"]}
+    assert ("location", "CSVA1") in {
+        (s["kind"], s["id"]) for s in result["single_points_of_failure"]
+    }
     md = dxlab(server, account, "analyze", "--markdown").stdout
     assert "Failed right now: location EqDC2" in md
 
 
-def test_an_account_without_topology_gets_no_sla_and_a_hint(server: ServerProcess, account: str) -> None:
+def test_an_account_without_topology_gets_no_sla_and_a_hint(
+    server: ServerProcess, account: str
+) -> None:
     result = analyze_json(server, account)
     assert result["sla"] == "none" and result["single_points_of_failure"] == []
     assert "topology" in result["note"]
@@ -125,4 +153,7 @@ def test_unreachable_server_is_one_line(account: str) -> None:
     gone = ServerProcess("sqlite:///unused", port=free_port())
     done = dxlab(gone, account, "analyze", "--json")
     assert done.returncode == 1
-    assert "cannot reach the dxlab server" in done.stdout and "Traceback" not in done.stdout + done.stderr
+    assert (
+        "cannot reach the dxlab server" in done.stdout
+        and "Traceback" not in done.stdout + done.stderr
+    )

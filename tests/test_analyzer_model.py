@@ -73,8 +73,13 @@ def test_prefix_limit_puts_the_session_idle() -> None:
 
 
 def test_local_preference_picks_the_active_vif_and_failover_moves_traffic() -> None:
-    net = build(HIGH, adverts={"dc1": [Advertisement("10.1.0.0/16", ("7224:7300",))],
-                               "dc2": [Advertisement("10.1.0.0/16", ("7224:7100",)), Advertisement("10.2.0.0/16")]})  # fmt: skip
+    net = build(
+        HIGH,
+        adverts={
+            "dc1": [Advertisement("10.1.0.0/16", ("7224:7300",))],
+            "dc2": [Advertisement("10.1.0.0/16", ("7224:7100",)), Advertisement("10.2.0.0/16")],
+        },
+    )
     vpc = net.topology.vpcs[0]
     assert Paths(net, all_states(net)).back("dc1", vpc) == (("dxvif-00000001", "ipv4"),)
     during = Paths(net, all_states(net, testing=[("dxvif-00000001", "ipv4")]))
@@ -96,15 +101,25 @@ def test_without_wan_return_traffic_must_land_at_its_own_site() -> None:
 
 def test_failure_kinds_take_sessions_down() -> None:
     net = build(MAXIMUM)
-    for failure in [Failure("device", "EqDC2-dev1"), Failure("connection", "dxcon-aaaaaaa1"),
-                    Failure("location", "EqDC2"), Failure("router", "r1"), Failure("site", "dc1")]:  # fmt: skip
+    for failure in [
+        Failure("device", "EqDC2-dev1"),
+        Failure("connection", "dxcon-aaaaaaa1"),
+        Failure("location", "EqDC2"),
+        Failure("router", "r1"),
+        Failure("site", "dc1"),
+    ]:
         assert not all_states(net, [failure])[("dxvif-00000001", "ipv4")].up
 
 
 def test_classic_single_connection_is_a_single_point_of_failure_everywhere() -> None:
     result = analyze(build([MAXIMUM[0]]))
     spofs = {(s["kind"], s["id"]) for s in result.single_points_of_failure}
-    assert {("connection", "dxcon-aaaaaaa1"), ("device", "EqDC2-dev1"), ("location", "EqDC2"), ("router", "r1")} <= spofs
+    assert {
+        ("connection", "dxcon-aaaaaaa1"),
+        ("device", "EqDC2-dev1"),
+        ("location", "EqDC2"),
+        ("router", "r1"),
+    } <= spofs
     assert result.sla == "none"
 
 
@@ -116,12 +131,18 @@ def test_a_backup_that_local_preference_never_uses_is_found() -> None:
     layout = [*HIGH, ("dxcon-ccccccc1", "EqDC2", "EqDC2-dev2", "dc1")]
     # r3 backs up dc1's prefix at low preference, while r1 advertises it at the default.
     net = build(layout, router_adverts={"r3": [Advertisement("10.1.0.0/16", ("7224:7100",))]})
-    never = {f["virtualInterfaceId"] for f in analyze(net).findings if f["kind"] == "backup-never-used"}
+    never = {
+        f["virtualInterfaceId"] for f in analyze(net).findings if f["kind"] == "backup-never-used"
+    }
     assert never == {"dxvif-00000003"}
 
 
 def test_a_prefix_on_one_router_is_lost_alone_not_its_data_center() -> None:
-    extra = [Advertisement("10.9.0.0/16"), Advertisement("10.2.0.0/16"), Advertisement("10.1.0.0/16")]
+    extra = [
+        Advertisement("10.9.0.0/16"),
+        Advertisement("10.2.0.0/16"),
+        Advertisement("10.1.0.0/16"),
+    ]
     result = analyze(build(MAXIMUM, router_adverts={"r3": extra}))
     lost = {(s["kind"], s["id"]): s["lost"] for s in result.single_points_of_failure}
     assert lost[("connection", "dxcon-bbbbbbb1")] == ["10.9.0.0/16 from prod"]

@@ -67,8 +67,6 @@ def register(
     return Keys(account, printed["AWS_ACCESS_KEY_ID"], printed["AWS_SECRET_ACCESS_KEY"])
 
 
-
-
 @pytest.fixture(scope="module")
 def strict(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     """One strict server for the module; account 111111111111 registered before it starts."""
@@ -156,9 +154,14 @@ def test_unsigned_request_is_refused(strict: ServerProcess, keys: Keys) -> None:
         "Missing Authentication Token",
     )
     answer = _http.request(
-        "POST", strict.endpoint + "/", body=b"{}",
-        headers={"Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": "OvertureService.DescribeConnections"},
-    )  # fmt: skip
+        "POST",
+        strict.endpoint + "/",
+        body=b"{}",
+        headers={
+            "Content-Type": "application/x-amz-json-1.1",
+            "X-Amz-Target": "OvertureService.DescribeConnections",
+        },
+    )
     assert answer.status == 403
     assert orjson.loads(answer.data)["__type"] == "MissingAuthenticationTokenException"
     assert names(client(strict, keys)) == []
@@ -202,20 +205,31 @@ def test_signature_from_the_future_is_refused(strict: ServerProcess, keys: Keys)
     )
 
 
-def test_credential_scoped_to_an_unknown_region_is_refused(strict: ServerProcess, keys: Keys) -> None:
+def test_credential_scoped_to_an_unknown_region_is_refused(
+    strict: ServerProcess, keys: Keys
+) -> None:
     # One port serves every Region (the scope picks it), so only a Region AWS does not
     # have is refused.
-    code, status, message = error_of(client(strict, keys, region="xx-nowhere-1").describe_connections)
+    code, status, message = error_of(
+        client(strict, keys, region="xx-nowhere-1").describe_connections
+    )
     assert (code, status) == ("InvalidSignatureException", 403)
     assert message == "Credential should be scoped to a valid region, not 'xx-nowhere-1'."
 
 
-def test_credential_scope_picks_the_region_in_strict_mode(strict: ServerProcess, keys: Keys) -> None:
+def test_credential_scope_picks_the_region_in_strict_mode(
+    strict: ServerProcess, keys: Keys
+) -> None:
     west = client(strict, keys, region="eu-west-1")
     made = west.create_connection(location="EqLD5", bandwidth="1Gbps", connectionName="in-ireland")
     assert made["region"] == "eu-west-1"
-    assert [c["connectionId"] for c in west.describe_connections()["connections"]] == [made["connectionId"]]
-    assert all(c["region"] == "us-east-1" for c in client(strict, keys).describe_connections()["connections"])
+    assert [c["connectionId"] for c in west.describe_connections()["connections"]] == [
+        made["connectionId"]
+    ]
+    assert all(
+        c["region"] == "us-east-1"
+        for c in client(strict, keys).describe_connections()["connections"]
+    )
 
 
 # -- strict: requests signed by hand, so the test can get one detail wrong ------------
@@ -433,8 +447,20 @@ def test_aws_cli_in_strict_mode(strict: ServerProcess, keys: Keys) -> None:
             [aws_cli, "directconnect", *args], env=env, capture_output=True, text=True, timeout=60
         )
 
-    done = aws(keys.secret, "create-connection", "--location", "EqDC2", "--bandwidth", "1Gbps",
-               "--connection-name", "cli", "--query", "ownerAccount", "--output", "text")  # fmt: skip
+    done = aws(
+        keys.secret,
+        "create-connection",
+        "--location",
+        "EqDC2",
+        "--bandwidth",
+        "1Gbps",
+        "--connection-name",
+        "cli",
+        "--query",
+        "ownerAccount",
+        "--output",
+        "text",
+    )
     assert (done.returncode, done.stdout.strip()) == (0, keys.account), done.stderr
     refused = aws("wrong", "describe-connections")
     assert refused.returncode in (254, 255)  # AWS CLI v2 and v1 exit codes for a service error
@@ -509,9 +535,10 @@ def test_clock_edges_and_wording() -> None:
         with pytest.raises(AuthError) as late:
             verify(at("20260101T002000Z"))
         assert (late.value.aws_code, late.value.status, late.value.message) == (
-            "InvalidSignatureException", 403,
+            "InvalidSignatureException",
+            403,
             "Signature expired: 20260101T000000Z is now earlier than 20260101T000500Z (20260101T002000Z - 15 min.)",
-        )  # fmt: skip
+        )
         with pytest.raises(AuthError) as early:
             verify(at("20251231T234000Z"))
         assert early.value.message == (
@@ -537,11 +564,21 @@ def test_strict_sts_caller_identity_for_terraform(strict: ServerProcess, keys: K
     signed for the sts service, and verified as such."""
     import boto3
 
-    sts = boto3.client("sts", endpoint_url=strict.endpoint, region_name="us-east-1",
-                       aws_access_key_id=keys.access_key, aws_secret_access_key=keys.secret)  # fmt: skip
+    sts = boto3.client(
+        "sts",
+        endpoint_url=strict.endpoint,
+        region_name="us-east-1",
+        aws_access_key_id=keys.access_key,
+        aws_secret_access_key=keys.secret,
+    )
     assert sts.get_caller_identity()["Account"] == keys.account
-    wrong = boto3.client("sts", endpoint_url=strict.endpoint, region_name="us-east-1",
-                         aws_access_key_id=keys.access_key, aws_secret_access_key="not-the-secret")  # fmt: skip
+    wrong = boto3.client(
+        "sts",
+        endpoint_url=strict.endpoint,
+        region_name="us-east-1",
+        aws_access_key_id=keys.access_key,
+        aws_secret_access_key="not-the-secret",
+    )
     with pytest.raises(ClientError) as info:
         wrong.get_caller_identity()
     assert info.value.response["Error"]["Code"] == "InvalidSignatureException"

@@ -23,7 +23,9 @@ def aws(
 ) -> tuple[int, Any, str]:
     """Runs `aws directconnect ARGS --output json`; returns (exit code, parsed stdout, stderr)."""
     env = {
-        k: v for k, v in os.environ.items() if not k.startswith("AWS_") or k == "AWS_EC2_METADATA_DISABLED"
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("AWS_") or k == "AWS_EC2_METADATA_DISABLED"
     }
     env.update(
         AWS_ACCESS_KEY_ID=account,  # a 12-digit key id selects the account
@@ -64,8 +66,15 @@ def test_describe_locations(server: Any, account: str) -> None:
 
 def test_connection_lifecycle(server: Any, account: str) -> None:
     conn = ok(
-        server, account, "create-connection",
-        "--location", "EqDC2", "--bandwidth", "10Gbps", "--connection-name", "cli-1",
+        server,
+        account,
+        "create-connection",
+        "--location",
+        "EqDC2",
+        "--bandwidth",
+        "10Gbps",
+        "--connection-name",
+        "cli-1",
     )
     cid = conn["connectionId"]
     assert cid.startswith("dxcon-") and conn["connectionState"] == "requested"
@@ -77,11 +86,24 @@ def test_connection_lifecycle(server: Any, account: str) -> None:
     assert one["connectionName"] == "cli-1" and one["bandwidth"] == "10Gbps"
 
     arn = f"arn:aws:directconnect:{REGION}:{account}:dxcon/{cid}"
-    assert ok(server, account, "tag-resource", "--resource-arn", arn, "--tags", "key=team,value=netops") is None  # empty output prints nothing
+    assert (
+        ok(
+            server,
+            account,
+            "tag-resource",
+            "--resource-arn",
+            arn,
+            "--tags",
+            "key=team,value=netops",
+        )
+        is None
+    )  # empty output prints nothing
     tags = ok(server, account, "describe-tags", "--resource-arns", arn)["resourceTags"]
     assert tags == [{"resourceArn": arn, "tags": [{"key": "team", "value": "netops"}]}]
 
-    renamed = ok(server, account, "update-connection", "--connection-id", cid, "--connection-name", "cli-2")
+    renamed = ok(
+        server, account, "update-connection", "--connection-id", cid, "--connection-name", "cli-2"
+    )
     assert renamed["connectionName"] == "cli-2"
 
     deleted = ok(server, account, "delete-connection", "--connection-id", cid)
@@ -91,11 +113,27 @@ def test_connection_lifecycle(server: Any, account: str) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("describe-connections", "--connection-id", "dxcon-nope1234"), "Could not find Connection with ID dxcon-nope1234"),
-        (("create-connection", "--location", "EqDC2", "--bandwidth", "7Gbps", "--connection-name", "x"), "7Gbps"),
+        (
+            ("describe-connections", "--connection-id", "dxcon-nope1234"),
+            "Could not find Connection with ID dxcon-nope1234",
+        ),
+        (
+            (
+                "create-connection",
+                "--location",
+                "EqDC2",
+                "--bandwidth",
+                "7Gbps",
+                "--connection-name",
+                "x",
+            ),
+            "7Gbps",
+        ),
     ],
 )
-def test_error_exit_code_and_message(server: Any, account: str, args: tuple[str, ...], message: str) -> None:
+def test_error_exit_code_and_message(
+    server: Any, account: str, args: tuple[str, ...], message: str
+) -> None:
     code, out, err = aws(server, account, *args)
     assert code in (254, 255), (code, err)
     assert out is None
@@ -106,12 +144,27 @@ def test_error_exit_code_and_message(server: Any, account: str, args: tuple[str,
 
 def test_endpoint_from_environment(server: Any, account: str) -> None:
     conn = ok(
-        server, account, "create-connection",
-        "--location", "EqDC2", "--bandwidth", "1Gbps", "--connection-name", "by-env", endpoint_env=True,
+        server,
+        account,
+        "create-connection",
+        "--location",
+        "EqDC2",
+        "--bandwidth",
+        "1Gbps",
+        "--connection-name",
+        "by-env",
+        endpoint_env=True,
     )
     listed = ok(server, account, "describe-connections", endpoint_env=True)["connections"]
     assert [c["connectionId"] for c in listed] == [conn["connectionId"]]
-    code, _, err = aws(server, account, "describe-connections", "--connection-id", "dxcon-nope1234", endpoint_env=True)
+    code, _, err = aws(
+        server,
+        account,
+        "describe-connections",
+        "--connection-id",
+        "dxcon-nope1234",
+        endpoint_env=True,
+    )
     assert code in (254, 255) and "Could not find Connection with ID dxcon-nope1234" in err
 
 
@@ -122,13 +175,22 @@ def test_cli_paginates_with_the_servers_next_token(server: Any, account: str) ->
     for name in names:
         dx.create_direct_connect_gateway(directConnectGatewayName=name)
     everything = ok(server, account, "describe-direct-connect-gateways", "--page-size", "2")
-    assert sorted(g["directConnectGatewayName"] for g in everything["directConnectGateways"]) == names
+    assert (
+        sorted(g["directConnectGatewayName"] for g in everything["directConnectGateways"]) == names
+    )
     assert "NextToken" not in everything
-    first = ok(server, account, "describe-direct-connect-gateways", "--page-size", "2", "--max-items", "3")
+    first = ok(
+        server, account, "describe-direct-connect-gateways", "--page-size", "2", "--max-items", "3"
+    )
     assert len(first["directConnectGateways"]) == 3 and first["NextToken"]
     rest = ok(
-        server, account, "describe-direct-connect-gateways",
-        "--page-size", "2", "--starting-token", first["NextToken"],
+        server,
+        account,
+        "describe-direct-connect-gateways",
+        "--page-size",
+        "2",
+        "--starting-token",
+        first["NextToken"],
     )
     seen = first["directConnectGateways"] + rest["directConnectGateways"]
     assert sorted(g["directConnectGatewayName"] for g in seen) == names
@@ -137,13 +199,30 @@ def test_cli_paginates_with_the_servers_next_token(server: Any, account: str) ->
 def test_cli_over_rpc_v2_cbor(server: Any, account: str, tmp_path: Path) -> None:
     # AWS CLI v2 puts rpc-v2-cbor first; v1 does when the model offers nothing else.
     cbor = write_cbor_only_model(tmp_path)
-    conn = ok(server, account, "create-connection", "--location", "EqDC2", "--bandwidth", "1Gbps",
-              "--connection-name", "cli-cbor", data_path=cbor)
+    conn = ok(
+        server,
+        account,
+        "create-connection",
+        "--location",
+        "EqDC2",
+        "--bandwidth",
+        "1Gbps",
+        "--connection-name",
+        "cli-cbor",
+        data_path=cbor,
+    )
     [listed] = ok(server, account, "describe-connections", data_path=cbor)["connections"]
     assert listed["connectionId"] == conn["connectionId"]
     assert listed["loaIssueTime"]  # a CBOR tag-1 timestamp, printed by the CLI
-    code, _, err = aws(server, account, "describe-connections", "--connection-id", "dxcon-nope1234",
-                       "--debug", data_path=cbor)
+    code, _, err = aws(
+        server,
+        account,
+        "describe-connections",
+        "--connection-id",
+        "dxcon-nope1234",
+        "--debug",
+        data_path=cbor,
+    )
     assert code in (254, 255)
     assert "An error occurred (DirectConnectClientException)" in err
     assert "Could not find Connection with ID dxcon-nope1234" in err
@@ -154,17 +233,68 @@ def test_associate_and_disassociate_connection_with_lag_examples(server: Any, ac
     """The AWS CLI's own examples (awscli/examples/directconnect/associate-connection-with-lag.rst,
     disassociate-connection-from-lag.rst): a LAG and a connection ordered at one location
     and speed, then associated and disassociated (lag_placement puts them on one device)."""
-    lag = ok(server, account, "create-lag", "--location", "EqDC2", "--number-of-connections", "1",
-             "--connections-bandwidth", "1Gbps", "--lag-name", "1GBLag")  # fmt: skip
-    conn = ok(server, account, "create-connection", "--location", "EqDC2", "--bandwidth", "1Gbps",
-              "--connection-name", "Con2ForLag")  # fmt: skip
-    captured = {"ownerAccount", "connectionId", "lagId", "connectionState", "bandwidth", "location",
-                "connectionName", "region"}  # fmt: skip
-    joined = ok(server, account, "associate-connection-with-lag", "--lag-id", lag["lagId"],
-                "--connection-id", conn["connectionId"])  # fmt: skip
+    lag = ok(
+        server,
+        account,
+        "create-lag",
+        "--location",
+        "EqDC2",
+        "--number-of-connections",
+        "1",
+        "--connections-bandwidth",
+        "1Gbps",
+        "--lag-name",
+        "1GBLag",
+    )
+    conn = ok(
+        server,
+        account,
+        "create-connection",
+        "--location",
+        "EqDC2",
+        "--bandwidth",
+        "1Gbps",
+        "--connection-name",
+        "Con2ForLag",
+    )
+    captured = {
+        "ownerAccount",
+        "connectionId",
+        "lagId",
+        "connectionState",
+        "bandwidth",
+        "location",
+        "connectionName",
+        "region",
+    }
+    joined = ok(
+        server,
+        account,
+        "associate-connection-with-lag",
+        "--lag-id",
+        lag["lagId"],
+        "--connection-id",
+        conn["connectionId"],
+    )
     assert captured <= set(joined)
-    assert (joined["lagId"], joined["connectionName"], joined["bandwidth"]) == (lag["lagId"], "Con2ForLag", "1Gbps")
-    left = ok(server, account, "disassociate-connection-from-lag", "--lag-id", lag["lagId"],
-              "--connection-id", conn["connectionId"])  # fmt: skip
+    assert (joined["lagId"], joined["connectionName"], joined["bandwidth"]) == (
+        lag["lagId"],
+        "Con2ForLag",
+        "1Gbps",
+    )
+    left = ok(
+        server,
+        account,
+        "disassociate-connection-from-lag",
+        "--lag-id",
+        lag["lagId"],
+        "--connection-id",
+        conn["connectionId"],
+    )
     assert captured - {"lagId"} <= set(left) and "lagId" not in left
-    assert ok(server, account, "describe-lags", "--lag-id", lag["lagId"])["lags"][0]["numberOfConnections"] == 1
+    assert (
+        ok(server, account, "describe-lags", "--lag-id", lag["lagId"])["lags"][0][
+            "numberOfConnections"
+        ]
+        == 1
+    )

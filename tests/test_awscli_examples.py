@@ -31,15 +31,27 @@ CAPTURED_ACCOUNT = "123456789012"
 CAPTURED_OTHER_ACCOUNT = "111122223333"
 # Fields whose captured value the answer must have too (the issue's defects), where the
 # test recreates the captured situation.
-EXACT = ("lagState", "connectionState", "interconnectState", "bgpPeerState", "bgpStatus",
-         "directConnectGatewayState", "jumboFrameCapable", "partnerName", "associationState",
-         "virtualInterfaceState", "proposalState")  # fmt: skip
+EXACT = (
+    "lagState",
+    "connectionState",
+    "interconnectState",
+    "bgpPeerState",
+    "bgpStatus",
+    "directConnectGatewayState",
+    "jumboFrameCapable",
+    "partnerName",
+    "associationState",
+    "virtualInterfaceState",
+    "proposalState",
+)
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     db = tmp_path_factory.mktemp("examples") / "dxlab.db"
-    srv = ServerProcess(f"sqlite:///{db}", args=("--provisioning", "manual"), vifs_up_without_router=False).start()
+    srv = ServerProcess(
+        f"sqlite:///{db}", args=("--provisioning", "manual"), vifs_up_without_router=False
+    ).start()
     yield srv
     srv.stop()
     assert not srv.server_errors(), srv.server_errors()
@@ -70,64 +82,116 @@ class World:
         return {"us-east-1": "EqDC2", "sa-east-1": "TIVIT"}[self.region]
 
     def connection(self, captured: str, **kwargs: Any) -> str:
-        cid = self.dx().create_connection(location=kwargs.pop("location", self.location()), bandwidth="1Gbps",
-                                          connectionName=kwargs.pop("name", "example"), **kwargs)["connectionId"]  # fmt: skip
+        cid = self.dx().create_connection(
+            location=kwargs.pop("location", self.location()),
+            bandwidth="1Gbps",
+            connectionName=kwargs.pop("name", "example"),
+            **kwargs,
+        )["connectionId"]
         self.subs[captured] = cid
         return str(cid)
 
     def cross_connect(self, cid: str) -> None:
-        ext(self.server.endpoint, "POST", f"/cross-connect/{cid}", account=self.account, region=self.region)
+        ext(
+            self.server.endpoint,
+            "POST",
+            f"/cross-connect/{cid}",
+            account=self.account,
+            region=self.region,
+        )
 
-    def lag(self, captured: str, count: int = 1, location: str | None = None, provider: str | None = None) -> str:
+    def lag(
+        self,
+        captured: str,
+        count: int = 1,
+        location: str | None = None,
+        provider: str | None = None,
+    ) -> str:
         kwargs = {"providerName": provider} if provider else {}
-        lag = self.dx().create_lag(location=location or self.location(), numberOfConnections=count,
-                                   connectionsBandwidth="1Gbps", lagName="example-lag", **kwargs)  # fmt: skip
+        lag = self.dx().create_lag(
+            location=location or self.location(),
+            numberOfConnections=count,
+            connectionsBandwidth="1Gbps",
+            lagName="example-lag",
+            **kwargs,
+        )
         self.subs[captured] = lag["lagId"]
         return str(lag["lagId"])
 
     def interconnect(self, captured: str) -> str:
         # The partner's name the hosted connections show ("TIVIT"): the provider the
         # interconnect is ordered for.
-        made = self.dx().create_interconnect(interconnectName="ic", bandwidth="1Gbps", location=self.location(),
-                                             providerName="TIVIT")  # fmt: skip
+        made = self.dx().create_interconnect(
+            interconnectName="ic", bandwidth="1Gbps", location=self.location(), providerName="TIVIT"
+        )
         self.subs[captured] = made["interconnectId"]
         return str(made["interconnectId"])
 
     def hosted(self, captured: str, parent: str, owner: str | None = None) -> str:
-        made = self.dx().allocate_hosted_connection(connectionId=parent, ownerAccount=owner or self.account,
-                                                    bandwidth="500Mbps", connectionName="hosted", vlan=101)  # fmt: skip
+        made = self.dx().allocate_hosted_connection(
+            connectionId=parent,
+            ownerAccount=owner or self.account,
+            bandwidth="500Mbps",
+            connectionName="hosted",
+            vlan=101,
+        )
         self.subs[captured] = made["connectionId"]
         return str(made["connectionId"])
 
     def gateway(self, kind: str, captured: str, account: str | None = None) -> str:
-        path, key = ("/virtual-gateways", "virtualGatewayId") if kind == "vgw" else ("/transit-gateways", "transitGatewayId")
+        path, key = (
+            ("/virtual-gateways", "virtualGatewayId")
+            if kind == "vgw"
+            else ("/transit-gateways", "transitGatewayId")
+        )
         body = {"vpcCidrs": ["10.20.0.0/16"], "amazonSideAsn": 65010}  # not the DX gateway's 64512
-        made = ext(self.server.endpoint, "POST", path, body,
-                   account=account or self.account, region=self.region)[key]  # fmt: skip
+        made = ext(
+            self.server.endpoint,
+            "POST",
+            path,
+            body,
+            account=account or self.account,
+            region=self.region,
+        )[key]
         self.subs[captured] = made
         return str(made)
 
     def dxgw(self, captured: str, account: str | None = None) -> str:
-        gid = self.dx(account).create_direct_connect_gateway(directConnectGatewayName="gw")["directConnectGateway"][
-            "directConnectGatewayId"
-        ]
+        gid = self.dx(account).create_direct_connect_gateway(directConnectGatewayName="gw")[
+            "directConnectGateway"
+        ]["directConnectGatewayId"]
         self.subs[captured] = gid
         return str(gid)
 
     def private_vif(self, captured: str, parent: str, **spec: Any) -> str:
         vgw = spec.pop("vgw", None) or self.gateway("vgw", "@vgw-for-" + captured)
-        made = self.dx().create_private_virtual_interface(connectionId=parent, newPrivateVirtualInterface={
-            "virtualInterfaceName": "vif", "vlan": spec.pop("vlan", 125), "asn": 65000, "virtualGatewayId": vgw,
-            **spec})  # fmt: skip
+        made = self.dx().create_private_virtual_interface(
+            connectionId=parent,
+            newPrivateVirtualInterface={
+                "virtualInterfaceName": "vif",
+                "vlan": spec.pop("vlan", 125),
+                "asn": 65000,
+                "virtualGatewayId": vgw,
+                **spec,
+            },
+        )
         self.subs[captured] = made["virtualInterfaceId"]
         return str(made["virtualInterfaceId"])
 
 
 # The partner examples are the TIVIT ones of sa-east-1 (the captures' partnerName).
-IN_SAO_PAULO = {"allocate-connection-on-interconnect", "allocate-hosted-connection", "associate-hosted-connection",
-                "confirm-connection", "delete-interconnect", "describe-connections-on-interconnect",
-                "describe-hosted-connections", "describe-interconnect-loa", "describe-interconnect-loa-2",
-                "describe-interconnects"}  # fmt: skip
+IN_SAO_PAULO = {
+    "allocate-connection-on-interconnect",
+    "allocate-hosted-connection",
+    "associate-hosted-connection",
+    "confirm-connection",
+    "delete-interconnect",
+    "describe-connections-on-interconnect",
+    "describe-hosted-connections",
+    "describe-interconnect-loa",
+    "describe-interconnect-loa-2",
+    "describe-interconnects",
+}
 
 
 def _region(example: Example) -> str:
@@ -169,8 +233,15 @@ def _transit_on_lag(w: World) -> None:
 
 def _confirm_private(w: World) -> None:
     cid = w.connection("@parent", name="partner-port")
-    w.dx().allocate_private_virtual_interface(connectionId=cid, ownerAccount=w.other, newPrivateVirtualInterfaceAllocation={
-        "virtualInterfaceName": "hosted", "vlan": 300, "asn": 65000})  # fmt: skip
+    w.dx().allocate_private_virtual_interface(
+        connectionId=cid,
+        ownerAccount=w.other,
+        newPrivateVirtualInterfaceAllocation={
+            "virtualInterfaceName": "hosted",
+            "vlan": 300,
+            "asn": 65000,
+        },
+    )
     vif = w.dx(w.other).describe_virtual_interfaces()["virtualInterfaces"][0]["virtualInterfaceId"]
     w.subs["dxvif-fgy8orxu"] = vif
     w.account, w.other = w.other, w.account  # the owner confirms
@@ -179,18 +250,38 @@ def _confirm_private(w: World) -> None:
 
 def _confirm_public(w: World) -> None:
     cid = w.connection("@parent", name="partner-port")
-    w.dx().allocate_public_virtual_interface(connectionId=cid, ownerAccount=w.other, newPublicVirtualInterfaceAllocation={
-        "virtualInterfaceName": "hosted", "vlan": 301, "asn": 65000, "amazonAddress": "203.0.113.1/30",
-        "customerAddress": "203.0.113.2/30", "routeFilterPrefixes": [{"cidr": "203.0.113.0/30"}]})  # fmt: skip
-    w.subs["dxvif-fg9xo9vp"] = w.dx(w.other).describe_virtual_interfaces()["virtualInterfaces"][0]["virtualInterfaceId"]
+    w.dx().allocate_public_virtual_interface(
+        connectionId=cid,
+        ownerAccount=w.other,
+        newPublicVirtualInterfaceAllocation={
+            "virtualInterfaceName": "hosted",
+            "vlan": 301,
+            "asn": 65000,
+            "amazonAddress": "203.0.113.1/30",
+            "customerAddress": "203.0.113.2/30",
+            "routeFilterPrefixes": [{"cidr": "203.0.113.0/30"}],
+        },
+    )
+    w.subs["dxvif-fg9xo9vp"] = w.dx(w.other).describe_virtual_interfaces()["virtualInterfaces"][0][
+        "virtualInterfaceId"
+    ]
     w.account, w.other = w.other, w.account
 
 
 def _confirm_transit(w: World) -> None:
     cid = w.connection("@parent", name="partner-port")
-    w.dx().allocate_transit_virtual_interface(connectionId=cid, ownerAccount=w.other, newTransitVirtualInterfaceAllocation={
-        "virtualInterfaceName": "hosted", "vlan": 302, "asn": 65000})  # fmt: skip
-    w.subs["dxvif-fEXAMPLE"] = w.dx(w.other).describe_virtual_interfaces()["virtualInterfaces"][0]["virtualInterfaceId"]
+    w.dx().allocate_transit_virtual_interface(
+        connectionId=cid,
+        ownerAccount=w.other,
+        newTransitVirtualInterfaceAllocation={
+            "virtualInterfaceName": "hosted",
+            "vlan": 302,
+            "asn": 65000,
+        },
+    )
+    w.subs["dxvif-fEXAMPLE"] = w.dx(w.other).describe_virtual_interfaces()["virtualInterfaces"][0][
+        "virtualInterfaceId"
+    ]
     w.account, w.other = w.other, w.account
     w.dxgw("4112ccf9-25e9-4111-8237-b6c5dEXAMPLE")
 
@@ -201,8 +292,10 @@ def _bgp_vif(w: World) -> None:
 
 def _delete_bgp_peer(w: World) -> None:
     _bgp_vif(w)
-    peer = w.dx().create_bgp_peer(virtualInterfaceId=w.subs["dxvif-fg1vuj3d"],
-                                  newBGPPeer={"asn": 64600, "addressFamily": "ipv6"})  # fmt: skip
+    peer = w.dx().create_bgp_peer(
+        virtualInterfaceId=w.subs["dxvif-fg1vuj3d"],
+        newBGPPeer={"asn": 64600, "addressFamily": "ipv6"},
+    )
     v6 = next(p for p in peer["virtualInterface"]["bgpPeers"] if p["addressFamily"] == "ipv6")
     w.subs["2001:db8:1100:2f0:0:1:9cb4:4216/125"] = v6["customerAddress"]
 
@@ -216,9 +309,11 @@ def _proposal(w: World) -> None:
 def _accept(w: World) -> None:
     _proposal(w)
     proposal = w.dx().create_direct_connect_gateway_association_proposal(
-        directConnectGatewayId=w.subs["11460968-4ac1-4fd3-bdb2-00599EXAMPLE"], directConnectGatewayOwnerAccount=w.other,
-        gatewayId=w.subs["tgw-02f776b1a7EXAMPLE"], addAllowedPrefixesToDirectConnectGateway=[{"cidr": "192.168.1.0/30"}],
-    )["directConnectGatewayAssociationProposal"]  # fmt: skip
+        directConnectGatewayId=w.subs["11460968-4ac1-4fd3-bdb2-00599EXAMPLE"],
+        directConnectGatewayOwnerAccount=w.other,
+        gatewayId=w.subs["tgw-02f776b1a7EXAMPLE"],
+        addAllowedPrefixesToDirectConnectGateway=[{"cidr": "192.168.1.0/30"}],
+    )["directConnectGatewayAssociationProposal"]
     w.subs["cb7f41cb-8128-43a5-93b1-dcaedEXAMPLE"] = proposal["proposalId"]
     w.subs[CAPTURED_OTHER_ACCOUNT] = w.account  # the proposing account (the TGW's owner)
     w.account, w.other = w.other, w.account  # the gateway's owner accepts
@@ -230,22 +325,37 @@ def _proposals(w: World) -> None:
     _accept(w)
     gid, tgw = w.subs["11460968-4ac1-4fd3-bdb2-00599EXAMPLE"], w.subs["tgw-02f776b1a7EXAMPLE"]
     w.dx().accept_direct_connect_gateway_association_proposal(
-        directConnectGatewayId=gid, proposalId=w.subs["cb7f41cb-8128-43a5-93b1-dcaedEXAMPLE"], associatedGatewayOwnerAccount=w.other)
+        directConnectGatewayId=gid,
+        proposalId=w.subs["cb7f41cb-8128-43a5-93b1-dcaedEXAMPLE"],
+        associatedGatewayOwnerAccount=w.other,
+    )
     w.dx(w.other).create_direct_connect_gateway_association_proposal(
-        directConnectGatewayId=gid, directConnectGatewayOwnerAccount=w.account, gatewayId=tgw,
-        addAllowedPrefixesToDirectConnectGateway=[{"cidr": "192.168.2.0/30"}])  # fmt: skip
+        directConnectGatewayId=gid,
+        directConnectGatewayOwnerAccount=w.account,
+        gatewayId=tgw,
+        addAllowedPrefixesToDirectConnectGateway=[{"cidr": "192.168.2.0/30"}],
+    )
 
 
 def _transit_vif(w: World) -> None:
-    made = w.dx().create_transit_virtual_interface(connectionId=w.connection("@c"), newTransitVirtualInterface={
-        "virtualInterfaceName": "transit", "vlan": 126, "asn": 65110, "directConnectGatewayId": w.dxgw("@g")})  # fmt: skip
+    made = w.dx().create_transit_virtual_interface(
+        connectionId=w.connection("@c"),
+        newTransitVirtualInterface={
+            "virtualInterfaceName": "transit",
+            "vlan": 126,
+            "asn": 65110,
+            "directConnectGatewayId": w.dxgw("@g"),
+        },
+    )
     w.subs["dxvif-fEXAMPLE"] = made["virtualInterface"]["virtualInterfaceId"]
 
 
 def _association(w: World) -> str:
     gid = w.dxgw("5f294f92-bafb-4011-916d-9b0bexample")
     vgw = w.gateway("vgw", "vgw-6efe725e")
-    made = w.dx().create_direct_connect_gateway_association(directConnectGatewayId=gid, gatewayId=vgw)
+    made = w.dx().create_direct_connect_gateway_association(
+        directConnectGatewayId=gid, gatewayId=vgw
+    )
     return str(made["directConnectGatewayAssociation"]["associationId"])
 
 
@@ -253,14 +363,26 @@ def _update_association(w: World) -> None:
     gid = w.dxgw("11460968-4ac1-4fd3-bdb2-00599EXAMPLE")
     tgw = w.gateway("tgw", "tgw-02f776b1a7EXAMPLE")
     made = w.dx().create_direct_connect_gateway_association(
-        directConnectGatewayId=gid, gatewayId=tgw, addAllowedPrefixesToDirectConnectGateway=[{"cidr": "192.168.1.0/30"}])
-    w.subs["820a6e4f-5374-4004-8317-3f64bEXAMPLE"] = made["directConnectGatewayAssociation"]["associationId"]
+        directConnectGatewayId=gid,
+        gatewayId=tgw,
+        addAllowedPrefixesToDirectConnectGateway=[{"cidr": "192.168.1.0/30"}],
+    )
+    w.subs["820a6e4f-5374-4004-8317-3f64bEXAMPLE"] = made["directConnectGatewayAssociation"][
+        "associationId"
+    ]
 
 
 def _attachments(w: World) -> None:
     gid = w.dxgw("5f294f92-bafb-4011-916d-9b0bexample")
-    w.dx().create_private_virtual_interface(connectionId=w.connection("@c"), newPrivateVirtualInterface={
-        "virtualInterfaceName": "vif", "vlan": 10, "asn": 65000, "directConnectGatewayId": gid})  # fmt: skip
+    w.dx().create_private_virtual_interface(
+        connectionId=w.connection("@c"),
+        newPrivateVirtualInterface={
+            "virtualInterfaceName": "vif",
+            "vlan": 10,
+            "asn": 65000,
+            "directConnectGatewayId": gid,
+        },
+    )
 
 
 def _tagged(w: World) -> None:
@@ -273,18 +395,30 @@ def _lag_with_member(w: World) -> None:
     # A connection on the LAG's device: one that left it (placement of a standalone
     # connection is not what this example is about).
     _disassociate(w)
-    w.dx().disassociate_connection_from_lag(lagId=w.subs["dxlag-fhccu14t"], connectionId=w.subs["dxcon-fg9607vm"])
+    w.dx().disassociate_connection_from_lag(
+        lagId=w.subs["dxlag-fhccu14t"], connectionId=w.subs["dxcon-fg9607vm"]
+    )
 
 
 def _hosted_on_lag(w: World) -> None:
     # A partner's LAG of interconnects, and a hosted connection on its interconnect.
     ic = w.interconnect("@interconnect")
-    w.dx().create_lag(location=w.location(), numberOfConnections=1, connectionsBandwidth="1Gbps",
-                      lagName="partner-lag", connectionId=ic)  # fmt: skip
+    w.dx().create_lag(
+        location=w.location(),
+        numberOfConnections=1,
+        connectionsBandwidth="1Gbps",
+        lagName="partner-lag",
+        connectionId=ic,
+    )
     lag = w.dx().describe_lags()["lags"][0]["lagId"]
     w.subs["dxlag-fhccu14t"] = lag
-    other = w.dx().create_interconnect(interconnectName="ic2", bandwidth="1Gbps", location=w.location(),
-                                       providerName="TIVIT", lagId=lag)["interconnectId"]  # fmt: skip
+    other = w.dx().create_interconnect(
+        interconnectName="ic2",
+        bandwidth="1Gbps",
+        location=w.location(),
+        providerName="TIVIT",
+        lagId=lag,
+    )["interconnectId"]
     del other
     w.hosted("dxcon-fg9607vm", ic, owner=w.other)
 
@@ -315,7 +449,13 @@ SETUPS: dict[str, Setup] = {
     "associate-hosted-connection": _hosted_on_lag,
     "associate-virtual-interface": _move_vif,
     "confirm-connection": lambda w: w.subs.update(
-        {"dxcon-fg2wi7hy": World(w.server, w.region, account=w.other).hosted("@x", World(w.server, w.region, account=w.other).interconnect("@ic"), owner=w.account)}
+        {
+            "dxcon-fg2wi7hy": World(w.server, w.region, account=w.other).hosted(
+                "@x",
+                World(w.server, w.region, account=w.other).interconnect("@ic"),
+                owner=w.account,
+            )
+        }
     ),
     "confirm-private-virtual-interface": _confirm_private,
     "confirm-public-virtual-interface": _confirm_public,
@@ -323,31 +463,46 @@ SETUPS: dict[str, Setup] = {
     "create-bgp-peer": _bgp_vif,
     "create-connection": lambda w: None,
     "create-direct-connect-gateway-association-proposal": _proposal,
-    "create-direct-connect-gateway-association": lambda w: (w.dxgw("5f294f92-bafb-4011-916d-9b0bexample"),
-                                                            w.gateway("vgw", "vgw-6efe725e")) and None,
+    "create-direct-connect-gateway-association": lambda w: (
+        (w.dxgw("5f294f92-bafb-4011-916d-9b0bexample"), w.gateway("vgw", "vgw-6efe725e")) and None
+    ),
     "create-direct-connect-gateway": lambda w: None,
     "create-interconnect": lambda w: None,
     "create-lag": lambda w: None,
     "create-lag-2": lambda w: w.connection("dxcon-fgk145dr") and None,
-    "create-private-virtual-interface": lambda w: (w.connection("dxcon-ffjrkx17"), w.gateway("vgw", "vgw-aba37db6")) and None,
+    "create-private-virtual-interface": lambda w: (
+        (w.connection("dxcon-ffjrkx17"), w.gateway("vgw", "vgw-aba37db6")) and None
+    ),
     "create-public-virtual-interface": lambda w: w.connection("dxcon-ffjrkx17") and None,
-    "create-transit-virtual-interface": lambda w: (w.lag("dxlag-fEXAMPLE"), w.dxgw("8384da05-13ce-4a91-aada-5a1baEXAMPLE")) and None,
+    "create-transit-virtual-interface": lambda w: (
+        (w.lag("dxlag-fEXAMPLE"), w.dxgw("8384da05-13ce-4a91-aada-5a1baEXAMPLE")) and None
+    ),
     "delete-bgp-peer": _delete_bgp_peer,
     "delete-connection": lambda w: w.connection("dxcon-fg31dyv6") and None,
-    "delete-direct-connect-gateway-association": lambda w: w.subs.update({"be85116d-46eb-4b43-a27a-da0c2ad648de": _association(w)}),
-    "delete-direct-connect-gateway": lambda w: w.dxgw("5f294f92-bafb-4011-916d-9b0bexample") and None,
+    "delete-direct-connect-gateway-association": lambda w: w.subs.update(
+        {"be85116d-46eb-4b43-a27a-da0c2ad648de": _association(w)}
+    ),
+    "delete-direct-connect-gateway": lambda w: (
+        w.dxgw("5f294f92-bafb-4011-916d-9b0bexample") and None
+    ),
     "delete-interconnect": lambda w: w.interconnect("dxcon-fgktov66") and None,
     "delete-lag": lambda w: w.lag("dxlag-ffrhowd9") and None,
-    "delete-virtual-interface": lambda w: w.private_vif("dxvif-ffhhk74f", w.connection("@c")) and None,
+    "delete-virtual-interface": lambda w: (
+        w.private_vif("dxvif-ffhhk74f", w.connection("@c")) and None
+    ),
     "describe-connection-loa": lambda w: w.connection("dxcon-fh6ayh1d") and None,
     "describe-connection-loa-2": lambda w: w.connection("dxcon-fh6ayh1d") and None,
-    "describe-connections-on-interconnect": lambda w: w.hosted("@h", w.interconnect("dxcon-fgktov66")) and None,
+    "describe-connections-on-interconnect": lambda w: (
+        w.hosted("@h", w.interconnect("dxcon-fgktov66")) and None
+    ),
     "describe-connections": lambda w: w.lag("@l") and None,  # the capture's connection is a LAG's
     "describe-direct-connect-gateway-association-proposals": _proposals,
     "describe-direct-connect-gateway-associations": lambda w: _association(w) and None,
     "describe-direct-connect-gateway-attachments": _attachments,
     "describe-direct-connect-gateways": lambda w: (w.dxgw("@a"), w.dxgw("@b")) and None,
-    "describe-hosted-connections": lambda w: w.hosted("@h", w.interconnect("dxcon-fgktov66")) and None,
+    "describe-hosted-connections": lambda w: (
+        w.hosted("@h", w.interconnect("dxcon-fgktov66")) and None
+    ),
     "describe-interconnect-loa": lambda w: w.interconnect("dxcon-fh6ayh1d") and None,
     "describe-interconnect-loa-2": lambda w: w.interconnect("dxcon-fh6ayh1d") and None,
     "describe-interconnects": lambda w: w.interconnect("@i") and None,
@@ -357,7 +512,9 @@ SETUPS: dict[str, Setup] = {
     "describe-locations": lambda w: None,
     "describe-tags": _tagged,
     "describe-virtual-gateways": lambda w: w.gateway("vgw", "@v") and None,
-    "describe-virtual-interfaces": lambda w: w.private_vif("@v", w.connection("dxcon-ffjrkx17")) and None,
+    "describe-virtual-interfaces": lambda w: (
+        w.private_vif("@v", w.connection("dxcon-ffjrkx17")) and None
+    ),
     "disassociate-connection-from-lag": _disassociate,
     "tag-resource": lambda w: w.connection("dxcon-abcabc12") and None,
     "untag-resource": _tagged,
@@ -368,9 +525,18 @@ SETUPS: dict[str, Setup] = {
 
 
 def aws(w: World, argv: list[str]) -> tuple[int, str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_") or k == "AWS_EC2_METADATA_DISABLED"}
-    env.update(AWS_ACCESS_KEY_ID=w.account, AWS_SECRET_ACCESS_KEY="dxlab-test-secret", AWS_DEFAULT_REGION=w.region,
-               AWS_CONFIG_FILE=os.devnull, AWS_SHARED_CREDENTIALS_FILE=os.devnull)  # fmt: skip
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("AWS_") or k == "AWS_EC2_METADATA_DISABLED"
+    }
+    env.update(
+        AWS_ACCESS_KEY_ID=w.account,
+        AWS_SECRET_ACCESS_KEY="dxlab-test-secret",
+        AWS_DEFAULT_REGION=w.region,
+        AWS_CONFIG_FILE=os.devnull,
+        AWS_SHARED_CREDENTIALS_FILE=os.devnull,
+    )
     cmd = [str(AWS), "directconnect", *argv, "--endpoint-url", w.server.endpoint]
     if "--output" not in argv:
         cmd += ["--output", "json"]
@@ -383,7 +549,12 @@ def _exact(captured: Any, got: Any, path: str = "$") -> list[str]:
     out: list[str] = []
     if isinstance(captured, dict) and isinstance(got, dict):
         for key, value in captured.items():
-            if key in EXACT and key in got and not isinstance(value, (dict, list)) and got[key] != value:
+            if (
+                key in EXACT
+                and key in got
+                and not isinstance(value, (dict, list))
+                and got[key] != value
+            ):
                 out.append(f"{path}.{key}: captured {value!r}, got {got[key]!r}")
             elif key in got:
                 out += _exact(value, got[key], f"{path}.{key}")
@@ -440,12 +611,22 @@ def _peer_states(got: dict[str, Any]) -> list[str]:
 # The issue's defects, checked where the captures show them.
 CHECKS: dict[str, Callable[[World, Any], None]] = {
     # An allocated VIF reports Amazon's ASN 7224 before its owner picks a gateway.
-    "allocate-transit-virtual-interface": lambda w, got: _is(got["virtualInterface"]["amazonSideAsn"], 7224),
+    "allocate-transit-virtual-interface": lambda w, got: _is(
+        got["virtualInterface"]["amazonSideAsn"], 7224
+    ),
     "allocate-private-virtual-interface": lambda w, got: _is(got["amazonSideAsn"], 7224),
     # The IPv6 peer's elements are prefixed ipv6_ in the router configuration XML.
-    "create-bgp-peer": lambda w, got: _has_all(got["virtualInterface"]["customerRouterConfig"], (
-        "<ipv6_customer_address>", "<ipv6_amazon_address>", "<ipv6_bgp_asn>64600</ipv6_bgp_asn>", "<ipv6_bgp_auth_key>",
-        "<customer_address>", "<bgp_asn>65000</bgp_asn>")),
+    "create-bgp-peer": lambda w, got: _has_all(
+        got["virtualInterface"]["customerRouterConfig"],
+        (
+            "<ipv6_customer_address>",
+            "<ipv6_amazon_address>",
+            "<ipv6_bgp_asn>64600</ipv6_bgp_asn>",
+            "<ipv6_bgp_auth_key>",
+            "<customer_address>",
+            "<bgp_asn>65000</bgp_asn>",
+        ),
+    ),
     # Moving a VIF: the old peer `deleting`, its successor `pending`.
     "associate-virtual-interface": lambda w, got: _is(_peer_states(got), ["deleting", "pending"]),
     # A hosted connection on a LAG names it.

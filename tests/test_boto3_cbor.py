@@ -59,7 +59,10 @@ def test_connection_lifecycle(dx: Any, account: str) -> None:
     [listed] = dx.describe_connections()["connections"]
     assert listed["connectionId"] == cid and listed["connectionState"] == "available"
     assert isinstance(listed["loaIssueTime"], dt.datetime)
-    assert dx.update_connection(connectionId=cid, connectionName="cbor-2")["connectionName"] == "cbor-2"
+    assert (
+        dx.update_connection(connectionId=cid, connectionName="cbor-2")["connectionName"]
+        == "cbor-2"
+    )
     arn = f"arn:aws:directconnect:us-east-1:{account}:dxcon/{cid}"
     dx.tag_resource(resourceArn=arn, tags=[{"key": "team", "value": "netops"}])
     [tagged] = dx.describe_tags(resourceArns=[arn])["resourceTags"]
@@ -72,11 +75,17 @@ def test_connection_lifecycle(dx: Any, account: str) -> None:
 def test_errors_and_modeled_exceptions(dx: Any, account: str) -> None:
     code, status, message = error_of(dx.describe_connections, connectionId="dxcon-nope1234")
     assert (code, status, message) == (
-        "DirectConnectClientException", 400, "Could not find Connection with ID dxcon-nope1234"
+        "DirectConnectClientException",
+        400,
+        "Could not find Connection with ID dxcon-nope1234",
     )
-    code, status, message = error_of(dx.create_connection, location="EqDC2", bandwidth="7Gbps", connectionName="x")
+    code, status, message = error_of(
+        dx.create_connection, location="EqDC2", bandwidth="7Gbps", connectionName="x"
+    )
     assert (code, status) == ("DirectConnectClientException", 400) and "7Gbps" in message
-    cid = dx.create_connection(location="EqDC2", bandwidth="1Gbps", connectionName="t")["connectionId"]
+    cid = dx.create_connection(location="EqDC2", bandwidth="1Gbps", connectionName="t")[
+        "connectionId"
+    ]
     arn = f"arn:aws:directconnect:us-east-1:{account}:dxcon/{cid}"
     with pytest.raises(dx.exceptions.DuplicateTagKeysException):
         dx.tag_resource(resourceArn=arn, tags=[{"key": "a"}, {"key": "a"}])
@@ -86,20 +95,31 @@ def test_paginator_follows_next_token(dx: Any) -> None:
     names = [f"gw-{i}" for i in range(5)]
     for name in names:
         dx.create_direct_connect_gateway(directConnectGatewayName=name, amazonSideAsn=64512)
-    pages = list(dx.get_paginator("describe_direct_connect_gateways").paginate(PaginationConfig={"PageSize": 2}))
+    pages = list(
+        dx.get_paginator("describe_direct_connect_gateways").paginate(
+            PaginationConfig={"PageSize": 2}
+        )
+    )
     assert [len(p["directConnectGateways"]) for p in pages] == [2, 2, 1]
-    assert sorted(g["directConnectGatewayName"] for p in pages for g in p["directConnectGateways"]) == names
+    assert (
+        sorted(g["directConnectGatewayName"] for p in pages for g in p["directConnectGateways"])
+        == names
+    )
 
 
 def test_loa_blob_is_bytes(dx: Any) -> None:
-    cid = dx.create_connection(location="EqDC2", bandwidth="1Gbps", connectionName="loa")["connectionId"]
+    cid = dx.create_connection(location="EqDC2", bandwidth="1Gbps", connectionName="loa")[
+        "connectionId"
+    ]
     loa = dx.describe_connection_loa(connectionId=cid)["loa"]
     assert loa["loaContent"].startswith(b"%PDF") and loa["loaContentType"] == "application/pdf"
 
 
 def test_virtual_interface_answers_match_json(dx: Any, dx_json: Any) -> None:
     """Nested structures and lists (BGP peers, route filters, tags) encode alike in both."""
-    cid = dx.create_connection(location="EqDC2", bandwidth="10Gbps", connectionName="vif-host")["connectionId"]
+    cid = dx.create_connection(location="EqDC2", bandwidth="10Gbps", connectionName="vif-host")[
+        "connectionId"
+    ]
     gw = dx.create_direct_connect_gateway(directConnectGatewayName="gw", amazonSideAsn=64512)
     vif = dx.create_private_virtual_interface(
         connectionId=cid,
@@ -114,9 +134,13 @@ def test_virtual_interface_answers_match_json(dx: Any, dx_json: Any) -> None:
     assert vif["vlan"] == 101 and vif["asn"] == 65000 and vif["bgpPeers"]
     strip = lambda answer: {k: v for k, v in answer.items() if k != "ResponseMetadata"}  # noqa: E731
     by_cbor = strip(dx.describe_virtual_interfaces(virtualInterfaceId=vif["virtualInterfaceId"]))
-    by_json = strip(dx_json.describe_virtual_interfaces(virtualInterfaceId=vif["virtualInterfaceId"]))
+    by_json = strip(
+        dx_json.describe_virtual_interfaces(virtualInterfaceId=vif["virtualInterfaceId"])
+    )
     assert by_cbor == by_json
-    assert strip(dx.describe_connections(connectionId=cid)) == strip(dx_json.describe_connections(connectionId=cid))
+    assert strip(dx.describe_connections(connectionId=cid)) == strip(
+        dx_json.describe_connections(connectionId=cid)
+    )
     assert strip(dx.describe_locations()) == strip(dx_json.describe_locations())
 
 

@@ -42,7 +42,9 @@ def ours(strict: ServerProcess, account: str) -> Keys:
 @pytest.fixture
 def theirs(strict: ServerProcess, account: str) -> Keys:
     """A key whose secret the helpers do not know: their signatures cannot match."""
-    return register(strict.db, account, f"AKIADXLABOTHERS{next(_key_seq):05d}", "someone-elses-secret")
+    return register(
+        strict.db, account, f"AKIADXLABOTHERS{next(_key_seq):05d}", "someone-elses-secret"
+    )
 
 
 def test_botocore_cbor_is_verified(strict: ServerProcess, ours: Keys, theirs: Keys) -> None:
@@ -59,8 +61,17 @@ def test_botocore_cbor_is_verified(strict: ServerProcess, ours: Keys, theirs: Ke
 
 
 def test_aws_cli_is_verified(strict: ServerProcess, ours: Keys, theirs: Keys) -> None:
-    code, out, err = aws(strict, ours.access_key, "create-connection", "--location", "EqDC2",
-                         "--bandwidth", "1Gbps", "--connection-name", "strict-cli")
+    code, out, err = aws(
+        strict,
+        ours.access_key,
+        "create-connection",
+        "--location",
+        "EqDC2",
+        "--bandwidth",
+        "1Gbps",
+        "--connection-name",
+        "strict-cli",
+    )
     assert code == 0, err
     assert out["ownerAccount"] == ours.account
     code, out, err = aws(strict, theirs.access_key, "describe-connections")

@@ -59,7 +59,9 @@ def client(srv: Any, account: str) -> Any:
     return srv.client(account, config=Config(retries={"max_attempts": 1}, read_timeout=30))
 
 
-def placement(srv: Any, account: str, connection_id: str, monkeypatch: pytest.MonkeyPatch) -> tuple[str, int]:
+def placement(
+    srv: Any, account: str, connection_id: str, monkeypatch: pytest.MonkeyPatch
+) -> tuple[str, int]:
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", account)
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "dxlab-test-secret")
     where = ext(srv.endpoint, "GET", f"/connections/{connection_id}/placement")
@@ -70,18 +72,27 @@ def order(dx: Any, i: int) -> Any:
     return dx.create_connection(location="EqDC2", bandwidth="10Gbps", connectionName=f"rush-{i}")
 
 
-def test_twenty_customers_at_once_get_twenty_distinct_ports(srv: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_twenty_customers_at_once_get_twenty_distinct_ports(
+    srv: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     accounts = [f"3100000000{i:02d}" for i in range(CLIENTS)]
     results = at_once([client(srv, a) for a in accounts], order)
     assert not [r for r in results if isinstance(r, ClientError)], results
-    ports = [placement(srv, a, r["connectionId"], monkeypatch) for a, r in zip(accounts, results, strict=True)]
+    ports = [
+        placement(srv, a, r["connectionId"], monkeypatch)
+        for a, r in zip(accounts, results, strict=True)
+    ]
     assert len(set(ports)) == CLIENTS, sorted(ports)
     assert all(device.startswith("EqDC2-") and port >= 1 for device, port in ports)
-    assert [p[0] for p in ports] == [r["awsDevice"] for r in results]  # the answer said where it landed
+    assert [p[0] for p in ports] == [
+        r["awsDevice"] for r in results
+    ]  # the answer said where it landed
     assert not srv.server_errors(), srv.server_errors()
 
 
-def test_twenty_orders_of_one_account_at_once_stop_at_the_quota(srv: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_twenty_orders_of_one_account_at_once_stop_at_the_quota(
+    srv: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     account = "320000000001"
     results = at_once([client(srv, account) for _ in range(CLIENTS)], order)
     won = [r for r in results if not isinstance(r, ClientError)]
@@ -99,7 +110,9 @@ def test_twenty_orders_of_one_account_at_once_stop_at_the_quota(srv: Any, monkey
     assert not srv.server_errors(), srv.server_errors()
 
 
-def test_two_servers_on_one_database_share_ports_and_quota(db_url: str, make_server: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_two_servers_on_one_database_share_ports_and_quota(
+    db_url: str, make_server: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # Scaling out: two dxlab processes on one database are one service.
     servers = [make_server(db=db_url), make_server(db=db_url)]
     account = "330000000001"
@@ -112,7 +125,10 @@ def test_two_servers_on_one_database_share_ports_and_quota(db_url: str, make_ser
     assert not [r for r in results[CLIENTS:] if isinstance(r, ClientError)], results[CLIENTS:]
     owners = [account] * len(mine) + others
     won = mine + results[CLIENTS:]
-    ports = {placement(servers[0], a, r["connectionId"], monkeypatch) for a, r in zip(owners, won, strict=True)}
+    ports = {
+        placement(servers[0], a, r["connectionId"], monkeypatch)
+        for a, r in zip(owners, won, strict=True)
+    }
     assert len(ports) == len(won)
     for s in servers:
         assert not s.server_errors(), s.server_errors()

@@ -69,13 +69,27 @@ def test_with_the_aws_cli(server: Any, account: str, dx: Any) -> None:
     cid = connection(dx)
     gw = dx_gateway(dx)
     spec = f'{{"virtualInterfaceName":"cli","vlan":42,"asn":65010,"directConnectGatewayId":"{gw}"}}'
-    code, out, err = aws(server, account, "create-private-virtual-interface", "--connection-id", cid,
-                         "--new-private-virtual-interface", spec)  # fmt: skip
+    code, out, err = aws(
+        server,
+        account,
+        "create-private-virtual-interface",
+        "--connection-id",
+        cid,
+        "--new-private-virtual-interface",
+        spec,
+    )
     assert code == 0, err
     assert out["vlan"] == 42 and out["virtualInterfaceState"] == "pending"
     assert vifs(dx, connectionId=cid)[0]["virtualInterfaceState"] == "available"
-    code, out, err = aws(server, account, "create-private-virtual-interface", "--connection-id", cid,
-                         "--new-private-virtual-interface", spec)  # fmt: skip
+    code, out, err = aws(
+        server,
+        account,
+        "create-private-virtual-interface",
+        "--connection-id",
+        cid,
+        "--new-private-virtual-interface",
+        spec,
+    )
     assert code == 255 and "DirectConnectClientException" in err and "VLAN 42" in err
 
 
@@ -151,21 +165,45 @@ def test_gateway_rules(dx: Any, server: Any, account: str) -> None:
         connectionId=cid,
         newPrivateVirtualInterface=base,
     )
-    refused(create, "not both", connectionId=cid,
-            newPrivateVirtualInterface={**base, "virtualGatewayId": vgw, "directConnectGatewayId": gw})  # fmt: skip
+    refused(
+        create,
+        "not both",
+        connectionId=cid,
+        newPrivateVirtualInterface={**base, "virtualGatewayId": vgw, "directConnectGatewayId": gw},
+    )
     missing = "6a3e2f4c-0000-4000-8000-000000000000"
-    refused(create, f"The Direct Connect Gateway {missing} does not exist", connectionId=cid,
-            newPrivateVirtualInterface={**base, "directConnectGatewayId": missing})  # fmt: skip
+    refused(
+        create,
+        f"The Direct Connect Gateway {missing} does not exist",
+        connectionId=cid,
+        newPrivateVirtualInterface={**base, "directConnectGatewayId": missing},
+    )
     other = server.client("210987654321")
     theirs = virtual_gateway(server, "210987654321")
-    refused(create, f"The VirtualGateway {theirs} does not exist", connectionId=cid,
-            newPrivateVirtualInterface={**base, "virtualGatewayId": theirs})  # fmt: skip
-    refused(other.create_private_virtual_interface, f"Could not find Connection with ID {cid}", connectionId=cid,
-            newPrivateVirtualInterface={**base, "virtualGatewayId": theirs})  # fmt: skip
-    refused(create, "Could not find Connection with ID dxcon-zzzzzzzz", connectionId="dxcon-zzzzzzzz",
-            newPrivateVirtualInterface={**base, "directConnectGatewayId": gw})  # fmt: skip
-    refused(create, "SiteLink", connectionId=cid,
-            newPrivateVirtualInterface={**base, "virtualGatewayId": vgw, "enableSiteLink": True})  # fmt: skip
+    refused(
+        create,
+        f"The VirtualGateway {theirs} does not exist",
+        connectionId=cid,
+        newPrivateVirtualInterface={**base, "virtualGatewayId": theirs},
+    )
+    refused(
+        other.create_private_virtual_interface,
+        f"Could not find Connection with ID {cid}",
+        connectionId=cid,
+        newPrivateVirtualInterface={**base, "virtualGatewayId": theirs},
+    )
+    refused(
+        create,
+        "Could not find Connection with ID dxcon-zzzzzzzz",
+        connectionId="dxcon-zzzzzzzz",
+        newPrivateVirtualInterface={**base, "directConnectGatewayId": gw},
+    )
+    refused(
+        create,
+        "SiteLink",
+        connectionId=cid,
+        newPrivateVirtualInterface={**base, "virtualGatewayId": vgw, "enableSiteLink": True},
+    )
     assert vifs(dx) == []
     made = private_vif(dx, cid, gw, vlan=10, enableSiteLink=True)
     assert made["siteLinkEnabled"] is True
@@ -175,8 +213,18 @@ def test_vlan_is_unique_per_connection_and_freed_by_delete(dx: Any) -> None:
     cid, other = connection(dx, "a"), connection(dx, "b")
     gw = dx_gateway(dx)
     first = private_vif(dx, cid, gw, vlan=300)
-    refused(dx.create_private_virtual_interface, "VLAN 300", cid, connectionId=cid,
-            newPrivateVirtualInterface={"virtualInterfaceName": "dup", "vlan": 300, "asn": 1, "directConnectGatewayId": gw})  # fmt: skip
+    refused(
+        dx.create_private_virtual_interface,
+        "VLAN 300",
+        cid,
+        connectionId=cid,
+        newPrivateVirtualInterface={
+            "virtualInterfaceName": "dup",
+            "vlan": 300,
+            "asn": 1,
+            "directConnectGatewayId": gw,
+        },
+    )
     assert len(vifs(dx)) == 1
     private_vif(dx, other, gw, vlan=300)  # another connection: its own VLAN space
     assert (
@@ -209,9 +257,20 @@ def test_own_peer_addresses(dx: Any) -> None:
     )
     # RFC 3021: both addresses of a /31 are usable.
     private_vif(dx, cid, gw, vlan=12, amazonAddress="10.9.0.0/31", customerAddress="10.9.0.1/31")
-    refused(dx.create_private_virtual_interface, "192.168.10.2", "already used", connectionId=cid,
-            newPrivateVirtualInterface={"virtualInterfaceName": "x", "vlan": 13, "asn": 65000, "directConnectGatewayId": gw,
-                                        "amazonAddress": "192.168.10.2/30", "customerAddress": "192.168.10.1/30"})  # fmt: skip
+    refused(
+        dx.create_private_virtual_interface,
+        "192.168.10.2",
+        "already used",
+        connectionId=cid,
+        newPrivateVirtualInterface={
+            "virtualInterfaceName": "x",
+            "vlan": 13,
+            "asn": 65000,
+            "directConnectGatewayId": gw,
+            "amazonAddress": "192.168.10.2/30",
+            "customerAddress": "192.168.10.1/30",
+        },
+    )
     assert len(vifs(dx)) == 2
     # The refusal came after VLAN 13 was claimed: the claim was rolled back with the rest.
     assert private_vif(dx, cid, gw, vlan=13)["vlan"] == 13
@@ -348,7 +407,9 @@ def test_associate_moves_a_vif_to_another_connection(dx: Any) -> None:
     # which every new port is (as the real service reports them).
     four = connection(dx, "four")
     assert dx.describe_connections(connectionId=four)["connections"][0]["jumboFrameCapable"] is True
-    moved = dx.associate_virtual_interface(virtualInterfaceId=jumbo["virtualInterfaceId"], connectionId=four)
+    moved = dx.associate_virtual_interface(
+        virtualInterfaceId=jumbo["virtualInterfaceId"], connectionId=four
+    )
     assert (moved["connectionId"], moved["mtu"]) == (four, 9001)
     # The answer shows the old BGP peer on its way out and its successor (the capture).
     assert [p["bgpPeerState"] for p in moved["bgpPeers"]] == ["deleting", "pending"]
@@ -368,9 +429,18 @@ def test_private_vif_on_a_lag(dx: Any) -> None:
     for vlan in range(2, 51):
         private_vif(dx, lag["lagId"], gw if vlan <= 30 else other, vlan=vlan)
     # limits.md: 50 virtual interfaces per LAG.
-    refused(dx.create_private_virtual_interface, lag["lagId"], "50", connectionId=lag["lagId"],
-            newPrivateVirtualInterface={"virtualInterfaceName": "q", "vlan": 51, "asn": 65000,
-                                        "directConnectGatewayId": dx_gateway(dx, name="third")})  # fmt: skip
+    refused(
+        dx.create_private_virtual_interface,
+        lag["lagId"],
+        "50",
+        connectionId=lag["lagId"],
+        newPrivateVirtualInterface={
+            "virtualInterfaceName": "q",
+            "vlan": 51,
+            "asn": 65000,
+            "directConnectGatewayId": dx_gateway(dx, name="third"),
+        },
+    )
     assert len(vifs(dx, connectionId=lag["lagId"])) == 50
 
 
@@ -384,8 +454,17 @@ def test_vifs_and_their_vlans_survive_a_kill_9(make_server: Any, tmp_path: Any) 
     dx = make_server(db=db).client("123456789012")
     again = wait_state(dx, made["virtualInterfaceId"], "available")
     assert (again["vlan"], again["amazonAddress"]) == (42, made["amazonAddress"])
-    refused(dx.create_private_virtual_interface, "VLAN 42", connectionId=cid,
-            newPrivateVirtualInterface={"virtualInterfaceName": "x", "vlan": 42, "asn": 65000, "directConnectGatewayId": gw})  # fmt: skip
+    refused(
+        dx.create_private_virtual_interface,
+        "VLAN 42",
+        connectionId=cid,
+        newPrivateVirtualInterface={
+            "virtualInterfaceName": "x",
+            "vlan": 42,
+            "asn": 65000,
+            "directConnectGatewayId": gw,
+        },
+    )
 
 
 def test_changes_to_gone_or_foreign_vifs_are_refused(server: Any, dx: Any) -> None:
@@ -394,10 +473,18 @@ def test_changes_to_gone_or_foreign_vifs_are_refused(server: Any, dx: Any) -> No
     vid = made["virtualInterfaceId"]
     stranger = server.client("864297531086")
     theirs = connection(stranger, "theirs")
-    refused(stranger.update_virtual_interface_attributes, f"The virtual interface {vid} does not exist",
-            virtualInterfaceId=vid, virtualInterfaceName="mine-now")  # fmt: skip
-    refused(dx.associate_virtual_interface, f"Could not find Connection with ID {theirs}", virtualInterfaceId=vid,
-            connectionId=theirs)  # fmt: skip
+    refused(
+        stranger.update_virtual_interface_attributes,
+        f"The virtual interface {vid} does not exist",
+        virtualInterfaceId=vid,
+        virtualInterfaceName="mine-now",
+    )
+    refused(
+        dx.associate_virtual_interface,
+        f"Could not find Connection with ID {theirs}",
+        virtualInterfaceId=vid,
+        connectionId=theirs,
+    )
     refused(
         stranger.delete_virtual_interface,
         f"The virtual interface {vid} does not exist",
@@ -436,7 +523,9 @@ def test_realistic_mode_takes_its_time(make_server: Any) -> None:
     )  # skip the 72 hours
     made = private_vif(dx, cid, dx_gateway(dx))
     assert vif(dx, made["virtualInterfaceId"])["virtualInterfaceState"] == "pending"
-    advance(server, 100)  # (the server's clock also runs on in real time: a margin for a slow machine)
+    advance(
+        server, 100
+    )  # (the server's clock also runs on in real time: a margin for a slow machine)
     assert vif(dx, made["virtualInterfaceId"])["virtualInterfaceState"] == "pending"  # 120 s
     advance(server, 20)
     wait_state(dx, made["virtualInterfaceId"], "available")

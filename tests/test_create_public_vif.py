@@ -23,8 +23,14 @@ def public_spec(
         "amazonAddress": f"45.61.{vlan % 256}.1/30",
         "customerAddress": f"45.61.{vlan % 256}.2/30",
     }
-    return {"virtualInterfaceName": f"pub-{vlan}", "vlan": vlan, "asn": 65001,
-            "routeFilterPrefixes": [{"cidr": c} for c in prefixes], **peers, **extra}  # fmt: skip
+    return {
+        "virtualInterfaceName": f"pub-{vlan}",
+        "vlan": vlan,
+        "asn": 65001,
+        "routeFilterPrefixes": [{"cidr": c} for c in prefixes],
+        **peers,
+        **extra,
+    }
 
 
 def create_public(dx: Any, cid: str, **kwargs: Any) -> dict[str, Any]:
@@ -47,15 +53,32 @@ def test_public_vif_waits_for_the_review_then_comes_up(server: Any, dx: Any, acc
     assert vif(dx, made["virtualInterfaceId"])["virtualInterfaceState"] == "verifying"
     # The review, by the CLI an operator of the lab uses.
     env = {**os.environ, "AWS_ACCESS_KEY_ID": account, "AWS_SECRET_ACCESS_KEY": "x"}
-    done = subprocess.run([sys.executable, "-m", "dxlab.cli.main", "approve-prefixes", made["virtualInterfaceId"],
-                           "--endpoint", server.endpoint], capture_output=True, text=True, timeout=60, env=env)  # fmt: skip
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "dxlab.cli.main",
+            "approve-prefixes",
+            made["virtualInterfaceId"],
+            "--endpoint",
+            server.endpoint,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "approved" in done.stdout
     up = wait_state(dx, made["virtualInterfaceId"], "available")
     assert (
         up["bgpPeers"][0]["bgpPeerState"] == "available" and up["bgpPeers"][0]["bgpStatus"] == "up"
     )
-    code = ext_error(server, f"/virtual-interfaces/{made['virtualInterfaceId']}/approve-prefixes", account=account)
+    code = ext_error(
+        server,
+        f"/virtual-interfaces/{made['virtualInterfaceId']}/approve-prefixes",
+        account=account,
+    )
     assert code[:2] == ("DirectConnectClientException", 400) and "not verifying" in code[2]
 
 
@@ -73,11 +96,20 @@ def test_refused_prefixes_reject_the_vif(server: Any, dx: Any, account: str) -> 
     cid = connection(dx)
     made = create_public(dx, cid, vlan=5)
     # Another account can neither review this VIF nor learn that it exists.
-    code = ext_error(server, f"/virtual-interfaces/{made['virtualInterfaceId']}/reject-prefixes", account="999999999999")
-    assert code[:2] == ("DirectConnectClientException", 400) and made["virtualInterfaceId"] in code[2]
+    code = ext_error(
+        server,
+        f"/virtual-interfaces/{made['virtualInterfaceId']}/reject-prefixes",
+        account="999999999999",
+    )
+    assert (
+        code[:2] == ("DirectConnectClientException", 400) and made["virtualInterfaceId"] in code[2]
+    )
     assert vif(dx, made["virtualInterfaceId"])["virtualInterfaceState"] == "verifying"
     doc = ext(
-        server.endpoint, "POST", f"/virtual-interfaces/{made['virtualInterfaceId']}/reject-prefixes", account=account
+        server.endpoint,
+        "POST",
+        f"/virtual-interfaces/{made['virtualInterfaceId']}/reject-prefixes",
+        account=account,
     )
     assert doc["virtualInterfaceState"] == "rejected"
     assert vif(dx, made["virtualInterfaceId"])["virtualInterfaceState"] == "rejected"
@@ -159,8 +191,13 @@ def test_one_to_a_thousand_prefixes(dx: Any) -> None:
     cid = connection(dx)
     base = ipaddress.ip_network("45.0.0.0/8")
     many = tuple(str(n) for n, _ in zip(base.subnets(new_prefix=24), range(1001), strict=False))
-    refused(dx.create_public_virtual_interface, "1001", "1000", connectionId=cid,
-            newPublicVirtualInterface=public_spec(prefixes=many))  # fmt: skip
+    refused(
+        dx.create_public_virtual_interface,
+        "1001",
+        "1000",
+        connectionId=cid,
+        newPublicVirtualInterface=public_spec(prefixes=many),
+    )
     assert vifs(dx) == []
     made = create_public(dx, cid, prefixes=many[:1000])
     assert len(made["routeFilterPrefixes"]) == 1000
@@ -168,8 +205,13 @@ def test_one_to_a_thousand_prefixes(dx: Any) -> None:
 
 def test_ipv6_public_vif_gets_amazon_addresses(dx: Any) -> None:
     cid = connection(dx)
-    spec = {"virtualInterfaceName": "v6", "vlan": 60, "asn": 65001, "addressFamily": "ipv6",
-            "routeFilterPrefixes": [{"cidr": "2a01:111:f400::/48"}]}  # fmt: skip
+    spec = {
+        "virtualInterfaceName": "v6",
+        "vlan": 60,
+        "asn": 65001,
+        "addressFamily": "ipv6",
+        "routeFilterPrefixes": [{"cidr": "2a01:111:f400::/48"}],
+    }
     made = dx.create_public_virtual_interface(connectionId=cid, newPublicVirtualInterface=spec)
     amazon = ipaddress.ip_interface(made["amazonAddress"])
     customer = ipaddress.ip_interface(made["customerAddress"])
@@ -202,11 +244,22 @@ def test_documentation_prefixes_go_to_review(dx: Any) -> None:
     """The CLI's create-public-virtual-interface example uses 203.0.113.0/24 for prefixes
     and peers: the real service takes it into `verifying` and leaves it to its review."""
     cid = connection(dx)
-    made = dx.create_public_virtual_interface(connectionId=cid, newPublicVirtualInterface={
-        "virtualInterfaceName": "doc", "vlan": 321, "asn": 65000, "amazonAddress": "203.0.113.1/30",
-        "customerAddress": "203.0.113.2/30", "routeFilterPrefixes": [{"cidr": "203.0.113.0/30"},
-                                                                      {"cidr": "203.0.113.4/30"}]})  # fmt: skip
+    made = dx.create_public_virtual_interface(
+        connectionId=cid,
+        newPublicVirtualInterface={
+            "virtualInterfaceName": "doc",
+            "vlan": 321,
+            "asn": 65000,
+            "amazonAddress": "203.0.113.1/30",
+            "customerAddress": "203.0.113.2/30",
+            "routeFilterPrefixes": [{"cidr": "203.0.113.0/30"}, {"cidr": "203.0.113.4/30"}],
+        },
+    )
     assert made["virtualInterfaceState"] == "verifying"
     assert made["routeFilterPrefixes"] == [{"cidr": "203.0.113.0/30"}, {"cidr": "203.0.113.4/30"}]
-    refused(dx.create_public_virtual_interface, "198.18.0.0/15", connectionId=cid,
-            newPublicVirtualInterface=public_spec(vlan=322, prefixes=("198.18.0.0/15",)))  # fmt: skip
+    refused(
+        dx.create_public_virtual_interface,
+        "198.18.0.0/15",
+        connectionId=cid,
+        newPublicVirtualInterface=public_spec(vlan=322, prefixes=("198.18.0.0/15",)),
+    )

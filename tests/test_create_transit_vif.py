@@ -30,7 +30,9 @@ def transit_spec(gw: str | None, vlan: int = 400, **extra: Any) -> dict[str, Any
     return spec
 
 
-def test_transit_vif_to_a_direct_connect_gateway(server: ServerProcess, dx: Any, account: str) -> None:
+def test_transit_vif_to_a_direct_connect_gateway(
+    server: ServerProcess, dx: Any, account: str
+) -> None:
     cid = connection(dx)
     gw = dx_gateway(dx, asn=64700)
     out = dx.create_transit_virtual_interface(
@@ -75,8 +77,12 @@ def test_transit_vif_needs_a_direct_connect_gateway_not_a_vgw(
 ) -> None:
     cid = connection(dx)
     vgw = virtual_gateway(server, account)
-    refused(dx.create_transit_virtual_interface, f"The Direct Connect Gateway {vgw} does not exist",
-            connectionId=cid, newTransitVirtualInterface=transit_spec(vgw))  # fmt: skip
+    refused(
+        dx.create_transit_virtual_interface,
+        f"The Direct Connect Gateway {vgw} does not exist",
+        connectionId=cid,
+        newTransitVirtualInterface=transit_spec(vgw),
+    )
     assert vifs(dx) == []
 
 
@@ -87,8 +93,13 @@ def test_four_transit_vifs_per_connection(dx: Any) -> None:
         dx.create_transit_virtual_interface(
             connectionId=cid, newTransitVirtualInterface=transit_spec(gw, vlan)
         )
-    refused(dx.create_transit_virtual_interface, cid, "4 transit", connectionId=cid,
-            newTransitVirtualInterface=transit_spec(gw, 5))  # fmt: skip
+    refused(
+        dx.create_transit_virtual_interface,
+        cid,
+        "4 transit",
+        connectionId=cid,
+        newTransitVirtualInterface=transit_spec(gw, 5),
+    )
     assert len(vifs(dx)) == 4
     # Private VIFs count separately (limits.md: 50 private/public and the transit ones).
     private_vif(dx, cid, dx_gateway(dx, name="private"), vlan=6)
@@ -101,11 +112,25 @@ def test_a_gateway_serves_private_or_transit_vifs_not_both(dx: Any) -> None:
     dx.create_transit_virtual_interface(
         connectionId=cid, newTransitVirtualInterface=transit_spec(transit_gw, 2)
     )
-    refused(dx.create_transit_virtual_interface, private_gw, "private virtual interfaces", connectionId=cid,
-            newTransitVirtualInterface=transit_spec(private_gw, 3))  # fmt: skip
-    refused(dx.create_private_virtual_interface, transit_gw, "transit virtual interfaces", connectionId=cid,
-            newPrivateVirtualInterface={"virtualInterfaceName": "p", "vlan": 4, "asn": 65000,
-                                        "directConnectGatewayId": transit_gw})  # fmt: skip
+    refused(
+        dx.create_transit_virtual_interface,
+        private_gw,
+        "private virtual interfaces",
+        connectionId=cid,
+        newTransitVirtualInterface=transit_spec(private_gw, 3),
+    )
+    refused(
+        dx.create_private_virtual_interface,
+        transit_gw,
+        "transit virtual interfaces",
+        connectionId=cid,
+        newPrivateVirtualInterface={
+            "virtualInterfaceName": "p",
+            "vlan": 4,
+            "asn": 65000,
+            "directConnectGatewayId": transit_gw,
+        },
+    )
     assert len(vifs(dx)) == 2
 
 
@@ -117,16 +142,41 @@ def test_gateway_associations_decide_the_vif_type(dx: Any, server: Any, account:
         dx_gateway(dx, name="tgw-side", asn=64512),
         dx_gateway(dx, name="vgw-side", asn=64512),
     )
-    tgw = ext(server.endpoint, "POST", "/transit-gateways", {"amazonSideAsn": 65010, "vpcCidrs": ["10.1.0.0/16"]},
-              account=account)["transitGatewayId"]  # fmt: skip
-    dx.create_direct_connect_gateway_association(directConnectGatewayId=to_tgw, gatewayId=tgw,
-                                                 addAllowedPrefixesToDirectConnectGateway=[{"cidr": "10.1.0.0/16"}])  # fmt: skip
-    dx.create_direct_connect_gateway_association(directConnectGatewayId=to_vgw,
-                                                 gatewayId=virtual_gateway(server, account, cidr="10.2.0.0/16"))  # fmt: skip
-    refused(dx.create_private_virtual_interface, to_tgw, "transit gateway", connectionId=cid,
-            newPrivateVirtualInterface={"virtualInterfaceName": "p", "vlan": 1, "asn": 65000, "directConnectGatewayId": to_tgw})  # fmt: skip
-    refused(dx.create_transit_virtual_interface, to_vgw, "virtual private gateway", connectionId=cid,
-            newTransitVirtualInterface=transit_spec(to_vgw, 2))  # fmt: skip
+    tgw = ext(
+        server.endpoint,
+        "POST",
+        "/transit-gateways",
+        {"amazonSideAsn": 65010, "vpcCidrs": ["10.1.0.0/16"]},
+        account=account,
+    )["transitGatewayId"]
+    dx.create_direct_connect_gateway_association(
+        directConnectGatewayId=to_tgw,
+        gatewayId=tgw,
+        addAllowedPrefixesToDirectConnectGateway=[{"cidr": "10.1.0.0/16"}],
+    )
+    dx.create_direct_connect_gateway_association(
+        directConnectGatewayId=to_vgw,
+        gatewayId=virtual_gateway(server, account, cidr="10.2.0.0/16"),
+    )
+    refused(
+        dx.create_private_virtual_interface,
+        to_tgw,
+        "transit gateway",
+        connectionId=cid,
+        newPrivateVirtualInterface={
+            "virtualInterfaceName": "p",
+            "vlan": 1,
+            "asn": 65000,
+            "directConnectGatewayId": to_tgw,
+        },
+    )
+    refused(
+        dx.create_transit_virtual_interface,
+        to_vgw,
+        "virtual private gateway",
+        connectionId=cid,
+        newTransitVirtualInterface=transit_spec(to_vgw, 2),
+    )
     assert vifs(dx) == []
     private_vif(dx, cid, to_vgw, vlan=3)
     dx.create_transit_virtual_interface(

@@ -34,12 +34,22 @@ def snapshot(srv: Any, account: str) -> dict[str, tuple[str, str, str]]:
 def test_a_clean_stop_keeps_everything(db_url: str, make_server: Any) -> None:
     srv = make_server(db=db_url)
     dx = srv.client(ACCOUNTS[0])
-    ids = [dx.create_connection(location="EqDC2", bandwidth="10Gbps", connectionName=f"dc-{i}")["connectionId"] for i in range(4)]
+    ids = [
+        dx.create_connection(location="EqDC2", bandwidth="10Gbps", connectionName=f"dc-{i}")[
+            "connectionId"
+        ]
+        for i in range(4)
+    ]
     dx.update_connection(connectionId=ids[0], connectionName="renamed")
-    dx.tag_resource(resourceArn=f"arn:aws:directconnect:us-east-1:{ACCOUNTS[0]}:dxcon/{ids[1]}", tags=[{"key": "team", "value": "net"}])
+    dx.tag_resource(
+        resourceArn=f"arn:aws:directconnect:us-east-1:{ACCOUNTS[0]}:dxcon/{ids[1]}",
+        tags=[{"key": "team", "value": "net"}],
+    )
     dx.delete_connection(connectionId=ids[3])
     before = snapshot(srv, ACCOUNTS[0])
-    tags_before = dx.describe_tags(resourceArns=[f"arn:aws:directconnect:us-east-1:{ACCOUNTS[0]}:dxcon/{ids[1]}"])
+    tags_before = dx.describe_tags(
+        resourceArns=[f"arn:aws:directconnect:us-east-1:{ACCOUNTS[0]}:dxcon/{ids[1]}"]
+    )
     srv.stop()
     # uvicorn shuts down cleanly, then re-raises the signal, so the exit status is -SIGTERM.
     assert srv.proc.returncode in (0, -signal.SIGTERM)
@@ -52,9 +62,16 @@ def test_a_clean_stop_keeps_everything(db_url: str, make_server: Any) -> None:
     assert after[ids[0]][0] == "renamed"
     assert ids[3] not in after or after[ids[3]][1] == "deleted"
     dx2 = again.client(ACCOUNTS[0])
-    assert dx2.describe_tags(resourceArns=[f"arn:aws:directconnect:us-east-1:{ACCOUNTS[0]}:dxcon/{ids[1]}"])["resourceTags"] == tags_before["resourceTags"]
+    assert (
+        dx2.describe_tags(
+            resourceArns=[f"arn:aws:directconnect:us-east-1:{ACCOUNTS[0]}:dxcon/{ids[1]}"]
+        )["resourceTags"]
+        == tags_before["resourceTags"]
+    )
     # The port claims survived too: a new order does not land on a port already in use.
-    new = dx2.create_connection(location="EqDC2", bandwidth="10Gbps", connectionName="after-restart")
+    new = dx2.create_connection(
+        location="EqDC2", bandwidth="10Gbps", connectionName="after-restart"
+    )
     placements = {placement(again, ACCOUNTS[0], cid) for cid in [*ids[:3], new["connectionId"]]}
     assert len(placements) == 4
     assert not again.server_errors(), again.server_errors()
@@ -70,7 +87,9 @@ def placement(srv: Any, account: str, connection_id: str) -> tuple[str, int]:
     return where["awsDevice"], where["port"]
 
 
-def test_a_crash_right_after_the_answers_loses_no_acknowledged_order(db_url: str, make_server: Any) -> None:
+def test_a_crash_right_after_the_answers_loses_no_acknowledged_order(
+    db_url: str, make_server: Any
+) -> None:
     srv = make_server(db=db_url)
     acknowledged: list[tuple[str, str]] = []
     lock = threading.Lock()
@@ -78,12 +97,16 @@ def test_a_crash_right_after_the_answers_loses_no_acknowledged_order(db_url: str
 
     def order(account: str) -> None:
         # No retries: a retried create would be a second order, not the same one.
-        dx = srv.client(account, config=Config(retries={"max_attempts": 1}, connect_timeout=2, read_timeout=10))
+        dx = srv.client(
+            account, config=Config(retries={"max_attempts": 1}, connect_timeout=2, read_timeout=10)
+        )
         for i in range(9):  # under the quota of 10 per location per account
             if stop.is_set():
                 return
             try:
-                cid = dx.create_connection(location="EqDC2", bandwidth="1Gbps", connectionName=f"crash-{i}")["connectionId"]
+                cid = dx.create_connection(
+                    location="EqDC2", bandwidth="1Gbps", connectionName=f"crash-{i}"
+                )["connectionId"]
             except Exception:  # noqa: BLE001 - the server was killed under this request
                 return
             with lock:
@@ -105,9 +128,13 @@ def test_a_crash_right_after_the_answers_loses_no_acknowledged_order(db_url: str
     for account in ACCOUNTS:
         have = snapshot(again, account)
         mine = [cid for a, cid in acknowledged if a == account]
-        assert set(mine) <= set(have), f"lost acknowledged orders of {account}: {set(mine) - set(have)}"
+        assert set(mine) <= set(have), (
+            f"lost acknowledged orders of {account}: {set(mine) - set(have)}"
+        )
     # The store is whole: it takes new orders and their ports do not collide with the old.
-    new = again.client(ACCOUNTS[0]).create_connection(location="CSVA1", bandwidth="1Gbps", connectionName="after-crash")
+    new = again.client(ACCOUNTS[0]).create_connection(
+        location="CSVA1", bandwidth="1Gbps", connectionName="after-crash"
+    )
     everyone = [(a, cid) for a in ACCOUNTS for cid in snapshot(again, a)]
     assert new["connectionId"] in {cid for _, cid in everyone}
     assert len({placement(again, a, cid) for a, cid in everyone}) == len(everyone)

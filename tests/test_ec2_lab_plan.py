@@ -13,13 +13,23 @@ from dxlab.lab.plan import AccountNetwork, build_lab
 from tests.networks import MAXIMUM, VGW, build
 from tests.test_lab_plan import ACCOUNT, docs
 
-EC2_VPC = Vpc("vpc-0a1b2c3d4e5f60718", "10.100.0.0/16", "10.100.1.4", True, VGW, route_table="rtb-0a1b2c3d4e5f60718",
-              propagation=True, icmp_sources=("10.0.0.0/8",))  # fmt: skip
+EC2_VPC = Vpc(
+    "vpc-0a1b2c3d4e5f60718",
+    "10.100.0.0/16",
+    "10.100.1.4",
+    True,
+    VGW,
+    route_table="rtb-0a1b2c3d4e5f60718",
+    propagation=True,
+    icmp_sources=("10.0.0.0/8",),
+)
 
 
 def test_an_ec2_vpc_is_planned_behind_its_gateway() -> None:
     base = build(MAXIMUM)
-    net = dataclasses.replace(base, topology=dataclasses.replace(base.topology, vpcs=(EC2_VPC,)), vpc_gateways={})
+    net = dataclasses.replace(
+        base, topology=dataclasses.replace(base.topology, vpcs=(EC2_VPC,)), vpc_gateways={}
+    )
     lab = build_lab([AccountNetwork(ACCOUNT, net, docs(net))], "dxu")
     assert [n.role for n in lab.namespaces].count("vpc") == 1
     assert all(len(end.name) <= 15 for v in lab.veths for end in (v.a, v.b))  # the kernel's limit

@@ -86,42 +86,78 @@ resource "aws_dx_gateway_association" "assoc" {{
 
 def _terraform(workdir: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "TF_"))}
-    env.update(TF_CLI_CONFIG_FILE=str(workdir / "terraformrc"), TF_IN_AUTOMATION="1", CHECKPOINT_DISABLE="1")
-    return subprocess.run(["terraform", *args, "-input=false", "-no-color"], cwd=workdir, env=env,
-                          capture_output=True, text=True, timeout=600)  # fmt: skip
+    env.update(
+        TF_CLI_CONFIG_FILE=str(workdir / "terraformrc"),
+        TF_IN_AUTOMATION="1",
+        CHECKPOINT_DISABLE="1",
+    )
+    return subprocess.run(
+        ["terraform", *args, "-input=false", "-no-color"],
+        cwd=workdir,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
 
 
 def test_apply_plan_destroy(make_server: Any, tmp_path: Path) -> None:
-    if shutil.which("terraform") is None or not (MIRROR / "registry.terraform.io/hashicorp/aws" / PROVIDER).is_dir():
-        pytest.fail(f"terraform and the AWS provider {PROVIDER} in {MIRROR} are needed (DXLAB_TF_MIRROR)", pytrace=False)
+    if (
+        shutil.which("terraform") is None
+        or not (MIRROR / "registry.terraform.io/hashicorp/aws" / PROVIDER).is_dir()
+    ):
+        pytest.fail(
+            f"terraform and the AWS provider {PROVIDER} in {MIRROR} are needed (DXLAB_TF_MIRROR)",
+            pytrace=False,
+        )
     server = make_server()
     account = "123456789012"
     (tmp_path / "terraformrc").write_text(
         f'provider_installation {{\n  filesystem_mirror {{ path = "{MIRROR}" }}\n'
         '  direct { exclude = ["registry.terraform.io/*/*"] }\n}\n'
     )
-    (tmp_path / "main.tf").write_text(CONFIG.format(version=PROVIDER, account=account, endpoint=server.endpoint))
+    (tmp_path / "main.tf").write_text(
+        CONFIG.format(version=PROVIDER, account=account, endpoint=server.endpoint)
+    )
     for step in (("init",), ("apply", "-auto-approve")):
         done = _terraform(tmp_path, *step)
         assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     client = ec2(server, account)
     (vgw,) = client.describe_vpn_gateways()["VpnGateways"]
     (vpc,) = client.describe_vpcs()["Vpcs"]
-    assert vgw["AmazonSideAsn"] == 65010 and vgw["VpcAttachments"] == [{"VpcId": vpc["VpcId"], "State": "attached"}]
+    assert vgw["AmazonSideAsn"] == 65010 and vgw["VpcAttachments"] == [
+        {"VpcId": vpc["VpcId"], "State": "attached"}
+    ]
     (table,) = client.describe_route_tables()["RouteTables"]
     assert table["PropagatingVgws"] == [{"GatewayId": vgw["VpnGatewayId"]}]
     (instance,) = [i for r in client.describe_instances()["Reservations"] for i in r["Instances"]]
-    assert instance["State"]["Name"] == "running" and instance["SecurityGroups"][0]["GroupName"] == "ping"
-    assoc = server.client(account).describe_direct_connect_gateway_associations(virtualGatewayId=vgw["VpnGatewayId"])
-    assert [a["associationState"] for a in assoc["directConnectGatewayAssociations"]] == ["associated"]
+    assert (
+        instance["State"]["Name"] == "running"
+        and instance["SecurityGroups"][0]["GroupName"] == "ping"
+    )
+    assoc = server.client(account).describe_direct_connect_gateway_associations(
+        virtualGatewayId=vgw["VpnGatewayId"]
+    )
+    assert [a["associationState"] for a in assoc["directConnectGatewayAssociations"]] == [
+        "associated"
+    ]
 
     plan = _terraform(tmp_path, "plan", "-detailed-exitcode")
     assert plan.returncode == 0, plan.stdout[-3000:] + plan.stderr[-3000:]  # 2 would mean changes
     done = _terraform(tmp_path, "destroy", "-auto-approve")
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    assert client.describe_vpcs()["Vpcs"] == [] and client.describe_vpn_gateways()["VpnGateways"] == []
+    assert (
+        client.describe_vpcs()["Vpcs"] == [] and client.describe_vpn_gateways()["VpnGateways"] == []
+    )
     assert client.describe_transit_gateways()["TransitGateways"] == []
-    assert client.describe_security_groups()["SecurityGroups"] == [] and client.describe_subnets()["Subnets"] == []
-    left = [i["State"]["Name"] for r in client.describe_instances()["Reservations"] for i in r["Instances"]]
+    assert (
+        client.describe_security_groups()["SecurityGroups"] == []
+        and client.describe_subnets()["Subnets"] == []
+    )
+    left = [
+        i["State"]["Name"]
+        for r in client.describe_instances()["Reservations"]
+        for i in r["Instances"]
+    ]
     assert left == ["terminated"]  # a terminated instance stays visible for a while, as on AWS
     assert not server.server_errors(), server.server_errors()

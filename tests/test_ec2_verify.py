@@ -22,30 +22,66 @@ def walk(server: Any, dx: Any, account: str) -> dict[str, Any]:
     """Four connections in two locations, an EC2 VPC with its VGW behind a Direct Connect
     gateway, a VIF per connection, the customer side (no `vpcs:`), an instance that
     answers ICMP from 10.0.0.0/8 and VGW route propagation on."""
-    order = ext(server.endpoint, "POST", "/wizard/order",
-                {"model": "maximum", "bandwidth": "10Gbps", "locations": ["EqDC2", "CSVA1"]}, account=account)  # fmt: skip
+    order = ext(
+        server.endpoint,
+        "POST",
+        "/wizard/order",
+        {"model": "maximum", "bandwidth": "10Gbps", "locations": ["EqDC2", "CSVA1"]},
+        account=account,
+    )
     conns = order["connectionIds"]
     client = ec2(server, account)
     vpc, subnet = vpc_with_subnet(client, "10.100.0.0/16", "10.100.1.0/24")
-    vgw = client.create_vpn_gateway(Type="ipsec.1", AmazonSideAsn=65010)["VpnGateway"]["VpnGatewayId"]
+    vgw = client.create_vpn_gateway(Type="ipsec.1", AmazonSideAsn=65010)["VpnGateway"][
+        "VpnGatewayId"
+    ]
     client.attach_vpn_gateway(VpcId=vpc, VpnGatewayId=vgw)
-    rtb = client.describe_route_tables(Filters=[{"Name": "vpc-id", "Values": [vpc]}])["RouteTables"][0]["RouteTableId"]
+    rtb = client.describe_route_tables(Filters=[{"Name": "vpc-id", "Values": [vpc]}])[
+        "RouteTables"
+    ][0]["RouteTableId"]
     client.enable_vgw_route_propagation(RouteTableId=rtb, GatewayId=vgw)
-    sg = client.create_security_group(GroupName="ping", Description="ICMP from on-premises", VpcId=vpc)["GroupId"]
+    sg = client.create_security_group(
+        GroupName="ping", Description="ICMP from on-premises", VpcId=vpc
+    )["GroupId"]
     client.authorize_security_group_ingress(GroupId=sg, IpPermissions=[ICMP])
-    instance = client.run_instances(ImageId="ami-1", MinCount=1, MaxCount=1, SubnetId=subnet, SecurityGroupIds=[sg],
-                                    PrivateIpAddress="10.100.1.10")["Instances"][0]  # fmt: skip
+    instance = client.run_instances(
+        ImageId="ami-1",
+        MinCount=1,
+        MaxCount=1,
+        SubnetId=subnet,
+        SecurityGroupIds=[sg],
+        PrivateIpAddress="10.100.1.10",
+    )["Instances"][0]
     dxgw = dx.create_direct_connect_gateway(directConnectGatewayName="dxgw", amazonSideAsn=64512)[
-        "directConnectGateway"]["directConnectGatewayId"]
+        "directConnectGateway"
+    ]["directConnectGatewayId"]
     dx.create_direct_connect_gateway_association(directConnectGatewayId=dxgw, gatewayId=vgw)
-    vifs = [dx.create_private_virtual_interface(connectionId=cid, newPrivateVirtualInterface={
-        "virtualInterfaceName": f"vif-{i}", "vlan": 101 + i, "asn": 65000, "directConnectGatewayId": dxgw,
-    })["virtualInterfaceId"] for i, cid in enumerate(conns)]  # fmt: skip
-    data = yaml.safe_load(TOPOLOGY.format(c0=conns[0], c1=conns[1], c2=conns[2], c3=conns[3], vgw=vgw, icmp="true"))
+    vifs = [
+        dx.create_private_virtual_interface(
+            connectionId=cid,
+            newPrivateVirtualInterface={
+                "virtualInterfaceName": f"vif-{i}",
+                "vlan": 101 + i,
+                "asn": 65000,
+                "directConnectGatewayId": dxgw,
+            },
+        )["virtualInterfaceId"]
+        for i, cid in enumerate(conns)
+    ]
+    data = yaml.safe_load(
+        TOPOLOGY.format(c0=conns[0], c1=conns[1], c2=conns[2], c3=conns[3], vgw=vgw, icmp="true")
+    )
     del data["vpcs"]  # the AWS side comes from EC2
     ext(server.endpoint, "PUT", "/topology", {"yaml": yaml.safe_dump(data)}, account=account)
     _wait_available(dx, vifs)
-    return {"client": client, "vpc": vpc, "vgw": vgw, "rtb": rtb, "sg": sg, "instance": instance["InstanceId"]}
+    return {
+        "client": client,
+        "vpc": vpc,
+        "vgw": vgw,
+        "rtb": rtb,
+        "sg": sg,
+        "instance": instance["InstanceId"],
+    }
 
 
 def _verify(server: Any, account: str) -> dict[str, dict[str, Any]]:
@@ -64,24 +100,41 @@ def test_verify_pings_the_ec2_instance(server: Any, account: str, walk: dict[str
 
 def _propagated(client: Any, rtb: str) -> set[tuple[str, str]]:
     (table,) = client.describe_route_tables(RouteTableIds=[rtb])["RouteTables"]
-    return {(r["DestinationCidrBlock"], r["GatewayId"]) for r in table["Routes"] if r["Origin"] == "EnableVgwRoutePropagation"}
+    return {
+        (r["DestinationCidrBlock"], r["GatewayId"])
+        for r in table["Routes"]
+        if r["Origin"] == "EnableVgwRoutePropagation"
+    }
 
 
-def test_propagation_off_says_which_route_is_missing(server: Any, account: str, walk: dict[str, Any]) -> None:
+def test_propagation_off_says_which_route_is_missing(
+    server: Any, account: str, walk: dict[str, Any]
+) -> None:
     client = walk["client"]
     # With propagation on, the table holds what the VGW learns over the VIFs' BGP sessions.
-    assert _propagated(client, walk["rtb"]) == {("10.1.0.0/16", walk["vgw"]), ("10.2.0.0/16", walk["vgw"])}
+    assert _propagated(client, walk["rtb"]) == {
+        ("10.1.0.0/16", walk["vgw"]),
+        ("10.2.0.0/16", walk["vgw"]),
+    }
     client.disable_vgw_route_propagation(RouteTableId=walk["rtb"], GatewayId=walk["vgw"])
     assert _propagated(client, walk["rtb"]) == set()
     pairs = _verify(server, account)
     assert not pairs["dc1"]["reachable"] and pairs["dc1"]["ping"]["received"] == 0
-    assert pairs["dc1"]["reason"] == f"route table {walk['rtb']} has no route to 10.1.0.0/16: VGW route propagation is off"
-    assert pairs["dc2"]["reason"] == f"route table {walk['rtb']} has no route to 10.2.0.0/16: VGW route propagation is off"
+    assert (
+        pairs["dc1"]["reason"]
+        == f"route table {walk['rtb']} has no route to 10.1.0.0/16: VGW route propagation is off"
+    )
+    assert (
+        pairs["dc2"]["reason"]
+        == f"route table {walk['rtb']} has no route to 10.2.0.0/16: VGW route propagation is off"
+    )
     analysis = ext(server.endpoint, "GET", "/analyze", account=account)
     reasons = {b["reason"] for b in analysis["baseline"] if b["vpc"] == walk["vpc"]}
     assert any("VGW route propagation is off" in r for r in reasons), reasons
     # A static route to the VGW for one data center's prefix brings that one back.
-    client.create_route(RouteTableId=walk["rtb"], DestinationCidrBlock="10.1.0.0/16", GatewayId=walk["vgw"])
+    client.create_route(
+        RouteTableId=walk["rtb"], DestinationCidrBlock="10.1.0.0/16", GatewayId=walk["vgw"]
+    )
     pairs = _verify(server, account)
     assert pairs["dc1"]["reachable"] and not pairs["dc2"]["reachable"]
     client.enable_vgw_route_propagation(RouteTableId=walk["rtb"], GatewayId=walk["vgw"])
@@ -92,15 +145,29 @@ def test_no_inbound_icmp_rule_says_so(server: Any, account: str, walk: dict[str,
     walk["client"].revoke_security_group_ingress(GroupId=walk["sg"], IpPermissions=[ICMP])
     pairs = _verify(server, account)
     for pair in pairs.values():
-        assert not pair["reachable"] and pair["reason"] == "the security group of 10.100.1.10 does not allow inbound ICMP"
+        assert (
+            not pair["reachable"]
+            and pair["reason"] == "the security group of 10.100.1.10 does not allow inbound ICMP"
+        )
     # A rule for one data center only: dc1's address (10.1.0.1) answers, dc2's does not.
-    walk["client"].authorize_security_group_ingress(GroupId=walk["sg"], IpPermissions=[
-        {"IpProtocol": "icmp", "FromPort": 8, "ToPort": -1, "IpRanges": [{"CidrIp": "10.1.0.0/16"}]}])
+    walk["client"].authorize_security_group_ingress(
+        GroupId=walk["sg"],
+        IpPermissions=[
+            {
+                "IpProtocol": "icmp",
+                "FromPort": 8,
+                "ToPort": -1,
+                "IpRanges": [{"CidrIp": "10.1.0.0/16"}],
+            }
+        ],
+    )
     pairs = _verify(server, account)
     assert pairs["dc1"]["reachable"] and not pairs["dc2"]["reachable"]
 
 
-def test_a_terminated_instance_is_not_pinged(server: Any, account: str, walk: dict[str, Any]) -> None:
+def test_a_terminated_instance_is_not_pinged(
+    server: Any, account: str, walk: dict[str, Any]
+) -> None:
     walk["client"].terminate_instances(InstanceIds=[walk["instance"]])
     with pytest.raises(ExtensionError) as info:
         ext(server.endpoint, "GET", "/verify", account=account)

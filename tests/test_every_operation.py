@@ -83,7 +83,9 @@ def test_every_marked_handler_is_served() -> None:
     for info in pkgutil.walk_packages(dxlab.service.__path__, "dxlab.service."):
         module = importlib.import_module(info.name)
         for name, fn in vars(module).items():
-            if any(mark(fn) is not None for mark in (registry.marked, routes.marked, timers.marked)):
+            if any(
+                mark(fn) is not None for mark in (registry.marked, routes.marked, timers.marked)
+            ):
                 if id(fn) not in served:
                     left_out.append(f"{info.name}.{name}")
     assert not left_out, f"marked but not in service/operations.py FAMILIES: {left_out}"

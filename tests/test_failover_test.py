@@ -123,11 +123,22 @@ def test_bad_input_is_refused_and_changes_nothing(
     vif_id = lab.vifs[1]
     peer = vif(dx, vif_id)["bgpPeers"][0]["bgpPeerId"]
     for minutes in (0, 4321, -5):
-        msg = refused(dx.start_bgp_failover_test, "testDurationInMinutes", "4,320",
-                      virtualInterfaceId=vif_id, testDurationInMinutes=minutes)  # fmt: skip
+        msg = refused(
+            dx.start_bgp_failover_test,
+            "testDurationInMinutes",
+            "4,320",
+            virtualInterfaceId=vif_id,
+            testDurationInMinutes=minutes,
+        )
         assert str(minutes) in msg
-    refused(dx.start_bgp_failover_test, "dxpeer-zzzzzzzz", "not a BGP peer", vif_id,
-            virtualInterfaceId=vif_id, bgpPeers=[peer, "dxpeer-zzzzzzzz"])  # fmt: skip
+    refused(
+        dx.start_bgp_failover_test,
+        "dxpeer-zzzzzzzz",
+        "not a BGP peer",
+        vif_id,
+        virtualInterfaceId=vif_id,
+        bgpPeers=[peer, "dxpeer-zzzzzzzz"],
+    )
     refused(dx.start_bgp_failover_test, "dxvif-zzzzzzzz", virtualInterfaceId="dxvif-zzzzzzzz")
     # Only the owner may test its VIF; another account is told it does not exist.
     other = server.client("210987654321")
@@ -143,8 +154,13 @@ def test_bad_input_is_refused_and_changes_nothing(
     )
     assert test["virtualInterfaceTest"]["bgpPeers"] == [peer]
     # A second test on a VIF already testing.
-    refused(dx.start_bgp_failover_test, "already being tested", test["virtualInterfaceTest"]["testId"],
-            virtualInterfaceId=vif_id, testDurationInMinutes=1)  # fmt: skip
+    refused(
+        dx.start_bgp_failover_test,
+        "already being tested",
+        test["virtualInterfaceTest"]["testId"],
+        virtualInterfaceId=vif_id,
+        testDurationInMinutes=1,
+    )
     refused(other.stop_bgp_failover_test, "does not exist", virtualInterfaceId=vif_id)
     assert [t["status"] for t in history(dx)] == ["in progress"]
     dx.stop_bgp_failover_test(virtualInterfaceId=vif_id)
@@ -157,8 +173,13 @@ def test_bad_input_is_refused_and_changes_nothing(
     dx.stop_bgp_failover_test(virtualInterfaceId=vif_id)
 
     # A VIF that is not available (its connection is down) cannot be tested.
-    failure = ext(server.endpoint, "POST", "/failures", {"kind": "connection", "id": lab.connections[2], "minutes": 10},
-                  account=account)  # fmt: skip
+    failure = ext(
+        server.endpoint,
+        "POST",
+        "/failures",
+        {"kind": "connection", "id": lab.connections[2], "minutes": 10},
+        account=account,
+    )
     down = lab.vifs[2]
     assert vif(dx, down)["virtualInterfaceState"] == "down"
     refused(
@@ -202,8 +223,10 @@ def test_history_filters_and_pages(server: ServerProcess, dx: Any, lab: Scenario
     assert [t["testId"] for t in history(dx, testId=second["testId"])] == [second["testId"]]
     page1 = dx.list_virtual_interface_test_history(maxResults=2)
     page2 = dx.list_virtual_interface_test_history(maxResults=2, nextToken=page1["nextToken"])
-    assert [t["testId"] for t in page1["virtualInterfaceTestHistory"] + page2["virtualInterfaceTestHistory"]] == [
-        third["testId"], second["testId"], first["testId"]]  # fmt: skip
+    assert [
+        t["testId"]
+        for t in page1["virtualInterfaceTestHistory"] + page2["virtualInterfaceTestHistory"]
+    ] == [third["testId"], second["testId"], first["testId"]]
     assert "nextToken" not in page2
     dx.stop_bgp_failover_test(virtualInterfaceId=b)
 
@@ -219,8 +242,15 @@ def test_deleting_the_vif_fails_its_test(server: ServerProcess, dx: Any, lab: Sc
 
 def test_aws_cli(server: ServerProcess, account: str, lab: Scenario) -> None:
     vif_id = lab.vifs[3]
-    started = ok(server, account, "start-bgp-failover-test", "--virtual-interface-id", vif_id,
-                 "--test-duration-in-minutes", "60")["virtualInterfaceTest"]  # fmt: skip
+    started = ok(
+        server,
+        account,
+        "start-bgp-failover-test",
+        "--virtual-interface-id",
+        vif_id,
+        "--test-duration-in-minutes",
+        "60",
+    )["virtualInterfaceTest"]
     assert started["status"] == "in progress" and started["testDurationInMinutes"] == 60
     listed = ok(
         server, account, "list-virtual-interface-test-history", "--virtual-interface-id", vif_id

@@ -65,7 +65,9 @@ def connection(dx: Any, cid: str) -> dict[str, Any]:
 # The report's comparison on the routing model alone (tests/networks.py), no server.
 
 
-def snapshot(net: Any, failed: list[Failure], testing: list[tuple[str, str]], **extra: Any) -> dict[str, Any]:
+def snapshot(
+    net: Any, failed: list[Failure], testing: list[tuple[str, str]], **extra: Any
+) -> dict[str, Any]:
     return comparison(sim_snapshot(net, Outages(tuple(failed), tuple(testing))), **extra)
 
 
@@ -256,10 +258,16 @@ def test_bad_failures_are_refused_and_change_nothing(
         refused({"kind": "site", "id": "dc1", "minutes": minutes}, "minutes", "4,320", str(minutes))
     # Another account's connection is not found; an account without a topology has no routers.
     other = "271828182845"
-    assert_client_error(ext_error_of(server, other, "POST", "/failures", {"kind": "connection", "id": lab.connections[0]}),
-                        lab.connections[0])  # fmt: skip
-    assert_client_error(ext_error_of(server, other, "POST", "/failures", {"kind": "router", "id": "dc1-r1"}),
-                        "No customer topology")  # fmt: skip
+    assert_client_error(
+        ext_error_of(
+            server, other, "POST", "/failures", {"kind": "connection", "id": lab.connections[0]}
+        ),
+        lab.connections[0],
+    )
+    assert_client_error(
+        ext_error_of(server, other, "POST", "/failures", {"kind": "router", "id": "dc1-r1"}),
+        "No customer topology",
+    )
     assert ext(server.endpoint, "GET", "/failures", account=account)["failures"] == []
     assert connection_states(dx, lab.connections) == ["available"] * 4
 

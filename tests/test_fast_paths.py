@@ -22,7 +22,9 @@ ACCOUNT = "111111111111"
 
 
 def conn(id: str, name: str, created: float) -> Record:
-    return Record("connection", id, ACCOUNT, {"connectionId": id, "connectionName": name}, {}, None, created)
+    return Record(
+        "connection", id, ACCOUNT, {"connectionId": id, "connectionName": name}, {}, None, created
+    )
 
 
 def names(store: SqliteStore) -> list[str]:
@@ -50,7 +52,9 @@ def test_cached_documents_follow_this_store_and_another_process(tmp_path: Path) 
             uow.put(conn("dxcon-a", "tie-a", 11.0))
         assert names(mine) == ["n1", "tie-a", "renamed", "by-other", "n4"]
         with mine.write() as uow:  # a write transaction reads without the cache
-            assert [d["connectionName"] for d in uow.docs("connection", account=ACCOUNT)] == names(mine)
+            assert [d["connectionName"] for d in uow.docs("connection", account=ACCOUNT)] == names(
+                mine
+            )
     finally:
         mine.close()
         other.close()
@@ -111,7 +115,9 @@ def test_a_write_arriving_while_a_batch_runs_joins_it() -> None:
         later: list[asyncio.Future[Any]] = []
 
         def first(uow: Any) -> str:  # on the writer thread: a second caller comes in now
-            loop.call_soon_threadsafe(lambda: later.append(asyncio.ensure_future(group.submit(second))))
+            loop.call_soon_threadsafe(
+                lambda: later.append(asyncio.ensure_future(group.submit(second)))
+            )
             loop.call_soon_threadsafe(joined.set)
             assert joined.wait(5)
             threading.Event().wait(0.2)  # the submit runs on the loop meanwhile
@@ -137,7 +143,9 @@ def test_a_failed_commit_answers_every_write_of_the_batch_with_the_error() -> No
     async def three_writes() -> list[Any]:
         group = GroupCommit(write_batch, lambda results: None)
         try:
-            return await asyncio.gather(*(group.submit(lambda uow: 1) for _ in range(3)), return_exceptions=True)
+            return await asyncio.gather(
+                *(group.submit(lambda uow: 1) for _ in range(3)), return_exceptions=True
+            )
         finally:
             group.close()
 
@@ -153,7 +161,9 @@ def test_batched_orders_keep_the_quota_and_each_answer_is_durable(server: Any, d
 
     def order(i: int) -> None:
         try:
-            results.append(dx.create_connection(location="EqDC2", bandwidth="1Gbps", connectionName=f"c{i}"))
+            results.append(
+                dx.create_connection(location="EqDC2", bandwidth="1Gbps", connectionName=f"c{i}")
+            )
         except Exception as exc:  # noqa: BLE001 - collected and asserted below
             results.append(exc)
 
@@ -182,7 +192,11 @@ def test_a_write_then_a_read_sees_the_write(server: Any, dx: Any, repeat: int) -
     dx.update_connection(connectionId=created["connectionId"], connectionName=f"second-{repeat}")
     got = dx.describe_connections()["connections"]
     assert [c["connectionName"] for c in got] == [f"second-{repeat}"]
-    arn = f"arn:aws:directconnect:us-east-1:{got[0]['ownerAccount']}:dxcon/{created['connectionId']}"
+    arn = (
+        f"arn:aws:directconnect:us-east-1:{got[0]['ownerAccount']}:dxcon/{created['connectionId']}"
+    )
     dx.tag_resource(resourceArn=arn, tags=[{"key": "team", "value": "net"}])
-    assert dx.describe_tags(resourceArns=[arn])["resourceTags"][0]["tags"] == [{"key": "team", "value": "net"}]
+    assert dx.describe_tags(resourceArns=[arn])["resourceTags"][0]["tags"] == [
+        {"key": "team", "value": "net"}
+    ]
     assert dx.describe_connections()["connections"][0]["tags"] == [{"key": "team", "value": "net"}]

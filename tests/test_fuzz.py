@@ -34,12 +34,53 @@ from tests.wire import (
 
 store_server = server_per_store()
 
-_ODD_STRINGS = ["", " ", "x" * 300, "dxcon-abcd1234", "dxlag-abcd1234", "dxvif-abcd1234", "\x00", "é" * 40,
-                "arn:aws:directconnect:us-east-1:123456789012:dxcon/dxcon-abcd1234", "-1", "null", "{}"]
-_ODD_VALUES: list[Any] = [None, True, 0, -1, 2**31, 2**63, 1.5, "", "7", [], {}, [None], {"a": None}, b"\x00"]
+_ODD_STRINGS = [
+    "",
+    " ",
+    "x" * 300,
+    "dxcon-abcd1234",
+    "dxlag-abcd1234",
+    "dxvif-abcd1234",
+    "\x00",
+    "é" * 40,
+    "arn:aws:directconnect:us-east-1:123456789012:dxcon/dxcon-abcd1234",
+    "-1",
+    "null",
+    "{}",
+]
+_ODD_VALUES: list[Any] = [
+    None,
+    True,
+    0,
+    -1,
+    2**31,
+    2**63,
+    1.5,
+    "",
+    "7",
+    [],
+    {},
+    [None],
+    {"a": None},
+    b"\x00",
+]
 # Strings a real request might carry where the model has no enum (speeds, places, CIDRs).
-_PLAUSIBLE = ["1Gbps", "10Gbps", "100Gbps", "50Mbps", "EqDC2", "CSVA1", "169.254.0.1/30",
-              "169.254.0.2/30", "2001:db8::/64", "10.0.0.0/8", "0.0.0.0/0", "", "x" * 300, "\x00"]
+_PLAUSIBLE = [
+    "1Gbps",
+    "10Gbps",
+    "100Gbps",
+    "50Mbps",
+    "EqDC2",
+    "CSVA1",
+    "169.254.0.1/30",
+    "169.254.0.2/30",
+    "2001:db8::/64",
+    "10.0.0.0/8",
+    "0.0.0.0/0",
+    "",
+    "x" * 300,
+    "\x00",
+]
 _PLAUSIBLE_INTS = [0, 1, 2, 4, 100, 101, 1500, 8500, 9001, 4094, 4095, 64512, 65000, 4_200_000_000]
 
 
@@ -83,13 +124,18 @@ class ShapeFuzzer:
         if kind == "list":
             return [self.value(shape.member, depth + 1) for _ in range(rng.choice([0, 1, 1, 2, 3]))]  # type: ignore[attr-defined]
         if kind == "map":
-            return {rng.choice(_ODD_STRINGS): self.value(shape.value, depth + 1) for _ in range(rng.randint(0, 2))}  # type: ignore[attr-defined]
+            return {
+                rng.choice(_ODD_STRINGS): self.value(shape.value, depth + 1)
+                for _ in range(rng.randint(0, 2))
+            }  # type: ignore[attr-defined]
         if kind == "string":
             if shape.enum and rng.random() < 0.6:
                 return rng.choice(shape.enum)
             return rng.choice(_ODD_STRINGS)
         if kind in ("integer", "long"):
-            return rng.choice([0, 1, 5, 100, 101, -1, 4094, 4095, 65000, 2**31 - 1, 2**31, 2**32, -(2**63)])
+            return rng.choice(
+                [0, 1, 5, 100, 101, -1, 4094, 4095, 65000, 2**31 - 1, 2**31, 2**32, -(2**63)]
+            )
         if kind == "boolean":
             return rng.random() < 0.5
         if kind == "timestamp":
@@ -135,11 +181,14 @@ class StatefulFuzzer:
             return rng.choice([None, "", -1, [], {}])
         kind = shape.type_name
         if kind == "structure":
-            optional = 0.6 if member else 0.4  # nested ones (newPrivateVirtualInterface...) need more
+            optional = (
+                0.6 if member else 0.4
+            )  # nested ones (newPrivateVirtualInterface...) need more
             return {
                 name: self.value(spec, name)
                 for name, spec in shape.members.items()  # type: ignore[attr-defined]
-                if (name in shape.required_members and rng.random() < 0.97) or rng.random() < optional  # type: ignore[attr-defined]
+                if (name in shape.required_members and rng.random() < 0.97)
+                or rng.random() < optional  # type: ignore[attr-defined]
             }
         if kind == "list":
             singular = member.removesuffix("s")
@@ -158,7 +207,9 @@ class StatefulFuzzer:
             return rng.choice(_PLAUSIBLE)
         if kind in ("integer", "long"):
             if member in BY_INT_MEMBER and rng.random() < 0.6:
-                return BY_INT_MEMBER[member] + rng.choice([0, 0, 1, 2])  # vlan 101..103, asn 65000..
+                return BY_INT_MEMBER[member] + rng.choice(
+                    [0, 0, 1, 2]
+                )  # vlan 101..103, asn 65000..
             return rng.choice(_PLAUSIBLE_INTS)
         if kind == "boolean":
             return rng.random() < 0.5
@@ -167,11 +218,31 @@ class StatefulFuzzer:
     def prelude(self) -> list[tuple[str, dict[str, Any]]]:
         """Calls that give the loop resources to work on (their ids are harvested)."""
         return [
-            ("CreateConnection", {"location": "EqDC2", "bandwidth": "1Gbps", "connectionName": "fz-1"}),
-            ("CreateConnection", {"location": "CSVA1", "bandwidth": "10Gbps", "connectionName": "fz-2"}),
-            ("CreateLag", {"numberOfConnections": 2, "location": "EqDC2", "connectionsBandwidth": "10Gbps", "lagName": "fz-lag"}),
-            ("CreateDirectConnectGateway", {"directConnectGatewayName": "fz-gw", "amazonSideAsn": 64512}),
-            ("CreateInterconnect", {"interconnectName": "fz-ic", "bandwidth": "10Gbps", "location": "EqDC2"}),
+            (
+                "CreateConnection",
+                {"location": "EqDC2", "bandwidth": "1Gbps", "connectionName": "fz-1"},
+            ),
+            (
+                "CreateConnection",
+                {"location": "CSVA1", "bandwidth": "10Gbps", "connectionName": "fz-2"},
+            ),
+            (
+                "CreateLag",
+                {
+                    "numberOfConnections": 2,
+                    "location": "EqDC2",
+                    "connectionsBandwidth": "10Gbps",
+                    "lagName": "fz-lag",
+                },
+            ),
+            (
+                "CreateDirectConnectGateway",
+                {"directConnectGatewayName": "fz-gw", "amazonSideAsn": 64512},
+            ),
+            (
+                "CreateInterconnect",
+                {"interconnectName": "fz-ic", "bandwidth": "10Gbps", "location": "EqDC2"},
+            ),
         ]
 
     def request(self) -> tuple[str, str, bytes, dict[str, str]]:
@@ -190,7 +261,10 @@ def test_shape_fuzz_never_gets_a_500(store_server: ServerProcess, account: str) 
         path, body, headers = fuzzer.request()
         answer = send(server.endpoint, path, body, headers, account=account)
         statuses[answer.status] += 1
-        _check(answer, f"seed {seed} request {i}: POST {path} {headers.get('X-Amz-Target', '')} {body[:300]!r}")
+        _check(
+            answer,
+            f"seed {seed} request {i}: POST {path} {headers.get('X-Amz-Target', '')} {body[:300]!r}",
+        )
     assert statuses[200] > 0 and statuses[400] > 0, statuses  # both outcomes were exercised
 
 
@@ -200,7 +274,9 @@ def test_stateful_fuzz_never_gets_a_500(store_server: ServerProcess, account: st
     fuzzer = StatefulFuzzer(seed)
     succeeded: set[str] = set()
     for op_name, params in fuzzer.prelude():
-        answer = send(server.endpoint, "/", orjson.dumps(params), json_headers(op_name), account=account)
+        answer = send(
+            server.endpoint, "/", orjson.dumps(params), json_headers(op_name), account=account
+        )
         _check(answer, f"prelude {op_name}")
         fuzzer.harvest(answer.json() if answer.status == 200 else {})
     for i in range(400):

@@ -31,8 +31,12 @@ def allocate(
 
 
 def test_interconnect_answers_like_aws(partner: Any) -> None:
-    ic = partner.create_interconnect(interconnectName="ic-1", bandwidth="10Gbps", location="EqDC2",
-                                     tags=[{"key": "k", "value": "v"}])  # fmt: skip
+    ic = partner.create_interconnect(
+        interconnectName="ic-1",
+        bandwidth="10Gbps",
+        location="EqDC2",
+        tags=[{"key": "k", "value": "v"}],
+    )
     assert ic["interconnectId"].startswith("dxcon-") and len(ic["interconnectId"]) == 14
     assert (ic["interconnectState"], ic["bandwidth"], ic["location"]) == (
         "requested",
@@ -48,8 +52,10 @@ def test_interconnect_answers_like_aws(partner: Any) -> None:
     assert partner.describe_connections()["connections"] == []
 
 
-@pytest.mark.parametrize(("bandwidth", "location", "word"), [("50Mbps", "EqDC2", "50Mbps"), ("7Gbps", "EqDC2", "7Gbps"),
-                                                             ("10Gbps", "XYZ1", "XYZ1")])  # fmt: skip
+@pytest.mark.parametrize(
+    ("bandwidth", "location", "word"),
+    [("50Mbps", "EqDC2", "50Mbps"), ("7Gbps", "EqDC2", "7Gbps"), ("10Gbps", "XYZ1", "XYZ1")],
+)
 def test_bad_interconnect_is_refused(
     partner: Any, bandwidth: str, location: str, word: str
 ) -> None:
@@ -138,8 +144,16 @@ def test_bad_allocation_is_refused_and_nothing_changes(
 def test_vlan_is_unique_per_interconnect(dx: Any, account: str, partner: Any) -> None:
     ic1, ic2 = interconnect(partner), interconnect(partner)
     first = allocate(partner, ic1, account, vlan=200)
-    refused(partner.allocate_hosted_connection, "VLAN 200", ic1, connectionId=ic1, ownerAccount=account,
-            bandwidth="50Mbps", connectionName="dup", vlan=200)  # fmt: skip
+    refused(
+        partner.allocate_hosted_connection,
+        "VLAN 200",
+        ic1,
+        connectionId=ic1,
+        ownerAccount=account,
+        bandwidth="50Mbps",
+        connectionName="dup",
+        vlan=200,
+    )
     assert len(partner.describe_hosted_connections(connectionId=ic1)["connections"]) == 1
     allocate(partner, ic2, account, vlan=200)  # another interconnect, its own VLANs
     # The customer rejects the first by deleting it; its VLAN is free again.
@@ -152,9 +166,20 @@ def test_only_the_owner_of_an_interconnect_allocates_on_it(
 ) -> None:
     ic = interconnect(partner)
     stranger = server.client(str(int(account) + 2))
-    refused(stranger.allocate_hosted_connection, f"Could not find Interconnect with ID {ic}", connectionId=ic,
-            ownerAccount=account, bandwidth="50Mbps", connectionName="x", vlan=5)  # fmt: skip
-    refused(stranger.describe_hosted_connections, f"Could not find Connection with ID {ic}", connectionId=ic)
+    refused(
+        stranger.allocate_hosted_connection,
+        f"Could not find Interconnect with ID {ic}",
+        connectionId=ic,
+        ownerAccount=account,
+        bandwidth="50Mbps",
+        connectionName="x",
+        vlan=5,
+    )
+    refused(
+        stranger.describe_hosted_connections,
+        f"Could not find Connection with ID {ic}",
+        connectionId=ic,
+    )
 
 
 def test_describe_hosted_connections_by_the_hosted_connections_own_id(
@@ -164,22 +189,38 @@ def test_describe_hosted_connections_by_the_hosted_connections_own_id(
     DescribeHostedConnections {connectionId: <the hosted connection's id>}: that one
     connection, and `Could not find Connection with ID` (what it takes as gone) once missing."""
     ic = interconnect(partner)
-    first, second = allocate(partner, ic, account, vlan=301), allocate(partner, ic, account, vlan=302)
+    first, second = (
+        allocate(partner, ic, account, vlan=301),
+        allocate(partner, ic, account, vlan=302),
+    )
     cid = first["connectionId"]
     [seen] = partner.describe_hosted_connections(connectionId=cid)["connections"]
     assert (seen["connectionId"], seen["vlan"], seen["ownerAccount"]) == (cid, 301, account)
     assert len(partner.describe_hosted_connections(connectionId=ic)["connections"]) == 2
     # Only its partner reads it that way; the owner and strangers get the not-found answer.
     for other in (dx, server.client(str(int(account) + 2))):
-        refused(other.describe_hosted_connections, f"Could not find Connection with ID {cid}", connectionId=cid)
+        refused(
+            other.describe_hosted_connections,
+            f"Could not find Connection with ID {cid}",
+            connectionId=cid,
+        )
     missing = "dxcon-zzzzzzzz"
-    refused(partner.describe_hosted_connections, f"Could not find Connection with ID {missing}", connectionId=missing)
+    refused(
+        partner.describe_hosted_connections,
+        f"Could not find Connection with ID {missing}",
+        connectionId=missing,
+    )
     # A deleted one is still described, in state deleted, as the provider's waiter expects.
     dx.confirm_connection(connectionId=cid)
     dx.delete_connection(connectionId=cid)
     [gone] = partner.describe_hosted_connections(connectionId=cid)["connections"]
     assert gone["connectionState"] == "deleted"
-    assert partner.describe_hosted_connections(connectionId=second["connectionId"])["connections"][0]["vlan"] == 302
+    assert (
+        partner.describe_hosted_connections(connectionId=second["connectionId"])["connections"][0][
+            "vlan"
+        ]
+        == 302
+    )
 
 
 def test_deprecated_allocate_connection_on_interconnect(
@@ -192,8 +233,15 @@ def test_deprecated_allocate_connection_on_interconnect(
     assert hosted["connectionState"] == "ordering"
     listed = partner.describe_connections_on_interconnect(interconnectId=ic)["connections"]
     assert [c["connectionId"] for c in listed] == [hosted["connectionId"]]
-    refused(partner.allocate_connection_on_interconnect, "7Gbps", interconnectId=ic, ownerAccount=account,
-            bandwidth="7Gbps", connectionName="bad", vlan=8)  # fmt: skip
+    refused(
+        partner.allocate_connection_on_interconnect,
+        "7Gbps",
+        interconnectId=ic,
+        ownerAccount=account,
+        bandwidth="7Gbps",
+        connectionName="bad",
+        vlan=8,
+    )
 
 
 def test_delete_interconnect_only_without_hosted_connections(
@@ -253,8 +301,13 @@ def test_move_a_hosted_connection_to_another_interconnect(
 
 def test_hosted_connections_on_a_lag_of_interconnects(dx: Any, account: str, partner: Any) -> None:
     ic = interconnect(partner)
-    lag = partner.create_lag(numberOfConnections=2, location="EqDC2", connectionsBandwidth="10Gbps",
-                             lagName="partner-lag", connectionId=ic)  # fmt: skip
+    lag = partner.create_lag(
+        numberOfConnections=2,
+        location="EqDC2",
+        connectionsBandwidth="10Gbps",
+        lagName="partner-lag",
+        connectionId=ic,
+    )
     described = partner.describe_lags(lagId=lag["lagId"])["lags"][0]
     assert described["allowsHostedConnections"] is True
     assert described["numberOfConnections"] == 2
@@ -272,14 +325,28 @@ def test_hosted_connections_on_a_lag_of_interconnects(dx: Any, account: str, par
     plain = partner.create_lag(
         numberOfConnections=1, location="EqDC2", connectionsBandwidth="10Gbps", lagName="p"
     )
-    refused(partner.allocate_hosted_connection, "cannot host", connectionId=plain["lagId"], ownerAccount=account,
-            bandwidth="50Mbps", connectionName="x", vlan=9)  # fmt: skip
+    refused(
+        partner.allocate_hosted_connection,
+        "cannot host",
+        connectionId=plain["lagId"],
+        ownerAccount=account,
+        bandwidth="50Mbps",
+        connectionName="x",
+        vlan=9,
+    )
 
 
 def test_a_hosted_connection_cannot_join_a_lag(dx: Any, account: str, partner: Any) -> None:
     hosted = allocate(partner, interconnect(partner), account)
-    refused(dx.create_lag, "hosted connection", numberOfConnections=1, location="EqDC2",
-            connectionsBandwidth="10Gbps", lagName="x", connectionId=hosted["connectionId"])  # fmt: skip
+    refused(
+        dx.create_lag,
+        "hosted connection",
+        numberOfConnections=1,
+        location="EqDC2",
+        connectionsBandwidth="10Gbps",
+        lagName="x",
+        connectionId=hosted["connectionId"],
+    )
     assert dx.describe_lags()["lags"] == []
 
 
@@ -326,8 +393,14 @@ def test_an_interconnect_brings_its_hosted_connections_into_a_lag(
     plain = partner.create_lag(
         numberOfConnections=1, location="EqDC2", connectionsBandwidth="10Gbps", lagName="p"
     )
-    refused(partner.create_interconnect, "dedicated connections", interconnectName="x", bandwidth="10Gbps",
-            location="EqDC2", lagId=plain["lagId"])  # fmt: skip
+    refused(
+        partner.create_interconnect,
+        "dedicated connections",
+        interconnectName="x",
+        bandwidth="10Gbps",
+        location="EqDC2",
+        lagId=plain["lagId"],
+    )
     assert len(partner.describe_interconnects()["interconnects"]) == 2
 
 
@@ -343,20 +416,36 @@ def test_an_allocation_survives_a_restart(make_server: Any, account: str) -> Non
     assert (
         dx.confirm_connection(connectionId=hosted["connectionId"])["connectionState"] == "pending"
     )
-    refused(partner.allocate_hosted_connection, "VLAN 400", connectionId=ic, ownerAccount=account,
-            bandwidth="50Mbps", connectionName="dup", vlan=400)  # fmt: skip
+    refused(
+        partner.allocate_hosted_connection,
+        "VLAN 400",
+        connectionId=ic,
+        ownerAccount=account,
+        bandwidth="50Mbps",
+        connectionName="dup",
+        vlan=400,
+    )
 
 
-def test_deleting_an_unconfirmed_hosted_connection_rejects_it(dx: Any, account: str, partner: Any) -> None:
+def test_deleting_an_unconfirmed_hosted_connection_rejects_it(
+    dx: Any, account: str, partner: Any
+) -> None:
     ic = interconnect(partner)
     hosted = allocate(partner, ic, account)
-    assert dx.delete_connection(connectionId=hosted["connectionId"])["connectionState"] == "rejected"
+    assert (
+        dx.delete_connection(connectionId=hosted["connectionId"])["connectionState"] == "rejected"
+    )
 
 
 def test_the_partner_may_delete_what_it_allocated(dx: Any, account: str, partner: Any) -> None:
     ic = interconnect(partner)
     hosted = allocate(partner, ic, account, vlan=333)
     dx.confirm_connection(connectionId=hosted["connectionId"])
-    assert partner.delete_connection(connectionId=hosted["connectionId"])["connectionState"] == "deleted"
-    mine = {c["connectionId"]: c["connectionState"] for c in dx.describe_connections()["connections"]}
+    assert (
+        partner.delete_connection(connectionId=hosted["connectionId"])["connectionState"]
+        == "deleted"
+    )
+    mine = {
+        c["connectionId"]: c["connectionState"] for c in dx.describe_connections()["connections"]
+    }
     assert mine[hosted["connectionId"]] == "deleted"

@@ -24,8 +24,11 @@ def allocation(vlan: int = 600, **extra: Any) -> dict[str, Any]:
 
 def test_hosted_private_vif_confirmed_by_its_owner(dx: Any, owner: Any, account: str) -> None:
     cid = connection(dx)
-    made = dx.allocate_private_virtual_interface(connectionId=cid, ownerAccount=OWNER,
-                                                 newPrivateVirtualInterfaceAllocation=allocation(mtu=9001))  # fmt: skip
+    made = dx.allocate_private_virtual_interface(
+        connectionId=cid,
+        ownerAccount=OWNER,
+        newPrivateVirtualInterfaceAllocation=allocation(mtu=9001),
+    )
     vid = made["virtualInterfaceId"]
     assert (made["ownerAccount"], made["virtualInterfaceState"]) == (OWNER, "confirming")
     assert (made["directConnectGatewayId"], made["virtualGatewayId"]) == ("", "")
@@ -33,10 +36,18 @@ def test_hosted_private_vif_confirmed_by_its_owner(dx: Any, owner: Any, account:
     assert vif(owner, vid)["virtualInterfaceState"] == "confirming"
     assert [v["virtualInterfaceId"] for v in vifs(dx, connectionId=cid)] == [vid]
     theirs = dx_gateway(owner, asn=65300)
-    refused(owner.confirm_private_virtual_interface, "does not exist", virtualInterfaceId=vid,
-            directConnectGatewayId=dx_gateway(dx))  # the partner's gateway is not the owner's  # fmt: skip
-    refused(dx.confirm_private_virtual_interface, f"The virtual interface {vid} does not exist",
-            virtualInterfaceId=vid, directConnectGatewayId=theirs)  # only the owner confirms  # fmt: skip
+    refused(
+        owner.confirm_private_virtual_interface,
+        "does not exist",
+        virtualInterfaceId=vid,
+        directConnectGatewayId=dx_gateway(dx),
+    )  # the partner's gateway is not the owner's
+    refused(
+        dx.confirm_private_virtual_interface,
+        f"The virtual interface {vid} does not exist",
+        virtualInterfaceId=vid,
+        directConnectGatewayId=theirs,
+    )  # only the owner confirms
     refused(owner.confirm_public_virtual_interface, "private", virtualInterfaceId=vid)
     assert vif(owner, vid)["virtualInterfaceState"] == "confirming"
     out = owner.confirm_private_virtual_interface(
@@ -45,22 +56,32 @@ def test_hosted_private_vif_confirmed_by_its_owner(dx: Any, owner: Any, account:
     assert out["virtualInterfaceState"] == "pending"
     up = wait_state(owner, vid, "available")
     assert (up["directConnectGatewayId"], up["amazonSideAsn"], up["mtu"]) == (theirs, 65300, 9001)
-    refused(owner.confirm_private_virtual_interface, "ConfirmPrivateVirtualInterface failed", "available",
-            virtualInterfaceId=vid, directConnectGatewayId=theirs)  # fmt: skip
+    refused(
+        owner.confirm_private_virtual_interface,
+        "ConfirmPrivateVirtualInterface failed",
+        "available",
+        virtualInterfaceId=vid,
+        directConnectGatewayId=theirs,
+    )
     # accepthostedvirtualinterface.md: the connection's owner downloads the router configuration.
     assert (
         "65200" in dx.describe_router_configuration(virtualInterfaceId=vid)["customerRouterConfig"]
     )
     refused(owner.describe_router_configuration, "owner of its connection", virtualInterfaceId=vid)
     # The hosted VIF still counts on the partner's connection: its VLAN is taken.
-    refused(dx.create_private_virtual_interface, "VLAN 600", connectionId=cid,
-            newPrivateVirtualInterface={**allocation(), "directConnectGatewayId": dx_gateway(dx)})  # fmt: skip
+    refused(
+        dx.create_private_virtual_interface,
+        "VLAN 600",
+        connectionId=cid,
+        newPrivateVirtualInterface={**allocation(), "directConnectGatewayId": dx_gateway(dx)},
+    )
 
 
 def test_the_owner_declines_and_the_vif_is_rejected(dx: Any, owner: Any) -> None:
     cid = connection(dx)
-    made = dx.allocate_transit_virtual_interface(connectionId=cid, ownerAccount=OWNER,
-                                                 newTransitVirtualInterfaceAllocation=allocation(601))["virtualInterface"]  # fmt: skip
+    made = dx.allocate_transit_virtual_interface(
+        connectionId=cid, ownerAccount=OWNER, newTransitVirtualInterfaceAllocation=allocation(601)
+    )["virtualInterface"]
     assert (
         owner.delete_virtual_interface(virtualInterfaceId=made["virtualInterfaceId"])[
             "virtualInterfaceState"
@@ -68,11 +89,16 @@ def test_the_owner_declines_and_the_vif_is_rejected(dx: Any, owner: Any) -> None
         == "rejected"
     )
     assert vif(dx, made["virtualInterfaceId"])["virtualInterfaceState"] == "rejected"
-    refused(owner.confirm_transit_virtual_interface, "rejected", virtualInterfaceId=made["virtualInterfaceId"],
-            directConnectGatewayId=dx_gateway(owner))  # fmt: skip
+    refused(
+        owner.confirm_transit_virtual_interface,
+        "rejected",
+        virtualInterfaceId=made["virtualInterfaceId"],
+        directConnectGatewayId=dx_gateway(owner),
+    )
     # The allocating account withdraws another one: deleted, not rejected.
-    again = dx.allocate_private_virtual_interface(connectionId=cid, ownerAccount=OWNER,
-                                                  newPrivateVirtualInterfaceAllocation=allocation(601))  # fmt: skip
+    again = dx.allocate_private_virtual_interface(
+        connectionId=cid, ownerAccount=OWNER, newPrivateVirtualInterfaceAllocation=allocation(601)
+    )
     assert (
         dx.delete_virtual_interface(virtualInterfaceId=again["virtualInterfaceId"])[
             "virtualInterfaceState"
@@ -84,17 +110,27 @@ def test_the_owner_declines_and_the_vif_is_rejected(dx: Any, owner: Any) -> None
 
 def test_hosted_transit_and_public_vifs(dx: Any, owner: Any, server: Any) -> None:
     cid = connection(dx)
-    transit = dx.allocate_transit_virtual_interface(connectionId=cid, ownerAccount=OWNER,
-                                                    newTransitVirtualInterfaceAllocation=allocation(602))["virtualInterface"]  # fmt: skip
+    transit = dx.allocate_transit_virtual_interface(
+        connectionId=cid, ownerAccount=OWNER, newTransitVirtualInterfaceAllocation=allocation(602)
+    )["virtualInterface"]
     gw = dx_gateway(owner, asn=65301)
-    assert owner.confirm_transit_virtual_interface(virtualInterfaceId=transit["virtualInterfaceId"],
-                                                   directConnectGatewayId=gw)["virtualInterfaceState"] == "pending"  # fmt: skip
+    assert (
+        owner.confirm_transit_virtual_interface(
+            virtualInterfaceId=transit["virtualInterfaceId"], directConnectGatewayId=gw
+        )["virtualInterfaceState"]
+        == "pending"
+    )
     assert wait_state(owner, transit["virtualInterfaceId"], "available")["amazonSideAsn"] == 65301
     public = dx.allocate_public_virtual_interface(
-        connectionId=cid, ownerAccount=OWNER,
-        newPublicVirtualInterfaceAllocation=allocation(603, amazonAddress="45.62.0.1/30", customerAddress="45.62.0.2/30",
-                                                       routeFilterPrefixes=[{"cidr": "45.62.8.0/24"}]),
-    )  # fmt: skip
+        connectionId=cid,
+        ownerAccount=OWNER,
+        newPublicVirtualInterfaceAllocation=allocation(
+            603,
+            amazonAddress="45.62.0.1/30",
+            customerAddress="45.62.0.2/30",
+            routeFilterPrefixes=[{"cidr": "45.62.8.0/24"}],
+        ),
+    )
     assert public["virtualInterfaceState"] == "confirming"
     # Confirmed, a public VIF's prefixes still go through AWS's review.
     assert (
@@ -138,22 +174,41 @@ def test_a_hosted_connection_carries_one_vif_on_its_vlan(
     ic = partner.create_interconnect(interconnectName="ic", bandwidth="10Gbps", location="EqDC2")[
         "interconnectId"
     ]
-    hosted = partner.allocate_hosted_connection(connectionId=ic, ownerAccount=account, bandwidth="1Gbps",
-                                                connectionName="hosted", vlan=1234)  # fmt: skip
+    hosted = partner.allocate_hosted_connection(
+        connectionId=ic, ownerAccount=account, bandwidth="1Gbps", connectionName="hosted", vlan=1234
+    )
     hid = hosted["connectionId"]
     dx.confirm_connection(connectionId=hid)
     gw = dx_gateway(dx)
     spec = {"virtualInterfaceName": "on-hosted", "asn": 65000, "directConnectGatewayId": gw}
-    refused(dx.create_private_virtual_interface, "VLAN 99", "1234", connectionId=hid,
-            newPrivateVirtualInterface={**spec, "vlan": 99})  # fmt: skip
+    refused(
+        dx.create_private_virtual_interface,
+        "VLAN 99",
+        "1234",
+        connectionId=hid,
+        newPrivateVirtualInterface={**spec, "vlan": 99},
+    )
     made = dx.create_private_virtual_interface(
         connectionId=hid, newPrivateVirtualInterface={**spec, "vlan": 1234}
     )
     assert made["connectionId"] == hid
-    refused(dx.create_transit_virtual_interface, hid, "one virtual interface", connectionId=hid,
-            newTransitVirtualInterface={**spec, "vlan": 1234, "directConnectGatewayId": dx_gateway(dx, name="t")})  # fmt: skip
-    refused(dx.associate_virtual_interface, "hosted connection", virtualInterfaceId=made["virtualInterfaceId"],
-            connectionId=connection(dx))  # fmt: skip
+    refused(
+        dx.create_transit_virtual_interface,
+        hid,
+        "one virtual interface",
+        connectionId=hid,
+        newTransitVirtualInterface={
+            **spec,
+            "vlan": 1234,
+            "directConnectGatewayId": dx_gateway(dx, name="t"),
+        },
+    )
+    refused(
+        dx.associate_virtual_interface,
+        "hosted connection",
+        virtualInterfaceId=made["virtualInterfaceId"],
+        connectionId=connection(dx),
+    )
     assert len(vifs(dx)) == 1
 
 
@@ -166,12 +221,19 @@ def test_a_partner_allocates_on_its_interconnect_sharing_the_vlans(
     ic = partner.create_interconnect(interconnectName="ic", bandwidth="10Gbps", location="EqDC2")[
         "interconnectId"
     ]
-    partner.allocate_hosted_connection(connectionId=ic, ownerAccount=account, bandwidth="1Gbps",
-                                       connectionName="hosted", vlan=2000)  # fmt: skip
-    refused(partner.allocate_private_virtual_interface, "VLAN 2000", connectionId=ic, ownerAccount=account,
-            newPrivateVirtualInterfaceAllocation=allocation(2000))  # fmt: skip
-    made = partner.allocate_private_virtual_interface(connectionId=ic, ownerAccount=account,
-                                                      newPrivateVirtualInterfaceAllocation=allocation(2001))  # fmt: skip
+    partner.allocate_hosted_connection(
+        connectionId=ic, ownerAccount=account, bandwidth="1Gbps", connectionName="hosted", vlan=2000
+    )
+    refused(
+        partner.allocate_private_virtual_interface,
+        "VLAN 2000",
+        connectionId=ic,
+        ownerAccount=account,
+        newPrivateVirtualInterfaceAllocation=allocation(2000),
+    )
+    made = partner.allocate_private_virtual_interface(
+        connectionId=ic, ownerAccount=account, newPrivateVirtualInterfaceAllocation=allocation(2001)
+    )
     assert (made["connectionId"], made["ownerAccount"], made["virtualInterfaceState"]) == (
         ic,
         account,

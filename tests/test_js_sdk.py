@@ -22,11 +22,15 @@ def node_project() -> Path:
     """tests/js with its node_modules, installed from the lockfile when missing.
     Node and npm are required: without them this fails rather than skips."""
     node, npm = shutil.which("node"), shutil.which("npm")
-    assert node and npm, "node and npm are needed for the JavaScript SDK test (apt-get install nodejs npm)"
+    assert node and npm, (
+        "node and npm are needed for the JavaScript SDK test (apt-get install nodejs npm)"
+    )
     if not (JS / "node_modules" / "@aws-sdk" / "client-direct-connect").is_dir():
         done = subprocess.run(
             [npm, "ci", "--prefix", str(JS), "--no-audit", "--no-fund"],
-            capture_output=True, text=True, timeout=300,
+            capture_output=True,
+            text=True,
+            timeout=300,
         )
         assert done.returncode == 0, done.stdout + done.stderr
     return JS

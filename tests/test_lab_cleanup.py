@@ -17,7 +17,9 @@ def host_links() -> set[str]:
     import json
     import subprocess
 
-    out = subprocess.run(["ip", "-j", "link", "show"], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        ["ip", "-j", "link", "show"], capture_output=True, text=True, check=True
+    ).stdout
     return {link["ifname"] for link in json.loads(out)}
 
 
@@ -38,12 +40,26 @@ def check_down_after_sigkill(lab: LabServer, links_before: set[str]) -> None:
         maximum(lab.server, dx, ACCOUNT)
         status = lab.cli("lab", "status")
         assert status.returncode == 0, status.stderr
-        for word in ("dev", "rtr", "xc", "gw", "vpc", "site", "bird (up)", "frr (up; zebra bfdd bgpd)", "Established"):
+        for word in (
+            "dev",
+            "rtr",
+            "xc",
+            "gw",
+            "vpc",
+            "site",
+            "bird (up)",
+            "frr (up; zebra bfdd bgpd)",
+            "Established",
+        ):
             assert word in status.stdout, (word, status.stdout)
         spaces = lab.namespaces()
-        assert len(spaces) == 17  # 4 devices, 4 cross-connects, 4 routers, 2 data centers, WAN, VGW, VPC
+        assert (
+            len(spaces) == 17
+        )  # 4 devices, 4 cross-connects, 4 routers, 2 data centers, WAN, VGW, VPC
         pids = {p for ns in spaces for p in lab.host.pids_in(ns)}
-        assert len(pids) >= 7 + 4 * 3  # a BIRD per device, gateway and data center; zebra, bfdd, bgpd per router
+        assert (
+            len(pids) >= 7 + 4 * 3
+        )  # a BIRD per device, gateway and data center; zebra, bfdd, bgpd per router
     finally:
         lab.server.kill9()
     # The server is gone, its lab is not.

@@ -56,8 +56,13 @@ def built(lab_server: LabServer) -> dict[str, Any]:
     server = lab_server.server
     dx = server.client(ACCOUNT)
     cid = connection(dx, location="EqDC2")
-    vgw = ext(server.endpoint, "POST", "/virtual-gateways", {"vpcCidrs": ["10.100.0.0/16", "2600:1f18:aa00::/56"]},
-              account=ACCOUNT)["virtualGatewayId"]  # fmt: skip
+    vgw = ext(
+        server.endpoint,
+        "POST",
+        "/virtual-gateways",
+        {"vpcCidrs": ["10.100.0.0/16", "2600:1f18:aa00::/56"]},
+        account=ACCOUNT,
+    )["virtualGatewayId"]
     vif_id = dx.create_private_virtual_interface(
         connectionId=cid,
         newPrivateVirtualInterface={
@@ -70,15 +75,36 @@ def built(lab_server: LabServer) -> dict[str, Any]:
     dx.create_bgp_peer(
         virtualInterfaceId=vif_id, newBGPPeer={"addressFamily": "ipv6", "asn": 65000}
     )
-    ext(server.endpoint, "PUT", "/topology", {"yaml": TOPOLOGY.format(cid=cid, vgw=vgw, instance6=INSTANCE6)},
-        account=ACCOUNT)  # fmt: skip
+    ext(
+        server.endpoint,
+        "PUT",
+        "/topology",
+        {"yaml": TOPOLOGY.format(cid=cid, vgw=vgw, instance6=INSTANCE6)},
+        account=ACCOUNT,
+    )
     return {"dx": dx, "cid": cid, "vif": vif_id, "vgw": vgw}
 
 
 def cli_verify(lab: LabServer, *flags: str) -> tuple[int, dict[str, Any]]:
     env = {**lab.env(), "AWS_ACCESS_KEY_ID": ACCOUNT, "AWS_SECRET_ACCESS_KEY": "dxlab-test-secret"}
-    done = subprocess.run([sys.executable, "-m", "dxlab.cli.main", "verify", *flags, "--json", "--count", "3",
-                           "--endpoint", lab.server.endpoint], capture_output=True, text=True, env=env, timeout=90)  # fmt: skip
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "dxlab.cli.main",
+            "verify",
+            *flags,
+            "--json",
+            "--count",
+            "3",
+            "--endpoint",
+            lab.server.endpoint,
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=90,
+    )
     assert done.stdout, done.stderr
     return done.returncode, json.loads(done.stdout)
 
@@ -104,8 +130,13 @@ def test_ping6_and_traceroute6_cross_the_ipv6_session(
     assert (result["source"], result["destination"]) == ("2a02:1388:100::1", INSTANCE6)
     assert result["ping"]["received"] >= 1
     dx = built["dx"]
-    v6 = next(p for p in dx.describe_virtual_interfaces(virtualInterfaceId=built["vif"])["virtualInterfaces"][0]["bgpPeers"]
-              if p["addressFamily"] == "ipv6")  # fmt: skip
+    v6 = next(
+        p
+        for p in dx.describe_virtual_interfaces(virtualInterfaceId=built["vif"])[
+            "virtualInterfaces"
+        ][0]["bgpPeers"]
+        if p["addressFamily"] == "ipv6"
+    )
     hops = result["hops"]
     assert hops[0]["resource"] == "customer router dc1-r1 (dc1)", hops
     dx_hop = next(h for h in hops if h["resource"].startswith(built["vif"]))
@@ -127,8 +158,13 @@ def test_without_the_ipv6_peer_ipv6_fails_and_ipv4_answers(
     lab_server: LabServer, built: dict[str, Any]
 ) -> None:
     dx = built["dx"]
-    peer = next(p for p in dx.describe_virtual_interfaces(virtualInterfaceId=built["vif"])["virtualInterfaces"][0]["bgpPeers"]
-                if p["addressFamily"] == "ipv6")  # fmt: skip
+    peer = next(
+        p
+        for p in dx.describe_virtual_interfaces(virtualInterfaceId=built["vif"])[
+            "virtualInterfaces"
+        ][0]["bgpPeers"]
+        if p["addressFamily"] == "ipv6"
+    )
     dx.delete_bgp_peer(virtualInterfaceId=built["vif"], bgpPeerId=peer["bgpPeerId"])
 
     def failed() -> Any:

@@ -28,8 +28,9 @@ def lab_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
     yield from running_lab(tmp_path_factory)
 
 
-def ready(lab: LabServer, account: str, model: str,
-          locations: tuple[str, ...] = ("EqDC2", "CSVA1")) -> tuple[Scenario, Any]:  # fmt: skip
+def ready(
+    lab: LabServer, account: str, model: str, locations: tuple[str, ...] = ("EqDC2", "CSVA1")
+) -> tuple[Scenario, Any]:
     dx = lab.server.client(account)
     scenario = maximum(lab.server, dx, account, model=model, locations=locations)  # type: ignore[arg-type]
     plan = lab.plan(account)
@@ -57,20 +58,28 @@ def strong(lab_server: LabServer) -> tuple[Scenario, Any]:
 
 def check_kept(report: dict[str, Any], bound_ms: float) -> None:
     assert report["dataPlane"] == "lab"
-    assert report["lost"] == [] and report["verdict"].startswith("every pair that had a path kept one"), str(report["pairs"])
+    assert report["lost"] == [] and report["verdict"].startswith(
+        "every pair that had a path kept one"
+    ), str(report["pairs"])
     assert {(p["site"], p["vpc"]) for p in report["pairs"]} == {("dc1", "prod"), ("dc2", "prod")}
     for p in report["pairs"]:
         assert p["packetsSent"] > 50 and p["recovered"] is True, str(p)
         assert p["outage_ms"] <= bound_ms, str(p)
-        assert p["restoration"]["recovered"] is True and p["restoration"]["outage_ms"] <= bound_ms, str(p)
+        assert (
+            p["restoration"]["recovered"] is True and p["restoration"]["outage_ms"] <= bound_ms
+        ), str(p)
 
 
-def test_bgp_failover_test_on_each_vif_keeps_every_pair(lab_server: LabServer, strong: tuple[Scenario, Any]) -> None:
+def test_bgp_failover_test_on_each_vif_keeps_every_pair(
+    lab_server: LabServer, strong: tuple[Scenario, Any]
+) -> None:
     scenario, dx = strong
     plan = lab_server.plan(STRONG)
     for vif in scenario.vifs:
         s = plan.session(vif)
-        test = dx.start_bgp_failover_test(virtualInterfaceId=vif, testDurationInMinutes=1)["virtualInterfaceTest"]
+        test = dx.start_bgp_failover_test(virtualInterfaceId=vif, testDurationInMinutes=1)[
+            "virtualInterfaceTest"
+        ]
         # AWS's side of the session is held down (BIRD's protocol disabled), the customer's follows.
         wait_for(lambda s=s: session_state(lab_server, s) == "down", 3, f"{vif} down for the test")  # type: ignore[misc]
         time.sleep(1.0)
@@ -78,42 +87,88 @@ def test_bgp_failover_test_on_each_vif_keeps_every_pair(lab_server: LabServer, s
         stopped = time.monotonic()
         wait_for(lambda s=s: session_state(lab_server, s) == "established", 10, f"{vif} back")  # type: ignore[misc]
         time.sleep(max(0.0, stopped + RESTORATION_WAIT - time.monotonic()))
-        report = ext(lab_server.server.endpoint, "GET", f"/failover-tests/{test['testId']}/report", account=STRONG)
+        report = ext(
+            lab_server.server.endpoint,
+            "GET",
+            f"/failover-tests/{test['testId']}/report",
+            account=STRONG,
+        )
         check_kept(report, 200)  # maximum_resiliency.md: a BGP failover test; the bench target
 
 
 @pytest.mark.parametrize("kind", ["connection", "device", "location"])
-def test_failures_keep_every_pair(lab_server: LabServer, strong: tuple[Scenario, Any], kind: str) -> None:
+def test_failures_keep_every_pair(
+    lab_server: LabServer, strong: tuple[Scenario, Any], kind: str
+) -> None:
     scenario, dx = strong
     conn = dx.describe_connections(connectionId=scenario.connections[0])["connections"][0]
-    target = {"connection": conn["connectionId"], "device": conn["awsDeviceV2"], "location": conn["location"]}[kind]
-    failure = ext(lab_server.server.endpoint, "POST", "/failures", {"kind": kind, "id": target, "minutes": 5},
-                  account=STRONG)  # fmt: skip
+    target = {
+        "connection": conn["connectionId"],
+        "device": conn["awsDeviceV2"],
+        "location": conn["location"],
+    }[kind]
+    failure = ext(
+        lab_server.server.endpoint,
+        "POST",
+        "/failures",
+        {"kind": kind, "id": target, "minutes": 5},
+        account=STRONG,
+    )
     # The cross-connect's port toward AWS goes dark; the customer's router keeps its carrier.
     plan = lab_server.plan(STRONG)
     far = [p for c in failure["connections"] for p in plan.far_ports.get(c, ())]
     assert far, failure
-    wait_for(lambda: all("state DOWN" in lab_server.in_ns(ns, "ip", "link", "show", "dev", port).stdout
-                         for ns, port in far), 3, "the far ports down")  # fmt: skip
+    wait_for(
+        lambda: all(
+            "state DOWN" in lab_server.in_ns(ns, "ip", "link", "show", "dev", port).stdout
+            for ns, port in far
+        ),
+        3,
+        "the far ports down",
+    )
     s = plan.session(scenario.vifs[0])
-    assert "NO-CARRIER" not in lab_server.in_ns(s.router_ns, "ip", "link", "show", "dev", s.interface).stdout
+    assert (
+        "NO-CARRIER"
+        not in lab_server.in_ns(s.router_ns, "ip", "link", "show", "dev", s.interface).stdout
+    )
     time.sleep(2.0)  # beyond BFD's 900 ms
     ext(lab_server.server.endpoint, "DELETE", f"/failures/{failure['failureId']}", account=STRONG)
     restored = time.monotonic()
-    wait_for(lambda: all(p["bgpStatus"] == "up" for v in dx.describe_virtual_interfaces()["virtualInterfaces"]
-                         for p in v["bgpPeers"]), 15, "every session back")  # fmt: skip
+    wait_for(
+        lambda: all(
+            p["bgpStatus"] == "up"
+            for v in dx.describe_virtual_interfaces()["virtualInterfaces"]
+            for p in v["bgpPeers"]
+        ),
+        15,
+        "every session back",
+    )
     time.sleep(max(0.0, restored + RESTORATION_WAIT - time.monotonic()))
-    report = ext(lab_server.server.endpoint, "GET", f"/failures/{failure['failureId']}/report", account=STRONG)
-    check_kept(report, 1500)  # BFD's 900 ms detection plus convergence, with room for a loaded machine
+    report = ext(
+        lab_server.server.endpoint,
+        "GET",
+        f"/failures/{failure['failureId']}/report",
+        account=STRONG,
+    )
+    check_kept(
+        report, 1500
+    )  # BFD's 900 ms detection plus convergence, with room for a loaded machine
 
 
 def test_a_weak_design_reports_the_loss(lab_server: LabServer) -> None:
     scenario, dx = ready(lab_server, WEAK, "dev-test", ("EqDC2",))
     location = dx.describe_connections()["connections"][0]["location"]
-    failure = ext(lab_server.server.endpoint, "POST", "/failures", {"kind": "location", "id": location, "minutes": 5},
-                  account=WEAK)  # fmt: skip
+    failure = ext(
+        lab_server.server.endpoint,
+        "POST",
+        "/failures",
+        {"kind": "location", "id": location, "minutes": 5},
+        account=WEAK,
+    )
     time.sleep(2.5)
-    report = ext(lab_server.server.endpoint, "GET", f"/failures/{failure['failureId']}/report", account=WEAK)
+    report = ext(
+        lab_server.server.endpoint, "GET", f"/failures/{failure['failureId']}/report", account=WEAK
+    )
     assert report["dataPlane"] == "lab"
     pair = report["pairs"][0]
     assert pair["recovered"] is False and pair["during"] is False, pair

@@ -14,10 +14,12 @@ from dxlab.lab import bird_socket, events
 from dxlab.lab.daemons import config_errors, last_words
 
 GREETING = b"0001 BIRD 2.0.12 ready.\n"
-PROTOCOLS = (b"2002-Name       Proto      Table      State  Since         Info\n"
-             b"1002-device1    Device     ---        up     05:07:44.177  \n"
-             b" v_dxvif_1_4 BGP        ---        up     05:07:45.001  Established   \n"
-             b"0000 \n")  # fmt: skip
+PROTOCOLS = (
+    b"2002-Name       Proto      Table      State  Since         Info\n"
+    b"1002-device1    Device     ---        up     05:07:44.177  \n"
+    b" v_dxvif_1_4 BGP        ---        up     05:07:45.001  Established   \n"
+    b"0000 \n"
+)
 
 
 def fake_bird(path: Path, replies: dict[bytes, bytes]) -> threading.Thread:
@@ -45,13 +47,19 @@ def test_a_reply_reads_as_birdc_prints_it(tmp_path: Path) -> None:
     assert bird_socket.query(ctl, "show protocols") == (
         "Name       Proto      Table      State  Since         Info\n"
         "device1    Device     ---        up     05:07:44.177  \n"
-        "v_dxvif_1_4 BGP        ---        up     05:07:45.001  Established   \n")  # fmt: skip
+        "v_dxvif_1_4 BGP        ---        up     05:07:45.001  Established   \n"
+    )
 
 
 def test_an_error_reply_is_its_text_and_a_missing_bird_an_error(tmp_path: Path) -> None:
     ctl = tmp_path / "b.ctl"
-    fake_bird(ctl, {b"configure": b"0002-Reading configuration from /x\n8002 /x:3:1 syntax error\n"})
-    assert bird_socket.query(ctl, "configure") == "Reading configuration from /x\n/x:3:1 syntax error\n"
+    fake_bird(
+        ctl, {b"configure": b"0002-Reading configuration from /x\n8002 /x:3:1 syntax error\n"}
+    )
+    assert (
+        bird_socket.query(ctl, "configure")
+        == "Reading configuration from /x\n/x:3:1 syntax error\n"
+    )
     with pytest.raises(bird_socket.BirdSocketError):
         bird_socket.query(tmp_path / "none.ctl", "show protocols", timeout=1)
 
@@ -59,14 +67,26 @@ def test_an_error_reply_is_its_text_and_a_missing_bird_an_error(tmp_path: Path) 
 def test_the_journal_keeps_each_event_once_in_a_row(tmp_path: Path) -> None:
     events.record(tmp_path, "error", "ip: boom")
     events.record(tmp_path, "error", "ip: boom")  # a loop retrying the same failure
-    events.record(tmp_path, "daemon died", "bgpd (pid 7) in ns is not running", ns="ns", program="bgpd", words="x")
+    events.record(
+        tmp_path,
+        "daemon died",
+        "bgpd (pid 7) in ns is not running",
+        ns="ns",
+        program="bgpd",
+        words="x",
+    )
     events.record(tmp_path, "error", "ip: boom")
-    assert [e["message"] for e in events.recent(tmp_path)] == ["ip: boom", "bgpd (pid 7) in ns is not running",
-                                                               "ip: boom"]  # fmt: skip
+    assert [e["message"] for e in events.recent(tmp_path)] == [
+        "ip: boom",
+        "bgpd (pid 7) in ns is not running",
+        "ip: boom",
+    ]
     assert events.recent(tmp_path, 1)[0]["what"] == "error"
 
 
-def test_last_words_are_what_a_daemon_said_since_it_last_started(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_last_words_are_what_a_daemon_said_since_it_last_started(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from dxlab.lab import daemons
 
     monkeypatch.setattr(daemons, "FRR_RUN", tmp_path)
@@ -79,9 +99,14 @@ def test_last_words_are_what_a_daemon_said_since_it_last_started(tmp_path: Path,
         "BGP: Received signal 11 at 1796446287 (si_addr 0x7267, PC 0x7f22ad184366); aborting...\n"
         "BGP: /usr/lib/x86_64-linux-gnu/frr/libfrr.so.0(zlog_backtrace_sigsafe+0x6f) [0x7f22ad40851f]\n"
         "BGP: /usr/lib/frr/bgpd(_start+0x21) [0x563e3cb71ff1]\n"
-        "BGP: no thread information available\n")  # fmt: skip
+        "BGP: no thread information available\n"
+    )
     words = last_words("ns", "bgpd", tmp_path)
-    assert "Received signal 11 at 1796446287" in words and "no thread information available" in words
-    assert "libfrr.so" not in words and "at 1 (si_addr" not in words  # no frames, nothing of an earlier run
+    assert (
+        "Received signal 11 at 1796446287" in words and "no thread information available" in words
+    )
+    assert (
+        "libfrr.so" not in words and "at 1 (si_addr" not in words
+    )  # no frames, nothing of an earlier run
     assert config_errors("ns", "bgpd", tmp_path) == ["No such command on config line 3: neighbr x"]
     assert last_words("ns", "zebra", tmp_path) == ""  # it left no log

@@ -41,17 +41,35 @@ def lab_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
 
 def route_set(routes: list[dict[str, Any]]) -> frozenset[tuple[Any, ...]]:
     return frozenset(
-        (r["routeDirection"], r["cidr"], tuple(r["asPath"][0]["path"]), tuple(sorted(r["communities"]))) for r in routes
+        (
+            r["routeDirection"],
+            r["cidr"],
+            tuple(r["asPath"][0]["path"]),
+            tuple(sorted(r["communities"])),
+        )
+        for r in routes
     )
 
 
-def answers_of(describe: list[dict[str, Any]], routes: dict[str, Any], verify: dict[str, Any],
-               now: dict[str, Any]) -> dict[str, Any]:  # fmt: skip
+def answers_of(
+    describe: list[dict[str, Any]],
+    routes: dict[str, Any],
+    verify: dict[str, Any],
+    now: dict[str, Any],
+) -> dict[str, Any]:
     return {
-        "describe": {v["virtualInterfaceId"]: (v["virtualInterfaceState"], tuple(p["bgpStatus"] for p in v["bgpPeers"]))
-                     for v in describe},  # fmt: skip
+        "describe": {
+            v["virtualInterfaceId"]: (
+                v["virtualInterfaceState"],
+                tuple(p["bgpStatus"] for p in v["bgpPeers"]),
+            )
+            for v in describe
+        },
         "routes": {vif: route_set(r) for vif, r in routes.items()},
-        "verify": {(p["site"], p["vpc"]): (p["reachable"], p["ping"]["received"] > 0) for p in verify["pairs"]},
+        "verify": {
+            (p["site"], p["vpc"]): (p["reachable"], p["ping"]["received"] > 0)
+            for p in verify["pairs"]
+        },
         "now": {(p["site"], p["to"]): p["reachable"] for p in now["pairs"]},
     }
 
@@ -59,8 +77,12 @@ def answers_of(describe: list[dict[str, Any]], routes: dict[str, Any], verify: d
 def lab_answers(lab: LabServer, dx: Any, account: str) -> dict[str, Any]:
     """What a user of the lab server is told, over the wire."""
     vifs = dx.describe_virtual_interfaces()["virtualInterfaces"]
-    routes = {v["virtualInterfaceId"]: dx.list_virtual_interface_routes(virtualInterfaceId=v["virtualInterfaceId"])["routes"]
-              for v in vifs}  # fmt: skip
+    routes = {
+        v["virtualInterfaceId"]: dx.list_virtual_interface_routes(
+            virtualInterfaceId=v["virtualInterfaceId"]
+        )["routes"]
+        for v in vifs
+    }
     verify = ext(lab.server.endpoint, "GET", "/verify", {"count": 2}, account=account)
     now = ext(lab.server.endpoint, "GET", "/analyze", account=account)["now"]
     return answers_of(vifs, routes, verify, now)
@@ -73,9 +95,18 @@ def sim_answers(lab: LabServer, account: str) -> dict[str, Any]:
         with store.read() as uow:
             ctx = Context(account=account)  # the default plane: SimPlane
             snap = network_snapshot(uow, ctx)
-            records = [r for r in uow.list("virtual_interface", account=account) if r.id in snap.network.vifs]
+            records = [
+                r
+                for r in uow.list("virtual_interface", account=account)
+                if r.id in snap.network.vifs
+            ]
             vifs = views(uow, ctx, records)
-            routes = {r.id: list_virtual_interface_routes(uow, ctx, {"virtualInterfaceId": r.id})["routes"] for r in records}
+            routes = {
+                r.id: list_virtual_interface_routes(uow, ctx, {"virtualInterfaceId": r.id})[
+                    "routes"
+                ]
+                for r in records
+            }
             verify = verify_route(uow, ctx, {"count": 2})
             now = analysis(uow, ctx)["now"]
     finally:
@@ -107,18 +138,30 @@ def single_failures(scenario: Scenario, lab: LabServer, account: str) -> list[tu
 
 
 @pytest.mark.parametrize("model", list(MODELS))
-def test_the_lab_and_the_sim_answer_alike_through_every_single_failure(lab_server: LabServer, model: str) -> None:
+def test_the_lab_and_the_sim_answer_alike_through_every_single_failure(
+    lab_server: LabServer, model: str
+) -> None:
     account, locations = MODELS[model]
     dx = lab_server.server.client(account)
     scenario = maximum(lab_server.server, dx, account, model=model, locations=locations)
     assert_parity(lab_server, dx, account, f"{model}: healthy")
     for kind, target in single_failures(scenario, lab_server, account):
-        done = ext(lab_server.server.endpoint, "POST", "/failures", {"kind": kind, "id": target, "minutes": 5},
-                   account=account)  # fmt: skip
+        done = ext(
+            lab_server.server.endpoint,
+            "POST",
+            "/failures",
+            {"kind": kind, "id": target, "minutes": 5},
+            account=account,
+        )
         try:
             assert_parity(lab_server, dx, account, f"{model}: {kind} {target} failed")
         finally:
-            ext(lab_server.server.endpoint, "DELETE", f"/failures/{done['failureId']}", account=account)
+            ext(
+                lab_server.server.endpoint,
+                "DELETE",
+                f"/failures/{done['failureId']}",
+                account=account,
+            )
         assert_parity(lab_server, dx, account, f"{model}: {kind} {target} restored")
     for vif in scenario.vifs:  # a BGP session down: the failover test
         dx.start_bgp_failover_test(virtualInterfaceId=vif, testDurationInMinutes=5)
@@ -131,9 +174,21 @@ def test_the_lab_and_the_sim_answer_alike_through_every_single_failure(lab_serve
     site, routers = next(iter(data["sites"].items()))
     router = next(iter(routers["routers"]))
     data["sites"][site]["routers"][router]["advertise"] = TOO_MANY
-    ext(lab_server.server.endpoint, "PUT", "/topology", {"yaml": yaml.safe_dump(data)}, account=account)
+    ext(
+        lab_server.server.endpoint,
+        "PUT",
+        "/topology",
+        {"yaml": yaml.safe_dump(data)},
+        account=account,
+    )
     try:
         assert_parity(lab_server, dx, account, f"{model}: {router} over the prefix limit")
     finally:
-        ext(lab_server.server.endpoint, "PUT", "/topology", {"yaml": scenario.topology}, account=account)
+        ext(
+            lab_server.server.endpoint,
+            "PUT",
+            "/topology",
+            {"yaml": scenario.topology},
+            account=account,
+        )
     assert_parity(lab_server, dx, account, f"{model}: healthy again")

@@ -22,12 +22,25 @@ def docs(net: Network) -> dict[str, dict[str, Any]]:
     out = {}
     for vif in net.vifs.values():
         out[vif.id] = {
-            "virtualInterfaceId": vif.id, "virtualInterfaceName": vif.name, "virtualInterfaceType": vif.type,
-            "vlan": vif.vlan, "mtu": vif.mtu, "asnLong": vif.customer_asn, "amazonSideAsn": vif.amazon_asn,
-            "bgpPeers": [{"addressFamily": s.family, "amazonAddress": s.amazon_address, "customerAddress": s.customer_address,
-                          "authKey": f"key-{vif.id}", "bgpPeerState": "available", "asnLong": vif.customer_asn}
-                         for s in vif.sessions],
-        }  # fmt: skip
+            "virtualInterfaceId": vif.id,
+            "virtualInterfaceName": vif.name,
+            "virtualInterfaceType": vif.type,
+            "vlan": vif.vlan,
+            "mtu": vif.mtu,
+            "asnLong": vif.customer_asn,
+            "amazonSideAsn": vif.amazon_asn,
+            "bgpPeers": [
+                {
+                    "addressFamily": s.family,
+                    "amazonAddress": s.amazon_address,
+                    "customerAddress": s.customer_address,
+                    "authKey": f"key-{vif.id}",
+                    "bgpPeerState": "available",
+                    "asnLong": vif.customer_asn,
+                }
+                for s in vif.sessions
+            ],
+        }
     return out
 
 
@@ -38,8 +51,11 @@ def maximum_lab() -> tuple[Network, Lab]:
 
 def running(lab: Lab) -> Observed:
     """What a host that runs exactly `lab` shows."""
-    seen = Observed(namespaces={n.name for n in lab.namespaces}, ns_digest={n.name: n.digest() for n in lab.namespaces},
-                    daemons={d.key: d.digest() for d in lab.daemons})  # fmt: skip
+    seen = Observed(
+        namespaces={n.name for n in lab.namespaces},
+        ns_digest={n.name: n.digest() for n in lab.namespaces},
+        daemons={d.key: d.digest() for d in lab.daemons},
+    )
     for b in lab.bridges:
         seen.links[(b.ns, b.name)] = LinkSeen(b.mtu, set(), "", "bridge")
     for v in lab.veths:
@@ -52,14 +68,21 @@ def test_the_maximum_model_as_a_lab() -> None:
     net, lab = maximum_lab()
     roles = sorted(n.role for n in lab.namespaces)
     assert roles.count("dev") == 4 and roles.count("xc") == 4 and roles.count("rtr") == 4
-    assert roles.count("site") == 2 and roles.count("wan") == 1 and roles.count("gw") == 1 and roles.count("vpc") == 1
+    assert (
+        roles.count("site") == 2
+        and roles.count("wan") == 1
+        and roles.count("gw") == 1
+        and roles.count("vpc") == 1
+    )
     assert all(n.name.startswith("dxu-123456789012-") for n in lab.namespaces)
     assert all(len(end.name) <= 15 for v in lab.veths for end in (v.a, v.b))  # the kernel's limit
     assert len(lab.sessions) == 4
     # Each VIF: two veth pairs through a bridge of its own in the connection's cross-connect.
     for s in lab.sessions:
         vif = net.vifs[s.vif_id]
-        through = [v for v in lab.veths if v.b.master == f"br{vif.vlan}" and vif.connection_id in v.b.ns]
+        through = [
+            v for v in lab.veths if v.b.master == f"br{vif.vlan}" and vif.connection_id in v.b.ns
+        ]
         assert {v.a.ns for v in through} == {s.router_ns, s.device_ns}
         assert lab.far_ports[vif.connection_id] == ((through[0].b.ns, f"d{vif.vlan}"),)
     # The instance's security group allows ICMP (the topology says icmp: true).
@@ -71,11 +94,18 @@ def test_the_aws_side_follows_routing_and_bgp() -> None:
     net, lab = maximum_lab()
     s = lab.sessions[0]
     conf = next(d for d in lab.daemons if d.ns == s.device_ns).config
-    block = conf[conf.index(f"protocol bgp {s.protocol} {{"):]
+    block = conf[conf.index(f"protocol bgp {s.protocol} {{") :]
     block = block[: block.index("\n}\n")]
-    for line in (f"local {s.amazon_ip} as 64512;", f"neighbor {s.customer_ip} as 65000;", f'password "key-{s.vif_id}";',
-                 "hold time 90;", "keepalive time 30;", "bfd on;", "receive limit 100 action disable;",
-                 "export where net ~ [ 10.100.0.0/16 ];"):  # fmt: skip
+    for line in (
+        f"local {s.amazon_ip} as 64512;",
+        f"neighbor {s.customer_ip} as 65000;",
+        f'password "key-{s.vif_id}";',
+        "hold time 90;",
+        "keepalive time 30;",
+        "bfd on;",
+        "receive limit 100 action disable;",
+        "export where net ~ [ 10.100.0.0/16 ];",
+    ):
         assert line in block, line
     assert "min rx interval 300 ms;" in conf and "multiplier 3;" in conf
     assert "if (7224,7100) ~ bgp_community then bgp_local_pref = 100;" in conf
@@ -89,7 +119,7 @@ def test_the_customer_router_runs_the_download() -> None:
     adverts = [a.prefix for a in net.topology.router(s.router).advertise]
     download = t.frr(t.session_of(docs(net)[s.vif_id], adverts), "eth1")
     assert router.config.startswith(download)
-    assert router.config[len(download):].startswith(LAB_MARK)
+    assert router.config[len(download) :].startswith(LAB_MARK)
     assert s.interface == f"eth1.{net.vifs[s.vif_id].vlan}"
 
 
@@ -139,9 +169,15 @@ def test_a_router_runs_only_the_frr_daemons_it_needs() -> None:
 
     net, lab = maximum_lab()
     routers = [d for d in lab.daemons if d.kind == "frr"]
-    assert routers and all(d.programs == ("zebra", "bfdd", "bgpd") for d in routers)  # BFD on, no static route
+    assert routers and all(
+        d.programs == ("zebra", "bfdd", "bgpd") for d in routers
+    )  # BFD on, no static route
     download = routers[0].config
     peers = re.findall(r"neighbor (\S+) bfd", download)
     off = download + "router bgp 65000\n" + "".join(f" no neighbor {ip} bfd\n" for ip in peers)
     assert frr_programs(off) == ("zebra", "bgpd")
-    assert frr_programs("ip route 10.0.0.0/8 Null0\nrouter bgp 65000\n") == ("zebra", "staticd", "bgpd")
+    assert frr_programs("ip route 10.0.0.0/8 Null0\nrouter bgp 65000\n") == (
+        "zebra",
+        "staticd",
+        "bgpd",
+    )

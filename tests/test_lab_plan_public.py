@@ -47,8 +47,14 @@ def lab() -> Lab:
         dx.connection(name="pub", location="EqDC2"),
         dx.connection(name="priv", location="EqDC2"),
     )
-    spec = {"virtualInterfaceName": "pub", "vlan": 300, "asn": 65001, "amazonAddress": "45.61.44.1/30",
-            "customerAddress": "45.61.44.2/30", "routeFilterPrefixes": [{"cidr": "45.60.12.0/24"}]}  # fmt: skip
+    spec = {
+        "virtualInterfaceName": "pub",
+        "vlan": 300,
+        "asn": 65001,
+        "amazonAddress": "45.61.44.1/30",
+        "customerAddress": "45.61.44.2/30",
+        "routeFilterPrefixes": [{"cidr": "45.60.12.0/24"}],
+    }
     vif = dx.call("CreatePublicVirtualInterface", connectionId=pub, newPublicVirtualInterface=spec)[
         "virtualInterfaceId"
     ]

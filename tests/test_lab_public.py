@@ -60,14 +60,25 @@ def built(lab_server: LabServer) -> dict[str, Any]:
     server = lab_server.server
     dx = server.client(ACCOUNT)
     cid = connection(dx, location="EqDC2")
-    spec = {"virtualInterfaceName": "pub", "vlan": 300, "asn": 65001, "amazonAddress": "45.61.44.1/30",
-            "customerAddress": "45.61.44.2/30", "routeFilterPrefixes": [{"cidr": APPROVED}]}  # fmt: skip
+    spec = {
+        "virtualInterfaceName": "pub",
+        "vlan": 300,
+        "asn": 65001,
+        "amazonAddress": "45.61.44.1/30",
+        "customerAddress": "45.61.44.2/30",
+        "routeFilterPrefixes": [{"cidr": APPROVED}],
+    }
     vif_id = dx.create_public_virtual_interface(connectionId=cid, newPublicVirtualInterface=spec)[
         "virtualInterfaceId"
     ]
     ext(server.endpoint, "POST", f"/virtual-interfaces/{vif_id}/approve-prefixes", account=ACCOUNT)
-    ext(server.endpoint, "PUT", "/topology", {"yaml": TOPOLOGY.format(cid=cid, approved=APPROVED, unapproved=UNAPPROVED)},
-        account=ACCOUNT)  # fmt: skip
+    ext(
+        server.endpoint,
+        "PUT",
+        "/topology",
+        {"yaml": TOPOLOGY.format(cid=cid, approved=APPROVED, unapproved=UNAPPROVED)},
+        account=ACCOUNT,
+    )
 
     def converged() -> bool:
         found = dx.list_virtual_interface_routes(virtualInterfaceId=vif_id)["routes"]
@@ -94,8 +105,9 @@ def routes_of(dx: Any, vif_id: str, direction: str) -> dict[str, list[str]]:
     return {r["cidr"]: sorted(r["communities"]) for r in found if r["routeDirection"] == direction}
 
 
-def test_bird_advertises_amazons_public_prefixes_with_scope_communities(lab_server: LabServer,
-                                                                       built: dict[str, Any]) -> None:  # fmt: skip
+def test_bird_advertises_amazons_public_prefixes_with_scope_communities(
+    lab_server: LabServer, built: dict[str, Any]
+) -> None:
     out = routes_of(built["dx"], built["vif"], "advertised")
     assert set(out) == {p.cidr for p in amazon.PREFIXES}
     nx = amazon.NO_EXPORT  # on every route AWS advertises over a public VIF
@@ -122,8 +134,24 @@ def test_only_the_approved_prefix_is_accepted(lab_server: LabServer, built: dict
 
 def cli_verify_public(lab: LabServer) -> tuple[int, dict[str, Any]]:
     env = {**lab.env(), "AWS_ACCESS_KEY_ID": ACCOUNT, "AWS_SECRET_ACCESS_KEY": "dxlab-test-secret"}
-    done = subprocess.run([sys.executable, "-m", "dxlab.cli.main", "verify", "--public", "--json", "--count", "3",
-                           "--endpoint", lab.server.endpoint], capture_output=True, text=True, env=env, timeout=90)  # fmt: skip
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "dxlab.cli.main",
+            "verify",
+            "--public",
+            "--json",
+            "--count",
+            "3",
+            "--endpoint",
+            lab.server.endpoint,
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=90,
+    )
     assert done.stdout, done.stderr
     return done.returncode, json.loads(done.stdout)
 
@@ -189,8 +217,19 @@ def test_the_lab_and_the_sim_answer_alike(lab_server: LabServer, built: dict[str
         }
 
     def verified(v: dict[str, Any]) -> list[Any]:
-        return [(p["site"], p["vpc"], p["public"], p["source"], p["destination"], p["reachable"],
-                 p["ping"]["received"] > 0, [h["resource"] for h in p["hops"]]) for p in v["pairs"]]  # fmt: skip
+        return [
+            (
+                p["site"],
+                p["vpc"],
+                p["public"],
+                p["source"],
+                p["destination"],
+                p["reachable"],
+                p["ping"]["received"] > 0,
+                [h["resource"] for h in p["hops"]],
+            )
+            for p in v["pairs"]
+        ]
 
     assert describe(lab_vifs) == describe(sim_vifs) == {vif_id: ("available", ["up"])}
     assert lab_routes == sim_routes
@@ -221,8 +260,9 @@ def test_an_ipv6_peer_comes_up_next_to_ipv4_as_the_sim_says(
         step=0.5,
     )
     session = lab_server.plan(ACCOUNT).session(vif_id, "ipv6")
-    assert ":" in session.amazon_ip and "Established" in lab_server.birdc(session.device_ns, "show", "protocols",
-                                                                           session.protocol)  # fmt: skip
+    assert ":" in session.amazon_ip and "Established" in lab_server.birdc(
+        session.device_ns, "show", "protocols", session.protocol
+    )
     store = open_store(lab_server.server.db)
     try:
         with store.read() as uow:

@@ -47,12 +47,29 @@ def cli_verify(lab: LabServer) -> tuple[int, dict[str, Any]]:
     import subprocess
     import sys
 
-    done = subprocess.run([sys.executable, "-m", "dxlab.cli.main", "verify", "--json", "--count", "3",
-                           "--endpoint", lab.server.endpoint], capture_output=True, text=True, env=env, timeout=60)  # fmt: skip
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "dxlab.cli.main",
+            "verify",
+            "--json",
+            "--count",
+            "3",
+            "--endpoint",
+            lab.server.endpoint,
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
     return done.returncode, json.loads(done.stdout)
 
 
-def test_verify_pings_and_traces_the_instance(lab_server: LabServer, built: tuple[Scenario, Any, Lab, Network]) -> None:
+def test_verify_pings_and_traces_the_instance(
+    lab_server: LabServer, built: tuple[Scenario, Any, Lab, Network]
+) -> None:
     scenario, dx, plan, net = built
     code, result = cli_verify(lab_server)
     assert code == 0, result
@@ -63,27 +80,41 @@ def test_verify_pings_and_traces_the_instance(lab_server: LabServer, built: tupl
         assert pair["reason"] == ""
         hops = pair["hops"]
         # The customer router of that data center, a VIF and AWS device, the VPC router, the instance.
-        assert hops[0]["resource"].startswith("customer router ") and f"({pair['site']})" in hops[0]["resource"]
-        assert any(h["resource"].startswith("dxvif-") and "AWS device" in h["resource"] for h in hops), hops
+        assert (
+            hops[0]["resource"].startswith("customer router ")
+            and f"({pair['site']})" in hops[0]["resource"]
+        )
+        assert any(
+            h["resource"].startswith("dxvif-") and "AWS device" in h["resource"] for h in hops
+        ), hops
         assert hops[-2] == {"address": "10.100.0.1", "resource": f"{scenario.vgw} (prod router)"}
         assert hops[-1] == {"address": "10.100.1.10", "resource": "instance 10.100.1.10 in prod"}
         # A data center's traffic leaves by its own routers (the sim says so too).
         vif_hop = next(h for h in hops if h["resource"].startswith("dxvif-"))
         vif_id = vif_hop["resource"].split()[0]
-        assert net.topology.router(net.router_of_link[net.vifs[vif_id].connection_id]).site == pair["site"]
+        assert (
+            net.topology.router(net.router_of_link[net.vifs[vif_id].connection_id]).site
+            == pair["site"]
+        )
 
 
-def test_verify_fails_clearly_when_the_security_group_blocks_icmp(lab_server: LabServer,
-                                                                  built: tuple[Scenario, Any, Lab, Network]) -> None:  # fmt: skip
+def test_verify_fails_clearly_when_the_security_group_blocks_icmp(
+    lab_server: LabServer, built: tuple[Scenario, Any, Lab, Network]
+) -> None:
     scenario, dx, plan, net = built
     blocked = scenario.topology.replace("icmp: true", "icmp: false")
     assert blocked != scenario.topology
     ext(lab_server.server.endpoint, "PUT", "/topology", {"yaml": blocked}, account=ACCOUNT)
     try:
         vpc_ns = plan.vpcs[(ACCOUNT, "prod")].ns
-        wait_for(lambda: "policy drop" in lab_server.in_ns(vpc_ns, "nft", "list", "ruleset").stdout
-                 and "icmp" not in lab_server.in_ns(vpc_ns, "nft", "list", "ruleset").stdout, 10,
-                 "the instance's security group without ICMP")  # fmt: skip
+        wait_for(
+            lambda: (
+                "policy drop" in lab_server.in_ns(vpc_ns, "nft", "list", "ruleset").stdout
+                and "icmp" not in lab_server.in_ns(vpc_ns, "nft", "list", "ruleset").stdout
+            ),
+            10,
+            "the instance's security group without ICMP",
+        )
         code, result = cli_verify(lab_server)
         assert code == 1 and result["reachable"] is False
         for pair in result["pairs"]:
@@ -91,9 +122,18 @@ def test_verify_fails_clearly_when_the_security_group_blocks_icmp(lab_server: La
             assert pair["reason"] == "the security group of 10.100.1.10 does not allow inbound ICMP"
             # The path still reaches the VPC router; the instance does not answer.
             assert pair["hops"][-2]["address"] == "10.100.0.1"
-            assert pair["hops"][-1] == {"address": "*", "resource": "instance 10.100.1.10 in prod: no answer"}
+            assert pair["hops"][-1] == {
+                "address": "*",
+                "resource": "instance 10.100.1.10 in prod: no answer",
+            }
     finally:
-        ext(lab_server.server.endpoint, "PUT", "/topology", {"yaml": scenario.topology}, account=ACCOUNT)
+        ext(
+            lab_server.server.endpoint,
+            "PUT",
+            "/topology",
+            {"yaml": scenario.topology},
+            account=ACCOUNT,
+        )
     wait_for(lambda: cli_verify(lab_server)[0] == 0, 15, "reachable again with ICMP allowed")
 
 
@@ -111,8 +151,13 @@ def lab_sessions(lab: LabServer, plan: Lab) -> dict[SessionKey, bool]:
 
 def lab_routes(lab: LabServer, plan: Lab, key: SessionKey) -> tuple[set[Any], set[str]]:
     s = plan.session(*key)
-    accepted = {(r.cidr, r.as_path, tuple(sorted(r.communities))) for r in routes(lab.host, lab.state, s.device_ns, s.protocol)}
-    advertised = {r.cidr for r in routes(lab.host, lab.state, s.device_ns, s.protocol, exported=True)}
+    accepted = {
+        (r.cidr, r.as_path, tuple(sorted(r.communities)))
+        for r in routes(lab.host, lab.state, s.device_ns, s.protocol)
+    }
+    advertised = {
+        r.cidr for r in routes(lab.host, lab.state, s.device_ns, s.protocol, exported=True)
+    }
     return accepted, advertised
 
 
@@ -126,43 +171,74 @@ def nexthop_resources(lab: LabServer, plan: Lab, ns: str, prefix: str) -> set[st
     return found
 
 
-def compare(lab: LabServer, plan: Lab, net: Network, failed: list[Failure], account: str = ACCOUNT) -> None:
+def compare(
+    lab: LabServer, plan: Lab, net: Network, failed: list[Failure], account: str = ACCOUNT
+) -> None:
     states = all_states(net, failed)
     want = {k: s.up for k, s in states.items()}
-    wait_equal(lambda: lab_sessions(lab, plan), want, 10, f"sessions as the sim predicts with {failed}")
+    wait_equal(
+        lambda: lab_sessions(lab, plan), want, 10, f"sessions as the sim predicts with {failed}"
+    )
     for key, state in states.items():
         if not state.up:
             continue
         accepted = {(r.cidr, r.as_path, tuple(sorted(r.communities))) for r in state.accepted}
         advertised = {r.cidr for r in state.advertised}
-        wait_equal(lambda key=key: lab_routes(lab, plan, key), (accepted, advertised), 5,  # type: ignore[misc]
-                   f"routes of {key} as the sim predicts with {failed}")  # fmt: skip
+        wait_equal(
+            lambda key=key: lab_routes(lab, plan, key),
+            (accepted, advertised),
+            5,  # type: ignore[misc]
+            f"routes of {key} as the sim predicts with {failed}",
+        )
     paths = Paths(net, states)
     gw_ns = next(n.name for n in plan.namespaces if n.role == "gw")
     for vpc in net.topology.vpcs:
         for site in net.topology.sites:
             pair = paths.pair(site, vpc)
             endpoint = plan.sites[(account, site)]
-            site_prefix = next(a.prefix for r in net.topology.routers if r.site == site for a in r.advertise)
+            site_prefix = next(
+                a.prefix for r in net.topology.routers if r.site == site for a in r.advertise
+            )
             # AWS's choice back toward the data center: the devices of the sim's sessions.
-            back = {f"AWS device {net.vifs[k[0]].device} (backbone to {paths.gateway_of(vpc)})" for k in pair.back}
-            wait_for(lambda p=site_prefix, b=back: nexthop_resources(lab, plan, gw_ns, p) == b, 5,  # type: ignore[misc]
-                     f"return path to {site} over {back} with {failed}")  # fmt: skip
+            back = {
+                f"AWS device {net.vifs[k[0]].device} (backbone to {paths.gateway_of(vpc)})"
+                for k in pair.back
+            }
+            wait_for(
+                lambda p=site_prefix, b=back: nexthop_resources(lab, plan, gw_ns, p) == b,
+                5,  # type: ignore[misc]
+                f"return path to {site} over {back} with {failed}",
+            )
             # The data center's choice toward AWS: its routers with a session that learned the VPC.
             routers = {net.router_of_link[net.vifs[k[0]].connection_id] for k in pair.forward}
-            local = {f"customer router {r} ({site})" for r in routers if net.topology.router(r).site == site}
+            local = {
+                f"customer router {r} ({site})"
+                for r in routers
+                if net.topology.router(r).site == site
+            }
             if local:
-                wait_for(lambda n=endpoint.ns, c=vpc.cidr, w=local: nexthop_resources(lab, plan, n, c) == w, 5,  # type: ignore[misc]
-                         f"{site} toward {vpc.name} over {local} with {failed}")  # fmt: skip
+                wait_for(
+                    lambda n=endpoint.ns, c=vpc.cidr, w=local: (
+                        nexthop_resources(lab, plan, n, c) == w
+                    ),
+                    5,  # type: ignore[misc]
+                    f"{site} toward {vpc.name} over {local} with {failed}",
+                )
+
             # And the packets: reachable exactly when the sim says so.
             def answered(e: Any = endpoint, v: Any = vpc) -> bool:
-                return probes.ping(lab.host, e.ns, e.address, v.instance, count=3, interval=0.02)[1] > 0
+                return (
+                    probes.ping(lab.host, e.ns, e.address, v.instance, count=3, interval=0.02)[1]
+                    > 0
+                )
 
             if pair.reachable:
                 wait_for(answered, 5, f"{site} reaches {vpc.name} with {failed}")
             else:
                 time.sleep(0.5)
-                assert not answered(), f"{site} reaches {vpc.name} with {failed}, the sim says not: {pair.reason}"
+                assert not answered(), (
+                    f"{site} reaches {vpc.name} with {failed}, the sim says not: {pair.reason}"
+                )
 
 
 def test_the_lab_agrees_with_the_sim_for_every_single_session_failure(
@@ -172,7 +248,9 @@ def test_the_lab_agrees_with_the_sim_for_every_single_session_failure(
     compare(lab_server, plan, net, [])
     for s in plan.sessions:
         failure = Failure("session", f"{s.vif_id}:{s.family}")
-        lab_server.birdc(s.device_ns, "disable", s.protocol)  # the AWS side of the session goes down
+        lab_server.birdc(
+            s.device_ns, "disable", s.protocol
+        )  # the AWS side of the session goes down
         try:
             compare(lab_server, plan, net, [failure])
         finally:
@@ -182,13 +260,21 @@ def test_the_lab_agrees_with_the_sim_for_every_single_session_failure(
 
 
 def inject(lab: LabServer, account: str, kind: str, target: str) -> str:
-    done = ext(lab.server.endpoint, "POST", "/failures", {"kind": kind, "id": target, "minutes": 5}, account=account)
+    done = ext(
+        lab.server.endpoint,
+        "POST",
+        "/failures",
+        {"kind": kind, "id": target, "minutes": 5},
+        account=account,
+    )
     return str(done["failureId"])
 
 
 def restore(lab: LabServer, account: str, failure_id: str, plan: Lab) -> None:
     ext(lab.server.endpoint, "DELETE", f"/failures/{failure_id}", account=account)
-    wait_for(lambda: all(lab_sessions(lab, plan).values()), 15, f"every session back after {failure_id}")
+    wait_for(
+        lambda: all(lab_sessions(lab, plan).values()), 15, f"every session back after {failure_id}"
+    )
 
 
 def test_the_lab_agrees_with_the_sim_for_every_single_failure(
@@ -260,23 +346,52 @@ def test_as_path_prepending_and_communities_steer_aws_as_the_sim_says(
 
     try:
         for advert in ({"prepend": 2}, {"prepend": 2, "communities": ["7224:7300"]}):
-            ext(lab_server.server.endpoint, "PUT", "/topology", {"yaml": with_dc1_r1(advert)}, account=ACCOUNT)
+            ext(
+                lab_server.server.endpoint,
+                "PUT",
+                "/topology",
+                {"yaml": with_dc1_r1(advert)},
+                account=ACCOUNT,
+            )
             net = lab_server.network(ACCOUNT)
             assert net.topology.router("dc1-r1").advertise[0].prepend == 2
             r1 = next(s for s in plan.sessions if s.router == "dc1-r1")
-            marker = "set community 7224:7300" if "communities" in advert else "set as-path prepend 65000 65000"
-            wait_for(lambda m=marker, ns=r1.router_ns: m in lab_server.vtysh(ns, "show running-config"), 15,  # type: ignore[misc]
-                     "dc1-r1 running the new announcement")  # fmt: skip
-            wait_for(lambda: all(lab_sessions(lab_server, plan).values()), 15, "sessions up after the change")
+            marker = (
+                "set community 7224:7300"
+                if "communities" in advert
+                else "set as-path prepend 65000 65000"
+            )
+            wait_for(
+                lambda m=marker, ns=r1.router_ns: m in lab_server.vtysh(ns, "show running-config"),
+                15,  # type: ignore[misc]
+                "dc1-r1 running the new announcement",
+            )
+            wait_for(
+                lambda: all(lab_sessions(lab_server, plan).values()),
+                15,
+                "sessions up after the change",
+            )
             compare(lab_server, plan, net, [])
             back = Paths(net, all_states(net)).pair("dc1", net.topology.vpcs[0]).back
             expected = {"dc1-r2"} if "communities" not in advert else {"dc1-r1"}
             assert {net.router_of_link[net.vifs[k[0]].connection_id] for k in back} == expected
     finally:
-        ext(lab_server.server.endpoint, "PUT", "/topology", {"yaml": scenario.topology}, account=ACCOUNT)
+        ext(
+            lab_server.server.endpoint,
+            "PUT",
+            "/topology",
+            {"yaml": scenario.topology},
+            account=ACCOUNT,
+        )
     r1 = next(s for s in plan.sessions if s.router == "dc1-r1")
-    wait_for(lambda: "prepend" not in lab_server.vtysh(r1.router_ns, "show running-config"), 15, "dc1-r1 as before")
-    wait_for(lambda: all(lab_sessions(lab_server, plan).values()), 15, "sessions up after the change")
+    wait_for(
+        lambda: "prepend" not in lab_server.vtysh(r1.router_ns, "show running-config"),
+        15,
+        "dc1-r1 as before",
+    )
+    wait_for(
+        lambda: all(lab_sessions(lab_server, plan).values()), 15, "sessions up after the change"
+    )
     compare(lab_server, plan, lab_server.network(ACCOUNT), [])
 
 
@@ -290,26 +405,60 @@ def test_transit_vifs_to_a_transit_gateway_agree_with_the_sim(lab_server: LabSer
     from tests.scenario import TOPOLOGY
 
     dx = lab_server.server.client(TRANSIT)
-    conns = ext(lab_server.server.endpoint, "POST", "/wizard/order",
-                {"model": "maximum", "bandwidth": "10Gbps", "locations": ["EqDC2", "CSVA1"]}, account=TRANSIT)["connectionIds"]  # fmt: skip
-    tgw = ext(lab_server.server.endpoint, "POST", "/transit-gateways", {"amazonSideAsn": 65010, "vpcCidrs": ["10.100.0.0/16"]},
-              account=TRANSIT)["transitGatewayId"]  # fmt: skip
-    dxgw = dx.create_direct_connect_gateway(directConnectGatewayName="tgw-dxgw", amazonSideAsn=64513)[
-        "directConnectGateway"]["directConnectGatewayId"]  # fmt: skip
-    dx.create_direct_connect_gateway_association(directConnectGatewayId=dxgw, gatewayId=tgw,
-                                                 addAllowedPrefixesToDirectConnectGateway=[{"cidr": "10.100.0.0/16"}])  # fmt: skip
-    vifs = [dx.create_transit_virtual_interface(connectionId=c, newTransitVirtualInterface={
-        "virtualInterfaceName": f"transit-{i}", "vlan": 201 + i, "asn": 65000, "directConnectGatewayId": dxgw,
-    })["virtualInterface"]["virtualInterfaceId"] for i, c in enumerate(conns)]  # fmt: skip
+    conns = ext(
+        lab_server.server.endpoint,
+        "POST",
+        "/wizard/order",
+        {"model": "maximum", "bandwidth": "10Gbps", "locations": ["EqDC2", "CSVA1"]},
+        account=TRANSIT,
+    )["connectionIds"]
+    tgw = ext(
+        lab_server.server.endpoint,
+        "POST",
+        "/transit-gateways",
+        {"amazonSideAsn": 65010, "vpcCidrs": ["10.100.0.0/16"]},
+        account=TRANSIT,
+    )["transitGatewayId"]
+    dxgw = dx.create_direct_connect_gateway(
+        directConnectGatewayName="tgw-dxgw", amazonSideAsn=64513
+    )["directConnectGateway"]["directConnectGatewayId"]
+    dx.create_direct_connect_gateway_association(
+        directConnectGatewayId=dxgw,
+        gatewayId=tgw,
+        addAllowedPrefixesToDirectConnectGateway=[{"cidr": "10.100.0.0/16"}],
+    )
+    vifs = [
+        dx.create_transit_virtual_interface(
+            connectionId=c,
+            newTransitVirtualInterface={
+                "virtualInterfaceName": f"transit-{i}",
+                "vlan": 201 + i,
+                "asn": 65000,
+                "directConnectGatewayId": dxgw,
+            },
+        )["virtualInterface"]["virtualInterfaceId"]
+        for i, c in enumerate(conns)
+    ]
     text = TOPOLOGY.format(c0=conns[0], c1=conns[1], c2=conns[2], c3=conns[3], vgw=tgw, icmp="true")
     ext(lab_server.server.endpoint, "PUT", "/topology", {"yaml": text}, account=TRANSIT)
-    wait_for(lambda: all(v["virtualInterfaceState"] == "available" for v in dx.describe_virtual_interfaces()["virtualInterfaces"]
-                         if v["virtualInterfaceId"] in vifs), 15, "transit VIFs up")  # fmt: skip
+    wait_for(
+        lambda: all(
+            v["virtualInterfaceState"] == "available"
+            for v in dx.describe_virtual_interfaces()["virtualInterfaces"]
+            if v["virtualInterfaceId"] in vifs
+        ),
+        15,
+        "transit VIFs up",
+    )
     plan, net = lab_server.plan(TRANSIT), lab_server.network(TRANSIT)
     assert {n.resource for n in plan.namespaces if n.role == "gw"} == {tgw}
     assert all(net.vifs[v].type == "transit" and net.vifs[v].amazon_asn == 64513 for v in vifs)
     compare(lab_server, plan, net, [], TRANSIT)
     routes = dx.list_virtual_interface_routes(virtualInterfaceId=vifs[0])["routes"]
     # AWS advertises the allowed prefix behind the Direct Connect gateway's ASN.
-    assert any(r["routeDirection"] == "advertised" and r["cidr"] == "10.100.0.0/16" and r["asPath"][0]["path"] == [64513]
-               for r in routes), routes  # fmt: skip
+    assert any(
+        r["routeDirection"] == "advertised"
+        and r["cidr"] == "10.100.0.0/16"
+        and r["asPath"][0]["path"] == [64513]
+        for r in routes
+    ), routes

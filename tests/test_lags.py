@@ -67,9 +67,12 @@ def test_create_lag_with_new_connections_answers_like_aws(dx: Any, account: str)
 def test_create_lag_from_an_existing_connection(dx: Any) -> None:
     conn = dx.create_connection(location="EqDC2", bandwidth="1Gbps", connectionName="old")
     lag = dx.create_lag(
-        numberOfConnections=2, location="EqDC2", connectionsBandwidth="1Gbps", lagName="x",
+        numberOfConnections=2,
+        location="EqDC2",
+        connectionsBandwidth="1Gbps",
+        lagName="x",
         connectionId=conn["connectionId"],
-    )  # fmt: skip
+    )
     # create-lag.md: the existing connection counts, the LAG takes its device.
     assert lag["numberOfConnections"] == 2
     assert conn["connectionId"] in member_ids(lag)
@@ -132,8 +135,12 @@ def test_existing_connection_must_match_the_lag(dx: Any) -> None:
 def test_ten_lags_per_region(dx: Any) -> None:
     # limits.md: 10 LAGs per Region (and 10 connections per location: spread them).
     for i in range(10):
-        dx.create_lag(numberOfConnections=1, location="EqDC2" if i < 5 else "CSVA1",
-                      connectionsBandwidth="1Gbps", lagName=f"l{i}")  # fmt: skip
+        dx.create_lag(
+            numberOfConnections=1,
+            location="EqDC2" if i < 5 else "CSVA1",
+            connectionsBandwidth="1Gbps",
+            lagName=f"l{i}",
+        )
     refused(
         dx.create_lag,
         "10",
@@ -193,8 +200,13 @@ def test_associate_refuses_another_device_or_bandwidth(dx: Any) -> None:
     other = dx.create_connection(location="EqDC2", bandwidth="10Gbps", connectionName="elsewhere")
     assert other["awsDevice"] != lag["awsDevice"]
     dx.disassociate_connection_from_lag(connectionId=member_ids(lag)[3], lagId=lag["lagId"])
-    refused(dx.associate_connection_with_lag, "same AWS device", other["awsDevice"],
-            connectionId=other["connectionId"], lagId=lag["lagId"])  # fmt: skip
+    refused(
+        dx.associate_connection_with_lag,
+        "same AWS device",
+        other["awsDevice"],
+        connectionId=other["connectionId"],
+        lagId=lag["lagId"],
+    )
     slow = dx.create_connection(location="EqDC2", bandwidth="1Gbps", connectionName="slow")
     refused(
         dx.associate_connection_with_lag,
@@ -210,19 +222,25 @@ def test_associate_refuses_another_device_or_bandwidth(dx: Any) -> None:
         lagId=lag["lagId"],
     )
     assert lag_of(dx, lag["lagId"])["numberOfConnections"] == 3
-    assert [c["connectionName"] for c in dx.describe_connections()["connections"] if "lagId" not in c] == [
-        lag["connections"][3]["connectionName"], "elsewhere", "slow", "far"
-    ]
+    assert [
+        c["connectionName"] for c in dx.describe_connections()["connections"] if "lagId" not in c
+    ] == [lag["connections"][3]["connectionName"], "elsewhere", "slow", "far"]
 
 
 @pytest.mark.parametrize("lag_first", [True, False])
-def test_a_connection_and_a_lag_ordered_at_one_location_and_speed_share_a_device(dx: Any, lag_first: bool) -> None:
+def test_a_connection_and_a_lag_ordered_at_one_location_and_speed_share_a_device(
+    dx: Any, lag_first: bool
+) -> None:
     """associate-connection-with-lag.md needs one device; the ordinary flow (a LAG and a
     connection ordered at one location and speed, in either order, then associated: what
     Terraform's aws_dx_connection_association does) finds them there (lag_placement)."""
 
     def order_lag() -> dict[str, Any]:
-        return dict(dx.create_lag(numberOfConnections=1, location="CSVA1", connectionsBandwidth="1Gbps", lagName="l"))
+        return dict(
+            dx.create_lag(
+                numberOfConnections=1, location="CSVA1", connectionsBandwidth="1Gbps", lagName="l"
+            )
+        )
 
     def order_connection(name: str) -> dict[str, Any]:
         return dict(dx.create_connection(location="CSVA1", bandwidth="1Gbps", connectionName=name))
@@ -233,7 +251,12 @@ def test_a_connection_and_a_lag_ordered_at_one_location_and_speed_share_a_device
         conn = order_connection("c")
         lag = order_lag()
     assert conn["awsDevice"] == lag["awsDevice"]
-    assert dx.associate_connection_with_lag(connectionId=conn["connectionId"], lagId=lag["lagId"])["lagId"] == lag["lagId"]
+    assert (
+        dx.associate_connection_with_lag(connectionId=conn["connectionId"], lagId=lag["lagId"])[
+            "lagId"
+        ]
+        == lag["lagId"]
+    )
     assert len(member_ids(lag_of(dx, lag["lagId"]))) == 2
     # Another speed, or the same speed elsewhere, is not drawn to the LAG's device.
     fast = dx.create_connection(location="CSVA1", bandwidth="10Gbps", connectionName="fast")
@@ -243,10 +266,18 @@ def test_a_connection_and_a_lag_ordered_at_one_location_and_speed_share_a_device
 
 
 def test_a_full_lag_draws_no_more_connections(dx: Any) -> None:
-    lag = dx.create_lag(numberOfConnections=2, location="EqDC2", connectionsBandwidth="100Gbps", lagName="big")
-    assert dx.create_connection(location="EqDC2", bandwidth="100Gbps", connectionName="x")["awsDevice"] != lag["awsDevice"]
+    lag = dx.create_lag(
+        numberOfConnections=2, location="EqDC2", connectionsBandwidth="100Gbps", lagName="big"
+    )
+    assert (
+        dx.create_connection(location="EqDC2", bandwidth="100Gbps", connectionName="x")["awsDevice"]
+        != lag["awsDevice"]
+    )
     dx.disassociate_connection_from_lag(connectionId=member_ids(lag)[1], lagId=lag["lagId"])
-    assert dx.create_connection(location="EqDC2", bandwidth="100Gbps", connectionName="y")["awsDevice"] == lag["awsDevice"]
+    assert (
+        dx.create_connection(location="EqDC2", bandwidth="100Gbps", connectionName="y")["awsDevice"]
+        == lag["awsDevice"]
+    )
 
 
 def test_connections_per_lag(dx: Any) -> None:
@@ -254,8 +285,14 @@ def test_connections_per_lag(dx: Any) -> None:
     lag = dx.create_lag(
         numberOfConnections=2, location="EqDC2", connectionsBandwidth="100Gbps", lagName="big"
     )
-    refused(dx.create_connection, "maximum of 2", location="EqDC2", bandwidth="100Gbps", connectionName="third",
-            lagId=lag["lagId"])  # fmt: skip
+    refused(
+        dx.create_connection,
+        "maximum of 2",
+        location="EqDC2",
+        bandwidth="100Gbps",
+        connectionName="third",
+        lagId=lag["lagId"],
+    )
     extra = dx.create_connection(location="EqDC2", bandwidth="100Gbps", connectionName="extra")
     refused(
         dx.associate_connection_with_lag,
@@ -285,8 +322,13 @@ def test_minimum_links(dx: Any) -> None:
     # 1 left would be below the minimum of 2.
     refused(dx.disassociate_connection_from_lag, "minimum of 2", connectionId=b, lagId=lag_id)
     refused(dx.delete_connection, "minimum of 2", connectionId=b)
-    other = dx.create_lag(numberOfConnections=1, location="EqDC2", connectionsBandwidth="10Gbps", lagName="o",
-                          connectionId=a)  # fmt: skip
+    other = dx.create_lag(
+        numberOfConnections=1,
+        location="EqDC2",
+        connectionsBandwidth="10Gbps",
+        lagName="o",
+        connectionId=a,
+    )
     refused(dx.associate_connection_with_lag, "minimum of 2", connectionId=b, lagId=other["lagId"])
     assert sorted(member_ids(lag_of(dx, lag_id))) == sorted([b, c])
     # The last member may always leave (the model: the LAG stays, empty).
@@ -312,8 +354,12 @@ def test_disassociate_a_connection_that_is_not_a_member(dx: Any) -> None:
         connectionId=conn["connectionId"],
         lagId=lag["lagId"],
     )
-    refused(dx.disassociate_connection_from_lag, "Could not find Lag with ID dxlag-zzzzzzzz",
-            connectionId=conn["connectionId"], lagId="dxlag-zzzzzzzz")  # fmt: skip
+    refused(
+        dx.disassociate_connection_from_lag,
+        "Could not find Lag with ID dxlag-zzzzzzzz",
+        connectionId=conn["connectionId"],
+        lagId="dxlag-zzzzzzzz",
+    )
 
 
 def test_update_lag_encryption_mode(dx: Any) -> None:
@@ -321,8 +367,13 @@ def test_update_lag_encryption_mode(dx: Any) -> None:
         numberOfConnections=1, location="EqDC2", connectionsBandwidth="10Gbps", lagName="p"
     )
     refused(dx.update_lag, "MACsec", lagId=plain["lagId"], encryptionMode="must_encrypt")
-    secure = dx.create_lag(numberOfConnections=2, location="EqDC2", connectionsBandwidth="10Gbps", lagName="s",
-                           requestMACSec=True)  # fmt: skip
+    secure = dx.create_lag(
+        numberOfConnections=2,
+        location="EqDC2",
+        connectionsBandwidth="10Gbps",
+        lagName="s",
+        requestMACSec=True,
+    )
     assert secure["macSecCapable"] and all(c["macSecCapable"] for c in secure["connections"])
     refused(dx.update_lag, "always_encrypt", lagId=secure["lagId"], encryptionMode="always_encrypt")
     assert (
@@ -369,7 +420,9 @@ def test_lag_state_follows_its_connections(make_server: Any, account: str) -> No
         numberOfConnections=2, location="EqDC2", connectionsBandwidth="10Gbps", lagName="l"
     )
     a, b = member_ids(lag)
-    assert lag_of(dx, lag["lagId"])["lagState"] == "down"  # describe-lags capture: members requested
+    assert (
+        lag_of(dx, lag["lagId"])["lagState"] == "down"
+    )  # describe-lags capture: members requested
     ext(srv.endpoint, "POST", f"/cross-connect/{a}", account=account)
     # One member up and minimumLinks 0: the LAG is operational.
     assert lag_of(dx, lag["lagId"])["lagState"] == "available"
@@ -387,9 +440,13 @@ def test_aws_cli_describe_lags(server: Any, dx: Any, account: str) -> None:
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     env.update(
-        AWS_ACCESS_KEY_ID=account, AWS_SECRET_ACCESS_KEY="dxlab-test-secret", AWS_DEFAULT_REGION="us-east-1",
-        AWS_CONFIG_FILE=os.devnull, AWS_SHARED_CREDENTIALS_FILE=os.devnull, AWS_EC2_METADATA_DISABLED="true",
-    )  # fmt: skip
+        AWS_ACCESS_KEY_ID=account,
+        AWS_SECRET_ACCESS_KEY="dxlab-test-secret",
+        AWS_DEFAULT_REGION="us-east-1",
+        AWS_CONFIG_FILE=os.devnull,
+        AWS_SHARED_CREDENTIALS_FILE=os.devnull,
+        AWS_EC2_METADATA_DISABLED="true",
+    )
     cmd = [
         str(AWS),
         "directconnect",
@@ -407,8 +464,11 @@ def test_aws_cli_describe_lags(server: Any, dx: Any, account: str) -> None:
     ]
     bad = subprocess.run(
         [*cmd[:2], "update-lag", "--lag-id", lag["lagId"], "--minimum-links", "3", *cmd[3:]],
-        env=env, capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert bad.returncode in (254, 255)  # awscli v2 and v1 exit codes for a service error
     assert "DirectConnectClientException" in bad.stderr and "minimumLinks" in bad.stderr
 
@@ -456,8 +516,13 @@ def test_a_lag_with_virtual_interfaces_cannot_be_deleted(dx: Any) -> None:
 def test_virtual_interfaces_move_with_their_connection(dx: Any) -> None:
     conn = dx.create_connection(location="EqDC2", bandwidth="10Gbps", connectionName="c")
     vif_id = private_vif(dx, conn["connectionId"], 102)
-    lag = dx.create_lag(numberOfConnections=1, location="EqDC2", connectionsBandwidth="10Gbps", lagName="l",
-                        connectionId=conn["connectionId"])  # fmt: skip
+    lag = dx.create_lag(
+        numberOfConnections=1,
+        location="EqDC2",
+        connectionsBandwidth="10Gbps",
+        lagName="l",
+        connectionId=conn["connectionId"],
+    )
     # associate-connection-with-lag.md / CreateLag: its VIFs are re-associated with the LAG.
     assert vif_parent(dx, vif_id) == lag["lagId"]
     refused(dx.delete_lag, "virtual interface", lagId=lag["lagId"])
@@ -473,7 +538,9 @@ def test_realistic_provisioning_brings_the_lag_up_with_its_members(
     lag = dx.create_lag(
         numberOfConnections=2, location="EqDC2", connectionsBandwidth="10Gbps", lagName="l"
     )
-    assert lag_of(dx, lag["lagId"])["lagState"] == "down"  # describe-lags capture: members requested
+    assert (
+        lag_of(dx, lag["lagId"])["lagState"] == "down"
+    )  # describe-lags capture: members requested
     vif_id = private_vif(dx, lag["lagId"], 103)
     for hours in (72, 24, 1):
         assert lag_of(dx, lag["lagId"])["lagState"] != "available"

@@ -31,7 +31,9 @@ def pdf_text(content: bytes) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
 
 
-def placement(server: Any, account: str, connection_id: str, monkeypatch: pytest.MonkeyPatch) -> Any:
+def placement(
+    server: Any, account: str, connection_id: str, monkeypatch: pytest.MonkeyPatch
+) -> Any:
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", account)
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "x")
     return ext(server.endpoint, "GET", f"/connections/{connection_id}/placement")
@@ -40,8 +42,13 @@ def placement(server: Any, account: str, connection_id: str, monkeypatch: pytest
 def cli_env(account: str) -> dict[str, str]:
     """The environment of a CLI run as `account`, whatever the machine's AWS settings."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    env.update(AWS_ACCESS_KEY_ID=account, AWS_SECRET_ACCESS_KEY="x", AWS_DEFAULT_REGION="us-east-1",
-               AWS_CONFIG_FILE=os.devnull, AWS_SHARED_CREDENTIALS_FILE=os.devnull)  # fmt: skip
+    env.update(
+        AWS_ACCESS_KEY_ID=account,
+        AWS_SECRET_ACCESS_KEY="x",
+        AWS_DEFAULT_REGION="us-east-1",
+        AWS_CONFIG_FILE=os.devnull,
+        AWS_SHARED_CREDENTIALS_FILE=os.devnull,
+    )
     return env
 
 
@@ -59,13 +66,21 @@ def test_loa_names_the_port_the_cross_connect_lands_on(
     assert sub is not None
     for fact in (
         "Letter of Authorization and Connecting Facility Assignment",
-        f"Connection ID {cid}", "Connection name dc-primary",
-        "Location code EqDC2", "Equinix DC2/DC11, Ashburn, VA",
+        f"Connection ID {cid}",
+        "Connection name dc-primary",
+        "Location code EqDC2",
+        "Equinix DC2/DC11, Ashburn, VA",
         f"AWS device {conn['awsDevice']} ({conn['awsDeviceV2']})",
-        f"Port {where['port']}", f"Sub-location {sub.name}", f"Floor {sub.floor}", f"Meet-me room {sub.meet_me_room}",
-        "Bandwidth 10Gbps", "10GBASE-LR", f"Requester AWS account {account}",
-        f"Date of issue {issued.astimezone(dt.UTC):%Y-%m-%d}", "This LOA-CFA is valid for 90 days",
-    ):  # fmt: skip
+        f"Port {where['port']}",
+        f"Sub-location {sub.name}",
+        f"Floor {sub.floor}",
+        f"Meet-me room {sub.meet_me_room}",
+        "Bandwidth 10Gbps",
+        "10GBASE-LR",
+        f"Requester AWS account {account}",
+        f"Date of issue {issued.astimezone(dt.UTC):%Y-%m-%d}",
+        "This LOA-CFA is valid for 90 days",
+    ):
         assert fact in text, fact
     # The deprecated call gives the same letter in its own shape.
     old = dx.describe_connection_loa(connectionId=cid)["loa"]
@@ -73,23 +88,42 @@ def test_loa_names_the_port_the_cross_connect_lands_on(
 
 
 def test_provider_named_in_the_request_or_on_the_connection(dx: Any, account: str) -> None:
-    cid = dx.create_connection(location="CSVA1", bandwidth="1Gbps", connectionName="c", providerName="Megaport")[
-        "connectionId"
-    ]
+    cid = dx.create_connection(
+        location="CSVA1", bandwidth="1Gbps", connectionName="c", providerName="Megaport"
+    )["connectionId"]
     assert f"Requester Megaport on behalf of AWS account {account}" in pdf_text(
         dx.describe_loa(connectionId=cid)["loaContent"]
     )
-    text = pdf_text(dx.describe_loa(connectionId=cid, providerName="Zayo", loaContentType="application/pdf")["loaContent"])
+    text = pdf_text(
+        dx.describe_loa(connectionId=cid, providerName="Zayo", loaContentType="application/pdf")[
+            "loaContent"
+        ]
+    )
     assert f"Requester Zayo on behalf of AWS account {account}" in text and "Megaport" not in text
 
 
 def test_aws_cli_prints_the_loa_base64_encoded(server: Any, dx: Any, account: str) -> None:
-    cid = dx.create_connection(location="EqDC2", bandwidth="1Gbps", connectionName="cli")["connectionId"]
+    cid = dx.create_connection(location="EqDC2", bandwidth="1Gbps", connectionName="cli")[
+        "connectionId"
+    ]
     out = subprocess.run(
-        [os.path.join(os.path.dirname(sys.executable), "aws"), "directconnect", "describe-loa",
-         "--connection-id", cid, "--endpoint-url", server.endpoint, "--output", "json"],
-        env=cli_env(account), capture_output=True, text=True, timeout=60, check=True,
-    )  # fmt: skip
+        [
+            os.path.join(os.path.dirname(sys.executable), "aws"),
+            "directconnect",
+            "describe-loa",
+            "--connection-id",
+            cid,
+            "--endpoint-url",
+            server.endpoint,
+            "--output",
+            "json",
+        ],
+        env=cli_env(account),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
     printed = json.loads(out.stdout)
     assert printed["loaContentType"] == "application/pdf"
     content = base64.b64decode(printed["loaContent"])
@@ -100,7 +134,17 @@ def test_aws_cli_prints_the_loa_base64_encoded(server: Any, dx: Any, account: st
 def test_dxlab_loa_writes_the_pdf(server: Any, dx: Any, account: str, tmp_path: Path) -> None:
     conn = dx.create_connection(location="CSVA1", bandwidth="100Gbps", connectionName="cli-pdf")
     target = tmp_path / "loa.pdf"
-    args = [sys.executable, "-m", "dxlab.cli.main", "loa", conn["connectionId"], "-o", str(target), "--endpoint", server.endpoint]
+    args = [
+        sys.executable,
+        "-m",
+        "dxlab.cli.main",
+        "loa",
+        conn["connectionId"],
+        "-o",
+        str(target),
+        "--endpoint",
+        server.endpoint,
+    ]
     out = subprocess.run(args, env=cli_env(account), capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stdout + out.stderr
     text = pdf_text(target.read_bytes())
@@ -117,14 +161,27 @@ def test_dxlab_loa_writes_the_pdf(server: Any, dx: Any, account: str, tmp_path: 
 def test_unknown_foreign_and_deleted_ids_have_no_loa(server: Any, dx: Any) -> None:
     for bad_id, kind in (("dxcon-zzzzzzzz", "Connection"), ("dxlag-zzzzzzzz", "Lag")):
         code, status, message = error_of(dx.describe_loa, connectionId=bad_id)
-        assert (code, status, message) == ("DirectConnectClientException", 400, f"Could not find {kind} with ID {bad_id}")
-    mine = dx.create_connection(location="EqDC2", bandwidth="1Gbps", connectionName="mine")["connectionId"]
+        assert (code, status, message) == (
+            "DirectConnectClientException",
+            400,
+            f"Could not find {kind} with ID {bad_id}",
+        )
+    mine = dx.create_connection(location="EqDC2", bandwidth="1Gbps", connectionName="mine")[
+        "connectionId"
+    ]
     other = server.client("999999999998")
     assert error_of(other.describe_loa, connectionId=mine) == (
-        "DirectConnectClientException", 400, f"Could not find Connection with ID {mine}",
-    )  # fmt: skip
-    assert error_of(dx.describe_interconnect_loa, interconnectId=mine)[2] == f"Could not find Interconnect with ID {mine}"
-    code, status, message = error_of(dx.describe_loa, connectionId=mine, loaContentType="text/plain")
+        "DirectConnectClientException",
+        400,
+        f"Could not find Connection with ID {mine}",
+    )
+    assert (
+        error_of(dx.describe_interconnect_loa, interconnectId=mine)[2]
+        == f"Could not find Interconnect with ID {mine}"
+    )
+    code, status, message = error_of(
+        dx.describe_loa, connectionId=mine, loaContentType="text/plain"
+    )
     assert (code, status) == ("DirectConnectClientException", 400) and "loaContentType" in message
     dx.delete_connection(connectionId=mine)
     for call in (dx.describe_loa, dx.describe_connection_loa):
@@ -134,7 +191,9 @@ def test_unknown_foreign_and_deleted_ids_have_no_loa(server: Any, dx: Any) -> No
 
 
 def test_loa_of_a_lag_lists_every_port(dx: Any) -> None:
-    lag = dx.create_lag(numberOfConnections=2, location="CSVA1", connectionsBandwidth="10Gbps", lagName="lag-a")
+    lag = dx.create_lag(
+        numberOfConnections=2, location="CSVA1", connectionsBandwidth="10Gbps", lagName="lag-a"
+    )
     text = pdf_text(dx.describe_loa(connectionId=lag["lagId"])["loaContent"])
     assert f"LAG ID {lag['lagId']}" in text and "LAG name lag-a" in text
     members = dx.describe_connections()["connections"]
@@ -145,7 +204,9 @@ def test_loa_of_a_lag_lists_every_port(dx: Any) -> None:
 
 
 def test_interconnect_loa_and_hosted_connections(server: Any, dx: Any, account: str) -> None:
-    ic = dx.create_interconnect(interconnectName="partner-port", bandwidth="10Gbps", location="EqDC2")
+    ic = dx.create_interconnect(
+        interconnectName="partner-port", bandwidth="10Gbps", location="EqDC2"
+    )
     iid = ic["interconnectId"]
     new = dx.describe_interconnect_loa(interconnectId=iid)["loa"]
     assert new["loaContentType"] == "application/pdf"
@@ -155,24 +216,49 @@ def test_interconnect_loa_and_hosted_connections(server: Any, dx: Any, account: 
     # A hosted connection rides on the partner's cross connect: its customer gets no LOA-CFA.
     customer = server.client("444455556666")
     hosted = dx.allocate_hosted_connection(
-        connectionId=iid, ownerAccount="444455556666", bandwidth="500Mbps", connectionName="h", vlan=101
+        connectionId=iid,
+        ownerAccount="444455556666",
+        bandwidth="500Mbps",
+        connectionName="h",
+        vlan=101,
     )
     customer.confirm_connection(connectionId=hosted["connectionId"])
     code, status, message = error_of(customer.describe_loa, connectionId=hosted["connectionId"])
-    assert (code, status) == ("DirectConnectClientException", 400) and "hosted connection" in message
+    assert (code, status) == (
+        "DirectConnectClientException",
+        400,
+    ) and "hosted connection" in message
 
 
 def test_loa_is_there_while_the_connection_waits_for_its_cross_connect(make_server: Any) -> None:
     server = make_server("--provisioning", "manual")
     dx = server.client("777788889990")
-    cid = dx.create_connection(location="EqDC2", bandwidth="10Gbps", connectionName="manual")["connectionId"]
+    cid = dx.create_connection(location="EqDC2", bandwidth="10Gbps", connectionName="manual")[
+        "connectionId"
+    ]
     conn = dx.describe_connections(connectionId=cid)["connections"][0]
     assert conn["connectionState"] == "requested" and "loaIssueTime" in conn
     first = dx.describe_loa(connectionId=cid)["loaContent"]
     assert cid in pdf_text(first)
-    subprocess.run([sys.executable, "-m", "dxlab.cli.main", "cross-connect", cid, "--endpoint", server.endpoint],
-                   env=cli_env("777788889990"), capture_output=True, timeout=60, check=True)  # fmt: skip
-    assert dx.describe_connections(connectionId=cid)["connections"][0]["connectionState"] == "available"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "dxlab.cli.main",
+            "cross-connect",
+            cid,
+            "--endpoint",
+            server.endpoint,
+        ],
+        env=cli_env("777788889990"),
+        capture_output=True,
+        timeout=60,
+        check=True,
+    )
+    assert (
+        dx.describe_connections(connectionId=cid)["connections"][0]["connectionState"]
+        == "available"
+    )
     assert dx.describe_loa(connectionId=cid)["loaContent"] == first  # same letter, same issue date
 
 
@@ -180,7 +266,9 @@ def test_no_loa_before_aws_issues_it(make_server: Any) -> None:
     # dedicated_connection.md: the LOA-CFA comes within 72 hours (of the server's test clock).
     server = make_server("--provisioning", "realistic", "--test-clock")
     dx = server.client("777788889999")
-    cid = dx.create_connection(location="EqDC2", bandwidth="10Gbps", connectionName="slow")["connectionId"]
+    cid = dx.create_connection(location="EqDC2", bandwidth="10Gbps", connectionName="slow")[
+        "connectionId"
+    ]
     code, status, message = error_of(dx.describe_loa, connectionId=cid)
     assert (code, status) == ("DirectConnectClientException", 400)
     assert "not available yet" in message and "72 hours" in message
@@ -217,9 +305,32 @@ def test_letter_validity_requester_and_panel_positions() -> None:
     loc = catalog.location("CSVA1")
     assert loc is not None
     dev = loc.devices[0]
-    port = LoaPort("dxcon-abcd1234", "c", dev.aws_device, dev.aws_device_v2, 7, loc.sub_location(dev.sub_location))
-    letter = LoaCfa("Connection", "dxcon-abcd1234", "c", "123456789012", None, loc, "10Gbps", None, 1000.0, (port,))
+    port = LoaPort(
+        "dxcon-abcd1234",
+        "c",
+        dev.aws_device,
+        dev.aws_device_v2,
+        7,
+        loc.sub_location(dev.sub_location),
+    )
+    letter = LoaCfa(
+        "Connection",
+        "dxcon-abcd1234",
+        "c",
+        "123456789012",
+        None,
+        loc,
+        "10Gbps",
+        None,
+        1000.0,
+        (port,),
+    )
     assert letter.expires == 1000.0 + VALID_DAYS * 86400 and VALID_DAYS == 90
     assert letter.requester == "AWS account 123456789012"
-    assert replace(letter, provider="Lumen").requester == "Lumen on behalf of AWS account 123456789012"
-    assert port.panel_positions == "13/14" and replace(port, port=None).panel_positions == "assigned at cross connect"
+    assert (
+        replace(letter, provider="Lumen").requester == "Lumen on behalf of AWS account 123456789012"
+    )
+    assert (
+        port.panel_positions == "13/14"
+        and replace(port, port=None).panel_positions == "assigned at cross connect"
+    )

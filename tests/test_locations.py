@@ -22,8 +22,6 @@ BILLING_MODES = {"PayAsYouGo", *(f"FlatRateTier{i}" for i in range(1, 6))}
 REGIONS = ("us-east-1", "us-west-2", "eu-west-1", "ap-southeast-2")
 
 
-
-
 # --- the catalog itself (pure) -------------------------------------------------------
 
 
@@ -66,7 +64,9 @@ def test_describe_locations_lists_the_regions_sites(make_server: Any, region: st
     server = make_server("--region", region)
     dx = server.client("210987654321", region=region)
     locations = dx.describe_locations()["locations"]
-    assert {loc["locationCode"] for loc in locations} == {loc.code for loc in catalog.locations_in(region)}
+    assert {loc["locationCode"] for loc in locations} == {
+        loc.code for loc in catalog.locations_in(region)
+    }
     for loc in locations:
         assert loc["region"] == region
         assert loc["locationName"] and loc["availableProviders"]
@@ -75,7 +75,9 @@ def test_describe_locations_lists_the_regions_sites(make_server: Any, region: st
         assert set(loc["availableMacSecPortSpeeds"]) <= speeds
         modes = loc["availableBillingModes"]
         assert modes[0]["billingMode"] == "PayAsYouGo"
-        assert set(modes[0]["availablePortSpeeds"]) == speeds and modes[0]["includedRegions"] == [region]
+        assert set(modes[0]["availablePortSpeeds"]) == speeds and modes[0]["includedRegions"] == [
+            region
+        ]
         for mode in modes:
             assert mode["billingMode"] in BILLING_MODES
             assert set(mode["availablePortSpeeds"]) <= speeds and region in mode["includedRegions"]
@@ -87,25 +89,47 @@ def test_locations_of_another_region_cannot_be_ordered(make_server: Any) -> None
     dx = server.client("210987654322", region="us-west-2")
     conn = dx.create_connection(location="EqSe2-EQ", bandwidth="400Gbps", connectionName="sea-400g")
     assert conn["location"] == "EqSe2-EQ" and conn["awsDevice"].startswith("EqSe2-EQ-")
-    code, status, message = error_of(dx.create_connection, location="EqDC2", bandwidth="10Gbps", connectionName="x")
+    code, status, message = error_of(
+        dx.create_connection, location="EqDC2", bandwidth="10Gbps", connectionName="x"
+    )
     assert (code, status) == ("DirectConnectClientException", 400)
     assert "EqDC2" in message and "us-west-2" in message
     # CoreSite DE1 offers 1G and 10G ports only.
-    code, status, message = error_of(dx.create_connection, location="CSDE1", bandwidth="100Gbps", connectionName="x")
+    code, status, message = error_of(
+        dx.create_connection, location="CSDE1", bandwidth="100Gbps", connectionName="x"
+    )
     assert (code, status) == ("DirectConnectClientException", 400)
     assert "100Gbps" in message and "CSDE1" in message
-    assert [c["connectionId"] for c in dx.describe_connections()["connections"]] == [conn["connectionId"]]
+    assert [c["connectionId"] for c in dx.describe_connections()["connections"]] == [
+        conn["connectionId"]
+    ]
 
 
 def test_aws_cli_describe_locations(server: Any, account: str) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    env.update(AWS_ACCESS_KEY_ID=account, AWS_SECRET_ACCESS_KEY="x", AWS_DEFAULT_REGION="us-east-1",
-               AWS_CONFIG_FILE=os.devnull, AWS_SHARED_CREDENTIALS_FILE=os.devnull)  # fmt: skip
+    env.update(
+        AWS_ACCESS_KEY_ID=account,
+        AWS_SECRET_ACCESS_KEY="x",
+        AWS_DEFAULT_REGION="us-east-1",
+        AWS_CONFIG_FILE=os.devnull,
+        AWS_SHARED_CREDENTIALS_FILE=os.devnull,
+    )
     out = subprocess.run(
-        [os.path.join(os.path.dirname(sys.executable), "aws"), "directconnect", "describe-locations",
-         "--endpoint-url", server.endpoint, "--output", "json"],
-        env=env, capture_output=True, text=True, timeout=60, check=True,
-    )  # fmt: skip
+        [
+            os.path.join(os.path.dirname(sys.executable), "aws"),
+            "directconnect",
+            "describe-locations",
+            "--endpoint-url",
+            server.endpoint,
+            "--output",
+            "json",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
     codes = [loc["locationCode"] for loc in json.loads(out.stdout)["locations"]]
     assert codes == [loc.code for loc in catalog.locations_in("us-east-1")]
 
@@ -144,20 +168,40 @@ def test_extension_route_shows_sub_locations_and_devices(
 def test_cli_lists_locations(server: Any) -> None:
     out = subprocess.run(
         [sys.executable, "-m", "dxlab.cli.main", "locations", "--endpoint", server.endpoint],
-        env={**os.environ, "COLUMNS": "200"}, capture_output=True, text=True, timeout=60, check=True,
-    )  # fmt: skip
+        env={**os.environ, "COLUMNS": "200"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
     for loc in catalog.locations_in("us-east-1"):
         assert loc.code in out.stdout
     assert "Equinix DC2, Floor 1" in out.stdout and "Equinix SE2" not in out.stdout
     everywhere = subprocess.run(
-        [sys.executable, "-m", "dxlab.cli.main", "locations", "--region", "all", "--endpoint", server.endpoint],
-        env={**os.environ, "COLUMNS": "200"}, capture_output=True, text=True, timeout=60, check=True,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "dxlab.cli.main",
+            "locations",
+            "--region",
+            "all",
+            "--endpoint",
+            server.endpoint,
+        ],
+        env={**os.environ, "COLUMNS": "200"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
     assert all(code in everywhere.stdout for code in ("EqDC2", "EqSe2-EQ", "EqLD5", "EqSY3"))
     # A server that is not there: one readable line, exit status 1, no traceback.
     down = subprocess.run(
         [sys.executable, "-m", "dxlab.cli.main", "locations", "--endpoint", "http://127.0.0.1:9"],
-        env={**os.environ, "COLUMNS": "200"}, capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
+        env={**os.environ, "COLUMNS": "200"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert down.returncode == 1 and "cannot reach the dxlab server" in down.stdout
     assert "Traceback" not in down.stdout + down.stderr

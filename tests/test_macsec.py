@@ -92,11 +92,21 @@ def test_keys_only_on_macsec_capable_ports(dx: Any, server: Any, account: str) -
     assert keys_of(dx, plain) == []
     # MACsec.md: dedicated connections only; a hosted connection never supports it.
     partner = server.client(str(int(account) + 1))
-    hosted = partner.allocate_hosted_connection(connectionId=interconnect(partner, requestMACSec=True),
-                                                ownerAccount=account, bandwidth="1Gbps", connectionName="h", vlan=3)  # fmt: skip
+    hosted = partner.allocate_hosted_connection(
+        connectionId=interconnect(partner, requestMACSec=True),
+        ownerAccount=account,
+        bandwidth="1Gbps",
+        connectionName="h",
+        vlan=3,
+    )
     assert hosted["partnerInterconnectMacSecCapable"] is True
-    refused(dx.associate_mac_sec_key, "does not support MACsec", connectionId=hosted["connectionId"],
-            ckn=hex64(), cak=hex64())  # fmt: skip
+    refused(
+        dx.associate_mac_sec_key,
+        "does not support MACsec",
+        connectionId=hosted["connectionId"],
+        ckn=hex64(),
+        cak=hex64(),
+    )
     refused(
         dx.associate_mac_sec_key,
         "Could not find Connection",
@@ -149,8 +159,13 @@ def test_disassociate(dx: Any) -> None:
 
 
 def test_keys_on_a_lag_apply_to_its_connections(dx: Any) -> None:
-    lag = dx.create_lag(numberOfConnections=2, location="EqDC2", connectionsBandwidth="10Gbps", lagName="sec",
-                        requestMACSec=True)  # fmt: skip
+    lag = dx.create_lag(
+        numberOfConnections=2,
+        location="EqDC2",
+        connectionsBandwidth="10Gbps",
+        lagName="sec",
+        requestMACSec=True,
+    )
     lag_id = lag["lagId"]
     members = [c["connectionId"] for c in lag["connections"]]
     out = dx.associate_mac_sec_key(connectionId=lag_id, ckn=hex64(), cak=hex64())
@@ -174,8 +189,13 @@ def test_keys_on_a_lag_apply_to_its_connections(dx: Any) -> None:
 
 
 def test_a_macsec_lag_takes_only_macsec_connections(dx: Any) -> None:
-    lag = dx.create_lag(numberOfConnections=1, location="EqDC2", connectionsBandwidth="10Gbps", lagName="sec",
-                        requestMACSec=True)  # fmt: skip
+    lag = dx.create_lag(
+        numberOfConnections=1,
+        location="EqDC2",
+        connectionsBandwidth="10Gbps",
+        lagName="sec",
+        requestMACSec=True,
+    )
     plain = dx.create_connection(location="EqDC2", bandwidth="10Gbps", connectionName="plain")
     refused(
         dx.associate_connection_with_lag,
@@ -183,8 +203,16 @@ def test_a_macsec_lag_takes_only_macsec_connections(dx: Any) -> None:
         connectionId=plain["connectionId"],
         lagId=lag["lagId"],
     )
-    refused(dx.create_lag, "MACsec", numberOfConnections=1, location="EqDC2", connectionsBandwidth="10Gbps",
-            lagName="x", requestMACSec=True, connectionId=plain["connectionId"])  # fmt: skip
+    refused(
+        dx.create_lag,
+        "MACsec",
+        numberOfConnections=1,
+        location="EqDC2",
+        connectionsBandwidth="10Gbps",
+        lagName="x",
+        requestMACSec=True,
+        connectionId=plain["connectionId"],
+    )
     assert dx.describe_lags(lagId=lag["lagId"])["lags"][0]["numberOfConnections"] == 1
 
 
@@ -194,5 +222,9 @@ def test_keys_on_a_partners_interconnect(server: Any, account: str) -> None:
     ckn = hex64()
     out = partner.associate_mac_sec_key(connectionId=ic, ckn=ckn, cak=hex64())
     described = partner.describe_interconnects(interconnectId=ic)["interconnects"][0]
-    assert [k["ckn"] for k in described["macSecKeys"]] == [ckn] == [k["ckn"] for k in out["macSecKeys"]]
+    assert (
+        [k["ckn"] for k in described["macSecKeys"]]
+        == [ckn]
+        == [k["ckn"] for k in out["macSecKeys"]]
+    )
     assert described["portEncryptionStatus"] == "Encryption Up"

@@ -68,14 +68,24 @@ def test_a_failover_test_on_the_only_vif_to_a_vpc_is_a_loss_in_every_reader(
     ext(server.endpoint, "PUT", "/topology", {"yaml": yaml.safe_dump(data)}, account=account)
     only = lab.vifs[0]
     assert now_pairs(server, account)[("dc1", "prod")]["reachable"] is True
-    test = dx.start_bgp_failover_test(virtualInterfaceId=only, testDurationInMinutes=5)["virtualInterfaceTest"]
+    test = dx.start_bgp_failover_test(virtualInterfaceId=only, testDurationInMinutes=5)[
+        "virtualInterfaceTest"
+    ]
     assert describe(dx, only) == ("testing", ["down"])
     assert routes(dx, only) == []
     pair = now_pairs(server, account)[("dc1", "prod")]
     assert pair["reachable"] is False and only not in pair["forward"]
-    verified = ext(server.endpoint, "GET", "/verify", {"site": "dc1", "vpc": "prod", "count": 2}, account=account)
+    verified = ext(
+        server.endpoint,
+        "GET",
+        "/verify",
+        {"site": "dc1", "vpc": "prod", "count": 2},
+        account=account,
+    )
     assert verified["reachable"] is False and verified["ping"]["received"] == 0
-    report = ext(server.endpoint, "GET", f"/failover-tests/{test['testId']}/report", account=account)
+    report = ext(
+        server.endpoint, "GET", f"/failover-tests/{test['testId']}/report", account=account
+    )
     assert report["lost"] == ["dc1 <-> prod"]
     dx.stop_bgp_failover_test(virtualInterfaceId=only)
     assert describe(dx, only) == ("available", ["up"])
@@ -86,7 +96,13 @@ def test_the_group_compliance_and_the_analysis_say_which_question_each_answers(
     server: ServerProcess, dx: Any, account: str
 ) -> None:
     maximum(server, dx, account)
-    ext(server.endpoint, "POST", "/failures", {"kind": "location", "id": "EqDC2", "minutes": 5}, account=account)
+    ext(
+        server.endpoint,
+        "POST",
+        "/failures",
+        {"kind": "location", "id": "EqDC2", "minutes": 5},
+        account=account,
+    )
     group = dx.list_resiliency_groups()["items"][0]["resiliencyGroupId"]
     check = ext(server.endpoint, "GET", f"/resiliency-groups/{group}/compliance", account=account)
     result = ext(server.endpoint, "GET", "/analyze", account=account)
@@ -102,9 +118,22 @@ def test_the_group_compliance_and_the_analysis_say_which_question_each_answers(
 def test_without_a_vpc_a_single_location_is_a_single_point_of_failure() -> None:
     """Development and test: two connections in one location, no VPC described yet."""
     net = build(DEV_TEST)
-    no_vpc = type(net)(net.region, net.links, net.vifs, net.gateways, net.associations,
-                       net.topology.__class__(net.topology.customer_asn, net.topology.sites, net.topology.routers,
-                                              (), net.topology.wan), net.router_of_link, {})  # fmt: skip
+    no_vpc = type(net)(
+        net.region,
+        net.links,
+        net.vifs,
+        net.gateways,
+        net.associations,
+        net.topology.__class__(
+            net.topology.customer_asn,
+            net.topology.sites,
+            net.topology.routers,
+            (),
+            net.topology.wan,
+        ),
+        net.router_of_link,
+        {},
+    )
     result = analyze(no_vpc)
     spofs = {(s["kind"], s["id"]): s["lost"] for s in result.single_points_of_failure}
     assert spofs[("location", "EqDC2")] == [f"dc1 <-> {DXGW}", f"dc1 <-> {VGW}"]
@@ -115,12 +144,34 @@ def test_two_vifs_on_one_connection_are_a_single_point_of_failure() -> None:
     """Prowler counts two VIFs as redundancy; losing their one connection loses both."""
     net = build([DEV_TEST[0]], adverts={"dc1": [Advertisement("10.1.0.0/16")]})
     first = next(iter(net.vifs.values()))
-    second = type(first)(**{**first.__dict__, "id": "dxvif-00000009", "vlan": 109,
-                            "sessions": (type(first.sessions[0])("dxvif-00000009", "ipv4", "dxpeer-9", "169.254.9.1/30",
-                                                                 "169.254.9.2/30"),)})  # fmt: skip
-    net = type(net)(net.region, net.links, {**net.vifs, second.id: second}, net.gateways, net.associations,
-                    net.topology.__class__(net.topology.customer_asn, net.topology.sites, net.topology.routers, (),
-                                           net.topology.wan), net.router_of_link, {})  # fmt: skip
+    second = type(first)(
+        **{
+            **first.__dict__,
+            "id": "dxvif-00000009",
+            "vlan": 109,
+            "sessions": (
+                type(first.sessions[0])(
+                    "dxvif-00000009", "ipv4", "dxpeer-9", "169.254.9.1/30", "169.254.9.2/30"
+                ),
+            ),
+        }
+    )
+    net = type(net)(
+        net.region,
+        net.links,
+        {**net.vifs, second.id: second},
+        net.gateways,
+        net.associations,
+        net.topology.__class__(
+            net.topology.customer_asn,
+            net.topology.sites,
+            net.topology.routers,
+            (),
+            net.topology.wan,
+        ),
+        net.router_of_link,
+        {},
+    )
     result = analyze(net)
     lost = {(s["kind"], s["id"]) for s in result.single_points_of_failure}
     assert ("connection", DEV_TEST[0][0]) in lost
@@ -139,11 +190,20 @@ def test_a_lab_plane_stopped_in_this_process_changes_nothing_for_the_sim() -> No
     LabPlane().stop(teardown=False)
     with dxlab_server(patch_env=False) as server:
         dx = server.client
-        conn = dx.create_connection(location="EqDC2", bandwidth="10Gbps", connectionName="c")["connectionId"]
-        vgw = ext(server.endpoint_url, "POST", "/virtual-gateways", {"vpcCidrs": ["10.100.0.0/16"]})["virtualGatewayId"]
+        conn = dx.create_connection(location="EqDC2", bandwidth="10Gbps", connectionName="c")[
+            "connectionId"
+        ]
+        vgw = ext(
+            server.endpoint_url, "POST", "/virtual-gateways", {"vpcCidrs": ["10.100.0.0/16"]}
+        )["virtualGatewayId"]
         vif = dx.create_private_virtual_interface(
             connectionId=conn,
-            newPrivateVirtualInterface={"virtualInterfaceName": "v", "vlan": 101, "asn": 65000, "virtualGatewayId": vgw},
+            newPrivateVirtualInterface={
+                "virtualInterfaceName": "v",
+                "vlan": 101,
+                "asn": 65000,
+                "virtualGatewayId": vgw,
+            },
         )["virtualInterfaceId"]
         assert describe(dx, vif) == ("available", ["up"])
         dx.start_bgp_failover_test(virtualInterfaceId=vif, testDurationInMinutes=5)

@@ -22,7 +22,9 @@ def test_create_connection_answers_like_aws(dx: Any, account: str) -> None:
 
 def test_connections_spread_over_distinct_devices(dx: Any) -> None:
     devices = {
-        dx.create_connection(location="EqDC2", bandwidth="10Gbps", connectionName=f"c{i}")["awsDevice"]
+        dx.create_connection(location="EqDC2", bandwidth="10Gbps", connectionName=f"c{i}")[
+            "awsDevice"
+        ]
         for i in range(4)
     }
     assert len(devices) == 4
@@ -30,14 +32,18 @@ def test_connections_spread_over_distinct_devices(dx: Any) -> None:
 
 @pytest.mark.parametrize("bandwidth", ["7Gbps", "10gbps", "50Mbps", "1G"])
 def test_bad_bandwidth_is_refused_and_nothing_changes(dx: Any, bandwidth: str) -> None:
-    code, status, message = error_of(dx.create_connection, location="EqDC2", bandwidth=bandwidth, connectionName="x")
+    code, status, message = error_of(
+        dx.create_connection, location="EqDC2", bandwidth=bandwidth, connectionName="x"
+    )
     assert (code, status) == ("DirectConnectClientException", 400)
     assert bandwidth in message
     assert dx.describe_connections()["connections"] == []
 
 
 def test_unknown_location_is_refused(dx: Any) -> None:
-    code, status, message = error_of(dx.create_connection, location="XYZ1", bandwidth="1Gbps", connectionName="x")
+    code, status, message = error_of(
+        dx.create_connection, location="XYZ1", bandwidth="1Gbps", connectionName="x"
+    )
     assert (code, status) == ("DirectConnectClientException", 400)
     assert "XYZ1" in message
     assert dx.describe_connections()["connections"] == []
@@ -54,7 +60,9 @@ def test_other_accounts_connections_are_invisible(server: Any, dx: Any) -> None:
 def test_connection_quota_per_location(dx: Any) -> None:
     for i in range(10):
         dx.create_connection(location="CSVA1", bandwidth="1Gbps", connectionName=f"q{i}")
-    code, status, message = error_of(dx.create_connection, location="CSVA1", bandwidth="1Gbps", connectionName="q10")
+    code, status, message = error_of(
+        dx.create_connection, location="CSVA1", bandwidth="1Gbps", connectionName="q10"
+    )
     assert (code, status) == ("DirectConnectClientException", 400)
     assert "limit" in message.lower()
     assert len(dx.describe_connections()["connections"]) == 10

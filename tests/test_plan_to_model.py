@@ -32,8 +32,20 @@ def imported(source: tuple[DxlabServer, Estate], tmp_path: Path) -> Iterator[Dxl
     src, _ = source
     with dxlab_server(patch_env=False) as target:
         env = clean_env(**profile_files(tmp_path, "estate", ACCOUNT))
-        done = dxlab("import", "--profile", "estate", "--source-endpoint", src.endpoint_url, "--endpoint",
-                     target.endpoint_url, "--topology-out", str(tmp_path / "t.yaml"), "--json", env=env, tmp=tmp_path)  # fmt: skip
+        done = dxlab(
+            "import",
+            "--profile",
+            "estate",
+            "--source-endpoint",
+            src.endpoint_url,
+            "--endpoint",
+            target.endpoint_url,
+            "--topology-out",
+            str(tmp_path / "t.yaml"),
+            "--json",
+            env=env,
+            tmp=tmp_path,
+        )
         assert done.returncode == 0, done.stdout + done.stderr
         yield target
 
@@ -46,10 +58,16 @@ def plan(target: DxlabServer, *args: str) -> dict[str, Any]:
 
 
 def aws_side(result: dict[str, Any]) -> list[tuple[str, str]]:
-    return [(s["kind"], s["id"]) for s in result["single_points_of_failure"] if s["kind"] in ("device", "connection", "location")]
+    return [
+        (s["kind"], s["id"])
+        for s in result["single_points_of_failure"]
+        if s["kind"] in ("device", "connection", "location")
+    ]
 
 
-def test_plan_to_maximum_lists_the_order_and_its_cost(source: tuple[DxlabServer, Estate], imported: DxlabServer) -> None:
+def test_plan_to_maximum_lists_the_order_and_its_cost(
+    source: tuple[DxlabServer, Estate], imported: DxlabServer
+) -> None:
     _, made = source
     before = ext(imported.endpoint_url, "GET", "/analyze", account=ACCOUNT)
     result = plan(imported, "--to", "maximum")
@@ -57,19 +75,27 @@ def test_plan_to_maximum_lists_the_order_and_its_cost(source: tuple[DxlabServer,
     # device, not duplicated; the LAG's location gets a second device: one new 10 Gbps connection.
     [move] = result["moves"]
     vif_on = dict(zip(made.twins, made.vifs[:2], strict=True))
-    assert move["source"] in made.twins and move["vif"] == vif_on[move["source"]] and move["target"] == made.spare
+    assert (
+        move["source"] in made.twins
+        and move["vif"] == vif_on[move["source"]]
+        and move["target"] == made.spare
+    )
     kept = next(t for t in made.twins if t != move["source"])
     [order] = result["orders"]
     assert order["location"] == "CSVA1" and order["bandwidth"] == "10Gbps"
     lag_device = imported.client_for(ACCOUNT).describe_lags()["lags"][0]["awsDeviceV2"]
     assert lag_device in order["avoid_devices"]
     avoid = {d["device"] for d in result["devicesToAvoid"]}
-    twin_device = imported.client_for(ACCOUNT).describe_connections(connectionId=made.twins[0])["connections"][0]["awsDeviceV2"]
+    twin_device = imported.client_for(ACCOUNT).describe_connections(connectionId=made.twins[0])[
+        "connections"
+    ][0]["awsDeviceV2"]
     assert twin_device in avoid and lag_device in avoid
     added = {(v["gateway"], v["port"]) for v in result["virtualInterfaces"]}
     assert (made.dxgw_lag, kept) in added and (made.dxgw_lag, made.spare) in added
     assert (made.dxgw_one, made.lag) in added and (made.dxgw_one, order["ref"]) in added
-    assert result["portHourCostUsd"] == PORT_HOUR_USD["10Gbps"] and result["monthlyPortCostUsd"] == round(PORT_HOUR_USD["10Gbps"] * 730, 2)
+    assert result["portHourCostUsd"] == PORT_HOUR_USD["10Gbps"] and result[
+        "monthlyPortCostUsd"
+    ] == round(PORT_HOUR_USD["10Gbps"] * 730, 2)
     # A plan orders nothing by itself.
     after = ext(imported.endpoint_url, "GET", "/analyze", account=ACCOUNT)
     before.pop("stats"), after.pop("stats")
@@ -78,15 +104,26 @@ def test_plan_to_maximum_lists_the_order_and_its_cost(source: tuple[DxlabServer,
     high = plan(imported, "--to", "high")
     assert high["orders"] == [] and high["portHourCostUsd"] == 0
     # Another caller plans for the imported account by naming it.
-    done = dxlab("plan", "--to", "high", "--json", "--account", ACCOUNT, "--endpoint", imported.endpoint_url,
-                 env=clean_env(AWS_ACCESS_KEY_ID="999999999999", AWS_SECRET_ACCESS_KEY="x"))  # fmt: skip
+    done = dxlab(
+        "plan",
+        "--to",
+        "high",
+        "--json",
+        "--account",
+        ACCOUNT,
+        "--endpoint",
+        imported.endpoint_url,
+        env=clean_env(AWS_ACCESS_KEY_ID="999999999999", AWS_SECRET_ACCESS_KEY="x"),
+    )
     assert done.returncode == 0 and json.loads(done.stdout) == high
     # The readable plan says the same.
     done = dxlab("plan", "--to", "maximum", "--endpoint", imported.endpoint_url, env=AS_ACCOUNT)
     assert done.returncode == 0 and "CSVA1" in done.stdout and "$2.25/hour" in done.stdout
 
 
-def test_placing_the_maximum_plan_removes_the_weaknesses(source: tuple[DxlabServer, Estate], imported: DxlabServer) -> None:
+def test_placing_the_maximum_plan_removes_the_weaknesses(
+    source: tuple[DxlabServer, Estate], imported: DxlabServer
+) -> None:
     _, made = source
     before = analysis(imported.endpoint_url)
     assert before["sla"] == "none"
@@ -119,8 +156,14 @@ def test_a_model_the_toolkit_does_not_have_is_refused(imported: DxlabServer) -> 
 
 # The planner alone (no server): the rules of each model on small estates.
 def ports_and_vifs(*spec: tuple[str, str, str]) -> tuple[list[Port], list[Attachment]]:
-    ports = [Port(pid, loc, dev, "10Gbps", "us-east-1", hosted="hosted" in pid) for pid, loc, dev in spec]
-    return ports, [Attachment(f"vif-{p.id}", p.id, "gw-1", "private", 65000) for p in ports if not p.id.startswith("idle")]
+    ports = [
+        Port(pid, loc, dev, "10Gbps", "us-east-1", hosted="hosted" in pid) for pid, loc, dev in spec
+    ]
+    return ports, [
+        Attachment(f"vif-{p.id}", p.id, "gw-1", "private", 65000)
+        for p in ports
+        if not p.id.startswith("idle")
+    ]
 
 
 def catalog(region: str) -> list[tuple[str, int]]:
@@ -135,11 +178,17 @@ def test_high_model_orders_one_connection_in_a_second_location() -> None:
     assert result.hourly_cost == PORT_HOUR_USD["10Gbps"]
     maximum = plan_to("maximum", ports, vifs, catalog)
     # Maximum: a second device at A (avoiding A-1), and two at B.
-    assert [(o.location, o.avoid_devices) for o in maximum.orders] == [("A", ["A-1"]), ("B", []), ("B", [])]
+    assert [(o.location, o.avoid_devices) for o in maximum.orders] == [
+        ("A", ["A-1"]),
+        ("B", []),
+        ("B", []),
+    ]
 
 
 def test_an_idle_connection_is_used_before_anything_is_ordered_but_not_a_hosted_one() -> None:
-    ports, vifs = ports_and_vifs(("c1", "A", "A-1"), ("idle-1", "B", "B-1"), ("idle-hosted", "A", "A-2"))
+    ports, vifs = ports_and_vifs(
+        ("c1", "A", "A-1"), ("idle-1", "B", "B-1"), ("idle-hosted", "A", "A-2")
+    )
     result = plan_to("high", ports, vifs, catalog)
     assert result.orders == [] and ("gw-1", "idle-1") in {(v.gateway, v.port) for v in result.vifs}
     maximum = plan_to("maximum", ports, vifs, catalog)

@@ -34,12 +34,19 @@ def walked(server: ServerProcess) -> Walked:
     account = "246813579024"
     dx = server.client(account)
     scenario = maximum(server, dx, account)
-    interconnect = dx.create_interconnect(interconnectName="ic", bandwidth="10Gbps", location="EqDC2")
-    dx.allocate_connection_on_interconnect(
-        bandwidth="500Mbps", connectionName="hosted", ownerAccount=account,
-        interconnectId=interconnect["interconnectId"], vlan=201,
+    interconnect = dx.create_interconnect(
+        interconnectName="ic", bandwidth="10Gbps", location="EqDC2"
     )
-    lag = dx.create_lag(numberOfConnections=1, location="CSVA1", connectionsBandwidth="10Gbps", lagName="lag")
+    dx.allocate_connection_on_interconnect(
+        bandwidth="500Mbps",
+        connectionName="hosted",
+        ownerAccount=account,
+        interconnectId=interconnect["interconnectId"],
+        vlan=201,
+    )
+    lag = dx.create_lag(
+        numberOfConnections=1, location="CSVA1", connectionsBandwidth="10Gbps", lagName="lag"
+    )
     groups = dx.list_resiliency_groups().get("items", [])
     extra = {
         "interconnectId": interconnect["interconnectId"],
@@ -58,7 +65,9 @@ def params(op_name: str, w: Walked) -> dict[str, Any]:
         "virtualInterfaceId": s.vifs[0],
         "directConnectGatewayId": s.dx_gateway,
         "virtualGatewayId": s.vgw,
-        "resourceArns": [f"arn:aws:directconnect:us-east-1:{w.account}:dxcon/{c}" for c in s.connections],
+        "resourceArns": [
+            f"arn:aws:directconnect:us-east-1:{w.account}:dxcon/{c}" for c in s.connections
+        ],
         **w.extra,
     }
     if op_name == "DescribeHostedConnections":  # the hosted connections of an interconnect
@@ -83,7 +92,9 @@ def test_the_walk_through_has_reads_to_compare() -> None:
 
 
 @pytest.mark.parametrize("op_name", READS)
-def test_read_answers_alike_over_both_protocols(server: ServerProcess, walked: Walked, op_name: str) -> None:
+def test_read_answers_alike_over_both_protocols(
+    server: ServerProcess, walked: Walked, op_name: str
+) -> None:
     body = params(op_name, walked)
     json_answer, by_json = json_call(server.endpoint, op_name, body, walked.account)
     cbor_answer, by_cbor = cbor_call(server.endpoint, op_name, body, walked.account)

@@ -58,7 +58,11 @@ def test_cbor_timestamps_are_tag_1_and_parse_into_datetimes(server: Any, account
     [conn] = parsed["connections"]
     issued = conn["loaIssueTime"]
     assert isinstance(issued, dt.datetime)  # botocore's RpcV2CBORParser made it one
-    assert before - dt.timedelta(seconds=5) <= issued <= dt.datetime.now(dt.UTC) + dt.timedelta(seconds=5)
+    assert (
+        before - dt.timedelta(seconds=5)
+        <= issued
+        <= dt.datetime.now(dt.UTC) + dt.timedelta(seconds=5)
+    )
     # On the wire: text key "loaIssueTime" then tag 1 (0xc1), epoch seconds.
     key = cbor2.dumps("loaIssueTime")
     at = answer.body.index(key) + len(key)
@@ -94,7 +98,13 @@ def _indefinite_text(text: str) -> bytes:
 def test_cbor_indefinite_lengths_are_accepted(server: Any, account: str) -> None:
     # Streaming CBOR encoders write maps and strings of unknown length: RPCv2 allows it.
     body = b"\xbf" + b"".join(_indefinite_text(k) + _indefinite_text(v) for k, v in ORDER.items())
-    body += _indefinite_text("tags") + b"\x9f" + b"\xbf" + _indefinite_text("key") + _indefinite_text("team")
+    body += (
+        _indefinite_text("tags")
+        + b"\x9f"
+        + b"\xbf"
+        + _indefinite_text("key")
+        + _indefinite_text("team")
+    )
     body += b"\xff\xff\xff"  # ends the tag's map, the tags list, the request map
     answer = send(server.endpoint, CREATE, body, cbor_headers(), account=account)
     assert answer.status == 200, answer.body[:300]
@@ -115,7 +125,9 @@ def test_cbor_describe_locations(server: Any, account: str) -> None:
 
 
 def test_cbor_error_is_a_namespaced_cbor_body(server: Any, account: str) -> None:
-    answer, parsed = cbor_call(server.endpoint, "DescribeConnections", {"connectionId": "dxcon-nope1234"}, account)
+    answer, parsed = cbor_call(
+        server.endpoint, "DescribeConnections", {"connectionId": "dxcon-nope1234"}, account
+    )
     err = assert_aws_error(answer, 400)
     assert err == {
         "__type": "com.amazonaws.directconnect#DirectConnectClientException",
@@ -130,7 +142,10 @@ def test_cbor_error_is_a_namespaced_cbor_body(server: Any, account: str) -> None
 
 def test_cbor_validation_error_names_member_and_rule(server: Any, account: str) -> None:
     answer, parsed = cbor_call(
-        server.endpoint, "TagResource", {"resourceArn": "arn:x", "tags": [{"key": "a" * 129}]}, account
+        server.endpoint,
+        "TagResource",
+        {"resourceArn": "arn:x", "tags": [{"key": "a" * 129}]},
+        account,
     )
     assert_aws_error(answer, 400, "DirectConnectClientException")
     assert parsed["Error"]["Message"] == (
@@ -145,11 +160,15 @@ def test_modeled_exceptions_keep_their_names(server: Any, account: str, wire: st
     _, conn = call(server.endpoint, "CreateConnection", ORDER, account)
     arn = f"arn:aws:directconnect:us-east-1:{account}:dxcon/{conn['connectionId']}"
     twice = [{"key": "team", "value": "a"}, {"key": "team", "value": "b"}]
-    answer, parsed = call(server.endpoint, "TagResource", {"resourceArn": arn, "tags": twice}, account)
+    answer, parsed = call(
+        server.endpoint, "TagResource", {"resourceArn": arn, "tags": twice}, account
+    )
     assert_aws_error(answer, 400, "DuplicateTagKeysException")
     assert parsed["Error"]["Code"] == "DuplicateTagKeysException"
     many = [{"key": f"k{i}", "value": "v"} for i in range(51)]
-    answer, parsed = call(server.endpoint, "TagResource", {"resourceArn": arn, "tags": many}, account)
+    answer, parsed = call(
+        server.endpoint, "TagResource", {"resourceArn": arn, "tags": many}, account
+    )
     assert_aws_error(answer, 400, "TooManyTagsException")
     # boto3 raises the modeled exception class for them.
     dx = server.client(account)
@@ -184,30 +203,53 @@ def test_constraint_messages_name_member_and_rule(server: Any, account: str, wir
 
 @pytest.mark.parametrize(
     ("key", "accepted"),
-    [("team", True), ("cost center:a/b=c+d-e@f", True), ("équipe 1", True), ("a\u3000b", True),
-     ("team\n", False), ("a\tb", False), ("a!", False)],
+    [
+        ("team", True),
+        ("cost center:a/b=c+d-e@f", True),
+        ("équipe 1", True),
+        ("a\u3000b", True),
+        ("team\n", False),
+        ("a\tb", False),
+        ("a!", False),
+    ],
 )
-def test_patterns_read_as_aws_reads_them(server: Any, account: str, key: str, accepted: bool) -> None:
+def test_patterns_read_as_aws_reads_them(
+    server: Any, account: str, key: str, accepted: bool
+) -> None:
     # Tag keys: ^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$ - letters, separators (not tabs or
     # newlines), numbers; "$" is the end of the input, not "before a final newline".
     _, conn = json_call(server.endpoint, "CreateConnection", ORDER, account)
     arn = f"arn:aws:directconnect:us-east-1:{account}:dxcon/{conn['connectionId']}"
-    answer, parsed = json_call(server.endpoint, "TagResource", {"resourceArn": arn, "tags": [{"key": key}]}, account)
+    answer, parsed = json_call(
+        server.endpoint, "TagResource", {"resourceArn": arn, "tags": [{"key": key}]}, account
+    )
     if accepted:
         assert answer.status == 200, answer.body
     else:
         assert_aws_error(answer, 400, "DirectConnectClientException")
-        assert "at 'tags.1.member.key' failed to satisfy constraint: Member must satisfy regular expression pattern" in parsed["Error"]["Message"]
+        assert (
+            "at 'tags.1.member.key' failed to satisfy constraint: Member must satisfy regular expression pattern"
+            in parsed["Error"]["Message"]
+        )
 
 
 def test_enum_and_required_messages(server: Any, account: str) -> None:
     answer, parsed = json_call(
-        server.endpoint, "CreateConnection", {"location": "EqDC2", "bandwidth": "1Gbps", "billingMode": "Monthly"}, account
+        server.endpoint,
+        "CreateConnection",
+        {"location": "EqDC2", "bandwidth": "1Gbps", "billingMode": "Monthly"},
+        account,
     )
     assert_aws_error(answer, 400, "DirectConnectClientException")
     message = parsed["Error"]["Message"]
-    assert "Value null at 'connectionName' failed to satisfy constraint: Member must not be null" in message
-    assert "Value 'Monthly' at 'billingMode' failed to satisfy constraint: Member must satisfy enum value set: [PayAsYouGo" in message
+    assert (
+        "Value null at 'connectionName' failed to satisfy constraint: Member must not be null"
+        in message
+    )
+    assert (
+        "Value 'Monthly' at 'billingMode' failed to satisfy constraint: Member must satisfy enum value set: [PayAsYouGo"
+        in message
+    )
     assert connections(server.endpoint, account) == []
 
 
@@ -223,28 +265,52 @@ def test_enum_and_required_messages(server: Any, account: str) -> None:
         ({"connectionId": {"a": 1}}, "connectionId", "a String"),
     ],
 )
-def test_wrong_types_name_the_member(server: Any, account: str, body: dict[str, Any], member: str, expected: str) -> None:
+def test_wrong_types_name_the_member(
+    server: Any, account: str, body: dict[str, Any], member: str, expected: str
+) -> None:
     for answer in (
-        send(server.endpoint, "/", orjson.dumps(body), json_headers("DescribeConnections"), account=account),
-        send(server.endpoint, CBOR_PREFIX + "DescribeConnections", cbor2.dumps(body), cbor_headers(), account=account),
+        send(
+            server.endpoint,
+            "/",
+            orjson.dumps(body),
+            json_headers("DescribeConnections"),
+            account=account,
+        ),
+        send(
+            server.endpoint,
+            CBOR_PREFIX + "DescribeConnections",
+            cbor2.dumps(body),
+            cbor_headers(),
+            account=account,
+        ),
     ):
         err = assert_aws_error(answer, 400, "SerializationException")
         assert f"at '{member}' cannot be converted to {expected}" in err["message"], err
 
 
 @pytest.mark.parametrize("encode", [orjson.dumps, cbor2.dumps])
-def test_null_list_member_and_json_words_in_messages(server: Any, account: str, encode: Any) -> None:
+def test_null_list_member_and_json_words_in_messages(
+    server: Any, account: str, encode: Any
+) -> None:
     def answer(op_name: str, body: dict[str, Any]) -> Answer:
         if encode is orjson.dumps:
             return send(server.endpoint, "/", encode(body), json_headers(op_name), account=account)
-        return send(server.endpoint, CBOR_PREFIX + op_name, encode(body), cbor_headers(), account=account)
+        return send(
+            server.endpoint, CBOR_PREFIX + op_name, encode(body), cbor_headers(), account=account
+        )
 
-    err = assert_aws_error(answer("DescribeTags", {"resourceArns": ["arn:x", None]}), 400, "DirectConnectClientException")
+    err = assert_aws_error(
+        answer("DescribeTags", {"resourceArns": ["arn:x", None]}),
+        400,
+        "DirectConnectClientException",
+    )
     assert err["message"] == (
         "1 validation error detected: Value null at 'resourceArns.2.member'"
         " failed to satisfy constraint: Member must not be null"
     )
-    err = assert_aws_error(answer("DescribeConnections", {"maxResults": True}), 400, "SerializationException")
+    err = assert_aws_error(
+        answer("DescribeConnections", {"maxResults": True}), 400, "SerializationException"
+    )
     assert err["message"] == "Value true at 'maxResults' cannot be converted to an Integer"
 
 
@@ -266,7 +332,9 @@ def test_nul_character_is_refused(server: Any, account: str, encode: Any) -> Non
 
 def test_wrong_type_deep_in_a_list(server: Any, account: str) -> None:
     body = {"resourceArn": "arn:x", "tags": [{"key": "ok"}, {"key": 7}]}
-    answer = send(server.endpoint, "/", orjson.dumps(body), json_headers("TagResource"), account=account)
+    answer = send(
+        server.endpoint, "/", orjson.dumps(body), json_headers("TagResource"), account=account
+    )
     err = assert_aws_error(answer, 400, "SerializationException")
     assert "at 'tags.2.member.key' cannot be converted to a String" in err["message"]
 
@@ -289,47 +357,215 @@ MALFORMED: dict[str, tuple[str, str, bytes, dict[str, str], str]] = {
     "json array": ("POST", "/", b"[1, 2]", J, "SerializationException"),
     "json number": ("POST", "/", b"42", J, "SerializationException"),
     "json string": ("POST", "/", b'"EqDC2"', J, "SerializationException"),
-    "json array, no-input op": ("POST", "/", b"[]", json_headers("DescribeLocations"), "SerializationException"),
+    "json array, no-input op": (
+        "POST",
+        "/",
+        b"[]",
+        json_headers("DescribeLocations"),
+        "SerializationException",
+    ),
     "json after json": ("POST", "/", b"{} {}", J, "SerializationException"),
     "json nested 5000 deep": ("POST", "/", _nested_json(5000), J, "SerializationException"),
-    "json list nested 5000 deep": ("POST", "/", b'{"tags":' + b"[" * 5000 + b"]" * 5000 + b"}", J, "SerializationException"),
-    "json invalid utf-8": ("POST", "/", b'{"location":"\xff\xfe","bandwidth":"1Gbps","connectionName":"x"}', J, "SerializationException"),
-    "json lone surrogate": ("POST", "/", b'{"location":"\\ud800","bandwidth":"1Gbps","connectionName":"x"}', J, "SerializationException"),
-    "json integer over 64 bits": ("POST", "/", b'{"maxResults": 123456789012345678901234567890}', json_headers("DescribeConnections"), "SerializationException"),
-    "json null members": ("POST", "/", b'{"location":null,"bandwidth":null,"connectionName":null}', J, "DirectConnectClientException"),
+    "json list nested 5000 deep": (
+        "POST",
+        "/",
+        b'{"tags":' + b"[" * 5000 + b"]" * 5000 + b"}",
+        J,
+        "SerializationException",
+    ),
+    "json invalid utf-8": (
+        "POST",
+        "/",
+        b'{"location":"\xff\xfe","bandwidth":"1Gbps","connectionName":"x"}',
+        J,
+        "SerializationException",
+    ),
+    "json lone surrogate": (
+        "POST",
+        "/",
+        b'{"location":"\\ud800","bandwidth":"1Gbps","connectionName":"x"}',
+        J,
+        "SerializationException",
+    ),
+    "json integer over 64 bits": (
+        "POST",
+        "/",
+        b'{"maxResults": 123456789012345678901234567890}',
+        json_headers("DescribeConnections"),
+        "SerializationException",
+    ),
+    "json null members": (
+        "POST",
+        "/",
+        b'{"location":null,"bandwidth":null,"connectionName":null}',
+        J,
+        "DirectConnectClientException",
+    ),
     "json body null": ("POST", "/", b"null", J, "DirectConnectClientException"),
-    "unknown target": ("POST", "/", b"{}", json_headers("CreateConnections"), "UnknownOperationException"),
-    "missing target": ("POST", "/", b"{}", {"Content-Type": "application/x-amz-json-1.1"}, "UnknownOperationException"),
-    "other service's target": ("POST", "/", b"{}", {"X-Amz-Target": "DynamoDB_20120810.ListTables"}, "UnknownOperationException"),
-    "target without operation": ("POST", "/", b"{}", {"X-Amz-Target": "OvertureService."}, "UnknownOperationException"),
+    "unknown target": (
+        "POST",
+        "/",
+        b"{}",
+        json_headers("CreateConnections"),
+        "UnknownOperationException",
+    ),
+    "missing target": (
+        "POST",
+        "/",
+        b"{}",
+        {"Content-Type": "application/x-amz-json-1.1"},
+        "UnknownOperationException",
+    ),
+    "other service's target": (
+        "POST",
+        "/",
+        b"{}",
+        {"X-Amz-Target": "DynamoDB_20120810.ListTables"},
+        "UnknownOperationException",
+    ),
+    "target without operation": (
+        "POST",
+        "/",
+        b"{}",
+        {"X-Amz-Target": "OvertureService."},
+        "UnknownOperationException",
+    ),
     "GET with a target": ("GET", "/", b"", J, "UnknownOperationException"),
     "PUT": ("PUT", "/", b"{}", J, "UnknownOperationException"),
     "DELETE": ("DELETE", "/", b"", J, "UnknownOperationException"),
     "POST elsewhere": ("POST", "/2012-10-25/connections", b"{}", J, "UnknownOperationException"),
     "bad cbor": ("POST", CREATE, b"\xff\xff\x00", C, "SerializationException"),
     "truncated cbor": ("POST", CREATE, cbor2.dumps(GOOD)[:-3], C, "SerializationException"),
-    "cbor then garbage": ("POST", CREATE, cbor2.dumps(GOOD) + b"\x00junk", C, "SerializationException"),
+    "cbor then garbage": (
+        "POST",
+        CREATE,
+        cbor2.dumps(GOOD) + b"\x00junk",
+        C,
+        "SerializationException",
+    ),
     "cbor array": ("POST", CREATE, cbor2.dumps([GOOD]), C, "SerializationException"),
     "cbor text": ("POST", CREATE, cbor2.dumps("EqDC2"), C, "SerializationException"),
-    "cbor unknown tag": ("POST", CREATE, cbor2.dumps(cbor2.CBORTag(9999, GOOD)), C, "SerializationException"),
-    "cbor bytes for a string": ("POST", CREATE, cbor2.dumps({**GOOD, "location": b"EqDC2"}), C, "SerializationException"),
-    "cbor NaN for a string": ("POST", CREATE, cbor2.dumps({**GOOD, "location": float("nan")}), C, "SerializationException"),
-    "cbor undefined": ("POST", CREATE, cbor2.dumps({**GOOD, "location": cbor2.undefined}), C, "SerializationException"),
-    "cbor invalid utf-8": ("POST", CREATE, b"\xa1\x68location\x62\xff\xfe", C, "SerializationException"),
-    "cbor nested 100000 deep": ("POST", CREATE, b"\x81" * 100_000 + b"\x01", C, "SerializationException"),
+    "cbor unknown tag": (
+        "POST",
+        CREATE,
+        cbor2.dumps(cbor2.CBORTag(9999, GOOD)),
+        C,
+        "SerializationException",
+    ),
+    "cbor bytes for a string": (
+        "POST",
+        CREATE,
+        cbor2.dumps({**GOOD, "location": b"EqDC2"}),
+        C,
+        "SerializationException",
+    ),
+    "cbor NaN for a string": (
+        "POST",
+        CREATE,
+        cbor2.dumps({**GOOD, "location": float("nan")}),
+        C,
+        "SerializationException",
+    ),
+    "cbor undefined": (
+        "POST",
+        CREATE,
+        cbor2.dumps({**GOOD, "location": cbor2.undefined}),
+        C,
+        "SerializationException",
+    ),
+    "cbor invalid utf-8": (
+        "POST",
+        CREATE,
+        b"\xa1\x68location\x62\xff\xfe",
+        C,
+        "SerializationException",
+    ),
+    "cbor nested 100000 deep": (
+        "POST",
+        CREATE,
+        b"\x81" * 100_000 + b"\x01",
+        C,
+        "SerializationException",
+    ),
     "cbor indefinite maps": ("POST", CREATE, b"\xbf" * 50_000, C, "SerializationException"),
-    "cbor huge declared array": ("POST", CREATE, b"\x9b" + b"\xff" * 8, C, "SerializationException"),
-    "cbor huge declared string": ("POST", CREATE, b"\x7b\x00\x00\x00\xff\xff\xff\xff\xff", C, "SerializationException"),
-    "cbor bignum for an integer": ("POST", CBOR_PREFIX + "DescribeConnections", cbor2.dumps({"maxResults": 10**6000}), C, "SerializationException"),
-    "cbor bignum for a string": ("POST", CBOR_PREFIX + "DescribeConnections", cbor2.dumps({"connectionId": 10**6000}), C, "SerializationException"),
-    "cbor bad regex tag": ("POST", CBOR_PREFIX + "DescribeConnections", cbor2.dumps({"connectionId": cbor2.CBORTag(35, "(a")}), C, "SerializationException"),
-    "cbor self-referencing list": ("POST", CBOR_PREFIX + "DescribeTags", b"\xa1\x6cresourceArns\xd8\x1c\x81\xd8\x1d\x00", C, "SerializationException"),
-    "cbor null members": ("POST", CREATE, cbor2.dumps(dict.fromkeys(GOOD)), C, "DirectConnectClientException"),
-    "cbor unknown operation": ("POST", CBOR_PREFIX + "CreateConnections", cbor2.dumps({}), C, "UnknownOperationException"),
+    "cbor huge declared array": (
+        "POST",
+        CREATE,
+        b"\x9b" + b"\xff" * 8,
+        C,
+        "SerializationException",
+    ),
+    "cbor huge declared string": (
+        "POST",
+        CREATE,
+        b"\x7b\x00\x00\x00\xff\xff\xff\xff\xff",
+        C,
+        "SerializationException",
+    ),
+    "cbor bignum for an integer": (
+        "POST",
+        CBOR_PREFIX + "DescribeConnections",
+        cbor2.dumps({"maxResults": 10**6000}),
+        C,
+        "SerializationException",
+    ),
+    "cbor bignum for a string": (
+        "POST",
+        CBOR_PREFIX + "DescribeConnections",
+        cbor2.dumps({"connectionId": 10**6000}),
+        C,
+        "SerializationException",
+    ),
+    "cbor bad regex tag": (
+        "POST",
+        CBOR_PREFIX + "DescribeConnections",
+        cbor2.dumps({"connectionId": cbor2.CBORTag(35, "(a")}),
+        C,
+        "SerializationException",
+    ),
+    "cbor self-referencing list": (
+        "POST",
+        CBOR_PREFIX + "DescribeTags",
+        b"\xa1\x6cresourceArns\xd8\x1c\x81\xd8\x1d\x00",
+        C,
+        "SerializationException",
+    ),
+    "cbor null members": (
+        "POST",
+        CREATE,
+        cbor2.dumps(dict.fromkeys(GOOD)),
+        C,
+        "DirectConnectClientException",
+    ),
+    "cbor unknown operation": (
+        "POST",
+        CBOR_PREFIX + "CreateConnections",
+        cbor2.dumps({}),
+        C,
+        "UnknownOperationException",
+    ),
     "cbor no operation": ("POST", CBOR_PREFIX, cbor2.dumps({}), C, "UnknownOperationException"),
-    "cbor without smithy-protocol": ("POST", CREATE, cbor2.dumps(GOOD), {"Content-Type": "application/cbor"}, "SerializationException"),
-    "cbor with another smithy-protocol": ("POST", CREATE, cbor2.dumps(GOOD), {**C, "smithy-protocol": "rpc-v2-json"}, "SerializationException"),
-    "cbor to another service": ("POST", "/service/DynamoDB_20120810/operation/ListTables", cbor2.dumps({}), C, "UnknownOperationException"),
+    "cbor without smithy-protocol": (
+        "POST",
+        CREATE,
+        cbor2.dumps(GOOD),
+        {"Content-Type": "application/cbor"},
+        "SerializationException",
+    ),
+    "cbor with another smithy-protocol": (
+        "POST",
+        CREATE,
+        cbor2.dumps(GOOD),
+        {**C, "smithy-protocol": "rpc-v2-json"},
+        "SerializationException",
+    ),
+    "cbor to another service": (
+        "POST",
+        "/service/DynamoDB_20120810/operation/ListTables",
+        cbor2.dumps({}),
+        C,
+        "UnknownOperationException",
+    ),
     "cbor GET": ("GET", CREATE, b"", C, "SerializationException"),
     "cbor PUT": ("PUT", CREATE, cbor2.dumps(GOOD), C, "SerializationException"),
 }
@@ -365,7 +601,9 @@ def test_two_megabyte_chunked_body_is_refused(server: Any, account: str) -> None
     response = urllib3.PoolManager(retries=False).request(
         "POST", server.endpoint + "/", body=chunks(), headers=headers, chunked=True
     )
-    answer = Answer(response.status, {k.lower(): v for k, v in response.headers.items()}, response.data)
+    answer = Answer(
+        response.status, {k.lower(): v for k, v in response.headers.items()}, response.data
+    )
     assert_aws_error(answer, 413, "RequestEntityTooLargeException")
 
 
@@ -376,7 +614,10 @@ def test_request_cut_off_by_the_client_is_not_acted_on(server: Any, account: str
     host, port = server.endpoint.removeprefix("http://").split(":")
     with socket.create_connection((host, int(port)), timeout=5) as sock:
         # ... announced as longer than it is, then the client goes away.
-        sock.sendall(f"POST / HTTP/1.1\r\nHost: {host}\r\nContent-Length: {len(body) + 10}\r\n{head}\r\n".encode() + body)
+        sock.sendall(
+            f"POST / HTTP/1.1\r\nHost: {host}\r\nContent-Length: {len(body) + 10}\r\n{head}\r\n".encode()
+            + body
+        )
         sock.shutdown(socket.SHUT_WR)
         sock.settimeout(5)
         assert sock.recv(65536) == b""  # no answer: the request never completed
@@ -392,7 +633,9 @@ def test_request_cut_off_by_the_client_is_not_acted_on(server: Any, account: str
         b"\x16\x03\x01\x00\xa5\x01\x00\x00\xa1\x03\x03" + bytes(40),  # a TLS hello to a plain port
     ],
 )
-def test_malformed_http_is_refused_and_the_server_carries_on(server: Any, account: str, raw: bytes) -> None:
+def test_malformed_http_is_refused_and_the_server_carries_on(
+    server: Any, account: str, raw: bytes
+) -> None:
     # HTTP the server cannot parse never reaches the API; uvicorn refuses it itself.
     host, port = server.endpoint.removeprefix("http://").split(":")
     with socket.create_connection((host, int(port)), timeout=5) as sock:
@@ -402,15 +645,25 @@ def test_malformed_http_is_refused_and_the_server_carries_on(server: Any, accoun
     assert connections(server.endpoint, account) == []
 
 
-@pytest.mark.parametrize(("path", "headers"), [("/", json_headers("Nope")), (CBOR_PREFIX + "Nope", C)])
-def test_unknown_operation_is_named_before_credentials_are_asked_for(server: Any, path: str, headers: dict[str, str]) -> None:
+@pytest.mark.parametrize(
+    ("path", "headers"), [("/", json_headers("Nope")), (CBOR_PREFIX + "Nope", C)]
+)
+def test_unknown_operation_is_named_before_credentials_are_asked_for(
+    server: Any, path: str, headers: dict[str, str]
+) -> None:
     answer = send(server.endpoint, path, b"", headers, sign=False)
     assert_aws_error(answer, 400, "UnknownOperationException")
 
 
 @pytest.mark.parametrize("path", ["/", CREATE])
 def test_unsigned_request_is_refused_in_the_protocol_spoken(server: Any, path: str) -> None:
-    answer = send(server.endpoint, path, b"{}" if path == "/" else cbor2.dumps(GOOD), J if path == "/" else C, sign=False)
+    answer = send(
+        server.endpoint,
+        path,
+        b"{}" if path == "/" else cbor2.dumps(GOOD),
+        J if path == "/" else C,
+        sign=False,
+    )
     assert_aws_error(answer, 403, "MissingAuthenticationTokenException")
 
 

@@ -20,7 +20,15 @@ NEW_REGIONS = ("eu-central-1", "ap-northeast-1", "sa-east-1")
 
 
 def test_catalog_covers_the_regions_users_design_across() -> None:
-    for region in ("us-east-1", "us-west-2", "eu-west-1", "eu-central-1", "ap-southeast-2", "ap-northeast-1", "sa-east-1"):
+    for region in (
+        "us-east-1",
+        "us-west-2",
+        "eu-west-1",
+        "eu-central-1",
+        "ap-southeast-2",
+        "ap-northeast-1",
+        "sa-east-1",
+    ):
         assert len(catalog.locations_in(region)) >= 2, region
     # The AWS CLI's capture of describe-locations in sa-east-1.
     assert catalog.location("TIVIT").name == "Tivit - Site Transamerica (Sao Paulo)"  # type: ignore[union-attr]
@@ -28,9 +36,13 @@ def test_catalog_covers_the_regions_users_design_across() -> None:
 
 
 @pytest.mark.parametrize("region", NEW_REGIONS)
-def test_describe_locations_answers_the_requests_region(server: Any, account: str, region: str) -> None:
+def test_describe_locations_answers_the_requests_region(
+    server: Any, account: str, region: str
+) -> None:
     got = server.client(account, region=region).describe_locations()["locations"]
-    assert {loc["locationCode"] for loc in got} == {loc.code for loc in catalog.locations_in(region)}
+    assert {loc["locationCode"] for loc in got} == {
+        loc.code for loc in catalog.locations_in(region)
+    }
     assert {loc["region"] for loc in got} == {region}
 
 
@@ -42,56 +54,106 @@ def test_a_connection_signed_for_sa_east_1_is_made_there(server: Any, account: s
     assert [c["connectionId"] for c in sao.describe_connections()["connections"]] == [cid]
     # Another Region's endpoint does not know it, and its locations are not ordered there.
     assert east.describe_connections()["connections"] == []
-    assert error_of(east.describe_connections, connectionId=cid)[:2] == ("DirectConnectClientException", 400)
-    code, status, message = error_of(east.create_connection, location="TIVIT", bandwidth="1Gbps", connectionName="x")
-    assert (code, status) == ("DirectConnectClientException", 400) and "not a Direct Connect location in us-east-1" in message
+    assert error_of(east.describe_connections, connectionId=cid)[:2] == (
+        "DirectConnectClientException",
+        400,
+    )
+    code, status, message = error_of(
+        east.create_connection, location="TIVIT", bandwidth="1Gbps", connectionName="x"
+    )
+    assert (code, status) == (
+        "DirectConnectClientException",
+        400,
+    ) and "not a Direct Connect location in us-east-1" in message
     # Its ARN names its Region; tagging goes through that Region.
     arn = f"arn:aws:directconnect:sa-east-1:{account}:dxcon/{cid}"
     sao.tag_resource(resourceArn=arn, tags=[{"key": "site", "value": "sp"}])
-    assert sao.describe_tags(resourceArns=[arn])["resourceTags"][0]["tags"] == [{"key": "site", "value": "sp"}]
-    assert error_of(east.describe_tags, resourceArns=[arn])[:2] == ("DirectConnectClientException", 400)
+    assert sao.describe_tags(resourceArns=[arn])["resourceTags"][0]["tags"] == [
+        {"key": "site", "value": "sp"}
+    ]
+    assert error_of(east.describe_tags, resourceArns=[arn])[:2] == (
+        "DirectConnectClientException",
+        400,
+    )
 
 
 def test_lags_and_their_quota_are_per_region(server: Any, account: str) -> None:
     west, east = server.client(account, region="us-west-2"), server.client(account)
     for i in range(10):
-        west.create_lag(location="EqSe2-EQ", numberOfConnections=1, connectionsBandwidth="1Gbps", lagName=f"w{i}")
-    code, _, message = error_of(west.create_lag, location="EqSe2-EQ", numberOfConnections=1,
-                                connectionsBandwidth="1Gbps", lagName="w10")  # fmt: skip
+        west.create_lag(
+            location="EqSe2-EQ",
+            numberOfConnections=1,
+            connectionsBandwidth="1Gbps",
+            lagName=f"w{i}",
+        )
+    code, _, message = error_of(
+        west.create_lag,
+        location="EqSe2-EQ",
+        numberOfConnections=1,
+        connectionsBandwidth="1Gbps",
+        lagName="w10",
+    )
     assert code == "DirectConnectClientException" and "us-west-2" in message
     # us-east-1 has its own ten.
-    lag = east.create_lag(location="EqDC2", numberOfConnections=1, connectionsBandwidth="1Gbps", lagName="e0")
+    lag = east.create_lag(
+        location="EqDC2", numberOfConnections=1, connectionsBandwidth="1Gbps", lagName="e0"
+    )
     assert lag["region"] == "us-east-1"
     assert [g["lagId"] for g in east.describe_lags()["lags"]] == [lag["lagId"]]
     assert len(west.describe_lags()["lags"]) == 10
 
 
-def test_a_dx_gateway_is_global_and_takes_vifs_and_vgws_of_every_region(server: Any, account: str) -> None:
+def test_a_dx_gateway_is_global_and_takes_vifs_and_vgws_of_every_region(
+    server: Any, account: str
+) -> None:
     east, west = server.client(account), server.client(account, region="us-west-2")
     gw = east.create_direct_connect_gateway(directConnectGatewayName="global", amazonSideAsn=64512)
     gid = gw["directConnectGateway"]["directConnectGatewayId"]
-    assert [g["directConnectGatewayId"] for g in west.describe_direct_connect_gateways()["directConnectGateways"]] == [gid]
+    assert [
+        g["directConnectGatewayId"]
+        for g in west.describe_direct_connect_gateways()["directConnectGateways"]
+    ] == [gid]
     vifs = {}
     for dx, loc, vlan in ((east, "EqDC2", 101), (west, "EqSe2-EQ", 102)):
         conn = dx.create_connection(location=loc, bandwidth="1Gbps", connectionName=loc)
         vif = dx.create_private_virtual_interface(
             connectionId=conn["connectionId"],
-            newPrivateVirtualInterface={"virtualInterfaceName": loc, "vlan": vlan, "asn": 65000,
-                                        "directConnectGatewayId": gid},
-        )  # fmt: skip
+            newPrivateVirtualInterface={
+                "virtualInterfaceName": loc,
+                "vlan": vlan,
+                "asn": 65000,
+                "directConnectGatewayId": gid,
+            },
+        )
         assert vif["region"] == dx.meta.region_name
         vifs[dx.meta.region_name] = vif["virtualInterfaceId"]
     attachments = east.describe_direct_connect_gateway_attachments(directConnectGatewayId=gid)
-    regions = {a["virtualInterfaceId"]: a["virtualInterfaceRegion"] for a in attachments["directConnectGatewayAttachments"]}
+    regions = {
+        a["virtualInterfaceId"]: a["virtualInterfaceRegion"]
+        for a in attachments["directConnectGatewayAttachments"]
+    }
     assert regions == {vifs["us-east-1"]: "us-east-1", vifs["us-west-2"]: "us-west-2"}
     # Each Region lists only its own VIFs.
-    assert [v["virtualInterfaceId"] for v in west.describe_virtual_interfaces()["virtualInterfaces"]] == [vifs["us-west-2"]]
+    assert [
+        v["virtualInterfaceId"] for v in west.describe_virtual_interfaces()["virtualInterfaces"]
+    ] == [vifs["us-west-2"]]
     # A VGW of eu-west-1 (EC2's, regional) associates with the same gateway.
-    vgw = ext(server.endpoint, "POST", "/virtual-gateways", {"vpcCidrs": ["10.50.0.0/16"]}, account=account, region="eu-west-1")
+    vgw = ext(
+        server.endpoint,
+        "POST",
+        "/virtual-gateways",
+        {"vpcCidrs": ["10.50.0.0/16"]},
+        account=account,
+        region="eu-west-1",
+    )
     eu = server.client(account, region="eu-west-1")
-    made = eu.create_direct_connect_gateway_association(directConnectGatewayId=gid, gatewayId=vgw["virtualGatewayId"])
+    made = eu.create_direct_connect_gateway_association(
+        directConnectGatewayId=gid, gatewayId=vgw["virtualGatewayId"]
+    )
     assert made["directConnectGatewayAssociation"]["associatedGateway"]["region"] == "eu-west-1"
-    assert east.describe_direct_connect_gateway_associations(directConnectGatewayId=gid)["directConnectGatewayAssociations"]
+    assert east.describe_direct_connect_gateway_associations(directConnectGatewayId=gid)[
+        "directConnectGatewayAssociations"
+    ]
 
 
 TOPOLOGY = """
@@ -125,30 +187,48 @@ def test_same_region_preference_across_two_regions(server: Any, account: str) ->
     VPC's own Region. One DX gateway, a connection in us-east-1 and one in us-west-2, the
     same prefix over both: each VPC's return traffic leaves through its own Region's VIF."""
     east, west = server.client(account), server.client(account, region="us-west-2")
-    gid = east.create_direct_connect_gateway(directConnectGatewayName="two-regions")["directConnectGateway"][
-        "directConnectGatewayId"
-    ]
+    gid = east.create_direct_connect_gateway(directConnectGatewayName="two-regions")[
+        "directConnectGateway"
+    ]["directConnectGatewayId"]
     vgws, vifs = {}, {}
     for dx, loc, cidr in ((east, "EqDC2", "10.100.0.0/16"), (west, "EqSe2-EQ", "10.200.0.0/16")):
         region = dx.meta.region_name
-        vgws[region] = ext(server.endpoint, "POST", "/virtual-gateways", {"vpcCidrs": [cidr]}, account=account,
-                           region=region)["virtualGatewayId"]  # fmt: skip
-        dx.create_direct_connect_gateway_association(directConnectGatewayId=gid, gatewayId=vgws[region])
+        vgws[region] = ext(
+            server.endpoint,
+            "POST",
+            "/virtual-gateways",
+            {"vpcCidrs": [cidr]},
+            account=account,
+            region=region,
+        )["virtualGatewayId"]
+        dx.create_direct_connect_gateway_association(
+            directConnectGatewayId=gid, gatewayId=vgws[region]
+        )
         name = "east-1" if region == "us-east-1" else "west-1"
         conn = dx.create_connection(location=loc, bandwidth="1Gbps", connectionName=name)
         vifs[region] = dx.create_private_virtual_interface(
             connectionId=conn["connectionId"],
-            newPrivateVirtualInterface={"virtualInterfaceName": name, "vlan": 100, "asn": 65000,
-                                        "directConnectGatewayId": gid},
-        )["virtualInterfaceId"]  # fmt: skip
+            newPrivateVirtualInterface={
+                "virtualInterfaceName": name,
+                "vlan": 100,
+                "asn": 65000,
+                "directConnectGatewayId": gid,
+            },
+        )["virtualInterfaceId"]
     yaml = TOPOLOGY.format(east=vgws["us-east-1"], west=vgws["us-west-2"])
     ext(server.endpoint, "PUT", "/topology", {"yaml": yaml}, account=account)
-    baseline = {b["vpc"]: b for b in ext(server.endpoint, "GET", "/analyze", account=account)["baseline"]}
+    baseline = {
+        b["vpc"]: b for b in ext(server.endpoint, "GET", "/analyze", account=account)["baseline"]
+    }
     assert baseline["vpc-east"]["reachable"] and baseline["vpc-west"]["reachable"]
     # Both VIFs carry 10.1.0.0/16 to both VPCs; the way back is the VPC's own Region's.
     assert baseline["vpc-east"]["back"] == [vifs["us-east-1"]]
     assert baseline["vpc-west"]["back"] == [vifs["us-west-2"]]
-    assert set(baseline["vpc-east"]["forward"]) == set(baseline["vpc-west"]["forward"]) == set(vifs.values())
+    assert (
+        set(baseline["vpc-east"]["forward"])
+        == set(baseline["vpc-west"]["forward"])
+        == set(vifs.values())
+    )
 
 
 def test_cli_tables_show_each_resources_region(server: Any, account: str) -> None:
@@ -157,19 +237,53 @@ def test_cli_tables_show_each_resources_region(server: Any, account: str) -> Non
         conn = dx.create_connection(location=loc, bandwidth="1Gbps", connectionName=f"in-{region}")
         dx.create_private_virtual_interface(
             connectionId=conn["connectionId"],
-            newPrivateVirtualInterface={"virtualInterfaceName": f"vif-{region}", "vlan": 10, "asn": 65000,
-                                        "virtualGatewayId": ext(server.endpoint, "POST", "/virtual-gateways",
-                                                                {"vpcCidrs": ["10.9.0.0/16"]}, account=account,
-                                                                region=region)["virtualGatewayId"]},
-        )  # fmt: skip
-    env = {**os.environ, "COLUMNS": "250", "AWS_ACCESS_KEY_ID": account, "AWS_SECRET_ACCESS_KEY": "x"}
+            newPrivateVirtualInterface={
+                "virtualInterfaceName": f"vif-{region}",
+                "vlan": 10,
+                "asn": 65000,
+                "virtualGatewayId": ext(
+                    server.endpoint,
+                    "POST",
+                    "/virtual-gateways",
+                    {"vpcCidrs": ["10.9.0.0/16"]},
+                    account=account,
+                    region=region,
+                )["virtualGatewayId"],
+            },
+        )
+    env = {
+        **os.environ,
+        "COLUMNS": "250",
+        "AWS_ACCESS_KEY_ID": account,
+        "AWS_SECRET_ACCESS_KEY": "x",
+    }
     for command, name in (("connections", "in-"), ("vifs", "vif-")):
-        out = subprocess.run([sys.executable, "-m", "dxlab.cli", command, "--endpoint", server.endpoint],
-                             env=env, capture_output=True, text=True, timeout=60, check=True).stdout  # fmt: skip
+        out = subprocess.run(
+            [sys.executable, "-m", "dxlab.cli", command, "--endpoint", server.endpoint],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        ).stdout
         rows = [line for line in out.splitlines() if name in line]
         assert len(rows) == 2, out
         assert any("us-east-1" in r for r in rows) and any("ap-northeast-1" in r for r in rows), out
-    one = subprocess.run([sys.executable, "-m", "dxlab.cli", "connections", "--region", "ap-northeast-1",
-                          "--endpoint", server.endpoint], env=env, capture_output=True, text=True, timeout=60,
-                         check=True).stdout  # fmt: skip
+    one = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "dxlab.cli",
+            "connections",
+            "--region",
+            "ap-northeast-1",
+            "--endpoint",
+            server.endpoint,
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    ).stdout
     assert "in-ap-northeast-1" in one and "in-us-east-1" not in one

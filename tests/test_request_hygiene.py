@@ -24,15 +24,25 @@ _http = urllib3.PoolManager(retries=False, timeout=10)
 TARGET = "OvertureService.DescribeConnections"
 
 
-def presigned(endpoint: str, access_key: str, secret: str, expires: int = 300) -> tuple[str, dict[str, str]]:
+def presigned(
+    endpoint: str, access_key: str, secret: str, expires: int = 300
+) -> tuple[str, dict[str, str]]:
     """A POST DescribeConnections signed in its query string (botocore's SigV4QueryAuth)."""
-    request = AWSRequest(method="POST", url=endpoint + "/", data=b"",
-                         headers={"X-Amz-Target": TARGET, "Content-Type": "application/x-amz-json-1.1"})  # fmt: skip
-    SigV4QueryAuth(Credentials(access_key, secret), "directconnect", "us-east-1", expires=expires).add_auth(request)
+    request = AWSRequest(
+        method="POST",
+        url=endpoint + "/",
+        data=b"",
+        headers={"X-Amz-Target": TARGET, "Content-Type": "application/x-amz-json-1.1"},
+    )
+    SigV4QueryAuth(
+        Credentials(access_key, secret), "directconnect", "us-east-1", expires=expires
+    ).add_auth(request)
     return request.url, dict(request.headers.items())
 
 
-def post(url: str, headers: dict[str, str] | list[tuple[str, str]], body: bytes = b"") -> tuple[int, dict[str, Any]]:
+def post(
+    url: str, headers: dict[str, str] | list[tuple[str, str]], body: bytes = b""
+) -> tuple[int, dict[str, Any]]:
     answer = _http.request("POST", url, body=body, headers=headers)
     return answer.status, orjson.loads(answer.data)
 
@@ -40,8 +50,12 @@ def post(url: str, headers: dict[str, str] | list[tuple[str, str]], body: bytes 
 # -- presigned SigV4 -------------------------------------------------------------------
 
 
-def test_presigned_request_is_accepted_in_permissive_mode(server: ServerProcess, account: str) -> None:
-    server.client(account).create_connection(location="EqDC2", bandwidth="1Gbps", connectionName="p")
+def test_presigned_request_is_accepted_in_permissive_mode(
+    server: ServerProcess, account: str
+) -> None:
+    server.client(account).create_connection(
+        location="EqDC2", bandwidth="1Gbps", connectionName="p"
+    )
     url, headers = presigned(server.endpoint, account, "anything")
     status, body = post(url, headers)
     assert status == 200 and [c["connectionName"] for c in body["connections"]] == ["p"]
@@ -70,17 +84,27 @@ def test_presigned_request_is_verified_in_strict_mode(strict: ServerProcess, acc
 
 def test_presigned_and_header_together_are_refused(server: ServerProcess, account: str) -> None:
     url, headers = presigned(server.endpoint, account, "x")
-    headers["Authorization"] = "AWS4-HMAC-SHA256 Credential=a/20260101/us-east-1/directconnect/aws4_request, SignedHeaders=host, Signature=" + "0" * 64
+    headers["Authorization"] = (
+        "AWS4-HMAC-SHA256 Credential=a/20260101/us-east-1/directconnect/aws4_request, SignedHeaders=host, Signature="
+        + "0" * 64
+    )
     status, body = post(url, headers)
-    assert (status, body["__type"]) == (403, "InvalidSignatureException") and "one authentication method" in body["message"]
+    assert (status, body["__type"]) == (
+        403,
+        "InvalidSignatureException",
+    ) and "one authentication method" in body["message"]
 
 
 # -- two Authorization headers --------------------------------------------------------
 
 
 def _signed_headers(endpoint: str, account: str) -> dict[str, str]:
-    request = AWSRequest(method="POST", url=endpoint + "/", data=b"{}",
-                         headers={"X-Amz-Target": TARGET, "Content-Type": "application/x-amz-json-1.1"})  # fmt: skip
+    request = AWSRequest(
+        method="POST",
+        url=endpoint + "/",
+        data=b"{}",
+        headers={"X-Amz-Target": TARGET, "Content-Type": "application/x-amz-json-1.1"},
+    )
     SigV4Auth(Credentials(account, "x"), "directconnect", "us-east-1").add_auth(request)
     return dict(request.headers.items())
 
@@ -100,8 +124,10 @@ def test_two_authorization_headers_are_refused(server: ServerProcess, account: s
 
 def test_nul_in_a_header_gets_an_aws_error_body(server: ServerProcess) -> None:
     host, port = server.endpoint.removeprefix("http://").split(":")
-    raw = (b"POST / HTTP/1.1\r\nHost: x\r\nX-Amz-Target: OvertureService.Describe\x00Connections\r\n"
-           b"Content-Type: application/x-amz-json-1.1\r\nContent-Length: 2\r\n\r\n{}")  # fmt: skip
+    raw = (
+        b"POST / HTTP/1.1\r\nHost: x\r\nX-Amz-Target: OvertureService.Describe\x00Connections\r\n"
+        b"Content-Type: application/x-amz-json-1.1\r\nContent-Length: 2\r\n\r\n{}"
+    )
     with socket.create_connection((host, int(port)), timeout=5) as sock:
         sock.sendall(raw)
         answer = b""
@@ -118,15 +144,29 @@ def test_nul_in_a_header_gets_an_aws_error_body(server: ServerProcess) -> None:
 
 
 @pytest.mark.parametrize("operation", ["describe_loa", "describe_connection_loa"])
-def test_loa_for_a_very_long_provider_name_is_a_clear_400(server: ServerProcess, account: str, operation: str) -> None:
+def test_loa_for_a_very_long_provider_name_is_a_clear_400(
+    server: ServerProcess, account: str, operation: str
+) -> None:
     dx = server.client(account)
-    cid = dx.create_connection(location="EqDC2", bandwidth="1Gbps", connectionName="loa")["connectionId"]
+    cid = dx.create_connection(location="EqDC2", bandwidth="1Gbps", connectionName="loa")[
+        "connectionId"
+    ]
     long_name = "P" * 2156
-    code, status, message = error_of(getattr(dx, operation), connectionId=cid, providerName=long_name)
+    code, status, message = error_of(
+        getattr(dx, operation), connectionId=cid, providerName=long_name
+    )
     assert (code, status) == ("DirectConnectClientException", 400)
     assert "is not available at location EqDC2" in message and "2156 characters" in message
     # CreateConnection answers the same value the same way.
-    assert error_of(dx.create_connection, location="EqDC2", bandwidth="1Gbps", connectionName="x",
-                    providerName=long_name)[2] == message  # fmt: skip
+    assert (
+        error_of(
+            dx.create_connection,
+            location="EqDC2",
+            bandwidth="1Gbps",
+            connectionName="x",
+            providerName=long_name,
+        )[2]
+        == message
+    )
     assert getattr(dx, operation)(connectionId=cid, providerName="Zayo")  # a provider of EqDC2
     assert not Path(server.log or "").exists() or "Traceback" not in Path(server.log).read_text()  # type: ignore[arg-type]

@@ -32,7 +32,9 @@ def test_moto_reset_empties_every_account_in_milliseconds(make_server: Any, db_u
         dx.create_connection(location="EqDC2", bandwidth="1Gbps", connectionName="c")
         dx.create_direct_connect_gateway(directConnectGatewayName="g")
     started = time.perf_counter()
-    answer = _http.request("POST", server.endpoint + "/moto-api/reset")  # unsigned, as moto's users call it
+    answer = _http.request(
+        "POST", server.endpoint + "/moto-api/reset"
+    )  # unsigned, as moto's users call it
     elapsed = time.perf_counter() - started
     assert answer.status == 200 and answer.json()["status"] == "ok", answer.data
     assert elapsed < 0.5, elapsed  # milliseconds in practice; bounded loosely for a busy machine
@@ -41,7 +43,9 @@ def test_moto_reset_empties_every_account_in_milliseconds(make_server: Any, db_u
         assert dx.describe_connections()["connections"] == []
         assert dx.describe_direct_connect_gateways()["directConnectGateways"] == []
     # The store works on: the same VLANs, ports and names can be had again.
-    assert server.client("111111111111").create_connection(location="EqDC2", bandwidth="1Gbps", connectionName="c")
+    assert server.client("111111111111").create_connection(
+        location="EqDC2", bandwidth="1Gbps", connectionName="c"
+    )
     assert ext(server.endpoint, "POST", "/reset", account="111111111111")["status"] == "ok"
 
 
@@ -49,7 +53,9 @@ def test_moto_reset_empties_every_account_in_milliseconds(make_server: Any, db_u
     ("args", "words"),
     [((), "--allow-reset"), (("--allow-reset", "--auth", "strict"), "--auth strict")],
 )
-def test_reset_is_refused_unless_the_server_was_started_for_it(make_server: Any, args: tuple[str, ...], words: str) -> None:
+def test_reset_is_refused_unless_the_server_was_started_for_it(
+    make_server: Any, args: tuple[str, ...], words: str
+) -> None:
     server = make_server(*args)
     for path in ("/moto-api/reset", "/_dxlab/reset"):
         answer = _http.request("POST", server.endpoint + path)
@@ -107,7 +113,11 @@ def test_each_api_call_is_logged(make_server: Any) -> None:
         time.sleep(0.05)
     lines = [line for line in text.splitlines() if "dxlab.api.calls" in line]
     ok = next(line for line in lines if "DescribeLocations" in line)
-    assert "INFO" in ok and "333333333333 eu-west-1 DescribeLocations 200 - " in ok and ok.endswith(" ms")
+    assert (
+        "INFO" in ok
+        and "333333333333 eu-west-1 DescribeLocations 200 - " in ok
+        and ok.endswith(" ms")
+    )
     bad = next(line for line in lines if "DescribeConnections" in line)
     assert "333333333333 eu-west-1 DescribeConnections 400 DirectConnectClientException " in bad
 
@@ -119,4 +129,6 @@ def test_reset_on_the_memory_store() -> None:
         assert server.reset()["removed"] >= 2
         assert server.client.describe_connections()["connections"] == []
         assert server.client.describe_virtual_gateways()["virtualGateways"] == []
-        assert server.client.create_connection(location="EqDC2", bandwidth="1Gbps", connectionName="again")
+        assert server.client.create_connection(
+            location="EqDC2", bandwidth="1Gbps", connectionName="again"
+        )

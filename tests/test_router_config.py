@@ -42,8 +42,14 @@ def dual_stack(dx: Any) -> dict[str, Any]:
 
 @pytest.fixture
 def public(dx: Any, server: Any, account: str) -> dict[str, Any]:
-    spec = {"virtualInterfaceName": "pub", "vlan": 322, "asn": 65010, "amazonAddress": "45.64.0.1/30",
-            "customerAddress": "45.64.0.2/30", "routeFilterPrefixes": [{"cidr": "45.64.8.0/22"}, {"cidr": "45.64.16.0/24"}]}  # fmt: skip
+    spec = {
+        "virtualInterfaceName": "pub",
+        "vlan": 322,
+        "asn": 65010,
+        "amazonAddress": "45.64.0.1/30",
+        "customerAddress": "45.64.0.2/30",
+        "routeFilterPrefixes": [{"cidr": "45.64.8.0/22"}, {"cidr": "45.64.16.0/24"}],
+    }
     made = dx.create_public_virtual_interface(
         connectionId=connection(dx), newPublicVirtualInterface=spec
     )
@@ -96,10 +102,18 @@ def test_router_types_are_listed(server: Any) -> None:
 
 def test_unknown_router_type_and_gone_vif_are_refused(dx: Any, dual_stack: dict[str, Any]) -> None:
     vid = dual_stack["virtualInterfaceId"]
-    refused(dx.describe_router_configuration, "Cisco-7", "CiscoSystemsInc-2900SeriesRouters-IOS124",
-            virtualInterfaceId=vid, routerTypeIdentifier="Cisco-7")  # fmt: skip
-    refused(dx.describe_router_configuration, "The virtual interface dxvif-00000000 does not exist",
-            virtualInterfaceId="dxvif-00000000")  # fmt: skip
+    refused(
+        dx.describe_router_configuration,
+        "Cisco-7",
+        "CiscoSystemsInc-2900SeriesRouters-IOS124",
+        virtualInterfaceId=vid,
+        routerTypeIdentifier="Cisco-7",
+    )
+    refused(
+        dx.describe_router_configuration,
+        "The virtual interface dxvif-00000000 does not exist",
+        virtualInterfaceId="dxvif-00000000",
+    )
     dx.delete_virtual_interface(virtualInterfaceId=vid)
     refused(dx.describe_router_configuration, "deleted", virtualInterfaceId=vid)
 

@@ -34,7 +34,9 @@ def test_sitelink_joins_two_data_centers_without_a_wan_and_not_when_off() -> Non
     assert site_pair(two_sites(sitelink=True, wan=False)).reachable
     assert not site_pair(two_sites(sitelink=False, wan=False)).reachable
     # A failed connection at one end takes that end's SiteLink away.
-    assert not site_pair(two_sites(sitelink=True, wan=False), [Failure("connection", HIGH[0][0])]).reachable
+    assert not site_pair(
+        two_sites(sitelink=True, wan=False), [Failure("connection", HIGH[0][0])]
+    ).reachable
 
 
 def test_the_analyzer_counts_sitelink_beside_the_wan() -> None:
@@ -42,8 +44,9 @@ def test_the_analyzer_counts_sitelink_beside_the_wan() -> None:
     spofs = {(s["kind"], s["id"]) for s in with_sitelink.single_points_of_failure}
     # A data center that loses its own WAN link keeps reaching the other over SiteLink.
     assert ("wan", "dc1") not in spofs and ("wan", "dc2") not in spofs
-    assert with_sitelink.baseline_sites == [{"sites": ["dc1", "dc2"], "wan": True,
-                                             "sitelink": ["dxvif-00000001", "dxvif-00000002"]}]  # fmt: skip
+    assert with_sitelink.baseline_sites == [
+        {"sites": ["dc1", "dc2"], "wan": True, "sitelink": ["dxvif-00000001", "dxvif-00000002"]}
+    ]
     # SiteLink alone: each end's connection is a single point of failure of that pair.
     alone = analyze(two_sites(sitelink=True, wan=False))
     lost = {(s["kind"], s["id"]): s["lost"] for s in alone.single_points_of_failure}
@@ -69,8 +72,13 @@ def test_enabling_sitelink_through_the_api_joins_the_data_centers_now(
     data = yaml.safe_load(lab.topology)
     # One router per data center, each advertising its own prefix; no WAN between them.
     data["sites"] = {
-        site: {"routers": {f"{site}-r1": {"connections": [conn], "advertise": [{"prefix": prefix}]}}}
-        for site, conn, prefix in (("dc1", lab.connections[0], "10.1.0.0/16"), ("dc2", lab.connections[1], "10.2.0.0/16"))
+        site: {
+            "routers": {f"{site}-r1": {"connections": [conn], "advertise": [{"prefix": prefix}]}}
+        }
+        for site, conn, prefix in (
+            ("dc1", lab.connections[0], "10.1.0.0/16"),
+            ("dc2", lab.connections[1], "10.2.0.0/16"),
+        )
     }
     data["wan"] = False
     ext(server.endpoint, "PUT", "/topology", {"yaml": yaml.safe_dump(data)}, account=account)
@@ -81,11 +89,22 @@ def test_enabling_sitelink_through_the_api_joins_the_data_centers_now(
 
     assert pair() is None  # no SiteLink asked for: no data center pair to show
     dx.update_virtual_interface_attributes(virtualInterfaceId=lab.vifs[0], enableSiteLink=True)
-    assert pair() == {"site": "dc1", "to": "dc2", "kind": "site", "reachable": False, "forward": [], "back": [],
-                      "reason": "no WAN, and no SiteLink session is up at both data centers"}  # fmt: skip
+    assert pair() == {
+        "site": "dc1",
+        "to": "dc2",
+        "kind": "site",
+        "reachable": False,
+        "forward": [],
+        "back": [],
+        "reason": "no WAN, and no SiteLink session is up at both data centers",
+    }
     dx.update_virtual_interface_attributes(virtualInterfaceId=lab.vifs[1], enableSiteLink=True)
     joined = pair()
-    assert joined is not None and joined["reachable"] is True and joined["forward"] == sorted(lab.vifs[:2])
+    assert (
+        joined is not None
+        and joined["reachable"] is True
+        and joined["forward"] == sorted(lab.vifs[:2])
+    )
 
 
 def test_the_diagram_draws_sitelink() -> None:

@@ -132,10 +132,16 @@ def test_live_and_gone_states() -> None:
 
 @pytest.mark.parametrize(
     ("vif_state", "attachment"),
-    [("confirming", "attaching"), ("pending", "attaching"), ("available", "attached"),
-     ("testing", "attached"), ("deleting", "detaching"), ("rejected", "detached"),
-     ("unknown", "attaching")],
-)  # fmt: skip
+    [
+        ("confirming", "attaching"),
+        ("pending", "attaching"),
+        ("available", "attached"),
+        ("testing", "attached"),
+        ("deleting", "detaching"),
+        ("rejected", "detached"),
+        ("unknown", "attaching"),
+    ],
+)
 def test_an_attachment_follows_its_vif(vif_state: str, attachment: str) -> None:
     assert states.attachment_state(vif_state) == attachment
 

@@ -35,13 +35,28 @@ def store(store_url: str) -> Iterator[Store]:
     s.close()
 
 
-def conn(id: str, account: str = "111111111111", created: float = 1.0, parent: str | None = None, **doc: Any) -> Record:
-    return Record("connection", id, account, {"connectionId": id, **doc}, {"port": 1}, parent, created)
+def conn(
+    id: str,
+    account: str = "111111111111",
+    created: float = 1.0,
+    parent: str | None = None,
+    **doc: Any,
+) -> Record:
+    return Record(
+        "connection", id, account, {"connectionId": id, **doc}, {"port": 1}, parent, created
+    )
 
 
 def test_put_then_get_returns_the_record(store: Store) -> None:
-    rec = Record("connection", "dxcon-a", "111111111111", {"connectionId": "dxcon-a", "vlan": 7, "tags": [{"key": "é"}]},
-                 {"port": 3, "crossConnect": False}, "dxlag-1", 1700000000.25)
+    rec = Record(
+        "connection",
+        "dxcon-a",
+        "111111111111",
+        {"connectionId": "dxcon-a", "vlan": 7, "tags": [{"key": "é"}]},
+        {"port": 3, "crossConnect": False},
+        "dxlag-1",
+        1700000000.25,
+    )
     with store.write() as uow:
         uow.put(rec)
     with store.read() as uow:
@@ -59,11 +74,19 @@ def test_list_docs_count_by_account_and_parent(store: Store) -> None:
     with store.read() as uow:
         # Oldest first, like Describe* answers.
         assert [r.id for r in uow.list("connection")] == ["dxcon-1", "dxcon-2", "dxcon-3"]
-        assert [r.id for r in uow.list("connection", account="111111111111")] == ["dxcon-1", "dxcon-3"]
+        assert [r.id for r in uow.list("connection", account="111111111111")] == [
+            "dxcon-1",
+            "dxcon-3",
+        ]
         assert [r.id for r in uow.list("connection", parent="dxlag-1")] == ["dxcon-2", "dxcon-3"]
-        assert [r.id for r in uow.list("connection", account="222222222222", parent="dxlag-1")] == ["dxcon-2"]
+        assert [r.id for r in uow.list("connection", account="222222222222", parent="dxlag-1")] == [
+            "dxcon-2"
+        ]
         assert uow.list("connection", account="333333333333") == []
-        assert [d["connectionId"] for d in uow.docs("connection", account="111111111111")] == ["dxcon-1", "dxcon-3"]
+        assert [d["connectionId"] for d in uow.docs("connection", account="111111111111")] == [
+            "dxcon-1",
+            "dxcon-3",
+        ]
         assert uow.docs("lag") == [{"lagId": "dxlag-1"}]
         assert uow.count("connection") == 3
         assert uow.count("connection", account="111111111111") == 2
@@ -141,7 +164,12 @@ def test_timers_fire_when_due_and_can_be_cancelled(store: Store) -> None:
     with store.write() as uow:
         assert uow.next_due() is None  # type: ignore[attr-defined]
         uow.schedule(30.0, "connection.provision", "dxcon-a", {"step": "available", "rest": []})
-        uow.schedule(10.0, "connection.provision", "dxcon-a", {"step": "pending", "rest": [["available", 20]]})
+        uow.schedule(
+            10.0,
+            "connection.provision",
+            "dxcon-a",
+            {"step": "pending", "rest": [["available", 20]]},
+        )
         uow.schedule(20.0, "failover.expire", "dxcon-b", {})
         uow.schedule(25.0, "connection.provision", "dxcon-b", {})
     with store.read() as uow:
@@ -157,7 +185,9 @@ def test_timers_fire_when_due_and_can_be_cancelled(store: Store) -> None:
         assert uow.due_timers(20.0) == []  # taken once: a timer fires once
         assert uow.next_due() == 25.0  # type: ignore[attr-defined]
     with store.write() as uow:
-        uow.cancel_timers("dxcon-b", "failover.expire")  # not this action: dxcon-b's provision stays
+        uow.cancel_timers(
+            "dxcon-b", "failover.expire"
+        )  # not this action: dxcon-b's provision stays
         assert uow.next_due() == 25.0  # type: ignore[attr-defined]
         uow.cancel_timers("dxcon-b")
         assert uow.next_due() == 30.0  # type: ignore[attr-defined]
@@ -211,8 +241,13 @@ def test_opening_again_migrates_once_and_keeps_the_data(store_url: str) -> None:
         again = open_store(store_url)
         with again.read() as uow:
             assert [r.id for r in uow.list("connection")] == ["dxcon-a"]
-            if not store_url.startswith("memory://"):  # the in-memory store has no schema to migrate
-                versions = [row[0] for row in uow.c.execute("SELECT version FROM schema_version ORDER BY version")]  # type: ignore[attr-defined]
+            if not store_url.startswith(
+                "memory://"
+            ):  # the in-memory store has no schema to migrate
+                versions = [
+                    row[0]
+                    for row in uow.c.execute("SELECT version FROM schema_version ORDER BY version")
+                ]  # type: ignore[attr-defined]
                 assert versions == list(range(1, len(MIGRATIONS) + 1))
         again.close()
 
@@ -285,7 +320,9 @@ def race(n: int, work: Any) -> list[Any]:
 def stores(request: pytest.FixtureRequest, store_url: str) -> Iterator[list[Store]]:
     """20 handles on one database: the same store 20 times (a server's threads), or 20
     stores of their own (what several dxlab servers on one database look like)."""
-    opened = [open_store(store_url) for _ in range(20 if request.param == "a store per thread" else 1)]
+    opened = [
+        open_store(store_url) for _ in range(20 if request.param == "a store per thread" else 1)
+    ]
     yield opened if len(opened) == 20 else opened * 20
     for s in opened:
         s.close()
@@ -314,6 +351,7 @@ def test_writes_are_serialized_so_a_quota_check_holds(stores: list[Store]) -> No
     assert race(20, order).count(True) == 3
     with stores[0].read() as uow:
         assert uow.count("connection") == 3
+
 
 def test_postgres_store_reconnects_when_the_database_drops_it() -> None:
     with databases.fresh_pg_schema() as url:

@@ -81,7 +81,9 @@ def test_accounts_on_one_server_are_isolated() -> None:
             other.describe_connections(connectionId=cid)
 
 
-def test_a_server_in_memory_is_its_own_and_keeps_nothing_on_disk(tmp_path: Path, monkeypatch: Any) -> None:
+def test_a_server_in_memory_is_its_own_and_keeps_nothing_on_disk(
+    tmp_path: Path, monkeypatch: Any
+) -> None:
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # where a SQLite store would be made
     with dxlab_server(store="memory") as one, dxlab_server(store="memory", patch_env=False) as two:
         one.client.create_connection(location="EqDC2", bandwidth="1Gbps", connectionName="one")
@@ -111,7 +113,11 @@ def test_readme_example_runs_as_a_users_test_suite(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "PYTEST_"))}
     done = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_readme_example.py"],
-        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "3 passed" in done.stdout

@@ -29,8 +29,12 @@ def create(cid: str, gw: str, vlan: int | None) -> Any:
     """Client i creates a VIF on VLAN `vlan`, or on VLAN 1000 + i when it is None."""
 
     def call(dx: Any, i: int) -> Any:
-        spec = {"virtualInterfaceName": f"race-{i}", "vlan": 1000 + i if vlan is None else vlan, "asn": 65000,
-                "directConnectGatewayId": gw}  # fmt: skip
+        spec = {
+            "virtualInterfaceName": f"race-{i}",
+            "vlan": 1000 + i if vlan is None else vlan,
+            "asn": 65000,
+            "directConnectGatewayId": gw,
+        }
         return dx.create_private_virtual_interface(
             connectionId=cid, newPrivateVirtualInterface=spec
         )

@@ -14,13 +14,16 @@ from tests.scenario import maximum
 def test_routes_accepted_and_advertised(server: Any, dx: Any, account: str) -> None:
     s = maximum(server, dx, account)
     routes = dx.list_virtual_interface_routes(virtualInterfaceId=s.vifs[0])["routes"]
-    accepted = {(r["cidr"], tuple(r["communities"])) for r in routes if r["routeDirection"] == "accepted"}
+    accepted = {
+        (r["cidr"], tuple(r["communities"])) for r in routes if r["routeDirection"] == "accepted"
+    }
     assert accepted == {("10.1.0.0/16", ()), ("10.2.0.0/16", ("7224:7100",))}
     advertised = [r for r in routes if r["routeDirection"] == "advertised"]
     assert [r["cidr"] for r in advertised] == ["10.100.0.0/16"]
     assert advertised[0]["asPath"] == [{"pathType": "seq", "path": [64512]}]
     only = dx.list_virtual_interface_routes(
-        virtualInterfaceId=s.vifs[0], filters={"routeDirection": "accepted", "communities": ["7224:7100"]}
+        virtualInterfaceId=s.vifs[0],
+        filters={"routeDirection": "accepted", "communities": ["7224:7100"]},
     )["routes"]
     assert [r["cidr"] for r in only] == ["10.2.0.0/16"]
 
@@ -61,7 +64,9 @@ def test_verify_fails_clearly_when_icmp_is_blocked(server: Any, dx: Any, account
     assert "ICMP" in result["reason"]
 
 
-def test_router_configuration_names_the_topology_prefixes(server: Any, dx: Any, account: str) -> None:
+def test_router_configuration_names_the_topology_prefixes(
+    server: Any, dx: Any, account: str
+) -> None:
     s = maximum(server, dx, account)
     config = dx.describe_router_configuration(
         virtualInterfaceId=s.vifs[0], routerTypeIdentifier="FRRouting-FRRouting-FRR8"

@@ -50,11 +50,21 @@ def test_state_table() -> None:
 
 @pytest.mark.parametrize(
     ("cidr", "public"),
-    [("8.8.8.0/24", True), ("2a00:1450::/32", True), ("10.0.0.0/8", False), ("0.0.0.0/0", False),
-     ("100.127.0.0/16", False), ("198.18.0.0/15", False), ("240.0.0.0/4", False),
-     # Documentation ranges: accepted into review like any public prefix (the CLI's examples).
-     ("203.0.113.0/24", True), ("198.51.100.0/24", True), ("192.0.2.0/24", True), ("2001:db8::/32", True)],
-)  # fmt: skip
+    [
+        ("8.8.8.0/24", True),
+        ("2a00:1450::/32", True),
+        ("10.0.0.0/8", False),
+        ("0.0.0.0/0", False),
+        ("100.127.0.0/16", False),
+        ("198.18.0.0/15", False),
+        ("240.0.0.0/4", False),
+        # Documentation ranges: accepted into review like any public prefix (the CLI's examples).
+        ("203.0.113.0/24", True),
+        ("198.51.100.0/24", True),
+        ("192.0.2.0/24", True),
+        ("2001:db8::/32", True),
+    ],
+)
 def test_special_purpose_ranges(cidr: str, public: bool) -> None:
     assert (rules.special_range(ipaddress.ip_network(cidr)) is None) == public
 

@@ -25,10 +25,21 @@ vpcs: {{}}
 
 
 def _vif(dx: Any, endpoint: str, account: str, name: str) -> str:
-    cid = dx.create_connection(location="EqDC2", bandwidth="1Gbps", connectionName=name)["connectionId"]
-    vgw = ext(endpoint, "POST", "/virtual-gateways", {"vpcCidrs": ["10.0.0.0/16"]}, account=account)["virtualGatewayId"]
-    made = dx.create_private_virtual_interface(connectionId=cid, newPrivateVirtualInterface={
-        "virtualInterfaceName": name, "vlan": 100, "asn": 65000, "virtualGatewayId": vgw})  # fmt: skip
+    cid = dx.create_connection(location="EqDC2", bandwidth="1Gbps", connectionName=name)[
+        "connectionId"
+    ]
+    vgw = ext(
+        endpoint, "POST", "/virtual-gateways", {"vpcCidrs": ["10.0.0.0/16"]}, account=account
+    )["virtualGatewayId"]
+    made = dx.create_private_virtual_interface(
+        connectionId=cid,
+        newPrivateVirtualInterface={
+            "virtualInterfaceName": name,
+            "vlan": 100,
+            "asn": 65000,
+            "virtualGatewayId": vgw,
+        },
+    )
     assert made["virtualInterfaceState"] == "pending"
     return str(made["virtualInterfaceId"])
 
@@ -39,9 +50,13 @@ def test_no_router_no_bgp_until_the_topology_patches_one(make_server: Any) -> No
     dx = server.client(account)
     vif_id = _vif(dx, server.endpoint, account, "dc-1")
     down = wait_state(dx, vif_id, "down")
-    assert [(p["bgpPeerState"], p["bgpStatus"]) for p in down["bgpPeers"]] == [("available", "down")]
+    assert [(p["bgpPeerState"], p["bgpStatus"]) for p in down["bgpPeers"]] == [
+        ("available", "down")
+    ]
     # A customer router on the connection answers: BGP comes up.
-    ext(server.endpoint, "PUT", "/topology", {"yaml": TOPOLOGY.format(name="dc-1")}, account=account)
+    ext(
+        server.endpoint, "PUT", "/topology", {"yaml": TOPOLOGY.format(name="dc-1")}, account=account
+    )
     up = wait_state(dx, vif_id, "available")
     assert [p["bgpStatus"] for p in up["bgpPeers"]] == ["up"]
 

@@ -54,7 +54,12 @@ class Answer:
 
 
 def signed_headers(
-    url: str, body: bytes, headers: dict[str, str], *, method: str = "POST", account: str = "123456789012"
+    url: str,
+    body: bytes,
+    headers: dict[str, str],
+    *,
+    method: str = "POST",
+    account: str = "123456789012",
 ) -> dict[str, str]:
     """`headers` plus the SigV4 ones botocore's signer adds (Authorization, X-Amz-Date...)."""
     request = AWSRequest(method=method, url=url, data=body, headers=headers)
@@ -79,7 +84,9 @@ def send(
     response = _http.request(
         method, url, body=body if method not in ("GET", "HEAD") else None, headers=headers
     )
-    return Answer(response.status, {k.lower(): v for k, v in response.headers.items()}, response.data)
+    return Answer(
+        response.status, {k.lower(): v for k, v in response.headers.items()}, response.data
+    )
 
 
 def cbor_request(op_name: str, params: dict[str, Any]) -> tuple[str, bytes, dict[str, str]]:
@@ -114,14 +121,18 @@ def _parse(parser: Any, op_name: str, answer: Answer) -> dict[str, Any]:
     return parsed
 
 
-def cbor_call(endpoint: str, op_name: str, params: dict[str, Any], account: str = "123456789012") -> tuple[Answer, dict[str, Any]]:
+def cbor_call(
+    endpoint: str, op_name: str, params: dict[str, Any], account: str = "123456789012"
+) -> tuple[Answer, dict[str, Any]]:
     """One rpc-v2-cbor call: botocore serializes, signs and parses it."""
     path, body, headers = cbor_request(op_name, params)
     answer = send(endpoint, path, body, headers, account=account)
     return answer, _parse(RpcV2CBORParser(), op_name, answer)
 
 
-def json_call(endpoint: str, op_name: str, params: dict[str, Any], account: str = "123456789012") -> tuple[Answer, dict[str, Any]]:
+def json_call(
+    endpoint: str, op_name: str, params: dict[str, Any], account: str = "123456789012"
+) -> tuple[Answer, dict[str, Any]]:
     """One awsJson1.1 call: botocore serializes, signs and parses it."""
     path, body, headers = json_request(op_name, params)
     answer = send(endpoint, path, body, headers, account=account)
@@ -129,14 +140,23 @@ def json_call(endpoint: str, op_name: str, params: dict[str, Any], account: str 
 
 
 def json_headers(op_name: str) -> dict[str, str]:
-    return {"Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": f"OvertureService.{op_name}"}
+    return {
+        "Content-Type": "application/x-amz-json-1.1",
+        "X-Amz-Target": f"OvertureService.{op_name}",
+    }
 
 
 def cbor_headers() -> dict[str, str]:
-    return {"Content-Type": "application/cbor", "Accept": "application/cbor", "smithy-protocol": "rpc-v2-cbor"}
+    return {
+        "Content-Type": "application/cbor",
+        "Accept": "application/cbor",
+        "smithy-protocol": "rpc-v2-cbor",
+    }
 
 
-def assert_aws_error(answer: Answer, status: int | None = None, code: str | None = None) -> dict[str, Any]:
+def assert_aws_error(
+    answer: Answer, status: int | None = None, code: str | None = None
+) -> dict[str, Any]:
     """An error as AWS answers it: < 500, a request id, `__type` and `message`."""
     assert answer.status < 500, (answer.status, answer.body[:300])
     assert answer.status >= 400, (answer.status, answer.body[:300])

@@ -19,10 +19,21 @@ Call = Callable[..., Any]
 
 def register(main: click.Group, endpoint_option: Callable[[Any], Any], call: Call) -> None:
     @main.command()
-    @click.option("--json", "fmt", flag_value="json", help="One JSON object: sla, single_points_of_failure, scenarios...")
+    @click.option(
+        "--json",
+        "fmt",
+        flag_value="json",
+        help="One JSON object: sla, single_points_of_failure, scenarios...",
+    )
     @click.option("--markdown", "fmt", flag_value="markdown", help="A Markdown report.")
     @click.option("--html", "fmt", flag_value="html", help="A standalone HTML report.")
-    @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None, help="File to write (default: print).")
+    @click.option(
+        "-o",
+        "--output",
+        type=click.Path(dir_okay=False),
+        default=None,
+        help="File to write (default: print).",
+    )
     @endpoint_option
     def analyze(fmt: str | None, output: str | None, endpoint: str) -> None:
         """Every single and pair failure of the design: SLA, single points of failure, findings."""
@@ -38,8 +49,11 @@ def register(main: click.Group, endpoint_option: Callable[[Any], Any], call: Cal
             text = report.html(result, diagram=call(ext, endpoint, "GET", "/diagram.svg").decode())
         else:
             # To a file: the same text without colours.
-            console = Console(width=None if sys.stdout.isatty() and not output else 160,
-                              file=io.StringIO() if output else None, record=bool(output))  # fmt: skip
+            console = Console(
+                width=None if sys.stdout.isatty() and not output else 160,
+                file=io.StringIO() if output else None,
+                record=bool(output),
+            )
             for part in report.rich_renderables(result):
                 console.print(part)
             text = console.export_text() if output else ""
@@ -50,8 +64,13 @@ def register(main: click.Group, endpoint_option: Callable[[Any], Any], call: Cal
             click.echo(text, nl=False)
 
     @main.command()
-    @click.option("-o", "--output", type=click.Path(dir_okay=False), required=True,
-                  help="FILE.svg or FILE.png (PNG is rendered with rsvg-convert or cairosvg).")  # fmt: skip
+    @click.option(
+        "-o",
+        "--output",
+        type=click.Path(dir_okay=False),
+        required=True,
+        help="FILE.svg or FILE.png (PNG is rendered with rsvg-convert or cairosvg).",
+    )
     @endpoint_option
     def diagram(output: str, endpoint: str) -> None:
         """Draw the topology like the guide's figure; failed parts in red."""

@@ -64,7 +64,9 @@ def ext(
     credential scope names it; AWS_REGION / AWS_DEFAULT_REGION by default)."""
     url = endpoint.rstrip("/") + "/_dxlab" + path
     data = orjson.dumps(body) if body is not None else b""
-    request = AWSRequest(method=method, url=url, data=data, headers={"content-type": "application/json"})
+    request = AWSRequest(
+        method=method, url=url, data=data, headers={"content-type": "application/json"}
+    )
     creds = Credentials(account, "dxlab") if account else _credentials()
     SigV4Auth(creds, "directconnect", region or default_region()).add_auth(request)
     response = _http.request(method, url, body=data or None, headers=dict(request.headers.items()))
@@ -72,7 +74,10 @@ def ext(
         try:
             err = orjson.loads(response.data)
         except orjson.JSONDecodeError:
-            err = {"__type": str(response.status), "message": response.data.decode(errors="replace")}
+            err = {
+                "__type": str(response.status),
+                "message": response.data.decode(errors="replace"),
+            }
         raise ExtensionError(err.get("__type", "Error"), err.get("message", ""), response.status)
     if response.headers.get("content-type", "").startswith("application/json"):
         return orjson.loads(response.data)

@@ -40,7 +40,19 @@ OUT = Path(os.environ.get("DXLAB_DEMO_OUT", "out"))
 
 def start_server(db: str, port: int, plane: str) -> subprocess.Popen[bytes]:
     proc = subprocess.Popen(
-        [sys.executable, "-P", "-m", "dxlab.cli.main", "serve", "--port", str(port), "--db", db, "--data-plane", plane],
+        [
+            sys.executable,
+            "-P",
+            "-m",
+            "dxlab.cli.main",
+            "serve",
+            "--port",
+            str(port),
+            "--db",
+            db,
+            "--data-plane",
+            plane,
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -70,20 +82,30 @@ def main() -> None:
         proc = start_server(f"sqlite:///{Path(tmp) / 'dxlab.db'}", port, plane)
         try:
             if plane == "sim":
-                console.print(f"[yellow]data plane: sim — the lab needs {', '.join(missing)} (run as root after "
-                              "`make system-packages`); the walk-through runs on the routing model[/yellow]")  # fmt: skip
+                console.print(
+                    f"[yellow]data plane: sim — the lab needs {', '.join(missing)} (run as root after "
+                    "`make system-packages`); the walk-through runs on the routing model[/yellow]"
+                )
             run(endpoint, plane)
         finally:
             proc.terminate()  # a clean stop also removes the lab's namespaces and daemons
             proc.wait(30)
             if plane == "lab":
-                subprocess.run([sys.executable, "-P", "-m", "dxlab.cli.main", "lab", "down"], capture_output=True, timeout=60)
+                subprocess.run(
+                    [sys.executable, "-P", "-m", "dxlab.cli.main", "lab", "down"],
+                    capture_output=True,
+                    timeout=60,
+                )
     console.print("server stopped.")
 
 
 def run(endpoint: str, plane: str = "sim") -> None:
     dx = api(endpoint)
-    what = "lab: BIRD and FRR in network namespaces, real packets" if plane == "lab" else "sim: the routing model"
+    what = (
+        "lab: BIRD and FRR in network namespaces, real packets"
+        if plane == "lab"
+        else "sim: the routing model"
+    )
     console.rule(f"dxlab on {endpoint} — data plane {what}")
     conns = step2_order(endpoint, dx)
     vgw = step3_vpc(endpoint)
@@ -102,43 +124,81 @@ def wait_sessions(dx: Any, vifs: list[str], timeout: float = 60.0) -> None:
     ready: set[str] = set()
     while time.monotonic() - started < timeout:
         described = dx.describe_virtual_interfaces()["virtualInterfaces"]
-        up = {v["virtualInterfaceId"] for v in described if all(p["bgpStatus"] == BGPStatus.UP for p in v["bgpPeers"])}
+        up = {
+            v["virtualInterfaceId"]
+            for v in described
+            if all(p["bgpStatus"] == BGPStatus.UP for p in v["bgpPeers"])
+        }
         ready = {
-            v for v in set(vifs) & up
-            if any(r["routeDirection"] == "accepted"
-                   for r in dx.list_virtual_interface_routes(virtualInterfaceId=v)["routes"])
-        }  # fmt: skip
+            v
+            for v in set(vifs) & up
+            if any(
+                r["routeDirection"] == "accepted"
+                for r in dx.list_virtual_interface_routes(virtualInterfaceId=v)["routes"]
+            )
+        }
         if ready == set(vifs):
-            console.print(f"lab: {len(vifs)} BGP sessions Established between BIRD (AWS devices) and FRR "
-                          f"(customer routers), MD5 and BFD, routes exchanged ({time.monotonic() - started:.1f} s)")  # fmt: skip
+            console.print(
+                f"lab: {len(vifs)} BGP sessions Established between BIRD (AWS devices) and FRR "
+                f"(customer routers), MD5 and BFD, routes exchanged ({time.monotonic() - started:.1f} s)"
+            )
             return
         time.sleep(0.5)
-    raise SystemExit(f"the lab's BGP sessions were not ready within {timeout:.0f} s: ready {sorted(ready)}")
+    raise SystemExit(
+        f"the lab's BGP sessions were not ready within {timeout:.0f} s: ready {sorted(ready)}"
+    )
 
 
 def step2_order(endpoint: str, dx: Any) -> list[str]:
-    console.rule("Step 2: order connections with the Resiliency Toolkit wizard (maximum resiliency)")
-    plan = ext(endpoint, "POST", "/wizard/plan", {"model": "maximum", "bandwidth": BANDWIDTH, "locations": list(LOCATIONS)})
-    console.print(f"plan: {plan['connections']} x {plan['portBandwidth']} in {', '.join(LOCATIONS)}; "
-                  f"SLA {plan['sla']}; ${plan['portHourCostUsd']:.2f} per port-hour")  # fmt: skip
-    order = ext(endpoint, "POST", "/wizard/order", {"model": "maximum", "bandwidth": BANDWIDTH, "locations": list(LOCATIONS)})
+    console.rule(
+        "Step 2: order connections with the Resiliency Toolkit wizard (maximum resiliency)"
+    )
+    plan = ext(
+        endpoint,
+        "POST",
+        "/wizard/plan",
+        {"model": "maximum", "bandwidth": BANDWIDTH, "locations": list(LOCATIONS)},
+    )
+    console.print(
+        f"plan: {plan['connections']} x {plan['portBandwidth']} in {', '.join(LOCATIONS)}; "
+        f"SLA {plan['sla']}; ${plan['portHourCostUsd']:.2f} per port-hour"
+    )
+    order = ext(
+        endpoint,
+        "POST",
+        "/wizard/order",
+        {"model": "maximum", "bandwidth": BANDWIDTH, "locations": list(LOCATIONS)},
+    )
     table = Table("Connection", "Name", "Location", "Sub-location", "Device", "Port", "State")
     for conn in dx.describe_connections()["connections"]:
         where = ext(endpoint, "GET", f"/connections/{conn['connectionId']}/placement")
-        table.add_row(conn["connectionId"], conn["connectionName"], conn["location"], str(where["subLocation"]),
-                      conn["awsDeviceV2"], str(where["port"]), conn["connectionState"])  # fmt: skip
+        table.add_row(
+            conn["connectionId"],
+            conn["connectionName"],
+            conn["location"],
+            str(where["subLocation"]),
+            conn["awsDeviceV2"],
+            str(where["port"]),
+            conn["connectionState"],
+        )
     console.print(table)
     devices = {c["awsDevice"] for c in dx.describe_connections()["connections"]}
-    console.print(f"{len(order['connectionIds'])} connections on {len(devices)} distinct AWS devices; "
-                  f"resiliency group {order['resiliencyGroupId']}")  # fmt: skip
+    console.print(
+        f"{len(order['connectionIds'])} connections on {len(devices)} distinct AWS devices; "
+        f"resiliency group {order['resiliencyGroupId']}"
+    )
     loa = dx.describe_loa(connectionId=order["connectionIds"][0])
     OUT.mkdir(exist_ok=True)
     (OUT / "loa.pdf").write_bytes(loa["loaContent"])
-    console.print(f"LOA-CFA of {order['connectionIds'][0]} written to {OUT / 'loa.pdf'} ({len(loa['loaContent'])} bytes)")
+    console.print(
+        f"LOA-CFA of {order['connectionIds'][0]} written to {OUT / 'loa.pdf'} ({len(loa['loaContent'])} bytes)"
+    )
     try:
         dx.create_connection(location="EqDC2", bandwidth="7Gbps", connectionName="typo")
     except dx.exceptions.DirectConnectClientException as exc:
-        console.print(f"a bad order is refused as AWS refuses it: [yellow]{exc.response['Error']['Message']}[/yellow]")
+        console.print(
+            f"a bad order is refused as AWS refuses it: [yellow]{exc.response['Error']['Message']}[/yellow]"
+        )
     return list(order["connectionIds"])
 
 
@@ -147,8 +207,13 @@ def ec2_client(endpoint: str) -> Any:
     from dxlab.cli.client import _credentials, default_region
 
     creds = _credentials()
-    return boto3.client("ec2", endpoint_url=endpoint, region_name=default_region(),
-                        aws_access_key_id=creds.access_key, aws_secret_access_key=creds.secret_key)  # fmt: skip
+    return boto3.client(
+        "ec2",
+        endpoint_url=endpoint,
+        region_name=default_region(),
+        aws_access_key_id=creds.access_key,
+        aws_secret_access_key=creds.secret_key,
+    )
 
 
 def step3_vpc(endpoint: str) -> str:
@@ -160,48 +225,95 @@ def step3_vpc(endpoint: str) -> str:
     ec2 = ec2_client(endpoint)
     vpc = ec2.create_vpc(CidrBlock=VPC_CIDR)["Vpc"]["VpcId"]
     subnet = ec2.create_subnet(VpcId=vpc, CidrBlock=SUBNET_CIDR)["Subnet"]["SubnetId"]
-    vgw = ec2.create_vpn_gateway(Type="ipsec.1", AmazonSideAsn=VGW_ASN)["VpnGateway"]["VpnGatewayId"]
+    vgw = ec2.create_vpn_gateway(Type="ipsec.1", AmazonSideAsn=VGW_ASN)["VpnGateway"][
+        "VpnGatewayId"
+    ]
     ec2.attach_vpn_gateway(VpcId=vpc, VpnGatewayId=vgw)
-    rtb = ec2.describe_route_tables(Filters=[{"Name": "vpc-id", "Values": [vpc]}])["RouteTables"][0]["RouteTableId"]
+    rtb = ec2.describe_route_tables(Filters=[{"Name": "vpc-id", "Values": [vpc]}])["RouteTables"][
+        0
+    ]["RouteTableId"]
     ec2.enable_vgw_route_propagation(RouteTableId=rtb, GatewayId=vgw)
-    sg = ec2.create_security_group(GroupName="ping", Description="ICMP from the data centers", VpcId=vpc)["GroupId"]
-    ec2.authorize_security_group_ingress(GroupId=sg, IpPermissions=[
-        {"IpProtocol": "icmp", "FromPort": -1, "ToPort": -1, "IpRanges": [{"CidrIp": "10.0.0.0/8"}]}])
-    instance = ec2.run_instances(ImageId="ami-0abcdef1234567890", InstanceType="t3.micro", MinCount=1, MaxCount=1,
-                                 SubnetId=subnet, SecurityGroupIds=[sg])["Instances"][0]  # fmt: skip
-    console.print(f"{vpc} ({VPC_CIDR}), {subnet}; {vgw} (ASN {VGW_ASN}) attached, route propagation on in {rtb}")
-    console.print(f"{instance['InstanceId']} in {sg} (inbound ICMP from 10.0.0.0/8): private IPv4 "
-                  f"{instance['PrivateIpAddress']}")  # fmt: skip
+    sg = ec2.create_security_group(
+        GroupName="ping", Description="ICMP from the data centers", VpcId=vpc
+    )["GroupId"]
+    ec2.authorize_security_group_ingress(
+        GroupId=sg,
+        IpPermissions=[
+            {
+                "IpProtocol": "icmp",
+                "FromPort": -1,
+                "ToPort": -1,
+                "IpRanges": [{"CidrIp": "10.0.0.0/8"}],
+            }
+        ],
+    )
+    instance = ec2.run_instances(
+        ImageId="ami-0abcdef1234567890",
+        InstanceType="t3.micro",
+        MinCount=1,
+        MaxCount=1,
+        SubnetId=subnet,
+        SecurityGroupIds=[sg],
+    )["Instances"][0]
+    console.print(
+        f"{vpc} ({VPC_CIDR}), {subnet}; {vgw} (ASN {VGW_ASN}) attached, route propagation on in {rtb}"
+    )
+    console.print(
+        f"{instance['InstanceId']} in {sg} (inbound ICMP from 10.0.0.0/8): private IPv4 "
+        f"{instance['PrivateIpAddress']}"
+    )
     return str(vgw)
 
 
 def step3_vifs(endpoint: str, dx: Any, conns: list[str], vgw: str) -> list[str]:
-    console.rule("Step 3: the VGW behind a Direct Connect gateway, and four private virtual interfaces")
-    dxgw = dx.create_direct_connect_gateway(directConnectGatewayName="demo", amazonSideAsn=64512)["directConnectGateway"]
-    dx.create_direct_connect_gateway_association(directConnectGatewayId=dxgw["directConnectGatewayId"], gatewayId=vgw)
+    console.rule(
+        "Step 3: the VGW behind a Direct Connect gateway, and four private virtual interfaces"
+    )
+    dxgw = dx.create_direct_connect_gateway(directConnectGatewayName="demo", amazonSideAsn=64512)[
+        "directConnectGateway"
+    ]
+    dx.create_direct_connect_gateway_association(
+        directConnectGatewayId=dxgw["directConnectGatewayId"], gatewayId=vgw
+    )
     vifs = []
     for i, cid in enumerate(conns):
         vif = dx.create_private_virtual_interface(
             connectionId=cid,
-            newPrivateVirtualInterface={"virtualInterfaceName": f"vif-{i + 1}", "vlan": 101 + i, "asn": 65000,
-                                        "directConnectGatewayId": dxgw["directConnectGatewayId"]},  # fmt: skip
+            newPrivateVirtualInterface={
+                "virtualInterfaceName": f"vif-{i + 1}",
+                "vlan": 101 + i,
+                "asn": 65000,
+                "directConnectGatewayId": dxgw["directConnectGatewayId"],
+            },
         )
         vifs.append(vif["virtualInterfaceId"])
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
-        described = [v for v in dx.describe_virtual_interfaces()["virtualInterfaces"] if v["virtualInterfaceId"] in vifs]
+        described = [
+            v
+            for v in dx.describe_virtual_interfaces()["virtualInterfaces"]
+            if v["virtualInterfaceId"] in vifs
+        ]
         if all(v["virtualInterfaceState"] == VirtualInterfaceState.AVAILABLE for v in described):
             break
         time.sleep(0.2)
     table = Table("VIF", "Connection", "VLAN", "Amazon / customer address", "BGP", "State")
     for v in described:
         peer = v["bgpPeers"][0]
-        table.add_row(v["virtualInterfaceId"], v["connectionId"], str(v["vlan"]),
-                      f"{v['amazonAddress']} / {v['customerAddress']}", peer["bgpStatus"], v["virtualInterfaceState"])  # fmt: skip
+        table.add_row(
+            v["virtualInterfaceId"],
+            v["connectionId"],
+            str(v["vlan"]),
+            f"{v['amazonAddress']} / {v['customerAddress']}",
+            peer["bgpStatus"],
+            v["virtualInterfaceState"],
+        )
     console.print(table)
     console.print(f"DX gateway {dxgw['directConnectGatewayId']} (ASN 64512) -> {vgw} ({VPC_CIDR})")
-    console.print("customer side: the wizard's topology (two data centers, a router per connection); "
-                  "the VPC and its instance come from EC2")  # fmt: skip
+    console.print(
+        "customer side: the wizard's topology (two data centers, a router per connection); "
+        "the VPC and its instance come from EC2"
+    )
     return vifs
 
 
@@ -212,10 +324,16 @@ def step4_failover(endpoint: str, dx: Any, vifs: list[str], plane: str = "sim") 
     console.rule("Step 4: routes, and a BGP failover test on each virtual interface")
     routes = dx.list_virtual_interface_routes(virtualInterfaceId=vifs[0])["routes"]
     for r in routes:
-        console.print(f"  {vifs[0]} {r['routeDirection']:<10} {r['cidr']:<16} AS path {r['asPath'][0]['path']} {r['communities']}")
-    table = Table("VIF", "Test", "State during", "Pairs kept", "Carried over", "Outage (ms)", "Status after")
+        console.print(
+            f"  {vifs[0]} {r['routeDirection']:<10} {r['cidr']:<16} AS path {r['asPath'][0]['path']} {r['communities']}"
+        )
+    table = Table(
+        "VIF", "Test", "State during", "Pairs kept", "Carried over", "Outage (ms)", "Status after"
+    )
     for vif in vifs:
-        test = dx.start_bgp_failover_test(virtualInterfaceId=vif, testDurationInMinutes=5)["virtualInterfaceTest"]
+        test = dx.start_bgp_failover_test(virtualInterfaceId=vif, testDurationInMinutes=5)[
+            "virtualInterfaceTest"
+        ]
         during = dx.describe_virtual_interfaces(virtualInterfaceId=vif)["virtualInterfaces"][0]
         time.sleep(hold)
         stopped = dx.stop_bgp_failover_test(virtualInterfaceId=vif)["virtualInterfaceTest"]
@@ -224,12 +342,21 @@ def step4_failover(endpoint: str, dx: Any, vifs: list[str], plane: str = "sim") 
         kept = sum(1 for p in report["pairs"] if p["during"])
         via = sorted({v for p in report["pairs"] for v in p["via"]})
         outages = [p["outage_ms"] for p in report["pairs"] if p.get("outage_ms") is not None]
-        table.add_row(vif, test["testId"][:8], during["virtualInterfaceState"], f"{kept}/{len(report['pairs'])}",
-                      ", ".join(via), str(max(outages, default=0)), stopped["status"])  # fmt: skip
+        table.add_row(
+            vif,
+            test["testId"][:8],
+            during["virtualInterfaceState"],
+            f"{kept}/{len(report['pairs'])}",
+            ", ".join(via),
+            str(max(outages, default=0)),
+            stopped["status"],
+        )
     console.print(table)
     console.rule("Beyond AWS: a whole Direct Connect location fails (EqDC2)")
     failure = ext(endpoint, "POST", "/failures", {"kind": "location", "id": "EqDC2", "minutes": 10})
-    states = {c["connectionId"]: c["connectionState"] for c in dx.describe_connections()["connections"]}
+    states = {
+        c["connectionId"]: c["connectionState"] for c in dx.describe_connections()["connections"]
+    }
     console.print("connections: " + ", ".join(f"{cid} {state}" for cid, state in states.items()))
     time.sleep(hold + 1.0)  # on the lab, BFD needs 900 ms to see the far side go
     ext(endpoint, "DELETE", f"/failures/{failure['failureId']}")
@@ -237,8 +364,14 @@ def step4_failover(endpoint: str, dx: Any, vifs: list[str], plane: str = "sim") 
     report = ext(endpoint, "GET", f"/failures/{failure['failureId']}/report")
     for pair in report["pairs"]:
         mark = "[green]kept[/green]" if pair["during"] else "[red]LOST[/red]"
-        outage = f", outage {pair['outage_ms']} ms" if pair.get("outage_ms") is not None and plane == "lab" else ""
-        console.print(f"  {pair['site']} <-> {pair['vpc']}: {mark} via {', '.join(pair['via']) or '-'}{outage}")
+        outage = (
+            f", outage {pair['outage_ms']} ms"
+            if pair.get("outage_ms") is not None and plane == "lab"
+            else ""
+        )
+        console.print(
+            f"  {pair['site']} <-> {pair['vpc']}: {mark} via {', '.join(pair['via']) or '-'}{outage}"
+        )
     console.print("location restored.")
 
 
@@ -246,7 +379,9 @@ def step5_verify(endpoint: str) -> None:
     console.rule("Step 5: verify — traceroute and ping from each data center to the instance")
     result = ext(endpoint, "GET", "/verify?count=5")
     for pair in result["pairs"]:
-        console.print(f"[bold]{pair['site']} ({pair['source']}) -> {pair['vpc']} ({pair['destination']})[/bold]")
+        console.print(
+            f"[bold]{pair['site']} ({pair['source']}) -> {pair['vpc']} ({pair['destination']})[/bold]"
+        )
         for n, hop in enumerate(pair["hops"], start=1):
             console.print(f"  {n}  {hop['address']:<15} {hop['resource']}")
         console.print(f"  ping: {pair['ping']['received']}/{pair['ping']['sent']} received")

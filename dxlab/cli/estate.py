@@ -30,8 +30,15 @@ def _console() -> Console:
     return Console(width=None if sys.stdout.isatty() else 160)
 
 
-def read_estate(profile: str | None, regions: tuple[str, ...], all_regions: bool, source_endpoint: str | None,
-                from_files: str | None, console: Console, router_configs: bool = False) -> dict[str, Any]:  # fmt: skip
+def read_estate(
+    profile: str | None,
+    regions: tuple[str, ...],
+    all_regions: bool,
+    source_endpoint: str | None,
+    from_files: str | None,
+    console: Console,
+    router_configs: bool = False,
+) -> dict[str, Any]:
     from dxlab.toolkit import estate as est
 
     if from_files:
@@ -54,8 +61,14 @@ def read_estate(profile: str | None, regions: tuple[str, ...], all_regions: bool
     else:
         wanted = list(dict.fromkeys(regions)) or [session.region_name or "us-east-1"]
     reader = EstateReader(session, wanted, source_endpoint, router_configs=router_configs)
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  console=console, transient=not console.is_terminal) as progress:  # fmt: skip
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=console,
+        transient=not console.is_terminal,
+    ) as progress:
         task = progress.add_task("reading", total=steps_for(wanted))
 
         def step(what: str) -> None:
@@ -71,7 +84,9 @@ def read_estate(profile: str | None, regions: tuple[str, ...], all_regions: bool
     return estate
 
 
-def _sites(estate: dict[str, Any], account: str, sites_file: str | None, interactive: bool) -> dict[str, str]:
+def _sites(
+    estate: dict[str, Any], account: str, sites_file: str | None, interactive: bool
+) -> dict[str, str]:
     from dxlab.toolkit.estate_topology import _site_name, locations, parse_sites
 
     if sites_file:
@@ -81,8 +96,10 @@ def _sites(estate: dict[str, Any], account: str, sites_file: str | None, interac
             raise click.ClickException(f"--sites {sites_file}: {exc}") from None
     if not interactive:
         return {}
-    return {loc: click.prompt(f"Data center of your routers at {loc}", default=_site_name(loc))
-            for loc in locations(estate, account)}  # fmt: skip
+    return {
+        loc: click.prompt(f"Data center of your routers at {loc}", default=_site_name(loc))
+        for loc in locations(estate, account)
+    }
 
 
 def _saved_import(path: str) -> dict[str, Any]:
@@ -92,35 +109,88 @@ def _saved_import(path: str) -> dict[str, Any]:
         data = json.loads(Path(path).read_text())
     except (OSError, json.JSONDecodeError) as exc:
         raise click.BadParameter(f"{path} is not JSON ({exc})", param_hint="--diff") from None
-    if not isinstance(data, dict) or not isinstance(data.get("estate"), dict) or data["estate"].get("format") != FORMAT:
-        raise click.BadParameter(f"{path} is not an import saved by `dxlab import --save`", param_hint="--diff")
+    if (
+        not isinstance(data, dict)
+        or not isinstance(data.get("estate"), dict)
+        or data["estate"].get("format") != FORMAT
+    ):
+        raise click.BadParameter(
+            f"{path} is not an import saved by `dxlab import --save`", param_hint="--diff"
+        )
     return data
 
 
 def register(main: click.Group, endpoint_option: Callable[[Any], Any], call: Call) -> None:
     @main.command("import")
-    @click.option("--profile", default=None, help="AWS profile to read with (default: the usual credential chain).")
+    @click.option(
+        "--profile",
+        default=None,
+        help="AWS profile to read with (default: the usual credential chain).",
+    )
     @click.option("--region", "regions", multiple=True, help="Region to read; repeat for several.")
     @click.option("--all-regions", is_flag=True, help="Every region Direct Connect is offered in.")
-    @click.option("--source-endpoint", default=None, help="Direct Connect endpoint to read from (default: AWS's).")
-    @click.option("--from-files", type=click.Path(exists=True, file_okay=False), default=None,
-                  help="Folder of `aws directconnect describe-* --output json` outputs, named after the command.")
-    @click.option("--sites", "sites_file", type=click.Path(exists=True, dir_okay=False), default=None,
-                  help="YAML: data center -> [locations or connection ids] (default: ask, or one per location).")
-    @click.option("--topology-out", type=click.Path(dir_okay=False), default=None,
-                  help="Where to write the inferred customer topology (default: the state directory).")
-    @click.option("--save", type=click.Path(dir_okay=False), default=None,
-                  help="Save this import (estate and analysis) as JSON, for a later --diff.")
-    @click.option("--diff", "earlier", type=click.Path(exists=True, dir_okay=False), default=None,
-                  help="An earlier --save: say what changed since.")
-    @click.option("--router-configs", is_flag=True,
-                  help="Also read each VIF's customer router configuration (one call per VIF), kept in --save.")
-    @click.option("--yes", is_flag=True, help="Do not ask (one data center per location unless --sites).")
+    @click.option(
+        "--source-endpoint",
+        default=None,
+        help="Direct Connect endpoint to read from (default: AWS's).",
+    )
+    @click.option(
+        "--from-files",
+        type=click.Path(exists=True, file_okay=False),
+        default=None,
+        help="Folder of `aws directconnect describe-* --output json` outputs, named after the command.",
+    )
+    @click.option(
+        "--sites",
+        "sites_file",
+        type=click.Path(exists=True, dir_okay=False),
+        default=None,
+        help="YAML: data center -> [locations or connection ids] (default: ask, or one per location).",
+    )
+    @click.option(
+        "--topology-out",
+        type=click.Path(dir_okay=False),
+        default=None,
+        help="Where to write the inferred customer topology (default: the state directory).",
+    )
+    @click.option(
+        "--save",
+        type=click.Path(dir_okay=False),
+        default=None,
+        help="Save this import (estate and analysis) as JSON, for a later --diff.",
+    )
+    @click.option(
+        "--diff",
+        "earlier",
+        type=click.Path(exists=True, dir_okay=False),
+        default=None,
+        help="An earlier --save: say what changed since.",
+    )
+    @click.option(
+        "--router-configs",
+        is_flag=True,
+        help="Also read each VIF's customer router configuration (one call per VIF), kept in --save.",
+    )
+    @click.option(
+        "--yes", is_flag=True, help="Do not ask (one data center per location unless --sites)."
+    )
     @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
     @endpoint_option
-    def import_command(profile: str | None, regions: tuple[str, ...], all_regions: bool, source_endpoint: str | None,
-                       from_files: str | None, sites_file: str | None, topology_out: str | None, save: str | None,
-                       earlier: str | None, router_configs: bool, yes: bool, as_json: bool, endpoint: str) -> None:  # fmt: skip
+    def import_command(
+        profile: str | None,
+        regions: tuple[str, ...],
+        all_regions: bool,
+        source_endpoint: str | None,
+        from_files: str | None,
+        sites_file: str | None,
+        topology_out: str | None,
+        save: str | None,
+        earlier: str | None,
+        router_configs: bool,
+        yes: bool,
+        as_json: bool,
+        endpoint: str,
+    ) -> None:
         """Import an account's Direct Connect estate (read-only calls) into the dxlab server."""
         from dxlab.cli.client import ext
         from dxlab.toolkit import estate as est
@@ -129,11 +199,17 @@ def register(main: click.Group, endpoint_option: Callable[[Any], Any], call: Cal
 
         console = _console() if not as_json else Console(stderr=True)
         if from_files and (profile or regions or all_regions or source_endpoint):
-            raise click.UsageError("--from-files reads no account: leave out --profile, --region and --source-endpoint")
+            raise click.UsageError(
+                "--from-files reads no account: leave out --profile, --region and --source-endpoint"
+            )
         if regions and all_regions:
             raise click.UsageError("give --region or --all-regions, not both")
-        before = _saved_import(earlier) if earlier else None  # checked before anything is read or written
-        estate = read_estate(profile, regions, all_regions, source_endpoint, from_files, console, router_configs)
+        before = (
+            _saved_import(earlier) if earlier else None
+        )  # checked before anything is read or written
+        estate = read_estate(
+            profile, regions, all_regions, source_endpoint, from_files, console, router_configs
+        )
         account = est.account_of(estate)
         sites: dict[str, str] = {}
         if account and links_of(estate, account):
@@ -143,7 +219,11 @@ def register(main: click.Group, endpoint_option: Callable[[Any], Any], call: Cal
         done = call(ext, endpoint, "POST", "/import", {"estate": estate, "sites": sites})
         out: Path | None = None
         if done.get("inferredTopology"):
-            out = Path(topology_out) if topology_out else config.state_dir() / f"topology-import-{done['account']}.yaml"
+            out = (
+                Path(topology_out)
+                if topology_out
+                else config.state_dir() / f"topology-import-{done['account']}.yaml"
+            )
             out.write_text(done.pop("inferredTopology"))
         analysis = call(ext, endpoint, "GET", "/analyze", account=done["account"])
         saved = {"estate": estate, "analysis": analysis}
@@ -151,28 +231,48 @@ def register(main: click.Group, endpoint_option: Callable[[Any], Any], call: Cal
             Path(save).write_text(json.dumps(saved, indent=1) + "\n")
         changes = diff(before, saved) if before is not None else None
         if as_json:
-            click.echo(json.dumps({**done, "topologyFile": str(out) if out else None, "sla": analysis["sla"],
-                                   "single_points_of_failure": analysis["single_points_of_failure"],
-                                   **({"changes": changes} if changes is not None else {})}, indent=2))  # fmt: skip
+            click.echo(
+                json.dumps(
+                    {
+                        **done,
+                        "topologyFile": str(out) if out else None,
+                        "sla": analysis["sla"],
+                        "single_points_of_failure": analysis["single_points_of_failure"],
+                        **({"changes": changes} if changes is not None else {}),
+                    },
+                    indent=2,
+                )
+            )
             return
         table = Table("Read", "Count")
         for key, count in est.summary(estate).items():
             if count:
                 table.add_row(key, str(count))
         console.print(table)
-        console.print(f"account {done['account']}: {sum(done['records'].values())} record(s) stored in {endpoint}")
+        console.print(
+            f"account {done['account']}: {sum(done['records'].values())} record(s) stored in {endpoint}"
+        )
         for miss in done["unread"]:
-            console.print(f"[yellow]could not read[/yellow] {miss['operation']} in {miss['region']}: "
-                          f"{miss['code']}: {miss['message']}")  # fmt: skip
+            console.print(
+                f"[yellow]could not read[/yellow] {miss['operation']} in {miss['region']}: "
+                f"{miss['code']}: {miss['message']}"
+            )
         kept = done.get("topology", {}).get("kept")
         if out:
-            console.print(f"customer topology inferred: {out}"
-                          + (" (your loaded topology was kept)" if kept else
-                             " and loaded (check it, fill in the prefixes, then `dxlab topology load` it again)"))  # fmt: skip
+            console.print(
+                f"customer topology inferred: {out}"
+                + (
+                    " (your loaded topology was kept)"
+                    if kept
+                    else " and loaded (check it, fill in the prefixes, then `dxlab topology load` it again)"
+                )
+            )
         if done.get("topology", {}).get("problem"):
             console.print(f"[yellow]{done['topology']['problem']}[/yellow]")
-        console.print(f"SLA {analysis['sla']}; {len(analysis['single_points_of_failure'])} single point(s) of failure;"
-                      f" `dxlab analyze` (as account {done['account']}) for the whole analysis")  # fmt: skip
+        console.print(
+            f"SLA {analysis['sla']}; {len(analysis['single_points_of_failure'])} single point(s) of failure;"
+            f" `dxlab analyze` (as account {done['account']}) for the whole analysis"
+        )
         if changes is not None:
             console.rule(f"changes since {earlier}")
             if not changes:
@@ -181,13 +281,26 @@ def register(main: click.Group, endpoint_option: Callable[[Any], Any], call: Cal
                 console.print(f"{c['kind']} {c['id']}: {c['change']}: {c['detail']}")
 
     @main.command("plan")
-    @click.option("--to", "model", type=click.Choice(["maximum", "high"]), required=True,
-                  help="The resiliency model to reach (maximum_resiliency.md, high_resiliency.md).")
-    @click.option("--place", is_flag=True, help="Place the order on the dxlab server, to rehearse it in the lab.")
-    @click.option("--account", default=None, help="The account to plan for (default: the caller's).")
+    @click.option(
+        "--to",
+        "model",
+        type=click.Choice(["maximum", "high"]),
+        required=True,
+        help="The resiliency model to reach (maximum_resiliency.md, high_resiliency.md).",
+    )
+    @click.option(
+        "--place",
+        is_flag=True,
+        help="Place the order on the dxlab server, to rehearse it in the lab.",
+    )
+    @click.option(
+        "--account", default=None, help="The account to plan for (default: the caller's)."
+    )
     @click.option("--json", "as_json", is_flag=True, help="Print the plan as JSON.")
     @endpoint_option
-    def plan_command(model: str, place: bool, account: str | None, as_json: bool, endpoint: str) -> None:
+    def plan_command(
+        model: str, place: bool, account: str | None, as_json: bool, endpoint: str
+    ) -> None:
         """What to order (connections, locations, devices to avoid, VIFs) to reach a model, and its cost."""
         from dxlab.cli.client import api, ext
 
@@ -206,16 +319,28 @@ def register(main: click.Group, endpoint_option: Callable[[Any], Any], call: Cal
                 return call(ext, endpoint, "GET", "/topology", account=account).get("yaml")
 
             def load(text: str) -> Any:
-                return call(ext, endpoint, "PUT", "/topology", {"yaml": text, "source": "plan"}, account=account)
+                return call(
+                    ext,
+                    endpoint,
+                    "PUT",
+                    "/topology",
+                    {"yaml": text, "source": "plan"},
+                    account=account,
+                )
 
             placed = call(place_order, dx, plan, topology, load, console.print)
             after = call(ext, endpoint, "GET", "/analyze", account=account)
-            plan["after"] = {"sla": after["sla"], "sla_rule": after["sla_rule"],
-                             "single_points_of_failure": after["single_points_of_failure"]}  # fmt: skip
+            plan["after"] = {
+                "sla": after["sla"],
+                "sla_rule": after["sla_rule"],
+                "single_points_of_failure": after["single_points_of_failure"],
+            }
             if not as_json:
                 spofs = after["single_points_of_failure"]
-                console.print(f"after the order: SLA {after['sla']}; {len(spofs)} single point(s) of failure"
-                              + (f" ({after['sla_rule']})" if after["sla_rule"] else ""))  # fmt: skip
+                console.print(
+                    f"after the order: SLA {after['sla']}; {len(spofs)} single point(s) of failure"
+                    + (f" ({after['sla_rule']})" if after["sla_rule"] else "")
+                )
         if as_json:
             click.echo(json.dumps({**plan, **({"placed": placed} if placed else {})}, indent=2))
 
@@ -225,7 +350,9 @@ def _print_plan(console: Console, plan: dict[str, Any]) -> None:
     if plan["orders"]:
         table = Table("Order", "Location", "Bandwidth", "Devices to avoid")
         for o in plan["orders"]:
-            table.add_row(o["ref"], o["location"], o["bandwidth"], ", ".join(o["avoid_devices"]) or "-")
+            table.add_row(
+                o["ref"], o["location"], o["bandwidth"], ", ".join(o["avoid_devices"]) or "-"
+            )
         console.print(table)
     if plan["moves"]:
         table = Table("Move VIF", "From", "To", "Why")
@@ -243,4 +370,6 @@ def _print_plan(console: Console, plan: dict[str, Any]) -> None:
         console.print(f"avoid device {d['device']}: {d['reason']}")
     for note in plan["notes"]:
         console.print(f"[yellow]note:[/yellow] {note}")
-    console.print(f"port-hour cost of the change: ${plan['portHourCostUsd']:.2f}/hour, ${plan['monthlyPortCostUsd']:.2f}/month")
+    console.print(
+        f"port-hour cost of the change: ${plan['portHourCostUsd']:.2f}/hour, ${plan['monthlyPortCostUsd']:.2f}/month"
+    )

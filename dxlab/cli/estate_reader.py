@@ -23,11 +23,22 @@ from dxlab.domain import ids
 from dxlab.toolkit import estate as est
 
 # Error codes that mean "slow down" on AWS's APIs (botocore's retry handler knows the same).
-THROTTLING = frozenset({"ThrottlingException", "Throttling", "TooManyRequestsException", "RequestLimitExceeded",
-                        "ProvisionedThroughputExceededException", "SlowDown", "RequestThrottled"})  # fmt: skip
+THROTTLING = frozenset(
+    {
+        "ThrottlingException",
+        "Throttling",
+        "TooManyRequestsException",
+        "RequestLimitExceeded",
+        "ProvisionedThroughputExceededException",
+        "SlowDown",
+        "RequestThrottled",
+    }
+)
 # Errors that mean the credentials are not valid in a region at all (an opt-in region the
 # account has not enabled answers them to every call).
-REGION_CLOSED = frozenset({"UnrecognizedClientException", "InvalidClientTokenId", "AuthFailure", "OptInRequired"})
+REGION_CLOSED = frozenset(
+    {"UnrecognizedClientException", "InvalidClientTokenId", "AuthFailure", "OptInRequired"}
+)
 PAGE_SIZE = 100  # the API's largest maxResults
 TAGS_PER_CALL = 20  # DescribeTags: at most 20 resource ARNs per call (the model)
 
@@ -61,8 +72,17 @@ class EstateReader:
         self.retries = 0
 
     # Steps of one region, for a progress bar that knows its length.
-    STEPS = ("connections", "lags", "interconnects", "hosted connections", "virtual interfaces",
-             "virtual gateways", "Direct Connect gateways", "resiliency groups", "tags")  # fmt: skip
+    STEPS = (
+        "connections",
+        "lags",
+        "interconnects",
+        "hosted connections",
+        "virtual interfaces",
+        "virtual gateways",
+        "Direct Connect gateways",
+        "resiliency groups",
+        "tags",
+    )
 
     def read(self, step: Step = lambda _: None) -> dict[str, Any]:
         estate = est.empty(self.endpoint or "aws", self.regions)
@@ -82,7 +102,9 @@ class EstateReader:
         region = "us-east-1" if "us-east-1" in self.regions or not self.regions else self.regions[0]
         config = Config(retries={"total_max_attempts": 2}, connect_timeout=5, read_timeout=30)
         try:
-            sts = self.session.client("sts", region_name=region, endpoint_url=self.endpoint, config=config)
+            sts = self.session.client(
+                "sts", region_name=region, endpoint_url=self.endpoint, config=config
+            )
             account: str = sts.get_caller_identity()["Account"]
             return account
         except (ClientError, BotoCoreError, ResponseParserError, KeyError):
@@ -92,7 +114,9 @@ class EstateReader:
         # botocore's own retries are off: this reader retries throttling itself, so it can
         # say what it retried and stop at its own bound.
         config = Config(retries={"total_max_attempts": 1}, connect_timeout=5, read_timeout=60)
-        return self.session.client("directconnect", region_name=region, endpoint_url=self.endpoint, config=config)
+        return self.session.client(
+            "directconnect", region_name=region, endpoint_url=self.endpoint, config=config
+        )
 
     def _read_region(self, estate: dict[str, Any], region: str, *, first: bool, step: Step) -> None:
         dx = self.client(region)
@@ -105,7 +129,9 @@ class EstateReader:
 
         step(f"{region}: connections")
         listed("connections")
-        refused = [u for u in estate["unread"] if u["region"] == region and u["code"] in REGION_CLOSED]
+        refused = [
+            u for u in estate["unread"] if u["region"] == region and u["code"] in REGION_CLOSED
+        ]
         if refused:
             # An opt-in region the account has not enabled refuses every call alike: say it once.
             refused[0]["message"] += "; the rest of this region was not read"
@@ -127,8 +153,13 @@ class EstateReader:
         if self.router_configs:  # one call per VIF, so only when asked
             for vif in vifs:
                 if vif.get("ownerAccount") == estate.get("account"):
-                    answer = self._call(dx.describe_router_configuration, estate, region, "DescribeRouterConfiguration",
-                                        {"virtualInterfaceId": vif["virtualInterfaceId"]})  # fmt: skip
+                    answer = self._call(
+                        dx.describe_router_configuration,
+                        estate,
+                        region,
+                        "DescribeRouterConfiguration",
+                        {"virtualInterfaceId": vif["virtualInterfaceId"]},
+                    )
                     if answer is not None:
                         answer.pop("ResponseMetadata", None)
                         estate["routerConfigurations"].append(answer)
@@ -145,19 +176,33 @@ class EstateReader:
             listed("resiliencyGroups")
         step(f"{region}: tags")
         account = est.account_of(estate)
-        arns = [ids.arn(region, str(doc.get("ownerAccount")), str(doc[field]))
-                for docs, field in ((estate["connections"], "connectionId"), (lags, "lagId"),
-                                    (interconnects, "interconnectId"), (vifs, "virtualInterfaceId"))
-                for doc in docs
-                if doc.get("region", region) == region and doc.get("ownerAccount") == account]  # fmt: skip
+        arns = [
+            ids.arn(region, str(doc.get("ownerAccount")), str(doc[field]))
+            for docs, field in (
+                (estate["connections"], "connectionId"),
+                (lags, "lagId"),
+                (interconnects, "interconnectId"),
+                (vifs, "virtualInterfaceId"),
+            )
+            for doc in docs
+            if doc.get("region", region) == region and doc.get("ownerAccount") == account
+        ]
         if first:
-            arns += [ids.arn("", str(gw.get("ownerAccount")), str(gw["directConnectGatewayId"]))
-                     for gw in estate["directConnectGateways"] if gw.get("ownerAccount") == account]  # fmt: skip
+            arns += [
+                ids.arn("", str(gw.get("ownerAccount")), str(gw["directConnectGatewayId"]))
+                for gw in estate["directConnectGateways"]
+                if gw.get("ownerAccount") == account
+            ]
         for start in range(0, len(arns), TAGS_PER_CALL):
             listed("resourceTags", resourceArns=arns[start : start + TAGS_PER_CALL])
 
     def _pages(
-        self, dx: Any, estate: dict[str, Any], region: str, listing: est.Listing, params: dict[str, Any]
+        self,
+        dx: Any,
+        estate: dict[str, Any],
+        region: str,
+        listing: est.Listing,
+        params: dict[str, Any],
     ) -> Iterator[dict[str, Any]]:
         op = dx.meta.service_model.operation_model(listing.operation)
         pages = op.input_shape is not None and "nextToken" in op.input_shape.members
@@ -177,7 +222,12 @@ class EstateReader:
             request = dict(request, nextToken=token)
 
     def _call(
-        self, method: Any, estate: dict[str, Any], region: str, operation: str, request: dict[str, Any]
+        self,
+        method: Any,
+        estate: dict[str, Any],
+        region: str,
+        operation: str,
+        request: dict[str, Any],
     ) -> dict[str, Any] | None:
         from botocore.exceptions import EndpointConnectionError
         from botocore.parsers import ResponseParserError
@@ -190,7 +240,9 @@ class EstateReader:
             except EndpointConnectionError as exc:
                 raise Unreachable(str(exc)) from None
             except ResponseParserError as exc:  # not an AWS answer at all (a proxy's error page)
-                est.note_unread(estate, operation, region, "ResponseParserError", str(exc).splitlines()[0])
+                est.note_unread(
+                    estate, operation, region, "ResponseParserError", str(exc).splitlines()[0]
+                )
                 return None
             except ClientError as exc:
                 err = exc.response.get("Error", {})
@@ -201,8 +253,18 @@ class EstateReader:
                     # Exponential backoff with full jitter (AWS's advice for throttled APIs).
                     self.sleep(random.uniform(0, self.base_delay * 2**attempt))  # noqa: S311
                     continue
-                what = f" (after {attempt + 1} attempts)" if code in THROTTLING or status == 429 else ""
-                est.note_unread(estate, operation, region, code or str(status), str(err.get("Message", "")) + what)
+                what = (
+                    f" (after {attempt + 1} attempts)"
+                    if code in THROTTLING or status == 429
+                    else ""
+                )
+                est.note_unread(
+                    estate,
+                    operation,
+                    region,
+                    code or str(status),
+                    str(err.get("Message", "")) + what,
+                )
                 return None
         return None
 

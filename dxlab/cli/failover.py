@@ -33,8 +33,15 @@ def history_table(items: list[dict[str, Any]]) -> Table:
         "Test", "Virtual interface", "BGP peers", "Status", "Minutes", "Start (UTC)", "End (UTC)"
     )
     for t in items:
-        table.add_row(t["testId"], t["virtualInterfaceId"], "\n".join(t.get("bgpPeers", [])), t["status"],
-                      str(t.get("testDurationInMinutes", "")), _when(t.get("startTime")), _when(t.get("endTime")))  # fmt: skip
+        table.add_row(
+            t["testId"],
+            t["virtualInterfaceId"],
+            "\n".join(t.get("bgpPeers", [])),
+            t["status"],
+            str(t.get("testDurationInMinutes", "")),
+            _when(t.get("startTime")),
+            _when(t.get("endTime")),
+        )
     return table
 
 
@@ -50,8 +57,16 @@ def failures_table(items: list[dict[str, Any]]) -> Table:
         "End (UTC)",
     )
     for f in items:
-        table.add_row(f["failureId"], f["kind"], f["id"], f["status"], str(f["minutes"]),
-                      "\n".join(f.get("connections", [])), _when(f["startTime"]), _when(f["endTime"]))  # fmt: skip
+        table.add_row(
+            f["failureId"],
+            f["kind"],
+            f["id"],
+            f["status"],
+            str(f["minutes"]),
+            "\n".join(f.get("connections", [])),
+            _when(f["startTime"]),
+            _when(f["endTime"]),
+        )
     return table
 
 
@@ -60,17 +75,36 @@ def show_report(report: dict[str, Any]) -> None:
     target = report.get("virtualInterfaceId") or "{kind} {id}".format(
         **report.get("target", {"kind": "", "id": ""})
     )
-    console.print(f"[bold]{report['kind']} {what}[/bold] on {target}: {report['status']}, "
-                  f"{report['durationMs'] / 60000:.1f} min ({report['dataPlane']} data plane)")  # fmt: skip
+    console.print(
+        f"[bold]{report['kind']} {what}[/bold] on {target}: {report['status']}, "
+        f"{report['durationMs'] / 60000:.1f} min ({report['dataPlane']} data plane)"
+    )
     console.print(("[red]" if report["lost"] else "[green]") + report["verdict"])
-    pairs = Table("Data center", "VPC", "Before", "During", "Via (during)", "Outage ms", "Lost / sent",
-                  "Restoration ms", "Why")  # fmt: skip
+    pairs = Table(
+        "Data center",
+        "VPC",
+        "Before",
+        "During",
+        "Via (during)",
+        "Outage ms",
+        "Lost / sent",
+        "Restoration ms",
+        "Why",
+    )
     for p in report["pairs"]:
         back = p.get("restoration") or {}
         sent = f"{p['packetsLost']} / {p['packetsSent']}" if "packetsSent" in p else "-"
-        pairs.add_row(p["site"], p["vpc"], "yes" if p["before"] else "no", "yes" if p["during"] else "[red]no[/red]",
-                      ", ".join(p["via"]), "-" if p["outage_ms"] is None else str(p["outage_ms"]), sent,
-                      str(back["outage_ms"]) if "outage_ms" in back else "-", p["reason"])  # fmt: skip
+        pairs.add_row(
+            p["site"],
+            p["vpc"],
+            "yes" if p["before"] else "no",
+            "yes" if p["during"] else "[red]no[/red]",
+            ", ".join(p["via"]),
+            "-" if p["outage_ms"] is None else str(p["outage_ms"]),
+            sent,
+            str(back["outage_ms"]) if "outage_ms" in back else "-",
+            p["reason"],
+        )
     console.print(pairs)
     prefixes = Table(
         "Prefix", "Gateway", "Redundant", "Learned over (before)", "Learned over (during)"
@@ -126,8 +160,10 @@ def register(main: click.Group, endpoint_option: Callable[[Any], Any], call: Cal
         if minutes is not None:
             kwargs["testDurationInMinutes"] = minutes
         t = call(api(endpoint).start_bgp_failover_test, **kwargs)["virtualInterfaceTest"]
-        console.print(f"test {t['testId']}: {vif_id} is testing for {t['testDurationInMinutes']} min "
-                      f"(peers {', '.join(t['bgpPeers'])}); report: dxlab test report {t['testId']}")  # fmt: skip
+        console.print(
+            f"test {t['testId']}: {vif_id} is testing for {t['testDurationInMinutes']} min "
+            f"(peers {', '.join(t['bgpPeers'])}); report: dxlab test report {t['testId']}"
+        )
 
     @test.command("stop")
     @click.argument("vif_id")
@@ -196,8 +232,10 @@ def register(main: click.Group, endpoint_option: Callable[[Any], Any], call: Cal
         if as_json:
             click.echo(json.dumps(f, indent=2))
             return
-        console.print(f"failure {f['failureId']}: {kind} {target} is down for {f['minutes']} min "
-                      f"({len(f['connections'])} connection(s) down)")  # fmt: skip
+        console.print(
+            f"failure {f['failureId']}: {kind} {target} is down for {f['minutes']} min "
+            f"({len(f['connections'])} connection(s) down)"
+        )
         # Commands on lines of their own, never wrapped: they are there to be copied.
         console.print(f"  report: dxlab test report {f['failureId']}", soft_wrap=True)
         console.print(f"  end it: dxlab restore {f['failureId']}", soft_wrap=True)

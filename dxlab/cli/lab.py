@@ -62,7 +62,11 @@ def status_tables(prefix: str, state: Path) -> list[Table]:
         for k in daemons:
             dead = [p for p, pid in running[k].items() if not host.alive(pid)]
             state_word = f"DEAD: {' '.join(dead)}" if dead else "up"
-            alive.append(f"{k} ({state_word})" if k == "bird" else f"frr ({state_word}; {' '.join(running[k])})")
+            alive.append(
+                f"{k} ({state_word})"
+                if k == "bird"
+                else f"frr ({state_word}; {' '.join(running[k])})"
+            )
         pids = ",".join(str(p) for k in daemons for p in running[k].values())
         spaces.add_row(ns, role, resource, " ".join(alive) or "-", pids or "-")
         if role == "dev" and "bird" in daemons:
@@ -78,10 +82,24 @@ def status_tables(prefix: str, state: Path) -> list[Table]:
 
 def events_table(state: Path, n: int = 20) -> Table:
     """The lab's journal (events.py): daemons that died, configurations refused, errors."""
-    table = Table("When", "What", "Namespace", "Daemon", "Message", "It said", title="Lab events (newest last)")
+    table = Table(
+        "When",
+        "What",
+        "Namespace",
+        "Daemon",
+        "Message",
+        "It said",
+        title="Lab events (newest last)",
+    )
     for e in events.recent(state, n):
-        table.add_row(events.clock(e["time"]), e["what"], e.get("ns") or "-", e.get("program") or "-", e["message"],
-                      e.get("words") or "-")  # fmt: skip
+        table.add_row(
+            events.clock(e["time"]),
+            e["what"],
+            e.get("ns") or "-",
+            e.get("program") or "-",
+            e["message"],
+            e.get("words") or "-",
+        )
     return table
 
 
@@ -112,4 +130,6 @@ def register(main: click.Group, endpoint_option: Any, call: Any) -> None:
         """Remove the lab (also after dxlab was killed). Harmless when nothing runs."""
         console = Console(width=None if sys.stdout.isatty() else 200)
         removed = down(LinuxHost(), lab_prefix(), lab_state()) if os.geteuid() == 0 else []
-        console.print(f"lab removed: {len(removed)} namespace(s)" if removed else "no lab is running")
+        console.print(
+            f"lab removed: {len(removed)} namespace(s)" if removed else "no lab is running"
+        )

@@ -64,8 +64,15 @@ def server_options(fn: Any) -> Any:
         [
             click.option("--host", default="127.0.0.1", show_default=True),
             click.option("--port", default=config.DEFAULT_PORT, show_default=True, type=int),
-            click.option("--db", default=None, help="sqlite:///PATH or postgresql://... (default: state dir)"),
-            click.option("--auth", type=click.Choice(["permissive", "strict"]), default="permissive", show_default=True),
+            click.option(
+                "--db", default=None, help="sqlite:///PATH or postgresql://... (default: state dir)"
+            ),
+            click.option(
+                "--auth",
+                type=click.Choice(["permissive", "strict"]),
+                default="permissive",
+                show_default=True,
+            ),
             click.option("--region", default="us-east-1", show_default=True),
             click.option(
                 "--provisioning",
@@ -74,16 +81,35 @@ def server_options(fn: Any) -> Any:
                 show_default=True,
                 help="How connections come up: at once, after `dxlab cross-connect`, or as AWS takes.",
             ),
-            click.option("--realistic-factor", type=float, default=1.0, show_default=True,
-                         help="Scales the realistic durations (0.001 turns 72 h into 4.3 min)."),
-            click.option("--test-clock", is_flag=True,
-                         help="Tests move time forward (POST /_dxlab/clock/advance) instead of sleeping."),
-            click.option("--data-plane", type=click.Choice(["sim", "lab", "auto"]), default="sim", show_default=True,
-                         help="BGP and traffic: simulated, real daemons in network namespaces (root), or lab when it can run."),
-            click.option("--vifs-up-without-router", is_flag=True,
-                         help="Sim: VIFs come up (BGP up) without a customer router patched to their connection (for CI)."),
-            click.option("--allow-reset", is_flag=True,
-                         help="Tests may empty the server: POST /_dxlab/reset and moto's POST /moto-api/reset."),
+            click.option(
+                "--realistic-factor",
+                type=float,
+                default=1.0,
+                show_default=True,
+                help="Scales the realistic durations (0.001 turns 72 h into 4.3 min).",
+            ),
+            click.option(
+                "--test-clock",
+                is_flag=True,
+                help="Tests move time forward (POST /_dxlab/clock/advance) instead of sleeping.",
+            ),
+            click.option(
+                "--data-plane",
+                type=click.Choice(["sim", "lab", "auto"]),
+                default="sim",
+                show_default=True,
+                help="BGP and traffic: simulated, real daemons in network namespaces (root), or lab when it can run.",
+            ),
+            click.option(
+                "--vifs-up-without-router",
+                is_flag=True,
+                help="Sim: VIFs come up (BGP up) without a customer router patched to their connection (for CI).",
+            ),
+            click.option(
+                "--allow-reset",
+                is_flag=True,
+                help="Tests may empty the server: POST /_dxlab/reset and moto's POST /moto-api/reset.",
+            ),
         ]
     ):
         fn = option(fn)
@@ -91,14 +117,26 @@ def server_options(fn: Any) -> Any:
 
 
 def _settings(auth: str, region: str, provisioning: str, realistic_factor: float) -> Settings:
-    return Settings(region=region, provisioning=provisioning, realistic_factor=realistic_factor, auth=auth)
+    return Settings(
+        region=region, provisioning=provisioning, realistic_factor=realistic_factor, auth=auth
+    )
 
 
 @main.command()
 @server_options
-def serve(host: str, port: int, db: str | None, auth: str, region: str, provisioning: str, realistic_factor: float,
-          test_clock: bool = False, data_plane: str = "sim", vifs_up_without_router: bool = False,
-          allow_reset: bool = False) -> None:
+def serve(
+    host: str,
+    port: int,
+    db: str | None,
+    auth: str,
+    region: str,
+    provisioning: str,
+    realistic_factor: float,
+    test_clock: bool = False,
+    data_plane: str = "sim",
+    vifs_up_without_router: bool = False,
+    allow_reset: bool = False,
+) -> None:
     """Run the server in the foreground until SIGINT/SIGTERM."""
     import logging
     import signal
@@ -108,10 +146,17 @@ def serve(host: str, port: int, db: str | None, auth: str, region: str, provisio
     from dxlab.lab.plane import resolve_data_plane
     from dxlab.server import serve as run
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     plane = resolve_data_plane(data_plane)
-    settings = replace(_settings(auth, region, provisioning, realistic_factor), test_clock=test_clock, data_plane=plane,
-                       vifs_up_without_router=vifs_up_without_router, allow_reset=allow_reset)
+    settings = replace(
+        _settings(auth, region, provisioning, realistic_factor),
+        test_clock=test_clock,
+        data_plane=plane,
+        vifs_up_without_router=vifs_up_without_router,
+        allow_reset=allow_reset,
+    )
     try:
         dx = bootstrap(db or config.default_db(), settings)
     except LabUnavailable as exc:
@@ -138,19 +183,50 @@ def _running_pid() -> int | None:
 
 @main.command()
 @server_options
-@click.option("-t", "--topology", "topology_file", type=click.Path(exists=True, dir_okay=False), default=None,
-              help="Customer topology (YAML) to load once the server is up.")
-def up(host: str, port: int, db: str | None, auth: str, region: str, provisioning: str, realistic_factor: float,
-       topology_file: str | None, **extra: Any) -> None:
+@click.option(
+    "-t",
+    "--topology",
+    "topology_file",
+    type=click.Path(exists=True, dir_okay=False),
+    default=None,
+    help="Customer topology (YAML) to load once the server is up.",
+)
+def up(
+    host: str,
+    port: int,
+    db: str | None,
+    auth: str,
+    region: str,
+    provisioning: str,
+    realistic_factor: float,
+    topology_file: str | None,
+    **extra: Any,
+) -> None:
     """Start the server in the background (pid and log in the state directory)."""
     pid = _running_pid()
     if pid:
         console.print(f"dxlab is already running (pid {pid})")
         return
     log = config.state_dir() / "server.log"
-    args = [sys.executable, "-P", "-m", "dxlab.cli.main", "serve", "--host", host, "--port", str(port),
-            "--auth", auth, "--region", region, "--provisioning", provisioning,
-            "--realistic-factor", str(realistic_factor)]  # fmt: skip
+    args = [
+        sys.executable,
+        "-P",
+        "-m",
+        "dxlab.cli.main",
+        "serve",
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--auth",
+        auth,
+        "--region",
+        region,
+        "--provisioning",
+        provisioning,
+        "--realistic-factor",
+        str(realistic_factor),
+    ]
     if db:
         args += ["--db", db]
     for name, value in extra.items():  # options other server flags add (flags or values)
@@ -173,10 +249,17 @@ def up(host: str, port: int, db: str | None, auth: str, region: str, provisionin
             if topology_file:
                 from dxlab.cli.client import ext
 
-                done = _call(ext, f"http://{host}:{port}", "PUT", "/topology",
-                             {"yaml": Path(topology_file).read_text(), "source": topology_file})  # fmt: skip
-                console.print(f"topology {topology_file}: {len(done['sites'])} data center(s), "
-                              f"{len(done['routers'])} router(s)")  # fmt: skip
+                done = _call(
+                    ext,
+                    f"http://{host}:{port}",
+                    "PUT",
+                    "/topology",
+                    {"yaml": Path(topology_file).read_text(), "source": topology_file},
+                )
+                console.print(
+                    f"topology {topology_file}: {len(done['sites'])} data center(s), "
+                    f"{len(done['routers'])} router(s)"
+                )
             return
         except OSError:
             time.sleep(0.1)
@@ -224,24 +307,40 @@ def status(endpoint: str) -> None:
 def connections_table(conns: list[dict[str, Any]]) -> Table:
     table = Table("Connection", "Name", "Region", "Location", "Device", "Bandwidth", "State")
     for c in conns:
-        table.add_row(c["connectionId"], c.get("connectionName", ""), c.get("region", ""), c["location"],
-                      c.get("awsDeviceV2", ""), c["bandwidth"], c["connectionState"])  # fmt: skip
+        table.add_row(
+            c["connectionId"],
+            c.get("connectionName", ""),
+            c.get("region", ""),
+            c["location"],
+            c.get("awsDeviceV2", ""),
+            c["bandwidth"],
+            c["connectionState"],
+        )
     return table
 
 
 region_option = click.option(
-    "--region", "region", default="all", show_default=True,
+    "--region",
+    "region",
+    default="all",
+    show_default=True,
     help="One Region, or `all`: every Region that has Direct Connect locations.",
-)  # fmt: skip
+)
 
 
-def _in_regions(endpoint: str, region: str, operation: str, key: str, **kwargs: Any) -> list[dict[str, Any]]:
+def _in_regions(
+    endpoint: str, region: str, operation: str, key: str, **kwargs: Any
+) -> list[dict[str, Any]]:
     """A Describe* call in one Region or in each (every Region is its own endpoint on AWS)."""
     from dxlab.cli.client import api
     from dxlab.domain import catalog
 
     regions = catalog.regions() if region == "all" else [region]
-    return [item for r in regions for item in _call(getattr(api(endpoint, region_name=r), operation), **kwargs)[key]]
+    return [
+        item
+        for r in regions
+        for item in _call(getattr(api(endpoint, region_name=r), operation), **kwargs)[key]
+    ]
 
 
 @main.command()
@@ -249,7 +348,9 @@ def _in_regions(endpoint: str, region: str, operation: str, key: str, **kwargs: 
 @endpoint_option
 def connections(region: str, endpoint: str) -> None:
     """List the account's connections."""
-    console.print(connections_table(_in_regions(endpoint, region, "describe_connections", "connections")))
+    console.print(
+        connections_table(_in_regions(endpoint, region, "describe_connections", "connections"))
+    )
 
 
 @main.command("cross-connect")
@@ -265,8 +366,13 @@ def cross_connect(connection_id: str, endpoint: str) -> None:
 
 @main.command()
 @click.argument("resource_id")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
-              help="PDF file to write (default: RESOURCE_ID-LOA-CFA.pdf).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="PDF file to write (default: RESOURCE_ID-LOA-CFA.pdf).",
+)
 @click.option("--provider", default=None, help="Provider that orders the cross connect for you.")
 @endpoint_option
 def loa(resource_id: str, output: str | None, provider: str | None, endpoint: str) -> None:
@@ -281,7 +387,9 @@ def loa(resource_id: str, output: str | None, provider: str | None, endpoint: st
 
 
 @main.command()
-@click.option("--region", default=None, help="Another region's locations, or `all` (default: the server's).")
+@click.option(
+    "--region", default=None, help="Another region's locations, or `all` (default: the server's)."
+)
 @endpoint_option
 def locations(region: str | None, endpoint: str) -> None:
     """Direct Connect locations of the region, with sub-locations and devices."""
@@ -289,12 +397,19 @@ def locations(region: str | None, endpoint: str) -> None:
 
     from dxlab.cli.client import ext
 
-    data = _call(ext, endpoint, "GET", "/locations" + (f"?region={quote(region)}" if region else ""))
+    data = _call(
+        ext, endpoint, "GET", "/locations" + (f"?region={quote(region)}" if region else "")
+    )
     table = Table("Code", "Name", "Region", "Port speeds", "Sub-locations", "Devices")
     for loc in data["locations"]:
-        table.add_row(loc["locationCode"], loc["locationName"], loc["region"],
-                      " ".join(loc.get("availablePortSpeeds", [])),
-                      ", ".join(s["name"] for s in loc["subLocations"]), str(len(loc["devices"])))  # fmt: skip
+        table.add_row(
+            loc["locationCode"],
+            loc["locationName"],
+            loc["region"],
+            " ".join(loc.get("availablePortSpeeds", [])),
+            ", ".join(s["name"] for s in loc["subLocations"]),
+            str(len(loc["devices"])),
+        )
     console.print(table)
 
 
@@ -311,7 +426,9 @@ def _local(db: str | None) -> Any:
     return bootstrap(db or config.default_db(), Settings())
 
 
-db_option = click.option("--db", default=None, help="sqlite:///PATH or postgresql://... (default: state dir)")
+db_option = click.option(
+    "--db", default=None, help="sqlite:///PATH or postgresql://... (default: state dir)"
+)
 
 
 @accounts.command("add")
@@ -319,7 +436,9 @@ db_option = click.option("--db", default=None, help="sqlite:///PATH or postgresq
 @click.option("--access-key", default=None, help="Access key id to register (default: a new one).")
 @click.option("--secret-key", default=None, help="Its secret access key (default: a new one).")
 @db_option
-def accounts_add(account_id: str, access_key: str | None, secret_key: str | None, db: str | None) -> None:
+def accounts_add(
+    account_id: str, access_key: str | None, secret_key: str | None, db: str | None
+) -> None:
     """Register an access key for ACCOUNT_ID and print the key pair."""
     from dxlab.domain.errors import DxlabError
     from dxlab.service.accounts import add_account
@@ -354,26 +473,57 @@ def accounts_list(db: str | None) -> None:
 
 
 @main.command()
-@click.option("--model", type=click.Choice(["maximum", "high", "dev-test", "classic"]), help="Resiliency model.")
-@click.option("--bandwidth", help="Capacity per connection, e.g. 10Gbps (other speeds become LAGs, e.g. 20Gbps).")
-@click.option("--location", "locations", multiple=True, help="Location code (twice for maximum and high).")
-@click.option("--sub-location", "sub_locations", multiple=True,
-              help="Sub-location (floor) per --location, in order; given once: the first location's.")
-@click.option("--provider", "providers", multiple=True,
-              help="Service provider per --location, in order: a partner there, or another name (held for review);"
-                   " given once: every location's.")
-@click.option("--count", default=1, show_default=True, help="Connections per location (classic model).")
+@click.option(
+    "--model",
+    type=click.Choice(["maximum", "high", "dev-test", "classic"]),
+    help="Resiliency model.",
+)
+@click.option(
+    "--bandwidth",
+    help="Capacity per connection, e.g. 10Gbps (other speeds become LAGs, e.g. 20Gbps).",
+)
+@click.option(
+    "--location", "locations", multiple=True, help="Location code (twice for maximum and high)."
+)
+@click.option(
+    "--sub-location",
+    "sub_locations",
+    multiple=True,
+    help="Sub-location (floor) per --location, in order; given once: the first location's.",
+)
+@click.option(
+    "--provider",
+    "providers",
+    multiple=True,
+    help="Service provider per --location, in order: a partner there, or another name (held for review);"
+    " given once: every location's.",
+)
+@click.option(
+    "--count", default=1, show_default=True, help="Connections per location (classic model)."
+)
 @click.option("--tag", "tags", multiple=True, help="KEY=VALUE, repeatable.")
 @click.option("--yes", is_flag=True, help="Order without asking.")
 @click.option("--json", "as_json", is_flag=True, help="Print the order as JSON.")
-@click.option("--topology-out", type=click.Path(dir_okay=False), default=None,
-              help="Where to write the customer topology (default: the state directory).")
+@click.option(
+    "--topology-out",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Where to write the customer topology (default: the state directory).",
+)
 @endpoint_option
 def wizard(
-    model: str | None, bandwidth: str | None, locations: tuple[str, ...], sub_locations: tuple[str, ...],
-    providers: tuple[str, ...], count: int, tags: tuple[str, ...], yes: bool, as_json: bool,
-    topology_out: str | None, endpoint: str,
-) -> None:  # fmt: skip
+    model: str | None,
+    bandwidth: str | None,
+    locations: tuple[str, ...],
+    sub_locations: tuple[str, ...],
+    providers: tuple[str, ...],
+    count: int,
+    tags: tuple[str, ...],
+    yes: bool,
+    as_json: bool,
+    topology_out: str | None,
+    endpoint: str,
+) -> None:
     """The Resiliency Toolkit's connection wizard: plan, summary with SLA and cost, order."""
     import json
 
@@ -383,7 +533,9 @@ def wizard(
     if model is None:
         if not interactive:
             _fail("--model is required (maximum, high, dev-test or classic)")
-        model = click.prompt("Resiliency model", type=click.Choice(["maximum", "high", "dev-test", "classic"]))
+        model = click.prompt(
+            "Resiliency model", type=click.Choice(["maximum", "high", "dev-test", "classic"])
+        )
     if bandwidth is None:
         if not interactive:
             _fail("--bandwidth is required (e.g. 10Gbps)")
@@ -392,8 +544,17 @@ def wizard(
         if not interactive:
             _fail("--location is required")
         first = click.prompt("First location")
-        locations = (first,) if model in ("dev-test", "classic") else (first, click.prompt("Second location"))
-    body: dict[str, Any] = {"model": model, "bandwidth": bandwidth, "locations": list(locations), "count": count}
+        locations = (
+            (first,)
+            if model in ("dev-test", "classic")
+            else (first, click.prompt("Second location"))
+        )
+    body: dict[str, Any] = {
+        "model": model,
+        "bandwidth": bandwidth,
+        "locations": list(locations),
+        "count": count,
+    }
     # resiliency_toolkit.md asks for a provider and a sub-location per location.
     if len(sub_locations) == 1:
         body["subLocation"] = sub_locations[0]
@@ -407,17 +568,26 @@ def wizard(
         body["tags"] = [{"key": k, "value": v} for k, _, v in (t.partition("=") for t in tags)]
     plan = _call(ext, endpoint, "POST", "/wizard/plan", body)
     if not as_json:
-        shape = (f"{len(plan['slots'])} LAG(s) of {plan['connectionsPerLag']} x {plan['portBandwidth']}"
-                 if plan["connectionsPerLag"] else f"{plan['connections']} x {plan['portBandwidth']}")  # fmt: skip
-        console.print(f"[bold]{shape}[/bold] dedicated connection(s), "
-                      f"model {model}, SLA {plan['sla']}, port-hours ${plan['portHourCostUsd']:.2f}/h "
-                      f"(${plan['monthlyPortCostUsd']:,.2f}/month)")  # fmt: skip
+        shape = (
+            f"{len(plan['slots'])} LAG(s) of {plan['connectionsPerLag']} x {plan['portBandwidth']}"
+            if plan["connectionsPerLag"]
+            else f"{plan['connections']} x {plan['portBandwidth']}"
+        )
+        console.print(
+            f"[bold]{shape}[/bold] dedicated connection(s), "
+            f"model {model}, SLA {plan['sla']}, port-hours ${plan['portHourCostUsd']:.2f}/h "
+            f"(${plan['monthlyPortCostUsd']:,.2f}/month)"
+        )
         for slot in plan["slots"]:
             console.print(f"  {slot['name']} at {slot['location']}")
     if not yes and not (interactive and click.confirm("Place this order?", default=True)):
         _fail("not ordered (pass --yes to order without asking)")
     placed = _call(ext, endpoint, "POST", "/wizard/order", body)
-    out = Path(topology_out) if topology_out else config.state_dir() / f"topology-{placed['orderId']}.yaml"
+    out = (
+        Path(topology_out)
+        if topology_out
+        else config.state_dir() / f"topology-{placed['orderId']}.yaml"
+    )
     out.write_text(placed["topology"])
     placed["topologyFile"] = str(out)
     if as_json:
@@ -426,13 +596,21 @@ def wizard(
     from dxlab.cli.client import api
 
     conns = _call(api(endpoint).describe_connections)["connections"]
-    console.print(connections_table([c for c in conns if c["connectionId"] in placed["connectionIds"]]))
-    console.print(f"order {placed['orderId']}: {placed['status']}; resiliency group {placed['resiliencyGroupId']}")
+    console.print(
+        connections_table([c for c in conns if c["connectionId"] in placed["connectionIds"]])
+    )
+    console.print(
+        f"order {placed['orderId']}: {placed['status']}; resiliency group {placed['resiliencyGroupId']}"
+    )
     if placed["status"] == OrderStatus.APPROVED:
         console.print("LOA-CFA for each connection: dxlab loa CONNECTION_ID -o FILE.pdf")
     elif placed.get("review"):
-        console.print(f"held for AWS's review: {placed['review']} (dxlab orders approve {placed['orderId']})")
-    console.print(f"customer topology written to {out} and registered (add your VPCs, then `dxlab topology load`)")
+        console.print(
+            f"held for AWS's review: {placed['review']} (dxlab orders approve {placed['orderId']})"
+        )
+    console.print(
+        f"customer topology written to {out} and registered (add your VPCs, then `dxlab topology load`)"
+    )
 
 
 from dxlab.cli.gateways import register as _register_gateways  # noqa: E402
@@ -441,17 +619,38 @@ _register_gateways(main, endpoint_option, _call)  # dxlab vgw ..., tgw ..., dx-g
 
 
 def vifs_table(items: list[dict[str, Any]]) -> Table:
-    table = Table("Virtual interface", "Name", "Type", "Region", "Connection", "VLAN", "State",
-                  "BGP peers (customer / Amazon)")  # fmt: skip
+    table = Table(
+        "Virtual interface",
+        "Name",
+        "Type",
+        "Region",
+        "Connection",
+        "VLAN",
+        "State",
+        "BGP peers (customer / Amazon)",
+    )
     for v in items:
-        peers = "\n".join(f"{p['customerAddress']} / {p['amazonAddress']} {p['bgpStatus']}" for p in v.get("bgpPeers", []))
-        table.add_row(v["virtualInterfaceId"], v.get("virtualInterfaceName", ""), v["virtualInterfaceType"],
-                      v.get("region", ""), v["connectionId"], str(v["vlan"]), v["virtualInterfaceState"], peers)  # fmt: skip
+        peers = "\n".join(
+            f"{p['customerAddress']} / {p['amazonAddress']} {p['bgpStatus']}"
+            for p in v.get("bgpPeers", [])
+        )
+        table.add_row(
+            v["virtualInterfaceId"],
+            v.get("virtualInterfaceName", ""),
+            v["virtualInterfaceType"],
+            v.get("region", ""),
+            v["connectionId"],
+            str(v["vlan"]),
+            v["virtualInterfaceState"],
+            peers,
+        )
     return table
 
 
 @main.command("vifs")
-@click.option("--connection", "connection_id", default=None, help="Only the VIFs of this connection or LAG.")
+@click.option(
+    "--connection", "connection_id", default=None, help="Only the VIFs of this connection or LAG."
+)
 @region_option
 @endpoint_option
 def vifs_command(connection_id: str | None, region: str, endpoint: str) -> None:
@@ -460,10 +659,16 @@ def vifs_command(connection_id: str | None, region: str, endpoint: str) -> None:
         from dxlab.cli.client import api
 
         kwargs = {} if region == "all" else {"region_name": region}
-        found = _call(api(endpoint, **kwargs).describe_virtual_interfaces, connectionId=connection_id)
+        found = _call(
+            api(endpoint, **kwargs).describe_virtual_interfaces, connectionId=connection_id
+        )
         console.print(vifs_table(found["virtualInterfaces"]))
         return
-    console.print(vifs_table(_in_regions(endpoint, region, "describe_virtual_interfaces", "virtualInterfaces")))
+    console.print(
+        vifs_table(
+            _in_regions(endpoint, region, "describe_virtual_interfaces", "virtualInterfaces")
+        )
+    )
 
 
 def _review_prefixes(vif_id: str, endpoint: str, verdict: str) -> None:
@@ -498,20 +703,40 @@ def owned_prefixes(account: str, cidrs: tuple[str, ...], endpoint: str) -> None:
     """Set the public prefixes ACCOUNT owns; its public VIFs advertising only these are approved at once."""
     from dxlab.cli.client import ext
 
-    doc = _call(ext, endpoint, "POST", f"/accounts/{account}/owned-prefixes", {"prefixes": list(cidrs)}, account=account)
-    console.print(f"{account}: owns {', '.join(doc['prefixes']) or 'nothing'}; approved {', '.join(doc['approved']) or 'no VIF'}")
+    doc = _call(
+        ext,
+        endpoint,
+        "POST",
+        f"/accounts/{account}/owned-prefixes",
+        {"prefixes": list(cidrs)},
+        account=account,
+    )
+    console.print(
+        f"{account}: owns {', '.join(doc['prefixes']) or 'nothing'}; approved {', '.join(doc['approved']) or 'no VIF'}"
+    )
 
 
 @main.command("router-config")
 @click.argument("vif_id")
-@click.option("--router", "router_type", default=None, help="routerTypeIdentifier (see `dxlab router-types`).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None, help="File to write (default: print).")
+@click.option(
+    "--router", "router_type", default=None, help="routerTypeIdentifier (see `dxlab router-types`)."
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="File to write (default: print).",
+)
 @endpoint_option
 def router_config(vif_id: str, router_type: str | None, output: str | None, endpoint: str) -> None:
     """The customer router configuration of a VIF (DescribeRouterConfiguration)."""
     from dxlab.cli.client import api
 
-    kwargs = {"virtualInterfaceId": vif_id, **({"routerTypeIdentifier": router_type} if router_type else {})}
+    kwargs = {
+        "virtualInterfaceId": vif_id,
+        **({"routerTypeIdentifier": router_type} if router_type else {}),
+    }
     text = _call(api(endpoint).describe_router_configuration, **kwargs)["customerRouterConfig"]
     if output:
         Path(output).write_text(text)
@@ -536,34 +761,58 @@ def router_types(endpoint: str) -> None:
 @click.option("--site", default=None, help="Data center (default: each).")
 @click.option("--vpc", default=None, help="VPC (default: each).")
 @click.option("--count", default=5, show_default=True, help="Pings per pair.")
-@click.option("--public", is_flag=True,
-              help="Step 5 for the AWS Cloud: to the AWS public service of each public VIF's Region.")
-@click.option("--ipv6", is_flag=True, help="Dual stack: ping -6 / traceroute -6 to the VPCs' IPv6 instances.")
+@click.option(
+    "--public",
+    is_flag=True,
+    help="Step 5 for the AWS Cloud: to the AWS public service of each public VIF's Region.",
+)
+@click.option(
+    "--ipv6", is_flag=True, help="Dual stack: ping -6 / traceroute -6 to the VPCs' IPv6 instances."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @endpoint_option
-def verify(site: str | None, vpc: str | None, count: int, public: bool, ipv6: bool, as_json: bool,
-           endpoint: str) -> None:  # fmt: skip
+def verify(
+    site: str | None,
+    vpc: str | None,
+    count: int,
+    public: bool,
+    ipv6: bool,
+    as_json: bool,
+    endpoint: str,
+) -> None:
     """Step 5: traceroute and ping from a data center to the VPC instance (--public: to an
     AWS public service over a public VIF, the Direct Connect hop named in the trace)."""
     import json
 
     from dxlab.cli.client import ext
 
-    query = "&".join(f"{k}={v}" for k, v in (("site", site), ("vpc", vpc), ("count", count),
-                                             ("public", "true" if public else None),
-                                             ("ipv6", "true" if ipv6 else None)) if v)  # fmt: skip
+    query = "&".join(
+        f"{k}={v}"
+        for k, v in (
+            ("site", site),
+            ("vpc", vpc),
+            ("count", count),
+            ("public", "true" if public else None),
+            ("ipv6", "true" if ipv6 else None),
+        )
+        if v
+    )
     result = _call(ext, endpoint, "GET", f"/verify?{query}")
     if as_json:
         click.echo(json.dumps(result, indent=2))
     else:
         for pair in result["pairs"]:
-            console.rule(f"{pair['site']} ({pair['source']}) -> {pair['vpc']} ({pair['destination']})")
+            console.rule(
+                f"{pair['site']} ({pair['source']}) -> {pair['vpc']} ({pair['destination']})"
+            )
             for n, hop in enumerate(pair["hops"], start=1):
                 console.print(f" {n:>2}  {hop['address']:<16} {hop['resource']}")
             ping = pair["ping"]
             colour = "green" if pair["reachable"] else "red"
-            console.print(f"[{colour}]ping: {ping['received']}/{ping['sent']} received[/{colour}]"
-                          + (f"  ({pair['reason']})" if pair["reason"] else ""))  # fmt: skip
+            console.print(
+                f"[{colour}]ping: {ping['received']}/{ping['sent']} received[/{colour}]"
+                + (f"  ({pair['reason']})" if pair["reason"] else "")
+            )
     if not result["reachable"]:
         sys.exit(1)
 
@@ -582,8 +831,10 @@ def topology_load(file: str, endpoint: str) -> None:
 
     text = Path(file).read_text()
     done = _call(ext, endpoint, "PUT", "/topology", {"yaml": text, "source": file})
-    console.print(f"topology {file}: {len(done['sites'])} data center(s), {len(done['routers'])} router(s), "
-                  f"{len(done['routerOfLink'])} connection(s) patched, VPC gateways {done['vpcGateways']}")  # fmt: skip
+    console.print(
+        f"topology {file}: {len(done['sites'])} data center(s), {len(done['routers'])} router(s), "
+        f"{len(done['routerOfLink'])} connection(s) patched, VPC gateways {done['vpcGateways']}"
+    )
     for warning in done.get("warnings", []):
         console.print(f"warning: {warning}", markup=False)
 
@@ -632,8 +883,14 @@ def orders_list(endpoint: str) -> None:
 
     table = Table("Order", "Model", "Status", "Provider", "Connections", "Resiliency group")
     for o in _call(ext, endpoint, "GET", "/orders")["orders"]:
-        table.add_row(o["orderId"], o.get("model", ""), o["status"], o.get("provider", ""),
-                      ", ".join(o["connections"]), o.get("resiliencyGroupId", ""))  # fmt: skip
+        table.add_row(
+            o["orderId"],
+            o.get("model", ""),
+            o["status"],
+            o.get("provider", ""),
+            ", ".join(o["connections"]),
+            o.get("resiliencyGroupId", ""),
+        )
     console.print(table)
 
 

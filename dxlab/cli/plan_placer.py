@@ -16,7 +16,9 @@ Say = Callable[[str], None]
 
 
 def _free_vlan(dx: Any, port: str) -> int:
-    used = {v["vlan"] for v in dx.describe_virtual_interfaces(connectionId=port)["virtualInterfaces"]}
+    used = {
+        v["vlan"] for v in dx.describe_virtual_interfaces(connectionId=port)["virtualInterfaces"]
+    }
     return next(v for v in range(101, 4095) if v not in used)
 
 
@@ -25,21 +27,32 @@ def _wait_available(dx: Any, connection_ids: list[str], timeout: float = 30.0) -
     deadline = time.monotonic() + timeout
     waiting = list(connection_ids)
     while waiting and time.monotonic() < deadline:
-        states = {c["connectionId"]: c["connectionState"] for c in dx.describe_connections()["connections"]}
+        states = {
+            c["connectionId"]: c["connectionState"]
+            for c in dx.describe_connections()["connections"]
+        }
         waiting = [c for c in waiting if states.get(c) != ConnectionState.AVAILABLE]
         if waiting:
             time.sleep(0.2)
     return waiting
 
 
-def place(dx: Any, plan: dict[str, Any], topology: Callable[[], str | None], load: Callable[[str], Any],
-          say: Say) -> dict[str, Any]:  # fmt: skip
+def place(
+    dx: Any,
+    plan: dict[str, Any],
+    topology: Callable[[], str | None],
+    load: Callable[[str], Any],
+    say: Say,
+) -> dict[str, Any]:
     """Order what `plan` lists. Returns {"connections": {ref: id}, "vifs": [...], "moves": [...]}."""
     ids: dict[str, str] = {}
     location_of: dict[str, str] = {}
     for order in plan["orders"]:
-        made = dx.create_connection(location=order["location"], bandwidth=order["bandwidth"],
-                                    connectionName=f"{plan['model']}-{order['ref']}")  # fmt: skip
+        made = dx.create_connection(
+            location=order["location"],
+            bandwidth=order["bandwidth"],
+            connectionName=f"{plan['model']}-{order['ref']}",
+        )
         ids[order["ref"]] = made["connectionId"]
         location_of[made["connectionId"]] = order["location"]
         device = made.get("awsDeviceV2") or made.get("awsDevice")
@@ -57,14 +70,23 @@ def place(dx: Any, plan: dict[str, Any], topology: Callable[[], str | None], loa
     created = []
     for vif in plan["virtualInterfaces"]:
         port = ids.get(vif["port"], vif["port"])
-        spec: dict[str, Any] = {"virtualInterfaceName": f"{plan['model']}-{vif['gateway']}", "vlan": _free_vlan(dx, port),
-                                "asn": vif["asn"]}  # fmt: skip
-        spec["virtualGatewayId" if vif["gateway"].startswith("vgw-") else "directConnectGatewayId"] = vif["gateway"]
+        spec: dict[str, Any] = {
+            "virtualInterfaceName": f"{plan['model']}-{vif['gateway']}",
+            "vlan": _free_vlan(dx, port),
+            "asn": vif["asn"],
+        }
+        spec[
+            "virtualGatewayId" if vif["gateway"].startswith("vgw-") else "directConnectGatewayId"
+        ] = vif["gateway"]
         if vif["type"] == "transit":
-            made = dx.create_transit_virtual_interface(connectionId=port, newTransitVirtualInterface=spec)
+            made = dx.create_transit_virtual_interface(
+                connectionId=port, newTransitVirtualInterface=spec
+            )
             made = made["virtualInterface"]
         else:
-            made = dx.create_private_virtual_interface(connectionId=port, newPrivateVirtualInterface=spec)
+            made = dx.create_private_virtual_interface(
+                connectionId=port, newPrivateVirtualInterface=spec
+            )
         created.append(made["virtualInterfaceId"])
         say(f"created {made['virtualInterfaceId']} on {port} to {vif['gateway']}")
     current = topology()

@@ -71,8 +71,17 @@ def continent(region: str) -> str:
     if region == GLOBAL:
         return GLOBAL
     head = region.split("-", 1)[0]
-    return {"us": "north-america", "ca": "north-america", "ap": "asia-pacific", "eu": "emea", "me": "emea",
-            "af": "emea", "il": "emea", "sa": "south-america", "mx": "north-america"}.get(head, head)  # fmt: skip
+    return {
+        "us": "north-america",
+        "ca": "north-america",
+        "ap": "asia-pacific",
+        "eu": "emea",
+        "me": "emea",
+        "af": "emea",
+        "il": "emea",
+        "sa": "south-america",
+        "mx": "north-america",
+    }.get(head, head)
 
 
 def scope_communities(prefix: PublicPrefix, location_region: str) -> tuple[str, ...]:

@@ -4,7 +4,14 @@ transitions a call or a timer may make, and how long each takes in `realistic` m
 from __future__ import annotations
 
 # InstanceState.Code (API reference): the low byte is the state.
-INSTANCE_CODES = {"pending": 0, "running": 16, "shutting-down": 32, "terminated": 48, "stopping": 64, "stopped": 80}
+INSTANCE_CODES = {
+    "pending": 0,
+    "running": 16,
+    "shutting-down": 32,
+    "terminated": 48,
+    "stopping": 64,
+    "stopped": 80,
+}
 
 INSTANCE_TRANSITIONS: dict[str, frozenset[str]] = {
     "pending": frozenset({"running", "shutting-down"}),

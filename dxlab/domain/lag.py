@@ -12,7 +12,9 @@ from dxlab.domain.speeds import mbps
 from dxlab.domain.states import ConnectionState, LagState
 
 # Member states that still count as provisioning (not yet operational, not failed).
-_PROVISIONING = frozenset({ConnectionState.ORDERING, ConnectionState.REQUESTED, ConnectionState.PENDING})
+_PROVISIONING = frozenset(
+    {ConnectionState.ORDERING, ConnectionState.REQUESTED, ConnectionState.PENDING}
+)
 
 
 def member_limit(bandwidth: str) -> int:

@@ -17,13 +17,16 @@ MODELS = ("maximum-resiliency", "high-resiliency", "basic-resiliency")
 # The SLA each model can qualify for (resiliency_toolkit.md).
 SLA = {"maximum-resiliency": "99.99%", "high-resiliency": "99.9%", "basic-resiliency": "none"}
 
+
 def broken_rules(model: str, connections: Iterable[Mapping[str, Any]]) -> list[str]:
     """The rules of `model` that these connections break; empty when they meet it."""
     conns = [c for c in connections if c.get("connectionState") in CONNECTION.live]
     problems: list[str] = []
     speeds = {c["bandwidth"] for c in conns}
     if len(speeds) > 1:
-        problems.append(f"all connections must have the same speed (found {', '.join(sorted(speeds))})")
+        problems.append(
+            f"all connections must have the same speed (found {', '.join(sorted(speeds))})"
+        )
     devices: dict[str, set[str]] = defaultdict(set)
     by_location: dict[str, set[str]] = defaultdict(set)
     for c in conns:
@@ -39,7 +42,9 @@ def broken_rules(model: str, connections: Iterable[Mapping[str, Any]]) -> list[s
             problems.append("needs connections in at least two Direct Connect locations")
         for loc, devs in sorted(by_location.items()):
             if len(devs) < 2:
-                problems.append(f"location {loc} needs two connections on separate devices (has {len(devs)})")
+                problems.append(
+                    f"location {loc} needs two connections on separate devices (has {len(devs)})"
+                )
     elif model == "high-resiliency":
         # high_resiliency.md: one connection in each of two locations.
         if len(by_location) < 2:

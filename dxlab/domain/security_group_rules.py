@@ -38,10 +38,15 @@ def ports(proto: str, from_port: Any, to_port: Any) -> tuple[int | None, int | N
         return None, None
     if proto in _PORTED:
         if from_port is None or to_port is None:
-            raise Ec2Error("MissingParameter", f"The request must contain the parameters FromPort and ToPort for protocol {proto}")
+            raise Ec2Error(
+                "MissingParameter",
+                f"The request must contain the parameters FromPort and ToPort for protocol {proto}",
+            )
         if not (0 <= from_port <= 65535 and 0 <= to_port <= 65535) or from_port > to_port:
-            raise Ec2Error("InvalidParameterValue",
-                           f"Invalid port range {from_port}-{to_port}: ports are 0-65535 and FromPort <= ToPort")  # fmt: skip
+            raise Ec2Error(
+                "InvalidParameterValue",
+                f"Invalid port range {from_port}-{to_port}: ports are 0-65535 and FromPort <= ToPort",
+            )
         return from_port, to_port
     # ICMP: FromPort is the type, ToPort the code; -1 is every one.
     f = -1 if from_port is None else from_port
@@ -78,13 +83,33 @@ def expand(permissions: Iterable[dict[str, Any]], egress: bool) -> list[dict[str
         else:
             base.update(FromPort=-1, ToPort=-1)
         sources: list[dict[str, Any]] = []
-        sources += [{"CidrIpv4": _cidr(r.get("CidrIp"), 4), **_desc(r)} for r in p.get("IpRanges", [])]
-        sources += [{"CidrIpv6": _cidr(r.get("CidrIpv6"), 6), **_desc(r)} for r in p.get("Ipv6Ranges", [])]
-        sources += [{"PrefixListId": r["PrefixListId"], **_desc(r)} for r in p.get("PrefixListIds", []) if r.get("PrefixListId")]
-        sources += [{"ReferencedGroupInfo": {"GroupId": g["GroupId"], **({"UserId": g["UserId"]} if g.get("UserId") else {})},
-                     **_desc(g)} for g in p.get("UserIdGroupPairs", []) if g.get("GroupId")]  # fmt: skip
+        sources += [
+            {"CidrIpv4": _cidr(r.get("CidrIp"), 4), **_desc(r)} for r in p.get("IpRanges", [])
+        ]
+        sources += [
+            {"CidrIpv6": _cidr(r.get("CidrIpv6"), 6), **_desc(r)} for r in p.get("Ipv6Ranges", [])
+        ]
+        sources += [
+            {"PrefixListId": r["PrefixListId"], **_desc(r)}
+            for r in p.get("PrefixListIds", [])
+            if r.get("PrefixListId")
+        ]
+        sources += [
+            {
+                "ReferencedGroupInfo": {
+                    "GroupId": g["GroupId"],
+                    **({"UserId": g["UserId"]} if g.get("UserId") else {}),
+                },
+                **_desc(g),
+            }
+            for g in p.get("UserIdGroupPairs", [])
+            if g.get("GroupId")
+        ]
         if not sources:
-            raise Ec2Error("MissingParameter", "Each permission must name a source: an IP range, a prefix list or a group")
+            raise Ec2Error(
+                "MissingParameter",
+                "Each permission must name a source: an IP range, a prefix list or a group",
+            )
         rules += [{**base, **s} for s in sources]
     if not rules:
         raise Ec2Error("MissingParameter", "The request must contain the parameter ipPermissions")
@@ -98,13 +123,26 @@ def _desc(item: dict[str, Any]) -> dict[str, Any]:
 def identity(rule: dict[str, Any]) -> tuple[Any, ...]:
     """What makes two rules the same rule (a description does not)."""
     ref = rule.get("ReferencedGroupInfo", {}).get("GroupId")
-    return (rule["IsEgress"], rule["IpProtocol"], rule.get("FromPort"), rule.get("ToPort"),
-            rule.get("CidrIpv4"), rule.get("CidrIpv6"), rule.get("PrefixListId"), ref)  # fmt: skip
+    return (
+        rule["IsEgress"],
+        rule["IpProtocol"],
+        rule.get("FromPort"),
+        rule.get("ToPort"),
+        rule.get("CidrIpv4"),
+        rule.get("CidrIpv6"),
+        rule.get("PrefixListId"),
+        ref,
+    )
 
 
 def describe(rule: dict[str, Any]) -> str:
     """EC2's words for a duplicate: 'peer: 0.0.0.0/0, TCP, from port: 22, to port: 22, ALLOW'."""
-    peer = rule.get("CidrIpv4") or rule.get("CidrIpv6") or rule.get("PrefixListId") or rule.get("ReferencedGroupInfo", {}).get("GroupId")
+    peer = (
+        rule.get("CidrIpv4")
+        or rule.get("CidrIpv6")
+        or rule.get("PrefixListId")
+        or rule.get("ReferencedGroupInfo", {}).get("GroupId")
+    )
     proto = {"-1": "ALL"}.get(rule["IpProtocol"], rule["IpProtocol"].upper())
     return f"peer: {peer}, {proto}, from port: {rule.get('FromPort')}, to port: {rule.get('ToPort')}, ALLOW"
 
@@ -116,7 +154,13 @@ def permissions(rules: Iterable[dict[str, Any]], owner: str) -> list[dict[str, A
         key = (r["IpProtocol"], r.get("FromPort"), r.get("ToPort"))
         p = grouped.get(key)
         if p is None:
-            p = {"IpProtocol": r["IpProtocol"], "IpRanges": [], "Ipv6Ranges": [], "PrefixListIds": [], "UserIdGroupPairs": []}
+            p = {
+                "IpProtocol": r["IpProtocol"],
+                "IpRanges": [],
+                "Ipv6Ranges": [],
+                "PrefixListIds": [],
+                "UserIdGroupPairs": [],
+            }
             if r["IpProtocol"] != "-1":
                 p.update(FromPort=r["FromPort"], ToPort=r["ToPort"])
             grouped[key] = p
@@ -129,7 +173,9 @@ def permissions(rules: Iterable[dict[str, Any]], owner: str) -> list[dict[str, A
             p["PrefixListIds"].append({"PrefixListId": r["PrefixListId"], **d})
         else:
             ref = r["ReferencedGroupInfo"]
-            p["UserIdGroupPairs"].append({"GroupId": ref["GroupId"], "UserId": ref.get("UserId", owner), **d})
+            p["UserIdGroupPairs"].append(
+                {"GroupId": ref["GroupId"], "UserId": ref.get("UserId", owner), **d}
+            )
     return list(grouped.values())
 
 
@@ -146,6 +192,8 @@ def ping_sources(rules: Iterable[dict[str, Any]]) -> list[str]:
             continue  # a group or prefix list: no on-premises address is in it
         echo = 8 if "CidrIpv4" in r else 128
         kind = "icmp" if "CidrIpv4" in r else "icmpv6"
-        if r["IpProtocol"] == "-1" or (r["IpProtocol"] == kind and r.get("FromPort", -1) in (-1, echo)):
+        if r["IpProtocol"] == "-1" or (
+            r["IpProtocol"] == kind and r.get("FromPort", -1) in (-1, echo)
+        ):
             out.append(cidr)
     return out

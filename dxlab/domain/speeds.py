@@ -12,9 +12,18 @@ DEDICATED_BANDWIDTHS: dict[str, str] = {
 
 # Hosted connections, allocated by partners on their interconnects.
 HOSTED_BANDWIDTHS: tuple[str, ...] = (
-    "50Mbps", "100Mbps", "200Mbps", "300Mbps", "400Mbps", "500Mbps",
-    "1Gbps", "2Gbps", "5Gbps", "10Gbps", "25Gbps",
-)  # fmt: skip
+    "50Mbps",
+    "100Mbps",
+    "200Mbps",
+    "300Mbps",
+    "400Mbps",
+    "500Mbps",
+    "1Gbps",
+    "2Gbps",
+    "5Gbps",
+    "10Gbps",
+    "25Gbps",
+)
 
 # Interconnects are dedicated ports a partner owns.
 INTERCONNECT_BANDWIDTHS: tuple[str, ...] = ("1Gbps", "10Gbps", "100Gbps", "400Gbps")

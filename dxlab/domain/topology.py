@@ -90,7 +90,9 @@ class _Loader(yaml.SafeLoader):
 
 
 def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> dict[str, Any]:
-    mapping: dict[str, Any] = {str(k): v for k, v in loader.construct_mapping(node, deep=True).items()}
+    mapping: dict[str, Any] = {
+        str(k): v for k, v in loader.construct_mapping(node, deep=True).items()
+    }
     mapping["__line__"] = node.start_mark.line + 1
     mapping["__keys__"] = {str(k.value): k.start_mark.line + 1 for k, _ in node.value}
     return mapping
@@ -113,8 +115,10 @@ def _known_keys(node: Any, part: str, name: str, source: str) -> None:
     for key, line in node.get("__keys__", {}).items():
         if key not in known:
             what = f"{part} {name}" if name else part
-            raise ValidationError(f"{source}:{line}: unknown key {key!r} on {what}; the known keys are "
-                                  f"{', '.join(known)}")  # fmt: skip
+            raise ValidationError(
+                f"{source}:{line}: unknown key {key!r} on {what}; the known keys are "
+                f"{', '.join(known)}"
+            )
 
 
 def _entries(node: dict[str, Any]) -> list[tuple[str, Any]]:
@@ -134,9 +138,13 @@ def parse(text: str, source: str = "topology") -> Topology:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f":{mark.line + 1}" if mark else ""
-        raise ValidationError(f"{source}{line}: not valid YAML ({getattr(exc, 'problem', exc)})") from None
+        raise ValidationError(
+            f"{source}{line}: not valid YAML ({getattr(exc, 'problem', exc)})"
+        ) from None
     if not isinstance(data, dict):
-        raise ValidationError(f"{source}: a topology is a mapping with customer_asn, sites and vpcs")
+        raise ValidationError(
+            f"{source}: a topology is a mapping with customer_asn, sites and vpcs"
+        )
     _known_keys(data, "topology", "", source)
     asn = data.get("customer_asn")
     if not isinstance(asn, int) or not 1 <= asn <= 4294967294:
@@ -150,11 +158,15 @@ def parse(text: str, source: str = "topology") -> Topology:
         if not isinstance(spec, dict) or not isinstance(spec.get("routers"), dict):
             raise _fail(sites_node, f"site {site!r} needs a 'routers' mapping", source)
         for name, router in _entries(spec["routers"]):
-            line = spec["routers"].get("__keys__", {}).get(name, 0)  # the router's name, where the user looks
+            line = (
+                spec["routers"].get("__keys__", {}).get(name, 0)
+            )  # the router's name, where the user looks
             routers.append(_router(site, name, router, source, line))
     names = [r.name for r in routers]
     for dup in {n for n in names if names.count(n) > 1}:
-        raise _fail(sites_node, f"router name {dup!r} is used twice; router names are unique", source)
+        raise _fail(
+            sites_node, f"router name {dup!r} is used twice; router names are unique", source
+        )
     vpcs = [_vpc(n, v, source) for n, v in _entries(data.get("vpcs") or {})]
     return Topology(
         customer_asn=asn,
@@ -172,7 +184,9 @@ def _router(site: str, name: str, node: Any, source: str, line: int = 0) -> Cust
     _known_keys(node, "router", name, source)
     conns = node.get("connections") or []
     if not isinstance(conns, list) or not all(isinstance(c, str) for c in conns):
-        raise _fail(node, f"router {name}: connections is a list of connection ids or names", source)
+        raise _fail(
+            node, f"router {name}: connections is a list of connection ids or names", source
+        )
     adverts = []
     for item in node.get("advertise") or []:
         if not isinstance(item, dict) or "prefix" not in item:
@@ -193,10 +207,21 @@ def _router(site: str, name: str, node: Any, source: str, line: int = 0) -> Cust
         adverts.append(Advertisement(prefix, communities, prepend))
     frr = node.get("frr_config")
     if frr is not None and not isinstance(frr, str):
-        raise _fail(node, f"router {name}: frr_config is FRR configuration text (a YAML block: `frr_config: |`)",
-                    source)  # fmt: skip
-    return CustomerRouter(name, site, tuple(conns), tuple(adverts), bool(node.get("bfd", True)), frr,
-                          line or int(node.get("__line__", 0)), int(node.get("__keys__", {}).get("frr_config", 0)))  # fmt: skip
+        raise _fail(
+            node,
+            f"router {name}: frr_config is FRR configuration text (a YAML block: `frr_config: |`)",
+            source,
+        )
+    return CustomerRouter(
+        name,
+        site,
+        tuple(conns),
+        tuple(adverts),
+        bool(node.get("bfd", True)),
+        frr,
+        line or int(node.get("__line__", 0)),
+        int(node.get("__keys__", {}).get("frr_config", 0)),
+    )
 
 
 def limit_warnings(topology: Topology, source: str = "topology") -> list[str]:
@@ -207,9 +232,11 @@ def limit_warnings(topology: Topology, source: str = "topology") -> list[str]:
         for family, version in (("IPv4", 4), ("IPv6", 6)):
             n = sum(1 for a in r.advertise if ipaddress.ip_network(a.prefix).version == version)
             if n > quotas.PRIVATE_ROUTES_PER_FAMILY:
-                out.append(f"{source}:{r.line}: router {r.name} advertises {n} {family} prefixes; AWS accepts at most "
-                           f"{quotas.PRIVATE_ROUTES_PER_FAMILY} per family on a private or transit virtual interface "
-                           "(limits.md): its BGP session will go idle")  # fmt: skip
+                out.append(
+                    f"{source}:{r.line}: router {r.name} advertises {n} {family} prefixes; AWS accepts at most "
+                    f"{quotas.PRIVATE_ROUTES_PER_FAMILY} per family on a private or transit virtual interface "
+                    "(limits.md): its BGP session will go idle"
+                )
     return out
 
 
@@ -223,7 +250,9 @@ def _vpc(name: str, node: Any, source: str) -> Vpc:
         if ipaddress.ip_address(instance) not in ipaddress.ip_network(cidr):
             raise _fail(node, f"vpc {name}: instance {instance} is outside {cidr}", source)
     except ValueError:
-        raise _fail(node, f"vpc {name}: instance {instance!r} is not an IP address", source) from None
+        raise _fail(
+            node, f"vpc {name}: instance {instance!r} is not an IP address", source
+        ) from None
     gateway = node.get("gateway")
     if gateway is not None and not re.fullmatch(r"(vgw|tgw)-[0-9a-f]{8,17}", str(gateway)):
         raise _fail(node, f"vpc {name}: gateway {gateway!r} is not a vgw-/tgw- id", source)
@@ -234,12 +263,25 @@ def _vpc(name: str, node: Any, source: str) -> Vpc:
         try:
             inside = ipaddress.ip_address(ipv6_instance) in ipaddress.ip_network(ipv6_cidr)
         except ValueError:
-            raise _fail(node, f"vpc {name}: ipv6_instance {ipv6_instance!r} is not an IP address", source) from None
+            raise _fail(
+                node, f"vpc {name}: ipv6_instance {ipv6_instance!r} is not an IP address", source
+            ) from None
         if ipaddress.ip_network(ipv6_cidr).version != 6 or not inside:
-            raise _fail(node, f"vpc {name}: ipv6_instance {ipv6_instance} must be inside the IPv6 CIDR {ipv6_cidr}",
-                        source)  # fmt: skip
-    return Vpc(name, cidr, instance, bool(node.get("icmp", True)), gateway, str(node.get("region", "us-east-1")),
-               ipv6_cidr=ipv6_cidr, ipv6_instance=ipv6_instance)  # fmt: skip
+            raise _fail(
+                node,
+                f"vpc {name}: ipv6_instance {ipv6_instance} must be inside the IPv6 CIDR {ipv6_cidr}",
+                source,
+            )
+    return Vpc(
+        name,
+        cidr,
+        instance,
+        bool(node.get("icmp", True)),
+        gateway,
+        str(node.get("region", "us-east-1")),
+        ipv6_cidr=ipv6_cidr,
+        ipv6_instance=ipv6_instance,
+    )
 
 
 def _strip(value: Any) -> Any:

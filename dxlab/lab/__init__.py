@@ -11,4 +11,14 @@ from dxlab.lab.host import Host, LabError, LinuxHost, lab_can_run
 from dxlab.lab.model import Lab
 from dxlab.lab.plan import AccountNetwork, build_lab
 
-__all__ = ["AccountNetwork", "Host", "Lab", "LabError", "LinuxHost", "build_lab", "down", "lab_can_run", "reconcile"]
+__all__ = [
+    "AccountNetwork",
+    "Host",
+    "Lab",
+    "LabError",
+    "LinuxHost",
+    "build_lab",
+    "down",
+    "lab_can_run",
+    "reconcile",
+]

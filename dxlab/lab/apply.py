@@ -27,8 +27,18 @@ from dxlab.lab.frr import FRR_WAVES, split_by_daemon
 from dxlab.lab.host import FRR_RUN, SOCKETS, Host, LabError, bird_ctl, wait_until
 from dxlab.lab.model import Daemon, End, Lab, Namespace
 
-__all__ = ["Action", "Applier", "Observed", "daemon_alive", "daemon_pids", "diff", "ns_dir", "observe", "reconcile",
-           "stop_daemon"]  # fmt: skip
+__all__ = [
+    "Action",
+    "Applier",
+    "Observed",
+    "daemon_alive",
+    "daemon_pids",
+    "diff",
+    "ns_dir",
+    "observe",
+    "reconcile",
+    "stop_daemon",
+]
 
 FORWARDING = ("net.ipv4.ip_forward=1", "net.ipv6.conf.all.forwarding=1")
 NO_RP_FILTER = ("net.ipv4.conf.all.rp_filter=0", "net.ipv4.conf.default.rp_filter=0")
@@ -63,10 +73,23 @@ def observe(host: Host, lab_prefix: str, state: Path, live: Any = None) -> Obser
             continue
         seen.namespaces.add(ns)
         for link in host.links(ns):
-            addrs = {f"{a['local']}/{a['prefixlen']}" for a in link.get("addr_info", []) if a.get("scope") == "global"}
-            kind = "bridge" if "linkinfo" in link and link["linkinfo"].get("info_kind") == "bridge" else ""
-            seen.links[(ns, link["ifname"])] = LinkSeen(int(link.get("mtu", 0)), addrs, link.get("master", ""), kind,
-                                                        "UP" in link.get("flags", []))  # fmt: skip
+            addrs = {
+                f"{a['local']}/{a['prefixlen']}"
+                for a in link.get("addr_info", [])
+                if a.get("scope") == "global"
+            }
+            kind = (
+                "bridge"
+                if "linkinfo" in link and link["linkinfo"].get("info_kind") == "bridge"
+                else ""
+            )
+            seen.links[(ns, link["ifname"])] = LinkSeen(
+                int(link.get("mtu", 0)),
+                addrs,
+                link.get("master", ""),
+                kind,
+                "UP" in link.get("flags", []),
+            )
         digest = ns_dir(state, ns) / "ns.digest"
         if digest.exists():
             seen.ns_digest[ns] = digest.read_text()
@@ -99,7 +122,9 @@ def _daemons_seen(host: Host, ns: str, state: Path, seen: Observed) -> None:
         if daemon_alive(host, ns, kind, state):
             seen.daemons[f"{ns}.{kind}"] = (d / f"{kind}.digest").read_text()
         else:
-            seen.dead += [(ns, program, pid) for program, pid in dead_programs(host, ns, kind, state).items()]
+            seen.dead += [
+                (ns, program, pid) for program, pid in dead_programs(host, ns, kind, state).items()
+            ]
 
 
 # -- the diff ------------------------------------------------------------------------------
@@ -113,8 +138,13 @@ class Action:
 
 
 def _end_ok(end: End, mtu: int, seen: LinkSeen | None) -> bool:
-    return (seen is not None and seen.mtu == mtu and seen.master == end.master and set(end.addrs) <= seen.addrs
-            and seen.up == end.up)  # fmt: skip
+    return (
+        seen is not None
+        and seen.mtu == mtu
+        and seen.master == end.master
+        and set(end.addrs) <= seen.addrs
+        and seen.up == end.up
+    )
 
 
 def diff(lab: Lab, seen: Observed) -> list[Action]:
@@ -163,8 +193,19 @@ def diff(lab: Lab, seen: Observed) -> list[Action]:
     return actions
 
 
-PHASES = ("del-ns", "add-ns", "add-bridge", "fix-bridge", "del-link", "add-veth", "fix-end", "setup-ns", "stop", "reconfigure",
-          "start")
+PHASES = (
+    "del-ns",
+    "add-ns",
+    "add-bridge",
+    "fix-bridge",
+    "del-link",
+    "add-veth",
+    "fix-end",
+    "setup-ns",
+    "stop",
+    "reconfigure",
+    "start",
+)
 
 
 # -- applying -----------------------------------------------------------------------------
@@ -199,7 +240,9 @@ class Applier:
         for d in todo["reconfigure"]:
             if d.kind == "bird":
                 timed("reconfigure", self.do_reconfigure, d)
-        timed("reconfigure", self.restart_routers, [d for d in todo["reconfigure"] if d.kind == "frr"])
+        timed(
+            "reconfigure", self.restart_routers, [d for d in todo["reconfigure"] if d.kind == "frr"]
+        )
         timed("start", self.start_all, todo["start"])
 
     def batches(self, commands: dict[str, list[str]], *, check: bool = True) -> None:
@@ -213,7 +256,15 @@ class Applier:
         for i, (ns, lines) in enumerate(sorted(commands.items())):
             f = where / f"{i}.ip"
             f.write_text("\n".join(lines) + "\n")
-            argvs.append(["ip", *(["-n", ns] if ns else []), *([] if check else ["-force"]), "-batch", str(f)])
+            argvs.append(
+                [
+                    "ip",
+                    *(["-n", ns] if ns else []),
+                    *([] if check else ["-force"]),
+                    "-batch",
+                    str(f),
+                ]
+            )
         try:
             self.host.run_many(argvs, timeout=30)
         except LabError:
@@ -236,14 +287,22 @@ class Applier:
         for n in todo["add-ns"]:
             made.setdefault(n.name, []).append("link set lo up")
         for b in todo["add-bridge"]:
-            made.setdefault(b.ns, []).extend([f"link add {b.name} mtu {b.mtu} type bridge", f"link set {b.name} up"])
+            made.setdefault(b.ns, []).extend(
+                [f"link add {b.name} mtu {b.mtu} type bridge", f"link set {b.name} up"]
+            )
         for b in todo["fix-bridge"]:
             made.setdefault(b.ns, []).append(f"link set {b.name} mtu {b.mtu}")
         for v in todo["add-veth"]:
-            made.setdefault(v.a.ns, []).append(f"link add {v.a.name} mtu {v.mtu} type veth peer name {v.b.name} "
-                                               f"netns {v.b.ns} mtu {v.mtu}")  # fmt: skip
+            made.setdefault(v.a.ns, []).append(
+                f"link add {v.a.name} mtu {v.mtu} type veth peer name {v.b.name} "
+                f"netns {v.b.ns} mtu {v.mtu}"
+            )
         self.batches(made)
-        ends = [(v.a, v.mtu) for v in todo["add-veth"]] + [(v.b, v.mtu) for v in todo["add-veth"]] + todo["fix-end"]
+        ends = (
+            [(v.a, v.mtu) for v in todo["add-veth"]]
+            + [(v.b, v.mtu) for v in todo["add-veth"]]
+            + todo["fix-end"]
+        )
         configured: dict[str, list[str]] = {}
         for end, mtu in ends:
             configured.setdefault(end.ns, []).extend(end_commands(end, mtu))
@@ -252,8 +311,11 @@ class Applier:
     def setup_namespaces(self, namespaces: list[Namespace]) -> None:
         if not namespaces:
             return
-        commands = {n.name: [f"addr replace {a} dev lo" for a in n.loopback] + [f"route replace {r}" for r in n.routes]
-                    for n in namespaces}  # fmt: skip
+        commands = {
+            n.name: [f"addr replace {a} dev lo" for a in n.loopback]
+            + [f"route replace {r}" for r in n.routes]
+            for n in namespaces
+        }
         argvs = []
         for n in namespaces:
             # A namespace that only bridges (a cross-connect, the WAN) routes nothing: no IP
@@ -317,7 +379,10 @@ class Applier:
         if d.kind == "bird":
             # Its own words where the journal finds them when it dies (events.py).
             logged = log_file(d.ns, "bird", self.state)
-            text = f'log "{logged}" {LOG_LIMIT} "{logged}.old" {{ info, warning, error, fatal, bug }};\n' + text
+            text = (
+                f'log "{logged}" {LOG_LIMIT} "{logged}.old" {{ info, warning, error, fatal, bug }};\n'
+                + text
+            )
         path.write_text(text)
         return path
 
@@ -331,9 +396,24 @@ class Applier:
         SOCKETS.mkdir(parents=True, exist_ok=True)
         for d in birds:
             self.write_config(d)
-        self.host.run_many([["ip", "netns", "exec", d.ns, "bird", "-c", str(ns_dir(self.state, d.ns) / "bird.conf"),
-                             "-s", str(bird_ctl(d.ns)),
-                             "-P", str(ns_dir(self.state, d.ns) / "bird.pid")] for d in birds])  # fmt: skip
+        self.host.run_many(
+            [
+                [
+                    "ip",
+                    "netns",
+                    "exec",
+                    d.ns,
+                    "bird",
+                    "-c",
+                    str(ns_dir(self.state, d.ns) / "bird.conf"),
+                    "-s",
+                    str(bird_ctl(d.ns)),
+                    "-P",
+                    str(ns_dir(self.state, d.ns) / "bird.pid"),
+                ]
+                for d in birds
+            ]
+        )
         for d in birds:
             self.write_digest(d)
         t0 = time.monotonic()
@@ -341,7 +421,11 @@ class Applier:
         vtysh_loaded: list[Daemon] = []
         # A router with a daemon that died restarts whole: its survivors hold routes and
         # sessions the new daemons would not know of.
-        stop_daemons(self.host, [(d.ns, "frr") for d in frrs if _d.program_pids(d.ns, "frr", self.state)], self.state)
+        stop_daemons(
+            self.host,
+            [(d.ns, "frr") for d in frrs if _d.program_pids(d.ns, "frr", self.state)],
+            self.state,
+        )
         own_files: dict[str, dict[str, Path]] = {}  # ns -> daemon -> the file it starts with
         for d in frrs:
             self.write_config(d)
@@ -366,26 +450,75 @@ class Applier:
             # A router's daemons hold a few sockets each: FRR sizes its tables by the fd limit
             # (tens of thousands here), and one malloc arena per thread is memory a router
             # of this size does not need (bench/lab_scale.py: memory per router).
-            self.host.run_many([["ip", "netns", "exec", d.ns, "env", "MALLOC_ARENA_MAX=1", f"/usr/lib/frr/{p}", "-d",
-                                 "-N", d.ns, "-f", str(own_files[d.ns][p]), "-P", "0", "--limit-fds", str(FRR_FDS), "--log", f"file:{log_file(d.ns, p, self.state)}",
-                                 "--log-level", "notifications"] for d, p in starting])  # fmt: skip
+            self.host.run_many(
+                [
+                    [
+                        "ip",
+                        "netns",
+                        "exec",
+                        d.ns,
+                        "env",
+                        "MALLOC_ARENA_MAX=1",
+                        f"/usr/lib/frr/{p}",
+                        "-d",
+                        "-N",
+                        d.ns,
+                        "-f",
+                        str(own_files[d.ns][p]),
+                        "-P",
+                        "0",
+                        "--limit-fds",
+                        str(FRR_FDS),
+                        "--log",
+                        f"file:{log_file(d.ns, p, self.state)}",
+                        "--log-level",
+                        "notifications",
+                    ]
+                    for d, p in starting
+                ]
+            )
             for d in frrs:
                 run = FRR_RUN / d.ns
                 mine = [p for p in wave if p in d.programs]
-                ready = [run / f"{x}.vty" for x in mine] + ([run / "zserv.api"] if "zebra" in mine else [])
+                ready = [run / f"{x}.vty" for x in mine] + (
+                    [run / "zserv.api"] if "zebra" in mine else []
+                )
                 if not wait_until(lambda ready=ready: all(p.exists() for p in ready), 10):  # type: ignore[misc]
-                    raise LabError(f"FRR's {', '.join(mine)} in {d.ns} did not open its sockets within 10 s")
+                    raise LabError(
+                        f"FRR's {', '.join(mine)} in {d.ns} did not open its sockets within 10 s"
+                    )
         t1 = time.monotonic()
         for d in frrs:
             if d not in vtysh_loaded:
                 refused = [w for p in d.programs for w in config_errors(d.ns, p, self.state)]
                 if refused:
-                    raise LabError(f"FRR in {d.ns} refused its configuration: {'; '.join(refused[:3])}")
+                    raise LabError(
+                        f"FRR in {d.ns} refused its configuration: {'; '.join(refused[:3])}"
+                    )
                 self.write_digest(d)
-        outs = self.host.run_many([["ip", "netns", "exec", d.ns, "vtysh", "-N", d.ns, "-f",
-                                    str(ns_dir(self.state, d.ns) / "frr.conf")] for d in vtysh_loaded], timeout=20)  # fmt: skip
+        outs = self.host.run_many(
+            [
+                [
+                    "ip",
+                    "netns",
+                    "exec",
+                    d.ns,
+                    "vtysh",
+                    "-N",
+                    d.ns,
+                    "-f",
+                    str(ns_dir(self.state, d.ns) / "frr.conf"),
+                ]
+                for d in vtysh_loaded
+            ],
+            timeout=20,
+        )
         for d, out in zip(vtysh_loaded, outs, strict=True):
-            bad = [line for line in out.splitlines() if line.startswith("line ") or "Unknown command" in line]
+            bad = [
+                line
+                for line in out.splitlines()
+                if line.startswith("line ") or "Unknown command" in line
+            ]
             if bad:
                 raise LabError(f"FRR in {d.ns} refused its configuration: {'; '.join(bad[:3])}")
             self.write_digest(d)
@@ -449,10 +582,18 @@ def reconcile(host: Host, lab: Lab, state: Path, applied: Lab | None = None) -> 
     are checked either way); None observes everything (a heal, a first pass)."""
     state.mkdir(parents=True, exist_ok=True)
     state.chmod(0o755)
-    seen = assumed(applied, host, state) if applied is not None else observe(host, lab.prefix, state)
+    seen = (
+        assumed(applied, host, state) if applied is not None else observe(host, lab.prefix, state)
+    )
     for ns, program, pid in seen.dead:
-        events.record(state, "daemon died", f"{program} (pid {pid}) in {ns} is not running; restarting it", ns=ns,
-                      program=program, words=_d.last_words(ns, program, state))  # fmt: skip
+        events.record(
+            state,
+            "daemon died",
+            f"{program} (pid {pid}) in {ns} is not running; restarting it",
+            ns=ns,
+            program=program,
+            words=_d.last_words(ns, program, state),
+        )
     actions = diff(lab, seen)
     applier = Applier(host, state, lab)
     try:
@@ -461,6 +602,9 @@ def reconcile(host: Host, lab: Lab, state: Path, applied: Lab | None = None) -> 
         events.record(state, "error", str(exc))
         raise
     if actions:
-        events.log.info("lab: %d actions; seconds per step: %s", len(actions),
-                        ", ".join(f"{k} {v:.2f}" for k, v in applier.took.items() if v >= 0.01))  # fmt: skip
+        events.log.info(
+            "lab: %d actions; seconds per step: %s",
+            len(actions),
+            ", ".join(f"{k} {v:.2f}" for k, v in applier.took.items() if v >= 0.01),
+        )
     return actions

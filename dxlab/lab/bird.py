@@ -48,7 +48,9 @@ class Backbone:
     protocol: str
     local_ip: str
     peer_ip: str
-    exports_from: tuple[str, ...] = ()  # device side: the VIF protocols whose routes go to the gateway
+    exports_from: tuple[
+        str, ...
+    ] = ()  # device side: the VIF protocols whose routes go to the gateway
 
 
 def _set(prefixes: tuple[str, ...] | list[str]) -> str:
@@ -64,36 +66,70 @@ def _tagged(communities: tuple[str, ...]) -> str:
 
 
 def _header(router_id: str) -> list[str]:
-    return [f"router id {router_id};", "protocol device { scan time 2; }", "",
-            "protocol kernel kernel4 {", "  ipv4 { import none; export all; };", "  merge paths yes;", "}", ""]  # fmt: skip
+    return [
+        f"router id {router_id};",
+        "protocol device { scan time 2; }",
+        "",
+        "protocol kernel kernel4 {",
+        "  ipv4 { import none; export all; };",
+        "  merge paths yes;",
+        "}",
+        "",
+    ]
 
 
-def local_pref_filter(name: str, default: int, accept_only: tuple[str, ...] | None = None) -> list[str]:
+def local_pref_filter(
+    name: str, default: int, accept_only: tuple[str, ...] | None = None
+) -> list[str]:
     # routing-and-bgp.md: 7224:7100 low, 7224:7200 medium, 7224:7300 high preference.
     out = [f"filter {name} {{"]
     if accept_only is not None:
         approved = [p for p in accept_only if ":" not in p]
-        out.append(f"  if net !~ {_set([p + '+' for p in approved])} then reject;" if approved else "  reject;")
+        out.append(
+            f"  if net !~ {_set([p + '+' for p in approved])} then reject;"
+            if approved
+            else "  reject;"
+        )
     for i, (community, pref) in enumerate(sorted(LOCAL_PREFERENCE.items())):
         asn, value = community.split(":")
-        out.append(f"  {'if' if i == 0 else 'else if'} ({asn},{value}) ~ bgp_community then bgp_local_pref = {pref};")
+        out.append(
+            f"  {'if' if i == 0 else 'else if'} ({asn},{value}) ~ bgp_community then bgp_local_pref = {pref};"
+        )
     out += [f"  else bgp_local_pref = {default};", "  accept;", "}"]
     return out
 
 
-def device(router_id: str, peers: list[AwsPeer], backbones: list[Backbone], statics: list[tuple[str, str]],
-           communities: dict[str, tuple[str, ...]] | None = None) -> str:  # fmt: skip
+def device(
+    router_id: str,
+    peers: list[AwsPeer],
+    backbones: list[Backbone],
+    statics: list[tuple[str, str]],
+    communities: dict[str, tuple[str, ...]] | None = None,
+) -> str:
     """An AWS Direct Connect device: one BGP session per VIF address family, static routes
     to the VPCs behind each gateway (and to Amazon's public prefixes, with their scope
     `communities`), iBGP toward the gateways."""
     tags = communities or {}
     out = _header(router_id)
-    out += ["protocol bfd {", '  interface "*" {', f"    min rx interval {BFD_INTERVAL_MS} ms;",
-            f"    min tx interval {BFD_INTERVAL_MS} ms;", f"    multiplier {BFD_MULTIPLIER};", "  };", "}", ""]  # fmt: skip
+    out += [
+        "protocol bfd {",
+        '  interface "*" {',
+        f"    min rx interval {BFD_INTERVAL_MS} ms;",
+        f"    min tx interval {BFD_INTERVAL_MS} ms;",
+        f"    multiplier {BFD_MULTIPLIER};",
+        "  };",
+        "}",
+        "",
+    ]
     v4 = [(c, via) for c, via in statics if ":" not in c]
     if v4:
-        out += ["protocol static vpcs4 {", "  ipv4;", *[f"  route {c} via {via}{_tagged(tags.get(c, ()))};" for c, via in v4],
-                "}", ""]  # fmt: skip
+        out += [
+            "protocol static vpcs4 {",
+            "  ipv4;",
+            *[f"  route {c} via {via}{_tagged(tags.get(c, ()))};" for c, via in v4],
+            "}",
+            "",
+        ]
     for p in peers:
         limit = quotas.PUBLIC_ROUTES if p.vif_type == "public" else quotas.PRIVATE_ROUTES_PER_FAMILY
         exports = [c for c in p.exports if (":" in c) == (p.family == "ipv6")]
@@ -103,35 +139,76 @@ def device(router_id: str, peers: list[AwsPeer], backbones: list[Backbone], stat
             # NO_EXPORT. Set on the way out: BIRD would not send a route holding it already.
             export = f"export filter {{ if net ~ {_set(exports)} then {{ bgp_community.add((65535,65281)); accept; }} reject; }};"
         out += local_pref_filter(f"{p.protocol}_in", p.default_local_pref, p.accept_only)
-        out += [f"protocol bgp {p.protocol} {{", f'  description "{p.description}";',
-                f"  local {p.amazon_ip} as {p.amazon_asn};", f"  neighbor {p.customer_ip} as {p.customer_asn};",
-                f'  password "{p.auth_key}";', f"  hold time {HOLD_TIME};", f"  keepalive time {KEEPALIVE};",
-                "  bfd on;", *(["  disabled yes;"] if p.disabled else []), FAST_START.rstrip("\n"),
-                f"  {p.family} {{", f"    import filter {p.protocol}_in;",
-                f"    {export}",
-                # limits.md: over the limit the session goes idle (BIRD: the protocol is disabled).
-                # BIRD's limit trips when the count goes over it: 100 in, the 101st takes it down.
-                f"    receive limit {limit} action disable;", "  };", "}", ""]  # fmt: skip
+        out += [
+            f"protocol bgp {p.protocol} {{",
+            f'  description "{p.description}";',
+            f"  local {p.amazon_ip} as {p.amazon_asn};",
+            f"  neighbor {p.customer_ip} as {p.customer_asn};",
+            f'  password "{p.auth_key}";',
+            f"  hold time {HOLD_TIME};",
+            f"  keepalive time {KEEPALIVE};",
+            "  bfd on;",
+            *(["  disabled yes;"] if p.disabled else []),
+            FAST_START.rstrip("\n"),
+            f"  {p.family} {{",
+            f"    import filter {p.protocol}_in;",
+            f"    {export}",
+            # limits.md: over the limit the session goes idle (BIRD: the protocol is disabled).
+            # BIRD's limit trips when the count goes over it: 100 in, the 101st takes it down.
+            f"    receive limit {limit} action disable;",
+            "  };",
+            "}",
+            "",
+        ]
     for b in backbones:
         sources = " || ".join(f'proto = "{p}"' for p in b.exports_from) or "false"
-        out += [f"protocol bgp {b.protocol} {{", f"  local {b.local_ip} as {BACKBONE_ASN};",
-                f"  neighbor {b.peer_ip} as {BACKBONE_ASN};", "  direct;", FAST_START.rstrip("\n"),
-                "  ipv4 {", "    import none;", f"    export where {sources};", "    next hop self;", "  };", "}", ""]  # fmt: skip
+        out += [
+            f"protocol bgp {b.protocol} {{",
+            f"  local {b.local_ip} as {BACKBONE_ASN};",
+            f"  neighbor {b.peer_ip} as {BACKBONE_ASN};",
+            "  direct;",
+            FAST_START.rstrip("\n"),
+            "  ipv4 {",
+            "    import none;",
+            f"    export where {sources};",
+            "    next hop self;",
+            "  };",
+            "}",
+            "",
+        ]
     return "\n".join(out)
 
 
 def gateway(router_id: str, backbones: list[Backbone], prefsrc: str) -> str:
     """A VGW/TGW (with the Direct Connect gateway before it): learns the customer's routes
     from every device and keeps the best (local preference, then AS_PATH), multipath on ties."""
-    out = [f"router id {router_id};", "protocol device { scan time 2; }", "",
-           "protocol kernel kernel4 {", "  ipv4 {", "    import none;",
-           # Traceroute shows the VPC router's address for this hop, as the sim names it.
-           f"    export filter {{ krt_prefsrc = {prefsrc}; accept; }};" if prefsrc else "    export all;",
-           "  };", "  merge paths yes;", "}", ""]  # fmt: skip
+    out = [
+        f"router id {router_id};",
+        "protocol device { scan time 2; }",
+        "",
+        "protocol kernel kernel4 {",
+        "  ipv4 {",
+        "    import none;",
+        # Traceroute shows the VPC router's address for this hop, as the sim names it.
+        f"    export filter {{ krt_prefsrc = {prefsrc}; accept; }};"
+        if prefsrc
+        else "    export all;",
+        "  };",
+        "  merge paths yes;",
+        "}",
+        "",
+    ]
     for b in backbones:
-        out += [f"protocol bgp {b.protocol} {{", f"  local {b.local_ip} as {BACKBONE_ASN};",
-                f"  neighbor {b.peer_ip} as {BACKBONE_ASN};", "  direct;", FAST_START.rstrip("\n"),
-                "  ipv4 { import all; export none; };", "}", ""]  # fmt: skip
+        out += [
+            f"protocol bgp {b.protocol} {{",
+            f"  local {b.local_ip} as {BACKBONE_ASN};",
+            f"  neighbor {b.peer_ip} as {BACKBONE_ASN};",
+            "  direct;",
+            FAST_START.rstrip("\n"),
+            "  ipv4 { import all; export none; };",
+            "}",
+            "",
+        ]
     return "\n".join(out)
 
 
@@ -146,21 +223,47 @@ class CorePeer:
     exports: tuple[str, ...] = ()
 
 
-def site_core(router_id: str, asn: int, own: list[str], customer: list[str], peers: list[CorePeer]) -> str:
+def site_core(
+    router_id: str, asn: int, own: list[str], customer: list[str], peers: list[CorePeer]
+) -> str:
     """A data center's core: originates its own prefix, reflects the routers' AWS routes,
     and reaches the other data centers over the WAN (less preferred than its own routers)."""
     out = _header(router_id)
     if own:
-        out += ["protocol static own4 {", "  ipv4;", *[f"  route {c} unreachable;" for c in own], "}", ""]
+        out += [
+            "protocol static own4 {",
+            "  ipv4;",
+            *[f"  route {c} unreachable;" for c in own],
+            "}",
+            "",
+        ]
     for p in peers:
         if p.wan:
-            channel = ["  ipv4 {", "    import filter { bgp_local_pref = 50; accept; };", "    export all;",
-                       "    next hop self;", "  };"]  # fmt: skip
+            channel = [
+                "  ipv4 {",
+                "    import filter { bgp_local_pref = 50; accept; };",
+                "    export all;",
+                "    next hop self;",
+                "  };",
+            ]
         else:
             # The routers' own announcements of the customer prefixes are not routes to them.
-            channel = ["  rr client;", "  ipv4 {", f"    import where net !~ {_set(customer)};" if customer else "    import all;",
-                       f"    export where net ~ {_set(p.exports)};" if p.exports else "    export none;",
-                       "    next hop self;", "  };"]  # fmt: skip
-        out += [f"protocol bgp {p.protocol} {{", f"  local {p.local_ip} as {asn};", f"  neighbor {p.peer_ip} as {asn};",
-                "  direct;", FAST_START.rstrip("\n"), *channel, "}", ""]  # fmt: skip
+            channel = [
+                "  rr client;",
+                "  ipv4 {",
+                f"    import where net !~ {_set(customer)};" if customer else "    import all;",
+                f"    export where net ~ {_set(p.exports)};" if p.exports else "    export none;",
+                "    next hop self;",
+                "  };",
+            ]
+        out += [
+            f"protocol bgp {p.protocol} {{",
+            f"  local {p.local_ip} as {asn};",
+            f"  neighbor {p.peer_ip} as {asn};",
+            "  direct;",
+            FAST_START.rstrip("\n"),
+            *channel,
+            "}",
+            "",
+        ]
     return "\n".join(out)

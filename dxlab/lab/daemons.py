@@ -28,8 +28,13 @@ def pid_files(ns: str, kind: str, state: Path) -> dict[str, Path]:
         return {"bird": f} if f.exists() else {}
     run = FRR_RUN / ns
     order = [p for wave in FRR_WAVES for p in wave]
-    found = sorted(run.glob("*.pid"), key=lambda f: order.index(f.stem) if f.stem in order else len(order)) \
-        if run.is_dir() else []  # fmt: skip
+    found = (
+        sorted(
+            run.glob("*.pid"), key=lambda f: order.index(f.stem) if f.stem in order else len(order)
+        )
+        if run.is_dir()
+        else []
+    )
     return {f.stem: f for f in found}
 
 
@@ -89,13 +94,21 @@ def _since_start(ns: str, program: str, state: Path) -> list[str]:
 
 def config_errors(ns: str, program: str, state: Path) -> list[str]:
     """What an FRR daemon said about its start configuration's lines it refused."""
-    return [line.split("] ", 1)[-1].strip() for line in _since_start(ns, program, state) if "config line" in line]
+    return [
+        line.split("] ", 1)[-1].strip()
+        for line in _since_start(ns, program, state)
+        if "config line" in line
+    ]
 
 
 def last_words(ns: str, program: str, state: Path) -> str:
     """The last lines the daemon logged since it last started (a crash's signal and
     reason, a shutdown), without backtrace frames; "" when it said nothing (SIGKILL)."""
-    said = [line.strip() for line in _since_start(ns, program, state) if line.strip() and not _FRAME.search(line)]
+    said = [
+        line.strip()
+        for line in _since_start(ns, program, state)
+        if line.strip() and not _FRAME.search(line)
+    ]
     return " | ".join(said[-WORDS:])
 
 

@@ -90,17 +90,31 @@ def add(b: Any, vifs: list[Vif], exports: Exports, protocol_name: ProtocolName) 
         lines = list(KERNEL6)
         for gi, gw in enumerate(gateways):
             mine, theirs = backbone6(gi, di)
-            sources = [protocol_name(v.id, s.family) for v in on_device for s in v.sessions
-                       if s.family == "ipv6" and any(g == gw for _, g in exports(net, v))]  # fmt: skip
+            sources = [
+                protocol_name(v.id, s.family)
+                for v in on_device
+                for s in v.sessions
+                if s.family == "ipv6" and any(g == gw for _, g in exports(net, v))
+            ]
             cidrs = sorted(
                 {c for v in on_device for c, g in exports(net, v) if g == gw and ":" in c}
             )
             statics += [f"  route {c} via {theirs};" for c in cidrs]
             where = " || ".join(f'proto = "{p}"' for p in sources) or "false"
-            lines += [f"protocol bgp bb{gi}_6 {{", f"  local {mine} as {BACKBONE_ASN};",
-                      f"  neighbor {theirs} as {BACKBONE_ASN};", "  direct;", FAST_START.rstrip("\n"),
-                      "  ipv6 {", "    import none;", f"    export where {where};", "    next hop self;", "  };", "}",
-                      ""]  # fmt: skip
+            lines += [
+                f"protocol bgp bb{gi}_6 {{",
+                f"  local {mine} as {BACKBONE_ASN};",
+                f"  neighbor {theirs} as {BACKBONE_ASN};",
+                "  direct;",
+                FAST_START.rstrip("\n"),
+                "  ipv6 {",
+                "    import none;",
+                f"    export where {where};",
+                "    next hop self;",
+                "  };",
+                "}",
+                "",
+            ]
         if statics:
             lines += ["protocol static vpcs6 {", "  ipv6;", *statics, "}", ""]
         extra.setdefault(dns, []).extend(lines)
@@ -121,9 +135,16 @@ def add(b: Any, vifs: list[Vif], exports: Exports, protocol_name: ProtocolName) 
         ]
         for di, _dev in enumerate(devices):
             theirs, mine = backbone6(gi, di)
-            lines += [f"protocol bgp dev{di}_6 {{", f"  local {mine} as {BACKBONE_ASN};",
-                      f"  neighbor {theirs} as {BACKBONE_ASN};", "  direct;", FAST_START.rstrip("\n"),
-                      "  ipv6 { import all; export none; };", "}", ""]  # fmt: skip
+            lines += [
+                f"protocol bgp dev{di}_6 {{",
+                f"  local {mine} as {BACKBONE_ASN};",
+                f"  neighbor {theirs} as {BACKBONE_ASN};",
+                "  direct;",
+                FAST_START.rstrip("\n"),
+                "  ipv6 { import all; export none; };",
+                "}",
+                "",
+            ]
         extra.setdefault(gns, []).extend(lines)
     # Data centers: the IPv6 address on lo, its own prefix, kernel6.
     for site in net.topology.sites:
@@ -133,8 +154,13 @@ def add(b: Any, vifs: list[Vif], exports: Exports, protocol_name: ProtocolName) 
             continue
         lines = list(KERNEL6)
         if address6:
-            own = next(p for p in (a.prefix for r in net.topology.routers if r.site == site for a in r.advertise)
-                       if ":" in p and ipaddress.ip_address(address6) in ipaddress.ip_network(p))  # fmt: skip
+            own = next(
+                p
+                for p in (
+                    a.prefix for r in net.topology.routers if r.site == site for a in r.advertise
+                )
+                if ":" in p and ipaddress.ip_address(address6) in ipaddress.ip_network(p)
+            )
             lines += ["protocol static own6 {", "  ipv6;", f"  route {own} unreachable;", "}", ""]
             n = b.namespaces[ns]
             b.namespaces[ns] = replace(n, loopback=(*n.loopback, f"{address6}/128"))
@@ -147,8 +173,15 @@ def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]", "_", text)
 
 
-def _veth6(b: Any, veth: Veth, dual: list[Vpc], gateways: list[str], extra: dict[str, list[str]],
-           frr_extra: dict[str, list[str]], net: Network) -> Veth:  # fmt: skip
+def _veth6(
+    b: Any,
+    veth: Veth,
+    dual: list[Vpc],
+    gateways: list[str],
+    extra: dict[str, list[str]],
+    frr_extra: dict[str, list[str]],
+    net: Network,
+) -> Veth:
     a, z = veth.a, veth.b
     # A gateway <-> VPC link: the VPC router's and the instance's IPv6 addresses.
     for vpc in dual:
@@ -186,18 +219,43 @@ def _veth6(b: Any, veth: Veth, dual: list[Vpc], gateways: list[str], extra: dict
             announced6 = sorted({ad.prefix for ad in r.advertise if ":" in ad.prefix})
             asn = net.topology.customer_asn
             name = f"r_{_slug(r.name).replace('-', '_').replace('.', '_')}_6"
-            extra.setdefault(a.ns, []).extend([
-                f"protocol bgp {name} {{", f"  local {core} as {asn};", f"  neighbor {edge} as {asn};", "  direct;",
-                FAST_START.rstrip("\n"), "  rr client;", "  ipv6 {",
-                f"    import where net !~ {_set(customer6)};" if customer6 else "    import all;",
-                f"    export where net ~ {_set(announced6)};" if announced6 else "    export none;",
-                "    next hop self;", "  };", "}", ""])  # fmt: skip
-            frr_extra.setdefault(z.ns, []).extend([
-                f"router bgp {asn}", f" neighbor {core} remote-as {asn}",
-                f" neighbor {core} description dxlab data center core (IPv6)",
-                " address-family ipv4 unicast", f"  no neighbor {core} activate", " exit-address-family",
-                " address-family ipv6 unicast", f"  neighbor {core} activate", f"  neighbor {core} next-hop-self",
-                f"  neighbor {core} weight {CORE_WEIGHT}", " exit-address-family", "exit"])  # fmt: skip
+            extra.setdefault(a.ns, []).extend(
+                [
+                    f"protocol bgp {name} {{",
+                    f"  local {core} as {asn};",
+                    f"  neighbor {edge} as {asn};",
+                    "  direct;",
+                    FAST_START.rstrip("\n"),
+                    "  rr client;",
+                    "  ipv6 {",
+                    f"    import where net !~ {_set(customer6)};"
+                    if customer6
+                    else "    import all;",
+                    f"    export where net ~ {_set(announced6)};"
+                    if announced6
+                    else "    export none;",
+                    "    next hop self;",
+                    "  };",
+                    "}",
+                    "",
+                ]
+            )
+            frr_extra.setdefault(z.ns, []).extend(
+                [
+                    f"router bgp {asn}",
+                    f" neighbor {core} remote-as {asn}",
+                    f" neighbor {core} description dxlab data center core (IPv6)",
+                    " address-family ipv4 unicast",
+                    f"  no neighbor {core} activate",
+                    " exit-address-family",
+                    " address-family ipv6 unicast",
+                    f"  neighbor {core} activate",
+                    f"  neighbor {core} next-hop-self",
+                    f"  neighbor {core} weight {CORE_WEIGHT}",
+                    " exit-address-family",
+                    "exit",
+                ]
+            )
             b.resources[edge] = f"customer router {r.name} ({r.site})"
             b.resources[core] = f"data center {r.site}"
             return replace(veth, a=_with(a, f"{core}/64"), b=_with(z, f"{edge}/64"))
@@ -228,8 +286,10 @@ def verify_ipv6(
     if not net_site6:
         return None
     destination = vpc.ipv6_instance
-    hops = [{"address": a, "resource": lab.resources.get(a, "no answer" if a == "*" else "unknown")}
-            for a in probes.traceroute(host, src.ns, net_site6, destination)]  # fmt: skip
+    hops = [
+        {"address": a, "resource": lab.resources.get(a, "no answer" if a == "*" else "unknown")}
+        for a in probes.traceroute(host, src.ns, net_site6, destination)
+    ]
     sent, received = probes.ping(host, src.ns, net_site6, destination, count, interval=0.2)
     reachable = received > 0
     if hops and hops[-1]["address"] == "*":
@@ -243,5 +303,14 @@ def verify_ipv6(
             reason = f"no reply from {destination}: the last hop that answered is {last['address']} ({last['resource']})"
         else:
             reason = f"no reply from {destination}: no hop answered"
-    return {"site": site, "vpc": vpc.name, "source": net_site6, "destination": destination, "reachable": reachable,
-            "ping": {"sent": sent, "received": received}, "hops": hops, "reason": reason, "dataPlane": "lab"}  # fmt: skip
+    return {
+        "site": site,
+        "vpc": vpc.name,
+        "source": net_site6,
+        "destination": destination,
+        "reachable": reachable,
+        "ping": {"sent": sent, "received": received},
+        "hops": hops,
+        "reason": reason,
+        "dataPlane": "lab",
+    }

@@ -17,12 +17,26 @@ FILE = "events.jsonl"
 KEEP = 200  # the journal keeps the newest events; older ones are in the server's log
 
 
-def record(state: Path, what: str, message: str, *, ns: str = "", program: str = "", words: str = "",
-           when: float | None = None) -> dict[str, Any] | None:  # fmt: skip
+def record(
+    state: Path,
+    what: str,
+    message: str,
+    *,
+    ns: str = "",
+    program: str = "",
+    words: str = "",
+    when: float | None = None,
+) -> dict[str, Any] | None:
     """Write one event (and log it). The same message twice in a row is written once: a
     loop that retries a failing step must not flood the journal."""
-    event = {"time": round(when or time.time(), 3), "what": what, "ns": ns, "program": program,
-             "message": message, "words": words}  # fmt: skip
+    event = {
+        "time": round(when or time.time(), 3),
+        "what": what,
+        "ns": ns,
+        "program": program,
+        "message": message,
+        "words": words,
+    }
     last = recent(state, 1)
     if last and (last[0]["what"], last[0]["message"], last[0]["words"]) == (what, message, words):
         return None

@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from dxlab.domain import router_templates as t
 from dxlab.domain.topology import Advertisement
 
-LAB_MARK = "! ---- dxlab lab: the data center behind this router (not part of the AWS download) ----"
+LAB_MARK = (
+    "! ---- dxlab lab: the data center behind this router (not part of the AWS download) ----"
+)
 # Routes from the data center's core win over the router's own `network` announcements,
 # so return traffic for the other data center goes over the WAN.
 CORE_WEIGHT = 40000
@@ -36,12 +38,16 @@ def aws_part(vifs: list[RouterVif], own_config: str | None) -> str:
     return "".join(t.frr(v.session, v.interface) for v in vifs)
 
 
-def policy(asn: int, vifs: list[RouterVif], adverts: tuple[Advertisement, ...], bfd: bool) -> list[str]:
+def policy(
+    asn: int, vifs: list[RouterVif], adverts: tuple[Advertisement, ...], bfd: bool
+) -> list[str]:
     """Communities and prepends as route-map entries ahead of the download's permit 10."""
     out: list[str] = []
     marked = [a for a in adverts if a.communities or a.prepend]
     if len(marked) > 9:
-        raise ValueError("the lab places at most 9 community/prepend entries before the download's route-map entry 10")
+        raise ValueError(
+            "the lab places at most 9 community/prepend entries before the download's route-map entry 10"
+        )
     for i, a in enumerate(marked, start=1):
         plist = "ipv6 prefix-list" if ":" in a.prefix else "ip prefix-list"
         match = "ipv6 address" if ":" in a.prefix else "ip address"
@@ -69,14 +75,28 @@ def startup(asn: int) -> str:
 
 
 def core_session(asn: int, core_ip: str) -> list[str]:
-    return [f"router bgp {asn}", f" neighbor {core_ip} remote-as {asn}",
-            f" neighbor {core_ip} description dxlab data center core", " address-family ipv4 unicast",
-            f"  neighbor {core_ip} activate", f"  neighbor {core_ip} next-hop-self",
-            f"  neighbor {core_ip} weight {CORE_WEIGHT}", " exit-address-family", "exit"]  # fmt: skip
+    return [
+        f"router bgp {asn}",
+        f" neighbor {core_ip} remote-as {asn}",
+        f" neighbor {core_ip} description dxlab data center core",
+        " address-family ipv4 unicast",
+        f"  neighbor {core_ip} activate",
+        f"  neighbor {core_ip} next-hop-self",
+        f"  neighbor {core_ip} weight {CORE_WEIGHT}",
+        " exit-address-family",
+        "exit",
+    ]
 
 
-def router(name: str, asn: int, vifs: list[RouterVif], adverts: tuple[Advertisement, ...], bfd: bool,
-           core_ip: str, own_config: str | None = None) -> str:  # fmt: skip
+def router(
+    name: str,
+    asn: int,
+    vifs: list[RouterVif],
+    adverts: tuple[Advertisement, ...],
+    bfd: bool,
+    core_ip: str,
+    own_config: str | None = None,
+) -> str:
     lab = [LAB_MARK, f"hostname {name}"]
     if own_config is None:
         lab += policy(asn, vifs, adverts, bfd)
@@ -100,8 +120,15 @@ def frr_programs(config: str) -> tuple[str, ...]:
 
 # Which daemon a top-level command of a configuration belongs to (vtysh knows this for
 # every command; the lab's own configurations use only these). Common commands go to all.
-_OWNERS = (("interface ", "zebra"), ("bfd", "bfdd"), ("router bgp ", "bgpd"), ("route-map ", "bgpd"),
-           ("ip prefix-list ", "bgpd"), ("ipv6 prefix-list ", "bgpd"), ("bgp ", "bgpd"))  # fmt: skip
+_OWNERS = (
+    ("interface ", "zebra"),
+    ("bfd", "bfdd"),
+    ("router bgp ", "bgpd"),
+    ("route-map ", "bgpd"),
+    ("ip prefix-list ", "bgpd"),
+    ("ipv6 prefix-list ", "bgpd"),
+    ("bgp ", "bgpd"),
+)
 _COMMON = ("frr ", "hostname ", "log ", "service ")
 
 
@@ -117,8 +144,14 @@ def split_by_daemon(config: str, programs: tuple[str, ...]) -> dict[str, str] | 
             if line.startswith(_COMMON):
                 owner = "*"
             else:
-                owner = next((daemon for prefix, daemon in _OWNERS if line == prefix.strip() or line.startswith(prefix)),
-                             None)  # fmt: skip
+                owner = next(
+                    (
+                        daemon
+                        for prefix, daemon in _OWNERS
+                        if line == prefix.strip() or line.startswith(prefix)
+                    ),
+                    None,
+                )
                 if owner is None or owner not in parts:
                     return None
         if owner == "*":

@@ -29,7 +29,14 @@ class LabError(RuntimeError):
 
 
 class Host(Protocol):
-    def run(self, argv: list[str], *, check: bool = True, timeout: float = 10.0, stdin: str | None = None) -> str: ...
+    def run(
+        self,
+        argv: list[str],
+        *,
+        check: bool = True,
+        timeout: float = 10.0,
+        stdin: str | None = None,
+    ) -> str: ...
 
     def run_many(self, argvs: list[list[str]], *, timeout: float = 10.0) -> list[str]: ...
 
@@ -54,10 +61,19 @@ class LinuxHost:
 
     log: list[str] = field(default_factory=list)  # commands run, for `--verbose` and tests
 
-    def run(self, argv: list[str], *, check: bool = True, timeout: float = 10.0, stdin: str | None = None) -> str:
+    def run(
+        self,
+        argv: list[str],
+        *,
+        check: bool = True,
+        timeout: float = 10.0,
+        stdin: str | None = None,
+    ) -> str:
         self.log.append(" ".join(argv))
         try:
-            done = subprocess.run(argv, input=stdin, capture_output=True, text=True, timeout=timeout, check=False)
+            done = subprocess.run(
+                argv, input=stdin, capture_output=True, text=True, timeout=timeout, check=False
+            )
         except subprocess.TimeoutExpired:
             raise LabError(f"{' '.join(argv)}: no answer within {timeout} s") from None
         if check and done.returncode != 0:
@@ -70,7 +86,14 @@ class LinuxHost:
         procs = []
         for argv in argvs:
             self.log.append(" ".join(argv))
-            procs.append((argv, subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)))
+            procs.append(
+                (
+                    argv,
+                    subprocess.Popen(
+                        argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+                    ),
+                )
+            )
         outs, failed = [], []
         deadline = time.monotonic() + timeout
         for argv, proc in procs:
@@ -169,7 +192,8 @@ def tools_present() -> dict[str, bool]:
         "root": os.geteuid() == 0,
         "ip": shutil.which("ip") is not None,
         "bird": shutil.which("bird") is not None and shutil.which("birdc") is not None,
-        "frr": Path("/usr/lib/frr/bgpd").exists() and Path("/usr/lib/frr/bfdd").exists()
+        "frr": Path("/usr/lib/frr/bgpd").exists()
+        and Path("/usr/lib/frr/bfdd").exists()
         and shutil.which("vtysh") is not None,
         "nft": shutil.which("nft") is not None,
         "ping": shutil.which("ping") is not None,

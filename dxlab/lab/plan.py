@@ -37,7 +37,9 @@ DEFAULT_PREFIX = "dxl"
 class AccountNetwork:
     account: str
     network: Network
-    vif_docs: dict[str, dict[str, Any]] = field(default_factory=dict)  # VirtualInterface as Describe* shows it
+    vif_docs: dict[str, dict[str, Any]] = field(
+        default_factory=dict
+    )  # VirtualInterface as Describe* shows it
     # What is down now (resiliency/outages.py): injected failures, cut in the
     # lab where the fiber would be, and the sessions a BGP failover test holds down.
     failed: tuple[Failure, ...] = ()
@@ -55,8 +57,10 @@ def protocol_name(vif_id: str, family: str) -> str:
 def firewall(vpc: Vpc) -> str:
     """The instance's security group: inbound ICMP allowed or not (topology `icmp`)."""
     icmp = "    meta l4proto { icmp, ipv6-icmp } accept\n" if vpc.icmp else ""
-    return ("table inet dxlab_sg {\n  chain input {\n    type filter hook input priority 0; policy drop;\n"
-            "    ct state established,related accept\n    iif lo accept\n" + icmp + "  }\n}\n")  # fmt: skip
+    return (
+        "table inet dxlab_sg {\n  chain input {\n    type filter hook input priority 0; policy drop;\n"
+        "    ct state established,related accept\n    iif lo accept\n" + icmp + "  }\n}\n"
+    )
 
 
 def vif_exports(net: Network, vif: Vif) -> list[tuple[str, str]]:
@@ -84,7 +88,9 @@ def vif_exports(net: Network, vif: Vif) -> list[tuple[str, str]]:
 
 class _Builder:
     def __init__(self, prefix: str, an: AccountNetwork) -> None:
-        self.p = f"{prefix}-{an.account}"  # the whole account: labs of two accounts never share a name
+        self.p = (
+            f"{prefix}-{an.account}"  # the whole account: labs of two accounts never share a name
+        )
         self.an = an
         self.net = an.network
         self.namespaces: dict[str, Namespace] = {}
@@ -108,15 +114,23 @@ class _Builder:
             link = self.net.links.get(vif.connection_id)
             # A link an injected failure holds down keeps its state: the failure is cut in the lab.
             link_up = link is not None and link.state == ConnectionState.AVAILABLE
-            if vif.state in VIF_PROVISIONED and link_up and vif.id in self.an.vif_docs \
-                    and self.net.router_of_link.get(vif.connection_id) and vif.sessions:  # fmt: skip
+            if (
+                vif.state in VIF_PROVISIONED
+                and link_up
+                and vif.id in self.an.vif_docs
+                and self.net.router_of_link.get(vif.connection_id)
+                and vif.sessions
+            ):
                 out.append(vif)
         return out
 
     def build(self) -> None:
         topo = self.net.topology
         vifs = self.patched_vifs()
-        routers = sorted({self.net.router_of_link[v.connection_id] for v in vifs} | {r.name for r in topo.routers})
+        routers = sorted(
+            {self.net.router_of_link[v.connection_id] for v in vifs}
+            | {r.name for r in topo.routers}
+        )
         router_index = {name: i for i, name in enumerate(routers)}
         gateways = sorted({gw for v in vifs for _, gw in vif_exports(self.net, v)})
         devices = sorted({v.device for v in vifs})
@@ -135,7 +149,9 @@ class _Builder:
     # -- the customer side -------------------------------------------------------
     def _sites(self, router_index: dict[str, int]) -> None:
         topo = self.net.topology
-        customer = sorted({a.prefix for r in topo.routers for a in r.advertise if ":" not in a.prefix})
+        customer = sorted(
+            {a.prefix for r in topo.routers for a in r.advertise if ":" not in a.prefix}
+        )
         wan_sites = list(topo.sites) if topo.wan and len(topo.sites) > 1 else []
         if wan_sites:
             wan_ns = self.ns("wan", "wan", forwarding=False)
@@ -144,8 +160,13 @@ class _Builder:
             address = site_address(self.net, site)
             own = []
             if address:
-                own = [str(ipaddress.ip_network(a.prefix)) for r in topo.routers if r.site == site for a in r.advertise
-                       if ipaddress.ip_address(address) in ipaddress.ip_network(a.prefix)][:1]  # fmt: skip
+                own = [
+                    str(ipaddress.ip_network(a.prefix))
+                    for r in topo.routers
+                    if r.site == site
+                    for a in r.advertise
+                    if ipaddress.ip_address(address) in ipaddress.ip_network(a.prefix)
+                ][:1]
             ns = self.ns("site", site, loopback=(f"{address}/32",) if address else ())
             peers: list[bird.CorePeer] = []
             router_id = address or f"100.66.0.{si + 1}"
@@ -153,22 +174,45 @@ class _Builder:
                 ri = router_index[r.name]
                 core, edge = f"100.65.{ri}.1", f"100.65.{ri}.2"
                 rns = self.ns("rtr", r.name)
-                self.veths.append(Veth(End(ns, f"r{ri}", (f"{core}/30",)), End(rns, "site0", (f"{edge}/30",)), 1500,
-                                       f"{site} LAN to {r.name}"))  # fmt: skip
+                self.veths.append(
+                    Veth(
+                        End(ns, f"r{ri}", (f"{core}/30",)),
+                        End(rns, "site0", (f"{edge}/30",)),
+                        1500,
+                        f"{site} LAN to {r.name}",
+                    )
+                )
                 announced = tuple(sorted({a.prefix for a in r.advertise if ":" not in a.prefix}))
-                peers.append(bird.CorePeer(f"r_{slug(r.name).replace('-', '_').replace('.', '_')}", core, edge, False,
-                                           announced))  # fmt: skip
+                peers.append(
+                    bird.CorePeer(
+                        f"r_{slug(r.name).replace('-', '_').replace('.', '_')}",
+                        core,
+                        edge,
+                        False,
+                        announced,
+                    )
+                )
                 self.resources[edge] = f"customer router {r.name} ({site})"
                 self.resources[core] = f"data center {site}"
             if wan_sites:
                 mine = f"100.66.0.{si + 1}"
-                self.veths.append(Veth(End(ns, "wan0", (f"{mine}/24",)), End(f"{self.p}-wan-wan", f"s{si}", master="wan"),
-                                       1500, f"WAN to {site}"))  # fmt: skip
+                self.veths.append(
+                    Veth(
+                        End(ns, "wan0", (f"{mine}/24",)),
+                        End(f"{self.p}-wan-wan", f"s{si}", master="wan"),
+                        1500,
+                        f"WAN to {site}",
+                    )
+                )
                 self.resources[mine] = f"data center {site} (WAN)"
                 for sj, other in enumerate(wan_sites):
                     if other != site:
                         peers.append(bird.CorePeer(f"wan_{sj}", mine, f"100.66.0.{sj + 1}", True))
-            self.daemons.append(Daemon(ns, "bird", bird.site_core(router_id, topo.customer_asn, own, customer, peers)))
+            self.daemons.append(
+                Daemon(
+                    ns, "bird", bird.site_core(router_id, topo.customer_asn, own, customer, peers)
+                )
+            )
             if address:
                 self.resources[address] = f"data center {site}"
                 self.sites[(self.an.account, site)] = Endpoint(ns, address)
@@ -187,25 +231,47 @@ class _Builder:
                 session = t.session_of(self.an.vif_docs[v.id], [a.prefix for a in r.advertise])
                 rvifs.append(frr.RouterVif(session, f"eth{links.index(v.connection_id) + 1}"))
             core = f"100.65.{router_index[r.name]}.1"
-            config = frr.router(r.name, topo.customer_asn, rvifs, r.advertise, r.bfd, core, r.frr_config)
-            self.daemons.append(Daemon(rns, "frr", config, frr.startup(topo.customer_asn), frr.frr_programs(config)))
+            config = frr.router(
+                r.name, topo.customer_asn, rvifs, r.advertise, r.bfd, core, r.frr_config
+            )
+            self.daemons.append(
+                Daemon(rns, "frr", config, frr.startup(topo.customer_asn), frr.frr_programs(config))
+            )
 
     # -- the AWS side --------------------------------------------------------------
-    def _vpcs(self, gateways: list[str], devices: list[str], backbone: dict[tuple[str, str], tuple[str, str]]) -> None:
+    def _vpcs(
+        self,
+        gateways: list[str],
+        devices: list[str],
+        backbone: dict[tuple[str, str], tuple[str, str]],
+    ) -> None:
         topo = self.net.topology
         for gw in gateways:
             gns = self.ns("gw", gw, loopback=public.loopback(gw))
             self.resources.update(public.resources(gw))
-            behind = [v for v in topo.vpcs if self.net.vpc_gateways.get(v.name, v.gateway or "") == gw]
+            behind = [
+                v for v in topo.vpcs if self.net.vpc_gateways.get(v.name, v.gateway or "") == gw
+            ]
             prefsrc = ""
             for v in behind:
                 net = ipaddress.ip_network(v.cidr)
                 router_ip = str(net.network_address + 1)
                 prefsrc = prefsrc or router_ip
-                vns = self.ns("vpc", v.name, forwarding=False, routes=(f"default via {router_ip}",), firewall=firewall(v))
-                self.veths.append(Veth(End(gns, f"v-{slug(v.name)}"[:15], (f"{router_ip}/{net.prefixlen}",)),
-                                       End(vns, "eth0", (f"{v.instance}/{net.prefixlen}",)), 9001,
-                                       f"{gw} to VPC {v.name}"))  # fmt: skip
+                vns = self.ns(
+                    "vpc",
+                    v.name,
+                    forwarding=False,
+                    routes=(f"default via {router_ip}",),
+                    firewall=firewall(v),
+                )
+                self.veths.append(
+                    Veth(
+                        End(gns, f"v-{slug(v.name)}"[:15], (f"{router_ip}/{net.prefixlen}",)),
+                        End(vns, "eth0", (f"{v.instance}/{net.prefixlen}",)),
+                        9001,
+                        f"{gw} to VPC {v.name}",
+                    )
+                )
                 self.resources[router_ip] = f"{gw} ({v.name} router)"
                 self.resources[v.instance] = f"instance {v.instance} in {v.name}"
                 self.vpcs[(self.an.account, v.name)] = Endpoint(vns, v.instance)
@@ -217,8 +283,13 @@ class _Builder:
             router_id = backbone[(devices[0], gw)][1].split("/")[0] if devices else "100.64.255.254"
             self.daemons.append(Daemon(gns, "bird", bird.gateway(router_id, peers, prefsrc)))
 
-    def _vifs_and_devices(self, vifs: list[Vif], devices: list[str], gateways: list[str],
-                          backbone: dict[tuple[str, str], tuple[str, str]]) -> None:  # fmt: skip
+    def _vifs_and_devices(
+        self,
+        vifs: list[Vif],
+        devices: list[str],
+        gateways: list[str],
+        backbone: dict[tuple[str, str], tuple[str, str]],
+    ) -> None:
         for di, dev in enumerate(devices):
             dns = self.ns("dev", dev)
             self.devices[dev] = dns
@@ -229,11 +300,23 @@ class _Builder:
             for gi, gw in enumerate(gateways):
                 dev_ip, gw_ip = backbone[(dev, gw)]
                 name = f"bb{gi}"
-                self.veths.append(Veth(End(dns, name, (dev_ip,)), End(f"{self.p}-gw-{slug(gw)}", f"d{di}", (gw_ip,)),
-                                       9001, f"AWS backbone {dev} to {gw}"))  # fmt: skip
-                sources = tuple(protocol_name(v.id, s.family) for v in on_device for s in v.sessions
-                                if any(g == gw for _, g in vif_exports(self.net, v)))  # fmt: skip
-                backbones.append(bird.Backbone(name, dev_ip.split("/")[0], gw_ip.split("/")[0], sources))
+                self.veths.append(
+                    Veth(
+                        End(dns, name, (dev_ip,)),
+                        End(f"{self.p}-gw-{slug(gw)}", f"d{di}", (gw_ip,)),
+                        9001,
+                        f"AWS backbone {dev} to {gw}",
+                    )
+                )
+                sources = tuple(
+                    protocol_name(v.id, s.family)
+                    for v in on_device
+                    for s in v.sessions
+                    if any(g == gw for _, g in vif_exports(self.net, v))
+                )
+                backbones.append(
+                    bird.Backbone(name, dev_ip.split("/")[0], gw_ip.split("/")[0], sources)
+                )
                 self.resources[dev_ip.split("/")[0]] = f"AWS device {dev} (backbone to {gw})"
             for v in on_device:
                 exports = vif_exports(self.net, v)
@@ -241,9 +324,18 @@ class _Builder:
                     if cidr not in {c for c, _ in statics}:
                         statics.append((cidr, backbone[(dev, gw)][1].split("/")[0]))
                 peers += self._vif(v, dns, [c for c, _ in exports])
-            router_id = next((p.amazon_ip for p in peers if ":" not in p.amazon_ip), f"100.64.254.{di + 1}")
-            self.daemons.append(Daemon(dns, "bird", bird.device(router_id, peers, backbones, statics,
-                                                                public.communities(on_device))))  # fmt: skip
+            router_id = next(
+                (p.amazon_ip for p in peers if ":" not in p.amazon_ip), f"100.64.254.{di + 1}"
+            )
+            self.daemons.append(
+                Daemon(
+                    dns,
+                    "bird",
+                    bird.device(
+                        router_id, peers, backbones, statics, public.communities(on_device)
+                    ),
+                )
+            )
 
     def _vif(self, v: Vif, dns: str, exports: list[str]) -> list[bird.AwsPeer]:
         doc = self.an.vif_docs[v.id]
@@ -252,7 +344,11 @@ class _Builder:
         rns = f"{self.p}-rtr-{slug(router)}"
         site = self.net.site_of(router) if router in self.net.topology.routers_by_name else "?"
         xns = self.ns("xc", v.connection_id, forwarding=False)
-        links = [x.connection_id for x in self.patched_vifs() if self.net.router_of_link[x.connection_id] == router]
+        links = [
+            x.connection_id
+            for x in self.patched_vifs()
+            if self.net.router_of_link[x.connection_id] == router
+        ]
         iface = f"eth{list(dict.fromkeys(links)).index(v.connection_id) + 1}.{v.vlan}"
         bridge = f"br{v.vlan}"
         self.bridges.append(Bridge(xns, bridge, v.mtu))
@@ -265,13 +361,31 @@ class _Builder:
         # A fiber cut, a device or a location down: the cross-connect's port toward AWS goes
         # dark (the device loses light; the router keeps its carrier: only BFD or the hold
         # timer tell it). A router or its data center down: the port toward the router.
-        far_cut = bool(failed & {Failure("connection", v.connection_id), Failure("device", v.device),
-                                 Failure("location", v.location)})  # fmt: skip
+        far_cut = bool(
+            failed
+            & {
+                Failure("connection", v.connection_id),
+                Failure("device", v.device),
+                Failure("location", v.location),
+            }
+        )
         near_cut = bool(failed & {Failure("router", router), Failure("site", site)})
-        self.veths.append(Veth(End(rns, iface, customer), End(xns, f"r{v.vlan}", master=bridge, up=not near_cut),
-                               v.mtu, f"{what}: customer router {router} to the cross-connect"))  # fmt: skip
-        self.veths.append(Veth(End(dns, dev_if, amazon), End(xns, f"d{v.vlan}", master=bridge, up=not far_cut),
-                               v.mtu, f"{what}: the cross-connect to AWS device {v.device}"))  # fmt: skip
+        self.veths.append(
+            Veth(
+                End(rns, iface, customer),
+                End(xns, f"r{v.vlan}", master=bridge, up=not near_cut),
+                v.mtu,
+                f"{what}: customer router {router} to the cross-connect",
+            )
+        )
+        self.veths.append(
+            Veth(
+                End(dns, dev_if, amazon),
+                End(xns, f"d{v.vlan}", master=bridge, up=not far_cut),
+                v.mtu,
+                f"{what}: the cross-connect to AWS device {v.device}",
+            )
+        )
         self.far_ports.setdefault(v.connection_id, []).append((xns, f"d{v.vlan}"))
         pref = DEFAULT_LOCAL_PREF
         regions = {vpc.region for vpc in self.net.topology.vpcs}
@@ -287,12 +401,39 @@ class _Builder:
             proto = protocol_name(v.id, s.family)
             self.resources[p.amazon_ip] = f"{what}, AWS device {v.device} at {v.location}"
             self.resources[p.customer_ip] = f"customer router {router} ({site})"
-            self.sessions.append(LabSession(self.an.account, v.id, s.family, dns, proto, rns, router, p.amazon_ip,
-                                            p.customer_ip, iface, v.mtu, v.amazon_asn or session.amazon_asn))  # fmt: skip
-            out.append(bird.AwsPeer(proto, f"{v.id} {s.family} VLAN {v.vlan} {v.connection_id}", v.type, s.family,
-                                    p.amazon_ip, p.customer_ip, v.amazon_asn or session.amazon_asn, session.asn,
-                                    p.auth_key, pref, tuple(exports), (v.id, s.family) in self.an.testing,
-                                    public.accept_only(v)))  # fmt: skip
+            self.sessions.append(
+                LabSession(
+                    self.an.account,
+                    v.id,
+                    s.family,
+                    dns,
+                    proto,
+                    rns,
+                    router,
+                    p.amazon_ip,
+                    p.customer_ip,
+                    iface,
+                    v.mtu,
+                    v.amazon_asn or session.amazon_asn,
+                )
+            )
+            out.append(
+                bird.AwsPeer(
+                    proto,
+                    f"{v.id} {s.family} VLAN {v.vlan} {v.connection_id}",
+                    v.type,
+                    s.family,
+                    p.amazon_ip,
+                    p.customer_ip,
+                    v.amazon_asn or session.amazon_asn,
+                    session.asn,
+                    p.auth_key,
+                    pref,
+                    tuple(exports),
+                    (v.id, s.family) in self.an.testing,
+                    public.accept_only(v),
+                )
+            )
         return out
 
 
@@ -318,5 +459,16 @@ def build_lab(networks: list[AccountNetwork], prefix: str = DEFAULT_PREFIX) -> L
         resources.update(b.resources)
         far.update({k: tuple(v) for k, v in b.far_ports.items()})
         devices.update(b.devices)
-    return Lab(prefix, tuple(namespaces.values()), tuple(bridges), tuple(veths), tuple(daemons), tuple(sessions),
-               resources, sites, vpcs, far, devices)  # fmt: skip
+    return Lab(
+        prefix,
+        tuple(namespaces.values()),
+        tuple(bridges),
+        tuple(veths),
+        tuple(daemons),
+        tuple(sessions),
+        resources,
+        sites,
+        vpcs,
+        far,
+        devices,
+    )

@@ -58,8 +58,9 @@ def lab_state_dir() -> Path:
 class LabPlane:
     name = "lab"
 
-    def __init__(self, prefix: str = DEFAULT_PREFIX, state: Path | None = None,
-                 host: Host | None = None) -> None:  # fmt: skip
+    def __init__(
+        self, prefix: str = DEFAULT_PREFIX, state: Path | None = None, host: Host | None = None
+    ) -> None:
         self.prefix = prefix
         self.state = state or lab_state_dir()
         self.host = host or LinuxHost()
@@ -92,8 +93,13 @@ class LabPlane:
             # are read again (the plan of every account is not rebuilt four times a second).
             version = self._store_version() if self._store_version else None
             died = self.deaths.died()
-            if (version is not None and version == self._version and not died and self.lab is not None
-                    and time.monotonic() - self._healed <= HEAL_EVERY):  # fmt: skip
+            if (
+                version is not None
+                and version == self._version
+                and not died
+                and self.lab is not None
+                and time.monotonic() - self._healed <= HEAL_EVERY
+            ):
                 self.observed = lab_state.session_states(self.host, self.lab, self.state)
                 return
             planned = self.plan()
@@ -103,7 +109,12 @@ class LabPlane:
             self.watches.update(planned, active)
             now = time.monotonic()
             heal = now - self._healed > HEAL_EVERY
-            if self._planned is None or _fingerprint(planned) != _fingerprint(self._planned) or died or heal:
+            if (
+                self._planned is None
+                or _fingerprint(planned) != _fingerprint(self._planned)
+                or died
+                or heal
+            ):
                 # Until applied, nothing is taken as running: a pass that fails is tried
                 # again, observing the kernel; a heal observes it too.
                 applied, self._planned = self._planned, None
@@ -125,7 +136,9 @@ class LabPlane:
             except Exception as exc:  # noqa: BLE001 - the loop must outlive one bad pass
                 if str(exc) != self.last_error:
                     log.exception("lab reconcile failed")
-                    events.record(self.state, "error", str(exc))  # where `dxlab lab status` shows it
+                    events.record(
+                        self.state, "error", str(exc)
+                    )  # where `dxlab lab status` shows it
                 self.last_error = str(exc)
             self._stop.wait(POLL)
 
@@ -164,7 +177,12 @@ class LabPlane:
             if up == state.up:
                 out[key] = state
             elif up:
-                out[key] = replace(state, up=True, reason="", accepted=accepted_routes(net, net.vifs[key[0]], key[1]))
+                out[key] = replace(
+                    state,
+                    up=True,
+                    reason="",
+                    accepted=accepted_routes(net, net.vifs[key[0]], key[1]),
+                )
             else:
                 out[key] = replace(state, up=False, reason=NOT_ESTABLISHED, accepted=())
         return out
@@ -182,15 +200,26 @@ class LabPlane:
                 continue  # a session that is down has neither learned nor sent anything
             for r in lab_state.routes(self.host, self.state, s.device_ns, s.protocol):
                 out.append(("accepted", Route(r.cidr, s.family, r.as_path, r.communities)))
-            for r in lab_state.routes(self.host, self.state, s.device_ns, s.protocol, exported=True):
-                out.append(("advertised", Route(r.cidr, s.family, (s.amazon_asn, *r.as_path), r.communities)))
+            for r in lab_state.routes(
+                self.host, self.state, s.device_ns, s.protocol, exported=True
+            ):
+                out.append(
+                    (
+                        "advertised",
+                        Route(r.cidr, s.family, (s.amazon_asn, *r.as_path), r.communities),
+                    )
+                )
         return out
 
     def verify(self, account: str, site: str, vpc: Vpc, count: int) -> dict[str, Any] | None:
         lab = self.lab
-        return probes.verify(self.host, lab, account, site, vpc.name, count, vpc.icmp) if lab else None
+        return (
+            probes.verify(self.host, lab, account, site, vpc.name, count, vpc.icmp) if lab else None
+        )
 
-    def verify_public(self, account: str, site: str, region: str, count: int) -> dict[str, Any] | None:
+    def verify_public(
+        self, account: str, site: str, region: str, count: int
+    ) -> dict[str, Any] | None:
         lab = self.lab
         return public.verify_public(self.host, lab, account, site, region, count) if lab else None
 
@@ -217,12 +246,16 @@ class Watches:
         self.during: dict[str, dict[tuple[str, str], TrafficProbe]] = {}
         self.after: dict[str, dict[tuple[str, str], TrafficProbe]] = {}
 
-    def _probes(self, lab: Lab, account: str, seconds: float) -> dict[tuple[str, str], TrafficProbe]:
+    def _probes(
+        self, lab: Lab, account: str, seconds: float
+    ) -> dict[tuple[str, str], TrafficProbe]:
         out = {}
         for (acct, site), src in lab.sites.items():
             for (acct2, vpc), dst in lab.vpcs.items():
                 if acct == acct2 == account:
-                    out[(site, vpc)] = TrafficProbe(self.host, src.ns, src.address, dst.address, seconds)
+                    out[(site, vpc)] = TrafficProbe(
+                        self.host, src.ns, src.address, dst.address, seconds
+                    )
         return out
 
     def update(self, lab: Lab, active: dict[str, str]) -> None:

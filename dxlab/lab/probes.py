@@ -19,11 +19,33 @@ MAX_HOPS = 8
 MAX_COUNT = 100
 
 
-def ping(host: Host, ns: str, source: str, destination: str, count: int = 5, interval: float = 0.05,
-         size: int | None = None, dont_fragment: bool = False) -> tuple[int, int]:  # fmt: skip
+def ping(
+    host: Host,
+    ns: str,
+    source: str,
+    destination: str,
+    count: int = 5,
+    interval: float = 0.05,
+    size: int | None = None,
+    dont_fragment: bool = False,
+) -> tuple[int, int]:
     """(sent, received)."""
     count = max(1, min(count, MAX_COUNT))
-    argv = ["ip", "netns", "exec", ns, "ping", "-n", "-q", "-c", str(count), "-i", str(interval), "-W", "1"]
+    argv = [
+        "ip",
+        "netns",
+        "exec",
+        ns,
+        "ping",
+        "-n",
+        "-q",
+        "-c",
+        str(count),
+        "-i",
+        str(interval),
+        "-W",
+        "1",
+    ]
     if source:
         argv += ["-I", source]
     if size is not None:
@@ -37,7 +59,21 @@ def ping(host: Host, ns: str, source: str, destination: str, count: int = 5, int
 
 def traceroute(host: Host, ns: str, source: str, destination: str) -> list[str]:
     """The address of each hop ("*" where none answered), ICMP probes as ping sends."""
-    argv = ["ip", "netns", "exec", ns, "traceroute", "-I", "-n", "-q", "1", "-w", "0.5", "-m", str(MAX_HOPS)]
+    argv = [
+        "ip",
+        "netns",
+        "exec",
+        ns,
+        "traceroute",
+        "-I",
+        "-n",
+        "-q",
+        "1",
+        "-w",
+        "0.5",
+        "-m",
+        str(MAX_HOPS),
+    ]
     if source:
         argv += ["-s", source]
     out = host.run([*argv, destination], check=False, timeout=MAX_HOPS * 1.0 + 5)
@@ -51,18 +87,30 @@ def traceroute(host: Host, ns: str, source: str, destination: str) -> list[str]:
     return hops
 
 
-def verify(host: Host, lab: Lab, account: str, site: str, vpc: str, count: int = 5,
-           icmp_allowed: bool = True) -> dict[str, Any] | None:  # fmt: skip
+def verify(
+    host: Host,
+    lab: Lab,
+    account: str,
+    site: str,
+    vpc: str,
+    count: int = 5,
+    icmp_allowed: bool = True,
+) -> dict[str, Any] | None:
     """`dxlab verify` for one data center and VPC, or None when the lab does not run them."""
     src, dst = lab.sites.get((account, site)), lab.vpcs.get((account, vpc))
     if src is None or dst is None:
         return None
-    hops = [{"address": a, "resource": lab.resources.get(a, "no answer" if a == "*" else "unknown")}
-            for a in traceroute(host, src.ns, src.address, dst.address)]  # fmt: skip
+    hops = [
+        {"address": a, "resource": lab.resources.get(a, "no answer" if a == "*" else "unknown")}
+        for a in traceroute(host, src.ns, src.address, dst.address)
+    ]
     sent, received = ping(host, src.ns, src.address, dst.address, count, interval=0.2)
     if hops and hops[-1]["address"] == "*":
-        hops[-1]["resource"] = (f"instance {dst.address} in {vpc}: no answer" if _reached_vpc(hops, lab)
-                                else "no answer")  # fmt: skip
+        hops[-1]["resource"] = (
+            f"instance {dst.address} in {vpc}: no answer"
+            if _reached_vpc(hops, lab)
+            else "no answer"
+        )
     reachable = received > 0
     reason = ""
     if not reachable:
@@ -73,8 +121,17 @@ def verify(host: Host, lab: Lab, account: str, site: str, vpc: str, count: int =
             reason = f"no reply from {dst.address}: the last hop that answered is {last['address']} ({last['resource']})"
         else:
             reason = f"no reply from {dst.address}: no hop answered"
-    return {"site": site, "vpc": vpc, "source": src.address, "destination": dst.address, "reachable": reachable,
-            "ping": {"sent": sent, "received": received}, "hops": hops, "reason": reason, "dataPlane": "lab"}  # fmt: skip
+    return {
+        "site": site,
+        "vpc": vpc,
+        "source": src.address,
+        "destination": dst.address,
+        "reachable": reachable,
+        "ping": {"sent": sent, "received": received},
+        "hops": hops,
+        "reason": reason,
+        "dataPlane": "lab",
+    }
 
 
 def _reached_vpc(hops: list[dict[str, str]], lab: Lab) -> bool:
@@ -94,8 +151,12 @@ class Outage:
         return self.sent - self.received
 
     def shape(self) -> dict[str, Any]:
-        return {"packetsSent": self.sent, "packetsLost": self.lost, "outage_ms": self.outage_ms,
-                "recovered": self.recovered}  # fmt: skip
+        return {
+            "packetsSent": self.sent,
+            "packetsLost": self.lost,
+            "outage_ms": self.outage_ms,
+            "recovered": self.recovered,
+        }
 
 
 def outage_of(replies: list[float], start: float, end: float, sent: int, interval: float) -> Outage:
@@ -121,8 +182,15 @@ class TrafficProbe:
     `seconds`, from a data center's address to a VPC instance, in the background; what it
     measured so far can be read at any time."""
 
-    def __init__(self, host: Host, ns: str, source: str, destination: str, seconds: float,
-                 interval: float = 0.005) -> None:  # fmt: skip
+    def __init__(
+        self,
+        host: Host,
+        ns: str,
+        source: str,
+        destination: str,
+        seconds: float,
+        interval: float = 0.005,
+    ) -> None:
         import threading
 
         self.interval = interval
@@ -137,8 +205,28 @@ class TrafficProbe:
         # "unreachable" in the middle of a failover), just when it matters. The count bounds
         # it; a timer stops it after `seconds`.
         self.proc: subprocess.Popen[str] = host.spawn(
-            ["ip", "netns", "exec", ns, "stdbuf", "-oL", "ping", "-n", "-O", "-D", "-i", str(interval), "-c",
-             str(math.ceil(self.seconds / interval)), "-W", "1", "-I", source, destination])  # fmt: skip
+            [
+                "ip",
+                "netns",
+                "exec",
+                ns,
+                "stdbuf",
+                "-oL",
+                "ping",
+                "-n",
+                "-O",
+                "-D",
+                "-i",
+                str(interval),
+                "-c",
+                str(math.ceil(self.seconds / interval)),
+                "-W",
+                "1",
+                "-I",
+                source,
+                destination,
+            ]
+        )
         self._timer = threading.Timer(self.seconds, self.stop)
         self._timer.daemon = True
         self._timer.start()

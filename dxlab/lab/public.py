@@ -77,8 +77,10 @@ def verify_public(
         return None
     destination = amazon.service_address(region)
     service = amazon.service_name(region)
-    hops = [{"address": a, "resource": lab.resources.get(a, "no answer" if a == "*" else "unknown")}
-            for a in probes.traceroute(host, src.ns, src.address, destination)]  # fmt: skip
+    hops = [
+        {"address": a, "resource": lab.resources.get(a, "no answer" if a == "*" else "unknown")}
+        for a in probes.traceroute(host, src.ns, src.address, destination)
+    ]
     sent, received = probes.ping(host, src.ns, src.address, destination, count, interval=0.2)
     reachable = received > 0
     if hops and hops[-1]["address"] == "*":
@@ -92,5 +94,14 @@ def verify_public(
             else "no hop answered"
         )
         reason = f"no reply from {destination}: {where}"
-    return {"site": site, "vpc": service, "source": src.address, "destination": destination, "reachable": reachable,
-            "ping": {"sent": sent, "received": received}, "hops": hops, "reason": reason, "dataPlane": "lab"}  # fmt: skip
+    return {
+        "site": site,
+        "vpc": service,
+        "source": src.address,
+        "destination": destination,
+        "reachable": reachable,
+        "ping": {"sent": sent, "received": received},
+        "hops": hops,
+        "reason": reason,
+        "dataPlane": "lab",
+    }

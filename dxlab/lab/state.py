@@ -71,7 +71,9 @@ def session_states(host: Host, lab: Lab, state: Path) -> dict[tuple[str, str], b
 _ROUTE = re.compile(r"^(\S+/\d+)\s+")
 
 
-def routes(host: Host, state: Path, ns: str, protocol: str, exported: bool = False) -> list[LabRoute]:
+def routes(
+    host: Host, state: Path, ns: str, protocol: str, exported: bool = False
+) -> list[LabRoute]:
     """The routes a device session accepted from the customer (import side), or sent to it."""
     what = ["export", protocol] if exported else ["protocol", protocol]
     text = birdc(host, state, ns, "show", "route", *what, "all")
@@ -104,7 +106,9 @@ def routes(host: Host, state: Path, ns: str, protocol: str, exported: bool = Fal
 
 def frr_summary(host: Host, ns: str) -> dict[str, Any]:
     """`show bgp summary json` of a customer router (vrf default, every address family)."""
-    out = host.run(["ip", "netns", "exec", ns, "vtysh", "-N", ns, "-c", "show bgp summary json"], check=False)
+    out = host.run(
+        ["ip", "netns", "exec", ns, "vtysh", "-N", ns, "-c", "show bgp summary json"], check=False
+    )
     try:
         return dict(json.loads(out))
     except ValueError:

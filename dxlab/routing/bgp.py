@@ -97,8 +97,11 @@ def advertised_routes(net: Network, vif: Vif, family: str) -> tuple[Route, ...]:
     """What AWS advertises over the session: VPC CIDRs, or a DX gateway's allowed prefixes;
     over a public VIF, Amazon's public prefixes with their scope communities."""
     if vif.type == "public":
-        return tuple(Route(c, family, (vif.amazon_asn,), (*tags, aws_public_prefixes.NO_EXPORT))
-                     for c, tags in aws_public_prefixes.advertised(vif.location_region) if family_of(c) == family)  # fmt: skip
+        return tuple(
+            Route(c, family, (vif.amazon_asn,), (*tags, aws_public_prefixes.NO_EXPORT))
+            for c, tags in aws_public_prefixes.advertised(vif.location_region)
+            if family_of(c) == family
+        )
     cidrs: list[str] = []
     if vif.gateway_id in net.gateways:
         cidrs += net.gateways[vif.gateway_id].cidrs
@@ -194,7 +197,11 @@ def best_toward_customer(
         for route in state.accepted:
             if not covers(route.cidr, destination):
                 continue
-            rank = (prefix_length(route.cidr), local_preference(route, vif, vpc_region), -len(route.as_path))
+            rank = (
+                prefix_length(route.cidr),
+                local_preference(route, vif, vpc_region),
+                -len(route.as_path),
+            )
             if best is None or rank > best:
                 best, chosen = rank, [key]
             elif rank == best and key not in chosen:

@@ -64,5 +64,14 @@ def verify_ipv6(net: Network, paths: Paths, site: str, vpc: Vpc, count: int = 5)
         where = f"instance {destination} in {vpc.name}"
         hops.append(Hop(destination, where) if not reason else Hop("*", f"{where}: no answer"))
     reachable = not reason
-    return Verification(site, vpc.name, source, destination, reachable, count, count if reachable else 0, tuple(hops),
-                        reason)  # fmt: skip
+    return Verification(
+        site,
+        vpc.name,
+        source,
+        destination,
+        reachable,
+        count,
+        count if reachable else 0,
+        tuple(hops),
+        reason,
+    )

@@ -67,7 +67,10 @@ def site_prefixes(net: Network, site: str) -> tuple[str, ...]:
     best: dict[str, dict[str, int]] = {}
     for router in net.topology.routers:
         for advert in router.advertise:
-            pref = next((LOCAL_PREFERENCE[c] for c in advert.communities if c in LOCAL_PREFERENCE), DEFAULT_LOCAL_PREF)
+            pref = next(
+                (LOCAL_PREFERENCE[c] for c in advert.communities if c in LOCAL_PREFERENCE),
+                DEFAULT_LOCAL_PREF,
+            )
             by_site = best.setdefault(advert.prefix, {})
             by_site[router.site] = max(by_site.get(router.site, 0), pref)
     own = []
@@ -102,7 +105,11 @@ def route_gap(net: Network, site: str, vpc: Vpc) -> str:
     if address is None or any(covers(r, address) for r in vpc.static_routes):
         return ""
     prefix = next((p for p in site_prefixes(net, site) if covers(p, address)), address)
-    why = ": VGW route propagation is off" if (vpc.gateway or "").startswith("vgw-") else f" through {vpc.gateway}"
+    why = (
+        ": VGW route propagation is off"
+        if (vpc.gateway or "").startswith("vgw-")
+        else f" through {vpc.gateway}"
+    )
     return f"route table {vpc.route_table} has no route to {prefix}{why}"
 
 
@@ -171,11 +178,15 @@ class Paths:
     def learned(self, vpc: Vpc) -> list[SessionKey]:
         """Up sessions over which the customer learned the VPC's instance address."""
         return [
-            k for k in self.by_gateway.get(self.gateway_of(vpc), [])
-            if self.states[k].up and any(covers(r.cidr, vpc.instance) for r in self.states[k].advertised)
-        ]  # fmt: skip
+            k
+            for k in self.by_gateway.get(self.gateway_of(vpc), [])
+            if self.states[k].up
+            and any(covers(r.cidr, vpc.instance) for r in self.states[k].advertised)
+        ]
 
-    def forward(self, site: str, vpc: Vpc, learned: list[SessionKey] | None = None) -> tuple[SessionKey, ...]:
+    def forward(
+        self, site: str, vpc: Vpc, learned: list[SessionKey] | None = None
+    ) -> tuple[SessionKey, ...]:
         """The customer's choice toward AWS: sessions at its own site's routers that learned
         the VPC's prefix; over the WAN, any other site's, when none is local."""
         learned = self.learned(vpc) if learned is None else learned
@@ -250,8 +261,12 @@ class Paths:
         for site, target in self.gateway_pair_keys():
             keys = self.gateway_candidates(site, target)
             up = [k for k in keys if self.states[k].up]
-            reason = "" if up else f"no BGP session to {target} is up ({self.states[keys[0]].reason})"
-            out.append(GatewayPath(site, target, bool(up), tuple(sorted({k[0] for k in up})), reason))
+            reason = (
+                "" if up else f"no BGP session to {target} is up ({self.states[keys[0]].reason})"
+            )
+            out.append(
+                GatewayPath(site, target, bool(up), tuple(sorted({k[0] for k in up})), reason)
+            )
         return out
 
     @cached_property
@@ -275,7 +290,11 @@ class Paths:
     def site_pair(self, a: str, b: str) -> SitePath:
         mine, theirs = self.sitelink_sessions(a), self.sitelink_sessions(b)
         combos = tuple(
-            (x, y) for gw in sorted(mine.keys() & theirs.keys()) for x in mine[gw] for y in theirs[gw] if x[1] == y[1]
+            (x, y)
+            for gw in sorted(mine.keys() & theirs.keys())
+            for x in mine[gw]
+            for y in theirs[gw]
+            if x[1] == y[1]
         )
         return SitePath(a, b, self.net.topology.wan, combos)
 

@@ -42,9 +42,13 @@ def dx_hop(net: Network, key: tuple[str, str], site: str) -> list[Hop]:
     vif = net.vifs[key[0]]
     session = next(s for s in vif.sessions if s.family == key[1])
     router = net.router_of_link.get(vif.connection_id, "?")
-    return [Hop(_host(session.customer_address), f"customer router {router} ({site})"),
-            Hop(_host(session.amazon_address),
-                f"{vif.id} (VLAN {vif.vlan}) on {vif.connection_id}, AWS device {vif.device} at {vif.location}")]  # fmt: skip
+    return [
+        Hop(_host(session.customer_address), f"customer router {router} ({site})"),
+        Hop(
+            _host(session.amazon_address),
+            f"{vif.id} (VLAN {vif.vlan}) on {vif.connection_id}, AWS device {vif.device} at {vif.location}",
+        ),
+    ]
 
 
 def verify(net: Network, paths: Paths, site: str, vpc: Vpc, count: int = 5) -> Verification:
@@ -57,11 +61,26 @@ def verify(net: Network, paths: Paths, site: str, vpc: Vpc, count: int = 5) -> V
         vpc_router = str(ipaddress.ip_network(vpc.cidr).network_address + 1)
         hops.append(Hop(vpc_router, f"{gateway} ({vpc.name} router)"))
     # A VPC made through EC2 answers as its security groups' ingress rules say for this source.
-    icmp = vpc.icmp if vpc.icmp_sources is None else bool(source) and any(covers(c, source) for c in vpc.icmp_sources)
+    icmp = (
+        vpc.icmp
+        if vpc.icmp_sources is None
+        else bool(source) and any(covers(c, source) for c in vpc.icmp_sources)
+    )
     reachable = pair.reachable and icmp
-    reason = pair.reason or ("" if icmp else f"the security group of {vpc.instance} does not allow inbound ICMP")
+    reason = pair.reason or (
+        "" if icmp else f"the security group of {vpc.instance} does not allow inbound ICMP"
+    )
     if pair.reachable:
         where = f"instance {vpc.instance} in {vpc.name}"
         hops.append(Hop(vpc.instance, where) if icmp else Hop("*", f"{where}: no answer"))
-    return Verification(site, vpc.name, source, vpc.instance, reachable, count, count if reachable else 0,
-                        tuple(hops), reason)  # fmt: skip
+    return Verification(
+        site,
+        vpc.name,
+        source,
+        vpc.instance,
+        reachable,
+        count,
+        count if reachable else 0,
+        tuple(hops),
+        reason,
+    )

@@ -48,8 +48,10 @@ def verify_public(
     if not forward:
         reason = f"no BGP session of a public virtual interface is up that carries {destination} to {site}"
     elif not back:
-        reason = (f"AWS accepted no prefix that holds {source} ({site}) over a public virtual interface: "
-                  "only the prefixes approved for the VIF are accepted, and traffic from any other source is filtered")  # fmt: skip
+        reason = (
+            f"AWS accepted no prefix that holds {source} ({site}) over a public virtual interface: "
+            "only the prefixes approved for the VIF are accepted, and traffic from any other source is filtered"
+        )
     elif not net.topology.wan and any(paths.site_of_session(k) != site for k in back):
         reason = f"return traffic lands at another data center and there is no WAN to {site}"
     else:
@@ -59,5 +61,14 @@ def verify_public(
         hops += dx_hop(net, sorted(forward)[0], site)
         hops.append(Hop(destination, name) if not reason else Hop("*", f"{name}: no answer"))
     reachable = not reason
-    return Verification(site, name, source, destination, reachable, count, count if reachable else 0, tuple(hops),
-                        reason)  # fmt: skip
+    return Verification(
+        site,
+        name,
+        source,
+        destination,
+        reachable,
+        count,
+        count if reachable else 0,
+        tuple(hops),
+        reason,
+    )

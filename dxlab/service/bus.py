@@ -33,7 +33,9 @@ SYSTEM_ACCOUNT = "000000000000"
 
 
 class Bus:
-    def __init__(self, store: Store, plane: DataPlane, settings: Settings, handlers: Handlers) -> None:
+    def __init__(
+        self, store: Store, plane: DataPlane, settings: Settings, handlers: Handlers
+    ) -> None:
         self.store = store
         self.handlers = handlers
         self.plane = plane
@@ -48,8 +50,13 @@ class Bus:
     def context(self, account: str, request_id: str = "", region: str = "") -> Context:
         """`region`: the request's (its credential scope's); "" means the server's."""
         if self.test_clock is None:
-            return Context(account=account, settings=self.settings, request_id=request_id, plane=self.plane,
-                           request_region=region)  # fmt: skip
+            return Context(
+                account=account,
+                settings=self.settings,
+                request_id=request_id,
+                plane=self.plane,
+                request_region=region,
+            )
         # --test-clock: time.time() + the offset tests move forward (service/clock.py).
         return Context(
             account=account,
@@ -83,7 +90,9 @@ class Bus:
         self._remember(due, writes)
         return result
 
-    async def handle_async(self, handler: Handler, ctx: Context, args: dict[str, Any], *, write: bool) -> Any:
+    async def handle_async(
+        self, handler: Handler, ctx: Context, args: dict[str, Any], *, write: bool
+    ) -> Any:
         """One call from the event loop: writes go through group commit when the store
         has it (SQLite), reads run at once."""
         if not write or not isinstance(self.store, BatchWriter):
@@ -108,7 +117,11 @@ class Bus:
         store's write count) and for at most LOOK_EVERY seconds."""
         now = ctx.now()
         writes = self.store.writes
-        if writes == self._writes_seen and now < self._next_due and time.monotonic() - self._looked < LOOK_EVERY:
+        if (
+            writes == self._writes_seen
+            and now < self._next_due
+            and time.monotonic() - self._looked < LOOK_EVERY
+        ):
             return
         with self.store.read() as uow:
             due = uow.next_due()
@@ -120,7 +133,9 @@ class Bus:
                 writes = self.store.writes  # under the write lock
             self._remember(due, writes + 1)
 
-    def _job(self, handler: Handler, ctx: Context, args: dict[str, Any]) -> Callable[[UnitOfWork], WriteResult]:
+    def _job(
+        self, handler: Handler, ctx: Context, args: dict[str, Any]
+    ) -> Callable[[UnitOfWork], WriteResult]:
         """A write and the timers around it, in its caller's transaction: what came due
         before it, then what it scheduled for now (instant provisioning)."""
 

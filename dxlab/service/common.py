@@ -57,7 +57,9 @@ def find_port(uow: UnitOfWork, ctx: Context, resource_id: str) -> Record:
     raise NotFound(f"Could not find Connection with ID {resource_id}")
 
 
-def page(items: list[Any], max_results: int | None, next_token: str | None) -> tuple[list[Any], str | None]:
+def page(
+    items: list[Any], max_results: int | None, next_token: str | None
+) -> tuple[list[Any], str | None]:
     """Offset paging; maxResults above 100 is treated as 100 (FIDELITY.md)."""
     if max_results is None:
         return items, None

@@ -38,7 +38,9 @@ class DataPlane(Protocol):
         """Real ping and traceroute; None: the routing model answers."""
         ...
 
-    def verify_public(self, account: str, site: str, region: str, count: int) -> dict[str, Any] | None:
+    def verify_public(
+        self, account: str, site: str, region: str, count: int
+    ) -> dict[str, Any] | None:
         """Real ping and traceroute to the AWS public service of `region` (over a public
         VIF); None: the routing model answers."""
         ...
@@ -72,7 +74,9 @@ class SimPlane:
     def verify(self, account: str, site: str, vpc: Vpc, count: int) -> dict[str, Any] | None:
         return None
 
-    def verify_public(self, account: str, site: str, region: str, count: int) -> dict[str, Any] | None:
+    def verify_public(
+        self, account: str, site: str, region: str, count: int
+    ) -> dict[str, Any] | None:
         return None
 
     def verify_ipv6(self, account: str, site: str, vpc: Vpc, count: int) -> dict[str, Any] | None:

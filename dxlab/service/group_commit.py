@@ -60,7 +60,9 @@ class GroupCommit:
             while self._pending:
                 batch = []
                 try:
-                    results = await loop.run_in_executor(self._executor, self._write_batch, self._take(batch))
+                    results = await loop.run_in_executor(
+                        self._executor, self._write_batch, self._take(batch)
+                    )
                 except asyncio.CancelledError:
                     raise
                 except BaseException as exc:  # noqa: BLE001 - the transaction failed: every job did

@@ -38,15 +38,42 @@ from dxlab.service.virtual_interfaces import (
 from dxlab.service.virtual_interfaces import routes as vif_routes
 
 FAMILIES: tuple[ModuleType, ...] = (
-    dedicated, lag_rules, lags, loa, locations, macsec,
-    topology, verify,
-    associations, dx_gateways, proposals, virtual_gateways,
-    agreements, hosted_connections, interconnects,
-    analysis, estate_import, failover_tests, failures, groups, plan_to_model, reports, wizard,
-    bgp_peers, hosted, interfaces, lifecycle, public, router_config, vif_routes, update,
-    clock, reset, tags,
+    dedicated,
+    lag_rules,
+    lags,
+    loa,
+    locations,
+    macsec,
+    topology,
+    verify,
+    associations,
+    dx_gateways,
+    proposals,
+    virtual_gateways,
+    agreements,
+    hosted_connections,
+    interconnects,
+    analysis,
+    estate_import,
+    failover_tests,
+    failures,
+    groups,
+    plan_to_model,
+    reports,
+    wizard,
+    bgp_peers,
+    hosted,
+    interfaces,
+    lifecycle,
+    public,
+    router_config,
+    vif_routes,
+    update,
+    clock,
+    reset,
+    tags,
     *EC2_FAMILIES,
-)  # fmt: skip
+)
 
 
 @dataclass(frozen=True)
@@ -56,7 +83,9 @@ class Handlers:
     timers: Mapping[str, timers.Action]
     # EC2's operations, by the ec2 model's names (the two models share names such as
     # CreateTags that mean different calls).
-    ec2_operations: Mapping[str, registry.Operation] = field(default_factory=lambda: MappingProxyType({}))
+    ec2_operations: Mapping[str, registry.Operation] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
 
 
 def collect(modules: Iterable[ModuleType]) -> Handlers:
@@ -85,7 +114,12 @@ def collect(modules: Iterable[ModuleType]) -> Handlers:
                 if name in actions:
                     raise RuntimeError(f"timer action {name} marked twice")
                 actions[name] = fn
-    return Handlers(MappingProxyType(ops), tuple(found_routes), MappingProxyType(actions), MappingProxyType(ec2_ops))
+    return Handlers(
+        MappingProxyType(ops),
+        tuple(found_routes),
+        MappingProxyType(actions),
+        MappingProxyType(ec2_ops),
+    )
 
 
 HANDLERS = collect(FAMILIES)

@@ -23,7 +23,9 @@ KEPT_KINDS = ("access_key", "test_clock")
 
 def check_allowed(ctx: Context) -> None:
     if ctx.settings.auth == "strict":
-        raise AccessDenied("Reset is refused under --auth strict: it would wipe every account's resources.")
+        raise AccessDenied(
+            "Reset is refused under --auth strict: it would wipe every account's resources."
+        )
     if not ctx.settings.allow_reset:
         raise AccessDenied(
             "Reset is off: start the server for tests with `dxlab serve --allow-reset`"
@@ -36,4 +38,8 @@ def reset(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[str, Any]
     check_allowed(ctx)
     started = time.perf_counter()
     removed = uow.wipe(keep=KEPT_KINDS)
-    return {"status": "ok", "removed": removed, "milliseconds": round((time.perf_counter() - started) * 1000, 3)}
+    return {
+        "status": "ok",
+        "removed": removed,
+        "milliseconds": round((time.perf_counter() - started) * 1000, 3),
+    }

@@ -35,7 +35,11 @@ EMPTY = Topology(65000, (), (), ())
 # A link's lifecycle: the field that holds its state and the states it still exists in.
 # What a VIF in an outage dxlab causes counts as: not yet provisioned again.
 OUTAGE_STATE = VirtualInterfaceState.PENDING.value
-LINK_KINDS: dict[str, Lifecycle[Any]] = {"connection": CONNECTION, "lag": LAG, "interconnect": INTERCONNECT}
+LINK_KINDS: dict[str, Lifecycle[Any]] = {
+    "connection": CONNECTION,
+    "lag": LAG,
+    "interconnect": INTERCONNECT,
+}
 
 
 def load_topology(uow: UnitOfWork, account: str) -> tuple[Topology, dict[str, Any]]:
@@ -67,7 +71,9 @@ def _exists(rec: Record) -> bool:
     return rec.doc.get(lifecycle.field) in lifecycle.live
 
 
-def _link(uow: UnitOfWork, rec: Record, topologies: dict[str, Record | None], up_without_router: bool) -> Link:
+def _link(
+    uow: UnitOfWork, rec: Record, topologies: dict[str, Record | None], up_without_router: bool
+) -> Link:
     """A connection, LAG or interconnect as routing sees it. Its state is the design's:
     a port an injected failure holds `down` keeps its state from before (the failure
     itself is an outage, so no reader counts it twice). It is patched when its
@@ -107,12 +113,20 @@ def build_network(uow: UnitOfWork, ctx: Context, account: str | None = None) -> 
             continue
         link_id = str(d.get("connectionId"))
         if link_id not in links:  # a hosted VIF rides on another account's port
-            parent = next((p for k in link_kind(link_id) if (p := uow.get(k, link_id)) is not None), None)
+            parent = next(
+                (p for k in link_kind(link_id) if (p := uow.get(k, link_id)) is not None), None
+            )
             if parent is not None and _exists(parent):
                 links[link_id] = _link(uow, parent, topologies, ctx.settings.vifs_up_without_router)
         link = links.get(link_id)
         sessions = tuple(
-            Session(rec.id, p["addressFamily"], p.get("bgpPeerId", ""), p.get("amazonAddress", ""), p.get("customerAddress", ""))
+            Session(
+                rec.id,
+                p["addressFamily"],
+                p.get("bgpPeerId", ""),
+                p.get("amazonAddress", ""),
+                p.get("customerAddress", ""),
+            )
             for p in d.get("bgpPeers", [])
             if p.get("bgpPeerState") not in BGP_PEER.gone
         )
@@ -134,7 +148,9 @@ def build_network(uow: UnitOfWork, ctx: Context, account: str | None = None) -> 
             sessions=sessions,
             mtu=int(d.get("mtu") or 1500),
             sitelink=bool(d.get("siteLinkEnabled")),
-            route_filter_prefixes=tuple(str(r["cidr"]) for r in d.get("routeFilterPrefixes") or () if r.get("cidr")),
+            route_filter_prefixes=tuple(
+                str(r["cidr"]) for r in d.get("routeFilterPrefixes") or () if r.get("cidr")
+            ),
         )
     gateways: dict[str, AwsGateway] = {}
     for kind in ("virtual_gateway", "transit_gateway"):
@@ -212,7 +228,9 @@ class NetworkSnapshot:
 
 def foreign_links(net: Network, account: str) -> dict[str, str]:
     """The ports of other accounts in `net` (hosted VIFs ride on them): link -> owner."""
-    return {link.id: link.owner for link in net.links.values() if link.owner and link.owner != account}
+    return {
+        link.id: link.owner for link in net.links.values() if link.owner and link.owner != account
+    }
 
 
 def network_snapshot(uow: UnitOfWork, ctx: Context, account: str | None = None) -> NetworkSnapshot:
@@ -222,7 +240,9 @@ def network_snapshot(uow: UnitOfWork, ctx: Context, account: str | None = None) 
     return NetworkSnapshot(account, net, outages, ctx.plane.sessions(net, outages), ctx.plane.name)
 
 
-def sim_snapshot(net: Network, outages: Outages | None = None, account: str = "") -> NetworkSnapshot:
+def sim_snapshot(
+    net: Network, outages: Outages | None = None, account: str = ""
+) -> NetworkSnapshot:
     """A network built in memory (tests, what-ifs) read through the routing model."""
     from dxlab.service.data_plane import SimPlane
 
@@ -248,6 +268,14 @@ def accounts_with_topology(uow: UnitOfWork, settings: Settings) -> list[AccountS
     out = []
     for topo in sorted(uow.list(TOPOLOGY_KIND), key=lambda r: r.id):
         net = build_network(uow, Context(account=topo.id, settings=settings))
-        docs = {vif_id: rec.doc for vif_id in net.vifs if (rec := uow.get("virtual_interface", vif_id)) is not None}
-        out.append(AccountState(topo.id, net, docs, current_outages(uow, topo.id, foreign_links(net, topo.id))))
+        docs = {
+            vif_id: rec.doc
+            for vif_id in net.vifs
+            if (rec := uow.get("virtual_interface", vif_id)) is not None
+        }
+        out.append(
+            AccountState(
+                topo.id, net, docs, current_outages(uow, topo.id, foreign_links(net, topo.id))
+            )
+        )
     return out

@@ -18,7 +18,9 @@ from typing import Any
 try:
     import psycopg
 except ImportError as exc:  # an optional dependency: say how to get it
-    raise ImportError("a postgresql:// store needs psycopg 3: pip install 'dxlab[postgres]'") from exc
+    raise ImportError(
+        "a postgresql:// store needs psycopg 3: pip install 'dxlab[postgres]'"
+    ) from exc
 
 from dxlab.store.schema import MIGRATIONS
 from dxlab.store.sqlite import SqliteUnitOfWork

@@ -69,13 +69,17 @@ class DocsCache:
             # walk them (~50 ms at 10,000). They hold no reference cycles, so the cyclic
             # collector can leave them alone; reference counting still frees them.
             gc.freeze()
-        while sum(len(e[3]) for e in self.entries.values()) > self.MAX_DOCS and len(self.entries) > 1:
+        while (
+            sum(len(e[3]) for e in self.entries.values()) > self.MAX_DOCS and len(self.entries) > 1
+        ):
             self.entries.popitem(last=False)
         return list(docs)
 
 
 class SqliteUnitOfWork:
-    def __init__(self, conn: sqlite3.Connection, cache: tuple[DocsCache, int] | None = None) -> None:
+    def __init__(
+        self, conn: sqlite3.Connection, cache: tuple[DocsCache, int] | None = None
+    ) -> None:
         self.c = conn
         # Only read transactions get the cache (with the store's write count): a write
         # transaction must see its own uncommitted changes.
@@ -111,17 +115,25 @@ class SqliteUnitOfWork:
             stamp = (writes, self.c.execute("PRAGMA data_version").fetchone()[0])
             return cache.docs((kind, account), stamp, lambda: self._stored_docs(sql, args))
         loads = orjson.loads
-        return [loads(r[0]) for r in self.c.execute("SELECT doc FROM resources" + sql + " ORDER BY created, id", args)]
+        return [
+            loads(r[0])
+            for r in self.c.execute(
+                "SELECT doc FROM resources" + sql + " ORDER BY created, id", args
+            )
+        ]
 
     def _stored_docs(self, where: str, args: builtins.list[Any]) -> builtins.list[Any]:
         """(id, document as bytes) in docs() order. By the index alone when no two share a
         creation time: the tie-break by id would sort all the documents (megabytes) in a
         temporary B-tree. As bytes: orjson takes them as they are."""
         ties = self.c.execute(
-            "SELECT 1 FROM resources" + where + " GROUP BY created HAVING COUNT(*) > 1 LIMIT 1", args
+            "SELECT 1 FROM resources" + where + " GROUP BY created HAVING COUNT(*) > 1 LIMIT 1",
+            args,
         ).fetchone()
         order = " ORDER BY created, id" if ties else " ORDER BY created"
-        return self.c.execute("SELECT id, CAST(doc AS BLOB) FROM resources" + where + order, args).fetchall()
+        return self.c.execute(
+            "SELECT id, CAST(doc AS BLOB) FROM resources" + where + order, args
+        ).fetchall()
 
     def count(self, kind: str, *, account: str | None = None, parent: str | None = None) -> int:
         sql, args = _where(kind, account, parent)
@@ -190,7 +202,9 @@ class SqliteUnitOfWork:
 
     def wipe(self, keep: tuple[str, ...] = ()) -> int:
         marks = ", ".join("?" for _ in keep) or "''"
-        removed = self.c.execute(f"DELETE FROM resources WHERE kind NOT IN ({marks})", keep).rowcount
+        removed = self.c.execute(
+            f"DELETE FROM resources WHERE kind NOT IN ({marks})", keep
+        ).rowcount
         self.c.execute("DELETE FROM claims")
         self.c.execute("DELETE FROM timers")
         return int(removed)
@@ -297,7 +311,9 @@ class SqliteStore:
                 self.writes += 1
             self._conn.execute("COMMIT")
 
-    def write_batch(self, jobs: Iterable[Callable[[SqliteUnitOfWork], T]]) -> builtins.list[T | Exception]:
+    def write_batch(
+        self, jobs: Iterable[Callable[[SqliteUnitOfWork], T]]
+    ) -> builtins.list[T | Exception]:
         """Group commit (service/group_commit.py): the jobs in one write transaction, each in
         a savepoint of its own, so a job that raises is undone alone and its exception
         takes its place in the results; one COMMIT, one fsync, for all of them."""

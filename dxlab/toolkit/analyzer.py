@@ -52,7 +52,10 @@ class Analysis:
         ]
 
     def to_json(self) -> dict[str, object]:
-        scenarios = [{"failed": [str(f)], "lost": sorted(lost)} for f, lost in sorted(self.singles.items(), key=lambda kv: str(kv[0]))]
+        scenarios = [
+            {"failed": [str(f)], "lost": sorted(lost)}
+            for f, lost in sorted(self.singles.items(), key=lambda kv: str(kv[0]))
+        ]
         scenarios += [
             {"failed": sorted(str(f) for f in pair), "lost": sorted(lost)}
             for pair, lost in sorted(self.pairs.items(), key=lambda kv: sorted(map(str, kv[0])))
@@ -71,7 +74,9 @@ class Analysis:
         }
 
 
-def _cuts(candidates: list[frozenset[Failure]]) -> tuple[frozenset[Failure], frozenset[frozenset[Failure]]]:
+def _cuts(
+    candidates: list[frozenset[Failure]],
+) -> tuple[frozenset[Failure], frozenset[frozenset[Failure]]]:
     """Minimal cut sets of size 1 and 2 of a family of dependency sets (a path survives
     while none of its domains failed; the pair is lost when every path is hit)."""
     if not candidates:
@@ -91,9 +96,13 @@ class _CutCache:
 
     def __init__(self, deps: dict[SessionKey, frozenset[Failure]]) -> None:
         self.deps = deps
-        self.memo: dict[tuple[SessionKey, ...], tuple[frozenset[Failure], frozenset[frozenset[Failure]]]] = {}
+        self.memo: dict[
+            tuple[SessionKey, ...], tuple[frozenset[Failure], frozenset[frozenset[Failure]]]
+        ] = {}
 
-    def cuts(self, keys: list[SessionKey], exclude: frozenset[Failure]) -> tuple[list[Failure], list[frozenset[Failure]]]:
+    def cuts(
+        self, keys: list[SessionKey], exclude: frozenset[Failure]
+    ) -> tuple[list[Failure], list[frozenset[Failure]]]:
         memo_key = tuple(keys)
         if memo_key not in self.memo:
             self.memo[memo_key] = _cuts([self.deps[k] for k in keys])
@@ -111,7 +120,9 @@ class _Losses:
         self.pairs: dict[frozenset[Failure], set[str]] = defaultdict(set)
         self.cuts = _CutCache(deps)
 
-    def record(self, lost: str, cut1: Iterable[Failure], cut2: Iterable[frozenset[Failure]]) -> None:
+    def record(
+        self, lost: str, cut1: Iterable[Failure], cut2: Iterable[frozenset[Failure]]
+    ) -> None:
         for f in cut1:
             self.singles.setdefault(f, set()).add(lost)
         for pair in cut2:
@@ -151,12 +162,28 @@ def analyze(
     sla, rule = _sla(net, losses.singles)
     elapsed = time.perf_counter() - started
     n = len(losses.domains)
-    stats = {"failure_domains": n, "single_scenarios": n, "pair_scenarios": n * (n - 1) // 2,
-             "seconds": round(elapsed, 3),
-             "scenarios_per_second": round((n + n * (n - 1) // 2) / elapsed) if elapsed else 0}  # fmt: skip
-    findings = single_vif_prefixes + _session_findings(net, paths, _used_sessions(net, paths, accepting))
-    return Analysis(sla, rule, baseline, losses.singles, dict(losses.pairs), _checks(net), findings, stats,
-                    baseline_gateways, baseline_sites)  # fmt: skip
+    stats = {
+        "failure_domains": n,
+        "single_scenarios": n,
+        "pair_scenarios": n * (n - 1) // 2,
+        "seconds": round(elapsed, 3),
+        "scenarios_per_second": round((n + n * (n - 1) // 2) / elapsed) if elapsed else 0,
+    }
+    findings = single_vif_prefixes + _session_findings(
+        net, paths, _used_sessions(net, paths, accepting)
+    )
+    return Analysis(
+        sla,
+        rule,
+        baseline,
+        losses.singles,
+        dict(losses.pairs),
+        _checks(net),
+        findings,
+        stats,
+        baseline_gateways,
+        baseline_sites,
+    )
 
 
 def _vpc_pairs(
@@ -168,7 +195,9 @@ def _vpc_pairs(
     site_keys: dict[str, set[SessionKey]] = {}
     for site in net.topology.sites:
         hosts = [host_of(p) for p in site_prefixes(net, site)]
-        site_keys[site] = set().union(*(ks for p, ks in accepting.items() if any(covers(p, h) for h in hosts)))
+        site_keys[site] = set().union(
+            *(ks for p, ks in accepting.items() if any(covers(p, h) for h in hosts))
+        )
     baseline: list[dict[str, object]] = []
     for vpc in net.topology.vpcs:
         learned = paths.learned(vpc)
@@ -176,9 +205,16 @@ def _vpc_pairs(
         cands = [k for k in paths.by_gateway.get(gw, []) if k in deps]
         for site in net.topology.sites:
             result = paths.pair(site, vpc, learned)
-            baseline.append({"site": site, "vpc": vpc.name, "reachable": result.reachable,
-                             "forward": [k[0] for k in result.forward], "back": [k[0] for k in result.back],
-                             "reason": result.reason})  # fmt: skip
+            baseline.append(
+                {
+                    "site": site,
+                    "vpc": vpc.name,
+                    "reachable": result.reachable,
+                    "forward": [k[0] for k in result.forward],
+                    "back": [k[0] for k in result.back],
+                    "reason": result.reason,
+                }
+            )
             if not result.reachable:
                 continue
             fwd = learned
@@ -200,8 +236,12 @@ def _gateway_pairs(net: Network, paths: Paths, losses: _Losses) -> list[dict[str
         cands = [k for k in paths.gateway_candidates(site, target) if k in losses.deps]
         if not cands:
             continue
-        out.append({"site": site, "gateway": net.label(target), "via": sorted({k[0] for k in cands})})
-        losses.over_sessions(f"{site} <-> {net.label(target)}", cands, frozenset({Failure("site", site)}))
+        out.append(
+            {"site": site, "gateway": net.label(target), "via": sorted({k[0] for k in cands})}
+        )
+        losses.over_sessions(
+            f"{site} <-> {net.label(target)}", cands, frozenset({Failure("site", site)})
+        )
     return out
 
 
@@ -220,8 +260,18 @@ def _site_pairs(paths: Paths, losses: _Losses) -> list[dict[str, object]]:
             losses.domains |= wan
         own = frozenset({Failure("site", sp.a), Failure("site", sp.b)})
         cut1, cut2 = _cuts(ways)
-        losses.record(f"{sp.a} <-> {sp.b}", [f for f in cut1 if f not in own], [d for d in cut2 if not d & own])
-        out.append({"sites": [sp.a, sp.b], "wan": sp.wan, "sitelink": sorted({k[0] for pair in sp.sitelink for k in pair})})
+        losses.record(
+            f"{sp.a} <-> {sp.b}",
+            [f for f in cut1 if f not in own],
+            [d for d in cut2 if not d & own],
+        )
+        out.append(
+            {
+                "sites": [sp.a, sp.b],
+                "wan": sp.wan,
+                "sitelink": sorted({k[0] for pair in sp.sitelink for k in pair}),
+            }
+        )
     return out
 
 
@@ -240,26 +290,41 @@ def _prefixes(
             carriers = [k for k in accepting.get(prefix, ()) if k in reaching]
             if not carriers:
                 continue
-            losses.over_sessions(f"{prefix} from {vpc.name}", carriers, frozenset(Failure("site", s) for s in owners))
+            losses.over_sessions(
+                f"{prefix} from {vpc.name}", carriers, frozenset(Failure("site", s) for s in owners)
+            )
             vifs = {k[0] for k in carriers}
             if len(vifs) == 1:
-                single_vif_prefixes.append({"kind": "prefix-on-one-vif", "prefix": prefix, "vpc": vpc.name,
-                                            "virtualInterfaceId": next(iter(vifs)),
-                                            "detail": f"{prefix} reaches {vpc.name} over one VIF only"})  # fmt: skip
+                single_vif_prefixes.append(
+                    {
+                        "kind": "prefix-on-one-vif",
+                        "prefix": prefix,
+                        "vpc": vpc.name,
+                        "virtualInterfaceId": next(iter(vifs)),
+                        "detail": f"{prefix} reaches {vpc.name} over one VIF only",
+                    }
+                )
     return single_vif_prefixes
 
 
 def _sla(net: Network, singles: dict[Failure, set[str]]) -> tuple[str, str]:
     """99.99 % needs the maximum model's layout and no single AWS-side failure that loses
     anything; 99.9 % the high model's; else none, naming the rule that fails."""
-    aws_spof = sorted((str(f), sorted(lost)) for f, lost in singles.items() if lost and f.kind in AWS_SIDE)
+    aws_spof = sorted(
+        (str(f), sorted(lost)) for f, lost in singles.items() if lost and f.kind in AWS_SIDE
+    )
     if aws_spof:
         f, lost = aws_spof[0]
         return "none", f"a single failure of {f} loses {lost[0]}"
     used = {net.vifs[v].connection_id for v in net.vifs}
     conns = [
-        {"connectionId": link.id, "connectionState": link.state, "bandwidth": "x",
-         "awsDevice": link.device, "location": link.location}  # fmt: skip
+        {
+            "connectionId": link.id,
+            "connectionState": link.state,
+            "bandwidth": "x",
+            "awsDevice": link.device,
+            "location": link.location,
+        }
         for link in net.links.values()
         if link.id in used
     ]
@@ -279,18 +344,32 @@ def _checks(net: Network) -> list[dict[str, object]]:
     links = [link for link in net.links.values() if link.state == ConnectionState.AVAILABLE]
     locations = {link.location for link in links}
     checks: list[dict[str, object]] = [
-        {"name": "connection redundancy", "source": "Trusted Advisor", "ok": len(links) >= 2,
-         "detail": f"{len(links)} available connection(s)"},
-        {"name": "location redundancy", "source": "Trusted Advisor", "ok": len(locations) >= 2,
-         "detail": f"connections in {len(locations)} location(s)"},
-    ]  # fmt: skip
+        {
+            "name": "connection redundancy",
+            "source": "Trusted Advisor",
+            "ok": len(links) >= 2,
+            "detail": f"{len(links)} available connection(s)",
+        },
+        {
+            "name": "location redundancy",
+            "source": "Trusted Advisor",
+            "ok": len(locations) >= 2,
+            "detail": f"connections in {len(locations)} location(s)",
+        },
+    ]
     by_gateway: dict[str, set[str]] = defaultdict(set)
     for vif in net.vifs.values():
         if vif.gateway_id:
             by_gateway[vif.gateway_id].add(vif.connection_id)  # de-duplicated, unlike Prowler
     weak = sorted(g for g, conns in by_gateway.items() if len(conns) < 2)
-    checks.append({"name": "virtual interface redundancy", "source": "Trusted Advisor / Prowler", "ok": not weak,
-                   "detail": f"gateways reached over a single connection: {', '.join(weak) or 'none'}"})  # fmt: skip
+    checks.append(
+        {
+            "name": "virtual interface redundancy",
+            "source": "Trusted Advisor / Prowler",
+            "ok": not weak,
+            "detail": f"gateways reached over a single connection: {', '.join(weak) or 'none'}",
+        }
+    )
     return checks
 
 
@@ -302,7 +381,12 @@ def _used_sessions(net: Network, paths: Paths, accepting: dict[str, set[SessionK
         for prefix, keys in accepting.items():
             cands = [k for k in keys if k in reaching]
             if cands:
-                used.update(k[0] for k in best_toward_customer(net, paths.states, host_of(prefix), paths.region_of(vpc), cands))
+                used.update(
+                    k[0]
+                    for k in best_toward_customer(
+                        net, paths.states, host_of(prefix), paths.region_of(vpc), cands
+                    )
+                )
     return used
 
 
@@ -311,13 +395,30 @@ def _session_findings(net: Network, paths: Paths, used_vifs: set[str]) -> list[d
     for key, state in paths.states.items():
         vif = net.vifs[key[0]]
         if not state.up and state.reason.startswith("idle"):
-            findings.append({"kind": "prefix-limit", "virtualInterfaceId": vif.id, "family": key[1],
-                             "detail": state.reason})  # fmt: skip
+            findings.append(
+                {
+                    "kind": "prefix-limit",
+                    "virtualInterfaceId": vif.id,
+                    "family": key[1],
+                    "detail": state.reason,
+                }
+            )
         elif state.up and state.accepted and vif.id not in used_vifs and gateways_reached(net, vif):
-            findings.append({"kind": "backup-never-used", "virtualInterfaceId": vif.id, "family": key[1],
-                             "detail": f"{vif.id} carries no traffic toward the customer while the preferred paths are up"})  # fmt: skip
+            findings.append(
+                {
+                    "kind": "backup-never-used",
+                    "virtualInterfaceId": vif.id,
+                    "family": key[1],
+                    "detail": f"{vif.id} carries no traffic toward the customer while the preferred paths are up",
+                }
+            )
     for router in net.topology.routers:
         if not router.bfd:
-            findings.append({"kind": "no-bfd", "router": router.name,
-                             "detail": f"{router.name} has BFD off: a fiber cut is detected by the 90 s hold timer, not in 900 ms"})  # fmt: skip
+            findings.append(
+                {
+                    "kind": "no-bfd",
+                    "router": router.name,
+                    "detail": f"{router.name} has BFD off: a fiber cut is detected by the 90 s hold timer, not in 900 ms",
+                }
+            )
     return findings

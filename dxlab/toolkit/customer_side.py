@@ -33,7 +33,9 @@ def customer_side(
     """`slots`: (location, connection or LAG id) in order. Returns the topology as data,
     added to `existing` when one is loaded (new data centers get new names)."""
     # A deep copy: `existing` is a loaded (and cached) topology's data, never to be changed.
-    data: dict[str, Any] = copy.deepcopy(existing or {"customer_asn": customer_asn, "sites": {}, "vpcs": {}})
+    data: dict[str, Any] = copy.deepcopy(
+        existing or {"customer_asn": customer_asn, "sites": {}, "vpcs": {}}
+    )
     data.setdefault("sites", {})
     data.setdefault("vpcs", {})
     start = len(data["sites"]) + 1
@@ -46,7 +48,11 @@ def customer_side(
         advertise = [{"prefix": prefixes[site]}] + [
             {"prefix": p, "communities": ["7224:7100"]} for s, p in prefixes.items() if s != site
         ]
-        routers[f"{site}-r{len(routers) + 1}"] = {"connections": [link], "bfd": True, "advertise": advertise}
+        routers[f"{site}-r{len(routers) + 1}"] = {
+            "connections": [link],
+            "bfd": True,
+            "advertise": advertise,
+        }
     return data
 
 

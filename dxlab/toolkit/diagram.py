@@ -32,10 +32,15 @@ GW_X, GW_W = 1140, 160
 VPC_X, VPC_W = 1340, 130
 PUBLIC = "public"
 # Not up yet, and nothing is wrong: ordered, awaiting the partner's or AWS's approval.
-WAITING: frozenset[str] = frozenset({
-    ConnectionState.ORDERING, ConnectionState.REQUESTED, ConnectionState.PENDING,
-    VirtualInterfaceState.CONFIRMING, VirtualInterfaceState.VERIFYING,
-})  # fmt: skip
+WAITING: frozenset[str] = frozenset(
+    {
+        ConnectionState.ORDERING,
+        ConnectionState.REQUESTED,
+        ConnectionState.PENDING,
+        VirtualInterfaceState.CONFIRMING,
+        VirtualInterfaceState.VERIFYING,
+    }
+)
 INK = {"failed": "bad", "waiting": "warn"}  # text class per tone
 NOWHERE = math.inf  # a wanted position for what connects to nothing: after the rest
 
@@ -66,7 +71,9 @@ class Marks:
     failed: frozenset[Failure] = frozenset()
     testing: frozenset[str] = frozenset()  # VIFs under a BGP failover test
     down: dict[tuple[str, str], str] = field(default_factory=dict)  # (vif, family) -> why
-    vif_states: dict[str, str] = field(default_factory=dict)  # as Describe* shows them now, when known
+    vif_states: dict[str, str] = field(
+        default_factory=dict
+    )  # as Describe* shows them now, when known
 
 
 @dataclass
@@ -87,25 +94,33 @@ class _Canvas:
 
     def rect(self, box: _Box, cls: str, title: str = "", rx: int = 6) -> None:
         tip = f"<title>{escape(title)}</title>" if title else ""
-        self.parts.append(f'<rect x="{box.x:.1f}" y="{box.y:.1f}" width="{box.w:.1f}" height="{box.h:.1f}" '
-                          f'rx="{rx}" class="{cls}">{tip}</rect>')  # fmt: skip
+        self.parts.append(
+            f'<rect x="{box.x:.1f}" y="{box.y:.1f}" width="{box.w:.1f}" height="{box.h:.1f}" '
+            f'rx="{rx}" class="{cls}">{tip}</rect>'
+        )
 
     def text(self, x: float, y: float, s: str, cls: str = "", anchor: str = "start") -> None:
         c = f' class="{cls}"' if cls else ""
-        self.parts.append(f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}"{c}>{escape(s)}</text>')
+        self.parts.append(
+            f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}"{c}>{escape(s)}</text>'
+        )
 
     def loop(self, a: _Box, b: _Box, cls: str, title: str, reach: float = 60.0) -> None:
         """A path out of the right side of one box and back into the right side of another."""
         x1, y1, x2, y2 = a.x + a.w, a.mid, b.x + b.w, b.mid
         tip = f"<title>{escape(title)}</title>"
-        self.parts.append(f'<path d="M{x1:.1f},{y1:.1f} C{x1 + reach:.1f},{y1:.1f} {x2 + reach:.1f},{y2:.1f} '
-                          f'{x2:.1f},{y2:.1f}" class="{cls}">{tip}</path>')  # fmt: skip
+        self.parts.append(
+            f'<path d="M{x1:.1f},{y1:.1f} C{x1 + reach:.1f},{y1:.1f} {x2 + reach:.1f},{y2:.1f} '
+            f'{x2:.1f},{y2:.1f}" class="{cls}">{tip}</path>'
+        )
 
     def curve(self, x1: float, y1: float, x2: float, y2: float, cls: str, title: str = "") -> None:
         dx = (x2 - x1) / 2
         tip = f"<title>{escape(title)}</title>" if title else ""
-        self.parts.append(f'<path d="M{x1:.1f},{y1:.1f} C{x1 + dx:.1f},{y1:.1f} {x2 - dx:.1f},{y2:.1f} '
-                          f'{x2:.1f},{y2:.1f}" class="{cls}">{tip}</path>')  # fmt: skip
+        self.parts.append(
+            f'<path d="M{x1:.1f},{y1:.1f} C{x1 + dx:.1f},{y1:.1f} {x2 - dx:.1f},{y2:.1f} '
+            f'{x2:.1f},{y2:.1f}" class="{cls}">{tip}</path>'
+        )
 
 
 def _place(items: Iterable[tuple[str, float, float]], top: float, gap: float) -> dict[str, float]:
@@ -147,9 +162,15 @@ class _Diagram:
 
     def link_problem(self, link: Link) -> tuple[str, str]:
         """(why, tone): tone "failed", "waiting" (not up yet, nothing wrong) or "" (up)."""
-        for kind, id_ in (("connection", link.id), ("device", link.device), ("location", link.location)):
+        for kind, id_ in (
+            ("connection", link.id),
+            ("device", link.device),
+            ("location", link.location),
+        ):
             if self.is_failed(kind, id_):
-                return f"{link.state}: {kind} {id_ if kind != 'connection' else ''} failed".replace("  ", " "), "failed"
+                return f"{link.state}: {kind} {id_ if kind != 'connection' else ''} failed".replace(
+                    "  ", " "
+                ), "failed"
         if link.state == ConnectionState.AVAILABLE:
             return "", ""
         return link.state, "waiting" if link.state in WAITING else "failed"
@@ -160,16 +181,27 @@ class _Diagram:
         state = self.marks.vif_states.get(vif.id, vif.state)
         if state in WAITING:
             return f"virtual interface is {state}", "waiting"
-        reasons = [self.marks.down[(vif.id, s.family)] for s in vif.sessions if (vif.id, s.family) in self.marks.down]
+        reasons = [
+            self.marks.down[(vif.id, s.family)]
+            for s in vif.sessions
+            if (vif.id, s.family) in self.marks.down
+        ]
         if reasons:
             return "; ".join(dict.fromkeys(reasons)), "failed"
-        return ("", "") if state == VirtualInterfaceState.AVAILABLE else (f"virtual interface is {state}", "failed")
+        return (
+            ("", "")
+            if state == VirtualInterfaceState.AVAILABLE
+            else (f"virtual interface is {state}", "failed")
+        )
 
     # -- the middle: locations, devices, connections, VIFs --------------------------
     def draw_locations(self) -> None:
         by_loc: dict[str, dict[str, list[Link]]] = defaultdict(lambda: defaultdict(list))
+
         def order(lk: Link) -> tuple[str, str, str, bool, str, str]:
-            lag = self.net.links.get(self.lag_of.get(lk.id, lk.id), lk)  # members right under their LAG
+            lag = self.net.links.get(
+                self.lag_of.get(lk.id, lk.id), lk
+            )  # members right under their LAG
             return (lk.location, lk.device, lag.name + lag.id, lk.id != lag.id, lk.name, lk.id)
 
         for link in sorted(self.net.links.values(), key=order):
@@ -185,17 +217,28 @@ class _Diagram:
                     slots = max(1, len(self.vifs_of.get(link.id, [])))
                     self.link_y[link.id] = y + slots * SLOT / 2
                     for i, vif in enumerate(self.vifs_of.get(link.id, [])):
-                        self.vif_box[vif.id] = _Box(VIF_X, y + i * SLOT + (SLOT - VIF_H) / 2, VIF_W, VIF_H)
+                        self.vif_box[vif.id] = _Box(
+                            VIF_X, y + i * SLOT + (SLOT - VIF_H) / 2, VIF_W, VIF_H
+                        )
                     y += slots * SLOT
-                self._device(device, code, _Box(LOC_X + 12, dev_top + 3, LOC_W - 24, y - dev_top - 6))
+                self._device(
+                    device, code, _Box(LOC_X + 12, dev_top + 3, LOC_W - 24, y - dev_top - 6)
+                )
                 y += 6
             box = _Box(LOC_X, start, LOC_W, y - start + 4)
             failed = self.is_failed("location", code)
             # Drawn now that its height is known, but under its devices.
-            self.c.parts.insert(at, self._rect_svg(box, "loc" + (" failed" if failed else ""), loc.name if loc else code))
+            self.c.parts.insert(
+                at,
+                self._rect_svg(
+                    box, "loc" + (" failed" if failed else ""), loc.name if loc else code
+                ),
+            )
             self.c.text(LOC_X + 10, start + 18, code, "head" + (" bad" if failed else ""))
-            label = ("FAILED" if failed else (loc.region if loc else ""))
-            self.c.text(LOC_X + LOC_W - 10, start + 18, label, "small" + (" bad" if failed else ""), "end")
+            label = "FAILED" if failed else (loc.region if loc else "")
+            self.c.text(
+                LOC_X + LOC_W - 10, start + 18, label, "small" + (" bad" if failed else ""), "end"
+            )
             y = box.y + box.h + 18
         self.bottom = max(self.bottom, y)
         for link in self.net.links.values():
@@ -210,19 +253,41 @@ class _Diagram:
         failed = self.is_failed("device", device) or self.is_failed("location", location)
         self.c.rect(box, "device" + (" failed" if failed else ""), f"AWS device {device}", rx=4)
         self.c.text(box.x + box.w / 2, box.y + 13, "AWS device", "small", "middle")
-        self.c.text(box.x + box.w / 2, box.y + 25, _fit(device, box.w, 6.1), "mono" + (" bad" if failed else ""), "middle")
+        self.c.text(
+            box.x + box.w / 2,
+            box.y + 25,
+            _fit(device, box.w, 6.1),
+            "mono" + (" bad" if failed else ""),
+            "middle",
+        )
 
     def _vifs(self, link: Link) -> None:
         for vif in self.vifs_of.get(link.id, []):
             box = self.vif_box[vif.id]
             problem, tone = self.vif_problem(vif)
             cls, ink = (f" {tone}", f" {INK[tone]}") if tone else ("", "")
-            self.c.curve(LOC_X + LOC_W - 12, self.link_y[link.id], box.x, box.mid, "aws" + cls, f"{vif.id} on {link.id}")
+            self.c.curve(
+                LOC_X + LOC_W - 12,
+                self.link_y[link.id],
+                box.x,
+                box.mid,
+                "aws" + cls,
+                f"{vif.id} on {link.id}",
+            )
             self.c.rect(box, "vif" + cls, f"{vif.id} {vif.name}: {problem or 'BGP up'}", rx=12)
             self.c.text(box.x + 10, box.y + 15, vif.id, "mono" + ink)
-            status = ("testing" if vif.id in self.marks.testing else
-                      problem.removeprefix("virtual interface is ") if tone == "waiting" else "BGP down" if tone else "BGP up")  # fmt: skip
-            self.c.text(box.x + 10, box.y + 29, f"VLAN {vif.vlan} · {vif.type} · {status}", "small" + ink)
+            status = (
+                "testing"
+                if vif.id in self.marks.testing
+                else problem.removeprefix("virtual interface is ")
+                if tone == "waiting"
+                else "BGP down"
+                if tone
+                else "BGP up"
+            )
+            self.c.text(
+                box.x + 10, box.y + 29, f"VLAN {vif.vlan} · {vif.type} · {status}", "small" + ink
+            )
 
     # -- the left: data centers, routers, connections -------------------------------
     def draw_customer(self) -> None:
@@ -231,11 +296,20 @@ class _Diagram:
         for link_id, name in self.net.router_of_link.items():
             if link_id in self.link_y:
                 links_of[name].append(link_id)
-        want = {r.name: _mean([self.link_y[lk] for lk in links_of[r.name]], NOWHERE) for r in topo.routers}
+        want = {
+            r.name: _mean([self.link_y[lk] for lk in links_of[r.name]], NOWHERE)
+            for r in topo.routers
+        }
         sites = []
         for site in topo.sites:
             names = [r.name for r in topo.routers if r.site == site]
-            sites.append((site, _mean([want[r] for r in names if want[r] < NOWHERE], NOWHERE), 34.0 + len(names) * (ROUTER_H + 10)))
+            sites.append(
+                (
+                    site,
+                    _mean([want[r] for r in names if want[r] < NOWHERE], NOWHERE),
+                    34.0 + len(names) * (ROUTER_H + 10),
+                )
+            )
         tops = _place(sites, TOP, 20)
         router_y: dict[str, float] = {}
         for site, _, height in sites:
@@ -243,15 +317,29 @@ class _Diagram:
             box = _Box(SITE_X, tops[site], SITE_W, height)
             self.c.rect(box, "site" + (" failed" if failed else ""), f"customer data center {site}")
             self.c.text(SITE_X + 10, box.y + 19, site, "head" + (" bad" if failed else ""))
-            self.c.text(SITE_X + SITE_W - 10, box.y + 19, "FAILED" if failed else "data center",
-                        "small" + (" bad" if failed else ""), "end")  # fmt: skip
+            self.c.text(
+                SITE_X + SITE_W - 10,
+                box.y + 19,
+                "FAILED" if failed else "data center",
+                "small" + (" bad" if failed else ""),
+                "end",
+            )
             y = box.y + 30
-            for router in sorted((r for r in topo.routers if r.site == site), key=lambda r: (want[r.name], r.name)):
+            for router in sorted(
+                (r for r in topo.routers if r.site == site), key=lambda r: (want[r.name], r.name)
+            ):
                 down = failed or self.is_failed("router", router.name)
                 rbox = _Box(SITE_X + 14, y, SITE_W - 28, ROUTER_H)
-                self.c.rect(rbox, "router" + (" failed" if down else ""), f"customer router {router.name}", rx=4)
+                self.c.rect(
+                    rbox,
+                    "router" + (" failed" if down else ""),
+                    f"customer router {router.name}",
+                    rx=4,
+                )
                 self.c.text(rbox.x + 8, y + 16, router.name, "head" + (" bad" if down else ""))
-                detail = f"AS {topo.customer_asn} · {len(router.advertise)} prefix(es)" + ("" if router.bfd else " · no BFD")
+                detail = f"AS {topo.customer_asn} · {len(router.advertise)} prefix(es)" + (
+                    "" if router.bfd else " · no BFD"
+                )
                 self.c.text(rbox.x + 8, y + 31, detail, "small")
                 router_y[router.name] = rbox.mid
                 y += ROUTER_H + 10
@@ -296,8 +384,13 @@ class _Diagram:
         dx_tops = _place(((g, _mean(ys, NOWHERE), 52.0) for g, ys in dxgw_vifs.items()), TOP, 16)
         for assoc in net.associations:
             gw_want[assoc.gateway_id].append(dx_tops[assoc.dx_gateway_id] + 26)
-        gw_tops = _place(((g, _mean(gw_want.get(g, []), NOWHERE), 52.0) for g in net.gateways), TOP + 26, 16)
-        vpc_want = {v.name: gw_tops.get(net.vpc_gateways.get(v.name, v.gateway or ""), NOWHERE) + 26 for v in net.topology.vpcs}
+        gw_tops = _place(
+            ((g, _mean(gw_want.get(g, []), NOWHERE), 52.0) for g in net.gateways), TOP + 26, 16
+        )
+        vpc_want = {
+            v.name: gw_tops.get(net.vpc_gateways.get(v.name, v.gateway or ""), NOWHERE) + 26
+            for v in net.topology.vpcs
+        }
         vpc_tops = _place(((v, y, 52.0) for v, y in vpc_want.items()), TOP + 26, 16)
         bottom = max([t + 52 for t in (*gw_tops.values(), *vpc_tops.values())], default=TOP + 60)
         region = _Box(REGION_X, TOP - 4, WIDTH - REGION_X - 10, bottom - TOP + 20)
@@ -307,35 +400,68 @@ class _Diagram:
         for vif in net.vifs.values():
             if vif.id in self.vif_box:
                 box = self.vif_box[vif.id]
-                target = vif.gateway_id if vif.gateway_id in net.gateways else (vif.gateway_id or PUBLIC)
-                x2, y2 = (GW_X, gw_tops[target] + 26) if target in gw_tops else (DXGW_X, dx_tops[target] + 26)
+                target = (
+                    vif.gateway_id if vif.gateway_id in net.gateways else (vif.gateway_id or PUBLIC)
+                )
+                x2, y2 = (
+                    (GW_X, gw_tops[target] + 26)
+                    if target in gw_tops
+                    else (DXGW_X, dx_tops[target] + 26)
+                )
                 tone = self.vif_problem(vif)[1]
                 self.c.curve(box.x + box.w, box.mid, x2, y2, "aws" + (f" {tone}" if tone else ""))
         for assoc in net.associations:
             if assoc.gateway_id in gw_tops:
                 tip = "allowed prefixes: " + (", ".join(assoc.allowed_prefixes) or "the VPC CIDRs")
-                self.c.curve(DXGW_X + DXGW_W, dx_tops[assoc.dx_gateway_id] + 26, GW_X, gw_tops[assoc.gateway_id] + 26, "aws", tip)
+                self.c.curve(
+                    DXGW_X + DXGW_W,
+                    dx_tops[assoc.dx_gateway_id] + 26,
+                    GW_X,
+                    gw_tops[assoc.gateway_id] + 26,
+                    "aws",
+                    tip,
+                )
         # SiteLink: the data centers' path over the AWS network, between SiteLink VIFs of one
         # Direct Connect gateway (drawn as a dotted loop through the gateway).
         for gid, top in dx_tops.items():
-            ends = [v for v in net.vifs.values() if v.sitelink and v.gateway_id == gid and v.id in self.vif_box]
+            ends = [
+                v
+                for v in net.vifs.values()
+                if v.sitelink and v.gateway_id == gid and v.id in self.vif_box
+            ]
             if len(ends) < 2:
                 continue
             for a, b in zip(ends, ends[1:], strict=False):
-                self.c.loop(self.vif_box[a.id], self.vif_box[b.id], "sitelink",
-                            f"SiteLink between {a.id} and {b.id} over the AWS network")  # fmt: skip
-            self.c.text(DXGW_X + 10, top + 64, "SiteLink: data center to data center", "small sitelink-text")
+                self.c.loop(
+                    self.vif_box[a.id],
+                    self.vif_box[b.id],
+                    "sitelink",
+                    f"SiteLink between {a.id} and {b.id} over the AWS network",
+                )
+            self.c.text(
+                DXGW_X + 10, top + 64, "SiteLink: data center to data center", "small sitelink-text"
+            )
         for gid, top in dx_tops.items():
             box = _Box(DXGW_X, top, DXGW_W, 52)
             self.c.rect(box, "dxgw", gid)
             label = "AWS public services" if gid == PUBLIC else "Direct Connect gateway"
             self.c.text(box.x + 10, top + 18, label, "head")
-            self.c.text(box.x + 10, top + 36, "Amazon's public prefixes" if gid == PUBLIC else gid, "mono small")
+            self.c.text(
+                box.x + 10,
+                top + 36,
+                "Amazon's public prefixes" if gid == PUBLIC else gid,
+                "mono small",
+            )
         for gid, top in gw_tops.items():
             gw = net.gateways[gid]
             box = _Box(GW_X, top, GW_W, 52)
             self.c.rect(box, "gw", f"{gid} ASN {gw.amazon_asn} {gw.region}")
-            self.c.text(box.x + 8, top + 18, "Transit gateway" if gid.startswith("tgw-") else "Virtual private gateway", "small")
+            self.c.text(
+                box.x + 8,
+                top + 18,
+                "Transit gateway" if gid.startswith("tgw-") else "Virtual private gateway",
+                "small",
+            )
             self.c.text(box.x + 8, top + 33, _fit(gid, GW_W - 10, 6.1), "mono")
             self.c.text(box.x + 8, top + 46, f"ASN {gw.amazon_asn}", "small")
         for vpc in net.topology.vpcs:
@@ -348,8 +474,15 @@ class _Diagram:
             self.c.text(box.x + 8, top + 16, f"VPC {vpc.name}", "head")
             self.c.text(box.x + 8, top + 30, vpc.cidr, "mono")
             icmp = "ICMP ok" if vpc.icmp else "no ICMP"
-            self.c.text(box.x + 8, top + 44, f"{vpc.instance} · {icmp}", "small" + ("" if vpc.icmp else " bad"))
-        self.bottom = max(self.bottom, region.y + region.h + 20, *(t + 70 for t in dx_tops.values()))
+            self.c.text(
+                box.x + 8,
+                top + 44,
+                f"{vpc.instance} · {icmp}",
+                "small" + ("" if vpc.icmp else " bad"),
+            )
+        self.bottom = max(
+            self.bottom, region.y + region.h + 20, *(t + 70 for t in dx_tops.values())
+        )
 
     def svg(self, title: str) -> str:
         self.draw_locations()
@@ -357,11 +490,24 @@ class _Diagram:
         self.draw_gateways()
         c = self.c
         c.text(20, 28, "dxlab topology" + (f" — {title}" if title else ""), "title")
-        down = sorted(str(f) for f in self.failed) + [f"testing:{v}" for v in sorted(self.marks.testing)]
-        c.text(20, 48, f"{len(self.net.links)} connection(s) · {len(self.net.vifs)} virtual interface(s) · "
-               + (f"failed now: {', '.join(down)}" if down else "nothing failed now"), "small" + (" bad" if down else ""))  # fmt: skip
-        for x, label in ((SITE_X, "CUSTOMER DATA CENTERS"), (LOC_X - 150, "CONNECTIONS"), (LOC_X, "DIRECT CONNECT LOCATIONS"),
-                         (VIF_X, "VIRTUAL INTERFACES"), (DXGW_X, "GATEWAYS"), (VPC_X, "VPCS")):  # fmt: skip
+        down = sorted(str(f) for f in self.failed) + [
+            f"testing:{v}" for v in sorted(self.marks.testing)
+        ]
+        c.text(
+            20,
+            48,
+            f"{len(self.net.links)} connection(s) · {len(self.net.vifs)} virtual interface(s) · "
+            + (f"failed now: {', '.join(down)}" if down else "nothing failed now"),
+            "small" + (" bad" if down else ""),
+        )
+        for x, label in (
+            (SITE_X, "CUSTOMER DATA CENTERS"),
+            (LOC_X - 150, "CONNECTIONS"),
+            (LOC_X, "DIRECT CONNECT LOCATIONS"),
+            (VIF_X, "VIRTUAL INTERFACES"),
+            (DXGW_X, "GATEWAYS"),
+            (VPC_X, "VPCS"),
+        ):
             c.text(x, TOP - 14, label, "col")
         y = self.bottom + 10
         c.parts.append('<g class="legend">')
@@ -373,13 +519,18 @@ class _Diagram:
         c.text(466, y + 4, "not up yet (ordered, pending, verifying)", "warn")
         c.parts.append("</g>")
         height = y + 24
-        return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height:.0f}" '
-                f'viewBox="0 0 {WIDTH} {height:.0f}" role="img" aria-label="dxlab topology">'
-                f'<style>{STYLE}</style><rect width="100%" height="100%" fill="#ffffff"/>'
-                + "".join(c.parts) + "</svg>\n")  # fmt: skip
+        return (
+            f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height:.0f}" '
+            f'viewBox="0 0 {WIDTH} {height:.0f}" role="img" aria-label="dxlab topology">'
+            f'<style>{STYLE}</style><rect width="100%" height="100%" fill="#ffffff"/>'
+            + "".join(c.parts)
+            + "</svg>\n"
+        )
 
 
-def render_svg(net: Network, marks: Marks | None = None, title: str = "", lag_of: dict[str, str] | None = None) -> str:
+def render_svg(
+    net: Network, marks: Marks | None = None, title: str = "", lag_of: dict[str, str] | None = None
+) -> str:
     """`lag_of`: member connection id -> its LAG id (drawn as branches of the LAG's line)."""
     return _Diagram(net, marks or Marks(), lag_of or {}).svg(title)
 
@@ -391,13 +542,20 @@ def svg_to_png(svg: bytes) -> bytes:
     # librsvg renders at most 32767 pixels a side: a very tall inventory is scaled down to fit.
     zoom = min(1.5, 32000 / max(int(found.group(1)) if found else 1, 1))
     if tool:
-        done = subprocess.run([tool, "--format=png", f"--zoom={zoom:.4f}"], input=svg, capture_output=True,
-                              timeout=120, check=False)  # fmt: skip
+        done = subprocess.run(
+            [tool, "--format=png", f"--zoom={zoom:.4f}"],
+            input=svg,
+            capture_output=True,
+            timeout=120,
+            check=False,
+        )
         if done.returncode == 0:
             return done.stdout
         raise RuntimeError(f"rsvg-convert failed: {done.stderr.decode(errors='replace').strip()}")
     try:
         import cairosvg  # type: ignore[import-not-found]
     except ImportError:
-        raise RuntimeError("PNG needs rsvg-convert (apt-get install librsvg2-bin) or cairosvg (pip install cairosvg)") from None
+        raise RuntimeError(
+            "PNG needs rsvg-convert (apt-get install librsvg2-bin) or cairosvg (pip install cairosvg)"
+        ) from None
     return bytes(cairosvg.svg2png(bytestring=svg, scale=zoom))

@@ -33,25 +33,72 @@ class Listing:
 
 
 LISTINGS: tuple[Listing, ...] = (
-    Listing("connections", "DescribeConnections", "describe-connections", "connections", ("connectionId",)),
+    Listing(
+        "connections",
+        "DescribeConnections",
+        "describe-connections",
+        "connections",
+        ("connectionId",),
+    ),
     Listing("lags", "DescribeLags", "describe-lags", "lags", ("lagId",)),
-    Listing("interconnects", "DescribeInterconnects", "describe-interconnects", "interconnects", ("interconnectId",)),
-    Listing("hostedConnections", "DescribeHostedConnections", "describe-hosted-connections", "connections",
-            ("connectionId",)),  # fmt: skip
-    Listing("virtualInterfaces", "DescribeVirtualInterfaces", "describe-virtual-interfaces", "virtualInterfaces",
-            ("virtualInterfaceId",)),  # fmt: skip
-    Listing("virtualGateways", "DescribeVirtualGateways", "describe-virtual-gateways", "virtualGateways",
-            ("virtualGatewayId",)),  # fmt: skip
-    Listing("directConnectGateways", "DescribeDirectConnectGateways", "describe-direct-connect-gateways",
-            "directConnectGateways", ("directConnectGatewayId",)),  # fmt: skip
-    Listing("directConnectGatewayAssociations", "DescribeDirectConnectGatewayAssociations",
-            "describe-direct-connect-gateway-associations", "directConnectGatewayAssociations", ("associationId",)),
-    Listing("directConnectGatewayAttachments", "DescribeDirectConnectGatewayAttachments",
-            "describe-direct-connect-gateway-attachments", "directConnectGatewayAttachments",
-            ("directConnectGatewayId", "virtualInterfaceId")),
-    Listing("resiliencyGroups", "ListResiliencyGroups", "list-resiliency-groups", "items", ("resiliencyGroupId",)),
+    Listing(
+        "interconnects",
+        "DescribeInterconnects",
+        "describe-interconnects",
+        "interconnects",
+        ("interconnectId",),
+    ),
+    Listing(
+        "hostedConnections",
+        "DescribeHostedConnections",
+        "describe-hosted-connections",
+        "connections",
+        ("connectionId",),
+    ),
+    Listing(
+        "virtualInterfaces",
+        "DescribeVirtualInterfaces",
+        "describe-virtual-interfaces",
+        "virtualInterfaces",
+        ("virtualInterfaceId",),
+    ),
+    Listing(
+        "virtualGateways",
+        "DescribeVirtualGateways",
+        "describe-virtual-gateways",
+        "virtualGateways",
+        ("virtualGatewayId",),
+    ),
+    Listing(
+        "directConnectGateways",
+        "DescribeDirectConnectGateways",
+        "describe-direct-connect-gateways",
+        "directConnectGateways",
+        ("directConnectGatewayId",),
+    ),
+    Listing(
+        "directConnectGatewayAssociations",
+        "DescribeDirectConnectGatewayAssociations",
+        "describe-direct-connect-gateway-associations",
+        "directConnectGatewayAssociations",
+        ("associationId",),
+    ),
+    Listing(
+        "directConnectGatewayAttachments",
+        "DescribeDirectConnectGatewayAttachments",
+        "describe-direct-connect-gateway-attachments",
+        "directConnectGatewayAttachments",
+        ("directConnectGatewayId", "virtualInterfaceId"),
+    ),
+    Listing(
+        "resiliencyGroups",
+        "ListResiliencyGroups",
+        "list-resiliency-groups",
+        "items",
+        ("resiliencyGroupId",),
+    ),
     Listing("resourceTags", "DescribeTags", "describe-tags", "resourceTags", ("resourceArn",)),
-)  # fmt: skip
+)
 
 BY_KEY = {listing.key: listing for listing in LISTINGS}
 # DescribeRouterConfiguration answers one VIF's customer router configuration: kept in the
@@ -59,8 +106,14 @@ BY_KEY = {listing.key: listing for listing in LISTINGS}
 ROUTER_CONFIG = "describe-router-configuration"
 
 # The listings of global resources: read once, not once per region.
-GLOBAL = frozenset({"directConnectGateways", "directConnectGatewayAssociations",
-                    "directConnectGatewayAttachments", "resiliencyGroups"})  # fmt: skip
+GLOBAL = frozenset(
+    {
+        "directConnectGateways",
+        "directConnectGatewayAssociations",
+        "directConnectGatewayAttachments",
+        "resiliencyGroups",
+    }
+)
 
 
 def empty(source: str, regions: list[str]) -> dict[str, Any]:
@@ -99,7 +152,9 @@ def _plain(value: Any, key: str = "") -> Any:
     return value
 
 
-def add(estate: dict[str, Any], key: str, items: list[dict[str, Any]], region: str | None = None) -> None:
+def add(
+    estate: dict[str, Any], key: str, items: list[dict[str, Any]], region: str | None = None
+) -> None:
     """Add what a call answered; a resource read twice (the same id from two regions'
     endpoints, or from two files) is kept once, first answer first."""
     listing = BY_KEY[key]
@@ -119,8 +174,12 @@ def add(estate: dict[str, Any], key: str, items: list[dict[str, Any]], region: s
             estate["regionOf"][ident] = region
 
 
-def note_unread(estate: dict[str, Any], operation: str, region: str, code: str, message: str) -> None:
-    estate["unread"].append({"operation": operation, "region": region, "code": code, "message": message})
+def note_unread(
+    estate: dict[str, Any], operation: str, region: str, code: str, message: str
+) -> None:
+    estate["unread"].append(
+        {"operation": operation, "region": region, "code": code, "message": message}
+    )
 
 
 def account_of(estate: dict[str, Any]) -> str | None:
@@ -146,15 +205,21 @@ def from_files(folder: Path) -> dict[str, Any]:
     estate = empty(f"files:{folder}", [])
     found = False
     for listing in LISTINGS:
-        files = sorted(folder.glob(f"{listing.command}.json")) + sorted(folder.glob(f"{listing.command}.*.json"))
+        files = sorted(folder.glob(f"{listing.command}.json")) + sorted(
+            folder.glob(f"{listing.command}.*.json")
+        )
         for path in files:
             try:
                 data = json.loads(path.read_text() or "{}")
             except json.JSONDecodeError as exc:
-                raise ValueError(f"{path.name}: not JSON ({exc.msg} at line {exc.lineno})") from None
+                raise ValueError(
+                    f"{path.name}: not JSON ({exc.msg} at line {exc.lineno})"
+                ) from None
             if not isinstance(data, dict) or not isinstance(data.get(listing.member, []), list):
-                raise ValueError(f"{path.name}: not the output of `aws directconnect {listing.command}`"
-                                 f" (a JSON object with a {listing.member!r} list)")  # fmt: skip
+                raise ValueError(
+                    f"{path.name}: not the output of `aws directconnect {listing.command}`"
+                    f" (a JSON object with a {listing.member!r} list)"
+                )
             found = True
             suffix = path.name[len(listing.command) + 1 : -len(".json")]
             region = suffix if REGION.fullmatch(suffix) else None
@@ -176,9 +241,15 @@ def from_files(folder: Path) -> dict[str, Any]:
         found = True
     if not found:
         commands = ", ".join(f"{x.command}.json" for x in LISTINGS[:3])
-        raise ValueError(f"{folder} holds none of the AWS CLI outputs dxlab reads ({commands}, ...)")
-    regions = {str(i["region"]) for key in ("connections", "lags", "virtualInterfaces")
-               for i in estate[key] if i.get("region")}  # fmt: skip
+        raise ValueError(
+            f"{folder} holds none of the AWS CLI outputs dxlab reads ({commands}, ...)"
+        )
+    regions = {
+        str(i["region"])
+        for key in ("connections", "lags", "virtualInterfaces")
+        for i in estate[key]
+        if i.get("region")
+    }
     estate["regions"] = sorted(set(estate["regions"]) | regions)
     return estate
 

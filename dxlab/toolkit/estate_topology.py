@@ -32,14 +32,30 @@ def links_of(estate: dict[str, Any], account: str) -> list[dict[str, Any]]:
     out = []
     for doc in estate.get("lags", []):
         if doc.get("ownerAccount") == account and doc.get("lagState") in LAG.live:
-            out.append({"id": doc["lagId"], "name": doc.get("lagName", ""), "location": doc.get("location", ""),
-                        "device": doc.get("awsDeviceV2") or doc.get("awsDevice", ""),
-                        "bandwidth": doc.get("connectionsBandwidth", "")})  # fmt: skip
+            out.append(
+                {
+                    "id": doc["lagId"],
+                    "name": doc.get("lagName", ""),
+                    "location": doc.get("location", ""),
+                    "device": doc.get("awsDeviceV2") or doc.get("awsDevice", ""),
+                    "bandwidth": doc.get("connectionsBandwidth", ""),
+                }
+            )
     for doc in estate.get("connections", []):
-        if doc.get("ownerAccount") == account and doc.get("connectionState") in CONNECTION.live and not doc.get("lagId"):
-            out.append({"id": doc["connectionId"], "name": doc.get("connectionName", ""),
-                        "location": doc.get("location", ""), "device": doc.get("awsDeviceV2") or doc.get("awsDevice", ""),
-                        "bandwidth": doc.get("bandwidth", "")})  # fmt: skip
+        if (
+            doc.get("ownerAccount") == account
+            and doc.get("connectionState") in CONNECTION.live
+            and not doc.get("lagId")
+        ):
+            out.append(
+                {
+                    "id": doc["connectionId"],
+                    "name": doc.get("connectionName", ""),
+                    "location": doc.get("location", ""),
+                    "device": doc.get("awsDeviceV2") or doc.get("awsDevice", ""),
+                    "bandwidth": doc.get("bandwidth", ""),
+                }
+            )
     return out
 
 
@@ -87,25 +103,37 @@ def skeleton(estate: dict[str, Any], account: str, sites: dict[str, str] | None 
     sites = sites or {}
     links = links_of(estate, account)
     by_id = {link["id"]: link for link in links}
-    vifs = [v for v in estate.get("virtualInterfaces", [])
-            if v.get("connectionId") in by_id and v.get("virtualInterfaceState") in VIF_IN_USE]  # fmt: skip
-    asns = Counter(int(v.get("asnLong") or v.get("asn") or 0) for v in vifs if v.get("asnLong") or v.get("asn"))
+    vifs = [
+        v
+        for v in estate.get("virtualInterfaces", [])
+        if v.get("connectionId") in by_id and v.get("virtualInterfaceState") in VIF_IN_USE
+    ]
+    asns = Counter(
+        int(v.get("asnLong") or v.get("asn") or 0) for v in vifs if v.get("asnLong") or v.get("asn")
+    )
     customer_asn = asns.most_common(1)[0][0] if asns else 65000
     vpcs, vpc_notes = _vpcs(estate, account, vifs)
     groups = _routers(links, vifs)
     site_routers: dict[str, list[tuple[list[str], list[dict[str, Any]]]]] = {}
     for group in groups:
         first = by_id[group[0]]
-        site = sites.get(first["id"]) or sites.get(first["location"]) or _site_name(first["location"])
-        site_routers.setdefault(site, []).append((group, [v for v in vifs if v.get("connectionId") in group]))
-    prefixes = dict(zip(site_routers, _placeholders(len(site_routers), [v["cidr"] for v in vpcs]), strict=False))
+        site = (
+            sites.get(first["id"]) or sites.get(first["location"]) or _site_name(first["location"])
+        )
+        site_routers.setdefault(site, []).append(
+            (group, [v for v in vifs if v.get("connectionId") in group])
+        )
+    prefixes = dict(
+        zip(site_routers, _placeholders(len(site_routers), [v["cidr"] for v in vpcs]), strict=False)
+    )
     lines = [
         f"# Customer side of the Direct Connect estate of account {account}, inferred by `dxlab import`",
         f"# from {estate.get('source', 'the API')} ({', '.join(estate.get('regions', [])) or 'no region'}).",
         "# The Direct Connect API knows nothing of your network. What was inferred, and what you must check:",
         "#  - routers: one per distinct customer peer address; the VIFs of one connection or LAG end on",
         "#    one router (a port has one cross-connect). Merge or split routers where this is wrong.",
-        "#  - data centers: " + ("as --sites grouped the locations" if sites else "one per Direct Connect location")
+        "#  - data centers: "
+        + ("as --sites grouped the locations" if sites else "one per Direct Connect location")
         + "; move routers to the data center they stand in.",
         "#  - prefixes: PLACEHOLDERS. Replace each data center's prefix with what its routers advertise,",
         "#    with the communities and prepends they really use (routing-and-bgp.md).",
@@ -113,37 +141,64 @@ def skeleton(estate: dict[str, Any], account: str, sites: dict[str, str] | None 
         "#  - vpcs: one per VGW/TGW whose CIDRs an association's allowed prefixes tell; instance addresses",
         "#    are made up (the .10 of the CIDR) for `dxlab verify`.",
         "# Then load it again: dxlab topology load FILE",
-        f"customer_asn: {customer_asn}" + (f"   # also seen on VIFs: {', '.join(str(a) for a in sorted(asns)[1:])}"
-                                           if len(asns) > 1 else ""),
+        f"customer_asn: {customer_asn}"
+        + (
+            f"   # also seen on VIFs: {', '.join(str(a) for a in sorted(asns)[1:])}"
+            if len(asns) > 1
+            else ""
+        ),
         "wan: true                  # check: do your data centers reach each other over your own WAN?",
         "sites:",
-    ]  # fmt: skip
+    ]
     for site, routers in site_routers.items():
         lines += [f"  {site}:", "    routers:"]
         for n, (group, its_vifs) in enumerate(routers, start=1):
-            peers = sorted({str(p.get("customerAddress", "")) for v in its_vifs for p in v.get("bgpPeers", []) if p.get("customerAddress")})
+            peers = sorted(
+                {
+                    str(p.get("customerAddress", ""))
+                    for v in its_vifs
+                    for p in v.get("bgpPeers", [])
+                    if p.get("customerAddress")
+                }
+            )
             router_asns = sorted({int(v.get("asnLong") or v.get("asn") or 0) for v in its_vifs})
             where = ", ".join(f"{by_id[g]['location']} {by_id[g]['device']}" for g in group)
             lines.append(f"      {site}-r{n}:")
-            lines.append(f"        # on {where}; VIFs {', '.join(v['virtualInterfaceId'] for v in its_vifs) or 'none'}")
+            lines.append(
+                f"        # on {where}; VIFs {', '.join(v['virtualInterfaceId'] for v in its_vifs) or 'none'}"
+            )
             if peers:
-                lines.append(f"        # customer peers {', '.join(peers)}; ASN {', '.join(map(str, router_asns))}")
+                lines.append(
+                    f"        # customer peers {', '.join(peers)}; ASN {', '.join(map(str, router_asns))}"
+                )
             lines.append(f"        connections: [{', '.join(group)}]")
             lines.append("        bfd: true")
             lines.append("        advertise:")
-            lines.append(f"          - prefix: {prefixes[site]}   # PLACEHOLDER: this data center's prefixes")
+            lines.append(
+                f"          - prefix: {prefixes[site]}   # PLACEHOLDER: this data center's prefixes"
+            )
             for other, prefix in prefixes.items():
                 if other != site:
-                    lines.append(f"          - {{prefix: {prefix}, communities: [\"7224:7100\"]}}   # {other}'s, as a backup path")
+                    lines.append(
+                        f'          - {{prefix: {prefix}, communities: ["7224:7100"]}}   # {other}\'s, as a backup path'
+                    )
     lines.append("vpcs:" + ("" if vpcs else " {}"))
     for vpc in vpcs:
-        lines += [f"  {vpc['name']}:", f"    cidr: {vpc['cidr']}", f"    instance: {vpc['instance']}",
-                  "    icmp: true", f"    gateway: {vpc['gateway']}", f"    region: {vpc['region']}"]  # fmt: skip
+        lines += [
+            f"  {vpc['name']}:",
+            f"    cidr: {vpc['cidr']}",
+            f"    instance: {vpc['instance']}",
+            "    icmp: true",
+            f"    gateway: {vpc['gateway']}",
+            f"    region: {vpc['region']}",
+        ]
     lines += [f"# {note}" for note in vpc_notes]
     return "\n".join(lines) + "\n"
 
 
-def _vpcs(estate: dict[str, Any], account: str, vifs: list[dict[str, Any]]) -> tuple[list[dict[str, str]], list[str]]:
+def _vpcs(
+    estate: dict[str, Any], account: str, vifs: list[dict[str, Any]]
+) -> tuple[list[dict[str, str]], list[str]]:
     notes: list[str] = []
     reached = {str(v.get("virtualGatewayId")) for v in vifs if v.get("virtualGatewayId")}
     dxgws = {str(v.get("directConnectGatewayId")) for v in vifs if v.get("directConnectGatewayId")}
@@ -151,27 +206,43 @@ def _vpcs(estate: dict[str, Any], account: str, vifs: list[dict[str, Any]]) -> t
     owner: dict[str, str] = {}
     region: dict[str, str] = {}
     for a in estate.get("directConnectGatewayAssociations", []):
-        if a.get("directConnectGatewayId") not in dxgws or a.get("associationState") not in ASSOCIATION.live - ASSOCIATION.gone:
+        if (
+            a.get("directConnectGatewayId") not in dxgws
+            or a.get("associationState") not in ASSOCIATION.live - ASSOCIATION.gone
+        ):
             continue
         gw = a.get("associatedGateway") or {}
         gid = str(gw.get("id") or a.get("virtualGatewayId"))
         reached.add(gid)
         owner[gid] = str(gw.get("ownerAccount") or a.get("virtualGatewayOwnerAccount") or account)
         region[gid] = str(gw.get("region") or a.get("virtualGatewayRegion") or "")
-        cidrs.setdefault(gid, []).extend(p["cidr"] for p in a.get("allowedPrefixesToDirectConnectGateway", []))
+        cidrs.setdefault(gid, []).extend(
+            p["cidr"] for p in a.get("allowedPrefixesToDirectConnectGateway", [])
+        )
     default_region = (estate.get("regions") or ["us-east-1"])[0]
     vpcs = []
     for gid in sorted(reached):
         if owner.get(gid, account) != account:
-            notes.append(f"{gid} belongs to account {owner[gid]}: its VPCs are that account's to describe")
+            notes.append(
+                f"{gid} belongs to account {owner[gid]}: its VPCs are that account's to describe"
+            )
             continue
         if not cidrs.get(gid):
-            notes.append(f"{gid}: no association tells its VPC's CIDR; add a vpcs entry with gateway: {gid}")
+            notes.append(
+                f"{gid}: no association tells its VPC's CIDR; add a vpcs entry with gateway: {gid}"
+            )
             continue
         net = ipaddress.ip_network(cidrs[gid][0], strict=False)
         instance = net.network_address + 10 if net.num_addresses > 16 else net.network_address
-        vpcs.append({"name": f"vpc-of-{gid}", "cidr": str(net), "instance": str(instance), "gateway": gid,
-                     "region": region.get(gid) or estate.get("regionOf", {}).get(gid) or default_region})  # fmt: skip
+        vpcs.append(
+            {
+                "name": f"vpc-of-{gid}",
+                "cidr": str(net),
+                "instance": str(instance),
+                "gateway": gid,
+                "region": region.get(gid) or estate.get("regionOf", {}).get(gid) or default_region,
+            }
+        )
     return vpcs, notes
 
 
@@ -181,7 +252,9 @@ def parse_sites(text: str) -> dict[str, str]:
 
     data = yaml.safe_load(text) or {}
     if not isinstance(data, dict):
-        raise ValueError("a sites file maps each data center to a list of locations or connection ids")
+        raise ValueError(
+            "a sites file maps each data center to a list of locations or connection ids"
+        )
     out: dict[str, str] = {}
     for site, members in data.items():
         if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", str(site)):
@@ -197,7 +270,6 @@ def locations(estate: dict[str, Any], account: str) -> list[str]:
     return sorted({link["location"] for link in links_of(estate, account)})
 
 
-
 def add_routers(text: str, new: list[tuple[str, str]], location_of: dict[str, str]) -> str:
     """The topology with a router for each (location, connection id) in `new`, standing in
     the data center whose routers already reach that location (else the one with the fewest
@@ -208,8 +280,15 @@ def add_routers(text: str, new: list[tuple[str, str]], location_of: dict[str, st
     sites: dict[str, Any] = data.setdefault("sites", {})
     names = {r for site in sites.values() for r in (site or {}).get("routers", {})}
     for location, link in new:
-        here = [s for s, site in sites.items()
-                if any(location_of.get(c) == location for r in site["routers"].values() for c in r.get("connections", []))]  # fmt: skip
+        here = [
+            s
+            for s, site in sites.items()
+            if any(
+                location_of.get(c) == location
+                for r in site["routers"].values()
+                for c in r.get("connections", [])
+            )
+        ]
         site_name = here[0] if here else min(sites, key=lambda s: (len(sites[s]["routers"]), s))
         routers = sites[site_name]["routers"]
         model: dict[str, Any] = next(iter(routers.values()), {})
@@ -217,7 +296,10 @@ def add_routers(text: str, new: list[tuple[str, str]], location_of: dict[str, st
         while f"{site_name}-r{n}" in names:
             n += 1
         names.add(f"{site_name}-r{n}")
-        routers[f"{site_name}-r{n}"] = {"connections": [link], "bfd": model.get("bfd", True),
-                                        "advertise": list(model.get("advertise", []))}  # fmt: skip
+        routers[f"{site_name}-r{n}"] = {
+            "connections": [link],
+            "bfd": model.get("bfd", True),
+            "advertise": list(model.get("advertise", [])),
+        }
     header = "# Customer side, with a router for each connection `dxlab plan --place` ordered.\n"
     return header + yaml.safe_dump(data, sort_keys=False, default_flow_style=None)

@@ -93,7 +93,9 @@ class ModelPlan:
             "orders": [vars(o) for o in self.orders],
             "virtualInterfaces": [vars(v) for v in self.vifs],
             "moves": [vars(m) for m in self.moves],
-            "devicesToAvoid": [{"device": d, "reason": r} for d, r in sorted(self.devices_to_avoid.items())],
+            "devicesToAvoid": [
+                {"device": d, "reason": r} for d, r in sorted(self.devices_to_avoid.items())
+            ],
             "notes": self.notes,
             "portHourCostUsd": self.hourly_cost,
             "monthlyPortCostUsd": self.monthly_cost,
@@ -103,7 +105,9 @@ class ModelPlan:
 Locations = Callable[[str], list[tuple[str, int]]]  # region -> [(location code, devices there)]
 
 
-def plan_to(model: str, ports: list[Port], attachments: list[Attachment], locations: Locations) -> ModelPlan:
+def plan_to(
+    model: str, ports: list[Port], attachments: list[Attachment], locations: Locations
+) -> ModelPlan:
     if model not in RULES:
         raise ValueError(f"Unknown model {model!r}: choose maximum or high")
     need_locations, need_devices = RULES[model]
@@ -135,9 +139,13 @@ def plan_to(model: str, ports: list[Port], attachments: list[Attachment], locati
         targets = sorted(counts, key=lambda loc: (-counts[loc], loc))
         everything = ports + new_ports
         if len(targets) < need_locations:
-            targets += _more_locations(targets, everything, owner, region, locations, need_locations - len(targets))
+            targets += _more_locations(
+                targets, everything, owner, region, locations, need_locations - len(targets)
+            )
         if len(targets) < need_locations:
-            plan.notes.append(f"{gateway}: no second Direct Connect location in {region} to order in")
+            plan.notes.append(
+                f"{gateway}: no second Direct Connect location in {region} to order in"
+            )
         pending = [a for a in mine if a.port in duplicates]
         for location in targets:
             chosen: list[Port] = []
@@ -145,13 +153,18 @@ def plan_to(model: str, ports: list[Port], attachments: list[Attachment], locati
                 port = by_id[a.port]
                 if port.location == location and a.port not in duplicates and port not in chosen:
                     chosen.append(port)
-            candidates = [p for p in everything if p.location == location and p not in chosen and not p.hosted]
+            candidates = [
+                p for p in everything if p.location == location and p not in chosen and not p.hosted
+            ]
             # Backbone ports first (already in use), then idle ports on a device nobody uses.
             candidates.sort(key=lambda p: (owner.get(p.device) != p.id, p.id))
             for port in candidates:
                 if len({p.device for p in chosen}) >= need_devices:
                     break
-                if port.device in {p.device for p in chosen} or owner.get(port.device, port.id) != port.id:
+                if (
+                    port.device in {p.device for p in chosen}
+                    or owner.get(port.device, port.id) != port.id
+                ):
                     continue
                 owner[port.device] = port.id
                 if port not in new_ports:  # a new port's device is the placement's to choose
@@ -163,39 +176,61 @@ def plan_to(model: str, ports: list[Port], attachments: list[Attachment], locati
                 taken = {p.device for p in ports if p.location == location}
                 ordered_here = sum(1 for p in new_ports if p.location == location)
                 if free is not None and free <= len(taken) + ordered_here:
-                    plan.notes.append(f"{gateway}: {location} has no AWS device left that the estate does not use")
+                    plan.notes.append(
+                        f"{gateway}: {location} has no AWS device left that the estate does not use"
+                    )
                     break
-                order = Order(f"new-{len(plan.orders) + 1}", location, bandwidth, sorted(taken), region)
+                order = Order(
+                    f"new-{len(plan.orders) + 1}", location, bandwidth, sorted(taken), region
+                )
                 plan.orders.append(order)
-                port = Port(order.ref, location, order.ref, bandwidth, region)  # its device is its own
+                port = Port(
+                    order.ref, location, order.ref, bandwidth, region
+                )  # its device is its own
                 new_ports.append(port)
                 everything = ports + new_ports
                 owner[port.device] = port.id
                 chosen.append(port)
                 _attach(plan, gateway, port.id, pending, first)
         for a in pending:
-            plan.notes.append(f"{a.vif} stays on {a.port}, which shares AWS device {by_id[a.port].device}:"
-                              " delete it once the new paths are up")  # fmt: skip
+            plan.notes.append(
+                f"{a.vif} stays on {a.port}, which shares AWS device {by_id[a.port].device}:"
+                " delete it once the new paths are up"
+            )
     return plan
 
 
-def _attach(plan: ModelPlan, gateway: str, port: str, pending: list[Attachment], like: Attachment) -> None:
+def _attach(
+    plan: ModelPlan, gateway: str, port: str, pending: list[Attachment], like: Attachment
+) -> None:
     """Put the gateway on `port`: by moving a VIF that sits on a duplicate device, else a new VIF."""
     if pending:
         a = pending.pop(0)
-        plan.moves.append(Move(a.vif, a.port, port, f"{a.port} shares an AWS device with another connection in use"))
+        plan.moves.append(
+            Move(
+                a.vif, a.port, port, f"{a.port} shares an AWS device with another connection in use"
+            )
+        )
     else:
         plan.vifs.append(NewVif(gateway, port, like.type, like.asn))
 
 
-def _more_locations(have: list[str], ports: list[Port], owner: dict[str, str], region: str, locations: Locations,
-                    count: int) -> list[str]:  # fmt: skip
+def _more_locations(
+    have: list[str],
+    ports: list[Port],
+    owner: dict[str, str],
+    region: str,
+    locations: Locations,
+    count: int,
+) -> list[str]:
     """Locations of the region to add: where the backbone already is, then where the account
     has ports, then the catalog's locations with the most devices."""
     here = [p for p in ports if p.region == region and p.location not in have]
     backbone = Counter(p.location for p in here if owner.get(p.device) == p.id)
     idle = Counter(p.location for p in here)
     catalog = dict(locations(region))
-    ranked = sorted({*idle, *catalog} - set(have),
-                    key=lambda loc: (-backbone[loc], -idle[loc], -catalog.get(loc, 0), loc))  # fmt: skip
+    ranked = sorted(
+        {*idle, *catalog} - set(have),
+        key=lambda loc: (-backbone[loc], -idle[loc], -catalog.get(loc, 0), loc),
+    )
     return ranked[:count]

@@ -19,7 +19,12 @@ MODELS: dict[str, tuple[str, str, int, int]] = {
     "classic": ("basic-resiliency", "none", 1, 1),
 }
 
-TITLES = {"maximum": "MaxResiliency", "high": "HighResiliency", "dev-test": "DevTest", "classic": "Classic"}
+TITLES = {
+    "maximum": "MaxResiliency",
+    "high": "HighResiliency",
+    "dev-test": "DevTest",
+    "classic": "Classic",
+}
 
 
 @dataclass(frozen=True)
@@ -79,20 +84,28 @@ def port_layout(bandwidth: str) -> tuple[str, int]:
 
 def make_plan(model: str, bandwidth: str, locations: list[str], count: int = 1) -> Plan:
     if model not in MODELS:
-        raise ValidationError(f"Unknown resiliency model {model!r}; choose one of {', '.join(MODELS)}")
+        raise ValidationError(
+            f"Unknown resiliency model {model!r}; choose one of {', '.join(MODELS)}"
+        )
     rg_model, sla, need_locations, per_location = MODELS[model]
     if model == "classic":
         per_location = count
     if len(locations) < need_locations:
-        raise ValidationError(f"The {model} model needs {need_locations} location(s); got {len(locations)}")
+        raise ValidationError(
+            f"The {model} model needs {need_locations} location(s); got {len(locations)}"
+        )
     if len(set(locations)) != len(locations):
-        raise ValidationError(f"The {model} model needs distinct locations; {locations[0]} was given twice")
+        raise ValidationError(
+            f"The {model} model needs distinct locations; {locations[0]} was given twice"
+        )
     if model in ("dev-test",) and len(locations) > 1:
         raise ValidationError("The dev-test model uses one location")
     port, links = port_layout(bandwidth)
     slots = [
         Slot(loc, n, f"{TITLES[model]}-{loc}-{n}")
-        for loc in locations[: max(need_locations, len(locations) if model == "classic" else need_locations)]
+        for loc in locations[
+            : max(need_locations, len(locations) if model == "classic" else need_locations)
+        ]
         for n in range(1, per_location + 1)
     ]
     return Plan(model, rg_model, sla, bandwidth, port, links, slots)

@@ -66,88 +66,143 @@ def build(result: dict[str, Any], limit: int | None = None) -> Report:
     notes = []
     if result.get("note"):
         notes.append(str(result["note"]))
-    active = list(result.get("active_failures", [])) + [f"failover test on {v}" for v in result.get("tests_in_progress", [])]
+    active = list(result.get("active_failures", [])) + [
+        f"failover test on {v}" for v in result.get("tests_in_progress", [])
+    ]
     if active:
-        notes.append("Failed right now: " + ", ".join(domain(a) if ":" in a else a for a in active)
-                     + ". Connections held down count as down in this analysis.")  # fmt: skip
+        notes.append(
+            "Failed right now: "
+            + ", ".join(domain(a) if ":" in a else a for a in active)
+            + ". Connections held down count as down in this analysis."
+        )
     inv = result.get("inventory") or {}
     if inv:
-        notes.append(f"{inv.get('connections', 0)} connection(s), {inv.get('virtualInterfaces', 0)} virtual interface(s), "
-                     f"{inv.get('dataCenters', 0)} data center(s), {inv.get('routers', 0)} customer router(s), "
-                     f"{inv.get('vpcs', 0)} VPC(s).")  # fmt: skip
+        notes.append(
+            f"{inv.get('connections', 0)} connection(s), {inv.get('virtualInterfaces', 0)} virtual interface(s), "
+            f"{inv.get('dataCenters', 0)} data center(s), {inv.get('routers', 0)} customer router(s), "
+            f"{inv.get('vpcs', 0)} VPC(s)."
+        )
     if notes:
         sections.append(Section("Design", " ".join(notes), bad=bool(active or result.get("note"))))
 
     spofs = result.get("single_points_of_failure", [])
-    sections.append(Section(
-        "Single points of failure",
-        f"{len(spofs)} failure domain(s) whose failure alone loses connectivity." if spofs else
-        "None: no single device, connection, location, customer router, data center or BGP session"
-        " failure loses a data center's way to a gateway or a VPC, or a prefix.",
-        ("Failure domain", "ID", "Loses"),
-        [(str(s["kind"]), str(s["id"]), _losses(list(s["lost"]))) for s in spofs],
-        bad=bool(spofs),
-    ))  # fmt: skip
+    sections.append(
+        Section(
+            "Single points of failure",
+            f"{len(spofs)} failure domain(s) whose failure alone loses connectivity."
+            if spofs
+            else "None: no single device, connection, location, customer router, data center or BGP session"
+            " failure loses a data center's way to a gateway or a VPC, or a prefix.",
+            ("Failure domain", "ID", "Loses"),
+            [(str(s["kind"]), str(s["id"]), _losses(list(s["lost"]))) for s in spofs],
+            bad=bool(spofs),
+        )
+    )
 
     pairs = [s for s in result.get("scenarios", []) if len(s["failed"]) == 2 and s["lost"]]
     pairs.sort(key=lambda s: (-len(s["lost"]), s["failed"]))
     shown = pairs if limit is None else pairs[:limit]
     stats = result.get("stats") or {}
-    sections.append(Section(
-        "Pairs of failures that lose something",
-        f"{len(pairs)} of {stats.get('pair_scenarios', '?')} pair scenario(s) lose something "
-        "(pairs that contain a single point of failure are not repeated).",
-        ("Failed together", "Loses"),
-        [(" + ".join(domain(f) for f in s["failed"]), _losses(list(s["lost"]))) for s in shown],
-        more=len(pairs) - len(shown),
-    ))  # fmt: skip
+    sections.append(
+        Section(
+            "Pairs of failures that lose something",
+            f"{len(pairs)} of {stats.get('pair_scenarios', '?')} pair scenario(s) lose something "
+            "(pairs that contain a single point of failure are not repeated).",
+            ("Failed together", "Loses"),
+            [(" + ".join(domain(f) for f in s["failed"]), _losses(list(s["lost"]))) for s in shown],
+            more=len(pairs) - len(shown),
+        )
+    )
 
     # The snapshot every other reader uses (Describe*, routes, verify), on the data plane in
     # use; older saved analyses have only the model's baseline.
     now = result.get("now") or {}
-    rows: list[tuple[str, ...]] = [(str(p["site"]), str(p["to"]), "yes" if p["reachable"] else "NO", ", ".join(p["forward"]),
-             ", ".join(p["back"]), str(p["reason"])) for p in now.get("pairs", [])]  # fmt: skip
+    rows: list[tuple[str, ...]] = [
+        (
+            str(p["site"]),
+            str(p["to"]),
+            "yes" if p["reachable"] else "NO",
+            ", ".join(p["forward"]),
+            ", ".join(p["back"]),
+            str(p["reason"]),
+        )
+        for p in now.get("pairs", [])
+    ]
     if not now:
-        rows = [(str(b["site"]), str(b["vpc"]), "yes" if b["reachable"] else "NO", ", ".join(b["forward"]),
-                 ", ".join(b["back"]), str(b["reason"])) for b in result.get("baseline", [])]  # fmt: skip
+        rows = [
+            (
+                str(b["site"]),
+                str(b["vpc"]),
+                "yes" if b["reachable"] else "NO",
+                ", ".join(b["forward"]),
+                ", ".join(b["back"]),
+                str(b["reason"]),
+            )
+            for b in result.get("baseline", [])
+        ]
     plane = f" on the {now['dataPlane']} data plane" if now.get("dataPlane") else ""
-    sections.append(Section(
-        "Reachability now",
-        f"Each customer data center <-> VPC and <-> gateway pair right now{plane}, with the VIFs traffic takes each way.",
-        ("Data center", "VPC or gateway", "Reachable", "To AWS over", "Back over", "Why not"),
-        rows, bad=any(r[2] == "NO" for r in rows), describes=True,
-    ))  # fmt: skip
+    sections.append(
+        Section(
+            "Reachability now",
+            f"Each customer data center <-> VPC and <-> gateway pair right now{plane}, with the VIFs traffic takes each way.",
+            ("Data center", "VPC or gateway", "Reachable", "To AWS over", "Back over", "Why not"),
+            rows,
+            bad=any(r[2] == "NO" for r in rows),
+            describes=True,
+        )
+    )
 
     checks = result.get("checks", [])
-    sections.append(Section(
-        "Trusted Advisor / Prowler checks",
-        "What AWS's own checks for Direct Connect see: connection, location and VIF redundancy.",
-        ("Check", "Source", "Result", "Detail"),
-        [(str(c["name"]), str(c["source"]), "ok" if c["ok"] else "WARNING", str(c["detail"])) for c in checks],
-        bad=any(not c["ok"] for c in checks), describes=True,
-    ))  # fmt: skip
+    sections.append(
+        Section(
+            "Trusted Advisor / Prowler checks",
+            "What AWS's own checks for Direct Connect see: connection, location and VIF redundancy.",
+            ("Check", "Source", "Result", "Detail"),
+            [
+                (str(c["name"]), str(c["source"]), "ok" if c["ok"] else "WARNING", str(c["detail"]))
+                for c in checks
+            ],
+            bad=any(not c["ok"] for c in checks),
+            describes=True,
+        )
+    )
 
     findings = result.get("findings", [])
-    sections.append(Section(
-        "Route-level findings (what those checks miss)",
-        f"{len(findings)} finding(s)." if findings else "None: every prefix has more than one VIF, every"
-        " backup is usable, no session is over its prefix limit.",
-        ("Finding", "Where", "Detail"),
-        [(KIND_TEXT.get(str(f["kind"]), str(f["kind"])), _where(f), str(f["detail"])) for f in findings],
-        bad=bool(findings),
-    ))  # fmt: skip
+    sections.append(
+        Section(
+            "Route-level findings (what those checks miss)",
+            f"{len(findings)} finding(s)."
+            if findings
+            else "None: every prefix has more than one VIF, every"
+            " backup is usable, no session is over its prefix limit.",
+            ("Finding", "Where", "Detail"),
+            [
+                (KIND_TEXT.get(str(f["kind"]), str(f["kind"])), _where(f), str(f["detail"]))
+                for f in findings
+            ],
+            bad=bool(findings),
+        )
+    )
     if stats:
-        sections.append(Section(
-            "Scenarios analysed",
-            f"{stats.get('failure_domains', 0)} failure domains: {stats.get('single_scenarios', 0)} single and "
-            f"{stats.get('pair_scenarios', 0)} pair scenarios in {stats.get('seconds', 0)} s.",
-        ))  # fmt: skip
-    title = "Resiliency analysis" + (f" — account {result['account']}" if result.get("account") else "")
+        sections.append(
+            Section(
+                "Scenarios analysed",
+                f"{stats.get('failure_domains', 0)} failure domains: {stats.get('single_scenarios', 0)} single and "
+                f"{stats.get('pair_scenarios', 0)} pair scenarios in {stats.get('seconds', 0)} s.",
+            )
+        )
+    title = "Resiliency analysis" + (
+        f" — account {result['account']}" if result.get("account") else ""
+    )
     return Report(title, sla, verdict, sections)
 
 
 def _where(finding: dict[str, Any]) -> str:
-    parts = [str(finding[k]) for k in ("virtualInterfaceId", "prefix", "vpc", "router", "family") if finding.get(k)]
+    parts = [
+        str(finding[k])
+        for k in ("virtualInterfaceId", "prefix", "vpc", "router", "family")
+        if finding.get(k)
+    ]
     return " ".join(parts)
 
 
@@ -186,7 +241,11 @@ CSS = """
 
 
 def _cell(value: str) -> str:
-    cls = ' class="bad"' if value in ("NO", "WARNING") else (' class="ok"' if value in ("ok", "yes") else "")
+    cls = (
+        ' class="bad"'
+        if value in ("NO", "WARNING")
+        else (' class="ok"' if value in ("ok", "yes") else "")
+    )
     return f"<td{cls}>{escape(value)}</td>"
 
 
@@ -194,19 +253,25 @@ def html_fragment(result: dict[str, Any], limit: int | None = 200, level: int = 
     """The report as an HTML fragment (the console embeds it)."""
     report = build(result, limit)
     tone = {"99.99%": "sla-ok", "99.9%": "sla-mid"}.get(report.sla, "sla-bad")
-    out = [f'<div class="dx-report"><p class="dx-verdict {tone}"><b>SLA: {escape(report.sla)}</b> — '
-           f"{escape(report.verdict)}</p>"]  # fmt: skip
+    out = [
+        f'<div class="dx-report"><p class="dx-verdict {tone}"><b>SLA: {escape(report.sla)}</b> — '
+        f"{escape(report.verdict)}</p>"
+    ]
     h = f"h{level}"
     for sec in report.sections:
         out.append(f"<{h}>{escape(sec.title)}</{h}>")
         if sec.text:
-            out.append(f'<p{" class=bad" if sec.bad and not sec.describes else ""}>{escape(sec.text)}</p>')
+            out.append(
+                f"<p{' class=bad' if sec.bad and not sec.describes else ''}>{escape(sec.text)}</p>"
+            )
         if sec.rows:
             head = "".join(f"<th>{escape(x)}</th>" for x in sec.headers)
             body = "".join("<tr>" + "".join(_cell(c) for c in row) + "</tr>" for row in sec.rows)
             out.append(f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
         if sec.more:
-            out.append(f"<p>... and {sec.more} more (<code>dxlab analyze --json</code> lists them all).</p>")
+            out.append(
+                f"<p>... and {sec.more} more (<code>dxlab analyze --json</code> lists them all).</p>"
+            )
     out.append("</div>")
     return "\n".join(out)
 
@@ -215,9 +280,11 @@ def html(result: dict[str, Any], limit: int | None = 200, diagram: str | None = 
     """A standalone page; `diagram` (the topology's SVG) is drawn after the verdict."""
     title = escape(build(result, 0).title)
     drawing = f'<h2>Topology</h2><div style="overflow:auto">{diagram}</div>' if diagram else ""
-    return (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{title}</title>'
-            f"<style>body{{margin:2em;font-family:-apple-system,'Segoe UI',Helvetica,Arial,sans-serif}}{CSS}svg{{max-width:100%;height:auto}}</style></head><body><h1>{title}</h1>\n"
-            f"{html_fragment(result, limit)}\n{drawing}</body></html>\n")  # fmt: skip
+    return (
+        f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{title}</title>'
+        f"<style>body{{margin:2em;font-family:-apple-system,'Segoe UI',Helvetica,Arial,sans-serif}}{CSS}svg{{max-width:100%;height:auto}}</style></head><body><h1>{title}</h1>\n"
+        f"{html_fragment(result, limit)}\n{drawing}</body></html>\n"
+    )
 
 
 # -- rich (the CLI's default) ---------------------------------------------------------
@@ -228,8 +295,13 @@ def rich_renderables(result: dict[str, Any], limit: int = 15) -> list[Any]:
 
     report = build(result, limit)
     colour = {"99.99%": "green", "99.9%": "yellow"}.get(report.sla, "red")
-    out: list[Any] = [Panel(Text.assemble((f"SLA: {report.sla}", f"bold {colour}"), "  ", report.verdict),
-                            title=report.title, expand=False)]  # fmt: skip
+    out: list[Any] = [
+        Panel(
+            Text.assemble((f"SLA: {report.sla}", f"bold {colour}"), "  ", report.verdict),
+            title=report.title,
+            expand=False,
+        )
+    ]
     skip = {"Reachability now", "Scenarios analysed"}
     for sec in report.sections:
         if sec.title in skip and not sec.bad:
@@ -240,9 +312,16 @@ def rich_renderables(result: dict[str, Any], limit: int = 15) -> list[Any]:
         if sec.rows:
             table = Table(*sec.headers, show_edge=False, pad_edge=False)
             for row in sec.rows:
-                table.add_row(*(Text(c, style="red" if c in ("NO", "WARNING") else "") for c in row))
+                table.add_row(
+                    *(Text(c, style="red" if c in ("NO", "WARNING") else "") for c in row)
+                )
             out.append(table)
         if sec.more:
-            out.append(Text(f"... and {sec.more} more (--json, --markdown or --html list them all)", style="dim"))
+            out.append(
+                Text(
+                    f"... and {sec.more} more (--json, --markdown or --html list them all)",
+                    style="dim",
+                )
+            )
         out.append(Text(""))
     return out

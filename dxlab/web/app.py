@@ -107,7 +107,9 @@ async def _refuse_too_large(path: str, send: Send, request_id: str) -> None:
     from dxlab.web.errors import ProtocolError
 
     err = ProtocolError(
-        f"Request body too large (more than {MAX_BODY} bytes)", "RequestEntityTooLargeException", 413
+        f"Request body too large (more than {MAX_BODY} bytes)",
+        "RequestEntityTooLargeException",
+        413,
     )
     if path.startswith(CBOR_PREFIX):
         status, payload = errors.cbor_error(err)
@@ -144,7 +146,6 @@ async def _read_body(receive: Receive) -> bytes:
         chunks.append(chunk)
         if not message.get("more_body"):
             return b"".join(chunks)
-
 
 
 __all__ = ["DxlabApp"]

@@ -27,7 +27,15 @@ class Call:
     def done(self) -> None:
         if log.isEnabledFor(logging.INFO):
             ms = (time.perf_counter() - self.started) * 1000
-            log.info("%s %s %s %d %s %.1f ms", self.account, self.region, self.operation, self.status, self.error, ms)
+            log.info(
+                "%s %s %s %d %s %.1f ms",
+                self.account,
+                self.region,
+                self.operation,
+                self.status,
+                self.error,
+                ms,
+            )
 
 
 def start() -> Call:

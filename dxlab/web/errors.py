@@ -55,4 +55,8 @@ def cbor_error(error: DxlabError) -> tuple[int, bytes]:
 
 
 def server_error() -> DxlabError:
-    return WireError("An internal error occurred in dxlab; see the server log.", "DirectConnectServerException", 500)
+    return WireError(
+        "An internal error occurred in dxlab; see the server log.",
+        "DirectConnectServerException",
+        500,
+    )

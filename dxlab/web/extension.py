@@ -28,10 +28,14 @@ class ExtensionApp:
     def caller(self, request: Request) -> Caller:
         # The console and curl may call without SigV4 in permissive mode (X-Dxlab-Account,
         # X-Dxlab-Region name who and where; the server's --region by default).
-        signed = "authorization" in request.headers or "X-Amz-Signature=" in request.scope.get("query_string", b"").decode("latin-1")
+        signed = "authorization" in request.headers or "X-Amz-Signature=" in request.scope.get(
+            "query_string", b""
+        ).decode("latin-1")
         if not signed and self.host.settings.auth != "strict":
             headers = request.headers
-            return Caller(headers.get("x-dxlab-account", DEFAULT_ACCOUNT), headers.get("x-dxlab-region", ""))
+            return Caller(
+                headers.get("x-dxlab-account", DEFAULT_ACCOUNT), headers.get("x-dxlab-region", "")
+            )
         return self.host.caller(request)
 
     async def __call__(self, request: Request, send: Send) -> None:
@@ -54,7 +58,9 @@ class ExtensionApp:
             if not isinstance(payload, dict):
                 raise ProtocolError("Request body must be a JSON object")
             ctx = self.host.context(caller.account, request_id, caller.region)
-            result = self.host.bus.handle(route.handler, ctx, {**query, **payload, **params}, write=route.write)
+            result = self.host.bus.handle(
+                route.handler, ctx, {**query, **payload, **params}, write=route.write
+            )
             if isinstance(result, (bytes, bytearray)):
                 await respond(send, 200, bytes(result), "application/octet-stream", request_id)
                 return

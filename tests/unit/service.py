@@ -211,6 +211,10 @@ def start(
 ) -> Service:
     # As the end-to-end fixtures: VIFs come up without a customer router described (dxlab serve
     # --vifs-up-without-router); the tests of that rule say so themselves.
-    settings = Settings(region=region, provisioning=provisioning, realistic_factor=realistic_factor,
-                        vifs_up_without_router=True)
+    settings = Settings(
+        region=region,
+        provisioning=provisioning,
+        realistic_factor=realistic_factor,
+        vifs_up_without_router=True,
+    )
     return Service(bootstrap("memory://", settings, plane=SimPlane()))

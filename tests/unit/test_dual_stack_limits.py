@@ -102,8 +102,11 @@ def test_verify_ipv6_reaches_the_instance_over_the_ipv6_session(dx: Service) -> 
     cid, vif_id = dual_vpc(dx)
     result = dx.ext("GET", "/verify", ipv6="true", count=2)
     assert result["reachable"], result["reason"]
-    assert (result["source"], result["destination"], result["family"]) == ("2a02:1388:100::1", "2600:1f18:aa00:1::10",
-                                                                         "ipv6")  # fmt: skip
+    assert (result["source"], result["destination"], result["family"]) == (
+        "2a02:1388:100::1",
+        "2600:1f18:aa00:1::10",
+        "ipv6",
+    )
     v6 = next(p for p in dx.vif(vif_id)["bgpPeers"] if p["addressFamily"] == "ipv6")
     hops = result["hops"]
     assert hops[1]["address"] == v6["amazonAddress"].split("/")[0] and hops[1][
@@ -112,8 +115,11 @@ def test_verify_ipv6_reaches_the_instance_over_the_ipv6_session(dx: Service) -> 
     assert (
         hops[-2]["address"] == "2600:1f18:aa00::1" and hops[-1]["address"] == "2600:1f18:aa00:1::10"
     )
-    advertised = {r["cidr"] for r in dx.call("ListVirtualInterfaceRoutes", virtualInterfaceId=vif_id)["routes"]
-                  if r["routeDirection"] == "advertised" and r["addressFamily"] == "ipv6"}  # fmt: skip
+    advertised = {
+        r["cidr"]
+        for r in dx.call("ListVirtualInterfaceRoutes", virtualInterfaceId=vif_id)["routes"]
+        if r["routeDirection"] == "advertised" and r["addressFamily"] == "ipv6"
+    }
     assert advertised == {"2600:1f18:aa00::/56"}
 
 

@@ -26,13 +26,28 @@ def busy(dx: Service) -> dict[str, str]:
     vpc = ec2(dx, "CreateVpc", CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
     subnet = ec2(dx, "CreateSubnet", VpcId=vpc, CidrBlock="10.0.1.0/24")["Subnet"]["SubnetId"]
     sg = ec2(dx, "CreateSecurityGroup", GroupName="ping", Description="d", VpcId=vpc)["GroupId"]
-    ec2(dx, "AuthorizeSecurityGroupIngress", GroupId=sg, IpPermissions=[
-        {"IpProtocol": "icmp", "FromPort": -1, "ToPort": -1, "IpRanges": [{"CidrIp": "10.1.0.0/16"}]}])
-    iid = ec2(dx, "RunInstances", ImageId="ami-1", MinCount=1, MaxCount=1, SubnetId=subnet)["Instances"][0]["InstanceId"]
+    ec2(
+        dx,
+        "AuthorizeSecurityGroupIngress",
+        GroupId=sg,
+        IpPermissions=[
+            {
+                "IpProtocol": "icmp",
+                "FromPort": -1,
+                "ToPort": -1,
+                "IpRanges": [{"CidrIp": "10.1.0.0/16"}],
+            }
+        ],
+    )
+    iid = ec2(dx, "RunInstances", ImageId="ami-1", MinCount=1, MaxCount=1, SubnetId=subnet)[
+        "Instances"
+    ][0]["InstanceId"]
     vgw = ec2(dx, "CreateVpnGateway", Type="ipsec.1")["VpnGateway"]["VpnGatewayId"]
     ec2(dx, "AttachVpnGateway", VpcId=vpc, VpnGatewayId=vgw)
     tgw = ec2(dx, "CreateTransitGateway")["TransitGateway"]["TransitGatewayId"]
-    ec2(dx, "CreateTransitGatewayVpcAttachment", TransitGatewayId=tgw, VpcId=vpc, SubnetIds=[subnet])
+    ec2(
+        dx, "CreateTransitGatewayVpcAttachment", TransitGatewayId=tgw, VpcId=vpc, SubnetIds=[subnet]
+    )
     ec2(dx, "CreateTags", Resources=[vpc, vgw], Tags=[{"Key": "k", "Value": "v"}])
     return {"vpc": vpc, "subnet": subnet, "sg": sg, "instance": iid, "vgw": vgw, "tgw": tgw}
 
@@ -52,21 +67,40 @@ def test_every_ec2_read_changes_nothing(dx: Service) -> None:
         assert dx.tables() == before, action
 
 
-@pytest.mark.parametrize(("action", "args"), [
-    ("DeleteVpc", {"VpcId": "vpc"}),                            # subnets, gateways, groups
-    ("DeleteSubnet", {"SubnetId": "subnet"}),                   # a running instance
-    ("DeleteVpnGateway", {"VpnGatewayId": "vgw"}),              # attached
-    ("DeleteTransitGateway", {"TransitGatewayId": "tgw"}),      # a VPC attachment
-    ("DeleteSecurityGroup", {"GroupId": "sg"}),                 # an instance in the group (made below)
-    ("CreateSubnet", {"VpcId": "vpc", "CidrBlock": "10.0.1.128/25"}),
-    ("AttachVpnGateway", {"VpcId": "vpc", "VpnGatewayId": "vgw"}),
-    ("RunInstances", {"ImageId": "ami-1", "MinCount": 1, "MaxCount": 1, "SubnetId": "subnet",
-                      "PrivateIpAddress": "10.0.1.4"}),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("action", "args"),
+    [
+        ("DeleteVpc", {"VpcId": "vpc"}),  # subnets, gateways, groups
+        ("DeleteSubnet", {"SubnetId": "subnet"}),  # a running instance
+        ("DeleteVpnGateway", {"VpnGatewayId": "vgw"}),  # attached
+        ("DeleteTransitGateway", {"TransitGatewayId": "tgw"}),  # a VPC attachment
+        ("DeleteSecurityGroup", {"GroupId": "sg"}),  # an instance in the group (made below)
+        ("CreateSubnet", {"VpcId": "vpc", "CidrBlock": "10.0.1.128/25"}),
+        ("AttachVpnGateway", {"VpcId": "vpc", "VpnGatewayId": "vgw"}),
+        (
+            "RunInstances",
+            {
+                "ImageId": "ami-1",
+                "MinCount": 1,
+                "MaxCount": 1,
+                "SubnetId": "subnet",
+                "PrivateIpAddress": "10.0.1.4",
+            },
+        ),
+    ],
+)
 def test_a_refused_call_changes_nothing(dx: Service, action: str, args: dict[str, Any]) -> None:
     ids = busy(dx)
     if action == "DeleteSecurityGroup":  # make it used: an instance in the group
-        ec2(dx, "RunInstances", ImageId="ami-1", MinCount=1, MaxCount=1, SubnetId=ids["subnet"], SecurityGroupIds=[ids["sg"]])
+        ec2(
+            dx,
+            "RunInstances",
+            ImageId="ami-1",
+            MinCount=1,
+            MaxCount=1,
+            SubnetId=ids["subnet"],
+            SecurityGroupIds=[ids["sg"]],
+        )
     resolved = {k: ids.get(v, v) if isinstance(v, str) else v for k, v in args.items()}
     before = dx.tables()
     with pytest.raises(Ec2Error):
@@ -94,7 +128,9 @@ def test_instance_lifecycle_on_the_clock(make_dx: Callable[..., Service]) -> Non
     dx.advance(1)
     assert _state(dx, iid) == "terminated"
     dx.advance(3600)
-    assert ec2(dx, "DescribeInstances")["Reservations"] == []  # forgotten, as EC2 does after about an hour
+    assert (
+        ec2(dx, "DescribeInstances")["Reservations"] == []
+    )  # forgotten, as EC2 does after about an hour
 
 
 def test_every_marked_ec2_handler_is_served_and_in_the_model() -> None:
@@ -111,8 +147,11 @@ def test_every_marked_ec2_handler_is_served_and_in_the_model() -> None:
     left_out = []
     for info in pkgutil.walk_packages(dxlab.service.ec2.__path__, "dxlab.service.ec2."):
         module = importlib.import_module(info.name)
-        left_out += [f"{info.name}.{name}" for name, fn in vars(module).items()
-                     if registry.marked(fn) is not None and id(fn) not in served]  # fmt: skip
+        left_out += [
+            f"{info.name}.{name}"
+            for name, fn in vars(module).items()
+            if registry.marked(fn) is not None and id(fn) not in served
+        ]
     assert not left_out, f"marked but not in EC2_FAMILIES: {left_out}"
     assert set(HANDLERS.ec2_operations) <= set(operations())
     assert len(HANDLERS.ec2_operations) >= 48

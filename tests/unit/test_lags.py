@@ -298,7 +298,9 @@ def test_another_accounts_lag_does_not_exist_for_you(dx: Service) -> None:
 
 
 @pytest.mark.parametrize("lag_first", [True, False])
-def test_a_lag_and_a_connection_of_one_location_and_speed_share_a_device(dx: Service, lag_first: bool) -> None:
+def test_a_lag_and_a_connection_of_one_location_and_speed_share_a_device(
+    dx: Service, lag_first: bool
+) -> None:
     """lag_placement: whichever is ordered first, they land on one device, so the
     association (Terraform's aws_dx_connection_association) is accepted."""
     one = {"location": "CSVA1", "connectionsBandwidth": "1Gbps", "numberOfConnections": 1}
@@ -309,8 +311,15 @@ def test_a_lag_and_a_connection_of_one_location_and_speed_share_a_device(dx: Ser
         conn = dx.call("CreateConnection", location="CSVA1", bandwidth="1Gbps", connectionName="c")
         made = lag(dx, **one)
     assert conn["awsDevice"] == made["awsDevice"]
-    joined = dx.call("AssociateConnectionWithLag", connectionId=conn["connectionId"], lagId=made["lagId"])
+    joined = dx.call(
+        "AssociateConnectionWithLag", connectionId=conn["connectionId"], lagId=made["lagId"]
+    )
     assert joined["lagId"] == made["lagId"]
     # Another speed is not drawn there; a second LAG spreads away from the first.
-    assert dx.call("CreateConnection", location="CSVA1", bandwidth="10Gbps", connectionName="f")["awsDevice"] != made["awsDevice"]
+    assert (
+        dx.call("CreateConnection", location="CSVA1", bandwidth="10Gbps", connectionName="f")[
+            "awsDevice"
+        ]
+        != made["awsDevice"]
+    )
     assert lag(dx, **one)["awsDevice"] != made["awsDevice"]

@@ -30,11 +30,20 @@ def test_a_hosted_vif_goes_down_when_the_owner_of_its_port_cuts_it() -> None:
     dx = start()
     conn = dx.connection(account=OWNER)
     vif = dx.call(
-        "AllocatePrivateVirtualInterface", OWNER, connectionId=conn, ownerAccount=CUSTOMER,
-        newPrivateVirtualInterfaceAllocation={"virtualInterfaceName": "hosted", "vlan": 201, "asn": 65000},
-    )["virtualInterfaceId"]  # fmt: skip
+        "AllocatePrivateVirtualInterface",
+        OWNER,
+        connectionId=conn,
+        ownerAccount=CUSTOMER,
+        newPrivateVirtualInterfaceAllocation={
+            "virtualInterfaceName": "hosted",
+            "vlan": 201,
+            "asn": 65000,
+        },
+    )["virtualInterfaceId"]
     vgw = dx.virtual_gateway(account=CUSTOMER)
-    dx.call("ConfirmPrivateVirtualInterface", CUSTOMER, virtualInterfaceId=vif, virtualGatewayId=vgw)
+    dx.call(
+        "ConfirmPrivateVirtualInterface", CUSTOMER, virtualInterfaceId=vif, virtualGatewayId=vgw
+    )
     assert dx.vif(vif, CUSTOMER)["virtualInterfaceState"] == "available"
     assert routes_of(dx, vif, CUSTOMER)
     dx.ext("POST", "/failures", OWNER, kind="connection", id=conn, minutes=5)
@@ -77,12 +86,22 @@ def test_a_failover_test_on_the_only_vif_reports_the_gateway_lost() -> None:
 
 
 def test_the_lab_advertises_what_the_routing_model_advertises_for_allowed_prefixes() -> None:
-    net = build(HIGH, adverts={"dc1": [Advertisement("10.1.0.0/16")], "dc2": [Advertisement("10.2.0.0/16")]})
+    net = build(
+        HIGH, adverts={"dc1": [Advertisement("10.1.0.0/16")], "dc2": [Advertisement("10.2.0.0/16")]}
+    )
     # allowed-to-prefixes.md: for a VGW the allowed prefixes filter the VPC CIDRs.
     for allowed in (("10.100.0.0/16",), ("10.0.0.0/8",), ("10.100.5.0/24",)):
         assoc = Association(net.associations[0].dx_gateway_id, VGW, allowed)
-        wide = type(net)(net.region, net.links, net.vifs, net.gateways, (assoc,), net.topology, net.router_of_link,
-                         net.vpc_gateways)  # fmt: skip
+        wide = type(net)(
+            net.region,
+            net.links,
+            net.vifs,
+            net.gateways,
+            (assoc,),
+            net.topology,
+            net.router_of_link,
+            net.vpc_gateways,
+        )
         vif = next(iter(wide.vifs.values()))
         sim = sorted(r.cidr for r in advertised_routes(wide, vif, "ipv4"))
         lab = sorted(cidr for cidr, _ in vif_exports(wide, vif))

@@ -31,8 +31,14 @@ sites:
 
 
 def public_vif(dx: Service, cid: str, approve: bool = True) -> str:
-    spec = {"virtualInterfaceName": "pub", "vlan": 300, "asn": 65001, "amazonAddress": "45.61.44.1/30",
-            "customerAddress": "45.61.44.2/30", "routeFilterPrefixes": [{"cidr": APPROVED}]}  # fmt: skip
+    spec = {
+        "virtualInterfaceName": "pub",
+        "vlan": 300,
+        "asn": 65001,
+        "amazonAddress": "45.61.44.1/30",
+        "customerAddress": "45.61.44.2/30",
+        "routeFilterPrefixes": [{"cidr": APPROVED}],
+    }
     made = dx.call("CreatePublicVirtualInterface", connectionId=cid, newPublicVirtualInterface=spec)
     vif_id = str(made["virtualInterfaceId"])
     if approve:

@@ -55,7 +55,9 @@ def check_provider(loc: catalog.Location, provider: str | None) -> None:
     """A provider named for a port (CreateConnection) or its LOA-CFA (DescribeLoa) is one
     that serves the location."""
     if provider is not None and provider not in loc.providers:
-        shown = provider if len(provider) <= 64 else f"{provider[:60]}... ({len(provider)} characters)"
+        shown = (
+            provider if len(provider) <= 64 else f"{provider[:60]}... ({len(provider)} characters)"
+        )
         raise ValidationError(f"Provider {shown!r} is not available at location {loc.code}")
 
 
@@ -114,7 +116,8 @@ def create_connection(
         raise ValidationError(f"Billing mode {billing} is not available at location {loc.code}")
     macsec = bool(req.get("requestMACSec"))
     if macsec and (
-        bandwidth not in MACSEC_BANDWIDTHS or DEDICATED_BANDWIDTHS[bandwidth] not in loc.macsec_port_speeds
+        bandwidth not in MACSEC_BANDWIDTHS
+        or DEDICATED_BANDWIDTHS[bandwidth] not in loc.macsec_port_speeds
     ):
         raise ValidationError(f"MACsec is not available for {bandwidth} connections at {loc.code}")
     tags = initial_tags(req)
@@ -137,9 +140,17 @@ def create_connection(
         prefer: frozenset[str] = frozenset()
     else:
         prefer = lag_devices_with_room(uow, ctx.account, loc.code, bandwidth)
-    device, port = place(uow, loc, ctx.account, connection_id, on_device=on_device,
-                         avoid_devices=avoid_devices, prefer_devices=prefer, ports_here=ports_here,
-                         sub_location=sub_location)  # fmt: skip
+    device, port = place(
+        uow,
+        loc,
+        ctx.account,
+        connection_id,
+        on_device=on_device,
+        avoid_devices=avoid_devices,
+        prefer_devices=prefer,
+        ports_here=ports_here,
+        sub_location=sub_location,
+    )
     doc = new_connection_doc(
         ctx,
         connection_id,
@@ -159,7 +170,11 @@ def create_connection(
         from dxlab.service.connections.lag_rules import adopt_new_member
 
         adopt_new_member(uow, ctx, lag, doc)
-    uow.put(Record("connection", connection_id, ctx.account, doc, meta, parent=lag_id, created=ctx.now()))
+    uow.put(
+        Record(
+            "connection", connection_id, ctx.account, doc, meta, parent=lag_id, created=ctx.now()
+        )
+    )
     schedule_provisioning(uow, ctx, connection_id)
     return _connection(doc)
 
@@ -174,15 +189,21 @@ def schedule_provisioning(uow: UnitOfWork, ctx: Context, connection_id: str) -> 
 def _provision(rec: Record, step: str, ctx: Context) -> None:
     if step == "loa":
         rec.doc.setdefault("loaIssueTime", ctx.now())
-    elif step == ConnectionState.PENDING and rec.doc["connectionState"] == ConnectionState.REQUESTED:
+    elif (
+        step == ConnectionState.PENDING and rec.doc["connectionState"] == ConnectionState.REQUESTED
+    ):
         set_state(rec.doc, CONNECTION, ConnectionState.PENDING)
         rec.meta["crossConnect"] = True
-    elif step == ConnectionState.AVAILABLE and rec.doc["connectionState"] == ConnectionState.PENDING:
+    elif (
+        step == ConnectionState.AVAILABLE and rec.doc["connectionState"] == ConnectionState.PENDING
+    ):
         set_state(rec.doc, CONNECTION, ConnectionState.AVAILABLE)
 
 
 @timer_action(PROVISION)
-def provision_step(uow: UnitOfWork, ctx: Context, connection_id: str, payload: dict[str, Any]) -> None:
+def provision_step(
+    uow: UnitOfWork, ctx: Context, connection_id: str, payload: dict[str, Any]
+) -> None:
     rec = uow.get("connection", connection_id)
     if rec is None or rec.doc["connectionState"] in CONNECTION.gone:
         return
@@ -209,14 +230,18 @@ def complete_cross_connect(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) 
     check_not_held(rec, "its cross-connect can be completed")
     state = rec.doc["connectionState"]
     if state not in (ConnectionState.REQUESTED, ConnectionState.PENDING):
-        raise Conflict(f"Connection {rec.id} is in state {state}; its cross-connect is already complete")
+        raise Conflict(
+            f"Connection {rec.id} is in state {state}; its cross-connect is already complete"
+        )
     uow.cancel_timers(rec.id, PROVISION)
     rec.doc.setdefault("loaIssueTime", ctx.now())
     set_state(rec.doc, CONNECTION, ConnectionState.PENDING)
     rec.meta["crossConnect"] = True
     uow.put(rec)
     member_changed(uow, rec.doc)
-    uow.schedule(ctx.now(), PROVISION, rec.id, {"step": ConnectionState.AVAILABLE.value, "rest": []})
+    uow.schedule(
+        ctx.now(), PROVISION, rec.id, {"step": ConnectionState.AVAILABLE.value, "rest": []}
+    )
     return rec.doc
 
 
@@ -260,7 +285,9 @@ def describe_connections(
 def update_connection(uow: UnitOfWork, ctx: Context, req: UpdateConnectionRequest) -> Connection:
     rec = find(uow, ctx, "connection", req["connectionId"])
     if rec.doc["connectionState"] in CONNECTION.gone:
-        raise Conflict(f"Connection {rec.id} is in state {rec.doc['connectionState']} and cannot be updated")
+        raise Conflict(
+            f"Connection {rec.id} is in state {rec.doc['connectionState']} and cannot be updated"
+        )
     if "connectionName" in req:
         rec.doc["connectionName"] = req["connectionName"]
     mode = req.get("encryptionMode")
@@ -293,9 +320,10 @@ def delete_connection(uow: UnitOfWork, ctx: Context, req: DeleteConnectionReques
         raise Conflict(f"Connection {rec.id} is already {state}")
     # deleteconnection.md: only when no virtual interfaces are attached.
     vifs = [
-        v for v in uow.list("virtual_interface", parent=rec.id)
+        v
+        for v in uow.list("virtual_interface", parent=rec.id)
         if v.doc.get("virtualInterfaceState") in VIF.live
-    ]  # fmt: skip
+    ]
     if vifs:
         raise Conflict(
             f"Connection {rec.id} has {len(vifs)} virtual interface(s); delete them before the connection"
@@ -327,7 +355,9 @@ def update_billing_mode(
     for rec in records:  # validate all first: the call changes all or nothing
         loc = catalog.location(rec.doc["location"])
         if loc is None or mode not in loc.billing_modes:
-            raise ValidationError(f"Billing mode {mode} is not available at location {rec.doc['location']}")
+            raise ValidationError(
+                f"Billing mode {mode} is not available at location {rec.doc['location']}"
+            )
         if rec.doc["connectionState"] in CONNECTION.gone:
             raise Conflict(f"Connection {rec.id} is in state {rec.doc['connectionState']}")
     for rec in records:

@@ -22,7 +22,9 @@ from dxlab.service.connections.lag_rules import lag_members
 from dxlab.store.repository import UnitOfWork
 
 
-def _live_lags(uow: UnitOfWork, account: str, location: str, bandwidth: str) -> list[tuple[str, str]]:
+def _live_lags(
+    uow: UnitOfWork, account: str, location: str, bandwidth: str
+) -> list[tuple[str, str]]:
     """(LAG id, device) of the account's live LAGs of this location and speed."""
     return [
         (r.id, str(r.doc.get("awsDevice")))
@@ -33,7 +35,9 @@ def _live_lags(uow: UnitOfWork, account: str, location: str, bandwidth: str) -> 
     ]
 
 
-def lag_devices_with_room(uow: UnitOfWork, account: str, location: str, bandwidth: str) -> frozenset[str]:
+def lag_devices_with_room(
+    uow: UnitOfWork, account: str, location: str, bandwidth: str
+) -> frozenset[str]:
     """Devices a new standalone connection should prefer: its LAGs' that can take one more."""
     limit = rules.member_limit(bandwidth)
     return frozenset(
@@ -43,7 +47,9 @@ def lag_devices_with_room(uow: UnitOfWork, account: str, location: str, bandwidt
     )
 
 
-def standalone_devices(uow: UnitOfWork, account: str, location: str, bandwidth: str) -> frozenset[str]:
+def standalone_devices(
+    uow: UnitOfWork, account: str, location: str, bandwidth: str
+) -> frozenset[str]:
     """Devices a new LAG should prefer: where the account's standalone dedicated
     connections of this location and speed are and none of its LAGs is."""
     taken = {device for _, device in _live_lags(uow, account, location, bandwidth)}

@@ -38,7 +38,9 @@ def lag_members(uow: UnitOfWork, lag_id: str) -> list[Record]:
         r
         for kind in MEMBER_KINDS
         for r in uow.list(kind, parent=lag_id)
-        if r.doc.get("lagId") == lag_id and member_state(r) not in CONNECTION.gone and not is_hosted(r)
+        if r.doc.get("lagId") == lag_id
+        and member_state(r) not in CONNECTION.gone
+        and not is_hosted(r)
     ]
 
 
@@ -68,7 +70,9 @@ def lag_view(uow: UnitOfWork, lag: Record) -> dict[str, Any]:
     # lags.md: a LAG of interconnects can host connections (a partner's LAG).
     doc["allowsHostedConnections"] = any(r.kind == "interconnect" for r in members)
     if doc["lagState"] not in LAG.gone:
-        derived = rules.lag_state([member_state(r) for r in members], int(doc.get("minimumLinks", 0)))
+        derived = rules.lag_state(
+            [member_state(r) for r in members], int(doc.get("minimumLinks", 0))
+        )
         set_state(doc, LAG, derived)
     return doc
 

@@ -162,8 +162,14 @@ def order_connection(
     connection_id = ids.connection_id()
     # A new LAG's first connection goes where the account's standalone connections of this
     # location and speed are, so they can join it (lag_placement).
-    prefer = frozenset() if on_device else standalone_devices(uow, ctx.account, loc.code, req["connectionsBandwidth"])
-    device, port = place(uow, loc, ctx.account, connection_id, on_device=on_device, prefer_devices=prefer)
+    prefer = (
+        frozenset()
+        if on_device
+        else standalone_devices(uow, ctx.account, loc.code, req["connectionsBandwidth"])
+    )
+    device, port = place(
+        uow, loc, ctx.account, connection_id, on_device=on_device, prefer_devices=prefer
+    )
     doc = new_connection_doc(
         ctx,
         connection_id,
@@ -248,9 +254,17 @@ def order_members(
         name = f"Requested Connection {i + 1} for Lag {lag.id}"
         if existing is not None and existing.kind == "interconnect":
             rec = order_interconnect(
-                uow, ctx, loc, name, req["connectionsBandwidth"], lag=lag, on_device=on_device,
-                provider=req.get("providerName"), macsec=bool(req.get("requestMACSec")), tags=tags,
-            )  # fmt: skip
+                uow,
+                ctx,
+                loc,
+                name,
+                req["connectionsBandwidth"],
+                lag=lag,
+                on_device=on_device,
+                provider=req.get("providerName"),
+                macsec=bool(req.get("requestMACSec")),
+                tags=tags,
+            )
         else:
             rec = order_connection(uow, ctx, loc, lag, name, on_device, req, tags)
         on_device = rec.doc["awsDevice"]

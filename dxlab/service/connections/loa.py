@@ -106,8 +106,16 @@ def letter(uow: UnitOfWork, ctx: Context, rec: Record, provider: str | None) -> 
         check_provider(loc, provider.strip())
     ports = [_port(m) for m in _lag_members(uow, rec)] if rec.kind == "lag" else [_port(rec)]
     if rec.kind == "lag" and not ports:
-        ports = [LoaPort(rec.id, str(rec.doc.get("lagName", "")), str(rec.doc.get("awsDevice", "")),
-                         str(rec.doc.get("awsDeviceV2", "")), None, None)]  # fmt: skip
+        ports = [
+            LoaPort(
+                rec.id,
+                str(rec.doc.get("lagName", "")),
+                str(rec.doc.get("awsDevice", "")),
+                str(rec.doc.get("awsDeviceV2", "")),
+                None,
+                None,
+            )
+        ]
     bandwidth = str(rec.doc.get(bandwidth_field, ""))
     return LoaCfa(
         kind=kind,

@@ -55,8 +55,12 @@ class _Letter(FPDF):
     def footer(self) -> None:
         self.set_y(-15)
         self.set_font("Helvetica", "I", 8)
-        self.cell(0, 10, "Issued by dxlab, a Direct Connect lab: not an authorization at a real facility.",
-                  align="C")  # fmt: skip
+        self.cell(
+            0,
+            10,
+            "Issued by dxlab, a Direct Connect lab: not an authorization at a real facility.",
+            align="C",
+        )
 
 
 def render(loa: LoaCfa) -> bytes:
@@ -68,14 +72,20 @@ def render(loa: LoaCfa) -> bytes:
     pdf.set_subject("Letter of Authorization and Connecting Facility Assignment")
     pdf.add_page()
     pdf.set_font("Helvetica", "B", 15)
-    pdf.multi_cell(0, 8, "Letter of Authorization and Connecting Facility Assignment (LOA-CFA)",
-                   new_x=XPos.LMARGIN, new_y=YPos.NEXT)  # fmt: skip
+    pdf.multi_cell(
+        0,
+        8,
+        "Letter of Authorization and Connecting Facility Assignment (LOA-CFA)",
+        new_x=XPos.LMARGIN,
+        new_y=YPos.NEXT,
+    )
     pdf.set_font("Helvetica", "", 10)
     pdf.cell(0, 6, "Amazon Web Services - AWS Direct Connect", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(4)
     loc = loa.location
     pdf.multi_cell(
-        0, 5,
+        0,
+        5,
         _latin1(
             f"To the colocation provider at {loc.name} ({loc.code}): Amazon Web Services"
             f" authorizes {loa.requester} to order a cross connect to the AWS Direct Connect"
@@ -83,8 +93,9 @@ def render(loa: LoaCfa) -> bytes:
             " requester's equipment to the AWS panel positions listed in the Connecting"
             " Facility Assignment."
         ),
-        new_x=XPos.LMARGIN, new_y=YPos.NEXT,
-    )  # fmt: skip
+        new_x=XPos.LMARGIN,
+        new_y=YPos.NEXT,
+    )
     pdf.ln(3)
     with pdf.table(col_widths=(45, 135), first_row_as_headings=False, text_align="LEFT") as table:
         for label, value in _facts(loa):
@@ -102,15 +113,25 @@ def render(loa: LoaCfa) -> bytes:
         for p in loa.ports:
             sub = p.sub_location
             where = sub.name if sub else "-"
-            table.row([p.connection_id, p.aws_device, _latin1(where), "-" if p.port is None else str(p.port),
-                       sub.meet_me_room if sub else "-", p.panel_positions])  # fmt: skip
+            table.row(
+                [
+                    p.connection_id,
+                    p.aws_device,
+                    _latin1(where),
+                    "-" if p.port is None else str(p.port),
+                    sub.meet_me_room if sub else "-",
+                    p.panel_positions,
+                ]
+            )
     pdf.ln(5)
     pdf.set_font("Helvetica", "", 10)
     pdf.multi_cell(
-        0, 5,
+        0,
+        5,
         f"This LOA-CFA is valid for {VALID_DAYS} days from the date of issue. If the cross"
         f" connect is not completed within {VALID_DAYS} days, the authority granted by this"
         " LOA-CFA expires; download it again from AWS Direct Connect to renew it.",
-        new_x=XPos.LMARGIN, new_y=YPos.NEXT,
-    )  # fmt: skip
+        new_x=XPos.LMARGIN,
+        new_y=YPos.NEXT,
+    )
     return bytes(pdf.output())

@@ -54,7 +54,9 @@ def key_target(uow: UnitOfWork, ctx: Context, connection_id: str) -> Record:
     return rec
 
 
-def resolve_secret(uow: UnitOfWork, ctx: Context, req: AssociateMacSecKeyRequest) -> tuple[str, str]:
+def resolve_secret(
+    uow: UnitOfWork, ctx: Context, req: AssociateMacSecKeyRequest
+) -> tuple[str, str]:
     """(secret ARN, CKN) for the request: an existing secret, or the pair stored as one."""
     arn, ckn, cak = req.get("secretARN"), req.get("ckn"), req.get("cak")
     check_key_request(arn, ckn, cak)

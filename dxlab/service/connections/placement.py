@@ -46,8 +46,12 @@ def place(
     """`ports_here`: the account's ports at this location, when the caller has listed them;
     `sub_location`: only devices on that floor or in that meet-me room. `prefer_devices`
     (see lag_placement) comes before the spread; `avoid_devices` before it."""
-    devices = [d for d in location.devices if (on_device is None or d.aws_device == on_device)
-               and (sub_location is None or d.sub_location == sub_location)]  # fmt: skip
+    devices = [
+        d
+        for d in location.devices
+        if (on_device is None or d.aws_device == on_device)
+        and (sub_location is None or d.sub_location == sub_location)
+    ]
     mine: dict[str, int] = {}
     for doc in ports_at(uow, account, location.code) if ports_here is None else ports_here:
         name = str(doc.get("awsDevice"))
@@ -77,7 +81,9 @@ def place(
     raise LimitExceeded(f"No free port is left on {where} for this order")
 
 
-def new_port_fields(region: str, location: Location, device: Device, bandwidth: str) -> dict[str, Any]:
+def new_port_fields(
+    region: str, location: Location, device: Device, bandwidth: str
+) -> dict[str, Any]:
     """What every new port (dedicated connection or interconnect) reports in its document:
     where it landed, and no jumbo frames, MACsec or tags yet."""
     return {

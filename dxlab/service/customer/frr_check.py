@@ -27,7 +27,9 @@ def frr_refuses(config: str) -> list[str] | None:
         f.write(config)
         f.flush()
         try:
-            done = subprocess.run([vtysh, "--dryrun", "-f", f.name], capture_output=True, text=True, timeout=10)
+            done = subprocess.run(
+                [vtysh, "--dryrun", "-f", f.name], capture_output=True, text=True, timeout=10
+            )
         except (OSError, subprocess.TimeoutExpired):
             return None
     said = _REFUSED.findall(done.stderr + done.stdout)
@@ -45,9 +47,13 @@ def check_frr_configs(topology: Topology, source: str = "topology") -> list[str]
             continue
         refused = frr_refuses(r.frr_config)
         if refused is None:
-            unchecked.append(f"{source}:{r.frr_config_line or r.line}: router {r.name}: frr_config not checked "
-                             "(FRR's vtysh is not available here)")  # fmt: skip
+            unchecked.append(
+                f"{source}:{r.frr_config_line or r.line}: router {r.name}: frr_config not checked "
+                "(FRR's vtysh is not available here)"
+            )
         elif refused:
-            raise ValidationError(f"{source}:{r.frr_config_line or r.line}: router {r.name}: FRR refuses its "
-                                  f"frr_config: {'; '.join(refused[:5])}")  # fmt: skip
+            raise ValidationError(
+                f"{source}:{r.frr_config_line or r.line}: router {r.name}: FRR refuses its "
+                f"frr_config: {'; '.join(refused[:5])}"
+            )
     return unchecked

@@ -21,7 +21,10 @@ from dxlab.store.repository import Record, UnitOfWork
 def _resolve_links(uow: UnitOfWork, ctx: Context, refs: tuple[str, ...], router: str) -> list[str]:
     by_name: dict[str, list[str]] = {}
     live: set[str] = set()
-    for kind, name_field, lifecycle in (("connection", "connectionName", CONNECTION), ("lag", "lagName", LAG)):
+    for kind, name_field, lifecycle in (
+        ("connection", "connectionName", CONNECTION),
+        ("lag", "lagName", LAG),
+    ):
         for rec in uow.list(kind, account=ctx.account):
             if rec.doc.get(lifecycle.field) not in lifecycle.live:
                 continue
@@ -34,7 +37,9 @@ def _resolve_links(uow: UnitOfWork, ctx: Context, refs: tuple[str, ...], router:
         elif len(by_name.get(ref, [])) == 1:
             out.append(by_name[ref][0])
         elif ref in by_name:
-            raise ValidationError(f"router {router}: {len(by_name[ref])} connections are named {ref!r}; use the id")
+            raise ValidationError(
+                f"router {router}: {len(by_name[ref])} connections are named {ref!r}; use the id"
+            )
         else:
             raise ValidationError(f"router {router}: no connection or LAG {ref!r} in this account")
     return out
@@ -66,16 +71,26 @@ def install(uow: UnitOfWork, ctx: Context, text: str, source: str = "topology") 
             kind = "virtual_gateway" if vpc.gateway.startswith("vgw-") else "transit_gateway"
             rec = uow.get(kind, vpc.gateway)
             if rec is None or rec.account != ctx.account:
-                raise ValidationError(f"vpc {vpc.name}: gateway {vpc.gateway} does not exist in this account")
+                raise ValidationError(
+                    f"vpc {vpc.name}: gateway {vpc.gateway} does not exist in this account"
+                )
             vpc_gateways[vpc.name] = vpc.gateway
-        elif vpc.name in previous.get("vpcGateways", {}) and uow.get("virtual_gateway", previous["vpcGateways"][vpc.name]):
+        elif vpc.name in previous.get("vpcGateways", {}) and uow.get(
+            "virtual_gateway", previous["vpcGateways"][vpc.name]
+        ):
             vpc_gateways[vpc.name] = previous["vpcGateways"][vpc.name]
         else:
             # The VPC's VGW is EC2's, in the VPC's own Region.
-            created = create_virtual_gateway(uow, replace(ctx, request_region=vpc.region), {"vpcCidrs": [vpc.cidr]})
+            created = create_virtual_gateway(
+                uow, replace(ctx, request_region=vpc.region), {"vpcCidrs": [vpc.cidr]}
+            )
             vpc_gateways[vpc.name] = created["virtualGatewayId"]
-    doc = {"routerOfLink": router_of_link, "vpcGateways": vpc_gateways,
-           "sites": list(topology.sites), "routers": [r.name for r in topology.routers]}  # fmt: skip
+    doc = {
+        "routerOfLink": router_of_link,
+        "vpcGateways": vpc_gateways,
+        "sites": list(topology.sites),
+        "routers": [r.name for r in topology.routers],
+    }
     uow.put(Record(TOPOLOGY_KIND, ctx.account, ctx.account, doc, {"yaml": text}, created=ctx.now()))
     return {**doc, "warnings": warnings}
 
@@ -84,7 +99,7 @@ def install(uow: UnitOfWork, ctx: Context, text: str, source: str = "topology") 
 def put_topology(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[str, Any]:
     text = args.get("yaml")
     if not isinstance(text, str):
-        raise ValidationError("Send the topology as {\"yaml\": \"...\"}")
+        raise ValidationError('Send the topology as {"yaml": "..."}')
     return install(uow, ctx, text, str(args.get("source", "topology")))
 
 

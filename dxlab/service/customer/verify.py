@@ -23,10 +23,14 @@ def verify_route(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[st
     net = snap.network
     public = _flag(args.get("public"))
     if not net.topology.sites:
-        raise ValidationError("No customer topology is loaded: `dxlab topology load FILE` (or `dxlab up -t FILE`) first")
+        raise ValidationError(
+            "No customer topology is loaded: `dxlab topology load FILE` (or `dxlab up -t FILE`) first"
+        )
     if not net.topology.vpcs and not public:
-        raise ValidationError("No VPC to ping: add `vpcs:` to the topology, or run an EC2 instance in a VPC"
-                              " attached to a virtual private gateway or transit gateway")
+        raise ValidationError(
+            "No VPC to ping: add `vpcs:` to the topology, or run an EC2 instance in a VPC"
+            " attached to a virtual private gateway or transit gateway"
+        )
     sites = [args["site"]] if args.get("site") else list(net.topology.sites)
     count = max(1, min(int(args.get("count", 5)), 100))
     if public:
@@ -37,7 +41,9 @@ def verify_route(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[st
     vpcs = [v for v in net.topology.vpcs if not args.get("vpc") or v.name == args["vpc"]]
     unknown = [s for s in sites if s not in net.topology.sites]
     if unknown or not vpcs:
-        raise ValidationError(f"Unknown data center or VPC: {', '.join(unknown) or args.get('vpc')}")
+        raise ValidationError(
+            f"Unknown data center or VPC: {', '.join(unknown) or args.get('vpc')}"
+        )
     if _flag(args.get("ipv6")):
         results = _ipv6(ctx, snap, sites, vpcs, count)
         return {**results[0], "reachable": all(r["reachable"] for r in results), "pairs": results}
@@ -61,18 +67,28 @@ def _flag(value: Any) -> bool:
 
 def _shape(v: Verification) -> dict[str, Any]:
     return {
-        "site": v.site, "vpc": v.vpc, "source": v.source, "destination": v.destination,
-        "reachable": v.reachable, "ping": {"sent": v.sent, "received": v.received},
-        "hops": [asdict(h) for h in v.hops], "reason": v.reason, "dataPlane": "sim",
-    }  # fmt: skip
+        "site": v.site,
+        "vpc": v.vpc,
+        "source": v.source,
+        "destination": v.destination,
+        "reachable": v.reachable,
+        "ping": {"sent": v.sent, "received": v.received},
+        "hops": [asdict(h) for h in v.hops],
+        "reason": v.reason,
+        "dataPlane": "sim",
+    }
 
 
-def _public(ctx: Context, snap: NetworkSnapshot, sites: list[str], count: int) -> list[dict[str, Any]]:
+def _public(
+    ctx: Context, snap: NetworkSnapshot, sites: list[str], count: int
+) -> list[dict[str, Any]]:
     """Step 5 for the AWS Cloud: each data center to the AWS public service of each Region
     that one of the account's public VIFs is in (routing/public.py)."""
     regions = public_regions(snap.network)
     if not regions:
-        raise ValidationError("The account has no public virtual interface: `dxlab verify --public` traces over one")
+        raise ValidationError(
+            "The account has no public virtual interface: `dxlab verify --public` traces over one"
+        )
     results = []
     for site in sites:
         for region in regions:
@@ -80,15 +96,24 @@ def _public(ctx: Context, snap: NetworkSnapshot, sites: list[str], count: int) -
             if from_lab is not None:
                 results.append({**from_lab, "public": region})
                 continue
-            results.append({**_shape(verify_public(snap.network, snap.paths, site, region, count)), "public": region})
+            results.append(
+                {
+                    **_shape(verify_public(snap.network, snap.paths, site, region, count)),
+                    "public": region,
+                }
+            )
     return results
 
 
-def _ipv6(ctx: Context, snap: NetworkSnapshot, sites: list[str], vpcs: list[Vpc], count: int) -> list[dict[str, Any]]:
+def _ipv6(
+    ctx: Context, snap: NetworkSnapshot, sites: list[str], vpcs: list[Vpc], count: int
+) -> list[dict[str, Any]]:
     """Dual stack: ping -6 and traceroute -6 to each VPC that has an IPv6 CIDR (routing/dualstack.py)."""
     dual = [v for v in vpcs if v.ipv6_instance]
     if not dual:
-        raise ValidationError("No VPC of the topology has an IPv6 CIDR: give one `ipv6_cidr` and `ipv6_instance`")
+        raise ValidationError(
+            "No VPC of the topology has an IPv6 CIDR: give one `ipv6_cidr` and `ipv6_instance`"
+        )
     results = []
     for site in sites:
         for vpc in dual:
@@ -96,5 +121,10 @@ def _ipv6(ctx: Context, snap: NetworkSnapshot, sites: list[str], vpcs: list[Vpc]
             if from_lab is not None:
                 results.append({**from_lab, "family": "ipv6"})
                 continue
-            results.append({**_shape(verify_ipv6(snap.network, snap.paths, site, vpc, count)), "family": "ipv6"})
+            results.append(
+                {
+                    **_shape(verify_ipv6(snap.network, snap.paths, site, vpc, count)),
+                    "family": "ipv6",
+                }
+            )
     return results

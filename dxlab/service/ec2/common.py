@@ -32,9 +32,13 @@ RESOURCES: dict[str, tuple[str, str, str, str]] = {
     "i": (INSTANCE, "instance", "InvalidInstanceID.NotFound", "instance"),
     "vgw": (VGW, "vpn-gateway", "InvalidVpnGatewayID.NotFound", "virtual private gateway"),
     "tgw": (TGW, "transit-gateway", "InvalidTransitGatewayID.NotFound", "transit gateway"),
-    "tgw-attach": (TGW_ATTACHMENT, "transit-gateway-attachment",
-                   "InvalidTransitGatewayAttachmentID.NotFound", "transit gateway attachment"),
-}  # fmt: skip
+    "tgw-attach": (
+        TGW_ATTACHMENT,
+        "transit-gateway-attachment",
+        "InvalidTransitGatewayAttachmentID.NotFound",
+        "transit gateway attachment",
+    ),
+}
 
 
 def new_id(prefix: str) -> str:
@@ -55,7 +59,10 @@ def find(uow: UnitOfWork, ctx: Context, prefix: str, resource_id: str) -> Record
     (`.Malformed` when the id is not of the kind asked for)."""
     kind, _, code, what = RESOURCES[prefix]
     if not isinstance(resource_id, str) or prefix_of(resource_id) != prefix:
-        raise Ec2Error(code.replace(".NotFound", ".Malformed"), f'Invalid id: "{resource_id}" (expecting "{prefix}-...")')
+        raise Ec2Error(
+            code.replace(".NotFound", ".Malformed"),
+            f'Invalid id: "{resource_id}" (expecting "{prefix}-...")',
+        )
     rec = uow.get(kind, resource_id)
     if rec is None or not in_region(rec, ctx):
         raise not_found(code, what, resource_id)
@@ -90,14 +97,18 @@ def set_tags(rec: Record, tags: list[dict[str, str]]) -> None:
         rec.doc.pop("Tags", None)
 
 
-def merge_tags(current: list[dict[str, str]], new: Iterable[dict[str, Any]]) -> list[dict[str, str]]:
+def merge_tags(
+    current: list[dict[str, str]], new: Iterable[dict[str, Any]]
+) -> list[dict[str, str]]:
     by_key = {t["Key"]: t.get("Value", "") for t in current}
     for t in new:
         key = t.get("Key")
         if not key:
             raise invalid("Tag keys must not be empty")
         if len(key) > 128 or key.startswith("aws:"):
-            raise invalid(f"Tag key {key!r} is not valid: at most 128 characters, not starting with 'aws:'")
+            raise invalid(
+                f"Tag key {key!r} is not valid: at most 128 characters, not starting with 'aws:'"
+            )
         if len(t.get("Value", "")) > 256:
             raise invalid(f"The value of tag {key!r} is longer than 256 characters")
         by_key[key] = t.get("Value", "")
@@ -121,7 +132,9 @@ def tags_on_create(req: dict[str, Any], resource_type: str) -> list[dict[str, st
 Fields = Mapping[str, Callable[[Record], Iterable[Any]]]
 
 
-def filtered(records: list[Record], filters: list[dict[str, Any]] | None, fields: Fields) -> list[Record]:
+def filtered(
+    records: list[Record], filters: list[dict[str, Any]] | None, fields: Fields
+) -> list[Record]:
     """Describe*'s Filter.N: every filter must match (any of its values); `tag:Key`,
     `tag-key` and `tag-value` work on every kind. Values may use * and ? wildcards."""
     out = records

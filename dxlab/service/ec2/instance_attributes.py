@@ -23,8 +23,10 @@ def _attribute(doc: dict[str, Any], meta: dict[str, Any], name: str) -> tuple[st
         "disableApiTermination": ("DisableApiTermination", {"Value": False}),
         "disableApiStop": ("DisableApiStop", {"Value": False}),
         # RunInstances' default: an instance shut down from inside it stops.
-        "instanceInitiatedShutdownBehavior": ("InstanceInitiatedShutdownBehavior",
-                                              {"Value": meta.get("shutdownBehavior", "stop")}),
+        "instanceInitiatedShutdownBehavior": (
+            "InstanceInitiatedShutdownBehavior",
+            {"Value": meta.get("shutdownBehavior", "stop")},
+        ),
         "rootDeviceName": ("RootDeviceName", {"Value": doc["RootDeviceName"]}),
         "blockDeviceMapping": ("BlockDeviceMappings", doc.get("BlockDeviceMappings", [])),
         "productCodes": ("ProductCodes", []),
@@ -34,14 +36,16 @@ def _attribute(doc: dict[str, Any], meta: dict[str, Any], name: str) -> tuple[st
         "sriovNetSupport": ("SriovNetSupport", {"Value": "simple"}),
         "enaSupport": ("EnaSupport", {"Value": True}),
         "enclaveOptions": ("EnclaveOptions", {"Enabled": False}),
-    }  # fmt: skip
+    }
     if name not in table:
         raise invalid(f"Value ({name}) for parameter attribute is invalid. Unknown attribute.")
     return table[name]
 
 
 @ec2_operation("DescribeInstanceAttribute")
-def describe_instance_attribute(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+def describe_instance_attribute(
+    uow: UnitOfWork, ctx: Context, req: dict[str, Any]
+) -> dict[str, Any]:
     rec = find(uow, ctx, "i", req["InstanceId"])
     member, value = _attribute(rec.doc, rec.meta, req["Attribute"])
     return {"InstanceId": rec.id, member: value}

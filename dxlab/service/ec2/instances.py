@@ -31,18 +31,27 @@ def _tags(req: dict[str, Any]) -> list[dict[str, str]]:
     return merge_tags([], tags)
 
 
-def _groups(uow: UnitOfWork, ctx: Context, req: dict[str, Any], subnet: Record) -> list[dict[str, str]]:
+def _groups(
+    uow: UnitOfWork, ctx: Context, req: dict[str, Any], subnet: Record
+) -> list[dict[str, str]]:
     ids = req.get("SecurityGroupIds") or []
     if req.get("SecurityGroups"):
         raise invalid("Give security groups of a VPC by id (SecurityGroupIds), not by name")
-    recs = [find(uow, ctx, "sg", g) for g in ids] or [security_groups.default_of(uow, ctx, subnet.doc["VpcId"])]
+    recs = [find(uow, ctx, "sg", g) for g in ids] or [
+        security_groups.default_of(uow, ctx, subnet.doc["VpcId"])
+    ]
     for g in recs:
         if g.doc["VpcId"] != subnet.doc["VpcId"]:
-            raise Ec2Error("InvalidParameter", f"Security group {g.id} and subnet {subnet.id} belong to different networks.")
+            raise Ec2Error(
+                "InvalidParameter",
+                f"Security group {g.id} and subnet {subnet.id} belong to different networks.",
+            )
     return [{"GroupId": g.id, "GroupName": g.doc["GroupName"]} for g in recs]
 
 
-def _addresses(uow: UnitOfWork, subnet: Record, count: int, asked: str | None, minimum: int) -> list[str]:
+def _addresses(
+    uow: UnitOfWork, subnet: Record, count: int, asked: str | None, minimum: int
+) -> list[str]:
     taken = uow.claimed(subnets.ip_scope(subnet.id))
     hosts = subnets.usable_hosts(subnet.doc["CidrBlock"])
     if asked is not None:
@@ -59,13 +68,20 @@ def _addresses(uow: UnitOfWork, subnet: Record, count: int, asked: str | None, m
         return [str(addr)]
     free = [h for h in hosts if h not in taken][:count]
     if len(free) < minimum:
-        raise Ec2Error("InsufficientFreeAddressesInSubnet", f"There are not enough free addresses in subnet '{subnet.id}' to satisfy the requested number of instances.")
+        raise Ec2Error(
+            "InsufficientFreeAddressesInSubnet",
+            f"There are not enough free addresses in subnet '{subnet.id}' to satisfy the requested number of instances.",
+        )
     return free
 
 
 def _dns_name(ctx: Context, ip: str) -> str:
     host = "ip-" + ip.replace(".", "-")
-    return f"{host}.ec2.internal" if ctx.region == "us-east-1" else f"{host}.{ctx.region}.compute.internal"
+    return (
+        f"{host}.ec2.internal"
+        if ctx.region == "us-east-1"
+        else f"{host}.{ctx.region}.compute.internal"
+    )
 
 
 @ec2_operation("RunInstances", write=True)
@@ -81,25 +97,42 @@ def run_instances(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[st
         # reservation instead of launching twice ("Ensuring idempotency").
         same = [i for i in mine(uow, ctx, INSTANCE) if i.doc.get("ClientToken") == token]
         if same:
-            return {"ReservationId": same[0].meta["reservation"], "OwnerId": ctx.account, "Groups": [],
-                    "Instances": [i.doc for i in same]}  # fmt: skip
+            return {
+                "ReservationId": same[0].meta["reservation"],
+                "OwnerId": ctx.account,
+                "Groups": [],
+                "Instances": [i.doc for i in same],
+            }
     low, high = req["MinCount"], req["MaxCount"]
     if low < 1 or high < low:
-        raise invalid(f"Value ({low}) for parameter minCount is invalid. Expected a number from 1 to maxCount ({high}).")
+        raise invalid(
+            f"Value ({low}) for parameter minCount is invalid. Expected a number from 1 to maxCount ({high})."
+        )
     if high > MAX_INSTANCES:
-        raise Ec2Error("InstanceLimitExceeded", f"You have requested more instances ({high}) than your current instance limit of {MAX_INSTANCES} allows.")
-    subnet_id = req.get("SubnetId") or next((n.get("SubnetId") for n in req.get("NetworkInterfaces", []) if n.get("SubnetId")), None)
+        raise Ec2Error(
+            "InstanceLimitExceeded",
+            f"You have requested more instances ({high}) than your current instance limit of {MAX_INSTANCES} allows.",
+        )
+    subnet_id = req.get("SubnetId") or next(
+        (n.get("SubnetId") for n in req.get("NetworkInterfaces", []) if n.get("SubnetId")), None
+    )
     if not subnet_id:
         raise Ec2Error("VPCIdNotSpecified", "No default VPC for this user. Give a SubnetId.")
     subnet = find(uow, ctx, "subnet", subnet_id)
     asked = req.get("PrivateIpAddress")
     if asked is not None and high > 1:
-        raise Ec2Error("InvalidParameterCombination", "A private IP address can be given only when launching one instance")
+        raise Ec2Error(
+            "InvalidParameterCombination",
+            "A private IP address can be given only when launching one instance",
+        )
     groups = _groups(uow, ctx, req, subnet)
     tags = _tags(req)
     running = [i for i in mine(uow, ctx, INSTANCE) if i.doc["State"]["Name"] != "terminated"]
     if len(running) + low > MAX_INSTANCES:
-        raise Ec2Error("InstanceLimitExceeded", f"Your quota allows for {MAX_INSTANCES - len(running)} more running instance(s).")
+        raise Ec2Error(
+            "InstanceLimitExceeded",
+            f"Your quota allows for {MAX_INSTANCES - len(running)} more running instance(s).",
+        )
     addresses = _addresses(uow, subnet, min(high, MAX_INSTANCES - len(running)), asked, low)
     reservation = new_id("r")
     made = []
@@ -107,43 +140,103 @@ def run_instances(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[st
         instance_id = new_id("i")
         uow.claim(subnets.ip_scope(subnet.id), ip, instance_id)
         doc: dict[str, Any] = {
-            "InstanceId": instance_id, "ImageId": image, "InstanceType": req.get("InstanceType", "m1.small"),
-            "State": ec2_states.instance_state("pending"), "StateTransitionReason": "",
-            "PrivateIpAddress": ip, "PrivateDnsName": _dns_name(ctx, ip), "PublicDnsName": "",
-            "SubnetId": subnet.id, "VpcId": subnet.doc["VpcId"],
-            "Placement": {"AvailabilityZone": subnet.doc["AvailabilityZone"], "Tenancy": "default", "GroupName": ""},
-            "SecurityGroups": groups, "LaunchTime": ctx.now(), "AmiLaunchIndex": index,
-            "Architecture": "x86_64", "Hypervisor": "xen", "RootDeviceType": "ebs", "RootDeviceName": "/dev/xvda",
-            "VirtualizationType": "hvm", "Monitoring": {"State": "disabled"}, "EbsOptimized": False,
-            "SourceDestCheck": True, "BlockDeviceMappings": [], "ProductCodes": [],
+            "InstanceId": instance_id,
+            "ImageId": image,
+            "InstanceType": req.get("InstanceType", "m1.small"),
+            "State": ec2_states.instance_state("pending"),
+            "StateTransitionReason": "",
+            "PrivateIpAddress": ip,
+            "PrivateDnsName": _dns_name(ctx, ip),
+            "PublicDnsName": "",
+            "SubnetId": subnet.id,
+            "VpcId": subnet.doc["VpcId"],
+            "Placement": {
+                "AvailabilityZone": subnet.doc["AvailabilityZone"],
+                "Tenancy": "default",
+                "GroupName": "",
+            },
+            "SecurityGroups": groups,
+            "LaunchTime": ctx.now(),
+            "AmiLaunchIndex": index,
+            "Architecture": "x86_64",
+            "Hypervisor": "xen",
+            "RootDeviceType": "ebs",
+            "RootDeviceName": "/dev/xvda",
+            "VirtualizationType": "hvm",
+            "Monitoring": {"State": "disabled"},
+            "EbsOptimized": False,
+            "SourceDestCheck": True,
+            "BlockDeviceMappings": [],
+            "ProductCodes": [],
             # The options every real instance reports; tools read them without checking.
-            "MetadataOptions": {"State": "applied", "HttpTokens": "optional", "HttpPutResponseHopLimit": 1,
-                                "HttpEndpoint": "enabled", "HttpProtocolIpv6": "disabled",
-                                "InstanceMetadataTags": "disabled"},
-            "CpuOptions": {"CoreCount": 1, "ThreadsPerCore": 2}, "EnclaveOptions": {"Enabled": False},
-            "HibernationOptions": {"Configured": False}, "MaintenanceOptions": {"AutoRecovery": "default"},
+            "MetadataOptions": {
+                "State": "applied",
+                "HttpTokens": "optional",
+                "HttpPutResponseHopLimit": 1,
+                "HttpEndpoint": "enabled",
+                "HttpProtocolIpv6": "disabled",
+                "InstanceMetadataTags": "disabled",
+            },
+            "CpuOptions": {"CoreCount": 1, "ThreadsPerCore": 2},
+            "EnclaveOptions": {"Enabled": False},
+            "HibernationOptions": {"Configured": False},
+            "MaintenanceOptions": {"AutoRecovery": "default"},
             "CapacityReservationSpecification": {"CapacityReservationPreference": "open"},
-            "PrivateDnsNameOptions": {"HostnameType": "ip-name", "EnableResourceNameDnsARecord": False,
-                                      "EnableResourceNameDnsAAAARecord": False},
-            "NetworkInterfaces": [{
-                "Attachment": {"AttachmentId": new_id("eni-attach"), "DeviceIndex": 0, "NetworkCardIndex": 0,
-                               "Status": "attached", "AttachTime": ctx.now(), "DeleteOnTermination": True},
-                "NetworkInterfaceId": new_id("eni"), "SubnetId": subnet.id, "VpcId": subnet.doc["VpcId"],
-                "PrivateIpAddress": ip, "PrivateDnsName": _dns_name(ctx, ip), "Status": "in-use",
-                "OwnerId": ctx.account, "SourceDestCheck": True, "InterfaceType": "interface",
-                "Groups": groups, "PrivateIpAddresses": [{"PrivateIpAddress": ip, "Primary": True,
-                                                          "PrivateDnsName": _dns_name(ctx, ip)}],
-            }],
+            "PrivateDnsNameOptions": {
+                "HostnameType": "ip-name",
+                "EnableResourceNameDnsARecord": False,
+                "EnableResourceNameDnsAAAARecord": False,
+            },
+            "NetworkInterfaces": [
+                {
+                    "Attachment": {
+                        "AttachmentId": new_id("eni-attach"),
+                        "DeviceIndex": 0,
+                        "NetworkCardIndex": 0,
+                        "Status": "attached",
+                        "AttachTime": ctx.now(),
+                        "DeleteOnTermination": True,
+                    },
+                    "NetworkInterfaceId": new_id("eni"),
+                    "SubnetId": subnet.id,
+                    "VpcId": subnet.doc["VpcId"],
+                    "PrivateIpAddress": ip,
+                    "PrivateDnsName": _dns_name(ctx, ip),
+                    "Status": "in-use",
+                    "OwnerId": ctx.account,
+                    "SourceDestCheck": True,
+                    "InterfaceType": "interface",
+                    "Groups": groups,
+                    "PrivateIpAddresses": [
+                        {
+                            "PrivateIpAddress": ip,
+                            "Primary": True,
+                            "PrivateDnsName": _dns_name(ctx, ip),
+                        }
+                    ],
+                }
+            ],
         }
         for member in ("KeyName", "ClientToken"):
             if req.get(member):
                 doc[member] = req[member]
         if tags:
             doc["Tags"] = tags
-        meta = {"region": ctx.region, "reservation": reservation, "userData": req.get("UserData", ""),
-                "shutdownBehavior": req.get("InstanceInitiatedShutdownBehavior", "stop")}
-        rec = Record(INSTANCE, instance_id, ctx.account, doc, meta,
-                     parent=subnet.id, created=ctx.now() + index * 1e-6)
+        meta = {
+            "region": ctx.region,
+            "reservation": reservation,
+            "userData": req.get("UserData", ""),
+            "shutdownBehavior": req.get("InstanceInitiatedShutdownBehavior", "stop"),
+        }
+        rec = Record(
+            INSTANCE,
+            instance_id,
+            ctx.account,
+            doc,
+            meta,
+            parent=subnet.id,
+            created=ctx.now() + index * 1e-6,
+        )
         uow.put(rec)
         _schedule(uow, ctx, instance_id, "running")
         made.append(doc)
@@ -151,7 +244,9 @@ def run_instances(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[st
 
 
 def _schedule(uow: UnitOfWork, ctx: Context, instance_id: str, target: str) -> None:
-    due = ctx.now() + ec2_states.delay(target, ctx.settings.provisioning, ctx.settings.realistic_factor)
+    due = ctx.now() + ec2_states.delay(
+        target, ctx.settings.provisioning, ctx.settings.realistic_factor
+    )
     uow.schedule(due, "ec2.instance", instance_id, {"target": target})
 
 
@@ -201,8 +296,15 @@ def describe_instances(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> di
     recs = filtered(_selected(uow, ctx, req.get("InstanceIds")), req.get("Filters"), _FIELDS)
     reservations: dict[str, dict[str, Any]] = {}
     for r in recs:
-        res = reservations.setdefault(r.meta["reservation"], {
-            "ReservationId": r.meta["reservation"], "OwnerId": r.account, "Groups": [], "Instances": []})
+        res = reservations.setdefault(
+            r.meta["reservation"],
+            {
+                "ReservationId": r.meta["reservation"],
+                "OwnerId": r.account,
+                "Groups": [],
+                "Instances": [],
+            },
+        )
         res["Instances"].append(r.doc)
     return {"Reservations": list(reservations.values())}
 
@@ -212,16 +314,28 @@ def describe_instance_status(uow: UnitOfWork, ctx: Context, req: dict[str, Any])
     recs = _selected(uow, ctx, req.get("InstanceIds"))
     if not req.get("IncludeAllInstances"):
         recs = [r for r in recs if r.doc["State"]["Name"] == "running"]
-    fields = {"instance-state-name": _FIELDS["instance-state-name"], "instance-state-code": _FIELDS["instance-state-code"],
-              "availability-zone": _FIELDS["availability-zone"]}
+    fields = {
+        "instance-state-name": _FIELDS["instance-state-name"],
+        "instance-state-code": _FIELDS["instance-state-code"],
+        "availability-zone": _FIELDS["availability-zone"],
+    }
     recs = filtered(recs, req.get("Filters"), fields)
     out = []
     for r in recs:
         up = r.doc["State"]["Name"] == "running"
-        status = {"Status": "ok" if up else "not-applicable",
-                  "Details": [{"Name": "reachability", "Status": "passed"}] if up else []}
-        out.append({"InstanceId": r.id, "AvailabilityZone": r.doc["Placement"]["AvailabilityZone"],
-                    "InstanceState": r.doc["State"], "InstanceStatus": status, "SystemStatus": status})
+        status = {
+            "Status": "ok" if up else "not-applicable",
+            "Details": [{"Name": "reachability", "Status": "passed"}] if up else [],
+        }
+        out.append(
+            {
+                "InstanceId": r.id,
+                "AvailabilityZone": r.doc["Placement"]["AvailabilityZone"],
+                "InstanceState": r.doc["State"],
+                "InstanceStatus": status,
+                "SystemStatus": status,
+            }
+        )
     return {"InstanceStatuses": out}
 
 

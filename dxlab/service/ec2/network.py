@@ -20,14 +20,22 @@ def _gateway(uow: UnitOfWork, ctx: Context, vpc: Record) -> str | None:
     vgw = next((g.id for g in mine(uow, ctx, VGW) if g.meta.get("vpcId") == vpc.id), None)
     if vgw:
         return vgw
-    return next((a.doc["TransitGatewayId"] for a in mine(uow, ctx, TGW_ATTACHMENT)
-                 if a.doc["VpcId"] == vpc.id and a.doc["State"] in ("pending", "available")), None)  # fmt: skip
+    return next(
+        (
+            a.doc["TransitGatewayId"]
+            for a in mine(uow, ctx, TGW_ATTACHMENT)
+            if a.doc["VpcId"] == vpc.id and a.doc["State"] in ("pending", "available")
+        ),
+        None,
+    )
 
 
 def _routing_vpc(uow: UnitOfWork, ctx: Context, vpc: Record, gateway: str, instance: Record) -> Vpc:
     tables = [t for t in mine(uow, ctx, ROUTE_TABLE) if t.doc["VpcId"] == vpc.id]
     main = next((t for t in tables if any(a.get("Main") for a in t.doc["Associations"])), None)
-    propagating = main is not None and gateway in [p["GatewayId"] for p in main.doc["PropagatingVgws"]]
+    propagating = main is not None and gateway in [
+        p["GatewayId"] for p in main.doc["PropagatingVgws"]
+    ]
     static = tuple(
         r.get("DestinationCidrBlock") or r.get("DestinationIpv6CidrBlock") or ""
         for r in (main.doc["Routes"] if main else [])
@@ -40,10 +48,17 @@ def _routing_vpc(uow: UnitOfWork, ctx: Context, vpc: Record, gateway: str, insta
             rules += group.meta["rules"]
     sources = tuple(security_group_rules.ping_sources(rules))
     return Vpc(
-        name=vpc.id, cidr=vpc.doc["CidrBlock"], instance=instance.doc["PrivateIpAddress"], icmp=bool(sources),
-        gateway=gateway, region=ctx.region, route_table=main.id if main else "",
-        propagation=propagating, static_routes=static, icmp_sources=sources,
-    )  # fmt: skip
+        name=vpc.id,
+        cidr=vpc.doc["CidrBlock"],
+        instance=instance.doc["PrivateIpAddress"],
+        icmp=bool(sources),
+        gateway=gateway,
+        region=ctx.region,
+        route_table=main.id if main else "",
+        propagation=propagating,
+        static_routes=static,
+        icmp_sources=sources,
+    )
 
 
 def ec2_vpcs(uow: UnitOfWork, ctx: Context) -> list[Vpc]:
@@ -62,7 +77,9 @@ def ec2_vpcs(uow: UnitOfWork, ctx: Context) -> list[Vpc]:
     return out
 
 
-def with_ec2_vpcs(uow: UnitOfWork, ctx: Context, account: str, topology: Topology, vpc_gateways: dict[str, str]) -> Topology:
+def with_ec2_vpcs(
+    uow: UnitOfWork, ctx: Context, account: str, topology: Topology, vpc_gateways: dict[str, str]
+) -> Topology:
     """`topology` with `account`'s EC2 VPCs added to its `vpcs:` (a topology VPC in front
     of the same gateway with the same CIDR is the same VPC, and stays as the file says)."""
     if account != ctx.account:  # the lab's loop reads every account's snapshot

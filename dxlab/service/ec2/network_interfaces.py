@@ -18,15 +18,27 @@ def _interfaces(rec: Record) -> list[dict[str, Any]]:
     out = []
     for eni in d.get("NetworkInterfaces", []):
         attachment = {k: v for k, v in eni.get("Attachment", {}).items() if k != "NetworkCardIndex"}
-        out.append({
-            "NetworkInterfaceId": eni["NetworkInterfaceId"], "SubnetId": eni["SubnetId"], "VpcId": eni["VpcId"],
-            "AvailabilityZone": d["Placement"]["AvailabilityZone"], "Description": "", "Groups": eni["Groups"],
-            "InterfaceType": "interface", "OwnerId": rec.account, "RequesterManaged": False,
-            "PrivateIpAddress": eni["PrivateIpAddress"], "PrivateDnsName": eni["PrivateDnsName"],
-            "PrivateIpAddresses": eni["PrivateIpAddresses"], "SourceDestCheck": eni["SourceDestCheck"],
-            "Status": "in-use", "TagSet": [], "Ipv6Addresses": [],
-            "Attachment": {**attachment, "InstanceId": rec.id, "InstanceOwnerId": rec.account},
-        })  # fmt: skip
+        out.append(
+            {
+                "NetworkInterfaceId": eni["NetworkInterfaceId"],
+                "SubnetId": eni["SubnetId"],
+                "VpcId": eni["VpcId"],
+                "AvailabilityZone": d["Placement"]["AvailabilityZone"],
+                "Description": "",
+                "Groups": eni["Groups"],
+                "InterfaceType": "interface",
+                "OwnerId": rec.account,
+                "RequesterManaged": False,
+                "PrivateIpAddress": eni["PrivateIpAddress"],
+                "PrivateDnsName": eni["PrivateDnsName"],
+                "PrivateIpAddresses": eni["PrivateIpAddresses"],
+                "SourceDestCheck": eni["SourceDestCheck"],
+                "Status": "in-use",
+                "TagSet": [],
+                "Ipv6Addresses": [],
+                "Attachment": {**attachment, "InstanceId": rec.id, "InstanceOwnerId": rec.account},
+            }
+        )
     return out
 
 
@@ -44,12 +56,22 @@ _FIELDS = {
 
 
 @ec2_operation("DescribeNetworkInterfaces")
-def describe_network_interfaces(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
-    found = [n for r in mine(uow, ctx, INSTANCE) if r.doc["State"]["Name"] != "terminated" for n in _interfaces(r)]
+def describe_network_interfaces(
+    uow: UnitOfWork, ctx: Context, req: dict[str, Any]
+) -> dict[str, Any]:
+    found = [
+        n
+        for r in mine(uow, ctx, INSTANCE)
+        if r.doc["State"]["Name"] != "terminated"
+        for n in _interfaces(r)
+    ]
     wanted = req.get("NetworkInterfaceIds")
     for eni in wanted or []:
         if eni not in {n["NetworkInterfaceId"] for n in found}:
-            raise Ec2Error("InvalidNetworkInterfaceID.NotFound", f"The networkInterface ID '{eni}' does not exist")
+            raise Ec2Error(
+                "InvalidNetworkInterfaceID.NotFound",
+                f"The networkInterface ID '{eni}' does not exist",
+            )
     if wanted:
         found = [n for n in found if n["NetworkInterfaceId"] in wanted]
     for f in req.get("Filters", []):

@@ -21,6 +21,16 @@ from dxlab.service.ec2 import (
 )
 
 EC2_FAMILIES: tuple[ModuleType, ...] = (
-    instance_attributes, instance_types, instances, network_interfaces, route_tables, security_groups,
-    subnets, tags, tgw_route_tables, transit_gateways, vpcs, vpn_gateways,
-)  # fmt: skip
+    instance_attributes,
+    instance_types,
+    instances,
+    network_interfaces,
+    route_tables,
+    security_groups,
+    subnets,
+    tags,
+    tgw_route_tables,
+    transit_gateways,
+    vpcs,
+    vpn_gateways,
+)

@@ -31,26 +31,47 @@ def create_main(uow: UnitOfWork, ctx: Context, vpc: Record) -> Record:
     """The main route table a new VPC gets, with a local route per CIDR block."""
     rtb_id = new_id("rtb")
     routes: list[dict[str, Any]] = [
-        {"DestinationCidrBlock": a["CidrBlock"], "GatewayId": "local", "Origin": "CreateRouteTable", "State": "active"}
+        {
+            "DestinationCidrBlock": a["CidrBlock"],
+            "GatewayId": "local",
+            "Origin": "CreateRouteTable",
+            "State": "active",
+        }
         for a in vpc.doc["CidrBlockAssociationSet"]
     ]
     routes += [
-        {"DestinationIpv6CidrBlock": a["Ipv6CidrBlock"], "GatewayId": "local", "Origin": "CreateRouteTable",
-         "State": "active"}
+        {
+            "DestinationIpv6CidrBlock": a["Ipv6CidrBlock"],
+            "GatewayId": "local",
+            "Origin": "CreateRouteTable",
+            "State": "active",
+        }
         for a in vpc.doc.get("Ipv6CidrBlockAssociationSet", [])
-    ]  # fmt: skip
+    ]
     doc = {
         "RouteTableId": rtb_id,
         "VpcId": vpc.id,
         "OwnerId": ctx.account,
         "Routes": routes,
-        "Associations": [{
-            "Main": True, "RouteTableAssociationId": new_id("rtbassoc"), "RouteTableId": rtb_id,
-            "AssociationState": {"State": "associated"},
-        }],
+        "Associations": [
+            {
+                "Main": True,
+                "RouteTableAssociationId": new_id("rtbassoc"),
+                "RouteTableId": rtb_id,
+                "AssociationState": {"State": "associated"},
+            }
+        ],
         "PropagatingVgws": [],
-    }  # fmt: skip
-    rec = Record(ROUTE_TABLE, rtb_id, ctx.account, doc, {"region": ctx.region}, parent=vpc.id, created=ctx.now())
+    }
+    rec = Record(
+        ROUTE_TABLE,
+        rtb_id,
+        ctx.account,
+        doc,
+        {"region": ctx.region},
+        parent=vpc.id,
+        created=ctx.now(),
+    )
     uow.put(rec)
     return rec
 
@@ -77,15 +98,23 @@ _FIELDS = {
     "route-table-id": lambda r: [r.id],
     "vpc-id": lambda r: [r.doc["VpcId"]],
     "owner-id": lambda r: [r.account],
-    "association.main": lambda r: [str(a.get("Main", False)).lower() for a in r.doc["Associations"]],
-    "association.route-table-association-id": lambda r: [a["RouteTableAssociationId"] for a in r.doc["Associations"]],
-    "association.subnet-id": lambda r: [a["SubnetId"] for a in r.doc["Associations"] if "SubnetId" in a],
-    "route.destination-cidr-block": lambda r: [x.get("DestinationCidrBlock") for x in r.doc["Routes"]],
+    "association.main": lambda r: [
+        str(a.get("Main", False)).lower() for a in r.doc["Associations"]
+    ],
+    "association.route-table-association-id": lambda r: [
+        a["RouteTableAssociationId"] for a in r.doc["Associations"]
+    ],
+    "association.subnet-id": lambda r: [
+        a["SubnetId"] for a in r.doc["Associations"] if "SubnetId" in a
+    ],
+    "route.destination-cidr-block": lambda r: [
+        x.get("DestinationCidrBlock") for x in r.doc["Routes"]
+    ],
     "route.gateway-id": lambda r: [x.get("GatewayId") for x in r.doc["Routes"]],
     "route.transit-gateway-id": lambda r: [x.get("TransitGatewayId") for x in r.doc["Routes"]],
     "route.origin": lambda r: [x["Origin"] for x in r.doc["Routes"]],
     "route.state": lambda r: [x["State"] for x in r.doc["Routes"]],
-}  # fmt: skip
+}
 
 
 def _propagated(uow: UnitOfWork, ctx: Context, rtb: Record) -> list[dict[str, Any]]:
@@ -98,7 +127,10 @@ def _propagated(uow: UnitOfWork, ctx: Context, rtb: Record) -> list[dict[str, An
     from dxlab.service.snapshot import network_snapshot  # the snapshot reads EC2's VPCs too
 
     snap = network_snapshot(uow, ctx)
-    seen = {r.get("DestinationCidrBlock") or r.get("DestinationIpv6CidrBlock") for r in rtb.doc["Routes"]}
+    seen = {
+        r.get("DestinationCidrBlock") or r.get("DestinationIpv6CidrBlock")
+        for r in rtb.doc["Routes"]
+    }
     out: list[dict[str, Any]] = []
     for vgw in vgws:
         for key in snap.paths.by_gateway.get(vgw, []):
@@ -106,15 +138,25 @@ def _propagated(uow: UnitOfWork, ctx: Context, rtb: Record) -> list[dict[str, An
             for route in state.accepted if state.up else ():
                 if route.cidr not in seen:
                     seen.add(route.cidr)
-                    member = "DestinationIpv6CidrBlock" if ":" in route.cidr else "DestinationCidrBlock"
-                    out.append({member: route.cidr, "GatewayId": vgw, "Origin": "EnableVgwRoutePropagation",
-                                "State": "active"})  # fmt: skip
+                    member = (
+                        "DestinationIpv6CidrBlock" if ":" in route.cidr else "DestinationCidrBlock"
+                    )
+                    out.append(
+                        {
+                            member: route.cidr,
+                            "GatewayId": vgw,
+                            "Origin": "EnableVgwRoutePropagation",
+                            "State": "active",
+                        }
+                    )
     return out
 
 
 @ec2_operation("DescribeRouteTables")
 def describe_route_tables(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
-    recs = filtered(selected(uow, ctx, "rtb", req.get("RouteTableIds")), req.get("Filters"), _FIELDS)
+    recs = filtered(
+        selected(uow, ctx, "rtb", req.get("RouteTableIds")), req.get("Filters"), _FIELDS
+    )
     tables = []
     for r in recs:
         doc = with_tags(r.doc, r)
@@ -127,23 +169,33 @@ def _destination(req: dict[str, Any]) -> tuple[str, str]:
     """(member, normalized CIDR) of the route's destination."""
     given = [m for m in ("DestinationCidrBlock", "DestinationIpv6CidrBlock") if m in req]
     if len(given) != 1:
-        raise Ec2Error("InvalidParameterCombination",
-                       "Exactly one of destinationCidrBlock and destinationIpv6CidrBlock must be given")
+        raise Ec2Error(
+            "InvalidParameterCombination",
+            "Exactly one of destinationCidrBlock and destinationIpv6CidrBlock must be given",
+        )
     member = given[0]
     try:
         net = ipaddress.ip_network(req[member], strict=False)
     except ValueError:
-        raise invalid(f"Value ({req[member]}) for parameter {member[0].lower()}{member[1:]} is invalid.") from None
+        raise invalid(
+            f"Value ({req[member]}) for parameter {member[0].lower()}{member[1:]} is invalid."
+        ) from None
     if (net.version == 6) != (member == "DestinationIpv6CidrBlock"):
-        raise invalid(f"Value ({req[member]}) for parameter {member[0].lower()}{member[1:]} is invalid.")
+        raise invalid(
+            f"Value ({req[member]}) for parameter {member[0].lower()}{member[1:]} is invalid."
+        )
     return member, str(net)
 
 
-def _check_target(uow: UnitOfWork, ctx: Context, rtb: Record, req: dict[str, Any]) -> tuple[str, str]:
+def _check_target(
+    uow: UnitOfWork, ctx: Context, rtb: Record, req: dict[str, Any]
+) -> tuple[str, str]:
     given = [m for m in _TARGETS if req.get(m)]
     if len(given) != 1:
-        raise Ec2Error("InvalidParameterCombination",
-                       "The request must contain exactly one of gatewayId, transitGatewayId or instanceId")
+        raise Ec2Error(
+            "InvalidParameterCombination",
+            "The request must contain exactly one of gatewayId, transitGatewayId or instanceId",
+        )
     member, target = given[0], req[given[0]]
     vpc_id = rtb.doc["VpcId"]
     if member == "GatewayId":
@@ -153,18 +205,31 @@ def _check_target(uow: UnitOfWork, ctx: Context, rtb: Record, req: dict[str, Any
         if vgw is None or vgw.account != ctx.account or vgw.meta.get("region") != ctx.region:
             raise not_found("InvalidGatewayID.NotFound", "gateway", target)
         if vgw.meta.get("vpcId") != vpc_id:
-            raise invalid(f"route table {rtb.id} and network gateway {target} belong to different networks")
+            raise invalid(
+                f"route table {rtb.id} and network gateway {target} belong to different networks"
+            )
     elif member == "TransitGatewayId":
         find(uow, ctx, "tgw", target)
-        attached = [a for a in mine(uow, ctx, TGW_ATTACHMENT)
-                    if a.doc["TransitGatewayId"] == target and a.doc["VpcId"] == vpc_id
-                    and a.doc["State"] in ("pending", "available")]  # fmt: skip
+        attached = [
+            a
+            for a in mine(uow, ctx, TGW_ATTACHMENT)
+            if a.doc["TransitGatewayId"] == target
+            and a.doc["VpcId"] == vpc_id
+            and a.doc["State"] in ("pending", "available")
+        ]
         if not attached:
-            raise invalid(f"route table {rtb.id} and transit gateway {target} belong to different networks")
+            raise invalid(
+                f"route table {rtb.id} and transit gateway {target} belong to different networks"
+            )
     else:
         inst = find(uow, ctx, "i", target)
-        if inst.doc.get("VpcId") != vpc_id or inst.doc["State"]["Name"] in ("shutting-down", "terminated"):
-            raise invalid(f"route table {rtb.id} and instance {target} belong to different networks")
+        if inst.doc.get("VpcId") != vpc_id or inst.doc["State"]["Name"] in (
+            "shutting-down",
+            "terminated",
+        ):
+            raise invalid(
+                f"route table {rtb.id} and instance {target} belong to different networks"
+            )
     return member, target
 
 
@@ -177,9 +242,17 @@ def create_route(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str
         have = route.get(member)
         if have == dest:
             raise Ec2Error("RouteAlreadyExists", f"The route identified by {dest} already exists.")
-        if route.get("GatewayId") == "local" and have and ipaddress.ip_network(dest).subnet_of(ipaddress.ip_network(have)):  # type: ignore[arg-type]
-            raise invalid(f"The destination CIDR block {dest} is equal to or more specific than one of this VPC's CIDR blocks.")
-    rtb.doc["Routes"].append({member: dest, target_member: target, "Origin": "CreateRoute", "State": "active"})
+        if (
+            route.get("GatewayId") == "local"
+            and have
+            and ipaddress.ip_network(dest).subnet_of(ipaddress.ip_network(have))  # type: ignore[arg-type]
+        ):
+            raise invalid(
+                f"The destination CIDR block {dest} is equal to or more specific than one of this VPC's CIDR blocks."
+            )
+    rtb.doc["Routes"].append(
+        {member: dest, target_member: target, "Origin": "CreateRoute", "State": "active"}
+    )
     uow.put(rtb)
     return {"Return": True}
 
@@ -190,7 +263,10 @@ def delete_route(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str
     member, dest = _destination(req)
     route = next((r for r in rtb.doc["Routes"] if r.get(member) == dest), None)
     if route is None:
-        raise Ec2Error("InvalidRoute.NotFound", f"no route with destination-cidr-block {dest} in route table {rtb.id}")
+        raise Ec2Error(
+            "InvalidRoute.NotFound",
+            f"no route with destination-cidr-block {dest} in route table {rtb.id}",
+        )
     if route.get("GatewayId") == "local":
         raise invalid(f"cannot remove local route {dest} in route table {rtb.id}")
     rtb.doc["Routes"].remove(route)
@@ -208,7 +284,10 @@ def _vgw_and_table(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> tuple[
 def enable_propagation(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
     vgw, rtb = _vgw_and_table(uow, ctx, req)
     if vgw.meta.get("vpcId") != rtb.doc["VpcId"]:
-        raise Ec2Error("Gateway.NotAttached", f"resource {vgw.id} is not attached to network {rtb.doc['VpcId']}")
+        raise Ec2Error(
+            "Gateway.NotAttached",
+            f"resource {vgw.id} is not attached to network {rtb.doc['VpcId']}",
+        )
     if vgw.id not in [p["GatewayId"] for p in rtb.doc["PropagatingVgws"]]:
         rtb.doc["PropagatingVgws"].append({"GatewayId": vgw.id})
         uow.put(rtb)
@@ -225,4 +304,3 @@ def disable_propagation(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> d
 
 def propagating(rtb: Record) -> list[str]:
     return [p["GatewayId"] for p in rtb.doc["PropagatingVgws"]]
-

@@ -23,20 +23,43 @@ from dxlab.service.ec2.common import (
 from dxlab.service.ec2.registry import ec2_operation
 from dxlab.store.repository import Record, UnitOfWork
 
-ALL_TRAFFIC_OUT = {"IpProtocol": "-1", "FromPort": -1, "ToPort": -1, "IsEgress": True, "CidrIpv4": "0.0.0.0/0"}
+ALL_TRAFFIC_OUT = {
+    "IpProtocol": "-1",
+    "FromPort": -1,
+    "ToPort": -1,
+    "IsEgress": True,
+    "CidrIpv4": "0.0.0.0/0",
+}
 
 
-def _new(uow: UnitOfWork, ctx: Context, vpc: Record, name: str, description: str, tags: list[dict[str, str]]) -> Record:
+def _new(
+    uow: UnitOfWork,
+    ctx: Context,
+    vpc: Record,
+    name: str,
+    description: str,
+    tags: list[dict[str, str]],
+) -> Record:
     group_id = new_id("sg")
     doc: dict[str, Any] = {
-        "GroupId": group_id, "GroupName": name, "Description": description, "VpcId": vpc.id,
+        "GroupId": group_id,
+        "GroupName": name,
+        "Description": description,
+        "VpcId": vpc.id,
         "OwnerId": ctx.account,
         "SecurityGroupArn": f"arn:aws:ec2:{ctx.region}:{ctx.account}:security-group/{group_id}",
-    }  # fmt: skip
+    }
     if tags:
         doc["Tags"] = tags
-    rec = Record(SECURITY_GROUP, group_id, ctx.account, doc, {"region": ctx.region, "rules": []}, parent=vpc.id,
-                 created=ctx.now())
+    rec = Record(
+        SECURITY_GROUP,
+        group_id,
+        ctx.account,
+        doc,
+        {"region": ctx.region, "rules": []},
+        parent=vpc.id,
+        created=ctx.now(),
+    )
     # Every new group lets all traffic out until a user revokes it.
     _add_rules(rec, ctx, [dict(ALL_TRAFFIC_OUT)])
     return rec
@@ -45,8 +68,13 @@ def _new(uow: UnitOfWork, ctx: Context, vpc: Record, name: str, description: str
 def create_default(uow: UnitOfWork, ctx: Context, vpc: Record) -> Record:
     """The default group: all traffic in from members of the group itself, all out."""
     rec = _new(uow, ctx, vpc, "default", "default VPC security group", [])
-    self_ref = {"IpProtocol": "-1", "FromPort": -1, "ToPort": -1, "IsEgress": False,
-                "ReferencedGroupInfo": {"GroupId": rec.id, "UserId": ctx.account}}  # fmt: skip
+    self_ref = {
+        "IpProtocol": "-1",
+        "FromPort": -1,
+        "ToPort": -1,
+        "IsEgress": False,
+        "ReferencedGroupInfo": {"GroupId": rec.id, "UserId": ctx.account},
+    }
     _add_rules(rec, ctx, [self_ref])
     uow.put(rec)
     return rec
@@ -59,7 +87,11 @@ def delete_all_of(uow: UnitOfWork, ctx: Context, vpc_id: str) -> None:
 
 
 def default_of(uow: UnitOfWork, ctx: Context, vpc_id: str) -> Record:
-    return next(r for r in mine(uow, ctx, SECURITY_GROUP) if r.doc["VpcId"] == vpc_id and r.doc["GroupName"] == "default")
+    return next(
+        r
+        for r in mine(uow, ctx, SECURITY_GROUP)
+        if r.doc["VpcId"] == vpc_id and r.doc["GroupName"] == "default"
+    )
 
 
 def _add_rules(rec: Record, ctx: Context, rules: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -67,9 +99,12 @@ def _add_rules(rec: Record, ctx: Context, rules: list[dict[str, Any]]) -> list[d
     for r in rules:
         rule_id = new_id("sgr")
         full = {
-            "SecurityGroupRuleId": rule_id, "GroupId": rec.id, "GroupOwnerId": rec.account, **r,
+            "SecurityGroupRuleId": rule_id,
+            "GroupId": rec.id,
+            "GroupOwnerId": rec.account,
+            **r,
             "SecurityGroupRuleArn": f"arn:aws:ec2:{ctx.region}:{rec.account}:security-group-rule/{rule_id}",
-        }  # fmt: skip
+        }
         rec.meta["rules"].append(full)
         added.append(full)
     return added
@@ -78,18 +113,28 @@ def _add_rules(rec: Record, ctx: Context, rules: list[dict[str, Any]]) -> list[d
 def view(rec: Record) -> dict[str, Any]:
     """DescribeSecurityGroups' SecurityGroup: the rules grouped as IpPermissions."""
     rules = rec.meta["rules"]
-    return with_tags({
-        **rec.doc,
-        "IpPermissions": rules_of.permissions([r for r in rules if not r["IsEgress"]], rec.account),
-        "IpPermissionsEgress": rules_of.permissions([r for r in rules if r["IsEgress"]], rec.account),
-    }, rec)
+    return with_tags(
+        {
+            **rec.doc,
+            "IpPermissions": rules_of.permissions(
+                [r for r in rules if not r["IsEgress"]], rec.account
+            ),
+            "IpPermissionsEgress": rules_of.permissions(
+                [r for r in rules if r["IsEgress"]], rec.account
+            ),
+        },
+        rec,
+    )
 
 
 @ec2_operation("CreateSecurityGroup", write=True)
 def create_security_group(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
     name, description = req["GroupName"], req["Description"]
     if "VpcId" not in req:
-        raise Ec2Error("VPCIdNotSpecified", "No default VPC for this user. GroupName is only supported for EC2-Classic and default VPC.")
+        raise Ec2Error(
+            "VPCIdNotSpecified",
+            "No default VPC for this user. GroupName is only supported for EC2-Classic and default VPC.",
+        )
     vpc = find(uow, ctx, "vpc", req["VpcId"])
     if not name or len(name) > 255 or not description or len(description) > 255:
         raise invalid("GroupName and GroupDescription must be 1 to 255 characters")
@@ -97,8 +142,14 @@ def create_security_group(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) ->
         raise invalid("Group names may not be in the format sg-*")
     if name == "default":
         raise Ec2Error("InvalidGroup.Reserved", "The security group 'default' is reserved")
-    if any(r.doc["VpcId"] == vpc.id and r.doc["GroupName"] == name for r in mine(uow, ctx, SECURITY_GROUP)):
-        raise Ec2Error("InvalidGroup.Duplicate", f"The security group '{name}' already exists for VPC '{vpc.id}'")
+    if any(
+        r.doc["VpcId"] == vpc.id and r.doc["GroupName"] == name
+        for r in mine(uow, ctx, SECURITY_GROUP)
+    ):
+        raise Ec2Error(
+            "InvalidGroup.Duplicate",
+            f"The security group '{name}' already exists for VPC '{vpc.id}'",
+        )
     rec = _new(uow, ctx, vpc, name, description, tags_on_create(req, "security-group"))
     uow.put(rec)
     out: dict[str, Any] = {"GroupId": rec.id, "SecurityGroupArn": rec.doc["SecurityGroupArn"]}
@@ -114,14 +165,22 @@ def _group(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> Record:
     if not name:
         raise Ec2Error("MissingParameter", "The request must contain the parameter groupId")
     # GroupName alone names a group of the default VPC, which dxlab does not make.
-    raise Ec2Error("InvalidGroup.NotFound", f"The security group '{name}' does not exist in default VPC")
+    raise Ec2Error(
+        "InvalidGroup.NotFound", f"The security group '{name}' does not exist in default VPC"
+    )
 
 
-def _requested_rules(uow: UnitOfWork, ctx: Context, req: dict[str, Any], egress: bool) -> list[dict[str, Any]]:
+def _requested_rules(
+    uow: UnitOfWork, ctx: Context, req: dict[str, Any], egress: bool
+) -> list[dict[str, Any]]:
     permissions = list(req.get("IpPermissions", []))
     if req.get("IpProtocol") or req.get("CidrIp"):  # the flat form of older clients
-        flat = {"IpProtocol": req.get("IpProtocol", "-1"), "FromPort": req.get("FromPort"), "ToPort": req.get("ToPort"),
-                "IpRanges": [{"CidrIp": req["CidrIp"]}] if req.get("CidrIp") else []}  # fmt: skip
+        flat = {
+            "IpProtocol": req.get("IpProtocol", "-1"),
+            "FromPort": req.get("FromPort"),
+            "ToPort": req.get("ToPort"),
+            "IpRanges": [{"CidrIp": req["CidrIp"]}] if req.get("CidrIp") else [],
+        }
         permissions.append(flat)
     rules = rules_of.expand(permissions, egress)
     for r in rules:
@@ -138,7 +197,10 @@ def _authorize(uow: UnitOfWork, ctx: Context, req: dict[str, Any], egress: bool)
     have = {rules_of.identity(r) for r in rec.meta["rules"]}
     for r in wanted:
         if rules_of.identity(r) in have:
-            raise Ec2Error("InvalidPermission.Duplicate", f'the specified rule "{rules_of.describe(r)}" already exists')
+            raise Ec2Error(
+                "InvalidPermission.Duplicate",
+                f'the specified rule "{rules_of.describe(r)}" already exists',
+            )
         have.add(rules_of.identity(r))
     tags = tags_on_create(req, "security-group-rule")
     added = _add_rules(rec, ctx, [{**r, **({"Tags": tags} if tags else {})} for r in wanted])
@@ -163,14 +225,20 @@ def _revoke(uow: UnitOfWork, ctx: Context, req: dict[str, Any], egress: bool) ->
         known = {r["SecurityGroupRuleId"] for r in current}
         for rule_id in req["SecurityGroupRuleIds"]:
             if rule_id not in known:
-                raise Ec2Error("InvalidSecurityGroupRuleId.NotFound", f"The security group rule ID '{rule_id}' does not exist")
+                raise Ec2Error(
+                    "InvalidSecurityGroupRuleId.NotFound",
+                    f"The security group rule ID '{rule_id}' does not exist",
+                )
         gone = set(req["SecurityGroupRuleIds"])
     else:
         by_identity = {rules_of.identity(r): r["SecurityGroupRuleId"] for r in current}
         gone = set()
         for r in _requested_rules(uow, ctx, req, egress):
             if rules_of.identity(r) not in by_identity:
-                raise Ec2Error("InvalidPermission.NotFound", "The specified rule does not exist in this security group.")
+                raise Ec2Error(
+                    "InvalidPermission.NotFound",
+                    "The specified rule does not exist in this security group.",
+                )
             gone.add(by_identity[rules_of.identity(r)])
     rec.meta["rules"] = [r for r in rec.meta["rules"] if r["SecurityGroupRuleId"] not in gone]
     uow.put(rec)
@@ -212,7 +280,10 @@ def describe_security_groups(uow: UnitOfWork, ctx: Context, req: dict[str, Any])
     recs = selected(uow, ctx, "sg", req.get("GroupIds"))
     for name in req.get("GroupNames", []):
         if not any(r.doc["GroupName"] == name for r in recs):
-            raise Ec2Error("InvalidGroup.NotFound", f"The security group '{name}' does not exist in default VPC")
+            raise Ec2Error(
+                "InvalidGroup.NotFound",
+                f"The security group '{name}' does not exist in default VPC",
+            )
     if req.get("GroupNames"):
         recs = [r for r in recs if r.doc["GroupName"] in req["GroupNames"]]
     recs = filtered(recs, req.get("Filters"), _FIELDS)
@@ -220,14 +291,19 @@ def describe_security_groups(uow: UnitOfWork, ctx: Context, req: dict[str, Any])
 
 
 @ec2_operation("DescribeSecurityGroupRules")
-def describe_security_group_rules(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+def describe_security_group_rules(
+    uow: UnitOfWork, ctx: Context, req: dict[str, Any]
+) -> dict[str, Any]:
     rules = [x for r in mine(uow, ctx, SECURITY_GROUP) for x in r.meta["rules"]]
     wanted = req.get("SecurityGroupRuleIds")
     if wanted:
         known = {x["SecurityGroupRuleId"] for x in rules}
         for rule_id in wanted:
             if rule_id not in known:
-                raise Ec2Error("InvalidSecurityGroupRuleId.NotFound", f"The security group rule ID '{rule_id}' does not exist")
+                raise Ec2Error(
+                    "InvalidSecurityGroupRuleId.NotFound",
+                    f"The security group rule ID '{rule_id}' does not exist",
+                )
         rules = [x for x in rules if x["SecurityGroupRuleId"] in wanted]
     for f in req.get("Filters", []):
         name, values = f.get("Name"), f.get("Values", [])
@@ -236,7 +312,11 @@ def describe_security_group_rules(uow: UnitOfWork, ctx: Context, req: dict[str, 
         elif name == "security-group-rule-id":
             rules = [x for x in rules if x["SecurityGroupRuleId"] in values]
         elif isinstance(name, str) and name.startswith("tag:"):
-            rules = [x for x in rules if any(t["Key"] == name[4:] and t["Value"] in values for t in x.get("Tags", []))]
+            rules = [
+                x
+                for x in rules
+                if any(t["Key"] == name[4:] and t["Value"] in values for t in x.get("Tags", []))
+            ]
         else:
             raise invalid(f"The filter '{name}' is invalid")
     return {"SecurityGroupRules": rules}
@@ -246,17 +326,30 @@ def describe_security_group_rules(uow: UnitOfWork, ctx: Context, req: dict[str, 
 def delete_security_group(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
     rec = _group(uow, ctx, req)
     if rec.doc["GroupName"] == "default":
-        raise Ec2Error("CannotDelete", f'the specified group: "{rec.id}" name: "default" cannot be deleted by a user')
-    users = [i.id for i in mine(uow, ctx, INSTANCE)
-             if i.doc["State"]["Name"] != "terminated" and rec.id in [g["GroupId"] for g in i.doc.get("SecurityGroups", [])]]
-    referrers = [g.id for g in mine(uow, ctx, SECURITY_GROUP) if g.id != rec.id
-                 and any(x.get("ReferencedGroupInfo", {}).get("GroupId") == rec.id for x in g.meta["rules"])]  # fmt: skip
+        raise Ec2Error(
+            "CannotDelete",
+            f'the specified group: "{rec.id}" name: "default" cannot be deleted by a user',
+        )
+    users = [
+        i.id
+        for i in mine(uow, ctx, INSTANCE)
+        if i.doc["State"]["Name"] != "terminated"
+        and rec.id in [g["GroupId"] for g in i.doc.get("SecurityGroups", [])]
+    ]
+    referrers = [
+        g.id
+        for g in mine(uow, ctx, SECURITY_GROUP)
+        if g.id != rec.id
+        and any(x.get("ReferencedGroupInfo", {}).get("GroupId") == rec.id for x in g.meta["rules"])
+    ]
     if users or referrers:
-        raise Ec2Error("DependencyViolation", f"resource {rec.id} has a dependent object ({', '.join(users + referrers)})")
+        raise Ec2Error(
+            "DependencyViolation",
+            f"resource {rec.id} has a dependent object ({', '.join(users + referrers)})",
+        )
     uow.delete(SECURITY_GROUP, rec.id)
     return {"Return": True, "GroupId": rec.id}
 
 
 def ingress_rules(rec: Record) -> list[dict[str, Any]]:
     return [r for r in rec.meta["rules"] if not r["IsEgress"]]
-

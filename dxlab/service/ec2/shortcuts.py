@@ -26,7 +26,9 @@ def vpc_for(uow: UnitOfWork, ctx: Context, cidrs: list[str], vpc_id: str) -> Rec
     return rec
 
 
-def attach_to_cidrs(uow: UnitOfWork, ctx: Context, vgw: Record, cidrs: list[str], vpc_id: str) -> None:
+def attach_to_cidrs(
+    uow: UnitOfWork, ctx: Context, vgw: Record, cidrs: list[str], vpc_id: str
+) -> None:
     """Attach `vgw` to the VPC the shortcut names; its CIDRs are the ones given, in order."""
     vpc = vpc_for(uow, ctx, cidrs, vpc_id)
     if vpc is not None:

@@ -61,30 +61,57 @@ def create_subnet(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[st
     if not any(net.subnet_of(b) for b in blocks):  # type: ignore[arg-type]
         raise Ec2Error("InvalidSubnet.Range", f"The CIDR '{net}' is invalid.")
     for other in mine(uow, ctx, SUBNET):
-        if other.doc["VpcId"] == vpc.id and net.overlaps(ipaddress.ip_network(other.doc["CidrBlock"])):
-            raise Ec2Error("InvalidSubnet.Conflict", f"The CIDR '{net}' conflicts with another subnet")
+        if other.doc["VpcId"] == vpc.id and net.overlaps(
+            ipaddress.ip_network(other.doc["CidrBlock"])
+        ):
+            raise Ec2Error(
+                "InvalidSubnet.Conflict", f"The CIDR '{net}' conflicts with another subnet"
+            )
     zones = availability_zones(ctx.region)
     zone = req.get("AvailabilityZone")
     zone_id = req.get("AvailabilityZoneId")
-    match = [z for z in zones if z[0] == zone or z[1] == zone_id] if (zone or zone_id) else zones[:1]
+    match = (
+        [z for z in zones if z[0] == zone or z[1] == zone_id] if (zone or zone_id) else zones[:1]
+    )
     if not match:
         names = ", ".join(z[0] for z in zones)
-        raise invalid(f"Value ({zone or zone_id}) for parameter availabilityZone is invalid. "
-                      f"Subnets can currently only be created in the following availability zones: {names}.")
+        raise invalid(
+            f"Value ({zone or zone_id}) for parameter availabilityZone is invalid. "
+            f"Subnets can currently only be created in the following availability zones: {names}."
+        )
     subnet_id = new_id("subnet")
     doc: dict[str, Any] = {
-        "SubnetId": subnet_id, "VpcId": vpc.id, "CidrBlock": str(net), "State": "available",
-        "AvailabilityZone": match[0][0], "AvailabilityZoneId": match[0][1], "OwnerId": ctx.account,
-        "DefaultForAz": False, "MapPublicIpOnLaunch": False, "AssignIpv6AddressOnCreation": False,
-        "Ipv6CidrBlockAssociationSet": [], "Ipv6Native": False,
+        "SubnetId": subnet_id,
+        "VpcId": vpc.id,
+        "CidrBlock": str(net),
+        "State": "available",
+        "AvailabilityZone": match[0][0],
+        "AvailabilityZoneId": match[0][1],
+        "OwnerId": ctx.account,
+        "DefaultForAz": False,
+        "MapPublicIpOnLaunch": False,
+        "AssignIpv6AddressOnCreation": False,
+        "Ipv6CidrBlockAssociationSet": [],
+        "Ipv6Native": False,
         "SubnetArn": f"arn:aws:ec2:{ctx.region}:{ctx.account}:subnet/{subnet_id}",
-        "PrivateDnsNameOptionsOnLaunch": {"HostnameType": "ip-name", "EnableResourceNameDnsARecord": False,
-                                          "EnableResourceNameDnsAAAARecord": False},
-    }  # fmt: skip
+        "PrivateDnsNameOptionsOnLaunch": {
+            "HostnameType": "ip-name",
+            "EnableResourceNameDnsARecord": False,
+            "EnableResourceNameDnsAAAARecord": False,
+        },
+    }
     tags = tags_on_create(req, "subnet")
     if tags:
         doc["Tags"] = tags
-    rec = Record(SUBNET, subnet_id, ctx.account, doc, {"region": ctx.region}, parent=vpc.id, created=ctx.now())
+    rec = Record(
+        SUBNET,
+        subnet_id,
+        ctx.account,
+        doc,
+        {"region": ctx.region},
+        parent=vpc.id,
+        created=ctx.now(),
+    )
     uow.put(rec)
     return {"Subnet": view(uow, rec)}
 
@@ -113,8 +140,14 @@ def delete_subnet(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[st
     rec = find(uow, ctx, "subnet", req["SubnetId"])
     from dxlab.service.ec2.transit_gateways import subnets_in_use
 
-    users = [i.id for i in mine(uow, ctx, INSTANCE) if i.doc.get("SubnetId") == rec.id and i.doc["State"]["Name"] != "terminated"]
+    users = [
+        i.id
+        for i in mine(uow, ctx, INSTANCE)
+        if i.doc.get("SubnetId") == rec.id and i.doc["State"]["Name"] != "terminated"
+    ]
     if users or rec.id in subnets_in_use(uow, ctx):
-        raise Ec2Error("DependencyViolation", f"The subnet '{rec.id}' has dependencies and cannot be deleted.")
+        raise Ec2Error(
+            "DependencyViolation", f"The subnet '{rec.id}' has dependencies and cannot be deleted."
+        )
     uow.delete(SUBNET, rec.id)
     return {}

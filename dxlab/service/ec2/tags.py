@@ -41,14 +41,25 @@ def delete_tags(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str,
             kept = []
         else:
             # A tag given with a value is deleted only when the value matches.
-            kept = [t for t in tags_of(rec) if not any(
-                w.get("Key") == t["Key"] and ("Value" not in w or w["Value"] == t["Value"]) for w in wanted)]
+            kept = [
+                t
+                for t in tags_of(rec)
+                if not any(
+                    w.get("Key") == t["Key"] and ("Value" not in w or w["Value"] == t["Value"])
+                    for w in wanted
+                )
+            ]
         set_tags(rec, kept)
         uow.put(rec)
     return {}
 
 
-_FILTERS = {"resource-id": "ResourceId", "resource-type": "ResourceType", "key": "Key", "value": "Value"}
+_FILTERS = {
+    "resource-id": "ResourceId",
+    "resource-type": "ResourceType",
+    "key": "Key",
+    "value": "Value",
+}
 
 
 @ec2_operation("DescribeTags")
@@ -56,8 +67,15 @@ def describe_tags(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[st
     out = []
     for kind, resource_type, _, _ in RESOURCES.values():
         for rec in mine(uow, ctx, kind):
-            out += [{"ResourceId": rec.id, "ResourceType": resource_type, "Key": t["Key"], "Value": t["Value"]}
-                    for t in tags_of(rec)]  # fmt: skip
+            out += [
+                {
+                    "ResourceId": rec.id,
+                    "ResourceType": resource_type,
+                    "Key": t["Key"],
+                    "Value": t["Value"],
+                }
+                for t in tags_of(rec)
+            ]
     for f in req.get("Filters", []):
         member = _FILTERS.get(f.get("Name", ""))
         if member is None:

@@ -18,22 +18,41 @@ LIVE = ("pending", "available", "modifying")
 
 def _tables(uow: UnitOfWork, ctx: Context) -> dict[str, Record]:
     """Default route table id -> its transit gateway."""
-    return {t.meta["options"]["AssociationDefaultRouteTableId"]: t for t in mine(uow, ctx, TGW) if t.meta.get("options")}
+    return {
+        t.meta["options"]["AssociationDefaultRouteTableId"]: t
+        for t in mine(uow, ctx, TGW)
+        if t.meta.get("options")
+    }
 
 
 def _table(uow: UnitOfWork, ctx: Context, table_id: str) -> Record:
     tgw = _tables(uow, ctx).get(table_id)
     if tgw is None:
-        raise Ec2Error("InvalidRouteTableID.NotFound", f"Transit Gateway Route Table {table_id} was deleted or does not exist.")
+        raise Ec2Error(
+            "InvalidRouteTableID.NotFound",
+            f"Transit Gateway Route Table {table_id} was deleted or does not exist.",
+        )
     return tgw
 
 
-def _entries(uow: UnitOfWork, ctx: Context, tgw: Record, req: dict[str, Any], state: str) -> list[dict[str, Any]]:
-    out = [{"TransitGatewayAttachmentId": a.id, "ResourceId": a.doc["VpcId"], "ResourceType": "vpc", "State": state}
-           for a in mine(uow, ctx, TGW_ATTACHMENT)
-           if a.doc["TransitGatewayId"] == tgw.id and a.doc["State"] in LIVE]  # fmt: skip
-    keys = {"transit-gateway-attachment-id": "TransitGatewayAttachmentId", "resource-id": "ResourceId",
-            "resource-type": "ResourceType"}  # fmt: skip
+def _entries(
+    uow: UnitOfWork, ctx: Context, tgw: Record, req: dict[str, Any], state: str
+) -> list[dict[str, Any]]:
+    out = [
+        {
+            "TransitGatewayAttachmentId": a.id,
+            "ResourceId": a.doc["VpcId"],
+            "ResourceType": "vpc",
+            "State": state,
+        }
+        for a in mine(uow, ctx, TGW_ATTACHMENT)
+        if a.doc["TransitGatewayId"] == tgw.id and a.doc["State"] in LIVE
+    ]
+    keys = {
+        "transit-gateway-attachment-id": "TransitGatewayAttachmentId",
+        "resource-id": "ResourceId",
+        "resource-type": "ResourceType",
+    }
     for f in req.get("Filters", []):
         key = keys.get(f.get("Name", ""))
         if key is None:
@@ -60,12 +79,24 @@ def describe_route_tables(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) ->
     wanted = req.get("TransitGatewayRouteTableIds")
     for table_id in wanted or []:
         _table(uow, ctx, table_id)
-    out = [{"TransitGatewayRouteTableId": rid, "TransitGatewayId": t.id, "State": "available",
-            "DefaultAssociationRouteTable": True, "DefaultPropagationRouteTable": True, "CreationTime": t.created}
-           for rid, t in tables.items() if not wanted or rid in wanted]  # fmt: skip
+    out = [
+        {
+            "TransitGatewayRouteTableId": rid,
+            "TransitGatewayId": t.id,
+            "State": "available",
+            "DefaultAssociationRouteTable": True,
+            "DefaultPropagationRouteTable": True,
+            "CreationTime": t.created,
+        }
+        for rid, t in tables.items()
+        if not wanted or rid in wanted
+    ]
     for f in req.get("Filters", []):
-        key = {"transit-gateway-id": "TransitGatewayId", "transit-gateway-route-table-id": "TransitGatewayRouteTableId",
-               "state": "State"}.get(f.get("Name", ""))  # fmt: skip
+        key = {
+            "transit-gateway-id": "TransitGatewayId",
+            "transit-gateway-route-table-id": "TransitGatewayRouteTableId",
+            "state": "State",
+        }.get(f.get("Name", ""))
         if key is None:
             raise invalid(f"The filter '{f.get('Name')}' is invalid")
         out = [t for t in out if t[key] in f.get("Values", [])]

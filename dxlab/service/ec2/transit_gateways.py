@@ -31,14 +31,24 @@ from dxlab.store.repository import Record, UnitOfWork
 
 LIVE = ("pending", "available", "modifying")
 _OPTION_DEFAULTS = {
-    "AutoAcceptSharedAttachments": "disable", "DefaultRouteTableAssociation": "enable",
-    "DefaultRouteTablePropagation": "enable", "VpnEcmpSupport": "enable", "DnsSupport": "enable",
-    "SecurityGroupReferencingSupport": "disable", "MulticastSupport": "disable",
-}  # fmt: skip
+    "AutoAcceptSharedAttachments": "disable",
+    "DefaultRouteTableAssociation": "enable",
+    "DefaultRouteTablePropagation": "enable",
+    "VpnEcmpSupport": "enable",
+    "DnsSupport": "enable",
+    "SecurityGroupReferencingSupport": "disable",
+    "MulticastSupport": "disable",
+}
 
 
-def create(uow: UnitOfWork, ctx: Context, asn: Any = gateway.DEFAULT_AMAZON_ASN, tags: list[dict[str, str]] | None = None,
-           description: str = "", options: dict[str, Any] | None = None) -> Record:  # fmt: skip
+def create(
+    uow: UnitOfWork,
+    ctx: Context,
+    asn: Any = gateway.DEFAULT_AMAZON_ASN,
+    tags: list[dict[str, str]] | None = None,
+    description: str = "",
+    options: dict[str, Any] | None = None,
+) -> Record:
     asn = gateway.check_amazon_side_asn(asn, "transit gateway")
     gid = ids.transit_gateway_id()
     doc: dict[str, Any] = {"transitGatewayId": gid, "amazonSideAsn": asn}
@@ -46,10 +56,17 @@ def create(uow: UnitOfWork, ctx: Context, asn: Any = gateway.DEFAULT_AMAZON_ASN,
     rtb = new_id("tgw-rtb")
     chosen = {k: (options or {}).get(k, v) for k, v in _OPTION_DEFAULTS.items()}
     meta: dict[str, Any] = {
-        "amazonSideAsn": asn, "vpcCidrs": [], "region": ctx.region, "description": description,
-        "options": {"AmazonSideAsn": asn, **chosen, "AssociationDefaultRouteTableId": rtb,
-                    "PropagationDefaultRouteTableId": rtb},
-    }  # fmt: skip
+        "amazonSideAsn": asn,
+        "vpcCidrs": [],
+        "region": ctx.region,
+        "description": description,
+        "options": {
+            "AmazonSideAsn": asn,
+            **chosen,
+            "AssociationDefaultRouteTableId": rtb,
+            "PropagationDefaultRouteTableId": rtb,
+        },
+    }
     if tags:
         meta["tags"] = tags
     rec = Record(TGW, gid, ctx.account, doc, meta, created=ctx.now())
@@ -61,10 +78,13 @@ def view(rec: Record, state: str | None = None) -> dict[str, Any]:
     out: dict[str, Any] = {
         "TransitGatewayId": rec.id,
         "TransitGatewayArn": f"arn:aws:ec2:{rec.meta['region']}:{rec.account}:transit-gateway/{rec.id}",
-        "State": state or rec.doc["transitGatewayState"], "OwnerId": rec.account,
-        "Description": rec.meta.get("description", ""), "CreationTime": rec.created,
-        "Options": rec.meta.get("options") or {"AmazonSideAsn": rec.meta["amazonSideAsn"], **_OPTION_DEFAULTS},
-    }  # fmt: skip
+        "State": state or rec.doc["transitGatewayState"],
+        "OwnerId": rec.account,
+        "Description": rec.meta.get("description", ""),
+        "CreationTime": rec.created,
+        "Options": rec.meta.get("options")
+        or {"AmazonSideAsn": rec.meta["amazonSideAsn"], **_OPTION_DEFAULTS},
+    }
     if tags_of(rec):
         out["Tags"] = tags_of(rec)
     return out
@@ -75,9 +95,17 @@ def create_transit_gateway(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -
     options = dict(req.get("Options", {}))
     for name, value in options.items():
         if name in _OPTION_DEFAULTS and value not in ("enable", "disable"):
-            raise invalid(f"Value ({value}) for parameter {name} is invalid. Use enable or disable.")
-    rec = create(uow, ctx, options.get("AmazonSideAsn", gateway.DEFAULT_AMAZON_ASN),
-                 tags_on_create(req, "transit-gateway"), req.get("Description", ""), options)  # fmt: skip
+            raise invalid(
+                f"Value ({value}) for parameter {name} is invalid. Use enable or disable."
+            )
+    rec = create(
+        uow,
+        ctx,
+        options.get("AmazonSideAsn", gateway.DEFAULT_AMAZON_ASN),
+        tags_on_create(req, "transit-gateway"),
+        req.get("Description", ""),
+        options,
+    )
     return {"TransitGateway": view(rec)}
 
 
@@ -101,11 +129,18 @@ def _tgw(uow: UnitOfWork, ctx: Context, tgw_id: str) -> Record:
         return find(uow, ctx, "tgw", tgw_id)
     except Ec2Error:
         # EC2's wording for transit gateways.
-        raise Ec2Error("InvalidTransitGatewayID.NotFound", f"Transit Gateway {tgw_id} was deleted or does not exist.") from None
+        raise Ec2Error(
+            "InvalidTransitGatewayID.NotFound",
+            f"Transit Gateway {tgw_id} was deleted or does not exist.",
+        ) from None
 
 
 def _live_attachments(uow: UnitOfWork, ctx: Context, tgw_id: str) -> list[Record]:
-    return [a for a in mine(uow, ctx, TGW_ATTACHMENT) if a.doc["TransitGatewayId"] == tgw_id and a.doc["State"] in LIVE]
+    return [
+        a
+        for a in mine(uow, ctx, TGW_ATTACHMENT)
+        if a.doc["TransitGatewayId"] == tgw_id and a.doc["State"] in LIVE
+    ]
 
 
 @ec2_operation("DeleteTransitGateway", write=True)
@@ -115,7 +150,10 @@ def delete_transit_gateway(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -
     tgw = _tgw(uow, ctx, req["TransitGatewayId"])
     live = _live_attachments(uow, ctx, tgw.id)
     if live:
-        raise Ec2Error("IncorrectState", f"{tgw.id} has non-deleted Transit Gateway Attachments: {', '.join(a.id for a in live)}.")
+        raise Ec2Error(
+            "IncorrectState",
+            f"{tgw.id} has non-deleted Transit Gateway Attachments: {', '.join(a.id for a in live)}.",
+        )
     _delete(uow, ctx, TGW, tgw.id)  # refuses while a Direct Connect gateway is associated
     return {"TransitGateway": view(tgw, "deleting")}
 
@@ -133,22 +171,48 @@ def create_vpc_attachment(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) ->
             raise invalid(f"Subnet {subnet.id} does not belong to {vpc.id}")
         if subnet.doc["AvailabilityZone"] in zones:
             # Transit gateway guide: one subnet per Availability Zone.
-            raise Ec2Error("DuplicateSubnetsInSameZone", f"Subnets in the same zone {subnet.doc['AvailabilityZone']} are not allowed.")
+            raise Ec2Error(
+                "DuplicateSubnetsInSameZone",
+                f"Subnets in the same zone {subnet.doc['AvailabilityZone']} are not allowed.",
+            )
         zones.add(subnet.doc["AvailabilityZone"])
     if any(a.doc["VpcId"] == vpc.id for a in _live_attachments(uow, ctx, tgw.id)):
-        raise Ec2Error("DuplicateTransitGatewayAttachment", f"{tgw.id} has non-deleted Transit Gateway Attachments with same VPC ID.")
+        raise Ec2Error(
+            "DuplicateTransitGatewayAttachment",
+            f"{tgw.id} has non-deleted Transit Gateway Attachments with same VPC ID.",
+        )
     attachment_id = new_id("tgw-attach")
-    options = {"DnsSupport": "enable", "Ipv6Support": "disable", "ApplianceModeSupport": "disable",
-               "SecurityGroupReferencingSupport": "enable", **req.get("Options", {})}  # fmt: skip
+    options = {
+        "DnsSupport": "enable",
+        "Ipv6Support": "disable",
+        "ApplianceModeSupport": "disable",
+        "SecurityGroupReferencingSupport": "enable",
+        **req.get("Options", {}),
+    }
     doc: dict[str, Any] = {
-        "TransitGatewayAttachmentId": attachment_id, "TransitGatewayId": tgw.id, "VpcId": vpc.id,
-        "VpcOwnerId": ctx.account, "State": "available", "SubnetIds": list(req["SubnetIds"]),
-        "CreationTime": ctx.now(), "Options": options,
-    }  # fmt: skip
+        "TransitGatewayAttachmentId": attachment_id,
+        "TransitGatewayId": tgw.id,
+        "VpcId": vpc.id,
+        "VpcOwnerId": ctx.account,
+        "State": "available",
+        "SubnetIds": list(req["SubnetIds"]),
+        "CreationTime": ctx.now(),
+        "Options": options,
+    }
     tags = tags_on_create(req, "transit-gateway-attachment")
     if tags:
         doc["Tags"] = tags
-    uow.put(Record(TGW_ATTACHMENT, attachment_id, ctx.account, doc, {"region": ctx.region}, parent=tgw.id, created=ctx.now()))
+    uow.put(
+        Record(
+            TGW_ATTACHMENT,
+            attachment_id,
+            ctx.account,
+            doc,
+            {"region": ctx.region},
+            parent=tgw.id,
+            created=ctx.now(),
+        )
+    )
     tgw.meta["vpcCidrs"] = list(dict.fromkeys([*tgw.meta.get("vpcCidrs", []), *cidrs_of(vpc)]))
     uow.put(tgw)
     return {"TransitGatewayVpcAttachment": doc}
@@ -177,28 +241,50 @@ def _dx_attachments(uow: UnitOfWork, ctx: Context) -> list[dict[str, Any]]:
     mine_tgws = {t.id: t for t in mine(uow, ctx, TGW)}
     for a in uow.list("gateway_association"):
         gw = a.doc.get("associatedGateway", {})
-        if gw.get("id") not in mine_tgws or a.doc.get("associationState") not in ("associating", "associated", "updating"):
+        if gw.get("id") not in mine_tgws or a.doc.get("associationState") not in (
+            "associating",
+            "associated",
+            "updating",
+        ):
             continue
         digest = hashlib.sha256(a.id.encode()).hexdigest()[:17]
-        out.append({
-            "TransitGatewayAttachmentId": f"tgw-attach-{digest}", "TransitGatewayId": gw["id"],
-            "TransitGatewayOwnerId": ctx.account, "ResourceOwnerId": a.account,
-            "ResourceType": "direct-connect-gateway", "ResourceId": a.doc["directConnectGatewayId"],
-            "State": "available", "CreationTime": a.created,
-            "Association": {"TransitGatewayRouteTableId": mine_tgws[gw["id"]].meta.get("options", {}).get(
-                "AssociationDefaultRouteTableId", ""), "State": "associated"},
-        })  # fmt: skip
+        out.append(
+            {
+                "TransitGatewayAttachmentId": f"tgw-attach-{digest}",
+                "TransitGatewayId": gw["id"],
+                "TransitGatewayOwnerId": ctx.account,
+                "ResourceOwnerId": a.account,
+                "ResourceType": "direct-connect-gateway",
+                "ResourceId": a.doc["directConnectGatewayId"],
+                "State": "available",
+                "CreationTime": a.created,
+                "Association": {
+                    "TransitGatewayRouteTableId": mine_tgws[gw["id"]]
+                    .meta.get("options", {})
+                    .get("AssociationDefaultRouteTableId", ""),
+                    "State": "associated",
+                },
+            }
+        )
     return out
 
 
 def _attachment_view(rec: Record, tgw_rtb: str) -> dict[str, Any]:
     d = rec.doc
-    return with_tags({
-        "TransitGatewayAttachmentId": rec.id, "TransitGatewayId": d["TransitGatewayId"],
-        "TransitGatewayOwnerId": rec.account, "ResourceOwnerId": rec.account, "ResourceType": "vpc",
-        "ResourceId": d["VpcId"], "State": d["State"], "CreationTime": d["CreationTime"],
-        "Association": {"TransitGatewayRouteTableId": tgw_rtb, "State": "associated"},
-    }, rec)  # fmt: skip
+    return with_tags(
+        {
+            "TransitGatewayAttachmentId": rec.id,
+            "TransitGatewayId": d["TransitGatewayId"],
+            "TransitGatewayOwnerId": rec.account,
+            "ResourceOwnerId": rec.account,
+            "ResourceType": "vpc",
+            "ResourceId": d["VpcId"],
+            "State": d["State"],
+            "CreationTime": d["CreationTime"],
+            "Association": {"TransitGatewayRouteTableId": tgw_rtb, "State": "associated"},
+        },
+        rec,
+    )
 
 
 _ATTACHMENT_FIELDS = {
@@ -211,7 +297,9 @@ _ATTACHMENT_FIELDS = {
 }
 
 
-def _filter_docs(docs: list[dict[str, Any]], filters: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
+def _filter_docs(
+    docs: list[dict[str, Any]], filters: list[dict[str, Any]] | None
+) -> list[dict[str, Any]]:
     for f in filters or []:
         getter = _ATTACHMENT_FIELDS.get(f.get("Name", ""))
         if getter is None:
@@ -226,14 +314,22 @@ def _wanted(docs: list[dict[str, Any]], ids_: list[str] | None) -> list[dict[str
     known = {d["TransitGatewayAttachmentId"] for d in docs}
     for i in ids_:
         if i not in known:
-            raise not_found("InvalidTransitGatewayAttachmentID.NotFound", "transit gateway attachment", i)
+            raise not_found(
+                "InvalidTransitGatewayAttachmentID.NotFound", "transit gateway attachment", i
+            )
     return [d for d in docs if d["TransitGatewayAttachmentId"] in ids_]
 
 
 @ec2_operation("DescribeTransitGatewayAttachments")
 def describe_attachments(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
-    rtbs = {t.id: t.meta.get("options", {}).get("AssociationDefaultRouteTableId", "") for t in uow.list(TGW)}
-    docs = [_attachment_view(a, rtbs.get(a.doc["TransitGatewayId"], "")) for a in mine(uow, ctx, TGW_ATTACHMENT)]
+    rtbs = {
+        t.id: t.meta.get("options", {}).get("AssociationDefaultRouteTableId", "")
+        for t in uow.list(TGW)
+    }
+    docs = [
+        _attachment_view(a, rtbs.get(a.doc["TransitGatewayId"], ""))
+        for a in mine(uow, ctx, TGW_ATTACHMENT)
+    ]
     docs += _dx_attachments(uow, ctx)
     docs = _wanted(docs, req.get("TransitGatewayAttachmentIds"))
     return {"TransitGatewayAttachments": _filter_docs(docs, req.get("Filters"))}
@@ -247,5 +343,9 @@ def describe_vpc_attachments(uow: UnitOfWork, ctx: Context, req: dict[str, Any])
 
 
 def subnets_in_use(uow: UnitOfWork, ctx: Context) -> set[str]:
-    return {s for a in mine(uow, ctx, TGW_ATTACHMENT) if a.doc["State"] in LIVE for s in a.doc["SubnetIds"]}
-
+    return {
+        s
+        for a in mine(uow, ctx, TGW_ATTACHMENT)
+        if a.doc["State"] in LIVE
+        for s in a.doc["SubnetIds"]
+    }

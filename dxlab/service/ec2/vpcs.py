@@ -44,17 +44,25 @@ def ipv4_block(text: Any, parameter: str = "cidrBlock") -> ipaddress.IPv4Network
     try:
         net = ipaddress.ip_network(str(text), strict=False)
     except ValueError:
-        raise invalid(f"Value ({text}) for parameter {parameter} is invalid. This is not a valid CIDR block.") from None
+        raise invalid(
+            f"Value ({text}) for parameter {parameter} is invalid. This is not a valid CIDR block."
+        ) from None
     if not isinstance(net, ipaddress.IPv4Network):
-        raise invalid(f"Value ({text}) for parameter {parameter} is invalid. This is not a valid IPv4 CIDR block.")
+        raise invalid(
+            f"Value ({text}) for parameter {parameter} is invalid. This is not a valid IPv4 CIDR block."
+        )
     return net
 
 
-def create_vpc(uow: UnitOfWork, ctx: Context, req: dict[str, Any], vpc_id: str | None = None) -> Record:
+def create_vpc(
+    uow: UnitOfWork, ctx: Context, req: dict[str, Any], vpc_id: str | None = None
+) -> Record:
     """The service function behind CreateVpc (and, with the id it already gave out, the
     `dxlab vgw` / topology `vpcs:` shortcut)."""
     if "CidrBlock" not in req:
-        raise Ec2Error("MissingParameter", "Either 'cidrBlock' or 'ipv4IpamPoolId' should be provided.")
+        raise Ec2Error(
+            "MissingParameter", "Either 'cidrBlock' or 'ipv4IpamPoolId' should be provided."
+        )
     net = ipv4_block(req["CidrBlock"])
     # VPC user guide: "The allowed block size is between a /16 netmask and /28 netmask."
     if not 16 <= net.prefixlen <= 28:
@@ -69,25 +77,39 @@ def create_vpc(uow: UnitOfWork, ctx: Context, req: dict[str, Any], vpc_id: str |
         "OwnerId": ctx.account,
         "InstanceTenancy": tenancy,
         "CidrBlock": str(net),
-        "CidrBlockAssociationSet": [{
-            "AssociationId": new_id("vpc-cidr-assoc"), "CidrBlock": str(net),
-            "CidrBlockState": {"State": "associated"},
-        }],
+        "CidrBlockAssociationSet": [
+            {
+                "AssociationId": new_id("vpc-cidr-assoc"),
+                "CidrBlock": str(net),
+                "CidrBlockState": {"State": "associated"},
+            }
+        ],
         "DhcpOptionsId": "default",
         "IsDefault": False,
         "State": "available",
-    }  # fmt: skip
+    }
     ipv6 = _ipv6_block(uow, ctx, req, vpc_id)
     if ipv6:
-        doc["Ipv6CidrBlockAssociationSet"] = [{
-            "AssociationId": new_id("vpc-cidr-assoc"), "Ipv6CidrBlock": ipv6,
-            "Ipv6CidrBlockState": {"State": "associated"}, "NetworkBorderGroup": ctx.region,
-            "Ipv6Pool": req.get("Ipv6Pool", "Amazon"),
-        }]  # fmt: skip
+        doc["Ipv6CidrBlockAssociationSet"] = [
+            {
+                "AssociationId": new_id("vpc-cidr-assoc"),
+                "Ipv6CidrBlock": ipv6,
+                "Ipv6CidrBlockState": {"State": "associated"},
+                "NetworkBorderGroup": ctx.region,
+                "Ipv6Pool": req.get("Ipv6Pool", "Amazon"),
+            }
+        ]
     if tags:
         doc["Tags"] = tags
     attrs = {name: default for name, (_, default) in ATTRIBUTES.items()}
-    rec = Record(VPC, vpc_id, ctx.account, doc, {"region": ctx.region, "attributes": attrs}, created=ctx.now())
+    rec = Record(
+        VPC,
+        vpc_id,
+        ctx.account,
+        doc,
+        {"region": ctx.region, "attributes": attrs},
+        created=ctx.now(),
+    )
     uow.put(rec)
     route_tables.create_main(uow, ctx, rec)
     security_groups.create_default(uow, ctx, rec)
@@ -102,7 +124,9 @@ def _ipv6_block(uow: UnitOfWork, ctx: Context, req: dict[str, Any], vpc_id: str)
         except ValueError:
             raise invalid(f"Value ({asked}) for parameter ipv6CidrBlock is invalid.") from None
         if not isinstance(net, ipaddress.IPv6Network) or net.prefixlen != 56:
-            raise invalid(f"Value ({asked}) for parameter ipv6CidrBlock is invalid. The IPv6 CIDR block of a VPC is a /56.")
+            raise invalid(
+                f"Value ({asked}) for parameter ipv6CidrBlock is invalid. The IPv6 CIDR block of a VPC is a /56."
+            )
         if not uow.claim("ec2-ipv6", str(net), vpc_id):
             raise Ec2Error("InvalidVpc.Range", f"The IPv6 CIDR block {net} is already in use.")
         return str(net)
@@ -121,12 +145,24 @@ def add_blocks(uow: UnitOfWork, vpc: Record, cidrs: list[str]) -> None:
     rtb = next((r for r in uow.list("ec2_route_table", parent=vpc.id)), None)
     for cidr in cidrs:
         v6 = ":" in cidr
-        key, member = ("Ipv6CidrBlockAssociationSet", "Ipv6CidrBlock") if v6 else ("CidrBlockAssociationSet", "CidrBlock")
+        key, member = (
+            ("Ipv6CidrBlockAssociationSet", "Ipv6CidrBlock")
+            if v6
+            else ("CidrBlockAssociationSet", "CidrBlock")
+        )
         state = "Ipv6CidrBlockState" if v6 else "CidrBlockState"
-        vpc.doc.setdefault(key, []).append({"AssociationId": new_id("vpc-cidr-assoc"), member: cidr, state: {"State": "associated"}})
+        vpc.doc.setdefault(key, []).append(
+            {
+                "AssociationId": new_id("vpc-cidr-assoc"),
+                member: cidr,
+                state: {"State": "associated"},
+            }
+        )
         if rtb is not None:
             dest = "DestinationIpv6CidrBlock" if v6 else "DestinationCidrBlock"
-            rtb.doc["Routes"].append({dest: cidr, "GatewayId": "local", "Origin": "CreateRouteTable", "State": "active"})
+            rtb.doc["Routes"].append(
+                {dest: cidr, "GatewayId": "local", "Origin": "CreateRouteTable", "State": "active"}
+            )
     uow.put(vpc)
     if rtb is not None:
         uow.put(rtb)
@@ -148,14 +184,17 @@ def create_vpc_op(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[st
 _FIELDS = {
     "vpc-id": lambda r: [r.id],
     "cidr": lambda r: [r.doc["CidrBlock"]],
-    "cidr-block-association.cidr-block": lambda r: [a["CidrBlock"] for a in r.doc["CidrBlockAssociationSet"]],
-    "ipv6-cidr-block-association.ipv6-cidr-block":
-        lambda r: [a["Ipv6CidrBlock"] for a in r.doc.get("Ipv6CidrBlockAssociationSet", [])],
+    "cidr-block-association.cidr-block": lambda r: [
+        a["CidrBlock"] for a in r.doc["CidrBlockAssociationSet"]
+    ],
+    "ipv6-cidr-block-association.ipv6-cidr-block": lambda r: [
+        a["Ipv6CidrBlock"] for a in r.doc.get("Ipv6CidrBlockAssociationSet", [])
+    ],
     "state": lambda r: [r.doc["State"]],
     "is-default": lambda r: ["false"],
     "owner-id": lambda r: [r.account],
     "dhcp-options-id": lambda r: one(r.doc.get("DhcpOptionsId")),
-}  # fmt: skip
+}
 
 
 @ec2_operation("DescribeVpcs")
@@ -184,7 +223,9 @@ def modify_vpc_attribute(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> 
     given = [(name, member) for name, (member, _) in ATTRIBUTES.items() if member in req]
     if len(given) != 1:
         # EC2 takes one attribute per call.
-        raise Ec2Error("InvalidParameterCombination", "Exactly one attribute must be modified per request")
+        raise Ec2Error(
+            "InvalidParameterCombination", "Exactly one attribute must be modified per request"
+        )
     name, member = given[0]
     value = req[member].get("Value")
     if value is None:
@@ -207,10 +248,16 @@ def delete_vpc(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, 
     # default security group and the main route table go with the VPC.
     blockers: list[str] = [r.id for r in mine(uow, ctx, SUBNET) if r.doc["VpcId"] == vpc.id]
     blockers += [r.id for r in mine(uow, ctx, VGW) if r.meta.get("vpcId") == vpc.id]
-    blockers += [r.id for r in mine(uow, ctx, TGW_ATTACHMENT)
-                 if r.doc["VpcId"] == vpc.id and r.doc["State"] not in ("deleted", "deleting")]
-    blockers += [r.id for r in mine(uow, ctx, SECURITY_GROUP)
-                 if r.doc["VpcId"] == vpc.id and r.doc["GroupName"] != "default"]  # fmt: skip
+    blockers += [
+        r.id
+        for r in mine(uow, ctx, TGW_ATTACHMENT)
+        if r.doc["VpcId"] == vpc.id and r.doc["State"] not in ("deleted", "deleting")
+    ]
+    blockers += [
+        r.id
+        for r in mine(uow, ctx, SECURITY_GROUP)
+        if r.doc["VpcId"] == vpc.id and r.doc["GroupName"] != "default"
+    ]
     if blockers:
         raise Ec2Error(
             "DependencyViolation",
@@ -218,18 +265,32 @@ def delete_vpc(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, 
         )
     route_tables.delete_all_of(uow, ctx, vpc.id)
     security_groups.delete_all_of(uow, ctx, vpc.id)
-    uow.release("ec2-ipv6", next((a["Ipv6CidrBlock"] for a in vpc.doc.get("Ipv6CidrBlockAssociationSet", [])), ""))
+    uow.release(
+        "ec2-ipv6",
+        next((a["Ipv6CidrBlock"] for a in vpc.doc.get("Ipv6CidrBlockAssociationSet", [])), ""),
+    )
     uow.delete(VPC, vpc.id)
     return {}
 
 
 @ec2_operation("DescribeAvailabilityZones")
-def describe_availability_zones(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
-    zones = [{
-        "ZoneName": name, "ZoneId": zone_id, "State": "available", "RegionName": ctx.region,
-        "ZoneType": "availability-zone", "OptInStatus": "opt-in-not-required",
-        "GroupName": ctx.region, "NetworkBorderGroup": ctx.region, "Messages": [],
-    } for name, zone_id in availability_zones(ctx.region)]  # fmt: skip
+def describe_availability_zones(
+    uow: UnitOfWork, ctx: Context, req: dict[str, Any]
+) -> dict[str, Any]:
+    zones = [
+        {
+            "ZoneName": name,
+            "ZoneId": zone_id,
+            "State": "available",
+            "RegionName": ctx.region,
+            "ZoneType": "availability-zone",
+            "OptInStatus": "opt-in-not-required",
+            "GroupName": ctx.region,
+            "NetworkBorderGroup": ctx.region,
+            "Messages": [],
+        }
+        for name, zone_id in availability_zones(ctx.region)
+    ]
     names, ids = req.get("ZoneNames"), req.get("ZoneIds")
     for wanted, key in ((names, "ZoneName"), (ids, "ZoneId")):
         for w in wanted or []:
@@ -238,8 +299,15 @@ def describe_availability_zones(uow: UnitOfWork, ctx: Context, req: dict[str, An
         if wanted:
             zones = [z for z in zones if z[key] in wanted]
     for f in req.get("Filters", []):
-        field = {"zone-name": "ZoneName", "zone-id": "ZoneId", "state": "State", "region-name": "RegionName",
-               "zone-type": "ZoneType", "opt-in-status": "OptInStatus", "group-name": "GroupName"}.get(f.get("Name", ""))
+        field = {
+            "zone-name": "ZoneName",
+            "zone-id": "ZoneId",
+            "state": "State",
+            "region-name": "RegionName",
+            "zone-type": "ZoneType",
+            "opt-in-status": "OptInStatus",
+            "group-name": "GroupName",
+        }.get(f.get("Name", ""))
         if field is None:
             raise invalid(f"The filter '{f.get('Name')}' is invalid")
         zones = [z for z in zones if z[field] in f.get("Values", [])]
@@ -257,12 +325,19 @@ _ACCOUNT_ATTRIBUTES = {
 
 
 @ec2_operation("DescribeAccountAttributes")
-def describe_account_attributes(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+def describe_account_attributes(
+    uow: UnitOfWork, ctx: Context, req: dict[str, Any]
+) -> dict[str, Any]:
     names = req.get("AttributeNames") or list(_ACCOUNT_ATTRIBUTES)
     for n in names:
         if n not in _ACCOUNT_ATTRIBUTES:
             raise invalid(f"Value ({n}) for parameter attributeName is invalid.")
-    return {"AccountAttributes": [
-        {"AttributeName": n, "AttributeValues": [{"AttributeValue": v} for v in _ACCOUNT_ATTRIBUTES[n]]}
-        for n in names
-    ]}  # fmt: skip
+    return {
+        "AccountAttributes": [
+            {
+                "AttributeName": n,
+                "AttributeValues": [{"AttributeValue": v} for v in _ACCOUNT_ATTRIBUTES[n]],
+            }
+            for n in names
+        ]
+    }

@@ -22,15 +22,24 @@ from dxlab.service.ec2.vpcs import cidrs_of
 from dxlab.store.repository import Record, UnitOfWork
 
 
-def create(uow: UnitOfWork, ctx: Context, asn: Any = gateway.DEFAULT_AMAZON_ASN,
-           tags: list[dict[str, str]] | None = None) -> Record:  # fmt: skip
+def create(
+    uow: UnitOfWork,
+    ctx: Context,
+    asn: Any = gateway.DEFAULT_AMAZON_ASN,
+    tags: list[dict[str, str]] | None = None,
+) -> Record:
     """A new, detached VGW. virtualgateways.md: the Amazon-side ASN is chosen when the VGW
     is made (a private ASN; 64512 by default) and cannot change."""
     asn = gateway.check_amazon_side_asn(asn, "virtual private gateway")
     gid = ids.virtual_gateway_id()
     doc: dict[str, Any] = {"virtualGatewayId": gid}
     set_state(doc, GATEWAY_VGW, GatewayState.AVAILABLE)
-    meta: dict[str, Any] = {"amazonSideAsn": asn, "vpcCidrs": [], "region": ctx.region, "vpcId": None}
+    meta: dict[str, Any] = {
+        "amazonSideAsn": asn,
+        "vpcCidrs": [],
+        "region": ctx.region,
+        "vpcId": None,
+    }
     if tags:
         meta["tags"] = tags
     rec = Record(VGW, gid, ctx.account, doc, meta, created=ctx.now())
@@ -42,13 +51,21 @@ def attach(uow: UnitOfWork, ctx: Context, vgw: Record, vpc: Record) -> None:
     """AttachVpnGateway: the VPC's CIDRs go behind the VGW (what it advertises over
     Direct Connect). A VPC has one VGW, a VGW one VPC."""
     if vgw.doc["virtualGatewayState"] != "available":
-        raise Ec2Error("IncorrectState", f"The VPN gateway {vgw.id} is in the {vgw.doc['virtualGatewayState']} state.")
+        raise Ec2Error(
+            "IncorrectState",
+            f"The VPN gateway {vgw.id} is in the {vgw.doc['virtualGatewayState']} state.",
+        )
     if vgw.meta.get("vpcId"):
-        raise Ec2Error("VpnGatewayAttachmentLimitExceeded",
-                       f"The VPN gateway {vgw.id} is already attached to {vgw.meta['vpcId']}; detach it first.")
+        raise Ec2Error(
+            "VpnGatewayAttachmentLimitExceeded",
+            f"The VPN gateway {vgw.id} is already attached to {vgw.meta['vpcId']}; detach it first.",
+        )
     other = next((g.id for g in mine(uow, ctx, VGW) if g.meta.get("vpcId") == vpc.id), None)
     if other:
-        raise Ec2Error("VpnGatewayAttachmentLimitExceeded", f"The VPC {vpc.id} already has the VPN gateway {other} attached.")
+        raise Ec2Error(
+            "VpnGatewayAttachmentLimitExceeded",
+            f"The VPC {vpc.id} already has the VPN gateway {other} attached.",
+        )
     vgw.meta.update(vpcId=vpc.id, vpcCidrs=cidrs_of(vpc))
     uow.put(vgw)
 
@@ -56,9 +73,13 @@ def attach(uow: UnitOfWork, ctx: Context, vgw: Record, vpc: Record) -> None:
 def view(rec: Record) -> dict[str, Any]:
     """The model's VpnGateway for the shared record."""
     out: dict[str, Any] = {
-        "VpnGatewayId": rec.id, "State": rec.doc["virtualGatewayState"], "Type": "ipsec.1",
+        "VpnGatewayId": rec.id,
+        "State": rec.doc["virtualGatewayState"],
+        "Type": "ipsec.1",
         "AmazonSideAsn": rec.meta.get("amazonSideAsn", gateway.DEFAULT_AMAZON_ASN),
-        "VpcAttachments": [{"VpcId": rec.meta["vpcId"], "State": "attached"}] if rec.meta.get("vpcId") else [],
+        "VpcAttachments": [{"VpcId": rec.meta["vpcId"], "State": "attached"}]
+        if rec.meta.get("vpcId")
+        else [],
     }
     if tags_of(rec):
         out["Tags"] = tags_of(rec)
@@ -69,7 +90,12 @@ def view(rec: Record) -> dict[str, Any]:
 def create_vpn_gateway(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
     if req["Type"] != "ipsec.1":
         raise invalid(f"Value ({req['Type']}) for parameter type is invalid. Valid value: ipsec.1")
-    rec = create(uow, ctx, req.get("AmazonSideAsn", gateway.DEFAULT_AMAZON_ASN), tags_on_create(req, "vpn-gateway"))
+    rec = create(
+        uow,
+        ctx,
+        req.get("AmazonSideAsn", gateway.DEFAULT_AMAZON_ASN),
+        tags_on_create(req, "vpn-gateway"),
+    )
     return {"VpnGateway": view(rec)}
 
 
@@ -89,8 +115,10 @@ def detach_vpn_gateway(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> di
     # The attachment first: once the VPC is gone, so is the attachment (Terraform detaches
     # a VGW whose VPC it has just deleted and expects exactly this answer).
     if vgw.meta.get("vpcId") != req["VpcId"]:
-        raise Ec2Error("InvalidVpnGatewayAttachment.NotFound",
-                       f"The attachment with vpn gateway ID '{vgw.id}' and vpc ID '{req['VpcId']}' does not exist")
+        raise Ec2Error(
+            "InvalidVpnGatewayAttachment.NotFound",
+            f"The attachment with vpn gateway ID '{vgw.id}' and vpc ID '{req['VpcId']}' does not exist",
+        )
     vpc = find(uow, ctx, "vpc", req["VpcId"])
     # virtualgateways.md: detaching also disassociates it from a Direct Connect gateway.
     detach_virtual_gateway(uow, ctx, {"gateway_id": vgw.id})
@@ -104,7 +132,9 @@ def delete_vpn_gateway(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> di
 
     vgw = find(uow, ctx, "vgw", req["VpnGatewayId"])
     if vgw.meta.get("vpcId"):
-        raise Ec2Error("IncorrectState", f"{vgw.id} is currently attached to the Vpc: {vgw.meta['vpcId']}")
+        raise Ec2Error(
+            "IncorrectState", f"{vgw.id} is currently attached to the Vpc: {vgw.meta['vpcId']}"
+        )
     _delete(uow, ctx, VGW, vgw.id)  # refuses while Direct Connect still uses it
     return {}
 
@@ -122,5 +152,7 @@ _FIELDS = {
 @ec2_operation("DescribeVpnGateways")
 def describe_vpn_gateways(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
     wanted = req.get("VpnGatewayIds")
-    recs = [find(uow, ctx, "vgw", g) for g in dict.fromkeys(wanted)] if wanted else mine(uow, ctx, VGW)
+    recs = (
+        [find(uow, ctx, "vgw", g) for g in dict.fromkeys(wanted)] if wanted else mine(uow, ctx, VGW)
+    )
     return {"VpnGateways": [view(r) for r in filtered(recs, req.get("Filters"), _FIELDS)]}

@@ -84,9 +84,10 @@ def visible(rec: Record, account: str) -> bool:
 
 def live_associations(uow: UnitOfWork, dx_gateway_id: str) -> list[Record]:
     return [
-        a for a in uow.list(ASSOCIATION_KIND, parent=dx_gateway_id)
+        a
+        for a in uow.list(ASSOCIATION_KIND, parent=dx_gateway_id)
         if a.doc["associationState"] in ASSOCIATION.live
-    ]  # fmt: skip
+    ]
 
 
 def _summary(uow: UnitOfWork, rec: Record) -> dict[str, Any]:
@@ -289,9 +290,10 @@ def delete_association(
         rec = find_association(uow, ctx, aid)
     elif dxgw_id and vgw_id:
         found = [
-            a for a in live_associations(uow, dxgw_id)
+            a
+            for a in live_associations(uow, dxgw_id)
             if a.doc["associatedGateway"]["id"] == vgw_id and visible(a, ctx.account)
-        ]  # fmt: skip
+        ]
         if not found:
             raise does_not_exist(
                 "Direct Connect Gateway Association of", f"{vgw_id} with {dxgw_id}"

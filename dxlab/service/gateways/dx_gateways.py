@@ -184,9 +184,10 @@ def delete_dx_gateway(
             f" ({', '.join(sorted(v.id for v in vifs))}); delete them first"
         )
     assocs = [
-        a for a in uow.list(ASSOCIATION_KIND, parent=rec.id)
+        a
+        for a in uow.list(ASSOCIATION_KIND, parent=rec.id)
         if a.doc["associationState"] in ASSOCIATION.live
-    ]  # fmt: skip
+    ]
     if assocs:
         raise Conflict(
             f"Direct Connect gateway {rec.id} has {len(assocs)} gateway association(s)"

@@ -117,7 +117,10 @@ def create_proposal(
             f"Virtual private gateway {gw.id} is not attached to a VPC; attach it first"
         )
     for p in uow.list(PROPOSAL_KIND, parent=dxgw_id):
-        if p.doc["associatedGateway"]["id"] == gw.id and p.doc["proposalState"] == ProposalState.REQUESTED:
+        if (
+            p.doc["associatedGateway"]["id"] == gw.id
+            and p.doc["proposalState"] == ProposalState.REQUESTED
+        ):
             raise Conflict(
                 f"Proposal {p.id} to associate {gw.id} with Direct Connect gateway {dxgw_id} is still pending;"
                 " delete it before proposing again"
@@ -210,7 +213,9 @@ def accept_proposal(
         assoc = current
     # The proposal keeps what was requested and shows what is now allowed, so an override
     # by the accepter is visible to the proposer (and to Terraform's diff) as on AWS.
-    rec.doc["existingAllowedPrefixesToDirectConnectGateway"] = gateway.as_prefix_list(allowed(assoc))
+    rec.doc["existingAllowedPrefixesToDirectConnectGateway"] = gateway.as_prefix_list(
+        allowed(assoc)
+    )
     close(uow, ctx, rec, ProposalState.ACCEPTED)
     return {"directConnectGatewayAssociation": as_association(assoc.doc)}
 

@@ -89,18 +89,20 @@ def listing(key: str, items: list[Any], req: Mapping[str, Any]) -> dict[str, Any
 
 def live_associations_of_gateway(uow: UnitOfWork, gateway_id: str) -> list[Record]:
     return [
-        a for a in uow.list(ASSOCIATION_KIND)
+        a
+        for a in uow.list(ASSOCIATION_KIND)
         if a.doc["associatedGateway"]["id"] == gateway_id
         and a.doc["associationState"] in ASSOCIATION.live
-    ]  # fmt: skip
+    ]
 
 
 def live_vifs(uow: UnitOfWork, field: str, value: str) -> list[Record]:
     """Virtual interfaces whose doc[field] is value and that still exist."""
     return [
-        v for v in uow.list("virtual_interface")
+        v
+        for v in uow.list("virtual_interface")
         if v.doc.get(field) == value and v.doc.get("virtualInterfaceState") in VIF.live
-    ]  # fmt: skip
+    ]
 
 
 def _view(rec: Record) -> dict[str, Any]:
@@ -179,7 +181,10 @@ def _delete(uow: UnitOfWork, ctx: Context, kind: str, gateway_id: str) -> dict[s
     if kind == VGW_KIND and live_vifs(uow, "virtualGatewayId", gateway_id):
         raise Conflict(f"{gateway_id} has virtual interfaces attached; delete them first")
     for p in uow.list(PROPOSAL_KIND, account=ctx.account):
-        if p.doc["associatedGateway"]["id"] == gateway_id and p.doc["proposalState"] in PROPOSAL.live:
+        if (
+            p.doc["associatedGateway"]["id"] == gateway_id
+            and p.doc["proposalState"] in PROPOSAL.live
+        ):
             set_state(p.doc, PROPOSAL, DirectConnectGatewayAssociationProposalState.DELETED)
             uow.put(p)
     uow.delete(kind, gateway_id)
@@ -228,5 +233,7 @@ def delete_transit_gateway(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) 
 
 
 @operation("DescribeVirtualGateways")
-def describe_virtual_gateways(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> VirtualGateways:
+def describe_virtual_gateways(
+    uow: UnitOfWork, ctx: Context, req: dict[str, Any]
+) -> VirtualGateways:
     return {"virtualGateways": [cast(VirtualGateway, r.doc) for r in _mine(uow, ctx, VGW_KIND)]}

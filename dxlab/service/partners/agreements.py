@@ -29,8 +29,12 @@ def confirm_customer_agreement(
 ) -> ConfirmCustomerAgreementResponse:
     name = req.get("agreementName") or AGREEMENTS[0]
     if name not in AGREEMENTS:
-        raise ValidationError(f"Unknown agreement {name!r}; the agreements are: {', '.join(AGREEMENTS)}")
-    rec = uow.get("customer", ctx.account) or Record("customer", ctx.account, ctx.account, {"agreements": []})
+        raise ValidationError(
+            f"Unknown agreement {name!r}; the agreements are: {', '.join(AGREEMENTS)}"
+        )
+    rec = uow.get("customer", ctx.account) or Record(
+        "customer", ctx.account, ctx.account, {"agreements": []}
+    )
     agreements = {a["agreementName"]: a for a in rec.doc["agreements"]}
     agreement = {"agreementName": name}
     set_state(agreement, AGREEMENT, AgreementStatus.SIGNED)

@@ -189,7 +189,9 @@ def describe_hosted_connections(
     uow: UnitOfWork, ctx: Context, req: DescribeHostedConnectionsRequest
 ) -> Connections:
     items, token = page(
-        hosted_or_listing(uow, ctx, req["connectionId"]), req.get("maxResults"), req.get("nextToken")
+        hosted_or_listing(uow, ctx, req["connectionId"]),
+        req.get("maxResults"),
+        req.get("nextToken"),
     )
     out: Connections = {"connections": items}
     if token:

@@ -152,7 +152,9 @@ def _interconnect(doc: dict[str, Any]) -> Interconnect:
 
 
 @operation("CreateInterconnect", write=True)
-def create_interconnect(uow: UnitOfWork, ctx: Context, req: CreateInterconnectRequest) -> Interconnect:
+def create_interconnect(
+    uow: UnitOfWork, ctx: Context, req: CreateInterconnectRequest
+) -> Interconnect:
     loc = require_location(ctx, req["location"])
     bandwidth = req["bandwidth"]
     check_interconnect_bandwidth(loc, bandwidth)
@@ -230,7 +232,9 @@ def complete_cross_connect(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) 
     set_state(rec.doc, INTERCONNECT, InterconnectState.PENDING)
     rec.meta["crossConnect"] = True
     uow.put(rec)
-    uow.schedule(ctx.now(), PROVISION, rec.id, {"step": InterconnectState.AVAILABLE.value, "rest": []})
+    uow.schedule(
+        ctx.now(), PROVISION, rec.id, {"step": InterconnectState.AVAILABLE.value, "rest": []}
+    )
     return rec.doc
 
 
@@ -240,7 +244,9 @@ def describe_interconnects(
 ) -> Interconnects:
     interconnect_id = req.get("interconnectId")
     if interconnect_id is not None:
-        return {"interconnects": [_interconnect(find(uow, ctx, "interconnect", interconnect_id).doc)]}
+        return {
+            "interconnects": [_interconnect(find(uow, ctx, "interconnect", interconnect_id).doc)]
+        }
     mine = sorted(
         (
             r

@@ -41,23 +41,58 @@ def now(snap: NetworkSnapshot) -> dict[str, Any]:
     """Reachability now: the same snapshot Describe*, routes and verify read."""
     paths = snap.paths
     pairs: list[dict[str, Any]] = [
-        {"site": p.site, "to": p.vpc, "kind": "vpc", "reachable": p.reachable,
-         "forward": [k[0] for k in p.forward], "back": [k[0] for k in p.back], "reason": p.reason}
+        {
+            "site": p.site,
+            "to": p.vpc,
+            "kind": "vpc",
+            "reachable": p.reachable,
+            "forward": [k[0] for k in p.forward],
+            "back": [k[0] for k in p.back],
+            "reason": p.reason,
+        }
         for p in paths.all_pairs()
-    ]  # fmt: skip
+    ]
     for g in paths.gateway_pairs():
-        pairs.append({"site": g.site, "to": snap.network.label(g.target), "kind": "gateway", "reachable": g.reachable,
-                      "forward": list(g.via), "back": list(g.via), "reason": g.reason})  # fmt: skip
+        pairs.append(
+            {
+                "site": g.site,
+                "to": snap.network.label(g.target),
+                "kind": "gateway",
+                "reachable": g.reachable,
+                "forward": list(g.via),
+                "back": list(g.via),
+                "reason": g.reason,
+            }
+        )
     uses_sitelink = any(v.sitelink for v in snap.network.vifs.values())
     for s in paths.site_pairs() if uses_sitelink else []:
         if s.sitelink or not s.wan:
             via = sorted({k[0] for pair in s.sitelink for k in pair})
-            reason = "" if s.reachable else "no WAN, and no SiteLink session is up at both data centers"
-            pairs.append({"site": s.a, "to": s.b, "kind": "site", "reachable": s.reachable,
-                          "forward": via, "back": via, "reason": reason})  # fmt: skip
-    down = [{"virtualInterfaceId": k[0], "family": k[1], "reason": s.reason}
-            for k, s in sorted(snap.sessions.items()) if not s.up]  # fmt: skip
-    return {"question": NOW_QUESTION, "dataPlane": snap.plane, "pairs": pairs, "sessions_down": down}
+            reason = (
+                "" if s.reachable else "no WAN, and no SiteLink session is up at both data centers"
+            )
+            pairs.append(
+                {
+                    "site": s.a,
+                    "to": s.b,
+                    "kind": "site",
+                    "reachable": s.reachable,
+                    "forward": via,
+                    "back": via,
+                    "reason": reason,
+                }
+            )
+    down = [
+        {"virtualInterfaceId": k[0], "family": k[1], "reason": s.reason}
+        for k, s in sorted(snap.sessions.items())
+        if not s.up
+    ]
+    return {
+        "question": NOW_QUESTION,
+        "dataPlane": snap.plane,
+        "pairs": pairs,
+        "sessions_down": down,
+    }
 
 
 def analysis(uow: UnitOfWork, ctx: Context) -> dict[str, Any]:
@@ -73,7 +108,9 @@ def analysis(uow: UnitOfWork, ctx: Context) -> dict[str, Any]:
     result["tests_in_progress"] = sorted({vif for vif, _ in snap.outages.testing})
     result["now"] = now(snap)
     if not net.topology.sites:
-        result["note"] = "No customer topology is loaded: `dxlab topology load FILE` (or the wizard) first"
+        result["note"] = (
+            "No customer topology is loaded: `dxlab topology load FILE` (or the wizard) first"
+        )
     return result
 
 
@@ -81,14 +118,29 @@ def marks(uow: UnitOfWork, ctx: Context, snap: NetworkSnapshot) -> Marks:
     """What the diagram paints red: failed domains, sessions down and why."""
     down = {key: state.reason for key, state in snap.sessions.items() if not state.up}
     # The state each VIF shows in DescribeVirtualInterfaces (the data plane's word), not the stored one.
-    shown = {rec.id: str(live_state(snap, rec)) for rec in uow.list("virtual_interface", account=ctx.account) if rec.id in snap.network.vifs}
-    return Marks(frozenset(snap.outages.failed), frozenset(vif for vif, _ in snap.outages.testing), down, shown)
+    shown = {
+        rec.id: str(live_state(snap, rec))
+        for rec in uow.list("virtual_interface", account=ctx.account)
+        if rec.id in snap.network.vifs
+    }
+    return Marks(
+        frozenset(snap.outages.failed),
+        frozenset(vif for vif, _ in snap.outages.testing),
+        down,
+        shown,
+    )
 
 
 def diagram(uow: UnitOfWork, ctx: Context) -> str:
     snap = network_snapshot(uow, ctx)
-    lag_of = {r.id: str(r.doc["lagId"]) for r in uow.list("connection", account=ctx.account) if r.doc.get("lagId")}
-    return render_svg(snap.network, marks(uow, ctx, snap), f"account {ctx.account} · {ctx.region}", lag_of)
+    lag_of = {
+        r.id: str(r.doc["lagId"])
+        for r in uow.list("connection", account=ctx.account)
+        if r.doc.get("lagId")
+    }
+    return render_svg(
+        snap.network, marks(uow, ctx, snap), f"account {ctx.account} · {ctx.region}", lag_of
+    )
 
 
 @route("GET", "/analyze")

@@ -33,11 +33,19 @@ def _vgw_doc(gid: str) -> dict[str, Any]:
     return doc
 
 
-def _port(kind: str, doc: dict[str, Any], state_field: str, parent: str | None, account: str, **meta: Any) -> Record:
+def _port(
+    kind: str, doc: dict[str, Any], state_field: str, parent: str | None, account: str, **meta: Any
+) -> Record:
     patched = doc.get(state_field) in PATCHED
     # An interconnect's document names no owner (the model): it is the reader's own.
-    return Record(kind, str(doc[f"{kind}Id"]), str(doc.get("ownerAccount") or account), doc,
-                  {"imported": True, "crossConnect": patched, **meta}, parent=parent)  # fmt: skip
+    return Record(
+        kind,
+        str(doc[f"{kind}Id"]),
+        str(doc.get("ownerAccount") or account),
+        doc,
+        {"imported": True, "crossConnect": patched, **meta},
+        parent=parent,
+    )
 
 
 def records(estate: dict[str, Any], account: str) -> list[Record]:
@@ -57,23 +65,52 @@ def records(estate: dict[str, Any], account: str) -> list[Record]:
         meta: dict[str, Any] = {"hosted": True} if hosted else {}
         if cid in hosted_on:
             meta["partnerAccount"] = account
-        out.append(_port("connection", doc, "connectionState", doc.get("lagId") or hosted_on.get(cid), account, **meta))
+        out.append(
+            _port(
+                "connection",
+                doc,
+                "connectionState",
+                doc.get("lagId") or hosted_on.get(cid),
+                account,
+                **meta,
+            )
+        )
         owner_of[cid] = str(doc.get("ownerAccount") or account)
-    owner_of.update({str(d["lagId"]): str(d.get("ownerAccount") or account) for d in estate.get("lags", [])})
+    owner_of.update(
+        {str(d["lagId"]): str(d.get("ownerAccount") or account) for d in estate.get("lags", [])}
+    )
     owner_of.update({str(d["interconnectId"]): account for d in estate.get("interconnects", [])})
     gateway_asn: dict[str, int] = {}
     for doc in estate.get("virtualInterfaces", []):
         parent = str(doc["connectionId"])
         owner = str(doc.get("ownerAccount", account))
         connection_owner = owner_of.get(parent, account)
-        out.append(Record("virtual_interface", str(doc["virtualInterfaceId"]), owner, doc,
-                          {"imported": True, "connectionOwner": connection_owner, "hosted": owner != connection_owner},
-                          parent=parent))  # fmt: skip
+        out.append(
+            Record(
+                "virtual_interface",
+                str(doc["virtualInterfaceId"]),
+                owner,
+                doc,
+                {
+                    "imported": True,
+                    "connectionOwner": connection_owner,
+                    "hosted": owner != connection_owner,
+                },
+                parent=parent,
+            )
+        )
         if doc.get("virtualGatewayId") and doc.get("amazonSideAsn"):
             gateway_asn[str(doc["virtualGatewayId"])] = int(doc["amazonSideAsn"])
     for doc in estate.get("directConnectGateways", []):
-        out.append(Record("dx_gateway", str(doc["directConnectGatewayId"]), str(doc.get("ownerAccount", account)),
-                          doc, {"imported": True}))  # fmt: skip
+        out.append(
+            Record(
+                "dx_gateway",
+                str(doc["directConnectGatewayId"]),
+                str(doc.get("ownerAccount", account)),
+                doc,
+                {"imported": True},
+            )
+        )
     out += _gateways(estate, account, gateway_asn)
     _merge_tags(out, estate.get("resourceTags", []))
     return out
@@ -89,26 +126,53 @@ def _gateways(estate: dict[str, Any], account: str, asn_of: dict[str, int]) -> l
     default_region = (estate.get("regions") or ["us-east-1"])[0]
     for doc in estate.get("virtualGateways", []):
         gid = str(doc["virtualGatewayId"])
-        gateways[gid] = {"owner": account, "region": estate.get("regionOf", {}).get(gid, default_region),
-                         "cidrs": [], "doc": doc}  # fmt: skip
+        gateways[gid] = {
+            "owner": account,
+            "region": estate.get("regionOf", {}).get(gid, default_region),
+            "cidrs": [],
+            "doc": doc,
+        }
     for doc in estate.get("directConnectGatewayAssociations", []):
         dxgw = str(doc["directConnectGatewayId"])
         assoc = doc.get("associatedGateway") or {}
         gid = str(assoc.get("id") or doc.get("virtualGatewayId") or "")
-        out.append(Record("gateway_association", str(doc["associationId"]),
-                          str(doc.get("directConnectGatewayOwnerAccount", account)), doc,
-                          {"imported": True, "gatewayOwner": str(assoc.get("ownerAccount", account))}, parent=dxgw))  # fmt: skip
+        out.append(
+            Record(
+                "gateway_association",
+                str(doc["associationId"]),
+                str(doc.get("directConnectGatewayOwnerAccount", account)),
+                doc,
+                {"imported": True, "gatewayOwner": str(assoc.get("ownerAccount", account))},
+                parent=dxgw,
+            )
+        )
         if not gid or doc.get("associationState") in ("disassociated",):
             continue
-        entry = gateways.setdefault(gid, {"owner": str(assoc.get("ownerAccount") or doc.get("virtualGatewayOwnerAccount") or account),
-                                          "region": "", "cidrs": [], "doc": None})  # fmt: skip
-        entry["region"] = entry["region"] or str(assoc.get("region") or doc.get("virtualGatewayRegion") or default_region)
+        entry = gateways.setdefault(
+            gid,
+            {
+                "owner": str(
+                    assoc.get("ownerAccount") or doc.get("virtualGatewayOwnerAccount") or account
+                ),
+                "region": "",
+                "cidrs": [],
+                "doc": None,
+            },
+        )
+        entry["region"] = entry["region"] or str(
+            assoc.get("region") or doc.get("virtualGatewayRegion") or default_region
+        )
         for p in doc.get("allowedPrefixesToDirectConnectGateway", []):
             if p.get("cidr") and p["cidr"] not in entry["cidrs"]:
                 entry["cidrs"].append(p["cidr"])
     for gid, entry in gateways.items():
         asn = asn_of.get(gid, gateway.DEFAULT_AMAZON_ASN)
-        meta = {"imported": True, "amazonSideAsn": asn, "vpcCidrs": entry["cidrs"], "region": entry["region"]}
+        meta = {
+            "imported": True,
+            "amazonSideAsn": asn,
+            "vpcCidrs": entry["cidrs"],
+            "region": entry["region"],
+        }
         if gid.startswith("tgw-"):
             doc = {"transitGatewayId": gid}
             set_state(doc, GATEWAY_TGW, GatewayState.AVAILABLE)
@@ -129,17 +193,25 @@ def _merge_tags(recs: list[Record], resource_tags: list[dict[str, Any]]) -> None
 
 
 def import_estate(
-    uow: UnitOfWork, ctx: Context, estate: dict[str, Any], topology: str | None = None, sites: dict[str, str] | None = None
+    uow: UnitOfWork,
+    ctx: Context,
+    estate: dict[str, Any],
+    topology: str | None = None,
+    sites: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """Store the estate; load `topology`, else the customer side inferred from the estate
     with the data centers `sites` names (location or connection id -> data center)."""
     if estate.get("format") != est.FORMAT:
-        raise ValidationError(f"Not a dxlab estate (format {estate.get('format')!r}, expected {est.FORMAT!r})")
+        raise ValidationError(
+            f"Not a dxlab estate (format {estate.get('format')!r}, expected {est.FORMAT!r})"
+        )
     account = est.account_of(estate) or ctx.account
     if ctx.settings.auth == "strict" and account != ctx.account:
         # With verified signatures, an account's records are written by that account only.
-        raise AccessDenied(f"Account {ctx.account} may not import the estate of account {account};"
-                           f" sign with a key registered for {account}")  # fmt: skip
+        raise AccessDenied(
+            f"Account {ctx.account} may not import the estate of account {account};"
+            f" sign with a key registered for {account}"
+        )
     recs = records(estate, account)
     earlier = uow.get(IMPORT_KIND, account)
     for kind, rid in earlier.doc.get("records", []) if earlier else []:
@@ -154,21 +226,42 @@ def import_estate(
     counts: dict[str, int] = {}
     for rec in recs:
         counts[rec.kind] = counts.get(rec.kind, 0) + 1
-    result: dict[str, Any] = {"account": account, "records": counts, "unread": estate.get("unread", [])}
+    result: dict[str, Any] = {
+        "account": account,
+        "records": counts,
+        "unread": estate.get("unread", []),
+    }
     if topology is None and links_of(estate, account):
         topology = skeleton(estate, account, sites)
         result["inferredTopology"] = topology
-    installed = _customer_side(uow, replace(ctx, account=account), topology, earlier.meta.get("topology") if earlier else None)
+    installed = _customer_side(
+        uow,
+        replace(ctx, account=account),
+        topology,
+        earlier.meta.get("topology") if earlier else None,
+    )
     if installed is not None:
         result["topology"] = {k: v for k, v in installed.items() if k != "yaml"}
-    uow.put(Record(IMPORT_KIND, account, account,
-                   {"records": [[r.kind, r.id] for r in recs], "source": estate.get("source", ""),
-                    "regions": estate.get("regions", [])},
-                   {"topology": installed.get("yaml") if installed else None}, created=ctx.now()))  # fmt: skip
+    uow.put(
+        Record(
+            IMPORT_KIND,
+            account,
+            account,
+            {
+                "records": [[r.kind, r.id] for r in recs],
+                "source": estate.get("source", ""),
+                "regions": estate.get("regions", []),
+            },
+            {"topology": installed.get("yaml") if installed else None},
+            created=ctx.now(),
+        )
+    )
     return result
 
 
-def _customer_side(uow: UnitOfWork, ctx: Context, skeleton: str | None, last_skeleton: str | None) -> dict[str, Any] | None:
+def _customer_side(
+    uow: UnitOfWork, ctx: Context, skeleton: str | None, last_skeleton: str | None
+) -> dict[str, Any] | None:
     """Load the inferred skeleton, unless the user has loaded their own topology since the
     last import (a nightly re-import must not undo the prefixes they filled in): theirs is
     loaded again, so it resolves against the estate as it is now."""
@@ -197,11 +290,15 @@ def import_route(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[st
     connection id: data center}?, "topology": "yaml"? (instead of the inferred one)}."""
     estate = args.get("estate")
     if not isinstance(estate, dict):
-        raise ValidationError('Send the estate as {"estate": {...}} (what `dxlab import --save` writes)')
+        raise ValidationError(
+            'Send the estate as {"estate": {...}} (what `dxlab import --save` writes)'
+        )
     topology = args.get("topology")
     if topology is not None and not isinstance(topology, str):
         raise ValidationError("topology is the YAML text of a customer topology")
     sites = args.get("sites") or {}
-    if not isinstance(sites, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in sites.items()):
+    if not isinstance(sites, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in sites.items()
+    ):
         raise ValidationError("sites maps a location code or connection id to a data center name")
     return import_estate(uow, ctx, estate, topology, sites)

@@ -63,18 +63,18 @@ def _test(doc: dict[str, Any]) -> VirtualInterfaceTestHistory:
 
 def _in_progress(uow: UnitOfWork, vif_id: str) -> Record | None:
     return next(
-        (t for t in uow.list(TEST_KIND, parent=vif_id) if t.doc["status"] == TestStatus.IN_PROGRESS),
+        (
+            t
+            for t in uow.list(TEST_KIND, parent=vif_id)
+            if t.doc["status"] == TestStatus.IN_PROGRESS
+        ),
         None,
     )
 
 
 def _chosen_peers(vif: Record, wanted: list[str] | None) -> list[dict[str, Any]]:
     """The peers to bring down: the ones named (each must be this VIF's), else all."""
-    peers = [
-        p
-        for p in vif.doc.get("bgpPeers", [])
-        if p.get("bgpPeerState") not in BGP_PEER.gone
-    ]
+    peers = [p for p in vif.doc.get("bgpPeers", []) if p.get("bgpPeerState") not in BGP_PEER.gone]
     if not wanted:
         return peers
     by_id = {p.get("bgpPeerId"): p for p in peers}

@@ -141,9 +141,14 @@ def start_failure(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[s
     minutes = rules.check_minutes(args.get("minutes"), "minutes")
     links, domains, dead = _target(uow, ctx, kind, target)
     for rec in uow.list(FAILURE_KIND, account=ctx.account):
-        if rec.doc["status"] == FailureStatus.ACTIVE and (rec.doc["kind"], rec.doc["id"]) == (kind, target):
+        if rec.doc["status"] == FailureStatus.ACTIVE and (rec.doc["kind"], rec.doc["id"]) == (
+            kind,
+            target,
+        ):
             raise Conflict(f"{kind} {target} is already down ({rec.id}); restore it first")
-    snap = comparison(network_snapshot(uow, ctx), also_failed=[Failure(k, i) for k, i in domains], dead_sites=dead)
+    snap = comparison(
+        network_snapshot(uow, ctx), also_failed=[Failure(k, i) for k, i in domains], dead_sites=dead
+    )
     failure_id, now = rules.failure_id(), ctx.now()
     down = [r.id for r in _with_members(uow, links) if _take_down(uow, r, failure_id)]
     doc: dict[str, Any] = {

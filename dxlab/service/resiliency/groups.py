@@ -99,7 +99,8 @@ def create(
     if earlier:
         rec = find(uow, ctx, "resiliency_group", earlier)
         if (rec.doc["resiliencyGroupName"], rec.meta["intendedResiliencyModel"]) != (
-            req["resiliencyGroupName"], req["intendedResiliencyModel"]
+            req["resiliencyGroupName"],
+            req["intendedResiliencyModel"],
         ):
             raise ValidationError(
                 f"clientToken {req['clientToken']!r} was used for resiliency group {earlier} with other parameters"
@@ -144,7 +145,9 @@ def settle(uow: UnitOfWork, ctx: Context, rg_id: str, payload: dict[str, Any]) -
     for assoc in uow.list("rg_association", parent=rg_id):
         state = assoc.doc["state"]
         if state == ResiliencyGroupAssociationState.ASSOCIATING:
-            set_state(assoc.doc, RESILIENCY_GROUP_ASSOCIATION, ResiliencyGroupAssociationState.ASSOCIATED)
+            set_state(
+                assoc.doc, RESILIENCY_GROUP_ASSOCIATION, ResiliencyGroupAssociationState.ASSOCIATED
+            )
             uow.put(assoc)
         elif state == ResiliencyGroupAssociationState.DISASSOCIATING:
             uow.delete("rg_association", assoc.id)
@@ -177,7 +180,17 @@ def associate(
         existing = uow.get("rg_association", assoc_id)
         if existing is None or existing.doc["state"] != ResiliencyGroupAssociationState.ASSOCIATED:
             doc = _association(ctx, group.id, conn)
-            uow.put(Record("rg_association", assoc_id, ctx.account, doc, {"connectionId": conn.id}, group.id, ctx.now()))
+            uow.put(
+                Record(
+                    "rg_association",
+                    assoc_id,
+                    ctx.account,
+                    doc,
+                    {"connectionId": conn.id},
+                    group.id,
+                    ctx.now(),
+                )
+            )
             out.append(doc)
         else:
             out.append(existing.doc)
@@ -198,7 +211,9 @@ def disassociate(
             raise NotFound(f"Connection {cid} is not associated with resiliency group {group.id}")
         records.append(assoc)
     for assoc in records:
-        set_state(assoc.doc, RESILIENCY_GROUP_ASSOCIATION, ResiliencyGroupAssociationState.DISASSOCIATING)
+        set_state(
+            assoc.doc, RESILIENCY_GROUP_ASSOCIATION, ResiliencyGroupAssociationState.DISASSOCIATING
+        )
         uow.put(assoc)
     uow.schedule(ctx.now(), SETTLE, group.id, {})
     return {"resiliencyGroupAssociations": [_member(a.doc) for a in records]}
@@ -206,7 +221,9 @@ def disassociate(
 
 @operation("GetResiliencyGroup")
 def get(uow: UnitOfWork, ctx: Context, req: GetResiliencyGroupRequest) -> GetResiliencyGroupResult:
-    return {"resiliencyGroup": _group(find(uow, ctx, "resiliency_group", req["resiliencyGroupId"]).doc)}
+    return {
+        "resiliencyGroup": _group(find(uow, ctx, "resiliency_group", req["resiliencyGroupId"]).doc)
+    }
 
 
 @operation("ListResiliencyGroups")
@@ -249,7 +266,11 @@ def delete(
     uow: UnitOfWork, ctx: Context, req: DeleteResiliencyGroupRequest
 ) -> DeleteResiliencyGroupResult:
     group = _live_group(uow, ctx, req["resiliencyGroupId"])
-    members = [a for a in uow.list("rg_association", parent=group.id) if a.doc["state"] != ResiliencyGroupAssociationState.DISASSOCIATED]
+    members = [
+        a
+        for a in uow.list("rg_association", parent=group.id)
+        if a.doc["state"] != ResiliencyGroupAssociationState.DISASSOCIATED
+    ]
     if members:
         raise Conflict(
             f"Resiliency group {group.id} still has {len(members)} associated connection(s); disassociate them first"

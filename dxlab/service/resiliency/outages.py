@@ -13,7 +13,9 @@ TEST_KIND = "failover_test"
 FAILURE_KIND = "failure"
 
 
-def current_outages(uow: UnitOfWork, account: str | None, foreign_links: dict[str, str] | None = None) -> Outages:
+def current_outages(
+    uow: UnitOfWork, account: str | None, foreign_links: dict[str, str] | None = None
+) -> Outages:
     """What is down now in `account` (every account when None). `foreign_links` (link id
     -> its owner): the ports of other accounts this account's hosted VIFs ride on; a
     failure their owner injected takes them down here too, as that connection failing."""
@@ -24,7 +26,11 @@ def current_outages(uow: UnitOfWork, account: str | None, foreign_links: dict[st
     for owner in sorted(set((foreign_links or {}).values())):
         for rec in uow.list(FAILURE_KIND, account=owner):
             if rec.doc.get("status") == FailureStatus.ACTIVE:
-                failed += [Failure("connection", c) for c in rec.doc.get("connections", []) if c in (foreign_links or {})]
+                failed += [
+                    Failure("connection", c)
+                    for c in rec.doc.get("connections", [])
+                    if c in (foreign_links or {})
+                ]
     testing: list[SessionKey] = []
     for rec in uow.list(TEST_KIND, account=account):
         if rec.doc.get("status") == TestStatus.IN_PROGRESS:

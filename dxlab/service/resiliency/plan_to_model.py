@@ -27,14 +27,29 @@ def ports(uow: UnitOfWork, ctx: Context) -> list[Port]:
     for rec in uow.list("lag", account=ctx.account):
         d = rec.doc
         if d.get("lagState") in LAG.live:
-            out.append(Port(rec.id, str(d.get("location")), _device(d), str(d.get("connectionsBandwidth", "")),
-                            str(d.get("region", ctx.region))))  # fmt: skip
+            out.append(
+                Port(
+                    rec.id,
+                    str(d.get("location")),
+                    _device(d),
+                    str(d.get("connectionsBandwidth", "")),
+                    str(d.get("region", ctx.region)),
+                )
+            )
     for rec in uow.list("connection", account=ctx.account):
         d = rec.doc
         if d.get("connectionState") in CONNECTION.live and not d.get("lagId"):
             hosted = bool(rec.meta.get("hosted")) or int(d.get("vlan") or 0) > 0
-            out.append(Port(rec.id, str(d.get("location")), _device(d), str(d.get("bandwidth", "")),
-                            str(d.get("region", ctx.region)), hosted))  # fmt: skip
+            out.append(
+                Port(
+                    rec.id,
+                    str(d.get("location")),
+                    _device(d),
+                    str(d.get("bandwidth", "")),
+                    str(d.get("region", ctx.region)),
+                    hosted,
+                )
+            )
     return out
 
 
@@ -43,14 +58,28 @@ def attachments(uow: UnitOfWork, ctx: Context) -> list[Attachment]:
     for rec in uow.list("virtual_interface", account=ctx.account):
         d = rec.doc
         gateway = d.get("directConnectGatewayId") or d.get("virtualGatewayId")
-        if d.get("virtualInterfaceState") in VIF_IN_USE and d.get("virtualInterfaceType") in GATEWAY_TYPES and gateway:
-            out.append(Attachment(rec.id, str(d["connectionId"]), str(gateway), str(d["virtualInterfaceType"]),
-                                  int(d.get("asnLong") or d.get("asn") or 0)))  # fmt: skip
+        if (
+            d.get("virtualInterfaceState") in VIF_IN_USE
+            and d.get("virtualInterfaceType") in GATEWAY_TYPES
+            and gateway
+        ):
+            out.append(
+                Attachment(
+                    rec.id,
+                    str(d["connectionId"]),
+                    str(gateway),
+                    str(d["virtualInterfaceType"]),
+                    int(d.get("asnLong") or d.get("asn") or 0),
+                )
+            )
     return out
 
 
 def _locations(region: str) -> list[tuple[str, int]]:
-    return [(loc.code, len({d.aws_device_v2 for d in loc.devices})) for loc in catalog.locations_in(region)]
+    return [
+        (loc.code, len({d.aws_device_v2 for d in loc.devices}))
+        for loc in catalog.locations_in(region)
+    ]
 
 
 @route("GET", "/plan")

@@ -99,7 +99,9 @@ def comparison(
     predicts them (on the lab the probes then measure what really happened)."""
     net, before = now.network, now.sessions
     model_before = all_states(net, now.outages.failed, now.outages.testing)
-    model_during = all_states(net, [*now.outages.failed, *also_failed], [*now.outages.testing, *also_testing])
+    model_during = all_states(
+        net, [*now.outages.failed, *also_failed], [*now.outages.testing, *also_testing]
+    )
     taken = {k for k, s in model_before.items() if s.up and not model_during[k].up}
     during = {k: model_during[k] if k in taken else s for k, s in before.items()}
     hit = {k[0] for k, s in before.items() if s.up and not during[k].up}
@@ -110,10 +112,17 @@ def comparison(
         reachable, reason = new.reachable, new.reason
         if old.site in dead_sites:  # the data center itself is down: nothing to reach
             reachable, reason = False, f"data center {old.site} is down"
-        pairs.append({
-            "site": old.site, "vpc": old.vpc, "before": old.reachable, "during": reachable,
-            "via_before": _via(old), "via": _via(new) if reachable else [], "reason": reason,
-        })  # fmt: skip
+        pairs.append(
+            {
+                "site": old.site,
+                "vpc": old.vpc,
+                "before": old.reachable,
+                "during": reachable,
+                "via_before": _via(old),
+                "via": _via(new) if reachable else [],
+                "reason": reason,
+            }
+        )
     # Connectivity to AWS itself (each data center <-> gateway), whether or not a VPC is
     # described: the analyzer's pairs, before and during.
     gw_after = {(g.site, g.target): g for g in Paths(net, during).gateway_pairs()}
@@ -121,8 +130,16 @@ def comparison(
     for old_gw in Paths(net, before).gateway_pairs():
         new_gw = gw_after[(old_gw.site, old_gw.target)]
         up = new_gw.reachable and old_gw.site not in dead_sites
-        gateways.append({"site": old_gw.site, "gateway": net.label(old_gw.target), "before": old_gw.reachable,
-                         "during": up, "via": list(new_gw.via) if up else [], "reason": "" if up else new_gw.reason})  # fmt: skip
+        gateways.append(
+            {
+                "site": old_gw.site,
+                "gateway": net.label(old_gw.target),
+                "before": old_gw.reachable,
+                "during": up,
+                "via": list(new_gw.via) if up else [],
+                "reason": "" if up else new_gw.reason,
+            }
+        )
     return {
         "routes": {"before": _routes(net, before), "during": _routes(net, during)},
         "affectedVirtualInterfaces": sorted(hit),
@@ -140,24 +157,36 @@ def render(rec: Record, ctx: Context, ids: dict[str, Any]) -> dict[str, Any]:
     end = min(ctx.now(), float(doc["endTime"])) if running else float(doc["endTime"])
     elapsed_ms = max(0, round((end - start) * 1000))
     # A pair that had no path before the test lost nothing to it: no outage to report.
-    pairs = [{**p, "outage_ms": None if not p["before"] else 0 if p["during"] else elapsed_ms}
-             for p in snap.get("pairs", [])]  # fmt: skip
+    pairs = [
+        {**p, "outage_ms": None if not p["before"] else 0 if p["during"] else elapsed_ms}
+        for p in snap.get("pairs", [])
+    ]
     measured = ctx.plane.measured(rec.id)
     if measured is not None:  # real traffic: what the probes saw replaces the prediction
-        pairs = [{**p, **measured[(p["site"], p["vpc"])], "during": measured[(p["site"], p["vpc"])]["recovered"]}
-                 if (p["site"], p["vpc"]) in measured else p for p in pairs]  # fmt: skip
+        pairs = [
+            {
+                **p,
+                **measured[(p["site"], p["vpc"])],
+                "during": measured[(p["site"], p["vpc"])]["recovered"],
+            }
+            if (p["site"], p["vpc"]) in measured
+            else p
+            for p in pairs
+        ]
     lost = [f"{p['site']} <-> {p['vpc']}" for p in pairs if p["before"] and not p["during"]]
     kept = sum(1 for p in pairs if p["before"] and p["during"])
     gateways = snap.get("gatewayPairs", [])
-    cut_off = [f"{g['site']} <-> {g['gateway']}" for g in gateways if g["before"] and not g["during"]]
+    cut_off = [
+        f"{g['site']} <-> {g['gateway']}" for g in gateways if g["before"] and not g["during"]
+    ]
     if not pairs and not gateways:
-        verdict = (
-            "no data center <-> VPC pair to check: load a customer topology (dxlab topology load FILE)"
-        )
+        verdict = "no data center <-> VPC pair to check: load a customer topology (dxlab topology load FILE)"
     elif lost:
         verdict = f"{len(lost)} data center <-> VPC pair(s) lost their path: {', '.join(lost)}"
     elif cut_off:
-        verdict = f"{len(cut_off)} data center <-> gateway pair(s) lost their path: {', '.join(cut_off)}"
+        verdict = (
+            f"{len(cut_off)} data center <-> gateway pair(s) lost their path: {', '.join(cut_off)}"
+        )
     else:
         verdict = f"every pair that had a path kept one ({kept} of {len(pairs)})"
         if gateways:
@@ -190,14 +219,22 @@ def _owned(uow: UnitOfWork, ctx: Context, kind: str, rid: str, what: str) -> Rec
 @route("GET", "/failover-tests/{test_id}/report")
 def test_report(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[str, Any]:
     rec = _owned(uow, ctx, TEST_KIND, args["test_id"], "failover test")
-    ids = {"kind": "bgp-failover-test", "testId": rec.id, "virtualInterfaceId": rec.doc["virtualInterfaceId"],
-           "bgpPeers": rec.doc.get("bgpPeers", [])}  # fmt: skip
+    ids = {
+        "kind": "bgp-failover-test",
+        "testId": rec.id,
+        "virtualInterfaceId": rec.doc["virtualInterfaceId"],
+        "bgpPeers": rec.doc.get("bgpPeers", []),
+    }
     return render(rec, ctx, ids)
 
 
 @route("GET", "/failures/{failure_id}/report")
 def failure_report(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[str, Any]:
     rec = _owned(uow, ctx, FAILURE_KIND, args["failure_id"], "failure")
-    ids = {"kind": f"{rec.doc['kind']}-failure", "failureId": rec.id, "target": {"kind": rec.doc["kind"], "id": rec.doc["id"]},
-           "connections": rec.doc.get("connections", [])}  # fmt: skip
+    ids = {
+        "kind": f"{rec.doc['kind']}-failure",
+        "failureId": rec.id,
+        "target": {"kind": rec.doc["kind"], "id": rec.doc["id"]},
+        "connections": rec.doc.get("connections", []),
+    }
     return render(rec, ctx, ids)

@@ -28,7 +28,12 @@ def _plan(ctx: Context, args: dict[str, Any]) -> tuple[Plan, list[catalog.Locati
     locations = args.get("locations") or []
     if isinstance(locations, str):
         locations = [locations]
-    plan = make_plan(str(args.get("model", "")), str(args.get("bandwidth", "")), list(locations), int(args.get("count", 1)))
+    plan = make_plan(
+        str(args.get("model", "")),
+        str(args.get("bandwidth", "")),
+        list(locations),
+        int(args.get("count", 1)),
+    )
     locs = [require_location(ctx, code) for code in dict.fromkeys(s.location for s in plan.slots)]
     for loc in locs:
         check_bandwidth(loc, plan.port_bandwidth)
@@ -38,7 +43,9 @@ def _plan(ctx: Context, args: dict[str, Any]) -> tuple[Plan, list[catalog.Locati
     return plan, locs
 
 
-def _per_location(args: dict[str, Any], many: str, one: str, locs: list[catalog.Location]) -> dict[str, str]:
+def _per_location(
+    args: dict[str, Any], many: str, one: str, locs: list[catalog.Location]
+) -> dict[str, str]:
     """resiliency_toolkit.md asks for a service provider and a sub-location per location
     ("First location service provider", "Second Sub location"): `many` lists them in
     the order of `locations`; the older single `one` applies to every location
@@ -57,8 +64,11 @@ def _per_location(args: dict[str, Any], many: str, one: str, locs: list[catalog.
 def _unknown_providers(providers: dict[str, str], locs: list[catalog.Location]) -> list[str]:
     """resiliency_toolkit.md: a partner of the location is approved at once; "Other" (any
     other name) sends the order to AWS for review."""
-    return [f"{providers[loc.code]!r} at {loc.code}" for loc in locs
-            if loc.code in providers and providers[loc.code] not in loc.providers]  # fmt: skip
+    return [
+        f"{providers[loc.code]!r} at {loc.code}"
+        for loc in locs
+        if loc.code in providers and providers[loc.code] not in loc.providers
+    ]
 
 
 def summary(plan: Plan) -> dict[str, Any]:
@@ -81,9 +91,12 @@ def plan_route(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[str,
     plan, locs = _plan(ctx, args)
     providers = _per_location(args, "providers", "provider", locs)
     unknown = _unknown_providers(providers, locs)
-    return {**summary(plan), "providers": providers,
-            "subLocations": _per_location(args, "subLocations", "subLocation", locs),
-            "review": "Not a Direct Connect partner: " + ", ".join(unknown) if unknown else ""}  # fmt: skip
+    return {
+        **summary(plan),
+        "providers": providers,
+        "subLocations": _per_location(args, "subLocations", "subLocation", locs),
+        "review": "Not a Direct Connect partner: " + ", ".join(unknown) if unknown else "",
+    }
 
 
 @route("POST", "/wizard/order", write=True)
@@ -100,17 +113,25 @@ def order(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[str, Any]
     for slot in plan.slots:
         if plan.uses_lags:
             provider = providers.get(slot.location)
-            lag = _order_lag(uow, ctx, plan, slot.location, slot.name, provider if known else None, tags)
+            lag = _order_lag(
+                uow, ctx, plan, slot.location, slot.name, provider if known else None, tags
+            )
             lag_ids.append(lag["lagId"])
             members = [c["connectionId"] for c in lag.get("connections", [])]
             device = lag["awsDevice"]
         else:
-            req: CreateConnectionRequest = {"location": slot.location, "bandwidth": plan.port_bandwidth, "connectionName": slot.name}
+            req: CreateConnectionRequest = {
+                "location": slot.location,
+                "bandwidth": plan.port_bandwidth,
+                "connectionName": slot.name,
+            }
             if slot.location in providers and known:
                 req["providerName"] = providers[slot.location]
             if tags:
                 req["tags"] = tags
-            conn = create_connection(uow, ctx, req, avoid_devices=frozenset(used), sub_location=subs.get(slot.location))
+            conn = create_connection(
+                uow, ctx, req, avoid_devices=frozenset(used), sub_location=subs.get(slot.location)
+            )
             members = [conn["connectionId"]]
             device = conn["awsDevice"]
         if device in used:
@@ -128,20 +149,34 @@ def order(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[str, Any]
                 rec.doc["providerName"] = providers[rec.doc["location"]]
             uow.put(rec)
     group = resiliency_groups.create(
-        uow, ctx, {"resiliencyGroupName": f"{plan.slots[0].name.rsplit('-', 2)[0]}-{ctx.now():.0f}",
-                   "intendedResiliencyModel": ResiliencyModel(plan.resiliency_model)},
-    )["resiliencyGroup"]  # fmt: skip
+        uow,
+        ctx,
+        {
+            "resiliencyGroupName": f"{plan.slots[0].name.rsplit('-', 2)[0]}-{ctx.now():.0f}",
+            "intendedResiliencyModel": ResiliencyModel(plan.resiliency_model),
+        },
+    )["resiliencyGroup"]
     resiliency_groups.associate(
-        uow, ctx, {"resiliencyGroupId": group["resiliencyGroupId"], "connectionIdentifiers": connection_ids}
+        uow,
+        ctx,
+        {"resiliencyGroupId": group["resiliencyGroupId"], "connectionIdentifiers": connection_ids},
     )
-    customer = _register_customer_side(uow, ctx, [(s.location, lid) for s, lid in zip(plan.slots, lag_ids or connection_ids, strict=True)])
+    customer = _register_customer_side(
+        uow,
+        ctx,
+        [(s.location, lid) for s, lid in zip(plan.slots, lag_ids or connection_ids, strict=True)],
+    )
     order: dict[str, Any] = {}
     set_state(order, ORDER, OrderStatus.APPROVED if known else OrderStatus.PENDING_REVIEW)
     status = order["status"]
     provider = ", ".join(dict.fromkeys(providers.values()))
-    order |= {"connections": connection_ids, "provider": provider,
-              "review": "Not a Direct Connect partner: " + ", ".join(unknown) if unknown else "",
-              "model": plan.model, "resiliencyGroupId": group["resiliencyGroupId"]}  # fmt: skip
+    order |= {
+        "connections": connection_ids,
+        "provider": provider,
+        "review": "Not a Direct Connect partner: " + ", ".join(unknown) if unknown else "",
+        "model": plan.model,
+        "resiliencyGroupId": group["resiliencyGroupId"],
+    }
     uow.put(Record("order", order_id, ctx.account, order, created=ctx.now()))
     return {
         **summary(plan),
@@ -173,10 +208,20 @@ def _register_customer_side(uow: UnitOfWork, ctx: Context, slots: list[tuple[str
 
 
 def _order_lag(
-    uow: UnitOfWork, ctx: Context, plan: Plan, location: str, name: str, provider: str | None, tags: list[Any]
+    uow: UnitOfWork,
+    ctx: Context,
+    plan: Plan,
+    location: str,
+    name: str,
+    provider: str | None,
+    tags: list[Any],
 ) -> Lag:
-    req: CreateLagRequest = {"numberOfConnections": plan.links, "location": location,
-                             "connectionsBandwidth": plan.port_bandwidth, "lagName": name}  # fmt: skip
+    req: CreateLagRequest = {
+        "numberOfConnections": plan.links,
+        "location": location,
+        "connectionsBandwidth": plan.port_bandwidth,
+        "lagName": name,
+    }
     if provider:
         req["providerName"] = provider
     if tags:
@@ -207,4 +252,3 @@ def approve(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[str, An
 @route("GET", "/orders")
 def list_orders(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[str, Any]:
     return {"orders": [{"orderId": r.id, **r.doc} for r in uow.list("order", account=ctx.account)]}
-

@@ -44,9 +44,7 @@ from dxlab.store.repository import Record, UnitOfWork
 
 
 def live_peers(doc: dict[str, Any]) -> list[dict[str, Any]]:
-    return [
-        p for p in doc.get("bgpPeers", []) if p.get("bgpPeerState") not in BGP_PEER.gone
-    ]
+    return [p for p in doc.get("bgpPeers", []) if p.get("bgpPeerState") not in BGP_PEER.gone]
 
 
 def _used_v4_blocks_on(uow: UnitOfWork, parent_id: str, exclude: str) -> set[str]:
@@ -163,7 +161,11 @@ def new_peer(
 def peer_state_for(vif_state: str) -> BGPPeerState:
     """A new peer's state: verifying while the VIF's prefixes are reviewed, else pending
     (the create-bgp-peer capture) until it is provisioned (lifecycle.PEER_PROVISION)."""
-    return BGPPeerState.VERIFYING if vif_state == VirtualInterfaceState.VERIFYING else BGPPeerState.PENDING
+    return (
+        BGPPeerState.VERIFYING
+        if vif_state == VirtualInterfaceState.VERIFYING
+        else BGPPeerState.PENDING
+    )
 
 
 @operation("CreateBGPPeer", write=True)
@@ -198,8 +200,15 @@ def create_bgp_peer(
             f"BGP ASN {asn} is not allowed on public virtual interface {rec.id}: use a private ASN or {rec.doc['asnLong']}"
         )
     parent = parent_of(uow, rec.parent) or Record("connection", str(rec.parent), rec.account, {})
-    peer = new_peer(uow, rec.id, parent, {**spec, "addressFamily": family}, asn, public=public,
-                    state=peer_state_for(state))  # fmt: skip
+    peer = new_peer(
+        uow,
+        rec.id,
+        parent,
+        {**spec, "addressFamily": family},
+        asn,
+        public=public,
+        state=peer_state_for(state),
+    )
     rec.doc.setdefault("bgpPeers", []).append(peer)
     if peer["bgpPeerState"] == "pending":
         schedule_peer_provisioning(uow, ctx, rec.id)

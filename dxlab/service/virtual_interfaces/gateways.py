@@ -22,10 +22,12 @@ ASSOCIATION_KIND = "gateway_association"
 
 def vifs_on_gateway(uow: UnitOfWork, dxgw_id: str, exclude: str | None = None) -> list[Record]:
     return [
-        v for v in uow.list("virtual_interface")
-        if v.doc.get("directConnectGatewayId") == dxgw_id and v.id != exclude
+        v
+        for v in uow.list("virtual_interface")
+        if v.doc.get("directConnectGatewayId") == dxgw_id
+        and v.id != exclude
         and v.doc["virtualInterfaceState"] in VIF.live
-    ]  # fmt: skip
+    ]
 
 
 def _association_types(uow: UnitOfWork, dxgw_id: str) -> set[str]:

@@ -344,7 +344,11 @@ def describe_virtual_interfaces(
         records = uow.list(KIND, parent=connection_id)
     else:
         records = visible_vifs(uow, ctx.account)
-    mine = views(uow, ctx, [r for r in records if visible_to(r, ctx.account) and r.doc.get("region") == ctx.region])
+    mine = views(
+        uow,
+        ctx,
+        [r for r in records if visible_to(r, ctx.account) and r.doc.get("region") == ctx.region],
+    )
     items, token = page(mine, req.get("maxResults"), req.get("nextToken"))
     out: VirtualInterfaces = {"virtualInterfaces": [as_vif(d) for d in items]}
     if token:

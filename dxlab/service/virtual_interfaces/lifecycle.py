@@ -80,7 +80,11 @@ def provision_peers(uow: UnitOfWork, ctx: Context, vif_id: str, payload: dict[st
     """A BGP peer added to a provisioned VIF: `pending` -> `available` (create-bgp-peer
     capture); a VIF still provisioning takes its peers up with it (bring_up)."""
     rec = uow.get(KIND, vif_id)
-    provisioned = (VirtualInterfaceState.AVAILABLE, VirtualInterfaceState.DOWN, VirtualInterfaceState.TESTING)
+    provisioned = (
+        VirtualInterfaceState.AVAILABLE,
+        VirtualInterfaceState.DOWN,
+        VirtualInterfaceState.TESTING,
+    )
     if rec is None or rec.doc["virtualInterfaceState"] not in provisioned:
         return
     for peer in rec.doc.get("bgpPeers", []):
@@ -127,7 +131,9 @@ def jumbo_upgrade(uow: UnitOfWork, ctx: Context, parent: Record, changed: Record
             set_state(
                 rec.doc,
                 VIF,
-                VirtualInterfaceState.PENDING if rec.id == changed.id else VirtualInterfaceState.DOWN,
+                VirtualInterfaceState.PENDING
+                if rec.id == changed.id
+                else VirtualInterfaceState.DOWN,
             )
         if rec.id != changed.id:
             uow.put(rec)

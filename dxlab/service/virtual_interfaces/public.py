@@ -55,7 +55,11 @@ def approve_if_owned(uow: UnitOfWork, ctx: Context, rec: Record) -> bool:
     """Approve a verifying public VIF at once when its owner's settings cover its prefixes."""
     prefixes = [p["cidr"] for p in rec.doc.get("routeFilterPrefixes", [])]
     owned = owned_prefixes(uow, rec.account)
-    if rec.doc["virtualInterfaceState"] != VirtualInterfaceState.VERIFYING or not owned or not covered(prefixes, owned):
+    if (
+        rec.doc["virtualInterfaceState"] != VirtualInterfaceState.VERIFYING
+        or not owned
+        or not covered(prefixes, owned)
+    ):
         return False
     _to_pending(rec)
     return True
@@ -116,5 +120,7 @@ def set_owned_prefixes(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> d
 @route("GET", "/accounts/{account}/owned-prefixes")
 def get_owned_prefixes(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[str, Any]:
     if str(args["account"]) != ctx.account:
-        raise ValidationError(f"Account {ctx.account} cannot read the settings of account {args['account']}")
+        raise ValidationError(
+            f"Account {ctx.account} cannot read the settings of account {args['account']}"
+        )
     return {"account": args["account"], "prefixes": owned_prefixes(uow, str(args["account"]))}

@@ -47,7 +47,9 @@ def _matches(route: WireRoute, filters: RouteFilters) -> bool:
     path = route["asPath"][0]["path"]
     if filters.get("asPath") and not all(asn in path for asn in filters["asPath"]):
         return False
-    return not (filters.get("communities") and not set(filters["communities"]) <= set(route["communities"]))
+    return not (
+        filters.get("communities") and not set(filters["communities"]) <= set(route["communities"])
+    )
 
 
 @operation("ListVirtualInterfaceRoutes")

@@ -80,7 +80,9 @@ def live_state(snap: NetworkSnapshot, rec: Record) -> VirtualInterfaceState:
     return state
 
 
-def view(uow: UnitOfWork, ctx: Context, rec: Record, snap: NetworkSnapshot | None = None) -> dict[str, Any]:
+def view(
+    uow: UnitOfWork, ctx: Context, rec: Record, snap: NetworkSnapshot | None = None
+) -> dict[str, Any]:
     """The VirtualInterface as Describe* shows it now (the stored doc is not changed).
     `snap` is the owner's snapshot when the caller has one (a listing builds it once)."""
     from dxlab.domain.router_templates import logical_connection_xml

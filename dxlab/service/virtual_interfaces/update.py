@@ -143,8 +143,11 @@ def associate_virtual_interface(
         set_state(old, BGP_STATUS, BGPStatus.DOWN)
         leaving.append(old)
         new = {k: v for k, v in peer.items() if k not in ("bgpPeerState", "bgpStatus")}
-        new.update(bgpPeerId=ids.bgp_peer_id(), awsDeviceV2=rec.doc["awsDeviceV2"],
-                   awsLogicalDeviceId=rec.doc["awsLogicalDeviceId"])  # fmt: skip
+        new.update(
+            bgpPeerId=ids.bgp_peer_id(),
+            awsDeviceV2=rec.doc["awsDeviceV2"],
+            awsLogicalDeviceId=rec.doc["awsLogicalDeviceId"],
+        )
         was = BGPPeerState(peer["bgpPeerState"])
         set_state(new, BGP_PEER, BGPPeerState.PENDING if was == BGPPeerState.AVAILABLE else was)
         set_state(new, BGP_STATUS, BGPStatus.DOWN)

@@ -34,9 +34,15 @@ class AwsApp:
         self.dispatcher = host.dispatcher
 
     async def __call__(self, request: Request, send: Send) -> None:
-        scope, headers, body, request_id, path = request.scope, request.headers, request.body, request.request_id, request.path
+        scope, headers, body, request_id, path = (
+            request.scope,
+            request.headers,
+            request.body,
+            request.request_id,
+            request.path,
+        )
         if path.startswith(CBOR_PREFIX):
-            await self._cbor(request, send, unquote(path[len(CBOR_PREFIX):]))
+            await self._cbor(request, send, unquote(path[len(CBOR_PREFIX) :]))
         elif scope["method"] == "POST" and path == "/" and ec2_query.is_ec2_request(headers, body):
             status, payload = await ec2_endpoint.call(self.host, request)
             await respond(send, status, payload, ec2_xml.CONTENT_TYPE, request_id)
@@ -103,7 +109,12 @@ class AwsApp:
             call.done()
 
     async def _cbor(self, request: Request, send: Send, op_name: str) -> None:
-        scope, headers, body, request_id = request.scope, request.headers, request.body, request.request_id
+        scope, headers, body, request_id = (
+            request.scope,
+            request.headers,
+            request.body,
+            request.request_id,
+        )
         ctype = "application/cbor"
         extra = [(b"smithy-protocol", b"rpc-v2-cbor")]
         call = calllog.start()
@@ -135,7 +146,6 @@ class AwsApp:
             await respond(send, status, payload, ctype, request_id, extra)
         finally:
             call.done()
-
 
 
 def _decode_cbor(body: bytes) -> Any:
@@ -172,5 +182,3 @@ async def _not_an_api_request(
     else:
         status, payload = errors.json_error(err)
         await respond(send, status, payload, "application/x-amz-json-1.1", request_id)
-
-

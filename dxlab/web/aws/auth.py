@@ -45,7 +45,9 @@ def parse_authorization(header: str | None) -> Credential:
     )
 
 
-_SCOPE = re.compile(r"^(?P<key>[^/]+)/(?P<date>\d{8})/(?P<region>[^/]+)/(?P<service>[^/]+)/aws4_request$")
+_SCOPE = re.compile(
+    r"^(?P<key>[^/]+)/(?P<date>\d{8})/(?P<region>[^/]+)/(?P<service>[^/]+)/aws4_request$"
+)
 
 
 def parse_presigned(query: str) -> Credential | None:
@@ -73,10 +75,16 @@ def parse_presigned(query: str) -> Credential | None:
             "IncompleteSignatureException",
         )
     return Credential(
-        scope["key"], scope["date"], scope["region"], scope["service"],
-        tuple(params["X-Amz-SignedHeaders"].split(";")), signature,
-        presigned=True, stamp=params.get("X-Amz-Date", ""), expires=int(expires),
-    )  # fmt: skip
+        scope["key"],
+        scope["date"],
+        scope["region"],
+        scope["service"],
+        tuple(params["X-Amz-SignedHeaders"].split(";")),
+        signature,
+        presigned=True,
+        stamp=params.get("X-Amz-Date", ""),
+        expires=int(expires),
+    )
 
 
 def credential_of(request: SignedRequest) -> Credential:

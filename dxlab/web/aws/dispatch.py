@@ -57,4 +57,6 @@ class Dispatcher:
     async def call_async(self, op_name: str, body: Any, wire: str, ctx: Context) -> dict[str, Any]:
         """One call from the event loop (writes through group commit)."""
         op, request = self._request(op_name, body, wire)
-        return self._checked(op_name, await self.bus.handle_async(op.handler, ctx, request, write=op.write))
+        return self._checked(
+            op_name, await self.bus.handle_async(op.handler, ctx, request, write=op.write)
+        )

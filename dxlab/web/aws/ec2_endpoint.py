@@ -29,10 +29,17 @@ async def call(host: WebHost, request: Request) -> tuple[int, bytes]:
         caller = host.caller(request, service="ec2")  # EC2 is regional: the scope names the Region
         op = host.bus.handlers.ec2_operations.get(action)
         if op is None:
-            raise Ec2Error("UnsupportedOperation", f"The operation {action} is not supported by dxlab.")
+            raise Ec2Error(
+                "UnsupportedOperation", f"The operation {action} is not supported by dxlab."
+            )
         args = parse_request(action, params)
         dry_run(args)
-        result = await host.bus.handle_async(op.handler, host.context(caller.account, request_id, caller.region), args, write=op.write)
+        result = await host.bus.handle_async(
+            op.handler,
+            host.context(caller.account, request_id, caller.region),
+            args,
+            write=op.write,
+        )
         return 200, ec2_xml.response(action, result, request_id)
     except DxlabError as err:
         return ec2_xml.error(err, request_id)

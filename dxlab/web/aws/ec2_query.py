@@ -67,15 +67,23 @@ def parse_request(action: str, params: dict[str, str]) -> dict[str, Any]:
         for part in parts[:-1]:
             child = node.setdefault(part, {})
             if not isinstance(child, dict):
-                raise Ec2Error("InvalidParameterValue", f"The parameter {key} is given twice as value and structure")
+                raise Ec2Error(
+                    "InvalidParameterValue",
+                    f"The parameter {key} is given twice as value and structure",
+                )
             node = child
         if isinstance(node.get(parts[-1]), dict):
-            raise Ec2Error("InvalidParameterValue", f"The parameter {key} is given twice as value and structure")
+            raise Ec2Error(
+                "InvalidParameterValue",
+                f"The parameter {key} is given twice as value and structure",
+            )
         node[parts[-1]] = value
     shape = input_shape(action)
     if shape is None:
         if tree:
-            raise Ec2Error("UnknownParameter", f"The parameter {next(iter(tree))} is not recognized")
+            raise Ec2Error(
+                "UnknownParameter", f"The parameter {next(iter(tree))} is not recognized"
+            )
         return {}
     return _structure(shapes()[shape], tree, "")  # type: ignore[no-any-return]
 
@@ -107,7 +115,9 @@ def _structure(shape: dict[str, Any], tree: Any, path: str) -> dict[str, Any]:
     for name in shape.get("required", []):
         if name not in out:
             wire = query_name(name, shape["members"][name])
-            raise Ec2Error("MissingParameter", f"The request must contain the parameter {path}{wire}")
+            raise Ec2Error(
+                "MissingParameter", f"The request must contain the parameter {path}{wire}"
+            )
     return out
 
 
@@ -117,10 +127,15 @@ def _value(shape_name: str, raw: Any, path: str) -> Any:
     if kind == "structure":
         return _structure(shape, raw, path + ".")
     if kind == "list":
-        if raw == "":  # the query protocol's empty list ("Filter="), as botocore's QuerySerializer writes it
+        if (
+            raw == ""
+        ):  # the query protocol's empty list ("Filter="), as botocore's QuerySerializer writes it
             return []
         if not isinstance(raw, dict) or not all(k.isdigit() and k != "0" for k in raw):
-            raise Ec2Error("InvalidParameterValue", f"The parameter {path} must be a list ({path}.1, {path}.2, ...)")
+            raise Ec2Error(
+                "InvalidParameterValue",
+                f"The parameter {path} must be a list ({path}.1, {path}.2, ...)",
+            )
         member = shape["member"]["shape"]
         return [_value(member, raw[k], f"{path}.{k}") for k in sorted(raw, key=int)]
     if kind == "map":  # no EC2 input we serve has one; botocore writes key/value pairs
@@ -138,7 +153,9 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 def _scalar(kind: str, raw: str, path: str) -> Any:
     if kind == "string":
         if _NOT_XML.search(raw):
-            raise Ec2Error("InvalidParameterValue", f"The parameter {path} holds a control character")
+            raise Ec2Error(
+                "InvalidParameterValue", f"The parameter {path} holds a control character"
+            )
         return raw
     if kind in ("integer", "long"):
         try:
@@ -169,4 +186,7 @@ def _scalar(kind: str, raw: str, path: str) -> Any:
 
 def _bad(raw: str, path: str, expected: str) -> Ec2Error:
     shown = raw if len(raw) <= 64 else raw[:61] + "..."
-    return Ec2Error("InvalidParameterValue", f"Value ({shown}) for parameter {path} is invalid. Expected {expected}.")
+    return Ec2Error(
+        "InvalidParameterValue",
+        f"Value ({shown}) for parameter {path} is invalid. Expected {expected}.",
+    )

@@ -40,7 +40,9 @@ def response(action: str, result: dict[str, Any], request_id: str) -> bytes:
 def _members(parts: list[str], shape: dict[str, Any], value: dict[str, Any]) -> None:
     members = shape.get("members", {})
     if CHECK_OUTPUT and not set(value) <= set(members):
-        raise AssertionError(f"members {sorted(set(value) - set(members))} are not in the model's shape")
+        raise AssertionError(
+            f"members {sorted(set(value) - set(members))} are not in the model's shape"
+        )
     for name, member in members.items():
         if name not in value or value[name] is None:
             continue
@@ -76,7 +78,11 @@ def _scalar(kind: str, value: Any) -> str:
     if kind == "boolean":
         return "true" if value else "false"
     if kind == "timestamp":
-        when = value if isinstance(value, dt.datetime) else dt.datetime.fromtimestamp(float(value), dt.UTC)
+        when = (
+            value
+            if isinstance(value, dt.datetime)
+            else dt.datetime.fromtimestamp(float(value), dt.UTC)
+        )
         return when.strftime("%Y-%m-%dT%H:%M:%S.") + f"{when.microsecond // 1000:03d}Z"
     return str(value)
 

@@ -67,7 +67,12 @@ def verify(
 
 
 def _verify_presigned(
-    request: SignedRequest, cred: Credential, lookup: KeyLookup, now: float, region: Regions, service: str | None
+    request: SignedRequest,
+    cred: Credential,
+    lookup: KeyLookup,
+    now: float,
+    region: Regions,
+    service: str | None,
 ) -> str:
     """A request signed in its query string: valid from X-Amz-Date (less AWS's 15 minutes
     of clock skew) for X-Amz-Expires seconds; the canonical query leaves X-Amz-Signature
@@ -77,9 +82,14 @@ def _verify_presigned(
     signed_at = _parse_amz_date(cred.stamp)
     moment = datetime.fromtimestamp(now, UTC)
     if moment > signed_at + timedelta(seconds=cred.expires):
-        raise AuthError(f"Request has expired (signed {_fmt(signed_at)}, valid {cred.expires} s).", "AccessDeniedException")
+        raise AuthError(
+            f"Request has expired (signed {_fmt(signed_at)}, valid {cred.expires} s).",
+            "AccessDeniedException",
+        )
     if signed_at > moment + MAX_SKEW:
-        raise _invalid(f"Signature not yet current: {_fmt(signed_at)} is still later than {_fmt(moment + MAX_SKEW)}")
+        raise _invalid(
+            f"Signature not yet current: {_fmt(signed_at)} is still later than {_fmt(moment + MAX_SKEW)}"
+        )
     _check_scope(cred, signed_at, region, service or SERVICE)
     found = lookup(cred.access_key)
     if found is None:
@@ -136,7 +146,9 @@ def _fmt(moment: datetime) -> str:
     return moment.strftime(AMZ_DATE)
 
 
-def _check_scope(cred: Credential, signed_at: datetime, region: Regions, service: str = SERVICE) -> None:
+def _check_scope(
+    cred: Credential, signed_at: datetime, region: Regions, service: str = SERVICE
+) -> None:
     """AWS lists every scope mistake in one message, each sentence on its own."""
     problems = []
     served = {region} if isinstance(region, str) else region
@@ -154,7 +166,9 @@ def _check_scope(cred: Credential, signed_at: datetime, region: Regions, service
         raise _invalid(" ".join(problems))
 
 
-def canonical_request(request: SignedRequest, signed_headers: tuple[str, ...], payload: str | None = None) -> str:
+def canonical_request(
+    request: SignedRequest, signed_headers: tuple[str, ...], payload: str | None = None
+) -> str:
     """Task 1 of SigV4: method, URI, query, the signed headers and the payload hash
     (`payload` in its place when given: UNSIGNED-PAYLOAD)."""
     headers = "".join(

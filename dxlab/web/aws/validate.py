@@ -117,9 +117,15 @@ class _Checker:
                 self.fail(value, path, "Member must not contain the NUL character (U+0000)")
                 return value
             if "enum" in shape and value not in shape["enum"]:
-                self.fail(value, path, f"Member must satisfy enum value set: [{', '.join(shape['enum'])}]")
+                self.fail(
+                    value, path, f"Member must satisfy enum value set: [{', '.join(shape['enum'])}]"
+                )
             if "pattern" in shape and not _pattern(shape["pattern"]).search(value):
-                self.fail(value, path, f"Member must satisfy regular expression pattern: {shape['pattern']}")
+                self.fail(
+                    value,
+                    path,
+                    f"Member must satisfy regular expression pattern: {shape['pattern']}",
+                )
             return value
         if kind in ("integer", "long"):
             if isinstance(value, bool) or not isinstance(value, int):
@@ -128,9 +134,13 @@ class _Checker:
             if not -limit <= value < limit:
                 self.type_error(value, path, "an Integer" if kind == "integer" else "a Long")
             if "min" in shape and value < shape["min"]:
-                self.fail(value, path, f"Member must have value greater than or equal to {shape['min']}")
+                self.fail(
+                    value, path, f"Member must have value greater than or equal to {shape['min']}"
+                )
             if "max" in shape and value > shape["max"]:
-                self.fail(value, path, f"Member must have value less than or equal to {shape['max']}")
+                self.fail(
+                    value, path, f"Member must have value less than or equal to {shape['max']}"
+                )
             return value
         if kind == "boolean":
             if not isinstance(value, bool):
@@ -178,7 +188,9 @@ class _Checker:
 
     def length(self, shape: dict[str, Any], value: Any, path: str, what: str) -> None:
         if "min" in shape and len(value) < shape["min"]:
-            self.fail(value, path, f"Member must have {what} greater than or equal to {shape['min']}")
+            self.fail(
+                value, path, f"Member must have {what} greater than or equal to {shape['min']}"
+            )
         if "max" in shape and len(value) > shape["max"]:
             self.fail(value, path, f"Member must have {what} less than or equal to {shape['max']}")
 
@@ -229,7 +241,9 @@ def check_output(shape_name: str | None, body: dict[str, Any]) -> None:
     try:
         checker.check(shape_name, body, "")
     except ProtocolError as exc:
-        raise AssertionError(f"output of {shape_name} does not fit the model: {exc.message}") from None
+        raise AssertionError(
+            f"output of {shape_name} does not fit the model: {exc.message}"
+        ) from None
     _unknown_members(shape_name, body, "")
 
 

@@ -36,19 +36,38 @@ log = logging.getLogger("dxlab.web.console")
 
 HTML = "text/html; charset=utf-8"
 Response = tuple[int, str, bytes, list[tuple[bytes, bytes]]]
-ALL_PAGES = {**PAGES, "wizard": wizard, "failover": failover, "gateways": gateways, "verify": verify,
-             "vifs/create": create_vif}  # fmt: skip
+ALL_PAGES = {
+    **PAGES,
+    "wizard": wizard,
+    "failover": failover,
+    "gateways": gateways,
+    "verify": verify,
+    "vifs/create": create_vif,
+}
 # Pages of one resource: /console/<kind>/<id>, the id handed to the page as q["id"].
 RESOURCE_PAGES = {**DETAILS, "failover/tests": test_report, "failover/failures": failure_report}
 # The /_dxlab routes the console's scripts call, by method and path under /console/api.
 # Any API operation may be called (POST /console/api/op/NAME): the dispatcher validates it
 # exactly as for boto3, in the account the console acts for.
-API = [(m, re.compile(p)) for m, p in (
-    ("POST", r"wizard/(plan|order)"), ("POST", r"check/\w+"), ("POST", r"orders/[\w-]+/approve"), ("GET", r"orders"),
-    ("GET", r"diagram\.svg"), ("GET", r"analyze"), ("GET", r"verify"), ("GET", r"topology"), ("PUT", r"topology"),
-    ("POST", r"(virtual|transit)-gateways"), ("POST", r"virtual-interfaces/[\w-]+/(approve|reject)-prefixes"),
-    ("POST", r"failures"), ("DELETE", r"failures/[\w-]+"), ("GET", r"(failover-tests|failures)/[\w-]+/report"),
-)]  # fmt: skip
+API = [
+    (m, re.compile(p))
+    for m, p in (
+        ("POST", r"wizard/(plan|order)"),
+        ("POST", r"check/\w+"),
+        ("POST", r"orders/[\w-]+/approve"),
+        ("GET", r"orders"),
+        ("GET", r"diagram\.svg"),
+        ("GET", r"analyze"),
+        ("GET", r"verify"),
+        ("GET", r"topology"),
+        ("PUT", r"topology"),
+        ("POST", r"(virtual|transit)-gateways"),
+        ("POST", r"virtual-interfaces/[\w-]+/(approve|reject)-prefixes"),
+        ("POST", r"failures"),
+        ("DELETE", r"failures/[\w-]+"),
+        ("GET", r"(failover-tests|failures)/[\w-]+/report"),
+    )
+]
 
 
 def _allowed(method: str, path: str) -> bool:
@@ -75,11 +94,14 @@ def _sign_in(app: WebHost, body: bytes) -> Response:
     account = session.sign_in(app, form.get("access_key", ""), form.get("secret_key", ""))
     if account is None:
         return 403, HTML, login_page("Unknown access key or wrong secret").encode(), []
-    return _redirect("/console/", [session.set_cookie(session.SESSION_COOKIE, session.session_token(account))])
+    return _redirect(
+        "/console/", [session.set_cookie(session.SESSION_COOKIE, session.session_token(account))]
+    )
 
 
-def _api(b: Backend, method: str, path: str, headers: dict[str, str], body: bytes,
-         query: dict[str, str]) -> Response:  # fmt: skip
+def _api(
+    b: Backend, method: str, path: str, headers: dict[str, str], body: bytes, query: dict[str, str]
+) -> Response:
     if method != "GET" and headers.get("x-dxlab-console") != "1":
         # Browsers send a custom header only from our own pages (no CORS): no cross-site orders.
         return 403, "application/json", b'{"message":"missing x-dxlab-console header"}', []
@@ -102,7 +124,9 @@ def _api(b: Backend, method: str, path: str, headers: dict[str, str], body: byte
     return 200, "application/json", orjson.dumps(result), []
 
 
-def handle(app: WebHost, scope: dict[str, Any], headers: dict[str, str], body: bytes, request_id: str) -> Response:
+def handle(
+    app: WebHost, scope: dict[str, Any], headers: dict[str, str], body: bytes, request_id: str
+) -> Response:
     method, path = scope["method"], scope.get("path", "/console")
     rest = path.removeprefix("/console").strip("/")
     strict = app.settings.auth == "strict"
@@ -112,7 +136,12 @@ def handle(app: WebHost, scope: dict[str, Any], headers: dict[str, str], body: b
         if not strict:
             return _redirect("/console/")  # permissive: nobody signs in
         clear = [session.set_cookie(session.SESSION_COOKIE, "", 0)] if rest == "logout" else []
-        return 200, HTML, login_page("Signed out." if rest == "logout" else "", error=False).encode(), clear
+        return (
+            200,
+            HTML,
+            login_page("Signed out." if rest == "logout" else "", error=False).encode(),
+            clear,
+        )
     query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")))
     try:
         account, cookies = session.account_for(app, scope, headers, body, query)
@@ -134,7 +163,9 @@ def handle(app: WebHost, scope: dict[str, Any], headers: dict[str, str], body: b
             return status, ctype, payload, extra + cookies
         found = _resolve(rest, query) if method in ("GET", "HEAD") else None
         if found is None:
-            text = page("Not found", f"<p>No console page {escape(repr(rest))}.</p>", account, strict)
+            text = page(
+                "Not found", f"<p>No console page {escape(repr(rest))}.</p>", account, strict
+            )
             return 404, HTML, text.encode(), cookies
         render, query = found
         title, content, script = render(backend, query)
@@ -145,7 +176,12 @@ def handle(app: WebHost, scope: dict[str, Any], headers: dict[str, str], body: b
             return status, "application/json", payload, cookies
         # A page of a resource that is not there (or not this account's) is a 404 page.
         missing = isinstance(err, NotFound) and not rest.startswith("loa/")
-        text = page("Not found" if missing else "Error", f'<p class="error">{escape(str(err))}</p>', account, strict)
+        text = page(
+            "Not found" if missing else "Error",
+            f'<p class="error">{escape(str(err))}</p>',
+            account,
+            strict,
+        )
         return 404 if missing else 400, HTML, text.encode(), cookies
 
 
@@ -157,11 +193,17 @@ class ConsoleApp:
 
     async def __call__(self, request: Request, send: Send) -> None:
         try:
-            status, ctype, payload, extra = handle(self.host, request.scope, request.headers, request.body,
-                                                   request.request_id)  # fmt: skip
+            status, ctype, payload, extra = handle(
+                self.host, request.scope, request.headers, request.body, request.request_id
+            )
         except Exception:  # noqa: BLE001 - never a traceback to the browser
             log.exception("console error in %s", request.request_id)
-            status, ctype, payload, extra = 500, "text/plain", b"internal error; see the server log", []
+            status, ctype, payload, extra = (
+                500,
+                "text/plain",
+                b"internal error; see the server log",
+                [],
+            )
         if request.method == "HEAD":
             payload = b""
         await respond(send, status, payload, ctype, request.request_id, extra)

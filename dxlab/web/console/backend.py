@@ -31,7 +31,9 @@ class Backend:
         parse_input(self.host.dispatcher.input_shape(name), body, "json")
         return {}
 
-    def items(self, name: str, key: str, body: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    def items(
+        self, name: str, key: str, body: dict[str, Any] | None = None
+    ) -> list[dict[str, Any]]:
         """Every page of a listing operation."""
         out: list[dict[str, Any]] = []
         request = dict(body or {})
@@ -45,8 +47,10 @@ class Backend:
 
     def owned_ports(self) -> set[str]:
         """The IDs of this account's connections and LAGs."""
-        return {*(c["connectionId"] for c in self.items("DescribeConnections", "connections")),
-                *(g["lagId"] for g in self.items("DescribeLags", "lags"))}  # fmt: skip
+        return {
+            *(c["connectionId"] for c in self.items("DescribeConnections", "connections")),
+            *(g["lagId"] for g in self.items("DescribeLags", "lags")),
+        }
 
     def route(self, method: str, path: str, args: dict[str, Any] | None = None) -> Any:
         """A /_dxlab route (path without the /_dxlab prefix), as the CLI calls it."""
@@ -54,4 +58,6 @@ class Backend:
         if found is None:
             raise NotFound(f"No dxlab route {method} /_dxlab{path}")
         route, params = found
-        return self.host.bus.handle(route.handler, self.ctx, {**(args or {}), **params}, write=route.write)
+        return self.host.bus.handle(
+            route.handler, self.ctx, {**(args or {}), **params}, write=route.write
+        )

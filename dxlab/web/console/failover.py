@@ -68,111 +68,192 @@ def _epoch(value: Any) -> float:
 
 def test_history(b: Backend, vif_id: str | None = None) -> str:
     """ListVirtualInterfaceTestHistory as the console's table: status, start, end, Stop test."""
-    tests = b.items("ListVirtualInterfaceTestHistory", "virtualInterfaceTestHistory",
-                    {"virtualInterfaceId": vif_id} if vif_id else {})  # fmt: skip
+    tests = b.items(
+        "ListVirtualInterfaceTestHistory",
+        "virtualInterfaceTestHistory",
+        {"virtualInterfaceId": vif_id} if vif_id else {},
+    )
     tests.sort(key=lambda t: _epoch(t.get("startTime")), reverse=True)
     rows = [
-        (f'<a href="/console/failover/tests/{escape(t["testId"])}">{escape(t["testId"][:8])}…</a>',
-         link("vifs", t["virtualInterfaceId"]), badge(t.get("status")), escape(str(t.get("testDurationInMinutes", ""))),
-         when(_epoch(t.get("startTime"))), when(_epoch(t.get("endTime"))),
-         _verdict(b, f"/failover-tests/{t['testId']}/report") if i < REPORTS_SHOWN else "",
-         f'<button type="button" class="secondary" data-stop="{escape(t["virtualInterfaceId"])}">Stop test</button>'
-         if t.get("status") == TestStatus.IN_PROGRESS else "")
+        (
+            f'<a href="/console/failover/tests/{escape(t["testId"])}">{escape(t["testId"][:8])}…</a>',
+            link("vifs", t["virtualInterfaceId"]),
+            badge(t.get("status")),
+            escape(str(t.get("testDurationInMinutes", ""))),
+            when(_epoch(t.get("startTime"))),
+            when(_epoch(t.get("endTime"))),
+            _verdict(b, f"/failover-tests/{t['testId']}/report") if i < REPORTS_SHOWN else "",
+            f'<button type="button" class="secondary" data-stop="{escape(t["virtualInterfaceId"])}">Stop test</button>'
+            if t.get("status") == TestStatus.IN_PROGRESS
+            else "",
+        )
         for i, t in enumerate(tests)
-    ]  # fmt: skip
-    return table(("Test", "Virtual interface", "Status", "Minutes", "Start", "End", "Verdict", ""), rows,
-                 "No failover tests yet.")  # fmt: skip
+    ]
+    return table(
+        ("Test", "Virtual interface", "Status", "Minutes", "Start", "End", "Verdict", ""),
+        rows,
+        "No failover tests yet.",
+    )
 
 
 def failover(b: Backend, q: dict[str, str]) -> Page:
     # Deleted VIFs cannot be tested: not offered.
-    vifs = [v for v in b.items("DescribeVirtualInterfaces", "virtualInterfaces")
-            if v.get("virtualInterfaceState") not in VIF.gone]  # fmt: skip
+    vifs = [
+        v
+        for v in b.items("DescribeVirtualInterfaces", "virtualInterfaces")
+        if v.get("virtualInterfaceState") not in VIF.gone
+    ]
     owned = b.owned_ports()
-    rows = [(link("vifs", v["virtualInterfaceId"]), escape(v.get("virtualInterfaceName", "")),
-             parent_link(v.get("connectionId"), owned), badge(v.get("virtualInterfaceState")),
-             " ".join(badge(p.get("bgpStatus")) for p in v.get("bgpPeers", [])),
-             f'<a href="/console/vifs/{escape(v["virtualInterfaceId"])}#bring-down">Bring down BGP…</a>')
-            for v in vifs]  # fmt: skip
+    rows = [
+        (
+            link("vifs", v["virtualInterfaceId"]),
+            escape(v.get("virtualInterfaceName", "")),
+            parent_link(v.get("connectionId"), owned),
+            badge(v.get("virtualInterfaceState")),
+            " ".join(badge(p.get("bgpStatus")) for p in v.get("bgpPeers", [])),
+            f'<a href="/console/vifs/{escape(v["virtualInterfaceId"])}#bring-down">Bring down BGP…</a>',
+        )
+        for v in vifs
+    ]
     failures: list[dict[str, Any]] = b.route("GET", "/failures").get("failures", [])
     failures.sort(key=lambda f: _epoch(f.get("startTime")), reverse=True)
     failure_rows = [
-        (f'<a href="/console/failover/failures/{escape(f["failureId"])}">{escape(f["failureId"])}</a>',
-         f"{escape(str(f.get('kind')))} {code(f.get('id'))}", badge(f.get("status")),
-         escape(str(f.get("minutes", ""))), " ".join(code(c) for c in f.get("connections", [])),
-         when(f.get("startTime")), _verdict(b, f"/failures/{f['failureId']}/report") if i < REPORTS_SHOWN else "",
-         f'<button type="button" class="secondary" data-restore="{escape(f["failureId"])}">Restore</button>'
-         if f.get("status") == FailureStatus.ACTIVE else "")
+        (
+            f'<a href="/console/failover/failures/{escape(f["failureId"])}">{escape(f["failureId"])}</a>',
+            f"{escape(str(f.get('kind')))} {code(f.get('id'))}",
+            badge(f.get("status")),
+            escape(str(f.get("minutes", ""))),
+            " ".join(code(c) for c in f.get("connections", [])),
+            when(f.get("startTime")),
+            _verdict(b, f"/failures/{f['failureId']}/report") if i < REPORTS_SHOWN else "",
+            f'<button type="button" class="secondary" data-restore="{escape(f["failureId"])}">Restore</button>'
+            if f.get("status") == FailureStatus.ACTIVE
+            else "",
+        )
         for i, f in enumerate(failures)
-    ]  # fmt: skip
+    ]
     kinds = "".join(f'<option value="{k}">{k}</option>' for k in FAILURE_KINDS)
-    body = ('<p class="muted">On a virtual interface: Actions → Bring down BGP, choose the peering sessions and the '
-            'test time, Confirm. The test ends by itself after that time, or with Stop test.</p>'
-            + table(("Virtual interface", "Name", "Connection", "State", "BGP", ""), rows, "No virtual interfaces to test.")
-            + "<h2>Test history</h2>" + test_history(b)
-            + "<h2>Injected failures</h2>"
-            '<p class="muted">Beyond AWS, which only tests BGP sessions: take down an AWS device, a connection (fiber '
-            "cut), a whole location, a customer router or a data center (also <code>dxlab fail KIND ID</code>).</p>"
-            '<form class="dx" id="inject"><label for="fail-kind">What fails</label>'
-            f'<select id="fail-kind" name="kind" data-words="kind">{kinds}</select>'
-            '<label for="fail-id">Which (ID or name)</label><input id="fail-id" name="target" required '
-            'placeholder="dxcon-…, EqDC2-…, EqDC2, dc1-r1, dc1" data-words="id device connection location router site">'
-            f'<label for="fail-minutes">Minutes</label><input id="fail-minutes" name="minutes" type="number" '
-            f'min="{MIN_MINUTES}" max="{MAX_MINUTES}" value="{DEFAULT_MINUTES}" data-words="minutes">'
-            '<span></span><button type="submit">Inject failure</button></form>'
-            + table(("Failure", "What", "Status", "Minutes", "Connections down", "Start", "Verdict", ""), failure_rows,
-                    "No injected failures."))  # fmt: skip
+    body = (
+        '<p class="muted">On a virtual interface: Actions → Bring down BGP, choose the peering sessions and the '
+        "test time, Confirm. The test ends by itself after that time, or with Stop test.</p>"
+        + table(
+            ("Virtual interface", "Name", "Connection", "State", "BGP", ""),
+            rows,
+            "No virtual interfaces to test.",
+        )
+        + "<h2>Test history</h2>"
+        + test_history(b)
+        + "<h2>Injected failures</h2>"
+        '<p class="muted">Beyond AWS, which only tests BGP sessions: take down an AWS device, a connection (fiber '
+        "cut), a whole location, a customer router or a data center (also <code>dxlab fail KIND ID</code>).</p>"
+        '<form class="dx" id="inject"><label for="fail-kind">What fails</label>'
+        f'<select id="fail-kind" name="kind" data-words="kind">{kinds}</select>'
+        '<label for="fail-id">Which (ID or name)</label><input id="fail-id" name="target" required '
+        'placeholder="dxcon-…, EqDC2-…, EqDC2, dc1-r1, dc1" data-words="id device connection location router site">'
+        f'<label for="fail-minutes">Minutes</label><input id="fail-minutes" name="minutes" type="number" '
+        f'min="{MIN_MINUTES}" max="{MAX_MINUTES}" value="{DEFAULT_MINUTES}" data-words="minutes">'
+        '<span></span><button type="submit">Inject failure</button></form>'
+        + table(
+            ("Failure", "What", "Status", "Minutes", "Connections down", "Start", "Verdict", ""),
+            failure_rows,
+            "No injected failures.",
+        )
+    )
     return "Failover tests", body, SCRIPT
 
 
 def report_body(report: dict[str, Any], source: str) -> str:
     """The report AWS does not give (README: Failover tests and failures)."""
     running = report.get("status") in (TestStatus.IN_PROGRESS, FailureStatus.ACTIVE)
-    pairs = [(escape(p["site"]), escape(p["vpc"]), badge("yes" if p["before"] else "no"),
-              badge("yes" if p["during"] else "no"), " ".join(link("vifs", v) for v in p.get("via", [])) or "—",
-              escape("—" if p.get("outage_ms") is None else f"{p['outage_ms']} ms"), escape(p.get("reason") or ""))
-             for p in report.get("pairs", [])]  # fmt: skip
+    pairs = [
+        (
+            escape(p["site"]),
+            escape(p["vpc"]),
+            badge("yes" if p["before"] else "no"),
+            badge("yes" if p["during"] else "no"),
+            " ".join(link("vifs", v) for v in p.get("via", [])) or "—",
+            escape("—" if p.get("outage_ms") is None else f"{p['outage_ms']} ms"),
+            escape(p.get("reason") or ""),
+        )
+        for p in report.get("pairs", [])
+    ]
     prefixes = report.get("prefixes", {})
-    only = [(code(p["prefix"]), code(p["gateway"]), " ".join(link("vifs", v) for v in p["before"]))
-            for p in prefixes.get("nonRedundant", [])]  # fmt: skip
-    kept = [(code(p["prefix"]), code(p["gateway"]), " ".join(link("vifs", v) for v in p["during"]))
-            for p in prefixes.get("redundant", [])]  # fmt: skip
+    only = [
+        (code(p["prefix"]), code(p["gateway"]), " ".join(link("vifs", v) for v in p["before"]))
+        for p in prefixes.get("nonRedundant", [])
+    ]
+    kept = [
+        (code(p["prefix"]), code(p["gateway"]), " ".join(link("vifs", v) for v in p["during"]))
+        for p in prefixes.get("redundant", [])
+    ]
     routes = report.get("routes", {})
-    route_rows = [(link("vifs", vid), escape(r.get("name", "")),
-                   escape(", ".join(r.get("accepted", []))) or "—",
-                   escape(", ".join(routes.get("during", {}).get(vid, {}).get("accepted", []))) or "—")
-                  for vid, r in routes.get("before", {}).items()]  # fmt: skip
+    route_rows = [
+        (
+            link("vifs", vid),
+            escape(r.get("name", "")),
+            escape(", ".join(r.get("accepted", []))) or "—",
+            escape(", ".join(routes.get("during", {}).get(vid, {}).get("accepted", []))) or "—",
+        )
+        for vid, r in routes.get("before", {}).items()
+    ]
     tone = "bad" if report.get("lost") else ""
-    return (f'<div id="report" data-source="{escape(source)}" data-running="{int(running)}">'
-            + summary([
+    return (
+        f'<div id="report" data-source="{escape(source)}" data-running="{int(running)}">'
+        + summary(
+            [
                 ("Status", f'<span id="status">{badge(report.get("status"))}</span>'),
-                ("Start", when(report.get("startTime"))), ("End", when(report.get("endTime"))),
-                ("Down for", f'<span id="elapsed">{round(report.get("durationMs", 0) / 1000)} s</span>'),
+                ("Start", when(report.get("startTime"))),
+                ("End", when(report.get("endTime"))),
+                (
+                    "Down for",
+                    f'<span id="elapsed">{round(report.get("durationMs", 0) / 1000)} s</span>',
+                ),
                 ("Data plane", escape(str(report.get("dataPlane", "")))),
                 ("Verdict", f'<b class="{tone}">{escape(str(report.get("verdict", "")))}</b>'),
-                ("Virtual interfaces down", " ".join(link("vifs", v) for v in report.get("affectedVirtualInterfaces", []))
-                 or "—"),
-            ])
-            + "<h2>Data center ↔ VPC pairs</h2>"
-            + table(("Data center", "VPC", "Path before", "Path during", "Over which VIFs", "Outage", "Why"), pairs,
-                    "No data center <-> VPC pair to check: load a customer topology with VPCs (Topology page).")
-            + "<h2>Prefixes learned only over the tested VIF</h2>"
-            + table(("Prefix", "Gateway", "Learned over"), only, "None: every prefix had another VIF.")
-            + "<h2>Prefixes that kept another VIF</h2>"
-            + table(("Prefix", "Gateway", "Still learned over"), kept, "None.")
-            + "<h2>Routes accepted before and during</h2>"
-            + table(("Virtual interface", "Name", "Before", "During"), route_rows, "No routes.")
-            + "</div>")  # fmt: skip
+                (
+                    "Virtual interfaces down",
+                    " ".join(link("vifs", v) for v in report.get("affectedVirtualInterfaces", []))
+                    or "—",
+                ),
+            ]
+        )
+        + "<h2>Data center ↔ VPC pairs</h2>"
+        + table(
+            (
+                "Data center",
+                "VPC",
+                "Path before",
+                "Path during",
+                "Over which VIFs",
+                "Outage",
+                "Why",
+            ),
+            pairs,
+            "No data center <-> VPC pair to check: load a customer topology with VPCs (Topology page).",
+        )
+        + "<h2>Prefixes learned only over the tested VIF</h2>"
+        + table(("Prefix", "Gateway", "Learned over"), only, "None: every prefix had another VIF.")
+        + "<h2>Prefixes that kept another VIF</h2>"
+        + table(("Prefix", "Gateway", "Still learned over"), kept, "None.")
+        + "<h2>Routes accepted before and during</h2>"
+        + table(("Virtual interface", "Name", "Before", "During"), route_rows, "No routes.")
+        + "</div>"
+    )
 
 
 def test_report(b: Backend, q: dict[str, str]) -> Page:
     source = f"failover-tests/{q['id']}/report"
     report = b.route("GET", "/" + source)
     vid = report["virtualInterfaceId"]
-    head = (f'<p>BGP failover test of {link("vifs", vid)} on peer(s) '
-            f'{", ".join(code(p) for p in report.get("bgpPeers", []))}.</p>')  # fmt: skip
-    stop = (f'<p class="actions"><button type="button" class="secondary" data-stop="{escape(vid)}">Stop test</button></p>'
-            if report.get("status") == TestStatus.IN_PROGRESS else "")  # fmt: skip
+    head = (
+        f"<p>BGP failover test of {link('vifs', vid)} on peer(s) "
+        f"{', '.join(code(p) for p in report.get('bgpPeers', []))}.</p>"
+    )
+    stop = (
+        f'<p class="actions"><button type="button" class="secondary" data-stop="{escape(vid)}">Stop test</button></p>'
+        if report.get("status") == TestStatus.IN_PROGRESS
+        else ""
+    )
     return "Failover test report", head + stop + report_body(report, source), SCRIPT + LIVE_JS
 
 
@@ -180,7 +261,11 @@ def failure_report(b: Backend, q: dict[str, str]) -> Page:
     source = f"failures/{q['id']}/report"
     report = b.route("GET", "/" + source)
     failure = b.route("GET", f"/failures/{q['id']}")
-    head = f'<p>Injected failure: {escape(str(failure.get("kind")))} {code(failure.get("id"))}.</p>'
-    restore = (f'<p class="actions"><button type="button" class="secondary" data-restore="{escape(q["id"])}">Restore'
-               "</button></p>" if failure.get("status") == FailureStatus.ACTIVE else "")  # fmt: skip
+    head = f"<p>Injected failure: {escape(str(failure.get('kind')))} {code(failure.get('id'))}.</p>"
+    restore = (
+        f'<p class="actions"><button type="button" class="secondary" data-restore="{escape(q["id"])}">Restore'
+        "</button></p>"
+        if failure.get("status") == FailureStatus.ACTIVE
+        else ""
+    )
     return "Failure report", head + restore + report_body(report, source), SCRIPT + LIVE_JS

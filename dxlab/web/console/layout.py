@@ -32,9 +32,11 @@ NAV = [
     ("wizard", "Connection wizard"),
 ]
 # An inline icon: the browser asks for no /favicon.ico (which is the API's port, not the console's).
-FAVICON = ("data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 16'%3E"
-           "%3Crect width='16' height='16' rx='3' fill='%23232f3e'/%3E%3Cpath d='M3 8h10M8 3v10' "
-           "stroke='%23ff9900' stroke-width='2.5'/%3E%3C/svg%3E")  # fmt: skip
+FAVICON = (
+    "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 16'%3E"
+    "%3Crect width='16' height='16' rx='3' fill='%23232f3e'/%3E%3Cpath d='M3 8h10M8 3v10' "
+    "stroke='%23ff9900' stroke-width='2.5'/%3E%3C/svg%3E"
+)
 
 # Shared by every page's script: escaping, calls to /console/api (the API operations and
 # the /_dxlab routes, as any client of the account), and the API's own message shown next
@@ -77,18 +79,33 @@ function confirmThen(text, fn) { return async ev => { ev.preventDefault(); if (w
 
 # A badge's colour: the words of the model's states (and dxlab's statuses) that mean up,
 # and those that mean on the way; any other state is shown as a problem.
-GOOD: frozenset[str] = frozenset({
-    ConnectionState.AVAILABLE, DirectConnectGatewayAssociationState.ASSOCIATED, BGPStatus.UP,
-    TestStatus.COMPLETED, OrderStatus.APPROVED, HasLogicalRedundancy.YES, "ok",
-    DirectConnectGatewayAttachmentState.ATTACHED,
-})  # fmt: skip
-WAIT: frozenset[str] = frozenset({
-    ConnectionState.ORDERING, ConnectionState.REQUESTED, ConnectionState.PENDING,
-    OrderStatus.PENDING_REVIEW, DirectConnectGatewayAssociationState.ASSOCIATING,
-    VirtualInterfaceState.CONFIRMING, VirtualInterfaceState.VERIFYING, TestStatus.IN_PROGRESS,
-    DirectConnectGatewayAssociationState.UPDATING, DirectConnectGatewayAssociationState.DISASSOCIATING,
-    DirectConnectGatewayAttachmentState.ATTACHING,
-})  # fmt: skip
+GOOD: frozenset[str] = frozenset(
+    {
+        ConnectionState.AVAILABLE,
+        DirectConnectGatewayAssociationState.ASSOCIATED,
+        BGPStatus.UP,
+        TestStatus.COMPLETED,
+        OrderStatus.APPROVED,
+        HasLogicalRedundancy.YES,
+        "ok",
+        DirectConnectGatewayAttachmentState.ATTACHED,
+    }
+)
+WAIT: frozenset[str] = frozenset(
+    {
+        ConnectionState.ORDERING,
+        ConnectionState.REQUESTED,
+        ConnectionState.PENDING,
+        OrderStatus.PENDING_REVIEW,
+        DirectConnectGatewayAssociationState.ASSOCIATING,
+        VirtualInterfaceState.CONFIRMING,
+        VirtualInterfaceState.VERIFYING,
+        TestStatus.IN_PROGRESS,
+        DirectConnectGatewayAssociationState.UPDATING,
+        DirectConnectGatewayAssociationState.DISASSOCIATING,
+        DirectConnectGatewayAttachmentState.ATTACHING,
+    }
+)
 
 CSS = """
 *{box-sizing:border-box}[hidden]{display:none !important}
@@ -158,7 +175,9 @@ def code(value: object) -> str:
     return f"<code>{escape(str(value))}</code>" if value not in (None, "") else ""
 
 
-def table(headers: Iterable[str], rows: Iterable[Iterable[str]], empty: str = "Nothing here yet.") -> str:
+def table(
+    headers: Iterable[str], rows: Iterable[Iterable[str]], empty: str = "Nothing here yet."
+) -> str:
     """A table of already-escaped cells."""
     body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
     if not body:
@@ -169,39 +188,54 @@ def table(headers: Iterable[str], rows: Iterable[Iterable[str]], empty: str = "N
 
 def summary(rows: Iterable[tuple[str, str]]) -> str:
     """A definition list of (label, already-escaped value)."""
-    return '<dl class="summary">' + "".join(f"<dt>{escape(k)}</dt><dd>{v}</dd>" for k, v in rows) + "</dl>"
+    return (
+        '<dl class="summary">'
+        + "".join(f"<dt>{escape(k)}</dt><dd>{v}</dd>" for k, v in rows)
+        + "</dl>"
+    )
 
 
-def page(title: str, body: str, account: str, strict: bool, active: str = "", script: str = "") -> str:
+def page(
+    title: str, body: str, account: str, strict: bool, active: str = "", script: str = ""
+) -> str:
     section = active.split("/", 1)[0]
     links = "".join(
-        f'<a href="/console/{slug}" class="{"on" if slug == section else ""}">{escape(label)}</a>' for slug, label in NAV
+        f'<a href="/console/{slug}" class="{"on" if slug == section else ""}">{escape(label)}</a>'
+        for slug, label in NAV
     )
     if strict:
-        who = f'<form method="get" action="/console/logout">account <b>{escape(account)}</b>' \
-              '<button class="secondary" type="submit">Sign out</button></form>'  # fmt: skip
+        who = (
+            f'<form method="get" action="/console/logout">account <b>{escape(account)}</b>'
+            '<button class="secondary" type="submit">Sign out</button></form>'
+        )
     else:
-        who = ('<form method="get" action=""><label for="account">account</label> <input id="account" name="account" pattern="[0-9]{12}" '
-               f'value="{escape(account)}" title="12-digit account id"><button class="secondary">Switch</button></form>')  # fmt: skip
-    return (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{escape(title)} · dxlab</title>'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="{FAVICON}">'
-            f"<style>{CSS}{REPORT_CSS}</style></head>"
-            f'<body><header><div class="brand">dxlab <span>Direct Connect</span></div>{who}</header>'
-            f"<nav>{links}</nav><main><h1>{escape(title)}</h1>{body}</main>"
-            f'<script>{COMMON_JS}{script}</script></body></html>')  # fmt: skip
+        who = (
+            '<form method="get" action=""><label for="account">account</label> <input id="account" name="account" pattern="[0-9]{12}" '
+            f'value="{escape(account)}" title="12-digit account id"><button class="secondary">Switch</button></form>'
+        )
+    return (
+        f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{escape(title)} · dxlab</title>'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="{FAVICON}">'
+        f"<style>{CSS}{REPORT_CSS}</style></head>"
+        f'<body><header><div class="brand">dxlab <span>Direct Connect</span></div>{who}</header>'
+        f"<nav>{links}</nav><main><h1>{escape(title)}</h1>{body}</main>"
+        f"<script>{COMMON_JS}{script}</script></body></html>"
+    )
 
 
 def login_page(message: str, error: bool = True) -> str:
     note = f'<p class="{"error" if error else "muted"}">{escape(message)}</p>' if message else ""
-    return (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Sign in · dxlab</title>'
-            f'<link rel="icon" href="{FAVICON}"><style>{CSS}</style></head><body><header><div class="brand">dxlab <span>Direct Connect</span></div>'
-            f"</header><main><h1>Sign in</h1>{note}"
-            '<form class="wizard" method="post" action="/console/login">'
-            '<label for="ak">Access key ID</label><input id="ak" name="access_key" autocomplete="username" required>'
-            '<label for="sk">Secret access key</label><input id="sk" name="secret_key" type="password" '
-            'autocomplete="current-password" required><span></span><button type="submit">Sign in</button></form>'
-            '<p class="muted">The server runs with <code>--auth strict</code>: use a key registered with '
-            "<code>dxlab accounts add</code>.</p></main></body></html>")  # fmt: skip
+    return (
+        f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Sign in · dxlab</title>'
+        f'<link rel="icon" href="{FAVICON}"><style>{CSS}</style></head><body><header><div class="brand">dxlab <span>Direct Connect</span></div>'
+        f"</header><main><h1>Sign in</h1>{note}"
+        '<form class="wizard" method="post" action="/console/login">'
+        '<label for="ak">Access key ID</label><input id="ak" name="access_key" autocomplete="username" required>'
+        '<label for="sk">Secret access key</label><input id="sk" name="secret_key" type="password" '
+        'autocomplete="current-password" required><span></span><button type="submit">Sign in</button></form>'
+        '<p class="muted">The server runs with <code>--auth strict</code>: use a key registered with '
+        "<code>dxlab accounts add</code>.</p></main></body></html>"
+    )
 
 
 def link(kind: str, resource_id: object) -> str:

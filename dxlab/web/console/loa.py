@@ -25,13 +25,20 @@ def held_order(b: Backend, resource_id: str) -> dict[str, Any] | None:
 def held_notice(order: dict[str, Any]) -> str:
     """Why an order waits, and the button that ends the wait (dxlab's stand-in for AWS)."""
     oid = escape(str(order["orderId"]))
-    why = escape(str(order.get("review") or f"provider {order.get('provider')!r} is not a partner at the location"))
-    return (f'<div class="notice" role="status"><b>Order <code>{oid}</code> is held for review.</b> {why}: AWS '
-            "reviews an order that names another provider before it issues the LOA-CFAs, so there is no letter "
-            "to download yet.</div>"
-            '<div class="stand-in"><p>dxlab stands in for AWS\'s review: approve the order here (or with '
-            f"<code>dxlab orders approve {oid}</code>); provisioning then starts.</p>"
-            f'<button type="button" data-approve="{oid}">Approve order {oid}</button></div>')  # fmt: skip
+    why = escape(
+        str(
+            order.get("review")
+            or f"provider {order.get('provider')!r} is not a partner at the location"
+        )
+    )
+    return (
+        f'<div class="notice" role="status"><b>Order <code>{oid}</code> is held for review.</b> {why}: AWS '
+        "reviews an order that names another provider before it issues the LOA-CFAs, so there is no letter "
+        "to download yet.</div>"
+        '<div class="stand-in"><p>dxlab stands in for AWS\'s review: approve the order here (or with '
+        f"<code>dxlab orders approve {oid}</code>); provisioning then starts.</p>"
+        f'<button type="button" data-approve="{oid}">Approve order {oid}</button></div>'
+    )
 
 
 APPROVE_JS = """
@@ -43,7 +50,9 @@ document.querySelectorAll('button[data-approve]').forEach(b => b.addEventListene
 """
 
 
-def loa_download(b: Backend, resource_id: str, account: str, strict: bool) -> tuple[int, str, bytes, list[tuple[bytes, bytes]]]:
+def loa_download(
+    b: Backend, resource_id: str, account: str, strict: bool
+) -> tuple[int, str, bytes, list[tuple[bytes, bytes]]]:
     try:
         letter = b.op("DescribeLoa", {"connectionId": resource_id})
     except Conflict:
@@ -51,7 +60,14 @@ def loa_download(b: Backend, resource_id: str, account: str, strict: bool) -> tu
         if order is None:
             raise
         body = f"<p>The LOA-CFA of {code(resource_id)}.</p>" + held_notice(order)
-        return 200, HTML, page("LOA-CFA not issued yet", body, account, strict, "connections", APPROVE_JS).encode(), []
+        return (
+            200,
+            HTML,
+            page(
+                "LOA-CFA not issued yet", body, account, strict, "connections", APPROVE_JS
+            ).encode(),
+            [],
+        )
     name = f"{resource_id}-loa-cfa.pdf"
     disposition = (b"content-disposition", f'attachment; filename="{name}"'.encode())
     return 200, str(letter["loaContentType"]), bytes(letter["loaContent"]), [disposition]

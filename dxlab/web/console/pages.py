@@ -52,7 +52,10 @@ def overview(b: Backend, q: dict[str, str]) -> Page:
     alerts = ""
     if down or down_vifs or result.get("active_failures") or result.get("tests_in_progress"):
         items = [f"{code(c['connectionId'])} is {badge(c.get('connectionState'))}" for c in down]
-        items += [f"{code(v['virtualInterfaceId'])} is {badge(v.get('virtualInterfaceState'))}" for v in down_vifs]
+        items += [
+            f"{code(v['virtualInterfaceId'])} is {badge(v.get('virtualInterfaceState'))}"
+            for v in down_vifs
+        ]
         items += [f"injected failure: {code(f)}" for f in result.get("active_failures", [])]
         alerts = "<h2>Not healthy now</h2><ul>" + "".join(f"<li>{i}</li>" for i in items) + "</ul>"
     verdict = _verdict_line(result)
@@ -61,7 +64,9 @@ def overview(b: Backend, q: dict[str, str]) -> Page:
     elif len(vifs) + len(conns) <= INLINE_DIAGRAM_LIMIT:
         drawing = '<div class="diagram">' + b.route("GET", "/diagram.svg").decode() + "</div>"
     else:  # a large inventory's drawing is megabytes: on its own page only
-        drawing = f'<p><a href="/console/topology">{len(conns)} connections and {len(vifs)} VIFs</a></p>'
+        drawing = (
+            f'<p><a href="/console/topology">{len(conns)} connections and {len(vifs)} VIFs</a></p>'
+        )
     body = f'{verdict}<div class="cards">{cards}</div>{alerts}<h2>Topology</h2>{drawing}'
     return "Overview", body, ""
 
@@ -72,21 +77,44 @@ def _verdict_line(result: dict[str, Any]) -> str:
     spofs = result.get("single_points_of_failure", [])
     rule = f" — {escape(str(result['sla_rule']))}" if result.get("sla_rule") else ""
     what = f"{len(spofs)} single point(s) of failure" if spofs else "no single point of failure"
-    return (f'<div class="dx-report"><p class="dx-verdict {tone}"><b>SLA: {escape(sla)}</b>{rule} · {what} · '
-            '<a href="/console/analysis">full analysis</a></p></div>')  # fmt: skip
+    return (
+        f'<div class="dx-report"><p class="dx-verdict {tone}"><b>SLA: {escape(sla)}</b>{rule} · {what} · '
+        '<a href="/console/analysis">full analysis</a></p></div>'
+    )
 
 
 def connections(b: Backend, q: dict[str, str]) -> Page:
     rows = [
-        (link("connections", c["connectionId"]), escape(c.get("connectionName", "")), escape(c.get("location", "")),
-         code(c.get("awsDeviceV2") or c.get("awsDevice", "")), escape(c.get("bandwidth", "")),
-         badge(c.get("connectionState")), code(c.get("lagId", "")), escape(c.get("partnerName") or c.get("providerName") or ""),
-         escape(c.get("encryptionMode", "") or ""), _loa_link(c["connectionId"], c.get("connectionState")))
+        (
+            link("connections", c["connectionId"]),
+            escape(c.get("connectionName", "")),
+            escape(c.get("location", "")),
+            code(c.get("awsDeviceV2") or c.get("awsDevice", "")),
+            escape(c.get("bandwidth", "")),
+            badge(c.get("connectionState")),
+            code(c.get("lagId", "")),
+            escape(c.get("partnerName") or c.get("providerName") or ""),
+            escape(c.get("encryptionMode", "") or ""),
+            _loa_link(c["connectionId"], c.get("connectionState")),
+        )
         for c in b.items("DescribeConnections", "connections")
-    ]  # fmt: skip
-    headers = ("ID", "Name", "Location", "AWS device", "Bandwidth", "State", "LAG", "Provider", "MACsec", "LOA-CFA")
-    body = ('<p class="actions"><a class="button" href="/console/wizard?create">Create a connection</a></p>'
-            + table(headers, rows, "No connections: order some with the connection wizard."))  # fmt: skip
+    ]
+    headers = (
+        "ID",
+        "Name",
+        "Location",
+        "AWS device",
+        "Bandwidth",
+        "State",
+        "LAG",
+        "Provider",
+        "MACsec",
+        "LOA-CFA",
+    )
+    body = (
+        '<p class="actions"><a class="button" href="/console/wizard?create">Create a connection</a></p>'
+        + table(headers, rows, "No connections: order some with the connection wizard.")
+    )
     return "Connections", body, ""
 
 
@@ -98,27 +126,53 @@ def _loa_link(resource_id: str, state: object) -> str:
 
 def lags(b: Backend, q: dict[str, str]) -> Page:
     rows = [
-        (link("lags", lag["lagId"]), escape(lag.get("lagName", "")), escape(lag.get("location", "")),
-         code(lag.get("awsDeviceV2") or lag.get("awsDevice", "")),
-         f"{lag.get('numberOfConnections', len(lag.get('connections', [])))} × {escape(lag.get('connectionsBandwidth', ''))}",
-         escape(str(lag.get("minimumLinks", 0))), badge(lag.get("lagState")),
-         " ".join(code(c["connectionId"]) for c in lag.get("connections", [])), _loa_link(lag["lagId"], lag.get("lagState")))
+        (
+            link("lags", lag["lagId"]),
+            escape(lag.get("lagName", "")),
+            escape(lag.get("location", "")),
+            code(lag.get("awsDeviceV2") or lag.get("awsDevice", "")),
+            f"{lag.get('numberOfConnections', len(lag.get('connections', [])))} × {escape(lag.get('connectionsBandwidth', ''))}",
+            escape(str(lag.get("minimumLinks", 0))),
+            badge(lag.get("lagState")),
+            " ".join(code(c["connectionId"]) for c in lag.get("connections", [])),
+            _loa_link(lag["lagId"], lag.get("lagState")),
+        )
         for lag in b.items("DescribeLags", "lags")
-    ]  # fmt: skip
-    headers = ("ID", "Name", "Location", "AWS device", "Connections", "Minimum links", "State", "Members", "LOA-CFA")
+    ]
+    headers = (
+        "ID",
+        "Name",
+        "Location",
+        "AWS device",
+        "Connections",
+        "Minimum links",
+        "State",
+        "Members",
+        "LOA-CFA",
+    )
     return "LAGs", table(headers, rows, "No link aggregation groups."), ""
 
 
 def interconnects(b: Backend, q: dict[str, str]) -> Page:
     """A Direct Connect Partner's interconnects, on which it provisions hosted connections."""
     rows = [
-        (link("interconnects", i["interconnectId"]), escape(i.get("interconnectName", "")), escape(i.get("location", "")),
-         code(i.get("awsDeviceV2") or i.get("awsDevice", "")), escape(i.get("bandwidth", "")),
-         badge(i.get("interconnectState")), _loa_link(i["interconnectId"], i.get("interconnectState")))
+        (
+            link("interconnects", i["interconnectId"]),
+            escape(i.get("interconnectName", "")),
+            escape(i.get("location", "")),
+            code(i.get("awsDeviceV2") or i.get("awsDevice", "")),
+            escape(i.get("bandwidth", "")),
+            badge(i.get("interconnectState")),
+            _loa_link(i["interconnectId"], i.get("interconnectState")),
+        )
         for i in b.items("DescribeInterconnects", "interconnects")
-    ]  # fmt: skip
+    ]
     headers = ("ID", "Name", "Location", "AWS device", "Bandwidth", "State", "LOA-CFA")
-    return "Interconnects", table(headers, rows, "No interconnects (a Direct Connect Partner orders them)."), ""
+    return (
+        "Interconnects",
+        table(headers, rows, "No interconnects (a Direct Connect Partner orders them)."),
+        "",
+    )
 
 
 def vifs(b: Backend, q: dict[str, str]) -> Page:
@@ -127,24 +181,48 @@ def vifs(b: Backend, q: dict[str, str]) -> Page:
     for v in b.items("DescribeVirtualInterfaces", "virtualInterfaces"):
         peers = "<br>".join(
             f"{escape(p.get('addressFamily', ''))} {badge(p.get('bgpStatus'))} "
-            f"<span class=\"muted\">{escape(p.get('bgpPeerState', ''))} · {escape(p.get('customerAddress', '') or '')}</span>"
+            f'<span class="muted">{escape(p.get("bgpPeerState", ""))} · {escape(p.get("customerAddress", "") or "")}</span>'
             for p in v.get("bgpPeers", [])
-        )  # fmt: skip
+        )
         gateway = v.get("directConnectGatewayId") or v.get("virtualGatewayId") or ""
         vid = escape(v["virtualInterfaceId"])
         select = f'<input type="radio" name="vif" value="{vid}" aria-label="Select {vid}">'
-        rows.append((select, link("vifs", v["virtualInterfaceId"]), escape(v.get("virtualInterfaceName", "")),
-                     escape(v.get("virtualInterfaceType", "")), badge(v.get("virtualInterfaceState")),
-                     parent_link(v.get("connectionId"), owned), escape(str(v.get("vlan", ""))),
-                     f"{escape(str(v.get('asnLong') or v.get('asn', '')))} / {escape(str(v.get('amazonSideAsn', '')))}",
-                     code(gateway), peers, escape(str(v.get("mtu", "")))))  # fmt: skip
-    headers = ("", "ID", "Name", "Type", "State", "Connection", "VLAN", "ASN / Amazon ASN", "Gateway", "BGP peers", "MTU")
+        rows.append(
+            (
+                select,
+                link("vifs", v["virtualInterfaceId"]),
+                escape(v.get("virtualInterfaceName", "")),
+                escape(v.get("virtualInterfaceType", "")),
+                badge(v.get("virtualInterfaceState")),
+                parent_link(v.get("connectionId"), owned),
+                escape(str(v.get("vlan", ""))),
+                f"{escape(str(v.get('asnLong') or v.get('asn', '')))} / {escape(str(v.get('amazonSideAsn', '')))}",
+                code(gateway),
+                peers,
+                escape(str(v.get("mtu", ""))),
+            )
+        )
+    headers = (
+        "",
+        "ID",
+        "Name",
+        "Type",
+        "State",
+        "Connection",
+        "VLAN",
+        "ASN / Amazon ASN",
+        "Gateway",
+        "BGP peers",
+        "MTU",
+    )
     # resiliency_failover.md: "Select the virtual interfaces and then choose Actions, Bring down BGP".
-    actions = ('<p class="actions"><a class="button" href="/console/vifs/create">Create virtual interface</a>'
-               '<button type="button" class="secondary" id="vifs-actions" aria-haspopup="true">Actions ▾</button>'
-               '<span id="vifs-menu" hidden><button type="button" class="secondary" data-go="">View details</button> '
-               '<button type="button" class="secondary" data-go="#bring-down">Bring down BGP</button></span></p>'
-               '<p class="error" id="vifs-none" role="alert" hidden>Select a virtual interface first.</p>')  # fmt: skip
+    actions = (
+        '<p class="actions"><a class="button" href="/console/vifs/create">Create virtual interface</a>'
+        '<button type="button" class="secondary" id="vifs-actions" aria-haspopup="true">Actions ▾</button>'
+        '<span id="vifs-menu" hidden><button type="button" class="secondary" data-go="">View details</button> '
+        '<button type="button" class="secondary" data-go="#bring-down">Bring down BGP</button></span></p>'
+        '<p class="error" id="vifs-none" role="alert" hidden>Select a virtual interface first.</p>'
+    )
     return "Virtual interfaces", actions + table(headers, rows, "No virtual interfaces."), VIFS_JS
 
 
@@ -166,19 +244,39 @@ def resiliency_groups(b: Backend, q: dict[str, str]) -> Page:
         members = b.items("ListResiliencyGroupAssociations", "items", {"resiliencyGroupId": gid})
         try:
             check = b.route("GET", f"/resiliency-groups/{gid}/compliance")
-            meets = (badge("yes") + f" SLA {escape(str(check.get('sla')))}" if check.get("meetsModel")
-                     else badge("no") + "<br>" + "<br>".join(escape(str(r)) for r in check.get("brokenRules", [])))  # fmt: skip
+            meets = (
+                badge("yes") + f" SLA {escape(str(check.get('sla')))}"
+                if check.get("meetsModel")
+                else badge("no")
+                + "<br>"
+                + "<br>".join(escape(str(r)) for r in check.get("brokenRules", []))
+            )
             model = escape(str(check.get("intendedResiliencyModel", "")))
         except DxlabError as exc:
             meets, model = escape(str(exc)), ""
         conns = " ".join(code(m.get("connectionArn", "").rsplit("/", 1)[-1]) for m in members)
-        rows.append((code(gid), escape(g.get("resiliencyGroupName", "")), model, badge(g.get("state")), conns, meets))
+        rows.append(
+            (
+                code(gid),
+                escape(g.get("resiliencyGroupName", "")),
+                model,
+                badge(g.get("state")),
+                conns,
+                meets,
+            )
+        )
     headers = ("ID", "Name", "Intended model", "State", "Connections", "Meets the model")
     # Says which question "meets the model" answers, beside the analysis's own (issue: the two
     # verdicts answer different questions and must say so).
-    question = (f'<p class="note">{escape(COMPLIANCE_QUESTION)} <a href="/console/analysis">The analysis</a>'
-                " judges the whole network as it is now.</p>")  # fmt: skip
-    return "Resiliency groups", question + table(headers, rows, "No resiliency groups: the wizard creates one per order."), ""
+    question = (
+        f'<p class="note">{escape(COMPLIANCE_QUESTION)} <a href="/console/analysis">The analysis</a>'
+        " judges the whole network as it is now.</p>"
+    )
+    return (
+        "Resiliency groups",
+        question + table(headers, rows, "No resiliency groups: the wizard creates one per order."),
+        "",
+    )
 
 
 TOPOLOGY_JS = """
@@ -196,18 +294,23 @@ setInterval(async()=>{if(!auto.checked)return;
 def topology(b: Backend, q: dict[str, str]) -> Page:
     svg = b.route("GET", "/diagram.svg").decode()
     loaded = b.route("GET", "/topology")
-    note = "" if loaded.get("loaded") else \
-        '<p class="error">No customer topology is loaded: <code>dxlab topology load FILE</code> (the wizard writes one).</p>'  # fmt: skip
-    body = (f'{note}<p class="muted">Failed parts are red; hover for the reason. '
-            '<label><input type="checkbox" id="auto" checked> refresh every 5 s</label> · '
-            '<a href="/console/diagram.svg" download="dxlab-topology.svg">download SVG</a></p>'
-            f'<div class="diagram" id="diagram">{svg}</div>'
-            '<form class="dx" id="load-topology"><h2>Customer topology</h2><p class="wide muted">Your side of the network, '
-            "as YAML (see <code>examples/maximum-resiliency.yaml</code>): data centers, routers, the prefixes they "
-            "advertise, and the VPCs (<code>vpcs:</code>) whose instance step 5 pings. Loading it replaces the one "
-            'in use (also <code>dxlab topology load FILE</code>).</p><label for="topology-yaml" class="wide">Topology (YAML)</label>'
-            f'<textarea id="topology-yaml" name="yaml" class="wide mono" rows="18" data-words="topology yaml line">'
-            f'{escape(str(loaded.get("yaml", "")))}</textarea><span></span><button type="submit">Load topology</button></form>')  # fmt: skip
+    note = (
+        ""
+        if loaded.get("loaded")
+        else '<p class="error">No customer topology is loaded: <code>dxlab topology load FILE</code> (the wizard writes one).</p>'
+    )
+    body = (
+        f'{note}<p class="muted">Failed parts are red; hover for the reason. '
+        '<label><input type="checkbox" id="auto" checked> refresh every 5 s</label> · '
+        '<a href="/console/diagram.svg" download="dxlab-topology.svg">download SVG</a></p>'
+        f'<div class="diagram" id="diagram">{svg}</div>'
+        '<form class="dx" id="load-topology"><h2>Customer topology</h2><p class="wide muted">Your side of the network, '
+        "as YAML (see <code>examples/maximum-resiliency.yaml</code>): data centers, routers, the prefixes they "
+        "advertise, and the VPCs (<code>vpcs:</code>) whose instance step 5 pings. Loading it replaces the one "
+        'in use (also <code>dxlab topology load FILE</code>).</p><label for="topology-yaml" class="wide">Topology (YAML)</label>'
+        f'<textarea id="topology-yaml" name="yaml" class="wide mono" rows="18" data-words="topology yaml line">'
+        f'{escape(str(loaded.get("yaml", "")))}</textarea><span></span><button type="submit">Load topology</button></form>'
+    )
     return "Topology", body, TOPOLOGY_JS
 
 

@@ -62,13 +62,19 @@ def _session_account(token: str, now: float) -> str | None:
     return account if hmac.compare_digest(mac, _sign(account, int(expires))) else None
 
 
-def account_for(app: WebHost, scope: dict[str, Any], headers: dict[str, str], body: bytes,
-                query: dict[str, str]) -> tuple[str, list[tuple[bytes, bytes]]]:  # fmt: skip
+def account_for(
+    app: WebHost, scope: dict[str, Any], headers: dict[str, str], body: bytes, query: dict[str, str]
+) -> tuple[str, list[tuple[bytes, bytes]]]:
     """The account the request acts for, and the cookies to set; Refused otherwise."""
     mode = app.settings.auth
     if "authorization" in headers:
-        request = SignedRequest(scope["method"], scope.get("raw_path", b"/").decode("latin-1").split("?", 1)[0],
-                                scope.get("query_string", b"").decode("latin-1"), headers, body)  # fmt: skip
+        request = SignedRequest(
+            scope["method"],
+            scope.get("raw_path", b"/").decode("latin-1").split("?", 1)[0],
+            scope.get("query_string", b"").decode("latin-1"),
+            headers,
+            body,
+        )
         try:
             return authenticate(request, mode, app.key_lookup(), time.time()), []
         except AuthError as exc:
@@ -98,4 +104,7 @@ def sign_in(app: WebHost, access_key: str, secret_key: str) -> str | None:
 
 
 def set_cookie(name: str, value: str, max_age: int = SESSION_SECONDS) -> tuple[bytes, bytes]:
-    return (b"set-cookie", f"{name}={value}; Path=/console; Max-Age={max_age}; HttpOnly; SameSite=Strict".encode())
+    return (
+        b"set-cookie",
+        f"{name}={value}; Path=/console; Max-Age={max_age}; HttpOnly; SameSite=Strict".encode(),
+    )

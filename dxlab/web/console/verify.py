@@ -41,20 +41,32 @@ vform?.addEventListener('submit', async ev => {
 def verify(b: Backend, q: dict[str, str]) -> Page:
     loaded = b.route("GET", "/topology")
     if not loaded.get("loaded"):
-        body = ('<p class="error">No customer topology is loaded: order connections with the '
-                '<a href="/console/wizard">wizard</a> and add your VPCs on the <a href="/console/topology">Topology</a> page.</p>')  # fmt: skip
+        body = (
+            '<p class="error">No customer topology is loaded: order connections with the '
+            '<a href="/console/wizard">wizard</a> and add your VPCs on the <a href="/console/topology">Topology</a> page.</p>'
+        )
         return "Verify", body, ""
     vpcs = list((yaml.safe_load(loaded.get("yaml") or "") or {}).get("vpcs") or {})
-    sites = "".join(f'<option value="{escape(s)}">{escape(s)}</option>' for s in loaded.get("sites", []))
+    sites = "".join(
+        f'<option value="{escape(s)}">{escape(s)}</option>' for s in loaded.get("sites", [])
+    )
     vpc_options = "".join(f'<option value="{escape(v)}">{escape(v)}</option>' for v in vpcs)
-    note = "" if vpcs else ('<p class="notice">The loaded topology has no VPC: add a <code>vpcs:</code> section on the '
-                            '<a href="/console/topology">Topology</a> page.</p>')  # fmt: skip
-    body = (f'{note}<p class="muted">From a data center of your topology, traceroute and ping to the VPC\'s instance, '
-            "as step 5 of the guide does from your own network.</p>"
-            '<form class="dx" id="verify"><label for="verify-site">Data center</label>'
-            f'<select id="verify-site" name="site" data-words="data center site">{sites}</select>'
-            f'<label for="verify-vpc">VPC</label><select id="verify-vpc" name="vpc" data-words="vpc">{vpc_options}</select>'
-            '<label for="verify-count">Ping count</label><input id="verify-count" name="count" type="number" min="1" '
-            'max="100" value="5"><span></span><button type="submit">Run traceroute and ping</button></form>'
-            '<div id="verify-out" aria-live="polite"></div>')  # fmt: skip
+    note = (
+        ""
+        if vpcs
+        else (
+            '<p class="notice">The loaded topology has no VPC: add a <code>vpcs:</code> section on the '
+            '<a href="/console/topology">Topology</a> page.</p>'
+        )
+    )
+    body = (
+        f'{note}<p class="muted">From a data center of your topology, traceroute and ping to the VPC\'s instance, '
+        "as step 5 of the guide does from your own network.</p>"
+        '<form class="dx" id="verify"><label for="verify-site">Data center</label>'
+        f'<select id="verify-site" name="site" data-words="data center site">{sites}</select>'
+        f'<label for="verify-vpc">VPC</label><select id="verify-vpc" name="vpc" data-words="vpc">{vpc_options}</select>'
+        '<label for="verify-count">Ping count</label><input id="verify-count" name="count" type="number" min="1" '
+        'max="100" value="5"><span></span><button type="submit">Run traceroute and ping</button></form>'
+        '<div id="verify-out" aria-live="polite"></div>'
+    )
     return "Verify", body, SCRIPT

@@ -81,29 +81,52 @@ vifRefresh();
 
 
 def create_vif(b: Backend, q: dict[str, str]) -> Page:
-    conns = [c for c in b.items("DescribeConnections", "connections")
-             if c.get("connectionState") not in CONNECTION.gone]  # fmt: skip
+    conns = [
+        c
+        for c in b.items("DescribeConnections", "connections")
+        if c.get("connectionState") not in CONNECTION.gone
+    ]
     lags = [g for g in b.items("DescribeLags", "lags") if g.get("lagState") not in LAG.gone]
     chosen = q.get("connection", "")
     parents = "".join(
         f'<option value="{escape(i)}"{" selected" if i == chosen else ""}>{escape(i)} — {escape(n)} '
         f"({escape(loc)}, {escape(state)})</option>"
-        for i, n, loc, state in [*((c["connectionId"], c.get("connectionName", ""), c.get("location", ""),
-                                   c.get("connectionState", "")) for c in conns),
-                                 *((g["lagId"], g.get("lagName", ""), g.get("location", ""), g.get("lagState", ""))
-                                   for g in lags)]
-    )  # fmt: skip
+        for i, n, loc, state in [
+            *(
+                (
+                    c["connectionId"],
+                    c.get("connectionName", ""),
+                    c.get("location", ""),
+                    c.get("connectionState", ""),
+                )
+                for c in conns
+            ),
+            *(
+                (g["lagId"], g.get("lagName", ""), g.get("location", ""), g.get("lagState", ""))
+                for g in lags
+            ),
+        ]
+    )
     dxgws = b.items("DescribeDirectConnectGateways", "directConnectGateways")
     vgws = b.route("GET", "/virtual-gateways").get("virtualGateways", [])
     gateways = "".join(
-        [*(f'<option data-kind="dxgw" value="{escape(g["directConnectGatewayId"])}">{escape(g["directConnectGatewayId"])} '
-           f'({escape(g.get("directConnectGatewayName", ""))}, ASN {escape(str(g.get("amazonSideAsn", "")))})</option>'
-           for g in dxgws),
-         *(f'<option data-kind="vgw" value="{escape(g["virtualGatewayId"])}">{escape(g["virtualGatewayId"])} '
-           f'(VPC {escape(", ".join(g.get("vpcCidrs", [])))})</option>' for g in vgws)]
-    )  # fmt: skip
+        [
+            *(
+                f'<option data-kind="dxgw" value="{escape(g["directConnectGatewayId"])}">{escape(g["directConnectGatewayId"])} '
+                f"({escape(g.get('directConnectGatewayName', ''))}, ASN {escape(str(g.get('amazonSideAsn', '')))})</option>"
+                for g in dxgws
+            ),
+            *(
+                f'<option data-kind="vgw" value="{escape(g["virtualGatewayId"])}">{escape(g["virtualGatewayId"])} '
+                f"(VPC {escape(', '.join(g.get('vpcCidrs', [])))})</option>"
+                for g in vgws
+            ),
+        ]
+    )
     mtus = sorted({*MTUS["private"], *MTUS["transit"]})
-    mtu_options = "".join(f'<option value="{m}">{m}{"" if m == STANDARD_MTU else " (jumbo)"}</option>' for m in mtus)
+    mtu_options = "".join(
+        f'<option value="{m}">{m}{"" if m == STANDARD_MTU else " (jumbo)"}</option>' for m in mtus
+    )
     jumbo = json.dumps({k: max(v) for k, v in MTUS.items() if k != "public"})
     body = f"""
 <p class="muted">A virtual interface carries one VLAN over a connection or LAG, with a BGP session to AWS: private

@@ -18,52 +18,87 @@ from dxlab.web.console.layout import badge, table
 def peerings(b: Backend, v: dict[str, Any]) -> str:
     vid = escape(v["virtualInterfaceId"])
     peers = v.get("bgpPeers", [])
-    rows = [(escape(p.get("bgpPeerId", "")), escape(p.get("addressFamily", "")), escape(str(p.get("asnLong") or p.get("asn", ""))),
-             escape(p.get("customerAddress", "") or ""), escape(p.get("amazonAddress", "") or ""),
-             f'<span data-live-peer="{escape(p.get("bgpPeerId", ""))}">{badge(p.get("bgpStatus"))}</span>',
-             badge(p.get("bgpPeerState")),
-             f'<button type="button" class="secondary" data-delete-peer="{escape(p.get("bgpPeerId", ""))}">Delete</button>')
-            for p in peers]  # fmt: skip
-    types = "".join(f'<option value="{escape(r["routerTypeIdentifier"])}">{escape(r["vendor"])} {escape(r["platform"])} '
-                    f'({escape(r["software"])})</option>' for r in b.route("GET", "/router-types").get("routerTypes", []))  # fmt: skip
-    testable = v.get("virtualInterfaceState") in (VirtualInterfaceState.AVAILABLE, VirtualInterfaceState.TESTING)
-    checks = "".join(f'<label><input type="checkbox" name="peer" value="{escape(p.get("bgpPeerId", ""))}" checked> '
-                     f'{escape(p.get("addressFamily", ""))} {escape(p.get("bgpPeerId", ""))} '
-                     f'({escape(p.get("customerAddress", "") or "")})</label><br>'
-                     for p in peers if p.get("bgpPeerState") not in BGP_PEER.gone)  # fmt: skip
-    actions = ('<div class="actions"><button type="button" id="actions-btn" aria-haspopup="true" aria-expanded="false">'
-               'Actions ▾</button><span id="actions-menu" hidden>'
-               + (f'<button type="button" class="secondary" data-cancel-test="{vid}">Cancel test</button> '
-                  if v.get("virtualInterfaceState") == VirtualInterfaceState.TESTING else
-                  f'<button type="button" class="secondary" data-action="bring-down"{"" if testable else " disabled"}>'
-                  'Bring down BGP</button> ')
-               + '<a href="#delete">Delete</a></span></div>'
-               f'<form class="dx" id="bring-down" data-vif="{vid}" hidden><h2>Start failure test</h2>'
-               '<p class="wide muted">Bring down BGP: the chosen peering sessions go down for the test time, then come '
-               'back (Cancel test ends it earlier).</p>'
-               f'<span>Peerings to bring down to test</span><div data-words="peer">{checks}</div>'
-               f'<label for="minutes">Test maximum time (minutes)</label><input id="minutes" name="minutes" type="number" '
-               f'min="{MIN_MINUTES}" max="{MAX_MINUTES}" value="{DEFAULT_MINUTES}" data-words="duration minutes">'
-               '<label for="confirm-test">To confirm test, enter Confirm</label><input id="confirm-test" name="confirmText" '
-               'autocomplete="off" data-words="confirm">'
-               '<span></span><span><button type="submit">Confirm</button> '
-               '<button type="button" class="secondary" id="bring-down-cancel">Cancel</button></span></form>')  # fmt: skip
-    return (actions + "<h2>Peerings</h2>"
-            + table(("Peer", "Address family", "BGP ASN", "Your router peer IP", "Amazon router peer IP", "BGP status",
-                     "State", ""), rows, "No BGP peers.")
-            + f'<form class="dx" id="add-peer" data-vif="{vid}"><h2>Add peering</h2>'
-            '<label for="peer-family">Address family</label><select id="peer-family" name="family" data-words="family">'
-            '<option value="ipv4">IPv4</option><option value="ipv6">IPv6</option></select>'
-            '<label for="peer-asn">BGP ASN</label><input id="peer-asn" name="asn" type="number" required data-words="asn">'
-            '<label for="peer-customer">Your router peer IP</label><input id="peer-customer" name="customer" '
-            'placeholder="169.254.10.1/30 (IPv4; empty: Amazon picks)" data-words="customeraddress customer">'
-            '<label for="peer-amazon">Amazon router peer IP</label><input id="peer-amazon" name="amazon" '
-            'data-words="amazonaddress amazon">'
-            '<label for="peer-key">BGP authentication key</label><input id="peer-key" name="authKey" data-words="authkey">'
-            '<span></span><button type="submit">Add peering</button></form>'
-            f'<form class="dx" id="router-config" data-vif="{vid}"><h2>Router configuration</h2>'
-            f'<label for="router-type">Router type</label><select id="router-type" name="router">{types}</select>'
-            '<span></span><button type="submit">Download router configuration</button></form>')  # fmt: skip
+    rows = [
+        (
+            escape(p.get("bgpPeerId", "")),
+            escape(p.get("addressFamily", "")),
+            escape(str(p.get("asnLong") or p.get("asn", ""))),
+            escape(p.get("customerAddress", "") or ""),
+            escape(p.get("amazonAddress", "") or ""),
+            f'<span data-live-peer="{escape(p.get("bgpPeerId", ""))}">{badge(p.get("bgpStatus"))}</span>',
+            badge(p.get("bgpPeerState")),
+            f'<button type="button" class="secondary" data-delete-peer="{escape(p.get("bgpPeerId", ""))}">Delete</button>',
+        )
+        for p in peers
+    ]
+    types = "".join(
+        f'<option value="{escape(r["routerTypeIdentifier"])}">{escape(r["vendor"])} {escape(r["platform"])} '
+        f"({escape(r['software'])})</option>"
+        for r in b.route("GET", "/router-types").get("routerTypes", [])
+    )
+    testable = v.get("virtualInterfaceState") in (
+        VirtualInterfaceState.AVAILABLE,
+        VirtualInterfaceState.TESTING,
+    )
+    checks = "".join(
+        f'<label><input type="checkbox" name="peer" value="{escape(p.get("bgpPeerId", ""))}" checked> '
+        f"{escape(p.get('addressFamily', ''))} {escape(p.get('bgpPeerId', ''))} "
+        f"({escape(p.get('customerAddress', '') or '')})</label><br>"
+        for p in peers
+        if p.get("bgpPeerState") not in BGP_PEER.gone
+    )
+    actions = (
+        '<div class="actions"><button type="button" id="actions-btn" aria-haspopup="true" aria-expanded="false">'
+        'Actions ▾</button><span id="actions-menu" hidden>'
+        + (
+            f'<button type="button" class="secondary" data-cancel-test="{vid}">Cancel test</button> '
+            if v.get("virtualInterfaceState") == VirtualInterfaceState.TESTING
+            else f'<button type="button" class="secondary" data-action="bring-down"{"" if testable else " disabled"}>'
+            "Bring down BGP</button> "
+        )
+        + '<a href="#delete">Delete</a></span></div>'
+        f'<form class="dx" id="bring-down" data-vif="{vid}" hidden><h2>Start failure test</h2>'
+        '<p class="wide muted">Bring down BGP: the chosen peering sessions go down for the test time, then come '
+        "back (Cancel test ends it earlier).</p>"
+        f'<span>Peerings to bring down to test</span><div data-words="peer">{checks}</div>'
+        f'<label for="minutes">Test maximum time (minutes)</label><input id="minutes" name="minutes" type="number" '
+        f'min="{MIN_MINUTES}" max="{MAX_MINUTES}" value="{DEFAULT_MINUTES}" data-words="duration minutes">'
+        '<label for="confirm-test">To confirm test, enter Confirm</label><input id="confirm-test" name="confirmText" '
+        'autocomplete="off" data-words="confirm">'
+        '<span></span><span><button type="submit">Confirm</button> '
+        '<button type="button" class="secondary" id="bring-down-cancel">Cancel</button></span></form>'
+    )
+    return (
+        actions
+        + "<h2>Peerings</h2>"
+        + table(
+            (
+                "Peer",
+                "Address family",
+                "BGP ASN",
+                "Your router peer IP",
+                "Amazon router peer IP",
+                "BGP status",
+                "State",
+                "",
+            ),
+            rows,
+            "No BGP peers.",
+        )
+        + f'<form class="dx" id="add-peer" data-vif="{vid}"><h2>Add peering</h2>'
+        '<label for="peer-family">Address family</label><select id="peer-family" name="family" data-words="family">'
+        '<option value="ipv4">IPv4</option><option value="ipv6">IPv6</option></select>'
+        '<label for="peer-asn">BGP ASN</label><input id="peer-asn" name="asn" type="number" required data-words="asn">'
+        '<label for="peer-customer">Your router peer IP</label><input id="peer-customer" name="customer" '
+        'placeholder="169.254.10.1/30 (IPv4; empty: Amazon picks)" data-words="customeraddress customer">'
+        '<label for="peer-amazon">Amazon router peer IP</label><input id="peer-amazon" name="amazon" '
+        'data-words="amazonaddress amazon">'
+        '<label for="peer-key">BGP authentication key</label><input id="peer-key" name="authKey" data-words="authkey">'
+        '<span></span><button type="submit">Add peering</button></form>'
+        f'<form class="dx" id="router-config" data-vif="{vid}"><h2>Router configuration</h2>'
+        f'<label for="router-type">Router type</label><select id="router-type" name="router">{types}</select>'
+        '<span></span><button type="submit">Download router configuration</button></form>'
+    )
 
 
 SCRIPT = """

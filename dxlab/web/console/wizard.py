@@ -14,7 +14,11 @@ from dxlab.web.console.backend import Backend
 from dxlab.web.console.loa import APPROVE_JS
 from dxlab.web.console.pages import Page
 
-LEVELS = [("maximum", "Maximum Resiliency"), ("high", "High Resiliency"), ("dev-test", "Development and Test")]
+LEVELS = [
+    ("maximum", "Maximum Resiliency"),
+    ("high", "High Resiliency"),
+    ("dev-test", "Development and Test"),
+]
 
 
 def _level_hint(model: str) -> str:
@@ -23,6 +27,8 @@ def _level_hint(model: str) -> str:
     where = "one location" if locations == 1 else f"each of {locations} locations"
     each = "one connection" if per_location == 1 else f"{per_location} connections"
     return f"{each} at {where}: " + ("no SLA" if sla == "none" else f"{sla} SLA")
+
+
 BANDWIDTHS = ["1Gbps", "10Gbps", "100Gbps", "400Gbps", "2Gbps", "20Gbps", "40Gbps", "200Gbps"]
 OTHER = "__other__"
 
@@ -164,28 +170,42 @@ if (new URLSearchParams(location.search).has('create')) show('type');
 def _location_field(n: int, options: str, second: bool) -> str:
     two = " two" if second else ""
     first = n == 1
-    return (f'<label for="loc{n}" id="loc{n}-label" class="{two}">{"First" if first else "Second"} location</label>'
-            f'<select id="loc{n}" name="loc{n}" class="{two}" data-words="location">{options}</select>'
-            f'<label for="provider{n}" id="provider{n}-label" class="{two}">{"First" if first else "Second"} location '
-            f'service provider</label><select id="provider{n}" name="provider{n}" class="{two}" data-words="provider"></select>'
-            f'<label for="other{n}" class="other{n}" hidden>Name of other provider</label>'
-            f'<input id="other{n}" name="other{n}" class="other{n}" hidden data-words="other">'
-            f'<label for="sub{n}" id="sub{n}-label" class="sub{n}" hidden>{"First" if first else "Second"} Sub location</label>'
-            f'<select id="sub{n}" name="sub{n}" class="sub{n}" hidden data-words="sub-location sublocation"></select>')  # fmt: skip
+    return (
+        f'<label for="loc{n}" id="loc{n}-label" class="{two}">{"First" if first else "Second"} location</label>'
+        f'<select id="loc{n}" name="loc{n}" class="{two}" data-words="location">{options}</select>'
+        f'<label for="provider{n}" id="provider{n}-label" class="{two}">{"First" if first else "Second"} location '
+        f'service provider</label><select id="provider{n}" name="provider{n}" class="{two}" data-words="provider"></select>'
+        f'<label for="other{n}" class="other{n}" hidden>Name of other provider</label>'
+        f'<input id="other{n}" name="other{n}" class="other{n}" hidden data-words="other">'
+        f'<label for="sub{n}" id="sub{n}-label" class="sub{n}" hidden>{"First" if first else "Second"} Sub location</label>'
+        f'<select id="sub{n}" name="sub{n}" class="sub{n}" hidden data-words="sub-location sublocation"></select>'
+    )
 
 
 def wizard(b: Backend, q: dict[str, str]) -> Page:
     locations = b.route("GET", "/locations").get("locations", [])
 
     def options(selected: int) -> str:
-        return "".join(f'<option value="{escape(loc["locationCode"])}"{" selected" if i == selected else ""}>'
-                       f'{escape(loc["locationCode"])} — {escape(loc["locationName"])}</option>'
-                       for i, loc in enumerate(locations))  # fmt: skip
+        return "".join(
+            f'<option value="{escape(loc["locationCode"])}"{" selected" if i == selected else ""}>'
+            f"{escape(loc['locationCode'])} — {escape(loc['locationName'])}</option>"
+            for i, loc in enumerate(locations)
+        )
 
-    levels = "".join(f'<label><input type="radio" name="level" value="{m}"{" checked" if i == 0 else ""}> <b>{escape(t)}</b> '
-                     f'<span class="hint">{escape(_level_hint(m))}</span></label><br>' for i, (m, t) in enumerate(LEVELS))  # fmt: skip
-    speeds = "".join(f'<option{" selected" if s == "10Gbps" else ""}>{s}</option>' for s in BANDWIDTHS)
-    data = json.dumps([{k: loc[k] for k in ("locationCode", "subLocations", "availableProviders")} for loc in locations])
+    levels = "".join(
+        f'<label><input type="radio" name="level" value="{m}"{" checked" if i == 0 else ""}> <b>{escape(t)}</b> '
+        f'<span class="hint">{escape(_level_hint(m))}</span></label><br>'
+        for i, (m, t) in enumerate(LEVELS)
+    )
+    speeds = "".join(
+        f"<option{' selected' if s == '10Gbps' else ''}>{s}</option>" for s in BANDWIDTHS
+    )
+    data = json.dumps(
+        [
+            {k: loc[k] for k in ("locationCode", "subLocations", "availableProviders")}
+            for loc in locations
+        ]
+    )
     data = data.replace("<", "\\u003c")  # nothing in the JSON can close the script element
     body = f"""
 <ol id="steps" class="tabs" aria-label="Steps"><li data-step="type">Connection ordering type</li>

@@ -181,3 +181,26 @@ def test_a_router_runs_only_the_frr_daemons_it_needs() -> None:
         "staticd",
         "bgpd",
     )
+
+
+def test_an_ec2_vpc_keeps_its_security_group_and_route_table_in_the_lab() -> None:
+    """issue 11: the lab enforces what EC2 says of the VPC, as the routing model does: ICMP
+    only from the sources its security group names, and no route back to on-premises
+    prefixes while VGW route propagation is off (only its static routes)."""
+    from dataclasses import replace
+
+    net = build(MAXIMUM)
+    ec2_vpc = replace(
+        net.topology.vpcs[0],
+        route_table="rtb-0123456789abcdef0",
+        propagation=False,
+        static_routes=("10.2.0.0/16",),
+        icmp_sources=("10.1.0.0/16",),
+    )
+    net = replace(net, topology=replace(net.topology, vpcs=(ec2_vpc,)))
+    lab = build_lab([AccountNetwork(ACCOUNT, net, docs(net))], "dxu")
+    vpc_ns = next(n for n in lab.namespaces if n.role == "vpc")
+    assert "ip saddr 10.1.0.0/16 meta l4proto icmp accept" in vpc_ns.firewall
+    assert "meta l4proto { icmp, ipv6-icmp } accept" not in vpc_ns.firewall
+    assert [r for r in vpc_ns.routes if r.startswith("default")] == []
+    assert any(r.startswith("10.2.0.0/16 via ") for r in vpc_ns.routes)

@@ -54,9 +54,27 @@ def protocol_name(vif_id: str, family: str) -> str:
     return f"v_{vif_id.replace('-', '_')}_{'6' if family == 'ipv6' else '4'}"
 
 
+def vpc_routes(vpc: Vpc, router_ip: str) -> tuple[str, ...]:
+    """The VPC's route table toward its gateway: everything while VGW route propagation
+    brings the on-premises prefixes in; else only its static routes (routing/paths.route_gap)."""
+    if vpc.propagation:
+        return (f"default via {router_ip}",)
+    return tuple(f"{cidr} via {router_ip}" for cidr in vpc.static_routes if ":" not in cidr)
+
+
 def firewall(vpc: Vpc) -> str:
-    """The instance's security group: inbound ICMP allowed or not (topology `icmp`)."""
-    icmp = "    meta l4proto { icmp, ipv6-icmp } accept\n" if vpc.icmp else ""
+    """The instance's security group: inbound ICMP allowed or not (topology `icmp`), or
+    from the sources its EC2 security group rules name (icmp_sources), as the routing
+    model's ping checks them (routing/probe.py)."""
+    if vpc.icmp_sources is None:
+        icmp = "    meta l4proto { icmp, ipv6-icmp } accept\n" if vpc.icmp else ""
+    else:
+        icmp = "".join(
+            f"    ip6 saddr {c} meta l4proto ipv6-icmp accept\n"
+            if ":" in c
+            else f"    ip saddr {c} meta l4proto icmp accept\n"
+            for c in vpc.icmp_sources
+        )
     return (
         "table inet dxlab_sg {\n  chain input {\n    type filter hook input priority 0; policy drop;\n"
         "    ct state established,related accept\n    iif lo accept\n" + icmp + "  }\n}\n"
@@ -261,7 +279,7 @@ class _Builder:
                     "vpc",
                     v.name,
                     forwarding=False,
-                    routes=(f"default via {router_ip}",),
+                    routes=vpc_routes(v, router_ip),
                     firewall=firewall(v),
                 )
                 self.veths.append(

@@ -63,6 +63,9 @@ def test_strict_mode_verifies_ec2_signatures(strict: ServerProcess, account: str
     assert (code, status) == ("SignatureDoesNotMatch", 403)
     code, status, _ = error_of(_client(strict, "AKIAUNKNOWNKEY000000", "x").describe_vpcs)
     assert (code, status) == ("AuthFailure", 401)
-    code, status, message = error_of(_client(strict, keys.access_key, "ec2-secret", "eu-west-1").describe_vpcs)
+    # One port serves every Region (the credential scope picks it): eu-west-1 has its own
+    # VPCs; a Region AWS does not have is refused.
+    assert _client(strict, keys.access_key, "ec2-secret", "eu-west-1").describe_vpcs()["Vpcs"] == []
+    code, status, message = error_of(_client(strict, keys.access_key, "ec2-secret", "xx-nowhere-1").describe_vpcs)
     assert (code, status) == ("SignatureDoesNotMatch", 403) and "region" in message
     assert [v["VpcId"] for v in good.describe_vpcs()["Vpcs"]] == [vpc["VpcId"]]

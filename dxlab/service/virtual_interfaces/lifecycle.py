@@ -80,7 +80,8 @@ def provision_peers(uow: UnitOfWork, ctx: Context, vif_id: str, payload: dict[st
     """A BGP peer added to a provisioned VIF: `pending` -> `available` (create-bgp-peer
     capture); a VIF still provisioning takes its peers up with it (bring_up)."""
     rec = uow.get(KIND, vif_id)
-    if rec is None or rec.doc["virtualInterfaceState"] not in ("available", "down", "testing"):
+    provisioned = (VirtualInterfaceState.AVAILABLE, VirtualInterfaceState.DOWN, VirtualInterfaceState.TESTING)
+    if rec is None or rec.doc["virtualInterfaceState"] not in provisioned:
         return
     for peer in rec.doc.get("bgpPeers", []):
         if peer["bgpPeerState"] == BGPPeerState.PENDING:

@@ -328,7 +328,10 @@ def register(main: click.Group, endpoint_option: Callable[[Any], Any], call: Cal
                     account=account,
                 )
 
-            placed = call(place_order, dx, plan, topology, load, console.print)
+            def order(body: dict[str, Any]) -> Any:
+                return call(ext, endpoint, "POST", "/wizard/connection", body, account=account)
+
+            placed = call(place_order, dx, plan, topology, load, console.print, order)
             after = call(ext, endpoint, "GET", "/analyze", account=account)
             plan["after"] = {
                 "sla": after["sla"],

@@ -1,7 +1,8 @@
-"""Places a `dxlab plan --to MODEL` order on a dxlab server, through the API as a user's
-automation would (boto3: CreateConnection, AssociateVirtualInterface,
-Create*VirtualInterface), so the lab can rehearse the change before it is ordered for
-real; then patches a customer router to each new connection (the topology)."""
+"""Places a `dxlab plan --to MODEL` order on a dxlab server, as the Resiliency Toolkit's
+wizard would (each connection away from the devices the plan names: POST
+/_dxlab/wizard/connection), then through the API as a user's automation would (boto3:
+AssociateVirtualInterface, Create*VirtualInterface), so the lab can rehearse the change
+before it is ordered for real; then patches a customer router to each new connection."""
 
 from __future__ import annotations
 
@@ -43,15 +44,19 @@ def place(
     topology: Callable[[], str | None],
     load: Callable[[str], Any],
     say: Say,
+    order_connection: Callable[[dict[str, Any]], Any],
 ) -> dict[str, Any]:
     """Order what `plan` lists. Returns {"connections": {ref: id}, "vifs": [...], "moves": [...]}."""
     ids: dict[str, str] = {}
     location_of: dict[str, str] = {}
     for order in plan["orders"]:
-        made = dx.create_connection(
-            location=order["location"],
-            bandwidth=order["bandwidth"],
-            connectionName=f"{plan['model']}-{order['ref']}",
+        made = order_connection(
+            {
+                "location": order["location"],
+                "bandwidth": order["bandwidth"],
+                "connectionName": f"{plan['model']}-{order['ref']}",
+                "avoidDevices": list(order["avoid_devices"]),
+            }
         )
         ids[order["ref"]] = made["connectionId"]
         location_of[made["connectionId"]] = order["location"]

@@ -183,3 +183,40 @@ def test_billing_mode_changes_all_or_nothing(dx: Service) -> None:
         "UpdateConnectionsBillingMode", connectionIds=[here], billingMode="FlatRateTier1"
     )
     assert [c["billingMode"] for c in changed["connections"]] == ["FlatRateTier1"]
+
+
+def test_a_plan_orders_a_connection_away_from_the_devices_it_names(dx: Service) -> None:
+    """`dxlab plan --to MODEL --place` orders through the wizard's placement: a device to
+    avoid is avoided, by either of its names; bad input is refused and changes nothing."""
+    first = dx.call("DescribeLocations")  # warm: nothing ordered yet
+    assert first["locations"]
+    made = dx.ext(
+        "POST", "/wizard/connection", location="EqDC2", bandwidth="10Gbps", connectionName="a"
+    )
+    again = dx.ext(
+        "POST",
+        "/wizard/connection",
+        location="EqDC2",
+        bandwidth="10Gbps",
+        connectionName="b",
+        avoidDevices=[made["awsDeviceV2"]],
+    )
+    assert again["awsDevice"] != made["awsDevice"]
+    dx.ext_refused(
+        ValidationError,
+        "location is required",
+        "POST",
+        "/wizard/connection",
+        bandwidth="10Gbps",
+        connectionName="c",
+    )
+    dx.ext_refused(
+        ValidationError,
+        "avoidDevices",
+        "POST",
+        "/wizard/connection",
+        location="EqDC2",
+        bandwidth="10Gbps",
+        connectionName="c",
+        avoidDevices="EqDC2-x",
+    )

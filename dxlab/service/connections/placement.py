@@ -64,7 +64,8 @@ def place(
     def preference(d: Device) -> tuple[int, int, int, int, int, str]:
         # Distinct devices first, then distinct sub-locations (floors), then least used.
         return (
-            int(d.aws_device in avoid_devices),
+            # a device may be named either way (awsDevice, or awsDeviceV2 as reports name it)
+            int(d.aws_device in avoid_devices or d.aws_device_v2 in avoid_devices),
             int(d.aws_device not in prefer_devices),
             mine.get(d.aws_device, 0),
             by_sub[d.sub_location],

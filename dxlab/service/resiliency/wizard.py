@@ -99,6 +99,25 @@ def plan_route(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[str,
     }
 
 
+@route("POST", "/wizard/connection", write=True)
+def order_connection(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[str, Any]:
+    """One connection of a plan (`dxlab plan --to MODEL --place`): the wizard's placement,
+    away from the AWS devices the plan names. CreateConnection alone lets AWS pick the
+    device, which puts a connection beside the account's LAG of that speed."""
+    for member in ("location", "bandwidth", "connectionName"):
+        if not isinstance(args.get(member), str) or not args[member]:
+            raise ValidationError(f"{member} is required")
+    avoid = args.get("avoidDevices") or []
+    if not isinstance(avoid, list) or not all(isinstance(d, str) for d in avoid):
+        raise ValidationError("avoidDevices must be a list of AWS device names")
+    req: CreateConnectionRequest = {
+        "location": args["location"],
+        "bandwidth": args["bandwidth"],
+        "connectionName": args["connectionName"],
+    }
+    return dict(create_connection(uow, ctx, req, avoid_devices=frozenset(avoid)))
+
+
 @route("POST", "/wizard/order", write=True)
 def order(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[str, Any]:
     plan, locs = _plan(ctx, args)

@@ -46,6 +46,7 @@ class CustomerRouter:
     frr_config: str | None = None  # the user's own FRR config, for the lab
     line: int = 0  # where the router is defined, for errors found when it is loaded
     frr_config_line: int = 0  # where its frr_config is (FRR's own complaints about it point there)
+    connections_line: int = 0  # where its connections are (an unknown one is an error there)
 
 
 @dataclass(frozen=True)
@@ -221,6 +222,7 @@ def _router(site: str, name: str, node: Any, source: str, line: int = 0) -> Cust
         frr,
         line or int(node.get("__line__", 0)),
         int(node.get("__keys__", {}).get("frr_config", 0)),
+        int(node.get("__keys__", {}).get("connections", 0)),
     )
 
 

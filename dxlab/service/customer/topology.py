@@ -57,7 +57,9 @@ def install(uow: UnitOfWork, ctx: Context, text: str, source: str = "topology") 
         try:
             links = _resolve_links(uow, ctx, router.connections, router.name)
         except ValidationError as exc:
-            raise ValidationError(f"{source}:{router.line}: {exc.message}") from None
+            raise ValidationError(
+                f"{source}:{router.connections_line or router.line}: {exc.message}"
+            ) from None
         for link in links:
             if link in router_of_link:
                 raise ValidationError(

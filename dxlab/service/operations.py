@@ -14,7 +14,13 @@ from dxlab.service.connections import dedicated, lag_rules, lags, loa, locations
 from dxlab.service.customer import topology, verify
 from dxlab.service.ec2 import registry as ec2_registry
 from dxlab.service.ec2.operations import EC2_FAMILIES
-from dxlab.service.gateways import associations, dx_gateways, proposals, virtual_gateways
+from dxlab.service.gateways import (
+    associations,
+    dx_gateways,
+    made_through_ec2,
+    proposals,
+    virtual_gateways,
+)
 from dxlab.service.partners import agreements, hosted_connections, interconnects
 from dxlab.service.resiliency import (
     analysis,
@@ -50,6 +56,7 @@ FAMILIES: tuple[ModuleType, ...] = (
     dx_gateways,
     proposals,
     virtual_gateways,
+    made_through_ec2,
     agreements,
     hosted_connections,
     interconnects,

@@ -12,7 +12,7 @@ from dxlab.domain.states import CONNECTION, LAG
 from dxlab.domain.topology import limit_warnings, parse
 from dxlab.service.context import Context
 from dxlab.service.customer.frr_check import check_frr_configs
-from dxlab.service.gateways.virtual_gateways import create_virtual_gateway
+from dxlab.service.gateways.made_through_ec2 import create_virtual_gateway
 from dxlab.service.routes import route
 from dxlab.service.snapshot import TOPOLOGY_KIND, load_topology
 from dxlab.store.repository import Record, UnitOfWork

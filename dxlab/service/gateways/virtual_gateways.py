@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, cast
 
-from dxlab.domain import gateway, ids
+from dxlab.domain import gateway
 from dxlab.domain.errors import Conflict, NotFound, ValidationError
 from dxlab.domain.shapes import VirtualGateway, VirtualGateways
 from dxlab.domain.states import (
@@ -105,69 +105,13 @@ def live_vifs(uow: UnitOfWork, field: str, value: str) -> list[Record]:
     ]
 
 
-def _view(rec: Record) -> dict[str, Any]:
+def gateway_view(rec: Record) -> dict[str, Any]:
     """What the extension routes show: the API doc plus the EC2 facts behind it."""
     return {
         **rec.doc,
         "ownerAccount": rec.account,
         **{k: v for k, v in rec.meta.items() if v is not None},
     }
-
-
-def _vpc(args: dict[str, Any], with_id: bool) -> tuple[list[str], str | None]:
-    """The VPC CIDRs (and, for a VGW, the VPC id) of a request to the extension."""
-    raw = args.get("vpcCidrs", [])
-    if isinstance(raw, str):
-        raw = [raw]
-    if not isinstance(raw, list):
-        raise ValidationError("vpcCidrs must be a list of CIDR blocks")
-    cidrs = gateway.check_vpc_cidrs(raw)
-    vpc = args.get("vpcId")
-    if not with_id:
-        return cidrs, None
-    if vpc is not None and not (isinstance(vpc, str) and vpc.startswith("vpc-")):
-        raise ValidationError(f"vpcId {vpc!r} is not a VPC id (vpc-...)")
-    if vpc is not None and not cidrs:
-        raise ValidationError("A VPC has at least one CIDR block: give vpcCidrs with vpcId")
-    # virtualgateways.md: a VGW must be attached to a VPC to be associated; one with
-    # CIDRs is attached (to the VPC named, or to a new one).
-    return cidrs, vpc or (ids.vpc_id() if cidrs else None)
-
-
-def _create(uow: UnitOfWork, ctx: Context, kind: str, args: dict[str, Any]) -> dict[str, Any]:
-    what = "virtual private gateway" if kind == VGW_KIND else "transit gateway"
-    asn = gateway.check_amazon_side_asn(args.get("amazonSideAsn", gateway.DEFAULT_AMAZON_ASN), what)
-    cidrs, vpc = _vpc(args, with_id=kind == VGW_KIND)
-    # One record whichever API makes it: the EC2 service functions make the gateway and,
-    # for a VGW with CIDRs, the EC2 VPC it is attached to (service/ec2/shortcuts.py).
-    from dxlab.service.ec2 import shortcuts, transit_gateways, vpn_gateways
-
-    if kind == VGW_KIND:
-        rec = vpn_gateways.create(uow, ctx, asn)
-        if vpc is not None:
-            shortcuts.attach_to_cidrs(uow, ctx, rec, cidrs, vpc)
-    else:
-        rec = transit_gateways.create(uow, ctx, asn)
-        rec.meta["vpcCidrs"] = cidrs
-        uow.put(rec)
-    return _view(rec)
-
-
-@route("POST", "/virtual-gateways/{gateway_id}/attach", write=True)
-def attach_virtual_gateway(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[str, Any]:
-    """Attach a VGW to a VPC (EC2's AttachVpnGateway): {vpcCidrs, vpcId?}."""
-    rec = find_gateway(uow, ctx, args["gateway_id"])
-    if rec.kind != VGW_KIND:
-        raise ValidationError(f"{rec.id} is not a virtual private gateway")
-    if rec.meta.get("vpcId"):
-        raise Conflict(f"{rec.id} is already attached to {rec.meta['vpcId']}; detach it first")
-    cidrs, vpc = _vpc(args, with_id=True)
-    if not cidrs or vpc is None:
-        raise ValidationError("Give the vpcCidrs of the VPC to attach to")
-    from dxlab.service.ec2 import shortcuts
-
-    shortcuts.attach_to_cidrs(uow, ctx, rec, cidrs, vpc)
-    return _view(rec)
 
 
 def _delete(uow: UnitOfWork, ctx: Context, kind: str, gateway_id: str) -> dict[str, Any]:
@@ -188,7 +132,7 @@ def _delete(uow: UnitOfWork, ctx: Context, kind: str, gateway_id: str) -> dict[s
             set_state(p.doc, PROPOSAL, DirectConnectGatewayAssociationProposalState.DELETED)
             uow.put(p)
     uow.delete(kind, gateway_id)
-    view = _view(rec)
+    view = gateway_view(rec)
     set_state(view, GATEWAY[kind], GatewayState.DELETED)
     return view
 
@@ -198,28 +142,14 @@ def _mine(uow: UnitOfWork, ctx: Context, kind: str) -> list[Record]:
     return [r for r in uow.list(kind, account=ctx.account) if r.meta.get("region") == ctx.region]
 
 
-def create_virtual_gateway(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[str, Any]:
-    """A VGW attached to a VPC with `vpcCidrs` (EC2's CreateVpnGateway + AttachVpnGateway)."""
-    return _create(uow, ctx, VGW_KIND, args)
-
-
-def create_transit_gateway(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[str, Any]:
-    """A transit gateway with the CIDRs of the VPCs attached to it."""
-    return _create(uow, ctx, TGW_KIND, args)
-
-
-route("POST", "/virtual-gateways", write=True)(create_virtual_gateway)
-route("POST", "/transit-gateways", write=True)(create_transit_gateway)
-
-
 @route("GET", "/virtual-gateways")
 def list_virtual_gateways(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[str, Any]:
-    return {"virtualGateways": [_view(r) for r in _mine(uow, ctx, VGW_KIND)]}
+    return {"virtualGateways": [gateway_view(r) for r in _mine(uow, ctx, VGW_KIND)]}
 
 
 @route("GET", "/transit-gateways")
 def list_transit_gateways(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[str, Any]:
-    return {"transitGateways": [_view(r) for r in _mine(uow, ctx, TGW_KIND)]}
+    return {"transitGateways": [gateway_view(r) for r in _mine(uow, ctx, TGW_KIND)]}
 
 
 @route("DELETE", "/virtual-gateways/{gateway_id}", write=True)

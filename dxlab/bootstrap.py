@@ -6,7 +6,7 @@ itself at import time, so import order can never change behaviour."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from dxlab.lab.plan import AccountNetwork
 from dxlab.service.bus import Bus
@@ -67,6 +67,7 @@ def bootstrap(db: str, settings: Settings, *, plane: DataPlane | None = None) ->
     bus and the web app; a lab plane starts its loop on the bus."""
     store = open_store(db)
     plane = plane or data_plane(settings)
+    settings = replace(settings, data_plane=plane.name)  # `auto` resolved: what runs
     bus = Bus(store, plane, settings, HANDLERS)
     from dxlab.lab.plane import LabPlane
 

@@ -143,17 +143,15 @@ def serve(
     from dataclasses import replace
 
     from dxlab.bootstrap import LabUnavailable, bootstrap
-    from dxlab.lab.plane import resolve_data_plane
     from dxlab.server import serve as run
 
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    plane = resolve_data_plane(data_plane)
     settings = replace(
         _settings(auth, region, provisioning, realistic_factor),
         test_clock=test_clock,
-        data_plane=plane,
+        data_plane=data_plane,  # sim | lab | auto: bootstrap resolves it
         vifs_up_without_router=vifs_up_without_router,
         allow_reset=allow_reset,
     )
@@ -161,7 +159,7 @@ def serve(
         dx = bootstrap(db or config.default_db(), settings)
     except LabUnavailable as exc:
         raise SystemExit(str(exc)) from None
-    if plane == "lab":
+    if dx.plane.name == "lab":
         # uvicorn re-raises SIGTERM once it has shut down: turn it into an exit that runs
         # the lab's teardown instead of ending the process with the lab still up.
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))

@@ -19,7 +19,7 @@ from dxlab.lab import dualstack, events, probes, public
 from dxlab.lab import state as lab_state
 from dxlab.lab.apply import reconcile
 from dxlab.lab.daemons import DeathWatch
-from dxlab.lab.host import Host, LinuxHost, lab_can_run
+from dxlab.lab.host import Host, LinuxHost
 from dxlab.lab.model import Lab
 from dxlab.lab.plan import DEFAULT_PREFIX, AccountNetwork, build_lab
 from dxlab.lab.probes import TrafficProbe
@@ -40,13 +40,6 @@ NOT_ESTABLISHED = "BGP session is not Established in the lab"
 Networks = Callable[[], list[AccountNetwork]]
 Active = Callable[[], dict[str, str]]
 Version = Callable[[], object]  # moves whenever the store changed (SqliteStore.version)
-
-
-def resolve_data_plane(choice: str) -> str:
-    """`auto` is the lab when this machine can run it (root, bird, FRR, nft), else sim."""
-    if choice == "auto":
-        return "lab" if lab_can_run() else "sim"
-    return choice
 
 
 def lab_state_dir() -> Path:

@@ -7,10 +7,16 @@ from __future__ import annotations
 
 from dxlab.domain.states import FailureStatus, TestStatus
 from dxlab.routing.network import Failure, Outages, SessionKey
-from dxlab.store.repository import UnitOfWork
+from dxlab.store.repository import Record, UnitOfWork
 
 TEST_KIND = "failover_test"
 FAILURE_KIND = "failure"
+
+
+def running(uow: UnitOfWork, kind: str, account: str | None) -> list[Record]:
+    """The injected failures (FAILURE_KIND) or failover tests (TEST_KIND) running now."""
+    status = FailureStatus.ACTIVE if kind == FAILURE_KIND else TestStatus.IN_PROGRESS
+    return [r for r in uow.list(kind, account=account) if r.doc.get("status") == status]
 
 
 def current_outages(
@@ -19,33 +25,25 @@ def current_outages(
     """What is down now in `account` (every account when None). `foreign_links` (link id
     -> its owner): the ports of other accounts this account's hosted VIFs ride on; a
     failure their owner injected takes them down here too, as that connection failing."""
-    failed: list[Failure] = []
-    for rec in uow.list(FAILURE_KIND, account=account):
-        if rec.doc.get("status") == FailureStatus.ACTIVE:
-            failed += [Failure(kind, fid) for kind, fid in rec.meta.get("domains", [])]
-    for owner in sorted(set((foreign_links or {}).values())):
-        for rec in uow.list(FAILURE_KIND, account=owner):
-            if rec.doc.get("status") == FailureStatus.ACTIVE:
-                failed += [
-                    Failure("connection", c)
-                    for c in rec.doc.get("connections", [])
-                    if c in (foreign_links or {})
-                ]
-    testing: list[SessionKey] = []
-    for rec in uow.list(TEST_KIND, account=account):
-        if rec.doc.get("status") == TestStatus.IN_PROGRESS:
-            vif_id = str(rec.doc["virtualInterfaceId"])
-            testing += [(vif_id, family) for family in rec.meta.get("families", [])]
+    foreign = foreign_links or {}
+    failed = [
+        Failure(k, fid)
+        for rec in running(uow, FAILURE_KIND, account)
+        for k, fid in rec.meta.get("domains", [])
+    ]
+    for owner in sorted(set(foreign.values())):
+        for rec in running(uow, FAILURE_KIND, owner):
+            failed += [
+                Failure("connection", c) for c in rec.doc.get("connections", []) if c in foreign
+            ]
+    testing: list[SessionKey] = [
+        (str(rec.doc["virtualInterfaceId"]), family)
+        for rec in running(uow, TEST_KIND, account)
+        for family in rec.meta.get("families", [])
+    ]
     return Outages(tuple(failed), tuple(testing))
 
 
 def active_records(uow: UnitOfWork) -> dict[str, str]:
     """Failures and failover tests running now, in every account: record id -> account."""
-    out = {}
-    running: tuple[tuple[str, str], ...] = (
-        (FAILURE_KIND, FailureStatus.ACTIVE),
-        (TEST_KIND, TestStatus.IN_PROGRESS),
-    )
-    for kind, status in running:
-        out.update({r.id: r.account for r in uow.list(kind) if r.doc.get("status") == status})
-    return out
+    return {r.id: r.account for kind in (FAILURE_KIND, TEST_KIND) for r in running(uow, kind, None)}

@@ -287,3 +287,67 @@ def test_cli_tables_show_each_resources_region(server: Any, account: str) -> Non
         check=True,
     ).stdout
     assert "in-ap-northeast-1" in one and "in-us-east-1" not in one
+
+
+def test_the_wizard_plans_and_orders_in_the_requests_region(server: Any, account: str) -> None:
+    """resiliency_toolkit.md's wizard, signed for us-west-2: it says the Region, offers that
+    Region's locations and orders there; us-east-1's endpoint does not see the order."""
+    west = server.client(account, region="us-west-2")
+    offered = ext(server.endpoint, "GET", "/locations", account=account, region="us-west-2")
+    assert {loc["locationCode"] for loc in offered["locations"]} == {
+        loc.code for loc in catalog.locations_in("us-west-2")
+    }
+    body = {"model": "high", "bandwidth": "1Gbps", "locations": ["EqSe2-EQ", "CSDE1"]}
+    plan = ext(server.endpoint, "POST", "/wizard/plan", body, account=account, region="us-west-2")
+    assert plan["region"] == "us-west-2"
+    placed = ext(
+        server.endpoint, "POST", "/wizard/order", body, account=account, region="us-west-2"
+    )
+    assert placed["region"] == "us-west-2"
+    made = west.describe_connections()["connections"]
+    assert {c["connectionId"] for c in made} == set(placed["connectionIds"])
+    assert {c["region"] for c in made} == {"us-west-2"}
+    assert server.client(account).describe_connections()["connections"] == []
+
+
+def test_the_wizard_refuses_a_location_of_another_region_and_orders_nothing(
+    server: Any, account: str
+) -> None:
+    from dxlab.cli.client import ExtensionError
+
+    body = {"model": "high", "bandwidth": "1Gbps", "locations": ["EqDC2", "EqSe2-EQ"]}
+    for path in ("/wizard/plan", "/wizard/order"):
+        with pytest.raises(ExtensionError) as refused:
+            ext(server.endpoint, "POST", path, body, account=account, region="us-east-1")
+        assert refused.value.status == 400
+        assert refused.value.aws_code == "DirectConnectClientException"
+        assert str(refused.value) == (
+            "Location 'EqSe2-EQ' is not a Direct Connect location in us-east-1 (it is in"
+            " us-west-2: order it there); see DescribeLocations for the codes"
+        )
+    for region in ("us-east-1", "us-west-2"):
+        assert server.client(account, region=region).describe_connections()["connections"] == []
+    assert server.client(account).list_resiliency_groups()["items"] == []
+
+
+def test_dxlab_wizard_orders_in_the_region_it_is_given(server: Any, account: str) -> None:
+    env = {**os.environ, "AWS_ACCESS_KEY_ID": account, "AWS_SECRET_ACCESS_KEY": "x"}
+    base = [sys.executable, "-m", "dxlab.cli", "wizard", "--endpoint", server.endpoint]
+    args = ["--model", "dev-test", "--bandwidth", "1Gbps", "--location", "EqTY2", "--yes"]
+    done = subprocess.run(
+        [*base, *args, "--region", "ap-northeast-1", "--topology-out", os.devnull],
+        env={**env, "COLUMNS": "200"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "model dev-test in ap-northeast-1" in done.stdout
+    tokyo = server.client(account, region="ap-northeast-1").describe_connections()["connections"]
+    assert len(tokyo) == 2 and {c["location"] for c in tokyo} == {"EqTY2"}
+    # The same command for the default Region: EqTY2 is not one of its locations.
+    refused = subprocess.run([*base, *args], env=env, capture_output=True, text=True, timeout=60)
+    assert refused.returncode != 0
+    assert "not a Direct Connect location in us-east-1 (it is in ap-northeast-1" in (
+        refused.stdout + refused.stderr
+    )

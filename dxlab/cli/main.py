@@ -503,6 +503,11 @@ def accounts_list(db: str | None) -> None:
 @click.option("--yes", is_flag=True, help="Order without asking.")
 @click.option("--json", "as_json", is_flag=True, help="Print the order as JSON.")
 @click.option(
+    "--region",
+    default=None,
+    help="The Region to order in (its locations only); default: $AWS_REGION, else us-east-1.",
+)
+@click.option(
     "--topology-out",
     type=click.Path(dir_okay=False),
     default=None,
@@ -519,13 +524,16 @@ def wizard(
     tags: tuple[str, ...],
     yes: bool,
     as_json: bool,
+    region: str | None,
     topology_out: str | None,
     endpoint: str,
 ) -> None:
     """The Resiliency Toolkit's connection wizard: plan, summary with SLA and cost, order."""
     import json
 
-    from dxlab.cli.client import ext
+    from dxlab.cli.client import default_region, ext
+
+    region = region or default_region()
 
     interactive = sys.stdin.isatty() and not yes
     if model is None:
@@ -564,7 +572,7 @@ def wizard(
         body["providers"] = list(providers)
     if tags:
         body["tags"] = [{"key": k, "value": v} for k, _, v in (t.partition("=") for t in tags)]
-    plan = _call(ext, endpoint, "POST", "/wizard/plan", body)
+    plan = _call(ext, endpoint, "POST", "/wizard/plan", body, region=region)
     if not as_json:
         shape = (
             f"{len(plan['slots'])} LAG(s) of {plan['connectionsPerLag']} x {plan['portBandwidth']}"
@@ -573,14 +581,14 @@ def wizard(
         )
         console.print(
             f"[bold]{shape}[/bold] dedicated connection(s), "
-            f"model {model}, SLA {plan['sla']}, port-hours ${plan['portHourCostUsd']:.2f}/h "
+            f"model {model} in {plan['region']}, SLA {plan['sla']}, port-hours ${plan['portHourCostUsd']:.2f}/h "
             f"(${plan['monthlyPortCostUsd']:,.2f}/month)"
         )
         for slot in plan["slots"]:
             console.print(f"  {slot['name']} at {slot['location']}")
     if not yes and not (interactive and click.confirm("Place this order?", default=True)):
         _fail("not ordered (pass --yes to order without asking)")
-    placed = _call(ext, endpoint, "POST", "/wizard/order", body)
+    placed = _call(ext, endpoint, "POST", "/wizard/order", body, region=region)
     out = (
         Path(topology_out)
         if topology_out
@@ -593,7 +601,7 @@ def wizard(
         return
     from dxlab.cli.client import api
 
-    conns = _call(api(endpoint).describe_connections)["connections"]
+    conns = _call(api(endpoint, region_name=region).describe_connections)["connections"]
     console.print(
         connections_table([c for c in conns if c["connectionId"] in placed["connectionIds"]])
     )

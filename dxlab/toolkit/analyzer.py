@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
+from dxlab.domain import catalog
 from dxlab.domain.resiliency import broken_rules
 from dxlab.domain.states import ConnectionState
 from dxlab.routing.bgp import (
@@ -28,6 +29,10 @@ from dxlab.routing.network import Failure, Network
 from dxlab.routing.paths import Paths, SessionKey, all_states, host_of, site_prefixes
 
 AWS_SIDE = frozenset({"device", "connection", "location", "session"})
+# Colocation.md: every Direct Connect location belongs to one AWS Region. "Every location
+# of a Region fails at once" is asked beside the single and pair failures (it is never a
+# single point of failure of a one-Region design: the SLA covers locations, not Regions).
+REGION = "region"
 
 
 @dataclass
@@ -42,11 +47,16 @@ class Analysis:
     stats: dict[str, float] = field(default_factory=dict)
     baseline_gateways: list[dict[str, object]] = field(default_factory=list)
     baseline_sites: list[dict[str, object]] = field(default_factory=list)  # over SiteLink
+    # Each Region's locations, connections and VIFs, and what losing all its locations loses.
+    regions: list[dict[str, object]] = field(default_factory=list)
+    # The Region of each AWS-side failure domain (location, device, connection, session).
+    region_of: dict[Failure, str] = field(default_factory=dict)
 
     @property
     def single_points_of_failure(self) -> list[dict[str, object]]:
         return [
             {"kind": f.kind, "id": f.id, "lost": sorted(lost)}
+            | ({"region": self.region_of[f]} if f in self.region_of else {})
             for f, lost in sorted(self.singles.items(), key=lambda kv: str(kv[0]))
             if lost
         ]
@@ -68,6 +78,7 @@ class Analysis:
             "baseline": self.baseline,
             "baseline_gateways": self.baseline_gateways,
             "baseline_sites": self.baseline_sites,
+            "regions": self.regions,
             "checks": self.checks,
             "findings": self.findings,
             "stats": self.stats,
@@ -94,31 +105,48 @@ class _CutCache:
     """Many site <-> VPC pairs share one candidate list (all sites of a VPC over the WAN);
     their cuts are computed once and filtered by the failures that do not count."""
 
-    def __init__(self, deps: dict[SessionKey, frozenset[Failure]]) -> None:
+    def __init__(
+        self, deps: dict[SessionKey, frozenset[Failure]], region_of: dict[SessionKey, str]
+    ) -> None:
         self.deps = deps
+        self.region_of = region_of
         self.memo: dict[
-            tuple[SessionKey, ...], tuple[frozenset[Failure], frozenset[frozenset[Failure]]]
+            tuple[SessionKey, ...],
+            tuple[frozenset[Failure], frozenset[frozenset[Failure]], str],
         ] = {}
 
     def cuts(
         self, keys: list[SessionKey], exclude: frozenset[Failure]
-    ) -> tuple[list[Failure], list[frozenset[Failure]]]:
+    ) -> tuple[list[Failure], list[frozenset[Failure]], str]:
+        """The single and pair cuts, and the Region whose loss alone cuts every key ("")."""
         memo_key = tuple(keys)
         if memo_key not in self.memo:
-            self.memo[memo_key] = _cuts([self.deps[k] for k in keys])
-        singles, doubles = self.memo[memo_key]
-        return [f for f in singles if f not in exclude], [d for d in doubles if not (d & exclude)]
+            regions = {self.region_of[k] for k in keys}
+            only = next(iter(regions)) if len(regions) == 1 else ""
+            self.memo[memo_key] = (*_cuts([self.deps[k] for k in keys]), only)
+        singles, doubles, region = self.memo[memo_key]
+        return (
+            [f for f in singles if f not in exclude],
+            [d for d in doubles if not (d & exclude)],
+            region,
+        )
 
 
 class _Losses:
     """What each failure domain, and each pair of them, loses; filled pair by pair."""
 
-    def __init__(self, deps: dict[SessionKey, frozenset[Failure]], domains: set[Failure]) -> None:
+    def __init__(
+        self,
+        deps: dict[SessionKey, frozenset[Failure]],
+        domains: set[Failure],
+        region_of: dict[SessionKey, str],
+    ) -> None:
         self.deps = deps
         self.domains = domains
         self.singles: dict[Failure, set[str]] = {f: set() for f in domains}
         self.pairs: dict[frozenset[Failure], set[str]] = defaultdict(set)
-        self.cuts = _CutCache(deps)
+        self.regions: dict[str, set[str]] = defaultdict(set)  # every location of it failed
+        self.cuts = _CutCache(deps, region_of)
 
     def record(
         self, lost: str, cut1: Iterable[Failure], cut2: Iterable[frozenset[Failure]]
@@ -130,7 +158,10 @@ class _Losses:
 
     def over_sessions(self, lost: str, keys: list[SessionKey], own: frozenset[Failure]) -> None:
         """`lost` goes when every one of `keys` is down (`own`: failures that do not count)."""
-        self.record(lost, *self.cuts.cuts(keys, own))
+        cut1, cut2, region = self.cuts.cuts(keys, own)
+        self.record(lost, cut1, cut2)
+        if region:
+            self.regions[region].add(lost)
 
 
 def analyze(
@@ -149,7 +180,7 @@ def analyze(
     domains: set[Failure] = {f for d in deps.values() for f in d}
     domains |= {Failure("site", s) for s in net.topology.sites}
     domains |= {Failure("router", r.name) for r in net.topology.routers}
-    losses = _Losses(deps, domains)
+    losses = _Losses(deps, domains, {k: net.vifs[k[0]].location_region for k in deps})
     # Sessions accepting each customer prefix.
     accepting: dict[str, set[SessionKey]] = defaultdict(set)
     for key in deps:
@@ -183,7 +214,61 @@ def analyze(
         stats,
         baseline_gateways,
         baseline_sites,
+        _regions(net, losses.regions),
+        _domain_regions(net, losses.domains),
     )
+
+
+def region_of_location(net: Network, code: str) -> str:
+    loc = catalog.location(code)
+    return loc.region if loc else net.region
+
+
+def _regions(net: Network, lost: dict[str, set[str]]) -> list[dict[str, object]]:
+    """Each Region of the design (its locations, connections and VIFs), and what is lost
+    when every one of its locations fails at once."""
+    out: dict[str, dict[str, list[str]]] = defaultdict(
+        lambda: {"locations": [], "connections": [], "virtualInterfaces": []}
+    )
+    for link in sorted(net.links.values(), key=lambda lk: lk.id):
+        got = out[region_of_location(net, link.location)]
+        got["connections"].append(link.id)
+        if link.location not in got["locations"]:
+            got["locations"].append(link.location)
+    for vif in sorted(net.vifs.values(), key=lambda v: v.id):
+        out[vif.location_region]["virtualInterfaces"].append(vif.id)
+    return [
+        {
+            "region": region,
+            "locations": sorted(got["locations"]),
+            "connections": got["connections"],
+            "virtualInterfaces": got["virtualInterfaces"],
+            "lost_if_region_fails": sorted(lost.get(region, ())),
+        }
+        for region, got in sorted(out.items())
+    ]
+
+
+def _domain_regions(net: Network, domains: set[Failure]) -> dict[Failure, str]:
+    """The Region of each AWS-side failure domain: its location's."""
+    device_location = {link.device: link.location for link in net.links.values()}
+    link_location = {link.id: link.location for link in net.links.values()}
+    out: dict[Failure, str] = {}
+    for f in domains:
+        if f.kind == "location":
+            code: str | None = f.id
+        elif f.kind == "device":
+            code = device_location.get(f.id)
+        elif f.kind == "connection":
+            code = link_location.get(f.id)
+        elif f.kind == "session":
+            vif = net.vifs.get(f.id.split(":", 1)[0])
+            code = vif.location if vif else None
+        else:
+            continue
+        if code is not None:
+            out[f] = region_of_location(net, code)
+    return out
 
 
 def _vpc_pairs(
@@ -260,11 +345,14 @@ def _site_pairs(paths: Paths, losses: _Losses) -> list[dict[str, object]]:
             losses.domains |= wan
         own = frozenset({Failure("site", sp.a), Failure("site", sp.b)})
         cut1, cut2 = _cuts(ways)
-        losses.record(
-            f"{sp.a} <-> {sp.b}",
-            [f for f in cut1 if f not in own],
-            [d for d in cut2 if not d & own],
-        )
+        lost = f"{sp.a} <-> {sp.b}"
+        losses.record(lost, [f for f in cut1 if f not in own], [d for d in cut2 if not d & own])
+        # Over SiteLink a way needs both its VIFs; a Region takes every way that uses it.
+        region_of = losses.cuts.region_of
+        hit = [{region_of[x], region_of[y]} for x, y in sp.sitelink if x in deps and y in deps]
+        if not sp.wan:
+            for region in set.intersection(*hit):
+                losses.regions[region].add(lost)
         out.append(
             {
                 "sites": [sp.a, sp.b],

@@ -45,6 +45,9 @@ class Plan:
     port_bandwidth: str
     links: int  # connections per slot: 1, or the LAG size
     slots: list[Slot] = field(default_factory=list)
+    # The Region the order is placed in: a connection belongs to its location's Region, and
+    # the wizard orders in the Region the console or the request's signature names.
+    region: str = ""
 
     @property
     def uses_lags(self) -> bool:
@@ -82,7 +85,9 @@ def port_layout(bandwidth: str) -> tuple[str, int]:
     )
 
 
-def make_plan(model: str, bandwidth: str, locations: list[str], count: int = 1) -> Plan:
+def make_plan(
+    model: str, bandwidth: str, locations: list[str], count: int = 1, region: str = ""
+) -> Plan:
     if model not in MODELS:
         raise ValidationError(
             f"Unknown resiliency model {model!r}; choose one of {', '.join(MODELS)}"
@@ -108,4 +113,4 @@ def make_plan(model: str, bandwidth: str, locations: list[str], count: int = 1) 
         ]
         for n in range(1, per_location + 1)
     ]
-    return Plan(model, rg_model, sla, bandwidth, port, links, slots)
+    return Plan(model, rg_model, sla, bandwidth, port, links, slots, region)

@@ -93,11 +93,15 @@ def build(result: dict[str, Any], limit: int | None = None) -> Report:
             if spofs
             else "None: no single device, connection, location, customer router, data center or BGP session"
             " failure loses a data center's way to a gateway or a VPC, or a prefix.",
-            ("Failure domain", "ID", "Loses"),
-            [(str(s["kind"]), str(s["id"]), _losses(list(s["lost"]))) for s in spofs],
+            ("Failure domain", "ID", "Region", "Loses"),
+            [
+                (str(s["kind"]), str(s["id"]), str(s.get("region", "")), _losses(list(s["lost"])))
+                for s in spofs
+            ],
             bad=bool(spofs),
         )
     )
+    sections += _regions(result)
 
     pairs = [s for s in result.get("scenarios", []) if len(s["failed"]) == 2 and s["lost"]]
     pairs.sort(key=lambda s: (-len(s["lost"]), s["failed"]))
@@ -195,6 +199,45 @@ def build(result: dict[str, Any], limit: int | None = None) -> Report:
         f" — account {result['account']}" if result.get("account") else ""
     )
     return Report(title, sla, verdict, sections)
+
+
+def _regions(result: dict[str, Any]) -> list[Section]:
+    """Each Region of the design with its locations, connections and VIFs, and what goes
+    when all of its locations fail at once (Colocation.md: a location belongs to a Region)."""
+    regions = result.get("regions") or []
+    if not regions:
+        return []
+    rows = [
+        (
+            str(r["region"]),
+            ", ".join(r["locations"]),
+            _losses(list(r["connections"]), 3),
+            _losses(list(r["virtualInterfaces"]), 3),
+            _losses(list(r["lost_if_region_fails"])) or "nothing",
+        )
+        for r in regions
+    ]
+    lost = [r for r in regions if r["lost_if_region_fails"]]
+    text = f"{len(regions)} Region(s). If every location of a Region fails at once, " + (
+        f"{len(lost)} Region(s) lose something (not covered by the SLA, which is per location)."
+        if lost
+        else "nothing is lost: another Region's locations carry every pair."
+    )
+    return [
+        Section(
+            "Regions",
+            text,
+            (
+                "Region",
+                "Locations",
+                "Connections",
+                "Virtual interfaces",
+                "If all its locations fail, loses",
+            ),
+            rows,
+            describes=True,
+        )
+    ]
 
 
 def _where(finding: dict[str, Any]) -> str:

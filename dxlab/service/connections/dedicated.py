@@ -44,8 +44,10 @@ PROVISION = "connection.provision"
 def require_location(ctx: Context, code: str) -> catalog.Location:
     loc = catalog.location(code)
     if loc is None or loc.region != ctx.region:
+        # Each location belongs to one Region's endpoint: name the one that has it.
+        where = f" (it is in {loc.region}: order it there)" if loc is not None else ""
         raise ValidationError(
-            f"Location {code!r} is not a Direct Connect location in {ctx.region};"
+            f"Location {code!r} is not a Direct Connect location in {ctx.region}{where};"
             " see DescribeLocations for the codes"
         )
     return loc

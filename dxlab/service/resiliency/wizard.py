@@ -33,7 +33,10 @@ def _plan(ctx: Context, args: dict[str, Any]) -> tuple[Plan, list[catalog.Locati
         str(args.get("bandwidth", "")),
         list(locations),
         int(args.get("count", 1)),
+        ctx.region,
     )
+    # A connection is ordered in its location's Region (Colocation.md: each location is
+    # associated with a Region): the plan offers and takes only the request's Region's.
     locs = [require_location(ctx, code) for code in dict.fromkeys(s.location for s in plan.slots)]
     for loc in locs:
         check_bandwidth(loc, plan.port_bandwidth)
@@ -76,6 +79,7 @@ def summary(plan: Plan) -> dict[str, Any]:
         "model": plan.model,
         "resiliencyModel": plan.resiliency_model,
         "sla": plan.sla,
+        "region": plan.region,
         "bandwidth": plan.bandwidth,
         "portBandwidth": plan.port_bandwidth,
         "connectionsPerLag": plan.links if plan.uses_lags else None,

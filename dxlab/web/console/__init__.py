@@ -149,7 +149,16 @@ def handle(
         if rest.startswith("api/"):
             return exc.status, "application/json", orjson.dumps({"message": exc.message}), []
         return exc.status, HTML, login_page(exc.message, error=not exc.signed_out).encode(), []
-    backend = Backend(app, account, request_id)
+    try:
+        region, region_cookies = session.region_for(app, headers, query)
+    except session.Refused as exc:  # an unknown Region in the URL: say so, change nothing
+        if rest.startswith("api/"):
+            return exc.status, "application/json", orjson.dumps({"message": exc.message}), cookies
+        body = f'<p class="error" role="alert">{escape(exc.message)}</p>'
+        text = page("Unknown Region", body, account, strict, rest, region=app.settings.region)
+        return exc.status, HTML, text.encode(), cookies
+    cookies = cookies + region_cookies
+    backend = Backend(app, account, request_id, region)
     try:
         if rest.startswith("api/"):
             if not _allowed(method, rest[4:]):
@@ -164,12 +173,17 @@ def handle(
         found = _resolve(rest, query) if method in ("GET", "HEAD") else None
         if found is None:
             text = page(
-                "Not found", f"<p>No console page {escape(repr(rest))}.</p>", account, strict
+                "Not found",
+                f"<p>No console page {escape(repr(rest))}.</p>",
+                account,
+                strict,
+                region=region,
             )
             return 404, HTML, text.encode(), cookies
         render, query = found
         title, content, script = render(backend, query)
-        return 200, HTML, page(title, content, account, strict, rest, script).encode(), cookies
+        text = page(title, content, account, strict, rest, script, region)
+        return 200, HTML, text.encode(), cookies
     except DxlabError as err:
         if rest.startswith("api/"):
             status, payload = errors.json_error(err)
@@ -181,6 +195,8 @@ def handle(
             f'<p class="error">{escape(str(err))}</p>',
             account,
             strict,
+            rest,
+            region=region,
         )
         return 404 if missing else 400, HTML, text.encode(), cookies
 

@@ -13,10 +13,13 @@ from dxlab.web.host import WebHost
 
 
 class Backend:
-    def __init__(self, host: WebHost, account: str, request_id: str) -> None:
+    def __init__(self, host: WebHost, account: str, request_id: str, region: str = "") -> None:
         self.host = host
         self.account = account
-        self.ctx: Context = host.context(account, request_id)
+        # The Region chosen in the console's top bar: every operation is asked of that
+        # Region's endpoint, as the AWS console does ("" is the server's --region).
+        self.ctx: Context = host.context(account, request_id, region)
+        self.region = self.ctx.region
 
     def op(self, name: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
         """An API operation, as a client in this account would call it."""

@@ -14,7 +14,15 @@ from dxlab.domain.loa import NO_LOA_STATES
 from dxlab.domain.states import VirtualInterfaceState
 from dxlab.web.console.backend import Backend
 from dxlab.web.console.failover import test_history
-from dxlab.web.console.layout import badge, code, link, parent_link, summary, table
+from dxlab.web.console.layout import (
+    badge,
+    code,
+    link,
+    parent_link,
+    region_cell,
+    summary,
+    table,
+)
 from dxlab.web.console.loa import APPROVE_JS, held_notice, held_order
 from dxlab.web.console.pages import Page
 from dxlab.web.console.vif_peerings import SCRIPT as PEERING_JS
@@ -40,8 +48,9 @@ document.querySelectorAll('button[data-untag]').forEach(b => b.addEventListener(
 
 
 def arn(b: Backend, kind: str, resource_id: str) -> str:
-    """The resource's ARN as AWS spells it (TagResource takes it)."""
-    return f"arn:aws:directconnect:{b.ctx.settings.region}:{b.account}:{kind}/{resource_id}"
+    """The resource's ARN as AWS spells it (TagResource takes it): the Region in view,
+    the only one whose resources the page shows."""
+    return f"arn:aws:directconnect:{b.region}:{b.account}:{kind}/{resource_id}"
 
 
 def tags_section(b: Backend, resource_arn: str, tags: list[dict[str, Any]]) -> str:
@@ -111,6 +120,7 @@ def connection(b: Backend, q: dict[str, str]) -> Page:
                 ("Name", escape(c.get("connectionName", ""))),
                 ("State", badge(c.get("connectionState"))),
                 ("Location", escape(c.get("location", ""))),
+                ("Region", region_cell(c.get("region", b.region))),
                 ("Sub location", escape(str(where.get("subLocation") or ""))),
                 ("AWS device", code(c.get("awsDeviceV2") or c.get("awsDevice"))),
                 ("Port speed", escape(c.get("bandwidth", ""))),
@@ -163,6 +173,7 @@ def lag(b: Backend, q: dict[str, str]) -> Page:
                 ("Name", escape(g.get("lagName", ""))),
                 ("State", badge(g.get("lagState"))),
                 ("Location", escape(g.get("location", ""))),
+                ("Region", region_cell(g.get("region", b.region))),
                 ("AWS device", code(g.get("awsDeviceV2") or g.get("awsDevice"))),
                 ("Port speed", escape(g.get("connectionsBandwidth", ""))),
                 ("Minimum links", escape(str(g.get("minimumLinks", 0)))),
@@ -211,6 +222,7 @@ def interconnect(b: Backend, q: dict[str, str]) -> Page:
                 ("Name", escape(i.get("interconnectName", ""))),
                 ("State", badge(i.get("interconnectState"))),
                 ("Location", escape(i.get("location", ""))),
+                ("Region", region_cell(i.get("region", b.region))),
                 ("AWS device", code(i.get("awsDeviceV2") or i.get("awsDevice"))),
                 ("Port speed", escape(i.get("bandwidth", ""))),
                 ("Jumbo Frame Capable", escape(str(i.get("jumboFrameCapable", False)))),
@@ -258,6 +270,7 @@ def vif(b: Backend, q: dict[str, str]) -> Page:
                 ("Owner", escape(v.get("ownerAccount", ""))),
                 ("Connection or LAG", parent_link(v.get("connectionId"), b.owned_ports())),
                 ("Location", escape(v.get("location", ""))),
+                ("Region", region_cell(v.get("region", b.region))),
                 ("AWS device", code(v.get("awsDeviceV2"))),
                 ("VLAN", escape(str(v.get("vlan", "")))),
                 (

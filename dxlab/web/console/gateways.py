@@ -11,7 +11,7 @@ from typing import Any
 from dxlab.domain.gateway import DEFAULT_AMAZON_ASN
 from dxlab.domain.states import DirectConnectGatewayAssociationProposalState
 from dxlab.web.console.backend import Backend
-from dxlab.web.console.layout import badge, code, table
+from dxlab.web.console.layout import badge, code, region_cell, table
 from dxlab.web.console.pages import Page
 
 SCRIPT = """
@@ -62,10 +62,24 @@ def gateways(b: Backend, q: dict[str, str]) -> Page:
             "directConnectGatewayAssociations",
             {"directConnectGatewayId": gid},
         )
+        # A Direct Connect gateway is global: its gateways and VIFs are of any Region, each
+        # shown with its own (direct-connect-gateways-intro.md).
         linked = "<br>".join(
-            f"{code(a.get('associatedGateway', {}).get('id'))} {badge(a.get('associationState'))} "
+            f"{code(a.get('associatedGateway', {}).get('id'))} "
+            f'<span class="region">{escape(a.get("associatedGateway", {}).get("region", ""))}</span> '
+            f"{badge(a.get('associationState'))} "
             f'<span class="muted">{_prefixes(a.get("allowedPrefixesToDirectConnectGateway", []))}</span>'
             for a in assocs
+        )
+        attached = "<br>".join(
+            f"{code(a.get('virtualInterfaceId'))} "
+            f'<span class="region">{escape(a.get("virtualInterfaceRegion", ""))}</span> '
+            f"{badge(a.get('attachmentState'))}"
+            for a in b.items(
+                "DescribeDirectConnectGatewayAttachments",
+                "directConnectGatewayAttachments",
+                {"directConnectGatewayId": gid},
+            )
         )
         dx_rows.append(
             (
@@ -74,6 +88,7 @@ def gateways(b: Backend, q: dict[str, str]) -> Page:
                 escape(str(g.get("amazonSideAsn", ""))),
                 badge(g.get("directConnectGatewayState")),
                 linked,
+                attached,
             )
         )
         for p in b.items(
@@ -131,8 +146,17 @@ def gateways(b: Backend, q: dict[str, str]) -> Page:
     )
     body = (
         "<h2>Direct Connect gateways</h2>"
+        '<p class="muted">Direct Connect gateways are global: this list is the same in every'
+        " Region, with the Region of each associated gateway and virtual interface.</p>"
         + table(
-            ("ID", "Name", "Amazon side ASN", "State", "Associated gateways (allowed prefixes)"),
+            (
+                "ID",
+                "Name",
+                "Amazon side ASN",
+                "State",
+                "Associated gateways (Region, allowed prefixes)",
+                "Virtual interfaces (Region)",
+            ),
             dx_rows,
             "No Direct Connect gateways.",
         )
@@ -167,7 +191,7 @@ def gateways(b: Backend, q: dict[str, str]) -> Page:
         f'<label for="prop-gw">Your gateway</label><select id="prop-gw" name="gateway">{gw_options}</select>'
         + prefixes_field.format(p="prop")
         + '<span></span><button type="submit">Propose association</button></form>'
-        "<h2>Virtual private gateways and transit gateways</h2>"
+        f"<h2>Virtual private gateways and transit gateways in {region_cell(b.region)}</h2>"
         '<p class="muted">These belong to EC2, which dxlab stands in for (<code>dxlab vgw create</code>, '
         "<code>dxlab tgw create</code>).</p>"
         + table(

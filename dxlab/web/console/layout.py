@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from html import escape
 
+from dxlab.domain import catalog
+from dxlab.domain.regions import region_name
 from dxlab.domain.shapes import HasLogicalRedundancy
 from dxlab.domain.states import (
     BGPStatus,
@@ -74,6 +76,8 @@ document.addEventListener('input', ev => {
   const next = ev.target.nextElementSibling;
   if (next && next.classList.contains('field-error')) next.remove();
 });
+// The Region selector of the top bar: choosing a Region shows that Region's resources.
+document.getElementById('region')?.addEventListener('change', ev => ev.target.form.requestSubmit());
 function confirmThen(text, fn) { return async ev => { ev.preventDefault(); if (window.confirm(text)) await fn(ev); }; }
 """
 
@@ -112,7 +116,8 @@ CSS = """
 body{margin:0;font-family:-apple-system,'Segoe UI',Helvetica,Arial,sans-serif;color:#1f2933;background:#f5f7fa}
 header{background:#232f3e;color:#fff;display:flex;align-items:center;gap:24px;padding:0 20px;height:52px}
 header .brand{font-weight:bold;font-size:17px;white-space:nowrap}header .brand span{color:#ff9900}
-header form{margin-left:auto;display:flex;gap:6px;align-items:center;font-size:13px}
+header form{display:flex;gap:6px;align-items:center;font-size:13px}header form.who{margin-left:auto}
+header select{padding:4px 6px;border-radius:4px;border:1px solid #8b99a8;max-width:230px}
 header input{width:130px;padding:4px 6px;border-radius:4px;border:1px solid #8b99a8}
 header a{color:#fff}
 nav{background:#fff;border-bottom:1px solid #d9e2ec;padding:0 12px;display:flex;flex-wrap:wrap}
@@ -195,8 +200,43 @@ def summary(rows: Iterable[tuple[str, str]]) -> str:
     )
 
 
+# Pages of global resources: the real console shows them whatever the Region.
+GLOBAL_SECTIONS = frozenset({"gateways", "resiliency-groups"})
+
+
+def region_selector(region: str, active: str) -> str:
+    """The top bar's Region selector (the catalog's Regions). Choosing one goes to the
+    list of the section in view: a resource of one Region has no page in another."""
+    section = active.split("/", 1)[0]
+    regions = catalog.regions()
+    if region not in regions:
+        regions = sorted([*regions, region])
+    options = "".join(
+        f'<option value="{escape(r)}"{" selected" if r == region else ""}>'
+        f"{escape(region_name(r))} {escape(r)}</option>"
+        for r in regions
+    )
+    return (
+        f'<form method="get" action="/console/{escape(section)}" class="regions">'
+        f'<label for="region">Region</label><select id="region" name="region">{options}</select>'
+        '<noscript><button class="secondary">Switch</button></noscript></form>'
+    )
+
+
+def region_cell(region: object) -> str:
+    """A Region as the console names it: `US West (Oregon) us-west-2`."""
+    text = str(region or "")
+    return f"{escape(region_name(text))} <code>{escape(text)}</code>" if text else ""
+
+
 def page(
-    title: str, body: str, account: str, strict: bool, active: str = "", script: str = ""
+    title: str,
+    body: str,
+    account: str,
+    strict: bool,
+    active: str = "",
+    script: str = "",
+    region: str = "",
 ) -> str:
     section = active.split("/", 1)[0]
     links = "".join(
@@ -205,19 +245,20 @@ def page(
     )
     if strict:
         who = (
-            f'<form method="get" action="/console/logout">account <b>{escape(account)}</b>'
+            f'<form method="get" action="/console/logout" class="who">account <b>{escape(account)}</b>'
             '<button class="secondary" type="submit">Sign out</button></form>'
         )
     else:
         who = (
-            '<form method="get" action=""><label for="account">account</label> <input id="account" name="account" pattern="[0-9]{12}" '
+            '<form method="get" action="" class="who"><label for="account">account</label> <input id="account" name="account" pattern="[0-9]{12}" '
             f'value="{escape(account)}" title="12-digit account id"><button class="secondary">Switch</button></form>'
         )
     return (
         f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{escape(title)} · dxlab</title>'
         f'<meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="{FAVICON}">'
         f"<style>{CSS}{REPORT_CSS}</style></head>"
-        f'<body><header><div class="brand">dxlab <span>Direct Connect</span></div>{who}</header>'
+        f'<body><header><div class="brand">dxlab <span>Direct Connect</span></div>{who}'
+        f"{region_selector(region, active) if region else ''}</header>"
         f"<nav>{links}</nav><main><h1>{escape(title)}</h1>{body}</main>"
         f"<script>{COMMON_JS}{script}</script></body></html>"
     )

@@ -64,7 +64,13 @@ def loa_download(
             200,
             HTML,
             page(
-                "LOA-CFA not issued yet", body, account, strict, "connections", APPROVE_JS
+                "LOA-CFA not issued yet",
+                body,
+                account,
+                strict,
+                "connections",
+                APPROVE_JS,
+                b.region,
             ).encode(),
             [],
         )

@@ -13,13 +13,18 @@ from dxlab.domain.states import ConnectionState, VirtualInterfaceState
 from dxlab.service.resiliency.groups import COMPLIANCE_QUESTION
 from dxlab.toolkit.report import html_fragment
 from dxlab.web.console.backend import Backend
-from dxlab.web.console.layout import badge, code, link, parent_link, table
+from dxlab.web.console.layout import badge, code, link, parent_link, region_cell, table
 
 # Up, or gone for good: neither is an alert on the dashboard (the same words for both).
 _NOT_AN_ALERT = (ConnectionState.AVAILABLE, VirtualInterfaceState.DELETED)
 
 Page = tuple[str, str, str]  # title, body, script
 INLINE_DIAGRAM_LIMIT = 400  # connections + VIFs drawn on the overview
+
+
+def in_region(b: Backend, what: str) -> str:
+    """The line a Regional list starts with: which Region's it is (the top bar's)."""
+    return f'<p class="muted in-region">{escape(what)} in {region_cell(b.region)}.</p>'
 
 
 def when(value: Any) -> str:
@@ -112,8 +117,11 @@ def connections(b: Backend, q: dict[str, str]) -> Page:
         "LOA-CFA",
     )
     body = (
-        '<p class="actions"><a class="button" href="/console/wizard?create">Create a connection</a></p>'
-        + table(headers, rows, "No connections: order some with the connection wizard.")
+        in_region(b, "Dedicated and hosted connections")
+        + '<p class="actions"><a class="button" href="/console/wizard?create">Create a connection</a></p>'
+        + table(
+            headers, rows, "No connections in this Region: order some with the connection wizard."
+        )
     )
     return "Connections", body, ""
 
@@ -150,7 +158,12 @@ def lags(b: Backend, q: dict[str, str]) -> Page:
         "Members",
         "LOA-CFA",
     )
-    return "LAGs", table(headers, rows, "No link aggregation groups."), ""
+    return (
+        "LAGs",
+        in_region(b, "Link aggregation groups")
+        + table(headers, rows, "No link aggregation groups."),
+        "",
+    )
 
 
 def interconnects(b: Backend, q: dict[str, str]) -> Page:
@@ -170,7 +183,8 @@ def interconnects(b: Backend, q: dict[str, str]) -> Page:
     headers = ("ID", "Name", "Location", "AWS device", "Bandwidth", "State", "LOA-CFA")
     return (
         "Interconnects",
-        table(headers, rows, "No interconnects (a Direct Connect Partner orders them)."),
+        in_region(b, "Interconnects")
+        + table(headers, rows, "No interconnects (a Direct Connect Partner orders them)."),
         "",
     )
 
@@ -223,7 +237,13 @@ def vifs(b: Backend, q: dict[str, str]) -> Page:
         '<button type="button" class="secondary" data-go="#bring-down">Bring down BGP</button></span></p>'
         '<p class="error" id="vifs-none" role="alert" hidden>Select a virtual interface first.</p>'
     )
-    return "Virtual interfaces", actions + table(headers, rows, "No virtual interfaces."), VIFS_JS
+    return (
+        "Virtual interfaces",
+        in_region(b, "Virtual interfaces")
+        + actions
+        + table(headers, rows, "No virtual interfaces."),
+        VIFS_JS,
+    )
 
 
 VIFS_JS = """
@@ -254,7 +274,12 @@ def resiliency_groups(b: Backend, q: dict[str, str]) -> Page:
             model = escape(str(check.get("intendedResiliencyModel", "")))
         except DxlabError as exc:
             meets, model = escape(str(exc)), ""
-        conns = " ".join(code(m.get("connectionArn", "").rsplit("/", 1)[-1]) for m in members)
+        # A resiliency group is global: each connection's Region is its ARN's.
+        conns = "<br>".join(
+            f"{code(m.get('connectionArn', '').rsplit('/', 1)[-1])} "
+            f'<span class="region">{escape(_arn_region(m.get("connectionArn", "")))}</span>'
+            for m in members
+        )
         rows.append(
             (
                 code(gid),
@@ -277,6 +302,12 @@ def resiliency_groups(b: Backend, q: dict[str, str]) -> Page:
         question + table(headers, rows, "No resiliency groups: the wizard creates one per order."),
         "",
     )
+
+
+def _arn_region(arn: str) -> str:
+    """`us-west-2` of `arn:aws:directconnect:us-west-2:111122223333:dxcon/dxcon-x`."""
+    parts = arn.split(":")
+    return parts[3] if len(parts) > 5 else ""
 
 
 TOPOLOGY_JS = """

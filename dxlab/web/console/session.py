@@ -13,6 +13,8 @@ import time
 from http.cookies import SimpleCookie
 from typing import Any
 
+from dxlab.domain import catalog
+from dxlab.domain.regions import is_region
 from dxlab.web.aws.auth import DEFAULT_ACCOUNT, authenticate
 from dxlab.web.aws.signing import SignedRequest
 from dxlab.web.errors import AuthError
@@ -20,6 +22,7 @@ from dxlab.web.host import WebHost
 
 ACCOUNT_COOKIE = "dxlab_account"
 SESSION_COOKIE = "dxlab_session"
+REGION_COOKIE = "dxlab_region"
 SESSION_SECONDS = 12 * 3600
 # Signs session cookies; per server process, so a restart signs everyone out.
 _SECRET = secrets.token_bytes(32)
@@ -92,6 +95,25 @@ def account_for(
         return wanted, [set_cookie(ACCOUNT_COOKIE, wanted)]
     held = jar.get(ACCOUNT_COOKIE, "")
     return (held if _ACCOUNT.match(held) else DEFAULT_ACCOUNT), []
+
+
+def region_for(
+    app: WebHost, headers: dict[str, str], query: dict[str, str]
+) -> tuple[str, list[tuple[bytes, bytes]]]:
+    """The Region the console shows, as the AWS console's Region selector keeps it:
+    `?region=` (kept in a cookie for the pages that follow), else the cookie, else the
+    server's `--region`. A Region that is not one of Direct Connect's is refused (400)."""
+    wanted = query.get("region")
+    if wanted is not None:
+        if not is_region(wanted):
+            raise Refused(
+                f"{wanted!r} is not an AWS Region with Direct Connect; choose one of "
+                + ", ".join(catalog.regions()),
+                400,
+            )
+        return wanted, [set_cookie(REGION_COOKIE, wanted)]
+    held = cookies(headers).get(REGION_COOKIE, "")
+    return (held if is_region(held) else app.settings.region), []
 
 
 def sign_in(app: WebHost, access_key: str, secret_key: str) -> str | None:

@@ -11,6 +11,7 @@ from html import escape
 
 from dxlab.toolkit.plan import MODELS
 from dxlab.web.console.backend import Backend
+from dxlab.web.console.layout import region_cell
 from dxlab.web.console.loa import APPROVE_JS
 from dxlab.web.console.pages import Page
 
@@ -93,6 +94,7 @@ function summary(p, body) {
     <td>${esc(p.subLocations[s.location] || 'No preference')}</td><td>${esc(p.providers[s.location] || '—')}</td></tr>`).join('');
   const tags = (body.tags || []).map(t => `<code>${esc(t.key)}</code> = ${esc(t.value)}`).join(', ') || '—';
   return `<dl class="summary">
+    <dt>Region</dt><dd>${esc(p.region)}</dd>
     <dt>Resiliency level</dt><dd>${esc(p.resiliencyModel || p.model)}</dd>
     <dt>Connections</dt><dd>${esc(shape)} dedicated connection(s)</dd>
     <dt>SLA</dt><dd><b>${esc(p.sla)}</b></dd>
@@ -207,7 +209,15 @@ def wizard(b: Backend, q: dict[str, str]) -> Page:
         ]
     )
     data = data.replace("<", "\\u003c")  # nothing in the JSON can close the script element
-    body = f"""
+    # Colocation.md: each location is associated with a Region; the wizard orders in the
+    # Region chosen in the top bar and offers only its locations.
+    where = (
+        f'<p class="muted" id="wizard-region">Ordering in {region_cell(b.region)}: the locations'
+        " offered are this Region's. Choose another Region in the top bar to order there.</p>"
+    )
+    body = (
+        where
+        + f"""
 <ol id="steps" class="tabs" aria-label="Steps"><li data-step="type">Connection ordering type</li>
  <li data-step="level">Resiliency level</li><li data-step="configure">Configure connections</li>
  <li data-step="review">Review</li><li data-step="ordered">Download LOA</li></ol>
@@ -240,4 +250,5 @@ def wizard(b: Backend, q: dict[str, str]) -> Page:
 <section id="step-ordered" hidden><h2 tabindex="-1">Order placed</h2><div id="ordered"></div></section>
 </form>
 <script type="application/json" id="locations">{data}</script>"""
+    )
     return "Create a connection", body, SCRIPT + APPROVE_JS

@@ -351,3 +351,27 @@ def test_the_layout_holds_at_800px_and_every_field_has_a_label(walk: dict[str, A
     narrow = step(walk, "narrow")
     assert narrow["overflow"] == {}
     assert narrow["unlabelled"] == {}
+
+
+def test_the_region_selector_shows_each_regions_connections(
+    walk: dict[str, Any], console_server: ServerProcess
+) -> None:
+    regions = step(walk, "regions")
+    ordered = step(walk, "order")["connections"]
+    assert regions["selected"] == "us-east-1" and regions["westBefore"] == []
+    assert "US West (Oregon) us-west-2" in regions["wizardRegion"]
+    from dxlab.domain import catalog
+
+    assert set(regions["offered"]) == {loc.code for loc in catalog.locations_in("us-west-2")}
+    assert "us-west-2" in regions["review"]
+    west = regions["west"]
+    # It appears in us-west-2's list, with its Region on its page, and not in us-east-1's.
+    assert regions["westAfter"] == [west]
+    assert "US West (Oregon) us-west-2" in regions["westPage"] and "EqSe2-EQ" in regions["westPage"]
+    assert west not in regions["eastAfter"] and set(ordered) <= set(regions["eastAfter"])
+    assert regions["regionAfter"] == "us-east-1"
+    [conn] = console_server.client(ACCOUNT, region="us-west-2").describe_connections(
+        connectionId=west
+    )["connections"]
+    assert (conn["region"], conn["location"]) == ("us-west-2", "EqSe2-EQ")
+    assert "core" in regions["gatewaysEast"]

@@ -27,13 +27,15 @@ const checked = new Set(), pending = [];
 async function checkLinks(page) {
   try {
     const acct = await page.$eval('#account', e => e.value).catch(() => account);
+    // ... and in the page's Region (the top bar's selector): a resource has a page in its own.
+    const region = await page.$eval('#region', e => e.value).catch(() => 'us-east-1');
     const hrefs = await page.$$eval('a[href^="/console"]', as => as.map(a => a.getAttribute('href').split('#')[0]));
     for (const href of hrefs) {
-      const key = `${acct} ${href}`;
+      const key = `${acct} ${region} ${href}`;
       if (checked.has(key) || href.includes('/logout') || checked.size > 400) continue;
       checked.add(key);
-      const r = await checker.get(`${base}${href}${href.includes('?') ? '&' : '?'}account=${acct}`);
-      report.links.push({ href, account: acct, status: r.status() });
+      const r = await checker.get(`${base}${href}${href.includes('?') ? '&' : '?'}account=${acct}&region=${region}`);
+      report.links.push({ href, account: acct, region, status: r.status() });
     }
   } catch { /* the page moved on before its links were read */ }
 }
@@ -385,6 +387,44 @@ try {
     out.dc3 = await page.locator('.pair[data-site="dc3"]').innerText();
     out.dc3Reason = await page.locator('.pair[data-site="dc3"] .reason').innerText();
     return out;
+  });
+
+  // ---- Regions: the top bar's selector; a connection ordered in us-west-2 shows there only ----
+  await step('regions', async () => {
+    const ids = async () => page.$$eval('main a[href^="/console/connections/"]', as => as.map(a => a.textContent.trim()));
+    await page.goto(`${base}/console/connections`);
+    const selected = await page.locator('#region').inputValue();
+    await Promise.all([page.waitForURL(/region=us-west-2/), page.getByLabel('Region', { exact: true }).selectOption('us-west-2')]);
+    const westBefore = await ids();
+    // The wizard in us-west-2: it says the Region and offers that Region's locations only.
+    await page.locator('nav').getByRole('link', { name: 'Connection wizard' }).click();
+    const wizardRegion = await page.locator('#wizard-region').innerText();
+    await page.getByRole('button', { name: 'Create a connection' }).click();
+    await page.getByLabel('Classic').check();
+    await page.locator('#type-next').click();
+    const offered = await page.$$eval('#loc1 option', os => os.map(o => o.value));
+    await page.getByLabel('Bandwidth').selectOption('1Gbps');
+    await page.getByLabel('Location', { exact: true }).selectOption('EqSe2-EQ');
+    await page.locator('#configure-next').click();
+    await page.locator('#step-review').waitFor({ state: 'visible' });
+    const review = await page.locator('#review').innerText();
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.locator('#step-ordered').waitFor({ state: 'visible' });
+    const [west] = await page.$$eval('#loas a[href^="/console/connections/"]', as => as.map(a => a.textContent.trim()));
+    await page.locator('nav').getByRole('link', { name: 'Connections' }).click();
+    const westAfter = await ids();
+    await shot('region-west');
+    await page.getByRole('link', { name: west }).click();
+    const westPage = await page.locator('main').innerText();
+    // Back to US East (N. Virginia): the Oregon connection is gone from the list, the order's are there.
+    await Promise.all([page.waitForURL(/region=us-east-1/), page.getByLabel('Region', { exact: true }).selectOption('us-east-1')]);
+    const eastAfter = await ids();
+    await shot('region-east');
+    // Direct Connect gateways are global: the same list in every Region.
+    await page.locator('nav').getByRole('link', { name: 'Gateways' }).click();
+    const gatewaysEast = await page.locator('main table').first().innerText();
+    return { selected, westBefore, wizardRegion, offered, review, west, westAfter, westPage, eastAfter, gatewaysEast,
+             regionAfter: await page.locator('#region').inputValue() };
   });
 
   // ---- Across accounts: a hosted VIF accepted by its owner, a gateway association proposal ----

@@ -351,3 +351,48 @@ def test_dxlab_wizard_orders_in_the_region_it_is_given(server: Any, account: str
     assert "not a Direct Connect location in us-east-1 (it is in ap-northeast-1" in (
         refused.stdout + refused.stderr
     )
+
+
+def test_the_analysis_and_the_diagram_of_a_two_region_design(server: Any, account: str) -> None:
+    """One DX gateway, a connection and VIF in us-east-1 and in ap-northeast-1 (made through
+    boto3 signed for each Region): the analysis lists each Region's parts, the text report
+    names them, and the diagram draws a box per Region with the gateway outside both."""
+    east = server.client(account)
+    gid = east.create_direct_connect_gateway(directConnectGatewayName="world")[
+        "directConnectGateway"
+    ]["directConnectGatewayId"]
+    made = {}
+    for region, loc in (("us-east-1", "EqDC2"), ("ap-northeast-1", "EqTY2")):
+        dx = server.client(account, region=region)
+        conn = dx.create_connection(location=loc, bandwidth="1Gbps", connectionName=region)
+        vif = dx.create_private_virtual_interface(
+            connectionId=conn["connectionId"],
+            newPrivateVirtualInterface={
+                "virtualInterfaceName": region,
+                "vlan": 100,
+                "asn": 65000,
+                "directConnectGatewayId": gid,
+            },
+        )
+        made[region] = (loc, conn["connectionId"], vif["virtualInterfaceId"])
+    result = ext(server.endpoint, "GET", "/analyze", account=account)
+    regions = {r["region"]: r for r in result["regions"]}
+    assert set(regions) == set(made)
+    for region, (loc, cid, vid) in made.items():
+        assert regions[region]["locations"] == [loc]
+        assert regions[region]["connections"] == [cid]
+        assert regions[region]["virtualInterfaces"] == [vid]
+    svg = ext(server.endpoint, "GET", "/diagram.svg", account=account).decode()
+    assert svg.count('class="region"><title>AWS Region ') == 2
+    assert f"<title>Direct Connect gateway {gid} (global)</title>" in svg
+    env = {**os.environ, "AWS_ACCESS_KEY_ID": account, "AWS_SECRET_ACCESS_KEY": "x"}
+    text = subprocess.run(
+        [sys.executable, "-m", "dxlab.cli", "analyze", "--markdown", "--endpoint", server.endpoint],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    ).stdout
+    tokyo = made["ap-northeast-1"]
+    assert f"| ap-northeast-1 | EqTY2 | {tokyo[1]} | {tokyo[2]} |" in text

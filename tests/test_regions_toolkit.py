@@ -6,6 +6,7 @@ Region with the Direct Connect gateways outside them."""
 
 from __future__ import annotations
 
+import xml.etree.ElementTree as ET
 from dataclasses import replace
 
 from dxlab.domain import catalog
@@ -13,7 +14,7 @@ from dxlab.domain.topology import Advertisement, Vpc
 from dxlab.routing.network import Association, AwsGateway, Network
 from dxlab.toolkit import report
 from dxlab.toolkit.analyzer import analyze
-from tests.networks import DXGW, HIGH, build
+from tests.networks import DXGW, HIGH, VGW, build
 
 WEST_VGW = "vgw-0fedcba9876543210"
 # One connection in us-east-1 (Ashburn), one in us-west-2 (Seattle), one DX gateway.
@@ -103,3 +104,59 @@ def test_the_report_shows_the_regions_in_text_and_markdown() -> None:
         out.print(part)
     text = out.export_text()
     assert "Regions" in text and "us-west-2" in text and "EqSe2-EQ" in text
+
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def boxes(root: ET.Element, cls: str) -> dict[str, tuple[float, float, float, float]]:
+    """Tooltip -> (x, y, width, height) of every rect of class `cls`."""
+    return {
+        el.findtext(f"{SVG}title") or "": tuple(  # type: ignore[misc]
+            float(el.get(k) or 0) for k in ("x", "y", "width", "height")
+        )
+        for el in root.iter(f"{SVG}rect")
+        if cls in (el.get("class") or "").split()
+    }
+
+
+def inside(inner: tuple[float, ...], outer: tuple[float, ...]) -> bool:
+    x, y, w, h = inner
+    ox, oy, ow, oh = outer
+    return ox <= x and oy <= y and x + w <= ox + ow and y + h <= oy + oh
+
+
+def test_the_diagram_draws_a_box_per_region_and_dx_gateways_outside_them() -> None:
+    from dxlab.toolkit.diagram import render_svg
+
+    net = two_regions()
+    root = ET.fromstring(render_svg(net, title="two Regions"))
+    regions = boxes(root, "region")
+    assert set(regions) == {"AWS Region us-east-1", "AWS Region us-west-2"}
+    east, west = regions["AWS Region us-east-1"], regions["AWS Region us-west-2"]
+    text = [t.text or "" for t in root.iter(f"{SVG}text")]
+    assert "US East (N. Virginia)" in text and "US West (Oregon)" in text
+    # Each location, and each Region's VGW and VPC, inside its own Region's box only.
+    locations = boxes(root, "loc")
+    assert inside(locations["Equinix DC2/DC11, Ashburn, VA"], east)
+    [seattle] = [b for t, b in locations.items() if "Seattle" in t]
+    assert inside(seattle, west) and not inside(seattle, east)
+    gws = {t.split()[0]: b for t, b in boxes(root, "gw").items()}
+    assert inside(gws[VGW], east) and inside(gws[WEST_VGW], west)
+    vpcs = {t.split()[1]: b for t, b in boxes(root, "vpc").items()}
+    assert inside(vpcs["prod"], east) and inside(vpcs["west"], west)
+    # The Direct Connect gateway is global: outside both boxes, between them.
+    [(title, dxgw)] = boxes(root, "dxgw").items()
+    assert title == f"Direct Connect gateway {DXGW} (global)"
+    assert not any(_overlap(dxgw, r) for r in regions.values())
+    assert east[1] + east[3] <= dxgw[1] and dxgw[1] + dxgw[3] <= west[1]
+    # Each VIF's line to the gateway says its Region; the associations reach both Regions.
+    edges = [el.findtext(f"{SVG}title") or "" for el in root.iter(f"{SVG}path")]
+    assert f"dxvif-00000001 (us-east-1) to {DXGW}" in edges
+    assert f"dxvif-00000002 (us-west-2) to {DXGW}" in edges
+    assert any(e.startswith(f"{WEST_VGW} (us-west-2), allowed prefixes") for e in edges)
+    assert any(e.startswith(f"{VGW} (us-east-1), allowed prefixes") for e in edges)
+
+
+def _overlap(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
+    return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]

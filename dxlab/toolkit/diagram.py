@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from html import escape
 
 from dxlab.domain import catalog
+from dxlab.domain.regions import region_name
 from dxlab.domain.states import ConnectionState, VirtualInterfaceState
 from dxlab.routing.network import Failure, Link, Network, Vif
 
@@ -27,7 +28,7 @@ SITE_X, SITE_W, ROUTER_H = 20, 190, 40
 LOC_X, LOC_W = 420, 180
 VIF_X, VIF_W, VIF_H = 660, 172, 38
 DXGW_X, DXGW_W = 872, 232
-REGION_X = 1125
+BAND_X = LOC_X - 5  # a Region's box: from its locations to the VPCs
 GW_X, GW_W = 1140, 160
 VPC_X, VPC_W = 1340, 130
 PUBLIC = "public"
@@ -52,7 +53,7 @@ text{font-family:'DejaVu Sans',Helvetica,Arial,sans-serif;font-size:11px;fill:#1
 .site{fill:#eef2f7;stroke:#7b8794}.router{fill:#fff;stroke:#3e4c59}
 .loc{fill:#fff7eb;stroke:#d9822b}.device{fill:#fff;stroke:#d9822b}
 .vif{fill:#fff;stroke:#3e4c59}.dxgw{fill:#f0f4ff;stroke:#4c6fff}
-.region{fill:#f7fbf4;stroke:#5c9e31;stroke-dasharray:6 4}.gw{fill:#fff;stroke:#5c9e31}
+.region{fill:#f7fbf4;stroke:#5c9e31;stroke-dasharray:6 4}.region-text{fill:#3f7a1d}.gw{fill:#fff;stroke:#5c9e31}
 .vpc{fill:#e9f5e1;stroke:#5c9e31}
 .edge{fill:none;stroke:#3e4c59;stroke-width:1.6}.aws{fill:none;stroke:#7b8794;stroke-width:1.2}
 .failed{stroke:#d64545 !important;stroke-width:2.4}
@@ -154,6 +155,9 @@ class _Diagram:
             self.vifs_of[vif.connection_id].append(vif)
         self.link_y: dict[str, float] = {}
         self.vif_box: dict[str, _Box] = {}
+        self.gw_tops: dict[str, float] = {}  # VGW/TGW id or "public:<region>" -> top
+        self.dx_tops: dict[str, float] = {}  # Direct Connect gateway id -> top
+        self.vpc_tops: dict[str, float] = {}
         self.bottom: float = TOP
 
     # -- what is down ---------------------------------------------------------------
@@ -194,8 +198,40 @@ class _Diagram:
             else (f"virtual interface is {state}", "failed")
         )
 
-    # -- the middle: locations, devices, connections, VIFs --------------------------
-    def draw_locations(self) -> None:
+    # -- the middle: one box per AWS Region, with its locations, devices and VIFs ------
+    def region_of(self, location: str) -> str:
+        loc = catalog.location(location)
+        return loc.region if loc else self.net.region
+
+    def regions(self) -> list[str]:
+        """The Regions drawn, the one asked about first (Colocation.md: each location is
+        associated with a Region; EC2's VGWs and TGWs are regional)."""
+        found = {self.region_of(lk.location) for lk in self.net.links.values()}
+        found |= {v.location_region for v in self.net.vifs.values()}
+        found |= {g.region for g in self.net.gateways.values()}
+        return sorted(found or {self.net.region}, key=lambda r: (r != self.net.region, r))
+
+    def draw_regions(self) -> None:
+        """Each Region a box across the AWS side; the Direct Connect gateways are global
+        (direct-connect-gateways-intro.md), so they sit between the boxes, outside every
+        one, halfway down: VIFs of the Regions above reach down to them, those below up."""
+        regions = self.regions()
+        dx_gateways = self._dx_gateways()
+        middle = (len(regions) - 1) // 2
+        y: float = TOP
+        for i, region in enumerate(regions):
+            y = self._region(region, y)
+            if i == middle and dx_gateways:
+                y = self._global(dx_gateways, y)
+        self.bottom = max(self.bottom, y)
+        for link in self.net.links.values():
+            self._vifs(link)
+
+    def _region(self, region: str, start: float) -> float:
+        """One Region's box: its locations in the middle, its gateways and VPCs on the
+        right. Returns where the next box may start."""
+        at = len(self.c.parts)
+        top = start + 30
         by_loc: dict[str, dict[str, list[Link]]] = defaultdict(lambda: defaultdict(list))
 
         def order(lk: Link) -> tuple[str, str, str, bool, str, str]:
@@ -205,44 +241,95 @@ class _Diagram:
             return (lk.location, lk.device, lag.name + lag.id, lk.id != lag.id, lk.name, lk.id)
 
         for link in sorted(self.net.links.values(), key=order):
-            by_loc[link.location][link.device].append(link)
-        y: float = TOP
+            if self.region_of(link.location) == region:
+                by_loc[link.location][link.device].append(link)
+        y = top
         for code, devices in by_loc.items():
-            loc = catalog.location(code)
-            start, at = y, len(self.c.parts)
-            y += 30
-            for device, links in devices.items():
-                dev_top = y
-                for link in links:
-                    slots = max(1, len(self.vifs_of.get(link.id, [])))
-                    self.link_y[link.id] = y + slots * SLOT / 2
-                    for i, vif in enumerate(self.vifs_of.get(link.id, [])):
-                        self.vif_box[vif.id] = _Box(
-                            VIF_X, y + i * SLOT + (SLOT - VIF_H) / 2, VIF_W, VIF_H
-                        )
-                    y += slots * SLOT
-                self._device(
-                    device, code, _Box(LOC_X + 12, dev_top + 3, LOC_W - 24, y - dev_top - 6)
-                )
-                y += 6
-            box = _Box(LOC_X, start, LOC_W, y - start + 4)
-            failed = self.is_failed("location", code)
-            # Drawn now that its height is known, but under its devices.
-            self.c.parts.insert(
-                at,
-                self._rect_svg(
-                    box, "loc" + (" failed" if failed else ""), loc.name if loc else code
-                ),
-            )
-            self.c.text(LOC_X + 10, start + 18, code, "head" + (" bad" if failed else ""))
-            label = "FAILED" if failed else (loc.region if loc else "")
-            self.c.text(
-                LOC_X + LOC_W - 10, start + 18, label, "small" + (" bad" if failed else ""), "end"
-            )
-            y = box.y + box.h + 18
-        self.bottom = max(self.bottom, y)
-        for link in self.net.links.values():
-            self._vifs(link)
+            y = self._location(code, devices, y)
+        bottom = max(y, self._place_right(region, top), top + 40)
+        band = _Box(BAND_X, start, WIDTH - 10 - BAND_X, bottom - start + 6)
+        self.c.parts.insert(at, self._rect_svg(band, "region", f"AWS Region {region}"))
+        self.c.text(band.x + 10, start + 19, f"AWS Region {region}", "head region-text")
+        self.c.text(band.x + band.w - 10, start + 19, region_name(region), "small", "end")
+        return band.y + band.h + 22
+
+    def _location(self, code: str, devices: dict[str, list[Link]], y: float) -> float:
+        loc = catalog.location(code)
+        start, at = y, len(self.c.parts)
+        y += 30
+        for device, links in devices.items():
+            dev_top = y
+            for link in links:
+                slots = max(1, len(self.vifs_of.get(link.id, [])))
+                self.link_y[link.id] = y + slots * SLOT / 2
+                for i, vif in enumerate(self.vifs_of.get(link.id, [])):
+                    self.vif_box[vif.id] = _Box(
+                        VIF_X, y + i * SLOT + (SLOT - VIF_H) / 2, VIF_W, VIF_H
+                    )
+                y += slots * SLOT
+            self._device(device, code, _Box(LOC_X + 12, dev_top + 3, LOC_W - 24, y - dev_top - 6))
+            y += 6
+        box = _Box(LOC_X, start, LOC_W, y - start + 4)
+        failed = self.is_failed("location", code)
+        # Drawn now that its height is known, but under its devices.
+        self.c.parts.insert(
+            at,
+            self._rect_svg(box, "loc" + (" failed" if failed else ""), loc.name if loc else code),
+        )
+        self.c.text(LOC_X + 10, start + 18, code, "head" + (" bad" if failed else ""))
+        if failed:
+            self.c.text(LOC_X + LOC_W - 10, start + 18, "FAILED", "small bad", "end")
+        return box.y + box.h + 18
+
+    def _place_right(self, region: str, top: float) -> float:
+        """Where the Region's VGWs and TGWs (near the VIFs attached to them), the AWS public
+        services its public VIFs reach, and the VPCs behind them go; their bottom."""
+        net = self.net
+        want: dict[str, list[float]] = defaultdict(list)
+        for gid, gw in net.gateways.items():
+            if gw.region == region:
+                want[gid] = []
+        for vif in net.vifs.values():
+            if vif.id not in self.vif_box:
+                continue
+            if vif.gateway_id in net.gateways and net.gateways[vif.gateway_id].region == region:
+                want[vif.gateway_id].append(self.vif_box[vif.id].mid)
+            elif not vif.gateway_id and vif.location_region == region:
+                want[f"{PUBLIC}:{region}"].append(self.vif_box[vif.id].mid)
+        tops = _place(((g, _mean(ys, NOWHERE), 52.0) for g, ys in want.items()), top, 16)
+        self.gw_tops.update(tops)
+        home = self.regions()[0]
+        vpc_want = {}
+        for vpc in net.topology.vpcs:
+            gid = net.vpc_gateways.get(vpc.name, vpc.gateway or "")
+            if gid in tops:
+                vpc_want[vpc.name] = tops[gid] + 26
+            elif gid not in net.gateways and region == home:  # no known gateway: the first box
+                vpc_want[vpc.name] = NOWHERE
+        vpcs = _place(((v, y, 52.0) for v, y in vpc_want.items()), top, 16)
+        self.vpc_tops.update(vpcs)
+        return max([t + 52 for t in (*tops.values(), *vpcs.values())], default=top)
+
+    def _dx_gateways(self) -> list[str]:
+        """The Direct Connect gateways drawn, those of the lowest VIFs first."""
+        rank: dict[str, int] = {}
+        ordered = sorted(self.net.vifs.values(), key=lambda v: (v.location_region, v.vlan, v.id))
+        for i, vif in enumerate(ordered):
+            if vif.gateway_id and vif.gateway_id not in self.net.gateways:
+                rank.setdefault(vif.gateway_id, i)
+        for assoc in self.net.associations:
+            rank.setdefault(assoc.dx_gateway_id, len(rank) + len(ordered))
+        return sorted(rank, key=lambda g: (rank[g], g))
+
+    def _global(self, dx_gateways: list[str], y: float) -> float:
+        """The Direct Connect gateways, outside every Region box: they are global."""
+        self.c.text(DXGW_X, y + 4, "GLOBAL", "col")
+        y += 14
+        for gid in dx_gateways:
+            self.dx_tops[gid] = y
+            sitelink = sum(1 for v in self.net.vifs.values() if v.sitelink and v.gateway_id == gid)
+            y += 52 + 16 + (14 if sitelink >= 2 else 0)
+        return y + 10
 
     def _rect_svg(self, box: _Box, cls: str, title: str) -> str:
         canvas = _Canvas()
@@ -363,56 +450,43 @@ class _Diagram:
             self.c.curve(LOC_X - 120, y, LOC_X + 12, y, cls + " unpatched", tip)
             self.c.text(LOC_X - 124, y + 3, "no cross-connect", "small", "end")
         ink = f" {INK[tone]}" if tone else ""
-        self.c.text(LOC_X - 8, y - 5, link.id, "mono" + ink, "end")
-        self.c.text(LOC_X - 8, y + 13, _fit(problem or link.name, 170, 5.6), "small" + ink, "end")
+        self.c.text(LOC_X - 12, y - 5, link.id, "mono" + ink, "end")
+        self.c.text(LOC_X - 12, y + 13, _fit(problem or link.name, 166, 5.6), "small" + ink, "end")
 
-    # -- the right: gateways and VPCs -----------------------------------------------
+    # -- the edges, the gateways and the VPCs --------------------------------------
     def draw_gateways(self) -> None:
         net = self.net
-        dxgw_vifs: dict[str, list[float]] = defaultdict(list)
-        gw_want: dict[str, list[float]] = defaultdict(list)
+        gw_tops, dx_tops, vpc_tops = self.gw_tops, self.dx_tops, self.vpc_tops
         for vif in net.vifs.values():
             if vif.id not in self.vif_box:
                 continue
-            y = self.vif_box[vif.id].mid
-            if vif.gateway_id in net.gateways:
-                gw_want[vif.gateway_id].append(y)
+            box = self.vif_box[vif.id]
+            target = (
+                vif.gateway_id
+                if vif.gateway_id in net.gateways
+                else (vif.gateway_id or f"{PUBLIC}:{vif.location_region}")
+            )
+            if target in gw_tops:
+                x2, y2 = GW_X, gw_tops[target] + 26
+            elif target in dx_tops:
+                x2, y2 = DXGW_X, dx_tops[target] + 26
             else:
-                dxgw_vifs[vif.gateway_id or PUBLIC].append(y)
+                continue
+            tone = self.vif_problem(vif)[1]
+            self.c.curve(
+                box.x + box.w,
+                box.mid,
+                x2,
+                y2,
+                "aws" + (f" {tone}" if tone else ""),
+                f"{vif.id} ({vif.location_region}) to {net.label(target)}",
+            )
         for assoc in net.associations:
-            dxgw_vifs.setdefault(assoc.dx_gateway_id, [])
-        dx_tops = _place(((g, _mean(ys, NOWHERE), 52.0) for g, ys in dxgw_vifs.items()), TOP, 16)
-        for assoc in net.associations:
-            gw_want[assoc.gateway_id].append(dx_tops[assoc.dx_gateway_id] + 26)
-        gw_tops = _place(
-            ((g, _mean(gw_want.get(g, []), NOWHERE), 52.0) for g in net.gateways), TOP + 26, 16
-        )
-        vpc_want = {
-            v.name: gw_tops.get(net.vpc_gateways.get(v.name, v.gateway or ""), NOWHERE) + 26
-            for v in net.topology.vpcs
-        }
-        vpc_tops = _place(((v, y, 52.0) for v, y in vpc_want.items()), TOP + 26, 16)
-        bottom = max([t + 52 for t in (*gw_tops.values(), *vpc_tops.values())], default=TOP + 60)
-        region = _Box(REGION_X, TOP - 4, WIDTH - REGION_X - 10, bottom - TOP + 20)
-        self.c.rect(region, "region", "AWS Region")
-        regions = sorted({g.region for g in net.gateways.values()} | {net.region})
-        self.c.text(REGION_X + 10, TOP + 12, "AWS Region " + ", ".join(regions), "head")
-        for vif in net.vifs.values():
-            if vif.id in self.vif_box:
-                box = self.vif_box[vif.id]
-                target = (
-                    vif.gateway_id if vif.gateway_id in net.gateways else (vif.gateway_id or PUBLIC)
+            if assoc.gateway_id in gw_tops and assoc.dx_gateway_id in dx_tops:
+                gw = net.gateways[assoc.gateway_id]
+                tip = f"{assoc.gateway_id} ({gw.region}), allowed prefixes: " + (
+                    ", ".join(assoc.allowed_prefixes) or "the VPC CIDRs"
                 )
-                x2, y2 = (
-                    (GW_X, gw_tops[target] + 26)
-                    if target in gw_tops
-                    else (DXGW_X, dx_tops[target] + 26)
-                )
-                tone = self.vif_problem(vif)[1]
-                self.c.curve(box.x + box.w, box.mid, x2, y2, "aws" + (f" {tone}" if tone else ""))
-        for assoc in net.associations:
-            if assoc.gateway_id in gw_tops:
-                tip = "allowed prefixes: " + (", ".join(assoc.allowed_prefixes) or "the VPC CIDRs")
                 self.c.curve(
                     DXGW_X + DXGW_W,
                     dx_tops[assoc.dx_gateway_id] + 26,
@@ -443,18 +517,20 @@ class _Diagram:
             )
         for gid, top in dx_tops.items():
             box = _Box(DXGW_X, top, DXGW_W, 52)
-            self.c.rect(box, "dxgw", gid)
-            label = "AWS public services" if gid == PUBLIC else "Direct Connect gateway"
-            self.c.text(box.x + 10, top + 18, label, "head")
-            self.c.text(
-                box.x + 10,
-                top + 36,
-                "Amazon's public prefixes" if gid == PUBLIC else gid,
-                "mono small",
-            )
+            self.c.rect(box, "dxgw", f"Direct Connect gateway {gid} (global)")
+            self.c.text(box.x + 10, top + 18, "Direct Connect gateway", "head")
+            name = net.gateway_names.get(gid, "")
+            self.c.text(box.x + DXGW_W - 8, top + 18, _fit(name, 70), "small", "end")
+            self.c.text(box.x + 10, top + 36, gid, "mono small")
         for gid, top in gw_tops.items():
-            gw = net.gateways[gid]
             box = _Box(GW_X, top, GW_W, 52)
+            if gid.startswith(f"{PUBLIC}:"):
+                region = gid.partition(":")[2]
+                self.c.rect(box, "dxgw", f"AWS public services of {region}")
+                self.c.text(box.x + 8, top + 18, "AWS public services", "small")
+                self.c.text(box.x + 8, top + 33, "Amazon's public prefixes", "small")
+                continue
+            gw = net.gateways[gid]
             self.c.rect(box, "gw", f"{gid} ASN {gw.amazon_asn} {gw.region}")
             self.c.text(
                 box.x + 8,
@@ -465,6 +541,8 @@ class _Diagram:
             self.c.text(box.x + 8, top + 33, _fit(gid, GW_W - 10, 6.1), "mono")
             self.c.text(box.x + 8, top + 46, f"ASN {gw.amazon_asn}", "small")
         for vpc in net.topology.vpcs:
+            if vpc.name not in vpc_tops:
+                continue
             top = vpc_tops[vpc.name]
             gid = net.vpc_gateways.get(vpc.name, vpc.gateway or "")
             if gid in gw_tops:
@@ -480,12 +558,9 @@ class _Diagram:
                 f"{vpc.instance} · {icmp}",
                 "small" + ("" if vpc.icmp else " bad"),
             )
-        self.bottom = max(
-            self.bottom, region.y + region.h + 20, *(t + 70 for t in dx_tops.values())
-        )
 
     def svg(self, title: str) -> str:
-        self.draw_locations()
+        self.draw_regions()
         self.draw_customer()
         self.draw_gateways()
         c = self.c

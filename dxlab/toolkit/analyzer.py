@@ -54,12 +54,14 @@ class Analysis:
 
     @property
     def single_points_of_failure(self) -> list[dict[str, object]]:
-        return [
-            {"kind": f.kind, "id": f.id, "lost": sorted(lost)}
-            | ({"region": self.region_of[f]} if f in self.region_of else {})
-            for f, lost in sorted(self.singles.items(), key=lambda kv: str(kv[0]))
-            if lost
-        ]
+        out: list[dict[str, object]] = []
+        for f, lost in sorted(self.singles.items(), key=lambda kv: str(kv[0])):
+            if lost:
+                entry: dict[str, object] = {"kind": f.kind, "id": f.id, "lost": sorted(lost)}
+                if f in self.region_of:  # an AWS-side domain: its location's Region
+                    entry["region"] = self.region_of[f]
+                out.append(entry)
+        return out
 
     def to_json(self) -> dict[str, object]:
         scenarios = [

@@ -207,7 +207,7 @@ def _regions(result: dict[str, Any]) -> list[Section]:
     regions = result.get("regions") or []
     if not regions:
         return []
-    rows = [
+    rows: list[tuple[str, ...]] = [
         (
             str(r["region"]),
             ", ".join(r["locations"]),

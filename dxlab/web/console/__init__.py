@@ -154,8 +154,8 @@ def handle(
     except session.Refused as exc:  # an unknown Region in the URL: say so, change nothing
         if rest.startswith("api/"):
             return exc.status, "application/json", orjson.dumps({"message": exc.message}), cookies
-        body = f'<p class="error" role="alert">{escape(exc.message)}</p>'
-        text = page("Unknown Region", body, account, strict, rest, region=app.settings.region)
+        note = f'<p class="error" role="alert">{escape(exc.message)}</p>'
+        text = page("Unknown Region", note, account, strict, rest, region=app.settings.region)
         return exc.status, HTML, text.encode(), cookies
     cookies = cookies + region_cookies
     backend = Backend(app, account, request_id, region)

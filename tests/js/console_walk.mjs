@@ -423,6 +423,7 @@ try {
     // Direct Connect gateways are global: the same list in every Region.
     await page.locator('nav').getByRole('link', { name: 'Gateways' }).click();
     const gatewaysEast = await page.locator('main table').first().innerText();
+    await shot('region-gateways');
     return { selected, westBefore, wizardRegion, offered, review, west, westAfter, westPage, eastAfter, gatewaysEast,
              regionAfter: await page.locator('#region').inputValue() };
   });

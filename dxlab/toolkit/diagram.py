@@ -158,6 +158,7 @@ class _Diagram:
         self.gw_tops: dict[str, float] = {}  # VGW/TGW id or "public:<region>" -> top
         self.dx_tops: dict[str, float] = {}  # Direct Connect gateway id -> top
         self.vpc_tops: dict[str, float] = {}
+        self.home = net.region
         self.bottom: float = TOP
 
     # -- what is down ---------------------------------------------------------------
@@ -216,6 +217,7 @@ class _Diagram:
         (direct-connect-gateways-intro.md), so they sit between the boxes, outside every
         one, halfway down: VIFs of the Regions above reach down to them, those below up."""
         regions = self.regions()
+        self.home = regions[0]  # VPCs behind no known gateway are drawn in its box
         dx_gateways = self._dx_gateways()
         middle = (len(regions) - 1) // 2
         y: float = TOP
@@ -298,7 +300,7 @@ class _Diagram:
                 want[f"{PUBLIC}:{region}"].append(self.vif_box[vif.id].mid)
         tops = _place(((g, _mean(ys, NOWHERE), 52.0) for g, ys in want.items()), top, 16)
         self.gw_tops.update(tops)
-        home = self.regions()[0]
+        home = self.home
         vpc_want = {}
         for vpc in net.topology.vpcs:
             gid = net.vpc_gateways.get(vpc.name, vpc.gateway or "")
@@ -325,10 +327,13 @@ class _Diagram:
         """The Direct Connect gateways, outside every Region box: they are global."""
         self.c.text(DXGW_X, y + 4, "GLOBAL", "col")
         y += 14
+        sitelink: dict[str, int] = defaultdict(int)  # room for the SiteLink line under it
+        for vif in self.net.vifs.values():
+            if vif.sitelink:
+                sitelink[vif.gateway_id] += 1
         for gid in dx_gateways:
             self.dx_tops[gid] = y
-            sitelink = sum(1 for v in self.net.vifs.values() if v.sitelink and v.gateway_id == gid)
-            y += 52 + 16 + (14 if sitelink >= 2 else 0)
+            y += 52 + 16 + (14 if sitelink[gid] >= 2 else 0)
         return y + 10
 
     def _rect_svg(self, box: _Box, cls: str, title: str) -> str:

@@ -396,3 +396,50 @@ def test_the_analysis_and_the_diagram_of_a_two_region_design(server: Any, accoun
     ).stdout
     tokyo = made["ap-northeast-1"]
     assert f"| ap-northeast-1 | EqTY2 | {tokyo[1]} | {tokyo[2]} |" in text
+
+
+def test_every_location_of_a_region_fails_at_once_and_comes_back(server: Any, account: str) -> None:
+    """`dxlab fail region us-west-2`: every Direct Connect location of the Region goes down
+    (whichever Region the request is signed for); the other Region's connections stay up."""
+    from dxlab.cli.client import ExtensionError
+
+    east, west = server.client(account), server.client(account, region="us-west-2")
+    east_conn = east.create_connection(location="EqDC2", bandwidth="1Gbps", connectionName="e")
+    west_conns = [
+        west.create_connection(location=loc, bandwidth="1Gbps", connectionName=loc)
+        for loc in ("EqSe2-EQ", "CSDE1")
+    ]
+    for body, words in (
+        ({"kind": "region", "id": "mars-east-1"}, "'mars-east-1' is not an AWS Region with"),
+        ({"kind": "region", "id": "us-east-2"}, "'us-east-2' is not an AWS Region with"),
+        ({"kind": "region"}, "id is required"),
+    ):
+        with pytest.raises(ExtensionError) as refused:
+            ext(server.endpoint, "POST", "/failures", body, account=account)
+        assert refused.value.status == 400 and words in str(refused.value), str(refused.value)
+    assert ext(server.endpoint, "GET", "/failures", account=account)["failures"] == []
+    failure = ext(
+        server.endpoint,
+        "POST",
+        "/failures",
+        {"kind": "region", "id": "us-west-2", "minutes": 5},
+        account=account,
+    )
+    assert sorted(failure["connections"]) == sorted(c["connectionId"] for c in west_conns)
+    states = {
+        c["connectionId"]: c["connectionState"] for c in west.describe_connections()["connections"]
+    }
+    assert set(states.values()) == {"down"}
+    [still] = east.describe_connections()["connections"]
+    assert (still["connectionId"], still["connectionState"]) == (
+        east_conn["connectionId"],
+        "available",
+    )
+    analysis = ext(server.endpoint, "GET", "/analyze", account=account)
+    assert analysis["active_failures"] == sorted(
+        f"location:{loc.code}" for loc in catalog.locations_in("us-west-2")
+    )
+    ext(server.endpoint, "DELETE", f"/failures/{failure['failureId']}", account=account)
+    assert {c["connectionState"] for c in west.describe_connections()["connections"]} == {
+        "available"
+    }

@@ -222,7 +222,8 @@ def register(main: click.Group, endpoint_option: Callable[[Any], Any], call: Cal
     @click.option("--json", "as_json", is_flag=True, help="Print the failure as JSON.")
     @endpoint_option
     def fail(kind: str, target: str, minutes: int | None, as_json: bool, endpoint: str) -> None:
-        """Take an AWS device, connection, location, customer router or data center down (beyond AWS)."""
+        """Take an AWS device, connection, location, every location of a Region, a customer router
+        or a data center down (beyond AWS)."""
         from dxlab.cli.client import ext
 
         body: dict[str, Any] = {"kind": kind, "id": target}

@@ -21,7 +21,9 @@ DEFAULT_MINUTES = 180
 STATUSES: tuple[str, ...] = tuple(s.value for s in TestStatus)
 
 # Failure domains `dxlab fail` can take down (beyond AWS, which only tests BGP sessions).
-FAILURE_KINDS = ("device", "connection", "location", "router", "site")
+# A region is every Direct Connect location of that AWS Region at once (Colocation.md: each
+# location is associated with a Region): the designs that span Regions are asked about it.
+FAILURE_KINDS = ("device", "connection", "location", "router", "site", "region")
 
 _ALNUM = string.ascii_lowercase + string.digits
 

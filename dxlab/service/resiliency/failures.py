@@ -1,8 +1,8 @@
 """Injected failures, beyond AWS's BGP failover test: an AWS device, a connection (a fiber
 cut), a whole location, a customer router or a data center goes down for some minutes —
 exactly the failures the maximum resiliency model promises to survive
-(maximum_resiliency.md) — and comes back by itself (a durable timer) or with
-`dxlab restore`.
+(maximum_resiliency.md), and beyond them every location of a Region at once — and comes
+back by itself (a durable timer) or with `dxlab restore`.
 
 While a failure is active, each connection or LAG it takes down shows `down` (stored, so
 every Describe* agrees), and the VIFs on it follow from the data plane: the failure's
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from dxlab.domain import catalog
 from dxlab.domain import failover as rules
 from dxlab.domain.errors import Conflict, NotFound, ValidationError
 from dxlab.domain.states import (
@@ -72,6 +73,15 @@ def _target(uow: UnitOfWork, ctx: Context, kind: str, target: str) -> Target:
     if kind == "location":
         require_location(ctx, target)
         return [r for r in links if r.doc.get("location") == target], [("location", target)], []
+    if kind == "region":  # every location of the Region, whichever Region the request is for
+        codes = sorted(loc.code for loc in catalog.locations_in(target))
+        if not codes:
+            known = ", ".join(catalog.regions())
+            raise ValidationError(
+                f"{target!r} is not an AWS Region with Direct Connect locations; use one of: {known}"
+            )
+        hit = [r for r in links if r.doc.get("location") in codes]
+        return hit, [("location", code) for code in codes], []
     topology, resolved = load_topology(uow, ctx.account)
     if not topology.routers:
         raise ValidationError(

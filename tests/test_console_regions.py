@@ -97,6 +97,11 @@ def test_gateways_and_resiliency_groups_are_global_with_each_parts_region(
             f'<code>{east_vif}</code> <span class="region">us-east-1</span>' in page
             and f'<code>{west_vif}</code> <span class="region">us-west-2</span>' in page
         ), region
+    # The analysis is the whole network's: each Region with its own parts.
+    analysis = html(server, "/console/analysis", account, "us-west-2")
+    assert "<h2>Regions</h2>" in analysis
+    for region, (conn, vif) in ((r, made[r]) for r in ("us-east-1", "us-west-2")):
+        assert f"<td>{region}</td>" in analysis and conn in analysis and vif in analysis
     # The wizard's resiliency group of a us-west-2 order, seen from us-east-1.
     order = {"model": "high", "bandwidth": "1Gbps", "locations": ["EqSe2-EQ", "CSDE1"]}
     placed = ext(

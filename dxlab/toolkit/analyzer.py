@@ -112,6 +112,9 @@ class _CutCache:
     ) -> None:
         self.deps = deps
         self.region_of = region_of
+        # A design in one Region (most): every candidate list is lost with that Region.
+        regions = set(region_of.values())
+        self.one_region = next(iter(regions)) if len(regions) == 1 else ""
         self.memo: dict[
             tuple[SessionKey, ...],
             tuple[frozenset[Failure], frozenset[frozenset[Failure]], str],
@@ -123,8 +126,11 @@ class _CutCache:
         """The single and pair cuts, and the Region whose loss alone cuts every key ("")."""
         memo_key = tuple(keys)
         if memo_key not in self.memo:
-            regions = {self.region_of[k] for k in keys}
-            only = next(iter(regions)) if len(regions) == 1 else ""
+            if self.one_region:
+                only = self.one_region if keys else ""
+            else:
+                regions = {self.region_of[k] for k in keys}
+                only = next(iter(regions)) if len(regions) == 1 else ""
             self.memo[memo_key] = (*_cuts([self.deps[k] for k in keys]), only)
         singles, doubles, region = self.memo[memo_key]
         return (

@@ -443,3 +443,22 @@ def test_every_location_of_a_region_fails_at_once_and_comes_back(server: Any, ac
     assert {c["connectionState"] for c in west.describe_connections()["connections"]} == {
         "available"
     }
+
+
+def test_the_wizard_orders_in_another_region_after_a_connection_was_deleted(
+    server: Any, account: str
+) -> None:
+    """The wizard adds its customer side to the loaded topology: a connection deleted since
+    (its router stays, unpatched) must not stop the next order, here in another Region."""
+    east = {"model": "dev-test", "bandwidth": "1Gbps", "locations": ["EqDC2"]}
+    first = ext(server.endpoint, "POST", "/wizard/order", east, account=account)
+    gone, kept = first["connectionIds"]
+    server.client(account).delete_connection(connectionId=gone)
+    west = {"model": "dev-test", "bandwidth": "1Gbps", "locations": ["EqSe2-EQ"]}
+    second = ext(
+        server.endpoint, "POST", "/wizard/order", west, account=account, region="us-west-2"
+    )
+    assert second["region"] == "us-west-2"
+    loaded = ext(server.endpoint, "GET", "/topology", account=account)["yaml"]
+    assert gone not in loaded and kept in loaded
+    assert all(c in loaded for c in second["connectionIds"])

@@ -18,18 +18,25 @@ from dxlab.service.snapshot import TOPOLOGY_KIND, load_topology
 from dxlab.store.repository import Record, UnitOfWork
 
 
-def _resolve_links(uow: UnitOfWork, ctx: Context, refs: tuple[str, ...], router: str) -> list[str]:
+def live_links(uow: UnitOfWork, account: str) -> tuple[set[str], dict[str, list[str]]]:
+    """The ids of the account's connections and LAGs that exist, and their ids by name:
+    what a router's `connections` may name."""
     by_name: dict[str, list[str]] = {}
     live: set[str] = set()
     for kind, name_field, lifecycle in (
         ("connection", "connectionName", CONNECTION),
         ("lag", "lagName", LAG),
     ):
-        for rec in uow.list(kind, account=ctx.account):
+        for rec in uow.list(kind, account=account):
             if rec.doc.get(lifecycle.field) not in lifecycle.live:
                 continue
             live.add(rec.id)
             by_name.setdefault(str(rec.doc.get(name_field)), []).append(rec.id)
+    return live, by_name
+
+
+def _resolve_links(uow: UnitOfWork, ctx: Context, refs: tuple[str, ...], router: str) -> list[str]:
+    live, by_name = live_links(uow, ctx.account)
     out = []
     for ref in refs:
         if ref in live:

@@ -224,10 +224,30 @@ def _register_customer_side(uow: UnitOfWork, ctx: Context, slots: list[tuple[str
     from dxlab.toolkit.customer_side import customer_side, to_yaml
 
     topology, _ = load_topology(uow, ctx.account)
-    existing = topology.raw if topology.sites else None
+    existing = _without_deleted_links(uow, ctx, topology.raw) if topology.sites else None
     text = to_yaml(customer_side(slots, existing))
     install(uow, ctx, text, "wizard")
     return text
+
+
+def _without_deleted_links(uow: UnitOfWork, ctx: Context, raw: dict[str, Any]) -> dict[str, Any]:
+    """The loaded topology without its routers' references to connections or LAGs that no
+    longer exist (a router's cross-connect went with its deleted connection; the router
+    stays, unpatched): else adding a new order's customer side, in this Region or
+    another, would fail on a connection deleted since."""
+    import copy
+
+    from dxlab.service.customer.topology import live_links
+
+    live, by_name = live_links(uow, ctx.account)
+    data = copy.deepcopy(raw)
+    for site in (data.get("sites") or {}).values():
+        for router in ((site or {}).get("routers") or {}).values():
+            if isinstance(router, dict) and isinstance(router.get("connections"), list):
+                router["connections"] = [
+                    c for c in router["connections"] if c in live or c in by_name
+                ]
+    return data
 
 
 def _order_lag(

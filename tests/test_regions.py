@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from typing import Any
 
 import pytest
@@ -462,3 +463,49 @@ def test_the_wizard_orders_in_another_region_after_a_connection_was_deleted(
     loaded = ext(server.endpoint, "GET", "/topology", account=account)["yaml"]
     assert gone not in loaded and kept in loaded
     assert all(c in loaded for c in second["connectionIds"])
+
+
+def test_the_interactive_wizard_offers_the_regions_locations_only(
+    server: Any, account: str
+) -> None:
+    """At a terminal, `dxlab wizard` asks for each location among the Region's own (the
+    console's wizard lists them the same way): another Region's code is asked again."""
+    import pty
+    import select
+
+    env = {**os.environ, "AWS_ACCESS_KEY_ID": account, "AWS_SECRET_ACCESS_KEY": "x"}
+    cmd = [sys.executable, "-m", "dxlab.cli", "wizard", "--endpoint", server.endpoint]
+    cmd += ["--region", "ap-northeast-1", "--topology-out", os.devnull]
+    main, sub = pty.openpty()
+    proc = subprocess.Popen(cmd, stdin=sub, stdout=sub, stderr=sub, env={**env, "COLUMNS": "200"})
+    os.close(sub)
+    seen = b""
+
+    def until(text: bytes, timeout: float = 30) -> None:
+        nonlocal seen
+        deadline = time.monotonic() + timeout
+        while text not in seen and time.monotonic() < deadline:
+            if select.select([main], [], [], 0.2)[0]:
+                try:
+                    seen += os.read(main, 4096)
+                except OSError:
+                    break
+        assert text in seen, seen.decode(errors="replace")
+
+    try:
+        for prompt, answer in (
+            (b"Resiliency model", b"dev-test"),
+            (b"Bandwidth", b"1Gbps"),
+            (b"First location in ap-northeast-1", b"EqDC2"),  # us-east-1's: asked again
+            (b"is not one of", b"EqTY2"),
+            (b"Place this order?", b"y"),
+        ):
+            until(prompt)
+            os.write(main, answer + b"\n")
+        assert proc.wait(timeout=60) == 0
+    finally:
+        proc.kill()
+        os.close(main)
+    assert b"EqTY2" in seen and b"EqDC2 " not in seen  # only Tokyo's locations were listed
+    tokyo = server.client(account, region="ap-northeast-1").describe_connections()["connections"]
+    assert {c["location"] for c in tokyo} == {"EqTY2"}

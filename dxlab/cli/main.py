@@ -531,7 +531,7 @@ def wizard(
     """The Resiliency Toolkit's connection wizard: plan, summary with SLA and cost, order."""
     import json
 
-    from dxlab.cli.client import default_region, ext
+    from dxlab.cli.client import api, default_region, ext
 
     region = region or default_region()
 
@@ -549,11 +549,17 @@ def wizard(
     if not locations:
         if not interactive:
             _fail("--location is required")
-        first = click.prompt("First location")
+        # The Region's own locations (DescribeLocations), as the console's wizard lists them.
+        listed = _call(api(endpoint, region_name=region).describe_locations)["locations"]
+        codes = [loc["locationCode"] for loc in listed]
+        for loc in listed:
+            console.print(f"  {loc['locationCode']:<12} {loc['locationName']}")
+        pick = click.Choice(codes)
+        first = click.prompt(f"First location in {region}", type=pick)
         locations = (
             (first,)
             if model in ("dev-test", "classic")
-            else (first, click.prompt("Second location"))
+            else (first, click.prompt(f"Second location in {region}", type=pick))
         )
     body: dict[str, Any] = {
         "model": model,
@@ -599,7 +605,6 @@ def wizard(
     if as_json:
         click.echo(json.dumps(placed, indent=2))
         return
-    from dxlab.cli.client import api
 
     conns = _call(api(endpoint, region_name=region).describe_connections)["connections"]
     console.print(

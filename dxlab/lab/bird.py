@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from dxlab.domain import quotas
 from dxlab.domain.router_templates import BFD_INTERVAL_MS, BFD_MULTIPLIER, HOLD_TIME, KEEPALIVE
 from dxlab.domain.topology import LOCAL_PREFERENCE
+from dxlab.routing.bgp import OTHER_REGION_LOCAL_PREF
 
 BACKBONE_ASN = 7224  # AWS's own ASN: the iBGP between a device and a gateway
 # A lab comes up in seconds: BIRD's defaults wait 5 s before the first connect and 120 s
@@ -51,6 +52,28 @@ class Backbone:
     exports_from: tuple[
         str, ...
     ] = ()  # device side: the VIF protocols whose routes go to the gateway
+    # Device side: those of `exports_from` learned at a location of another Region than
+    # the gateway's; without a local-preference community they reach it lowered.
+    lowered: tuple[str, ...] = ()
+
+
+def backbone_export(sources: tuple[str, ...], lowered: tuple[str, ...]) -> str:
+    """A device's export toward one gateway (IPv4 or IPv6 iBGP): the routes of the VIF
+    sessions that reach it. routing-and-bgp.md: "For routes learned from Direct Connect
+    location with a different associated Region as the local Region, the local preference
+    is lowered", unless a local-preference community set it (routing/bgp.local_preference)."""
+    where = " || ".join(f'proto = "{p}"' for p in sources) or "false"
+    if not lowered:
+        return f"export where {where};"
+    other = " || ".join(f'proto = "{p}"' for p in lowered)
+    tagged = " || ".join(
+        f"({c.replace(':', ',')}) ~ bgp_community" for c in sorted(LOCAL_PREFERENCE)
+    )
+    return (
+        f"export filter {{ if !({where}) then reject; "
+        f"if ({other}) && !({tagged}) then bgp_local_pref = {OTHER_REGION_LOCAL_PREF}; "
+        "accept; };"
+    )
 
 
 def _set(prefixes: tuple[str, ...] | list[str]) -> str:
@@ -161,7 +184,6 @@ def device(
             "",
         ]
     for b in backbones:
-        sources = " || ".join(f'proto = "{p}"' for p in b.exports_from) or "false"
         out += [
             f"protocol bgp {b.protocol} {{",
             f"  local {b.local_ip} as {BACKBONE_ASN};",
@@ -170,7 +192,7 @@ def device(
             FAST_START.rstrip("\n"),
             "  ipv4 {",
             "    import none;",
-            f"    export where {sources};",
+            f"    {backbone_export(b.exports_from, b.lowered)}",
             "    next hop self;",
             "  };",
             "}",

@@ -26,7 +26,7 @@ from typing import Any
 
 from dxlab.domain.topology import Vpc
 from dxlab.lab import probes
-from dxlab.lab.bird import BACKBONE_ASN, FAST_START
+from dxlab.lab.bird import BACKBONE_ASN, FAST_START, backbone_export
 from dxlab.lab.frr import CORE_WEIGHT
 from dxlab.lab.host import Host
 from dxlab.lab.model import Daemon, End, Lab, Veth
@@ -100,7 +100,6 @@ def add(b: Any, vifs: list[Vif], exports: Exports, protocol_name: ProtocolName) 
                 {c for v in on_device for c, g in exports(net, v) if g == gw and ":" in c}
             )
             statics += [f"  route {c} via {theirs};" for c in cidrs]
-            where = " || ".join(f'proto = "{p}"' for p in sources) or "false"
             lines += [
                 f"protocol bgp bb{gi}_6 {{",
                 f"  local {mine} as {BACKBONE_ASN};",
@@ -109,7 +108,7 @@ def add(b: Any, vifs: list[Vif], exports: Exports, protocol_name: ProtocolName) 
                 FAST_START.rstrip("\n"),
                 "  ipv6 {",
                 "    import none;",
-                f"    export where {where};",
+                f"    {backbone_export(tuple(sources), b.other_region(on_device, gw, 'ipv6'))}",
                 "    next hop self;",
                 "  };",
                 "}",

@@ -26,7 +26,7 @@ from dxlab.domain.states import VIF_PROVISIONED, ConnectionState
 from dxlab.domain.topology import Vpc
 from dxlab.lab import bird, dualstack, frr, public
 from dxlab.lab.model import Bridge, Daemon, End, Endpoint, Lab, LabSession, Namespace, Veth
-from dxlab.routing.bgp import DEFAULT_LOCAL_PREF, OTHER_REGION_LOCAL_PREF
+from dxlab.routing.bgp import DEFAULT_LOCAL_PREF, other_region
 from dxlab.routing.network import Failure, Network, Vif
 from dxlab.routing.paths import site_address
 
@@ -102,6 +102,13 @@ def vif_exports(net: Network, vif: Vif) -> list[tuple[str, str]]:
     for cidr, gw_id in out:
         seen.setdefault(cidr, gw_id)
     return list(seen.items())
+
+
+def gateway_region(net: Network, gateway: str) -> str:
+    """The Region of what a gateway namespace stands for: its VGW's or TGW's (EC2's
+    gateways are regional, routing/paths.region_of), or the AWS public service's."""
+    known = net.gateways.get(gateway)
+    return known.region if known else (public.region_of(gateway) or net.region)
 
 
 class _Builder:
@@ -333,7 +340,13 @@ class _Builder:
                     if any(g == gw for _, g in vif_exports(self.net, v))
                 )
                 backbones.append(
-                    bird.Backbone(name, dev_ip.split("/")[0], gw_ip.split("/")[0], sources)
+                    bird.Backbone(
+                        name,
+                        dev_ip.split("/")[0],
+                        gw_ip.split("/")[0],
+                        sources,
+                        self.other_region(on_device, gw, "ipv4"),
+                    )
                 )
                 self.resources[dev_ip.split("/")[0]] = f"AWS device {dev} (backbone to {gw})"
             for v in on_device:
@@ -354,6 +367,27 @@ class _Builder:
                     ),
                 )
             )
+
+    def other_region(self, on_device: list[Vif], gateway: str, family: str) -> tuple[str, ...]:
+        """The sessions of a device whose routes reach `gateway` as routes learned at a
+        location of another Region (routing/bgp.other_region).
+
+        routing-and-bgp.md lowers the local preference of routes learned at a location of
+        another Region than the VPC's: a choice per VPC, not per VIF, since one Direct
+        Connect gateway may carry VPCs of several Regions. The lab makes it where a route
+        meets a VPC's Region: on the device's iBGP session to each gateway namespace (a VGW
+        or TGW, each of one Region), whose export lowers those routes (bird.Backbone.lowered).
+        One plan, one BIRD per gateway, and each gateway's best route is the real choice for
+        its own VPCs."""
+        region = gateway_region(self.net, gateway)
+        return tuple(
+            protocol_name(v.id, s.family)
+            for v in on_device
+            for s in v.sessions
+            if s.family == family
+            and other_region(v, region)
+            and any(g == gateway for _, g in vif_exports(self.net, v))
+        )
 
     def _vif(self, v: Vif, dns: str, exports: list[str]) -> list[bird.AwsPeer]:
         doc = self.an.vif_docs[v.id]
@@ -405,12 +439,9 @@ class _Builder:
             )
         )
         self.far_ports.setdefault(v.connection_id, []).append((xns, f"d{v.vlan}"))
+        # The communities' local preference (or medium); the same-Region preference is not
+        # the VIF's to set: it depends on the VPC whose traffic is routed (Backbone.lowered).
         pref = DEFAULT_LOCAL_PREF
-        regions = {vpc.region for vpc in self.net.topology.vpcs}
-        if regions and v.location_region not in regions and not v.sitelink:
-            # routing-and-bgp.md: a location in another Region (a SiteLink VIF is preferred
-            # by AS_PATH alone, as routing/bgp.local_preference says).
-            pref = OTHER_REGION_LOCAL_PREF
         out = []
         for s in v.sessions:
             p = peers_by_family.get(s.family)

@@ -166,15 +166,28 @@ def session_state(
     return SessionState(vif.id, family, True, "", accepted, advertised)
 
 
+def other_region(vif: Vif, vpc_region: str) -> bool:
+    """Does AWS rank the routes learned over `vif` as another Region's, for the traffic of
+    a VPC in `vpc_region`? routing-and-bgp.md: "For routes learned from Direct Connect
+    location with a different associated Region as the local Region, the local preference
+    is lowered". The local Region is the one of the VPC whose traffic is routed, so one
+    Direct Connect gateway with VPCs in two Regions has each VPC prefer the locations of
+    its own Region. WorkingWithVirtualInterfaces.md "SiteLink": a SiteLink VIF is preferred
+    by AS_PATH length "regardless of the associated Region". The lab asks the same
+    (lab/plan.py, on the backbone toward each VPC's gateway)."""
+    return not vif.sitelink and vif.location_region != vpc_region
+
+
 def local_preference(route: Route, vif: Vif, vpc_region: str) -> int:
+    """The local preference AWS gives `route` (learned over `vif`) for the traffic of a VPC
+    in `vpc_region`: a local-preference community's, else medium, lowered for a location
+    of another Region. AS_PATH comes after it, so prepending cannot undo the Region
+    (routing-and-bgp.md: "AS_PATH prepending doesn't work when the Direct Connect
+    connections are in different associated AWS Regions than the VPC")."""
     for community in route.communities:
         if community in LOCAL_PREFERENCE:
             return LOCAL_PREFERENCE[community]
-    # WorkingWithVirtualInterfaces.md "SiteLink": a SiteLink VIF is preferred by AS_PATH
-    # length "regardless of the associated Region", so no same-Region preference applies.
-    if vif.sitelink or vif.location_region == vpc_region:
-        return DEFAULT_LOCAL_PREF
-    return OTHER_REGION_LOCAL_PREF
+    return OTHER_REGION_LOCAL_PREF if other_region(vif, vpc_region) else DEFAULT_LOCAL_PREF
 
 
 def best_toward_customer(

@@ -44,7 +44,11 @@ def verify_ipv6(net: Network, paths: Paths, site: str, vpc: Vpc, count: int = 5)
     forward = [k for k in learned if paths.site_of_session(k) == site]
     if not forward and net.topology.wan:
         forward = learned
-    back = best_toward_customer(net, paths.states, source, vpc.region, keys) if source else ()
+    back = (
+        best_toward_customer(net, paths.states, source, paths.region_of(vpc), keys)
+        if source
+        else ()
+    )
     if not source:
         reason = f"{site} advertises no IPv6 prefix"
     elif not forward:

@@ -171,7 +171,7 @@ class Paths:
 
     def region_of(self, vpc: Vpc) -> str:
         """The VPC's Region: its VGW's or TGW's (EC2's gateways are regional), else the
-        topology's `region:`."""
+        topology's `region:`. Its traffic prefers this Region's locations (bgp.other_region)."""
         gateway = self.net.gateways.get(self.gateway_of(vpc))
         return gateway.region if gateway else vpc.region
 

@@ -62,18 +62,23 @@ def _routing_vpc(uow: UnitOfWork, ctx: Context, vpc: Record, gateway: str, insta
 
 
 def ec2_vpcs(uow: UnitOfWork, ctx: Context) -> list[Vpc]:
-    """The account's EC2 VPCs that Direct Connect reaches and that have a running instance."""
+    """The account's EC2 VPCs that Direct Connect reaches and that have a running instance,
+    in every Region: the routing network is the account's (its connections and VIFs of
+    every Region), and a Direct Connect gateway joins VPCs of several Regions, each of
+    which prefers its own Region's locations (routing-and-bgp.md)."""
     running: dict[str, Record] = {}
-    for i in mine(uow, ctx, INSTANCE):
+    for i in uow.list(INSTANCE, account=ctx.account):
         if i.doc["State"]["Name"] == "running":
             running.setdefault(i.doc["VpcId"], i)  # the first launched stands for the VPC
     if not running:  # most accounts: nothing more to read
         return []
     out = []
-    for vpc in mine(uow, ctx, VPC):
-        gateway = _gateway(uow, ctx, vpc)
-        if vpc.id in running and gateway:
-            out.append(_routing_vpc(uow, ctx, vpc, gateway, running[vpc.id]))
+    for region in sorted({str(i.meta.get("region", ctx.region)) for i in running.values()}):
+        here = dataclasses.replace(ctx, request_region=region)  # EC2 is regional
+        for vpc in mine(uow, here, VPC):
+            gateway = _gateway(uow, here, vpc)
+            if vpc.id in running and gateway:
+                out.append(_routing_vpc(uow, here, vpc, gateway, running[vpc.id]))
     return out
 
 

@@ -16,6 +16,15 @@ import pytest
 from dxlab.cli.client import ext
 from dxlab.domain import catalog
 from tests.aws_errors import error_of
+from tests.regions_support import (
+    DATA_CENTER_PREFIX,
+    EAST,
+    LOCATIONS,
+    VPC_CIDRS,
+    WEST,
+    analysis_back,
+    two_regions,
+)
 
 NEW_REGIONS = ("eu-central-1", "ap-northeast-1", "sa-east-1")
 
@@ -509,3 +518,69 @@ def test_the_interactive_wizard_offers_the_regions_locations_only(
     assert b"EqTY2" in seen and b"EqDC2 " not in seen  # only Tokyo's locations were listed
     tokyo = server.client(account, region="ap-northeast-1").describe_connections()["connections"]
     assert {c["location"] for c in tokyo} == {"EqTY2"}
+
+
+def test_two_regions_in_one_walk_through(server: Any, account: str) -> None:
+    """Issue 10's walk-through across Regions, through boto3 alone: connections at a
+    us-east-1 and a us-west-2 location behind one Direct Connect gateway, an EC2 VPC with
+    its VGW and a running instance in each Region. Each Region's endpoint shows its own
+    connection and VIF; both VIFs carry both VPCs' prefixes; verify reaches both instances;
+    and routing-and-bgp.md's same-Region preference sends each VPC's traffic back over its
+    own Region's location, over the other Region's while that location is down."""
+    made = two_regions(server, account)
+    for region, vif in made.vifs.items():
+        dx = server.client(account, region=region)
+        (shown,) = dx.describe_virtual_interfaces()["virtualInterfaces"]
+        assert shown["virtualInterfaceId"] == vif and shown["region"] == region
+        assert shown["location"] == LOCATIONS[region]
+        assert {p["bgpStatus"] for p in shown["bgpPeers"]} == {"up"}
+        routes = dx.list_virtual_interface_routes(virtualInterfaceId=vif)["routes"]
+        # One gateway, two Regions' VPCs: each VIF advertises both and learns the data center.
+        assert {r["cidr"] for r in routes if r["routeDirection"] == "advertised"} == {
+            VPC_CIDRS[EAST][0],
+            VPC_CIDRS[WEST][0],
+        }, routes
+        assert {r["cidr"] for r in routes if r["routeDirection"] == "accepted"} == {
+            DATA_CENTER_PREFIX
+        }
+    associated = server.client(account).describe_direct_connect_gateway_associations(
+        directConnectGatewayId=made.dx_gateway
+    )["directConnectGatewayAssociations"]
+    assert {a["associatedGateway"]["id"]: a["associatedGateway"]["region"] for a in associated} == {
+        made.vgws[EAST]: EAST,
+        made.vgws[WEST]: WEST,
+    }
+    # Step 5 from the data center to the instance of each Region's VPC.
+    verified = ext(server.endpoint, "GET", "/verify", {"count": 1}, account=account)
+    assert verified["reachable"] is True
+    assert {(p["vpc"], p["destination"]) for p in verified["pairs"]} == {
+        (made.vpcs[r], made.instances[r]) for r in (EAST, WEST)
+    }
+    # The way back: each VPC's own Region.
+    assert analysis_back(server, account, made) == {EAST: [EAST], WEST: [WEST]}
+    assert analysis_back(server, account, made, "now") == {EAST: [EAST], WEST: [WEST]}
+    for region, other in ((EAST, WEST), (WEST, EAST)):
+        failure = ext(
+            server.endpoint,
+            "POST",
+            "/failures",
+            {"kind": "location", "id": LOCATIONS[region], "minutes": 5},
+            account=account,
+            region=region,  # a location is its Region's (require_location)
+        )["failureId"]
+        try:
+            assert analysis_back(server, account, made, "now") == {EAST: [other], WEST: [other]}
+            assert ext(server.endpoint, "GET", "/verify", {"count": 1}, account=account)[
+                "reachable"
+            ]
+        finally:
+            ext(server.endpoint, "DELETE", f"/failures/{failure}", account=account, region=region)
+        assert analysis_back(server, account, made, "now") == {EAST: [EAST], WEST: [WEST]}
+    # A BGP failover test on a Region's VIF moves that Region's VPC to the other Region.
+    east = server.client(account)
+    east.start_bgp_failover_test(virtualInterfaceId=made.vifs[EAST], testDurationInMinutes=5)
+    try:
+        assert analysis_back(server, account, made, "now") == {EAST: [WEST], WEST: [WEST]}
+    finally:
+        east.stop_bgp_failover_test(virtualInterfaceId=made.vifs[EAST])
+    assert analysis_back(server, account, made, "now") == {EAST: [EAST], WEST: [WEST]}

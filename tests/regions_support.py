@@ -1,0 +1,141 @@
+"""Two Regions behind one Direct Connect gateway, made as a user makes them with boto3: a
+dedicated connection at a us-east-1 location and one at a us-west-2 location, a private
+VIF on each to one Direct Connect gateway, and in each Region an EC2 VPC with a subnet, a
+virtual private gateway (attached, route propagation on), a security group allowing ICMP
+from the data center and a running instance; each VGW associated with the one gateway.
+One data center, one router per connection, both advertising its prefix plainly: what
+routing-and-bgp.md's same-Region preference then decides is each VPC's way back."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from dxlab.cli.client import ext
+from tests.ec2_support import ec2, vpc_with_subnet
+
+EAST, WEST = "us-east-1", "us-west-2"
+LOCATIONS = {EAST: "EqDC2", WEST: "EqSe2-EQ"}
+VPC_CIDRS = {EAST: ("10.100.0.0/16", "10.100.1.0/24"), WEST: ("10.200.0.0/16", "10.200.1.0/24")}
+DATA_CENTER_PREFIX = "10.1.0.0/16"
+
+TOPOLOGY = """\
+customer_asn: 65000
+sites:
+  dc1:
+    routers:
+      r-east:
+        connections: [{east}]
+        advertise:
+          - {{prefix: {prefix}}}
+      r-west:
+        connections: [{west}]
+        advertise:
+          - {{prefix: {prefix}}}
+"""
+
+
+@dataclass
+class TwoRegions:
+    dx_gateway: str
+    connections: dict[str, str]  # Region -> connection id
+    vifs: dict[str, str]  # Region -> VIF id
+    vgws: dict[str, str]  # Region -> VGW id
+    vpcs: dict[str, str]  # Region -> VPC id
+    instances: dict[str, str]  # Region -> the instance's private IPv4 address
+    topology: str
+
+    def region_of_vif(self, vif: str) -> str:
+        return next(r for r, v in self.vifs.items() if v == vif)
+
+
+def _vpc(client: Any, region: str, vgw_asn: int) -> tuple[str, str, str]:
+    """A VPC reachable over Direct Connect in `region`: (VPC id, VGW id, instance address)."""
+    cidr, subnet_cidr = VPC_CIDRS[region]
+    vpc, subnet = vpc_with_subnet(client, cidr, subnet_cidr)
+    vgw = client.create_vpn_gateway(Type="ipsec.1", AmazonSideAsn=vgw_asn)["VpnGateway"][
+        "VpnGatewayId"
+    ]
+    client.attach_vpn_gateway(VpcId=vpc, VpnGatewayId=vgw)
+    table = client.describe_route_tables(Filters=[{"Name": "vpc-id", "Values": [vpc]}])[
+        "RouteTables"
+    ][0]["RouteTableId"]
+    client.enable_vgw_route_propagation(RouteTableId=table, GatewayId=vgw)
+    group = client.create_security_group(
+        GroupName="ping", Description="ICMP from the data center", VpcId=vpc
+    )["GroupId"]
+    client.authorize_security_group_ingress(
+        GroupId=group,
+        IpPermissions=[
+            {
+                "IpProtocol": "icmp",
+                "FromPort": -1,
+                "ToPort": -1,
+                "IpRanges": [{"CidrIp": DATA_CENTER_PREFIX}],
+            }
+        ],
+    )
+    instance = client.run_instances(
+        ImageId="ami-0abcdef1234567890",
+        MinCount=1,
+        MaxCount=1,
+        SubnetId=subnet,
+        SecurityGroupIds=[group],
+    )["Instances"][0]
+    return vpc, vgw, str(instance["PrivateIpAddress"])
+
+
+def two_regions(server: Any, account: str) -> TwoRegions:
+    dx = {region: server.client(account, region=region) for region in (EAST, WEST)}
+    gateway = dx[EAST].create_direct_connect_gateway(
+        directConnectGatewayName="two-regions", amazonSideAsn=64512
+    )["directConnectGateway"]["directConnectGatewayId"]
+    made = TwoRegions(gateway, {}, {}, {}, {}, {}, "")
+    for i, region in enumerate((EAST, WEST)):
+        vpc, vgw, address = _vpc(ec2(server, account, region), region, 65010 + i)
+        made.vpcs[region], made.vgws[region], made.instances[region] = vpc, vgw, address
+        dx[region].create_direct_connect_gateway_association(
+            directConnectGatewayId=gateway, gatewayId=vgw
+        )
+        conn = dx[region].create_connection(
+            location=LOCATIONS[region], bandwidth="1Gbps", connectionName=f"dc1-{region}"
+        )["connectionId"]
+        made.connections[region] = conn
+        made.vifs[region] = dx[region].create_private_virtual_interface(
+            connectionId=conn,
+            newPrivateVirtualInterface={
+                "virtualInterfaceName": f"dc1-{region}",
+                "vlan": 301 + i,
+                "asn": 65000,
+                "directConnectGatewayId": gateway,
+            },
+        )["virtualInterfaceId"]
+    made.topology = TOPOLOGY.format(
+        east=made.connections[EAST], west=made.connections[WEST], prefix=DATA_CENTER_PREFIX
+    )
+    ext(server.endpoint, "PUT", "/topology", {"yaml": made.topology}, account=account)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        states = {
+            region: dx[region].describe_virtual_interfaces(virtualInterfaceId=vif)[
+                "virtualInterfaces"
+            ][0]["virtualInterfaceState"]
+            for region, vif in made.vifs.items()
+        }
+        if set(states.values()) == {"available"}:
+            return made
+        time.sleep(0.2)
+    raise AssertionError(f"VIFs not available after 30 s: {states}")
+
+
+def analysis_back(server: Any, account: str, made: TwoRegions, when: str = "baseline") -> Any:
+    """Region -> the Region of each VIF AWS sends that Region's VPC's traffic back over, as
+    the analysis (GET /_dxlab/analyze) says: now, or in its baseline (nothing failed)."""
+    result = ext(server.endpoint, "GET", "/analyze", account=account)
+    pairs = result["baseline"] if when == "baseline" else result["now"]["pairs"]
+    by_vpc = {p.get("vpc", p.get("to")): p for p in pairs}
+    return {
+        region: sorted(made.region_of_vif(v) for v in by_vpc[vpc]["back"])
+        for region, vpc in made.vpcs.items()
+    }

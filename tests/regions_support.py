@@ -139,3 +139,44 @@ def analysis_back(server: Any, account: str, made: TwoRegions, when: str = "base
         region: sorted(made.region_of_vif(v) for v in by_vpc[vpc]["back"])
         for region, vpc in made.vpcs.items()
     }
+
+
+def sim_return_devices(lab: Any, account: str, made: TwoRegions) -> dict[str, set[str]]:
+    """Region -> the AWS devices the routing model sends that Region's VPC's traffic toward
+    the data center through, on the lab server's database (what is down now included)."""
+    from dxlab.service.context import Context
+    from dxlab.service.snapshot import network_snapshot
+    from dxlab.store import open_store
+
+    store = open_store(lab.server.db)
+    try:
+        with store.read() as uow:
+            snap = network_snapshot(uow, Context(account=account))  # SimPlane
+    finally:
+        store.close()
+    vpcs = {v.name: v for v in snap.network.topology.vpcs}
+    return {
+        region: {snap.network.vifs[k[0]].device for k in snap.paths.back("dc1", vpcs[vpc])}
+        for region, vpc in made.vpcs.items()
+    }
+
+
+def lab_return_devices(lab: Any, account: str, made: TwoRegions) -> dict[str, set[str]]:
+    """Region -> the AWS devices the kernel of that Region's VGW namespace routes the data
+    center's prefix through: BIRD's best route there (multipath on ties), as installed."""
+    import json
+
+    plan = lab.plan(account)
+    out: dict[str, set[str]] = {}
+    for region, vgw in made.vgws.items():
+        ns = f"{lab.prefix}-{account}-gw-{vgw}"
+        shown = lab.in_ns(ns, "ip", "-j", "route", "show", DATA_CENTER_PREFIX).stdout
+        devices = set()
+        for route in json.loads(shown or "[]"):
+            for hop in route.get("nexthops", [route]):
+                # "AWS device <name> (backbone to <vgw>)" (lab/plan.py names every address)
+                where = plan.resources.get(hop.get("gateway", ""), "")
+                if where.startswith("AWS device "):
+                    devices.add(where.split()[2])
+        out[region] = devices
+    return out

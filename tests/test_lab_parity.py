@@ -22,7 +22,15 @@ from dxlab.service.snapshot import network_snapshot
 from dxlab.service.virtual_interfaces.routes import list_virtual_interface_routes
 from dxlab.service.virtual_interfaces.state import views
 from dxlab.store import open_store
-from tests.lab_support import LabServer, running_lab
+from tests.lab_support import LabServer, running_lab, wait_equal
+from tests.regions_support import (
+    EAST,
+    LOCATIONS,
+    WEST,
+    lab_return_devices,
+    sim_return_devices,
+    two_regions,
+)
 from tests.scenario import Scenario, maximum
 
 MODELS = {
@@ -75,14 +83,20 @@ def answers_of(
 
 
 def lab_answers(lab: LabServer, dx: Any, account: str) -> dict[str, Any]:
-    """What a user of the lab server is told, over the wire."""
-    vifs = dx.describe_virtual_interfaces()["virtualInterfaces"]
-    routes = {
-        v["virtualInterfaceId"]: dx.list_virtual_interface_routes(
-            virtualInterfaceId=v["virtualInterfaceId"]
-        )["routes"]
-        for v in vifs
-    }
+    """What a user of the lab server is told, over the wire (`dx`: a client, or one per
+    Region when the account's VIFs are in several: each Region's endpoint lists its own)."""
+    vifs, routes = [], {}
+    for client in dx if isinstance(dx, list) else [dx]:
+        mine = client.describe_virtual_interfaces()["virtualInterfaces"]
+        vifs += mine
+        routes.update(
+            {
+                v["virtualInterfaceId"]: client.list_virtual_interface_routes(
+                    virtualInterfaceId=v["virtualInterfaceId"]
+                )["routes"]
+                for v in mine
+            }
+        )
     verify = ext(lab.server.endpoint, "GET", "/verify", {"count": 2}, account=account)
     now = ext(lab.server.endpoint, "GET", "/analyze", account=account)["now"]
     return answers_of(vifs, routes, verify, now)
@@ -192,3 +206,61 @@ def test_the_lab_and_the_sim_answer_alike_through_every_single_failure(
             account=account,
         )
     assert_parity(lab_server, dx, account, f"{model}: healthy again")
+
+
+def test_two_regions_behind_one_dx_gateway_answer_alike(lab_server: LabServer) -> None:
+    """A connection at a us-east-1 and one at a us-west-2 location behind one Direct Connect
+    gateway, an EC2 VPC with its VGW in each Region (tests/regions_support.py). Beside the
+    answers above, the choice routing-and-bgp.md's same-Region preference makes: the AWS
+    devices each VPC's traffic toward the data center leaves through (each VGW's kernel
+    route in the lab, Paths.back in the sim), through every single failure."""
+    account = "440987654321"
+    made = two_regions(lab_server.server, account)
+    endpoint = lab_server.server.endpoint
+    dx = {r: lab_server.server.client(account, region=r) for r in (EAST, WEST)}
+    clients = list(dx.values())
+
+    def alike(what: str) -> None:
+        assert_parity(lab_server, clients, account, what)
+        want = sim_return_devices(lab_server, account, made)
+        wait_equal(
+            lambda: lab_return_devices(lab_server, account, made),
+            want,
+            CONVERGE_S,
+            f"two Regions, {what}: each VPC's way back (lab, sim)",
+            step=0.5,
+        )
+
+    alike("healthy")
+    net = lab_server.network(account)
+    failures = [("location", LOCATIONS[r], r) for r in (EAST, WEST)]
+    failures += [("connection", made.connections[r], r) for r in (EAST, WEST)]
+    failures += [("device", net.vifs[made.vifs[r]].device, r) for r in (EAST, WEST)]
+    failures += [("router", "r-east", EAST), ("router", "r-west", EAST), ("site", "dc1", EAST)]
+    for kind, target, region in failures:
+        done = ext(
+            endpoint,
+            "POST",
+            "/failures",
+            {"kind": kind, "id": target, "minutes": 5},
+            account=account,
+            region=region,  # a location is its Region's
+        )
+        try:
+            alike(f"{kind} {target} failed")
+        finally:
+            ext(
+                endpoint,
+                "DELETE",
+                f"/failures/{done['failureId']}",
+                account=account,
+                region=region,
+            )
+        alike(f"{kind} {target} restored")
+    for region, vif in made.vifs.items():  # a Region's BGP session down: the failover test
+        dx[region].start_bgp_failover_test(virtualInterfaceId=vif, testDurationInMinutes=5)
+        try:
+            alike(f"failover test on {vif} ({region})")
+        finally:
+            dx[region].stop_bgp_failover_test(virtualInterfaceId=vif)
+        alike(f"failover test on {vif} ({region}) stopped")

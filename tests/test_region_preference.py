@@ -9,12 +9,15 @@ here; tests/test_lab_parity.py holds them against each other on real daemons."""
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from dataclasses import replace
+from pathlib import Path
 
 from dxlab.domain.topology import Advertisement, Vpc
 from dxlab.lab.plan import AccountNetwork, build_lab
 from dxlab.routing.bgp import DEFAULT_LOCAL_PREF, OTHER_REGION_LOCAL_PREF
-from dxlab.routing.network import Association, AwsGateway, Failure, Network
+from dxlab.routing.network import Association, AwsGateway, Failure, Network, Session
 from dxlab.routing.paths import Paths, all_states
 from dxlab.toolkit.analyzer import analyze
 from tests.networks import DXGW, build
@@ -147,3 +150,53 @@ def test_the_lab_lowers_another_regions_routes_on_the_way_to_each_vpcs_gateway()
     assert '"v_dxvif_00000002_4"' in export_to(west, to_east)
     # A local-preference community keeps its value (the override).
     assert "(7224,7300) ~ bgp_community" in export_to(west, to_east)
+
+
+def test_the_ipv6_half_chooses_per_vpc_too_and_every_bird_configuration_loads(
+    tmp_path: Path,
+) -> None:
+    net = two_regions()
+    six = {EAST_VGW: "2600:1f18:aa00::/56", WEST_VGW: "2600:1f14:bb00::/56"}
+    vifs = {
+        k: replace(
+            v,
+            sessions=(
+                *v.sessions,
+                Session(
+                    k, "ipv6", f"dxpeer-6{k[-7:]}", f"fd00:{k[-1]}::1/125", f"fd00:{k[-1]}::2/125"
+                ),
+            ),
+        )
+        for k, v in net.vifs.items()
+    }
+    gateways = {g: replace(gw, cidrs=(*gw.cidrs, six[g])) for g, gw in net.gateways.items()}
+    associations = tuple(
+        replace(a, allowed_prefixes=(*a.allowed_prefixes, six[a.gateway_id]))
+        for a in net.associations
+    )
+    vpcs = tuple(
+        replace(v, ipv6_cidr=six[str(v.gateway)], ipv6_instance=six[str(v.gateway)][:-4] + "1::10")
+        for v in net.topology.vpcs
+    )
+    routers = tuple(
+        replace(r, advertise=(*r.advertise, Advertisement("2a02:1388:100::/48")))
+        for r in net.topology.routers
+    )
+    topology = replace(net.topology, vpcs=vpcs, routers=routers)
+    dual = replace(net, vifs=vifs, gateways=gateways, associations=associations, topology=topology)
+    lab = build_lab([AccountNetwork("123456789012", dual, docs(dual))], "dxu")
+    west = next(d.config for d in lab.daemons if d.ns.endswith("-dev-EqSe2-EQ-dev1"))
+    to_east = sorted(dual.gateways).index(EAST_VGW)
+    block = west.split(f"protocol bgp bb{to_east}_6 {{", 1)[1].split("\n}", 1)[0]
+    assert (
+        '"v_dxvif_00000002_6"' in block and f"bgp_local_pref = {OTHER_REGION_LOCAL_PREF}" in block
+    )
+    bird = shutil.which("bird")
+    assert bird, "bird 2 is needed (make system-packages)"
+    for d in (d for d in lab.daemons if d.kind == "bird"):
+        conf = tmp_path / f"{d.ns}.conf"
+        conf.write_text(d.config)
+        done = subprocess.run(
+            [bird, "-p", "-c", str(conf)], capture_output=True, text=True, timeout=60
+        )
+        assert done.returncode == 0, f"{d.ns}: {done.stderr}\n{d.config}"

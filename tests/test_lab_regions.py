@@ -74,8 +74,12 @@ def assert_back(lab: LabServer, made: TwoRegions, want: dict[str, set[str]], wha
             f"{what}: a traceroute from {made.vpcs[region]} through {hop}",
             step=0.5,
         )
-        sent, received = probes.ping(lab.host, vpc.ns, vpc.address, site.address, 3, 0.2)
-        assert received > 0, f"{what}: {made.vpcs[region]} does not reach dc1"
+        wait_for(
+            lambda v=vpc, s=site: probes.ping(lab.host, v.ns, v.address, s.address, 2, 0.2)[1] > 0,  # type: ignore[misc]
+            CONVERGE_S,
+            f"{what}: {made.vpcs[region]} reaches dc1",
+            step=0.5,
+        )
 
 
 def test_each_vpc_leaves_through_its_own_regions_location(
@@ -139,3 +143,57 @@ def test_verify_reaches_both_regions_instances(
     )
     assert result["dataPlane"] == "lab" and result["reachable"] is True, result
     assert {p["vpc"] for p in result["pairs"]} == set(made.vpcs.values())
+
+
+def accepted(lab: LabServer, made: TwoRegions, region: str) -> list[Any]:
+    """(AS_PATH, communities) of each route the Region's VIF accepted (ListVirtualInterfaceRoutes)."""
+    dx = lab.server.client(ACCOUNT, region=region)
+    routes = dx.list_virtual_interface_routes(virtualInterfaceId=made.vifs[region])["routes"]
+    return [
+        (r["asPath"][0]["path"], sorted(r["communities"]))
+        for r in routes
+        if r["routeDirection"] == "accepted"
+    ]
+
+
+def test_communities_override_the_region_and_prepending_does_not(
+    lab_server: LabServer, built: tuple[TwoRegions, dict[str, str]]
+) -> None:
+    """routing-and-bgp.md on real routes: the us-east-1 route prepended three times still
+    carries the us-east-1 VPC's traffic (AS_PATH comes after the Region's preference);
+    7224:7300 on the us-west-2 route carries both VPCs' (a community overrides it)."""
+    made, devices = built
+    endpoint = lab_server.server.endpoint
+    prefix = "{prefix: 10.1.0.0/16}"
+    split = made.topology.index("r-west")
+    changes = {
+        "r-east prepends 3": (
+            made.topology.replace(prefix, "{prefix: 10.1.0.0/16, prepend: 3}", 1),
+            (EAST, [65000] * 4, []),
+            {EAST: {devices[EAST]}, WEST: {devices[WEST]}},
+        ),
+        "r-west tags 7224:7300": (
+            made.topology[:split]
+            + made.topology[split:].replace(
+                prefix, '{prefix: 10.1.0.0/16, communities: ["7224:7300"]}'
+            ),
+            (WEST, [65000], ["7224:7300"]),
+            {EAST: {devices[WEST]}, WEST: {devices[WEST]}},
+        ),
+    }
+    try:
+        for what, (text, (region, path, communities), want) in changes.items():
+            assert text != made.topology
+            ext(endpoint, "PUT", "/topology", {"yaml": text}, account=ACCOUNT)
+            # The route AWS accepted over that Region's VIF, as BIRD holds it: the change is in.
+            wait_equal(
+                lambda r=region: accepted(lab_server, made, r),  # type: ignore[misc]
+                [(path, communities)],
+                CONVERGE_S,
+                f"{what}: the route accepted over the {region} VIF",
+                step=0.5,
+            )
+            assert_back(lab_server, made, want, what)
+    finally:
+        ext(endpoint, "PUT", "/topology", {"yaml": made.topology}, account=ACCOUNT)
+    assert_back(lab_server, made, {EAST: {devices[EAST]}, WEST: {devices[WEST]}}, "as before")

@@ -105,23 +105,27 @@ def test_each_vpc_leaves_through_its_own_regions_location(
     )
 
 
+@pytest.mark.parametrize("kind", ["location", "region"])
 @pytest.mark.parametrize("region", [EAST, WEST])
 def test_a_regions_location_fails_over_to_the_other_region_and_back(
-    lab_server: LabServer, built: tuple[TwoRegions, dict[str, str]], region: str
+    lab_server: LabServer, built: tuple[TwoRegions, dict[str, str]], region: str, kind: str
 ) -> None:
+    """The Region's location fails (an injected failure of that location, or of every
+    location of the Region: `dxlab fail region`)."""
     made, devices = built
     other = WEST if region == EAST else EAST
+    target = LOCATIONS[region] if kind == "location" else region
     failure = ext(
         lab_server.server.endpoint,
         "POST",
         "/failures",
-        {"kind": "location", "id": LOCATIONS[region], "minutes": 5},
+        {"kind": kind, "id": target, "minutes": 5},
         account=ACCOUNT,
         region=region,
     )["failureId"]
     try:
         everyone_other = {EAST: {devices[other]}, WEST: {devices[other]}}
-        assert_back(lab_server, made, everyone_other, f"location {LOCATIONS[region]} failed")
+        assert_back(lab_server, made, everyone_other, f"{kind} {target} failed")
     finally:
         ext(
             lab_server.server.endpoint,
@@ -131,7 +135,7 @@ def test_a_regions_location_fails_over_to_the_other_region_and_back(
             region=region,
         )
     own = {EAST: {devices[EAST]}, WEST: {devices[WEST]}}
-    assert_back(lab_server, made, own, f"location {LOCATIONS[region]} restored")
+    assert_back(lab_server, made, own, f"{kind} {target} restored")
 
 
 def test_verify_reaches_both_regions_instances(

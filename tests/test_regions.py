@@ -559,12 +559,17 @@ def test_two_regions_in_one_walk_through(server: Any, account: str) -> None:
     # The way back: each VPC's own Region.
     assert analysis_back(server, account, made) == {EAST: [EAST], WEST: [WEST]}
     assert analysis_back(server, account, made, "now") == {EAST: [EAST], WEST: [WEST]}
-    for region, other in ((EAST, WEST), (WEST, EAST)):
+    # The Region's location fails (that location, or every location of the Region).
+    for region, other, kind, target in (
+        (EAST, WEST, "location", LOCATIONS[EAST]),
+        (WEST, EAST, "location", LOCATIONS[WEST]),
+        (EAST, WEST, "region", EAST),
+    ):
         failure = ext(
             server.endpoint,
             "POST",
             "/failures",
-            {"kind": "location", "id": LOCATIONS[region], "minutes": 5},
+            {"kind": kind, "id": target, "minutes": 5},
             account=account,
             region=region,  # a location is its Region's (require_location)
         )["failureId"]

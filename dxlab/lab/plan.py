@@ -378,7 +378,9 @@ class _Builder:
         meets a VPC's Region: on the device's iBGP session to each gateway namespace (a VGW
         or TGW, each of one Region), whose export lowers those routes (bird.Backbone.lowered).
         One plan, one BIRD per gateway, and each gateway's best route is the real choice for
-        its own VPCs."""
+        its own VPCs. A device sends a gateway only its own best route per prefix (no
+        ADD-PATH); its VIFs share one location, hence one Region, so lowering after that
+        choice reorders none of them, save a SiteLink VIF beside a plain one on one device."""
         region = gateway_region(self.net, gateway)
         return tuple(
             protocol_name(v.id, s.family)

@@ -1,8 +1,8 @@
 """What the lab would build for a VPC made through EC2 (planning only, no root): the VPC
 the routing model gets from EC2 (service/ec2/network.py) becomes a namespace behind its
-gateway like a topology file's VPC, with names the kernel takes. The lab's instance
-firewall is the topology's all-or-nothing ICMP rule: per-source ICMP rules and VGW route
-propagation are the routing model's alone (see the sim's verify tests)."""
+gateway like a topology file's VPC, with names the kernel takes, its security group's
+per-source ICMP rules as nftables (tests/test_lab_plan.py has the route table's side;
+tests/test_lab_ec2.py sends the packets)."""
 
 from __future__ import annotations
 
@@ -36,4 +36,5 @@ def test_an_ec2_vpc_is_planned_behind_its_gateway() -> None:
     endpoint = lab.vpcs[(ACCOUNT, EC2_VPC.name)]
     assert endpoint.address == "10.100.1.4"
     firewall = next(n.firewall for n in lab.namespaces if n.name == endpoint.ns)
-    assert "icmp" in firewall  # the instance answers ping in the lab as in the routing model
+    # the instance answers ping from the sources its rules name, as in the routing model
+    assert "ip saddr 10.0.0.0/8 meta l4proto icmp accept" in firewall

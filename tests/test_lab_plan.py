@@ -204,3 +204,8 @@ def test_an_ec2_vpc_keeps_its_security_group_and_route_table_in_the_lab() -> Non
     assert "meta l4proto { icmp, ipv6-icmp } accept" not in vpc_ns.firewall
     assert [r for r in vpc_ns.routes if r.startswith("default")] == []
     assert any(r.startswith("10.2.0.0/16 via ") for r in vpc_ns.routes)
+    # Why a data center gets no answer, in the routing model's words (paths.route_gap), for
+    # the lab's verify to give when the instance's namespace has no route back.
+    # (every router here advertises both prefixes alike: each data center stands at 10.1.0.1)
+    gap = "route table rtb-0123456789abcdef0 has no route to 10.1.0.0/16: VGW route propagation is off"
+    assert lab.route_gaps == {(ACCOUNT, "prod", "dc1"): gap, (ACCOUNT, "prod", "dc2"): gap}

@@ -6,6 +6,7 @@ the prefix is removed (STYLE 6)."""
 from __future__ import annotations
 
 import ipaddress
+import json
 import shutil
 import time
 from dataclasses import dataclass, field
@@ -329,11 +330,35 @@ class Applier:
                 rules.write_text("flush ruleset\n" + n.firewall)
                 argvs.append(["ip", "netns", "exec", n.name, "nft", "-f", str(rules)])
         self.host.run_many(argvs, timeout=30)
+        # `route replace` adds and changes, never removes: a route the plan no longer has
+        # (VGW route propagation turned off, a static route deleted) goes first.
+        self.batches(self.stale_routes(namespaces), check=False)
         self.batches({ns: lines for ns, lines in commands.items() if lines})
         for n in namespaces:
             d = ns_dir(self.state, n.name)
             d.mkdir(parents=True, exist_ok=True)
             (d / "ns.digest").write_text(n.digest())
+
+    def stale_routes(self, namespaces: list[Namespace]) -> dict[str, list[str]]:
+        """`route del` of each route the lab put in a VPC namespace (the only role it
+        routes by hand: plan._vpcs) whose destination the plan no longer names, as the
+        kernel shows them (proto boot: what `ip route replace` made)."""
+        vpcs = [n for n in namespaces if n.role == "vpc"]
+        argvs = [
+            ["ip", *family, "-j", "-n", n.name, "route", "show", "proto", "boot"]
+            for n in vpcs
+            for family in ((), ("-6",))
+        ]
+        shown = self.host.run_many(argvs, timeout=30) if argvs else []
+        out: dict[str, list[str]] = {}
+        for i, n in enumerate(vpcs):
+            keep = {route_destination(r.split()[0]) for r in n.routes}
+            for family, text in (("4", shown[2 * i]), ("6", shown[2 * i + 1])):
+                for route in json.loads(text or "[]"):
+                    dst = route_destination(str(route.get("dst", "")), family)
+                    if dst not in keep:
+                        out.setdefault(n.name, []).append(f"route del {dst}")
+        return out
 
     def do_del_ns(self, name: str) -> None:
         from dxlab.lab.cleanup import remove_namespace
@@ -524,6 +549,14 @@ class Applier:
             self.write_digest(d)
         if frrs:  # the server's log says where a large lab's start goes
             self.took["frr-daemons"], self.took["frr-config"] = t1 - t0, time.monotonic() - t1
+
+
+def route_destination(dst: str, family: str = "") -> str:
+    """A route's destination as one text, whether the plan or the kernel wrote it
+    ("default" is 0.0.0.0/0 or ::/0 by family; a host route has no length in `ip -j`)."""
+    if dst == "default":
+        return "::/0" if family == "6" else "0.0.0.0/0"
+    return str(ipaddress.ip_network(dst, strict=False))
 
 
 def end_commands(end: End, mtu: int) -> list[str]:

@@ -104,6 +104,9 @@ class Lab:
     far_ports: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
     # AWS device -> its namespace (a device failure takes all its links down)
     devices: dict[str, str] = field(default_factory=dict)
+    # (account, VPC, data center) -> why the VPC's route table sends nothing back to the
+    # data center (routing/paths.route_gap), for a ping the instance cannot answer
+    route_gaps: dict[tuple[str, str, str], str] = field(default_factory=dict)
 
     def namespace(self, name: str) -> Namespace:
         return next(n for n in self.namespaces if n.name == name)

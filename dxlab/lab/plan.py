@@ -28,7 +28,7 @@ from dxlab.lab import bird, dualstack, frr, public
 from dxlab.lab.model import Bridge, Daemon, End, Endpoint, Lab, LabSession, Namespace, Veth
 from dxlab.routing.bgp import DEFAULT_LOCAL_PREF, other_region
 from dxlab.routing.network import Failure, Network, Vif
-from dxlab.routing.paths import site_address
+from dxlab.routing.paths import route_gap, site_address
 
 DEFAULT_PREFIX = "dxl"
 
@@ -244,6 +244,7 @@ class _Builder:
 
     sites: dict[tuple[str, str], Endpoint]
     vpcs: dict[tuple[str, str], Endpoint]
+    route_gaps: dict[tuple[str, str, str], str]
 
     def _routers(self, vifs: list[Vif], router_index: dict[str, int]) -> None:
         topo = self.net.topology
@@ -300,6 +301,9 @@ class _Builder:
                 self.resources[router_ip] = f"{gw} ({v.name} router)"
                 self.resources[v.instance] = f"instance {v.instance} in {v.name}"
                 self.vpcs[(self.an.account, v.name)] = Endpoint(vns, v.instance)
+                for site in topo.sites:
+                    if gap := route_gap(self.net, site, v):
+                        self.route_gaps[(self.an.account, v.name, site)] = gap
             peers = []
             for di, dev in enumerate(devices):
                 dev_ip, gw_ip = backbone[(dev, gw)]
@@ -494,13 +498,14 @@ def build_lab(networks: list[AccountNetwork], prefix: str = DEFAULT_PREFIX) -> L
     resources: dict[str, str] = {}
     sites: dict[tuple[str, str], Endpoint] = {}
     vpcs: dict[tuple[str, str], Endpoint] = {}
+    route_gaps: dict[tuple[str, str, str], str] = {}
     far: dict[str, tuple[tuple[str, str], ...]] = {}
     devices: dict[str, str] = {}
     for an in networks:
         if not an.network.topology.routers:
             continue
         b = _Builder(prefix, an)
-        b.sites, b.vpcs = sites, vpcs
+        b.sites, b.vpcs, b.route_gaps = sites, vpcs, route_gaps
         b.build()
         namespaces.update(b.namespaces)
         bridges += b.bridges
@@ -522,4 +527,5 @@ def build_lab(networks: list[AccountNetwork], prefix: str = DEFAULT_PREFIX) -> L
         vpcs,
         far,
         devices,
+        route_gaps,
     )

@@ -206,9 +206,7 @@ class LabPlane:
 
     def verify(self, account: str, site: str, vpc: Vpc, count: int) -> dict[str, Any] | None:
         lab = self.lab
-        return (
-            probes.verify(self.host, lab, account, site, vpc.name, count, vpc.icmp) if lab else None
-        )
+        return probes.verify(self.host, lab, account, site, vpc, count) if lab else None
 
     def verify_public(
         self, account: str, site: str, region: str, count: int

@@ -12,8 +12,10 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from dxlab.domain.topology import Vpc
 from dxlab.lab.host import Host
 from dxlab.lab.model import Lab
+from dxlab.routing.probe import icmp_allowed, no_icmp_reason
 
 MAX_HOPS = 8
 MAX_COUNT = 100
@@ -92,12 +94,14 @@ def verify(
     lab: Lab,
     account: str,
     site: str,
-    vpc: str,
+    vpc: Vpc,
     count: int = 5,
-    icmp_allowed: bool = True,
 ) -> dict[str, Any] | None:
-    """`dxlab verify` for one data center and VPC, or None when the lab does not run them."""
-    src, dst = lab.sites.get((account, site)), lab.vpcs.get((account, vpc))
+    """`dxlab verify` for one data center and VPC, or None when the lab does not run them.
+    Real packets say whether it answers; when it does not and the probe reached the VPC's
+    router, the instance's namespace says why: no route back (its route table), or its
+    security group (the nftables rule set) keeping the echo out."""
+    src, dst = lab.sites.get((account, site)), lab.vpcs.get((account, vpc.name))
     if src is None or dst is None:
         return None
     hops = [
@@ -107,7 +111,7 @@ def verify(
     sent, received = ping(host, src.ns, src.address, dst.address, count, interval=0.2)
     if hops and hops[-1]["address"] == "*":
         hops[-1]["resource"] = (
-            f"instance {dst.address} in {vpc}: no answer"
+            f"instance {dst.address} in {vpc.name}: no answer"
             if _reached_vpc(hops, lab)
             else "no answer"
         )
@@ -115,15 +119,20 @@ def verify(
     reason = ""
     if not reachable:
         last = next((h for h in reversed(hops) if h["address"] != "*"), None)
-        if not icmp_allowed and last and last["resource"].endswith(f"({vpc} router)"):
-            reason = f"the security group of {dst.address} does not allow inbound ICMP"
+        at_vpc = bool(last and last["resource"].endswith(f"({vpc.name} router)"))
+        if at_vpc and not route_back(host, dst.ns, src.address):
+            reason = lab.route_gaps.get(
+                (account, vpc.name, site), f"{dst.address} has no route back to {src.address}"
+            )
+        elif at_vpc and not icmp_allowed(vpc, src.address):
+            reason = no_icmp_reason(vpc)
         elif last:
             reason = f"no reply from {dst.address}: the last hop that answered is {last['address']} ({last['resource']})"
         else:
             reason = f"no reply from {dst.address}: no hop answered"
     return {
         "site": site,
-        "vpc": vpc,
+        "vpc": vpc.name,
         "source": src.address,
         "destination": dst.address,
         "reachable": reachable,
@@ -132,6 +141,11 @@ def verify(
         "reason": reason,
         "dataPlane": "lab",
     }
+
+
+def route_back(host: Host, ns: str, destination: str) -> bool:
+    """Whether the kernel of `ns` has a route to `destination` (`ip route get` prints one)."""
+    return bool(host.run(["ip", "-n", ns, "route", "get", destination], check=False).strip())
 
 
 def _reached_vpc(hops: list[dict[str, str]], lab: Lab) -> bool:

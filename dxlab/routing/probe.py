@@ -51,6 +51,19 @@ def dx_hop(net: Network, key: tuple[str, str], site: str) -> list[Hop]:
     ]
 
 
+def icmp_allowed(vpc: Vpc, source: str) -> bool:
+    """Whether the instance answers ping from `source`: a topology VPC as its `icmp` says;
+    a VPC made through EC2 as its security groups' ingress rules say for this source
+    (the lab's nftables rule set, lab/plan.firewall, is these rules)."""
+    if vpc.icmp_sources is None:
+        return vpc.icmp
+    return bool(source) and any(covers(c, source) for c in vpc.icmp_sources)
+
+
+def no_icmp_reason(vpc: Vpc) -> str:
+    return f"the security group of {vpc.instance} does not allow inbound ICMP"
+
+
 def verify(net: Network, paths: Paths, site: str, vpc: Vpc, count: int = 5) -> Verification:
     source = site_address(net, site) or ""
     pair = paths.pair(site, vpc)
@@ -60,16 +73,9 @@ def verify(net: Network, paths: Paths, site: str, vpc: Vpc, count: int = 5) -> V
         gateway = paths.gateway_of(vpc)
         vpc_router = str(ipaddress.ip_network(vpc.cidr).network_address + 1)
         hops.append(Hop(vpc_router, f"{gateway} ({vpc.name} router)"))
-    # A VPC made through EC2 answers as its security groups' ingress rules say for this source.
-    icmp = (
-        vpc.icmp
-        if vpc.icmp_sources is None
-        else bool(source) and any(covers(c, source) for c in vpc.icmp_sources)
-    )
+    icmp = icmp_allowed(vpc, source)
     reachable = pair.reachable and icmp
-    reason = pair.reason or (
-        "" if icmp else f"the security group of {vpc.instance} does not allow inbound ICMP"
-    )
+    reason = pair.reason or ("" if icmp else no_icmp_reason(vpc))
     if pair.reachable:
         where = f"instance {vpc.instance} in {vpc.name}"
         hops.append(Hop(vpc.instance, where) if icmp else Hop("*", f"{where}: no answer"))

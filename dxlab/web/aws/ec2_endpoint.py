@@ -1,7 +1,8 @@
 """EC2 on the same port: one form-encoded POST in, EC2's XML out. The request is decoded
 by the one parser (`ec2_query`), run on the service bus (its handler table holds EC2's
 operations apart from Direct Connect's) in the store's transactions with
-Direct Connect's timers, and answered by the one serializer (`ec2_xml`). An operation of
+Direct Connect's timers, cut into pages where the operation pages (`ec2_pages`), and
+answered by the one serializer (`ec2_xml`). An operation of
 the model that dxlab does not serve answers `UnsupportedOperation`, never a 500."""
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dxlab.domain.errors import DxlabError
 from dxlab.service.ec2.common import dry_run
 from dxlab.web import errors
 from dxlab.web.aws import ec2_xml
+from dxlab.web.aws.ec2_pages import cut, page_of
 from dxlab.web.aws.ec2_query import action_of, form, parse_request
 from dxlab.web.host import WebHost
 from dxlab.web.responses import Request
@@ -34,12 +36,15 @@ async def call(host: WebHost, request: Request) -> tuple[int, bytes]:
             )
         args = parse_request(action, params)
         dry_run(args)
+        page = page_of(action, args)
         result = await host.bus.handle_async(
             op.handler,
             host.context(caller.account, request_id, caller.region),
             args,
             write=op.write,
         )
+        if page is not None:
+            result = cut(page, result)
         return 200, ec2_xml.response(action, result, request_id)
     except DxlabError as err:
         return ec2_xml.error(err, request_id)

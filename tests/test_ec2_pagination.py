@@ -18,12 +18,14 @@ from tests.test_ec2_awscli import aws_ec2
 VPCS = 12
 INSTANCES = 7
 ATTACHMENTS = 6
+TRANSIT_GATEWAYS = 6
 
 
 @pytest.fixture
 def estate(server: Any, account: str) -> dict[str, Any]:
     """12 tagged VPCs (each with its main route table and default group) with a subnet,
-    7 instances (one reservation each) in the first, and a transit gateway attached to 6."""
+    7 instances (one reservation each) in the first, 6 transit gateways (each with its
+    default route table), the first attached to 6 VPCs."""
     client = ec2(server, account)
     vpcs, subnets = [], []
     for i in range(VPCS):
@@ -41,12 +43,16 @@ def estate(server: Any, account: str) -> dict[str, Any]:
         ][0]["InstanceId"]
         for _ in range(INSTANCES)
     ]
-    tgw = client.create_transit_gateway()["TransitGateway"]["TransitGatewayId"]
+    tgws = [
+        client.create_transit_gateway()["TransitGateway"]["TransitGatewayId"]
+        for _ in range(TRANSIT_GATEWAYS)
+    ]
+    tgw = tgws[0]
     for vpc, subnet in list(zip(vpcs, subnets, strict=True))[:ATTACHMENTS]:
         client.create_transit_gateway_vpc_attachment(
             TransitGatewayId=tgw, VpcId=vpc, SubnetIds=[subnet]
         )
-    return {"client": client, "vpcs": vpcs, "instances": instances}
+    return {"client": client, "vpcs": vpcs, "instances": instances, "tgws": tgws}
 
 
 # operation -> (the list it pages, how many items the estate has, an item's identity)
@@ -59,6 +65,14 @@ PAGED = {
     "describe_instances": ("Reservations", INSTANCES, "ReservationId"),
     "describe_instance_status": ("InstanceStatuses", INSTANCES, "InstanceId"),
     "describe_tags": ("Tags", VPCS, "ResourceId"),
+    "describe_network_interfaces": ("NetworkInterfaces", INSTANCES, "NetworkInterfaceId"),
+    "describe_instance_types": ("InstanceTypes", 0, "InstanceType"),
+    "describe_transit_gateways": ("TransitGateways", TRANSIT_GATEWAYS, "TransitGatewayId"),
+    "describe_transit_gateway_route_tables": (
+        "TransitGatewayRouteTables",
+        TRANSIT_GATEWAYS,
+        "TransitGatewayRouteTableId",
+    ),
     "describe_transit_gateway_attachments": (
         "TransitGatewayAttachments",
         ATTACHMENTS,
@@ -99,8 +113,18 @@ def test_max_results_and_next_token_by_hand(estate: dict[str, Any]) -> None:
     tagged = client.describe_vpcs(Filters=[{"Name": "tag:n", "Values": ["1*"]}], MaxResults=5)
     assert [v["VpcId"] for v in tagged["Vpcs"]] == [estate["vpcs"][i] for i in (1, 10, 11)]
     assert "NextToken" not in tagged
-    # DescribeTransitGateways pages too (one transit gateway: one page, no token).
-    assert "NextToken" not in client.describe_transit_gateways(MaxResults=5)
+    # An operation that pages within one resource: the first transit gateway's route table.
+    (table,) = client.describe_transit_gateway_route_tables(
+        Filters=[{"Name": "transit-gateway-id", "Values": [estate["tgws"][0]]}]
+    )["TransitGatewayRouteTables"]
+    paginator = client.get_paginator("get_transit_gateway_route_table_associations")
+    pages = list(
+        paginator.paginate(
+            TransitGatewayRouteTableId=table["TransitGatewayRouteTableId"],
+            PaginationConfig={"PageSize": 5},
+        )
+    )
+    assert [len(p["Associations"]) for p in pages] == [5, ATTACHMENTS - 5]
 
 
 def test_the_aws_cli_pages_by_itself(server: Any, account: str, estate: dict[str, Any]) -> None:

@@ -106,6 +106,12 @@ def test_ping_sources() -> None:
         },
         {"IpProtocol": "-1", "IpRanges": [{"CidrIp": "10.5.0.0/16"}]},
         {
+            "IpProtocol": "icmp",
+            "FromPort": 8,
+            "ToPort": 5,
+            "IpRanges": [{"CidrIp": "10.6.0.0/16"}],
+        },  # echo with code 5: not what ping sends (code 0)
+        {
             "IpProtocol": "icmpv6",
             "FromPort": 128,
             "ToPort": -1,

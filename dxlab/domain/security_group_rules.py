@@ -182,7 +182,8 @@ def permissions(rules: Iterable[dict[str, Any]], owner: str) -> list[dict[str, A
 def ping_sources(rules: Iterable[dict[str, Any]]) -> list[str]:
     """The CIDRs ingress rules let an ICMP echo request in from (step 5 of
     maximum_resiliency.md: the group must permit inbound ICMP): ICMP of type -1 or 8
-    (echo) for IPv4, ICMPv6 of type -1 or 128 for IPv6, or every protocol."""
+    (echo) for IPv4, ICMPv6 of type -1 or 128 for IPv6, with code -1 or 0 (an echo
+    request's; ToPort is the ICMP code), or every protocol."""
     out: list[str] = []
     for r in rules:
         if r["IsEgress"]:
@@ -193,7 +194,9 @@ def ping_sources(rules: Iterable[dict[str, Any]]) -> list[str]:
         echo = 8 if "CidrIpv4" in r else 128
         kind = "icmp" if "CidrIpv4" in r else "icmpv6"
         if r["IpProtocol"] == "-1" or (
-            r["IpProtocol"] == kind and r.get("FromPort", -1) in (-1, echo)
+            r["IpProtocol"] == kind
+            and r.get("FromPort", -1) in (-1, echo)
+            and r.get("ToPort", -1) in (-1, 0)
         ):
             out.append(cidr)
     return out

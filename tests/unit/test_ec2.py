@@ -10,7 +10,9 @@ from typing import Any
 import pytest
 
 from dxlab.domain.ec2_errors import Ec2Error
+from dxlab.domain.errors import DxlabError
 from dxlab.service.operations import HANDLERS
+from dxlab.web.aws.ec2_xml import ec2_code
 from tests.unit.service import Service
 
 READS = sorted(name for name, op in HANDLERS.ec2_operations.items() if not op.write)
@@ -105,6 +107,147 @@ def test_a_refused_call_changes_nothing(dx: Service, action: str, args: dict[str
     before = dx.tables()
     with pytest.raises(Ec2Error):
         ec2(dx, action, **resolved)
+    assert dx.tables() == before
+
+
+ICMP_10_1 = {
+    "IpProtocol": "icmp",
+    "FromPort": -1,
+    "ToPort": -1,
+    "IpRanges": [{"CidrIp": "10.1.0.0/16"}],
+}
+
+
+# issue 11's bad input, each with the code EC2 gives ("vpc2" is a second VPC, "vgw2" a
+# second VGW, "rtb" the first VPC's main route table, all made below).
+@pytest.mark.parametrize(
+    ("action", "args", "code"),
+    [
+        ("CreateVpc", {"CidrBlock": "10.0.0.0/8"}, "InvalidVpc.Range"),  # /16 to /28
+        ("CreateVpc", {"CidrBlock": "10.0.0.0/29"}, "InvalidVpc.Range"),
+        ("CreateVpc", {"CidrBlock": "10.0.0.0/33"}, "InvalidParameterValue"),
+        ("CreateVpc", {"CidrBlock": "2001:db8::/56"}, "InvalidParameterValue"),
+        ("CreateSubnet", {"VpcId": "vpc", "CidrBlock": "10.0.1.128/25"}, "InvalidSubnet.Conflict"),
+        ("CreateSubnet", {"VpcId": "vpc", "CidrBlock": "10.9.0.0/24"}, "InvalidSubnet.Range"),
+        (
+            "CreateSubnet",
+            {"VpcId": "vpc-0000000000000000f", "CidrBlock": "10.0.9.0/24"},
+            "InvalidVpcID.NotFound",
+        ),
+        (
+            "AttachVpnGateway",
+            {"VpcId": "vpc2", "VpnGatewayId": "vgw"},
+            "VpnGatewayAttachmentLimitExceeded",
+        ),
+        (
+            "DetachVpnGateway",
+            {"VpcId": "vpc2", "VpnGatewayId": "vgw"},
+            "InvalidVpnGatewayAttachment.NotFound",
+        ),
+        ("DeleteVpnGateway", {"VpnGatewayId": "vgw"}, "IncorrectState"),
+        ("CreateVpnGateway", {"Type": "ipsec.1", "AmazonSideAsn": 65535}, "InvalidParameterValue"),
+        ("CreateVpnGateway", {"Type": "ipsec.2"}, "InvalidParameterValue"),
+        (
+            "EnableVgwRoutePropagation",
+            {"RouteTableId": "rtb", "GatewayId": "vgw2"},
+            "Gateway.NotAttached",
+        ),
+        (
+            "CreateRoute",
+            {"RouteTableId": "rtb", "DestinationCidrBlock": "10.1.0.0/33", "GatewayId": "vgw"},
+            "InvalidParameterValue",
+        ),
+        (
+            "DeleteRoute",
+            {"RouteTableId": "rtb", "DestinationCidrBlock": "10.77.0.0/16"},
+            "InvalidRoute.NotFound",
+        ),
+        (
+            "AuthorizeSecurityGroupIngress",
+            {"GroupId": "sg", "IpPermissions": [ICMP_10_1]},
+            "InvalidPermission.Duplicate",
+        ),
+        (
+            "RevokeSecurityGroupIngress",
+            {
+                "GroupId": "sg",
+                "IpPermissions": [{**ICMP_10_1, "IpRanges": [{"CidrIp": "10.9.0.0/16"}]}],
+            },
+            "InvalidPermission.NotFound",
+        ),
+        (
+            "CreateSecurityGroup",
+            {"GroupName": "ping", "Description": "d", "VpcId": "vpc"},
+            "InvalidGroup.Duplicate",
+        ),
+        ("DeleteSecurityGroup", {"GroupId": "sg-0000000000000000f"}, "InvalidGroup.NotFound"),
+        (
+            "RunInstances",
+            {
+                "ImageId": "ami-1",
+                "MinCount": 1,
+                "MaxCount": 1,
+                "SubnetId": "subnet",
+                "PrivateIpAddress": "10.0.2.5",
+            },
+            "InvalidParameterValue",  # outside the subnet
+        ),
+        (
+            "RunInstances",
+            {
+                "ImageId": "ami-1",
+                "MinCount": 1,
+                "MaxCount": 1,
+                "SubnetId": "subnet",
+                "PrivateIpAddress": "10.0.1.4",
+            },
+            "InvalidIPAddress.InUse",
+        ),
+        (
+            "TerminateInstances",
+            {"InstanceIds": ["i-0000000000000000f"]},
+            "InvalidInstanceID.NotFound",
+        ),
+        (
+            "CreateTags",
+            {"Resources": ["vpc-0000000000000000f"], "Tags": [{"Key": "k", "Value": "v"}]},
+            "InvalidVpcID.NotFound",
+        ),
+        ("DeleteTransitGateway", {"TransitGatewayId": "tgw"}, "IncorrectState"),
+        (
+            "CreateTransitGatewayVpcAttachment",
+            {"TransitGatewayId": "tgw", "VpcId": "vpc", "SubnetIds": ["subnet"]},
+            "DuplicateTransitGatewayAttachment",
+        ),
+        (
+            "DeleteTransitGatewayVpcAttachment",
+            {"TransitGatewayAttachmentId": "tgw-attach-0000000000000000f"},
+            "InvalidTransitGatewayAttachmentID.NotFound",
+        ),
+    ],
+)
+def test_bad_input_answers_ec2s_code_and_changes_nothing(
+    dx: Service, action: str, args: dict[str, Any], code: str
+) -> None:
+    ids = busy(dx)
+    ids["vpc2"] = ec2(dx, "CreateVpc", CidrBlock="10.50.0.0/16")["Vpc"]["VpcId"]
+    ids["vgw2"] = ec2(dx, "CreateVpnGateway", Type="ipsec.1")["VpnGateway"]["VpnGatewayId"]
+    ids["rtb"] = ec2(
+        dx, "DescribeRouteTables", Filters=[{"Name": "vpc-id", "Values": [ids["vpc"]]}]
+    )["RouteTables"][0]["RouteTableId"]
+    resolved = {
+        k: ids.get(v, v)
+        if isinstance(v, str)
+        else [ids.get(x, x) for x in v]
+        if k == "SubnetIds"
+        else v
+        for k, v in args.items()
+    }
+    before = dx.tables()
+    with pytest.raises(DxlabError) as info:
+        ec2(dx, action, **resolved)
+    # (the gateway rules Direct Connect shares name their errors by kind: the wire's one table)
+    assert ec2_code(info.value) == code, info.value.message
     assert dx.tables() == before
 
 

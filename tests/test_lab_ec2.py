@@ -8,7 +8,8 @@ attached, route propagation on, a security group with inbound ICMP from the data
 centers, an instance, the VGW behind a Direct Connect gateway, a private VIF per
 connection. Then: the ICMP rule revoked (ping fails), a rule for another source only
 (still fails), a rule for one data center (that one answers), propagation off ("route
-table rtb-... has no route to ...: VGW route propagation is off"), propagation on."""
+table rtb-... has no route to ...: VGW route propagation is off"), a static route for one
+data center and its deletion, propagation on."""
 
 from __future__ import annotations
 
@@ -212,6 +213,16 @@ def test_security_groups_and_route_propagation_on_real_packets(
         "dc1": gap.format(DC1),
         "dc2": gap.format(DC2),
     }
+
+    # A static route to the VGW for dc1's prefix brings dc1 back; deleting it takes it away.
+    client.create_route(RouteTableId=rtb, DestinationCidrBlock=DC1, GatewayId=vgw)
+    settles(lab_server, {"dc1": (True, ""), "dc2": (False, gap.format(DC2))}, "a static route")
+    client.delete_route(RouteTableId=rtb, DestinationCidrBlock=DC1)
+    settles(
+        lab_server,
+        {"dc1": (False, gap.format(DC1)), "dc2": (False, gap.format(DC2))},
+        "the static route deleted",
+    )
 
     client.enable_vgw_route_propagation(RouteTableId=rtb, GatewayId=vgw)
     settles(lab_server, {"dc1": (True, ""), "dc2": (True, "")}, "propagation on again")

@@ -24,6 +24,7 @@ import yaml
 from dxlab.cli.client import ext
 from dxlab.service.context import Context
 from dxlab.service.customer.verify import verify_route
+from dxlab.service.resiliency.analysis import analysis
 from dxlab.store import open_store
 from tests.ec2_support import ec2, vpc_with_subnet
 from tests.lab_support import LabServer, running_lab, wait_for
@@ -115,6 +116,16 @@ def walk(lab_server: LabServer) -> dict[str, Any]:
     return {"client": client, "vpc": vpc, "vgw": vgw, "rtb": rtb, "sg": sg}
 
 
+def analysis_now(now: dict[str, Any]) -> dict[tuple[str, str], tuple[bool, str]]:
+    """The analysis's "now" between the data centers and the VPC (routing alone: a
+    security group is no part of it, the route table is)."""
+    return {
+        (p["site"], p["to"]): (p["reachable"], p["reason"])
+        for p in now["pairs"]
+        if p["kind"] == "vpc"
+    }
+
+
 def answers(result: dict[str, Any]) -> Answers:
     """Per data center: does ping get answers, and why not."""
     return {
@@ -140,13 +151,25 @@ def sim_answers(lab: LabServer) -> Answers:
 
 def settles(lab: LabServer, want: Answers, what: str) -> None:
     """The lab comes to `want` (the lab re-plans after each EC2 write), and the sim says the
-    same of the same database at that moment."""
+    same of the same database at that moment; so do their analyses of "now"."""
     deadline = time.monotonic() + CONVERGE_S
     got, sim = lab_answers(lab), sim_answers(lab)
     while (got != want or sim != want) and time.monotonic() < deadline:
         time.sleep(0.5)
         got, sim = lab_answers(lab), sim_answers(lab)
     assert got == sim == want, f"{what}:\n lab:  {got}\n sim:  {sim}\n want: {want}"
+    lab_now = analysis_now(ext(lab.server.endpoint, "GET", "/analyze", account=ACCOUNT)["now"])
+    store = open_store(lab.server.db)
+    try:
+        with store.read() as uow:
+            sim_now = analysis_now(analysis(uow, Context(account=ACCOUNT))["now"])
+    finally:
+        store.close()
+    assert lab_now == sim_now, f"{what}: the analyses disagree (lab, sim): {lab_now}, {sim_now}"
+    # Where the route table is what fails, the analysis says so as verify does.
+    for site, (_, reason) in want.items():
+        if reason.startswith("route table"):
+            assert (False, reason) in lab_now.values(), (site, lab_now)
 
 
 def cli_verify(lab: LabServer) -> tuple[int, dict[str, Any]]:

@@ -118,8 +118,9 @@ _PAGING = frozenset({"nextToken"})
 
 def differences(captured: Any, got: Any, path: str = "$") -> list[str]:
     """Where `got` does not have a key of `captured`, or has it in another form. Keys the
-    real service added since (more in `got`) are fine; list items are compared with the
-    captured list's first item."""
+    real service added since (more in `got`) are fine; each captured list item is compared
+    with the answer's item most like it (a capture may list a private and a public VIF:
+    both must be matched)."""
     out: list[str] = []
     if isinstance(captured, dict):
         if not isinstance(got, dict):
@@ -137,12 +138,12 @@ def differences(captured: Any, got: Any, path: str = "$") -> list[str]:
             return [f"{path}: a list was captured, got {form(got)}"]
         if captured and not got:
             return [f"{path}: empty, {len(captured)} item(s) captured"]
-        if not captured:
-            return []
-        # The answer's item most like the captured first one (lists have no set order).
-        return min(
-            (differences(captured[0], item, f"{path}[{i}]") for i, item in enumerate(got)), key=len
-        )
+        # For each captured item, the answer's item most like it (lists have no set order).
+        for want in captured:
+            out += min(
+                (differences(want, item, f"{path}[{i}]") for i, item in enumerate(got)), key=len
+            )
+        return out
     want, have = form(captured), form(got)
     if want == have or (isinstance(captured, str) and _EXAMPLE_ONLY.search(captured)):
         return []

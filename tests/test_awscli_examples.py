@@ -438,6 +438,25 @@ def _move_vif(w: World) -> None:
     w.private_vif("dxvif-fgputw0j", conn, vlan=123)
 
 
+def _private_and_public_vif(w: World) -> None:
+    """The capture's two VIFs on one connection: a private one and a public one in the
+    documentation range (203.0.113.0/24), which the real service takes into `verifying`."""
+    cid = w.connection("dxcon-ffjrkx17")
+    w.private_vif("dxvif-ffhhk74f", cid, vlan=101)
+    made = w.dx().create_public_virtual_interface(
+        connectionId=cid,
+        newPublicVirtualInterface={
+            "virtualInterfaceName": "PublicVirtualInterface",
+            "vlan": 2000,
+            "asn": 65000,
+            "amazonAddress": "203.0.113.1/30",
+            "customerAddress": "203.0.113.2/30",
+            "routeFilterPrefixes": [{"cidr": "203.0.113.4/30"}, {"cidr": "203.0.113.0/30"}],
+        },
+    )
+    w.subs["dxvif-fgh0hcrk"] = made["virtualInterfaceId"]
+
+
 SETUPS: dict[str, Setup] = {
     "accept-direct-connect-gateway-association-proposal": _accept,
     "allocate-connection-on-interconnect": lambda w: w.interconnect("dxcon-fgktov66") and None,
@@ -512,9 +531,7 @@ SETUPS: dict[str, Setup] = {
     "describe-locations": lambda w: None,
     "describe-tags": _tagged,
     "describe-virtual-gateways": lambda w: w.gateway("vgw", "@v") and None,
-    "describe-virtual-interfaces": lambda w: (
-        w.private_vif("@v", w.connection("dxcon-ffjrkx17")) and None
-    ),
+    "describe-virtual-interfaces": _private_and_public_vif,
     "disassociate-connection-from-lag": _disassociate,
     "tag-resource": lambda w: w.connection("dxcon-abcabc12") and None,
     "untag-resource": _tagged,

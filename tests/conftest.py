@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -19,6 +22,10 @@ from dxlab.server import free_port
 
 os.environ.setdefault("AWS_EC2_METADATA_DISABLED", "true")
 
+# How long a `dxlab serve` may take to answer: about a second alone, but more than 20 s has
+# been seen on two cores shared by several test runs.
+START_SECONDS = 60.0
+
 
 @dataclass
 class ServerProcess:
@@ -29,6 +36,8 @@ class ServerProcess:
     args: tuple[str, ...] = ()
     proc: subprocess.Popen[bytes] | None = None
     log: Path | None = None
+    start_seconds: float = START_SECONDS
+    _out: Any = field(default=None, init=False, repr=False)  # where its output goes
 
     @property
     def endpoint(self) -> str:
@@ -48,7 +57,10 @@ class ServerProcess:
             if self.db.startswith("sqlite")
             else None
         )
-        out = open(self.log, "ab") if self.log else subprocess.DEVNULL  # noqa: SIM115
+        # Without a log file (PostgreSQL), the output is kept in an unnamed file, so that a
+        # server that never answers can still say why.
+        out = open(self.log, "ab") if self.log else tempfile.TemporaryFile()  # noqa: SIM115
+        self._out = out
         self.proc = subprocess.Popen(
             [
                 sys.executable,
@@ -64,17 +76,45 @@ class ServerProcess:
             env=env,
             stdout=out,
             stderr=subprocess.STDOUT,
+            # Its own process group: a server that never answers is killed with whatever
+            # it started, not left running under a loaded machine's test run.
+            start_new_session=True,
         )
-        deadline = time.monotonic() + 20
+        deadline = time.monotonic() + self.start_seconds
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError(f"dxlab serve exited with {self.proc.returncode}")
+                raise RuntimeError(
+                    f"dxlab serve exited with {self.proc.returncode}:\n{self.output()}"
+                )
             try:
                 urllib.request.urlopen(self.endpoint + "/", timeout=0.5).read()
                 return self
             except OSError:
                 time.sleep(0.05)
-        raise RuntimeError("dxlab serve did not answer")
+        self._kill_group()
+        raise RuntimeError(
+            f"dxlab serve did not answer on {self.endpoint} within {self.start_seconds} s"
+            f" (killed):\n{self.output()}"
+        )
+
+    def output(self, limit: int = 4000) -> str:
+        """The end of what the server wrote to stdout and stderr."""
+        out = self._out
+        if out is None:
+            return ""
+        if self.log:
+            text = self.log.read_text(errors="replace") if self.log.exists() else ""
+        else:
+            out.flush()
+            out.seek(0)
+            text = out.read().decode(errors="replace")
+        return text[-limit:]
+
+    def _kill_group(self) -> None:
+        assert self.proc is not None
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        self.proc.wait()
 
     def stop(self) -> None:
         if self.proc and self.proc.poll() is None:
@@ -82,8 +122,7 @@ class ServerProcess:
             try:
                 self.proc.wait(10)
             except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+                self._kill_group()
 
     def kill9(self) -> None:
         assert self.proc is not None

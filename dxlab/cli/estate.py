@@ -87,7 +87,7 @@ def read_estate(
 def _sites(
     estate: dict[str, Any], account: str, sites_file: str | None, interactive: bool
 ) -> dict[str, str]:
-    from dxlab.toolkit.estate_topology import _site_name, locations, parse_sites
+    from dxlab.toolkit.estate_topology import default_site_name, locations, parse_sites
 
     if sites_file:
         try:
@@ -97,7 +97,7 @@ def _sites(
     if not interactive:
         return {}
     return {
-        loc: click.prompt(f"Data center of your routers at {loc}", default=_site_name(loc))
+        loc: click.prompt(f"Data center of your routers at {loc}", default=default_site_name(loc))
         for loc in locations(estate, account)
     }
 

@@ -22,7 +22,8 @@ from typing import Any
 from dxlab.domain.states import ASSOCIATION, CONNECTION, LAG, VIF_IN_USE
 
 
-def _site_name(location: str) -> str:
+def default_site_name(location: str) -> str:
+    """The data center named for a location's routers when the user names none ("dc-eqdc2")."""
     return "dc-" + re.sub(r"[^a-z0-9]+", "-", location.lower()).strip("-")
 
 
@@ -118,7 +119,9 @@ def skeleton(estate: dict[str, Any], account: str, sites: dict[str, str] | None 
     for group in groups:
         first = by_id[group[0]]
         site = (
-            sites.get(first["id"]) or sites.get(first["location"]) or _site_name(first["location"])
+            sites.get(first["id"])
+            or sites.get(first["location"])
+            or default_site_name(first["location"])
         )
         site_routers.setdefault(site, []).append(
             (group, [v for v in vifs if v.get("connectionId") in group])

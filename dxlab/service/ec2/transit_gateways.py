@@ -145,7 +145,7 @@ def _live_attachments(uow: UnitOfWork, ctx: Context, tgw_id: str) -> list[Record
 
 @ec2_operation("DeleteTransitGateway", write=True)
 def delete_transit_gateway(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
-    from dxlab.service.gateways.virtual_gateways import _delete
+    from dxlab.service.gateways.virtual_gateways import delete_gateway
 
     tgw = _tgw(uow, ctx, req["TransitGatewayId"])
     live = _live_attachments(uow, ctx, tgw.id)
@@ -154,7 +154,7 @@ def delete_transit_gateway(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -
             "IncorrectState",
             f"{tgw.id} has non-deleted Transit Gateway Attachments: {', '.join(a.id for a in live)}.",
         )
-    _delete(uow, ctx, TGW, tgw.id)  # refuses while a Direct Connect gateway is associated
+    delete_gateway(uow, ctx, TGW, tgw.id)  # refuses while a Direct Connect gateway is associated
     return {"TransitGateway": view(tgw, "deleting")}
 
 

@@ -128,14 +128,14 @@ def detach_vpn_gateway(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> di
 
 @ec2_operation("DeleteVpnGateway", write=True)
 def delete_vpn_gateway(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
-    from dxlab.service.gateways.virtual_gateways import _delete
+    from dxlab.service.gateways.virtual_gateways import delete_gateway
 
     vgw = find(uow, ctx, "vgw", req["VpnGatewayId"])
     if vgw.meta.get("vpcId"):
         raise Ec2Error(
             "IncorrectState", f"{vgw.id} is currently attached to the Vpc: {vgw.meta['vpcId']}"
         )
-    _delete(uow, ctx, VGW, vgw.id)  # refuses while Direct Connect still uses it
+    delete_gateway(uow, ctx, VGW, vgw.id)  # refuses while Direct Connect still uses it
     return {}
 
 

@@ -114,7 +114,9 @@ def gateway_view(rec: Record) -> dict[str, Any]:
     }
 
 
-def _delete(uow: UnitOfWork, ctx: Context, kind: str, gateway_id: str) -> dict[str, Any]:
+def delete_gateway(uow: UnitOfWork, ctx: Context, kind: str, gateway_id: str) -> dict[str, Any]:
+    """Deletes a VGW or TGW that Direct Connect no longer uses (EC2's DeleteVpnGateway and
+    DeleteTransitGateway ask here first), ending its open proposals."""
     rec = uow.get(kind, gateway_id)
     if rec is None or rec.account != ctx.account:
         raise does_not_exist(_NAMES[kind], gateway_id)
@@ -154,12 +156,12 @@ def list_transit_gateways(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -
 
 @route("DELETE", "/virtual-gateways/{gateway_id}", write=True)
 def delete_virtual_gateway(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[str, Any]:
-    return _delete(uow, ctx, VGW_KIND, args["gateway_id"])
+    return delete_gateway(uow, ctx, VGW_KIND, args["gateway_id"])
 
 
 @route("DELETE", "/transit-gateways/{gateway_id}", write=True)
 def delete_transit_gateway(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[str, Any]:
-    return _delete(uow, ctx, TGW_KIND, args["gateway_id"])
+    return delete_gateway(uow, ctx, TGW_KIND, args["gateway_id"])
 
 
 @operation("DescribeVirtualGateways")

@@ -1,0 +1,152 @@
+"""Habits of the layout that hold by themselves (issue 9; docs/architecture.md): no
+private name is imported from another package, and no module keeps state at module level
+that its functions change (implementations are handed down from bootstrap.py, never
+swapped in a global)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import dxlab
+
+ROOT = Path(dxlab.__file__).resolve().parent
+
+# Module-level state that functions change, each with why it may: a named in-memory store
+# (`memory://NAME`) outlives its close() in this process, as a database file would.
+ALLOWED_MODULE_STATE = {"dxlab/store/memory.py:_NAMED"}
+
+_MUTATORS = frozenset(
+    {"append", "extend", "insert", "remove", "add", "discard", "update", "setdefault"}
+    | {"pop", "popitem", "clear"}
+)
+
+
+def _modules(root: Path) -> list[tuple[str, Path, ast.Module]]:
+    out = []
+    for path in sorted(root.rglob("*.py")):
+        parts = path.relative_to(root.parent).with_suffix("").parts
+        name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+        out.append((name, path, ast.parse(path.read_text(), str(path))))
+    return out
+
+
+def _package(module: str, path: Path) -> str:
+    return module if path.name == "__init__.py" else module.rpartition(".")[0]
+
+
+def private_imports_across_packages(root: Path = ROOT) -> list[str]:
+    """`from dxlab.a.b import _name` (or `mod._name` of a module imported so) where the
+    importer is not in package dxlab.a."""
+    found = []
+    for module, path, tree in _modules(root):
+        here = _package(module, path)
+        modules_named: dict[str, str] = {}
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.ImportFrom) and node.module):
+                continue
+            if not node.module.startswith(root.name):
+                continue
+            for alias in node.names:
+                where = f"{path.relative_to(root.parent)}:{node.lineno}"
+                if alias.name.startswith("_") and not alias.name.startswith("__"):
+                    source = node.module.rpartition(".")[0] if "." in node.module else node.module
+                    if source != here:
+                        found.append(f"{where}: {node.module}.{alias.name}")
+                else:
+                    modules_named[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Attribute)
+                and node.attr.startswith("_")
+                and not node.attr.startswith("__")
+                and isinstance(node.value, ast.Name)
+                and node.value.id in modules_named
+                and modules_named[node.value.id].rpartition(".")[0] != here
+            ):
+                found.append(
+                    f"{path.relative_to(root.parent)}:{node.lineno}:"
+                    f" {modules_named[node.value.id]}.{node.attr}"
+                )
+    return found
+
+
+def module_state_changed_by_functions(root: Path = ROOT) -> list[str]:
+    """Module-level dicts, lists and sets (or objects made by a call) that a function of
+    the module changes (item assignment or deletion, or a mutating method), and module
+    names a function rebinds (`global`)."""
+    found = []
+    for _module, path, tree in _modules(root):
+        rel = str(path.relative_to(root.parent))
+        names, every_name = set(), set()
+        for node in tree.body:
+            targets = (
+                node.targets
+                if isinstance(node, ast.Assign)
+                else [node.target]
+                if isinstance(node, ast.AnnAssign) and node.value is not None
+                else []
+            )
+            every_name |= {t.id for t in targets if isinstance(t, ast.Name)}
+            value = getattr(node, "value", None)
+            if isinstance(
+                value, ast.Dict | ast.List | ast.Set | ast.Call | ast.DictComp | ast.ListComp
+            ):
+                names |= {t.id for t in targets if isinstance(t, ast.Name)}
+        functions = [
+            n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)
+        ]
+        changed, rebound = set(), set()
+        for function in functions:
+            for node in ast.walk(function):
+                if isinstance(node, ast.Assign | ast.AugAssign | ast.Delete):
+                    targets = node.targets if not isinstance(node, ast.AugAssign) else [node.target]
+                    for target in targets:
+                        if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
+                            changed.add(target.value.id)
+                if (
+                    isinstance(node, ast.Call)
+                    and isinstance(node.func, ast.Attribute)
+                    and node.func.attr in _MUTATORS
+                    and isinstance(node.func.value, ast.Name)
+                ):
+                    changed.add(node.func.value.id)
+                if isinstance(node, ast.Global):  # a function that swaps the module's name
+                    rebound |= set(node.names)
+        found += [f"{rel}:{name}" for name in sorted((names & changed) | (every_name & rebound))]
+    return found
+
+
+def test_no_private_name_is_imported_from_another_package() -> None:
+    assert private_imports_across_packages() == []
+
+
+def test_no_module_level_state_is_changed_by_functions() -> None:
+    assert set(module_state_changed_by_functions()) == ALLOWED_MODULE_STATE
+
+
+def test_the_scans_find_what_they_look_for(tmp_path: Path) -> None:
+    """The checks above can fail: a package that breaks both habits is found."""
+    package = tmp_path / "dxlab"
+    (package / "a").mkdir(parents=True)
+    (package / "b").mkdir()
+    for init in (package, package / "a", package / "b"):
+        (init / "__init__.py").write_text("")
+    (package / "a" / "one.py").write_text(
+        "REGISTRY: dict[str, int] = {}\n_PLANE = None\n\n"
+        "def register(name):\n    REGISTRY[name] = 1\n\n"
+        "def use(plane):\n    global _PLANE\n    _PLANE = plane\n\n"
+        "def _helper():\n    return 1\n"
+    )
+    (package / "a" / "two.py").write_text("from dxlab.a.one import _helper\n")  # same package
+    (package / "b" / "three.py").write_text(
+        "from dxlab.a.one import _helper\nfrom dxlab.a import one\n\none._helper()\n"
+    )
+    assert private_imports_across_packages(package) == [
+        "dxlab/b/three.py:1: dxlab.a.one._helper",
+        "dxlab/b/three.py:4: dxlab.a.one._helper",
+    ]
+    assert module_state_changed_by_functions(package) == [
+        "dxlab/a/one.py:REGISTRY",
+        "dxlab/a/one.py:_PLANE",
+    ]

@@ -9,8 +9,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import boto3
 import pytest
 import urllib3
+from botocore.exceptions import ClientError
 
 from dxlab.cli.client import ExtensionError, ext
 from dxlab.testing import DxlabServer, dxlab_server
@@ -120,6 +122,38 @@ def test_each_api_call_is_logged(make_server: Any) -> None:
     )
     bad = next(line for line in lines if "DescribeConnections" in line)
     assert "333333333333 eu-west-1 DescribeConnections 400 DirectConnectClientException " in bad
+
+
+def test_ec2_and_sts_calls_are_logged_too(make_server: Any) -> None:
+    """EC2 (VPCs, gateways) and STS GetCallerIdentity share the port: their calls are API
+    calls a user reads in the same log."""
+    server = make_server()
+    keys = {
+        "endpoint_url": server.endpoint,
+        "region_name": "ap-southeast-2",
+        "aws_access_key_id": "444444444444",
+        "aws_secret_access_key": "x",
+    }
+    ec2, sts = boto3.client("ec2", **keys), boto3.client("sts", **keys)
+    ec2.create_vpc(CidrBlock="10.7.0.0/16")
+    with pytest.raises(ClientError):
+        ec2.describe_vpcs(VpcIds=["vpc-0123456789abcdef0"])
+    assert sts.get_caller_identity()["Account"] == "444444444444"
+    deadline = time.monotonic() + 5
+    lines: list[str] = []
+    while time.monotonic() < deadline:
+        text = server.log.read_text() if server.log else ""
+        lines = [line for line in text.splitlines() if "dxlab.api.calls" in line]
+        if any("GetCallerIdentity" in line for line in lines):
+            break
+        time.sleep(0.05)
+    made = next(line for line in lines if "CreateVpc" in line)
+    assert "INFO" in made and "444444444444 ap-southeast-2 CreateVpc 200 - " in made
+    assert made.endswith(" ms")
+    missing = next(line for line in lines if "DescribeVpcs" in line)
+    assert "444444444444 ap-southeast-2 DescribeVpcs 400 InvalidVpcID.NotFound " in missing
+    who = next(line for line in lines if "GetCallerIdentity" in line)
+    assert "444444444444 ap-southeast-2 GetCallerIdentity 200 - " in who
 
 
 def test_reset_on_the_memory_store() -> None:

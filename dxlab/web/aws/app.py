@@ -59,17 +59,26 @@ class AwsApp:
     async def _sts(self, request: Request, send: Send) -> None:
         body, request_id = request.body, request.request_id
         """STS GetCallerIdentity (see `dxlab.web.aws.sts`), for tools that ask it first."""
+        call = calllog.start()
         try:
             action = sts.action_of(body)
+            call.operation = action or "-"
             if action != "GetCallerIdentity":
                 raise sts.unsupported(action)
-            account = self.host.account(request, service="sts")  # signed for STS, not DX
-            status, payload = 200, sts.caller_identity(account, request_id)
+            caller = self.host.caller(request, service="sts")  # signed for STS, not DX
+            call.account, call.region = caller.account, caller.region or self.host.settings.region
+            status, payload = 200, sts.caller_identity(caller.account, request_id)
+            call.failed(200, "-")
         except DxlabError as err:
             status, payload = sts.error(err, request_id)
+            call.failed(status, err.aws_code)
         except Exception:  # noqa: BLE001 - never a traceback on the wire
             log.exception("unexpected error in %s", request_id)
-            status, payload = sts.error(errors.server_error(), request_id)
+            failure = errors.server_error()
+            status, payload = sts.error(failure, request_id)
+            call.failed(status, failure.aws_code)
+        finally:
+            call.done()
         await respond(send, status, payload, sts.CONTENT_TYPE, request_id)
 
     async def _json(self, request: Request, send: Send) -> None:

@@ -12,7 +12,7 @@ import logging
 from dxlab.domain.ec2_errors import Ec2Error
 from dxlab.domain.errors import DxlabError
 from dxlab.service.ec2.common import dry_run
-from dxlab.web import errors
+from dxlab.web import calllog, errors
 from dxlab.web.aws import ec2_xml
 from dxlab.web.aws.ec2_pages import cut, page_of
 from dxlab.web.aws.ec2_query import action_of, form, parse_request
@@ -23,12 +23,15 @@ log = logging.getLogger("dxlab.web.aws")
 
 
 async def call(host: WebHost, request: Request) -> tuple[int, bytes]:
-    """(HTTP status, XML body) of one EC2 request."""
+    """(HTTP status, XML body) of one EC2 request, logged as an API call (calllog.py)."""
     request_id = request.request_id
+    logged = calllog.start()
     try:
         params = form(request.body)
+        logged.operation = params.get("Action") or "-"
         action = action_of(params)
         caller = host.caller(request, service="ec2")  # EC2 is regional: the scope names the Region
+        logged.account, logged.region = caller.account, caller.region or host.settings.region
         op = host.bus.handlers.ec2_operations.get(action)
         if op is None:
             raise Ec2Error(
@@ -45,9 +48,17 @@ async def call(host: WebHost, request: Request) -> tuple[int, bytes]:
         )
         if page is not None:
             result = cut(page, result)
+        logged.failed(200, "-")
         return 200, ec2_xml.response(action, result, request_id)
     except DxlabError as err:
+        code, status = ec2_xml.code_and_status(err)
+        logged.failed(status, code)
         return ec2_xml.error(err, request_id)
     except Exception:  # noqa: BLE001 - never a traceback on the wire
         log.exception("unexpected error in %s", request_id)
-        return ec2_xml.error(errors.server_error(), request_id)
+        failure = errors.server_error()
+        code, status = ec2_xml.code_and_status(failure)
+        logged.failed(status, code)
+        return ec2_xml.error(failure, request_id)
+    finally:
+        logged.done()

@@ -87,12 +87,19 @@ def _scalar(kind: str, value: Any) -> str:
     return str(value)
 
 
-def error(err: DxlabError, request_id: str) -> tuple[int, bytes]:
-    """EC2's error body; the status is 400 for a client's error, 500 (InternalError) for ours."""
+def code_and_status(err: DxlabError) -> tuple[str, int]:
+    """EC2's error code and HTTP status for an error: 400 for a client's, 500
+    (InternalError) for ours."""
     code, status = _AUTH.get(err.aws_code, (ec2_code(err), 0))
     status = status or _STATUS.get(code) or errors.status_of(err)
     if err.aws_code == "InvalidSignatureException" and err.message.startswith("Signature expired"):
         code, status = "RequestExpired", 400
+    return code, status
+
+
+def error(err: DxlabError, request_id: str) -> tuple[int, bytes]:
+    """EC2's error body, with the code and status of `code_and_status`."""
+    code, status = code_and_status(err)
     body = (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         f"<Response><Errors><Error><Code>{escape(code)}</Code>"

@@ -56,6 +56,25 @@ def strong(lab_server: LabServer) -> tuple[Scenario, Any]:
     return ready(lab_server, STRONG, "maximum")
 
 
+def settled_report(lab: LabServer, path: str, account: str, since: float) -> dict[str, Any]:
+    """The report once the lab's watch after the end (`since`) is over: every pair has its
+    restoration measured and the restoration probes have stopped counting. Polled (bounded),
+    not read once after a fixed sleep: on a loaded machine the lab's loop may start the
+    restoration probes late."""
+    time.sleep(max(0.0, since + RESTORATION_WAIT - time.monotonic()))
+    previous: list[Any] = []
+
+    def finished() -> dict[str, Any] | None:
+        report = ext(lab.server.endpoint, "GET", path, account=account)
+        counts = [(p.get("restoration") or {}).get("packetsSent") for p in report["pairs"]]
+        done = bool(counts) and None not in counts and counts == previous
+        previous[:] = counts
+        return report if done else None
+
+    report: dict[str, Any] = wait_for(finished, 30, f"{path}: restoration measured", step=0.5)
+    return report
+
+
 def check_kept(report: dict[str, Any], bound_ms: float) -> None:
     assert report["dataPlane"] == "lab"
     assert report["lost"] == [] and report["verdict"].startswith(
@@ -86,12 +105,8 @@ def test_bgp_failover_test_on_each_vif_keeps_every_pair(
         dx.stop_bgp_failover_test(virtualInterfaceId=vif)
         stopped = time.monotonic()
         wait_for(lambda s=s: session_state(lab_server, s) == "established", 10, f"{vif} back")  # type: ignore[misc]
-        time.sleep(max(0.0, stopped + RESTORATION_WAIT - time.monotonic()))
-        report = ext(
-            lab_server.server.endpoint,
-            "GET",
-            f"/failover-tests/{test['testId']}/report",
-            account=STRONG,
+        report = settled_report(
+            lab_server, f"/failover-tests/{test['testId']}/report", STRONG, stopped
         )
         check_kept(report, 200)  # maximum_resiliency.md: a BGP failover test; the bench target
 
@@ -143,12 +158,8 @@ def test_failures_keep_every_pair(
         15,
         "every session back",
     )
-    time.sleep(max(0.0, restored + RESTORATION_WAIT - time.monotonic()))
-    report = ext(
-        lab_server.server.endpoint,
-        "GET",
-        f"/failures/{failure['failureId']}/report",
-        account=STRONG,
+    report = settled_report(
+        lab_server, f"/failures/{failure['failureId']}/report", STRONG, restored
     )
     check_kept(
         report, 1500
@@ -166,9 +177,23 @@ def test_a_weak_design_reports_the_loss(lab_server: LabServer) -> None:
         account=WEAK,
     )
     time.sleep(2.5)
-    report = ext(
-        lab_server.server.endpoint, "GET", f"/failures/{failure['failureId']}/report", account=WEAK
-    )
+
+    def lost_a_while() -> dict[str, Any] | None:
+        # The probes start when the lab's loop sees the failure (later on a loaded
+        # machine): poll, bounded, until they have measured more than a second of loss.
+        report = ext(
+            lab_server.server.endpoint,
+            "GET",
+            f"/failures/{failure['failureId']}/report",
+            account=WEAK,
+        )
+        measured = report["pairs"][0] if report["pairs"] else {}  # the sim's until then
+        long_enough = (
+            measured.get("packetsLost", 0) > 100 and (measured.get("outage_ms") or 0) >= 1000
+        )
+        return report if report["dataPlane"] == "lab" and long_enough else None
+
+    report = wait_for(lost_a_while, 15, "more than a second of loss measured", step=0.5)
     assert report["dataPlane"] == "lab"
     pair = report["pairs"][0]
     assert pair["recovered"] is False and pair["during"] is False, pair

@@ -1,11 +1,13 @@
 """Habits of the layout that hold by themselves (issue 9; docs/architecture.md): no
 private name is imported from another package, and no module keeps state at module level
 that its functions change (implementations are handed down from bootstrap.py, never
-swapped in a global)."""
+swapped in a global), and the command module is not run twice by `python -m`."""
 
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import dxlab
@@ -150,3 +152,16 @@ def test_the_scans_find_what_they_look_for(tmp_path: Path) -> None:
         "dxlab/a/one.py:REGISTRY",
         "dxlab/a/one.py:_PLANE",
     ]
+
+
+def test_python_m_runs_the_command_module_once() -> None:
+    """`python -m dxlab.cli.main` (how the tests, the demo and the benchmarks start
+    servers) executes the module once: no runpy warning, no second copy of the commands."""
+    for module in ("dxlab.cli.main", "dxlab.cli"):
+        done = subprocess.run(
+            [sys.executable, "-W", "error::RuntimeWarning", "-m", module, "--help"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert done.returncode == 0 and "RuntimeWarning" not in done.stderr, done.stderr

@@ -1,7 +1,8 @@
 """Habits of the layout that hold by themselves (issue 9; docs/architecture.md): no
-private name is imported from another package, and no module keeps state at module level
-that its functions change (implementations are handed down from bootstrap.py, never
-swapped in a global), and the command module is not run twice by `python -m`."""
+import cycle, imports flowing down the layers, no private name imported from another
+package, no module-level state that functions change (implementations are handed down
+from bootstrap.py, never swapped in a global), and `python -m` runs the command module
+once."""
 
 from __future__ import annotations
 
@@ -117,6 +118,107 @@ def module_state_changed_by_functions(root: Path = ROOT) -> list[str]:
                     rebound |= set(node.names)
         found += [f"{rel}:{name}" for name in sorted((names & changed) | (every_name & rebound))]
     return found
+
+
+# docs/architecture.md's layers, top to bottom: a module imports only its own layer's or
+# lower ones (a function-level import counts too).
+LAYERS = (
+    "testing",
+    "cli",
+    "server",
+    "bootstrap",
+    "web",
+    "lab",
+    "service",
+    "toolkit",
+    "routing",
+    "domain",
+    "store",
+)
+
+
+def _imports(root: Path) -> dict[str, set[str]]:
+    """Each dxlab module and the dxlab modules it imports, anywhere in its body."""
+    modules = {name: tree for name, _path, tree in _modules(root)}
+    graph: dict[str, set[str]] = {}
+    for name, tree in modules.items():
+        targets = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                for alias in node.names:
+                    full = f"{node.module}.{alias.name}"
+                    targets.add(full if full in modules else node.module)
+            elif isinstance(node, ast.Import):
+                targets |= {alias.name for alias in node.names}
+        graph[name] = {t for t in targets if t in modules and t != name}
+    return graph
+
+
+def import_cycles(root: Path = ROOT) -> list[list[str]]:
+    """The strongly connected groups of more than one module (Tarjan's algorithm)."""
+    graph = _imports(root)
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    cycles: list[list[str]] = []
+
+    def visit(module: str) -> None:
+        index[module] = low[module] = len(index)
+        stack.append(module)
+        for target in sorted(graph[module]):
+            if target not in index:
+                visit(target)
+                low[module] = min(low[module], low[target])
+            elif target in stack:
+                low[module] = min(low[module], index[target])
+        if low[module] == index[module]:
+            group = []
+            while True:
+                member = stack.pop()
+                group.append(member)
+                if member == module:
+                    break
+            if len(group) > 1:
+                cycles.append(sorted(group))
+
+    for module in sorted(graph):
+        if module not in index:
+            visit(module)
+    return cycles
+
+
+def imports_up_the_layers(root: Path = ROOT) -> list[str]:
+    def layer(module: str) -> int | None:
+        parts = module.split(".")
+        return LAYERS.index(parts[1]) if len(parts) > 1 and parts[1] in LAYERS else None
+
+    found = []
+    for module, targets in sorted(_imports(root).items()):
+        for target in sorted(targets):
+            here, there = layer(module), layer(target)
+            if here is not None and there is not None and there < here:
+                found.append(f"{module} -> {target}")
+    return found
+
+
+def test_no_import_cycles() -> None:
+    assert import_cycles() == []
+
+
+def test_imports_flow_down_the_layers() -> None:
+    assert imports_up_the_layers() == []
+
+
+def test_the_import_checks_find_a_cycle_and_an_import_up(tmp_path: Path) -> None:
+    package = tmp_path / "dxlab"
+    for sub in ("domain", "service"):
+        (package / sub).mkdir(parents=True)
+        (package / sub / "__init__.py").write_text("")
+    (package / "__init__.py").write_text("")
+    (package / "domain" / "a.py").write_text("def f():\n    from dxlab.service import b\n")
+    (package / "service" / "b.py").write_text("from dxlab.domain import a\n")
+    assert import_cycles(package) == [["dxlab.domain.a", "dxlab.service.b"]]
+    assert imports_up_the_layers(package) == ["dxlab.domain.a -> dxlab.service.b"]
 
 
 def test_no_private_name_is_imported_from_another_package() -> None:

@@ -63,18 +63,33 @@ class ThreadedServer:
         self.dxlab = bootstrap(db, settings or Settings())
         self.app = self.dxlab.app
         self.server = uvicorn.Server(uvicorn_config(self.app, "127.0.0.1", self.port))
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.failure: BaseException | None = None  # why the server's thread ended early
 
     @property
     def endpoint(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self) -> ThreadedServer:
+    def _run(self) -> None:
+        try:
+            self.server.run()
+        except SystemExit as exc:  # uvicorn exits when it cannot bind; the cause is kept
+            self.failure = exc.__context__ or exc
+
+    def start(self, timeout: float = 60.0) -> ThreadedServer:
+        """Serves from a thread; on a machine other work shares, starting can take a while.
+        A server that does not start is stopped (its thread, its store) before the error."""
         self.thread.start()
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + timeout
         while not self.server.started:
             if time.monotonic() > deadline or not self.thread.is_alive():
-                raise RuntimeError("dxlab server did not start")
+                why = (
+                    f"not within {timeout} s"
+                    if self.thread.is_alive()
+                    else f"{self.failure or 'its thread ended'}"
+                )
+                self.stop()
+                raise RuntimeError(f"dxlab server on {self.endpoint} did not start: {why}")
             time.sleep(0.01)
         return self
 

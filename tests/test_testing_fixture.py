@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import socket
 import subprocess
 import sys
 import tempfile
@@ -121,3 +122,20 @@ def test_readme_example_runs_as_a_users_test_suite(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "4 passed" in done.stdout  # the three of the first block, the shared server's
+
+
+def test_a_server_that_cannot_start_is_stopped_and_says_why(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from dxlab.server import ThreadedServer
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        server = ThreadedServer("memory://", port=taken.getsockname()[1])
+        closed: list[bool] = []
+        real_close = server.dxlab.close
+        monkeypatch.setattr(server.dxlab, "close", lambda: (closed.append(True), real_close()))
+        with pytest.raises(RuntimeError, match=r"did not start: .*address already in use"):
+            server.start()
+    assert not server.thread.is_alive() and closed == [True]

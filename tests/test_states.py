@@ -185,6 +185,52 @@ def _state_writes_outside_set_state() -> list[str]:
     return found
 
 
+def _state_literals_compared() -> list[str]:
+    """Every comparison of a state field (`doc["<state field>"]`, `doc.get("<state
+    field>")`) with a string literal that spells a state, in dxlab/ outside domain/: the
+    enum member or the table's live/gone set says it without a typo waiting."""
+    fields = {lc.field for lc in LIFECYCLES}
+    values = {str(s) for lc in LIFECYCLES for s in lc.states}
+    root = Path(states.__file__).resolve().parent.parent
+
+    def reads_a_state(node: ast.expr) -> bool:
+        if isinstance(node, ast.Subscript):
+            key = node.slice
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "get"
+            and node.args
+        ):
+            key = node.args[0]
+        else:
+            return False
+        return isinstance(key, ast.Constant) and key.value in fields
+
+    def literals(node: ast.expr) -> list[str]:
+        items = node.elts if isinstance(node, ast.Tuple | ast.List | ast.Set) else [node]
+        return [i.value for i in items if isinstance(i, ast.Constant) and i.value in values]
+
+    found = []
+    for path in sorted(root.rglob("*.py")):
+        if path.name in ("states.py", "shapes.py", "statuses.py") and path.parent.name == "domain":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if not isinstance(node, ast.Compare):
+                continue
+            sides = [node.left, *node.comparators]
+            if any(reads_a_state(side) for side in sides):
+                spelled = [v for side in sides for v in literals(side)]
+                if spelled:
+                    where = f"{path.relative_to(root.parent)}:{node.lineno}"
+                    found.append(f"{where}: compared with {spelled}")
+    return found
+
+
+def test_no_state_is_compared_with_a_literal() -> None:
+    assert _state_literals_compared() == []
+
+
 def test_no_state_is_written_past_its_table() -> None:
     """Issue 9: every state write goes through set_state; a literal is a typo waiting."""
     assert _state_writes_outside_set_state() == []
@@ -201,7 +247,14 @@ def test_the_scan_finds_a_state_written_directly(
         'def f(doc):\n    doc["connectionState"] = "available"\n    doc.update(state="x")\n'
         '    return {"lagState": "down"}\n'
     )
+    (package / "reader.py").write_text(
+        'def g(doc):\n    return doc["lagState"] == "down" or doc.get("state") in ("available",)\n'
+    )
     monkeypatch.setattr(states, "__file__", str(package / "domain" / "states.py"))
+    assert _state_literals_compared() == [
+        "dxlab/reader.py:2: compared with ['down']",
+        "dxlab/reader.py:2: compared with ['available']",
+    ]
     assert _state_writes_outside_set_state() == [
         "dxlab/service.py:2: connectionState assigned",
         "dxlab/service.py:3: state='x' keyword",

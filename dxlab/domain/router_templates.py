@@ -107,10 +107,7 @@ def logical_connection_xml(doc: dict[str, Any]) -> str:
     by_family: dict[str, dict[str, Any]] = {}
     for p in doc.get("bgpPeers", []):
         family = str(p.get("addressFamily", "ipv4"))
-        if family not in by_family or by_family[family].get("bgpPeerState") in (
-            "deleting",
-            "deleted",
-        ):
+        if family not in by_family or by_family[family].get("bgpPeerState") in BGP_PEER.gone:
             by_family[family] = p
     for family in sorted(by_family):  # ipv4 first
         p, tag = by_family[family], "ipv6_" if family == "ipv6" else ""

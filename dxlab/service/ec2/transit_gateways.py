@@ -11,7 +11,7 @@ from typing import Any
 
 from dxlab.domain import gateway, ids
 from dxlab.domain.ec2_errors import Ec2Error, invalid, not_found
-from dxlab.domain.states import GATEWAY_TGW, set_state
+from dxlab.domain.states import GATEWAY_TGW, DirectConnectGatewayAssociationState, set_state
 from dxlab.domain.statuses import GatewayState
 from dxlab.service.context import Context
 from dxlab.service.ec2.common import (
@@ -242,9 +242,9 @@ def _dx_attachments(uow: UnitOfWork, ctx: Context) -> list[dict[str, Any]]:
     for a in uow.list("gateway_association"):
         gw = a.doc.get("associatedGateway", {})
         if gw.get("id") not in mine_tgws or a.doc.get("associationState") not in (
-            "associating",
-            "associated",
-            "updating",
+            DirectConnectGatewayAssociationState.ASSOCIATING,
+            DirectConnectGatewayAssociationState.ASSOCIATED,
+            DirectConnectGatewayAssociationState.UPDATING,
         ):
             continue
         digest = hashlib.sha256(a.id.encode()).hexdigest()[:17]

@@ -50,7 +50,7 @@ def create(
 def attach(uow: UnitOfWork, ctx: Context, vgw: Record, vpc: Record) -> None:
     """AttachVpnGateway: the VPC's CIDRs go behind the VGW (what it advertises over
     Direct Connect). A VPC has one VGW, a VGW one VPC."""
-    if vgw.doc["virtualGatewayState"] != "available":
+    if vgw.doc["virtualGatewayState"] != GatewayState.AVAILABLE:
         raise Ec2Error(
             "IncorrectState",
             f"The VPN gateway {vgw.id} is in the {vgw.doc['virtualGatewayState']} state.",

@@ -15,7 +15,14 @@ from typing import Any
 
 from dxlab.domain import gateway
 from dxlab.domain.errors import AccessDenied, ValidationError
-from dxlab.domain.states import GATEWAY_TGW, GATEWAY_VGW, ConnectionState, GatewayState, set_state
+from dxlab.domain.states import (
+    GATEWAY_TGW,
+    GATEWAY_VGW,
+    ConnectionState,
+    DirectConnectGatewayAssociationState,
+    GatewayState,
+    set_state,
+)
 from dxlab.service.context import Context
 from dxlab.service.routes import route
 from dxlab.store.repository import Record, UnitOfWork
@@ -146,7 +153,10 @@ def _gateways(estate: dict[str, Any], account: str, asn_of: dict[str, int]) -> l
                 parent=dxgw,
             )
         )
-        if not gid or doc.get("associationState") in ("disassociated",):
+        if (
+            not gid
+            or doc.get("associationState") == DirectConnectGatewayAssociationState.DISASSOCIATED
+        ):
             continue
         entry = gateways.setdefault(
             gid,

@@ -210,7 +210,7 @@ def create_bgp_peer(
         state=peer_state_for(state),
     )
     rec.doc.setdefault("bgpPeers", []).append(peer)
-    if peer["bgpPeerState"] == "pending":
+    if peer["bgpPeerState"] == BGPPeerState.PENDING:
         schedule_peer_provisioning(uow, ctx, rec.id)
     return {"virtualInterface": as_vif(save(uow, ctx, rec))}
 

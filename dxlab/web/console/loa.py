@@ -8,6 +8,7 @@ from html import escape
 from typing import Any
 
 from dxlab.domain.errors import Conflict
+from dxlab.domain.statuses import OrderStatus
 from dxlab.web.console.backend import Backend
 from dxlab.web.console.layout import code, page
 
@@ -17,7 +18,9 @@ HTML = "text/html; charset=utf-8"
 def held_order(b: Backend, resource_id: str) -> dict[str, Any] | None:
     """The order waiting for review that holds this connection, if one does."""
     for order in b.route("GET", "/orders").get("orders", []):
-        if order.get("status") == "pending-review" and resource_id in order.get("connections", []):
+        if order.get("status") == OrderStatus.PENDING_REVIEW and resource_id in order.get(
+            "connections", []
+        ):
             return dict(order)
     return None
 

@@ -170,3 +170,28 @@ def test_loa_for_a_very_long_provider_name_is_a_clear_400(
     )
     assert getattr(dx, operation)(connectionId=cid, providerName="Zayo")  # a provider of EqDC2
     assert not Path(server.log or "").exists() or "Traceback" not in Path(server.log).read_text()  # type: ignore[arg-type]
+
+
+def test_loa_for_a_very_long_resource_name_is_a_letter(server: ServerProcess, account: str) -> None:
+    """The model sets no maximum on a connection's, LAG's or interconnect's name: whatever
+    name CreateConnection took, its LOA-CFA renders (the name is printed cut, with its
+    length), never a 500."""
+    dx = server.client(account)
+    name = "N" * 5000
+    cid = dx.create_connection(location="EqDC2", bandwidth="1Gbps", connectionName=name)[
+        "connectionId"
+    ]
+    lag = dx.create_lag(
+        location="EqDC2", numberOfConnections=1, connectionsBandwidth="1Gbps", lagName="é" * 60000
+    )["lagId"]
+    interconnect = dx.create_interconnect(
+        interconnectName="W " * 3000, bandwidth="10Gbps", location="EqDC2"
+    )["interconnectId"]
+    letters = [
+        dx.describe_loa(connectionId=cid)["loaContent"],
+        dx.describe_connection_loa(connectionId=cid)["loa"]["loaContent"],
+        dx.describe_loa(connectionId=lag)["loaContent"],
+        dx.describe_interconnect_loa(interconnectId=interconnect)["loa"]["loaContent"],
+    ]
+    assert all(pdf.startswith(b"%PDF-") for pdf in letters)
+    assert "Traceback" not in Path(server.log or "").read_text()

@@ -12,10 +12,21 @@ from fpdf.enums import XPos, YPos
 
 from dxlab.domain.loa import VALID_DAYS, LoaCfa, noun
 
+# The longest name the letter prints whole. The model sets no maximum on a connection's,
+# LAG's or interconnect's name, but a table cell must fit on a page: a longer name is
+# printed cut, with its length, so the letter renders whatever name the API took.
+NAME_SHOWN = 200
+
 
 def _latin1(text: str) -> str:
     # The PDF core fonts cover Latin-1; names are user input and may hold anything.
     return text.encode("latin-1", "replace").decode("latin-1")
+
+
+def _shown(name: str) -> str:
+    if len(name) <= NAME_SHOWN:
+        return name
+    return f"{name[:NAME_SHOWN]}... ({len(name)} characters)"
 
 
 def _date(epoch: float) -> str:
@@ -26,7 +37,7 @@ def _facts(loa: LoaCfa) -> list[tuple[str, str]]:
     loc = loa.location
     facts = [
         (f"{loa.kind} ID", loa.resource_id),
-        (f"{loa.kind} name", loa.resource_name),
+        (f"{loa.kind} name", _shown(loa.resource_name)),
         ("Requester", loa.requester),
         ("Location code", loc.code),
         ("Location", loc.name),

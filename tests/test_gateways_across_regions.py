@@ -90,3 +90,37 @@ def test_a_transit_gateway_of_another_region_associates_and_takes_a_transit_vif(
         vif["virtualInterfaceId"],
         "us-west-2",
     )
+
+
+def test_an_arn_names_the_resources_home(server: ServerProcess, account: str) -> None:
+    """A global gateway's ARN has no Region and works through every Region's endpoint; a
+    connection's names its Region. An ARN with another home names nothing (it was taken
+    in us-east-1 only, for a gateway, and without a Region for a connection anywhere)."""
+    east, west = server.client(account), server.client(account, region="eu-west-1")
+    gid = east.create_direct_connect_gateway(directConnectGatewayName="g")["directConnectGateway"][
+        "directConnectGatewayId"
+    ]
+    tags = [{"key": "env", "value": "lab"}]
+    east.tag_resource(resourceArn=f"arn:aws:directconnect::{account}:dx-gateway/{gid}", tags=tags)
+    for dx in (east, west):
+        arn = f"arn:aws:directconnect::{account}:dx-gateway/{gid}"
+        assert dx.describe_tags(resourceArns=[arn])["resourceTags"][0]["tags"] == tags
+        regional = f"arn:aws:directconnect:us-east-1:{account}:dx-gateway/{gid}"
+        code, status, message = error_of(dx.describe_tags, resourceArns=[regional])
+        assert (code, status) == ("DirectConnectClientException", 400)
+        assert message == f"Could not find resource {regional}"
+    cid = west.create_connection(location="EqLD5", bandwidth="1Gbps", connectionName="c")[
+        "connectionId"
+    ]
+    assert (
+        west.describe_tags(resourceArns=[f"arn:aws:directconnect:eu-west-1:{account}:dxcon/{cid}"])[
+            "resourceTags"
+        ][0]["tags"]
+        == []
+    )
+    for dx in (east, west):
+        no_region = f"arn:aws:directconnect::{account}:dxcon/{cid}"
+        assert error_of(dx.tag_resource, resourceArn=no_region, tags=tags)[2] == (
+            f"Could not find resource {no_region}"
+        )
+    assert west.describe_connections(connectionId=cid)["connections"][0]["tags"] == []

@@ -40,8 +40,11 @@ def resolve(uow: UnitOfWork, ctx: Context, arn: str) -> Record:
     for store_kind in _KINDS[kind]:
         rec = uow.get(store_kind, rid)
         if rec is not None and rec.account == ctx.account and account == ctx.account:
-            # A regional resource is tagged through its own Region's endpoint.
-            if region and (region != ctx.region or rec.doc.get("region", region) != region):
+            # The ARN names the resource's home: its Region for a regional resource,
+            # tagged through that Region's endpoint; none for a global one (a Direct
+            # Connect gateway, a resiliency group), tagged through any.
+            home = rec.doc.get("region", "")
+            if region != home or (home and home != ctx.region):
                 break
             return rec
     raise NotFound(f"Could not find resource {arn}")

@@ -267,3 +267,19 @@ def test_python_m_runs_the_command_module_once() -> None:
             timeout=60,
         )
         assert done.returncode == 0 and "RuntimeWarning" not in done.stderr, done.stderr
+
+
+def test_the_lab_runs_without_the_service_layer() -> None:
+    """Issue 9: the lab imports nothing from service/ (it implements the DataPlane
+    protocol, whose shapes it names for the type checker only)."""
+    script = (
+        "import importlib, pkgutil, sys, dxlab.lab\n"
+        "for m in pkgutil.iter_modules(dxlab.lab.__path__):\n"
+        "    importlib.import_module('dxlab.lab.' + m.name)\n"
+        "print(sorted(m for m in sys.modules if m.startswith('dxlab.service')))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"

@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dxlab.domain.topology import Vpc
 from dxlab.lab import dualstack, events, probes, public
@@ -26,7 +26,9 @@ from dxlab.lab.probes import TrafficProbe
 from dxlab.routing.bgp import Route, SessionState, accepted_routes
 from dxlab.routing.network import Network, Outages
 from dxlab.routing.paths import SessionKey, all_states
-from dxlab.service.data_plane import Measured, Routes
+
+if TYPE_CHECKING:  # the protocol's shapes, for the checker: the lab runs without the service layer
+    from dxlab.service.data_plane import Measured, Routes
 
 log = logging.getLogger("dxlab.lab")
 # seconds: a full observe/diff even when nothing changed in the store (a daemon's death is

@@ -43,10 +43,6 @@ class WebHost:
 
         return lookup
 
-    def account(self, request: Request, service: str = "directconnect") -> str:
-        """The account a SigV4-signed request acts for (AuthError when refused)."""
-        return self.caller(request, service).account
-
     def caller(self, request: Request, service: str = "directconnect") -> Caller:
         """The account and Region a SigV4-signed request acts for (AuthError when refused)."""
         scope = request.scope

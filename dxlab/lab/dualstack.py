@@ -32,6 +32,8 @@ from dxlab.lab.host import Host
 from dxlab.lab.model import Daemon, End, Lab, Veth
 from dxlab.routing.dualstack import site_address6, vpc_router6
 from dxlab.routing.network import Network, Vif
+from dxlab.routing.paths import route_gap
+from dxlab.routing.probe import icmp_allowed, no_icmp_reason
 
 KERNEL6 = [
     "protocol kernel kernel6 {",
@@ -42,6 +44,11 @@ KERNEL6 = [
 ]
 Exports = Callable[[Network, Vif], list[tuple[str, str]]]
 ProtocolName = Callable[[str, str], str]
+
+
+def gap_key6(account: str, vpc: str, site: str) -> tuple[str, str, str]:
+    """Where Lab.route_gaps keeps why the VPC's route table has no IPv6 route to `site`."""
+    return account, vpc, f"{site} ipv6"
 
 
 def _canon(address: str) -> str:
@@ -188,7 +195,13 @@ def _veth6(
             plen = ipaddress.ip_network(vpc.ipv6_cidr).prefixlen
             router6 = vpc_router6(vpc)
             n = b.namespaces[z.ns]
-            b.namespaces[z.ns] = replace(n, routes=(*n.routes, f"::/0 via {router6}"))
+            # Its route table in IPv6 too: VGW route propagation, or its IPv6 static routes.
+            from dxlab.lab.plan import vpc_routes  # plan.py builds the lab and calls add()
+
+            b.namespaces[z.ns] = replace(n, routes=(*n.routes, *vpc_routes(vpc, router6)))
+            for site in net.topology.sites:
+                if gap := route_gap(net, site, vpc, site_address6(net, site)):
+                    b.route_gaps[gap_key6(b.an.account, vpc.name, site)] = gap
             gw = net.vpc_gateways.get(vpc.name, vpc.gateway or "")
             b.resources[router6] = f"{gw} ({vpc.name} router)"
             b.resources[vpc.ipv6_instance] = f"instance {vpc.ipv6_instance} in {vpc.name}"
@@ -296,8 +309,14 @@ def verify_ipv6(
     reason = ""
     if not reachable:
         last = next((h for h in reversed(hops) if h["address"] != "*"), None)
-        if not vpc.icmp and last and last["resource"].endswith(f"({vpc.name} router)"):
-            reason = f"the security group of {vpc.instance} does not allow inbound ICMP"
+        at_vpc = bool(last and last["resource"].endswith(f"({vpc.name} router)"))
+        if at_vpc and not probes.route_back(host, dst.ns, net_site6):
+            reason = lab.route_gaps.get(
+                gap_key6(account, vpc.name, site),
+                f"{destination} has no route back to {net_site6}",
+            )
+        elif at_vpc and not icmp_allowed(vpc, net_site6):
+            reason = no_icmp_reason(vpc)
         elif last:
             reason = f"no reply from {destination}: the last hop that answered is {last['address']} ({last['resource']})"
         else:

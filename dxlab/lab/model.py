@@ -105,7 +105,8 @@ class Lab:
     # AWS device -> its namespace (a device failure takes all its links down)
     devices: dict[str, str] = field(default_factory=dict)
     # (account, VPC, data center) -> why the VPC's route table sends nothing back to the
-    # data center (routing/paths.route_gap), for a ping the instance cannot answer
+    # data center (routing/paths.route_gap), for a ping the instance cannot answer; for
+    # ping -6 under (account, VPC, "<data center> ipv6") (lab/dualstack.gap_key6)
     route_gaps: dict[tuple[str, str, str], str] = field(default_factory=dict)
 
     def namespace(self, name: str) -> Namespace:

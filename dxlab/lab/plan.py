@@ -55,11 +55,13 @@ def protocol_name(vif_id: str, family: str) -> str:
 
 
 def vpc_routes(vpc: Vpc, router_ip: str) -> tuple[str, ...]:
-    """The VPC's route table toward its gateway: everything while VGW route propagation
-    brings the on-premises prefixes in; else only its static routes (routing/paths.route_gap)."""
+    """The VPC's route table toward its gateway, in the family of `router_ip` (the VPC
+    router's IPv4 or IPv6 address): everything while VGW route propagation brings the
+    on-premises prefixes in; else only its static routes (routing/paths.route_gap)."""
+    v6 = ":" in router_ip
     if vpc.propagation:
-        return (f"default via {router_ip}",)
-    return tuple(f"{cidr} via {router_ip}" for cidr in vpc.static_routes if ":" not in cidr)
+        return (f"{'::/0' if v6 else 'default'} via {router_ip}",)
+    return tuple(f"{cidr} via {router_ip}" for cidr in vpc.static_routes if (":" in cidr) == v6)
 
 
 def firewall(vpc: Vpc) -> str:
@@ -75,9 +77,16 @@ def firewall(vpc: Vpc) -> str:
             else f"    ip saddr {c} meta l4proto icmp accept\n"
             for c in vpc.icmp_sources
         )
+    # IPv6 neighbour discovery is no traffic a security group sees on AWS (the VPC router
+    # answers it), but the instance's kernel needs it to answer anything over IPv6.
+    nd = (
+        "    icmpv6 type { nd-neighbor-solicit, nd-neighbor-advert } accept\n"
+        if vpc.ipv6_cidr
+        else ""
+    )
     return (
         "table inet dxlab_sg {\n  chain input {\n    type filter hook input priority 0; policy drop;\n"
-        "    ct state established,related accept\n    iif lo accept\n" + icmp + "  }\n}\n"
+        "    ct state established,related accept\n    iif lo accept\n" + nd + icmp + "  }\n}\n"
     )
 
 

@@ -13,8 +13,8 @@ import ipaddress
 from dxlab.domain.topology import Vpc
 from dxlab.routing.bgp import best_toward_customer, covers
 from dxlab.routing.network import Network
-from dxlab.routing.paths import Paths, SessionKey, host_of, site_prefixes
-from dxlab.routing.probe import Hop, Verification, dx_hop
+from dxlab.routing.paths import Paths, SessionKey, host_of, route_gap, site_prefixes
+from dxlab.routing.probe import Hop, Verification, dx_hop, icmp_allowed, no_icmp_reason
 
 
 def site_address6(net: Network, site: str) -> str | None:
@@ -55,10 +55,12 @@ def verify_ipv6(net: Network, paths: Paths, site: str, vpc: Vpc, count: int = 5)
         reason = f"no IPv6 BGP session is up that carries {vpc.ipv6_cidr} to {site}"
     elif not back:
         reason = f"AWS has no IPv6 route back to {site} from {vpc.name}"
+    elif gap := route_gap(net, site, vpc, source):
+        reason = gap
     elif not net.topology.wan and any(paths.site_of_session(k) != site for k in back):
         reason = f"return traffic lands at another data center and there is no WAN to {site}"
-    elif not vpc.icmp:
-        reason = f"the security group of {vpc.instance} does not allow inbound ICMP"
+    elif not icmp_allowed(vpc, source):
+        reason = no_icmp_reason(vpc)
     else:
         reason = ""
     hops: list[Hop] = []

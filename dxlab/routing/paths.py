@@ -95,13 +95,14 @@ def site_address(net: Network, site: str) -> str | None:
     return None
 
 
-def route_gap(net: Network, site: str, vpc: Vpc) -> str:
+def route_gap(net: Network, site: str, vpc: Vpc, address: str | None = None) -> str:
     """Why the VPC's route table sends nothing toward `site` ('' when it does). VPC user
     guide, "Route propagation": without it the table holds only its static routes, so
-    the on-premises prefixes the VGW learns over Direct Connect are not routed."""
+    the on-premises prefixes the VGW learns over Direct Connect are not routed; in each
+    family alike (`address`: the site's IPv6 address for ping -6, else its IPv4 one)."""
     if vpc.propagation:
         return ""
-    address = site_address(net, site)
+    address = address or site_address(net, site)
     if address is None or any(covers(r, address) for r in vpc.static_routes):
         return ""
     prefix = next((p for p in site_prefixes(net, site) if covers(p, address)), address)

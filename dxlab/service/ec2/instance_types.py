@@ -24,6 +24,11 @@ _SIZES = {
 }
 
 
+# Every type dxlab describes takes this many IPv6 addresses on an interface (RunInstances'
+# Ipv6AddressCount is held to it).
+IPV6_ADDRESSES_PER_INTERFACE = 6
+
+
 def _size(size: str) -> tuple[int, int]:
     if size in _SIZES:
         return _SIZES[size]
@@ -59,7 +64,7 @@ def describe(instance_type: str) -> dict[str, Any]:
             "NetworkPerformance": "Up to 5 Gigabit",
             "MaximumNetworkInterfaces": 3,
             "Ipv4AddressesPerInterface": 6,
-            "Ipv6AddressesPerInterface": 6,
+            "Ipv6AddressesPerInterface": IPV6_ADDRESSES_PER_INTERFACE,
             "Ipv6Supported": True,
         },
         "HibernationSupported": False,

@@ -1,7 +1,8 @@
 """Instances (EC2 user guide, "Instance lifecycle"): RunInstances with any image id into
-a subnet, the private IPv4 address from the subnet or the one asked for; pending ->
-running -> shutting-down -> terminated on durable timers. A running instance is what
-step 5 of maximum_resiliency.md pings from the data center."""
+a subnet, the private IPv4 address from the subnet or the one asked for, and IPv6
+addresses from the subnet's /64 (Ipv6AddressCount or Ipv6Addresses, "IPv6 addresses" of
+the EC2 user guide); pending -> running -> shutting-down -> terminated on durable timers.
+A running instance is what step 5 of maximum_resiliency.md pings from the data center."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from typing import Any
 from dxlab.domain import ec2_states
 from dxlab.domain.ec2_errors import Ec2Error, invalid
 from dxlab.service.context import Context
-from dxlab.service.ec2 import security_groups, subnets
+from dxlab.service.ec2 import instance_types, security_groups, subnets
 from dxlab.service.ec2.common import INSTANCE, filtered, find, merge_tags, mine, new_id, one
 from dxlab.service.ec2.registry import ec2_operation
 from dxlab.service.timers import timer_action
@@ -75,6 +76,80 @@ def _addresses(
     return free
 
 
+def _ipv6_asked(req: dict[str, Any]) -> tuple[int, list[str]]:
+    """(Ipv6AddressCount, Ipv6Addresses) of the request, or of its primary network
+    interface (DeviceIndex 0), which RunInstances takes in either place."""
+    eni: dict[str, Any] = next(
+        (n for n in req.get("NetworkInterfaces", []) if n.get("DeviceIndex", 0) == 0), {}
+    )
+    count = req.get("Ipv6AddressCount", eni.get("Ipv6AddressCount"))
+    listed = req.get("Ipv6Addresses", eni.get("Ipv6Addresses"))
+    if count is not None and listed:
+        raise Ec2Error(
+            "InvalidParameterCombination",
+            "IPv6 addresses and IPv6 address count may not be specified on the same request",
+        )
+    addresses = [str(a.get("Ipv6Address", "")) for a in listed or []]
+    return (len(addresses) if listed else int(count or 0)), addresses
+
+
+def _ipv6_addresses(
+    uow: UnitOfWork, subnet: Record, req: dict[str, Any], instances: int
+) -> list[list[str]]:
+    """Each launched instance's IPv6 addresses from the subnet's /64: the ones asked for,
+    or the next free ones; AWS keeps the first four and the last address of an IPv6 subnet
+    as of an IPv4 one (VPC user guide, "Subnet CIDR blocks")."""
+    count, asked = _ipv6_asked(req)
+    if count == 0:
+        return [[] for _ in range(instances)]
+    if not 0 < count <= instance_types.IPV6_ADDRESSES_PER_INTERFACE:
+        raise invalid(
+            f"Value ({count}) for parameter ipv6AddressCount is invalid. An interface takes 1 to "
+            f"{instance_types.IPV6_ADDRESSES_PER_INTERFACE} IPv6 addresses."
+        )
+    block = subnets.ipv6_block(subnet)
+    if block is None:
+        raise invalid(
+            f"The subnet '{subnet.id}' has no IPv6 CIDR block: associate one "
+            "(AssociateSubnetCidrBlock) before asking for IPv6 addresses"
+        )
+    net = ipaddress.IPv6Network(block)
+    first, last = int(net.network_address) + 4, int(net.broadcast_address) - 1
+    taken = uow.claimed(subnets.ip6_scope(subnet.id))
+    if asked:
+        if instances > 1:
+            raise Ec2Error(
+                "InvalidParameterCombination",
+                "IPv6 addresses can be given only when launching one instance",
+            )
+        out = []
+        for text in asked:
+            try:
+                addr = ipaddress.IPv6Address(text)
+            except ValueError:
+                raise invalid(f"Value ({text}) for parameter ipv6Address is invalid.") from None
+            if addr not in net:
+                raise invalid(
+                    f"Address {text} does not fall within the subnet's IPv6 address range {block}"
+                )
+            if not first <= int(addr) <= last:
+                raise invalid(f"Address {text} is reserved by AWS in subnet {subnet.id}")
+            if str(addr) in taken or str(addr) in out:
+                raise Ec2Error("InvalidIPAddress.InUse", f"Address {text} is in use.")
+            out.append(str(addr))
+        return [out]
+    out6: list[list[str]] = []
+    n = first
+    for _ in range(instances):
+        mine6: list[str] = []
+        while len(mine6) < count and n <= last:
+            if str(ipaddress.IPv6Address(n)) not in taken:
+                mine6.append(str(ipaddress.IPv6Address(n)))
+            n += 1
+        out6.append(mine6)
+    return out6
+
+
 def _dns_name(ctx: Context, ip: str) -> str:
     host = "ip-" + ip.replace(".", "-")
     return (
@@ -134,11 +209,14 @@ def run_instances(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[st
             f"Your quota allows for {MAX_INSTANCES - len(running)} more running instance(s).",
         )
     addresses = _addresses(uow, subnet, min(high, MAX_INSTANCES - len(running)), asked, low)
+    addresses6 = _ipv6_addresses(uow, subnet, req, len(addresses))
     reservation = new_id("r")
     made = []
     for index, ip in enumerate(addresses):
         instance_id = new_id("i")
         uow.claim(subnets.ip_scope(subnet.id), ip, instance_id)
+        for ip6 in addresses6[index]:
+            uow.claim(subnets.ip6_scope(subnet.id), ip6, instance_id)
         doc: dict[str, Any] = {
             "InstanceId": instance_id,
             "ImageId": image,
@@ -214,9 +292,14 @@ def run_instances(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[st
                             "PrivateDnsName": _dns_name(ctx, ip),
                         }
                     ],
+                    "Ipv6Addresses": [
+                        {"Ipv6Address": a, "IsPrimaryIpv6": False} for a in addresses6[index]
+                    ],
                 }
             ],
         }
+        if addresses6[index]:
+            doc["Ipv6Address"] = addresses6[index][0]
         for member in ("KeyName", "ClientToken"):
             if req.get(member):
                 doc[member] = req[member]
@@ -264,6 +347,9 @@ def _instance_timer(uow: UnitOfWork, ctx: Context, ref: str, payload: dict[str, 
     rec.doc["State"] = ec2_states.instance_state(target)
     if target == "terminated":
         uow.release(subnets.ip_scope(rec.doc["SubnetId"]), rec.doc["PrivateIpAddress"])
+        for eni in rec.doc.get("NetworkInterfaces", []):
+            for a in eni.get("Ipv6Addresses", []):
+                uow.release(subnets.ip6_scope(rec.doc["SubnetId"]), a["Ipv6Address"])
         rec.doc["StateTransitionReason"] = "User initiated"
         _schedule(uow, ctx, ref, "forget")
     uow.put(rec)
@@ -282,6 +368,10 @@ _FIELDS = {
     "vpc-id": lambda r: [r.doc["VpcId"]],
     "subnet-id": lambda r: [r.doc["SubnetId"]],
     "private-ip-address": lambda r: [r.doc["PrivateIpAddress"]],
+    "ipv6-address": lambda r: one(r.doc.get("Ipv6Address")),
+    "network-interface.ipv6-addresses.ipv6-address": lambda r: [
+        a["Ipv6Address"] for n in r.doc["NetworkInterfaces"] for a in n.get("Ipv6Addresses", [])
+    ],
     "image-id": lambda r: [r.doc["ImageId"]],
     "instance-type": lambda r: [r.doc["InstanceType"]],
     "availability-zone": lambda r: [r.doc["Placement"]["AvailabilityZone"]],

@@ -3,11 +3,15 @@ analyzer weighs, next to the topology file's `vpcs:`. A VPC counts once it has a
 instance and a gateway Direct Connect reaches (an attached VGW, or a TGW attachment);
 its main route table says whether it routes back to the data centers (VGW route
 propagation, or static routes to the gateway) and its instance's security groups from
-where it answers ping (step 5 of maximum_resiliency.md)."""
+where it answers ping (step 5 of maximum_resiliency.md). A VPC with an IPv6 block whose
+instance has an IPv6 address is dual stack: ping -6 reaches that address over the VIFs'
+IPv6 sessions (routing/dualstack.py, lab/dualstack.py), with the same route table (its
+propagation and IPv6 static routes) and security groups (their Ipv6Ranges)."""
 
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
 
 from dxlab.domain import security_group_rules
 from dxlab.domain.topology import Topology, Vpc
@@ -47,6 +51,16 @@ def _routing_vpc(uow: UnitOfWork, ctx: Context, vpc: Record, gateway: str, insta
         if group is not None:
             rules += group.meta["rules"]
     sources = tuple(security_group_rules.ping_sources(rules))
+    ipv6_instance = instance.doc.get("Ipv6Address", "")
+    ipv6_cidr = next(
+        (
+            a["Ipv6CidrBlock"]
+            for a in vpc.doc.get("Ipv6CidrBlockAssociationSet", [])
+            if ipv6_instance
+            and ipaddress.ip_address(ipv6_instance) in ipaddress.ip_network(a["Ipv6CidrBlock"])
+        ),
+        "",
+    )
     return Vpc(
         name=vpc.id,
         cidr=vpc.doc["CidrBlock"],
@@ -58,6 +72,8 @@ def _routing_vpc(uow: UnitOfWork, ctx: Context, vpc: Record, gateway: str, insta
         propagation=propagating,
         static_routes=static,
         icmp_sources=sources,
+        ipv6_cidr=ipv6_cidr,
+        ipv6_instance=ipv6_instance if ipv6_cidr else "",
     )
 
 

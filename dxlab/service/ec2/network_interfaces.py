@@ -35,7 +35,7 @@ def _interfaces(rec: Record) -> list[dict[str, Any]]:
                 "SourceDestCheck": eni["SourceDestCheck"],
                 "Status": "in-use",
                 "TagSet": [],
-                "Ipv6Addresses": [],
+                "Ipv6Addresses": eni.get("Ipv6Addresses", []),
                 "Attachment": {**attachment, "InstanceId": rec.id, "InstanceOwnerId": rec.account},
             }
         )

@@ -1,6 +1,8 @@
 """Subnets (VPC user guide, "Subnet CIDR blocks"): a /16 to /28 block inside one of the
 VPC's blocks, overlapping no other subnet of the VPC, in one Availability Zone; AWS keeps
-the first four addresses and the last one of each subnet."""
+the first four addresses and the last one of each subnet. Dual stack ("Add IPv6 support
+for your VPC"): a subnet may have one IPv6 /64 from its VPC's IPv6 block, given at
+CreateSubnet or by AssociateSubnetCidrBlock; instances take their IPv6 addresses from it."""
 
 from __future__ import annotations
 
@@ -40,6 +42,68 @@ def ip_scope(subnet_id: str) -> str:
     return f"ec2-ip:{subnet_id}"
 
 
+def ip6_scope(subnet_id: str) -> str:
+    """The claim scope of a subnet's IPv6 addresses (kept apart: they do not count against
+    AvailableIpAddressCount, which is IPv4's)."""
+    return f"ec2-ip6:{subnet_id}"
+
+
+def ipv6_block(subnet: Record) -> str | None:
+    """The subnet's associated IPv6 /64, if it has one."""
+    return next(
+        (
+            a["Ipv6CidrBlock"]
+            for a in subnet.doc.get("Ipv6CidrBlockAssociationSet", [])
+            if a["Ipv6CidrBlockState"]["State"] == "associated"
+        ),
+        None,
+    )
+
+
+def _ipv6_association(
+    uow: UnitOfWork, ctx: Context, vpc: Record, text: Any, subnet_id: str | None
+) -> dict[str, Any]:
+    """A SubnetIpv6CidrBlockAssociation for `text`: a /64 inside one of the VPC's IPv6
+    blocks, overlapping no other subnet's (VPC user guide, "Subnet sizing for IPv6": "the
+    size of the subnet's IPv6 CIDR block is fixed at /64")."""
+    try:
+        net = ipaddress.ip_network(str(text), strict=True)
+    except ValueError:
+        net = None
+    if not isinstance(net, ipaddress.IPv6Network) or net.prefixlen != 64:
+        raise invalid(
+            f"invalid value for parameter ipv6-cidr-block: {text} (a subnet's IPv6 CIDR block is a /64)"
+        )
+    blocks = [
+        ipaddress.ip_network(a["Ipv6CidrBlock"])
+        for a in vpc.doc.get("Ipv6CidrBlockAssociationSet", [])
+    ]
+    if not blocks:
+        raise Ec2Error(
+            "InvalidSubnet.Range",
+            f"The IPv6 CIDR '{net}' is invalid: VPC {vpc.id} has no IPv6 CIDR block",
+        )
+    if not any(net.subnet_of(b) for b in blocks):  # type: ignore[arg-type]
+        raise Ec2Error(
+            "InvalidSubnet.Range",
+            f"The IPv6 CIDR '{net}' is not within the IPv6 CIDR blocks of VPC {vpc.id}",
+        )
+    for other in mine(uow, ctx, SUBNET):
+        theirs = ipv6_block(other)
+        if other.doc["VpcId"] == vpc.id and other.id != subnet_id and theirs:
+            if net.overlaps(ipaddress.ip_network(theirs)):
+                raise Ec2Error(
+                    "InvalidSubnet.Conflict", f"The CIDR '{net}' conflicts with another subnet"
+                )
+    return {
+        "AssociationId": new_id("subnet-cidr-assoc"),
+        "Ipv6CidrBlock": str(net),
+        "Ipv6CidrBlockState": {"State": "associated"},
+        "Ipv6AddressAttribute": "public",
+        "IpSource": "amazon",
+    }
+
+
 def _available(uow: UnitOfWork, rec: Record) -> int:
     size = ipaddress.ip_network(rec.doc["CidrBlock"]).num_addresses
     return size - RESERVED - len(uow.claimed(ip_scope(rec.id)))
@@ -67,6 +131,11 @@ def create_subnet(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[st
             raise Ec2Error(
                 "InvalidSubnet.Conflict", f"The CIDR '{net}' conflicts with another subnet"
             )
+    ipv6 = (
+        [_ipv6_association(uow, ctx, vpc, req["Ipv6CidrBlock"], None)]
+        if "Ipv6CidrBlock" in req
+        else []
+    )
     zones = availability_zones(ctx.region)
     zone = req.get("AvailabilityZone")
     zone_id = req.get("AvailabilityZoneId")
@@ -91,7 +160,7 @@ def create_subnet(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[st
         "DefaultForAz": False,
         "MapPublicIpOnLaunch": False,
         "AssignIpv6AddressOnCreation": False,
-        "Ipv6CidrBlockAssociationSet": [],
+        "Ipv6CidrBlockAssociationSet": ipv6,
         "Ipv6Native": False,
         "SubnetArn": f"arn:aws:ec2:{ctx.region}:{ctx.account}:subnet/{subnet_id}",
         "PrivateDnsNameOptionsOnLaunch": {
@@ -126,6 +195,9 @@ _FIELDS = {
     "state": lambda r: [r.doc["State"]],
     "owner-id": lambda r: [r.account],
     "default-for-az": lambda r: ["false"],
+    "ipv6-cidr-block-association.ipv6-cidr-block": lambda r: [
+        a["Ipv6CidrBlock"] for a in r.doc.get("Ipv6CidrBlockAssociationSet", [])
+    ],
 }
 
 
@@ -133,6 +205,26 @@ _FIELDS = {
 def describe_subnets(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
     recs = filtered(selected(uow, ctx, "subnet", req.get("SubnetIds")), req.get("Filters"), _FIELDS)
     return {"Subnets": [view(uow, r) for r in recs]}
+
+
+@ec2_operation("AssociateSubnetCidrBlock", write=True)
+def associate_subnet_cidr_block(
+    uow: UnitOfWork, ctx: Context, req: dict[str, Any]
+) -> dict[str, Any]:
+    rec = find(uow, ctx, "subnet", req["SubnetId"])
+    if "Ipv6CidrBlock" not in req:
+        raise Ec2Error("MissingParameter", "The request must contain the parameter ipv6CidrBlock")
+    if ipv6_block(rec):
+        # A subnet has at most one IPv6 CIDR block (VPC user guide, "Subnet CIDR blocks").
+        raise Ec2Error(
+            "InvalidSubnet.Conflict",
+            f"The subnet '{rec.id}' already has an IPv6 CIDR block: {ipv6_block(rec)}",
+        )
+    vpc = find(uow, ctx, "vpc", rec.doc["VpcId"])
+    association = _ipv6_association(uow, ctx, vpc, req["Ipv6CidrBlock"], rec.id)
+    rec.doc.setdefault("Ipv6CidrBlockAssociationSet", []).append(association)
+    uow.put(rec)
+    return {"SubnetId": rec.id, "Ipv6CidrBlockAssociation": association}
 
 
 @ec2_operation("DeleteSubnet", write=True)

@@ -15,6 +15,7 @@ from dxlab.service.ec2 import route_tables, security_groups
 from dxlab.service.ec2.common import (
     SECURITY_GROUP,
     SUBNET,
+    TGW,
     TGW_ATTACHMENT,
     VGW,
     VPC,
@@ -168,6 +169,70 @@ def add_blocks(uow: UnitOfWork, vpc: Record, cidrs: list[str]) -> None:
         uow.put(rtb)
 
 
+# Amazon VPC quotas: "IPv4 CIDR blocks per VPC" and "IPv6 CIDR blocks per VPC", 5 each.
+MAX_BLOCKS = 5
+
+
+@ec2_operation("AssociateVpcCidrBlock", write=True)
+def associate_vpc_cidr_block(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, Any]:
+    """One more block for a VPC: an IPv4 one, or an IPv6 /56 (Amazon-provided, or the one
+    given). The gateway in front of the VPC advertises it from now on (cidrs_of)."""
+    vpc = find(uow, ctx, "vpc", req["VpcId"])
+    v6 = bool(req.get("AmazonProvidedIpv6CidrBlock")) or "Ipv6CidrBlock" in req
+    if v6 == ("CidrBlock" in req):
+        raise Ec2Error(
+            "InvalidParameterCombination" if v6 else "MissingParameter",
+            "Give exactly one of cidrBlock, amazonProvidedIpv6CidrBlock and ipv6CidrBlock",
+        )
+    key = "Ipv6CidrBlockAssociationSet" if v6 else "CidrBlockAssociationSet"
+    if len(vpc.doc.get(key, [])) >= MAX_BLOCKS:
+        raise Ec2Error(
+            "CidrLimitExceeded",
+            f"This network '{vpc.id}' has met its maximum number of allowed CIDRs: {MAX_BLOCKS}",
+        )
+    if v6:
+        if req.get("Ipv6CidrBlock") in [a["Ipv6CidrBlock"] for a in vpc.doc.get(key, [])]:
+            raise Ec2Error(
+                "InvalidVpc.Range", f"The IPv6 CIDR block {req['Ipv6CidrBlock']} is already in use."
+            )
+        block = _ipv6_block(uow, ctx, req, vpc.id) or ""
+    else:
+        net = ipv4_block(req["CidrBlock"])
+        if not 16 <= net.prefixlen <= 28:
+            raise Ec2Error("InvalidVpc.Range", f"The CIDR '{req['CidrBlock']}' is invalid.")
+        for a in vpc.doc["CidrBlockAssociationSet"]:
+            if net.overlaps(ipaddress.ip_network(a["CidrBlock"])):
+                raise Ec2Error(
+                    "InvalidVpc.Range",
+                    f"The CIDR '{net}' conflicts with the VPC's CIDR block {a['CidrBlock']}",
+                )
+        block = str(net)
+    add_blocks(uow, vpc, [block])
+    association = vpc.doc[key][-1]
+    if v6:
+        association.update(NetworkBorderGroup=ctx.region, Ipv6Pool=req.get("Ipv6Pool", "Amazon"))
+        uow.put(vpc)
+    _gateways_follow(uow, ctx, vpc)
+    member = "Ipv6CidrBlockAssociation" if v6 else "CidrBlockAssociation"
+    return {"VpcId": vpc.id, member: association}
+
+
+def _gateways_follow(uow: UnitOfWork, ctx: Context, vpc: Record) -> None:
+    """The VGW attached to the VPC, and the TGWs it is attached to, advertise its new block."""
+    for g in mine(uow, ctx, VGW):
+        if g.meta.get("vpcId") == vpc.id:
+            g.meta["vpcCidrs"] = list(dict.fromkeys([*g.meta.get("vpcCidrs", []), *cidrs_of(vpc)]))
+            uow.put(g)
+    for a in mine(uow, ctx, TGW_ATTACHMENT):
+        if a.doc["VpcId"] == vpc.id and a.doc["State"] in ("pending", "available"):
+            tgw = uow.get(TGW, a.doc["TransitGatewayId"])
+            if tgw is not None:
+                tgw.meta["vpcCidrs"] = list(
+                    dict.fromkeys([*tgw.meta.get("vpcCidrs", []), *cidrs_of(vpc)])
+                )
+                uow.put(tgw)
+
+
 def cidrs_of(vpc: Record) -> list[str]:
     """The VPC's IPv4 and IPv6 blocks: what a gateway in front of it advertises."""
     v4 = [a["CidrBlock"] for a in vpc.doc.get("CidrBlockAssociationSet", [])]
@@ -265,10 +330,8 @@ def delete_vpc(uow: UnitOfWork, ctx: Context, req: dict[str, Any]) -> dict[str, 
         )
     route_tables.delete_all_of(uow, ctx, vpc.id)
     security_groups.delete_all_of(uow, ctx, vpc.id)
-    uow.release(
-        "ec2-ipv6",
-        next((a["Ipv6CidrBlock"] for a in vpc.doc.get("Ipv6CidrBlockAssociationSet", [])), ""),
-    )
+    for a in vpc.doc.get("Ipv6CidrBlockAssociationSet", []):
+        uow.release("ec2-ipv6", a["Ipv6CidrBlock"])
     uow.delete(VPC, vpc.id)
     return {}
 

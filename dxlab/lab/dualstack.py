@@ -200,7 +200,8 @@ def _veth6(
 
             b.namespaces[z.ns] = replace(n, routes=(*n.routes, *vpc_routes(vpc, router6)))
             for site in net.topology.sites:
-                if gap := route_gap(net, site, vpc, site_address6(net, site)):
+                address6 = site_address6(net, site)
+                if address6 and (gap := route_gap(net, site, vpc, address6)):
                     b.route_gaps[gap_key6(b.an.account, vpc.name, site)] = gap
             gw = net.vpc_gateways.get(vpc.name, vpc.gateway or "")
             b.resources[router6] = f"{gw} ({vpc.name} router)"

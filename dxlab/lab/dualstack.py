@@ -44,6 +44,7 @@ KERNEL6 = [
 ]
 Exports = Callable[[Network, Vif], list[tuple[str, str]]]
 ProtocolName = Callable[[str, str], str]
+VpcRoutes = Callable[[Vpc, str], tuple[str, ...]]  # plan.vpc_routes
 
 
 def gap_key6(account: str, vpc: str, site: str) -> tuple[str, str, str]:
@@ -73,7 +74,13 @@ def _set(prefixes: list[str]) -> str:
     return "[ " + ", ".join(prefixes) + " ]"
 
 
-def add(b: Any, vifs: list[Vif], exports: Exports, protocol_name: ProtocolName) -> None:
+def add(
+    b: Any,
+    vifs: list[Vif],
+    exports: Exports,
+    protocol_name: ProtocolName,
+    vpc_routes: VpcRoutes,
+) -> None:
     """Give the lab `b` (a plan._Builder, built) its IPv6 half."""
     net: Network = b.net
     dual = [v for v in net.topology.vpcs if v.ipv6_cidr]
@@ -85,7 +92,7 @@ def add(b: Any, vifs: list[Vif], exports: Exports, protocol_name: ProtocolName) 
     devices = sorted({v.device for v in vifs})
     veths: list[Veth] = []
     for veth in b.veths:
-        veths.append(_veth6(b, veth, dual, gateways, extra, frr_extra, net))
+        veths.append(_veth6(b, veth, dual, gateways, extra, frr_extra, net, vpc_routes))
     b.veths[:] = veths
     # Devices: static routes to the VPC IPv6 CIDRs and IPv6 iBGP to each gateway.
     for di, dev in enumerate(devices):
@@ -187,6 +194,7 @@ def _veth6(
     extra: dict[str, list[str]],
     frr_extra: dict[str, list[str]],
     net: Network,
+    vpc_routes: VpcRoutes,
 ) -> Veth:
     a, z = veth.a, veth.b
     # A gateway <-> VPC link: the VPC router's and the instance's IPv6 addresses.
@@ -196,8 +204,6 @@ def _veth6(
             router6 = vpc_router6(vpc)
             n = b.namespaces[z.ns]
             # Its route table in IPv6 too: VGW route propagation, or its IPv6 static routes.
-            from dxlab.lab.plan import vpc_routes  # plan.py builds the lab and calls add()
-
             b.namespaces[z.ns] = replace(n, routes=(*n.routes, *vpc_routes(vpc, router6)))
             for site in net.topology.sites:
                 address6 = site_address6(net, site)

@@ -178,7 +178,8 @@ class _Builder:
         self._vpcs(gateways, devices, backbone)
         self._vifs_and_devices(vifs, devices, gateways, backbone)
         self._routers(vifs, router_index)
-        dualstack.add(self, vifs, vif_exports, protocol_name)  # IPv6 beside IPv4 (lab/dualstack.py)
+        # IPv6 beside IPv4 (lab/dualstack.py)
+        dualstack.add(self, vifs, vif_exports, protocol_name, vpc_routes)
 
     # -- the customer side -------------------------------------------------------
     def _sites(self, router_index: dict[str, int]) -> None:

@@ -6,6 +6,7 @@ verify, the failover reports, the analyzer's "now", the console, the lab's loop.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import Any
@@ -96,18 +97,39 @@ def _link(
     return Link(rec.id, name, device, str(d.get("location")), state, patched, rec.account)
 
 
-def build_network(uow: UnitOfWork, ctx: Context, account: str | None = None) -> Network:
+def build_network(
+    uow: UnitOfWork,
+    ctx: Context,
+    account: str | None = None,
+    vif_ids: Collection[str] | None = None,
+) -> Network:
+    """The account's network. `vif_ids`: only those VIFs of the account and what their
+    sessions are judged by (`routing.bgp.session_state`: the VIF, the port it rides on,
+    the customer topology, its gateway and that gateway's associations), each read by id,
+    so that one VIF's Describe reads a handful of records, not the account. Those VIFs'
+    sessions come out the same as in the whole account's network: the same code builds
+    each part, and nothing else of the account enters a session's state."""
     account = account or ctx.account
     topology, resolved = load_topology(uow, account)
     topology = with_ec2_vpcs(uow, ctx, account, topology, resolved.get("vpcGateways", {}))
     links: dict[str, Link] = {}
     topologies: dict[str, Record | None] = {}
-    for kind in ("connection", "lag"):
-        for rec in uow.list(kind, account=account):
-            if _exists(rec):
-                links[rec.id] = _link(uow, rec, topologies, ctx.settings.vifs_up_without_router)
+    up_without_router = ctx.settings.vifs_up_without_router
+    if vif_ids is None:
+        for kind in ("connection", "lag"):
+            for rec in uow.list(kind, account=account):
+                if _exists(rec):
+                    links[rec.id] = _link(uow, rec, topologies, up_without_router)
+        vif_records = uow.list("virtual_interface", account=account)
+    else:  # the VIFs' ports are read below, as a hosted VIF's port is
+        vif_records = [
+            found
+            for vif_id in vif_ids
+            if (found := uow.get("virtual_interface", vif_id)) is not None
+            and found.account == account
+        ]
     vifs: dict[str, Vif] = {}
-    for rec in uow.list("virtual_interface", account=account):
+    for rec in vif_records:
         d = rec.doc
         if d.get("virtualInterfaceState") in VIF.gone:
             continue
@@ -117,47 +139,35 @@ def build_network(uow: UnitOfWork, ctx: Context, account: str | None = None) -> 
                 (p for k in link_kind(link_id) if (p := uow.get(k, link_id)) is not None), None
             )
             if parent is not None and _exists(parent):
-                links[link_id] = _link(uow, parent, topologies, ctx.settings.vifs_up_without_router)
-        link = links.get(link_id)
-        sessions = tuple(
-            Session(
-                rec.id,
-                p["addressFamily"],
-                p.get("bgpPeerId", ""),
-                p.get("amazonAddress", ""),
-                p.get("customerAddress", ""),
-            )
-            for p in d.get("bgpPeers", [])
-            if p.get("bgpPeerState") not in BGP_PEER.gone
+                links[link_id] = _link(uow, parent, topologies, up_without_router)
+        vifs[rec.id] = _vif(rec, links.get(link_id), ctx.region)
+    if vif_ids is None:
+        gateways = {
+            rec.id: _gateway(rec, ctx.region)
+            for kind in ("virtual_gateway", "transit_gateway")
+            for rec in uow.list(kind, account=account)
+        }
+        association_records = uow.list("gateway_association")
+    else:
+        # The associations of the VIFs' Direct Connect gateways (their parent), and the
+        # account's VGWs/TGWs that the VIFs or those associations name.
+        gateway_ids = sorted({v.gateway_id for v in vifs.values() if v.gateway_id})
+        association_records = sorted(
+            (rec for g in gateway_ids for rec in uow.list("gateway_association", parent=g)),
+            key=lambda r: (r.created, r.id),  # the store's order, as the whole list has them
         )
-        vifs[rec.id] = Vif(
-            id=rec.id,
-            name=str(d.get("virtualInterfaceName", "")),
-            type=str(d.get("virtualInterfaceType")),
-            # The lifecycle state (the plane says up or down); during an outage dxlab causes
-            # (set-jumbo-frames-vif.md: a jumbo frame update, a migration) no session runs.
-            state=OUTAGE_STATE if rec.meta.get("outage") else str(d.get("virtualInterfaceState")),
-            vlan=int(d.get("vlan", 0)),
-            connection_id=link_id,
-            device=link.device if link else str(d.get("awsDeviceV2", "")),
-            location=str(d.get("location")),
-            location_region=_region_of(str(d.get("location")), ctx.region),
-            gateway_id=str(d.get("directConnectGatewayId") or d.get("virtualGatewayId") or ""),
-            amazon_asn=int(d.get("amazonSideAsn") or 0),
-            customer_asn=int(d.get("asnLong") or d.get("asn") or 0),
-            sessions=sessions,
-            mtu=int(d.get("mtu") or 1500),
-            sitelink=bool(d.get("siteLinkEnabled")),
-            route_filter_prefixes=tuple(
-                str(r["cidr"]) for r in d.get("routeFilterPrefixes") or () if r.get("cidr")
-            ),
-        )
-    gateways: dict[str, AwsGateway] = {}
-    for kind in ("virtual_gateway", "transit_gateway"):
-        for rec in uow.list(kind, account=account):
-            gateways[rec.id] = _gateway(rec, ctx.region)
+        named = set(gateway_ids) | {
+            str(r.doc.get("associatedGateway", {}).get("id")) for r in association_records
+        }
+        gateways = {
+            gid: _gateway(found, ctx.region)
+            for gid in sorted(named)
+            if gid.startswith(("vgw-", "tgw-"))
+            for kind in ("virtual_gateway", "transit_gateway")
+            if (found := uow.get(kind, gid)) is not None and found.account == account
+        }
     associations = []
-    for rec in uow.list("gateway_association"):
+    for rec in association_records:
         d = rec.doc
         if d.get("associationState") not in ASSOCIATION.live - ASSOCIATION.gone:  # not leaving
             continue
@@ -180,6 +190,44 @@ def build_network(uow: UnitOfWork, ctx: Context, account: str | None = None) -> 
         router_of_link={k: v for k, v in resolved.get("routerOfLink", {}).items() if k in links},
         vpc_gateways=dict(resolved.get("vpcGateways", {})),
         gateway_names=_dx_gateway_names(uow, {v.gateway_id for v in vifs.values()}),
+    )
+
+
+def _vif(rec: Record, link: Link | None, region: str) -> Vif:
+    """A VIF as routing sees it."""
+    d = rec.doc
+    sessions = tuple(
+        Session(
+            rec.id,
+            p["addressFamily"],
+            p.get("bgpPeerId", ""),
+            p.get("amazonAddress", ""),
+            p.get("customerAddress", ""),
+        )
+        for p in d.get("bgpPeers", [])
+        if p.get("bgpPeerState") not in BGP_PEER.gone
+    )
+    return Vif(
+        id=rec.id,
+        name=str(d.get("virtualInterfaceName", "")),
+        type=str(d.get("virtualInterfaceType")),
+        # The lifecycle state (the plane says up or down); during an outage dxlab causes
+        # (set-jumbo-frames-vif.md: a jumbo frame update, a migration) no session runs.
+        state=OUTAGE_STATE if rec.meta.get("outage") else str(d.get("virtualInterfaceState")),
+        vlan=int(d.get("vlan", 0)),
+        connection_id=str(d.get("connectionId")),
+        device=link.device if link else str(d.get("awsDeviceV2", "")),
+        location=str(d.get("location")),
+        location_region=_region_of(str(d.get("location")), region),
+        gateway_id=str(d.get("directConnectGatewayId") or d.get("virtualGatewayId") or ""),
+        amazon_asn=int(d.get("amazonSideAsn") or 0),
+        customer_asn=int(d.get("asnLong") or d.get("asn") or 0),
+        sessions=sessions,
+        mtu=int(d.get("mtu") or 1500),
+        sitelink=bool(d.get("siteLinkEnabled")),
+        route_filter_prefixes=tuple(
+            str(r["cidr"]) for r in d.get("routeFilterPrefixes") or () if r.get("cidr")
+        ),
     )
 
 
@@ -210,6 +258,9 @@ class NetworkSnapshot:
     outages: Outages
     sessions: dict[SessionKey, SessionState]
     plane: str
+    # Built for some VIFs only (network_snapshot's `vif_ids`): it answers for their
+    # sessions, not for paths through the account.
+    scoped: bool = False
 
     def session(self, vif_id: str, family: str) -> SessionState | None:
         return self.sessions.get((vif_id, family))
@@ -223,6 +274,8 @@ class NetworkSnapshot:
 
     @cached_property
     def paths(self) -> Paths:
+        if self.scoped:
+            raise ValueError("a snapshot of some VIFs has no paths: take the account's")
         return Paths(self.network, self.sessions)
 
 
@@ -233,11 +286,25 @@ def foreign_links(net: Network, account: str) -> dict[str, str]:
     }
 
 
-def network_snapshot(uow: UnitOfWork, ctx: Context, account: str | None = None) -> NetworkSnapshot:
+def network_snapshot(
+    uow: UnitOfWork,
+    ctx: Context,
+    account: str | None = None,
+    vif_ids: Collection[str] | None = None,
+) -> NetworkSnapshot:
+    """`vif_ids`: a snapshot that answers for those VIFs only (see `build_network`): what
+    one VIF's Describe needs, without reading the whole account."""
     account = account or ctx.account
-    net = build_network(uow, ctx, account)
+    net = build_network(uow, ctx, account, vif_ids)
     outages = current_outages(uow, account, foreign_links(net, account))
-    return NetworkSnapshot(account, net, outages, ctx.plane.sessions(net, outages), ctx.plane.name)
+    return NetworkSnapshot(
+        account,
+        net,
+        outages,
+        ctx.plane.sessions(net, outages),
+        ctx.plane.name,
+        scoped=vif_ids is not None,
+    )
 
 
 def sim_snapshot(

@@ -84,11 +84,16 @@ def view(
     uow: UnitOfWork, ctx: Context, rec: Record, snap: NetworkSnapshot | None = None
 ) -> dict[str, Any]:
     """The VirtualInterface as Describe* shows it now (the stored doc is not changed).
-    `snap` is the owner's snapshot when the caller has one (a listing builds it once)."""
+    `snap` is the owner's snapshot when the caller has one (a listing builds it once);
+    without one, a snapshot of this VIF alone (not of the whole account)."""
     from dxlab.domain.router_templates import logical_connection_xml
 
-    if snap is None or snap.account != rec.account:
-        snap = network_snapshot(uow, ctx, rec.account)
+    if (
+        snap is None
+        or snap.account != rec.account
+        or (snap.scoped and rec.id not in snap.network.vifs)
+    ):
+        snap = network_snapshot(uow, ctx, rec.account, vif_ids=(rec.id,))
     doc = copy.deepcopy(rec.doc)
     state = live_state(snap, rec)
     set_state(doc, VIF, state)

@@ -148,6 +148,11 @@ def test_claims_are_unique_idempotent_and_released(store: Store) -> None:
     with store.read() as uow:
         assert uow.claimed("port:EqDC2-1") == {"1": "dxcon-a", "2": "dxcon-b"}
         assert uow.claimed("port:nowhere") == {}
+        assert uow.claim_counts(["port:EqDC2-1", "port:nowhere", "port:EqDC2-2"]) == {
+            "port:EqDC2-1": 2,
+            "port:nowhere": 0,
+            "port:EqDC2-2": 1,
+        }
     with store.write() as uow:
         uow.release("port:EqDC2-1", "1")
         uow.release("port:EqDC2-1", "47")  # not claimed: harmless
@@ -157,6 +162,10 @@ def test_claims_are_unique_idempotent_and_released(store: Store) -> None:
     with store.read() as uow:
         assert uow.claimed("port:EqDC2-1") == {"1": "dxcon-c"}
         assert uow.claimed("port:EqDC2-2") == {}
+        assert uow.claim_counts(["port:EqDC2-1", "port:EqDC2-2"]) == {
+            "port:EqDC2-1": 1,
+            "port:EqDC2-2": 0,
+        }
         assert uow.claimed("vlan:dxcon-a") == {"100": "dxvif-1"}
 
 

@@ -45,6 +45,8 @@ class Bus:
         self._writes_seen: int | None = None
         self._looked = -math.inf
         self._group: GroupCommit | None = None
+        # Asked once: isinstance against a Protocol inspects the class on every call.
+        self._batches = isinstance(store, BatchWriter)
 
     # -- who is asking --------------------------------------------------------------
     def context(self, account: str, request_id: str = "", region: str = "") -> Context:
@@ -95,9 +97,10 @@ class Bus:
     ) -> Any:
         """One call from the event loop: writes go through group commit when the store
         has it (SQLite), reads run at once."""
-        if not write or not isinstance(self.store, BatchWriter):
+        if not write or not self._batches:
             return self.handle(handler, ctx, args, write=write)
         if self._group is None:
+            assert isinstance(self.store, BatchWriter)  # once: the group is kept
             self._group = GroupCommit(self.store.write_batch, self._after_batch)
         result, _, _ = await self._group.submit(self._job(handler, ctx, args))
         return result
@@ -128,8 +131,7 @@ class Bus:
         self._remember(due, writes)
         if due is not None and due <= now:
             with self.store.write() as uow:
-                fire_due(uow, ctx, self.handlers.timers)
-                due = uow.next_due()
+                due = fire_due(uow, ctx, self.handlers.timers)
                 writes = self.store.writes  # under the write lock
             self._remember(due, writes + 1)
 
@@ -142,8 +144,8 @@ class Bus:
         def job(uow: UnitOfWork) -> WriteResult:
             fire_due(uow, ctx, self.handlers.timers)
             result = handler(uow, ctx, args)
-            fire_due(uow, ctx, self.handlers.timers)
-            return result, uow.next_due(), self.store.writes + 1  # taken under the write lock
+            due = fire_due(uow, ctx, self.handlers.timers)
+            return result, due, self.store.writes + 1  # taken under the write lock
 
         return job
 

@@ -30,17 +30,17 @@ def marked(fn: object) -> str | None:
     return found if isinstance(found, str) else None
 
 
-def fire_due(uow: UnitOfWork, ctx: Context, actions: Mapping[str, Action]) -> int:
-    """Run every timer whose time has come, oldest first. Returns how many fired."""
-    fired = 0
+def fire_due(uow: UnitOfWork, ctx: Context, actions: Mapping[str, Action]) -> float | None:
+    """Run every timer whose time has come, oldest first. Returns when the next one that
+    is left is due (None: no timer left)."""
     # A fired action may schedule a follow-up that is already due (instant provisioning).
     for _ in range(16):
-        due = uow.due_timers(ctx.now())
-        if not due:
-            break
-        for timer in due:
+        now = ctx.now()
+        upcoming = uow.next_due()
+        if upcoming is None or upcoming > now:
+            return upcoming
+        for timer in uow.due_timers(now):
             action = actions.get(timer.action)
             if action is not None:
                 action(uow, ctx, timer.ref, timer.payload)
-                fired += 1
-    return fired
+    return uow.next_due()

@@ -135,6 +135,13 @@ class MemoryUnitOfWork:
     def claimed(self, scope: str) -> dict[str, str]:
         return {v: o for (s, v), o in self.t.claims.items() if s == scope}
 
+    def claim_counts(self, scopes: builtins.list[str]) -> dict[str, int]:
+        counts = dict.fromkeys(scopes, 0)
+        for s, _ in self.t.claims:
+            if s in counts:
+                counts[s] += 1
+        return counts
+
     def wipe(self, keep: tuple[str, ...] = ()) -> int:
         # Through _pop, so a rolled-back transaction puts everything back.
         gone = [key for key in self.t.resources if key[0] not in keep]

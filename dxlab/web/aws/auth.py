@@ -113,8 +113,11 @@ def check_single_authorization(raw_headers: list[tuple[bytes, bytes]]) -> None:
         )
 
 
+_ACCOUNT_ID = re.compile(r"\d{12}")
+
+
 def account_for_key(access_key: str) -> str:
-    return access_key if re.fullmatch(r"\d{12}", access_key) else DEFAULT_ACCOUNT
+    return access_key if _ACCOUNT_ID.fullmatch(access_key) else DEFAULT_ACCOUNT
 
 
 @dataclass(frozen=True)

@@ -256,7 +256,7 @@ def describe_interconnects(
         key=lambda r: r.created,
     )
     items, token = page([r.doc for r in mine], req.get("maxResults"), req.get("nextToken"))
-    out: Interconnects = {"interconnects": [_interconnect(d) for d in items]}
+    out: Interconnects = {"interconnects": cast(list[Interconnect], items)}
     if token:
         out["nextToken"] = token
     return out

@@ -44,6 +44,8 @@ def locations_detail(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dic
     """Beyond DescribeLocations: sub-locations and devices with their ports in use (what
     the wizard offers). `?region=all` lists every region's locations."""
     region = args.get("region", ctx.region)
+    shown = [loc for loc in catalog.LOCATIONS.values() if region == "all" or loc.region == region]
+    in_use = uow.claim_counts([port_scope(d) for loc in shown for d in loc.devices])
     return {
         "locations": [
             {
@@ -59,12 +61,11 @@ def locations_detail(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dic
                         "awsLogicalDeviceId": d.logical_device_id,
                         "subLocation": d.sub_location,
                         "ports": d.ports,
-                        "portsInUse": len(uow.claimed(port_scope(d))),
+                        "portsInUse": in_use[port_scope(d)],
                     }
                     for d in loc.devices
                 ],
             }
-            for loc in catalog.LOCATIONS.values()
-            if region == "all" or loc.region == region
+            for loc in shown
         ]
     }

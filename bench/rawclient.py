@@ -134,11 +134,12 @@ class Server:
     log: Path
     port: int = field(default_factory=free_port)
     proc: subprocess.Popen[bytes] | None = None
+    cwd: Path = ROOT  # another checkout's: `python -m` imports from the working directory
 
     def start(self) -> Server:
         argv = [a.replace("{port}", str(self.port)) for a in self.argv]
         with open(self.log, "ab") as out:
-            self.proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
+            self.proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, cwd=self.cwd)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:

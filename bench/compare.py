@@ -2,7 +2,7 @@
 main before a change) and the floor, in interleaved slices, so that all see the same
 background load: on a shared machine the CPU per request moves far less than req/s.
 
-    .venv/bin/python bench/compare.py --other old=/tmp/oldmain --call-log-off
+    .venv/bin/python bench/compare.py --other old=../old-main --call-log-off
     .venv/bin/python bench/compare.py --phases create --rounds 4
 
 Phases: an empty DescribeConnections from one sequential client (with the floor: a bare

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -171,6 +172,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         for s in [*servers, floor]:
             s.stop()
+        shutil.rmtree(tmp, ignore_errors=True)
     return 0
 
 

@@ -787,6 +787,12 @@ def router_types(endpoint: str) -> None:
 @click.option(
     "--ipv6", is_flag=True, help="Dual stack: ping -6 / traceroute -6 to the VPCs' IPv6 instances."
 )
+@click.option(
+    "--to",
+    "to",
+    default=None,
+    help="SiteLink: to another data center (over the AWS network, or the WAN).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @endpoint_option
 def verify(
@@ -795,6 +801,7 @@ def verify(
     count: int,
     public: bool,
     ipv6: bool,
+    to: str | None,
     as_json: bool,
     endpoint: str,
 ) -> None:
@@ -812,6 +819,7 @@ def verify(
             ("count", count),
             ("public", "true" if public else None),
             ("ipv6", "true" if ipv6 else None),
+            ("to", to),
         )
         if v
     )

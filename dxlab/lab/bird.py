@@ -42,6 +42,9 @@ class AwsPeer:
     # A public VIF: only its approved route filter prefixes (and more specific ones) are
     # accepted, the rest filtered (routing-and-bgp.md); None: no such filter.
     accept_only: tuple[str, ...] | None = None
+    # A BIRD condition for more routes to send (SiteLink: what the other SiteLink VIFs
+    # heard, lab/sitelink.py); "": only `exports`.
+    also_export: str = ""
 
 
 @dataclass(frozen=True)
@@ -157,6 +160,12 @@ def device(
         limit = quotas.PUBLIC_ROUTES if p.vif_type == "public" else quotas.PRIVATE_ROUTES_PER_FAMILY
         exports = [c for c in p.exports if (":" in c) == (p.family == "ipv6")]
         export = f"export where net ~ {_set(exports)};" if exports else "export none;"
+        if p.also_export:
+            export = (
+                f"export where net ~ {_set(exports)} || ({p.also_export});"
+                if exports
+                else f"export where {p.also_export};"
+            )
         if exports and p.vif_type == "public":
             # routing-and-bgp.md: every route AWS advertises over a public VIF carries
             # NO_EXPORT. Set on the way out: BIRD would not send a route holding it already.
@@ -272,6 +281,9 @@ def site_core(
             # The routers' own announcements of the customer prefixes are not routes to them.
             channel = [
                 "  rr client;",
+                # Another data center's prefix heard over SiteLink carries the customer's
+                # own ASN (lab/sitelink.py): a route to it all the same, not a loop.
+                "  allow local as 1;",
                 "  ipv4 {",
                 f"    import where net !~ {_set(customer)};" if customer else "    import all;",
                 f"    export where net ~ {_set(p.exports)};" if p.exports else "    export none;",

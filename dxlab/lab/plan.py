@@ -24,7 +24,7 @@ from dxlab.domain import router_templates as t
 from dxlab.domain.gateway import TGW, VGW, advertised_prefixes
 from dxlab.domain.states import VIF_PROVISIONED, ConnectionState
 from dxlab.domain.topology import Vpc
-from dxlab.lab import bird, dualstack, frr, public
+from dxlab.lab import bird, dualstack, frr, public, sitelink
 from dxlab.lab.model import Bridge, Daemon, End, Endpoint, Lab, LabSession, Namespace, Veth
 from dxlab.routing.bgp import DEFAULT_LOCAL_PREF, other_region
 from dxlab.routing.network import Failure, Network, Vif
@@ -178,15 +178,13 @@ class _Builder:
         self._vpcs(gateways, devices, backbone)
         self._vifs_and_devices(vifs, devices, gateways, backbone)
         self._routers(vifs, router_index)
+        sitelink.add(self, vifs, protocol_name)  # the AWS network between data centers
         # IPv6 beside IPv4 (lab/dualstack.py)
         dualstack.add(self, vifs, vif_exports, protocol_name, vpc_routes)
 
     # -- the customer side -------------------------------------------------------
     def _sites(self, router_index: dict[str, int]) -> None:
         topo = self.net.topology
-        customer = sorted(
-            {a.prefix for r in topo.routers for a in r.advertise if ":" not in a.prefix}
-        )
         wan_sites = list(topo.sites) if topo.wan and len(topo.sites) > 1 else []
         if wan_sites:
             wan_ns = self.ns("wan", "wan", forwarding=False)
@@ -203,6 +201,17 @@ class _Builder:
                     if ipaddress.ip_address(address) in ipaddress.ip_network(a.prefix)
                 ][:1]
             ns = self.ns("site", site, loopback=(f"{address}/32",) if address else ())
+            # What this data center's routers announce is not a route to them; what they
+            # learned of another data center's prefixes (over SiteLink) is.
+            customer = sorted(
+                {
+                    a.prefix
+                    for r in topo.routers
+                    if r.site == site
+                    for a in r.advertise
+                    if ":" not in a.prefix
+                }
+            )
             peers: list[bird.CorePeer] = []
             router_id = address or f"100.66.0.{si + 1}"
             for r in (r for r in topo.routers if r.site == site):
@@ -369,6 +378,7 @@ class _Builder:
                     if cidr not in {c for c, _ in statics}:
                         statics.append((cidr, backbone[(dev, gw)][1].split("/")[0]))
                 peers += self._vif(v, dns, [c for c, _ in exports])
+            peers = sitelink.exports(self.net, vifs, on_device, peers, protocol_name)
             router_id = next(
                 (p.amazon_ip for p in peers if ":" not in p.amazon_ip), f"100.64.254.{di + 1}"
             )

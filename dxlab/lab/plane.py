@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dxlab.domain.topology import Vpc
-from dxlab.lab import dualstack, events, probes, public
+from dxlab.lab import dualstack, events, probes, public, sitelink
 from dxlab.lab import state as lab_state
 from dxlab.lab.apply import reconcile
 from dxlab.lab.daemons import DeathWatch
@@ -23,9 +23,10 @@ from dxlab.lab.host import Host, LinuxHost
 from dxlab.lab.model import Lab
 from dxlab.lab.plan import DEFAULT_PREFIX, AccountNetwork, build_lab
 from dxlab.lab.probes import TrafficProbe
-from dxlab.routing.bgp import Route, SessionState, accepted_routes
+from dxlab.routing.bgp import Route, SessionState, accepted_routes, advertised_routes
 from dxlab.routing.network import Network, Outages
 from dxlab.routing.paths import SessionKey, all_states
+from dxlab.routing.sitelink import with_sitelink_routes
 
 if TYPE_CHECKING:  # the protocol's shapes, for the checker: the lab runs without the service layer
     from dxlab.service.data_plane import Measured, Routes
@@ -180,7 +181,12 @@ class LabPlane:
                 )
             else:
                 out[key] = replace(state, up=False, reason=NOT_ESTABLISHED, accepted=())
-        return out
+        # SiteLink's routes come from the other sessions as the lab has them, not as modelled.
+        for key, state in out.items():
+            vif = net.vifs[key[0]]
+            if vif.sitelink:
+                out[key] = replace(state, advertised=advertised_routes(net, vif, key[1]))
+        return with_sitelink_routes(net, out)
 
     def routes(self, vif_id: str) -> Routes | None:
         """ListVirtualInterfaceRoutes from BIRD: what each Established session of the VIF
@@ -219,6 +225,10 @@ class LabPlane:
     def verify_ipv6(self, account: str, site: str, vpc: Vpc, count: int) -> dict[str, Any] | None:
         lab = self.lab
         return dualstack.verify_ipv6(self.host, lab, account, site, vpc, count) if lab else None
+
+    def verify_site(self, account: str, site: str, other: str, count: int) -> dict[str, Any] | None:
+        lab = self.lab
+        return sitelink.verify_site(self.host, lab, account, site, other, count) if lab else None
 
     def measured(self, record_id: str) -> Measured | None:
         return self.watches.measured(record_id)

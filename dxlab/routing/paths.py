@@ -19,6 +19,7 @@ from dxlab.routing.bgp import (
     session_state,
 )
 from dxlab.routing.network import Failure, Network, Vif
+from dxlab.routing.sitelink import with_sitelink_routes
 
 SessionKey = tuple[str, str]
 # The customer side when no topology describes it: every session's far end.
@@ -48,6 +49,13 @@ class SitePath:
     @property
     def reachable(self) -> bool:
         return self.wan or bool(self.sitelink)
+
+    @property
+    def reason(self) -> str:
+        return "" if self.reachable else NO_SITE_PATH
+
+
+NO_SITE_PATH = "no WAN, and no SiteLink session is up at both data centers"
 
 
 @dataclass(frozen=True)
@@ -118,11 +126,13 @@ def all_states(
     net: Network, failed: Collection[Failure] = (), testing: Collection[SessionKey] = ()
 ) -> dict[SessionKey, SessionState]:
     tested = set(testing)
-    return {
+    states = {
         (vif.id, s.family): session_state(net, vif, s.family, failed, (vif.id, s.family) in tested)
         for vif in net.vifs.values()
         for s in vif.sessions
     }
+    # SiteLink: what one SiteLink VIF's customer advertised, AWS advertises over the others.
+    return with_sitelink_routes(net, states)
 
 
 @dataclass(frozen=True)

@@ -50,6 +50,11 @@ class DataPlane(Protocol):
         routing model answers."""
         ...
 
+    def verify_site(self, account: str, site: str, other: str, count: int) -> dict[str, Any] | None:
+        """Real ping and traceroute from one data center to another (over SiteLink or the
+        WAN); None: the routing model answers."""
+        ...
+
     def measured(self, record_id: str) -> Measured | None:
         """What probe traffic saw during a failure or failover test; None: nothing measured."""
         ...
@@ -80,6 +85,9 @@ class SimPlane:
         return None
 
     def verify_ipv6(self, account: str, site: str, vpc: Vpc, count: int) -> dict[str, Any] | None:
+        return None
+
+    def verify_site(self, account: str, site: str, other: str, count: int) -> dict[str, Any] | None:
         return None
 
     def measured(self, record_id: str) -> Measured | None:

@@ -11,6 +11,7 @@ from dxlab.domain.topology import Vpc
 from dxlab.routing.dualstack import verify_ipv6
 from dxlab.routing.probe import Verification, verify
 from dxlab.routing.public import public_regions, verify_public
+from dxlab.routing.sites import verify_sites
 from dxlab.service.context import Context
 from dxlab.service.routes import route
 from dxlab.service.snapshot import NetworkSnapshot, network_snapshot
@@ -26,6 +27,8 @@ def verify_route(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[st
         raise ValidationError(
             "No customer topology is loaded: `dxlab topology load FILE` (or `dxlab up -t FILE`) first"
         )
+    if args.get("to"):
+        return _sites(ctx, snap, args)
     if not net.topology.vpcs and not public:
         raise ValidationError(
             "No VPC to ping: add `vpcs:` to the topology, or run an EC2 instance in a VPC"
@@ -51,11 +54,8 @@ def verify_route(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[st
     for site in sites:
         for vpc in vpcs:
             from_lab = ctx.plane.verify(ctx.account, site, vpc, count)
-            if from_lab is not None:
-                results.append(from_lab)
-                continue
             v = verify(net, snap.paths, site, vpc, count)
-            results.append(_shape(v))
+            results.append(_shape(v) if from_lab is None else _explained(from_lab, v))
     first = results[0]
     # The contract of `dxlab verify --json`: the first pair's fields at the top, all pairs under "pairs".
     return {**first, "reachable": all(r["reachable"] for r in results), "pairs": results}
@@ -63,6 +63,15 @@ def verify_route(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[st
 
 def _flag(value: Any) -> bool:
     return value is True or str(value).lower() in ("1", "true", "yes")
+
+
+def _explained(from_lab: dict[str, Any], model: Verification) -> dict[str, Any]:
+    """The lab's answer; where its packets only show that nothing came back, with the
+    reason the routing model gives (the same snapshot: why no route exists is a fact of
+    the configuration, such as a VPC outside the allowed prefixes, which no probe sees)."""
+    if from_lab["reachable"] or not model.reason or not from_lab["reason"].startswith("no reply"):
+        return from_lab
+    return {**from_lab, "reason": f"{model.reason} ({from_lab['reason']})"}
 
 
 def _shape(v: Verification) -> dict[str, Any]:
@@ -128,3 +137,25 @@ def _ipv6(
                 }
             )
     return results
+
+
+def _sites(ctx: Context, snap: NetworkSnapshot, args: dict[str, Any]) -> dict[str, Any]:
+    """Data center to data center (`dxlab verify --to DC`): over SiteLink, or the WAN
+    (WorkingWithVirtualInterfaces.md, "SiteLink"; routing/sites.py)."""
+    sites = snap.network.topology.sites
+    other = str(args["to"])
+    froms = [args["site"]] if args.get("site") else [s for s in sites if s != other]
+    unknown = [s for s in (*froms, other) if s not in sites]
+    if unknown:
+        raise ValidationError(f"Unknown data center: {unknown[0]}")
+    if not froms or froms == [other]:
+        raise ValidationError(f"Give another data center than {other} to verify from")
+    count = max(1, min(int(args.get("count", 5)), 100))
+    results = []
+    for site in froms:
+        from_lab = ctx.plane.verify_site(ctx.account, site, other, count)
+        v = verify_sites(snap.network, snap.paths, site, other, count)
+        results.append(
+            {**(_shape(v) if from_lab is None else _explained(from_lab, v)), "to": other}
+        )
+    return {**results[0], "reachable": all(r["reachable"] for r in results), "pairs": results}

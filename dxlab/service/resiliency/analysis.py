@@ -68,9 +68,6 @@ def now(snap: NetworkSnapshot) -> dict[str, Any]:
     for s in paths.site_pairs() if uses_sitelink else []:
         if s.sitelink or not s.wan:
             via = sorted({k[0] for pair in s.sitelink for k in pair})
-            reason = (
-                "" if s.reachable else "no WAN, and no SiteLink session is up at both data centers"
-            )
             pairs.append(
                 {
                     "site": s.a,
@@ -79,7 +76,7 @@ def now(snap: NetworkSnapshot) -> dict[str, Any]:
                     "reachable": s.reachable,
                     "forward": via,
                     "back": via,
-                    "reason": reason,
+                    "reason": s.reason,
                 }
             )
     down = [

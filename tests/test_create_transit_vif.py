@@ -5,12 +5,14 @@ outage ends when the test moves time."""
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Any
 
 import pytest
 
 from dxlab.cli.client import ext
 from tests.conftest import ServerProcess
+from tests.ec2_support import ec2, vpc_with_subnet
 from tests.failover_support import advance, clock_server  # noqa: F401  (`server`, with a test clock)
 from tests.vif_support import (
     connection,
@@ -182,3 +184,123 @@ def test_gateway_associations_decide_the_vif_type(dx: Any, server: Any, account:
     dx.create_transit_virtual_interface(
         connectionId=cid, newTransitVirtualInterface=transit_spec(to_tgw, 4)
     )
+
+
+# limits.md: "Number of prefixes per AWS Transit Gateway from AWS to on-premise on a transit
+# virtual interface: 200 combined total for IPv4 and IPv6". What AWS advertises for a transit
+# gateway is its association's allowed prefixes (allowed-to-prefixes.md), so the limit holds
+# on them, however they are set.
+V4 = [f"10.{i // 256}.{i % 256}.0/24" for i in range(150)]
+V6 = [str(ipaddress.ip_network(f"2001:db8:{i:x}::/48")) for i in range(51)]
+
+
+def cidrs(*items: str) -> list[dict[str, str]]:
+    return [{"cidr": c} for c in items]
+
+
+def ec2_transit_gateway(server: ServerProcess, account: str) -> str:
+    """A transit gateway made as users make it: EC2's CreateTransitGateway, a VPC attached."""
+    client = ec2(server, account)
+    tgw = client.create_transit_gateway(Options={"AmazonSideAsn": 65010})["TransitGateway"][
+        "TransitGatewayId"
+    ]
+    vpc, subnet = vpc_with_subnet(client, "10.0.0.0/16", "10.0.1.0/24")
+    client.create_transit_gateway_vpc_attachment(
+        TransitGatewayId=tgw, VpcId=vpc, SubnetIds=[subnet]
+    )
+    return str(tgw)
+
+
+def allowed_of(dx: Any, gw: str) -> list[list[str]]:
+    return [
+        [p["cidr"] for p in a["allowedPrefixesToDirectConnectGateway"]]
+        for a in dx.describe_direct_connect_gateway_associations(directConnectGatewayId=gw)[
+            "directConnectGatewayAssociations"
+        ]
+    ]
+
+
+def test_a_transit_gateway_association_allows_at_most_200_prefixes(
+    server: ServerProcess, dx: Any, account: str
+) -> None:
+    tgw = ec2_transit_gateway(server, account)
+    gw = dx_gateway(dx, asn=64700)
+    # 150 IPv4 and 51 IPv6: 201 together, one over; nothing is associated.
+    refused(
+        dx.create_direct_connect_gateway_association,
+        "at most 200 prefixes",
+        "IPv4 and IPv6 combined",
+        "201 were given",
+        directConnectGatewayId=gw,
+        gatewayId=tgw,
+        addAllowedPrefixesToDirectConnectGateway=cidrs(*V4, *V6),
+    )
+    assert allowed_of(dx, gw) == []
+    # The limit itself is allowed.
+    made = dx.create_direct_connect_gateway_association(
+        directConnectGatewayId=gw,
+        gatewayId=tgw,
+        addAllowedPrefixesToDirectConnectGateway=cidrs(*V4, *V6[:50]),
+    )["directConnectGatewayAssociation"]
+    assert allowed_of(dx, gw) == [[*V4, *V6[:50]]]
+    # One more on an update is refused and changes nothing; one for one is fine.
+    refused(
+        dx.update_direct_connect_gateway_association,
+        "at most 200 prefixes",
+        "201 were given",
+        associationId=made["associationId"],
+        addAllowedPrefixesToDirectConnectGateway=cidrs(V6[50]),
+    )
+    assert allowed_of(dx, gw) == [[*V4, *V6[:50]]]
+    dx.update_direct_connect_gateway_association(
+        associationId=made["associationId"],
+        addAllowedPrefixesToDirectConnectGateway=cidrs(V6[50]),
+        removeAllowedPrefixesToDirectConnectGateway=cidrs(V6[0]),
+    )
+    assert allowed_of(dx, gw) == [[*V4, *V6[1:]]]
+
+
+def test_a_proposal_for_a_transit_gateway_allows_at_most_200_prefixes(
+    server: ServerProcess, account: str
+) -> None:
+    """multi-account-associate-tgw.md: the transit gateway's owner proposes the prefixes;
+    over the limit the proposal is refused, and so is an acceptance that overrides the
+    proposed prefixes with more than 200."""
+    owner = str(int(account) + 1)  # the Direct Connect gateway's account
+    proposer, accepter = server.client(account), server.client(owner)
+    tgw = ec2_transit_gateway(server, account)
+    gw = dx_gateway(accepter, asn=64700)
+    propose = proposer.create_direct_connect_gateway_association_proposal
+    refused(
+        propose,
+        "at most 200 prefixes",
+        "201 were given",
+        directConnectGatewayId=gw,
+        directConnectGatewayOwnerAccount=owner,
+        gatewayId=tgw,
+        addAllowedPrefixesToDirectConnectGateway=cidrs(*V4, *V6),
+    )
+    listed = accepter.describe_direct_connect_gateway_association_proposals(
+        directConnectGatewayId=gw
+    )["directConnectGatewayAssociationProposals"]
+    assert listed == []
+    proposal = propose(
+        directConnectGatewayId=gw,
+        directConnectGatewayOwnerAccount=owner,
+        gatewayId=tgw,
+        addAllowedPrefixesToDirectConnectGateway=cidrs("10.0.0.0/16"),
+    )["directConnectGatewayAssociationProposal"]
+    refused(
+        accepter.accept_direct_connect_gateway_association_proposal,
+        "at most 200 prefixes",
+        "201 were given",
+        directConnectGatewayId=gw,
+        proposalId=proposal["proposalId"],
+        associatedGatewayOwnerAccount=account,
+        overrideAllowedPrefixesToDirectConnectGateway=cidrs(*V4, *V6),
+    )
+    assert allowed_of(accepter, gw) == []
+    state = accepter.describe_direct_connect_gateway_association_proposals(
+        proposalId=proposal["proposalId"]
+    )["directConnectGatewayAssociationProposals"][0]["proposalState"]
+    assert state == "requested"

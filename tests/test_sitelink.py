@@ -7,14 +7,18 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from dxlab.cli.client import ext
+import pytest
+
+from dxlab.cli.client import ExtensionError, ext
 from dxlab.domain.topology import Advertisement
 from dxlab.routing.bgp import DEFAULT_LOCAL_PREF, OTHER_REGION_LOCAL_PREF, Route, local_preference
 from dxlab.routing.network import Failure, Network
-from dxlab.routing.paths import Paths, all_states
+from dxlab.routing.paths import NO_SITE_PATH, Paths, all_states
+from dxlab.routing.sitelink import sitelink_address
+from dxlab.routing.sites import verify_sites
 from dxlab.toolkit.analyzer import analyze
 from tests.conftest import ServerProcess
-from tests.networks import HIGH, build
+from tests.networks import DXGW, HIGH, build
 from tests.scenario import maximum
 
 OWN = {"dc1": [Advertisement("10.1.0.0/16")], "dc2": [Advertisement("10.2.0.0/16")]}
@@ -112,3 +116,70 @@ def test_the_diagram_draws_sitelink() -> None:
 
     assert 'class="sitelink"' in render_svg(two_sites(sitelink=True, wan=False))
     assert 'class="sitelink"' not in render_svg(two_sites(sitelink=False, wan=False))
+
+
+def test_aws_advertises_each_data_centers_prefix_to_the_other_sitelink_vif() -> None:
+    """What one SiteLink VIF's customer advertised, AWS advertises over the other SiteLink
+    VIFs of the gateway (AWS's ASN prepended), and not back to the data center it came from."""
+    states = all_states(two_sites(sitelink=True, wan=False))
+    advertised = {
+        vif: {(r.cidr, r.as_path) for r in s.advertised} for (vif, _), s in states.items()
+    }
+    assert advertised == {
+        "dxvif-00000001": {("10.100.0.0/16", (64512,)), ("10.2.0.0/16", (64512, 65000))},
+        "dxvif-00000002": {("10.100.0.0/16", (64512,)), ("10.1.0.0/16", (64512, 65000))},
+    }
+    off = all_states(two_sites(sitelink=False, wan=False))
+    assert {r.cidr for s in off.values() for r in s.advertised} == {"10.100.0.0/16"}
+    # A failed connection: the other end hears nothing more over SiteLink.
+    cut = all_states(two_sites(sitelink=True, wan=False), [Failure("connection", HIGH[0][0])])
+    assert {r.cidr for r in cut[("dxvif-00000002", "ipv4")].advertised} == {"10.100.0.0/16"}
+
+
+def test_verify_between_data_centers_over_sitelink() -> None:
+    net = two_sites(sitelink=True, wan=False)
+    v = verify_sites(net, Paths(net, all_states(net)), "dc1", "dc2", 3)
+    assert (v.reachable, v.received, v.source, v.destination) == (True, 3, "10.1.0.1", "10.2.0.1")
+    assert [h.resource.split(",")[0] for h in v.hops] == [
+        "customer router r1 (dc1)",
+        f"dxvif-00000001 (VLAN 101) on {HIGH[0][0]}",
+        f"{DXGW} (SiteLink over the AWS network)",
+        f"dxvif-00000002 (VLAN 102) on {HIGH[1][0]}",
+        "customer router r2 (dc2)",
+        "data center dc2",
+    ]
+    assert v.hops[2].address == sitelink_address(DXGW)
+    off = two_sites(sitelink=False, wan=False)
+    v = verify_sites(off, Paths(off, all_states(off)), "dc1", "dc2")
+    assert (v.reachable, v.received, v.hops, v.reason) == (False, 0, (), NO_SITE_PATH)
+    # Over the customer's own WAN the other data center answers directly.
+    wan = two_sites(sitelink=False, wan=True)
+    v = verify_sites(wan, Paths(wan, all_states(wan)), "dc1", "dc2")
+    assert v.reachable and [h.resource for h in v.hops] == ["data center dc2"]
+
+
+def test_verify_to_another_data_center_through_the_api(
+    server: ServerProcess, dx: Any, account: str
+) -> None:
+    """`GET /verify?to=dc2` (dxlab verify --to dc2) on the sim; an unknown data center is refused."""
+    import yaml
+
+    lab = maximum(server, dx, account, model="high")
+    data = yaml.safe_load(lab.topology)
+    data["sites"] = {
+        site: {"routers": {f"{site}-r1": {"connections": [c], "advertise": [{"prefix": p}]}}}
+        for site, c, p in (
+            ("dc1", lab.connections[0], "10.1.0.0/16"),
+            ("dc2", lab.connections[1], "10.2.0.0/16"),
+        )
+    }
+    data["wan"] = False
+    ext(server.endpoint, "PUT", "/topology", {"yaml": yaml.safe_dump(data)}, account=account)
+    for vif in lab.vifs:
+        dx.update_virtual_interface_attributes(virtualInterfaceId=vif, enableSiteLink=True)
+    got = ext(server.endpoint, "GET", "/verify", {"to": "dc2", "count": 2}, account=account)
+    assert [(p["site"], p["to"], p["reachable"]) for p in got["pairs"]] == [("dc1", "dc2", True)]
+    assert got["dataPlane"] == "sim" and got["ping"] == {"sent": 2, "received": 2}
+    with pytest.raises(ExtensionError) as refused:
+        ext(server.endpoint, "GET", "/verify", {"to": "dc9"}, account=account)
+    assert refused.value.status == 400 and "Unknown data center: dc9" in str(refused.value)

@@ -24,7 +24,7 @@ from dxlab.domain import router_templates as t
 from dxlab.domain.gateway import TGW, VGW, advertised_prefixes
 from dxlab.domain.states import VIF_PROVISIONED, ConnectionState
 from dxlab.domain.topology import Vpc
-from dxlab.lab import bird, dualstack, frr, public, sitelink
+from dxlab.lab import bird, dualstack, frr, public, sitelink, transit
 from dxlab.lab.model import Bridge, Daemon, End, Endpoint, Lab, LabSession, Namespace, Veth
 from dxlab.routing.bgp import DEFAULT_LOCAL_PREF, other_region
 from dxlab.routing.network import Failure, Network, Vif
@@ -292,12 +292,13 @@ class _Builder:
     ) -> None:
         topo = self.net.topology
         for gw in gateways:
-            gns = self.ns("gw", gw, loopback=public.loopback(gw))
+            gns = self.ns("gw", gw, loopback=public.loopback(gw) + transit.loopback(gw))
             self.resources.update(public.resources(gw))
+            self.resources.update(transit.resources(gw))
             behind = [
                 v for v in topo.vpcs if self.net.vpc_gateways.get(v.name, v.gateway or "") == gw
             ]
-            prefsrc = ""
+            prefsrc = transit.hop_address(gw)
             for v in behind:
                 net = ipaddress.ip_network(v.cidr)
                 router_ip = str(net.network_address + 1)

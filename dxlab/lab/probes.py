@@ -16,6 +16,7 @@ from dxlab.domain.topology import Vpc
 from dxlab.lab.host import Host
 from dxlab.lab.model import Lab
 from dxlab.routing.probe import icmp_allowed, no_icmp_reason
+from dxlab.routing.transit import transit_gateway_resource
 
 MAX_HOPS = 8
 MAX_COUNT = 100
@@ -112,14 +113,14 @@ def verify(
     if hops and hops[-1]["address"] == "*":
         hops[-1]["resource"] = (
             f"instance {dst.address} in {vpc.name}: no answer"
-            if _reached_vpc(hops, lab)
+            if _reached_vpc(hops, lab, vpc.name)
             else "no answer"
         )
     reachable = received > 0
     reason = ""
     if not reachable:
         last = next((h for h in reversed(hops) if h["address"] != "*"), None)
-        at_vpc = bool(last and last["resource"].endswith(f"({vpc.name} router)"))
+        at_vpc = last is not None and _reached_vpc([last], lab, vpc.name)
         if at_vpc and not route_back(host, dst.ns, src.address):
             reason = lab.route_gaps.get(
                 (account, vpc.name, site), f"{dst.address} has no route back to {src.address}"
@@ -148,9 +149,16 @@ def route_back(host: Host, ns: str, destination: str) -> bool:
     return bool(host.run(["ip", "-n", ns, "route", "get", destination], check=False).strip())
 
 
-def _reached_vpc(hops: list[dict[str, str]], lab: Lab) -> bool:
+def _reached_vpc(hops: list[dict[str, str]], lab: Lab, vpc: str) -> bool:
+    """The last hop that answered is the VPC's router, or the transit gateway it is
+    attached to (lab/transit.py: it answers for the VPCs behind it)."""
     answered = [h for h in hops if h["address"] != "*"]
-    return bool(answered) and answered[-1]["resource"].endswith("router)")
+    return bool(answered) and answered[-1]["resource"].endswith(
+        (f"({vpc} router)", TRANSIT_GATEWAY_HOP)
+    )
+
+
+TRANSIT_GATEWAY_HOP = transit_gateway_resource("")
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from dxlab.routing.bgp import (
 )
 from dxlab.routing.network import Failure, Network, Vif
 from dxlab.routing.sitelink import with_sitelink_routes
+from dxlab.routing.transit import outside_allowed_prefixes
 
 SessionKey = tuple[str, str]
 # The customer side when no topology describes it: every session's far end.
@@ -216,7 +217,10 @@ class Paths:
     def pair(self, site: str, vpc: Vpc, learned: list[SessionKey] | None = None) -> PairPath:
         fwd, back = self.forward(site, vpc, learned), self.back(site, vpc)
         if not fwd:
-            reason = f"no BGP session is up that carries {vpc.cidr} to {site}"
+            reason = (
+                outside_allowed_prefixes(self.net, self.gateway_of(vpc), vpc.cidr, vpc.instance)
+                or f"no BGP session is up that carries {vpc.cidr} to {site}"
+            )
         elif not back:
             reason = f"AWS has no route back to {site} from {vpc.name}"
         elif gap := route_gap(self.net, site, vpc):

@@ -11,6 +11,11 @@ from dxlab.domain.topology import Vpc
 from dxlab.routing.bgp import covers
 from dxlab.routing.network import Network
 from dxlab.routing.paths import Paths, site_address
+from dxlab.routing.transit import (
+    is_transit_gateway,
+    transit_gateway_address,
+    transit_gateway_resource,
+)
 
 
 @dataclass(frozen=True)
@@ -71,8 +76,12 @@ def verify(net: Network, paths: Paths, site: str, vpc: Vpc, count: int = 5) -> V
     if pair.forward:
         hops += dx_hop(net, sorted(pair.forward)[0], site)
         gateway = paths.gateway_of(vpc)
-        vpc_router = str(ipaddress.ip_network(vpc.cidr).network_address + 1)
-        hops.append(Hop(vpc_router, f"{gateway} ({vpc.name} router)"))
+        if is_transit_gateway(gateway):
+            # The transit gateway answers for itself, between the device and the VPCs.
+            hops.append(Hop(transit_gateway_address(gateway), transit_gateway_resource(gateway)))
+        else:
+            vpc_router = str(ipaddress.ip_network(vpc.cidr).network_address + 1)
+            hops.append(Hop(vpc_router, f"{gateway} ({vpc.name} router)"))
     icmp = icmp_allowed(vpc, source)
     reachable = pair.reachable and icmp
     reason = pair.reason or ("" if icmp else no_icmp_reason(vpc))

@@ -12,8 +12,7 @@ Per account and Direct Connect gateway with SiteLink VIFs in the lab:
   VIFs (`exports`), less the prefixes its own router advertises;
 - on the customer router of a SiteLink VIF, `allowas-in 1`: every data center of a
   topology has the one customer ASN, so a prefix of another data center comes back with
-  it in the AS_PATH, which the router would otherwise drop as a loop (the SiteLink blog's
-  advice for sites that share an ASN).
+  it in the AS_PATH, which the router would otherwise drop as a loop.
 IPv4 only, as routing/sitelink.py says."""
 
 from __future__ import annotations

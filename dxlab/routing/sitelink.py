@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import replace
+from functools import lru_cache
 
 from dxlab.domain.topology import LOCAL_PREFERENCE
 from dxlab.routing.bgp import DEFAULT_LOCAL_PREF, Route, SessionState
@@ -27,6 +28,11 @@ def sitelink_address(dx_gateway_id: str) -> str:
     the lab alike (100.67.0.0/16, apart from the lab's other internal ranges)."""
     digest = hashlib.sha256(dx_gateway_id.encode()).digest()
     return f"100.67.{digest[0]}.{1 + digest[1] % 254}"
+
+
+@lru_cache(maxsize=1024)
+def uses_sitelink(net: Network) -> bool:
+    return any(v.sitelink for v in net.vifs.values())
 
 
 def _rank(route: Route) -> tuple[int, int]:
@@ -44,6 +50,8 @@ def with_sitelink_routes(
 ) -> dict[SessionKey, SessionState]:
     """`states` with each up SiteLink session's advertised routes completed by what the
     other SiteLink sessions of its Direct Connect gateway accepted."""
+    if not uses_sitelink(net):
+        return states  # most networks, and the analyzer asks many times: one cached look
     sitelink = [
         k for k, s in states.items() if s.up and k[1] == SITELINK_FAMILY and net.vifs[k[0]].sitelink
     ]

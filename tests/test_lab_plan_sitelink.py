@@ -40,6 +40,8 @@ def test_sitelink_is_planned_between_the_devices_of_its_vifs() -> None:
     device = config(lab, "-dev-EqDC2-dev1")
     assert '|| ((proto = "sl0") && net !~ [ 10.1.0.0/16 ]);' in device
     assert "protocol bgp sl0 {" in device and 'export where proto = "v_dxvif_00000001_4";' in device
+    # What arrives over SiteLink is answered from the SiteLink VIF's Amazon address.
+    assert "import filter { krt_prefsrc = 169.254.1.1; accept; };" in device
     # The router takes the other data center's prefix with its own ASN in the path.
     assert "neighbor 169.254.1.1 allowas-in 1" in config(lab, "-rtr-r1")
     # dc1's core refuses only dc1's own announcements from its routers.

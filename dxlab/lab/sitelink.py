@@ -8,8 +8,10 @@ Per account and Direct Connect gateway with SiteLink VIFs in the lab:
   next hop self, so traffic crosses it), answering traceroute from the gateway's SiteLink
   address (routing/sitelink.sitelink_address);
 - on each such device, an iBGP session to it that sends what the device's SiteLink VIFs
-  accepted, and over each SiteLink VIF's session the routes heard from the other SiteLink
-  VIFs (`exports`), less the prefixes its own router advertises;
+  accepted (what comes back is answered from the SiteLink VIF's Amazon address, the
+  Direct Connect hop the sim names), and over each SiteLink VIF's session the routes
+  heard from the other SiteLink VIFs (`exports`), less the prefixes its own router
+  advertises;
 - on the customer router of a SiteLink VIF, `allowas-in 1`: every data center of a
   topology has the one customer ASN, so a prefix of another data center comes back with
   it in the AS_PATH, which the router would otherwise drop as a loop.
@@ -124,8 +126,13 @@ def add(b: Any, vifs: list[Vif], protocol: Any) -> None:
                 "}",
                 "",
             ]
-            sources = " || ".join(
-                f'proto = "{protocol(v.id, SITELINK_FAMILY)}"' for v in mine if v.device == dev
+            here = sorted((v for v in mine if v.device == dev), key=lambda v: v.id)
+            sources = " || ".join(f'proto = "{protocol(v.id, SITELINK_FAMILY)}"' for v in here)
+            # Traffic arriving over SiteLink: the device answers traceroute from its SiteLink
+            # VIF's Amazon address, the Direct Connect hop the sim names on that side.
+            source = _amazon_address(here[0])
+            imports = (
+                f"import filter {{ krt_prefsrc = {source}; accept; }};" if source else "import all;"
             )
             extra.setdefault(dns, []).extend(
                 [
@@ -135,7 +142,7 @@ def add(b: Any, vifs: list[Vif], protocol: Any) -> None:
                     "  direct;",
                     FAST_START.rstrip("\n"),
                     "  ipv4 {",
-                    "    import all;",
+                    f"    {imports}",
                     f"    export where {sources};",
                     "    next hop self;",
                     "  };",
@@ -148,6 +155,11 @@ def add(b: Any, vifs: list[Vif], protocol: Any) -> None:
     b.daemons[:] = [_append(d, extra, frr_extra) for d in b.daemons]
 
 
+def _amazon_address(vif: Vif) -> str:
+    session = next((s for s in vif.sessions if s.family == SITELINK_FAMILY), None)
+    return session.amazon_address.split("/")[0] if session else ""
+
+
 def _allowas_in(b: Any, net: Network, vifs: list[Vif]) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     asn = net.topology.customer_asn
@@ -155,10 +167,9 @@ def _allowas_in(b: Any, net: Network, vifs: list[Vif]) -> dict[str, list[str]]:
         if not v.sitelink or v.type == "public":
             continue
         router = net.router_of_link.get(v.connection_id)
-        session = next((s for s in v.sessions if s.family == SITELINK_FAMILY), None)
-        if not router or session is None:
+        amazon = _amazon_address(v)
+        if not router or not amazon:
             continue
-        amazon = session.amazon_address.split("/")[0]
         out.setdefault(f"{b.p}-rtr-{_slug(router)}", []).extend(
             [
                 f"router bgp {asn}",

@@ -146,3 +146,51 @@ def test_sitelink_joins_the_data_centers_over_the_aws_network_and_only_when_on(
     finally:
         ext(endpoint, "DELETE", f"/failures/{failure['failureId']}", account=ACCOUNT)
     site_parity(lab_server, dx, True, f"connection {scenario.connections[0]} restored")
+
+
+def test_a_data_center_announcing_the_others_prefix_is_not_joined_by_sitelink(
+    lab_server: LabServer,
+) -> None:
+    """The walk-through's topology, where each router also advertises the other data
+    center's prefix as a backup (7224:7100), with SiteLink on and no WAN: each router's
+    own announcement of the other's prefix wins over what SiteLink brings, in the lab as
+    the sim says, and the model says why."""
+    account = "350987654322"
+    dx = lab_server.server.client(account)
+    scenario = maximum(lab_server.server, dx, account, model="high")
+    data = yaml.safe_load(scenario.topology)
+    backup = ["7224:7100"]
+    data["sites"] = {
+        site: {
+            "routers": {
+                f"{site}-r1": {
+                    "connections": [conn],
+                    "advertise": [{"prefix": own}, {"prefix": other, "communities": backup}],
+                }
+            }
+        }
+        for site, conn, own, other in (
+            ("dc1", scenario.connections[0], "10.1.0.0/16", "10.2.0.0/16"),
+            ("dc2", scenario.connections[1], "10.2.0.0/16", "10.1.0.0/16"),
+        )
+    }
+    data["wan"] = False
+    ext(
+        lab_server.server.endpoint,
+        "PUT",
+        "/topology",
+        {"yaml": yaml.safe_dump(data)},
+        account=account,
+    )
+    for vif in scenario.vifs:
+        dx.update_virtual_interface_attributes(virtualInterfaceId=vif, enableSiteLink=True)
+    assert_parity(lab_server, dx, account, "backup announcements, SiteLink on, no WAN")
+    got = ext(
+        lab_server.server.endpoint,
+        "GET",
+        "/verify",
+        {"site": "dc1", "to": "dc2", "count": 2},
+        account,
+    )
+    assert got["reachable"] is False and got["dataPlane"] == "lab"
+    assert "announce the other's prefix" in got["reason"], got["reason"]

@@ -183,3 +183,18 @@ def test_verify_to_another_data_center_through_the_api(
     with pytest.raises(ExtensionError) as refused:
         ext(server.endpoint, "GET", "/verify", {"to": "dc9"}, account=account)
     assert refused.value.status == 400 and "Unknown data center: dc9" in str(refused.value)
+
+
+def test_a_data_center_that_announces_the_others_prefix_takes_no_route_to_it_over_sitelink() -> (
+    None
+):
+    """Every router advertising both data centers' prefixes (the other's as a backup, as
+    with a WAN): over SiteLink each data center hears the other's prefix, but its own
+    announcement of it wins, so without a WAN they do not reach each other; the lab's
+    data center cores do the same (lab/bird.site_core)."""
+    net = build(HIGH, wan=False)  # every router advertises 10.1.0.0/16 and 10.2.0.0/16
+    net = replace(net, vifs={k: replace(v, sitelink=True) for k, v in net.vifs.items()})
+    pair = site_pair(net)
+    assert not pair.reachable and pair.sitelink_up and pair.sitelink == ()
+    assert "announce the other's prefix" in pair.reason
+    assert analyze(net).baseline_sites == []  # no path between them to count

@@ -46,6 +46,9 @@ class SitePath:
     b: str
     wan: bool
     sitelink: tuple[tuple[SessionKey, SessionKey], ...]
+    # SiteLink sessions are up at both ends, on one gateway, whether or not they carry
+    # each data center's prefix to the other.
+    sitelink_up: bool = False
 
     @property
     def reachable(self) -> bool:
@@ -53,7 +56,15 @@ class SitePath:
 
     @property
     def reason(self) -> str:
-        return "" if self.reachable else NO_SITE_PATH
+        if self.reachable:
+            return ""
+        if self.sitelink_up:
+            return (
+                f"no WAN, and SiteLink carries no route between {self.a} and {self.b}: a data"
+                " center whose own routers announce the other's prefix takes no route to it"
+                " over SiteLink"
+            )
+        return NO_SITE_PATH
 
 
 NO_SITE_PATH = "no WAN, and no SiteLink session is up at both data centers"
@@ -302,16 +313,36 @@ class Paths:
     def sitelink_sessions(self, site: str) -> dict[str, list[SessionKey]]:
         return self.sitelink_by_site.get(site, {})
 
+    def sitelink_carries(self, key: SessionKey, site: str, other: str) -> bool:
+        """Does AWS advertise over `key` (a session of `site`) the prefix that holds
+        `other`'s address, and does `site` take it? Not when one of its own routers
+        announces that prefix itself: its own announcement wins there, and the data
+        center's core takes no route to it from its routers (lab/bird.site_core)."""
+        address = site_address(self.net, other)
+        if address is None:
+            return False
+        announced = {
+            a.prefix for r in self.net.topology.routers if r.site == site for a in r.advertise
+        }
+        return any(
+            covers(r.cidr, address) and r.cidr not in announced for r in self.states[key].advertised
+        )
+
     def site_pair(self, a: str, b: str) -> SitePath:
         mine, theirs = self.sitelink_sessions(a), self.sitelink_sessions(b)
-        combos = tuple(
+        up = [
             (x, y)
             for gw in sorted(mine.keys() & theirs.keys())
             for x in mine[gw]
             for y in theirs[gw]
             if x[1] == y[1]
+        ]
+        combos = tuple(
+            (x, y)
+            for x, y in up
+            if self.sitelink_carries(x, a, b) and self.sitelink_carries(y, b, a)
         )
-        return SitePath(a, b, self.net.topology.wan, combos)
+        return SitePath(a, b, self.net.topology.wan, combos, bool(up))
 
     def site_pairs(self) -> list[SitePath]:
         if not any(v.sitelink for v in self.net.vifs.values()):

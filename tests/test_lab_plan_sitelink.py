@@ -6,13 +6,15 @@ from __future__ import annotations
 
 import dataclasses
 
+from dxlab.domain.topology import Advertisement
 from dxlab.lab.model import Lab
 from dxlab.lab.plan import AccountNetwork, build_lab
-from dxlab.routing.network import Association, AwsGateway
+from dxlab.routing.dualstack import verify_ipv6
+from dxlab.routing.network import Association, AwsGateway, Session
 from dxlab.routing.paths import Paths, all_states
 from dxlab.routing.probe import verify
 from dxlab.routing.sitelink import sitelink_address
-from dxlab.routing.transit import transit_gateway_address
+from dxlab.routing.transit import transit_gateway_address, transit_gateway_address6
 from tests.networks import DXGW
 from tests.test_lab_plan import ACCOUNT, docs
 from tests.test_sitelink import two_sites
@@ -94,3 +96,53 @@ def test_a_transit_gateway_answers_traceroute_for_itself() -> None:
         f"10.200.0.0/16 is outside the allowed prefixes of {TGW}'s association with {DXGW}"
         " (10.100.0.0/16), so AWS does not advertise it to the data centers"
     )
+
+
+def test_a_transit_gateway_answers_traceroute_6_for_itself() -> None:
+    """Dual stack behind a transit gateway: the IPv6 trace names the transit gateway too,
+    in the lab's plan (lab/dualstack.py) and in the sim (routing/dualstack.py)."""
+    base = two_sites(sitelink=False, wan=False)
+    vpc = dataclasses.replace(
+        base.topology.vpcs[0],
+        name="a",
+        gateway=TGW,
+        ipv6_cidr="2600:1f18:aa00::/56",
+        ipv6_instance="2600:1f18:aa00:1::10",
+    )
+    v6 = "2001:db8:1::/48"
+    routers = tuple(
+        dataclasses.replace(r, advertise=(*r.advertise, Advertisement(v6)))
+        if r.site == "dc1"
+        else r
+        for r in base.topology.routers
+    )
+    vifs = {
+        k: dataclasses.replace(
+            v,
+            sessions=(
+                *v.sessions,
+                Session(k, "ipv6", f"p6-{k}", f"fd00:{i}::1/125", f"fd00:{i}::2/125"),
+            ),
+        )
+        for i, (k, v) in enumerate(sorted(base.vifs.items()), start=1)
+    }
+    net = dataclasses.replace(
+        base,
+        vifs=vifs,
+        gateways={TGW: AwsGateway(TGW, 65010, "us-east-1", ("10.100.0.0/16", vpc.ipv6_cidr))},
+        associations=(Association(DXGW, TGW, ("10.100.0.0/16", vpc.ipv6_cidr)),),
+        topology=dataclasses.replace(base.topology, vpcs=(vpc,), routers=routers),
+        vpc_gateways={},
+    )
+    lab = build_lab([AccountNetwork(ACCOUNT, net, docs(net))], "dxu")
+    (gw,) = [n for n in lab.namespaces if n.role == "gw"]
+    address6 = transit_gateway_address6(TGW)
+    assert f"{address6}/128" in gw.loopback
+    assert lab.resources[address6] == f"{TGW} (transit gateway)"
+    assert f"krt_prefsrc = {address6};" in config(lab, "-gw-")
+    traced = verify_ipv6(net, Paths(net, all_states(net)), "dc1", vpc)
+    assert traced.reachable, traced.reason
+    assert [(h.address, h.resource) for h in traced.hops][-2:] == [
+        (address6, f"{TGW} (transit gateway)"),
+        ("2600:1f18:aa00:1::10", "instance 2600:1f18:aa00:1::10 in a"),
+    ]

@@ -25,7 +25,7 @@ from dataclasses import replace
 from typing import Any
 
 from dxlab.domain.topology import Vpc
-from dxlab.lab import probes
+from dxlab.lab import probes, transit
 from dxlab.lab.bird import BACKBONE_ASN, FAST_START, backbone_export
 from dxlab.lab.frr import CORE_WEIGHT
 from dxlab.lab.host import Host
@@ -34,6 +34,7 @@ from dxlab.routing.dualstack import site_address6, vpc_router6
 from dxlab.routing.network import Network, Vif
 from dxlab.routing.paths import route_gap
 from dxlab.routing.probe import icmp_allowed, no_icmp_reason
+from dxlab.routing.transit import transit_gateway_resource
 
 KERNEL6 = [
     "protocol kernel kernel6 {",
@@ -136,6 +137,12 @@ def add(
         gns = f"{b.p}-gw-{_slug(gw)}"
         behind = [v for v in dual if net.vpc_gateways.get(v.name, v.gateway or "") == gw]
         prefsrc = vpc_router6(behind[0]) if behind else ""
+        if behind and transit.hop_address6(gw):
+            # A transit gateway answers for itself (lab/transit.py), on IPv6 too.
+            prefsrc = transit.hop_address6(gw)
+            n = b.namespaces[gns]
+            b.namespaces[gns] = replace(n, loopback=(*n.loopback, f"{prefsrc}/128"))
+            b.resources[prefsrc] = transit_gateway_resource(gw)
         export = (
             f"export filter {{ krt_prefsrc = {prefsrc}; accept; }};" if prefsrc else "export all;"
         )
@@ -316,7 +323,10 @@ def verify_ipv6(
     reason = ""
     if not reachable:
         last = next((h for h in reversed(hops) if h["address"] != "*"), None)
-        at_vpc = bool(last and last["resource"].endswith(f"({vpc.name} router)"))
+        at_vpc = bool(
+            last
+            and last["resource"].endswith((f"({vpc.name} router)", transit_gateway_resource("")))
+        )
         if at_vpc and not probes.route_back(host, dst.ns, net_site6):
             reason = lab.route_gaps.get(
                 gap_key6(account, vpc.name, site),

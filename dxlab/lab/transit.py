@@ -11,6 +11,7 @@ from __future__ import annotations
 from dxlab.routing.transit import (
     is_transit_gateway,
     transit_gateway_address,
+    transit_gateway_address6,
     transit_gateway_resource,
 )
 
@@ -29,3 +30,8 @@ def loopback(gateway: str) -> tuple[str, ...]:
 def resources(gateway: str) -> dict[str, str]:
     address = hop_address(gateway)
     return {address: transit_gateway_resource(gateway)} if address else {}
+
+
+def hop_address6(gateway: str) -> str:
+    """The same for traceroute -6 (lab/dualstack.py)."""
+    return transit_gateway_address6(gateway) if is_transit_gateway(gateway) else ""

@@ -15,6 +15,11 @@ from dxlab.routing.bgp import best_toward_customer, covers
 from dxlab.routing.network import Network
 from dxlab.routing.paths import Paths, SessionKey, host_of, route_gap, site_prefixes
 from dxlab.routing.probe import Hop, Verification, dx_hop, icmp_allowed, no_icmp_reason
+from dxlab.routing.transit import (
+    is_transit_gateway,
+    transit_gateway_address6,
+    transit_gateway_resource,
+)
 
 
 def site_address6(net: Network, site: str) -> str | None:
@@ -66,7 +71,10 @@ def verify_ipv6(net: Network, paths: Paths, site: str, vpc: Vpc, count: int = 5)
     hops: list[Hop] = []
     if forward:
         hops += dx_hop(net, sorted(forward)[0], site)
-        hops.append(Hop(vpc_router6(vpc), f"{gateway} ({vpc.name} router)"))
+        if is_transit_gateway(gateway):  # the transit gateway answers for itself
+            hops.append(Hop(transit_gateway_address6(gateway), transit_gateway_resource(gateway)))
+        else:
+            hops.append(Hop(vpc_router6(vpc), f"{gateway} ({vpc.name} router)"))
         where = f"instance {destination} in {vpc.name}"
         hops.append(Hop(destination, where) if not reason else Hop("*", f"{where}: no answer"))
     reachable = not reason

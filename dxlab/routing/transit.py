@@ -7,6 +7,7 @@ advertised to the data centers, so it cannot be reached from them."""
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 
 from dxlab.routing.bgp import covers
 from dxlab.routing.network import Network
@@ -21,6 +22,12 @@ def transit_gateway_address(tgw_id: str) -> str:
     (100.68.0.0/16, apart from the lab's other internal ranges)."""
     digest = hashlib.sha256(tgw_id.encode()).digest()
     return f"100.68.{digest[0]}.{1 + digest[1] % 254}"
+
+
+def transit_gateway_address6(tgw_id: str) -> str:
+    """Its IPv6 address in traceroute -6 (fd68::/16, as traceroute prints it)."""
+    digest = hashlib.sha256(tgw_id.encode()).digest()
+    return str(ipaddress.ip_address(f"fd68::{digest[0]:x}:{1 + digest[1] % 254:x}"))
 
 
 def transit_gateway_resource(tgw_id: str) -> str:

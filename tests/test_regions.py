@@ -166,6 +166,48 @@ def test_a_dx_gateway_is_global_and_takes_vifs_and_vgws_of_every_region(
     ]
 
 
+def test_a_vif_is_found_by_id_in_its_own_region_only(server: Any, account: str) -> None:
+    """A VIF belongs to its connection's Region: another Region's endpoint answers for its
+    id as for a missing one (as DescribeConnections does for the connection, and as the
+    Region's VIF list already did), and changes nothing."""
+    east, west = server.client(account), server.client(account, region="us-west-2")
+    gw = east.create_direct_connect_gateway(directConnectGatewayName="g", amazonSideAsn=64512)
+    conn = west.create_connection(location="EqSe2-EQ", bandwidth="1Gbps", connectionName="w")
+    vif_id = west.create_private_virtual_interface(
+        connectionId=conn["connectionId"],
+        newPrivateVirtualInterface={
+            "virtualInterfaceName": "w",
+            "vlan": 101,
+            "asn": 65000,
+            "directConnectGatewayId": gw["directConnectGateway"]["directConnectGatewayId"],
+        },
+    )["virtualInterfaceId"]
+    missing = f"The virtual interface {vif_id} does not exist."
+    for call, kwargs in (
+        (east.describe_virtual_interfaces, {}),
+        (east.update_virtual_interface_attributes, {"mtu": 9001}),
+        (east.delete_virtual_interface, {}),
+        (east.start_bgp_failover_test, {}),
+        (east.list_virtual_interface_test_history, {}),
+    ):
+        assert error_of(call, virtualInterfaceId=vif_id, **kwargs) == (
+            "DirectConnectClientException",
+            400,
+            missing,
+        ), call
+    shown = west.describe_virtual_interfaces(virtualInterfaceId=vif_id)["virtualInterfaces"]
+    assert [(v["region"], v["mtu"], v["virtualInterfaceState"]) for v in shown] == [
+        ("us-west-2", 1500, shown[0]["virtualInterfaceState"])
+    ]
+    assert shown[0]["virtualInterfaceState"] != "deleting"
+    assert (
+        west.list_virtual_interface_test_history(virtualInterfaceId=vif_id)[
+            "virtualInterfaceTestHistory"
+        ]
+        == []
+    )
+
+
 TOPOLOGY = """
 customer_asn: 65000
 wan: true

@@ -20,6 +20,7 @@ from dxlab.domain.states import (
     VirtualInterfaceState,
     set_state,
 )
+from dxlab.service.common import in_region
 from dxlab.service.context import Context
 from dxlab.service.snapshot import NetworkSnapshot, link_kind, network_snapshot
 from dxlab.store.repository import Record, UnitOfWork
@@ -62,9 +63,14 @@ def vif_not_found(vif_id: str) -> NotFound:
 
 
 def find_vif(uow: UnitOfWork, ctx: Context, vif_id: str, *, owner_only: bool = False) -> Record:
+    """The VIF if the caller may see it in the request's Region: a VIF belongs to its
+    connection's Region (common.in_region), so another Region's endpoint answers as for a
+    missing one, as DescribeConnections and the Region's VIF list do."""
     rec = uow.get(KIND, vif_id)
-    if rec is None or not (
-        rec.account == ctx.account if owner_only else visible_to(rec, ctx.account)
+    if (
+        rec is None
+        or not (rec.account == ctx.account if owner_only else visible_to(rec, ctx.account))
+        or not in_region(rec, ctx)
     ):
         raise vif_not_found(vif_id)
     return rec

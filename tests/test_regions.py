@@ -195,17 +195,21 @@ def test_a_vif_is_found_by_id_in_its_own_region_only(server: Any, account: str) 
             400,
             missing,
         ), call
-    shown = west.describe_virtual_interfaces(virtualInterfaceId=vif_id)["virtualInterfaces"]
-    assert [(v["region"], v["mtu"], v["virtualInterfaceState"]) for v in shown] == [
-        ("us-west-2", 1500, shown[0]["virtualInterfaceState"])
-    ]
-    assert shown[0]["virtualInterfaceState"] != "deleting"
-    assert (
-        west.list_virtual_interface_test_history(virtualInterfaceId=vif_id)[
-            "virtualInterfaceTestHistory"
-        ]
-        == []
+    # Nor is its connection, nor its failover test in this Region's history.
+    assert error_of(east.describe_virtual_interfaces, connectionId=conn["connectionId"]) == (
+        "DirectConnectClientException",
+        400,
+        f"Could not find Connection with ID {conn['connectionId']}",
     )
+    west.start_bgp_failover_test(virtualInterfaceId=vif_id, testDurationInMinutes=5)
+    assert east.list_virtual_interface_test_history()["virtualInterfaceTestHistory"] == []
+    assert [
+        t["virtualInterfaceId"]
+        for t in west.list_virtual_interface_test_history()["virtualInterfaceTestHistory"]
+    ] == [vif_id]
+    shown = west.describe_virtual_interfaces(virtualInterfaceId=vif_id)["virtualInterfaces"]
+    assert [(v["region"], v["mtu"]) for v in shown] == [("us-west-2", 1500)]
+    assert shown[0]["virtualInterfaceState"] not in ("deleting", "deleted")
 
 
 TOPOLOGY = """

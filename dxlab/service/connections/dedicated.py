@@ -28,7 +28,7 @@ from dxlab.domain.shapes import (
 )
 from dxlab.domain.speeds import DEDICATED_BANDWIDTHS, MACSEC_BANDWIDTHS
 from dxlab.domain.states import CONNECTION, VIF, ConnectionState, set_state
-from dxlab.service.common import find, find_port, initial_tags, page
+from dxlab.service.common import find, find_port, in_region, initial_tags, page
 from dxlab.service.connections.lag_placement import lag_devices_with_room
 from dxlab.service.connections.lag_rules import member_changed
 from dxlab.service.connections.placement import new_port_fields, place, ports_at, release_port
@@ -314,7 +314,7 @@ def update_connection(uow: UnitOfWork, ctx: Context, req: UpdateConnectionReques
 @operation("DeleteConnection", write=True)
 def delete_connection(uow: UnitOfWork, ctx: Context, req: DeleteConnectionRequest) -> Connection:
     rec = uow.get("connection", req["connectionId"])
-    if rec is not None and rec.meta.get("partnerAccount") == ctx.account:
+    if rec is not None and rec.meta.get("partnerAccount") == ctx.account and in_region(rec, ctx):
         pass  # the partner that allocated a hosted connection may delete it too
     else:
         rec = find(uow, ctx, "connection", req["connectionId"])

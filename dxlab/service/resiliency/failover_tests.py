@@ -34,7 +34,7 @@ from dxlab.domain.states import (
     VirtualInterfaceState,
     set_state,
 )
-from dxlab.service.common import page
+from dxlab.service.common import in_region, page
 from dxlab.service.context import Context
 from dxlab.service.registry import operation
 from dxlab.service.resiliency.outages import TEST_KIND
@@ -208,8 +208,12 @@ def list_test_history(
     if vif_id is not None:
         find_vif(uow, ctx, vif_id, owner_only=True)
         records = uow.list(TEST_KIND, parent=vif_id)
-    else:
-        records = uow.list(TEST_KIND, account=ctx.account)
+    else:  # the tests of this Region's VIFs (a VIF belongs to one Region, find_vif)
+        records = [
+            r
+            for r in uow.list(TEST_KIND, account=ctx.account)
+            if (vif := uow.get(VIF_KIND, str(r.parent))) is None or in_region(vif, ctx)
+        ]
     docs = sorted(
         (r.doc for r in records if r.account == ctx.account),
         key=lambda d: d["startTime"],

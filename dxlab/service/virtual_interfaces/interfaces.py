@@ -32,7 +32,7 @@ from dxlab.domain.states import (
     VirtualInterfaceState,
     set_state,
 )
-from dxlab.service.common import initial_tags, page
+from dxlab.service.common import in_region, initial_tags, page
 from dxlab.service.context import Context
 from dxlab.service.registry import operation
 from dxlab.service.virtual_interfaces.bgp_peers import new_peer
@@ -339,7 +339,7 @@ def describe_virtual_interfaces(
         return {"virtualInterfaces": [as_vif(view(uow, ctx, rec))]}
     if connection_id:
         parent = parent_of(uow, connection_id)
-        if parent is None:
+        if parent is None or not in_region(parent, ctx):  # another Region's: as DescribeConnections
             raise NotFound(f"Could not find Connection with ID {connection_id}")
         records = uow.list(KIND, parent=connection_id)
     else:

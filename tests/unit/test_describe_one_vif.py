@@ -56,8 +56,10 @@ def account_with(vifs: int) -> tuple[Service, str]:
     return dx, made[0]
 
 
-def records_read(dx: Service, vif_id: str) -> tuple[int, dict[str, Any]]:
-    ctx = dx.context()
+def records_read(
+    dx: Service, vif_id: str, account: str | None = None
+) -> tuple[int, dict[str, Any]]:
+    ctx = dx.context(account)
 
     def describe(uow: UnitOfWork) -> tuple[int, dict[str, Any]]:
         counting = CountingUnitOfWork(uow)
@@ -67,8 +69,8 @@ def records_read(dx: Service, vif_id: str) -> tuple[int, dict[str, Any]]:
     return dx.bus.read(describe)
 
 
-def whole_account_view(dx: Service, vif_id: str) -> dict[str, Any]:
-    ctx = dx.context()
+def whole_account_view(dx: Service, vif_id: str, account: str | None = None) -> dict[str, Any]:
+    ctx = dx.context(account)
 
     def shown(uow: UnitOfWork) -> dict[str, Any]:
         rec = uow.get(KIND, vif_id)
@@ -99,3 +101,44 @@ def test_one_vif_shows_what_the_account_snapshot_shows_through_outages() -> None
     assert shown["virtualInterfaceState"] == "down"
     assert [p["bgpStatus"] for p in shown["bgpPeers"]] == ["down"]
     assert shown == whole_account_view(dx, vif)
+
+
+def test_one_vif_shows_what_the_account_snapshot_shows_during_a_failover_test() -> None:
+    dx, vif = account_with(3)
+    dx.call("StartBgpFailoverTest", virtualInterfaceId=vif, testDurationInMinutes=5)
+    _, shown = records_read(dx, vif)
+    assert shown["virtualInterfaceState"] == "testing"
+    assert [p["bgpStatus"] for p in shown["bgpPeers"]] == ["down"]
+    assert shown == whole_account_view(dx, vif)
+
+
+def test_a_hosted_vif_shows_its_owners_account_snapshot_when_the_port_owner_fails_it() -> None:
+    """A hosted VIF rides on another account's connection: a failure that account
+    injects takes it down (outages.current_outages' foreign links) in the VIF alone's
+    snapshot as in its owner's whole account's."""
+    dx, _ = account_with(1)
+    owner = "210987654321"
+    conn = dx.connection("port", location="CSVA1")
+    hosted = dx.call(
+        "AllocatePrivateVirtualInterface",
+        connectionId=conn,
+        ownerAccount=owner,
+        newPrivateVirtualInterfaceAllocation={
+            "virtualInterfaceName": "hosted",
+            "vlan": 300,
+            "asn": 65001,
+        },
+    )["virtualInterfaceId"]
+    gw = dx.dx_gateway(account=owner)
+    dx.call(
+        "ConfirmPrivateVirtualInterface",
+        owner,
+        virtualInterfaceId=hosted,
+        directConnectGatewayId=gw,
+    )
+    _, before = records_read(dx, hosted, owner)
+    assert before["virtualInterfaceState"] == "available"
+    dx.ext("POST", "/failures", kind="connection", id=conn, minutes=5)
+    _, shown = records_read(dx, hosted, owner)
+    assert shown["virtualInterfaceState"] == "down"
+    assert shown == whole_account_view(dx, hosted, owner)

@@ -451,14 +451,19 @@ def test_the_partner_may_delete_what_it_allocated(dx: Any, account: str, partner
     assert mine[hosted["connectionId"]] == "deleted"
 
 
-def test_the_partner_deletes_a_hosted_connection_through_its_region_only(
+def test_the_partner_sees_and_deletes_a_hosted_connection_through_its_region_only(
     server: Any, dx: Any, account: str, partner: Any
 ) -> None:
-    """The partner's delete is regional as every other: through another Region's endpoint
+    """The partner's reads and delete are regional as every other: through another Region's endpoint
     the hosted connection does not exist, and it stays as it was."""
     ic = interconnect(partner)
     hosted = allocate(partner, ic, account, vlan=334)["connectionId"]
     elsewhere = server.client(str(int(account) + 1), region="us-west-2")
+    refused(
+        elsewhere.describe_hosted_connections,
+        f"Could not find Connection with ID {hosted}",
+        connectionId=hosted,
+    )
     refused(
         elsewhere.delete_connection,
         f"Could not find Connection with ID {hosted}",

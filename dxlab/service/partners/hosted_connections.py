@@ -177,7 +177,7 @@ def hosted_or_listing(uow: UnitOfWork, ctx: Context, connection_id: str) -> list
         return hosted_listing(uow, ctx, connection_id)
     hosted = uow.get("connection", connection_id)
     if hosted is not None and hosted.meta.get("partnerAccount") == ctx.account:
-        return [_connection(hosted.doc)]
+        return [_connection(partner_find(uow, ctx, connection_id).doc)]  # in its Region only
     parent = uow.get("interconnect", connection_id)
     if parent is None or parent.account != ctx.account:
         raise NotFound(f"Could not find Connection with ID {connection_id}")

@@ -17,6 +17,7 @@ from dxlab.domain.shapes import (
     UntagResourceResponse,
 )
 from dxlab.domain.tags import merge, remove
+from dxlab.service.common import in_region
 from dxlab.service.context import Context
 from dxlab.service.registry import operation
 from dxlab.store.repository import Record, UnitOfWork
@@ -41,10 +42,9 @@ def resolve(uow: UnitOfWork, ctx: Context, arn: str) -> Record:
         rec = uow.get(store_kind, rid)
         if rec is not None and rec.account == ctx.account and account == ctx.account:
             # The ARN names the resource's home: its Region for a regional resource,
-            # tagged through that Region's endpoint; none for a global one (a Direct
-            # Connect gateway, a resiliency group), tagged through any.
-            home = rec.doc.get("region", "")
-            if region != home or (home and home != ctx.region):
+            # tagged through that Region's endpoint (common.in_region, as every lookup);
+            # none for a global one (a Direct Connect gateway, a resiliency group).
+            if region != rec.doc.get("region", "") or not in_region(rec, ctx):
                 break
             return rec
     raise NotFound(f"Could not find resource {arn}")

@@ -50,10 +50,6 @@ def resolve(uow: UnitOfWork, ctx: Context, arn: str) -> Record:
     raise NotFound(f"Could not find resource {arn}")
 
 
-def arn_of(rec: Record, ctx: Context) -> str:
-    return ids.arn(str(rec.doc.get("region", ctx.region)), rec.account, rec.id)
-
-
 @operation("TagResource", write=True)
 def tag_resource(uow: UnitOfWork, ctx: Context, req: TagResourceRequest) -> TagResourceResponse:
     rec = resolve(uow, ctx, req["resourceArn"])

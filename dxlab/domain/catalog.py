@@ -102,6 +102,14 @@ def location(code: str) -> Location | None:
     return LOCATIONS.get(code)
 
 
+def region_of(code: str, default: str) -> str:
+    """The Region a location is associated with (Colocation.md); `default` (the design's
+    or the request's Region) for a code the catalog does not know, as an imported estate's.
+    The one answer for the snapshot's VIFs, the analyzer's and the diagram's Regions."""
+    loc = LOCATIONS.get(code)
+    return loc.region if loc else default
+
+
 def locations_in(region: str) -> list[Location]:
     return [loc for loc in LOCATIONS.values() if loc.region == region]
 

@@ -57,11 +57,6 @@ def _parsed(text: str) -> Topology:
     return parse(text, "topology")
 
 
-def _region_of(location: str, default: str) -> str:
-    loc = catalog.location(location)
-    return loc.region if loc else default
-
-
 def link_kind(link_id: str) -> tuple[str, ...]:
     return ("lag",) if link_id.startswith("dxlag-") else ("connection", "interconnect")
 
@@ -218,7 +213,7 @@ def _vif(rec: Record, link: Link | None, region: str) -> Vif:
         connection_id=str(d.get("connectionId")),
         device=link.device if link else str(d.get("awsDeviceV2", "")),
         location=str(d.get("location")),
-        location_region=_region_of(str(d.get("location")), region),
+        location_region=catalog.region_of(str(d.get("location")), region),
         gateway_id=str(d.get("directConnectGatewayId") or d.get("virtualGatewayId") or ""),
         amazon_asn=int(d.get("amazonSideAsn") or 0),
         customer_asn=int(d.get("asnLong") or d.get("asn") or 0),

@@ -228,8 +228,7 @@ def analyze(
 
 
 def region_of_location(net: Network, code: str) -> str:
-    loc = catalog.location(code)
-    return loc.region if loc else net.region
+    return catalog.region_of(code, net.region)
 
 
 def _regions(net: Network, lost: dict[str, set[str]]) -> list[dict[str, object]]:

@@ -201,8 +201,7 @@ class _Diagram:
 
     # -- the middle: one box per AWS Region, with its locations, devices and VIFs ------
     def region_of(self, location: str) -> str:
-        loc = catalog.location(location)
-        return loc.region if loc else self.net.region
+        return catalog.region_of(location, self.net.region)
 
     def regions(self) -> list[str]:
         """The Regions drawn, the one asked about first (Colocation.md: each location is

@@ -375,3 +375,19 @@ def test_postgres_store_reconnects_when_the_database_drops_it() -> None:
                 assert [r.id for r in uow.list("connection")] == ["dxcon-a"]
         finally:
             store.close()
+
+
+def test_an_sqlite_too_old_for_the_stores_sql_is_refused_at_open(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The library this Python has is new enough; Debian 11's 3.34 is pretended here, as
+    # no older library can be loaded beside it.
+    from dxlab.store import sqlite
+
+    monkeypatch.setattr(sqlite.sqlite3, "sqlite_version_info", (3, 34, 1))
+    monkeypatch.setattr(sqlite.sqlite3, "sqlite_version", "3.34.1")
+    with pytest.raises(
+        RuntimeError, match=r"needs SQLite 3\.35\.0 or newer; this Python has 3\.34\.1"
+    ):
+        sqlite.SqliteStore(str(tmp_path / "old.db"))
+    assert not (tmp_path / "old.db").exists()

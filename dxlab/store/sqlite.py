@@ -253,8 +253,20 @@ def _record(row: Any) -> Record:
     )
 
 
+# The oldest SQLite that runs the store's SQL: DELETE ... RETURNING (due_timers) came in
+# 3.35.0. Python takes the system's library, which may be older (Debian 11 has 3.34).
+MIN_SQLITE = (3, 35, 0)
+
+
 class SqliteStore:
     def __init__(self, path: str) -> None:
+        if sqlite3.sqlite_version_info < MIN_SQLITE:
+            # Said at the start, not as a syntax error at the first timer that is due.
+            raise RuntimeError(
+                f"the SQLite store needs SQLite {'.'.join(map(str, MIN_SQLITE))} or newer; "
+                f"this Python has {sqlite3.sqlite_version}: use a postgresql:// store, or a "
+                "Python built with a newer SQLite"
+            )
         self.url = f"sqlite:///{path}"
         if path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)

@@ -95,3 +95,29 @@ def test_failures_from_the_cli(server: ServerProcess, dx: Any, account: str) -> 
     assert again.returncode == 1 and "already ended" in again.stdout
     bad = dxlab(server, account, "fail", "rack", "r1")
     assert bad.returncode == 2 and "rack" in bad.stderr
+
+
+def test_a_failover_test_of_another_regions_vif_from_the_cli(
+    server: ServerProcess, account: str
+) -> None:
+    """A VIF is asked for through its own Region's endpoint: `--region` names it, and
+    without it the default Region's endpoint does not know the VIF (one readable line)."""
+    west = server.client(account, region="us-west-2")
+    gw = west.create_direct_connect_gateway(directConnectGatewayName="g", amazonSideAsn=64512)
+    conn = west.create_connection(location="EqSe2-EQ", bandwidth="1Gbps", connectionName="w")
+    vif_id = west.create_private_virtual_interface(
+        connectionId=conn["connectionId"],
+        newPrivateVirtualInterface={
+            "virtualInterfaceName": "w",
+            "vlan": 101,
+            "asn": 65000,
+            "directConnectGatewayId": gw["directConnectGateway"]["directConnectGatewayId"],
+        },
+    )["virtualInterfaceId"]
+    refused = dxlab(server, account, "test", "start", vif_id)
+    assert refused.returncode == 1 and f"{vif_id} does not exist" in refused.stdout, refused
+    out = ok(server, account, "test", "start", vif_id, "--region", "us-west-2", "--minutes", "5")
+    assert f"{vif_id} is testing for 5 min" in out
+    assert vif_id in ok(server, account, "test", "history", "--region", "us-west-2")
+    assert vif_id not in ok(server, account, "test", "history")
+    assert "cancelled" in ok(server, account, "test", "stop", vif_id, "--region", "us-west-2")

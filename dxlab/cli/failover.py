@@ -140,6 +140,18 @@ def register(main: click.Group, endpoint_option: Callable[[Any], Any], call: Cal
     def test() -> None:
         """BGP failover tests (resiliency_failover.md) and their reports."""
 
+    # A VIF is asked for through its own Region's endpoint, as with the AWS CLI's --region.
+    region_option = click.option(
+        "--region",
+        default=None,
+        help="The VIF's Region (default: $AWS_REGION, $AWS_DEFAULT_REGION or us-east-1).",
+    )
+
+    def regional(endpoint: str, region: str | None) -> Any:
+        from dxlab.cli.client import api
+
+        return api(endpoint, region_name=region) if region else api(endpoint)
+
     @test.command("start")
     @click.argument("vif_id")
     @click.option(
@@ -149,17 +161,20 @@ def register(main: click.Group, endpoint_option: Callable[[Any], Any], call: Cal
         help="A BGP peer id to bring down (repeatable; default: all).",
     )
     @click.option("--minutes", type=int, default=None, help="Test duration, 1-4320 (default 180).")
+    @region_option
     @endpoint_option
-    def start(vif_id: str, peers: tuple[str, ...], minutes: int | None, endpoint: str) -> None:
+    def start(
+        vif_id: str, peers: tuple[str, ...], minutes: int | None, region: str | None, endpoint: str
+    ) -> None:
         """StartBgpFailoverTest: bring the VIF's BGP sessions down for a while."""
-        from dxlab.cli.client import api
-
         kwargs: dict[str, Any] = {"virtualInterfaceId": vif_id}
         if peers:
             kwargs["bgpPeers"] = list(peers)
         if minutes is not None:
             kwargs["testDurationInMinutes"] = minutes
-        t = call(api(endpoint).start_bgp_failover_test, **kwargs)["virtualInterfaceTest"]
+        t = call(regional(endpoint, region).start_bgp_failover_test, **kwargs)[
+            "virtualInterfaceTest"
+        ]
         console.print(
             f"test {t['testId']}: {vif_id} is testing for {t['testDurationInMinutes']} min "
             f"(peers {', '.join(t['bgpPeers'])}); report: dxlab test report {t['testId']}"
@@ -167,12 +182,11 @@ def register(main: click.Group, endpoint_option: Callable[[Any], Any], call: Cal
 
     @test.command("stop")
     @click.argument("vif_id")
+    @region_option
     @endpoint_option
-    def stop(vif_id: str, endpoint: str) -> None:
+    def stop(vif_id: str, region: str | None, endpoint: str) -> None:
         """StopBgpFailoverTest: end the running test now (it shows `cancelled`)."""
-        from dxlab.cli.client import api
-
-        t = call(api(endpoint).stop_bgp_failover_test, virtualInterfaceId=vif_id)[
+        t = call(regional(endpoint, region).stop_bgp_failover_test, virtualInterfaceId=vif_id)[
             "virtualInterfaceTest"
         ]
         console.print(f"test {t['testId']}: {t['status']}; {vif_id} restored")
@@ -180,15 +194,14 @@ def register(main: click.Group, endpoint_option: Callable[[Any], Any], call: Cal
     @test.command("history")
     @click.option("--vif", "vif_id", default=None, help="Only the tests of this virtual interface.")
     @click.option("--status", type=click.Choice(STATUSES), default=None)
+    @region_option
     @endpoint_option
-    def history(vif_id: str | None, status: str | None, endpoint: str) -> None:
-        """ListVirtualInterfaceTestHistory, newest first."""
-        from dxlab.cli.client import api
-
+    def history(vif_id: str | None, status: str | None, region: str | None, endpoint: str) -> None:
+        """ListVirtualInterfaceTestHistory, newest first (of one Region's VIFs)."""
         kwargs = {k: v for k, v in (("virtualInterfaceId", vif_id), ("status", status)) if v}
         console.print(
             history_table(
-                call(api(endpoint).list_virtual_interface_test_history, **kwargs)[
+                call(regional(endpoint, region).list_virtual_interface_test_history, **kwargs)[
                     "virtualInterfaceTestHistory"
                 ]
             )

@@ -154,6 +154,44 @@ def test_a_failed_commit_answers_every_write_of_the_batch_with_the_error() -> No
     assert all(isinstance(r, sqlite3.OperationalError) for r in results)
 
 
+def writers() -> int:
+    return sum(t.name == "dxlab-writer" and t.is_alive() for t in threading.enumerate())
+
+
+def test_close_writes_what_was_handed_over_and_refuses_what_comes_after() -> None:
+    """The server stopping (Bus.close) while its loop still runs: the batch being written
+    is written and answered, the writer thread ends, and a write that comes after is
+    answered with an error at once: no new writer, nobody left waiting."""
+    release = threading.Event()
+    written: list[Any] = []
+
+    def write_batch(jobs: Iterable[Any]) -> list[Any]:
+        results = [job(None) for job in jobs]
+        assert release.wait(5)
+        written.extend(results)
+        return results
+
+    async def stop_while_writing() -> tuple[Any, Any]:
+        loop = asyncio.get_running_loop()
+        group = GroupCommit(write_batch, lambda results: None)
+        first = asyncio.ensure_future(group.submit(lambda uow: "first"))
+        while writers() == 0:  # the batch is on the writer thread
+            await asyncio.sleep(0.01)
+        closing = loop.run_in_executor(None, group.close)
+        await asyncio.sleep(0.1)  # close() waits for the batch being written
+        release.set()
+        await closing
+        assert writers() == 0
+        later = await asyncio.gather(group.submit(lambda uow: "later"), return_exceptions=True)
+        return await first, later[0]
+
+    before = writers()
+    first, later = asyncio.run(stop_while_writing())
+    assert first == "first" and written == ["first"]
+    assert isinstance(later, RuntimeError) and "closed" in str(later), later
+    assert writers() == before == 0
+
+
 def test_batched_orders_keep_the_quota_and_each_answer_is_durable(server: Any, dx: Any) -> None:
     # limits.md: 10 connections per location per account. Twelve at once go through
     # group commit together; the quota still holds, and the ten that were answered are there.

@@ -40,6 +40,10 @@ class GroupCommit:
         # from one client pays on every call.
         self._batches: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self._writer: threading.Thread | None = None
+        # close() and a handover never interleave: a batch is handed over before the stop
+        # (and written) or refused, never left behind it waiting for a writer that ended.
+        self._handover = threading.Lock()
+        self._closed = False
 
     async def submit(self, job: Job) -> Any:
         """Runs `job(uow)` in the next batch; returns its result once committed."""
@@ -94,10 +98,16 @@ class GroupCommit:
         """write_batch(jobs) on the writer thread; its results (or its exception) in the
         future, set on the loop."""
         future: asyncio.Future[Any] = loop.create_future()
-        if self._writer is None:
-            self._writer = threading.Thread(target=self._write, name="dxlab-writer", daemon=True)
-            self._writer.start()
-        self._batches.put((loop, future, jobs))
+        with self._handover:
+            if self._closed:  # the server is stopping: no writer is started again
+                future.set_exception(closed())
+                return future
+            if self._writer is None:
+                self._writer = threading.Thread(
+                    target=self._write, name="dxlab-writer", daemon=True
+                )
+                self._writer.start()
+            self._batches.put((loop, future, jobs))
         return future
 
     def _write(self) -> None:
@@ -112,10 +122,19 @@ class GroupCommit:
                 loop.call_soon_threadsafe(_settle, future, *outcome)
 
     def close(self) -> None:
-        if self._writer is not None:
-            self._batches.put(None)
-            self._writer.join()
-            self._writer = None
+        """Ends the writer once the batches handed over are written; a write submitted
+        later is answered with an error (as run_in_executor after shutdown did)."""
+        with self._handover:
+            self._closed = True
+            writer, self._writer = self._writer, None
+            if writer is not None:
+                self._batches.put(None)
+        if writer is not None:
+            writer.join()
+
+
+def closed() -> RuntimeError:
+    return RuntimeError("the store's writer is closed: the server is stopping")
 
 
 def _settle(future: asyncio.Future[Any], result: Any, exc: BaseException | None) -> None:

@@ -160,3 +160,28 @@ def test_the_wizard_offers_the_regions_locations_and_refuses_anothers(
     for region in ("ap-northeast-1", "us-east-1"):
         assert server.client(account, region=region).describe_connections()["connections"] == []
     assert ext(server.endpoint, "GET", "/orders", account=account)["orders"] == []
+
+
+def test_a_failure_report_links_each_vif_to_its_own_regions_page(
+    server: ServerProcess, account: str
+) -> None:
+    """A failure's report is the account's, of every Region; a VIF is found in its own
+    Region only: the report shown in us-east-1 links the us-west-2 VIF with that Region,
+    and the link leads to its page (not to a page that does not know it)."""
+    made = two_regions(server, account)
+    (_, east_vif), (_, west_vif) = made["us-east-1"], made["us-west-2"]
+    failure = ext(
+        server.endpoint,
+        "POST",
+        "/failures",
+        {"kind": "region", "id": "us-west-2", "minutes": 5},
+        account=account,
+    )["failureId"]
+    page = html(server, f"/console/failover/failures/{failure}", account, "us-east-1")
+    assert f'href="/console/vifs/{west_vif}?region=us-west-2"' in page
+    assert f'href="/console/vifs/{east_vif}"' in page
+    west_page = html(server, f"/console/vifs/{west_vif}?region=us-west-2", account, "us-east-1")
+    assert "us-west-2" in west_page and west_vif in west_page
+    # Without its Region the us-east-1 page does not know it, as AWS's console would not.
+    cookie = f"dxlab_account={account}; dxlab_region=us-east-1"
+    assert get(server, f"/console/vifs/{west_vif}", cookie=cookie).status == 404

@@ -143,6 +143,8 @@ def comparison(
     return {
         "routes": {"before": _routes(net, before), "during": _routes(net, during)},
         "affectedVirtualInterfaces": sorted(hit),
+        # The report is the account's, of every Region; each VIF is of one (its location's).
+        "virtualInterfaceRegions": {v.id: v.location_region for v in net.vifs.values()},
         "prefixes": _prefixes(net, before, during, hit),
         "pairs": pairs,
         "gatewayPairs": gateways,
@@ -203,6 +205,7 @@ def render(rec: Record, ctx: Context, ids: dict[str, Any]) -> dict[str, Any]:
         "gatewaysLost": cut_off,
         "gatewayPairs": gateways,
         "affectedVirtualInterfaces": snap.get("affectedVirtualInterfaces", []),
+        "virtualInterfaceRegions": snap.get("virtualInterfaceRegions", {}),
         "routes": snap.get("routes", {"before": {}, "during": {}}),
         "prefixes": snap.get("prefixes", {"redundant": [], "nonRedundant": []}),
         "pairs": pairs,

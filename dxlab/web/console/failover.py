@@ -162,8 +162,16 @@ def failover(b: Backend, q: dict[str, str]) -> Page:
     return "Failover tests", body, SCRIPT
 
 
-def report_body(report: dict[str, Any], source: str) -> str:
-    """The report AWS does not give (README: Failover tests and failures)."""
+def report_body(report: dict[str, Any], source: str, region: str) -> str:
+    """The report AWS does not give (README: Failover tests and failures). It is the
+    account's, of every Region: a VIF of another Region than the page's (`region`) links
+    to its page in its own Region, where the console shows it."""
+    regions: dict[str, str] = report.get("virtualInterfaceRegions", {})
+
+    def vif_link(vif_id: str) -> str:
+        theirs = regions.get(vif_id, region)
+        return link("vifs", vif_id) if theirs == region else link("vifs", vif_id, theirs)
+
     running = report.get("status") in (TestStatus.IN_PROGRESS, FailureStatus.ACTIVE)
     pairs = [
         (
@@ -171,7 +179,7 @@ def report_body(report: dict[str, Any], source: str) -> str:
             escape(p["vpc"]),
             badge("yes" if p["before"] else "no"),
             badge("yes" if p["during"] else "no"),
-            " ".join(link("vifs", v) for v in p.get("via", [])) or "—",
+            " ".join(vif_link(v) for v in p.get("via", [])) or "—",
             escape("—" if p.get("outage_ms") is None else f"{p['outage_ms']} ms"),
             escape(p.get("reason") or ""),
         )
@@ -179,17 +187,17 @@ def report_body(report: dict[str, Any], source: str) -> str:
     ]
     prefixes = report.get("prefixes", {})
     only = [
-        (code(p["prefix"]), code(p["gateway"]), " ".join(link("vifs", v) for v in p["before"]))
+        (code(p["prefix"]), code(p["gateway"]), " ".join(vif_link(v) for v in p["before"]))
         for p in prefixes.get("nonRedundant", [])
     ]
     kept = [
-        (code(p["prefix"]), code(p["gateway"]), " ".join(link("vifs", v) for v in p["during"]))
+        (code(p["prefix"]), code(p["gateway"]), " ".join(vif_link(v) for v in p["during"]))
         for p in prefixes.get("redundant", [])
     ]
     routes = report.get("routes", {})
     route_rows = [
         (
-            link("vifs", vid),
+            vif_link(vid),
             escape(r.get("name", "")),
             escape(", ".join(r.get("accepted", []))) or "—",
             escape(", ".join(routes.get("during", {}).get(vid, {}).get("accepted", []))) or "—",
@@ -212,7 +220,7 @@ def report_body(report: dict[str, Any], source: str) -> str:
                 ("Verdict", f'<b class="{tone}">{escape(str(report.get("verdict", "")))}</b>'),
                 (
                     "Virtual interfaces down",
-                    " ".join(link("vifs", v) for v in report.get("affectedVirtualInterfaces", []))
+                    " ".join(vif_link(v) for v in report.get("affectedVirtualInterfaces", []))
                     or "—",
                 ),
             ]
@@ -254,7 +262,11 @@ def test_report(b: Backend, q: dict[str, str]) -> Page:
         if report.get("status") == TestStatus.IN_PROGRESS
         else ""
     )
-    return "Failover test report", head + stop + report_body(report, source), SCRIPT + LIVE_JS
+    return (
+        "Failover test report",
+        head + stop + report_body(report, source, b.region),
+        SCRIPT + LIVE_JS,
+    )
 
 
 def failure_report(b: Backend, q: dict[str, str]) -> Page:
@@ -268,4 +280,8 @@ def failure_report(b: Backend, q: dict[str, str]) -> Page:
         if failure.get("status") == FailureStatus.ACTIVE
         else ""
     )
-    return "Failure report", head + restore + report_body(report, source), SCRIPT + LIVE_JS
+    return (
+        "Failure report",
+        head + restore + report_body(report, source, b.region),
+        SCRIPT + LIVE_JS,
+    )

@@ -279,12 +279,15 @@ def login_page(message: str, error: bool = True) -> str:
     )
 
 
-def link(kind: str, resource_id: object) -> str:
-    """A resource's ID linking to its console page (kind: connections, lags, vifs, ...)."""
+def link(kind: str, resource_id: object, region: str = "") -> str:
+    """A resource's ID linking to its console page (kind: connections, lags, vifs, ...);
+    `region`: the page in that Region (the top bar's choice moves there, as following a
+    link to another Region's resource does in the AWS console)."""
     if resource_id in (None, ""):
         return ""
     rid = escape(str(resource_id))
-    return f'<a href="/console/{kind}/{rid}"><code>{rid}</code></a>'
+    where = f"?region={escape(region)}" if region else ""
+    return f'<a href="/console/{kind}/{rid}{where}"><code>{rid}</code></a>'
 
 
 def parent_link(parent_id: object, owned: set[str]) -> str:

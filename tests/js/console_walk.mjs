@@ -34,7 +34,9 @@ async function checkLinks(page) {
       const key = `${acct} ${region} ${href}`;
       if (checked.has(key) || href.includes('/logout') || checked.size > 400) continue;
       checked.add(key);
-      const r = await checker.get(`${base}${href}${href.includes('?') ? '&' : '?'}account=${acct}&region=${region}`);
+      // A link to another Region's resource names its Region (?region=): that one is kept.
+      const inRegion = /[?&]region=/.test(href) ? '' : `&region=${region}`;
+      const r = await checker.get(`${base}${href}${href.includes('?') ? '&' : '?'}account=${acct}${inRegion}`);
       report.links.push({ href, account: acct, region, status: r.status() });
     }
   } catch { /* the page moved on before its links were read */ }

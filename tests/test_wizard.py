@@ -333,3 +333,26 @@ def test_the_cli_takes_a_provider_and_a_sub_location_per_location(
         for c in conns
     }
     assert subs == {"EqDC2": "Equinix DC11, Floor 2", "CSVA1": "CoreSite VA2, Floor 1"}
+
+
+def test_a_count_that_is_not_a_number_of_connections_is_refused(
+    server: Any, dx: Any, account: str
+) -> None:
+    """`count` (connections per location, classic model): a whole number from 1 to the 10
+    connections per location (limits.md); anything else is the client's mistake (400, it
+    was a 500 for a word), and nothing is ordered."""
+    from dxlab.cli.client import ExtensionError, ext
+
+    body = {"model": "classic", "bandwidth": "1Gbps", "locations": ["EqDC2"]}
+    for count in ("x", 0, -1, 11, 1.5, True):
+        for path in ("/wizard/plan", "/wizard/order"):
+            with pytest.raises(ExtensionError) as refused:
+                ext(server.endpoint, "POST", path, {**body, "count": count}, account=account)
+            assert (refused.value.status, refused.value.aws_code) == (
+                400,
+                "DirectConnectClientException",
+            ), count
+            assert "a whole number from 1 to 10" in str(refused.value), refused.value
+    assert dx.describe_connections()["connections"] == []
+    plan = ext(server.endpoint, "POST", "/wizard/plan", {**body, "count": "2"}, account=account)
+    assert plan["connections"] == 2

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from dxlab.domain import catalog, ids
+from dxlab.domain import catalog, ids, quotas
 from dxlab.domain.errors import Conflict, ValidationError
 from dxlab.domain.shapes import CreateConnectionRequest, CreateLagRequest, Lag, ResiliencyModel
 from dxlab.domain.states import ORDER, OrderStatus, set_state
@@ -32,7 +32,7 @@ def _plan(ctx: Context, args: dict[str, Any]) -> tuple[Plan, list[catalog.Locati
         str(args.get("model", "")),
         str(args.get("bandwidth", "")),
         list(locations),
-        int(args.get("count", 1)),
+        _count(args.get("count", 1)),
         ctx.region,
     )
     # A connection is ordered in its location's Region (Colocation.md: each location is
@@ -44,6 +44,19 @@ def _plan(ctx: Context, args: dict[str, Any]) -> tuple[Plan, list[catalog.Locati
         if sub and sub not in {s.name for s in loc.sub_locations}:
             raise ValidationError(f"Sub-location {sub!r} is not at {loc.code}")
     return plan, locs
+
+
+def _count(value: Any) -> int:
+    """Connections per location (the classic model): a whole number, at most the 10
+    connections per location an account may have (limits.md)."""
+    text = str(value).strip()
+    limit = quotas.CONNECTIONS_PER_LOCATION
+    if isinstance(value, bool) or not text.isdigit() or not 1 <= int(text) <= limit:
+        raise ValidationError(
+            f"count is the number of connections per location, a whole number from 1 to"
+            f" {limit}; got {value!r}"
+        )
+    return int(text)
 
 
 def _per_location(

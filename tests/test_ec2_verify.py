@@ -172,3 +172,15 @@ def test_a_terminated_instance_is_not_pinged(
     with pytest.raises(ExtensionError) as info:
         ext(server.endpoint, "GET", "/verify", account=account)
     assert "No VPC to ping" in info.value.message and info.value.status == 400
+
+
+def test_a_ping_count_that_is_not_a_number_is_refused(
+    server: Any, account: str, walk: dict[str, Any]
+) -> None:
+    """A word for `count` is the client's mistake (400, it was a 500 with a traceback);
+    a number out of 1 to 100 is taken as the nearest."""
+    with pytest.raises(ExtensionError) as info:
+        ext(server.endpoint, "GET", "/verify", {"count": "five"}, account=account)
+    assert info.value.status == 400 and "a whole number (1 to 100); got 'five'" in str(info.value)
+    pairs = ext(server.endpoint, "GET", "/verify", {"count": "500"}, account=account)["pairs"]
+    assert {p["ping"]["sent"] for p in pairs} == {100}

@@ -18,6 +18,16 @@ from dxlab.service.snapshot import NetworkSnapshot, network_snapshot
 from dxlab.store.repository import UnitOfWork
 
 
+def _count(value: Any) -> int:
+    """Pings per pair: a whole number, taken as 1 to 100."""
+    try:
+        return max(1, min(int(str(value)), 100))
+    except ValueError:
+        raise ValidationError(
+            f"count is the number of pings per pair, a whole number (1 to 100); got {value!r}"
+        ) from None
+
+
 @route("GET", "/verify")
 def verify_route(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[str, Any]:
     snap = network_snapshot(uow, ctx)
@@ -35,7 +45,7 @@ def verify_route(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[st
             " attached to a virtual private gateway or transit gateway"
         )
     sites = [args["site"]] if args.get("site") else list(net.topology.sites)
-    count = max(1, min(int(args.get("count", 5)), 100))
+    count = _count(args.get("count", 5))
     if public:
         if sites[0] not in net.topology.sites:
             raise ValidationError(f"Unknown data center: {sites[0]}")

@@ -335,7 +335,7 @@ def test_the_cli_takes_a_provider_and_a_sub_location_per_location(
     assert subs == {"EqDC2": "Equinix DC11, Floor 2", "CSVA1": "CoreSite VA2, Floor 1"}
 
 
-def test_a_count_that_is_not_a_number_of_connections_is_refused(
+def test_a_count_or_locations_of_the_wrong_kind_are_refused(
     server: Any, dx: Any, account: str
 ) -> None:
     """`count` (connections per location, classic model): a whole number from 1 to the 10
@@ -353,6 +353,15 @@ def test_a_count_that_is_not_a_number_of_connections_is_refused(
                 "DirectConnectClientException",
             ), count
             assert "a whole number from 1 to 10" in str(refused.value), refused.value
+    # Nor are locations that are not location codes (a number was a 500).
+    for locations in (-1, 1.5, True, [1], {"EqDC2": 1}):
+        for path in ("/wizard/plan", "/wizard/order"):
+            with pytest.raises(ExtensionError) as refused:
+                ext(
+                    server.endpoint, "POST", path, {**body, "locations": locations}, account=account
+                )
+            assert refused.value.status == 400, locations
+            assert "locations is a list of location codes" in str(refused.value), refused.value
     assert dx.describe_connections()["connections"] == []
     plan = ext(server.endpoint, "POST", "/wizard/plan", {**body, "count": "2"}, account=account)
     assert plan["connections"] == 2

@@ -28,6 +28,10 @@ def _plan(ctx: Context, args: dict[str, Any]) -> tuple[Plan, list[catalog.Locati
     locations = args.get("locations") or []
     if isinstance(locations, str):
         locations = [locations]
+    if not isinstance(locations, list) or not all(isinstance(code, str) for code in locations):
+        raise ValidationError(
+            f"locations is a list of location codes (see DescribeLocations); got {locations!r}"
+        )
     plan = make_plan(
         str(args.get("model", "")),
         str(args.get("bandwidth", "")),

@@ -9,6 +9,7 @@ answer on the same database read through the routing model (SimPlane)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -115,10 +116,14 @@ def sim_answers(lab: LabServer, account: str) -> dict[str, Any]:
                 if r.id in snap.network.vifs
             ]
             vifs = views(uow, ctx, records)
+            # Each VIF asked in its own Region, as the lab side asks it through that Region's
+            # client (a VIF is seen only from its connection's Region).
             routes = {
-                r.id: list_virtual_interface_routes(uow, ctx, {"virtualInterfaceId": r.id})[
-                    "routes"
-                ]
+                r.id: list_virtual_interface_routes(
+                    uow,
+                    replace(ctx, request_region=r.doc.get("region", "")),
+                    {"virtualInterfaceId": r.id},
+                )["routes"]
                 for r in records
             }
             verify = verify_route(uow, ctx, {"count": 2})

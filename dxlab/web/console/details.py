@@ -9,6 +9,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
+from dxlab.domain import ids
 from dxlab.domain.errors import NotFound
 from dxlab.domain.loa import NO_LOA_STATES
 from dxlab.domain.states import VirtualInterfaceState
@@ -47,10 +48,10 @@ document.querySelectorAll('button[data-untag]').forEach(b => b.addEventListener(
 """
 
 
-def arn(b: Backend, kind: str, resource_id: str) -> str:
-    """The resource's ARN as AWS spells it (TagResource takes it): the Region in view,
-    the only one whose resources the page shows."""
-    return f"arn:aws:directconnect:{b.region}:{b.account}:{kind}/{resource_id}"
+def arn(b: Backend, resource_id: str) -> str:
+    """The resource's ARN (TagResource takes it) in the Region in view, the only one whose
+    resources the page shows: spelled by the one ARN builder, domain/ids.arn."""
+    return ids.arn(b.region, b.account, resource_id)
 
 
 def tags_section(b: Backend, resource_arn: str, tags: list[dict[str, Any]]) -> str:
@@ -135,7 +136,7 @@ def connection(b: Backend, q: dict[str, str]) -> Page:
         + '<p class="actions"><a class="button" href="/console/vifs/create?connection='
         + escape(cid)
         + '">Create virtual interface</a></p>'
-        + tags_section(b, arn(b, "dxcon", cid), c.get("tags", []))
+        + tags_section(b, arn(b, cid), c.get("tags", []))
         + "<h2>Virtual interfaces</h2>"
         + table(
             ("ID", "Name", "Type", "State", "VLAN", "BGP"),
@@ -184,7 +185,7 @@ def lag(b: Backend, q: dict[str, str]) -> Page:
         )
         + "<h2>Connections</h2>"
         + table(("ID", "Name", "State", "Bandwidth"), members, "No connections in this LAG.")
-        + tags_section(b, arn(b, "dxlag", lid), g.get("tags", []))
+        + tags_section(b, arn(b, lid), g.get("tags", []))
         + "<h2>Virtual interfaces</h2>"
         + table(
             ("ID", "Name", "Type", "State", "VLAN", "BGP"),
@@ -237,7 +238,7 @@ def interconnect(b: Backend, q: dict[str, str]) -> Page:
             hosted,
             "No hosted connections on this interconnect.",
         )
-        + tags_section(b, arn(b, "dxcon", iid), i.get("tags", []))
+        + tags_section(b, arn(b, iid), i.get("tags", []))
         + "<h2>Delete</h2>"
         + delete_form(
             "DeleteInterconnect",
@@ -292,7 +293,7 @@ def vif(b: Backend, q: dict[str, str]) -> Page:
             + peerings(b, v)
             + "<h2>Test history</h2>"
             + test_history(b, vid)
-            + tags_section(b, arn(b, "dxvif", vid), v.get("tags", []))
+            + tags_section(b, arn(b, vid), v.get("tags", []))
             if mine
             else f'<p class="notice">A hosted virtual interface on your connection, owned by account '
             f"{escape(str(v.get('ownerAccount')))}: its peerings, tests and tags are theirs.</p>"

@@ -8,11 +8,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-import yaml
 
 from dxlab.cli.client import ExtensionError, ext
-from tests.ec2_support import ec2, vpc_with_subnet
-from tests.scenario import TOPOLOGY, _wait_available
+from tests.ec2_support import ec2_walk_through
 
 ICMP = {"IpProtocol": "icmp", "FromPort": -1, "ToPort": -1, "IpRanges": [{"CidrIp": "10.0.0.0/8"}]}
 
@@ -22,66 +20,7 @@ def walk(server: Any, dx: Any, account: str) -> dict[str, Any]:
     """Four connections in two locations, an EC2 VPC with its VGW behind a Direct Connect
     gateway, a VIF per connection, the customer side (no `vpcs:`), an instance that
     answers ICMP from 10.0.0.0/8 and VGW route propagation on."""
-    order = ext(
-        server.endpoint,
-        "POST",
-        "/wizard/order",
-        {"model": "maximum", "bandwidth": "10Gbps", "locations": ["EqDC2", "CSVA1"]},
-        account=account,
-    )
-    conns = order["connectionIds"]
-    client = ec2(server, account)
-    vpc, subnet = vpc_with_subnet(client, "10.100.0.0/16", "10.100.1.0/24")
-    vgw = client.create_vpn_gateway(Type="ipsec.1", AmazonSideAsn=65010)["VpnGateway"][
-        "VpnGatewayId"
-    ]
-    client.attach_vpn_gateway(VpcId=vpc, VpnGatewayId=vgw)
-    rtb = client.describe_route_tables(Filters=[{"Name": "vpc-id", "Values": [vpc]}])[
-        "RouteTables"
-    ][0]["RouteTableId"]
-    client.enable_vgw_route_propagation(RouteTableId=rtb, GatewayId=vgw)
-    sg = client.create_security_group(
-        GroupName="ping", Description="ICMP from on-premises", VpcId=vpc
-    )["GroupId"]
-    client.authorize_security_group_ingress(GroupId=sg, IpPermissions=[ICMP])
-    instance = client.run_instances(
-        ImageId="ami-1",
-        MinCount=1,
-        MaxCount=1,
-        SubnetId=subnet,
-        SecurityGroupIds=[sg],
-        PrivateIpAddress="10.100.1.10",
-    )["Instances"][0]
-    dxgw = dx.create_direct_connect_gateway(directConnectGatewayName="dxgw", amazonSideAsn=64512)[
-        "directConnectGateway"
-    ]["directConnectGatewayId"]
-    dx.create_direct_connect_gateway_association(directConnectGatewayId=dxgw, gatewayId=vgw)
-    vifs = [
-        dx.create_private_virtual_interface(
-            connectionId=cid,
-            newPrivateVirtualInterface={
-                "virtualInterfaceName": f"vif-{i}",
-                "vlan": 101 + i,
-                "asn": 65000,
-                "directConnectGatewayId": dxgw,
-            },
-        )["virtualInterfaceId"]
-        for i, cid in enumerate(conns)
-    ]
-    data = yaml.safe_load(
-        TOPOLOGY.format(c0=conns[0], c1=conns[1], c2=conns[2], c3=conns[3], vgw=vgw, icmp="true")
-    )
-    del data["vpcs"]  # the AWS side comes from EC2
-    ext(server.endpoint, "PUT", "/topology", {"yaml": yaml.safe_dump(data)}, account=account)
-    _wait_available(dx, vifs)
-    return {
-        "client": client,
-        "vpc": vpc,
-        "vgw": vgw,
-        "rtb": rtb,
-        "sg": sg,
-        "instance": instance["InstanceId"],
-    }
+    return ec2_walk_through(server, dx, account, ICMP, "ami-1", "10.100.1.10")
 
 
 def _verify(server: Any, account: str) -> dict[str, dict[str, Any]]:

@@ -19,16 +19,14 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import yaml
 
 from dxlab.cli.client import ext
 from dxlab.service.context import Context
 from dxlab.service.customer.verify import verify_route
 from dxlab.service.resiliency.analysis import analysis
 from dxlab.store import open_store
-from tests.ec2_support import ec2, vpc_with_subnet
+from tests.ec2_support import ec2_walk_through
 from tests.lab_support import LabServer, running_lab, wait_for
-from tests.scenario import TOPOLOGY, _wait_available
 
 pytestmark = pytest.mark.lab
 
@@ -61,59 +59,9 @@ def lab_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
 def walk(lab_server: LabServer) -> dict[str, Any]:
     server = lab_server.server
     dx = server.client(ACCOUNT)
-    order = ext(
-        server.endpoint,
-        "POST",
-        "/wizard/order",
-        {"model": "maximum", "bandwidth": "10Gbps", "locations": ["EqDC2", "CSVA1"]},
-        account=ACCOUNT,
+    return ec2_walk_through(
+        server, dx, ACCOUNT, icmp_from(DC1, DC2), "ami-0abcdef1234567890", INSTANCE
     )
-    conns = order["connectionIds"]
-    client = ec2(server, ACCOUNT)
-    vpc, subnet = vpc_with_subnet(client, "10.100.0.0/16", "10.100.1.0/24")
-    vgw = client.create_vpn_gateway(Type="ipsec.1", AmazonSideAsn=65010)["VpnGateway"][
-        "VpnGatewayId"
-    ]
-    client.attach_vpn_gateway(VpcId=vpc, VpnGatewayId=vgw)
-    rtb = client.describe_route_tables(Filters=[{"Name": "vpc-id", "Values": [vpc]}])[
-        "RouteTables"
-    ][0]["RouteTableId"]
-    client.enable_vgw_route_propagation(RouteTableId=rtb, GatewayId=vgw)
-    sg = client.create_security_group(
-        GroupName="ping", Description="ICMP from the data centers", VpcId=vpc
-    )["GroupId"]
-    client.authorize_security_group_ingress(GroupId=sg, IpPermissions=[icmp_from(DC1, DC2)])
-    client.run_instances(
-        ImageId="ami-0abcdef1234567890",
-        MinCount=1,
-        MaxCount=1,
-        SubnetId=subnet,
-        SecurityGroupIds=[sg],
-        PrivateIpAddress=INSTANCE,
-    )
-    dxgw = dx.create_direct_connect_gateway(directConnectGatewayName="dxgw", amazonSideAsn=64512)[
-        "directConnectGateway"
-    ]["directConnectGatewayId"]
-    dx.create_direct_connect_gateway_association(directConnectGatewayId=dxgw, gatewayId=vgw)
-    vifs = [
-        dx.create_private_virtual_interface(
-            connectionId=cid,
-            newPrivateVirtualInterface={
-                "virtualInterfaceName": f"vif-{i}",
-                "vlan": 101 + i,
-                "asn": 65000,
-                "directConnectGatewayId": dxgw,
-            },
-        )["virtualInterfaceId"]
-        for i, cid in enumerate(conns)
-    ]
-    data = yaml.safe_load(
-        TOPOLOGY.format(c0=conns[0], c1=conns[1], c2=conns[2], c3=conns[3], vgw=vgw, icmp="true")
-    )
-    del data["vpcs"]  # the AWS side comes from EC2 alone
-    ext(server.endpoint, "PUT", "/topology", {"yaml": yaml.safe_dump(data)}, account=ACCOUNT)
-    _wait_available(dx, vifs)
-    return {"client": client, "vpc": vpc, "vgw": vgw, "rtb": rtb, "sg": sg}
 
 
 def analysis_now(now: dict[str, Any]) -> dict[tuple[str, str], tuple[bool, str]]:

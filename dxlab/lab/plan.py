@@ -21,12 +21,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dxlab.domain import router_templates as t
-from dxlab.domain.gateway import TGW, VGW, advertised_prefixes
 from dxlab.domain.states import VIF_PROVISIONED, ConnectionState
 from dxlab.domain.topology import Vpc
 from dxlab.lab import bird, dualstack, frr, public, sitelink, transit
 from dxlab.lab.model import Bridge, Daemon, End, Endpoint, Lab, LabSession, Namespace, Veth
-from dxlab.routing.bgp import DEFAULT_LOCAL_PREF, other_region
+from dxlab.routing.bgp import DEFAULT_LOCAL_PREF, gateway_prefixes, other_region
 from dxlab.routing.network import Failure, Network, Vif
 from dxlab.routing.paths import route_gap, site_address
 
@@ -92,21 +91,13 @@ def firewall(vpc: Vpc) -> str:
 
 def vif_exports(net: Network, vif: Vif) -> list[tuple[str, str]]:
     """(prefix, gateway) AWS advertises over a VIF: its VGW's VPC CIDRs, or for a Direct
-    Connect gateway the allowed prefixes of each association (bgp.advertised_routes), or
+    Connect gateway the allowed prefixes of each association (bgp.gateway_prefixes), or
     Amazon's public prefixes over a public VIF (lab/public.py)."""
     if vif.type == "public":
         return public.exports(vif)
-    out: list[tuple[str, str]] = []
-    if vif.gateway_id in net.gateways:
-        out += [(c, vif.gateway_id) for c in net.gateways[vif.gateway_id].cidrs]
-    for assoc in net.associations:
-        if assoc.dx_gateway_id == vif.gateway_id and assoc.gateway_id in net.gateways:
-            gw = net.gateways[assoc.gateway_id]
-            # allowed-to-prefixes.md, as routing/bgp.advertised_routes: for a VGW the list
-            # filters the VPC CIDRs; for a TGW it is what is advertised.
-            kind = TGW if gw.id.startswith("tgw-") else VGW
-            allowed = advertised_prefixes(kind, list(assoc.allowed_prefixes), list(gw.cidrs))
-            out += [(c, gw.id) for c in (allowed if assoc.allowed_prefixes else gw.cidrs)]
+    # The lab routes a prefix to a gateway namespace: one whose gateway is not in the
+    # network has none, so its prefixes are not exported.
+    out = [(c, gw) for c, gw in gateway_prefixes(net, vif) if gw in net.gateways]
     seen: dict[str, str] = {}
     for cidr, gw_id in out:
         seen.setdefault(cidr, gw_id)

@@ -93,6 +93,29 @@ def gateways_reached(net: Network, vif: Vif) -> frozenset[str]:
     return frozenset(a.gateway_id for a in net.associations if a.dx_gateway_id == vif.gateway_id)
 
 
+def gateway_prefixes(net: Network, vif: Vif) -> list[tuple[str, str]]:
+    """(prefix, gateway) of what AWS advertises over a private or transit VIF, in order and
+    with repeats: its VGW's VPC CIDRs, or for a Direct Connect gateway each association's
+    allowed prefixes (allowed-to-prefixes.md: for a VGW the list filters the VPC CIDRs; for
+    a TGW it is what is advertised), or the VPC CIDRs where none were given. The sim's
+    routes and the lab's exports both read it."""
+    out: list[tuple[str, str]] = []
+    if vif.gateway_id in net.gateways:
+        out += [(c, vif.gateway_id) for c in net.gateways[vif.gateway_id].cidrs]
+    for assoc in net.associations:
+        if assoc.dx_gateway_id != vif.gateway_id:
+            continue
+        gw = net.gateways.get(assoc.gateway_id)
+        vpc_cidrs = list(gw.cidrs) if gw else []
+        if not assoc.allowed_prefixes:
+            out += [(c, assoc.gateway_id) for c in vpc_cidrs]
+            continue
+        kind = TGW if assoc.gateway_id.startswith("tgw-") else VGW
+        allowed = advertised_prefixes(kind, list(assoc.allowed_prefixes), vpc_cidrs)
+        out += [(c, assoc.gateway_id) for c in allowed]
+    return out
+
+
 def advertised_routes(net: Network, vif: Vif, family: str) -> tuple[Route, ...]:
     """What AWS advertises over the session: VPC CIDRs, or a DX gateway's allowed prefixes;
     over a public VIF, Amazon's public prefixes with their scope communities."""
@@ -102,19 +125,7 @@ def advertised_routes(net: Network, vif: Vif, family: str) -> tuple[Route, ...]:
             for c, tags in aws_public_prefixes.advertised(vif.location_region)
             if family_of(c) == family
         )
-    cidrs: list[str] = []
-    if vif.gateway_id in net.gateways:
-        cidrs += net.gateways[vif.gateway_id].cidrs
-    for assoc in net.associations:
-        if assoc.dx_gateway_id == vif.gateway_id:
-            gw = net.gateways.get(assoc.gateway_id)
-            vpc_cidrs = list(gw.cidrs) if gw else []
-            if not assoc.allowed_prefixes:
-                cidrs += vpc_cidrs
-                continue
-            kind = TGW if assoc.gateway_id.startswith("tgw-") else VGW
-            # allowed-to-prefixes.md: for a VGW the list filters the VPC CIDRs.
-            cidrs += advertised_prefixes(kind, list(assoc.allowed_prefixes), vpc_cidrs)
+    cidrs = [c for c, _ in gateway_prefixes(net, vif)]
     seen = dict.fromkeys(c for c in cidrs if family_of(c) == family)
     return tuple(Route(c, family, (vif.amazon_asn,), ()) for c in seen)
 

@@ -172,20 +172,32 @@ def create_connection(
         from dxlab.service.connections.lag_rules import adopt_new_member
 
         adopt_new_member(uow, ctx, lag, doc)
-    uow.put(
-        Record(
-            "connection", connection_id, ctx.account, doc, meta, parent=lag_id, created=ctx.now()
-        )
+    answer = dict(doc)  # as ordered: requested (what AWS answers), before any step is taken
+    rec = Record(
+        "connection", connection_id, ctx.account, doc, meta, parent=lag_id, created=ctx.now()
     )
-    schedule_provisioning(uow, ctx, connection_id)
-    return _connection(doc)
+    start_provisioning(uow, ctx, rec)
+    return _connection(answer)
 
 
-def schedule_provisioning(uow: UnitOfWork, ctx: Context, connection_id: str) -> None:
+def start_provisioning(uow: UnitOfWork, ctx: Context, rec: Record, *, at_once: bool = True) -> None:
+    """Stores a new connection and starts its provisioning. `at_once`: the steps due now
+    (instant provisioning) are taken in this write, before the record is stored: what a
+    timer due now would do in the same transaction, without writing and deleting it. The
+    first step that waits is a durable timer."""
     steps = provisioning_steps(ctx.settings.provisioning, ctx.settings.realistic_factor)
-    if steps:
-        step, delay = steps[0]
-        uow.schedule(ctx.now() + delay, PROVISION, connection_id, {"step": step, "rest": steps[1:]})
+    taken = 0
+    while at_once and taken < len(steps) and steps[taken][1] <= 0:
+        _provision(rec, steps[taken][0], ctx)
+        taken += 1
+    uow.put(rec)
+    if taken:
+        member_changed(uow, rec.doc)
+    if taken < len(steps):
+        step, delay = steps[taken]
+        uow.schedule(
+            ctx.now() + delay, PROVISION, rec.id, {"step": step, "rest": steps[taken + 1 :]}
+        )
 
 
 def _provision(rec: Record, step: str, ctx: Context) -> None:

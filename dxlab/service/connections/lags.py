@@ -31,7 +31,7 @@ from dxlab.service.connections.dedicated import (
     check_bandwidth,
     new_connection_doc,
     require_location,
-    schedule_provisioning,
+    start_provisioning,
 )
 from dxlab.service.connections.lag_placement import standalone_devices
 from dxlab.service.connections.lag_rules import (
@@ -188,8 +188,8 @@ def order_connection(
     rec = Record(
         "connection", connection_id, ctx.account, doc, meta, parent=lag.id, created=ctx.now()
     )
-    uow.put(rec)
-    schedule_provisioning(uow, ctx, connection_id)
+    # As timers, not at once: CreateLag answers with its members as ordered (requested).
+    start_provisioning(uow, ctx, rec, at_once=False)
     return rec
 
 

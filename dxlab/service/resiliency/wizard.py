@@ -293,7 +293,7 @@ def _order_lag(
 def approve(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[str, Any]:
     """AWS's review of an order with an unknown partner: approve it, provisioning starts."""
     from dxlab.service.common import find
-    from dxlab.service.connections.dedicated import schedule_provisioning
+    from dxlab.service.connections.dedicated import start_provisioning
 
     rec = find(uow, ctx, "order", args["order_id"])
     if rec.doc["status"] != OrderStatus.PENDING_REVIEW:
@@ -302,8 +302,7 @@ def approve(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[str, An
         conn = uow.get("connection", cid)
         if conn is not None:
             conn.meta.pop("heldForReview", None)
-            uow.put(conn)
-        schedule_provisioning(uow, ctx, cid)
+            start_provisioning(uow, ctx, conn, at_once=False)
     set_state(rec.doc, ORDER, OrderStatus.APPROVED)
     uow.put(rec)
     return {"orderId": rec.id, **rec.doc}

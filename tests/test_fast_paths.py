@@ -136,6 +136,73 @@ def test_a_write_arriving_while_a_batch_runs_joins_it() -> None:
     assert batches == [2]
 
 
+def test_a_lone_write_is_written_at_once_on_the_loops_thread() -> None:
+    """The only request being served, nothing waiting or being written: its write is a
+    batch of one on the caller's thread (no handover to the writer thread and back); the
+    bus hears of it as of any batch; a failing job is its caller's error."""
+    threads: list[str] = []
+    heard: list[list[Any]] = []
+
+    def write_batch(jobs: Iterable[Any]) -> list[Any]:
+        threads.append(threading.current_thread().name)
+        results: list[Any] = []
+        for job in jobs:
+            try:
+                results.append(job(None))
+            except Exception as exc:  # noqa: BLE001 - as SqliteStore.write_batch does
+                results.append(exc)
+        return results
+
+    def failing(uow: Any) -> Any:
+        raise NotFound("Could not find Connection with ID dxcon-x")
+
+    async def lone_writes() -> tuple[Any, Any]:
+        group = GroupCommit(write_batch, heard.append)
+        try:
+            ok = await group.submit(lambda uow: "one", alone=True)
+            bad = await asyncio.gather(group.submit(failing, alone=True), return_exceptions=True)
+            return ok, bad[0]
+        finally:
+            group.close()
+
+    before = writers()
+    ok, bad = asyncio.run(lone_writes())
+    assert ok == "one" and isinstance(bad, NotFound)
+    assert threads == [threading.current_thread().name] * 2
+    assert len(heard) == 2 and heard[0] == ["one"] and isinstance(heard[1][0], NotFound)
+    assert writers() == before  # no writer thread was started for them
+
+
+def test_a_lone_write_while_a_batch_is_written_still_joins_the_next_one() -> None:
+    batches: list[int] = []
+    entered, release = threading.Event(), threading.Event()
+
+    def write_batch(jobs: Iterable[Any]) -> list[Any]:
+        results = [job(None) for job in jobs]
+        batches.append(len(results))
+        entered.set()
+        assert release.wait(5)
+        return results
+
+    async def overlapping() -> list[Any]:
+        group = GroupCommit(write_batch, lambda results: None)
+        try:
+            first = asyncio.ensure_future(group.submit(lambda uow: "first"))
+            for _ in range(500):  # until the first batch is on the writer thread (<= 5 s)
+                if entered.is_set():
+                    break
+                await asyncio.sleep(0.01)
+            second = asyncio.ensure_future(group.submit(lambda uow: "second", alone=True))
+            await asyncio.sleep(0)  # the second is queued behind the batch being written
+            release.set()
+            return [await first, await second]
+        finally:
+            group.close()
+
+    assert asyncio.run(overlapping()) == ["first", "second"]
+    assert batches == [1, 1]  # the second waited for a batch of its own, not on the loop
+
+
 def test_a_failed_commit_answers_every_write_of_the_batch_with_the_error() -> None:
     def write_batch(jobs: Iterable[Any]) -> list[Any]:
         raise sqlite3.OperationalError("disk I/O error")

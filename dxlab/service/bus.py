@@ -93,16 +93,23 @@ class Bus:
         return result
 
     async def handle_async(
-        self, handler: Handler, ctx: Context, args: dict[str, Any], *, write: bool
+        self,
+        handler: Handler,
+        ctx: Context,
+        args: dict[str, Any],
+        *,
+        write: bool,
+        alone: bool = False,
     ) -> Any:
         """One call from the event loop: writes go through group commit when the store
-        has it (SQLite), reads run at once."""
+        has it (SQLite), reads run at once. `alone`: no other request is being served
+        (GroupCommit.submit)."""
         if not write or not self._batches:
             return self.handle(handler, ctx, args, write=write)
         if self._group is None:
             assert isinstance(self.store, BatchWriter)  # once: the group is kept
             self._group = GroupCommit(self.store.write_batch, self._after_batch)
-        result, _, _ = await self._group.submit(self._job(handler, ctx, args))
+        result, _, _ = await self._group.submit(self._job(handler, ctx, args), alone=alone)
         return result
 
     def close(self) -> None:

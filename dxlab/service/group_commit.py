@@ -7,7 +7,12 @@ requests and serving reads (from the store's own read connection) meanwhile; a w
 arrives while the batch's writes run joins it, one that arrives during its COMMIT waits
 for the next one. Each write
 keeps its own savepoint: one that fails is undone alone, the others commit, and each
-caller is answered only after the COMMIT that made its write durable."""
+caller is answered only after the COMMIT that made its write durable.
+
+A write from the only request being served, when no batch is waiting or being written,
+is written at once on the event loop's thread, as a batch of one: handing it to the
+writer thread and back (two thread wake-ups) would be all it waited for, and nobody
+waits behind it."""
 
 from __future__ import annotations
 
@@ -45,14 +50,30 @@ class GroupCommit:
         self._handover = threading.Lock()
         self._closed = False
 
-    async def submit(self, job: Job) -> Any:
-        """Runs `job(uow)` in the next batch; returns its result once committed."""
+    async def submit(self, job: Job, *, alone: bool = False) -> Any:
+        """Runs `job(uow)` in the next batch; returns its result once committed. `alone`:
+        no other request is being served, so if no batch is waiting or being written
+        either, the job is written now, on this thread (see the module's docstring)."""
+        if alone and self._drainer is None:
+            return self._write_now(job)
         loop = asyncio.get_running_loop()
         future: asyncio.Future[Any] = loop.create_future()
         self._pending.append((job, future))
         if self._drainer is None:
             self._drainer = loop.create_task(self._drain())
         return await future
+
+    def _write_now(self, job: Job) -> Any:
+        if self._closed:
+            raise closed()
+        try:
+            results = self._write_batch([job])
+        except BaseException as exc:  # noqa: BLE001 - the transaction failed: so did the job
+            results = [exc]
+        self._after_batch(results)
+        if isinstance(results[0], BaseException):
+            raise results[0]
+        return results[0]
 
     def _take(self, taken: list[tuple[Job, asyncio.Future[Any]]]) -> Iterator[Job]:
         """On the writer thread: the batch's jobs, as long as one is waiting."""

@@ -85,7 +85,11 @@ class DxlabApp:
             path = scope["path"]
         request = Request(scope, headers, body, request_id)
         app: Mounted = next((a for prefix, a in self.mounts if path.startswith(prefix)), self.aws)
-        await app(request, send)
+        self.host.serving += 1
+        try:
+            await app(request, send)
+        finally:
+            self.host.serving -= 1
 
     async def _lifespan(self, receive: Receive, send: Send) -> None:
         while True:

@@ -54,9 +54,11 @@ class Dispatcher:
         op, request = self._request(op_name, body, wire)
         return self._checked(op_name, self.bus.handle(op.handler, ctx, request, write=op.write))
 
-    async def call_async(self, op_name: str, body: Any, wire: str, ctx: Context) -> dict[str, Any]:
-        """One call from the event loop (writes through group commit)."""
+    async def call_async(
+        self, op_name: str, body: Any, wire: str, ctx: Context, *, alone: bool = False
+    ) -> dict[str, Any]:
+        """One call from the event loop (writes through group commit; `alone`: no other
+        request is being served)."""
         op, request = self._request(op_name, body, wire)
-        return self._checked(
-            op_name, await self.bus.handle_async(op.handler, ctx, request, write=op.write)
-        )
+        result = await self.bus.handle_async(op.handler, ctx, request, write=op.write, alone=alone)
+        return self._checked(op_name, result)

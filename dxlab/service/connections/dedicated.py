@@ -106,8 +106,11 @@ def create_connection(
     req: CreateConnectionRequest,
     avoid_devices: frozenset[str] = frozenset(),
     sub_location: str | None = None,
+    held: bool = False,
 ) -> Connection:
-    """`sub_location`: the floor or meet-me room the wizard's order asks for (not an API member)."""
+    """`sub_location`: the floor or meet-me room the wizard's order asks for; `held`: the
+    order waits for AWS's review, so provisioning starts only when it is approved (neither
+    is an API member)."""
     loc = require_location(ctx, req["location"])
     bandwidth = req["bandwidth"]
     check_bandwidth(loc, bandwidth)
@@ -176,7 +179,10 @@ def create_connection(
     rec = Record(
         "connection", connection_id, ctx.account, doc, meta, parent=lag_id, created=ctx.now()
     )
-    start_provisioning(uow, ctx, rec)
+    if held:
+        uow.put(rec)
+    else:
+        start_provisioning(uow, ctx, rec)
     return _connection(answer)
 
 

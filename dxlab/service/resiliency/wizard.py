@@ -170,7 +170,12 @@ def order(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[str, Any]
             if tags:
                 req["tags"] = tags
             conn = create_connection(
-                uow, ctx, req, avoid_devices=frozenset(used), sub_location=subs.get(slot.location)
+                uow,
+                ctx,
+                req,
+                avoid_devices=frozenset(used),
+                sub_location=subs.get(slot.location),
+                held=not known,
             )
             members = [conn["connectionId"]]
             device = conn["awsDevice"]
@@ -181,7 +186,7 @@ def order(uow: UnitOfWork, ctx: Context, args: dict[str, Any]) -> dict[str, Any]
     order_id = ids.order_id()
     if not known:
         for cid in connection_ids:  # held for review: no LOA, no cross-connect, no provisioning
-            uow.cancel_timers(cid, PROVISION)
+            uow.cancel_timers(cid, PROVISION)  # a LAG's members were given their timers
             rec = uow.get("connection", cid)
             assert rec is not None
             rec.meta["heldForReview"] = order_id

@@ -3,6 +3,7 @@ holds the same on SQLite, on PostgreSQL and in memory (the fast tier's store).""
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -391,3 +392,48 @@ def test_an_sqlite_too_old_for_the_stores_sql_is_refused_at_open(
     ):
         sqlite.SqliteStore(str(tmp_path / "old.db"))
     assert not (tmp_path / "old.db").exists()
+
+
+@pytest.mark.parametrize("kind", databases.KINDS)
+def test_a_store_of_the_first_schema_is_migrated_to_a_parent_index_of_parents_only(
+    kind: str, tmp_path: Path
+) -> None:
+    """Migration 2 (schema.py): the parent index keeps only records that have a parent, so
+    a connection ordered alone writes no page of it; a store made by the first schema,
+    with its data, is migrated, and records are still found by their parent."""
+    with databases.database(kind, tmp_path) as url:
+        if kind == "sqlite":
+            raw: Any = sqlite3.connect(url.removeprefix("sqlite:///"), isolation_level=None)
+        else:
+            raw = psycopg.connect(url, autocommit=True)
+        try:  # the database as the first schema left it
+            raw.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
+            for sql in MIGRATIONS[0]:
+                raw.execute(sql)
+            raw.execute("INSERT INTO schema_version (version) VALUES (1)")
+            raw.execute(
+                "INSERT INTO resources (kind, id, account, parent, created, doc, meta)"
+                " VALUES ('connection', 'dxcon-m', '111111111111', 'dxlag-1', 1.0, '{}', '{}')"
+            )
+        finally:
+            raw.close()
+        store = open_store(url)
+        try:
+            with store.write() as uow:
+                uow.put(conn("dxcon-alone"))
+            with store.read() as uow:
+                assert [r.id for r in uow.list("connection", parent="dxlag-1")] == ["dxcon-m"]
+                assert uow.count("connection") == 2
+                c = uow.c  # type: ignore[attr-defined]
+                if kind == "sqlite":
+                    query = "SELECT sql FROM sqlite_master WHERE name = 'resources_by_parent'"
+                else:
+                    query = (
+                        "SELECT indexdef FROM pg_indexes WHERE indexname = 'resources_by_parent'"
+                    )
+                (definition,) = c.execute(query).fetchone()
+                assert "WHERE" in definition.upper() and "NOT NULL" in definition.upper()
+                versions = [r[0] for r in c.execute("SELECT version FROM schema_version")]
+                assert sorted(versions) == list(range(1, len(MIGRATIONS) + 1))
+        finally:
+            store.close()

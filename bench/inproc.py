@@ -69,6 +69,9 @@ def scope(op: str, account: str, body: bytes) -> dict[str, Any]:
         "raw_path": b"/",
         "query_string": b"",
         "headers": headers,
+        # As dxlab's HTTP protocol says of a request from one sequential client: it is the
+        # only one being served (dxlab.web.responses.SERVING; older checkouts ignore it).
+        "dxlab.serving": ("this request",),
     }
 
 

@@ -16,6 +16,7 @@ from uvicorn.server import ServerState
 from dxlab.bootstrap import bootstrap
 from dxlab.service.context import Settings
 from dxlab.web.http import AwsErrorHttpToolsProtocol
+from dxlab.web.responses import Request
 
 DESCRIBE = (
     b"POST / HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/x-amz-json-1.1\r\n"
@@ -120,3 +121,34 @@ def test_a_closing_connection_gets_the_whole_answer_then_closes(app: Any) -> Non
     t = asyncio.run(exchange(app, request))
     assert len(t.writes) == 1 and t.closed
     assert status_and_body(t.writes[0]) == (b"HTTP/1.1 200 OK", b'{"connections":[]}')
+
+
+def test_the_app_is_told_whether_a_request_is_served_alone(app: Any) -> None:
+    """What decides that a write is written at once rather than batched (group_commit.py):
+    a request read while no other is being served is alone; two read together are not."""
+    seen: list[bool] = []
+
+    async def recording(scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http":
+            seen.append(Request(scope, {}, b"", "id").alone)
+        await app(scope, receive, send)
+
+    async def two_clients() -> None:
+        loop = asyncio.get_running_loop()
+        config = Config(recording, lifespan="off", access_log=False, log_level="warning")
+        state = ServerState()
+        request = DESCRIBE + b"content-length: 2\r\n\r\n{}"
+        one = AwsErrorHttpToolsProtocol(config, state, {}, loop)
+        one.connection_made(Recorded())
+        one.data_received(request)  # alone
+        for _ in range(50):
+            await asyncio.sleep(0)
+        both = [AwsErrorHttpToolsProtocol(config, state, {}, loop) for _ in range(2)]
+        for p in both:  # read in the same turn of the loop, served after it
+            p.connection_made(Recorded())
+            p.data_received(request)
+        for _ in range(50):
+            await asyncio.sleep(0)
+
+    asyncio.run(two_clients())
+    assert seen == [True, False, False]

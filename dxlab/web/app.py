@@ -85,11 +85,7 @@ class DxlabApp:
             path = scope["path"]
         request = Request(scope, headers, body, request_id)
         app: Mounted = next((a for prefix, a in self.mounts if path.startswith(prefix)), self.aws)
-        self.host.serving += 1
-        try:
-            await app(request, send)
-        finally:
-            self.host.serving -= 1
+        await app(request, send)
 
     async def _lifespan(self, receive: Receive, send: Send) -> None:
         while True:

@@ -25,9 +25,6 @@ from dxlab.web.responses import Request
 class WebHost:
     bus: Bus
     dispatcher: Dispatcher = field(init=False)
-    # Requests the port is serving now (the root app counts them): a write from the only
-    # one need not wait for others to batch with (service/group_commit.py).
-    serving: int = field(init=False, default=0)
 
     def __post_init__(self) -> None:
         self.dispatcher = Dispatcher(self.bus)
@@ -36,10 +33,6 @@ class WebHost:
     @property
     def settings(self) -> Settings:
         return self.bus.settings
-
-    def alone(self) -> bool:
-        """No other request is being served."""
-        return self.serving <= 1
 
     def context(self, account: str, request_id: str, region: str = "") -> Context:
         """`region`: the request's (its credential scope's); "" means the server's."""

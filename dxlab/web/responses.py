@@ -8,6 +8,9 @@ from dataclasses import dataclass
 from typing import Any
 
 Scope = dict[str, Any]
+# The scope member in which dxlab's HTTP protocol (web/http.py) gives the requests the
+# server is serving now: its live set of their tasks, this one's included.
+SERVING = "dxlab.serving"
 Receive = Callable[[], Awaitable[dict[str, Any]]]
 Send = Callable[[dict[str, Any]], Awaitable[None]]
 
@@ -26,6 +29,14 @@ class Request:
     @property
     def path(self) -> str:
         return str(self.scope.get("path", "/"))
+
+    @property
+    def alone(self) -> bool:
+        """No other request has been read and not yet answered, so a write need not wait
+        for others to batch with (service/group_commit.py). False when the server does not
+        say (an ASGI server other than dxlab's protocol)."""
+        serving = self.scope.get(SERVING)
+        return serving is not None and len(serving) <= 1
 
 
 async def respond(

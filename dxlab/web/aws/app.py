@@ -102,7 +102,9 @@ class AwsApp:
             except orjson.JSONDecodeError as exc:
                 raise ProtocolError(f"Request body is not valid JSON: {exc}") from None
             ctx = self.host.context(caller.account, request_id, caller.region)
-            result = await self.dispatcher.call_async(op_name, decoded, "json", ctx)
+            result = await self.dispatcher.call_async(
+                op_name, decoded, "json", ctx, alone=request.alone
+            )
             call.failed(200, "-")
             await respond(send, 200, encode_json(result), ctype, request_id)
         except DxlabError as err:
@@ -140,7 +142,9 @@ class AwsApp:
             call.account, call.region = caller.account, caller.region or self.host.settings.region
             decoded = _decode_cbor(body)
             ctx = self.host.context(caller.account, request_id, caller.region)
-            result = await self.dispatcher.call_async(op_name, decoded, "cbor", ctx)
+            result = await self.dispatcher.call_async(
+                op_name, decoded, "cbor", ctx, alone=request.alone
+            )
             payload = encode_cbor(self.dispatcher.output_shape(op_name), result)
             call.failed(200, "-")
             await respond(send, 200, payload, ctype, request_id, extra)

@@ -45,7 +45,7 @@ async def call(host: WebHost, request: Request) -> tuple[int, bytes]:
             host.context(caller.account, request_id, caller.region),
             args,
             write=op.write,
-            alone=host.alone(),
+            alone=request.alone,
         )
         if page is not None:
             result = cut(page, result)

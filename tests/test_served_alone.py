@@ -1,0 +1,98 @@
+"""What dxlab's HTTP protocol (web/http.py) tells the app: whether a request is served
+alone, which decides whether its write is written at once or batched (group_commit.py).
+Driven through the protocol uvicorn runs for dxlab, with the real app, over transports
+that record what is written."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+import pytest
+from uvicorn.config import Config
+from uvicorn.server import ServerState
+
+from dxlab.bootstrap import bootstrap
+from dxlab.service.context import Settings
+from dxlab.web.http import AwsErrorHttpToolsProtocol
+from dxlab.web.responses import Request
+
+DESCRIBE = (
+    b"POST / HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/x-amz-json-1.1\r\n"
+    b"x-amz-target: OvertureService.DescribeConnections\r\n"
+    b"x-amz-date: 20260101T000000Z\r\n"
+    b"authorization: AWS4-HMAC-SHA256 Credential=111111111111/20260101/us-east-1/"
+    b"directconnect/aws4_request, SignedHeaders=host;x-amz-date;x-amz-target,"
+    b" Signature=" + b"0" * 64 + b"\r\n"
+)
+
+
+class Recorded(asyncio.Transport):
+    def __init__(self) -> None:
+        super().__init__()
+        self.writes: list[bytes] = []
+        self.closed = False
+
+    def write(self, data: bytes | bytearray | memoryview) -> None:
+        self.writes.append(bytes(data))
+
+    def close(self) -> None:
+        self.closed = True
+
+    def is_closing(self) -> bool:
+        return self.closed
+
+    def get_extra_info(self, name: str, default: Any = None) -> Any:
+        return {"peername": ("127.0.0.1", 50000), "sockname": ("127.0.0.1", 4566)}.get(
+            name, default
+        )
+
+    def pause_reading(self) -> None:
+        pass
+
+    def resume_reading(self) -> None:
+        pass
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Any:
+    dx = bootstrap(f"sqlite:///{tmp_path / 'http.db'}", Settings())
+    yield dx.app
+    dx.close()
+
+
+def test_the_app_is_told_whether_a_request_is_served_alone(app: Any) -> None:
+    """What decides that a write is written at once rather than batched (group_commit.py):
+    a request read while no other is being served is alone; two read together are not."""
+    seen: list[bool] = []
+    transports: list[Recorded] = []
+
+    async def recording(scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http":
+            seen.append(Request(scope, {}, b"", "id").alone)
+        await app(scope, receive, send)
+
+    async def two_clients() -> None:
+        loop = asyncio.get_running_loop()
+        config = Config(recording, lifespan="off", access_log=False, log_level="warning")
+        state = ServerState()
+        request = DESCRIBE + b"content-length: 2\r\n\r\n{}"
+        one = AwsErrorHttpToolsProtocol(config, state, {}, loop)
+        transports.append(Recorded())
+        one.connection_made(transports[-1])
+        one.data_received(request)  # alone
+        for _ in range(50):
+            await asyncio.sleep(0)
+        both = [AwsErrorHttpToolsProtocol(config, state, {}, loop) for _ in range(2)]
+        for p in both:  # read in the same turn of the loop, served after it
+            transports.append(Recorded())
+            p.connection_made(transports[-1])
+            p.data_received(request)
+        for _ in range(50):
+            await asyncio.sleep(0)
+
+    asyncio.run(two_clients())
+    assert seen == [True, False, False]
+    for t in transports:  # and each was answered
+        assert b"".join(t.writes).startswith(b"HTTP/1.1 200 OK\r\n")

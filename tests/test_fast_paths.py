@@ -81,6 +81,36 @@ def test_a_failing_write_in_a_batch_is_undone_alone(tmp_path: Path) -> None:
         store.close()
 
 
+def test_a_batch_of_one_is_written_without_a_savepoint_and_undone_whole(
+    tmp_path: Path,
+) -> None:
+    """A write served alone (a sequence of one job): no savepoint; if it raises, nothing of
+    it stays, its exception is its answer, and the store takes the next write."""
+    store = SqliteStore(str(tmp_path / "x.db"))
+    statements: list[str] = []
+    store._conn.set_trace_callback(statements.append)
+
+    def put(name: str, fail: bool = False) -> Any:
+        def job(uow: SqliteUnitOfWork) -> str:
+            uow.put(conn(f"dxcon-{name}", name, 1.0))
+            if fail:
+                raise NotFound("Could not find Connection with ID dxcon-x")
+            return name
+
+        return job
+
+    try:
+        assert store.write_batch([put("a")]) == ["a"]
+        (failed,) = store.write_batch([put("b", fail=True)])
+        assert isinstance(failed, NotFound)
+        assert store.write_batch([put("c")]) == ["c"]
+        assert names(store) == ["a", "c"]
+        assert not any("SAVEPOINT" in s for s in statements)
+        assert statements.count("ROLLBACK") == 1
+    finally:
+        store.close()
+
+
 def test_writes_waiting_together_share_one_commit_and_each_gets_its_own_answer() -> None:
     batches: list[int] = []
 

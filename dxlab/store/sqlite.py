@@ -12,7 +12,7 @@ import sqlite3
 import threading
 import uuid
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -342,7 +342,11 @@ class SqliteStore:
     ) -> builtins.list[T | Exception]:
         """Group commit (service/group_commit.py): the jobs in one write transaction, each in
         a savepoint of its own, so a job that raises is undone alone and its exception
-        takes its place in the results; one COMMIT, one fsync, for all of them."""
+        takes its place in the results; one COMMIT, one fsync, for all of them. A batch
+        given as a sequence of one job (a write served alone) needs no savepoint: if it
+        raises, the transaction is rolled back whole (~20 us less a write)."""
+        if isinstance(jobs, Sequence) and len(jobs) == 1:
+            return [self._write_one(jobs[0])]
         results: builtins.list[T | Exception] = []
         with self._lock:
             c = self._conn
@@ -365,6 +369,25 @@ class SqliteStore:
             finally:
                 self.writes += 1
         return results
+
+    def _write_one(self, job: Callable[[SqliteUnitOfWork], T]) -> T | Exception:
+        with self._lock:
+            c = self._conn
+            c.execute("BEGIN IMMEDIATE")
+            try:
+                try:
+                    result = job(SqliteUnitOfWork(c))
+                except Exception as exc:  # noqa: BLE001 - the job's own error, answered to its caller
+                    c.execute("ROLLBACK")
+                    return exc
+                c.execute("COMMIT")
+                return result
+            except BaseException:
+                with contextlib.suppress(sqlite3.Error):
+                    c.execute("ROLLBACK")
+                raise
+            finally:
+                self.writes += 1
 
     def close(self) -> None:
         with self._lock, self._rlock:

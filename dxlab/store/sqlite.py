@@ -345,8 +345,7 @@ class SqliteStore:
         takes its place in the results; one COMMIT, one fsync, for all of them. A batch
         given as a sequence of one job (a write served alone) needs no savepoint: if it
         raises, the transaction is rolled back whole (~20 us less a write)."""
-        if isinstance(jobs, Sequence) and len(jobs) == 1:
-            return [self._write_one(jobs[0])]
+        alone = isinstance(jobs, Sequence) and len(jobs) == 1
         results: builtins.list[T | Exception] = []
         with self._lock:
             c = self._conn
@@ -354,13 +353,18 @@ class SqliteStore:
             try:
                 uow = SqliteUnitOfWork(c)
                 for job in jobs:
-                    c.execute("SAVEPOINT job")
+                    if not alone:
+                        c.execute("SAVEPOINT job")
                     try:
                         results.append(job(uow))
                     except Exception as exc:  # noqa: BLE001 - the job's own error, answered to its caller
-                        c.execute("ROLLBACK TO job")
                         results.append(exc)
-                    c.execute("RELEASE job")
+                        if alone:
+                            c.execute("ROLLBACK")
+                            return results
+                        c.execute("ROLLBACK TO job")
+                    if not alone:
+                        c.execute("RELEASE job")
                 c.execute("COMMIT")
             except BaseException:
                 with contextlib.suppress(sqlite3.Error):
@@ -369,25 +373,6 @@ class SqliteStore:
             finally:
                 self.writes += 1
         return results
-
-    def _write_one(self, job: Callable[[SqliteUnitOfWork], T]) -> T | Exception:
-        with self._lock:
-            c = self._conn
-            c.execute("BEGIN IMMEDIATE")
-            try:
-                try:
-                    result = job(SqliteUnitOfWork(c))
-                except Exception as exc:  # noqa: BLE001 - the job's own error, answered to its caller
-                    c.execute("ROLLBACK")
-                    return exc
-                c.execute("COMMIT")
-                return result
-            except BaseException:
-                with contextlib.suppress(sqlite3.Error):
-                    c.execute("ROLLBACK")
-                raise
-            finally:
-                self.writes += 1
 
     def close(self) -> None:
         with self._lock, self._rlock:

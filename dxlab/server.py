@@ -27,6 +27,9 @@ def uvicorn_config(
         lifespan="on",
         access_log=False,
         timeout_keep_alive=30,
+        # dxlab reads no client address: uvicorn's X-Forwarded-For middleware would only
+        # look through every request's headers for nothing.
+        proxy_headers=False,
     )
 
 

@@ -13,7 +13,7 @@ import psycopg
 import pytest
 
 from dxlab.store import Record, Store, memory, open_store
-from dxlab.store.schema import MIGRATIONS
+from dxlab.store.schema import MIGRATIONS, statements
 from tests import databases
 
 
@@ -395,12 +395,11 @@ def test_an_sqlite_too_old_for_the_stores_sql_is_refused_at_open(
 
 
 @pytest.mark.parametrize("kind", databases.KINDS)
-def test_a_store_of_the_first_schema_is_migrated_to_a_parent_index_of_parents_only(
-    kind: str, tmp_path: Path
-) -> None:
-    """Migration 2 (schema.py): the parent index keeps only records that have a parent, so
-    a connection ordered alone writes no page of it; a store made by the first schema,
-    with its data, is migrated, and records are still found by their parent."""
+def test_a_store_of_the_first_schema_is_migrated_with_its_data(kind: str, tmp_path: Path) -> None:
+    """Migrations 2 and 3 (schema.py): the parent index keeps only records that have a
+    parent, and on SQLite claims live in their key's B-tree (WITHOUT ROWID), each a page
+    less to write; a store made by the first schema, with its data, is migrated, records
+    are still found by their parent and claims by their scope and owner."""
     with databases.database(kind, tmp_path) as url:
         if kind == "sqlite":
             raw: Any = sqlite3.connect(url.removeprefix("sqlite:///"), isolation_level=None)
@@ -408,9 +407,12 @@ def test_a_store_of_the_first_schema_is_migrated_to_a_parent_index_of_parents_on
             raw = psycopg.connect(url, autocommit=True)
         try:  # the database as the first schema left it
             raw.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
-            for sql in MIGRATIONS[0]:
+            for sql in statements(MIGRATIONS[0], kind):
                 raw.execute(sql)
             raw.execute("INSERT INTO schema_version (version) VALUES (1)")
+            raw.execute(
+                "INSERT INTO claims (scope, value, owner) VALUES ('port:EqDC2-1', '7', 'dxcon-m')"
+            )
             raw.execute(
                 "INSERT INTO resources (kind, id, account, parent, created, doc, meta)"
                 " VALUES ('connection', 'dxcon-m', '111111111111', 'dxlag-1', 1.0, '{}', '{}')"
@@ -421,6 +423,10 @@ def test_a_store_of_the_first_schema_is_migrated_to_a_parent_index_of_parents_on
         try:
             with store.write() as uow:
                 uow.put(conn("dxcon-alone"))
+                assert uow.claim("port:EqDC2-1", "8", "dxcon-alone") is True
+                uow.release_owner("dxcon-m")
+            with store.write() as uow:
+                assert uow.claim("port:EqDC2-1", "7", "dxcon-alone") is True
             with store.read() as uow:
                 assert [r.id for r in uow.list("connection", parent="dxlag-1")] == ["dxcon-m"]
                 assert uow.count("connection") == 2
@@ -433,6 +439,12 @@ def test_a_store_of_the_first_schema_is_migrated_to_a_parent_index_of_parents_on
                     )
                 (definition,) = c.execute(query).fetchone()
                 assert "WHERE" in definition.upper() and "NOT NULL" in definition.upper()
+                assert uow.claimed("port:EqDC2-1") == {"7": "dxcon-alone", "8": "dxcon-alone"}
+                if kind == "sqlite":
+                    (table,) = c.execute(
+                        "SELECT sql FROM sqlite_master WHERE name = 'claims'"
+                    ).fetchone()
+                    assert "WITHOUT ROWID" in table.upper()
                 versions = [r[0] for r in c.execute("SELECT version FROM schema_version")]
                 assert sorted(versions) == list(range(1, len(MIGRATIONS) + 1))
         finally:

@@ -22,7 +22,7 @@ except ImportError as exc:  # an optional dependency: say how to get it
         "a postgresql:// store needs psycopg 3: pip install 'dxlab[postgres]'"
     ) from exc
 
-from dxlab.store.schema import MIGRATIONS
+from dxlab.store.schema import MIGRATIONS, statements
 from dxlab.store.sqlite import SqliteUnitOfWork
 
 
@@ -98,10 +98,10 @@ class PostgresStore:
             c.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
             row = c.execute("SELECT MAX(version) FROM schema_version").fetchone()
             done = (row[0] if row else None) or 0
-            for version, statements in enumerate(MIGRATIONS, start=1):
+            for version, migration in enumerate(MIGRATIONS, start=1):
                 if version <= done:
                     continue
-                for sql in statements:
+                for sql in statements(migration, "postgresql"):
                     c.execute(sql)  # type: ignore[arg-type]  # schema.py constants
                 c.execute("INSERT INTO schema_version (version) VALUES (%s)", (version,))
 

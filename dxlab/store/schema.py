@@ -1,10 +1,13 @@
 """Schema migrations, shared by SQLite and PostgreSQL (plain SQL both understand).
 
-Each entry runs once, in order; `schema_version` records how far a database has come."""
+Each entry runs once, in order; `schema_version` records how far a database has come. A
+statement for one database only is written (database, statement)."""
 
 from __future__ import annotations
 
-MIGRATIONS: list[list[str]] = [
+Statement = str | tuple[str, str]  # ("sqlite" | "postgresql", SQL): that database only
+
+MIGRATIONS: list[list[Statement]] = [
     [
         """CREATE TABLE resources (
             kind TEXT NOT NULL, id TEXT NOT NULL, account TEXT NOT NULL,
@@ -29,4 +32,27 @@ MIGRATIONS: list[list[str]] = [
         "DROP INDEX resources_by_parent",
         "CREATE INDEX resources_by_parent ON resources (kind, parent) WHERE parent IS NOT NULL",
     ],
+    # SQLite: claims (a few short columns) kept in their primary key's B-tree, without a
+    # rowid table beside it: a claim written is one page less (PostgreSQL has no rowid).
+    [
+        (
+            "sqlite",
+            """CREATE TABLE claims_by_key (
+            scope TEXT NOT NULL, value TEXT NOT NULL, owner TEXT NOT NULL,
+            PRIMARY KEY (scope, value)) WITHOUT ROWID""",
+        ),
+        ("sqlite", "INSERT INTO claims_by_key SELECT scope, value, owner FROM claims"),
+        ("sqlite", "DROP TABLE claims"),
+        ("sqlite", "ALTER TABLE claims_by_key RENAME TO claims"),
+        ("sqlite", "CREATE INDEX claims_by_owner ON claims (owner)"),
+    ],
 ]
+
+
+def statements(migration: list[Statement], database: str) -> list[str]:
+    """The statements of one migration that `database` runs."""
+    return [
+        s if isinstance(s, str) else s[1]
+        for s in migration
+        if isinstance(s, str) or s[0] == database
+    ]

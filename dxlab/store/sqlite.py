@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 import orjson
 
 from dxlab.store.repository import Record, Timer
-from dxlab.store.schema import MIGRATIONS
+from dxlab.store.schema import MIGRATIONS, statements
 
 T = TypeVar("T")
 Entry = tuple[object, list[str], list[bytes], list[dict[str, Any]]]
@@ -297,10 +297,10 @@ class SqliteStore:
                 c.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
                 row = c.execute("SELECT MAX(version) FROM schema_version").fetchone()
                 done = row[0] or 0
-                for version, statements in enumerate(MIGRATIONS, start=1):
+                for version, migration in enumerate(MIGRATIONS, start=1):
                     if version <= done:
                         continue
-                    for sql in statements:
+                    for sql in statements(migration, "sqlite"):
                         c.execute(sql)
                     c.execute("INSERT INTO schema_version (version) VALUES (?)", (version,))
                 c.execute("COMMIT")

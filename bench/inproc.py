@@ -19,6 +19,7 @@ import pstats
 import sys
 import tempfile
 import time
+import types
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,7 @@ DATE = "20260101"
 SIGNATURE = "0" * 64
 TARGET = "OvertureService"
 LOCATIONS = ("EqDC2", "CSVA1")
+ONE_CLIENT = types.SimpleNamespace(connections=("client",), tasks=("request",))
 
 
 def make_app(db: str) -> tuple[Any, Callable[[], None]]:
@@ -69,9 +71,9 @@ def scope(op: str, account: str, body: bytes) -> dict[str, Any]:
         "raw_path": b"/",
         "query_string": b"",
         "headers": headers,
-        # As dxlab's HTTP protocol says of a request from one sequential client: it is the
-        # only one being served (dxlab.web.responses.SERVING; older checkouts ignore it).
-        "dxlab.serving": ("this request",),
+        # As dxlab's HTTP protocol says of a request from one sequential client: one
+        # connection, one request (dxlab.web.responses.SERVING; older checkouts ignore it).
+        "dxlab.serving": ONE_CLIENT,
     }
 
 

@@ -64,7 +64,8 @@ def app(tmp_path: Path) -> Any:
 
 def test_the_app_is_told_whether_a_request_is_served_alone(app: Any) -> None:
     """What decides that a write is written at once rather than batched (group_commit.py):
-    a request read while no other is being served is alone; two read together are not."""
+    one client on one connection is alone, request after request; once another client is
+    connected, even idle, or two requests are read together, a request is not."""
     seen: list[bool] = []
     transports: list[Recorded] = []
 
@@ -73,26 +74,39 @@ def test_the_app_is_told_whether_a_request_is_served_alone(app: Any) -> None:
             seen.append(Request(scope, {}, b"", "id").alone)
         await app(scope, receive, send)
 
-    async def two_clients() -> None:
+    async def clients() -> None:
         loop = asyncio.get_running_loop()
         config = Config(recording, lifespan="off", access_log=False, log_level="warning")
         state = ServerState()
         request = DESCRIBE + b"content-length: 2\r\n\r\n{}"
-        one = AwsErrorHttpToolsProtocol(config, state, {}, loop)
-        transports.append(Recorded())
-        one.connection_made(transports[-1])
-        one.data_received(request)  # alone
-        for _ in range(50):
-            await asyncio.sleep(0)
-        both = [AwsErrorHttpToolsProtocol(config, state, {}, loop) for _ in range(2)]
-        for p in both:  # read in the same turn of the loop, served after it
-            transports.append(Recorded())
-            p.connection_made(transports[-1])
-            p.data_received(request)
-        for _ in range(50):
-            await asyncio.sleep(0)
 
-    asyncio.run(two_clients())
-    assert seen == [True, False, False]
-    for t in transports:  # and each was answered
+        def connect() -> AwsErrorHttpToolsProtocol:
+            protocol = AwsErrorHttpToolsProtocol(config, state, {}, loop)
+            transports.append(Recorded())
+            protocol.connection_made(transports[-1])
+            return protocol
+
+        async def turns() -> None:
+            for _ in range(50):
+                await asyncio.sleep(0)
+
+        one = connect()
+        for _ in range(2):  # one client, one request after the other: alone
+            one.data_received(request)
+            await turns()
+        idle = connect()  # a second client connects and sends nothing: not alone any more
+        one.data_received(request)
+        await turns()
+        one.connection_lost(None)
+        idle.connection_lost(None)
+        both = [connect(), connect()]  # two requests read in the same turn of the loop
+        for p in both:
+            p.data_received(request)
+        await turns()
+
+    asyncio.run(clients())
+    assert seen == [True, True, False, False, False]
+    answered = [t for t in transports if t.writes]
+    assert len(answered) == 3  # the first connection (three answers) and the last two
+    for t in answered:
         assert b"".join(t.writes).startswith(b"HTTP/1.1 200 OK\r\n")

@@ -3,8 +3,8 @@
 - a request it cannot parse (a NUL byte in a header such as X-Amz-Target, a malformed
   length) is refused with an AWS error body and x-amzn-RequestId, like every other
   refusal, instead of uvicorn's plain text;
-- the app is told which requests are being served (`SERVING` in the scope), so that the
-  write of a request served alone is not handed to the group commit's writer thread."""
+- the app is told what is being served (`SERVING` in the scope), so that the write of a
+  lone client's request is not handed to the group commit's writer thread."""
 
 from __future__ import annotations
 
@@ -21,9 +21,9 @@ class AwsErrorHttpToolsProtocol(HttpToolsProtocol):
     def on_headers_complete(self) -> None:
         super().on_headers_complete()
         if self.cycle is not None:
-            # The requests read and not yet answered, on every connection: uvicorn's set of
-            # their tasks (this one's is added as it starts).
-            self.cycle.scope[SERVING] = self.server_state.tasks  # type: ignore[literal-required]
+            # uvicorn's server state: its open connections and the tasks of the requests
+            # read and not yet answered (this one's is added as it starts).
+            self.cycle.scope[SERVING] = self.server_state  # type: ignore[literal-required]
 
     def send_400_response(self, msg: str) -> None:
         status, payload = errors.json_error(

@@ -8,8 +8,10 @@ from dataclasses import dataclass
 from typing import Any
 
 Scope = dict[str, Any]
-# The scope member in which dxlab's HTTP protocol (web/http.py) gives the requests the
-# server is serving now: its live set of their tasks, this one's included.
+# The scope member in which dxlab's HTTP protocol (web/http.py) says what the server is
+# serving now: uvicorn's server state, whose live sets `connections` (open client
+# connections) and `tasks` (requests read and not yet answered, this one's included)
+# `Request.alone` reads.
 SERVING = "dxlab.serving"
 Receive = Callable[[], Awaitable[dict[str, Any]]]
 Send = Callable[[dict[str, Any]], Awaitable[None]]
@@ -32,11 +34,13 @@ class Request:
 
     @property
     def alone(self) -> bool:
-        """No other request has been read and not yet answered, so a write need not wait
-        for others to batch with (service/group_commit.py). False when the server does not
-        say (an ASGI server other than dxlab's protocol)."""
+        """One client, one request: no other connection is open and no other request is
+        being served, so a write need not wait for others to batch with
+        (service/group_commit.py). With several clients connected it is batched even when
+        it came alone: while its fsync runs on the writer thread, the loop reads the next
+        ones. False when the server does not say (an ASGI server other than dxlab's)."""
         serving = self.scope.get(SERVING)
-        return serving is not None and len(serving) <= 1
+        return serving is not None and len(serving.connections) <= 1 and len(serving.tasks) <= 1
 
 
 async def respond(

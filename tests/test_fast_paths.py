@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import threading
+import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ import pytest
 from dxlab.domain.errors import NotFound
 from dxlab.service.group_commit import GroupCommit
 from dxlab.store import Record
+from dxlab.store.repository import WriterBusy
 from dxlab.store.sqlite import SqliteStore, SqliteUnitOfWork
 
 ACCOUNT = "111111111111"
@@ -114,7 +116,7 @@ def test_a_batch_of_one_is_written_without_a_savepoint_and_undone_whole(
 def test_writes_waiting_together_share_one_commit_and_each_gets_its_own_answer() -> None:
     batches: list[int] = []
 
-    def write_batch(jobs: Iterable[Any]) -> list[Any]:
+    def write_batch(jobs: Iterable[Any], wait: bool = True) -> list[Any]:
         results = [job(None) for job in jobs]
         batches.append(len(results))
         return results
@@ -134,7 +136,7 @@ def test_a_write_arriving_while_a_batch_runs_joins_it() -> None:
     batches: list[int] = []
     joined = threading.Event()
 
-    def write_batch(jobs: Iterable[Any]) -> list[Any]:
+    def write_batch(jobs: Iterable[Any], wait: bool = True) -> list[Any]:
         results = [job(None) for job in jobs]
         batches.append(len(results))
         return results
@@ -173,7 +175,7 @@ def test_a_lone_write_is_written_at_once_on_the_loops_thread() -> None:
     threads: list[str] = []
     heard: list[list[Any]] = []
 
-    def write_batch(jobs: Iterable[Any]) -> list[Any]:
+    def write_batch(jobs: Iterable[Any], wait: bool = True) -> list[Any]:
         threads.append(threading.current_thread().name)
         results: list[Any] = []
         for job in jobs:
@@ -207,7 +209,7 @@ def test_a_lone_write_while_a_batch_is_written_still_joins_the_next_one() -> Non
     batches: list[int] = []
     entered, release = threading.Event(), threading.Event()
 
-    def write_batch(jobs: Iterable[Any]) -> list[Any]:
+    def write_batch(jobs: Iterable[Any], wait: bool = True) -> list[Any]:
         results = [job(None) for job in jobs]
         batches.append(len(results))
         entered.set()
@@ -233,8 +235,79 @@ def test_a_lone_write_while_a_batch_is_written_still_joins_the_next_one() -> Non
     assert batches == [1, 1]  # the second waited for a batch of its own, not on the loop
 
 
+def test_a_lone_write_does_not_wait_on_the_loop_for_a_lock_held_elsewhere(
+    tmp_path: Path,
+) -> None:
+    """Another process (here another connection to the file) holds the write lock: the
+    lone write goes to the writer thread and waits there, and the event loop keeps
+    serving meanwhile; it is written once the lock is free."""
+    path = str(tmp_path / "x.db")
+    store = SqliteStore(path)
+    other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    threads: list[str] = []
+
+    def job(uow: SqliteUnitOfWork) -> str:
+        threads.append(threading.current_thread().name)
+        uow.put(conn("dxcon-lone", "lone", 1.0))
+        return "written"
+
+    async def lone_write_while_locked() -> tuple[Any, int]:
+        group = GroupCommit(store.write_batch, lambda results: None)
+        ticks = 0
+
+        async def ticker() -> None:
+            nonlocal ticks
+            while True:
+                await asyncio.sleep(0.02)
+                ticks += 1
+
+        other.execute("BEGIN IMMEDIATE")
+        release = asyncio.get_running_loop().call_later(0.5, other.execute, "COMMIT")
+        counting = asyncio.ensure_future(ticker())
+        try:
+            return await asyncio.wait_for(group.submit(job, alone=True), 10), ticks
+        finally:
+            release.cancel()
+            counting.cancel()
+            group.close()
+
+    try:
+        result, ticks = asyncio.run(lone_write_while_locked())
+        assert result == "written" and names(store) == ["lone"]
+        assert threads == ["dxlab-writer"]  # not the loop's thread
+        assert ticks >= 5  # the loop ran on while the write waited for the lock (0.5 s)
+    finally:
+        other.close()
+        store.close()
+
+
+def test_a_write_that_may_wait_waits_for_another_connections_lock(tmp_path: Path) -> None:
+    """The write connection waits in Python, not in SQLite (store/sqlite.py `_begin`): a
+    write that may wait (the CLI's, the writer thread's) still waits out another
+    connection's lock and is written after it, as with SQLite's own busy timeout."""
+    path = str(tmp_path / "x.db")
+    store = SqliteStore(path)
+    other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        threading.Timer(0.3, other.execute, ("COMMIT",)).start()
+        started = time.monotonic()
+        with store.write() as uow:
+            uow.put(conn("dxcon-late", "late", 1.0))
+        assert time.monotonic() - started >= 0.25
+        assert names(store) == ["late"]
+        other.execute("BEGIN IMMEDIATE")
+        with pytest.raises(WriterBusy):
+            store.write_batch([lambda uow: uow.put(conn("dxcon-no", "no", 2.0))], wait=False)
+        other.execute("COMMIT")
+        assert names(store) == ["late"]  # the write that would not wait did not run
+    finally:
+        other.close()
+        store.close()
+
+
 def test_a_failed_commit_answers_every_write_of_the_batch_with_the_error() -> None:
-    def write_batch(jobs: Iterable[Any]) -> list[Any]:
+    def write_batch(jobs: Iterable[Any], wait: bool = True) -> list[Any]:
         raise sqlite3.OperationalError("disk I/O error")
 
     async def three_writes() -> list[Any]:
@@ -262,7 +335,7 @@ def test_close_writes_what_was_handed_over_and_refuses_what_comes_after() -> Non
     release = threading.Event()
     written: list[Any] = []
 
-    def write_batch(jobs: Iterable[Any]) -> list[Any]:
+    def write_batch(jobs: Iterable[Any], wait: bool = True) -> list[Any]:
         results = [job(None) for job in jobs]
         assert release.wait(5)
         written.extend(results)

@@ -9,10 +9,12 @@ for the next one. Each write
 keeps its own savepoint: one that fails is undone alone, the others commit, and each
 caller is answered only after the COMMIT that made its write durable.
 
-A write from the only request being served, when no batch is waiting or being written,
-is written at once on the event loop's thread, as a batch of one: handing it to the
-writer thread and back (two thread wake-ups) would be all it waited for, and nobody
-waits behind it."""
+A write of the only client connected, with nothing else in flight and no batch waiting
+or being written, is written at once on the event loop's thread, as a batch of one:
+handing it to the writer thread and back (two thread wake-ups) would be all it waited
+for, and nobody waits behind it. If the store's write lock is held elsewhere (another
+thread, another process on the same file), it does not wait for it on the loop: it goes
+to the writer thread as any write does."""
 
 from __future__ import annotations
 
@@ -21,12 +23,14 @@ import contextlib
 import queue
 import threading
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
+
+from dxlab.store.repository import WriterBusy
 
 Job = Callable[[Any], Any]
 # write_batch(jobs) -> one result or exception per job (SqliteStore.write_batch).
-WriteBatch = Callable[[Iterable[Job]], "list[Any]"]
+WriteBatch = Callable[..., "list[Any]"]  # (jobs, *, wait=True)
 AfterBatch = Callable[["list[Any]"], None]
 
 MAX_BATCH = 64
@@ -55,7 +59,10 @@ class GroupCommit:
         no other request is being served, so if no batch is waiting or being written
         either, the job is written now, on this thread (see the module's docstring)."""
         if alone and self._drainer is None:
-            return self._write_now(job)
+            try:
+                return self._write_now(job)
+            except WriterBusy:
+                pass  # the lock is held elsewhere: wait for it on the writer thread
         loop = asyncio.get_running_loop()
         future: asyncio.Future[Any] = loop.create_future()
         self._pending.append((job, future))
@@ -67,7 +74,9 @@ class GroupCommit:
         if self._closed:
             raise closed()
         try:
-            results = self._write_batch([job])
+            results = self._write_batch([job], wait=False)
+        except WriterBusy:
+            raise  # nothing ran
         except BaseException as exc:  # noqa: BLE001 - the transaction failed: so did the job
             results = [exc]
         self._after_batch(results)

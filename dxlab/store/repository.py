@@ -98,8 +98,15 @@ class Store(Protocol):
     def close(self) -> None: ...
 
 
+class WriterBusy(Exception):
+    """The store's write lock is held by another thread or process: a write that was not
+    to wait for it (`write_batch(..., wait=False)`) has not run."""
+
+
 @runtime_checkable
 class BatchWriter(Protocol):
     """A store that commits many writes in one transaction (SQLite: group commit)."""
 
-    def write_batch(self, jobs: Iterable[Callable[[Any], T]]) -> builtins.list[T | Exception]: ...
+    def write_batch(
+        self, jobs: Iterable[Callable[[Any], T]], *, wait: bool = True
+    ) -> builtins.list[T | Exception]: ...

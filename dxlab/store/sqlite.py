@@ -10,6 +10,7 @@ import contextlib
 import gc
 import sqlite3
 import threading
+import time
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -18,11 +19,16 @@ from typing import Any, TypeVar
 
 import orjson
 
-from dxlab.store.repository import Record, Timer
+from dxlab.store.repository import Record, Timer, WriterBusy
 from dxlab.store.schema import MIGRATIONS, statements
 
 T = TypeVar("T")
 Entry = tuple[object, list[str], list[bytes], list[dict[str, Any]]]
+
+
+# How long a connection waits for another connection's write lock before "database is
+# locked".
+BUSY_TIMEOUT_MS = 10_000
 
 
 class DocsCache:
@@ -274,19 +280,23 @@ class SqliteStore:
         self._conn.execute("PRAGMA journal_mode=WAL")
         # FULL: an acknowledged write is on disk, not only in the OS cache.
         self._conn.execute("PRAGMA synchronous=FULL")
-        self._conn.execute("PRAGMA busy_timeout=10000")
+        self._conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         self._lock = threading.RLock()
         # Write transactions run so far: dispatch and the docs cache know from it that
         # nothing changed (other processes' commits show in PRAGMA data_version).
         self.writes = 0
         self._docs_cache = DocsCache()
         self._migrate()
+        # From here the write connection does not wait in SQLite for another connection's
+        # write lock: `_begin` waits in Python, or not at all for a write that must not
+        # block the event loop (group commit's lone write).
+        self._conn.execute("PRAGMA busy_timeout=0")
         # Reads have a connection of their own: in WAL mode they see the last commit and
         # never wait for a write transaction, nor for its fsync.
         self._rconn, self._rlock = self._conn, self._lock
         if path != ":memory:":
             self._rconn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-            self._rconn.execute("PRAGMA busy_timeout=10000")
+            self._rconn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
             self._rlock = threading.RLock()
 
     def _migrate(self) -> None:
@@ -327,7 +337,7 @@ class SqliteStore:
     @contextlib.contextmanager
     def write(self) -> Iterator[SqliteUnitOfWork]:
         with self._lock:
-            self._conn.execute("BEGIN IMMEDIATE")
+            self._begin(self._conn, wait=True)
             try:
                 yield SqliteUnitOfWork(self._conn)
             except BaseException:
@@ -338,18 +348,24 @@ class SqliteStore:
             self._conn.execute("COMMIT")
 
     def write_batch(
-        self, jobs: Iterable[Callable[[SqliteUnitOfWork], T]]
+        self, jobs: Iterable[Callable[[SqliteUnitOfWork], T]], *, wait: bool = True
     ) -> builtins.list[T | Exception]:
         """Group commit (service/group_commit.py): the jobs in one write transaction, each in
         a savepoint of its own, so a job that raises is undone alone and its exception
         takes its place in the results; one COMMIT, one fsync, for all of them. A batch
         given as a sequence of one job (a write served alone) needs no savepoint: if it
-        raises, the transaction is rolled back whole (~20 us less a write)."""
+        raises, the transaction is rolled back whole (~20 us less a write).
+
+        `wait=False`: WriterBusy at once, nothing run, if the write lock is held by another
+        thread or another connection (a process sharing the file), instead of waiting
+        for it (up to BUSY_TIMEOUT_MS)."""
         alone = isinstance(jobs, Sequence) and len(jobs) == 1
         results: builtins.list[T | Exception] = []
-        with self._lock:
+        if not self._lock.acquire(blocking=wait):
+            raise WriterBusy("another thread is writing")
+        try:
             c = self._conn
-            c.execute("BEGIN IMMEDIATE")
+            self._begin(c, wait)
             try:
                 uow = SqliteUnitOfWork(c)
                 for job in jobs:
@@ -372,7 +388,29 @@ class SqliteStore:
                 raise
             finally:
                 self.writes += 1
+        finally:
+            self._lock.release()
         return results
+
+    @staticmethod
+    def _begin(c: sqlite3.Connection, wait: bool) -> None:
+        """BEGIN IMMEDIATE, waiting for another connection's write lock as SQLite's busy
+        handler would (up to BUSY_TIMEOUT_MS), or, `wait=False`, WriterBusy at once."""
+        delay, waited = 0.001, 0.0
+        while True:
+            try:
+                c.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                if exc.sqlite_errorcode != sqlite3.SQLITE_BUSY:
+                    raise
+                if not wait:
+                    raise WriterBusy(str(exc)) from exc
+                if waited >= BUSY_TIMEOUT_MS / 1000:
+                    raise
+            time.sleep(delay)
+            waited += delay
+            delay = min(delay * 2, 0.05)
 
     def close(self) -> None:
         with self._lock, self._rlock:

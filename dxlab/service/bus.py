@@ -4,8 +4,9 @@ Python's message bus). Every entry point hands its work here: the AWS wire proto
 lab's loop. A handler is a function of (unit of work, context, arguments).
 
 Durable timers (service/timers.py) fire before a call sees the store, and again after a
-write in the same transaction (instant provisioning). The bus remembers the earliest due
-time until the store is written to, so a read does not look for timers in vain."""
+write in the same transaction (a follow-up a timer scheduled for now, a LAG member's
+steps). The bus remembers the earliest due time until the store is written to, so a read
+does not look for timers in vain."""
 
 from __future__ import annotations
 

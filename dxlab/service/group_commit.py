@@ -5,9 +5,9 @@ fsync, and under load the disk's fsync time, not Python, limits how many writes 
 the server takes. A batch runs on one writer thread, so the event loop goes on reading
 requests and serving reads (from the store's own read connection) meanwhile; a write that
 arrives while the batch's writes run joins it, one that arrives during its COMMIT waits
-for the next one. Each write
-keeps its own savepoint: one that fails is undone alone, the others commit, and each
-caller is answered only after the COMMIT that made its write durable.
+for the next one. In a batch each write keeps its own savepoint: one that fails is undone
+alone, the others commit, and each caller is answered only after the COMMIT that made its
+write durable.
 
 A write of the only client connected, with nothing else in flight and no batch waiting
 or being written, is written at once on the event loop's thread, as a batch of one:

@@ -1,7 +1,7 @@
-"""Schema migrations, shared by SQLite and PostgreSQL (plain SQL both understand).
+"""Schema migrations, shared by SQLite and PostgreSQL: plain SQL both understand, except a
+statement for one database only, written (database, statement).
 
-Each entry runs once, in order; `schema_version` records how far a database has come. A
-statement for one database only is written (database, statement)."""
+Each entry runs once, in order; `schema_version` records how far a database has come."""
 
 from __future__ import annotations
 

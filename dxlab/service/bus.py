@@ -128,11 +128,7 @@ class Bus:
         store's write count) and for at most LOOK_EVERY seconds."""
         now = ctx.now()
         writes = self.store.writes
-        if (
-            writes == self._writes_seen
-            and now < self._next_due
-            and time.monotonic() - self._looked < LOOK_EVERY
-        ):
+        if now < self._quiet_until():
             return
         with self.store.read() as uow:
             due = uow.next_due()
@@ -143,14 +139,24 @@ class Bus:
                 writes = self.store.writes  # under the write lock
             self._remember(due, writes + 1)
 
+    def _quiet_until(self) -> float:
+        """No timer is due before this time, as remembered: valid until the store is
+        written to (its write count) and for at most LOOK_EVERY seconds."""
+        if self.store.writes == self._writes_seen and time.monotonic() - self._looked < LOOK_EVERY:
+            return self._next_due
+        return -math.inf
+
     def _job(
         self, handler: Handler, ctx: Context, args: dict[str, Any]
     ) -> Callable[[UnitOfWork], WriteResult]:
         """A write and the timers around it, in its caller's transaction: what came due
-        before it, then what it scheduled for now (instant provisioning)."""
+        before it (looked for only when the remembered earliest due time has come), then
+        what it scheduled for now."""
+        quiet_until = self._quiet_until()
 
         def job(uow: UnitOfWork) -> WriteResult:
-            fire_due(uow, ctx, self.handlers.timers)
+            if ctx.now() >= quiet_until:
+                fire_due(uow, ctx, self.handlers.timers)
             result = handler(uow, ctx, args)
             due = fire_due(uow, ctx, self.handlers.timers)
             return result, due, self.store.writes + 1  # taken under the write lock

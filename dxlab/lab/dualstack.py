@@ -312,17 +312,12 @@ def verify_ipv6(
     if not net_site6:
         return None
     destination = vpc.ipv6_instance
-    hops = [
-        {"address": a, "resource": lab.resources.get(a, "no answer" if a == "*" else "unknown")}
-        for a in probes.traceroute(host, src.ns, net_site6, destination)
-    ]
-    sent, received = probes.ping(host, src.ns, net_site6, destination, count, interval=0.2)
-    reachable = received > 0
+    hops, sent, received = probes.probe(host, lab, src.ns, net_site6, destination, count)
     if hops and hops[-1]["address"] == "*":
         hops[-1]["resource"] = f"instance {destination} in {vpc.name}: no answer"
     reason = ""
-    if not reachable:
-        last = next((h for h in reversed(hops) if h["address"] != "*"), None)
+    if not received:
+        last = probes.last_answered(hops)
         at_vpc = bool(
             last
             and last["resource"].endswith((f"({vpc.name} router)", transit_gateway_resource("")))
@@ -334,18 +329,6 @@ def verify_ipv6(
             )
         elif at_vpc and not icmp_allowed(vpc, net_site6):
             reason = no_icmp_reason(vpc)
-        elif last:
-            reason = f"no reply from {destination}: the last hop that answered is {last['address']} ({last['resource']})"
         else:
-            reason = f"no reply from {destination}: no hop answered"
-    return {
-        "site": site,
-        "vpc": vpc.name,
-        "source": net_site6,
-        "destination": destination,
-        "reachable": reachable,
-        "ping": {"sent": sent, "received": received},
-        "hops": hops,
-        "reason": reason,
-        "dataPlane": "lab",
-    }
+            reason = probes.no_reply(destination, last)
+    return probes.answer(site, vpc.name, net_site6, destination, sent, received, hops, reason)

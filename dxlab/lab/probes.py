@@ -90,6 +90,61 @@ def traceroute(host: Host, ns: str, source: str, destination: str) -> list[str]:
     return hops
 
 
+Hops = list[dict[str, str]]
+
+
+def probe(
+    host: Host, lab: Lab, ns: str, source: str, destination: str, count: int
+) -> tuple[Hops, int, int]:
+    """traceroute, then ping, from `source` in namespace `ns` to `destination`: the hops,
+    each with what the lab knows answers at that address, and the echoes sent and
+    received. What every `dxlab verify` in the lab (VPC, IPv6, public, data center) runs."""
+    hops = [
+        {"address": a, "resource": lab.resources.get(a, "no answer" if a == "*" else "unknown")}
+        for a in traceroute(host, ns, source, destination)
+    ]
+    sent, received = ping(host, ns, source, destination, count, interval=0.2)
+    return hops, sent, received
+
+
+def last_answered(hops: Hops) -> dict[str, str] | None:
+    return next((h for h in reversed(hops) if h["address"] != "*"), None)
+
+
+def no_reply(destination: str, last: dict[str, str] | None) -> str:
+    """Why a probe that got nothing back failed, as far as traceroute says."""
+    if last is None:
+        return f"no reply from {destination}: no hop answered"
+    return (
+        f"no reply from {destination}: the last hop that answered is"
+        f" {last['address']} ({last['resource']})"
+    )
+
+
+def answer(
+    site: str,
+    target: str,
+    source: str,
+    destination: str,
+    sent: int,
+    received: int,
+    hops: Hops,
+    reason: str,
+) -> dict[str, Any]:
+    """The JSON of a verify on real packets (the routing model's answers have the same)."""
+    return {
+        "site": site,
+        "vpc": target,
+        "source": source,
+        "destination": destination,
+        "reachable": received > 0,
+        "ping": {"sent": sent, "received": received},
+        "hops": hops,
+        "reason": reason,
+        "dataPlane": "lab",
+    }
+
+
 def verify(
     host: Host,
     lab: Lab,
@@ -105,21 +160,16 @@ def verify(
     src, dst = lab.sites.get((account, site)), lab.vpcs.get((account, vpc.name))
     if src is None or dst is None:
         return None
-    hops = [
-        {"address": a, "resource": lab.resources.get(a, "no answer" if a == "*" else "unknown")}
-        for a in traceroute(host, src.ns, src.address, dst.address)
-    ]
-    sent, received = ping(host, src.ns, src.address, dst.address, count, interval=0.2)
+    hops, sent, received = probe(host, lab, src.ns, src.address, dst.address, count)
     if hops and hops[-1]["address"] == "*":
         hops[-1]["resource"] = (
             f"instance {dst.address} in {vpc.name}: no answer"
             if _reached_vpc(hops, lab, vpc.name)
             else "no answer"
         )
-    reachable = received > 0
     reason = ""
-    if not reachable:
-        last = next((h for h in reversed(hops) if h["address"] != "*"), None)
+    if received == 0:
+        last = last_answered(hops)
         at_vpc = last is not None and _reached_vpc([last], lab, vpc.name)
         if at_vpc and not route_back(host, dst.ns, src.address):
             reason = lab.route_gaps.get(
@@ -127,21 +177,9 @@ def verify(
             )
         elif at_vpc and not icmp_allowed(vpc, src.address):
             reason = no_icmp_reason(vpc)
-        elif last:
-            reason = f"no reply from {dst.address}: the last hop that answered is {last['address']} ({last['resource']})"
         else:
-            reason = f"no reply from {dst.address}: no hop answered"
-    return {
-        "site": site,
-        "vpc": vpc.name,
-        "source": src.address,
-        "destination": dst.address,
-        "reachable": reachable,
-        "ping": {"sent": sent, "received": received},
-        "hops": hops,
-        "reason": reason,
-        "dataPlane": "lab",
-    }
+            reason = no_reply(dst.address, last)
+    return answer(site, vpc.name, src.address, dst.address, sent, received, hops, reason)
 
 
 def route_back(host: Host, ns: str, destination: str) -> bool:

@@ -77,31 +77,8 @@ def verify_public(
         return None
     destination = amazon.service_address(region)
     service = amazon.service_name(region)
-    hops = [
-        {"address": a, "resource": lab.resources.get(a, "no answer" if a == "*" else "unknown")}
-        for a in probes.traceroute(host, src.ns, src.address, destination)
-    ]
-    sent, received = probes.ping(host, src.ns, src.address, destination, count, interval=0.2)
-    reachable = received > 0
+    hops, sent, received = probes.probe(host, lab, src.ns, src.address, destination, count)
     if hops and hops[-1]["address"] == "*":
         hops[-1]["resource"] = f"{service}: no answer"
-    reason = ""
-    if not reachable:
-        last = next((h for h in reversed(hops) if h["address"] != "*"), None)
-        where = (
-            f"the last hop that answered is {last['address']} ({last['resource']})"
-            if last
-            else "no hop answered"
-        )
-        reason = f"no reply from {destination}: {where}"
-    return {
-        "site": site,
-        "vpc": service,
-        "source": src.address,
-        "destination": destination,
-        "reachable": reachable,
-        "ping": {"sent": sent, "received": received},
-        "hops": hops,
-        "reason": reason,
-        "dataPlane": "lab",
-    }
+    reason = probes.no_reply(destination, probes.last_answered(hops)) if not received else ""
+    return probes.answer(site, service, src.address, destination, sent, received, hops, reason)

@@ -205,31 +205,8 @@ def verify_site(
     src, dst = lab.sites.get((account, site)), lab.sites.get((account, other))
     if src is None or dst is None:
         return None
-    hops = [
-        {"address": a, "resource": lab.resources.get(a, "no answer" if a == "*" else "unknown")}
-        for a in probes.traceroute(host, src.ns, src.address, dst.address)
-    ]
-    sent, received = probes.ping(host, src.ns, src.address, dst.address, count, interval=0.2)
-    reachable = received > 0
+    hops, sent, received = probes.probe(host, lab, src.ns, src.address, dst.address, count)
     if hops and hops[-1]["address"] == "*":
         hops[-1]["resource"] = f"data center {other}: no answer"
-    reason = ""
-    if not reachable:
-        last = next((h for h in reversed(hops) if h["address"] != "*"), None)
-        where = (
-            f"the last hop that answered is {last['address']} ({last['resource']})"
-            if last
-            else "no hop answered"
-        )
-        reason = f"no reply from {dst.address}: {where}"
-    return {
-        "site": site,
-        "vpc": other,
-        "source": src.address,
-        "destination": dst.address,
-        "reachable": reachable,
-        "ping": {"sent": sent, "received": received},
-        "hops": hops,
-        "reason": reason,
-        "dataPlane": "lab",
-    }
+    reason = probes.no_reply(dst.address, probes.last_answered(hops)) if not received else ""
+    return probes.answer(site, other, src.address, dst.address, sent, received, hops, reason)

@@ -14,7 +14,7 @@ from dxlab.domain.topology import Vpc
 from dxlab.routing.bgp import best_toward_customer, covers
 from dxlab.routing.network import Network
 from dxlab.routing.paths import Paths, SessionKey, host_of, route_gap, site_prefixes
-from dxlab.routing.probe import Hop, Verification, dx_hop, icmp_allowed, no_icmp_reason
+from dxlab.routing.probe import Hop, Verification, dx_hop, icmp_allowed, modelled, no_icmp_reason
 from dxlab.routing.transit import (
     is_transit_gateway,
     transit_gateway_address6,
@@ -77,15 +77,4 @@ def verify_ipv6(net: Network, paths: Paths, site: str, vpc: Vpc, count: int = 5)
             hops.append(Hop(vpc_router6(vpc), f"{gateway} ({vpc.name} router)"))
         where = f"instance {destination} in {vpc.name}"
         hops.append(Hop(destination, where) if not reason else Hop("*", f"{where}: no answer"))
-    reachable = not reason
-    return Verification(
-        site,
-        vpc.name,
-        source,
-        destination,
-        reachable,
-        count,
-        count if reachable else 0,
-        tuple(hops),
-        reason,
-    )
+    return modelled(site, vpc.name, source, destination, count, hops, reason)

@@ -37,6 +37,25 @@ class Verification:
     reason: str
 
 
+def modelled(
+    site: str, target: str, source: str, destination: str, count: int, hops: list[Hop], reason: str
+) -> Verification:
+    """The routing model's answer to `count` pings: all come back when nothing stands in the
+    way (`reason` empty), none when something does."""
+    reachable = not reason
+    return Verification(
+        site,
+        target,
+        source,
+        destination,
+        reachable,
+        count,
+        count if reachable else 0,
+        tuple(hops),
+        reason,
+    )
+
+
 def _host(address: str) -> str:
     return address.split("/", 1)[0]
 
@@ -83,19 +102,8 @@ def verify(net: Network, paths: Paths, site: str, vpc: Vpc, count: int = 5) -> V
             vpc_router = str(ipaddress.ip_network(vpc.cidr).network_address + 1)
             hops.append(Hop(vpc_router, f"{gateway} ({vpc.name} router)"))
     icmp = icmp_allowed(vpc, source)
-    reachable = pair.reachable and icmp
-    reason = pair.reason or ("" if icmp else no_icmp_reason(vpc))
+    reason = pair.reason or ("" if icmp else no_icmp_reason(vpc))  # pair.reason: "" if reachable
     if pair.reachable:
         where = f"instance {vpc.instance} in {vpc.name}"
         hops.append(Hop(vpc.instance, where) if icmp else Hop("*", f"{where}: no answer"))
-    return Verification(
-        site,
-        vpc.name,
-        source,
-        vpc.instance,
-        reachable,
-        count,
-        count if reachable else 0,
-        tuple(hops),
-        reason,
-    )
+    return modelled(site, vpc.name, source, vpc.instance, count, hops, reason)

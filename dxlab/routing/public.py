@@ -15,7 +15,7 @@ from dxlab.domain.aws_public_prefixes import service_address, service_name
 from dxlab.routing.bgp import best_toward_customer, covers
 from dxlab.routing.network import Network
 from dxlab.routing.paths import Paths, SessionKey, site_address
-from dxlab.routing.probe import Hop, Verification, dx_hop
+from dxlab.routing.probe import Hop, Verification, dx_hop, modelled
 
 
 def public_regions(net: Network) -> list[str]:
@@ -60,15 +60,4 @@ def verify_public(
     if forward:
         hops += dx_hop(net, sorted(forward)[0], site)
         hops.append(Hop(destination, name) if not reason else Hop("*", f"{name}: no answer"))
-    reachable = not reason
-    return Verification(
-        site,
-        name,
-        source,
-        destination,
-        reachable,
-        count,
-        count if reachable else 0,
-        tuple(hops),
-        reason,
-    )
+    return modelled(site, name, source, destination, count, hops, reason)

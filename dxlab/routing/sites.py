@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dxlab.routing.network import Network
 from dxlab.routing.paths import Paths, site_address
-from dxlab.routing.probe import Hop, Verification, dx_hop
+from dxlab.routing.probe import Hop, Verification, dx_hop, modelled
 from dxlab.routing.sitelink import sitelink_address
 
 
@@ -35,15 +35,4 @@ def verify_sites(net: Network, paths: Paths, site: str, other: str, count: int =
         hops += [arrive[1], arrive[0]]  # the far AWS device, then the far router
     if not reason:
         hops.append(Hop(destination, f"data center {other}"))
-    reachable = not reason
-    return Verification(
-        site,
-        other,
-        source,
-        destination,
-        reachable,
-        count,
-        count if reachable else 0,
-        tuple(hops),
-        reason,
-    )
+    return modelled(site, other, source, destination, count, hops, reason)

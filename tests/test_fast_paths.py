@@ -34,6 +34,18 @@ def names(store: SqliteStore) -> list[str]:
         return [d["connectionName"] for d in uow.docs("connection", account=ACCOUNT)]
 
 
+def put(name: str, fail: bool = False) -> Any:
+    """A write job: one connection named `name`; `fail`: it raises after the put."""
+
+    def job(uow: SqliteUnitOfWork) -> str:
+        uow.put(conn(f"dxcon-{name}", name, 1.0))
+        if fail:
+            raise NotFound("Could not find Connection with ID dxcon-x")
+        return name
+
+    return job
+
+
 def test_cached_documents_follow_this_store_and_another_process(tmp_path: Path) -> None:
     path = str(tmp_path / "x.db")
     mine, other = SqliteStore(path), SqliteStore(path)  # `other` stands for a second server
@@ -65,15 +77,6 @@ def test_cached_documents_follow_this_store_and_another_process(tmp_path: Path) 
 def test_a_failing_write_in_a_batch_is_undone_alone(tmp_path: Path) -> None:
     store = SqliteStore(str(tmp_path / "x.db"))
 
-    def put(name: str, fail: bool = False) -> Any:
-        def job(uow: SqliteUnitOfWork) -> str:
-            uow.put(conn(f"dxcon-{name}", name, 1.0))
-            if fail:
-                raise NotFound("Could not find Connection with ID dxcon-x")
-            return name
-
-        return job
-
     try:
         results = store.write_batch([put("a"), put("b", fail=True), put("c")])
         assert results[0] == "a" and results[2] == "c"
@@ -91,15 +94,6 @@ def test_a_batch_of_one_is_written_without_a_savepoint_and_undone_whole(
     store = SqliteStore(str(tmp_path / "x.db"))
     statements: list[str] = []
     store._conn.set_trace_callback(statements.append)
-
-    def put(name: str, fail: bool = False) -> Any:
-        def job(uow: SqliteUnitOfWork) -> str:
-            uow.put(conn(f"dxcon-{name}", name, 1.0))
-            if fail:
-                raise NotFound("Could not find Connection with ID dxcon-x")
-            return name
-
-        return job
 
     try:
         assert store.write_batch([put("a")]) == ["a"]
@@ -298,7 +292,7 @@ def test_a_write_that_may_wait_waits_for_another_connections_lock(tmp_path: Path
         assert names(store) == ["late"]
         other.execute("BEGIN IMMEDIATE")
         with pytest.raises(WriterBusy):
-            store.write_batch([lambda uow: uow.put(conn("dxcon-no", "no", 2.0))], wait=False)
+            store.write_batch([put("no")], wait=False)
         other.execute("COMMIT")
         assert names(store) == ["late"]  # the write that would not wait did not run
     finally:

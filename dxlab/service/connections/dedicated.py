@@ -189,21 +189,34 @@ def create_connection(
 def start_provisioning(uow: UnitOfWork, ctx: Context, rec: Record, *, at_once: bool = True) -> None:
     """Stores a new connection and starts its provisioning. `at_once`: the steps due now
     (instant provisioning) are taken in this write, before the record is stored: what a
-    timer due now would do in the same transaction, without writing and deleting it. The
-    first step that waits is a durable timer."""
+    timer due now would do in the same transaction, without writing and deleting it.
+    Otherwise (and for the first step that waits) a durable timer."""
     steps = provisioning_steps(ctx.settings.provisioning, ctx.settings.realistic_factor)
+    if at_once:
+        _advance(uow, ctx, rec, steps)
+    else:
+        uow.put(rec)
+        _schedule(uow, ctx, rec.id, steps)
+
+
+def _advance(uow: UnitOfWork, ctx: Context, rec: Record, steps: list[Any]) -> None:
+    """Takes the leading steps that are due (a delay of 0) on the record, stores it, and
+    schedules the first step that waits as a durable timer."""
     taken = 0
-    while at_once and taken < len(steps) and steps[taken][1] <= 0:
+    while taken < len(steps) and steps[taken][1] <= 0:
         _provision(rec, steps[taken][0], ctx)
         taken += 1
     uow.put(rec)
     if taken:
         member_changed(uow, rec.doc)
-    if taken < len(steps):
-        step, delay = steps[taken]
-        uow.schedule(
-            ctx.now() + delay, PROVISION, rec.id, {"step": step, "rest": steps[taken + 1 :]}
-        )
+    _schedule(uow, ctx, rec.id, steps[taken:])
+
+
+def _schedule(uow: UnitOfWork, ctx: Context, connection_id: str, steps: list[Any]) -> None:
+    """The first of `steps` (step, delay after the previous one) as a timer carrying the rest."""
+    if steps:
+        (step, delay), rest = steps[0], steps[1:]
+        uow.schedule(ctx.now() + delay, PROVISION, connection_id, {"step": step, "rest": rest})
 
 
 def _provision(rec: Record, step: str, ctx: Context) -> None:
@@ -227,19 +240,9 @@ def provision_step(
     rec = uow.get("connection", connection_id)
     if rec is None or rec.doc["connectionState"] in CONNECTION.gone:
         return
-    step, rest = payload["step"], list(payload.get("rest") or [])
-    while True:
-        _provision(rec, step, ctx)
-        # Steps due at once (instant provisioning) are taken now rather than through a
-        # timer each: the same states, one write instead of three.
-        if not rest or rest[0][1] > 0:
-            break
-        step = rest.pop(0)[0]
-    uow.put(rec)
-    member_changed(uow, rec.doc)
-    if rest:
-        nxt, delay = rest[0]
-        uow.schedule(ctx.now() + delay, PROVISION, connection_id, {"step": nxt, "rest": rest[1:]})
+    # The timer's own step is due now; those after it that are due at once (instant
+    # provisioning) are taken with it: the same states, one write instead of three.
+    _advance(uow, ctx, rec, [(payload["step"], 0.0), *(payload.get("rest") or [])])
 
 
 @route("POST", "/cross-connect/{connection_id}", write=True)

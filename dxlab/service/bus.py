@@ -123,9 +123,8 @@ class Bus:
         self.fire_timers(self.context(SYSTEM_ACCOUNT, "timer"))
 
     def fire_timers(self, ctx: Context) -> None:
-        """Fires the timers that are due. Looks in the store only when something may be
-        due: the earliest due time is remembered until the store is written to (the
-        store's write count) and for at most LOOK_EVERY seconds."""
+        """Fires the timers that are due; looks in the store only once the remembered
+        earliest due time has come (`_quiet_until`)."""
         now = ctx.now()
         writes = self.store.writes
         if now < self._quiet_until():

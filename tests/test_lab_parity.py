@@ -133,10 +133,13 @@ def sim_answers(lab: LabServer, account: str) -> dict[str, Any]:
     return answers_of(vifs, routes, verify, now)
 
 
-def assert_parity(lab: LabServer, dx: Any, account: str, what: str) -> None:
+def assert_parity(
+    lab: LabServer, dx: Any, account: str, what: str, seconds: float = CONVERGE_S
+) -> None:
+    """The lab's answers equal the sim's within `seconds` (bounded; the diff shown if not)."""
     import time
 
-    deadline = time.monotonic() + CONVERGE_S
+    deadline = time.monotonic() + seconds
     want = sim_answers(lab, account)
     got = lab_answers(lab, dx, account)
     while got != want and time.monotonic() < deadline:

@@ -26,7 +26,7 @@ import orjson
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.rawclient import Reply, Server, raw_request, run  # noqa: E402
+from bench.rawclient import Reply, Server, floor_server, raw_request, run  # noqa: E402
 
 LOCATIONS = ("EqDC2", "CSVA1")  # two us-east-1 locations of dxlab's catalog: 192 and 144 ports
 PER_LOCATION = 10  # limits.md: active connections per location per account
@@ -433,25 +433,7 @@ def main(argv: list[str] | None = None) -> int:
         tmp / "moto.log",
     )
     servers = (dx, moto)
-    floor = Server(
-        "floor",
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "bench.floor:app",
-            "--port",
-            "{port}",
-            "--http",
-            "httptools",
-            "--loop",
-            "uvloop",
-            "--log-level",
-            "warning",
-            "--no-access-log",
-        ],
-        tmp / "floor.log",
-    )
+    floor = floor_server(tmp)
     try:
         dx.start()
         moto.start()

@@ -33,7 +33,7 @@ from bench.api import (  # noqa: E402
     create_requests,
     describe_tag_requests,
 )
-from bench.rawclient import Server, raw_request, run  # noqa: E402
+from bench.rawclient import Server, floor_server, raw_request, run  # noqa: E402
 
 QUIET = "import logging; logging.getLogger('dxlab.api.calls').setLevel(logging.WARNING)"
 
@@ -146,17 +146,7 @@ def main(argv: list[str] | None = None) -> int:
     servers += [server(n, Path(p), tmp) for n, p in (o.split("=", 1) for o in args.other)]
     if args.call_log_off:
         servers.append(server("call-log-off", ROOT, tmp, quiet=True))
-    floor_argv = [sys.executable, "-m", "uvicorn", "bench.floor:app", "--port", "{port}"]
-    floor_argv += [
-        "--http",
-        "httptools",
-        "--loop",
-        "uvloop",
-        "--log-level",
-        "warning",
-        "--no-access-log",
-    ]
-    floor = Server("floor", floor_argv, tmp / "floor.log")
+    floor = floor_server(tmp)
     phases: dict[str, Callable[[], None]] = {
         "describe": lambda: describe_empty(servers, floor, args.rounds),
         "tags": lambda: describe_tags(servers, args.rounds),

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import subprocess
+import sys
 import time
 import urllib.request
 from collections.abc import Sequence
@@ -163,3 +164,11 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
+
+
+def floor_server(tmp: Path) -> Server:
+    """The floor: a bare uvicorn app answering a constant body (bench/floor.py), with the
+    HTTP protocol and event loop dxlab runs on (httptools, uvloop)."""
+    argv = [sys.executable, "-m", "uvicorn", "bench.floor:app", "--port", "{port}"]
+    argv += ["--http", "httptools", "--loop", "uvloop", "--log-level", "warning"]
+    return Server("floor", [*argv, "--no-access-log"], tmp / "floor.log")

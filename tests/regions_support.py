@@ -50,6 +50,24 @@ class TwoRegions:
         return next(r for r, v in self.vifs.items() if v == vif)
 
 
+def west_vif(gateways: Any, west: Any) -> tuple[str, str]:
+    """A private VIF on a new us-west-2 connection (`west`: a client of that Region) to a new
+    Direct Connect gateway made through `gateways` (a client of any Region: gateways are
+    global); returns the connection's id and the VIF's."""
+    gw = gateways.create_direct_connect_gateway(directConnectGatewayName="g", amazonSideAsn=64512)
+    conn = west.create_connection(location=LOCATIONS[WEST], bandwidth="1Gbps", connectionName="w")
+    vif = west.create_private_virtual_interface(
+        connectionId=conn["connectionId"],
+        newPrivateVirtualInterface={
+            "virtualInterfaceName": "w",
+            "vlan": 101,
+            "asn": 65000,
+            "directConnectGatewayId": gw["directConnectGateway"]["directConnectGatewayId"],
+        },
+    )
+    return conn["connectionId"], vif["virtualInterfaceId"]
+
+
 def _vpc(client: Any, region: str, vgw_asn: int) -> tuple[str, str, str]:
     """A VPC reachable over Direct Connect in `region`: (VPC id, VGW id, instance address)."""
     cidr, subnet_cidr = VPC_CIDRS[region]

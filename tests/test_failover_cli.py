@@ -11,6 +11,7 @@ from typing import Any
 
 from tests.conftest import ServerProcess
 from tests.failover_support import clock_server, vif_states  # noqa: F401
+from tests.regions_support import west_vif
 from tests.scenario import maximum
 from tests.test_loa import cli_env
 
@@ -103,17 +104,7 @@ def test_a_failover_test_of_another_regions_vif_from_the_cli(
     """A VIF is asked for through its own Region's endpoint: `--region` names it, and
     without it the default Region's endpoint does not know the VIF (one readable line)."""
     west = server.client(account, region="us-west-2")
-    gw = west.create_direct_connect_gateway(directConnectGatewayName="g", amazonSideAsn=64512)
-    conn = west.create_connection(location="EqSe2-EQ", bandwidth="1Gbps", connectionName="w")
-    vif_id = west.create_private_virtual_interface(
-        connectionId=conn["connectionId"],
-        newPrivateVirtualInterface={
-            "virtualInterfaceName": "w",
-            "vlan": 101,
-            "asn": 65000,
-            "directConnectGatewayId": gw["directConnectGateway"]["directConnectGatewayId"],
-        },
-    )["virtualInterfaceId"]
+    _, vif_id = west_vif(west, west)
     refused = dxlab(server, account, "test", "start", vif_id)
     assert refused.returncode == 1 and f"{vif_id} does not exist" in refused.stdout, refused
     out = ok(server, account, "test", "start", vif_id, "--region", "us-west-2", "--minutes", "5")

@@ -24,6 +24,7 @@ from tests.regions_support import (
     WEST,
     analysis_back,
     two_regions,
+    west_vif,
 )
 
 NEW_REGIONS = ("eu-central-1", "ap-northeast-1", "sa-east-1")
@@ -171,17 +172,7 @@ def test_a_vif_is_found_by_id_in_its_own_region_only(server: Any, account: str) 
     id as for a missing one (as DescribeConnections does for the connection, and as the
     Region's VIF list already did), and changes nothing."""
     east, west = server.client(account), server.client(account, region="us-west-2")
-    gw = east.create_direct_connect_gateway(directConnectGatewayName="g", amazonSideAsn=64512)
-    conn = west.create_connection(location="EqSe2-EQ", bandwidth="1Gbps", connectionName="w")
-    vif_id = west.create_private_virtual_interface(
-        connectionId=conn["connectionId"],
-        newPrivateVirtualInterface={
-            "virtualInterfaceName": "w",
-            "vlan": 101,
-            "asn": 65000,
-            "directConnectGatewayId": gw["directConnectGateway"]["directConnectGatewayId"],
-        },
-    )["virtualInterfaceId"]
+    conn_id, vif_id = west_vif(east, west)
     missing = f"The virtual interface {vif_id} does not exist."
     for call, kwargs in (
         (east.describe_virtual_interfaces, {}),
@@ -196,10 +187,10 @@ def test_a_vif_is_found_by_id_in_its_own_region_only(server: Any, account: str) 
             missing,
         ), call
     # Nor is its connection, nor its failover test in this Region's history.
-    assert error_of(east.describe_virtual_interfaces, connectionId=conn["connectionId"]) == (
+    assert error_of(east.describe_virtual_interfaces, connectionId=conn_id) == (
         "DirectConnectClientException",
         400,
-        f"Could not find Connection with ID {conn['connectionId']}",
+        f"Could not find Connection with ID {conn_id}",
     )
     west.start_bgp_failover_test(virtualInterfaceId=vif_id, testDurationInMinutes=5)
     assert east.list_virtual_interface_test_history()["virtualInterfaceTestHistory"] == []

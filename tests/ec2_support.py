@@ -8,7 +8,7 @@ import boto3
 
 from tests.aws_errors import error_of
 
-__all__ = ["ec2", "error_of", "vpc_with_subnet"]
+__all__ = ["ec2", "error_of", "main_route_table", "vpc_with_subnet"]
 
 
 def ec2(server: Any, account: str, region: str = "us-east-1") -> Any:
@@ -18,6 +18,15 @@ def ec2(server: Any, account: str, region: str = "us-east-1") -> Any:
         region_name=region,
         aws_access_key_id=account,  # a 12-digit key id selects the account
         aws_secret_access_key="dxlab-test-secret",
+    )
+
+
+def main_route_table(client: Any, vpc: str) -> str:
+    """The route table of a VPC made by CreateVpc (its main one, the only one it has)."""
+    return str(
+        client.describe_route_tables(Filters=[{"Name": "vpc-id", "Values": [vpc]}])["RouteTables"][
+            0
+        ]["RouteTableId"]
     )
 
 
@@ -55,9 +64,7 @@ def ec2_walk_through(
         "VpnGatewayId"
     ]
     client.attach_vpn_gateway(VpcId=vpc, VpnGatewayId=vgw)
-    rtb = client.describe_route_tables(Filters=[{"Name": "vpc-id", "Values": [vpc]}])[
-        "RouteTables"
-    ][0]["RouteTableId"]
+    rtb = main_route_table(client, vpc)
     client.enable_vgw_route_propagation(RouteTableId=rtb, GatewayId=vgw)
     sg = client.create_security_group(
         GroupName="ping", Description="ICMP from the data centers", VpcId=vpc

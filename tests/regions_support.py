@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from dxlab.cli.client import ext
-from tests.ec2_support import ec2, vpc_with_subnet
+from tests.ec2_support import ec2, main_route_table, vpc_with_subnet
 
 EAST, WEST = "us-east-1", "us-west-2"
 LOCATIONS = {EAST: "EqDC2", WEST: "EqSe2-EQ"}
@@ -76,9 +76,7 @@ def _vpc(client: Any, region: str, vgw_asn: int) -> tuple[str, str, str]:
         "VpnGatewayId"
     ]
     client.attach_vpn_gateway(VpcId=vpc, VpnGatewayId=vgw)
-    table = client.describe_route_tables(Filters=[{"Name": "vpc-id", "Values": [vpc]}])[
-        "RouteTables"
-    ][0]["RouteTableId"]
+    table = main_route_table(client, vpc)
     client.enable_vgw_route_propagation(RouteTableId=table, GatewayId=vgw)
     group = client.create_security_group(
         GroupName="ping", Description="ICMP from the data center", VpcId=vpc

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.ec2_support import ec2, error_of, vpc_with_subnet
+from tests.ec2_support import ec2, error_of, main_route_table, vpc_with_subnet
 from tests.vif_support import connection, dx_gateway, refused
 
 
@@ -28,9 +28,7 @@ def test_step_3_with_an_ec2_virtual_private_gateway(server: Any, dx: Any, accoun
         gatewayId=vgw,
     )
     client.attach_vpn_gateway(VpcId=vpc, VpnGatewayId=vgw)
-    rtb = client.describe_route_tables(Filters=[{"Name": "vpc-id", "Values": [vpc]}])[
-        "RouteTables"
-    ][0]["RouteTableId"]
+    rtb = main_route_table(client, vpc)
     client.enable_vgw_route_propagation(RouteTableId=rtb, GatewayId=vgw)
     # A private VIF straight to the VGW: its session uses the VGW's own ASN.
     direct = dx.create_private_virtual_interface(

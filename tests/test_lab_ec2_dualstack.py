@@ -26,7 +26,7 @@ from dxlab.cli.client import ext
 from dxlab.service.context import Context
 from dxlab.service.customer.verify import verify_route
 from dxlab.store import open_store
-from tests.ec2_support import ec2
+from tests.ec2_support import ec2, main_route_table
 from tests.lab_support import LabServer, running_lab
 from tests.vif_support import connection
 
@@ -88,9 +88,7 @@ def walk(lab_server: LabServer) -> dict[str, Any]:
         "VpnGatewayId"
     ]
     client.attach_vpn_gateway(VpcId=vpc["VpcId"], VpnGatewayId=vgw)
-    rtb = client.describe_route_tables(Filters=[{"Name": "vpc-id", "Values": [vpc["VpcId"]]}])[
-        "RouteTables"
-    ][0]["RouteTableId"]
+    rtb = main_route_table(client, vpc["VpcId"])
     client.enable_vgw_route_propagation(RouteTableId=rtb, GatewayId=vgw)
     sg = client.create_security_group(
         GroupName="ping", Description="ICMP and ICMPv6 from the data center", VpcId=vpc["VpcId"]

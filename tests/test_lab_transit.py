@@ -18,7 +18,7 @@ import yaml
 
 from dxlab.cli.client import ext
 from dxlab.routing.transit import transit_gateway_address
-from tests.ec2_support import ec2, vpc_with_subnet
+from tests.ec2_support import ec2, main_route_table, vpc_with_subnet
 from tests.lab_support import LabServer, running_lab, wait_for
 from tests.test_lab_parity import assert_parity
 
@@ -44,9 +44,7 @@ def vpc_with_instance(client: Any, cidr: str, tgw: str) -> str:
     client.create_transit_gateway_vpc_attachment(
         TransitGatewayId=tgw, VpcId=vpc, SubnetIds=[subnet]
     )
-    rtb = client.describe_route_tables(Filters=[{"Name": "vpc-id", "Values": [vpc]}])[
-        "RouteTables"
-    ][0]["RouteTableId"]
+    rtb = main_route_table(client, vpc)
     for _, prefix in SITES:
         client.create_route(RouteTableId=rtb, DestinationCidrBlock=prefix, TransitGatewayId=tgw)
     sg = client.create_security_group(

@@ -111,7 +111,8 @@ def create(servers: list[Server], rounds: int) -> None:
     tally: Tally = {}
     for r in range(rounds):
         for s in servers:
-            accounts = [f"5{r:05d}{a:06d}" for a in range(ACCOUNTS_PER_ROUND)]  # 12 digits, any round
+            # 12 digits in any round
+            accounts = [f"5{r:05d}{a:06d}" for a in range(ACCOUNTS_PER_ROUND)]
             timed(s, create_requests(s.port, accounts, f"r{r}"), 1, tally)
             for account in accounts:  # the ports are free again for the next round (untimed)
                 listed = run(

@@ -34,13 +34,13 @@ def uvicorn_config(
 
 
 def _http_protocol() -> Any:
-    """httptools with AWS error bodies for unparsable requests (dxlab.web.http), when
-    httptools is installed; uvicorn's choice otherwise."""
+    """dxlab's HTTP protocol (dxlab.web.http) when httptools is installed; uvicorn's
+    choice otherwise."""
     try:
-        from dxlab.web.http import AwsErrorHttpToolsProtocol
+        from dxlab.web.http import DxlabHttpProtocol
     except ImportError:
         return "auto"
-    return AwsErrorHttpToolsProtocol
+    return DxlabHttpProtocol
 
 
 def serve(dx: Dxlab, host: str, port: int) -> None:

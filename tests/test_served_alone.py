@@ -15,8 +15,9 @@ from uvicorn.server import ServerState
 
 from dxlab.bootstrap import bootstrap
 from dxlab.service.context import Settings
-from dxlab.web.http import AwsErrorHttpToolsProtocol
+from dxlab.web.http import DxlabHttpProtocol
 from dxlab.web.responses import Request
+from tests.http_support import Recorded
 
 DESCRIBE = (
     b"POST / HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/x-amz-json-1.1\r\n"
@@ -26,33 +27,6 @@ DESCRIBE = (
     b"directconnect/aws4_request, SignedHeaders=host;x-amz-date;x-amz-target,"
     b" Signature=" + b"0" * 64 + b"\r\n"
 )
-
-
-class Recorded(asyncio.Transport):
-    def __init__(self) -> None:
-        super().__init__()
-        self.writes: list[bytes] = []
-        self.closed = False
-
-    def write(self, data: bytes | bytearray | memoryview) -> None:
-        self.writes.append(bytes(data))
-
-    def close(self) -> None:
-        self.closed = True
-
-    def is_closing(self) -> bool:
-        return self.closed
-
-    def get_extra_info(self, name: str, default: Any = None) -> Any:
-        return {"peername": ("127.0.0.1", 50000), "sockname": ("127.0.0.1", 4566)}.get(
-            name, default
-        )
-
-    def pause_reading(self) -> None:
-        pass
-
-    def resume_reading(self) -> None:
-        pass
 
 
 @pytest.fixture
@@ -80,8 +54,8 @@ def test_the_app_is_told_whether_a_request_is_served_alone(app: Any) -> None:
         state = ServerState()
         request = DESCRIBE + b"content-length: 2\r\n\r\n{}"
 
-        def connect() -> AwsErrorHttpToolsProtocol:
-            protocol = AwsErrorHttpToolsProtocol(config, state, {}, loop)
+        def connect() -> DxlabHttpProtocol:
+            protocol = DxlabHttpProtocol(config, state, {}, loop)
             transports.append(Recorded())
             protocol.connection_made(transports[-1])
             return protocol

@@ -10,8 +10,8 @@ from typing import Any
 Scope = dict[str, Any]
 # The scope member in which dxlab's HTTP protocol (web/http.py) says what the server is
 # serving now: uvicorn's server state, whose live sets `connections` (open client
-# connections) and `tasks` (requests read and not yet answered, this one's included)
-# `Request.alone` reads.
+# connections) and `tasks` (the requests that had to wait, finished in tasks; one
+# connection has one request in flight at a time) `Request.alone` reads.
 SERVING = "dxlab.serving"
 Receive = Callable[[], Awaitable[dict[str, Any]]]
 Send = Callable[[dict[str, Any]], Awaitable[None]]

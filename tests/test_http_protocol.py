@@ -1,0 +1,359 @@
+"""dxlab's HTTP/1.1 protocol (web/http.py). Over a real socket to a real server: what
+clients rely on beyond one request and its answer (keep-alive, pipelining, HTTP/1.0,
+Connection: close, Expect: 100-continue, HEAD, a chunked body). Driven directly, with a
+transport that records: what no client shows (the idle timeout, an answer that waits in
+a task, an app that fails, a cancelled task)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import socket
+from typing import Any
+
+import orjson
+import pytest
+from uvicorn.config import Config
+from uvicorn.server import ServerState
+
+from dxlab.web.http import DxlabHttpProtocol
+from tests.http_support import Recorded
+from tests.wire import json_headers, signed_headers
+
+
+def _request(
+    endpoint: str, op: str, params: dict[str, Any], account: str, **extra: str
+) -> tuple[str, bytes, dict[str, str]]:
+    body = orjson.dumps(params)
+    headers = signed_headers(endpoint + "/", body, json_headers(op), account=account)
+    return "POST / HTTP/1.1", body, {**headers, **extra}
+
+
+def _raw(line: str, body: bytes, headers: dict[str, str]) -> bytes:
+    head = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
+    return f"{line}\r\n{head}\r\n".encode() + body
+
+
+def _connect(endpoint: str) -> socket.socket:
+    host, port = endpoint.removeprefix("http://").split(":")
+    return socket.create_connection((host, int(port)), timeout=10)
+
+
+class Reader:
+    """Reads answers off a socket as an HTTP/1.1 client would (Content-Length bodies)."""
+
+    def __init__(self, sock: socket.socket) -> None:
+        self.sock = sock
+        self.buffer = b""
+
+    def _fill(self) -> bool:
+        data = self.sock.recv(65536)
+        self.buffer += data
+        return bool(data)
+
+    def answer(self, head_only: bool = False) -> tuple[int, dict[str, str], bytes]:
+        while b"\r\n\r\n" not in self.buffer:
+            assert self._fill(), f"connection closed; read {self.buffer!r}"
+        head, self.buffer = self.buffer.split(b"\r\n\r\n", 1)
+        status_line, *lines = head.decode("latin-1").split("\r\n")
+        headers = {k.strip().lower(): v.strip() for k, v in (x.split(":", 1) for x in lines)}
+        length = 0 if head_only else int(headers.get("content-length", "0"))
+        while len(self.buffer) < length:
+            assert self._fill()
+        body, self.buffer = self.buffer[:length], self.buffer[length:]
+        return int(status_line.split()[1]), headers, body
+
+    def closed(self) -> bool:
+        """True when the server closes the connection (nothing more comes)."""
+        return self.buffer == b"" and not self._fill()
+
+
+def test_pipelined_requests_are_answered_in_order(server: Any, account: str) -> None:
+    """Three requests in one write: each is acted on and answered in turn (the describe
+    sees the first order and not the third)."""
+    order = {"location": "EqDC2", "bandwidth": "1Gbps"}
+    requests = [
+        _request(
+            server.endpoint, "CreateConnection", {**order, "connectionName": "first"}, account
+        ),
+        _request(server.endpoint, "DescribeConnections", {}, account),
+        _request(
+            server.endpoint, "CreateConnection", {**order, "connectionName": "third"}, account
+        ),
+    ]
+    with _connect(server.endpoint) as sock:
+        sock.sendall(b"".join(_raw(*r) for r in requests))
+        reader = Reader(sock)
+        answers = [reader.answer() for _ in requests]
+    assert [status for status, _, _ in answers] == [200, 200, 200]
+    assert orjson.loads(answers[0][2])["connectionName"] == "first"
+    listed = orjson.loads(answers[1][2])["connections"]
+    assert [c["connectionName"] for c in listed] == ["first"]
+    assert orjson.loads(answers[2][2])["connectionName"] == "third"
+    ids = {a[1]["x-amzn-requestid"] for a in answers}
+    assert len(ids) == 3  # each answer its own request id
+
+
+def test_one_connection_carries_request_after_request(server: Any, account: str) -> None:
+    with _connect(server.endpoint) as sock:
+        reader = Reader(sock)
+        for _ in range(20):
+            sock.sendall(_raw(*_request(server.endpoint, "DescribeConnections", {}, account)))
+            status, headers, body = reader.answer()
+            assert status == 200 and orjson.loads(body) == {"connections": []}
+            assert "connection" not in headers  # kept alive
+
+
+@pytest.mark.parametrize("how", ["HTTP/1.0", "Connection: close"])
+def test_the_connection_is_closed_after_the_answer_when_asked(
+    server: Any, account: str, how: str
+) -> None:
+    line, body, headers = _request(server.endpoint, "DescribeConnections", {}, account)
+    if how == "HTTP/1.0":
+        line = "POST / HTTP/1.0"
+    else:
+        headers["Connection"] = "close"
+    second = _raw(*_request(server.endpoint, "DescribeConnections", {}, account))
+    with _connect(server.endpoint) as sock:
+        sock.sendall(_raw(line, body, headers) + second)  # the second is never answered
+        reader = Reader(sock)
+        status, answer_headers, _ = reader.answer()
+        assert status == 200
+        assert answer_headers["connection"] == "close"
+        assert reader.closed()
+
+
+def test_expect_100_continue(server: Any, account: str) -> None:
+    """A client that waits for 100 Continue before it sends the body (curl does for large
+    bodies) gets it at once, then the answer."""
+    line, body, headers = _request(
+        server.endpoint, "DescribeConnections", {}, account, Expect="100-continue"
+    )
+    with _connect(server.endpoint) as sock:
+        sock.sendall(_raw(line, b"", headers))
+        assert sock.recv(65536) == b"HTTP/1.1 100 Continue\r\n\r\n"
+        sock.sendall(body)
+        status, _, answer = Reader(sock).answer()
+    assert status == 200 and orjson.loads(answer) == {"connections": []}
+
+
+def test_head_is_answered_with_the_head_only(server: Any, account: str) -> None:
+    with _connect(server.endpoint) as sock:
+        sock.sendall(b"HEAD / HTTP/1.1\r\nHost: dxlab\r\n\r\n")
+        reader = Reader(sock)
+        status, headers, _ = reader.answer(head_only=True)
+        assert status == 200 and int(headers["content-length"]) > 0
+        # No body followed: the next answer on the connection starts where the head ended.
+        sock.sendall(_raw(*_request(server.endpoint, "DescribeConnections", {}, account)))
+        status, _, body = reader.answer()
+    assert status == 200 and orjson.loads(body) == {"connections": []}
+
+
+def test_a_chunked_body_is_read_whole(server: Any, account: str) -> None:
+    line, body, headers = _request(
+        server.endpoint,
+        "CreateConnection",
+        {"location": "EqDC2", "bandwidth": "1Gbps", "connectionName": "chunked"},
+        account,
+    )
+    headers = {k: v for k, v in headers.items() if k.lower() != "content-length"}
+    headers["Transfer-Encoding"] = "chunked"
+    half = len(body) // 2
+    chunked = b"".join(b"%x\r\n%s\r\n" % (len(p), p) for p in (body[:half], body[half:]))
+    with _connect(server.endpoint) as sock:
+        sock.sendall(_raw(line, chunked + b"0\r\n\r\n", headers))
+        status, _, answer = Reader(sock).answer()
+    assert status == 200 and orjson.loads(answer)["connectionName"] == "chunked"
+
+
+# -- driven directly ------------------------------------------------------------------------
+
+GET = b"GET /x HTTP/1.1\r\nhost: dxlab\r\n\r\n"
+
+
+def _drive(app: Any, steps: Any, *, keep_alive: float = 30.0) -> tuple[Recorded, ServerState]:
+    """Runs `steps(protocol, state)` (a coroutine function) against one connection."""
+    transport, state = Recorded(), ServerState()
+
+    async def main() -> None:
+        config = Config(
+            app,
+            lifespan="off",
+            access_log=False,
+            log_level="warning",
+            timeout_keep_alive=keep_alive,
+        )
+        protocol = DxlabHttpProtocol(config, state, {}, asyncio.get_running_loop())
+        protocol.connection_made(transport)
+        await steps(protocol, state)
+
+    asyncio.run(main())
+    return transport, state
+
+
+async def _answer(send: Any, body: bytes = b"ok") -> None:
+    headers = [(b"content-length", str(len(body)).encode())]
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+def test_an_answer_that_waits_goes_on_in_a_task() -> None:
+    """The app runs at once; when it waits (a batched write), a task finishes it, and
+    the requests read meanwhile on the connection wait their turn."""
+    gate: list[asyncio.Future[None]] = []
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        await receive()
+        if scope["path"] == "/wait":
+            gate.append(asyncio.get_running_loop().create_future())
+            await gate[0]
+        await _answer(send, scope["path"].encode())
+
+    async def steps(protocol: DxlabHttpProtocol, state: ServerState) -> None:
+        protocol.data_received(GET.replace(b"/x", b"/wait") + GET)
+        assert len(state.tasks) == 1 and protocol.transport.writes == []  # type: ignore[union-attr]
+        gate[0].set_result(None)
+        for _ in range(10):
+            await asyncio.sleep(0)
+        assert not state.tasks
+
+    transport, _ = _drive(app, steps)
+    written = b"".join(transport.writes)
+    assert written.index(b"\r\n\r\n/wait") < written.index(b"\r\n\r\n/x")
+    assert not transport.closed
+
+
+def test_an_answer_with_nothing_to_wait_for_needs_no_task() -> None:
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        await receive()
+        await _answer(send)
+
+    async def steps(protocol: DxlabHttpProtocol, state: ServerState) -> None:
+        protocol.data_received(GET)
+        assert not state.tasks  # answered before data_received returned
+        assert protocol.transport.writes  # type: ignore[union-attr]
+
+    _drive(app, steps)
+
+
+@pytest.mark.parametrize("waits", [False, True])
+def test_an_app_that_fails_gets_an_aws_500_and_the_connection_closed(
+    waits: bool, caplog: pytest.LogCaptureFixture
+) -> None:
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        if waits:
+            await asyncio.sleep(0.001)
+        raise RuntimeError("boom")
+
+    async def steps(protocol: DxlabHttpProtocol, state: ServerState) -> None:
+        protocol.data_received(GET)
+        await asyncio.sleep(0.05)
+
+    with caplog.at_level(logging.ERROR, logger="dxlab.web.http"):
+        transport, _ = _drive(app, steps)
+    written = b"".join(transport.writes)
+    assert written.startswith(b"HTTP/1.1 500 Internal Server Error\r\n")
+    assert b'"__type":"DirectConnectServerException"' in written
+    assert transport.closed
+    assert "the app failed" in caplog.text
+
+
+def test_a_cancelled_task_is_cancelled_in_the_app() -> None:
+    """A task that finishes an answer passes cancellation (uvicorn's forced shutdown) on
+    to the app, where it waits."""
+    seen: list[str] = []
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        try:
+            await asyncio.get_running_loop().create_future()
+        except asyncio.CancelledError:
+            seen.append("cancelled")
+            raise
+
+    async def steps(protocol: DxlabHttpProtocol, state: ServerState) -> None:
+        protocol.data_received(GET)
+        [task] = state.tasks
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+
+    _drive(app, steps)
+    assert seen == ["cancelled"]
+
+
+def test_an_idle_connection_is_closed_after_the_keep_alive_timeout() -> None:
+    """Idle is counted from the last answer: a connection answering stays open."""
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        await receive()
+        await asyncio.sleep(0.15)  # longer than the timeout: still answering
+        await _answer(send)
+
+    async def steps(protocol: DxlabHttpProtocol, state: ServerState) -> None:
+        transport = protocol.transport
+        assert isinstance(transport, Recorded)
+        protocol.data_received(GET)
+        await asyncio.sleep(0.2)
+        assert transport.writes and not transport.closed  # answered, not cut off
+        await asyncio.sleep(0.25)
+        assert transport.closed  # then idle for longer than the timeout
+
+    _drive(app, steps, keep_alive=0.1)
+
+
+def test_reading_pauses_while_too_many_requests_wait() -> None:
+    gate: list[asyncio.Future[None]] = []
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        await receive()
+        if not gate:
+            gate.append(asyncio.get_running_loop().create_future())
+            await gate[0]
+        await _answer(send)
+
+    async def steps(protocol: DxlabHttpProtocol, state: ServerState) -> None:
+        transport = protocol.transport
+        assert isinstance(transport, Recorded)
+        protocol.data_received(GET * 20)
+        assert not transport.reading
+        gate[0].set_result(None)
+        for _ in range(100):
+            await asyncio.sleep(0)
+        assert transport.reading
+        assert b"".join(transport.writes).count(b"HTTP/1.1 200 OK") == 20
+
+    _drive(app, steps)
+
+
+def test_an_app_that_yields_the_loop_once_goes_on_in_a_task() -> None:
+    """asyncio.sleep(0) yields no future: the task's first step resumes the app."""
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        await receive()
+        await asyncio.sleep(0)
+        await _answer(send)
+
+    async def steps(protocol: DxlabHttpProtocol, state: ServerState) -> None:
+        protocol.data_received(GET)
+        assert len(state.tasks) == 1
+        for _ in range(5):
+            await asyncio.sleep(0)
+        assert not state.tasks
+
+    transport, _ = _drive(app, steps)
+    assert b"".join(transport.writes).startswith(b"HTTP/1.1 200 OK\r\n")
+
+
+def test_a_request_asking_for_an_upgrade_is_answered_once_then_the_connection_ends(
+    server: Any, account: str
+) -> None:
+    """curl --http2 asks for h2c this way: it gets its answer over HTTP/1.1, and no other."""
+    with _connect(server.endpoint) as sock:
+        sock.sendall(
+            b"GET / HTTP/1.1\r\nHost: dxlab\r\nConnection: Upgrade, HTTP2-Settings\r\n"
+            b"Upgrade: h2c\r\nHTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA\r\n\r\n"
+        )
+        reader = Reader(sock)
+        status, _, _ = reader.answer()
+        assert status == 200
+        assert reader.closed()

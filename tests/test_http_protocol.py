@@ -258,9 +258,9 @@ def test_an_app_that_fails_gets_an_aws_500_and_the_connection_closed(
     assert "the app failed" in caplog.text
 
 
-def test_a_cancelled_task_is_cancelled_in_the_app() -> None:
+def test_a_cancelled_task_is_cancelled_in_the_app_and_its_request_answered() -> None:
     """A task that finishes an answer passes cancellation (uvicorn's forced shutdown) on
-    to the app, where it waits."""
+    to the app, where it waits; the client gets a 500, not a connection left hanging."""
     seen: list[str] = []
 
     async def app(scope: Any, receive: Any, send: Any) -> None:
@@ -276,9 +276,168 @@ def test_a_cancelled_task_is_cancelled_in_the_app() -> None:
         task.cancel()
         with pytest.raises(asyncio.CancelledError):
             await task
+        assert not protocol.queue
+
+    transport, _ = _drive(app, steps)
+    assert seen == ["cancelled"]
+    assert b"".join(transport.writes).startswith(b"HTTP/1.1 500 Internal Server Error\r\n")
+    assert transport.closed
+
+
+def _gated(paths: list[str]) -> tuple[Any, list[asyncio.Future[None]]]:
+    """An app that records the paths it serves and holds /wait until the gate opens."""
+    gate: list[asyncio.Future[None]] = []
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        await receive()
+        paths.append(scope["path"])
+        if scope["path"] == "/wait":
+            gate.append(asyncio.get_running_loop().create_future())
+            await gate[0]
+        await _answer(send, scope["path"].encode())
+
+    return app, gate
+
+
+async def _turns(n: int = 20) -> None:
+    for _ in range(n):
+        await asyncio.sleep(0)
+
+
+WAIT = GET.replace(b"/x", b"/wait")
+
+
+def test_a_closing_request_that_waits_is_answered_and_what_follows_dropped() -> None:
+    """Bytes after a request that closes the connection are not bad HTTP (as uvicorn
+    reads them): the waiting request gets its answer, and the next is not acted on."""
+    paths: list[str] = []
+    app, gate = _gated(paths)
+
+    async def steps(protocol: DxlabHttpProtocol, state: ServerState) -> None:
+        protocol.data_received(WAIT.replace(b"\r\n\r\n", b"\r\nconnection: close\r\n\r\n") + GET)
+        gate[0].set_result(None)
+        await _turns()
+
+    transport, _ = _drive(app, steps)
+    written = b"".join(transport.writes)
+    assert written.count(b"HTTP/1.1 ") == 1 and written.startswith(b"HTTP/1.1 200 OK\r\n")
+    assert b"connection: close\r\n" in written and transport.closed
+    assert paths == ["/wait"]
+
+
+def test_bad_http_after_a_waiting_request_is_refused_after_its_answer() -> None:
+    paths: list[str] = []
+    app, gate = _gated(paths)
+
+    async def steps(protocol: DxlabHttpProtocol, state: ServerState) -> None:
+        protocol.data_received(WAIT + b"GARBAGE\r\n\r\n")
+        assert not protocol.transport.writes  # type: ignore[union-attr]
+        gate[0].set_result(None)
+        await _turns()
+
+    transport, _ = _drive(app, steps)
+    written = b"".join(transport.writes)
+    assert written.startswith(b"HTTP/1.1 200 OK\r\n")
+    assert written.index(b"\r\n\r\n/wait") < written.index(b"HTTP/1.1 400 Bad Request")
+    assert b"SerializationException" in written and transport.closed
+
+
+def test_100_continue_comes_after_the_answers_owed_before_it() -> None:
+    paths: list[str] = []
+    app, gate = _gated(paths)
+    expecting = (
+        b"POST /y HTTP/1.1\r\nhost: dxlab\r\ncontent-length: 2\r\nexpect: 100-continue\r\n\r\n"
+    )
+
+    async def steps(protocol: DxlabHttpProtocol, state: ServerState) -> None:
+        transport = protocol.transport
+        assert isinstance(transport, Recorded)
+        protocol.data_received(WAIT + expecting)
+        assert transport.writes == []  # the 100 is not written ahead of /wait's answer
+        gate[0].set_result(None)
+        await _turns()
+        protocol.data_received(b"{}")
+        await _turns()
+
+    transport, _ = _drive(app, steps)
+    written = b"".join(transport.writes)
+    first = written.index(b"\r\n\r\n/wait")
+    assert first < written.index(b"HTTP/1.1 100 Continue\r\n\r\n") < written.index(b"/y")
+    assert paths == ["/wait", "/y"]
+
+
+def test_a_request_queued_for_a_client_that_went_away_is_not_acted_on() -> None:
+    paths: list[str] = []
+    app, gate = _gated(paths)
+
+    async def steps(protocol: DxlabHttpProtocol, state: ServerState) -> None:
+        protocol.data_received(WAIT + GET)
+        protocol.connection_lost(None)
+        gate[0].set_result(None)
+        await _turns()
 
     _drive(app, steps)
-    assert seen == ["cancelled"]
+    assert paths == ["/wait"]
+
+
+def test_no_request_is_started_while_the_client_does_not_read_its_answers() -> None:
+    """Write back-pressure (uvicorn's flow control): while the transport says its buffer
+    is full, requests wait and reading is paused."""
+    paths: list[str] = []
+    app, _ = _gated(paths)
+
+    async def steps(protocol: DxlabHttpProtocol, state: ServerState) -> None:
+        transport = protocol.transport
+        assert isinstance(transport, Recorded)
+        protocol.pause_writing()
+        assert not transport.reading
+        protocol.data_received(GET * 3)
+        await _turns()
+        assert paths == [] and transport.writes == []
+        protocol.resume_writing()
+        await _turns()
+        assert transport.reading and paths == ["/x"] * 3
+
+    transport, _ = _drive(app, steps)
+    assert b"".join(transport.writes).count(b"HTTP/1.1 200 OK") == 3
+
+
+def test_graceful_shutdown_answers_what_is_owed_saying_the_connection_closes() -> None:
+    paths: list[str] = []
+    app, gate = _gated(paths)
+
+    async def steps(protocol: DxlabHttpProtocol, state: ServerState) -> None:
+        transport = protocol.transport
+        assert isinstance(transport, Recorded)
+        protocol.data_received(WAIT)
+        protocol.shutdown()
+        assert not transport.closed
+        gate[0].set_result(None)
+        await _turns()
+
+    transport, _ = _drive(app, steps)
+    written = b"".join(transport.writes)
+    assert written.startswith(b"HTTP/1.1 200 OK\r\n") and b"connection: close\r\n" in written
+    assert transport.closed
+
+
+def test_graceful_shutdown_finishes_a_request_being_read() -> None:
+    paths: list[str] = []
+    app, _ = _gated(paths)
+    head = b"POST /y HTTP/1.1\r\nhost: dxlab\r\ncontent-length: 2\r\n\r\n"
+
+    async def steps(protocol: DxlabHttpProtocol, state: ServerState) -> None:
+        transport = protocol.transport
+        assert isinstance(transport, Recorded)
+        protocol.data_received(head)
+        protocol.shutdown()
+        assert not transport.closed  # its body is still coming
+        protocol.data_received(b"{}")
+        await _turns()
+
+    transport, _ = _drive(app, steps)
+    written = b"".join(transport.writes)
+    assert paths == ["/y"] and b"connection: close\r\n" in written and transport.closed
 
 
 def test_an_idle_connection_is_closed_after_the_keep_alive_timeout() -> None:
@@ -357,3 +516,37 @@ def test_a_request_asking_for_an_upgrade_is_answered_once_then_the_connection_en
         status, _, _ = reader.answer()
         assert status == 200
         assert reader.closed()
+
+
+def test_a_refused_body_is_read_to_its_end_and_the_413_reaches_a_client_still_sending(
+    server: Any, account: str
+) -> None:
+    """A client that writes its whole body before it reads (as Node's http does) gets the
+    413, not a reset, and the connection goes on."""
+    line, _, headers = _request(server.endpoint, "DescribeConnections", {}, account)
+    body = b"{" + b" " * (2 * 1024 * 1024) + b"}"
+    headers = {k: v for k, v in headers.items() if k.lower() != "content-length"}
+    headers["Content-Length"] = str(len(body))
+    with _connect(server.endpoint) as sock:
+        sock.sendall(_raw(line, body, headers))
+        reader = Reader(sock)
+        status, _, answer = reader.answer()
+        assert status == 413 and b"RequestEntityTooLargeException" in answer
+        sock.sendall(_raw(*_request(server.endpoint, "DescribeConnections", {}, account)))
+        status, _, answer = reader.answer()
+    assert status == 200 and orjson.loads(answer) == {"connections": []}
+
+
+def test_a_large_answer_is_written_whole() -> None:
+    big = b"x" * (3 * 1024 * 1024)
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        await receive()
+        await _answer(send, big)
+
+    async def steps(protocol: DxlabHttpProtocol, state: ServerState) -> None:
+        protocol.data_received(GET)
+
+    transport, _ = _drive(app, steps)
+    head, body = b"".join(transport.writes).split(b"\r\n\r\n", 1)
+    assert b"content-length: %d" % len(big) in head and body == big

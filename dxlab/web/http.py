@@ -14,9 +14,16 @@ answer in one message (no streaming, no WebSocket), keep-alive and pipelining.
   need no task. One that waits (a batched write, the lab) goes on in a task from there.
 - A request it cannot parse (a NUL byte in a header such as X-Amz-Target, a malformed
   length) is refused with an AWS error body and x-amzn-RequestId, like every other refusal.
-- A body over MAX_BODY is not read: the app is run as soon as it is known (the declared
-  length, or a chunked body once it passes the limit) and refuses it (413), and the
-  connection is closed.
+- A body over MAX_BODY is not kept: the app is run as soon as it is known (the declared
+  length, or a chunked body once it passes the limit) and refuses it (413). The rest of
+  the body is read and dropped (up to MAX_DISCARD), so that a client still sending reads
+  the 413 and not a reset, and the connection stays open, as with uvicorn.
+- What uvicorn's protocol guards against is kept: pipelined answers in order, reading
+  paused while the client does not read its answers (`pause_writing`) or too many
+  requests wait, a graceful shutdown that answers what is owed with "connection: close",
+  a 500 (and the connection closed) for a request the app fails to answer.
+- The app's first step runs outside any task: `asyncio.current_task()` is None there,
+  and `asyncio.timeout()` or a TaskGroup would refuse to run (dxlab uses neither).
 - The app is told what is being served (`SERVING` in the scope: uvicorn's server state,
   its open connections and the requests waiting in tasks), so that the write of a lone
   client's request is not handed to the group commit's writer thread."""
@@ -44,12 +51,19 @@ log = logging.getLogger("dxlab.web.http")
 STATUS_LINES = {s.value: b"HTTP/1.1 %d %s\r\n" % (s.value, s.phrase.encode()) for s in HTTPStatus}
 # Requests read ahead of the one being answered (pipelining) before reading pauses.
 MAX_QUEUED = 16
+# After a body refused as too large, this much more of it is read and dropped, so that the
+# client, still sending, reads the 413 instead of a reset; past it the connection is closed.
+MAX_DISCARD = 64 * 1024 * 1024
+# An answer's body above this is written after its head, not copied into one piece.
+LARGE = 256 * 1024
+# Answers that carry no body (RFC 9110 6.4.1).
+NO_BODY = frozenset({204, 304})
 
 
 class Exchange:
     """One request and its answer: what the app's receive() and send() act on."""
 
-    __slots__ = ("protocol", "body", "head_only", "keep_alive", "head", "answered")
+    __slots__ = ("protocol", "body", "head_only", "keep_alive", "status", "headers", "answered")
 
     def __init__(
         self, protocol: DxlabHttpProtocol, body: bytes, head_only: bool, keep_alive: bool
@@ -58,7 +72,8 @@ class Exchange:
         self.body: bytes | None = body  # until the app has read it
         self.head_only = head_only  # a HEAD request: the answer's head only
         self.keep_alive = keep_alive
-        self.head: list[bytes] | None = None
+        self.status = 0
+        self.headers: Any = ()
         self.answered = False
 
     async def receive(self) -> dict[str, Any]:
@@ -74,24 +89,43 @@ class Exchange:
 
     async def send(self, message: dict[str, Any]) -> None:
         kind = message["type"]
-        if kind == "http.response.start" and self.head is None:
-            status = int(message["status"])
-            head = [STATUS_LINES.get(status) or b"HTTP/1.1 %d \r\n" % status]
-            for name, value in self.protocol.state.default_headers:
-                head += [name, b": ", value, b"\r\n"]
-            for name, value in message.get("headers", ()):
-                head += [name, b": ", value, b"\r\n"]
-            if not self.keep_alive:
-                head.append(b"connection: close\r\n")
-            head.append(b"\r\n")
-            self.head = head
-        elif kind == "http.response.body" and self.head is not None and not self.answered:
+        if kind == "http.response.start" and not self.status:
+            self.status = int(message["status"])
+            self.headers = message.get("headers", ())
+        elif kind == "http.response.body" and self.status and not self.answered:
             if message.get("more_body"):
                 raise RuntimeError("dxlab's HTTP protocol answers in one message")
-            body = b"" if self.head_only else message.get("body", b"")
-            self.protocol.answer(self, b"".join(self.head) + body)
+            body = message.get("body", b"")
+            if not self.head_only and self.status not in NO_BODY and len(body) > LARGE:
+                # Not copied into one piece: a 10,000-connection answer is ~5 MB.
+                self.protocol.answer(self, self._encode(body, with_body=False), body)
+            else:
+                self.protocol.answer(self, self._encode(body))
         else:
             raise RuntimeError(f"unexpected ASGI message {kind!r}")
+
+    def _encode(self, body: bytes, with_body: bool = True) -> bytes:
+        """The answer as written: status line, headers, body, in one piece (or without the
+        body)."""
+        out = [STATUS_LINES.get(self.status) or b"HTTP/1.1 %d \r\n" % self.status]
+        for name, value in self.protocol.state.default_headers:
+            out += [name, b": ", value, b"\r\n"]
+        length = False
+        for name, value in self.headers:
+            if name == b"content-length":
+                length = True
+            elif name == b"connection" and b"close" in value.lower():
+                self.keep_alive = False
+                continue  # said once, below
+            out += [name, b": ", value, b"\r\n"]
+        if not length and self.status not in NO_BODY:
+            out.append(b"content-length: %d\r\n" % len(body))
+        if not self.keep_alive:
+            out.append(b"connection: close\r\n")
+        out.append(b"\r\n")
+        if with_body and not self.head_only and self.status not in NO_BODY:
+            out.append(body)
+        return b"".join(out)
 
 
 class DxlabHttpProtocol(asyncio.Protocol):
@@ -111,6 +145,9 @@ class DxlabHttpProtocol(asyncio.Protocol):
         self.loop = _loop or asyncio.get_running_loop()
         self.state = server_state
         self.parser = httptools.HttpRequestParser(self)
+        # As uvicorn: requests pipelined after one that closes the connection are read
+        # (and dropped), not refused as bad HTTP while that one's answer is owed.
+        self.parser.set_dangerous_leniencies(lenient_data_after_close=True)
         self.transport: asyncio.Transport | None = None
         # The request being read.
         self.url = b""
@@ -119,13 +156,22 @@ class DxlabHttpProtocol(asyncio.Protocol):
         self.size = 0
         self.declared = 0  # the Content-Length
         self.expect_continue = False
-        self.refused = False  # run early, as too large: its end is not waited for
+        self.in_message = False  # begun, not yet read whole
         self.message_read = False
-        # Requests read and not yet answered, in order; the first is being answered.
+        self.refused = False  # run early, as too large: the rest of its body is dropped
+        self.discarded = 0
+        # Requests read and not yet answered, in order; the first is being answered once
+        # `running`.
         self.queue: deque[tuple[dict[str, Any], Exchange]] = deque()
+        self.running = False
         self.waiters: list[asyncio.Future[None]] = []  # receive() after the body
+        self.continue_owed = False  # a 100 Continue, written once the answers ahead are
+        self.refusal_owed: bytes | None = None  # a 400, likewise
         self.lost = False
-        self.closing = False  # close once the queue is answered
+        self.closing = False  # uvicorn's shutdown: close once nothing is owed
+        self.no_more = False  # a request closes the connection: none after it is acted on
+        self.write_paused = False
+        self.reading_paused = False
         self.last_active = self.loop.time()
         self.idle_timer: asyncio.TimerHandle | None = None
 
@@ -151,18 +197,49 @@ class DxlabHttpProtocol(asyncio.Protocol):
             # A whole request asking for an upgrade is answered as it is; the protocol it
             # asks for is not spoken, so the connection ends there.
             if self.message_read:
-                self.closing = True
-                if not self.queue and self.transport is not None:
-                    self.transport.close()
+                self.no_more = True
+                self._close_if_done()
             else:
                 self.send_400_response("upgrading the connection is not supported")
         except httptools.HttpParserError as exc:
             self.send_400_response(str(exc) or "Invalid HTTP request received.")
 
+    def send_400_response(self, msg: str) -> None:
+        """Refuses what cannot be parsed, after the answers owed to the requests before it,
+        and closes the connection."""
+        status, body = errors.json_error(
+            ProtocolError(f"The request is not valid HTTP: {msg}", "SerializationException", 400)
+        )
+        self.no_more = True
+        self.in_message = False
+        if self.queue:
+            self.refusal_owed = self._refusal(status, body)
+        elif self.transport is not None and not self.transport.is_closing():
+            self.transport.write(self._refusal(status, body))
+            self.transport.close()
+
+    def pause_writing(self) -> None:
+        """The client reads slower than it is answered: no request is started, and none
+        read, until it has caught up."""
+        self.write_paused = True
+        self._update_reading()
+
+    def resume_writing(self) -> None:
+        self.write_paused = False
+        self._update_reading()
+        if self.queue and not self.running:
+            self.loop.call_soon(self._start)
+
     def shutdown(self) -> None:
-        """uvicorn's graceful shutdown: close now if idle, else after the answers owed."""
+        """uvicorn's graceful shutdown: the answers owed (and the request being read) are
+        given, saying the connection closes, and then it is closed."""
         self.closing = True
-        if not self.queue and self.transport is not None:
+        for _, exchange in self.queue:
+            exchange.keep_alive = False
+        self._close_if_done()
+
+    def _close_if_done(self) -> None:
+        if not self.queue and not self.in_message and self.transport is not None:
             self.transport.close()
 
     def _idle(self) -> None:
@@ -181,6 +258,16 @@ class DxlabHttpProtocol(asyncio.Protocol):
             if not waiter.done():
                 waiter.set_result(None)
 
+    def _update_reading(self) -> None:
+        paused = self.write_paused or len(self.queue) > MAX_QUEUED
+        transport = self.transport
+        if paused != self.reading_paused and transport is not None and not transport.is_closing():
+            self.reading_paused = paused
+            if paused:
+                transport.pause_reading()
+            else:
+                transport.resume_reading()
+
     # -- httptools' callbacks
     def on_message_begin(self) -> None:
         self.url = b""
@@ -189,8 +276,10 @@ class DxlabHttpProtocol(asyncio.Protocol):
         self.size = 0
         self.declared = 0
         self.expect_continue = False
-        self.refused = False
+        self.in_message = True
         self.message_read = False
+        self.refused = False
+        self.discarded = 0
 
     def on_url(self, url: bytes) -> None:
         self.url += url
@@ -207,30 +296,39 @@ class DxlabHttpProtocol(asyncio.Protocol):
 
     def on_headers_complete(self) -> None:
         if self.declared > MAX_BODY:  # refused from its declared length, unread
-            self._read_whole(keep_alive=False)
+            self._read_whole(refused=True)
         elif self.expect_continue and self.transport is not None:
-            self.transport.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+            if self.queue:  # after the answers owed to the requests ahead of it
+                self.continue_owed = True
+            else:
+                self.transport.write(b"HTTP/1.1 100 Continue\r\n\r\n")
 
     def on_body(self, body: bytes) -> None:
         if self.refused:
+            self.discarded += len(body)
+            if self.discarded > MAX_DISCARD and self.transport is not None:
+                self.transport.close()
             return
         # One byte over MAX_BODY is kept: the app refuses the request as too large (413).
         self.body.append(body[: MAX_BODY + 1 - self.size])
         self.size += len(body)
         if self.size > MAX_BODY:
-            self._read_whole(keep_alive=False)
+            self._read_whole(refused=True)
 
     def on_message_complete(self) -> None:
+        self.in_message = False
         if not self.refused:
-            self._read_whole(keep_alive=True)
+            self._read_whole(refused=False)
+        elif self.closing:
+            self._close_if_done()
 
-    def _read_whole(self, keep_alive: bool) -> None:
-        """The request is read (or as much of it as will be): queue it, and run it if it
-        is first."""
-        self.refused = not keep_alive
+    def _read_whole(self, refused: bool) -> None:
+        """The request is read (or, refused, as much of it as will be): queue it, and run
+        it if it is first."""
+        self.refused = refused
         self.message_read = True
-        if self.transport is None or self.transport.is_closing() or self.closing:
-            return  # after a "connection: close" answer, nothing more is acted on
+        if self.transport is None or self.transport.is_closing() or self.no_more:
+            return  # after an answer that closes the connection, nothing more is acted on
         parser = self.parser
         version = parser.get_http_version()
         method = parser.get_method().decode("ascii")
@@ -252,21 +350,25 @@ class DxlabHttpProtocol(asyncio.Protocol):
             "headers": self.headers,
             SERVING: self.state,
         }
-        keep_alive = keep_alive and version != "1.0" and parser.should_keep_alive()
-        exchange = Exchange(self, b"".join(self.body), method == "HEAD", keep_alive)
+        keep_alive = version != "1.0" and parser.should_keep_alive() and not self.closing
         if not keep_alive:
-            self.closing = True
+            self.no_more = True
+        exchange = Exchange(self, b"".join(self.body), method == "HEAD", keep_alive)
         self.queue.append((scope, exchange))
-        if len(self.queue) == 1:
+        if len(self.queue) == 1 and not self.write_paused:
             self._start()
-        elif len(self.queue) > MAX_QUEUED and self.transport is not None:
-            self.transport.pause_reading()
+        self._update_reading()
 
     # -- answering
     def _start(self) -> None:
         """Runs the app on the first request in the queue, at once: if it waits for
         nothing it is answered before this returns; if it waits, a task goes on from
-        where it waits."""
+        where it waits. Not for a client that has gone."""
+        if not self.queue or self.running or self.lost or self.transport is None:
+            return
+        if self.transport.is_closing():
+            return
+        self.running = True
         scope, exchange = self.queue[0]
         coro = self._run(scope, exchange)
         try:
@@ -280,49 +382,71 @@ class DxlabHttpProtocol(asyncio.Protocol):
     async def _run(self, scope: dict[str, Any], exchange: Exchange) -> None:
         try:
             await self.app(scope, exchange.receive, exchange.send)
-        except Exception:  # noqa: BLE001 - the app answers every error itself: a bug
-            log.exception("the app failed")
+        except BaseException as exc:
+            # The app answers every error itself: this is a bug, or the task cancelled
+            # (uvicorn's forced shutdown). Either way the request is not left unanswered.
+            if not isinstance(exc, asyncio.CancelledError):
+                log.exception("the app failed on %s %s", scope["method"], scope["path"])
+            if not exchange.answered:
+                exchange.keep_alive = False
+                self.answer(exchange, self._server_error())
+            if not isinstance(exc, Exception):
+                raise
+            return
         if not exchange.answered:
             log.error("no answer from the app to %s %s", scope["method"], scope["path"])
             exchange.keep_alive = False
-            self.answer(exchange, _server_error())
+            self.answer(exchange, self._server_error())
 
-    def answer(self, exchange: Exchange, data: bytes) -> None:
-        """Writes the answer to the first request in the queue; the next starts in the
-        next turn of the loop (never nested in this one's)."""
+    def answer(self, exchange: Exchange, data: bytes, more: bytes = b"") -> None:
+        """Writes the answer to the first request in the queue (`more`: its large body,
+        written after `data`); the next starts in the next turn of the loop (never nested
+        in this one's)."""
         exchange.answered = True
         self._wake()
         transport = self.transport
         if transport is None or transport.is_closing():
             return
         transport.write(data)
+        if more:
+            transport.write(more)
         self.state.total_requests += 1
         self.last_active = self.loop.time()
         self.queue.popleft()
-        if not exchange.keep_alive or (self.closing and not self.queue):
+        self.running = False
+        if not exchange.keep_alive:
             transport.close()
-        elif self.queue:
-            if len(self.queue) == MAX_QUEUED:
-                transport.resume_reading()
+            return
+        if self.refusal_owed is not None and not self.queue:
+            transport.write(self.refusal_owed)
+            transport.close()
+            return
+        if self.continue_owed and not self.queue:
+            self.continue_owed = False
+            transport.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+        if self.closing:
+            self._close_if_done()
+        elif self.queue and not self.write_paused:
             self.loop.call_soon(self._start)
+        self._update_reading()
 
-    def send_400_response(self, msg: str) -> None:
-        status, body = errors.json_error(
-            ProtocolError(f"The request is not valid HTTP: {msg}", "SerializationException", 400)
-        )
+    def _server_error(self) -> bytes:
+        status, body = errors.json_error(errors.server_error())
+        return self._refusal(status, body)
+
+    def _refusal(self, status: int, body: bytes) -> bytes:
+        """An AWS error answer the protocol makes itself, as the app makes its own."""
         head = [STATUS_LINES[status]]
         for name, value in self.state.default_headers:
             head += [name, b": ", value, b"\r\n"]
         head += [
             b"content-type: application/x-amz-json-1.1\r\n",
-            b"content-length: " + str(len(body)).encode() + b"\r\n",
+            b"content-length: %d\r\n" % len(body),
             b"x-amzn-requestid: " + str(uuid.uuid4()).encode() + b"\r\n",
             b"connection: close\r\n\r\n",
             body,
         ]
-        if self.transport is not None and not self.transport.is_closing():
-            self.transport.write(b"".join(head))
-            self.transport.close()
+        return b"".join(head)
 
 
 class _Started(Coroutine[Any, Any, None]):
@@ -351,9 +475,3 @@ class _Started(Coroutine[Any, Any, None]):
 
     def __await__(self) -> Generator[Any, None, None]:
         raise TypeError("a task runs this; it is not awaited")
-
-
-def _server_error() -> bytes:
-    status, body = errors.json_error(errors.server_error())
-    head = b"content-type: application/x-amz-json-1.1\r\ncontent-length: %d\r\n" % len(body)
-    return STATUS_LINES[status] + head + b"connection: close\r\n\r\n" + body

@@ -10,8 +10,9 @@ from typing import Any
 Scope = dict[str, Any]
 # The scope member in which dxlab's HTTP protocol (web/http.py) says what the server is
 # serving now: uvicorn's server state, whose live sets `connections` (open client
-# connections) and `tasks` (the requests that had to wait, finished in tasks; one
-# connection has one request in flight at a time) `Request.alone` reads.
+# connections) and `tasks` (the requests that had to wait, finished in tasks: a request
+# runs at once, outside them, and one connection has one request in flight at a time)
+# `Request.alone` reads.
 SERVING = "dxlab.serving"
 Receive = Callable[[], Awaitable[dict[str, Any]]]
 Send = Callable[[dict[str, Any]], Awaitable[None]]
@@ -40,7 +41,7 @@ class Request:
         it came alone: while its fsync runs on the writer thread, the loop reads the next
         ones. False when the server does not say (an ASGI server other than dxlab's)."""
         serving = self.scope.get(SERVING)
-        return serving is not None and len(serving.connections) <= 1 and len(serving.tasks) <= 1
+        return serving is not None and len(serving.connections) <= 1 and not serving.tasks
 
 
 async def respond(

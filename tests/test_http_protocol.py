@@ -550,3 +550,89 @@ def test_a_large_answer_is_written_whole() -> None:
     transport, _ = _drive(app, steps)
     head, body = b"".join(transport.writes).split(b"\r\n\r\n", 1)
     assert b"content-length: %d" % len(big) in head and body == big
+
+
+def test_an_upgrade_request_answered_from_a_task_still_ends_the_connection() -> None:
+    paths: list[str] = []
+    app, gate = _gated(paths)
+    h2c = WAIT.replace(
+        b"\r\n\r\n", b"\r\nconnection: Upgrade, HTTP2-Settings\r\nupgrade: h2c\r\n\r\n"
+    )
+
+    async def steps(protocol: DxlabHttpProtocol, state: ServerState) -> None:
+        protocol.data_received(h2c)
+        protocol.data_received(GET)
+        gate[0].set_result(None)
+        await _turns()
+
+    transport, _ = _drive(app, steps)
+    written = b"".join(transport.writes)
+    assert written.count(b"HTTP/1.1 ") == 1 and b"connection: close\r\n" in written
+    assert transport.closed and paths == ["/wait"]
+
+
+def test_no_100_continue_once_the_body_has_come() -> None:
+    """The client gave up waiting for the 100 and sent its body while an answer ahead was
+    owed: the 100 is never written."""
+    paths: list[str] = []
+    app, gate = _gated(paths)
+    expecting = (
+        b"POST /y HTTP/1.1\r\nhost: dxlab\r\ncontent-length: 2\r\nexpect: 100-continue\r\n\r\n"
+    )
+
+    async def steps(protocol: DxlabHttpProtocol, state: ServerState) -> None:
+        protocol.data_received(WAIT + expecting)
+        protocol.data_received(b"{}")
+        gate[0].set_result(None)
+        await _turns()
+        protocol.data_received(GET)
+        await _turns()
+
+    transport, _ = _drive(app, steps)
+    written = b"".join(transport.writes)
+    assert b"100 Continue" not in written and paths == ["/wait", "/y", "/x"]
+
+
+def test_an_http_1_0_client_gets_no_100_continue() -> None:
+    paths: list[str] = []
+    app, _ = _gated(paths)
+    request = b"POST /y HTTP/1.0\r\ncontent-length: 2\r\nexpect: 100-continue\r\n\r\n"
+
+    async def steps(protocol: DxlabHttpProtocol, state: ServerState) -> None:
+        protocol.data_received(request)
+        assert protocol.transport.writes == []  # type: ignore[union-attr]
+        protocol.data_received(b"{}")
+
+    transport, _ = _drive(app, steps)
+    assert b"100 Continue" not in b"".join(transport.writes) and paths == ["/y"]
+
+
+def test_a_body_refused_before_a_100_continue_closes_the_connection(server: Any) -> None:
+    """The client never sends the body it was not invited to send: the connection is not
+    kept waiting for it."""
+    head = (
+        "POST / HTTP/1.1\r\nHost: dxlab\r\nContent-Type: application/x-amz-json-1.1\r\n"
+        "X-Amz-Target: OvertureService.DescribeConnections\r\n"
+        f"Content-Length: {3 * 1024 * 1024}\r\nExpect: 100-continue\r\n\r\n"
+    )
+    with _connect(server.endpoint) as sock:
+        sock.sendall(head.encode())
+        reader = Reader(sock)
+        status, headers, body = reader.answer()
+        assert status == 413 and b"RequestEntityTooLargeException" in body
+        assert headers["connection"] == "close" and reader.closed()
+
+
+def test_an_interrupt_in_the_app_goes_on_up() -> None:
+    """What httptools reports as a callback's parse error is not turned into a 400 when it
+    is an interrupt: it leaves data_received, as it would leave a task."""
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        raise KeyboardInterrupt
+
+    async def steps(protocol: DxlabHttpProtocol, state: ServerState) -> None:
+        with pytest.raises(KeyboardInterrupt):
+            protocol.data_received(GET)
+
+    transport, _ = _drive(app, steps)
+    assert b"400 Bad Request" not in b"".join(transport.writes)

@@ -202,6 +202,10 @@ class DxlabHttpProtocol(asyncio.Protocol):
             else:
                 self.send_400_response("upgrading the connection is not supported")
         except httptools.HttpParserError as exc:
+            # httptools reports what a callback raised as a parse error: an interrupt or
+            # an exit raised while the app ran at once goes on up, as from a task.
+            if isinstance(exc.__context__, (KeyboardInterrupt, SystemExit)):
+                raise exc.__context__ from None
             self.send_400_response(str(exc) or "Invalid HTTP request received.")
 
     def send_400_response(self, msg: str) -> None:
@@ -297,11 +301,13 @@ class DxlabHttpProtocol(asyncio.Protocol):
     def on_headers_complete(self) -> None:
         if self.declared > MAX_BODY:  # refused from its declared length, unread
             self._read_whole(refused=True)
-        elif self.expect_continue and self.transport is not None:
+        elif self.expect_continue and self.parser.get_http_version() == "1.1":
+            # (RFC 9110 10.1.1: an HTTP/1.0 client's expectation is ignored.)
             if self.queue:  # after the answers owed to the requests ahead of it
                 self.continue_owed = True
-            else:
-                self.transport.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+            elif self.transport is not None and not self.transport.is_closing():
+                if not self.no_more:
+                    self.transport.write(b"HTTP/1.1 100 Continue\r\n\r\n")
 
     def on_body(self, body: bytes) -> None:
         if self.refused:
@@ -327,6 +333,7 @@ class DxlabHttpProtocol(asyncio.Protocol):
         it if it is first."""
         self.refused = refused
         self.message_read = True
+        self.continue_owed = False  # its body came (or it is refused): no 100 now
         if self.transport is None or self.transport.is_closing() or self.no_more:
             return  # after an answer that closes the connection, nothing more is acted on
         parser = self.parser
@@ -350,7 +357,14 @@ class DxlabHttpProtocol(asyncio.Protocol):
             "headers": self.headers,
             SERVING: self.state,
         }
-        keep_alive = version != "1.0" and parser.should_keep_alive() and not self.closing
+        keep_alive = (
+            version != "1.0"
+            and parser.should_keep_alive()
+            and not parser.should_upgrade()  # the protocol it asks for is not spoken
+            and not self.closing
+            # refused before its body, which a client expecting 100 Continue never sends
+            and not (refused and self.expect_continue)
+        )
         if not keep_alive:
             self.no_more = True
         exchange = Exchange(self, b"".join(self.body), method == "HEAD", keep_alive)
@@ -382,6 +396,8 @@ class DxlabHttpProtocol(asyncio.Protocol):
     async def _run(self, scope: dict[str, Any], exchange: Exchange) -> None:
         try:
             await self.app(scope, exchange.receive, exchange.send)
+        except GeneratorExit:  # the coroutine is being closed, not failing
+            raise
         except BaseException as exc:
             # The app answers every error itself: this is a bug, or the task cancelled
             # (uvicorn's forced shutdown). Either way the request is not left unanswered.
@@ -457,6 +473,7 @@ class _Started(Coroutine[Any, Any, None]):
     def __init__(self, coro: Coroutine[Any, Any, None], waits_for: Any) -> None:
         self.coro = coro
         self.waits_for = waits_for
+        self.__qualname__ = getattr(coro, "__qualname__", "request")  # the task's repr
 
     def send(self, value: Any) -> Any:
         if self.waits_for is not None:  # the task's first step
@@ -465,6 +482,10 @@ class _Started(Coroutine[Any, Any, None]):
         return self.coro.send(value)
 
     def throw(self, typ: Any, val: Any = None, tb: Any = None) -> Any:
+        # Cancelled before its first step: what it waits for is cancelled too, as a task
+        # cancels the future it waits on.
+        if self.waits_for is not None and hasattr(self.waits_for, "cancel"):
+            self.waits_for.cancel()
         self.waits_for = None
         if val is None and tb is None:
             return self.coro.throw(typ)

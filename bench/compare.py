@@ -6,7 +6,8 @@ background load: on a shared machine the CPU per request moves far less than req
     .venv/bin/python bench/compare.py --phases create --rounds 4
 
 Phases: an empty DescribeConnections from one sequential client (with the floor: a bare
-uvicorn app answering a constant body), DescribeTags from 4 clients, CreateConnection from
+uvicorn app answering a constant body; and the raw floor: httptools on uvloop with no ASGI
+server), DescribeTags from 4 clients, CreateConnection from
 one sequential client (rounds of 280 orders in fresh accounts, deleted after each round,
 untimed). `--call-log-off`: this checkout once more with `dxlab.api.calls` at WARNING, to
 show what the per-call log line costs."""
@@ -33,7 +34,13 @@ from bench.api import (  # noqa: E402
     create_requests,
     describe_tag_requests,
 )
-from bench.rawclient import Server, floor_server, raw_request, run  # noqa: E402
+from bench.rawclient import (  # noqa: E402
+    Server,
+    floor_server,
+    raw_floor_server,
+    raw_request,
+    run,
+)
 
 QUIET = "import logging; logging.getLogger('dxlab.api.calls').setLevel(logging.WARNING)"
 
@@ -72,12 +79,12 @@ def report(phase: str, tally: Tally) -> None:
         )
 
 
-def describe_empty(servers: list[Server], floor: Server, rounds: int) -> None:
+def describe_empty(servers: list[Server], floors: list[Server], rounds: int) -> None:
     tally: Tally = {}
-    for s in [*servers, floor]:  # warm up
+    for s in [*servers, *floors]:  # warm up
         run(s.port, [raw_request(s.port, "DescribeConnections", {}, "300000000001")] * 300, 1, 10)
     for _ in range(rounds):
-        for s in [*servers, floor]:
+        for s in [*servers, *floors]:
             timed(
                 s, [raw_request(s.port, "DescribeConnections", {}, "300000000001")] * 2000, 1, tally
             )
@@ -147,21 +154,21 @@ def main(argv: list[str] | None = None) -> int:
     servers += [server(n, Path(p), tmp) for n, p in (o.split("=", 1) for o in args.other)]
     if args.call_log_off:
         servers.append(server("call-log-off", ROOT, tmp, quiet=True))
-    floor = floor_server(tmp)
+    floors = [floor_server(tmp), raw_floor_server(tmp)]
     phases: dict[str, Callable[[], None]] = {
-        "describe": lambda: describe_empty(servers, floor, args.rounds),
+        "describe": lambda: describe_empty(servers, floors, args.rounds),
         "tags": lambda: describe_tags(servers, args.rounds),
         "create": lambda: create(servers, args.rounds),
     }
     try:
-        for s in [*servers, floor]:
+        for s in [*servers, *floors]:
             s.start()
         print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs", flush=True)
         for name in args.phases.split(","):
             phases[name]()
         print(f"load average {os.getloadavg()[0]:.1f} at the end")
     finally:
-        for s in [*servers, floor]:
+        for s in [*servers, *floors]:
             s.stop()
         shutil.rmtree(tmp, ignore_errors=True)
     return 0

@@ -167,8 +167,14 @@ class Server:
 
 
 def floor_server(tmp: Path) -> Server:
-    """The floor: a bare uvicorn app answering a constant body (bench/floor.py), with the
-    HTTP protocol and event loop dxlab runs on (httptools, uvloop)."""
+    """The floor: a bare uvicorn app answering a constant body (bench/floor.py), with
+    uvicorn's own HTTP protocol (httptools) on uvloop."""
     argv = [sys.executable, "-m", "uvicorn", "bench.floor:app", "--port", "{port}"]
     argv += ["--http", "httptools", "--loop", "uvloop", "--log-level", "warning"]
     return Server("floor", [*argv, "--no-access-log"], tmp / "floor.log")
+
+
+def raw_floor_server(tmp: Path) -> Server:
+    """Below the floor: httptools and uvloop with no ASGI server (bench/floor.py's RawFloor)."""
+    argv = [sys.executable, "-m", "bench.floor", "--port", "{port}"]
+    return Server("raw floor", argv, tmp / "raw-floor.log")

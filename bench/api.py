@@ -338,7 +338,7 @@ def print_table(rows: list[Row]) -> None:
             if res is None:
                 continue
             mine = res is row.dxlab
-            ratio = f"{row.ratio:.1f}x" if mine and row.ratio is not None else ""
+            ratio = f"{row.ratio:.2f}x" if mine and row.ratio is not None else ""
             lines.append(
                 (
                     res.operation,

@@ -3,7 +3,7 @@ uvicorn's own. uvicorn still runs the server (sockets, lifespan, signals, gracef
 shutdown, the Date header); this reads each request, runs the ASGI app and writes the
 answer.
 
-Why not uvicorn's protocol: per request it cost ~47 us of CPU and ~65 us of a sequential
+Why not uvicorn's protocol: per request it cost ~47 us of CPU and ~70 us of a sequential
 client's round trip more than a protocol that only parses and answers (bench/README.md),
 more than dxlab's whole answer to an empty DescribeConnections. dxlab needs less of it: a
 request body read whole before the app runs (AWS request bodies are small: MAX_BODY), an

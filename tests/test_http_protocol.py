@@ -636,3 +636,38 @@ def test_an_interrupt_in_the_app_goes_on_up() -> None:
 
     transport, _ = _drive(app, steps)
     assert b"400 Bad Request" not in b"".join(transport.writes)
+
+
+def test_the_apps_own_connection_close_and_a_missing_length_are_honoured() -> None:
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        await receive()
+        headers = [(b"connection", b"close")] if scope["path"] == "/close" else []
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": b"abc"})
+
+    async def steps(protocol: DxlabHttpProtocol, state: ServerState) -> None:
+        protocol.data_received(GET + GET.replace(b"/x", b"/close") + GET)
+
+    transport, _ = _drive(app, steps)
+    written = b"".join(transport.writes)
+    assert written.count(b"HTTP/1.1 200 OK") == 2  # the third request is not acted on
+    assert written.count(b"content-length: 3\r\n") == 2
+    assert written.count(b"connection: close\r\n") == 1 and transport.closed
+
+
+def test_a_task_cancelled_before_its_first_step_cancels_what_the_request_waits_for() -> None:
+    waited: list[asyncio.Future[None]] = []
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        waited.append(asyncio.get_running_loop().create_future())
+        await waited[0]
+
+    async def steps(protocol: DxlabHttpProtocol, state: ServerState) -> None:
+        protocol.data_received(GET)
+        [task] = state.tasks
+        task.cancel()  # before the task has taken a step
+        with pytest.raises(asyncio.CancelledError):
+            await task
+
+    _drive(app, steps)
+    assert waited[0].cancelled()

@@ -33,16 +33,15 @@ from __future__ import annotations
 import asyncio
 import logging
 import urllib.parse
-import uuid
 from collections import deque
-from collections.abc import Coroutine, Generator
+from collections.abc import Coroutine, Generator, Iterable
 from http import HTTPStatus
 from typing import Any
 
 import httptools
 
 from dxlab.web import errors
-from dxlab.web.app import MAX_BODY
+from dxlab.web.app import MAX_BODY, new_request_id
 from dxlab.web.errors import ProtocolError
 from dxlab.web.responses import SERVING
 
@@ -96,36 +95,52 @@ class Exchange:
             if message.get("more_body"):
                 raise RuntimeError("dxlab's HTTP protocol answers in one message")
             body = message.get("body", b"")
-            if not self.head_only and self.status not in NO_BODY and len(body) > LARGE:
-                # Not copied into one piece: a 10,000-connection answer is ~5 MB.
-                self.protocol.answer(self, self._encode(body, with_body=False), body)
-            else:
-                self.protocol.answer(self, self._encode(body))
+            with_body = not self.head_only and self.status not in NO_BODY
+            # A large body is not copied into one piece: a 10,000-connection answer is ~5 MB.
+            apart = with_body and len(body) > LARGE
+            data, self.keep_alive = encode(
+                self.status,
+                self.protocol.state.default_headers,
+                self.headers,
+                body,
+                keep_alive=self.keep_alive,
+                with_body=with_body and not apart,
+            )
+            self.protocol.answer(self, data, body if apart else b"")
         else:
             raise RuntimeError(f"unexpected ASGI message {kind!r}")
 
-    def _encode(self, body: bytes, with_body: bool = True) -> bytes:
-        """The answer as written: status line, headers, body, in one piece (or without the
-        body)."""
-        out = [STATUS_LINES.get(self.status) or b"HTTP/1.1 %d \r\n" % self.status]
-        for name, value in self.protocol.state.default_headers:
-            out += [name, b": ", value, b"\r\n"]
-        length = False
-        for name, value in self.headers:
-            if name == b"content-length":
-                length = True
-            elif name == b"connection" and b"close" in value.lower():
-                self.keep_alive = False
-                continue  # said once, below
-            out += [name, b": ", value, b"\r\n"]
-        if not length and self.status not in NO_BODY:
-            out.append(b"content-length: %d\r\n" % len(body))
-        if not self.keep_alive:
-            out.append(b"connection: close\r\n")
-        out.append(b"\r\n")
-        if with_body and not self.head_only and self.status not in NO_BODY:
-            out.append(body)
-        return b"".join(out)
+
+def encode(
+    status: int,
+    default_headers: Iterable[tuple[bytes, bytes]],
+    headers: Iterable[tuple[bytes, bytes]],
+    body: bytes,
+    *,
+    keep_alive: bool,
+    with_body: bool,
+) -> tuple[bytes, bool]:
+    """An answer as written: status line, headers, and the body when `with_body`, in one
+    piece; and whether the connection stays open (not if the headers say it closes)."""
+    out = [STATUS_LINES.get(status) or b"HTTP/1.1 %d \r\n" % status]
+    for name, value in default_headers:
+        out += [name, b": ", value, b"\r\n"]
+    length = False
+    for name, value in headers:
+        if name == b"content-length":
+            length = True
+        elif name == b"connection" and b"close" in value.lower():
+            keep_alive = False
+            continue  # said once, below
+        out += [name, b": ", value, b"\r\n"]
+    if not length and status not in NO_BODY:
+        out.append(b"content-length: %d\r\n" % len(body))
+    if not keep_alive:
+        out.append(b"connection: close\r\n")
+    out.append(b"\r\n")
+    if with_body:
+        out.append(body)
+    return b"".join(out), keep_alive
 
 
 class DxlabHttpProtocol(asyncio.Protocol):
@@ -157,7 +172,6 @@ class DxlabHttpProtocol(asyncio.Protocol):
         self.declared = 0  # the Content-Length
         self.expect_continue = False
         self.in_message = False  # begun, not yet read whole
-        self.message_read = False
         self.refused = False  # run early, as too large: the rest of its body is dropped
         self.discarded = 0
         # Requests read and not yet answered, in order; the first is being answered once
@@ -196,7 +210,7 @@ class DxlabHttpProtocol(asyncio.Protocol):
         except httptools.HttpParserUpgrade:
             # A whole request asking for an upgrade is answered as it is; the protocol it
             # asks for is not spoken, so the connection ends there.
-            if self.message_read:
+            if not self.in_message or self.refused:  # the request itself was read
                 self.no_more = True
                 self._close_if_done()
             else:
@@ -281,7 +295,6 @@ class DxlabHttpProtocol(asyncio.Protocol):
         self.declared = 0
         self.expect_continue = False
         self.in_message = True
-        self.message_read = False
         self.refused = False
         self.discarded = 0
 
@@ -332,7 +345,6 @@ class DxlabHttpProtocol(asyncio.Protocol):
         """The request is read (or, refused, as much of it as will be): queue it, and run
         it if it is first."""
         self.refused = refused
-        self.message_read = True
         self.continue_owed = False  # its body came (or it is refused): no 100 now
         if self.transport is None or self.transport.is_closing() or self.no_more:
             return  # after an answer that closes the connection, nothing more is acted on
@@ -378,9 +390,10 @@ class DxlabHttpProtocol(asyncio.Protocol):
         """Runs the app on the first request in the queue, at once: if it waits for
         nothing it is answered before this returns; if it waits, a task goes on from
         where it waits. Not for a client that has gone."""
-        if not self.queue or self.running or self.lost or self.transport is None:
+        transport = self.transport
+        if not self.queue or self.running or self.lost:
             return
-        if self.transport.is_closing():
+        if transport is None or transport.is_closing():
             return
         self.running = True
         scope, exchange = self.queue[0]
@@ -452,17 +465,14 @@ class DxlabHttpProtocol(asyncio.Protocol):
 
     def _refusal(self, status: int, body: bytes) -> bytes:
         """An AWS error answer the protocol makes itself, as the app makes its own."""
-        head = [STATUS_LINES[status]]
-        for name, value in self.state.default_headers:
-            head += [name, b": ", value, b"\r\n"]
-        head += [
-            b"content-type: application/x-amz-json-1.1\r\n",
-            b"content-length: %d\r\n" % len(body),
-            b"x-amzn-requestid: " + str(uuid.uuid4()).encode() + b"\r\n",
-            b"connection: close\r\n\r\n",
-            body,
+        headers = [
+            (b"content-type", b"application/x-amz-json-1.1"),
+            (b"x-amzn-requestid", new_request_id().encode()),
         ]
-        return b"".join(head)
+        data, _ = encode(
+            status, self.state.default_headers, headers, body, keep_alive=False, with_body=True
+        )
+        return data
 
 
 class _Started(Coroutine[Any, Any, None]):

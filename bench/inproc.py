@@ -30,7 +30,9 @@ DATE = "20260101"
 SIGNATURE = "0" * 64
 TARGET = "OvertureService"
 LOCATIONS = ("EqDC2", "CSVA1")
-ONE_CLIENT = types.SimpleNamespace(connections=("client",), tasks=("request",))
+# One client connected, no request waiting in a task (dxlab's protocol runs a request
+# outside tasks until it has to wait).
+ONE_CLIENT = types.SimpleNamespace(connections=("client",), tasks=())
 
 
 def make_app(db: str) -> tuple[Any, Callable[[], None]]:

@@ -96,6 +96,26 @@ def test_list_docs_count_by_account_and_parent(store: Store) -> None:
         assert uow.count("vif") == 0
 
 
+def test_docs_with_a_field_of_one_account(store: Store) -> None:
+    with store.write() as uow:
+        uow.put(conn("dxcon-1", location="EqDC2"))
+        uow.put(conn("dxcon-2", location="EqDC2x"))  # another value that begins the same
+        uow.put(conn("dxcon-3", connectionName='"location":"EqDC2"', location="CSVA1"))
+        uow.put(conn("dxcon-4", "222222222222", location="EqDC2"))
+        uow.put(Record("interconnect", "dxcon-5", "111111111111", {"location": "EqDC2"}))
+        uow.put(Record("lag", "dxlag-1", "111111111111", {"location": "EqDC2"}))
+        uow.put(conn("dxcon-6", location='Eq"DC\\2'))  # a value JSON escapes
+    for u in (store.write(), store.read()):
+        with u as uow:
+            found = uow.docs_with(
+                ("connection", "interconnect"), "111111111111", "location", "EqDC2"
+            )
+            assert sorted(d.get("connectionId", "ic") for d in found) == ["dxcon-1", "ic"]
+            odd = uow.docs_with(("connection",), "111111111111", "location", 'Eq"DC\\2')
+            assert [d["connectionId"] for d in odd] == ["dxcon-6"]
+            assert uow.docs_with(("connection",), "333333333333", "location", "EqDC2") == []
+
+
 def test_same_created_time_is_ordered_by_id(store: Store) -> None:
     with store.write() as uow:
         for cid in ("dxcon-c", "dxcon-a", "dxcon-b"):

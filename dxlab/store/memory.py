@@ -25,7 +25,7 @@ from typing import Any
 
 import orjson
 
-from dxlab.store.repository import Record, Timer
+from dxlab.store.repository import Record, Timer, with_field
 
 # (kind, id) -> (account, parent, created, document JSON, meta JSON)
 Row = tuple[str, str | None, float, bytes, bytes]
@@ -97,6 +97,16 @@ class MemoryUnitOfWork:
     def docs(self, kind: str, *, account: str | None = None) -> builtins.list[dict[str, Any]]:
         loads = orjson.loads
         return [loads(row[3]) for _, row in self._rows(kind, account, None)]
+
+    def docs_with(
+        self, kinds: tuple[str, ...], account: str, name: str, value: str
+    ) -> builtins.list[dict[str, Any]]:
+        rows = [
+            (key, row[3])
+            for key, row in self.t.resources.items()
+            if key[0] in kinds and row[0] == account
+        ]
+        return list(with_field([r[1] for r in rows], name, value, [r[0] for r in rows]).values())
 
     def count(self, kind: str, *, account: str | None = None, parent: str | None = None) -> int:
         return len(self._rows(kind, account, parent))

@@ -15,7 +15,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar, runtime_checkable
 
+import orjson
+
 T = TypeVar("T")
+K = TypeVar("K")
 
 
 @dataclass
@@ -48,6 +51,14 @@ class UnitOfWork(Protocol):
     ) -> builtins.list[Record]: ...
 
     def docs(self, kind: str, *, account: str | None = None) -> builtins.list[dict[str, Any]]: ...
+
+    def docs_with(
+        self, kinds: tuple[str, ...], account: str, name: str, value: str
+    ) -> builtins.list[dict[str, Any]]:
+        """The documents of these kinds of one account whose top-level field `name` is
+        `value`, in no particular order: for a count or a tally, which needs none (the
+        sort is a third of such a read). Read-only: they may be shared with a cache."""
+        ...
 
     def count(self, kind: str, *, account: str | None = None, parent: str | None = None) -> int: ...
 
@@ -110,3 +121,17 @@ class BatchWriter(Protocol):
     def write_batch(
         self, jobs: Iterable[Callable[[Any], T]], *, wait: bool = True
     ) -> builtins.list[T | Exception]: ...
+
+
+def with_field(stored: list[Any], name: str, value: str, keys: list[K]) -> dict[K, dict[str, Any]]:
+    """The stored documents (JSON text or bytes) whose top-level field `name` is `value`, by
+    their keys. Only those whose text holds the value, quoted as JSON writes it, are
+    parsed: a plain value (a location code) is written so by any serializer."""
+    loads = orjson.loads
+    pairs = zip(keys, stored, strict=True)
+    if value.isascii() and value.isprintable() and '"' not in value and "\\" not in value:
+        quoted: Any = orjson.dumps(value)
+        if stored and isinstance(stored[0], str):
+            quoted = quoted.decode()
+        pairs = ((key, text) for key, text in pairs if quoted in text)  # type: ignore[assignment]
+    return {key: doc for key, text in pairs if (doc := loads(text)).get(name) == value}

@@ -19,8 +19,9 @@ from typing import Any, TypeVar
 
 import orjson
 
-from dxlab.store.repository import Record, Timer, WriterBusy
+from dxlab.store.repository import Record, Timer, WriterBusy, with_field
 from dxlab.store.schema import MIGRATIONS, statements
+from dxlab.store.write_cache import WriteCache
 
 T = TypeVar("T")
 Entry = tuple[object, list[str], list[bytes], list[dict[str, Any]]]
@@ -84,12 +85,30 @@ class DocsCache:
 
 class SqliteUnitOfWork:
     def __init__(
-        self, conn: sqlite3.Connection, cache: tuple[DocsCache, int] | None = None
+        self,
+        conn: sqlite3.Connection,
+        cache: tuple[DocsCache, int] | None = None,
+        kept: WriteCache | None = None,
     ) -> None:
         self.c = conn
         # Only read transactions get the cache (with the store's write count): a write
-        # transaction must see its own uncommitted changes.
+        # transaction must see its own uncommitted changes. SQLite's write transactions
+        # get `kept` instead (store/write_cache.py), which their own writes keep current.
         self._cache = cache
+        self._kept = kept
+        self._looked = False
+
+    def _write_cache(self) -> WriteCache | None:
+        """The write cache, emptied first if another connection has committed since it
+        was last looked at (once a transaction: it holds the write lock)."""
+        kept = self._kept
+        if kept is not None and not self._looked:
+            self._looked = True
+            version = int(self.c.execute("PRAGMA data_version").fetchone()[0])
+            if version != kept.version:
+                kept.clear()
+                kept.version = version
+        return kept
 
     def get(self, kind: str, id: str) -> Record | None:
         row = self.c.execute(
@@ -141,11 +160,29 @@ class SqliteUnitOfWork:
             "SELECT id, CAST(doc AS BLOB) FROM resources" + where + order, args
         ).fetchall()
 
+    def docs_with(
+        self, kinds: tuple[str, ...], account: str, name: str, value: str
+    ) -> builtins.list[dict[str, Any]]:
+        kept = self._write_cache()
+        question = (kinds, account, name, value)
+        if kept is not None and (found := kept.found.get(question)) is not None:
+            return list(found.values())
+        marks = ", ".join("?" for _ in kinds)
+        rows = self.c.execute(
+            f"SELECT kind, id, doc FROM resources WHERE kind IN ({marks}) AND account = ?",
+            (*kinds, account),
+        ).fetchall()
+        docs = with_field([r[2] for r in rows], name, value, keys=[(r[0], r[1]) for r in rows])
+        if kept is not None:
+            kept.keep_found(question, docs)
+        return list(docs.values())
+
     def count(self, kind: str, *, account: str | None = None, parent: str | None = None) -> int:
         sql, args = _where(kind, account, parent)
         return int(self.c.execute("SELECT COUNT(*) FROM resources" + sql, args).fetchone()[0])
 
     def put(self, record: Record) -> None:
+        doc = orjson.dumps(record.doc).decode()
         self.c.execute(
             "INSERT INTO resources (kind, id, account, parent, created, doc, meta)"
             " VALUES (?, ?, ?, ?, ?, ?, ?)"
@@ -157,20 +194,30 @@ class SqliteUnitOfWork:
                 record.account,
                 record.parent,
                 record.created,
-                orjson.dumps(record.doc).decode(),
+                doc,
                 orjson.dumps(record.meta).decode(),
             ),
         )
+        if (kept := self._write_cache()) is not None:
+            kept.put(record.kind, record.id, record.account, record.doc, doc)
 
     def delete(self, kind: str, id: str) -> None:
         self.c.execute("DELETE FROM resources WHERE kind = ? AND id = ?", (kind, id))
+        if (kept := self._write_cache()) is not None:
+            kept.delete(kind, id)
 
     def claim(self, scope: str, value: str, owner: str) -> bool:
+        kept = self._write_cache()
+        held = kept.claims.get(scope) if kept is not None else None
+        if held is not None and value in held:
+            return held[value] == owner
         cur = self.c.execute(
             "INSERT INTO claims (scope, value, owner) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
             (scope, value, owner),
         )
         if cur.rowcount == 1:
+            if kept is not None:
+                kept.claimed(scope, value, owner)
             return True
         row = self.c.execute(
             "SELECT owner FROM claims WHERE scope = ? AND value = ?", (scope, value)
@@ -179,24 +226,49 @@ class SqliteUnitOfWork:
 
     def release(self, scope: str, value: str) -> None:
         self.c.execute("DELETE FROM claims WHERE scope = ? AND value = ?", (scope, value))
+        if (kept := self._write_cache()) is not None:
+            kept.released(scope, value)
 
     def release_owner(self, owner: str) -> None:
-        self.c.execute("DELETE FROM claims WHERE owner = ?", (owner,))
+        if (kept := self._write_cache()) is None:
+            self.c.execute("DELETE FROM claims WHERE owner = ?", (owner,))
+            return
+        released = self.c.execute(
+            "DELETE FROM claims WHERE owner = ? RETURNING scope, value", (owner,)
+        ).fetchall()
+        for scope, value in released:
+            kept.released(scope, value)
 
     def claimed(self, scope: str) -> dict[str, str]:
-        rows = self.c.execute("SELECT value, owner FROM claims WHERE scope = ?", (scope,))
-        return {v: o for v, o in rows}
+        return dict(self._claims([scope])[scope])
 
     def claim_counts(self, scopes: builtins.list[str]) -> dict[str, int]:
-        if not scopes:
-            return {}
-        marks = ", ".join("?" for _ in scopes)
-        rows = self.c.execute(
-            f"SELECT scope, COUNT(*) FROM claims WHERE scope IN ({marks}) GROUP BY scope", scopes
-        )
-        counts = dict.fromkeys(scopes, 0)
-        counts.update({scope: int(n) for scope, n in rows})
-        return counts
+        return {scope: len(held) for scope, held in self._claims(scopes).items()}
+
+    def _claims(self, scopes: builtins.list[str]) -> dict[str, dict[str, str]]:
+        """Each scope's claims {value: owner}: from the write cache, or read (in one
+        statement) and kept there. Not to be changed by the caller."""
+        kept = self._write_cache()
+        found = {}
+        missing = []
+        for scope in scopes:
+            held = kept.claims.get(scope) if kept is not None else None
+            if held is None:
+                missing.append(scope)
+            else:
+                found[scope] = held
+        if missing:
+            read: dict[str, dict[str, str]] = {scope: {} for scope in missing}
+            marks = ", ".join("?" for _ in missing)
+            for scope, value, owner in self.c.execute(
+                f"SELECT scope, value, owner FROM claims WHERE scope IN ({marks})", missing
+            ):
+                read[scope][value] = owner
+            for scope, held in read.items():
+                found[scope] = held
+                if kept is not None:
+                    kept.keep_scope(scope, held)
+        return found
 
     def schedule(self, due: float, action: str, ref: str, payload: dict[str, Any]) -> None:
         self.c.execute(
@@ -227,6 +299,8 @@ class SqliteUnitOfWork:
         ).rowcount
         self.c.execute("DELETE FROM claims")
         self.c.execute("DELETE FROM timers")
+        if self._kept is not None:
+            self._kept.clear()
         return int(removed)
 
     def cancel_timers(self, ref: str, action: str | None = None) -> None:
@@ -286,6 +360,7 @@ class SqliteStore:
         # nothing changed (other processes' commits show in PRAGMA data_version).
         self.writes = 0
         self._docs_cache = DocsCache()
+        self._kept = WriteCache()
         self._migrate()
         # From here the write connection does not wait in SQLite for another connection's
         # write lock: `_begin` waits in Python, or not at all for a write that must not
@@ -339,13 +414,15 @@ class SqliteStore:
         with self._lock:
             self._begin(self._conn, wait=True)
             try:
-                yield SqliteUnitOfWork(self._conn)
+                yield SqliteUnitOfWork(self._conn, kept=self._kept)
+                self._conn.execute("COMMIT")
             except BaseException:
-                self._conn.execute("ROLLBACK")
+                self._kept.clear()  # it may hold what is undone
+                with contextlib.suppress(sqlite3.Error):  # a failed COMMIT may have ended it
+                    self._conn.execute("ROLLBACK")
                 raise
             finally:
                 self.writes += 1
-            self._conn.execute("COMMIT")
 
     def write_batch(
         self, jobs: Iterable[Callable[[SqliteUnitOfWork], T]], *, wait: bool = True
@@ -367,7 +444,7 @@ class SqliteStore:
             c = self._conn
             self._begin(c, wait)
             try:
-                uow = SqliteUnitOfWork(c)
+                uow = SqliteUnitOfWork(c, kept=self._kept)
                 for job in jobs:
                     if not alone:
                         c.execute("SAVEPOINT job")
@@ -375,6 +452,7 @@ class SqliteStore:
                         results.append(job(uow))
                     except Exception as exc:  # noqa: BLE001 - the job's own error, answered to its caller
                         results.append(exc)
+                        self._kept.clear()  # it may hold what is undone
                         if alone:
                             c.execute("ROLLBACK")
                             return results
@@ -383,6 +461,7 @@ class SqliteStore:
                         c.execute("RELEASE job")
                 c.execute("COMMIT")
             except BaseException:
+                self._kept.clear()
                 with contextlib.suppress(sqlite3.Error):
                     c.execute("ROLLBACK")
                 raise

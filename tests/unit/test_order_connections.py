@@ -122,6 +122,33 @@ def test_ten_active_connections_per_location(dx: Service) -> None:
     dx.connection("q10", "CSVA1", "1Gbps")
 
 
+def test_an_interconnect_counts_toward_the_ten_as_a_connection_does(dx: Service) -> None:
+    # limits.md's ten per location count ports: CreateConnection, CreateInterconnect and
+    # CreateLag count the same ones (an interconnect holds a port too).
+    for i in range(9):
+        dx.connection(f"q{i}", "CSVA1", "1Gbps")
+    made = dx.call("CreateInterconnect", location="CSVA1", bandwidth="1Gbps", interconnectName="ic")
+    dx.refused(
+        LimitExceeded,
+        ("10", "CSVA1"),
+        "CreateConnection",
+        location="CSVA1",
+        bandwidth="1Gbps",
+        connectionName="q9",
+    )
+    dx.refused(
+        LimitExceeded,
+        ("10", "CSVA1"),
+        "CreateInterconnect",
+        location="CSVA1",
+        bandwidth="1Gbps",
+        interconnectName="ic2",
+    )
+    assert len(dx.call("DescribeConnections")["connections"]) == 9
+    dx.call("DeleteInterconnect", interconnectId=made["interconnectId"])
+    dx.connection("q9", "CSVA1", "1Gbps")
+
+
 def test_another_accounts_connection_does_not_exist_for_you(dx: Service) -> None:
     cid = dx.connection("mine")
     message = dx.refused(NotFound, cid, "DescribeConnections", OTHER, connectionId=cid)

@@ -127,8 +127,7 @@ def create_connection(
         raise ValidationError(f"MACsec is not available for {bandwidth} connections at {loc.code}")
     tags = initial_tags(req)
     ports_here = ports_at(uow, ctx.account, loc.code)  # listed once: for the quota and placement
-    live_here = sum(1 for d in ports_here if d.get("connectionState") in CONNECTION.live)
-    if live_here >= quotas.CONNECTIONS_PER_LOCATION:
+    if len(ports_here) >= quotas.CONNECTIONS_PER_LOCATION:
         raise LimitExceeded(
             f"Connection limit exceeded: at most {quotas.CONNECTIONS_PER_LOCATION} active"
             f" connections per location per account ({loc.code})"

@@ -27,11 +27,9 @@ def _live_lags(
 ) -> list[tuple[str, str]]:
     """(LAG id, device) of the account's live LAGs of this location and speed."""
     return [
-        (r.id, str(r.doc.get("awsDevice")))
-        for r in uow.list("lag", account=account)
-        if r.doc.get("location") == location
-        and r.doc.get("connectionsBandwidth") == bandwidth
-        and r.doc.get("lagState") not in LAG.gone
+        (str(doc["lagId"]), str(doc.get("awsDevice")))
+        for doc in uow.docs_with(("lag",), account, "location", location)
+        if doc.get("connectionsBandwidth") == bandwidth and doc.get("lagState") not in LAG.gone
     ]
 
 

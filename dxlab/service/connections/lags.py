@@ -44,11 +44,11 @@ from dxlab.service.connections.lag_rules import (
     refresh_lag,
     watch_members,
 )
-from dxlab.service.connections.placement import place
+from dxlab.service.connections.placement import place, ports_at
 from dxlab.service.connections.port_orders import check_port_order
 from dxlab.service.context import Context
 from dxlab.service.partners.hosted_connections import move_hosted, vlan_scope
-from dxlab.service.partners.interconnects import hosted_on, live_ports_at, order_interconnect
+from dxlab.service.partners.interconnects import hosted_on, order_interconnect
 from dxlab.service.registry import operation
 from dxlab.service.virtual_interfaces.state import live_vifs_on
 from dxlab.store.repository import Record, UnitOfWork
@@ -301,7 +301,7 @@ def create_lag(uow: UnitOfWork, ctx: Context, req: CreateLagRequest) -> Lag:
         )
     new = total - (1 if existing else 0)
     # create-lag.md: not if the new connections exceed the connection limit.
-    if new and live_ports_at(uow, ctx.account, loc.code) + new > quotas.CONNECTIONS_PER_LOCATION:
+    if new and len(ports_at(uow, ctx.account, loc.code)) + new > quotas.CONNECTIONS_PER_LOCATION:
         raise LimitExceeded(
             f"Connection limit exceeded: {new} new connection(s) would pass the limit of"
             f" {quotas.CONNECTIONS_PER_LOCATION} active connections per location per account ({loc.code})"

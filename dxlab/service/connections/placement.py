@@ -6,11 +6,13 @@ device). Ports are claims in the store, so two concurrent orders never share one
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from dxlab.domain.catalog import Device, Location
 from dxlab.domain.errors import LimitExceeded
-from dxlab.domain.states import CONNECTION
+from dxlab.domain.states import CONNECTION, INTERCONNECT
 from dxlab.store.repository import UnitOfWork
 
 
@@ -18,16 +20,18 @@ def port_scope(device: Device) -> str:
     return f"port:{device.aws_device}"
 
 
-_STATE_FIELD = {"connection": "connectionState", "interconnect": "interconnectState"}
+# A port is held from the order until the connection or interconnect is gone.
+_GONE = CONNECTION.gone | INTERCONNECT.gone
 
 
 def ports_at(uow: UnitOfWork, account: str, location: str) -> list[dict[str, Any]]:
-    """The account's connections and interconnects at a location that still hold a port."""
+    """The account's connections and interconnects at a location that hold a port: what
+    limits.md's active connections per location per account counts (an interconnect is
+    a port too), for CreateConnection, CreateInterconnect and CreateLag alike."""
     return [
         doc
-        for kind, field in _STATE_FIELD.items()
-        for doc in uow.docs(kind, account=account)
-        if doc.get("location") == location and doc.get(field) in CONNECTION.live
+        for doc in uow.docs_with(("connection", "interconnect"), account, "location", location)
+        if doc.get("connectionState", doc.get("interconnectState")) not in _GONE
     ]
 
 
@@ -56,15 +60,11 @@ def place(
     for doc in ports_at(uow, account, location.code) if ports_here is None else ports_here:
         name = str(doc.get("awsDevice"))
         mine[name] = mine.get(name, 0) + 1
-    # Ports in use per device (the least used comes first); which ones, only for the device
-    # the port is taken on.
-    counts = uow.claim_counts([port_scope(d) for d in devices])
-    used = {d.aws_device: counts[port_scope(d)] for d in devices}
     by_sub: dict[str, int] = {}
     for d in location.devices:
         by_sub[d.sub_location] = by_sub.get(d.sub_location, 0) + mine.get(d.aws_device, 0)
 
-    def preference(d: Device) -> tuple[int, int, int, int, int, str]:
+    def preference(d: Device) -> tuple[int, int, int, int]:
         # Distinct devices first, then distinct sub-locations (floors), then least used.
         return (
             # a device may be named either way (awsDevice, or awsDeviceV2 as reports name it)
@@ -72,17 +72,29 @@ def place(
             int(d.aws_device not in prefer_devices),
             mine.get(d.aws_device, 0),
             by_sub[d.sub_location],
-            used[d.aws_device],
-            d.aws_device,
         )
 
-    for dev in sorted(devices, key=preference):
+    for dev in _least_used_first(uow, sorted(devices, key=preference), preference):
         taken = uow.claimed(port_scope(dev))
         for port in range(1, dev.ports + 1):
             if str(port) not in taken and uow.claim(port_scope(dev), str(port), owner):
                 return dev, port
     where = on_device or location.code
     raise LimitExceeded(f"No free port is left on {where} for this order")
+
+
+def _least_used_first(
+    uow: UnitOfWork, devices: list[Device], preference: Callable[[Device], Any]
+) -> Iterator[Device]:
+    """The devices in preference order, equals by ports in use (fewest first), then name.
+    Ports are counted only among equals, and only for those reached: the first device
+    is most often taken, and a count reads every claim of the device."""
+    for _, same in itertools.groupby(devices, key=preference):
+        group = list(same)
+        if len(group) > 1:
+            counts = uow.claim_counts([port_scope(d) for d in group])
+            group.sort(key=lambda d: (counts[port_scope(d)], d.aws_device))
+        yield from group
 
 
 def new_port_fields(

@@ -35,7 +35,7 @@ from dxlab.service.connections.lag_rules import (
     lag_view,
     refresh_lag,
 )
-from dxlab.service.connections.placement import new_port_fields, place, release_port
+from dxlab.service.connections.placement import new_port_fields, place, ports_at, release_port
 from dxlab.service.connections.port_orders import check_port_order
 from dxlab.service.context import Context
 from dxlab.service.registry import operation
@@ -53,19 +53,6 @@ def check_interconnect_bandwidth(loc: catalog.Location, bandwidth: str) -> None:
         )
     if DEDICATED_BANDWIDTHS[bandwidth] not in loc.port_speeds:
         raise ValidationError(f"Bandwidth {bandwidth} is not available at location {loc.code}")
-
-
-def live_ports_at(uow: UnitOfWork, account: str, location: str) -> int:
-    """limits.md: active connections per location per account; an interconnect is a port too."""
-    return sum(
-        1
-        for kind, state in (
-            ("connection", "connectionState"),
-            ("interconnect", "interconnectState"),
-        )
-        for r in uow.list(kind, account=account)
-        if r.doc["location"] == location and r.doc[state] not in CONNECTION.gone
-    )
 
 
 def hosted_on(uow: UnitOfWork, parent_id: str, *, live: bool = False) -> list[Record]:
@@ -161,7 +148,7 @@ def create_interconnect(
     macsec = bool(req.get("requestMACSec"))
     check_port_order(loc, bandwidth, req.get("providerName"), None, macsec)
     tags = initial_tags(req)
-    if live_ports_at(uow, ctx.account, loc.code) >= quotas.CONNECTIONS_PER_LOCATION:
+    if len(ports_at(uow, ctx.account, loc.code)) >= quotas.CONNECTIONS_PER_LOCATION:
         raise LimitExceeded(
             f"Connection limit exceeded: at most {quotas.CONNECTIONS_PER_LOCATION} active"
             f" connections and interconnects per location per account ({loc.code})"

@@ -13,6 +13,7 @@ import pytest
 
 from dxlab.store import Record
 from dxlab.store.sqlite import SqliteStore
+from dxlab.store.write_cache import WriteCache
 
 SCOPES = ("port:D1", "port:D2", "vlan:dxcon-x")
 ACCOUNTS = ("111111111111", "222222222222")
@@ -63,7 +64,14 @@ def change(uow: Any, rng: random.Random) -> None:
 
 
 @pytest.mark.parametrize("seed", range(4))
-def test_the_write_cache_answers_as_the_database_does(tmp_path: Path, seed: int) -> None:
+@pytest.mark.parametrize("small", [False, True], ids=["", "small"])
+def test_the_write_cache_answers_as_the_database_does(
+    tmp_path: Path, seed: int, small: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if small:  # its bounds reached at every step
+        for name, bound in (("MAX_SCOPES", 1), ("MAX_QUESTIONS", 2), ("MAX_DOCS", 3)):
+            monkeypatch.setattr(WriteCache, name, bound)
+        monkeypatch.setattr(WriteCache, "MAX_ANSWER", 2)
     rng = random.Random(seed)
     store = SqliteStore(str(tmp_path / "dx.db"))
     other = SqliteStore(str(tmp_path / "dx.db"))  # another process, as SQLite sees it
@@ -98,6 +106,8 @@ def test_the_write_cache_answers_as_the_database_does(tmp_path: Path, seed: int)
                 cached = seen(uow)
             with store.read() as uow:
                 assert cached == seen(uow)
+            kept = store._kept  # its memory stays within its bounds
+            assert kept.docs == sum(len(a) for a in kept.found.values()) <= WriteCache.MAX_DOCS
     finally:
         other.close()
         store.close()
@@ -114,5 +124,23 @@ def test_a_claim_held_in_the_cache_is_refused_to_another_owner(tmp_path: Path) -
             assert uow.claim("port:D1", "1", "dxcon-a")  # its own claim, again
             uow.claimed("port:D1")["2"] = "changed by the caller"
             assert uow.claimed("port:D1") == {"1": "dxcon-a"}
+    finally:
+        store.close()
+
+
+def test_a_write_on_the_connection_outside_a_write_transaction_is_seen() -> None:
+    # An in-memory database reads on its write connection: a change made there (which
+    # SQLite's data_version does not report to the same connection) empties the cache.
+    store = SqliteStore(":memory:")
+    try:
+        with store.write() as uow:
+            assert uow.claimed("port:D1") == {}
+            assert uow.docs_with(KINDS, ACCOUNTS[0], "location", "EqDC2") == []
+        with store.read() as uow:
+            uow.claim("port:D1", "1", "dxcon-a")
+            uow.put(Record("connection", "dxcon-a", ACCOUNTS[0], {"location": "EqDC2"}))
+        with store.write() as uow:
+            assert uow.claimed("port:D1") == {"1": "dxcon-a"}
+            assert uow.docs_with(KINDS, ACCOUNTS[0], "location", "EqDC2") == [{"location": "EqDC2"}]
     finally:
         store.close()

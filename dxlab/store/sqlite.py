@@ -97,17 +97,20 @@ class SqliteUnitOfWork:
         self._cache = cache
         self._kept = kept
         self._looked = False
+        # Rows changed on this connection before this transaction (SQLite's write cache).
+        self.began = conn.total_changes if kept is not None else 0
 
     def _write_cache(self) -> WriteCache | None:
-        """The write cache, emptied first if another connection has committed since it
-        was last looked at (once a transaction: it holds the write lock)."""
+        """The write cache, emptied first if another connection has committed, or this one
+        changed rows outside a write transaction, since it was last looked at (once a
+        transaction: it holds the write lock)."""
         kept = self._kept
         if kept is not None and not self._looked:
             self._looked = True
             version = int(self.c.execute("PRAGMA data_version").fetchone()[0])
-            if version != kept.version:
+            if version != kept.version or self.began != kept.changes:
                 kept.clear()
-                kept.version = version
+                kept.version, kept.changes = version, self.began
         return kept
 
     def get(self, kind: str, id: str) -> Record | None:
@@ -243,7 +246,17 @@ class SqliteUnitOfWork:
         return dict(self._claims([scope])[scope])
 
     def claim_counts(self, scopes: builtins.list[str]) -> dict[str, int]:
-        return {scope: len(held) for scope, held in self._claims(scopes).items()}
+        if self._kept is not None:
+            return {scope: len(held) for scope, held in self._claims(scopes).items()}
+        if not scopes:
+            return {}
+        marks = ", ".join("?" for _ in scopes)
+        rows = self.c.execute(
+            f"SELECT scope, COUNT(*) FROM claims WHERE scope IN ({marks}) GROUP BY scope", scopes
+        )
+        counts = dict.fromkeys(scopes, 0)
+        counts.update({scope: int(n) for scope, n in rows})
+        return counts
 
     def _claims(self, scopes: builtins.list[str]) -> dict[str, dict[str, str]]:
         """Each scope's claims {value: owner}: from the write cache, or read (in one
@@ -413,11 +426,13 @@ class SqliteStore:
     def write(self) -> Iterator[SqliteUnitOfWork]:
         with self._lock:
             self._begin(self._conn, wait=True)
+            uow = SqliteUnitOfWork(self._conn, kept=self._kept)
             try:
-                yield SqliteUnitOfWork(self._conn, kept=self._kept)
+                yield uow
                 self._conn.execute("COMMIT")
+                self._kept.changes = self._conn.total_changes
             except BaseException:
-                self._kept.clear()  # it may hold what is undone
+                self._undoing(uow.began)
                 with contextlib.suppress(sqlite3.Error):  # a failed COMMIT may have ended it
                     self._conn.execute("ROLLBACK")
                 raise
@@ -443,16 +458,17 @@ class SqliteStore:
         try:
             c = self._conn
             self._begin(c, wait)
+            uow = SqliteUnitOfWork(c, kept=self._kept)
             try:
-                uow = SqliteUnitOfWork(c, kept=self._kept)
                 for job in jobs:
                     if not alone:
                         c.execute("SAVEPOINT job")
+                    before = c.total_changes
                     try:
                         results.append(job(uow))
                     except Exception as exc:  # noqa: BLE001 - the job's own error, answered to its caller
                         results.append(exc)
-                        self._kept.clear()  # it may hold what is undone
+                        self._undoing(before)
                         if alone:
                             c.execute("ROLLBACK")
                             return results
@@ -460,8 +476,9 @@ class SqliteStore:
                     if not alone:
                         c.execute("RELEASE job")
                 c.execute("COMMIT")
+                self._kept.changes = c.total_changes
             except BaseException:
-                self._kept.clear()
+                self._undoing(uow.began)
                 with contextlib.suppress(sqlite3.Error):
                     c.execute("ROLLBACK")
                 raise
@@ -470,6 +487,12 @@ class SqliteStore:
         finally:
             self._lock.release()
         return results
+
+    def _undoing(self, changes_before: int) -> None:
+        """Before a rollback to where the connection had made `changes_before` changes:
+        the write cache may hold what is undone, unless nothing was changed since."""
+        if self._conn.total_changes != changes_before:
+            self._kept.clear()
 
     @staticmethod
     def _begin(c: sqlite3.Connection, wait: bool) -> None:

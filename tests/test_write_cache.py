@@ -37,6 +37,14 @@ def seen(uow: Any) -> tuple[Any, ...]:
     return claims, counts, found
 
 
+def _holding(found: dict[Any, dict[Any, Any]]) -> dict[Any, set[Any]]:
+    held: dict[Any, set[Any]] = {}
+    for question, docs in found.items():
+        for row in docs:
+            held.setdefault(row, set()).add(question)
+    return held
+
+
 def record(rng: random.Random) -> Record:
     rid = f"dxcon-{rng.randrange(6)}"
     doc = {"id": rid, "location": rng.choice(LOCATIONS), "n": rng.randrange(100)}
@@ -106,8 +114,11 @@ def test_the_write_cache_answers_as_the_database_does(
                 cached = seen(uow)
             with store.read() as uow:
                 assert cached == seen(uow)
-            kept = store._kept  # its memory stays within its bounds
+            kept = store._kept  # its memory stays within its bounds, and its indexes exact
             assert kept.docs == sum(len(a) for a in kept.found.values()) <= WriteCache.MAX_DOCS
+            assert len(kept.found) <= WriteCache.MAX_QUESTIONS
+            assert kept._holding == _holding(kept.found)
+            assert {q for qs in kept._asked.values() for q in qs} == set(kept.found)
     finally:
         other.close()
         store.close()

@@ -168,8 +168,8 @@ class SqliteUnitOfWork:
     ) -> builtins.list[dict[str, Any]]:
         kept = self._write_cache()
         question = (kinds, account, name, value)
-        if kept is not None and (found := kept.found.get(question)) is not None:
-            return list(found.values())
+        if kept is not None and (found := kept.answer(question)) is not None:
+            return found
         marks = ", ".join("?" for _ in kinds)
         rows = self.c.execute(
             f"SELECT kind, id, doc FROM resources WHERE kind IN ({marks}) AND account = ?",

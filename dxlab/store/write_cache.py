@@ -23,6 +23,7 @@ writes. The documents here are shared with callers: read-only, as `docs()` says.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from typing import Any
 
 import orjson
@@ -33,18 +34,21 @@ Row = tuple[str, str]  # (kind, id)
 
 
 class WriteCache:
-    # Beyond these it starts again empty: each entry is a few rows, read again on demand.
-    MAX_SCOPES = 1024
-    MAX_QUESTIONS = 1024
-    MAX_DOCS = 20_000  # all answers together
-    MAX_ANSWER = 1_000  # a larger answer (an account's whole history) is read each time
+    # Small on purpose: it serves the orders in flight, not the database. Held longer, its
+    # documents cost every other request time (9,000 of them made DescribeConnections of
+    # 300 connections 10 % slower, garbage collection off or on: bench/README.md).
+    MAX_SCOPES = 256  # claims: beyond it, they start again empty
+    MAX_QUESTIONS = 256  # docs_with answers: the least recently used go first
+    MAX_DOCS = 500  # in all answers together
+    MAX_ANSWER = 100  # a larger answer (an account's long history there) is read each time
 
     def __init__(self) -> None:
         self.version: int | None = None  # data_version when last looked at
         self.changes: int | None = None  # the connection's total_changes at the last commit
         self.docs = 0
         self.claims: dict[str, dict[str, str]] = {}  # scope -> {value: owner}, whole
-        self.found: dict[Question, dict[Row, dict[str, Any]]] = {}  # -> {(kind, id): document}
+        # question -> {(kind, id): document}, least recently used first
+        self.found: OrderedDict[Question, dict[Row, dict[str, Any]]] = OrderedDict()
         self._asked: dict[tuple[str, str], set[Question]] = {}  # (kind, account) -> questions
         self._holding: dict[Row, set[Question]] = {}  # (kind, id) -> questions it answers
 
@@ -76,17 +80,38 @@ class WriteCache:
             held.pop(value, None)
 
     # -- documents ------------------------------------------------------------------
+    def answer(self, question: Question) -> list[dict[str, Any]] | None:
+        docs = self.found.get(question)
+        if docs is None:
+            return None
+        self.found.move_to_end(question)
+        return list(docs.values())
+
     def keep_found(self, question: Question, docs: dict[Row, dict[str, Any]]) -> None:
         if len(docs) > self.MAX_ANSWER:
             return
-        if len(self.found) >= self.MAX_QUESTIONS or self.docs + len(docs) > self.MAX_DOCS:
-            self._forget_found()
         self.found[question] = docs
         self.docs += len(docs)
         for kind in question[0]:
             self._asked.setdefault((kind, question[1]), set()).add(question)
         for row in docs:
             self._holding.setdefault(row, set()).add(question)
+        self._shrink()
+
+    def _shrink(self) -> None:
+        while self.docs > self.MAX_DOCS or len(self.found) > self.MAX_QUESTIONS:
+            question, docs = self.found.popitem(last=False)
+            self.docs -= len(docs)
+            for kind in question[0]:
+                asked = self._asked[(kind, question[1])]
+                asked.discard(question)
+                if not asked:
+                    del self._asked[(kind, question[1])]
+            for row in docs:
+                holding = self._holding[row]
+                holding.discard(question)
+                if not holding:
+                    del self._holding[row]
 
     def put(self, kind: str, id: str, account: str, doc: dict[str, Any], stored: str) -> None:
         """After a write of `doc`, stored as `stored`: the answers get a copy of it, which
@@ -104,8 +129,7 @@ class WriteCache:
                 self.found[question][row] = copy
                 self._holding.setdefault(row, set()).add(question)
                 self.docs += 1
-        if self.docs > self.MAX_DOCS:
-            self._forget_found()
+        self._shrink()
 
     def delete(self, kind: str, id: str) -> None:
         for question in self._holding.pop((kind, id), ()):

@@ -150,6 +150,8 @@ def test_a_write_on_the_connection_outside_a_write_transaction_is_seen() -> None
         with store.read() as uow:
             uow.claim("port:D1", "1", "dxcon-a")
             uow.put(Record("connection", "dxcon-a", ACCOUNTS[0], {"location": "EqDC2"}))
+        with store.write() as uow:  # a write that reads nothing does not vouch for it
+            uow.put(Record("lag", "dxlag-1", ACCOUNTS[1], {"location": "CSVA1"}))
         with store.write() as uow:
             assert uow.claimed("port:D1") == {"1": "dxcon-a"}
             assert uow.docs_with(KINDS, ACCOUNTS[0], "location", "EqDC2") == [{"location": "EqDC2"}]

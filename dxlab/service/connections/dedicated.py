@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from dxlab.domain import catalog, ids, quotas
+from dxlab.domain import catalog, ids
 from dxlab.domain.connection import provisioning_steps
-from dxlab.domain.errors import Conflict, LimitExceeded, ValidationError
+from dxlab.domain.errors import Conflict, ValidationError
 from dxlab.domain.shapes import (
     BillingMode,
     Connection,
@@ -31,7 +31,13 @@ from dxlab.domain.states import CONNECTION, VIF, ConnectionState, set_state
 from dxlab.service.common import find, find_port, in_region, initial_tags, page
 from dxlab.service.connections.lag_placement import lag_devices_with_room
 from dxlab.service.connections.lag_rules import member_changed
-from dxlab.service.connections.placement import new_port_fields, place, ports_at, release_port
+from dxlab.service.connections.placement import (
+    check_ports_left,
+    new_port_fields,
+    place,
+    ports_at,
+    release_port,
+)
 from dxlab.service.context import Context
 from dxlab.service.registry import operation
 from dxlab.service.routes import route
@@ -127,11 +133,7 @@ def create_connection(
         raise ValidationError(f"MACsec is not available for {bandwidth} connections at {loc.code}")
     tags = initial_tags(req)
     ports_here = ports_at(uow, ctx.account, loc.code)  # listed once: for the quota and placement
-    if len(ports_here) >= quotas.CONNECTIONS_PER_LOCATION:
-        raise LimitExceeded(
-            f"Connection limit exceeded: at most {quotas.CONNECTIONS_PER_LOCATION} active"
-            f" connections per location per account ({loc.code})"
-        )
+    check_ports_left(ports_here, loc.code)
     connection_id = ids.connection_id()
     on_device = None
     lag_id = req.get("lagId")

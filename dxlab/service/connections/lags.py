@@ -44,7 +44,7 @@ from dxlab.service.connections.lag_rules import (
     refresh_lag,
     watch_members,
 )
-from dxlab.service.connections.placement import place, ports_at
+from dxlab.service.connections.placement import check_ports_left, place, ports_at
 from dxlab.service.connections.port_orders import check_port_order
 from dxlab.service.context import Context
 from dxlab.service.partners.hosted_connections import move_hosted, vlan_scope
@@ -301,11 +301,8 @@ def create_lag(uow: UnitOfWork, ctx: Context, req: CreateLagRequest) -> Lag:
         )
     new = total - (1 if existing else 0)
     # create-lag.md: not if the new connections exceed the connection limit.
-    if new and len(ports_at(uow, ctx.account, loc.code)) + new > quotas.CONNECTIONS_PER_LOCATION:
-        raise LimitExceeded(
-            f"Connection limit exceeded: {new} new connection(s) would pass the limit of"
-            f" {quotas.CONNECTIONS_PER_LOCATION} active connections per location per account ({loc.code})"
-        )
+    if new:
+        check_ports_left(ports_at(uow, ctx.account, loc.code), loc.code, new)
     lag_id = ids.lag_id()
     lag = Record("lag", lag_id, ctx.account, new_lag_doc(ctx, lag_id, req, tags), created=ctx.now())
     first = order_members(uow, ctx, loc, lag, new, req, existing) or existing

@@ -10,6 +10,7 @@ import itertools
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from dxlab.domain import quotas
 from dxlab.domain.catalog import Device, Location
 from dxlab.domain.errors import LimitExceeded
 from dxlab.domain.states import CONNECTION, INTERCONNECT
@@ -33,6 +34,18 @@ def ports_at(uow: UnitOfWork, account: str, location: str) -> list[dict[str, Any
         for doc in uow.docs_with(("connection", "interconnect"), account, "location", location)
         if doc.get("connectionState", doc.get("interconnectState")) not in _GONE
     ]
+
+
+def check_ports_left(ports_here: list[dict[str, Any]], location: str, new: int = 1) -> None:
+    """limits.md: an order whose `new` ports would pass the ten an account may hold at a
+    location is refused."""
+    if len(ports_here) + new > quotas.CONNECTIONS_PER_LOCATION:
+        more = "" if new == 1 else f"; this order adds {new}"
+        raise LimitExceeded(
+            f"Connection limit exceeded: at most {quotas.CONNECTIONS_PER_LOCATION} active"
+            f" connections and interconnects per location per account ({location}), and"
+            f" {len(ports_here)} are there{more}"
+        )
 
 
 def place(

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from dxlab.domain import catalog, ids, quotas
+from dxlab.domain import catalog, ids
 from dxlab.domain.connection import provisioning_steps
-from dxlab.domain.errors import Conflict, LimitExceeded, ValidationError
+from dxlab.domain.errors import Conflict, ValidationError
 from dxlab.domain.macsec import apply_keys
 from dxlab.domain.shapes import (
     CreateInterconnectRequest,
@@ -35,7 +35,13 @@ from dxlab.service.connections.lag_rules import (
     lag_view,
     refresh_lag,
 )
-from dxlab.service.connections.placement import new_port_fields, place, ports_at, release_port
+from dxlab.service.connections.placement import (
+    check_ports_left,
+    new_port_fields,
+    place,
+    ports_at,
+    release_port,
+)
 from dxlab.service.connections.port_orders import check_port_order
 from dxlab.service.context import Context
 from dxlab.service.registry import operation
@@ -148,11 +154,7 @@ def create_interconnect(
     macsec = bool(req.get("requestMACSec"))
     check_port_order(loc, bandwidth, req.get("providerName"), None, macsec)
     tags = initial_tags(req)
-    if len(ports_at(uow, ctx.account, loc.code)) >= quotas.CONNECTIONS_PER_LOCATION:
-        raise LimitExceeded(
-            f"Connection limit exceeded: at most {quotas.CONNECTIONS_PER_LOCATION} active"
-            f" connections and interconnects per location per account ({loc.code})"
-        )
+    check_ports_left(ports_at(uow, ctx.account, loc.code), loc.code)
     lag = None
     if req.get("lagId") is not None:
         lag = find(uow, ctx, "lag", req["lagId"])

@@ -43,8 +43,8 @@ def check_ports_left(ports_here: list[dict[str, Any]], location: str, new: int =
         more = "" if new == 1 else f"; this order adds {new}"
         raise LimitExceeded(
             f"Connection limit exceeded: at most {quotas.CONNECTIONS_PER_LOCATION} active"
-            f" connections and interconnects per location per account ({location}), and"
-            f" {len(ports_here)} are there{more}"
+            " connections and interconnects per location per account, and this account"
+            f" has {len(ports_here)} at {location}{more}"
         )
 
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
 from collections.abc import Awaitable, Callable
 
+from dxlab.domain import ids
 from dxlab.service.bus import Bus
 from dxlab.service.context import Settings
 from dxlab.web import errors
@@ -68,7 +68,7 @@ class DxlabApp:
             return
         if scope["type"] != "http":
             return
-        request_id = new_request_id()
+        request_id = ids.request_id()
         path = scope.get("path", "/")
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         try:
@@ -100,14 +100,6 @@ class DxlabApp:
                         await self._ticker
                 await send({"type": "lifespan.shutdown.complete"})
                 return
-
-
-def new_request_id() -> str:
-    """A random (version 4) UUID as AWS's request ids are, written from 16 random bytes
-    directly (str(uuid.uuid4()) costs twice as much, on every request)."""
-    h = os.urandom(16).hex()
-    variant = "89ab"[int(h[16], 16) & 3]
-    return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{variant}{h[17:20]}-{h[20:]}"
 
 
 async def _refuse_too_large(path: str, send: Send, request_id: str) -> None:

@@ -40,8 +40,9 @@ from typing import Any
 
 import httptools
 
+from dxlab.domain import ids
 from dxlab.web import errors
-from dxlab.web.app import MAX_BODY, new_request_id
+from dxlab.web.app import MAX_BODY
 from dxlab.web.errors import ProtocolError
 from dxlab.web.responses import SERVING
 
@@ -467,7 +468,7 @@ class DxlabHttpProtocol(asyncio.Protocol):
         """An AWS error answer the protocol makes itself, as the app makes its own."""
         headers = [
             (b"content-type", b"application/x-amz-json-1.1"),
-            (b"x-amzn-requestid", new_request_id().encode()),
+            (b"x-amzn-requestid", ids.request_id().encode()),
         ]
         data, _ = encode(
             status, self.state.default_headers, headers, body, keep_alive=False, with_body=True

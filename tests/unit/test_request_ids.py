@@ -1,5 +1,5 @@
-"""Request ids and resource ids, written by hand for speed (web/app.new_request_id,
-domain/ids._suffix), are what the slower standard ways wrote: an RFC 4122 version 4 UUID,
+"""Request ids and resource ids, written by hand for speed (domain/ids.request_id
+and _suffix), are what the slower standard ways wrote: an RFC 4122 version 4 UUID,
 and n characters of [a-z0-9] that each take every value."""
 
 from __future__ import annotations
@@ -8,11 +8,10 @@ import re
 import uuid
 
 from dxlab.domain import ids
-from dxlab.web.app import new_request_id
 
 
 def test_request_ids_are_version_4_uuids_written_as_uuid_writes_them() -> None:
-    drawn = [new_request_id() for _ in range(2000)]
+    drawn = [ids.request_id() for _ in range(2000)]
     assert len(set(drawn)) == len(drawn)
     for text in drawn:
         parsed = uuid.UUID(text)

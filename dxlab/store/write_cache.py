@@ -55,9 +55,6 @@ class WriteCache:
     def clear(self) -> None:
         self.version = self.changes = None
         self.claims.clear()
-        self._forget_found()
-
-    def _forget_found(self) -> None:
         self.found.clear()
         self._asked.clear()
         self._holding.clear()

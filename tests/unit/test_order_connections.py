@@ -104,17 +104,21 @@ def test_provider_billing_mode_and_macsec_must_be_offered(dx: Service) -> None:
     )
 
 
-def test_ten_active_connections_per_location(dx: Service) -> None:
-    # limits.md: 10 active connections per location per Region per account.
-    ids = [dx.connection(f"q{i}", "CSVA1", "1Gbps") for i in range(10)]
+def _refused_at_the_limit(dx: Service, name: str) -> None:
     dx.refused(
         LimitExceeded,
         ("10", "CSVA1"),
         "CreateConnection",
         location="CSVA1",
         bandwidth="1Gbps",
-        connectionName="q10",
+        connectionName=name,
     )
+
+
+def test_ten_active_connections_per_location(dx: Service) -> None:
+    # limits.md: 10 active connections per location per Region per account.
+    ids = [dx.connection(f"q{i}", "CSVA1", "1Gbps") for i in range(10)]
+    _refused_at_the_limit(dx, "q10")
     assert len(dx.call("DescribeConnections")["connections"]) == 10
     dx.connection("elsewhere", "EqDC2", "1Gbps")  # another location has its own ten
     dx.connection("theirs", "CSVA1", "1Gbps", account=OTHER)  # and another account
@@ -128,14 +132,7 @@ def test_an_interconnect_counts_toward_the_ten_as_a_connection_does(dx: Service)
     for i in range(9):
         dx.connection(f"q{i}", "CSVA1", "1Gbps")
     made = dx.call("CreateInterconnect", location="CSVA1", bandwidth="1Gbps", interconnectName="ic")
-    dx.refused(
-        LimitExceeded,
-        ("10", "CSVA1"),
-        "CreateConnection",
-        location="CSVA1",
-        bandwidth="1Gbps",
-        connectionName="q9",
-    )
+    _refused_at_the_limit(dx, "q9")
     dx.refused(
         LimitExceeded,
         ("10", "CSVA1"),
